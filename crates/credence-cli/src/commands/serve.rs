@@ -1,0 +1,78 @@
+//! `credence serve`: migrate, import the bundled frameworks, serve until SIGTERM or Ctrl-C,
+//! then finish the requests in flight.
+
+use anyhow::Context;
+use credence_service::{Operator, ServiceError};
+use credence_web::{router, AppState, WebConfig};
+
+use super::services;
+use crate::cli::ServeArgs;
+use crate::config::Config;
+use crate::Failure;
+
+pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
+    let services = services(&config).await?;
+    match services
+        .frameworks
+        .import_bundled(&Operator::local_command_line())
+        .await
+    {
+        Ok(reports) => {
+            for r in reports.iter().filter(|r| r.created) {
+                tracing::info!(slug = %r.slug, version = %r.version, "bundled framework imported");
+            }
+        }
+        // A stored version that differs from the bundled one is kept: it was imported on
+        // purpose, and credentials may refer to it.
+        Err(ServiceError::Conflict(detail)) => {
+            tracing::warn!(%detail, "bundled framework not imported")
+        }
+        Err(e) => {
+            return Err(Failure::Failed(anyhow::anyhow!(
+                "importing bundled frameworks: {e}"
+            )))
+        }
+    }
+    let listen = args.listen.unwrap_or(config.server.listen);
+    let state = AppState::new(
+        services,
+        WebConfig {
+            body_limit_bytes: config.server.body_limit_bytes,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let local = listener
+        .local_addr()
+        .context("reading the listening address")?;
+    tracing::info!(address = %local, database = %config.database().url, "Credence is serving");
+    eprintln!("Credence is serving on http://{local}/ (Ctrl-C to stop)");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
+    tracing::info!("Credence stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,250 @@
+//! Layered configuration: built-in defaults, then a TOML file, then `CREDENCE_*`
+//! environment variables, then command-line flags. Only the CLI reads files and the
+//! environment; libraries receive the plain structs built here.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use credence_store::{DatabaseConfig, DatabaseUrl};
+use serde::{Deserialize, Serialize};
+
+use crate::Failure;
+
+/// The default configuration, documented. `config default` prints it, and a test checks
+/// that it parses to [`Config::default`], so the two never drift apart.
+pub const DEFAULT_TOML: &str = r#"# Credence configuration. Every setting is optional; these are the defaults.
+# Precedence: command-line flags > CREDENCE_* environment variables > this file > defaults.
+
+[server]
+# Address and port to listen on. Environment: CREDENCE_LISTEN. Flag: serve --listen.
+listen = "127.0.0.1:8080"
+# Largest request body accepted, in bytes.
+body_limit_bytes = 1048576
+
+[database]
+# Database URL. Empty means SQLite in data_dir (credence.db).
+# PostgreSQL: "postgres://user:password@host:5432/credence". Environment: CREDENCE_DATABASE_URL.
+url = ""
+# Folder for the SQLite database and other local state. Environment: CREDENCE_DATA_DIR.
+data_dir = "./credence-data"
+# Largest number of pooled database connections per process.
+max_connections = 10
+
+[log]
+# Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
+# Environment: CREDENCE_LOG.
+filter = "info"
+# "text" for people, "json" for log collectors.
+format = "text"
+"#;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseSection,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSection {
+    pub url: String,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+}
+
+impl std::fmt::Debug for DatabaseSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSection")
+            .field("url", &DatabaseUrl::new(self.url.clone()))
+            .field("data_dir", &self.data_dir)
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Default for DatabaseSection {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            data_dir: PathBuf::from("./credence-data"),
+            max_connections: 10,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            database: DatabaseSection::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` (or `./credence.toml` when present),
+    /// then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, Failure> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("credence.toml").exists() => {
+                Self::from_file(Path::new("credence.toml"))?
+            }
+            None => Self::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> Result<Self, Failure> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| Failure::Refused(format!("{}: {e}", path.display())))
+    }
+
+    /// Applies `CREDENCE_*` variables read through `var`.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), Failure> {
+        if let Some(url) = var("CREDENCE_DATABASE_URL") {
+            self.database.url = url;
+        }
+        if let Some(dir) = var("CREDENCE_DATA_DIR") {
+            self.database.data_dir = PathBuf::from(dir);
+        }
+        if let Some(listen) = var("CREDENCE_LISTEN") {
+            self.server.listen = listen.parse().map_err(|_| {
+                Failure::Refused(format!(
+                    "CREDENCE_LISTEN: {listen:?} is not an address such as 127.0.0.1:8080"
+                ))
+            })?;
+        }
+        if let Some(filter) = var("CREDENCE_LOG") {
+            self.log.filter = filter;
+        }
+        Ok(())
+    }
+
+    /// Whether the database is SQLite in the data folder.
+    pub fn uses_local_sqlite(&self) -> bool {
+        self.database.url.trim().is_empty()
+    }
+
+    /// The database settings for the store.
+    pub fn database(&self) -> DatabaseConfig {
+        let url = if self.uses_local_sqlite() {
+            DatabaseUrl::sqlite_in(&self.database.data_dir)
+        } else {
+            DatabaseUrl::new(self.database.url.trim())
+        };
+        DatabaseConfig {
+            url,
+            max_connections: self.database.max_connections,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_default_is_the_default() {
+        let parsed: Config = toml::from_str(DEFAULT_TOML).expect("DEFAULT_TOML parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    fn check_env(vars: &[(&str, &str)], expect: impl Fn(&Config)) {
+        let mut config = Config::default();
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        assert!(config.apply_env(lookup).is_ok());
+        expect(&config);
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        check_env(&[("CREDENCE_DATABASE_URL", "postgres://x@y/z")], |c| {
+            assert_eq!(c.database().url.expose(), "postgres://x@y/z");
+        });
+        check_env(&[("CREDENCE_LISTEN", "0.0.0.0:9000")], |c| {
+            assert_eq!(c.server.listen.port(), 9000);
+        });
+        check_env(&[("CREDENCE_DATA_DIR", "/tmp/cd")], |c| {
+            assert_eq!(c.database().url.expose(), "sqlite:///tmp/cd/credence.db");
+        });
+        check_env(&[], |c| {
+            assert_eq!(
+                c.database().url.expose(),
+                "sqlite://./credence-data/credence.db"
+            );
+        });
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_variable() {
+        let mut config = Config::default();
+        let Err(Failure::Refused(message)) =
+            config.apply_env(|n| (n == "CREDENCE_LISTEN").then(|| "nonsense".to_owned()))
+        else {
+            panic!("expected a refusal");
+        };
+        assert!(message.starts_with("CREDENCE_LISTEN"), "{message}");
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        assert!(toml::from_str::<Config>("[server]\nlisen = \"x\"").is_err());
+    }
+
+    #[test]
+    fn debug_hides_database_passwords() {
+        let mut config = Config::default();
+        config.database.url = "postgres://u:hunter2@db/c".into();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

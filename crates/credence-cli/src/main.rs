@@ -1,0 +1,41 @@
+//! The `credence` command. Parses arguments, loads configuration and hands over to one
+//! command module; every failure becomes a message on standard error and an exit code
+//! (1 for a failure of ours or the environment, 2 for input we refused).
+
+mod cli;
+mod commands;
+mod config;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// An error a command ends with, and the exit code it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// Input was refused (exit code 2); the message names the file or field.
+    Refused(String),
+    /// Something else went wrong (exit code 1).
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Failed(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Refused(message)) => {
+            eprintln!("credence: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(error)) => {
+            eprintln!("credence: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Credence's domain model: competency frameworks, their taxonomies and pathways, and the
+//! pure rules that turn a holder's attested evidence into pathway progress.
+//!
+//! Nothing here performs IO. The store persists these types, the service orchestrates them,
+//! and the web and CLI crates present them.
+
+pub mod codes;
+pub mod framework;
+pub mod progress;
+pub mod validate;
+
+pub use codes::{
+    ArchetypeCode, CodeError, FrameworkSlug, LevelCode, PathwayCode, PlainCode, QuestionCode,
+    StatementCode, TaxonomyCode,
+};
+pub use framework::{Framework, FrameworkDocument, PathwayKind};
+pub use progress::{progress, Attainment, PathwayProgress};
+pub use validate::{Problem, Problems};
+
+/// Frameworks compiled into the binary, always available even with an empty database.
+pub mod bundled {
+    /// The NHS AI Lab / Health Education England framework, *Developing healthcare
+    /// workers' confidence in AI* (2022), as a framework document.
+    pub const NHS_AI_CONFIDENCE_2022: &str =
+        include_str!("../../../data/frameworks/nhs-ai-confidence-2022.json");
+
+    /// The slug of [`NHS_AI_CONFIDENCE_2022`].
+    pub const NHS_AI_CONFIDENCE_2022_SLUG: &str = "nhs-ai-confidence-2022";
+
+    /// Every bundled framework document, as JSON text.
+    pub const ALL: &[&str] = &[NHS_AI_CONFIDENCE_2022];
+}

@@ -1,0 +1,471 @@
+//! Validation of framework documents. Every problem is reported with the JSON pointer of
+//! the value at fault, and all problems are reported at once, not just the first.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use crate::framework::{FrameworkDocument, PathwayKind, FORMAT};
+
+/// One problem in a document, located by a JSON pointer (RFC 6901).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the problem is, e.g. `/statements/12/level`; empty for the whole document.
+    pub pointer: String,
+    /// What is wrong, as a sentence.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+/// Every problem found in a document; never empty when returned as an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} problem{} in the framework document",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.0 {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Problems {
+    fn one(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![Problem {
+            pointer: pointer.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+/// Escapes one JSON pointer reference token.
+fn token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parses JSON bytes into a document, locating syntax and type errors.
+pub fn parse(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problems::one(
+            "",
+            format!(
+                "the file is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut pointer = String::new();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                Segment::Map { key } => pointer.push_str(&format!("/{}", token(key))),
+                Segment::Enum { variant } => pointer.push_str(&format!("/{}", token(variant))),
+                Segment::Unknown => {}
+            }
+        }
+        Problems::one(pointer, e.inner().to_string())
+    })
+}
+
+struct Collector(Vec<Problem>);
+
+impl Collector {
+    fn add(&mut self, pointer: String, message: impl Into<String>) {
+        self.0.push(Problem {
+            pointer,
+            message: message.into(),
+        });
+    }
+
+    /// Records a duplicate when `key` was seen before in `seen`.
+    fn unique<'a>(
+        &mut self,
+        seen: &mut HashSet<&'a str>,
+        key: &'a str,
+        pointer: String,
+        what: &str,
+    ) {
+        if !seen.insert(key) {
+            self.add(pointer, format!("duplicate {what} '{key}'"));
+        }
+    }
+}
+
+/// Checks the cross-references and rules a document must satisfy.
+pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
+    let mut c = Collector(Vec::new());
+    if doc.format != FORMAT {
+        c.add(
+            "/format".into(),
+            format!("unsupported format '{}'; expected '{FORMAT}'", doc.format),
+        );
+    }
+    for (field, value) in [
+        ("version", &doc.version),
+        ("title", &doc.title),
+        ("publisher", &doc.publisher),
+    ] {
+        if value.trim().is_empty() {
+            c.add(format!("/{field}"), format!("{field} must not be empty"));
+        }
+    }
+
+    // Taxonomies and levels: level codes are unique across the whole framework, so a
+    // statement's level names exactly one taxonomy.
+    let mut taxonomy_codes = HashSet::new();
+    let mut level_taxonomy: HashMap<&str, &str> = HashMap::new();
+    for (t, taxonomy) in doc.taxonomies.iter().enumerate() {
+        let at = format!("/taxonomies/{t}");
+        c.unique(
+            &mut taxonomy_codes,
+            taxonomy.code.as_str(),
+            format!("{at}/code"),
+            "taxonomy code",
+        );
+        if taxonomy.levels.is_empty() {
+            c.add(
+                format!("{at}/levels"),
+                "a taxonomy needs at least one level",
+            );
+        }
+        let mut ranks = HashSet::new();
+        for (l, level) in taxonomy.levels.iter().enumerate() {
+            let at = format!("{at}/levels/{l}");
+            if level_taxonomy
+                .insert(level.code.as_str(), taxonomy.code.as_str())
+                .is_some()
+            {
+                c.add(
+                    format!("{at}/code"),
+                    format!("duplicate level code '{}'", level.code),
+                );
+            }
+            if level.rank == 0 || !ranks.insert(level.rank) {
+                c.add(
+                    format!("{at}/rank"),
+                    format!(
+                        "rank {} must be at least 1 and unique within taxonomy '{}'",
+                        level.rank, taxonomy.code
+                    ),
+                );
+            }
+        }
+    }
+
+    // Layers and factors.
+    let mut layer_codes = HashSet::new();
+    let mut factor_codes = HashSet::new();
+    let mut factor_layer: HashMap<&str, &str> = HashMap::new();
+    for (l, layer) in doc.layers.iter().enumerate() {
+        let at = format!("/layers/{l}");
+        c.unique(
+            &mut layer_codes,
+            layer.code.as_str(),
+            format!("{at}/code"),
+            "layer code",
+        );
+        for (f, factor) in layer.factors.iter().enumerate() {
+            let at = format!("{at}/factors/{f}");
+            c.unique(
+                &mut factor_codes,
+                factor.code.as_str(),
+                format!("{at}/code"),
+                "factor code",
+            );
+            if factor_layer
+                .insert(factor.name.as_str(), layer.name.as_str())
+                .is_some()
+            {
+                c.add(
+                    format!("{at}/name"),
+                    format!("duplicate factor name '{}'", factor.name),
+                );
+            }
+        }
+    }
+    let layer_names: HashSet<&str> = doc.layers.iter().map(|l| l.name.as_str()).collect();
+
+    let check_placement = |c: &mut Collector, at: &str, layer: &str, factor: Option<&str>| {
+        if !layer_names.contains(layer) {
+            c.add(format!("{at}/layer"), format!("unknown layer '{layer}'"));
+        }
+        if let Some(factor) = factor {
+            match factor_layer.get(factor) {
+                None => c.add(format!("{at}/factor"), format!("unknown factor '{factor}'")),
+                Some(&owner) if owner != layer && layer_names.contains(layer) => c.add(
+                    format!("{at}/factor"),
+                    format!("factor '{factor}' belongs to layer '{owner}', not '{layer}'"),
+                ),
+                Some(_) => {}
+            }
+        }
+    };
+
+    // Archetypes and question sets.
+    let mut archetype_codes = HashSet::new();
+    for (a, archetype) in doc.archetypes.iter().enumerate() {
+        c.unique(
+            &mut archetype_codes,
+            archetype.code.as_str(),
+            format!("/archetypes/{a}/code"),
+            "archetype code",
+        );
+    }
+    let mut set_codes = HashSet::new();
+    for (s, set) in doc.question_sets.iter().enumerate() {
+        c.unique(
+            &mut set_codes,
+            set.code.as_str(),
+            format!("/question_sets/{s}/code"),
+            "question set code",
+        );
+        if let Some(a) = &set.archetype {
+            if !archetype_codes.contains(a.as_str()) {
+                c.add(
+                    format!("/question_sets/{s}/archetype"),
+                    format!("unknown archetype '{a}'"),
+                );
+            }
+        }
+    }
+
+    // Pathways: references, then cycles in the prerequisite graph.
+    let mut pathway_codes = HashSet::new();
+    for (p, pathway) in doc.pathways.iter().enumerate() {
+        let at = format!("/pathways/{p}");
+        c.unique(
+            &mut pathway_codes,
+            pathway.code.as_str(),
+            format!("{at}/code"),
+            "pathway code",
+        );
+        match (&pathway.archetype, pathway.kind) {
+            (None, PathwayKind::Advanced) => c.add(
+                format!("{at}/archetype"),
+                "an advanced pathway must name its archetype",
+            ),
+            (Some(a), _) if !archetype_codes.contains(a.as_str()) => c.add(
+                format!("{at}/archetype"),
+                format!("unknown archetype '{a}'"),
+            ),
+            _ => {}
+        }
+        if let Some(set) = &pathway.question_set {
+            if !set_codes.contains(set.as_str()) {
+                c.add(
+                    format!("{at}/question_set"),
+                    format!("unknown question set '{set}'"),
+                );
+            }
+        }
+    }
+    let index: HashMap<&str, usize> = doc
+        .pathways
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.code.as_str(), i))
+        .collect();
+    for (p, pathway) in doc.pathways.iter().enumerate() {
+        for (r, prerequisite) in pathway.prerequisites.iter().enumerate() {
+            if !index.contains_key(prerequisite.as_str()) {
+                c.add(
+                    format!("/pathways/{p}/prerequisites/{r}"),
+                    format!("unknown pathway '{prerequisite}'"),
+                );
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(doc, &index) {
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&i| doc.pathways[i].code.as_str())
+            .collect();
+        c.add(
+            format!("/pathways/{}/prerequisites", cycle[0]),
+            format!("pathway prerequisites form a cycle: {}", names.join(" -> ")),
+        );
+    }
+
+    // Statements.
+    let anomaly_codes: HashSet<&str> = doc.anomalies.iter().map(|a| a.code.as_str()).collect();
+    let mut statement_codes = HashSet::new();
+    for (s, statement) in doc.statements.iter().enumerate() {
+        let at = format!("/statements/{s}");
+        c.unique(
+            &mut statement_codes,
+            statement.code.as_str(),
+            format!("{at}/code"),
+            "statement code",
+        );
+        if !index.contains_key(statement.pathway.as_str()) {
+            c.add(
+                format!("{at}/pathway"),
+                format!("unknown pathway '{}'", statement.pathway),
+            );
+        }
+        if !taxonomy_codes.contains(statement.taxonomy.as_str()) {
+            c.add(
+                format!("{at}/taxonomy"),
+                format!("unknown taxonomy '{}'", statement.taxonomy),
+            );
+        }
+        match &statement.level {
+            Some(level) => match level_taxonomy.get(level.as_str()) {
+                None => c.add(format!("{at}/level"), format!("unknown level '{level}'")),
+                Some(&owner) if owner != statement.taxonomy.as_str() => c.add(
+                    format!("{at}/level"),
+                    format!(
+                        "wrong taxonomy for level '{level}': it belongs to '{owner}', \
+                         but the statement is in '{}'",
+                        statement.taxonomy
+                    ),
+                ),
+                Some(_) => {}
+            },
+            None if statement.anomalies.is_empty() => c.add(
+                format!("{at}/level"),
+                "a statement without a level must name the anomaly that explains why",
+            ),
+            None => {}
+        }
+        if statement.text.trim().is_empty() {
+            c.add(format!("{at}/text"), "statement text must not be empty");
+        }
+        check_placement(&mut c, &at, &statement.layer, statement.factor.as_deref());
+        for (a, anomaly) in statement.anomalies.iter().enumerate() {
+            if !anomaly_codes.contains(anomaly.as_str()) {
+                c.add(
+                    format!("{at}/anomalies/{a}"),
+                    format!("unknown anomaly '{anomaly}'"),
+                );
+            }
+        }
+    }
+
+    // Questions.
+    let mut question_codes = HashSet::new();
+    for (q, question) in doc.questions.iter().enumerate() {
+        let at = format!("/questions/{q}");
+        c.unique(
+            &mut question_codes,
+            question.code.as_str(),
+            format!("{at}/code"),
+            "question code",
+        );
+        if !set_codes.contains(question.question_set.as_str()) {
+            c.add(
+                format!("{at}/question_set"),
+                format!("unknown question set '{}'", question.question_set),
+            );
+        }
+        check_placement(&mut c, &at, &question.layer, question.factor.as_deref());
+    }
+
+    // Anomalies.
+    let mut seen_anomalies = HashSet::new();
+    for (a, anomaly) in doc.anomalies.iter().enumerate() {
+        let at = format!("/anomalies/{a}");
+        c.unique(
+            &mut seen_anomalies,
+            anomaly.code.as_str(),
+            format!("{at}/code"),
+            "anomaly code",
+        );
+        if anomaly.decision.trim().is_empty() {
+            c.add(format!("{at}/decision"), "every anomaly needs a decision");
+        }
+        for (i, code) in anomaly.statements.iter().enumerate() {
+            if !statement_codes.contains(code.as_str()) {
+                c.add(
+                    format!("{at}/statements/{i}"),
+                    format!("unknown statement '{code}'"),
+                );
+            }
+        }
+        for (i, code) in anomaly.questions.iter().enumerate() {
+            if !question_codes.contains(code.as_str()) {
+                c.add(
+                    format!("{at}/questions/{i}"),
+                    format!("unknown question '{code}'"),
+                );
+            }
+        }
+    }
+
+    if c.0.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(c.0))
+    }
+}
+
+/// Finds one cycle in the prerequisite graph, as pathway indexes starting and ending at
+/// the same pathway.
+fn find_cycle(doc: &FrameworkDocument, index: &HashMap<&str, usize>) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(
+        doc: &FrameworkDocument,
+        index: &HashMap<&str, usize>,
+        marks: &mut [Mark],
+        stack: &mut Vec<usize>,
+        node: usize,
+    ) -> Option<Vec<usize>> {
+        marks[node] = Mark::Open;
+        stack.push(node);
+        for prerequisite in &doc.pathways[node].prerequisites {
+            let Some(&next) = index.get(prerequisite.as_str()) else {
+                continue;
+            };
+            match marks[next] {
+                Mark::Open => {
+                    let start = stack.iter().position(|&n| n == next).unwrap_or(0);
+                    let mut cycle = stack[start..].to_vec();
+                    cycle.push(next);
+                    return Some(cycle);
+                }
+                Mark::New => {
+                    if let Some(cycle) = visit(doc, index, marks, stack, next) {
+                        return Some(cycle);
+                    }
+                }
+                Mark::Done => {}
+            }
+        }
+        stack.pop();
+        marks[node] = Mark::Done;
+        None
+    }
+    let mut marks = vec![Mark::New; doc.pathways.len()];
+    for start in 0..doc.pathways.len() {
+        if marks[start] == Mark::New {
+            if let Some(cycle) = visit(doc, index, &mut marks, &mut Vec::new(), start) {
+                return Some(cycle);
+            }
+        }
+    }
+    None
+}

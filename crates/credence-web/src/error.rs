@@ -1,0 +1,108 @@
+//! One error type for every handler, mapped to one response: `application/problem+json`
+//! (RFC 9457). A middleware in the router turns it into an HTML page for browsers. 5xx
+//! details are logged, never shown.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use credence_service::ServiceError;
+use serde_json::json;
+
+/// An error leaving a handler.
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub detail: String,
+    /// Problems located by JSON pointer, for invalid input.
+    pub errors: Vec<(String, String)>,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// 404 for a path nothing answers.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", detail)
+    }
+
+    /// 400 for a malformed path or query parameter, named in `detail`.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Bad request", detail)
+    }
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            // 404: the named thing does not exist.
+            ServiceError::NotFound(what) => {
+                Self::not_found(format!("{what} was not found on this Credence."))
+            }
+            // 422: the input parsed but is not valid; every problem is listed.
+            ServiceError::Invalid(problems) => {
+                let mut err = Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid input",
+                    problems.to_string(),
+                );
+                err.errors = problems
+                    .0
+                    .into_iter()
+                    .map(|p| (p.pointer, p.message))
+                    .collect();
+                err
+            }
+            // 409: conflicts with what is stored.
+            ServiceError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "Conflict", detail),
+            // 503: the database is down; the client may retry.
+            ServiceError::Unavailable(detail) => {
+                tracing::warn!(%detail, "database unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service unavailable",
+                    "The database is unavailable. Please try again shortly.",
+                )
+            }
+            // 500: our fault; the detail is logged only.
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    "Something went wrong on our side. It has been logged.",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if !self.errors.is_empty() {
+            body["errors"] = self
+                .errors
+                .iter()
+                .map(|(pointer, detail)| json!({"pointer": pointer, "detail": detail}))
+                .collect();
+        }
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

@@ -1,0 +1,17 @@
+//! Credence's migration history. One history serves SQLite and PostgreSQL; an applied
+//! migration is never edited, only followed by a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_frameworks;
+
+/// The ordered list of Credence's migrations.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_frameworks::Migration)]
+    }
+}
