@@ -1,3 +1,9 @@
 //! Credence's integration tests, all in one binary: HTTP, CLI, storage, and the browser.
+//! They run against SQLite, and against PostgreSQL when `CREDENCE_TEST_DATABASE_URL` names
+//! an administrative connection (each test then gets a database of its own).
 
+mod browser;
+mod cli;
+mod frameworks_http;
+mod frameworks_store;
 mod support;

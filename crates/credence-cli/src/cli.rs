@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// Credence: a registry for competency evidence and verifiable credentials.
 #[derive(Debug, Parser)]
-#[command(name = "credence", version, about, propagate_version = true)]
+#[command(name = "credence", version, about)]
 pub struct Cli {
     /// Configuration file (TOML). Default: ./credence.toml when it exists.
     #[arg(long, global = true, env = "CREDENCE_CONFIG", value_name = "FILE")]

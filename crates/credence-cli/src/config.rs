@@ -39,7 +39,7 @@ filter = "info"
 format = "text"
 "#;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -110,16 +110,6 @@ impl Default for LogConfig {
         Self {
             filter: "info".into(),
             format: LogFormat::Text,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            server: ServerConfig::default(),
-            database: DatabaseSection::default(),
-            log: LogConfig::default(),
         }
     }
 }

@@ -30,3 +30,6 @@ pub mod bundled {
     /// Every bundled framework document, as JSON text.
     pub const ALL: &[&str] = &[NHS_AI_CONFIDENCE_2022];
 }
+
+#[cfg(test)]
+mod tests;

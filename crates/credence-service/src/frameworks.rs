@@ -25,8 +25,11 @@ pub struct ImportReport {
 #[derive(Clone, Debug)]
 pub struct FrameworkService {
     store: Store,
-    cache: Arc<RwLock<HashMap<(String, String), Arc<Framework>>>>,
+    cache: Arc<RwLock<VersionCache>>,
 }
+
+/// Parsed framework versions by (slug, version).
+type VersionCache = HashMap<(String, String), Arc<Framework>>;
 
 /// Validates a framework document and returns it with its normalised JSON and digest.
 pub fn validate(bytes: &[u8]) -> Result<(Framework, String, String), ServiceError> {

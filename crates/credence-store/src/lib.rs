@@ -113,6 +113,31 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's journal mode and whether foreign keys are enforced on a pooled connection;
+    /// `None` on PostgreSQL. For diagnostics and tests.
+    pub async fn sqlite_settings(&self) -> Result<Option<(String, bool)>, StoreError> {
+        use sea_orm::Statement;
+        if self.engine != Engine::Sqlite {
+            return Ok(None);
+        }
+        let backend = self.db.get_database_backend();
+        let read = |sql: &'static str| async move {
+            self.db
+                .query_one(Statement::from_string(backend, sql))
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("{sql} returned nothing")))
+        };
+        let mode: String = read("PRAGMA journal_mode")
+            .await?
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let foreign_keys: i64 = read("PRAGMA foreign_keys")
+            .await?
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some((mode, foreign_keys == 1)))
+    }
+
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await?;

@@ -1,4 +1,5 @@
-//! Content negotiation: HTML by default, JSON when the request's `Accept` header prefers it.
+//! Content negotiation: HTML by default, JSON when the request's `Accept` header prefers it
+//! or the query says `format=json`.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT;
@@ -49,6 +50,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Format {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // A link can ask for JSON too, since a browser cannot set the Accept header.
+        let query = parts.uri.query().unwrap_or("");
+        if query.split('&').any(|pair| pair == "format=json") {
+            return Ok(Self::Json);
+        }
         Ok(parts
             .headers
             .get(ACCEPT)
