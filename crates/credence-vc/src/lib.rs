@@ -1,0 +1,5 @@
+//! Credence's credential engine: Open Badges 3.0 documents, bundled JSON-LD contexts,
+//! RDF canonicalisation, Data Integrity proofs, keys and DIDs, status lists and baking.
+//!
+//! This is the only crate that holds private key bytes for signing. It knows nothing of
+//! databases or HTTP.
