@@ -3,3 +3,7 @@
 //!
 //! This is the only crate that holds private key bytes for signing. It knows nothing of
 //! databases or HTTP.
+
+pub mod baking;
+pub mod model;
+pub mod status_list;
