@@ -37,6 +37,9 @@ pub struct JsonLdContext {
     pub default_direction: Option<&'static str>,
     pub term_definitions: HashMap<String, JsonLdTermDefinition>,
     pub previous_context: Option<Arc<JsonLdContext>>,
+    /// Credence patch: identifier of this context in a [`JsonLdContextCache`], if it came
+    /// from one. Two contexts with the same identifier have the same content.
+    pub cache_id: Option<u64>,
 }
 
 impl JsonLdContext {
@@ -49,6 +52,7 @@ impl JsonLdContext {
             default_direction: None,
             term_definitions: HashMap::new(),
             previous_context: None,
+            cache_id: None,
         }
     }
 }
@@ -76,6 +80,134 @@ pub struct JsonLdContextProcessor {
     pub max_context_recursion: usize,
     pub remote_context_cache: Arc<Mutex<HashMap<String, (Option<Iri<String>>, JsonNode)>>>,
     pub load_document_callback: Option<Arc<LoadDocumentCallback>>,
+    /// Credence patch: processed contexts shared across documents, if set.
+    pub processed_context_cache: Option<JsonLdContextCache>,
+}
+
+/// Credence patch: a cache of processed contexts that can be shared across documents
+/// (and threads) parsed with the same options and the same document loader.
+///
+/// Stock oxjsonld processes every remote and type-scoped context again for each document
+/// (and clones the active context at each type-scoped node), which dominated the time of
+/// parsing small documents with large contexts. Each cached context gets a unique numeric
+/// identifier; a processing step is keyed by the identifier of its input context and a
+/// description of the step (the local context, or the term whose scoped context is applied),
+/// so a hit returns exactly what processing would have produced. Identifiers are never
+/// reused, even after the cache is cleared.
+#[derive(Clone, Default)]
+pub struct JsonLdContextCache {
+    inner: Arc<Mutex<ContextCacheInner>>,
+}
+
+#[derive(Default)]
+struct ContextCacheInner {
+    next_id: u64,
+    entries: HashMap<String, Arc<JsonLdContext>>,
+}
+
+/// Credence patch: when the cache holds this many contexts it is emptied, so documents with
+/// ever-different inline contexts cannot make it grow without bound.
+const MAX_CACHED_CONTEXTS: usize = 4096;
+
+impl JsonLdContextCache {
+    /// Builds an empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of processed contexts currently held.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether the cache holds no context.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ContextCacheInner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<JsonLdContext>> {
+        self.lock().entries.get(key).cloned()
+    }
+
+    pub(crate) fn insert(&self, key: String, mut context: JsonLdContext) -> Arc<JsonLdContext> {
+        let mut inner = self.lock();
+        if inner.entries.len() >= MAX_CACHED_CONTEXTS {
+            inner.entries.clear();
+        }
+        context.cache_id = Some(inner.next_id);
+        inner.next_id += 1;
+        let context = Arc::new(context);
+        inner.entries.insert(key, Arc::clone(&context));
+        context
+    }
+
+    /// Returns the cached context for `key`, or computes it; contexts whose processing
+    /// reported errors are not cached.
+    pub(crate) fn get_or_process(
+        cache: Option<&Self>,
+        key: impl FnOnce() -> Option<String>,
+        errors: &mut Vec<JsonLdSyntaxError>,
+        process: impl FnOnce(&mut Vec<JsonLdSyntaxError>) -> JsonLdContext,
+    ) -> Arc<JsonLdContext> {
+        let Some((cache, key)) = cache.and_then(|cache| Some((cache, key()?))) else {
+            return Arc::new(process(errors));
+        };
+        if let Some(context) = cache.get(&key) {
+            return context;
+        }
+        let error_count = errors.len();
+        let context = process(errors);
+        if errors.len() == error_count {
+            cache.insert(key, context)
+        } else {
+            Arc::new(context)
+        }
+    }
+}
+
+/// Credence patch: writes a JSON node with sorted object keys, for cache keys.
+pub(crate) fn write_json_node_key(node: &JsonNode, out: &mut String) {
+    match node {
+        JsonNode::String(v) => {
+            out.push('"');
+            for c in v.chars() {
+                if c == '"' || c == '\\' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        }
+        JsonNode::Number(v) => out.push_str(v),
+        JsonNode::Boolean(v) => out.push_str(if *v { "true" } else { "false" }),
+        JsonNode::Null => out.push_str("null"),
+        JsonNode::Array(items) => {
+            out.push('[');
+            for item in items {
+                write_json_node_key(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        JsonNode::Object(entries) => {
+            let mut entries = entries.iter().collect::<Vec<_>>();
+            entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+            out.push('{');
+            for (k, v) in entries {
+                write_json_node_key(&JsonNode::String(k.clone()), out);
+                out.push(':');
+                write_json_node_key(v, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+    }
 }
 
 /// Used to pass various options to the LoadDocumentCallback.
@@ -107,6 +239,7 @@ impl JsonLdContextProcessor {
     ) -> JsonLdContext {
         // 1)
         let mut result = active_context.clone();
+        result.cache_id = None; // Credence patch: only the cache sets identifiers.
         // 2)
         if let JsonNode::Object(local_context) = &local_context {
             if let Some(propagate_node) = local_context.get("@propagate") {

@@ -1,6 +1,6 @@
 use crate::context::{
-    JsonLdContext, JsonLdContextProcessor, JsonLdLoadDocumentOptions, JsonLdRemoteDocument,
-    has_keyword_form, is_keyword, json_node_from_events,
+    JsonLdContext, JsonLdContextCache, JsonLdContextProcessor, JsonLdLoadDocumentOptions,
+    JsonLdRemoteDocument, has_keyword_form, is_keyword, json_node_from_events, write_json_node_key,
 };
 use crate::error::JsonLdErrorCode;
 use crate::profile::JsonLdProcessingMode;
@@ -269,6 +269,7 @@ impl JsonLdExpansionConverter {
                 max_context_recursion: MAX_CONTEXT_RECURSION,
                 remote_context_cache: Arc::new(Mutex::new(HashMap::new())), /* TODO: share in the parser */
                 load_document_callback: None,
+                processed_context_cache: None,
             },
             root_context,
         }
@@ -276,6 +277,33 @@ impl JsonLdExpansionConverter {
 
     pub fn is_end(&self) -> bool {
         self.is_end
+    }
+
+    /// Credence patch: reuse processed contexts from (and add them to) `cache`.
+    ///
+    /// Must be called before the first event is converted.
+    pub fn with_context_cache(mut self, cache: JsonLdContextCache) -> Self {
+        let key = format!(
+            "root\0{}\0{:?}\0{}",
+            self.base_url.as_ref().map_or("", |b| b.as_str()),
+            self.context_processor.processing_mode,
+            self.lenient
+        );
+        let base_url = self.base_url.clone();
+        let root = JsonLdContextCache::get_or_process(
+            Some(&cache),
+            || Some(key),
+            &mut Vec::new(),
+            |_| JsonLdContext::new_empty(base_url),
+        );
+        for state in &mut self.state {
+            if let JsonLdExpansionState::Element { active_context, .. } = state {
+                *active_context = Arc::clone(&root);
+            }
+        }
+        self.root_context = root;
+        self.context_processor.processed_context_cache = Some(cache);
+        self
     }
 
     pub fn with_load_document_callback(
@@ -491,7 +519,7 @@ impl JsonLdExpansionConverter {
                                     true,
                                     errors,
                                 ) {
-                                    active_context = Arc::new(property_scoped_context);
+                                    active_context = property_scoped_context;
                                 }
                             }
                             self.state.push(if self.streaming {
@@ -912,7 +940,7 @@ impl JsonLdExpansionConverter {
                             true,
                             errors,
                         ) {
-                            active_context = Arc::new(property_scoped_context);
+                            active_context = property_scoped_context;
                         }
                     }
                     self.state.push(if self.streaming {
@@ -1560,7 +1588,7 @@ impl JsonLdExpansionConverter {
                                         true,
                                         errors,
                                     ) {
-                                        nest_active_context = Arc::new(property_scoped_context);
+                                        nest_active_context = property_scoped_context;
                                     }
                                     self.state.push(JsonLdExpansionState::NestStart {
                                         active_context: nest_active_context,
@@ -2759,10 +2787,38 @@ impl JsonLdExpansionConverter {
             .into_iter()
             .filter_map(|value| {
                 // 11.2)
-                if let Some(scoped_context) =
-                    self.new_scoped_context(&typed_scoped_context, &value, false, false, errors)
-                {
-                    active_context = Arc::new(scoped_context);
+                // Credence patch: the scoped context of each type is looked up in the
+                // type-scoped context but processed against the *accumulated* active
+                // context, so that the contexts of several types all apply. Stock oxjsonld
+                // processed each against the original context, silently dropping the
+                // terms of all but the last type.
+                if let Some(definition) = typed_scoped_context.term_definitions.get(&value) {
+                    if let Some(local_context) = definition.context.clone() {
+                        let base_url = definition.base_url.as_ref().or(self.base_url.as_ref());
+                        let key = || {
+                            Some(format!(
+                                "{}\0type\0{}\0{value}",
+                                active_context.cache_id?, typed_scoped_context.cache_id?
+                            ))
+                        };
+                        active_context = JsonLdContextCache::get_or_process(
+                            self.context_processor.processed_context_cache.as_ref(),
+                            key,
+                            errors,
+                            |errors| {
+                                self.context_processor.process_context(
+                                    &active_context,
+                                    local_context,
+                                    base_url,
+                                    &mut Vec::new(),
+                                    false,
+                                    false,
+                                    true,
+                                    errors,
+                                )
+                            },
+                        );
+                    }
                 }
                 // 13.4.4.4)
                 Some(
@@ -2820,7 +2876,7 @@ impl JsonLdExpansionConverter {
                 self.new_scoped_context(&active_context, &active_property, false, true, errors);
             self.expand_value(
                 active_property,
-                property_scoped_context.map_or(active_context, Arc::new),
+                property_scoped_context.unwrap_or(active_context),
                 value,
                 reverse,
                 extra_node,
@@ -2943,16 +2999,31 @@ impl JsonLdExpansionConverter {
         context_content: Vec<JsonEvent<'static>>,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) -> Arc<JsonLdContext> {
-        Arc::new(self.context_processor.process_context(
-            active_context,
-            json_node_from_events(context_content.into_iter().map(Ok)).unwrap(),
-            self.base_url.as_ref(),
-            &mut Vec::new(),
-            false,
-            true,
-            true,
+        let local_context = json_node_from_events(context_content.into_iter().map(Ok)).unwrap();
+        // Credence patch: reuse the processed context when the same context is applied to
+        // the same active context again.
+        let key = || {
+            let mut key = format!("{}\0context\0", active_context.cache_id?);
+            write_json_node_key(&local_context, &mut key);
+            Some(key)
+        };
+        JsonLdContextCache::get_or_process(
+            self.context_processor.processed_context_cache.as_ref(),
+            key,
             errors,
-        ))
+            |errors| {
+                self.context_processor.process_context(
+                    active_context,
+                    local_context.clone(),
+                    self.base_url.as_ref(),
+                    &mut Vec::new(),
+                    false,
+                    true,
+                    true,
+                    errors,
+                )
+            },
+        )
     }
 
     fn new_scoped_context(
@@ -2962,17 +3033,33 @@ impl JsonLdExpansionConverter {
         override_protected: bool,
         propagate: bool,
         errors: &mut Vec<JsonLdSyntaxError>,
-    ) -> Option<JsonLdContext> {
+    ) -> Option<Arc<JsonLdContext>> {
         let term_definition = active_context.term_definitions.get(active_property)?;
-        Some(self.context_processor.process_context(
-            active_context,
-            term_definition.context.clone()?,
-            term_definition.base_url.as_ref().or(self.base_url.as_ref()),
-            &mut Vec::new(),
-            override_protected,
-            propagate,
-            true,
+        let local_context = term_definition.context.clone()?;
+        // Credence patch: the scoped context of a term is determined by the active context
+        // and the term, so the processed result can be cached under them.
+        let key = || {
+            Some(format!(
+                "{}\0term\0{active_property}\0{override_protected}\0{propagate}",
+                active_context.cache_id?
+            ))
+        };
+        Some(JsonLdContextCache::get_or_process(
+            self.context_processor.processed_context_cache.as_ref(),
+            key,
             errors,
+            |errors| {
+                self.context_processor.process_context(
+                    active_context,
+                    local_context,
+                    term_definition.base_url.as_ref().or(self.base_url.as_ref()),
+                    &mut Vec::new(),
+                    override_protected,
+                    propagate,
+                    true,
+                    errors,
+                )
+            },
         ))
     }
 

@@ -11,7 +11,7 @@ mod from_rdf;
 mod profile;
 mod to_rdf;
 
-pub use context::{JsonLdLoadDocumentOptions, JsonLdRemoteDocument};
+pub use context::{JsonLdContextCache, JsonLdLoadDocumentOptions, JsonLdRemoteDocument};
 pub use error::{JsonLdErrorCode, JsonLdParseError, JsonLdSyntaxError, TextPosition};
 #[cfg(feature = "async-tokio")]
 pub use from_rdf::TokioAsyncWriterJsonLdSerializer;

@@ -1,4 +1,6 @@
-use crate::context::{JsonLdLoadDocumentOptions, JsonLdRemoteDocument, JsonLdTermDefinition};
+use crate::context::{
+    JsonLdContextCache, JsonLdLoadDocumentOptions, JsonLdRemoteDocument, JsonLdTermDefinition,
+};
 use crate::error::{JsonLdParseError, JsonLdSyntaxError};
 use crate::expansion::{JsonLdEvent, JsonLdExpansionConverter, JsonLdValue};
 use crate::profile::{JsonLdProcessingMode, JsonLdProfile, JsonLdProfileSet};
@@ -746,6 +748,15 @@ impl SliceJsonLdParser<'_> {
         + 'static,
     ) -> Self {
         self.inner.expansion = self.inner.expansion.with_load_document_callback(callback);
+        self
+    }
+
+    /// Credence patch: reuse processed contexts across documents.
+    ///
+    /// The cache must only be shared between parsers with the same options and an
+    /// equivalent document loader (it holds contexts as that loader returned them).
+    pub fn with_context_cache(mut self, cache: JsonLdContextCache) -> Self {
+        self.inner.expansion = self.inner.expansion.with_context_cache(cache);
         self
     }
 

@@ -34,7 +34,7 @@ use crate::*;
 #[cfg(feature = "rdfc-10")]
 use sha2::{Digest, Sha256, Sha384};
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::mem::take;
@@ -585,6 +585,27 @@ impl Dataset {
         }
     }
 
+    /// Like [`canonicalize`](Self::canonicalize), but gives up once more than `max_work`
+    /// steps (Hash N-Degree Quads calls plus permutations tried) are needed, leaving the
+    /// dataset unchanged.
+    ///
+    /// Credence patch: stock oxrdf has no work limit, so a small "poisoned" dataset (see
+    /// [the RDFC specification](https://www.w3.org/TR/rdf-canon/#dataset-poisoning)) can
+    /// make it run for minutes. This lets callers refuse such datasets quickly.
+    pub fn canonicalize_with_work_limit(
+        &mut self,
+        algorithm: CanonicalizationAlgorithm,
+        max_work: u64,
+    ) -> Result<(), CanonicalizationWorkLimitExceeded> {
+        let bnode_mapping = self.canonicalize_interned_blank_nodes_bounded(algorithm, max_work)?;
+        let new_quads = self.map_blank_nodes(&bnode_mapping);
+        self.clear();
+        for quad in new_quads {
+            self.insert_encoded(quad);
+        }
+        Ok(())
+    }
+
     /// Returns a map between the current dataset blank node and the canonicalized blank node
     /// to create a canonical dataset.
     ///
@@ -603,6 +624,15 @@ impl Dataset {
         &self,
         algorithm: CanonicalizationAlgorithm,
     ) -> HashMap<InternedBlankNode, BlankNode> {
+        self.canonicalize_interned_blank_nodes_bounded(algorithm, u64::MAX)
+            .unwrap_or_default() // Unreachable: a u64::MAX budget is never exhausted.
+    }
+
+    fn canonicalize_interned_blank_nodes_bounded(
+        &self,
+        algorithm: CanonicalizationAlgorithm,
+        max_work: u64,
+    ) -> Result<HashMap<InternedBlankNode, BlankNode>, CanonicalizationWorkLimitExceeded> {
         let hash_algorithm = match algorithm {
             CanonicalizationAlgorithm::Unstable => None,
             #[cfg(feature = "rdfc-10")]
@@ -614,6 +644,7 @@ impl Dataset {
             blank_node_to_quads_map: QuadsPerBlankNode::new(),
             hash_to_blank_nodes_map: BTreeMap::new(),
             canonical_issuer: IdentifierIssuer::new("c14n"),
+            work: WorkBudget::new(max_work),
         };
         // 2)
         for quad in &self.spog {
@@ -705,6 +736,10 @@ impl Dataset {
                     hash_algorithm,
                 ))
             }
+            // Credence patch: stop as soon as the work budget is spent.
+            if canonicalization_state.work.exhausted() {
+                return Err(CanonicalizationWorkLimitExceeded { max_work });
+            }
             // 5.3)
             hash_path_list.sort_unstable_by(|(_, hl), (_, hr)| hl.cmp(hr));
             for (result_identifier_issuer, _) in hash_path_list {
@@ -718,9 +753,9 @@ impl Dataset {
             }
         }
         // 6)
-        canonicalization_state
+        Ok(canonicalization_state
             .canonical_issuer
-            .issued_identifier_map
+            .issued_identifier_map)
     }
 
     #[cfg(feature = "rdf-12")]
@@ -954,8 +989,17 @@ impl Dataset {
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) -> (IdentifierIssuer, String) {
         let mut issuer = issuer.clone();
+        // Credence patch: count this call against the work budget; once it is spent, every
+        // call returns at once and the top level reports the failure.
+        if !canonicalization_state.work.spend() {
+            return (issuer, String::new());
+        }
         // 1)
-        let mut h_n = BTreeMap::<_, HashSet<_>>::new();
+        // Credence patch: a list, not a set. A related blank node is recorded once per
+        // mention (per quad and position), as the RDFC-1.0 explanatory text and the
+        // JavaScript rdf-canonize do. With a set, datasets where one blank node is related
+        // several times (e.g. identical proof graphs) get labels that differ from rdf-canonize.
+        let mut h_n = BTreeMap::<_, Vec<_>>::new();
         // 2)
         let quads = &canonicalization_state.blank_node_to_quads_map[&identifier];
         // 3)
@@ -1021,7 +1065,13 @@ impl Dataset {
             // 5.3)
             let mut chosen_issuer = IdentifierIssuer::new("");
             // 5.4)
-            'perm: for p in generate_permutations(blank_node_list) {
+            // Credence patch: distinct permutations, generated lazily, so repeated mentions
+            // cost nothing extra and the work budget can stop the loop.
+            let mut permutations = DistinctPermutations::new(blank_node_list);
+            'perm: while let Some(p) = permutations.next_permutation() {
+                if !canonicalization_state.work.spend() {
+                    break;
+                }
                 // 5.4.1)
                 let mut issuer_copy = issuer.clone();
                 // 5.4.2)
@@ -1112,7 +1162,7 @@ impl Dataset {
             InternedGraphName,
         ),
         issuer: &IdentifierIssuer,
-        h_n: &mut BTreeMap<String, HashSet<InternedBlankNode>>,
+        h_n: &mut BTreeMap<String, Vec<InternedBlankNode>>,
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) {
         if let InternedNamedOrBlankNode::BlankNode(component) = triple.subject {
@@ -1154,7 +1204,7 @@ impl Dataset {
         ),
         issuer: &IdentifierIssuer,
         position: &str,
-        h_n: &mut BTreeMap<String, HashSet<InternedBlankNode>>,
+        h_n: &mut BTreeMap<String, Vec<InternedBlankNode>>,
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) {
         if component != identifier {
@@ -1168,7 +1218,7 @@ impl Dataset {
                 hash_algorithm,
             );
             // 3.1.2)
-            h_n.entry(hash).or_default().insert(component);
+            h_n.entry(hash).or_default().push(component); // Credence patch: every mention.
         }
     }
 
@@ -1997,6 +2047,102 @@ struct CanonicalizationState<'a> {
     blank_node_to_quads_map: QuadsPerBlankNode<'a>,
     hash_to_blank_nodes_map: BTreeMap<String, Vec<InternedBlankNode>>,
     canonical_issuer: IdentifierIssuer,
+    /// Credence patch: the work budget of this run.
+    work: WorkBudget,
+}
+
+/// Credence patch: the error returned when canonicalization needs more work than allowed.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error(
+    "RDF canonicalization needed more than {max_work} steps and was stopped; the dataset may be poisoned"
+)]
+pub struct CanonicalizationWorkLimitExceeded {
+    /// The work limit that was exceeded.
+    pub max_work: u64,
+}
+
+/// Credence patch: counts Hash N-Degree Quads calls and permutations tried.
+struct WorkBudget {
+    remaining: std::cell::Cell<u64>,
+}
+
+impl WorkBudget {
+    fn new(max_work: u64) -> Self {
+        Self {
+            remaining: std::cell::Cell::new(max_work),
+        }
+    }
+
+    /// Spends one unit; returns false once the budget is exhausted.
+    fn spend(&self) -> bool {
+        let remaining = self.remaining.get();
+        if remaining == 0 {
+            return false;
+        }
+        self.remaining.set(remaining - 1);
+        true
+    }
+
+    fn exhausted(&self) -> bool {
+        self.remaining.get() == 0
+    }
+}
+
+/// Credence patch: lazily yields each distinct permutation of a list once (lexicographic
+/// order over equality classes), replacing the eager generation of all n! permutations.
+struct DistinctPermutations<T> {
+    representatives: Vec<T>,
+    classes: Vec<usize>,
+    started: bool,
+}
+
+impl<T: Copy + Eq> DistinctPermutations<T> {
+    fn new(items: Vec<T>) -> Self {
+        let mut representatives: Vec<T> = Vec::new();
+        let mut classes = Vec::with_capacity(items.len());
+        for item in items {
+            let class = if let Some(i) = representatives.iter().position(|r| *r == item) {
+                i
+            } else {
+                representatives.push(item);
+                representatives.len() - 1
+            };
+            classes.push(class);
+        }
+        classes.sort_unstable();
+        Self {
+            representatives,
+            classes,
+            started: false,
+        }
+    }
+
+    fn next_permutation(&mut self) -> Option<Vec<T>> {
+        if self.started {
+            // Standard "next lexicographic permutation" step.
+            let c = &mut self.classes;
+            let mut i = c.len().checked_sub(1)?;
+            while i > 0 && c[i - 1] >= c[i] {
+                i -= 1;
+            }
+            if i == 0 {
+                return None;
+            }
+            let mut j = c.len() - 1;
+            while c[j] <= c[i - 1] {
+                j -= 1;
+            }
+            c.swap(i - 1, j);
+            c[i..].reverse();
+        }
+        self.started = true;
+        Some(
+            self.classes
+                .iter()
+                .map(|c| self.representatives[*c])
+                .collect(),
+        )
+    }
 }
 
 /// A RDFC [identifier issuer](https://www.w3.org/TR/rdf-canon/#dfn-identifier-issuer)
@@ -2017,23 +2163,6 @@ impl IdentifierIssuer {
             issued_identifier_order: Vec::new(),
         }
     }
-}
-
-fn generate_permutations<T: Copy>(items: impl IntoIterator<Item = T>) -> Vec<Vec<T>> {
-    let mut current_output = vec![Vec::new()];
-    for (i, next) in items.into_iter().enumerate() {
-        let mut new_output = Vec::with_capacity(current_output.len() * (i + 1));
-        for mut permutation in current_output {
-            permutation.push(next);
-            for j in 0..=i {
-                let mut new_permutation = permutation.clone();
-                new_permutation.swap(i, j);
-                new_output.push(new_permutation);
-            }
-        }
-        current_output = new_output;
-    }
-    current_output
 }
 
 #[cfg(feature = "rdfc-10")]
