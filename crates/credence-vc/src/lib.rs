@@ -5,5 +5,7 @@
 //! databases or HTTP.
 
 pub mod baking;
+pub mod canon;
+pub mod contexts;
 pub mod model;
 pub mod status_list;
