@@ -7,5 +7,7 @@
 pub mod baking;
 pub mod canon;
 pub mod contexts;
+pub mod did;
+pub mod keys;
 pub mod model;
 pub mod status_list;
