@@ -10,4 +10,5 @@ pub mod contexts;
 pub mod did;
 pub mod keys;
 pub mod model;
+pub mod schema;
 pub mod status_list;

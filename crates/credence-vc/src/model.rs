@@ -1055,7 +1055,7 @@ pub struct BitstringStatusList {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
