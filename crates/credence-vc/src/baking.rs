@@ -115,8 +115,9 @@ pub enum ImageFormat {
 }
 
 impl BakedCredential {
-    /// The text to bake: compact JSON, or the JWT itself.
-    fn text(&self) -> Result<String, BakingError> {
+    /// The text to bake: compact JSON, or the JWT itself. Refuses JSON that is not an
+    /// object and a JWT that is not in compact form.
+    pub fn to_text(&self) -> Result<String, BakingError> {
         match self {
             BakedCredential::Json(value) => {
                 if !value.is_object() {
@@ -134,8 +135,9 @@ impl BakedCredential {
         }
     }
 
-    /// Reads baked text: a JSON object, or else a compact JWT.
-    fn from_text(text: &str) -> Result<Self, BakingError> {
+    /// Reads a credential from text, as baked or as kept in a file: a JSON object
+    /// (surrounding white space allowed), or else a JWT in compact form.
+    pub fn from_text(text: &str) -> Result<Self, BakingError> {
         let text = text.trim();
         if text.starts_with('{') {
             let value: Value =
@@ -335,7 +337,7 @@ fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) -> Result<(), Baki
 /// Bakes `credential` into a PNG: any existing `openbadgecredential` chunk is removed and a
 /// new uncompressed `iTXt` chunk is inserted before `IEND`. Other chunks are kept as they are.
 pub fn bake_png(png: &[u8], credential: &BakedCredential) -> Result<Vec<u8>, BakingError> {
-    let text = credential.text()?;
+    let text = credential.to_text()?;
     let chunks = png_chunks(png)?;
     let mut itxt = Vec::with_capacity(PNG_KEYWORD.len() + 5 + text.len());
     itxt.extend_from_slice(PNG_KEYWORD.as_bytes());
@@ -669,7 +671,7 @@ fn text_content(content: &str) -> Result<String, BakingError> {
 /// Bakes `credential` into SVG text. Any `<openbadges:credential>` element already present
 /// is removed; the new one is placed directly after the root start tag.
 pub fn bake_svg(svg: &str, credential: &BakedCredential) -> Result<String, BakingError> {
-    let text = credential.text()?;
+    let text = credential.to_text()?;
     let root = svg_root(svg)?;
     let mut declared = false;
     for (name, value) in attributes(root.attributes)? {
@@ -974,6 +976,52 @@ mod tests {
             bake(&[0xff, 0xfe], &credential("x")),
             Err(BakingError::UnknownFormat)
         );
+    }
+
+    /// Every truncation and many single-byte changes of baked images give a result or an
+    /// error, never a panic.
+    #[test]
+    fn damaged_images_never_panic() {
+        let tricky = credential("Café ]]> <b>&amp;</b>");
+        let images = [
+            bake(&hex(PLAIN_PNG), &tricky).expect("bakes"),
+            bake(SVG.as_bytes(), &tricky).expect("bakes"),
+            bake(SVG.as_bytes(), &BakedCredential::Jwt(JWT.into())).expect("bakes"),
+        ];
+        for image in &images {
+            for len in 0..image.len() {
+                let _ = unbake(&image[..len]);
+                let _ = bake(&image[..len], &tricky);
+            }
+            for at in 0..image.len() {
+                for change in [0x01, 0x80, 0xff] {
+                    let mut damaged = image.clone();
+                    damaged[at] ^= change;
+                    let _ = unbake(&damaged);
+                    let _ = bake(&damaged, &tricky);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn credential_text_is_recognised() {
+        let check = |text: &str, expected: Result<BakedCredential, BakingError>| {
+            assert_eq!(BakedCredential::from_text(text), expected, "{text}");
+        };
+        check(" {\"a\":1}\n", Ok(BakedCredential::Json(json!({"a": 1}))));
+        check(JWT, Ok(BakedCredential::Jwt(JWT.into())));
+        check(&format!("\n{JWT}\n"), Ok(BakedCredential::Jwt(JWT.into())));
+        check("a.b.", Ok(BakedCredential::Jwt("a.b.".into())));
+        check("a..c", Err(BakingError::NotACredential));
+        check("a.b.c.d", Err(BakingError::NotACredential));
+        check("a.b+.c", Err(BakingError::NotACredential));
+        check("", Err(BakingError::NotACredential));
+        check("[1]", Err(BakingError::NotACredential));
+        assert!(matches!(
+            BakedCredential::from_text("{\"a\":"),
+            Err(BakingError::InvalidJson(_))
+        ));
     }
 
     #[test]

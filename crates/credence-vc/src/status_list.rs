@@ -90,6 +90,22 @@ pub enum StatusListError {
         "unsupported status purpose {0:?}: only \"revocation\" and \"suspension\" are supported"
     )]
     UnsupportedPurpose(String),
+    /// The entry and the list have different purposes.
+    #[error("the status entry's purpose is {entry} but the status list's purpose is {list}")]
+    PurposeMismatch {
+        /// The entry's purpose.
+        entry: StatusPurpose,
+        /// The list's purpose.
+        list: StatusPurpose,
+    },
+    /// The list credential is not the one the entry names.
+    #[error("the status list credential's id {found:?} is not the entry's statusListCredential {expected:?}")]
+    WrongList {
+        /// The entry's `statusListCredential`.
+        expected: String,
+        /// The list credential's `id`.
+        found: String,
+    },
     /// A status list credential or entry lacks a field or has a field of the wrong kind.
     #[error("{0}")]
     Malformed(String),
@@ -438,6 +454,32 @@ pub fn read_status_list_credential(
     Ok((purpose, list))
 }
 
+/// Whether the credential behind `entry` is revoked or suspended (per the entry's purpose)
+/// according to `list_credential`, the status list credential it names. Refuses a list
+/// credential whose `id` is not the entry's `statusListCredential`, whose purpose differs,
+/// or that is too short for the index. The caller checks the list credential's proof,
+/// issuer and validity period first.
+pub fn check_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool, StatusListError> {
+    let found = list_credential
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if found != entry.list_url {
+        return Err(StatusListError::WrongList {
+            expected: entry.list_url.clone(),
+            found: found.to_owned(),
+        });
+    }
+    let (purpose, list) = read_status_list_credential(list_credential)?;
+    if purpose != entry.purpose {
+        return Err(StatusListError::PurposeMismatch {
+            entry: entry.purpose,
+            list: purpose,
+        });
+    }
+    list.get(entry.index)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,6 +720,65 @@ mod tests {
             map.remove("statusListCredential");
         }
         check(missing, "has no statusListCredential");
+    }
+
+    #[test]
+    fn statuses_are_checked() {
+        let url = "https://example.com/status/1";
+        let mut list = StatusList::default();
+        list.set(7, true).expect("in range");
+        let vc = status_list_credential(
+            url,
+            "did:example:1",
+            StatusPurpose::Revocation,
+            &list,
+            DateTime::UNIX_EPOCH,
+        );
+        let check = |list_url: &str,
+                     index: usize,
+                     purpose: StatusPurpose,
+                     expected: Result<bool, StatusListError>| {
+            let entry = StatusEntry {
+                list_url: list_url.into(),
+                index,
+                purpose,
+            };
+            assert_eq!(
+                check_status(&entry, &vc),
+                expected,
+                "{list_url} {index} {purpose}"
+            );
+        };
+        check(url, 7, StatusPurpose::Revocation, Ok(true));
+        check(url, 6, StatusPurpose::Revocation, Ok(false));
+        check(url, 8, StatusPurpose::Revocation, Ok(false));
+        check(
+            url,
+            7,
+            StatusPurpose::Suspension,
+            Err(StatusListError::PurposeMismatch {
+                entry: StatusPurpose::Suspension,
+                list: StatusPurpose::Revocation,
+            }),
+        );
+        check(
+            url,
+            MIN_ENTRIES,
+            StatusPurpose::Revocation,
+            Err(StatusListError::IndexOutOfRange {
+                index: MIN_ENTRIES,
+                len: MIN_ENTRIES,
+            }),
+        );
+        check(
+            "https://example.com/status/2",
+            7,
+            StatusPurpose::Revocation,
+            Err(StatusListError::WrongList {
+                expected: "https://example.com/status/2".into(),
+                found: url.into(),
+            }),
+        );
     }
 
     #[test]
