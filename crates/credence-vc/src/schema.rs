@@ -4,7 +4,9 @@
 //! are compiled into the crate; nothing is fetched. They reference no other document, and the
 //! validator is built offline, so a schema that did name a remote `$ref` would fail to
 //! compile with an error naming it rather than reach the network. Each schema is compiled
-//! once, on first use. `format` keywords (`date-time`, `uri`, ...) are checked too.
+//! once, on first use. `format` keywords (`date-time`, `uri`, ...) are checked too, so, for
+//! example, an `activityStartDate` that is a bare date (as in the `ob3-interop` test
+//! vector) is refused: OB 3.0 types it as DateTime.
 //!
 //! Every violation is reported with the JSON pointer of the offending value, such as
 //! `/credentialSubject/achievement: "criteria" is a required property`.
@@ -300,6 +302,39 @@ mod tests {
         ];
         for (name, text) in examples {
             check(name, &parse(text), None);
+        }
+    }
+
+    /// The signed 1EdTech vector validates, proof included. The `ob3-interop` credential
+    /// (signed or not) does not: its `activityStartDate` and `activityEndDate` are dates,
+    /// while OB 3.0 types them as DateTime and the schema says `format: date-time`.
+    #[test]
+    fn other_vectors() {
+        check(
+            "1edtech-ob3/ob-signed",
+            &parse(include_str!(
+                "../../../tests/vectors/1edtech-ob3/ob-signed.json"
+            )),
+            None,
+        );
+        let interop = [
+            include_str!("../../../tests/vectors/ob3-interop/ob3-unsigned.json"),
+            include_str!("../../../tests/vectors/ob3-interop/ob3-signed-by-js.json"),
+        ];
+        for text in interop {
+            let error = validate_credential(&parse(text)).expect_err("dates are not date-times");
+            let SchemaError::Invalid { violations, .. } = error else {
+                panic!("unexpected error {error}");
+            };
+            let pointers: Vec<&str> = violations.iter().map(|v| v.pointer.as_str()).collect();
+            assert_eq!(
+                pointers,
+                [
+                    "/credentialSubject/activityStartDate",
+                    "/credentialSubject/activityEndDate"
+                ]
+            );
+            assert!(violations[0].message.contains("is not a \"date-time\""));
         }
     }
 
