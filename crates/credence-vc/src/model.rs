@@ -1326,6 +1326,40 @@ pub(crate) mod tests {
         vc
     }
 
+    /// What the model and the status list module build uses only defined terms: safe-mode
+    /// canonicalisation (which refuses undefined terms) accepts it.
+    #[test]
+    fn built_documents_pass_safe_mode() {
+        let status_list = crate::status_list::status_list_credential(
+            "https://credence.example/status/1",
+            "did:example:1",
+            crate::status_list::StatusPurpose::Suspension,
+            &crate::status_list::StatusList::default(),
+            chrono::DateTime::UNIX_EPOCH,
+        );
+        let endorsement = EndorsementCredential::new(
+            "urn:uuid:7f1c1a4e-3c0e-4f6b-9d55-1b2a3c4d5e6f",
+            "Endorsement of the provider",
+            ProfileRef::Id("did:example:endorser".into()),
+            "2026-11-27T12:00:00Z",
+            EndorsementSubject {
+                id: "did:example:provider".into(),
+                type_: OneOrMany::strings(&["EndorsementSubject"]),
+                endorsement_comment: Some("Trusted.".into()),
+                extra: Map::new(),
+            },
+        );
+        for (name, document) in [
+            ("credential", sample_credential().to_json()),
+            ("status list", status_list),
+            ("endorsement", endorsement.to_json()),
+        ] {
+            let nquads = crate::canon::canonicalize(&document)
+                .unwrap_or_else(|e| panic!("{name} is refused: {e}"));
+            assert!(!nquads.is_empty(), "{name}");
+        }
+    }
+
     #[test]
     fn status_list_credential_reads_the_status_list_json() {
         let list = crate::status_list::StatusList::default();
