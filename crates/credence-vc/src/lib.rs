@@ -10,5 +10,6 @@ pub mod contexts;
 pub mod did;
 pub mod keys;
 pub mod model;
+pub mod proof;
 pub mod schema;
 pub mod status_list;
