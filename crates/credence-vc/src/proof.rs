@@ -586,19 +586,16 @@ mod tests {
             "vc-di-eddsa/eddsa-rdfc-2022",
             "vc-di-eddsa/unsigned.json",
             "DataInt",
-            "",
         );
         check_w3c(
             "vc-di-eddsa/eddsa-rdfc-2022/employ",
             "vc-di-eddsa/employmentAuth.json",
             "DataInt",
-            "",
         );
         check_w3c(
             "vc-di-eddsa/eddsa-jcs-2022",
             "vc-di-eddsa/unsigned.json",
             "JCS",
-            "",
         );
     }
 
