@@ -850,6 +850,37 @@ mod tests {
         assert!(jwt.contains(&format!("<openbadges:credential verify=\"{JWT}\"/><circle")));
     }
 
+    /// Images baked by the Python `openbadgeslib` 4.6.3 (PyPI), with its OB 3.0 settings:
+    /// a JWT in a PNG, and a JWT and a JSON credential in an SVG, where it puts the
+    /// namespace on the element itself, appends the element at the end of the root, and
+    /// escapes the JSON as text instead of using CDATA. (The other way round was checked by
+    /// hand: its `extract_png` and `extract_svg` read what `bake` writes, "]]>" included.)
+    const OPENBADGESLIB_PNG_JWT: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d00000049695458746f70656e626164676563726564656e7469616c000000000065794a68624763694f694a465a45525451534a392e65794a7a645749694f694a34496e302e63326c6e626d463064584a6c833cc6020000000049454e44ae426082";
+    const OPENBADGESLIB_SVG_JWT: &str = r#"<?xml version="1.0" ?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/><openbadges:credential xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" verify="eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"/></svg>"#;
+    const OPENBADGESLIB_SVG_JSON: &str = r#"<?xml version="1.0" ?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="4"/><openbadges:credential xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">{&quot;@context&quot;:[&quot;https://www.w3.org/ns/credentials/v2&quot;],&quot;type&quot;:[&quot;VerifiableCredential&quot;,&quot;OpenBadgeCredential&quot;],&quot;name&quot;:&quot;Café &lt;&amp;&gt; badge&quot;}</openbadges:credential></svg>"#;
+
+    #[test]
+    fn images_from_openbadgeslib_are_read_and_rebaked() {
+        let jwt = Some(BakedCredential::Jwt(JWT.into()));
+        let json = Some(credential("Café <&> badge"));
+        let cases = [
+            (hex(OPENBADGESLIB_PNG_JWT), &jwt),
+            (OPENBADGESLIB_SVG_JWT.as_bytes().to_vec(), &jwt),
+            (OPENBADGESLIB_SVG_JSON.as_bytes().to_vec(), &json),
+        ];
+        for (image, expected) in cases {
+            assert_eq!(&unbake(&image).expect("reads"), expected);
+            let rebaked = bake(&image, &credential("new")).expect("re-bakes");
+            assert_eq!(unbake(&rebaked).expect("reads"), Some(credential("new")));
+            let marker: &[u8] = if image.starts_with(&PNG_SIGNATURE) {
+                b"openbadgecredential"
+            } else {
+                b"<openbadges:credential"
+            };
+            assert_eq!(count(&rebaked, marker), 1);
+        }
+    }
+
     #[test]
     fn foreign_images_are_read() {
         let expected = Some(credential("Café ]]> badge"));
