@@ -507,6 +507,21 @@ mod tests {
         assert_eq!(list, StatusList::default());
     }
 
+    /// An `encodedList` made by another implementation, the Python `openbadgeslib` 4.6.3
+    /// (`encode_bitstring([0, 7, 8, 94567, 131071])`). The other way round was checked by
+    /// hand: its `decode_encoded_list` reads what [`StatusList::encode`] writes.
+    #[test]
+    fn list_from_another_implementation() {
+        let encoded =
+            "uH4sIAA3UCWsC_-3QAREAAAQEMN-c5nJwW4RNFwAAAAAAAAAAAAAAz0QBAAAAwDVZrxDDXQBAAAA";
+        let list = StatusList::decode(encoded).expect("decodes");
+        assert_eq!(list.len(), MIN_ENTRIES);
+        let set: Vec<usize> = (0..list.len())
+            .filter(|&i| list.get(i).unwrap_or(false))
+            .collect();
+        assert_eq!(set, [0, 7, 8, 94567, 131_071]);
+    }
+
     #[test]
     fn bit_order_is_big_endian() {
         // (index set, byte position, expected byte value)
