@@ -30,10 +30,11 @@ pub const OB_V3_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
+    /// An array of values. (Tried first when reading, so that an array is never taken as
+    /// one value of a type that can hold arrays, such as `serde_json::Value`.)
+    Many(Vec<T>),
     /// A single value, written without brackets.
     One(T),
-    /// An array of values.
-    Many(Vec<T>),
 }
 
 impl<T> Default for OneOrMany<T> {
@@ -1163,6 +1164,30 @@ pub(crate) mod tests {
             }
             other => panic!("expected a bitstring entry, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn one_or_many() {
+        let check = |json: Value, expected_len: usize, is_many: bool| {
+            let parsed: OneOrMany<Value> = serde_json::from_value(json.clone()).expect("reads");
+            assert_eq!(parsed.len(), expected_len, "{json}");
+            assert_eq!(matches!(parsed, OneOrMany::Many(_)), is_many, "{json}");
+            assert_eq!(serde_json::to_value(&parsed).expect("writes"), json);
+        };
+        check(json!([1, 2]), 2, true);
+        check(json!([]), 0, true);
+        check(json!([[1], [2, 3]]), 2, true);
+        check(json!({"a": 1}), 1, false);
+        check(json!("x"), 1, false);
+        let types: OneOrMany<String> = serde_json::from_value(json!("Profile")).expect("reads");
+        assert!(types.contains("Profile"));
+        let alignments: OneOrMany<Alignment> = serde_json::from_value(json!([
+            {"type": "Alignment", "targetName": "a", "targetUrl": "https://a.example"},
+            {"type": ["Alignment"], "targetName": "b", "targetUrl": "https://b.example"}
+        ]))
+        .expect("reads");
+        let names: Vec<&str> = alignments.iter().map(|a| a.target_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
     }
 
     #[test]
