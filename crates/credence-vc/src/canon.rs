@@ -4,9 +4,11 @@
 use crate::contexts::{ContextSet, UnknownContext};
 use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdRemoteDocument};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
-use oxrdf::{Dataset, GraphNameRef, NamedOrBlankNodeRef, TermRef};
+use oxrdf::{
+    BlankNode, BlankNodeRef, Dataset, GraphNameRef, NamedOrBlankNodeRef, QuadRef, TermRef,
+};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 /// The `@vocab` that safe mode puts in front of a document's contexts: any IRI that starts
@@ -124,21 +126,7 @@ impl Canonicalizer {
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
         // being dropped, and are reported.
-        let mut guarded = serde_json::Map::with_capacity(map.len() + 1);
-        let mut contexts = vec![serde_json::json!({ "@vocab": SENTINEL_VOCAB })];
-        match map.get("@context") {
-            Some(Value::Array(items)) => contexts.extend(items.iter().cloned()),
-            Some(other) => contexts.push(other.clone()),
-            None => {}
-        }
-        guarded.insert("@context".to_owned(), Value::Array(contexts));
-        for (k, v) in map {
-            if k != "@context" {
-                guarded.insert(k.clone(), v.clone());
-            }
-        }
-        let bytes = serde_json::to_vec(&Value::Object(guarded))
-            .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+        let bytes = guarded_bytes(map).map_err(|e| CanonError::JsonLd(e.to_string()))?;
 
         let contexts = Arc::clone(&self.contexts);
         let parser = JsonLdParser::new()
@@ -164,16 +152,42 @@ impl Canonicalizer {
     }
 
     /// Canonicalises an RDF dataset into sorted N-Quads lines, each ending in a newline.
-    pub fn canonicalize_dataset(&self, mut dataset: Dataset) -> Result<String, CanonError> {
-        dataset
-            .canonicalize_with_work_limit(
+    pub fn canonicalize_dataset(&self, dataset: Dataset) -> Result<String, CanonError> {
+        let labels = dataset
+            .canonicalize_blank_nodes_with_work_limit(
                 CanonicalizationAlgorithm::Rdfc10 {
                     hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
                 },
                 self.max_work,
             )
             .map_err(|e| CanonError::TooComplex(e.max_work))?;
-        let mut lines: Vec<String> = dataset.iter().map(|q| format!("{q} .\n")).collect();
+        fn label<'a>(
+            labels: &'a HashMap<BlankNodeRef<'a>, BlankNode>,
+            b: BlankNodeRef<'a>,
+        ) -> BlankNodeRef<'a> {
+            labels.get(&b).map_or(b, BlankNode::as_ref)
+        }
+        let relabel = |b| label(&labels, b);
+        let mut lines: Vec<String> = dataset
+            .iter()
+            .map(|q| {
+                let subject = match q.subject {
+                    NamedOrBlankNodeRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let object = match q.object {
+                    TermRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let graph_name = match q.graph_name {
+                    GraphNameRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let mut line = QuadRef::new(subject, q.predicate, object, graph_name).to_string();
+                line.push_str(" .\n");
+                line
+            })
+            .collect();
         lines.sort_unstable();
         Ok(lines.concat())
     }
@@ -182,6 +196,38 @@ impl Canonicalizer {
 /// Canonicalises `document` with the standard contexts: see [`Canonicalizer::canonicalize`].
 pub fn canonicalize(document: &Value) -> Result<String, CanonError> {
     Canonicalizer::standard().canonicalize(document)
+}
+
+/// The document as JSON bytes, with the sentinel `@vocab` context first.
+fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(br#"{"@context":[{"@vocab":""#);
+    out.extend_from_slice(SENTINEL_VOCAB.as_bytes());
+    out.extend_from_slice(br#""}"#);
+    match map.get("@context") {
+        Some(Value::Array(items)) => {
+            for item in items {
+                out.push(b',');
+                serde_json::to_writer(&mut out, item)?;
+            }
+        }
+        Some(other) => {
+            out.push(b',');
+            serde_json::to_writer(&mut out, other)?;
+        }
+        None => {}
+    }
+    out.push(b']');
+    for (k, v) in map {
+        if k != "@context" {
+            out.push(b',');
+            serde_json::to_writer(&mut out, k)?;
+            out.push(b':');
+            serde_json::to_writer(&mut out, v)?;
+        }
+    }
+    out.push(b'}');
+    Ok(out)
 }
 
 /// Checks nesting depth and that every context URL the document names is known.

@@ -190,8 +190,8 @@ pub fn sign(
     config.insert("@context".into(), context);
     let hash = hash_data(
         options.cryptosuite,
-        &config,
-        &unsecured,
+        &Value::Object(config),
+        &Value::Object(unsecured),
         &options.canonicalizer,
     )?;
     let signature = key.sign(&hash);
@@ -264,11 +264,11 @@ pub fn verify_proofs_json(
     verify_proofs(&document, resolver, canonicalizer)
 }
 
-fn proofs_of(doc: &Map<String, Value>) -> Vec<Value> {
+fn proofs_of(doc: &Map<String, Value>) -> Vec<&Value> {
     match doc.get("proof") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
-        Some(one) => vec![one.clone()],
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
     }
 }
 
@@ -294,7 +294,7 @@ fn verify_one(
     doc: &Map<String, Value>,
     index: usize,
     proof: &Value,
-    all: &[Value],
+    all: &[&Value],
     resolver: &dyn DidResolver,
     canonicalizer: &Canonicalizer,
 ) -> Result<VerifiedProof, ProofError> {
@@ -352,7 +352,12 @@ fn verify_one(
         }
     };
     let method = resolver.resolve_verification_method(verification_method)?;
-    let hash = hash_data(suite_for_hash, &config, &unsecured, canonicalizer)?;
+    let hash = hash_data(
+        suite_for_hash,
+        &Value::Object(config),
+        &Value::Object(unsecured),
+        canonicalizer,
+    )?;
     if !method.public_key.verify(&hash, &signature) {
         return Err(ProofError::BadSignature {
             index,
@@ -383,7 +388,7 @@ fn context_starts_with(document: &Value, prefix: &Value) -> bool {
 fn unsecured_document(
     doc: &Map<String, Value>,
     proof: &Map<String, Value>,
-    all: &[Value],
+    all: &[&Value],
 ) -> Result<Map<String, Value>, ProofError> {
     let mut unsecured = doc.clone();
     unsecured.remove("proof");
@@ -404,7 +409,7 @@ fn unsecured_document(
                 .iter()
                 .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
                 .ok_or_else(|| ProofError::MissingPreviousProof(id.to_owned()))?;
-            matching.push(found.clone());
+            matching.push((*found).clone());
         }
         unsecured.insert("proof".into(), Value::Array(matching));
     }
@@ -414,8 +419,8 @@ fn unsecured_document(
 /// hashData = SHA-256(canonical proof config) ‖ SHA-256(canonical document).
 fn hash_data(
     suite: Cryptosuite,
-    config: &Map<String, Value>,
-    document: &Map<String, Value>,
+    config: &Value,
+    document: &Value,
     canonicalizer: &Canonicalizer,
 ) -> Result<Vec<u8>, ProofError> {
     let (config, document) = canonical_forms(suite, config, document, canonicalizer)?;
@@ -427,23 +432,20 @@ fn hash_data(
 /// The canonical forms (proof config, document) a cryptosuite hashes.
 fn canonical_forms(
     suite: Cryptosuite,
-    config: &Map<String, Value>,
-    document: &Map<String, Value>,
+    config: &Value,
+    document: &Value,
     canonicalizer: &Canonicalizer,
 ) -> Result<(String, String), ProofError> {
-    // Rebuild as Values once; cheap next to canonicalisation.
-    let config = Value::Object(config.clone());
-    let document = Value::Object(document.clone());
     match suite {
         Cryptosuite::EddsaRdfc2022 => Ok((
-            canonicalizer.canonicalize(&config)?,
-            canonicalizer.canonicalize(&document)?,
+            canonicalizer.canonicalize(config)?,
+            canonicalizer.canonicalize(document)?,
         )),
         Cryptosuite::EddsaJcs2022 => {
             let jcs = |v: &Value| {
                 serde_json_canonicalizer::to_string(v).map_err(|e| ProofError::Jcs(e.to_string()))
             };
-            Ok((jcs(&config)?, jcs(&document)?))
+            Ok((jcs(config)?, jcs(document)?))
         }
     }
 }
@@ -522,8 +524,7 @@ mod tests {
         let suite = Cryptosuite::from_name(config["cryptosuite"].as_str().unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
         let (proof_canon, doc_canon) =
-            canonical_forms(suite, object(&config), object(&doc), &canon)
-                .unwrap_or_else(|e| panic!("{dir}: {e}"));
+            canonical_forms(suite, &config, &doc, &canon).unwrap_or_else(|e| panic!("{dir}: {e}"));
         assert_eq!(
             doc_canon,
             read(&format!("{dir}/canonDoc{suffix}.txt")),
@@ -718,8 +719,8 @@ mod tests {
         config.insert("@context".into(), doc2020["@context"].clone());
         let hash = hash_data(
             Cryptosuite::EddsaRdfc2022,
-            &config,
-            object(&doc2020),
+            &Value::Object(config),
+            &doc2020,
             &Canonicalizer::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -606,6 +606,23 @@ impl Dataset {
         Ok(())
     }
 
+    /// Like [`canonicalize_blank_nodes`](Self::canonicalize_blank_nodes), but gives up once more
+    /// than `max_work` steps are needed (see
+    /// [`canonicalize_with_work_limit`](Self::canonicalize_with_work_limit)).
+    ///
+    /// Credence patch: lets callers write canonical N-Quads without rebuilding the dataset.
+    pub fn canonicalize_blank_nodes_with_work_limit(
+        &self,
+        algorithm: CanonicalizationAlgorithm,
+        max_work: u64,
+    ) -> Result<HashMap<BlankNodeRef<'_>, BlankNode>, CanonicalizationWorkLimitExceeded> {
+        Ok(self
+            .canonicalize_interned_blank_nodes_bounded(algorithm, max_work)?
+            .into_iter()
+            .map(|(from, to)| (from.decode_from(&self.interner), to))
+            .collect())
+    }
+
     /// Returns a map between the current dataset blank node and the canonicalized blank node
     /// to create a canonical dataset.
     ///
