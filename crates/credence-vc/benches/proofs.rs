@@ -1,0 +1,60 @@
+//! Criterion benchmarks: sign and verify per cryptosuite on the ob3-interop credential, with
+//! warm (cached) contexts, plus the first document after start-up (cold context cache).
+
+use credence_vc::canon::Canonicalizer;
+use credence_vc::contexts::ContextSet;
+use credence_vc::did::StaticResolver;
+use credence_vc::keys::KeyPairFile;
+use credence_vc::proof::{sign, verify_proofs, Cryptosuite, ProofOptions};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors");
+const VM: &str = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{VECTORS}/{path}")).unwrap_or_default()
+}
+
+fn bench(c: &mut Criterion) {
+    let Ok(key) =
+        KeyPairFile::from_json(&read("vc-di-eddsa/keyPair.json")).and_then(|f| f.signing_key())
+    else {
+        return;
+    };
+    let Ok(document) =
+        serde_json::from_str::<serde_json::Value>(&read("ob3-interop/ob3-unsigned.json"))
+    else {
+        return;
+    };
+    let resolver = StaticResolver::new();
+    for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+        let mut options = ProofOptions::new(VM);
+        options.cryptosuite = suite;
+        options.created = Some("2025-03-01T12:00:00Z".into());
+        let Ok(signed) = sign(&document, &key, &options) else {
+            return;
+        };
+        c.bench_function(&format!("{} sign", suite.name()), |b| {
+            b.iter(|| sign(black_box(&document), &key, &options))
+        });
+        c.bench_function(&format!("{} verify", suite.name()), |b| {
+            b.iter(|| verify_proofs(black_box(&signed), &resolver, &options.canonicalizer))
+        });
+    }
+    let mut options = ProofOptions::new(VM);
+    options.created = Some("2025-03-01T12:00:00Z".into());
+    c.bench_function("eddsa-rdfc-2022 sign, cold context cache", |b| {
+        b.iter(|| {
+            options.canonicalizer = Canonicalizer::new(ContextSet::standard());
+            sign(black_box(&document), &key, &options)
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);

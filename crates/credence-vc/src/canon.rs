@@ -1,0 +1,501 @@
+//! JSON-LD to RDF to RDFC-1.0 canonical N-Quads, offline, with processed contexts cached
+//! across documents, safe mode (undefined terms are refused) and a work bound.
+
+use crate::contexts::{ContextSet, UnknownContext};
+use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdRemoteDocument};
+use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
+use oxrdf::{
+    BlankNode, BlankNodeRef, Dataset, GraphNameRef, NamedOrBlankNodeRef, QuadRef, TermRef,
+};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+/// The `@vocab` that safe mode puts in front of a document's contexts: any IRI that starts
+/// with it comes from a term or type that no context defines.
+const SENTINEL_VOCAB: &str = "urn:credence:undefined-term:";
+
+/// The most Hash N-Degree Quads steps (calls plus permutations) canonicalisation may take.
+/// Real credentials need few: 1EdTech's fullOpenBadge, with four identical endorsement
+/// proofs, needs 41; the ob3-interop credential none. A step costs about 5 µs in a release
+/// build, so the bound refuses a poisoned graph in about 20 ms.
+pub const DEFAULT_MAX_WORK: u64 = 4_000;
+
+/// How deeply JSON values may nest.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why a document could not be canonicalised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonError {
+    /// The document is not a JSON object.
+    #[error("The document must be a JSON object.")]
+    NotAnObject,
+    /// The document nests deeper than [`MAX_DEPTH`].
+    #[error("The document nests JSON values more than {0} levels deep, which Credence refuses.")]
+    TooDeep(usize),
+    /// A context is not bundled.
+    #[error(transparent)]
+    UnknownContext(#[from] UnknownContext),
+    /// An `@context` entry is neither a URL nor an object.
+    #[error("An @context entry must be a URL or an object, but one is {0}.")]
+    BadContext(String),
+    /// The JSON-LD processor refused the document.
+    #[error("The document is not valid JSON-LD: {0}")]
+    JsonLd(String),
+    /// Safe mode: some terms or types are defined by no context, so they would not be signed.
+    #[error(
+        "The document uses terms or types that none of its contexts defines, so they would be silently left out of the signature: {}.",
+        .0.join(", ")
+    )]
+    UndefinedTerms(Vec<String>),
+    /// The RDF graph needs too much work to canonicalise.
+    #[error(
+        "The document's blank nodes are too symmetric to canonicalise within {0} steps; it may have been crafted to exhaust the verifier."
+    )]
+    TooComplex(u64),
+}
+
+/// Turns JSON-LD documents into canonical N-Quads with one fixed set of contexts.
+///
+/// Cloning is cheap and clones share the processed-context cache, which makes every document
+/// after the first much faster.
+#[derive(Clone)]
+pub struct Canonicalizer {
+    contexts: Arc<ContextSet>,
+    cache: JsonLdContextCache,
+    max_work: u64,
+}
+
+impl Default for Canonicalizer {
+    fn default() -> Self {
+        Self::standard().clone()
+    }
+}
+
+impl std::fmt::Debug for Canonicalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Canonicalizer")
+            .field("contexts", &self.contexts.urls().collect::<Vec<_>>())
+            .field("cached_contexts", &self.cache.len())
+            .field("max_work", &self.max_work)
+            .finish()
+    }
+}
+
+impl Canonicalizer {
+    /// A canonicaliser that accepts exactly the contexts in `contexts`.
+    pub fn new(contexts: ContextSet) -> Self {
+        Self {
+            contexts: Arc::new(contexts),
+            cache: JsonLdContextCache::new(),
+            max_work: DEFAULT_MAX_WORK,
+        }
+    }
+
+    /// The process-wide canonicaliser over the standard contexts.
+    pub fn standard() -> &'static Self {
+        static STANDARD: OnceLock<Canonicalizer> = OnceLock::new();
+        STANDARD.get_or_init(|| Self::new(ContextSet::standard()))
+    }
+
+    /// The same canonicaliser with another work bound.
+    #[must_use]
+    pub fn with_max_work(mut self, max_work: u64) -> Self {
+        self.max_work = max_work;
+        self
+    }
+
+    /// The contexts this canonicaliser accepts.
+    pub fn contexts(&self) -> &ContextSet {
+        &self.contexts
+    }
+
+    /// Canonicalises `document` into RDFC-1.0 N-Quads (SHA-256), refusing unknown contexts,
+    /// undefined terms (safe mode) and graphs that need too much work.
+    pub fn canonicalize(&self, document: &Value) -> Result<String, CanonError> {
+        let dataset = self.to_dataset(document)?;
+        self.canonicalize_dataset(dataset)
+    }
+
+    /// Expands `document` into an RDF dataset, in safe mode.
+    pub fn to_dataset(&self, document: &Value) -> Result<Dataset, CanonError> {
+        let Value::Object(map) = document else {
+            return Err(CanonError::NotAnObject);
+        };
+        check_contexts(document, &self.contexts)?;
+        // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
+        // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
+        // being dropped, and are reported.
+        let bytes = guarded_bytes(map).map_err(|e| CanonError::JsonLd(e.to_string()))?;
+
+        let contexts = Arc::clone(&self.contexts);
+        let parser = JsonLdParser::new()
+            .for_slice(&bytes)
+            .with_load_document_callback(move |url, _| {
+                let content = contexts.load(url)?;
+                Ok(JsonLdRemoteDocument {
+                    document: content.as_bytes().to_vec(),
+                    document_url: url.to_owned(),
+                })
+            })
+            .with_context_cache(self.cache.clone());
+        let mut dataset = Dataset::new();
+        for quad in parser {
+            let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
+            dataset.insert(&quad);
+        }
+        let undefined = undefined_terms(&dataset);
+        if !undefined.is_empty() {
+            return Err(CanonError::UndefinedTerms(undefined));
+        }
+        Ok(dataset)
+    }
+
+    /// Canonicalises an RDF dataset into sorted N-Quads lines, each ending in a newline.
+    pub fn canonicalize_dataset(&self, dataset: Dataset) -> Result<String, CanonError> {
+        let labels = dataset
+            .canonicalize_blank_nodes_with_work_limit(
+                CanonicalizationAlgorithm::Rdfc10 {
+                    hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
+                },
+                self.max_work,
+            )
+            .map_err(|e| CanonError::TooComplex(e.max_work))?;
+        fn label<'a>(
+            labels: &'a HashMap<BlankNodeRef<'a>, BlankNode>,
+            b: BlankNodeRef<'a>,
+        ) -> BlankNodeRef<'a> {
+            labels.get(&b).map_or(b, BlankNode::as_ref)
+        }
+        let relabel = |b| label(&labels, b);
+        let mut lines: Vec<String> = dataset
+            .iter()
+            .map(|q| {
+                let subject = match q.subject {
+                    NamedOrBlankNodeRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let object = match q.object {
+                    TermRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let graph_name = match q.graph_name {
+                    GraphNameRef::BlankNode(b) => relabel(b).into(),
+                    other => other,
+                };
+                let mut line = QuadRef::new(subject, q.predicate, object, graph_name).to_string();
+                line.push_str(" .\n");
+                line
+            })
+            .collect();
+        lines.sort_unstable();
+        Ok(lines.concat())
+    }
+}
+
+/// Canonicalises `document` with the standard contexts: see [`Canonicalizer::canonicalize`].
+pub fn canonicalize(document: &Value) -> Result<String, CanonError> {
+    Canonicalizer::standard().canonicalize(document)
+}
+
+/// The document as JSON bytes, with the sentinel `@vocab` context first.
+fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(br#"{"@context":[{"@vocab":""#);
+    out.extend_from_slice(SENTINEL_VOCAB.as_bytes());
+    out.extend_from_slice(br#""}"#);
+    match map.get("@context") {
+        Some(Value::Array(items)) => {
+            for item in items {
+                out.push(b',');
+                serde_json::to_writer(&mut out, item)?;
+            }
+        }
+        Some(other) => {
+            out.push(b',');
+            serde_json::to_writer(&mut out, other)?;
+        }
+        None => {}
+    }
+    out.push(b']');
+    for (k, v) in map {
+        if k != "@context" {
+            out.push(b',');
+            serde_json::to_writer(&mut out, k)?;
+            out.push(b':');
+            serde_json::to_writer(&mut out, v)?;
+        }
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// Checks nesting depth and that every context URL the document names is known.
+fn check_contexts(document: &Value, contexts: &ContextSet) -> Result<(), CanonError> {
+    let mut stack = vec![(document, 0usize)];
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Err(CanonError::TooDeep(MAX_DEPTH));
+        }
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "@context" {
+                        check_context_value(v, contexts)?;
+                    }
+                    stack.push((v, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_context_value(value: &Value, contexts: &ContextSet) -> Result<(), CanonError> {
+    let items = match value {
+        Value::Array(items) => items.as_slice(),
+        other => std::slice::from_ref(other),
+    };
+    for item in items {
+        match item {
+            Value::String(url) => {
+                contexts.load(url)?;
+            }
+            Value::Object(map) => {
+                if let Some(Value::String(url)) = map.get("@import") {
+                    contexts.load(url)?;
+                }
+            }
+            Value::Null => {}
+            other => {
+                let kind = match other {
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    _ => "an array",
+                };
+                return Err(CanonError::BadContext(kind.to_owned()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names of undefined terms and types, from sentinel IRIs in the dataset.
+fn undefined_terms(dataset: &Dataset) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    let mut note = |iri: &str| {
+        if let Some(term) = iri.strip_prefix(SENTINEL_VOCAB) {
+            found.insert(term.to_owned());
+        }
+    };
+    for quad in dataset {
+        if let NamedOrBlankNodeRef::NamedNode(n) = quad.subject {
+            note(n.as_str());
+        }
+        note(quad.predicate.as_str());
+        match quad.object {
+            TermRef::NamedNode(n) => note(n.as_str()),
+            TermRef::Literal(l) => note(l.datatype().as_str()),
+            _ => {}
+        }
+        if let GraphNameRef::NamedNode(n) = quad.graph_name {
+            note(n.as_str());
+        }
+    }
+    found.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors");
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{VECTORS}/{path}"))
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    fn json(path: &str) -> Value {
+        serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn vectors() -> Canonicalizer {
+        Canonicalizer::new(ContextSet::with_test_vectors())
+    }
+
+    /// Canonicalises `input` and compares with `expected` byte for byte.
+    fn check(input: &str, expected: &str) {
+        let canon = vectors();
+        let got = canon
+            .canonicalize(&json(input))
+            .unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(got, read(expected), "{input}");
+        // Again, from the cache: same bytes.
+        assert_eq!(
+            canon.canonicalize(&json(input)).ok(),
+            Some(got),
+            "{input} (cached)"
+        );
+    }
+
+    #[test]
+    fn canonical_forms_match_javascript() {
+        for (input, expected) in [
+            (
+                "vc-di-eddsa/unsigned.json",
+                "vc-di-eddsa/eddsa-rdfc-2022/canonDocDataInt.txt",
+            ),
+            (
+                "vc-di-eddsa/employmentAuth.json",
+                "vc-di-eddsa/eddsa-rdfc-2022/employ/canonDocDataInt.txt",
+            ),
+            (
+                "vc-di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json",
+                "vc-di-eddsa/eddsa-rdfc-2022/proofCanonDataInt.txt",
+            ),
+            (
+                "vc-di-eddsa/eddsa-rdfc-2022/employ/proofConfigDataInt.json",
+                "vc-di-eddsa/eddsa-rdfc-2022/employ/proofCanonDataInt.txt",
+            ),
+            (
+                "ob3-interop/ob3-unsigned.json",
+                "ob3-interop/ob3-canonical.nq",
+            ),
+            (
+                "ob3-interop/jsonld-two-type-scoped-contexts.json",
+                "ob3-interop/jsonld-two-type-scoped-contexts.nq",
+            ),
+            (
+                "1edtech-examples/fullOpenBadge.json",
+                "ob3-interop/1edtech-fullOpenBadge.canonical.nq",
+            ),
+        ] {
+            check(input, expected);
+        }
+    }
+
+    #[test]
+    fn every_1edtech_example_canonicalises() {
+        for name in [
+            "achievementAlignmentCase",
+            "achievementAlignmentCe",
+            "basicOpenBadgeCredential",
+            "endorsement",
+            "fullOpenBadge",
+            "skillAssertionCase",
+            "skillAssertionCtdl",
+        ] {
+            let doc = json(&format!("1edtech-examples/{name}.json"));
+            if let Err(e) = canonicalize(&doc) {
+                panic!("{name}: {e}");
+            }
+        }
+    }
+
+    fn refused(doc: &Value) -> CanonError {
+        match canonicalize(doc) {
+            Ok(_) => panic!("should be refused: {doc}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn safe_mode_refuses_undefined_terms_and_names_them() {
+        for (input, names) in [
+            (
+                "ob3-interop/safe-mode-undefined-terms.json",
+                &["favoriteColor", "shoeSize"][..],
+            ),
+            (
+                "ob3-interop/safe-mode-1EdTechJsonSchemaValidator2019.json",
+                &["1EdTechJsonSchemaValidator2019"][..],
+            ),
+        ] {
+            let err = refused(&json(input));
+            let CanonError::UndefinedTerms(found) = &err else {
+                panic!("{input}: wrong error {err}");
+            };
+            assert_eq!(found, names, "{input}");
+            for name in names {
+                assert!(err.to_string().contains(name), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_documents_are_refused_with_a_clear_error() {
+        let mut deep = serde_json::json!("x");
+        for _ in 0..200 {
+            deep = serde_json::json!({ "a": [deep] });
+        }
+        for (doc, needle) in [
+            (serde_json::json!([1, 2]), "JSON object"),
+            (serde_json::json!("text"), "JSON object"),
+            (
+                serde_json::json!({"@context": "https://example.com/ctx", "a": 1}),
+                "https://example.com/ctx",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"@import": "https://evil.example/x"}]}),
+                "https://evil.example/x",
+            ),
+            (serde_json::json!({"@context": 42}), "a number"),
+            (serde_json::json!({"name": "no context"}), "name"),
+            (deep, "levels deep"),
+        ] {
+            let err = refused(&doc);
+            assert!(
+                err.to_string().contains(needle),
+                "{err} should mention {needle}"
+            );
+        }
+    }
+
+    /// An OB3-shaped credential whose subject holds a clique of `n` blank nodes that all
+    /// look alike: the worst case for RDFC-1.0.
+    fn poisoned(n: usize) -> Value {
+        let nodes: Vec<Value> = (0..n)
+            .map(|i| {
+                let others: Vec<Value> = (0..n)
+                    .filter(|j| *j != i)
+                    .map(|j| Value::String(format!("_:n{j}")))
+                    .collect();
+                serde_json::json!({"id": format!("_:n{i}"), "type": "Evidence", "narrative": "x", "knows": others})
+            })
+            .collect();
+        serde_json::json!({
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                {"knows": {"@id": "https://example.com/knows", "@type": "@id"}}
+            ],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": "did:example:issuer", "type": "Profile"},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"type": "AchievementSubject"},
+            "evidence": nodes,
+        })
+    }
+
+    #[test]
+    fn poisoned_graphs_are_refused_fast() {
+        for n in [6, 9, 12] {
+            let doc = poisoned(n);
+            let start = Instant::now();
+            let result = canonicalize(&doc);
+            let elapsed = start.elapsed();
+            assert!(
+                matches!(result, Err(CanonError::TooComplex(_))),
+                "n = {n}: {result:?}"
+            );
+            assert!(
+                elapsed < Duration::from_millis(100),
+                "n = {n}: took {elapsed:?}"
+            );
+        }
+    }
+}

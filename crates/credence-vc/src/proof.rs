@@ -1,0 +1,911 @@
+//! Data Integrity proofs: `eddsa-rdfc-2022` (default) and `eddsa-jcs-2022` to create and
+//! verify, proof sets and chains (`previousProof`), and verification of `Ed25519Signature2020`.
+
+use crate::canon::{CanonError, Canonicalizer};
+use crate::did::{DidError, DidResolver};
+use crate::keys::SigningKey;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// A Data Integrity cryptosuite Credence signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cryptosuite {
+    /// RDF Dataset Canonicalization (RDFC-1.0) + SHA-256 + Ed25519.
+    #[default]
+    EddsaRdfc2022,
+    /// JSON Canonicalization Scheme (RFC 8785) + SHA-256 + Ed25519.
+    EddsaJcs2022,
+}
+
+impl Cryptosuite {
+    /// The `cryptosuite` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            Self::EddsaJcs2022 => "eddsa-jcs-2022",
+        }
+    }
+
+    /// The cryptosuite named `name`, if Credence supports it.
+    pub fn from_name(name: &str) -> Result<Self, ProofError> {
+        match name {
+            "eddsa-rdfc-2022" => Ok(Self::EddsaRdfc2022),
+            "eddsa-jcs-2022" => Ok(Self::EddsaJcs2022),
+            other => Err(ProofError::UnsupportedCryptosuite(other.to_owned())),
+        }
+    }
+}
+
+impl std::str::FromStr for Cryptosuite {
+    type Err = ProofError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_name(s)
+    }
+}
+
+/// Why a proof could not be made or did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    /// The text is not JSON.
+    #[error("The document is not valid JSON: {0}")]
+    Json(String),
+    /// The document is not a JSON object.
+    #[error("The document must be a JSON object.")]
+    NotAnObject,
+    /// The document has no proof.
+    #[error("The document has no proof.")]
+    NoProof,
+    /// A proof lacks a field or has one of the wrong type.
+    #[error("Proof {index} is malformed: {reason}")]
+    Malformed {
+        /// Which proof (0-based).
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The proof type is not supported.
+    #[error(
+        "The proof type {0} is not supported (DataIntegrityProof and Ed25519Signature2020 are)."
+    )]
+    UnsupportedProofType(String),
+    /// The cryptosuite is not supported.
+    #[error("The cryptosuite {0} is not supported (eddsa-rdfc-2022 and eddsa-jcs-2022 are).")]
+    UnsupportedCryptosuite(String),
+    /// `previousProof` names a proof the document does not have.
+    #[error("The proof chain refers to a previous proof {0} that the document does not contain.")]
+    MissingPreviousProof(String),
+    /// eddsa-jcs-2022: the proof's @context is not a prefix of the document's.
+    #[error("Proof {0} carries an @context that the document's @context does not start with.")]
+    ContextMismatch(usize),
+    /// The signature does not match.
+    #[error("Proof {index} by {verification_method} does not match the document: it was changed after signing, or signed by another key.")]
+    BadSignature {
+        /// Which proof (0-based).
+        index: usize,
+        /// The verification method named by the proof.
+        verification_method: String,
+    },
+    /// The signing key does not belong to the verification method.
+    #[error("The signing key does not match the verification method {0}.")]
+    KeyMismatch(String),
+    /// Canonicalisation failed.
+    #[error(transparent)]
+    Canon(#[from] CanonError),
+    /// The verification method could not be resolved.
+    #[error(transparent)]
+    Did(#[from] DidError),
+    /// JCS serialisation failed.
+    #[error("The document cannot be serialised with JCS: {0}")]
+    Jcs(String),
+}
+
+/// How to make a proof.
+#[derive(Debug, Clone)]
+pub struct ProofOptions {
+    /// The cryptosuite (default `eddsa-rdfc-2022`).
+    pub cryptosuite: Cryptosuite,
+    /// The verification method id (e.g. `did:key:z…#z…` or `did:web:…#key-1`).
+    pub verification_method: String,
+    /// `created`, signed and emitted exactly as given; `None` means now, at seconds
+    /// precision with `Z`.
+    pub created: Option<String>,
+    /// `proofPurpose` (default `assertionMethod`).
+    pub proof_purpose: String,
+    /// An optional proof `id` (needed for a proof another proof chains to).
+    pub id: Option<String>,
+    /// Ids of earlier proofs this one chains to (`previousProof`); empty for none.
+    pub previous_proof: Vec<String>,
+    /// The canonicaliser (and so the set of accepted contexts).
+    pub canonicalizer: Canonicalizer,
+}
+
+impl ProofOptions {
+    /// Defaults for `verification_method`: `eddsa-rdfc-2022`, now, `assertionMethod`.
+    pub fn new(verification_method: impl Into<String>) -> Self {
+        Self {
+            cryptosuite: Cryptosuite::default(),
+            verification_method: verification_method.into(),
+            created: None,
+            proof_purpose: "assertionMethod".to_owned(),
+            id: None,
+            previous_proof: Vec::new(),
+            canonicalizer: Canonicalizer::default(),
+        }
+    }
+}
+
+/// The `created` value for now: seconds precision, `Z`.
+pub fn now_created() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Adds a Data Integrity proof made with `key` to `document` and returns the secured
+/// document. Existing proofs are kept (a proof set); `previous_proof` makes a chain.
+pub fn sign(
+    document: &Value,
+    key: &SigningKey,
+    options: &ProofOptions,
+) -> Result<Value, ProofError> {
+    let Value::Object(doc) = document else {
+        return Err(ProofError::NotAnObject);
+    };
+    if options.verification_method.starts_with("did:key:") {
+        let vm = crate::did::resolve_did_key(&options.verification_method)?;
+        if vm.public_key != key.verifying_key() {
+            return Err(ProofError::KeyMismatch(options.verification_method.clone()));
+        }
+    }
+    let existing = proofs_of(doc);
+    let mut proof = Map::new();
+    proof.insert("type".into(), "DataIntegrityProof".into());
+    if let Some(id) = &options.id {
+        proof.insert("id".into(), id.clone().into());
+    }
+    proof.insert("cryptosuite".into(), options.cryptosuite.name().into());
+    let created = options.created.clone().unwrap_or_else(now_created);
+    proof.insert("created".into(), created.into());
+    proof.insert(
+        "verificationMethod".into(),
+        options.verification_method.clone().into(),
+    );
+    proof.insert("proofPurpose".into(), options.proof_purpose.clone().into());
+    match options.previous_proof.as_slice() {
+        [] => {}
+        [one] => {
+            proof.insert("previousProof".into(), one.clone().into());
+        }
+        many => {
+            proof.insert(
+                "previousProof".into(),
+                Value::Array(many.iter().cloned().map(Value::from).collect()),
+            );
+        }
+    }
+    let unsecured = unsecured_document(doc, &proof, &existing)?;
+    let mut config = proof.clone();
+    let context = doc.get("@context").cloned().unwrap_or(Value::Null);
+    if options.cryptosuite == Cryptosuite::EddsaJcs2022 {
+        proof.insert("@context".into(), context.clone());
+    }
+    config.insert("@context".into(), context);
+    let hash = hash_data(
+        options.cryptosuite,
+        &Value::Object(config),
+        &Value::Object(unsecured),
+        &options.canonicalizer,
+    )?;
+    let signature = key.sign(&hash);
+    proof.insert(
+        "proofValue".into(),
+        format!("z{}", bs58::encode(signature).into_string()).into(),
+    );
+
+    let mut out = doc.clone();
+    let new_proof = Value::Object(proof);
+    let proofs = match out.remove("proof") {
+        None => new_proof,
+        Some(Value::Array(mut items)) => {
+            items.push(new_proof);
+            Value::Array(items)
+        }
+        Some(one) => Value::Array(vec![one, new_proof]),
+    };
+    out.insert("proof".into(), proofs);
+    Ok(Value::Object(out))
+}
+
+/// What a verified proof showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedProof {
+    /// The position of the proof in the document's proof list (0-based).
+    pub index: usize,
+    /// The proof type.
+    pub proof_type: String,
+    /// The cryptosuite (empty for `Ed25519Signature2020`).
+    pub cryptosuite: String,
+    /// The verification method.
+    pub verification_method: String,
+    /// The controller of the verification method.
+    pub controller: String,
+    /// `proofPurpose`.
+    pub proof_purpose: String,
+    /// `created`, if given.
+    pub created: Option<String>,
+}
+
+/// Verifies every proof on `document`; fails on the first that does not verify.
+pub fn verify_proofs(
+    document: &Value,
+    resolver: &dyn DidResolver,
+    canonicalizer: &Canonicalizer,
+) -> Result<Vec<VerifiedProof>, ProofError> {
+    let Value::Object(doc) = document else {
+        return Err(ProofError::NotAnObject);
+    };
+    let proofs = proofs_of(doc);
+    if proofs.is_empty() {
+        return Err(ProofError::NoProof);
+    }
+    proofs
+        .iter()
+        .enumerate()
+        .map(|(index, proof)| verify_one(doc, index, proof, &proofs, resolver, canonicalizer))
+        .collect()
+}
+
+/// Parses `text` as JSON and verifies every proof on it: see [`verify_proofs`].
+pub fn verify_proofs_json(
+    text: &str,
+    resolver: &dyn DidResolver,
+    canonicalizer: &Canonicalizer,
+) -> Result<Vec<VerifiedProof>, ProofError> {
+    let document: Value =
+        serde_json::from_str(text).map_err(|e| ProofError::Json(e.to_string()))?;
+    verify_proofs(&document, resolver, canonicalizer)
+}
+
+fn proofs_of(doc: &Map<String, Value>) -> Vec<&Value> {
+    match doc.get("proof") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    }
+}
+
+fn text_field<'a>(
+    proof: &'a Map<String, Value>,
+    index: usize,
+    name: &str,
+) -> Result<&'a str, ProofError> {
+    match proof.get(name) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(ProofError::Malformed {
+            index,
+            reason: format!("{name} must be a string."),
+        }),
+        None => Err(ProofError::Malformed {
+            index,
+            reason: format!("{name} is missing."),
+        }),
+    }
+}
+
+fn verify_one(
+    doc: &Map<String, Value>,
+    index: usize,
+    proof: &Value,
+    all: &[&Value],
+    resolver: &dyn DidResolver,
+    canonicalizer: &Canonicalizer,
+) -> Result<VerifiedProof, ProofError> {
+    let Value::Object(proof) = proof else {
+        return Err(ProofError::Malformed {
+            index,
+            reason: "a proof must be a JSON object.".into(),
+        });
+    };
+    let proof_type = text_field(proof, index, "type")?;
+    let verification_method = text_field(proof, index, "verificationMethod")?;
+    let proof_purpose = text_field(proof, index, "proofPurpose")?;
+    let proof_value = text_field(proof, index, "proofValue")?;
+    let created = match proof.get("created") {
+        None => None,
+        Some(_) => Some(text_field(proof, index, "created")?.to_owned()),
+    };
+    let (suite, cryptosuite) = match proof_type {
+        "DataIntegrityProof" => {
+            let name = text_field(proof, index, "cryptosuite")?;
+            (Some(Cryptosuite::from_name(name)?), name.to_owned())
+        }
+        "Ed25519Signature2020" => (None, String::new()),
+        other => return Err(ProofError::UnsupportedProofType(other.to_owned())),
+    };
+    let signature = proof_value
+        .strip_prefix('z')
+        .and_then(|v| bs58::decode(v).into_vec().ok())
+        .filter(|s| s.len() == 64)
+        .ok_or_else(|| ProofError::Malformed {
+            index,
+            reason: "proofValue must be a 'z' followed by the base58btc of a 64-byte signature."
+                .into(),
+        })?;
+
+    let mut config = proof.clone();
+    config.remove("proofValue");
+    let mut unsecured = unsecured_document(doc, &config, all)?;
+    let document_context = doc.get("@context").cloned().unwrap_or(Value::Null);
+    let suite_for_hash = match suite {
+        Some(Cryptosuite::EddsaJcs2022) => {
+            if let Some(proof_context) = config.get("@context") {
+                if !context_starts_with(&document_context, proof_context) {
+                    return Err(ProofError::ContextMismatch(index));
+                }
+                unsecured.insert("@context".into(), proof_context.clone());
+            }
+            Cryptosuite::EddsaJcs2022
+        }
+        // eddsa-rdfc-2022 and Ed25519Signature2020 both hash the RDFC form of the proof
+        // options under the document's @context.
+        _ => {
+            config.insert("@context".into(), document_context);
+            Cryptosuite::EddsaRdfc2022
+        }
+    };
+    let method = resolver.resolve_verification_method(verification_method)?;
+    let hash = hash_data(
+        suite_for_hash,
+        &Value::Object(config),
+        &Value::Object(unsecured),
+        canonicalizer,
+    )?;
+    if !method.public_key.verify(&hash, &signature) {
+        return Err(ProofError::BadSignature {
+            index,
+            verification_method: verification_method.to_owned(),
+        });
+    }
+    Ok(VerifiedProof {
+        index,
+        proof_type: proof_type.to_owned(),
+        cryptosuite,
+        verification_method: verification_method.to_owned(),
+        controller: method.controller,
+        proof_purpose: proof_purpose.to_owned(),
+        created,
+    })
+}
+
+fn context_starts_with(document: &Value, prefix: &Value) -> bool {
+    let as_list = |v: &Value| match v {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    let (document, prefix) = (as_list(document), as_list(prefix));
+    document.len() >= prefix.len() && document[..prefix.len()] == prefix[..]
+}
+
+/// The document without its proofs; for a chained proof, with the proofs it chains to.
+fn unsecured_document(
+    doc: &Map<String, Value>,
+    proof: &Map<String, Value>,
+    all: &[&Value],
+) -> Result<Map<String, Value>, ProofError> {
+    let mut unsecured = doc.clone();
+    unsecured.remove("proof");
+    let previous: Vec<&str> = match proof.get("previousProof") {
+        None => Vec::new(),
+        Some(Value::String(id)) => vec![id.as_str()],
+        Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
+        Some(_) => {
+            return Err(ProofError::MissingPreviousProof(
+                "(previousProof is not a string or list of strings)".into(),
+            ));
+        }
+    };
+    if !previous.is_empty() {
+        let mut matching = Vec::with_capacity(previous.len());
+        for id in previous {
+            let found = all
+                .iter()
+                .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+                .ok_or_else(|| ProofError::MissingPreviousProof(id.to_owned()))?;
+            matching.push((*found).clone());
+        }
+        unsecured.insert("proof".into(), Value::Array(matching));
+    }
+    Ok(unsecured)
+}
+
+/// hashData = SHA-256(canonical proof config) ‖ SHA-256(canonical document).
+fn hash_data(
+    suite: Cryptosuite,
+    config: &Value,
+    document: &Value,
+    canonicalizer: &Canonicalizer,
+) -> Result<Vec<u8>, ProofError> {
+    let (config, document) = canonical_forms(suite, config, document, canonicalizer)?;
+    let mut out = Sha256::digest(config.as_bytes()).to_vec();
+    out.extend_from_slice(&Sha256::digest(document.as_bytes()));
+    Ok(out)
+}
+
+/// The canonical forms (proof config, document) a cryptosuite hashes.
+fn canonical_forms(
+    suite: Cryptosuite,
+    config: &Value,
+    document: &Value,
+    canonicalizer: &Canonicalizer,
+) -> Result<(String, String), ProofError> {
+    match suite {
+        Cryptosuite::EddsaRdfc2022 => Ok((
+            canonicalizer.canonicalize(config)?,
+            canonicalizer.canonicalize(document)?,
+        )),
+        Cryptosuite::EddsaJcs2022 => {
+            let jcs = |v: &Value| {
+                serde_json_canonicalizer::to_string(v).map_err(|e| ProofError::Jcs(e.to_string()))
+            };
+            Ok((jcs(config)?, jcs(document)?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contexts::ContextSet;
+    use crate::did::{StaticResolver, VerificationMethod};
+    use crate::keys::{KeyPairFile, VerifyingKey};
+
+    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors");
+    const W3C_VM: &str = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{VECTORS}/{path}"))
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    fn json(path: &str) -> Value {
+        serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn key(path: &str) -> SigningKey {
+        KeyPairFile::from_json(&read(path))
+            .and_then(|f| f.signing_key())
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn vectors() -> Canonicalizer {
+        Canonicalizer::new(ContextSet::with_test_vectors())
+    }
+
+    fn object(v: &Value) -> &Map<String, Value> {
+        v.as_object()
+            .unwrap_or_else(|| panic!("not an object: {v}"))
+    }
+
+    /// Options from a vector's proof configuration.
+    fn options_from_config(config: &Value, canonicalizer: &Canonicalizer) -> ProofOptions {
+        let text = |k: &str| config.get(k).and_then(Value::as_str).map(str::to_owned);
+        let mut options = ProofOptions::new(text("verificationMethod").unwrap_or_default());
+        options.cryptosuite =
+            Cryptosuite::from_name(&text("cryptosuite").unwrap_or_default()).unwrap_or_default();
+        options.created = text("created");
+        options.id = text("id");
+        options.previous_proof = match config.get("previousProof") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        options.canonicalizer = canonicalizer.clone();
+        options
+    }
+
+    fn sign_ok(doc: &Value, key: &SigningKey, options: &ProofOptions) -> Value {
+        sign(doc, key, options).unwrap_or_else(|e| panic!("sign: {e}"))
+    }
+
+    fn verify_ok(
+        doc: &Value,
+        resolver: &dyn DidResolver,
+        canon: &Canonicalizer,
+    ) -> Vec<VerifiedProof> {
+        verify_proofs(doc, resolver, canon).unwrap_or_else(|e| panic!("verify: {e}"))
+    }
+
+    /// One W3C vc-di-eddsa vector folder, reproduced byte for byte.
+    fn check_w3c(dir: &str, input: &str, suffix: &str) {
+        let canon = vectors();
+        let doc = json(input);
+        let config = json(&format!("{dir}/proofConfig{suffix}.json"));
+        let suite = Cryptosuite::from_name(config["cryptosuite"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (proof_canon, doc_canon) =
+            canonical_forms(suite, &config, &doc, &canon).unwrap_or_else(|e| panic!("{dir}: {e}"));
+        assert_eq!(
+            doc_canon,
+            read(&format!("{dir}/canonDoc{suffix}.txt")),
+            "{dir} canonDoc"
+        );
+        assert_eq!(
+            proof_canon,
+            read(&format!("{dir}/proofCanon{suffix}.txt")),
+            "{dir} proofCanon"
+        );
+        let doc_hash = hex::encode(Sha256::digest(doc_canon.as_bytes()));
+        let proof_hash = hex::encode(Sha256::digest(proof_canon.as_bytes()));
+        assert_eq!(
+            doc_hash,
+            read(&format!("{dir}/docHash{suffix}.txt")).trim(),
+            "{dir} docHash"
+        );
+        assert_eq!(
+            proof_hash,
+            read(&format!("{dir}/proofHash{suffix}.txt")).trim(),
+            "{dir} proofHash"
+        );
+        assert_eq!(
+            format!("{proof_hash}{doc_hash}"),
+            read(&format!("{dir}/combinedHash{suffix}.txt")).trim(),
+            "{dir} combinedHash"
+        );
+        let options = options_from_config(&config, &canon);
+        let signed = sign_ok(&doc, &key("vc-di-eddsa/keyPair.json"), &options);
+        let proof_value = signed["proof"]["proofValue"].as_str().unwrap_or_default();
+        assert_eq!(
+            proof_value,
+            read(&format!("{dir}/sigBTC58{suffix}.txt")).trim(),
+            "{dir} proofValue"
+        );
+        let sig_hex = bs58::decode(&proof_value[1..])
+            .into_vec()
+            .map(hex::encode)
+            .ok();
+        assert_eq!(
+            sig_hex.as_deref(),
+            Some(read(&format!("{dir}/sigHex{suffix}.txt")).trim()),
+            "{dir} sigHex"
+        );
+        let expected = read(&format!("{dir}/signed{suffix}.json"));
+        assert_eq!(
+            signed,
+            serde_json::from_str::<Value>(&expected).unwrap_or_default(),
+            "{dir} signed"
+        );
+        let pretty = serde_json::to_string_pretty(&signed).unwrap_or_default();
+        assert_eq!(pretty.trim(), expected.trim(), "{dir} signed document text");
+        let verified = verify_ok(&signed, &StaticResolver::new(), &canon);
+        assert_eq!(verified.len(), 1);
+    }
+
+    #[test]
+    fn w3c_vc_di_eddsa_vectors_reproduced_byte_for_byte() {
+        check_w3c(
+            "vc-di-eddsa/eddsa-rdfc-2022",
+            "vc-di-eddsa/unsigned.json",
+            "DataInt",
+        );
+        check_w3c(
+            "vc-di-eddsa/eddsa-rdfc-2022/employ",
+            "vc-di-eddsa/employmentAuth.json",
+            "DataInt",
+        );
+        check_w3c(
+            "vc-di-eddsa/eddsa-jcs-2022",
+            "vc-di-eddsa/unsigned.json",
+            "JCS",
+        );
+    }
+
+    #[test]
+    fn w3c_proof_sets_and_chains_reproduced() {
+        let canon = vectors();
+        let dir = "vc-di-eddsa/proof-set-chain";
+        let pairs = json(&format!("{dir}/multiKeyPairs.json"));
+        let key_n = |n: usize| {
+            let pair = &pairs[format!("keyPair{n}")];
+            KeyPairFile::from_json(&pair.to_string())
+                .and_then(|f| f.signing_key())
+                .unwrap_or_else(|e| panic!("keyPair{n}: {e}"))
+        };
+        let mut doc = json(&format!("{dir}/unsigned.json"));
+        for (n, config, expected) in [
+            (1, "proofSetConfig1", "signedProofSet1"),
+            (2, "proofSetConfig2", "signedProofSet2"),
+            (3, "proofChainConfig1", "signedProofChain1"),
+            (4, "proofChainConfig2", "signedProofChain2"),
+        ] {
+            let options = options_from_config(&json(&format!("{dir}/{config}.json")), &canon);
+            doc = sign_ok(&doc, &key_n(n), &options);
+            assert_eq!(doc, json(&format!("{dir}/{expected}.json")), "{expected}");
+            assert_eq!(
+                verify_ok(&doc, &StaticResolver::new(), &canon).len(),
+                n,
+                "{expected}"
+            );
+        }
+        // Dropping a proof that a later one chains to breaks the chain.
+        let mut broken = doc.clone();
+        if let Some(items) = broken["proof"].as_array_mut() {
+            items.remove(2);
+        }
+        assert!(matches!(
+            verify_proofs(&broken, &StaticResolver::new(), &canon),
+            Err(ProofError::MissingPreviousProof(_))
+        ));
+    }
+
+    #[test]
+    fn onedtech_ob3_proof_value_reproduced_and_verified() {
+        let file =
+            KeyPairFile::from_json(&read("1edtech-ob3/key.json")).unwrap_or_else(|e| panic!("{e}"));
+        let key = file.signing_key().unwrap_or_else(|e| panic!("{e}"));
+        let signed_expected = json("1edtech-ob3/ob-signed.json");
+        let proof = &signed_expected["proof"];
+        let vm = proof["verificationMethod"].as_str().unwrap_or_default();
+        let mut options = ProofOptions::new(vm);
+        options.created = proof["created"].as_str().map(str::to_owned);
+        let signed = sign_ok(&json("1edtech-ob3/ob-unsigned.json"), &key, &options);
+        assert_eq!(signed["proof"]["proofValue"], proof["proofValue"]);
+        assert_eq!(signed, signed_expected);
+        let resolver = StaticResolver::new().with(VerificationMethod {
+            id: vm.to_owned(),
+            controller: file.controller.clone().unwrap_or_default(),
+            public_key: key.verifying_key(),
+        });
+        let verified = verify_ok(&signed_expected, &resolver, &Canonicalizer::default());
+        assert_eq!(verified[0].controller, signed_expected["issuer"]["id"]);
+    }
+
+    #[test]
+    fn javascript_signed_ob3_verifies_and_is_reproduced() {
+        let signed = json("ob3-interop/ob3-signed-by-js.json");
+        let verified = verify_ok(&signed, &StaticResolver::new(), &Canonicalizer::default());
+        assert_eq!(
+            verified[0].controller, signed["issuer"]["id"],
+            "issuer is the controller"
+        );
+        let mut options = ProofOptions::new(W3C_VM);
+        options.created = Some("2025-03-01T12:00:00Z".into());
+        let ours = sign_ok(
+            &json("ob3-interop/ob3-unsigned.json"),
+            &key("vc-di-eddsa/keyPair.json"),
+            &options,
+        );
+        assert_eq!(ours["proof"]["proofValue"], signed["proof"]["proofValue"]);
+    }
+
+    #[test]
+    fn vc_1_1_documents_and_ed25519_signature_2020() {
+        let key = key("vc-di-eddsa/keyPair.json");
+        let doc = serde_json::json!({
+            "@context": [
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2"
+            ],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "issuanceDate": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:subject"}
+        });
+        for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+            let mut options = ProofOptions::new(W3C_VM);
+            options.cryptosuite = suite;
+            let signed = sign_ok(&doc, &key, &options);
+            let created = signed["proof"]["created"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(created.len(), 20, "seconds precision: {created}");
+            assert!(created.ends_with('Z'));
+            verify_ok(&signed, &StaticResolver::new(), &Canonicalizer::default());
+        }
+        // Ed25519Signature2020: the legacy suite hashes like eddsa-rdfc-2022.
+        let mut doc2020 = doc.clone();
+        doc2020["@context"] = serde_json::json!([
+            "https://www.w3.org/2018/credentials/v1",
+            "https://w3id.org/security/suites/ed25519-2020/v1"
+        ]);
+        let mut proof = serde_json::json!({
+            "type": "Ed25519Signature2020",
+            "created": "2024-01-01T00:00:00Z",
+            "verificationMethod": W3C_VM,
+            "proofPurpose": "assertionMethod"
+        });
+        let mut config = object(&proof).clone();
+        config.insert("@context".into(), doc2020["@context"].clone());
+        let hash = hash_data(
+            Cryptosuite::EddsaRdfc2022,
+            &Value::Object(config),
+            &doc2020,
+            &Canonicalizer::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        proof["proofValue"] = format!("z{}", bs58::encode(key.sign(&hash)).into_string()).into();
+        doc2020["proof"] = proof;
+        let verified = verify_ok(&doc2020, &StaticResolver::new(), &Canonicalizer::default());
+        assert_eq!(verified[0].proof_type, "Ed25519Signature2020");
+        doc2020["issuanceDate"] = "2024-01-02T00:00:00Z".into();
+        assert!(
+            verify_proofs(&doc2020, &StaticResolver::new(), &Canonicalizer::default()).is_err()
+        );
+    }
+
+    /// Every way of changing one signed value: edit each leaf, remove each key, add a key.
+    fn tamperings(value: &Value) -> Vec<Value> {
+        let mut out = Vec::new();
+        fn walk(root: &Value, path: &mut Vec<PathStep>, node: &Value, out: &mut Vec<Value>) {
+            match node {
+                Value::Object(map) => {
+                    let mut added = root.clone();
+                    if let Some(Value::Object(m)) = at_mut(&mut added, path) {
+                        m.insert("name".into(), "added".into());
+                        m.insert("description".into(), "added".into());
+                    }
+                    out.push(added);
+                    for (k, v) in map {
+                        if path.is_empty() && k == "proof" {
+                            continue;
+                        }
+                        let mut removed = root.clone();
+                        if let Some(Value::Object(m)) = at_mut(&mut removed, path) {
+                            m.remove(k);
+                        }
+                        out.push(removed);
+                        path.push(PathStep::Key(k.clone()));
+                        walk(root, path, v, out);
+                        path.pop();
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        path.push(PathStep::Index(i));
+                        walk(root, path, v, out);
+                        path.pop();
+                    }
+                }
+                leaf => {
+                    let changed = match leaf {
+                        Value::String(s) => Value::String(format!("{s}x")),
+                        Value::Number(n) => serde_json::json!(n.as_f64().unwrap_or(0.0) + 1.0),
+                        Value::Bool(b) => Value::Bool(!b),
+                        _ => Value::String("x".into()),
+                    };
+                    let mut edited = root.clone();
+                    if let Some(slot) = at_mut(&mut edited, path) {
+                        *slot = changed;
+                    }
+                    out.push(edited);
+                }
+            }
+        }
+        walk(value, &mut Vec::new(), value, &mut out);
+        out
+    }
+
+    #[derive(Clone)]
+    enum PathStep {
+        Key(String),
+        Index(usize),
+    }
+
+    fn at_mut<'a>(root: &'a mut Value, path: &[PathStep]) -> Option<&'a mut Value> {
+        path.iter().try_fold(root, |v, step| match step {
+            PathStep::Key(k) => v.get_mut(k.as_str()),
+            PathStep::Index(i) => v.get_mut(*i),
+        })
+    }
+
+    #[test]
+    fn tampering_with_any_signed_value_fails_verification() {
+        let canon = Canonicalizer::default();
+        let key = key("vc-di-eddsa/keyPair.json");
+        for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+            let mut options = ProofOptions::new(W3C_VM);
+            options.cryptosuite = suite;
+            options.created = Some("2025-03-01T12:00:00Z".into());
+            let signed = sign_ok(&json("ob3-interop/ob3-unsigned.json"), &key, &options);
+            verify_ok(&signed, &StaticResolver::new(), &canon);
+            let variants = tamperings(&signed);
+            assert!(variants.len() > 100, "only {} variants", variants.len());
+            for variant in variants {
+                assert!(
+                    verify_proofs(&variant, &StaticResolver::new(), &canon).is_err(),
+                    "{suite:?}: tampered document verified: {variant}"
+                );
+            }
+        }
+    }
+
+    fn check_bad(text: &str, needle: &str) {
+        let result = verify_proofs_json(text, &StaticResolver::new(), &Canonicalizer::default());
+        match result {
+            Ok(_) => panic!("should fail: {}", &text[..text.len().min(200)]),
+            Err(e) => assert!(
+                e.to_string().contains(needle),
+                "{e} should mention {needle:?} for {}",
+                &text[..text.len().min(200)]
+            ),
+        }
+    }
+
+    #[test]
+    fn bad_input_gives_errors_not_panics() {
+        let signed = read("ob3-interop/ob3-signed-by-js.json");
+        let with = |f: &dyn Fn(&mut Value)| {
+            let mut v: Value = serde_json::from_str(&signed).unwrap_or_default();
+            f(&mut v);
+            v.to_string()
+        };
+        check_bad(&signed[..signed.len() / 2], "not valid JSON");
+        check_bad("", "not valid JSON");
+        check_bad("[1,2]", "JSON object");
+        check_bad(&"[".repeat(100_000), "not valid JSON");
+        check_bad(
+            &format!("{}{}", "{\"a\":".repeat(5000), "1"),
+            "not valid JSON",
+        );
+        check_bad(&with(&|v| v["proof"] = Value::Null), "no proof");
+        check_bad(&with(&|v| v["proof"] = 5.into()), "JSON object");
+        check_bad(
+            &with(&|v| v["proof"]["proofValue"] = 5.into()),
+            "proofValue must be a string",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["cryptosuite"] = "ecdsa-rdfc-2019".into()),
+            "ecdsa-rdfc-2019",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["type"] = "RsaSignature2018".into()),
+            "RsaSignature2018",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["proofValue"] = "z0OIl".into()),
+            "base58btc",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["proofValue"] = "uAAAA".into()),
+            "base58btc",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["proofValue"] = "z3".into()),
+            "64-byte",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["verificationMethod"] = "did:key:z6MkXXXX".into()),
+            "malformed",
+        );
+        check_bad(
+            &with(&|v| v["proof"]["verificationMethod"] = "https://evil.example/key".into()),
+            "cannot be resolved",
+        );
+        check_bad(
+            &with(&|v| {
+                v["credentialSubject"]["achievement"]["creditsAvailable"] = serde_json::json!(1e300)
+            }),
+            "does not match",
+        );
+        check_bad(
+            &with(&|v| v["name"] = "x".repeat(10 * 1024 * 1024).into()),
+            "does not match",
+        );
+        check_bad(&signed.replace("3.5", "1e400"), "not valid JSON");
+        let err = sign(
+            &serde_json::json!("text"),
+            &key("vc-di-eddsa/keyPair.json"),
+            &ProofOptions::new(W3C_VM),
+        );
+        assert!(matches!(err, Err(ProofError::NotAnObject)));
+        let other = SigningKey::from_seed(&[9; 32]);
+        let err = sign(
+            &json("ob3-interop/ob3-unsigned.json"),
+            &other,
+            &ProofOptions::new(W3C_VM),
+        );
+        assert!(matches!(err, Err(ProofError::KeyMismatch(_))));
+        let _ = VerifyingKey::from_bytes(&[0; 32]);
+    }
+}
