@@ -5,5 +5,6 @@
 mod browser;
 mod cli;
 mod frameworks_http;
+mod frameworks_schema;
 mod frameworks_store;
 mod support;
