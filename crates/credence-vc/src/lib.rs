@@ -13,3 +13,4 @@ pub mod model;
 pub mod proof;
 pub mod schema;
 pub mod status_list;
+pub mod verify;

@@ -1,0 +1,1166 @@
+//! Verification report: every check a verifier makes on a credential (contexts, proofs,
+//! issuer binding, validity dates, status lists, schema), each with a machine code, an
+//! outcome and a sentence a non-specialist understands, and one overall verdict.
+//!
+//! A check that could not be made is `unknown`, never `passed`: a status list that cannot be
+//! fetched, or whose own proof does not verify, never yields "not revoked".
+
+use crate::canon::{CanonError, Canonicalizer};
+use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
+use crate::did::{DidError, DidResolver};
+use crate::proof::{verify_proofs, ProofError, VerifiedProof};
+use crate::schema::{self, SchemaError};
+use crate::status_list::{check_status, StatusEntry, StatusPurpose};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Why a status list credential could not be obtained.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Nothing is published at the URL.
+    #[error("nothing is published at {0}")]
+    NotFound(String),
+    /// The list exists but could not be read just now.
+    #[error("the status list at {url} could not be read: {reason}")]
+    Unavailable {
+        /// The list URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// This verifier never fetches status lists (an offline check).
+    #[error("this check works offline and does not fetch status lists")]
+    Offline,
+}
+
+/// Obtains status list credentials by URL. The service answers from its own database;
+/// tests simulate failures. Implementations decide whether the network is ever used.
+pub trait StatusFetcher: Send + Sync {
+    /// The status list credential published at `url`.
+    fn fetch(&self, url: &str) -> Result<Value, FetchError>;
+}
+
+/// A fetcher that never fetches: every status list is reported as unobtainable, so any
+/// credential with status entries gets an `unknown` status check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfflineFetcher;
+
+impl StatusFetcher for OfflineFetcher {
+    fn fetch(&self, _url: &str) -> Result<Value, FetchError> {
+        Err(FetchError::Offline)
+    }
+}
+
+/// What a verification is checked against: the time, how to resolve keys and how to
+/// obtain status lists.
+#[derive(Clone, Copy)]
+pub struct VerifyContext<'a> {
+    /// The moment validity dates are checked against.
+    pub now: DateTime<Utc>,
+    /// Resolves verification methods (`did:key` is always resolved offline).
+    pub resolver: &'a dyn DidResolver,
+    /// Obtains status list credentials.
+    pub fetcher: &'a dyn StatusFetcher,
+    /// The canonicaliser, and so the set of accepted JSON-LD contexts.
+    pub canonicalizer: &'a Canonicalizer,
+}
+
+impl std::fmt::Debug for VerifyContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyContext")
+            .field("now", &self.now)
+            .field("canonicalizer", self.canonicalizer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> VerifyContext<'a> {
+    /// A context over the standard contexts.
+    pub fn new(
+        now: DateTime<Utc>,
+        resolver: &'a dyn DidResolver,
+        fetcher: &'a dyn StatusFetcher,
+    ) -> Self {
+        Self {
+            now,
+            resolver,
+            fetcher,
+            canonicalizer: Canonicalizer::standard(),
+        }
+    }
+
+    /// The same context with another canonicaliser (another set of accepted contexts).
+    #[must_use]
+    pub fn with_canonicalizer(mut self, canonicalizer: &'a Canonicalizer) -> Self {
+        self.canonicalizer = canonicalizer;
+        self
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The check was made and the credential passed it.
+    Passed,
+    /// The check was made and the credential failed it.
+    Failed,
+    /// The check could not be made.
+    Unknown,
+    /// The check does not apply to this credential.
+    NotApplicable,
+}
+
+impl Outcome {
+    /// A one-character mark for terminal reports: ✓ ✗ ? or -.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Passed => "✓",
+            Self::Failed => "✗",
+            Self::Unknown => "?",
+            Self::NotApplicable => "-",
+        }
+    }
+}
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every check passed or did not apply.
+    Verified,
+    /// At least one check failed.
+    NotValid,
+    /// No check failed, but at least one could not be made.
+    Incomplete,
+}
+
+impl Verdict {
+    /// The verdict in words, as a page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Verified => "Verified",
+            Self::NotValid => "Not valid",
+            Self::Incomplete => "Could not fully check",
+        }
+    }
+}
+
+/// One check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// A stable machine code: `context`, `proof`, `issuer`, `valid_from`, `valid_until`,
+    /// `status.revocation`, `status.suspension`, `status` (an entry of another kind), `schema`.
+    pub code: String,
+    /// What came of it.
+    pub outcome: Outcome,
+    /// A sentence a non-specialist understands.
+    pub message: String,
+    /// The technical detail behind the message, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Check {
+    fn new(code: &str, outcome: Outcome, message: impl Into<String>) -> Self {
+        Self {
+            code: code.to_owned(),
+            outcome,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// The result of verifying a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationReport {
+    /// The overall verdict.
+    pub verdict: Verdict,
+    /// Every check, in the order made.
+    pub checks: Vec<Check>,
+}
+
+impl VerificationReport {
+    fn from_checks(checks: Vec<Check>) -> Self {
+        let verdict = if checks.iter().any(|c| c.outcome == Outcome::Failed) {
+            Verdict::NotValid
+        } else if checks.iter().any(|c| c.outcome == Outcome::Unknown) {
+            Verdict::Incomplete
+        } else {
+            Verdict::Verified
+        };
+        Self { verdict, checks }
+    }
+
+    /// The first check with this code.
+    pub fn check(&self, code: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.code == code)
+    }
+
+    /// Whether the verdict is [`Verdict::Verified`].
+    pub fn is_verified(&self) -> bool {
+        self.verdict == Verdict::Verified
+    }
+}
+
+/// Verifies `doc` and reports every check.
+pub fn verify_credential(doc: &Value, ctx: &VerifyContext<'_>) -> VerificationReport {
+    let mut checks = Vec::new();
+    if !doc.is_object() {
+        checks.push(Check::new(
+            "context",
+            Outcome::Failed,
+            "The document is not a JSON object, so it is not a credential.",
+        ));
+        return VerificationReport::from_checks(checks);
+    }
+    checks.push(check_context(doc, ctx));
+    let (proof_check, verified) = check_proofs(doc, ctx);
+    checks.push(proof_check);
+    let issuer = issuer_id(doc);
+    checks.push(check_issuer(issuer, verified.as_deref()));
+    let v1 = first_context(doc) == Some(CREDENTIALS_V1);
+    let (from_field, until_field) = if v1 {
+        ("issuanceDate", "expirationDate")
+    } else {
+        ("validFrom", "validUntil")
+    };
+    checks.push(check_valid_from(doc, from_field, ctx.now));
+    checks.push(check_valid_until(doc, until_field, ctx.now));
+    checks.extend(check_statuses(doc, issuer, ctx));
+    checks.push(check_schema(doc));
+    VerificationReport::from_checks(checks)
+}
+
+fn first_context(doc: &Value) -> Option<&str> {
+    match doc.get("@context") {
+        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The issuer's id: `issuer` as a string, or the `id` of `issuer` as an object.
+fn issuer_id(doc: &Value) -> Option<&str> {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Object(map)) => map.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+fn check_context(doc: &Value, ctx: &VerifyContext<'_>) -> Check {
+    const CODE: &str = "context";
+    match doc.get("@context") {
+        None => {
+            return Check::new(
+                CODE,
+                Outcome::Failed,
+                "The document names no JSON-LD @context, so it is not a Verifiable Credential.",
+            )
+        }
+        Some(_) => {
+            let first = first_context(doc);
+            if first != Some(CREDENTIALS_V2) && first != Some(CREDENTIALS_V1) {
+                return Check::new(
+                    CODE,
+                    Outcome::Failed,
+                    "The document's first @context is not the W3C Verifiable Credentials context, so it is not a Verifiable Credential.",
+                )
+                .detail(format!(
+                    "The first @context must be {CREDENTIALS_V2} (or {CREDENTIALS_V1}); it is {}.",
+                    first.unwrap_or("not a URL")
+                ));
+            }
+        }
+    }
+    match ctx.canonicalizer.to_dataset(doc) {
+        Ok(_) => Check::new(
+            CODE,
+            Outcome::Passed,
+            "Every vocabulary the credential uses is a known, pinned one, and every term in it is defined.",
+        ),
+        Err(CanonError::UnknownContext(e)) => Check::new(
+            CODE,
+            Outcome::Failed,
+            format!(
+                "The credential uses the vocabulary (JSON-LD context) {}, which this verifier does not know; vocabularies are never fetched from the network, so the credential cannot be checked.",
+                e.url
+            ),
+        )
+        .detail(e.to_string()),
+        Err(CanonError::UndefinedTerms(terms)) => Check::new(
+            CODE,
+            Outcome::Failed,
+            format!(
+                "The credential contains fields that its vocabularies do not define ({}), so the signature would not cover them.",
+                terms.join(", ")
+            ),
+        ),
+        Err(e) => Check::new(
+            CODE,
+            Outcome::Failed,
+            "The credential is not well-formed linked data, so it cannot be checked.",
+        )
+        .detail(e.to_string()),
+    }
+}
+
+fn check_proofs(doc: &Value, ctx: &VerifyContext<'_>) -> (Check, Option<Vec<VerifiedProof>>) {
+    const CODE: &str = "proof";
+    match verify_proofs(doc, ctx.resolver, ctx.canonicalizer) {
+        Ok(verified) => {
+            let message = if verified.len() == 1 {
+                "The digital signature is intact: the credential has not been changed since it was signed.".to_owned()
+            } else {
+                format!(
+                    "All {} digital signatures are intact: the credential has not been changed since it was signed.",
+                    verified.len()
+                )
+            };
+            let methods: Vec<&str> = verified
+                .iter()
+                .map(|p| p.verification_method.as_str())
+                .collect();
+            let check = Check::new(CODE, Outcome::Passed, message)
+                .detail(format!("Signed with {}.", methods.join(", ")));
+            (check, Some(verified))
+        }
+        Err(ProofError::NoProof) => (
+            Check::new(
+                CODE,
+                Outcome::Failed,
+                "The credential carries no digital signature, so nothing shows who issued it or that it is unchanged.",
+            ),
+            None,
+        ),
+        Err(ProofError::Did(e @ DidError::Unknown(_))) => (
+            Check::new(
+                CODE,
+                Outcome::Unknown,
+                "The signer's public key could not be found here, so the signature could not be checked.",
+            )
+            .detail(e.to_string()),
+            None,
+        ),
+        Err(e @ ProofError::BadSignature { .. }) => (
+            Check::new(
+                CODE,
+                Outcome::Failed,
+                "The digital signature does not match: the credential was changed after it was signed, or was not signed by the key it names.",
+            )
+            .detail(e.to_string()),
+            None,
+        ),
+        Err(e @ (ProofError::UnsupportedCryptosuite(_) | ProofError::UnsupportedProofType(_))) => (
+            Check::new(
+                CODE,
+                Outcome::Failed,
+                "The credential is signed with a method this verifier does not support, so its signature cannot be accepted.",
+            )
+            .detail(e.to_string()),
+            None,
+        ),
+        Err(e) => (
+            Check::new(
+                CODE,
+                Outcome::Failed,
+                "The digital signature could not be verified: the credential or its signature is malformed.",
+            )
+            .detail(e.to_string()),
+            None,
+        ),
+    }
+}
+
+fn check_issuer(issuer: Option<&str>, verified: Option<&[VerifiedProof]>) -> Check {
+    const CODE: &str = "issuer";
+    let Some(issuer) = issuer else {
+        return Check::new(
+            CODE,
+            Outcome::Failed,
+            "The credential does not say who issued it (it has no issuer id).",
+        );
+    };
+    let Some(verified) = verified else {
+        return Check::new(
+            CODE,
+            Outcome::Unknown,
+            format!("The credential names {issuer} as its issuer, but as its signature could not be verified we cannot confirm that the issuer signed it."),
+        );
+    };
+    let strangers: Vec<&str> = verified
+        .iter()
+        .filter(|p| p.controller != issuer)
+        .map(|p| p.controller.as_str())
+        .collect();
+    if strangers.is_empty() {
+        Check::new(
+            CODE,
+            Outcome::Passed,
+            format!("The credential was signed with a key belonging to its issuer, {issuer}."),
+        )
+    } else {
+        Check::new(
+            CODE,
+            Outcome::Failed,
+            format!(
+                "The credential names {issuer} as its issuer, but it was signed with a key belonging to {}.",
+                strangers.join(", ")
+            ),
+        )
+    }
+}
+
+/// Reads an XML Schema dateTime: RFC 3339, or without a time zone (taken as UTC).
+fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// The date-time in `field`: `Ok(None)` when absent, `Err(check)` when unreadable.
+fn date_field(
+    doc: &Value,
+    field: &str,
+    code: &str,
+) -> Result<Option<(String, DateTime<Utc>)>, Check> {
+    match doc.get(field) {
+        None => Ok(None),
+        Some(Value::String(text)) => match parse_date_time(text) {
+            Some(t) => Ok(Some((text.clone(), t))),
+            None => Err(Check::new(
+                code,
+                Outcome::Failed,
+                format!("The credential's {field} {text:?} is not a valid date and time."),
+            )),
+        },
+        Some(_) => Err(Check::new(
+            code,
+            Outcome::Failed,
+            format!("The credential's {field} is not a date and time written as text."),
+        )),
+    }
+}
+
+fn check_valid_from(doc: &Value, field: &str, now: DateTime<Utc>) -> Check {
+    const CODE: &str = "valid_from";
+    match date_field(doc, field, CODE) {
+        Err(check) => check,
+        Ok(None) => Check::new(
+            CODE,
+            Outcome::NotApplicable,
+            "The credential does not say from when it is valid.",
+        ),
+        Ok(Some((text, from))) if from > now => Check::new(
+            CODE,
+            Outcome::Failed,
+            format!("The credential is not valid yet: it becomes valid on {text}."),
+        ),
+        Ok(Some((text, _))) => Check::new(
+            CODE,
+            Outcome::Passed,
+            format!("The credential has been valid since {text}."),
+        ),
+    }
+}
+
+fn check_valid_until(doc: &Value, field: &str, now: DateTime<Utc>) -> Check {
+    const CODE: &str = "valid_until";
+    match date_field(doc, field, CODE) {
+        Err(check) => check,
+        Ok(None) => Check::new(
+            CODE,
+            Outcome::NotApplicable,
+            "The credential has no expiry date.",
+        ),
+        Ok(Some((text, until))) if until < now => Check::new(
+            CODE,
+            Outcome::Failed,
+            format!("The credential has expired: it was valid until {text}."),
+        ),
+        Ok(Some((text, _))) => Check::new(
+            CODE,
+            Outcome::Passed,
+            format!("The credential has not expired: it is valid until {text}."),
+        ),
+    }
+}
+
+fn status_code(purpose: StatusPurpose) -> &'static str {
+    match purpose {
+        StatusPurpose::Revocation => "status.revocation",
+        StatusPurpose::Suspension => "status.suspension",
+    }
+}
+
+/// "revoked" / "suspended" and "revocation list" / "suspension list".
+fn status_words(purpose: StatusPurpose) -> (&'static str, &'static str) {
+    match purpose {
+        StatusPurpose::Revocation => ("revoked", "revocation list"),
+        StatusPurpose::Suspension => ("suspended", "suspension list"),
+    }
+}
+
+fn check_statuses(doc: &Value, issuer: Option<&str>, ctx: &VerifyContext<'_>) -> Vec<Check> {
+    let entries: Vec<&Value> = match doc.get("credentialStatus") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    let mut checks = Vec::new();
+    for entry in entries {
+        let kind = entry.get("type").and_then(Value::as_str);
+        let is_bitstring = match entry.get("type") {
+            Some(Value::Array(types)) => types
+                .iter()
+                .any(|t| t.as_str() == Some("BitstringStatusListEntry")),
+            _ => kind == Some("BitstringStatusListEntry"),
+        };
+        if !is_bitstring {
+            checks.push(
+                Check::new(
+                    "status",
+                    Outcome::Unknown,
+                    "The credential's status is published in a way this verifier cannot read, so we cannot say whether it was revoked or suspended.",
+                )
+                .detail(format!(
+                    "Status entry of type {} (only BitstringStatusListEntry is supported).",
+                    kind.unwrap_or("(none)")
+                )),
+            );
+            continue;
+        }
+        match StatusEntry::from_json(entry) {
+            Ok(parsed) => checks.push(check_status_entry(&parsed, issuer, ctx)),
+            Err(e) => {
+                let code = match entry.get("statusPurpose").and_then(Value::as_str) {
+                    Some("revocation") => "status.revocation",
+                    Some("suspension") => "status.suspension",
+                    _ => "status",
+                };
+                checks.push(
+                    Check::new(
+                        code,
+                        Outcome::Unknown,
+                        "The credential's status entry is malformed, so we cannot say whether it was revoked or suspended.",
+                    )
+                    .detail(e.to_string()),
+                );
+            }
+        }
+    }
+    for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+        let code = status_code(purpose);
+        if !checks.iter().any(|c| c.code == code) {
+            let message = match purpose {
+                StatusPurpose::Revocation => {
+                    "The issuer published no revocation list for this credential, so it cannot be revoked."
+                }
+                StatusPurpose::Suspension => {
+                    "The issuer published no suspension list for this credential, so it cannot be suspended."
+                }
+            };
+            checks.push(Check::new(code, Outcome::NotApplicable, message));
+        }
+    }
+    checks
+}
+
+fn check_status_entry(entry: &StatusEntry, issuer: Option<&str>, ctx: &VerifyContext<'_>) -> Check {
+    let code = status_code(entry.purpose);
+    let (state, list_name) = status_words(entry.purpose);
+    let unknown = |why: &str| {
+        Check::new(
+            code,
+            Outcome::Unknown,
+            format!("{why}, so we cannot say whether it was {state}."),
+        )
+    };
+    let list = match ctx.fetcher.fetch(&entry.list_url) {
+        Ok(list) => list,
+        Err(e) => {
+            return unknown(&format!("Could not obtain the issuer's {list_name}"))
+                .detail(format!("{}: {e}", entry.list_url));
+        }
+    };
+    let verified = match verify_proofs(&list, ctx.resolver, ctx.canonicalizer) {
+        Ok(verified) => verified,
+        Err(e) => {
+            return unknown(&format!(
+                "The issuer's {list_name} could not be trusted because its own signature does not verify"
+            ))
+            .detail(format!("{}: {e}", entry.list_url));
+        }
+    };
+    let list_issuer = issuer_id(&list);
+    if issuer.is_none() || list_issuer != issuer {
+        return unknown(&format!(
+            "The {list_name} was not published by this credential's issuer"
+        ))
+        .detail(format!(
+            "The list at {} is issued by {}, the credential by {}.",
+            entry.list_url,
+            list_issuer.unwrap_or("(no one)"),
+            issuer.unwrap_or("(no one)")
+        ));
+    }
+    if let Some(stranger) = verified
+        .iter()
+        .find(|p| Some(p.controller.as_str()) != list_issuer)
+    {
+        return unknown(&format!(
+            "The {list_name} was signed by someone other than its issuer"
+        ))
+        .detail(format!(
+            "The list at {} is signed with a key of {}.",
+            entry.list_url, stranger.controller
+        ));
+    }
+    let list_until = list
+        .get("validUntil")
+        .and_then(Value::as_str)
+        .and_then(parse_date_time);
+    if list_until.is_some_and(|until| until < ctx.now) {
+        return unknown(&format!("The issuer's {list_name} is out of date"))
+            .detail(format!("The list at {} has expired.", entry.list_url));
+    }
+    match check_status(entry, &list) {
+        Ok(true) => Check::new(
+            code,
+            Outcome::Failed,
+            format!("The credential was {state} by its issuer."),
+        )
+        .detail(format!(
+            "Entry {} of {} is set.",
+            entry.index, entry.list_url
+        )),
+        Ok(false) => Check::new(
+            code,
+            Outcome::Passed,
+            format!("The issuer's {list_name} shows that the credential has not been {state}."),
+        )
+        .detail(format!(
+            "Entry {} of {} is clear.",
+            entry.index, entry.list_url
+        )),
+        Err(e) => unknown(&format!("The issuer's {list_name} could not be read"))
+            .detail(format!("{}: {e}", entry.list_url)),
+    }
+}
+
+fn check_schema(doc: &Value) -> Check {
+    const CODE: &str = "schema";
+    match schema::validate_credential(doc) {
+        Ok(()) => Check::new(
+            CODE,
+            Outcome::Passed,
+            "The credential follows the Open Badges 3.0 format.",
+        ),
+        Err(SchemaError::UnknownType) => Check::new(
+            CODE,
+            Outcome::NotApplicable,
+            "The credential is not an Open Badge, so the Open Badges format does not apply.",
+        ),
+        Err(e @ SchemaError::Invalid { .. }) => Check::new(
+            CODE,
+            Outcome::Failed,
+            "The credential does not follow the Open Badges 3.0 format.",
+        )
+        .detail(e.to_string()),
+        Err(e @ SchemaError::BadSchema { .. }) => Check::new(
+            CODE,
+            Outcome::Unknown,
+            "The Open Badges 3.0 format could not be checked because of a fault in this verifier.",
+        )
+        .detail(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::did::{StaticResolver, VerificationMethod};
+    use crate::keys::SigningKey;
+    use crate::proof::{sign, Cryptosuite, ProofOptions};
+    use crate::status_list::{status_list_credential, status_list_entry, StatusList};
+    use serde_json::json;
+    use std::collections::HashMap;
+
+    const LIST_R: &str = "https://issuer.example/status/r";
+    const LIST_S: &str = "https://issuer.example/status/s";
+    const REVOKED: usize = 17;
+    const SUSPENDED: usize = 23;
+    const FINE: usize = 5;
+
+    fn now() -> DateTime<Utc> {
+        parse_date_time("2026-06-01T00:00:00Z").unwrap_or_default()
+    }
+
+    fn issuer_key() -> SigningKey {
+        SigningKey::from_seed(&[7; 32])
+    }
+
+    fn other_key() -> SigningKey {
+        SigningKey::from_seed(&[8; 32])
+    }
+
+    fn sign_with(doc: &Value, key: &SigningKey, vm: &str, suite: Cryptosuite) -> Value {
+        let mut options = ProofOptions::new(vm);
+        options.cryptosuite = suite;
+        options.created = Some("2026-01-01T00:00:00Z".into());
+        sign(doc, key, &options).unwrap_or_else(|e| panic!("sign: {e}"))
+    }
+
+    fn sign_did_key(doc: &Value, key: &SigningKey) -> Value {
+        let vm = key.verifying_key().did_key_verification_method();
+        sign_with(doc, key, &vm, Cryptosuite::EddsaRdfc2022)
+    }
+
+    fn revocation(index: usize) -> Value {
+        status_list_entry(LIST_R, index, StatusPurpose::Revocation)
+    }
+
+    fn suspension(index: usize) -> Value {
+        status_list_entry(LIST_S, index, StatusPurpose::Suspension)
+    }
+
+    /// An unsigned OB 3.0 credential from `issuer` with `status` as its `credentialStatus`
+    /// (OB 3.0 allows one entry) or none.
+    fn credential(issuer: &str, status: Option<Value>) -> Value {
+        let mut doc: Value = serde_json::from_str(include_str!(
+            "../../../tests/vectors/ob3-interop/ob3-unsigned.json"
+        ))
+        .unwrap_or_default();
+        doc["issuer"]["id"] = issuer.into();
+        doc["credentialSubject"]["activityStartDate"] = "2025-01-06T00:00:00Z".into();
+        doc["credentialSubject"]["activityEndDate"] = "2025-02-28T00:00:00Z".into();
+        match (status, doc.as_object_mut()) {
+            (Some(status), _) => doc["credentialStatus"] = status,
+            (None, Some(map)) => {
+                map.remove("credentialStatus");
+            }
+            (None, None) => {}
+        }
+        doc
+    }
+
+    /// A signed status list with `set` switched on.
+    fn list(url: &str, purpose: StatusPurpose, set: usize, key: &SigningKey) -> Value {
+        let mut bits = StatusList::default();
+        bits.set(set, true).unwrap_or_default();
+        let issuer = issuer_key().verifying_key().did_key();
+        let unsigned = status_list_credential(url, &issuer, purpose, &bits, now());
+        sign_did_key(&unsigned, key)
+    }
+
+    /// Serves status lists from a table; an absent URL is unreachable.
+    struct Lists(HashMap<String, Value>);
+
+    impl StatusFetcher for Lists {
+        fn fetch(&self, url: &str) -> Result<Value, FetchError> {
+            self.0.get(url).cloned().ok_or(FetchError::Unavailable {
+                url: url.to_owned(),
+                reason: "connection refused".into(),
+            })
+        }
+    }
+
+    fn good_lists() -> Lists {
+        let key = issuer_key();
+        Lists(HashMap::from([
+            (
+                LIST_R.to_owned(),
+                list(LIST_R, StatusPurpose::Revocation, REVOKED, &key),
+            ),
+            (
+                LIST_S.to_owned(),
+                list(LIST_S, StatusPurpose::Suspension, SUSPENDED, &key),
+            ),
+        ]))
+    }
+
+    /// The well-behaved credential, signed by its issuer with `suite`.
+    fn valid(suite: Cryptosuite) -> Value {
+        let key = issuer_key();
+        let did = key.verifying_key().did_key();
+        let vm = key.verifying_key().did_key_verification_method();
+        sign_with(&credential(&did, Some(revocation(FINE))), &key, &vm, suite)
+    }
+
+    /// Verifies `doc` and compares the verdict and the outcome of the named checks; each
+    /// expected message fragment must appear in that check's message.
+    fn check(
+        name: &str,
+        doc: &Value,
+        lists: &Lists,
+        verdict: Verdict,
+        expected: &[(&str, Outcome, &str)],
+    ) {
+        let resolver = StaticResolver::new();
+        let ctx = VerifyContext::new(now(), &resolver, lists);
+        let report = verify_credential(doc, &ctx);
+        let shown = serde_json::to_string_pretty(&report).unwrap_or_default();
+        assert_eq!(report.verdict, verdict, "{name}: {shown}");
+        for (code, outcome, fragment) in expected {
+            let found = report
+                .checks
+                .iter()
+                .find(|c| c.code == *code && c.outcome == *outcome)
+                .unwrap_or_else(|| panic!("{name}: no {code} check with {outcome:?}: {shown}"));
+            assert!(
+                found.message.contains(fragment),
+                "{name}: {code} message {:?} lacks {fragment:?}",
+                found.message
+            );
+        }
+        // Never "not revoked" unless the list was read and verified.
+        for c in &report.checks {
+            if c.code.starts_with("status.") && c.outcome == Outcome::Passed {
+                assert!(c.message.contains("shows that"), "{name}: {}", c.message);
+            }
+        }
+    }
+
+    #[test]
+    fn verification_reports() {
+        use Outcome::*;
+        let key = issuer_key();
+        let did = key.verifying_key().did_key();
+        let good = good_lists();
+        let all_pass: &[(&str, Outcome, &str)] = &[
+            ("context", Passed, "known"),
+            ("proof", Passed, "intact"),
+            ("issuer", Passed, "belonging to its issuer"),
+            ("valid_from", Passed, "2025-03-01T12:00:00Z"),
+            ("valid_until", Passed, "2030-03-01T12:00:00Z"),
+            ("status.revocation", Passed, "not been revoked"),
+            ("status.suspension", NotApplicable, "cannot be suspended"),
+            ("schema", Passed, "Open Badges 3.0"),
+        ];
+        check(
+            "valid rdfc",
+            &valid(Cryptosuite::EddsaRdfc2022),
+            &good,
+            Verdict::Verified,
+            all_pass,
+        );
+        check(
+            "valid jcs",
+            &valid(Cryptosuite::EddsaJcs2022),
+            &good,
+            Verdict::Verified,
+            all_pass,
+        );
+
+        let mut tampered = valid(Cryptosuite::EddsaRdfc2022);
+        tampered["name"] = "Something else".into();
+        check(
+            "tampered",
+            &tampered,
+            &good,
+            Verdict::NotValid,
+            &[
+                ("proof", Failed, "changed after it was signed"),
+                ("issuer", Unknown, "cannot confirm"),
+            ],
+        );
+
+        let mut unsigned = credential(&did, Some(revocation(FINE)));
+        unsigned["validUntil"] = "2026-01-01T00:00:00Z".into();
+        check(
+            "expired",
+            &sign_did_key(&unsigned, &key),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("proof", Passed, "intact"),
+                ("valid_until", Failed, "expired"),
+            ],
+        );
+
+        let mut unsigned = credential(&did, Some(revocation(FINE)));
+        unsigned["validFrom"] = "2027-01-01T00:00:00Z".into();
+        check(
+            "not yet valid",
+            &sign_did_key(&unsigned, &key),
+            &good,
+            Verdict::NotValid,
+            &[("valid_from", Failed, "not valid yet")],
+        );
+
+        let mut unsigned = credential(&did, Some(revocation(FINE)));
+        unsigned["validFrom"] = "yesterday".into();
+        check(
+            "unreadable date",
+            &sign_did_key(&unsigned, &key),
+            &good,
+            Verdict::NotValid,
+            &[("valid_from", Failed, "not a valid date")],
+        );
+
+        check(
+            "revoked",
+            &sign_did_key(&credential(&did, Some(revocation(REVOKED))), &key),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("status.revocation", Failed, "was revoked by its issuer"),
+                ("status.suspension", NotApplicable, "cannot be suspended"),
+            ],
+        );
+        check(
+            "suspended",
+            &sign_did_key(&credential(&did, Some(suspension(SUSPENDED))), &key),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("status.suspension", Failed, "was suspended by its issuer"),
+                ("status.revocation", NotApplicable, "cannot be revoked"),
+            ],
+        );
+
+        let unreachable = Lists(HashMap::new());
+        check(
+            "status list unreachable",
+            &valid(Cryptosuite::EddsaRdfc2022),
+            &unreachable,
+            Verdict::Incomplete,
+            &[
+                (
+                    "status.revocation",
+                    Unknown,
+                    "Could not obtain the issuer's revocation list, so we cannot say whether it was revoked.",
+                ),
+            ],
+        );
+        check(
+            "suspension list unreachable",
+            &sign_did_key(&credential(&did, Some(suspension(FINE))), &key),
+            &unreachable,
+            Verdict::Incomplete,
+            &[(
+                "status.suspension",
+                Unknown,
+                "Could not obtain the issuer's suspension list, so we cannot say whether it was suspended.",
+            )],
+        );
+
+        let mut bad_proof = good_lists();
+        if let Some(list) = bad_proof.0.get_mut(LIST_R) {
+            // The list now claims nothing is revoked, but its proof no longer matches.
+            list["credentialSubject"]["encodedList"] = StatusList::default().encode().into();
+        }
+        check(
+            "status list with a bad proof",
+            &sign_did_key(&credential(&did, Some(revocation(REVOKED))), &key),
+            &bad_proof,
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "its own signature does not verify",
+            )],
+        );
+
+        let mut foreign = good_lists();
+        let other = other_key();
+        let mut bits = StatusList::default();
+        bits.set(REVOKED, true).unwrap_or_default();
+        let other_list = status_list_credential(
+            LIST_R,
+            &other.verifying_key().did_key(),
+            StatusPurpose::Revocation,
+            &bits,
+            now(),
+        );
+        foreign
+            .0
+            .insert(LIST_R.to_owned(), sign_did_key(&other_list, &other));
+        check(
+            "status list from another issuer",
+            &valid(Cryptosuite::EddsaRdfc2022),
+            &foreign,
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "not published by this credential's issuer",
+            )],
+        );
+
+        check(
+            "no status entries",
+            &sign_did_key(&credential(&did, None), &key),
+            &unreachable,
+            Verdict::Verified,
+            &[
+                ("status.revocation", NotApplicable, "cannot be revoked"),
+                ("status.suspension", NotApplicable, "cannot be suspended"),
+            ],
+        );
+
+        let other = other_key();
+        check(
+            "issuer is not the controller",
+            &sign_did_key(&credential(&did, Some(revocation(FINE))), &other),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("proof", Passed, "intact"),
+                ("issuer", Failed, &other.verifying_key().did_key()),
+            ],
+        );
+
+        let mut unknown_context = valid(Cryptosuite::EddsaRdfc2022);
+        unknown_context["@context"][1] = "https://evil.example/context.json".into();
+        check(
+            "unknown context",
+            &unknown_context,
+            &good,
+            Verdict::NotValid,
+            &[("context", Failed, "https://evil.example/context.json")],
+        );
+
+        let mut undefined = credential(&did, Some(revocation(FINE)));
+        undefined["favouriteColour"] = "blue".into();
+        check(
+            "undefined term",
+            &undefined,
+            &good,
+            Verdict::NotValid,
+            &[
+                ("context", Failed, "favouriteColour"),
+                ("proof", Failed, "no digital signature"),
+            ],
+        );
+
+        let mut bare_dates = credential(&did, Some(revocation(FINE)));
+        bare_dates["credentialSubject"]["activityStartDate"] = "2025-01-06".into();
+        check(
+            "schema violation",
+            &sign_did_key(&bare_dates, &key),
+            &good,
+            Verdict::NotValid,
+            &[("schema", Failed, "does not follow")],
+        );
+
+        let vc11 = json!({
+            "@context": [CREDENTIALS_V1, "https://w3id.org/security/data-integrity/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "issuanceDate": "2024-01-01T00:00:00Z",
+            "expirationDate": "2025-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:subject"}
+        });
+        let vc20 = json!({
+            "@context": [CREDENTIALS_V2],
+            "type": ["VerifiableCredential"],
+            "issuer": did,
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:subject"},
+            "credentialStatus": [revocation(FINE), suspension(SUSPENDED)]
+        });
+        check(
+            "VC 2.0 with two status entries",
+            &sign_did_key(&vc20, &key),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("status.revocation", Passed, "not been revoked"),
+                ("status.suspension", Failed, "was suspended"),
+                ("valid_until", NotApplicable, "no expiry"),
+                ("schema", NotApplicable, "not an Open Badge"),
+            ],
+        );
+        check(
+            "VC 1.1 expired",
+            &sign_did_key(&vc11, &key),
+            &good,
+            Verdict::NotValid,
+            &[
+                ("valid_from", Passed, "2024-01-01"),
+                ("valid_until", Failed, "expired"),
+                ("schema", NotApplicable, "not an Open Badge"),
+            ],
+        );
+
+        // A did:web key the resolver does not know: the proof cannot be checked.
+        let web_vm = "did:web:issuer.example#key-1";
+        let web_signed = sign_with(
+            &credential("did:web:issuer.example", Some(revocation(FINE))),
+            &key,
+            web_vm,
+            Cryptosuite::EddsaRdfc2022,
+        );
+        check(
+            "unresolvable key",
+            &web_signed,
+            &good,
+            Verdict::Incomplete,
+            &[
+                ("proof", Unknown, "could not be found"),
+                ("issuer", Unknown, "cannot confirm"),
+            ],
+        );
+
+        check(
+            "not an object",
+            &json!([1, 2]),
+            &good,
+            Verdict::NotValid,
+            &[("context", Failed, "not a JSON object")],
+        );
+    }
+
+    #[test]
+    fn did_web_issuer_resolved_through_the_resolver() {
+        let key = issuer_key();
+        let web_vm = "did:web:issuer.example#key-1";
+        let signed = sign_with(
+            &credential("did:web:issuer.example", Some(revocation(FINE))),
+            &key,
+            web_vm,
+            Cryptosuite::EddsaRdfc2022,
+        );
+        let resolver = StaticResolver::new().with(VerificationMethod {
+            id: web_vm.into(),
+            controller: "did:web:issuer.example".into(),
+            public_key: key.verifying_key(),
+        });
+        let ctx = VerifyContext::new(now(), &resolver, &OfflineFetcher);
+        let report = verify_credential(&signed, &ctx);
+        assert_eq!(
+            report.check("issuer").map(|c| c.outcome),
+            Some(Outcome::Passed)
+        );
+        assert_eq!(report.verdict, Verdict::Incomplete, "offline status");
+    }
+
+    #[test]
+    fn report_serialises_with_snake_case_outcomes() {
+        let resolver = StaticResolver::new();
+        let ctx = VerifyContext::new(now(), &resolver, &OfflineFetcher);
+        let report = verify_credential(&valid(Cryptosuite::EddsaRdfc2022), &ctx);
+        let value = serde_json::to_value(&report).unwrap_or_default();
+        assert_eq!(value["verdict"], "incomplete");
+        let outcomes: Vec<&str> = value["checks"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|c| c["outcome"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(outcomes.contains(&"passed") && outcomes.contains(&"unknown"));
+        let back: VerificationReport =
+            serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, report);
+    }
+}
