@@ -8,3 +8,4 @@ mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
 mod support;
+mod vc_differential;
