@@ -2,6 +2,7 @@
 
 mod framework;
 mod serve;
+mod vc;
 
 use anyhow::Context;
 use credence_service::{ServiceError, Services};
@@ -13,6 +14,9 @@ use crate::Failure;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Vc(command) = cli.command {
+        return vc::run(command);
+    }
     if let Command::Config(ConfigCommand::Default) = cli.command {
         print!("{DEFAULT_TOML}");
         return Ok(());
@@ -41,6 +45,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Framework(command) => runtime()?.block_on(framework::run(config, command)),
+        Command::Vc(_) => Ok(()),
     }
 }
 
