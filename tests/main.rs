@@ -8,4 +8,5 @@ mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
 mod support;
+mod vc_cli;
 mod vc_differential;
