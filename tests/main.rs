@@ -10,3 +10,4 @@ mod frameworks_store;
 mod support;
 mod vc_cli;
 mod vc_differential;
+mod vc_interop;

@@ -207,3 +207,174 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The Node harness `tests/js/interop.mjs` (the Digital Bazaar Data Integrity stack with a
+/// static document loader), its npm packages installed once per test run into
+/// `<target>/js-cache/<hash of package.json and package-lock.json>/` and reused while those
+/// files are unchanged. Node and npm are required: without them the interop tests fail.
+pub struct JsHarness {
+    script: std::path::PathBuf,
+    repo: std::path::PathBuf,
+}
+
+/// The harness, installed on first use (one install even when tests run in parallel, and
+/// race-free between test processes sharing the target folder: each installs into a fresh
+/// folder and renames it into place).
+pub fn js_harness() -> &'static JsHarness {
+    static HARNESS: std::sync::OnceLock<Result<JsHarness, String>> = std::sync::OnceLock::new();
+    match HARNESS.get_or_init(install_js_harness) {
+        Ok(harness) => harness,
+        Err(e) => panic!("the JavaScript interop harness is not available: {e}"),
+    }
+}
+
+fn repo_root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The cargo target folder this test binary was built in (`<target>/<profile>/deps/<exe>`).
+fn target_dir() -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            exe.ancestors()
+                .find(|dir| dir.file_name().is_some_and(|n| n == "deps"))
+                .and_then(|deps| deps.parent()?.parent())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// FNV-1a, 64 bits: a stable content stamp (no extra dependency needed).
+fn fnv1a(parts: &[&[u8]]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+fn tool_version(tool: &str) -> Result<String, String> {
+    let output = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("`{tool} --version` could not run ({e}); install Node.js 18+ with npm: the interop tests need it"))?;
+    if !output.status.success() {
+        return Err(format!("`{tool} --version` failed: {}", stderr(&output)));
+    }
+    Ok(stdout(&output).trim().to_owned())
+}
+
+fn install_js_harness() -> Result<JsHarness, String> {
+    let repo = repo_root();
+    let source = repo.join("tests/js");
+    let read = |name: &str| {
+        std::fs::read(source.join(name)).map_err(|e| format!("read tests/js/{name}: {e}"))
+    };
+    let package = read("package.json")?;
+    let lock = read("package-lock.json")?;
+    let script = read("interop.mjs")?;
+    tool_version("node")?;
+    tool_version("npm")?;
+
+    let stamp = fnv1a(&[&package, &lock]);
+    let cache = target_dir().join("js-cache");
+    let folder = cache.join(&stamp);
+    if !folder.join("stamp").is_file() {
+        std::fs::create_dir_all(&cache).map_err(|e| format!("create {}: {e}", cache.display()))?;
+        let scratch = cache.join(format!(
+            ".install-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&scratch)
+            .map_err(|e| format!("create {}: {e}", scratch.display()))?;
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(scratch.join(name), bytes)
+                .map_err(|e| format!("write {}: {e}", scratch.join(name).display()))
+        };
+        write("package.json", &package)?;
+        write("package-lock.json", &lock)?;
+        let output = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&scratch)
+            .output()
+            .map_err(|e| format!("run npm ci: {e}"))?;
+        if !output.status.success() {
+            let _ = std::fs::remove_dir_all(&scratch);
+            return Err(format!(
+                "npm ci failed in {}:\n{}{}",
+                scratch.display(),
+                stdout(&output),
+                stderr(&output)
+            ));
+        }
+        write("stamp", format!("{stamp}\n").as_bytes())?;
+        // Another process may have finished first: then its folder is used and ours removed.
+        if std::fs::rename(&scratch, &folder).is_err() {
+            let _ = std::fs::remove_dir_all(&scratch);
+            if !folder.join("stamp").is_file() {
+                return Err(format!("could not install into {}", folder.display()));
+            }
+        }
+    }
+    // The script must sit next to node_modules for Node to resolve its imports; named by its
+    // content, so concurrent copies of the same script write the same bytes.
+    let target = folder.join(format!("interop-{}.mjs", fnv1a(&[&script])));
+    if !target.is_file() {
+        let partial = folder.join(format!(
+            ".interop-{}.mjs.part",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::write(&partial, &script)
+            .and_then(|()| std::fs::rename(&partial, &target))
+            .map_err(|e| format!("copy interop.mjs into {}: {e}", folder.display()))?;
+    }
+    Ok(JsHarness {
+        script: target,
+        repo,
+    })
+}
+
+impl JsHarness {
+    /// Runs `node interop.mjs <args>` with `input` as JSON on standard input and returns the
+    /// JSON it prints; panics with its error output if it fails.
+    pub fn run(&self, args: &[&str], input: &serde_json::Value) -> serde_json::Value {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("node")
+            .arg(&self.script)
+            .args(args)
+            .env(
+                "CREDENCE_CONTEXTS_DIR",
+                self.repo.join("crates/credence-vc/contexts"),
+            )
+            .env("CREDENCE_VECTORS_DIR", self.repo.join("tests/vectors"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run node (the interop tests need Node.js)");
+        let mut stdin = child.stdin.take().expect("node's standard input");
+        let text = input.to_string();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(text.as_bytes());
+        });
+        let output = child.wait_with_output().expect("wait for node");
+        let _ = writer.join();
+        assert!(
+            output.status.success(),
+            "node interop.mjs {args:?} failed: {}\ninput: {input:#}",
+            stderr(&output)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "node interop.mjs {args:?} printed no JSON ({e}): {}",
+                stdout(&output)
+            )
+        })
+    }
+}
