@@ -202,7 +202,8 @@ fn published_vectors_verify() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let d = dir.path();
     // Signed by the JavaScript (Digital Bazaar) stack: the proof and issuer pass; status is
-    // unknown offline; its bare activity dates break the 1EdTech schema.
+    // unknown offline; its bare activity dates deviate from the 1EdTech schema, which is a
+    // warning, not a failure: the verdict is "could not fully check", never "not valid".
     let report = json(&check(
         d,
         &[
@@ -218,7 +219,8 @@ fn published_vectors_verify() {
     assert_eq!(outcome(&report, "proof"), "passed");
     assert_eq!(outcome(&report, "issuer"), "passed");
     assert_eq!(outcome(&report, "status.revocation"), "unknown");
-    assert_eq!(outcome(&report, "schema"), "failed");
+    assert_eq!(outcome(&report, "schema"), "warning");
+    assert_eq!(report["verdict"], "incomplete");
     check(
         d,
         &["vc", "verify", &vector("ob3-interop/ob3-signed-by-js.json")],

@@ -3,7 +3,9 @@
 //! outcome and a sentence a non-specialist understands, and one overall verdict.
 //!
 //! A check that could not be made is `unknown`, never `passed`: a status list that cannot be
-//! fetched, or whose own proof does not verify, never yields "not revoked".
+//! fetched, or whose own proof does not verify, never yields "not revoked". A `warning`
+//! (the credential deviates from the Open Badges format) is shown but leaves the verdict
+//! alone, since it says nothing about who issued the credential or whether it still stands.
 
 use crate::canon::{CanonError, Canonicalizer};
 use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
@@ -108,17 +110,22 @@ pub enum Outcome {
     Failed,
     /// The check could not be made.
     Unknown,
+    /// The check found a deviation that does not make the credential untrustworthy (it
+    /// does not follow the Open Badges format to the letter); shown, but it does not change
+    /// the verdict.
+    Warning,
     /// The check does not apply to this credential.
     NotApplicable,
 }
 
 impl Outcome {
-    /// A one-character mark for terminal reports: ✓ ✗ ? or -.
+    /// A one-character mark for terminal reports: ✓ ✗ ? ! or -.
     pub fn mark(self) -> &'static str {
         match self {
             Self::Passed => "✓",
             Self::Failed => "✗",
             Self::Unknown => "?",
+            Self::Warning => "!",
             Self::NotApplicable => "-",
         }
     }
@@ -128,7 +135,7 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Every check passed or did not apply.
+    /// Every check passed, did not apply, or only warned.
     Verified,
     /// At least one check failed.
     NotValid,
@@ -672,10 +679,12 @@ fn check_schema(doc: &Value) -> Check {
             Outcome::NotApplicable,
             "The credential is not an Open Badge, so the Open Badges format does not apply.",
         ),
+        // Authenticity does not hang on format: credentials in circulation deviate in
+        // small ways (bare dates for date-times), and their signatures still hold.
         Err(e @ SchemaError::Invalid { .. }) => Check::new(
             CODE,
-            Outcome::Failed,
-            "The credential does not follow the Open Badges 3.0 format.",
+            Outcome::Warning,
+            "The credential does not follow the Open Badges 3.0 format exactly; this does not affect its signature or status.",
         )
         .detail(e.to_string()),
         Err(e @ SchemaError::BadSchema { .. }) => Check::new(
@@ -1048,11 +1057,15 @@ mod tests {
         let mut bare_dates = credential(&did, Some(revocation(FINE)));
         bare_dates["credentialSubject"]["activityStartDate"] = "2025-01-06".into();
         check(
-            "schema violation",
+            "schema deviation",
             &sign_did_key(&bare_dates, &key),
             &good,
-            Verdict::NotValid,
-            &[("schema", Failed, "does not follow")],
+            Verdict::Verified,
+            &[(
+                "schema",
+                Warning,
+                "does not follow the Open Badges 3.0 format exactly",
+            )],
         );
 
         let vc11 = json!({
