@@ -8,8 +8,11 @@ pub mod baking;
 pub mod canon;
 pub mod contexts;
 pub mod did;
+pub mod error;
 pub mod keys;
 pub mod model;
 pub mod proof;
 pub mod schema;
 pub mod status_list;
+
+pub use error::Error;

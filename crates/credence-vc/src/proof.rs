@@ -85,6 +85,9 @@ pub enum ProofError {
         /// The verification method named by the proof.
         verification_method: String,
     },
+    /// `created` is not a date-time.
+    #[error("The proof's created value {0:?} is not an RFC 3339 date-time such as 2025-03-01T12:00:00Z.")]
+    BadCreated(String),
     /// The signing key does not belong to the verification method.
     #[error("The signing key does not match the verification method {0}.")]
     KeyMismatch(String),
@@ -149,9 +152,10 @@ pub fn sign(
     let Value::Object(doc) = document else {
         return Err(ProofError::NotAnObject);
     };
-    if options.verification_method.starts_with("did:key:") {
-        let vm = crate::did::resolve_did_key(&options.verification_method)?;
-        if vm.public_key != key.verifying_key() {
+    if let Some(did_key) = options.verification_method.strip_prefix("did:key:") {
+        // The key in a did:key is its publicKeyMultibase: compare the text.
+        let multibase = did_key.split('#').next().unwrap_or_default();
+        if multibase != key.verifying_key().to_multibase() {
             return Err(ProofError::KeyMismatch(options.verification_method.clone()));
         }
     }
@@ -162,7 +166,15 @@ pub fn sign(
         proof.insert("id".into(), id.clone().into());
     }
     proof.insert("cryptosuite".into(), options.cryptosuite.name().into());
-    let created = options.created.clone().unwrap_or_else(now_created);
+    let created = match &options.created {
+        Some(created) => {
+            if chrono::DateTime::parse_from_rfc3339(created).is_err() {
+                return Err(ProofError::BadCreated(created.clone()));
+            }
+            created.clone()
+        }
+        None => now_created(),
+    };
     proof.insert("created".into(), created.into());
     proof.insert(
         "verificationMethod".into(),
@@ -906,6 +918,14 @@ mod tests {
             &ProofOptions::new(W3C_VM),
         );
         assert!(matches!(err, Err(ProofError::KeyMismatch(_))));
+        let mut options = ProofOptions::new(W3C_VM);
+        options.created = Some("yesterday".into());
+        let err = sign(
+            &json("ob3-interop/ob3-unsigned.json"),
+            &key("vc-di-eddsa/keyPair.json"),
+            &options,
+        );
+        assert!(err.is_err_and(|e| e.to_string().contains("yesterday")));
         let _ = VerifyingKey::from_bytes(&[0; 32]);
     }
 }
