@@ -15,6 +15,10 @@ use std::sync::{Arc, OnceLock};
 /// with it comes from a term or type that no context defines.
 const SENTINEL_VOCAB: &str = "urn:credence:undefined-term:";
 
+/// The base IRI that safe mode parses with: any IRI that starts with it came from a relative
+/// IRI reference, which JSON-LD would otherwise drop (with every statement about it).
+const SENTINEL_BASE: &str = "https://relative-reference.credence.invalid/";
+
 /// The most Hash N-Degree Quads steps (calls plus permutations) canonicalisation may take.
 /// Real credentials need few: 1EdTech's fullOpenBadge, with four identical endorsement
 /// proofs, needs 41; the ob3-interop credential none. A step costs about 5 µs in a release
@@ -48,6 +52,17 @@ pub enum CanonError {
         .0.join(", ")
     )]
     UndefinedTerms(Vec<String>),
+    /// Safe mode: relative IRI references would be dropped with every statement using them.
+    #[error(
+        "The document uses relative IRI references, which have no base here, so they and every statement about them would be silently left out of the signature: {}.",
+        .0.join(", ")
+    )]
+    RelativeReferences(Vec<String>),
+    /// Safe mode: a context erases definitions (`null`), which would hide terms from safe mode.
+    #[error(
+        "The document's @context {0}, which would let properties drop out of the signature unnoticed; Credence refuses such documents."
+    )]
+    ErasingContext(String),
     /// The RDF graph needs too much work to canonicalise.
     #[error(
         "The document's blank nodes are too symmetric to canonicalise within {0} steps; it may have been crafted to exhaust the verifier."
@@ -130,6 +145,8 @@ impl Canonicalizer {
 
         let contexts = Arc::clone(&self.contexts);
         let parser = JsonLdParser::new()
+            .with_base_iri(SENTINEL_BASE)
+            .map_err(|e| CanonError::JsonLd(e.to_string()))?
             .for_slice(&bytes)
             .with_load_document_callback(move |url, _| {
                 let content = contexts.load(url)?;
@@ -144,9 +161,12 @@ impl Canonicalizer {
             let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
             dataset.insert(&quad);
         }
-        let undefined = undefined_terms(&dataset);
+        let (undefined, relative) = sentinel_iris(&dataset);
         if !undefined.is_empty() {
             return Err(CanonError::UndefinedTerms(undefined));
+        }
+        if !relative.is_empty() {
+            return Err(CanonError::RelativeReferences(relative));
         }
         Ok(dataset)
     }
@@ -267,8 +287,24 @@ fn check_context_value(value: &Value, contexts: &ContextSet) -> Result<(), Canon
                 if let Some(Value::String(url)) = map.get("@import") {
                     contexts.load(url)?;
                 }
+                for (key, definition) in map {
+                    let erased =
+                        definition.is_null() || definition.get("@id").is_some_and(Value::is_null);
+                    if erased && key == "@vocab" {
+                        return Err(CanonError::ErasingContext("sets @vocab to null".into()));
+                    }
+                    if erased && !key.starts_with('@') {
+                        return Err(CanonError::ErasingContext(format!(
+                            "maps the term {key:?} to null"
+                        )));
+                    }
+                }
             }
-            Value::Null => {}
+            Value::Null => {
+                return Err(CanonError::ErasingContext(
+                    "is null, which resets every definition".into(),
+                ));
+            }
             other => {
                 let kind = match other {
                     Value::Bool(_) => "a boolean",
@@ -282,12 +318,16 @@ fn check_context_value(value: &Value, contexts: &ContextSet) -> Result<(), Canon
     Ok(())
 }
 
-/// The names of undefined terms and types, from sentinel IRIs in the dataset.
-fn undefined_terms(dataset: &Dataset) -> Vec<String> {
+/// The names of undefined terms and types, and the relative references, from sentinel IRIs
+/// in the dataset.
+fn sentinel_iris(dataset: &Dataset) -> (Vec<String>, Vec<String>) {
     let mut found = BTreeSet::new();
+    let mut relative = BTreeSet::new();
     let mut note = |iri: &str| {
         if let Some(term) = iri.strip_prefix(SENTINEL_VOCAB) {
             found.insert(term.to_owned());
+        } else if let Some(reference) = iri.strip_prefix(SENTINEL_BASE) {
+            relative.insert(reference.to_owned());
         }
     };
     for quad in dataset {
@@ -304,7 +344,7 @@ fn undefined_terms(dataset: &Dataset) -> Vec<String> {
             note(n.as_str());
         }
     }
-    found.into_iter().collect()
+    (found.into_iter().collect(), relative.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -446,6 +486,26 @@ mod tests {
             (serde_json::json!({"@context": 42}), "a number"),
             (serde_json::json!({"name": "no context"}), "name"),
             (deep, "levels deep"),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "foo", "type": "VerifiableCredential", "credentialSubject": {"id": "bar"}}),
+                "relative IRI references, which have no base here, so they and every statement about them would be silently left out of the signature: bar, foo.",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"secret": null}], "type": "VerifiableCredential", "secret": 5}),
+                "maps the term \"secret\" to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"secret": {"@id": null}}], "secret": 5}),
+                "maps the term \"secret\" to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": null}], "secret": 5}),
+                "sets @vocab to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {"@context": null, "secret": 5}}),
+                "resets every definition",
+            ),
         ] {
             let err = refused(&doc);
             assert!(
