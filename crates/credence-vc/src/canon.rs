@@ -25,6 +25,33 @@ const SENTINEL_BASE: &str = "https://relative-reference.credence.invalid/";
 /// build, so the bound refuses a poisoned graph in about 20 ms.
 pub const DEFAULT_MAX_WORK: u64 = 4_000;
 
+/// The JSON-LD 1.1 keywords that may appear as keys in a document.
+const KEYWORDS: &[&str] = &[
+    "@base",
+    "@container",
+    "@context",
+    "@direction",
+    "@graph",
+    "@id",
+    "@import",
+    "@included",
+    "@index",
+    "@json",
+    "@language",
+    "@list",
+    "@nest",
+    "@none",
+    "@prefix",
+    "@propagate",
+    "@protected",
+    "@reverse",
+    "@set",
+    "@type",
+    "@value",
+    "@version",
+    "@vocab",
+];
+
 /// How deeply JSON values may nest.
 pub const MAX_DEPTH: usize = 64;
 
@@ -58,6 +85,17 @@ pub enum CanonError {
         .0.join(", ")
     )]
     RelativeReferences(Vec<String>),
+    /// Safe mode: values that cannot become RDF terms would be dropped.
+    #[error(
+        "The document has values that are not valid IRIs or literals, so they and every statement using them would be silently left out of the signature: {}.",
+        .0.join(", ")
+    )]
+    Dropped(Vec<String>),
+    /// Safe mode: a key looks like a JSON-LD keyword but is not one, so it would be ignored.
+    #[error(
+        "The document has the key {0:?}, which looks like a JSON-LD keyword but is not one, so it would be silently left out of the signature."
+    )]
+    UnknownKeyword(String),
     /// Safe mode: a context erases definitions (`null`), which would hide terms from safe mode.
     #[error(
         "The document's @context {0}, which would let properties drop out of the signature unnoticed; Credence refuses such documents."
@@ -144,7 +182,7 @@ impl Canonicalizer {
         let bytes = guarded_bytes(map).map_err(|e| CanonError::JsonLd(e.to_string()))?;
 
         let contexts = Arc::clone(&self.contexts);
-        let parser = JsonLdParser::new()
+        let mut parser = JsonLdParser::new()
             .with_base_iri(SENTINEL_BASE)
             .map_err(|e| CanonError::JsonLd(e.to_string()))?
             .for_slice(&bytes)
@@ -157,16 +195,22 @@ impl Canonicalizer {
             })
             .with_context_cache(self.cache.clone());
         let mut dataset = Dataset::new();
-        for quad in parser {
+        for quad in parser.by_ref() {
             let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
             dataset.insert(&quad);
         }
+        let mut dropped = parser.dropped_values();
+        dropped.sort_unstable();
+        dropped.dedup();
         let (undefined, relative) = sentinel_iris(&dataset);
         if !undefined.is_empty() {
             return Err(CanonError::UndefinedTerms(undefined));
         }
         if !relative.is_empty() {
             return Err(CanonError::RelativeReferences(relative));
+        }
+        if !dropped.is_empty() {
+            return Err(CanonError::Dropped(dropped));
         }
         Ok(dataset)
     }
@@ -263,6 +307,8 @@ fn check_contexts(document: &Value, contexts: &ContextSet) -> Result<(), CanonEr
                 for (k, v) in map {
                     if k == "@context" {
                         check_context_value(v, contexts)?;
+                    } else if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) {
+                        return Err(CanonError::UnknownKeyword(k.clone()));
                     }
                     stack.push((v, depth + 1));
                 }
@@ -489,6 +535,18 @@ mod tests {
             (
                 serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "foo", "type": "VerifiableCredential", "credentialSubject": {"id": "bar"}}),
                 "relative IRI references, which have no base here, so they and every statement about them would be silently left out of the signature: bar, foo.",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "http://exa mple.com/", "type": "VerifiableCredential"}),
+                "not valid IRIs or literals, so they and every statement using them would be silently left out of the signature: http://exa mple.com/.",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "name": {"@value": "x", "@language": "not a tag!"}}),
+                "invalid language tag",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "credentialSubject": {"id": "urn:y", "@foo": 1}}),
+                "\"@foo\", which looks like a JSON-LD keyword",
             ),
             (
                 serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"secret": null}], "type": "VerifiableCredential", "secret": 5}),
