@@ -170,12 +170,28 @@ impl Canonicalizer {
         self.canonicalize_dataset(dataset)
     }
 
+    /// [`canonicalize`](Self::canonicalize) for a document given as its JSON object.
+    pub fn canonicalize_object(
+        &self,
+        document: &serde_json::Map<String, Value>,
+    ) -> Result<String, CanonError> {
+        let dataset = self.object_to_dataset(document)?;
+        self.canonicalize_dataset(dataset)
+    }
+
     /// Expands `document` into an RDF dataset, in safe mode.
     pub fn to_dataset(&self, document: &Value) -> Result<Dataset, CanonError> {
         let Value::Object(map) = document else {
             return Err(CanonError::NotAnObject);
         };
-        check_contexts(document, &self.contexts)?;
+        self.object_to_dataset(map)
+    }
+
+    fn object_to_dataset(
+        &self,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<Dataset, CanonError> {
+        check_contexts(map, &self.contexts)?;
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
         // being dropped, and are reported.
@@ -295,8 +311,19 @@ fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec
 }
 
 /// Checks nesting depth and that every context URL the document names is known.
-fn check_contexts(document: &Value, contexts: &ContextSet) -> Result<(), CanonError> {
-    let mut stack = vec![(document, 0usize)];
+fn check_contexts(
+    document: &serde_json::Map<String, Value>,
+    contexts: &ContextSet,
+) -> Result<(), CanonError> {
+    let mut stack: Vec<(&Value, usize)> = document.values().map(|v| (v, 1)).collect();
+    if let Some(context) = document.get("@context") {
+        check_context_value(context, contexts)?;
+    }
+    for key in document.keys() {
+        if key.starts_with('@') && !KEYWORDS.contains(&key.as_str()) {
+            return Err(CanonError::UnknownKeyword(key.clone()));
+        }
+    }
     while let Some((value, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             return Err(CanonError::TooDeep(MAX_DEPTH));

@@ -6,6 +6,7 @@ use crate::did::{DidError, DidResolver};
 use crate::keys::SigningKey;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// A Data Integrity cryptosuite Credence signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -202,8 +203,8 @@ pub fn sign(
     config.insert("@context".into(), context);
     let hash = hash_data(
         options.cryptosuite,
-        &Value::Object(config),
-        &Value::Object(unsecured),
+        &config,
+        &unsecured,
         &options.canonicalizer,
     )?;
     let signature = key.sign(&hash);
@@ -352,7 +353,9 @@ fn verify_one(
                 if !context_starts_with(&document_context, proof_context) {
                     return Err(ProofError::ContextMismatch(index));
                 }
-                unsecured.insert("@context".into(), proof_context.clone());
+                unsecured
+                    .to_mut()
+                    .insert("@context".into(), proof_context.clone());
             }
             Cryptosuite::EddsaJcs2022
         }
@@ -364,12 +367,7 @@ fn verify_one(
         }
     };
     let method = resolver.resolve_verification_method(verification_method)?;
-    let hash = hash_data(
-        suite_for_hash,
-        &Value::Object(config),
-        &Value::Object(unsecured),
-        canonicalizer,
-    )?;
+    let hash = hash_data(suite_for_hash, &config, &unsecured, canonicalizer)?;
     if !method.public_key.verify(&hash, &signature) {
         return Err(ProofError::BadSignature {
             index,
@@ -397,11 +395,14 @@ fn context_starts_with(document: &Value, prefix: &Value) -> bool {
 }
 
 /// The document without its proofs; for a chained proof, with the proofs it chains to.
-fn unsecured_document(
-    doc: &Map<String, Value>,
+fn unsecured_document<'a>(
+    doc: &'a Map<String, Value>,
     proof: &Map<String, Value>,
     all: &[&Value],
-) -> Result<Map<String, Value>, ProofError> {
+) -> Result<Cow<'a, Map<String, Value>>, ProofError> {
+    if !doc.contains_key("proof") && !proof.contains_key("previousProof") {
+        return Ok(Cow::Borrowed(doc));
+    }
     let mut unsecured = doc.clone();
     unsecured.remove("proof");
     let previous: Vec<&str> = match proof.get("previousProof") {
@@ -425,14 +426,14 @@ fn unsecured_document(
         }
         unsecured.insert("proof".into(), Value::Array(matching));
     }
-    Ok(unsecured)
+    Ok(Cow::Owned(unsecured))
 }
 
 /// hashData = SHA-256(canonical proof config) ‖ SHA-256(canonical document).
 fn hash_data(
     suite: Cryptosuite,
-    config: &Value,
-    document: &Value,
+    config: &Map<String, Value>,
+    document: &Map<String, Value>,
     canonicalizer: &Canonicalizer,
 ) -> Result<Vec<u8>, ProofError> {
     let (config, document) = canonical_forms(suite, config, document, canonicalizer)?;
@@ -444,17 +445,17 @@ fn hash_data(
 /// The canonical forms (proof config, document) a cryptosuite hashes.
 fn canonical_forms(
     suite: Cryptosuite,
-    config: &Value,
-    document: &Value,
+    config: &Map<String, Value>,
+    document: &Map<String, Value>,
     canonicalizer: &Canonicalizer,
 ) -> Result<(String, String), ProofError> {
     match suite {
         Cryptosuite::EddsaRdfc2022 => Ok((
-            canonicalizer.canonicalize(config)?,
-            canonicalizer.canonicalize(document)?,
+            canonicalizer.canonicalize_object(config)?,
+            canonicalizer.canonicalize_object(document)?,
         )),
         Cryptosuite::EddsaJcs2022 => {
-            let jcs = |v: &Value| {
+            let jcs = |v: &Map<String, Value>| {
                 serde_json_canonicalizer::to_string(v).map_err(|e| ProofError::Jcs(e.to_string()))
             };
             Ok((jcs(config)?, jcs(document)?))
@@ -536,7 +537,8 @@ mod tests {
         let suite = Cryptosuite::from_name(config["cryptosuite"].as_str().unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
         let (proof_canon, doc_canon) =
-            canonical_forms(suite, &config, &doc, &canon).unwrap_or_else(|e| panic!("{dir}: {e}"));
+            canonical_forms(suite, object(&config), object(&doc), &canon)
+                .unwrap_or_else(|e| panic!("{dir}: {e}"));
         assert_eq!(
             doc_canon,
             read(&format!("{dir}/canonDoc{suffix}.txt")),
@@ -731,8 +733,8 @@ mod tests {
         config.insert("@context".into(), doc2020["@context"].clone());
         let hash = hash_data(
             Cryptosuite::EddsaRdfc2022,
-            &Value::Object(config),
-            &doc2020,
+            &config,
+            object(&doc2020),
             &Canonicalizer::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));

@@ -2793,7 +2793,7 @@ impl JsonLdExpansionConverter {
                 // processed each against the original context, silently dropping the
                 // terms of all but the last type.
                 if let Some(definition) = typed_scoped_context.term_definitions.get(&value) {
-                    if let Some(local_context) = definition.context.clone() {
+                    if let Some(local_context) = &definition.context {
                         let base_url = definition.base_url.as_ref().or(self.base_url.as_ref());
                         let key = || {
                             Some(format!(
@@ -2808,7 +2808,7 @@ impl JsonLdExpansionConverter {
                             |errors| {
                                 self.context_processor.process_context(
                                     &active_context,
-                                    local_context,
+                                    local_context.clone(),
                                     base_url,
                                     &mut Vec::new(),
                                     false,
@@ -3035,7 +3035,7 @@ impl JsonLdExpansionConverter {
         errors: &mut Vec<JsonLdSyntaxError>,
     ) -> Option<Arc<JsonLdContext>> {
         let term_definition = active_context.term_definitions.get(active_property)?;
-        let local_context = term_definition.context.clone()?;
+        let local_context = term_definition.context.as_ref()?;
         // Credence patch: the scoped context of a term is determined by the active context
         // and the term, so the processed result can be cached under them.
         let key = || {
@@ -3051,7 +3051,7 @@ impl JsonLdExpansionConverter {
             |errors| {
                 self.context_processor.process_context(
                     active_context,
-                    local_context,
+                    local_context.clone(),
                     term_definition.base_url.as_ref().or(self.base_url.as_ref()),
                     &mut Vec::new(),
                     override_protected,
