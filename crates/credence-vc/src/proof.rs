@@ -930,4 +930,133 @@ mod tests {
         assert!(err.is_err_and(|e| e.to_string().contains("yesterday")));
         let _ = VerifyingKey::from_bytes(&[0; 32]);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            proptest::string::string_regex("[ -~\t\n\u{e9}\u{4e2d}\u{1F600}]{0,30}")
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+
+        fn token() -> impl Strategy<Value = String> {
+            "[a-f0-9]{1,12}"
+        }
+
+        prop_compose! {
+            /// A varied Open Badges 3.0 credential that safe mode accepts.
+            fn ob3_credential()(
+                id in token(),
+                name in text(),
+                description in text(),
+                issuer_name in text(),
+                achievement_name in text(),
+                narrative in text(),
+                credits in 0u32..1000,
+                alignments in proptest::collection::vec((text(), token()), 0..3),
+                evidence in proptest::collection::vec((text(), text()), 0..3),
+                subject in proptest::option::of(token()),
+            ) -> Value {
+                let alignments: Vec<Value> = alignments.into_iter().map(|(target, url)| serde_json::json!({
+                    "type": ["Alignment"], "targetName": target, "targetUrl": format!("https://example.org/{url}")
+                })).collect();
+                let evidence: Vec<Value> = evidence.into_iter().map(|(name, narrative)| serde_json::json!({
+                    "type": ["Evidence"], "name": name, "narrative": narrative
+                })).collect();
+                let mut subject_json = serde_json::json!({
+                    "type": ["AchievementSubject"],
+                    "achievement": {
+                        "id": format!("urn:uuid:{id}-achievement"),
+                        "type": ["Achievement"],
+                        "name": achievement_name,
+                        "criteria": {"narrative": narrative},
+                        "alignment": alignments,
+                        "creditsAvailable": f64::from(credits) / 4.0,
+                    }
+                });
+                if let Some(s) = subject {
+                    subject_json["id"] = format!("did:example:{s}").into();
+                }
+                serde_json::json!({
+                    "@context": [
+                        "https://www.w3.org/ns/credentials/v2",
+                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+                    ],
+                    "id": format!("urn:uuid:{id}"),
+                    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                    "name": name,
+                    "description": description,
+                    "issuer": {"id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", "type": ["Profile"], "name": issuer_name},
+                    "validFrom": "2025-01-01T00:00:00Z",
+                    "credentialSubject": subject_json,
+                    "evidence": evidence,
+                })
+            }
+        }
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let key = prop_oneof![
+                Just("@context".to_owned()),
+                Just("@id".to_owned()),
+                Just("@type".to_owned()),
+                Just("@value".to_owned()),
+                Just("@list".to_owned()),
+                Just("@language".to_owned()),
+                Just("id".to_owned()),
+                Just("type".to_owned()),
+                Just("name".to_owned()),
+                Just("credentialSubject".to_owned()),
+                "[a-z@:_]{0,6}",
+            ];
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>().prop_map(|f| serde_json::json!(f)),
+                Just(Value::from("https://www.w3.org/ns/credentials/v2")),
+                Just(Value::from("urn:x")),
+                Just(Value::from("_:b0")),
+                text().prop_map(Value::from),
+            ];
+            leaf.prop_recursive(4, 48, 6, move |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    proptest::collection::vec((key.clone(), inner), 0..5)
+                        .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            #[test]
+            fn signed_credentials_verify_and_any_change_breaks_them(
+                doc in ob3_credential(),
+                rdfc in any::<bool>(),
+                pick in any::<usize>(),
+            ) {
+                let mut options = ProofOptions::new(W3C_VM);
+                options.cryptosuite = if rdfc { Cryptosuite::EddsaRdfc2022 } else { Cryptosuite::EddsaJcs2022 };
+                let signed = sign(&doc, &key("vc-di-eddsa/keyPair.json"), &options);
+                prop_assert!(signed.is_ok(), "{:?}", signed.err());
+                let signed = signed.unwrap_or_default();
+                let canon = Canonicalizer::default();
+                let verified = verify_proofs(&signed, &StaticResolver::new(), &canon);
+                prop_assert!(verified.is_ok(), "{:?}", verified.err());
+                let variants = tamperings(&signed);
+                let tampered = &variants[pick % variants.len()];
+                prop_assert!(verify_proofs(tampered, &StaticResolver::new(), &canon).is_err());
+            }
+
+            #[test]
+            fn arbitrary_json_never_panics(doc in json_value()) {
+                let canon = Canonicalizer::default();
+                let _ = canon.canonicalize(&doc);
+                let _ = verify_proofs(&doc, &StaticResolver::new(), &canon);
+                let _ = sign(&doc, &key("vc-di-eddsa/keyPair.json"), &ProofOptions::new(W3C_VM));
+            }
+        }
+    }
 }
