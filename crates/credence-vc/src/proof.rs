@@ -8,6 +8,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 
+/// The most proofs one document may carry for verification (each costs a canonicalisation).
+pub const MAX_PROOFS: usize = 16;
+
 /// A Data Integrity cryptosuite Credence signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cryptosuite {
@@ -64,6 +67,9 @@ pub enum ProofError {
         /// What is wrong.
         reason: String,
     },
+    /// More proofs than [`MAX_PROOFS`]; each costs a canonicalisation.
+    #[error("The document carries {0} proofs; Credence verifies at most {MAX_PROOFS}.")]
+    TooManyProofs(usize),
     /// The proof type is not supported.
     #[error(
         "The proof type {0} is not supported (DataIntegrityProof and Ed25519Signature2020 are)."
@@ -258,6 +264,9 @@ pub fn verify_proofs(
     let proofs = proofs_of(doc);
     if proofs.is_empty() {
         return Err(ProofError::NoProof);
+    }
+    if proofs.len() > MAX_PROOFS {
+        return Err(ProofError::TooManyProofs(proofs.len()));
     }
     proofs
         .iter()
@@ -864,6 +873,10 @@ mod tests {
         );
         check_bad(&with(&|v| v["proof"] = Value::Null), "no proof");
         check_bad(&with(&|v| v["proof"] = 5.into()), "JSON object");
+        check_bad(
+            &with(&|v| v["proof"] = Value::Array(vec![v["proof"].clone(); 17])),
+            "17 proofs",
+        );
         check_bad(
             &with(&|v| v["proof"]["proofValue"] = 5.into()),
             "proofValue must be a string",
