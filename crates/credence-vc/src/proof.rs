@@ -368,10 +368,16 @@ fn verify_one(
             }
             Cryptosuite::EddsaJcs2022
         }
-        // eddsa-rdfc-2022 and Ed25519Signature2020 both hash the RDFC form of the proof
-        // options under the document's @context.
-        _ => {
+        // eddsa-rdfc-2022 hashes the RDFC form of the proof options under the document's
+        // @context.
+        Some(Cryptosuite::EddsaRdfc2022) => {
             config.insert("@context".into(), document_context);
+            Cryptosuite::EddsaRdfc2022
+        }
+        // Ed25519Signature2020 (jsonld-signatures) does the same, unless the proof carries
+        // its own @context.
+        None => {
+            config.entry("@context").or_insert(document_context);
             Cryptosuite::EddsaRdfc2022
         }
     };
