@@ -250,6 +250,22 @@ pub struct VerifiedProof {
     pub proof_purpose: String,
     /// `created`, if given.
     pub created: Option<String>,
+    /// Whether the document's issuer is the controller of the verification method (`None`
+    /// when the document names no issuer). Verifiers such as Digital Bazaar's require it.
+    pub issuer_is_controller: Option<bool>,
+}
+
+/// The issuer id of a credential: `issuer` as a string, or its `id`.
+pub fn issuer_id(document: &Value) -> Option<&str> {
+    issuer_of(document.as_object()?)
+}
+
+fn issuer_of(document: &Map<String, Value>) -> Option<&str> {
+    match document.get("issuer")? {
+        Value::String(id) => Some(id),
+        Value::Object(issuer) => issuer.get("id")?.as_str(),
+        _ => None,
+    }
 }
 
 /// Verifies every proof on `document`; fails on the first that does not verify.
@@ -390,6 +406,7 @@ fn verify_one(
         });
     }
     Ok(VerifiedProof {
+        issuer_is_controller: issuer_of(doc).map(|i| i == method.controller),
         index,
         proof_type: proof_type.to_owned(),
         cryptosuite,
@@ -650,11 +667,12 @@ mod tests {
             let options = options_from_config(&json(&format!("{dir}/{config}.json")), &canon);
             doc = sign_ok(&doc, &key_n(n), &options);
             assert_eq!(doc, json(&format!("{dir}/{expected}.json")), "{expected}");
-            assert_eq!(
-                verify_ok(&doc, &StaticResolver::new(), &canon).len(),
-                n,
-                "{expected}"
-            );
+            let verified = verify_ok(&doc, &StaticResolver::new(), &canon);
+            assert_eq!(verified.len(), n, "{expected}");
+            // These vectors' issuer is an https URL, not the did:key controller.
+            assert!(verified
+                .iter()
+                .all(|v| v.issuer_is_controller == Some(false)));
         }
         // Dropping a proof that a later one chains to breaks the chain.
         let mut broken = doc.clone();
@@ -687,6 +705,7 @@ mod tests {
         });
         let verified = verify_ok(&signed_expected, &resolver, &Canonicalizer::default());
         assert_eq!(verified[0].controller, signed_expected["issuer"]["id"]);
+        assert_eq!(verified[0].issuer_is_controller, Some(true));
     }
 
     #[test]
@@ -697,6 +716,8 @@ mod tests {
             verified[0].controller, signed["issuer"]["id"],
             "issuer is the controller"
         );
+        assert_eq!(verified[0].issuer_is_controller, Some(true));
+        assert_eq!(issuer_id(&signed), signed["issuer"]["id"].as_str());
         let mut options = ProofOptions::new(W3C_VM);
         options.created = Some("2025-03-01T12:00:00Z".into());
         let ours = sign_ok(
