@@ -529,6 +529,28 @@ mod tests {
     }
 
     #[test]
+    fn large_inline_contexts_are_not_cached() {
+        let canon = Canonicalizer::new(ContextSet::standard());
+        assert_eq!(canon.warm_up(), Ok(()));
+        let before = canon.cache.len();
+        let terms: serde_json::Map<String, Value> = (0..100)
+            .map(|i| {
+                (
+                    format!("term{i}"),
+                    Value::from(format!("https://example.org/t{i}")),
+                )
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", terms],
+            "type": "VerifiableCredential",
+            "term1": "x",
+        });
+        assert!(canon.canonicalize(&doc).is_ok());
+        assert_eq!(canon.cache.len(), before);
+    }
+
+    #[test]
     fn every_1edtech_example_canonicalises() {
         for name in [
             "achievementAlignmentCase",

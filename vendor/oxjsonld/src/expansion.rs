@@ -1,6 +1,7 @@
 use crate::context::{
     JsonLdContext, JsonLdContextCache, JsonLdContextProcessor, JsonLdLoadDocumentOptions,
-    JsonLdRemoteDocument, has_keyword_form, is_keyword, json_node_from_events, write_json_node_key,
+    JsonLdRemoteDocument, MAX_CACHED_LOCAL_CONTEXT_KEY, has_keyword_form, is_keyword,
+    json_node_from_events, write_json_node_key,
 };
 use crate::error::JsonLdErrorCode;
 use crate::profile::JsonLdProcessingMode;
@@ -3001,11 +3002,12 @@ impl JsonLdExpansionConverter {
     ) -> Arc<JsonLdContext> {
         let local_context = json_node_from_events(context_content.into_iter().map(Ok)).unwrap();
         // Credence patch: reuse the processed context when the same context is applied to
-        // the same active context again.
+        // the same active context again. Only small contexts (URLs, a few inline terms) are
+        // cached, so that documents with large inline contexts cannot fill the cache.
         let key = || {
             let mut key = format!("{}\0context\0", active_context.cache_id?);
             write_json_node_key(&local_context, &mut key);
-            Some(key)
+            (key.len() <= MAX_CACHED_LOCAL_CONTEXT_KEY).then_some(key)
         };
         JsonLdContextCache::get_or_process(
             self.context_processor.processed_context_cache.as_ref(),
