@@ -1071,8 +1071,75 @@ mod tests {
             })
         }
 
+        /// The canonical N-Quads of `doc` according to sophia (jsonld + c14n), an independent
+        /// implementation.
+        fn sophia_canonical(doc: &Value) -> Result<String, String> {
+            use sophia_api::prelude::QuadParser;
+            use sophia_api::quad::Spog;
+            use sophia_api::source::QuadSource;
+            use sophia_jsonld::loader::{ClosureLoader, FutureExt};
+            use sophia_jsonld::{JsonLdOptions, JsonLdParser};
+            let options = JsonLdOptions::new().with_document_loader_closure(|| {
+                ClosureLoader::new(|url: sophia_iri::Iri<String>| {
+                    async move {
+                        ContextSet::with_test_vectors()
+                            .load(url.as_str())
+                            .map(str::to_owned)
+                            .map_err(|e| e.to_string())
+                    }
+                    .boxed()
+                })
+            });
+            let parser = JsonLdParser::new_with_options(options);
+            let dataset: std::collections::HashSet<Spog<sophia_term::ArcTerm>> = parser
+                .parse_str(&doc.to_string())
+                .collect_quads()
+                .map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            sophia_c14n::rdfc10::normalize(&dataset, &mut out).map_err(|e| e.to_string())?;
+            String::from_utf8(out).map_err(|e| e.to_string())
+        }
+
+        #[test]
+        fn vectors_canonicalise_as_sophia_does_except_repeated_mentions() {
+            let canon = vectors();
+            for path in [
+                "vc-di-eddsa/unsigned.json",
+                "vc-di-eddsa/employmentAuth.json",
+                "ob3-interop/ob3-unsigned.json",
+                "1edtech-ob3/ob-signed.json",
+                "1edtech-examples/basicOpenBadgeCredential.json",
+                "1edtech-examples/endorsement.json",
+                "1edtech-examples/achievementAlignmentCase.json",
+                "1edtech-examples/skillAssertionCase.json",
+            ] {
+                let doc = json(path);
+                let ours = canon
+                    .canonicalize(&doc)
+                    .unwrap_or_else(|e| panic!("{path}: {e}"));
+                let theirs = sophia_canonical(&doc).unwrap_or_else(|e| panic!("{path}: {e}"));
+                assert_eq!(ours, theirs, "{path}");
+            }
+            // fullOpenBadge relates one blank node several times: sophia records it once and
+            // labels differently; we follow JavaScript rdf-canonize (see vendor/README.md).
+            let doc = json("1edtech-examples/fullOpenBadge.json");
+            let ours = canon.canonicalize(&doc).unwrap_or_default();
+            let theirs = sophia_canonical(&doc).unwrap_or_default();
+            assert_ne!(ours, theirs);
+            assert_eq!(ours, read("ob3-interop/1edtech-fullOpenBadge.canonical.nq"));
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            #[test]
+            fn canonical_form_equals_sophia(doc in ob3_credential()) {
+                let ours = Canonicalizer::default().canonicalize(&doc);
+                prop_assert!(ours.is_ok(), "{:?}", ours.err());
+                let theirs = sophia_canonical(&doc);
+                prop_assert!(theirs.is_ok(), "{:?}", theirs.err());
+                prop_assert_eq!(ours.unwrap_or_default(), theirs.unwrap_or_default());
+            }
 
             #[test]
             fn signed_credentials_verify_and_any_change_breaks_them(
