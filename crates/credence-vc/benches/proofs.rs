@@ -44,6 +44,9 @@ fn bench(c: &mut Criterion) {
     }
     let mut options = ProofOptions::new(VM);
     options.created = Some("2025-03-01T12:00:00Z".into());
+    c.bench_function("warm_up (start-up context processing)", |b| {
+        b.iter(|| Canonicalizer::new(ContextSet::standard()).warm_up())
+    });
     c.bench_function("eddsa-rdfc-2022 sign, cold context cache", |b| {
         b.iter(|| {
             options.canonicalizer = Canonicalizer::new(ContextSet::standard());

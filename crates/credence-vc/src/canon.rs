@@ -15,11 +15,42 @@ use std::sync::{Arc, OnceLock};
 /// with it comes from a term or type that no context defines.
 const SENTINEL_VOCAB: &str = "urn:credence:undefined-term:";
 
+/// The base IRI that safe mode parses with: any IRI that starts with it came from a relative
+/// IRI reference, which JSON-LD would otherwise drop (with every statement about it).
+const SENTINEL_BASE: &str = "https://relative-reference.credence.invalid/";
+
 /// The most Hash N-Degree Quads steps (calls plus permutations) canonicalisation may take.
 /// Real credentials need few: 1EdTech's fullOpenBadge, with four identical endorsement
 /// proofs, needs 41; the ob3-interop credential none. A step costs about 5 µs in a release
 /// build, so the bound refuses a poisoned graph in about 20 ms.
 pub const DEFAULT_MAX_WORK: u64 = 4_000;
+
+/// The JSON-LD 1.1 keywords that may appear as keys in a document.
+const KEYWORDS: &[&str] = &[
+    "@base",
+    "@container",
+    "@context",
+    "@direction",
+    "@graph",
+    "@id",
+    "@import",
+    "@included",
+    "@index",
+    "@json",
+    "@language",
+    "@list",
+    "@nest",
+    "@none",
+    "@prefix",
+    "@propagate",
+    "@protected",
+    "@reverse",
+    "@set",
+    "@type",
+    "@value",
+    "@version",
+    "@vocab",
+];
 
 /// How deeply JSON values may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -48,6 +79,28 @@ pub enum CanonError {
         .0.join(", ")
     )]
     UndefinedTerms(Vec<String>),
+    /// Safe mode: relative IRI references would be dropped with every statement using them.
+    #[error(
+        "The document uses relative IRI references, which have no base here, so they and every statement about them would be silently left out of the signature: {}.",
+        .0.join(", ")
+    )]
+    RelativeReferences(Vec<String>),
+    /// Safe mode: values that cannot become RDF terms would be dropped.
+    #[error(
+        "The document has values that are not valid IRIs or literals, so they and every statement using them would be silently left out of the signature: {}.",
+        .0.join(", ")
+    )]
+    Dropped(Vec<String>),
+    /// Safe mode: a key looks like a JSON-LD keyword but is not one, so it would be ignored.
+    #[error(
+        "The document has the key {0:?}, which looks like a JSON-LD keyword but is not one, so it would be silently left out of the signature."
+    )]
+    UnknownKeyword(String),
+    /// Safe mode: a context erases definitions (`null`), which would hide terms from safe mode.
+    #[error(
+        "The document's @context {0}, which would let properties drop out of the signature unnoticed; Credence refuses such documents."
+    )]
+    ErasingContext(String),
     /// The RDF graph needs too much work to canonicalise.
     #[error(
         "The document's blank nodes are too symmetric to canonicalise within {0} steps; it may have been crafted to exhaust the verifier."
@@ -105,6 +158,26 @@ impl Canonicalizer {
         self
     }
 
+    /// Processes the contexts of a typical OB 3.0 credential and its Data Integrity proof
+    /// configuration (VC 2.0 + OB 3.0.3), so that the first real document is as fast as
+    /// the next ones. Call it once at start-up; it takes a few milliseconds.
+    pub fn warm_up(&self) -> Result<(), CanonError> {
+        let credential: Value =
+            serde_json::from_str(include_str!("../contexts/warm-up-ob3-credential.json"))
+                .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+        let config = serde_json::json!({
+            "@context": credential.get("@context"),
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": "2025-01-01T00:00:00Z",
+            "verificationMethod": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "proofPurpose": "assertionMethod",
+        });
+        self.canonicalize(&credential)?;
+        self.canonicalize(&config)?;
+        Ok(())
+    }
+
     /// The contexts this canonicaliser accepts.
     pub fn contexts(&self) -> &ContextSet {
         &self.contexts
@@ -117,19 +190,37 @@ impl Canonicalizer {
         self.canonicalize_dataset(dataset)
     }
 
+    /// [`canonicalize`](Self::canonicalize) for a document given as its JSON object.
+    pub fn canonicalize_object(
+        &self,
+        document: &serde_json::Map<String, Value>,
+    ) -> Result<String, CanonError> {
+        let dataset = self.object_to_dataset(document)?;
+        self.canonicalize_dataset(dataset)
+    }
+
     /// Expands `document` into an RDF dataset, in safe mode.
     pub fn to_dataset(&self, document: &Value) -> Result<Dataset, CanonError> {
         let Value::Object(map) = document else {
             return Err(CanonError::NotAnObject);
         };
-        check_contexts(document, &self.contexts)?;
+        self.object_to_dataset(map)
+    }
+
+    fn object_to_dataset(
+        &self,
+        map: &serde_json::Map<String, Value>,
+    ) -> Result<Dataset, CanonError> {
+        check_contexts(map, &self.contexts)?;
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
         // being dropped, and are reported.
         let bytes = guarded_bytes(map).map_err(|e| CanonError::JsonLd(e.to_string()))?;
 
         let contexts = Arc::clone(&self.contexts);
-        let parser = JsonLdParser::new()
+        let mut parser = JsonLdParser::new()
+            .with_base_iri(SENTINEL_BASE)
+            .map_err(|e| CanonError::JsonLd(e.to_string()))?
             .for_slice(&bytes)
             .with_load_document_callback(move |url, _| {
                 let content = contexts.load(url)?;
@@ -140,13 +231,22 @@ impl Canonicalizer {
             })
             .with_context_cache(self.cache.clone());
         let mut dataset = Dataset::new();
-        for quad in parser {
+        for quad in parser.by_ref() {
             let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
             dataset.insert(&quad);
         }
-        let undefined = undefined_terms(&dataset);
+        let mut dropped = parser.dropped_values();
+        dropped.sort_unstable();
+        dropped.dedup();
+        let (undefined, relative) = sentinel_iris(&dataset);
         if !undefined.is_empty() {
             return Err(CanonError::UndefinedTerms(undefined));
+        }
+        if !relative.is_empty() {
+            return Err(CanonError::RelativeReferences(relative));
+        }
+        if !dropped.is_empty() {
+            return Err(CanonError::Dropped(dropped));
         }
         Ok(dataset)
     }
@@ -231,8 +331,19 @@ fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec
 }
 
 /// Checks nesting depth and that every context URL the document names is known.
-fn check_contexts(document: &Value, contexts: &ContextSet) -> Result<(), CanonError> {
-    let mut stack = vec![(document, 0usize)];
+fn check_contexts(
+    document: &serde_json::Map<String, Value>,
+    contexts: &ContextSet,
+) -> Result<(), CanonError> {
+    let mut stack: Vec<(&Value, usize)> = document.values().map(|v| (v, 1)).collect();
+    if let Some(context) = document.get("@context") {
+        check_context_value(context, contexts)?;
+    }
+    for key in document.keys() {
+        if key.starts_with('@') && !KEYWORDS.contains(&key.as_str()) {
+            return Err(CanonError::UnknownKeyword(key.clone()));
+        }
+    }
     while let Some((value, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             return Err(CanonError::TooDeep(MAX_DEPTH));
@@ -243,6 +354,8 @@ fn check_contexts(document: &Value, contexts: &ContextSet) -> Result<(), CanonEr
                 for (k, v) in map {
                     if k == "@context" {
                         check_context_value(v, contexts)?;
+                    } else if k.starts_with('@') && !KEYWORDS.contains(&k.as_str()) {
+                        return Err(CanonError::UnknownKeyword(k.clone()));
                     }
                     stack.push((v, depth + 1));
                 }
@@ -267,8 +380,24 @@ fn check_context_value(value: &Value, contexts: &ContextSet) -> Result<(), Canon
                 if let Some(Value::String(url)) = map.get("@import") {
                     contexts.load(url)?;
                 }
+                for (key, definition) in map {
+                    let erased =
+                        definition.is_null() || definition.get("@id").is_some_and(Value::is_null);
+                    if erased && key == "@vocab" {
+                        return Err(CanonError::ErasingContext("sets @vocab to null".into()));
+                    }
+                    if erased && !key.starts_with('@') {
+                        return Err(CanonError::ErasingContext(format!(
+                            "maps the term {key:?} to null"
+                        )));
+                    }
+                }
             }
-            Value::Null => {}
+            Value::Null => {
+                return Err(CanonError::ErasingContext(
+                    "is null, which resets every definition".into(),
+                ));
+            }
             other => {
                 let kind = match other {
                     Value::Bool(_) => "a boolean",
@@ -282,12 +411,16 @@ fn check_context_value(value: &Value, contexts: &ContextSet) -> Result<(), Canon
     Ok(())
 }
 
-/// The names of undefined terms and types, from sentinel IRIs in the dataset.
-fn undefined_terms(dataset: &Dataset) -> Vec<String> {
+/// The names of undefined terms and types, and the relative references, from sentinel IRIs
+/// in the dataset.
+fn sentinel_iris(dataset: &Dataset) -> (Vec<String>, Vec<String>) {
     let mut found = BTreeSet::new();
+    let mut relative = BTreeSet::new();
     let mut note = |iri: &str| {
         if let Some(term) = iri.strip_prefix(SENTINEL_VOCAB) {
             found.insert(term.to_owned());
+        } else if let Some(reference) = iri.strip_prefix(SENTINEL_BASE) {
+            relative.insert(reference.to_owned());
         }
     };
     for quad in dataset {
@@ -304,7 +437,7 @@ fn undefined_terms(dataset: &Dataset) -> Vec<String> {
             note(n.as_str());
         }
     }
-    found.into_iter().collect()
+    (found.into_iter().collect(), relative.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -379,6 +512,45 @@ mod tests {
     }
 
     #[test]
+    fn warm_up_fills_the_context_cache() {
+        let canon = Canonicalizer::new(ContextSet::standard());
+        assert_eq!(canon.cache.len(), 0);
+        assert_eq!(canon.warm_up(), Ok(()));
+        let warmed = canon.cache.len();
+        assert!(warmed > 5, "only {warmed} contexts cached");
+        assert!(canon
+            .canonicalize(&json("ob3-interop/ob3-unsigned.json"))
+            .is_ok());
+        assert_eq!(
+            canon.cache.len(),
+            warmed,
+            "the credential needed no new context"
+        );
+    }
+
+    #[test]
+    fn large_inline_contexts_are_not_cached() {
+        let canon = Canonicalizer::new(ContextSet::standard());
+        assert_eq!(canon.warm_up(), Ok(()));
+        let before = canon.cache.len();
+        let terms: serde_json::Map<String, Value> = (0..100)
+            .map(|i| {
+                (
+                    format!("term{i}"),
+                    Value::from(format!("https://example.org/t{i}")),
+                )
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", terms],
+            "type": "VerifiableCredential",
+            "term1": "x",
+        });
+        assert!(canon.canonicalize(&doc).is_ok());
+        assert_eq!(canon.cache.len(), before);
+    }
+
+    #[test]
     fn every_1edtech_example_canonicalises() {
         for name in [
             "achievementAlignmentCase",
@@ -446,6 +618,38 @@ mod tests {
             (serde_json::json!({"@context": 42}), "a number"),
             (serde_json::json!({"name": "no context"}), "name"),
             (deep, "levels deep"),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "foo", "type": "VerifiableCredential", "credentialSubject": {"id": "bar"}}),
+                "relative IRI references, which have no base here, so they and every statement about them would be silently left out of the signature: bar, foo.",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "http://exa mple.com/", "type": "VerifiableCredential"}),
+                "not valid IRIs or literals, so they and every statement using them would be silently left out of the signature: http://exa mple.com/.",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "name": {"@value": "x", "@language": "not a tag!"}}),
+                "invalid language tag",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x", "credentialSubject": {"id": "urn:y", "@foo": 1}}),
+                "\"@foo\", which looks like a JSON-LD keyword",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"secret": null}], "type": "VerifiableCredential", "secret": 5}),
+                "maps the term \"secret\" to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"secret": {"@id": null}}], "secret": 5}),
+                "maps the term \"secret\" to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": null}], "secret": 5}),
+                "sets @vocab to null",
+            ),
+            (
+                serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {"@context": null, "secret": 5}}),
+                "resets every definition",
+            ),
         ] {
             let err = refused(&doc);
             assert!(

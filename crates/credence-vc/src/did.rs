@@ -22,6 +22,9 @@ pub enum DidError {
         /// The key problem.
         source: KeyError,
     },
+    /// Not a well-formed `did:web`.
+    #[error("{0} is not a did:web DID (did:web:host[%3Aport][:path:segments]).")]
+    NotDidWeb(String),
     /// The resolver does not know the verification method.
     #[error("The verification method {0} cannot be resolved here (only did:key and this service's own keys are resolved, never over the network).")]
     Unknown(String),
@@ -152,6 +155,36 @@ pub fn did_web_document(did: &str, keys: &[WebKey]) -> Value {
     })
 }
 
+/// Where the DID document of a `did:web` is published (did:web method, "Read"):
+/// `did:web:example.com` → `https://example.com/.well-known/did.json`,
+/// `did:web:example.com%3A8443:issuers:42` → `https://example.com:8443/issuers/42/did.json`.
+pub fn did_web_document_url(did: &str) -> Result<String, DidError> {
+    let bad = || DidError::NotDidWeb(did.to_owned());
+    let rest = did.strip_prefix("did:web:").ok_or_else(bad)?;
+    if rest.contains(['#', '?', '/']) {
+        return Err(bad());
+    }
+    let mut parts = rest.split(':');
+    let host = parts.next().filter(|h| !h.is_empty()).ok_or_else(bad)?;
+    let host = host.replace("%3A", ":").replace("%3a", ":");
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || "-._~%".contains(c);
+    if !host.chars().all(|c| valid_char(c) || c == ':') {
+        return Err(bad());
+    }
+    let path: Vec<&str> = parts.collect();
+    if path
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(valid_char) || *p == "." || *p == "..")
+    {
+        return Err(bad());
+    }
+    Ok(if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    })
+}
+
 /// The verification methods listed in a DID document (as made by [`did_web_document`] or
 /// any document using Multikey `publicKeyMultibase`), for answering a [`StaticResolver`].
 pub fn verification_methods(document: &Value) -> Vec<VerificationMethod> {
@@ -203,6 +236,36 @@ mod tests {
         check(&format!("{did}#key-1"), Err("fragment"));
         check("did:key:z6MkAAAA", Err("malformed"));
         check("did:key:z6Mk0OIl", Err("malformed"));
+    }
+
+    #[test]
+    fn did_web_document_urls() {
+        for (did, expected) in [
+            (
+                "did:web:example.com",
+                Ok("https://example.com/.well-known/did.json"),
+            ),
+            (
+                "did:web:badges.example.org:issuers:42",
+                Ok("https://badges.example.org/issuers/42/did.json"),
+            ),
+            (
+                "did:web:localhost%3A8443:issuers:x",
+                Ok("https://localhost:8443/issuers/x/did.json"),
+            ),
+            ("did:web:", Err(())),
+            ("did:web:example.com::x", Err(())),
+            ("did:web:example.com:..:x", Err(())),
+            ("did:web:example.com/evil", Err(())),
+            ("did:web:example.com#key-1", Err(())),
+            ("did:key:z6Mk", Err(())),
+        ] {
+            let got = did_web_document_url(did);
+            match expected {
+                Ok(url) => assert_eq!(got.as_deref(), Ok(url), "{did}"),
+                Err(()) => assert!(got.is_err_and(|e| e.to_string().contains(did)), "{did}"),
+            }
+        }
     }
 
     #[test]

@@ -107,7 +107,11 @@ struct ContextCacheInner {
 
 /// Credence patch: when the cache holds this many contexts it is emptied, so documents with
 /// ever-different inline contexts cannot make it grow without bound.
-const MAX_CACHED_CONTEXTS: usize = 4096;
+const MAX_CACHED_CONTEXTS: usize = 512;
+
+/// Credence patch: the longest description of a document `@context` whose processing is
+/// cached (a few URLs or a few inline terms).
+pub(crate) const MAX_CACHED_LOCAL_CONTEXT_KEY: usize = 1024;
 
 impl JsonLdContextCache {
     /// Builds an empty cache.

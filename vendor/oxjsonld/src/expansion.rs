@@ -1,6 +1,7 @@
 use crate::context::{
     JsonLdContext, JsonLdContextCache, JsonLdContextProcessor, JsonLdLoadDocumentOptions,
-    JsonLdRemoteDocument, has_keyword_form, is_keyword, json_node_from_events, write_json_node_key,
+    JsonLdRemoteDocument, MAX_CACHED_LOCAL_CONTEXT_KEY, has_keyword_form, is_keyword,
+    json_node_from_events, write_json_node_key,
 };
 use crate::error::JsonLdErrorCode;
 use crate::profile::JsonLdProcessingMode;
@@ -2793,7 +2794,7 @@ impl JsonLdExpansionConverter {
                 // processed each against the original context, silently dropping the
                 // terms of all but the last type.
                 if let Some(definition) = typed_scoped_context.term_definitions.get(&value) {
-                    if let Some(local_context) = definition.context.clone() {
+                    if let Some(local_context) = &definition.context {
                         let base_url = definition.base_url.as_ref().or(self.base_url.as_ref());
                         let key = || {
                             Some(format!(
@@ -2808,7 +2809,7 @@ impl JsonLdExpansionConverter {
                             |errors| {
                                 self.context_processor.process_context(
                                     &active_context,
-                                    local_context,
+                                    local_context.clone(),
                                     base_url,
                                     &mut Vec::new(),
                                     false,
@@ -3001,11 +3002,12 @@ impl JsonLdExpansionConverter {
     ) -> Arc<JsonLdContext> {
         let local_context = json_node_from_events(context_content.into_iter().map(Ok)).unwrap();
         // Credence patch: reuse the processed context when the same context is applied to
-        // the same active context again.
+        // the same active context again. Only small contexts (URLs, a few inline terms) are
+        // cached, so that documents with large inline contexts cannot fill the cache.
         let key = || {
             let mut key = format!("{}\0context\0", active_context.cache_id?);
             write_json_node_key(&local_context, &mut key);
-            Some(key)
+            (key.len() <= MAX_CACHED_LOCAL_CONTEXT_KEY).then_some(key)
         };
         JsonLdContextCache::get_or_process(
             self.context_processor.processed_context_cache.as_ref(),
@@ -3035,7 +3037,7 @@ impl JsonLdExpansionConverter {
         errors: &mut Vec<JsonLdSyntaxError>,
     ) -> Option<Arc<JsonLdContext>> {
         let term_definition = active_context.term_definitions.get(active_property)?;
-        let local_context = term_definition.context.clone()?;
+        let local_context = term_definition.context.as_ref()?;
         // Credence patch: the scoped context of a term is determined by the active context
         // and the term, so the processed result can be cached under them.
         let key = || {
@@ -3051,7 +3053,7 @@ impl JsonLdExpansionConverter {
             |errors| {
                 self.context_processor.process_context(
                     active_context,
-                    local_context,
+                    local_context.clone(),
                     term_definition.base_url.as_ref().or(self.base_url.as_ref()),
                     &mut Vec::new(),
                     override_protected,

@@ -293,6 +293,7 @@ impl JsonLdParser {
             to_rdf: JsonLdToRdfConverter {
                 state: vec![JsonLdToRdfState::Graph(Some(GraphName::DefaultGraph))],
                 lenient: self.lenient,
+                dropped: std::cell::RefCell::default(),
             },
             json_error: false,
         }
@@ -751,6 +752,13 @@ impl SliceJsonLdParser<'_> {
         self
     }
 
+    /// Credence patch: the values dropped so far because they could not become RDF terms
+    /// (invalid or relative IRIs, invalid language tags...). Stock oxjsonld drops them, and
+    /// every statement using them, without a word.
+    pub fn dropped_values(&self) -> Vec<String> {
+        self.inner.to_rdf.dropped.borrow().clone()
+    }
+
     /// Credence patch: reuse processed contexts across documents.
     ///
     /// The cache must only be shared between parsers with the same options and an
@@ -912,6 +920,9 @@ enum JsonLdToRdfState {
 struct JsonLdToRdfConverter {
     state: Vec<JsonLdToRdfState>,
     lenient: bool,
+    /// Credence patch: values that could not become RDF terms and were dropped (stock
+    /// oxjsonld drops them silently, and with them every statement that uses them).
+    dropped: std::cell::RefCell<Vec<String>>,
 }
 
 impl JsonLdToRdfConverter {
@@ -1240,7 +1251,11 @@ impl JsonLdToRdfConverter {
             if self.lenient {
                 Some(BlankNode::new_unchecked(bnode_id))
             } else {
-                BlankNode::new(bnode_id).ok()
+                let node = BlankNode::new(bnode_id).ok();
+                if node.is_none() {
+                    self.dropped.borrow_mut().push(value.clone()); // Credence patch
+                }
+                node
             }?
             .into()
         } else {
@@ -1252,12 +1267,33 @@ impl JsonLdToRdfConverter {
         if self.lenient {
             Some(NamedNode::new_unchecked(value))
         } else {
-            NamedNode::new(&value).ok()
+            let node = NamedNode::new(&value).ok();
+            if node.is_none() {
+                self.dropped.borrow_mut().push(value); // Credence patch
+            }
+            node
         }
     }
 
-    #[cfg_attr(not(feature = "rdf-12"), expect(unused_variables))]
+    /// Credence patch: records literals that cannot be converted (see `dropped`).
     fn convert_literal(
+        &self,
+        value: JsonLdValue,
+        language: Option<String>,
+        direction: Option<&'static str>,
+        r#type: Option<String>,
+    ) -> Option<Literal> {
+        let literal = self.convert_literal_inner(value, language, direction, r#type);
+        if literal.is_none() {
+            self.dropped
+                .borrow_mut()
+                .push("a literal value with an invalid language tag or datatype".into());
+        }
+        literal
+    }
+
+    #[cfg_attr(not(feature = "rdf-12"), expect(unused_variables))]
+    fn convert_literal_inner(
         &self,
         value: JsonLdValue,
         language: Option<String>,
