@@ -9,5 +9,4 @@ mod frameworks_schema;
 mod frameworks_store;
 mod support;
 mod vc_cli;
-mod vc_differential;
 mod vc_interop;
