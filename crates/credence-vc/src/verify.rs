@@ -10,7 +10,7 @@
 use crate::canon::{CanonError, Canonicalizer};
 use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
 use crate::did::{DidError, DidResolver};
-use crate::proof::{verify_proofs, ProofError, VerifiedProof};
+use crate::proof::{issuer_id, verify_proofs, ProofError, VerifiedProof};
 use crate::schema::{self, SchemaError};
 use crate::status_list::{check_status, StatusEntry, StatusPurpose};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -255,14 +255,6 @@ fn first_context(doc: &Value) -> Option<&str> {
 }
 
 /// The issuer's id: `issuer` as a string, or the `id` of `issuer` as an object.
-fn issuer_id(doc: &Value) -> Option<&str> {
-    match doc.get("issuer") {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Object(map)) => map.get("id").and_then(Value::as_str),
-        _ => None,
-    }
-}
-
 fn check_context(doc: &Value, ctx: &VerifyContext<'_>) -> Check {
     const CODE: &str = "context";
     match doc.get("@context") {
