@@ -2,6 +2,7 @@
 //! decided here and nowhere else; handlers and CLI commands only translate requests.
 
 pub mod actor;
+pub mod documents;
 mod error;
 pub mod frameworks;
 

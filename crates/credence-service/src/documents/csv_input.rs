@@ -1,0 +1,1557 @@
+//! Parsers of the files issuers upload: completion records (CSV) and bulk awards (CSV or
+//! JSON). A file that cannot be read as a whole (no header, unknown columns, a quote left
+//! open, too many rows) is refused with a [`CsvError`]; otherwise every data row gets a
+//! [`RowResult`], either the parsed record or every problem found in it, so that an issuer
+//! can fix them all at once. Nothing here panics on any input.
+//!
+//! CSV follows RFC 4180: fields separated by commas, records by CRLF or LF, a field with a
+//! comma, quote or line break in double quotes with quotes doubled. A byte order mark is
+//! ignored; so are rows whose fields are all empty (they keep their row number). Header names
+//! are matched ignoring case and surrounding spaces, in any order; field values are trimmed.
+//!
+//! These parsers check shape only; whether a statement or a level exists in a framework,
+//! or an e-mail address belongs to an account, is for the service to decide.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use credence_domain::{LevelCode, StatementCode};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// The most data rows a file may have.
+pub const MAX_ROWS: usize = 100_000;
+/// The most characters a field may have.
+pub const MAX_FIELD_CHARS: usize = 1_000;
+/// The most characters an idempotency key may have.
+pub const MAX_KEY_CHARS: usize = 200;
+/// The largest file accepted, in bytes.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// The most characters an e-mail address may have (RFC 5321's path limit less the
+/// brackets).
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// Why a whole file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CsvError {
+    #[error("The file is larger than {limit} bytes, the most Credence accepts.")]
+    TooLarge { limit: usize },
+    #[error("The file is empty: it needs a header line naming its columns ({}).", .expected.join(", "))]
+    NoHeader { expected: Vec<&'static str> },
+    #[error("Line {line} cannot be read: {message}")]
+    Malformed { line: usize, message: String },
+    #[error("The header lacks the column{} {}.", plural(.columns), .columns.join(", "))]
+    MissingColumns { columns: Vec<&'static str> },
+    #[error("The header has the column{} {}, which {} not expected; the columns are {}.", plural(.columns), .columns.join(", "), if .columns.len() == 1 { "is" } else { "are" }, .expected.join(", "))]
+    UnknownColumns {
+        columns: Vec<String>,
+        expected: Vec<&'static str>,
+    },
+    #[error("The header names the column {0} more than once.")]
+    RepeatedColumn(String),
+    #[error(
+        "The file has more than {limit} rows, the most Credence accepts in one file; split it."
+    )]
+    TooManyRows { limit: usize },
+    #[error("The file is not valid JSON: {0}.")]
+    Json(String),
+    #[error("The JSON file must hold an array of objects, one per award.")]
+    NotAnArray,
+}
+
+fn plural<T>(items: &[T]) -> &'static str {
+    if items.len() == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// One problem with one row: the field it concerns (none for the row as a whole) and a
+/// sentence saying what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn field(field: &str, message: impl Into<String>) -> Self {
+        Problem {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    fn row(message: impl Into<String>) -> Self {
+        Problem {
+            field: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The outcome of one data row: its 1-based number (the header excluded; for JSON, the
+/// array index plus one) and the record, or every problem found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowResult<T> {
+    pub row: usize,
+    pub outcome: Result<T, Vec<Problem>>,
+}
+
+/// Written as `{"row": 3, "record": {...}}` or `{"row": 3, "problems": [...]}`.
+impl<T: Serialize> Serialize for RowResult<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("RowResult", 2)?;
+        s.serialize_field("row", &self.row)?;
+        match &self.outcome {
+            Ok(record) => s.serialize_field("record", record)?,
+            Err(problems) => s.serialize_field("problems", problems)?,
+        }
+        s.end()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// RFC 4180 records
+
+/// One CSV record and the line it starts on.
+struct Record {
+    line: usize,
+    fields: Vec<String>,
+}
+
+impl Record {
+    fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+/// Reads RFC 4180 records one at a time.
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Reader {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    fn malformed(line: usize, message: &str) -> CsvError {
+        CsvError::Malformed {
+            line,
+            message: message.to_owned(),
+        }
+    }
+
+    /// The next record, or `None` at the end of the text.
+    fn next_record(&mut self) -> Option<Result<Record, CsvError>> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start_line = self.line;
+        let mut fields = Vec::new();
+        loop {
+            let value = if bytes.get(self.pos) == Some(&b'"') {
+                self.pos += 1;
+                let mut value = String::new();
+                loop {
+                    let Some(offset) = self.text[self.pos..].find('"') else {
+                        return Some(Err(Self::malformed(
+                            start_line,
+                            "a quoted field is not closed (a \" is missing).",
+                        )));
+                    };
+                    let segment = &self.text[self.pos..self.pos + offset];
+                    self.line += segment.matches('\n').count();
+                    value.push_str(segment);
+                    self.pos += offset + 1;
+                    if bytes.get(self.pos) == Some(&b'"') {
+                        value.push('"');
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+                if !matches!(bytes.get(self.pos), None | Some(b',' | b'\r' | b'\n')) {
+                    return Some(Err(Self::malformed(
+                        self.line,
+                        "text follows the closing quote of a field; write a quote inside a quoted field as two quotes (\"\").",
+                    )));
+                }
+                value
+            } else {
+                let rest = &self.text[self.pos..];
+                let end = rest.find([',', '\r', '\n']).unwrap_or(rest.len());
+                let raw = &rest[..end];
+                if raw.contains('"') {
+                    return Some(Err(Self::malformed(
+                        self.line,
+                        "a field has a quote but does not start with one; put the whole field in quotes and write the quote as two quotes (\"\").",
+                    )));
+                }
+                self.pos += end;
+                raw.to_owned()
+            };
+            fields.push(value);
+            match bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if bytes.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    self.line += 1;
+                    break;
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.line += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        Some(Ok(Record {
+            line: start_line,
+            fields,
+        }))
+    }
+}
+
+/// A column a file may have.
+struct Column {
+    name: &'static str,
+    required: bool,
+}
+
+/// The header and data rows of a CSV file, with each expected column's position.
+struct Table {
+    /// For each expected column, its index in the header, if present.
+    positions: Vec<Option<usize>>,
+    width: usize,
+    /// (row number, record) for every non-blank data row.
+    rows: Vec<(usize, Record)>,
+}
+
+fn read_table(text: &str, columns: &[Column]) -> Result<Table, CsvError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(CsvError::TooLarge {
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let expected: Vec<&'static str> = columns.iter().map(|c| c.name).collect();
+    let mut reader = Reader::new(text);
+    let header = loop {
+        match reader.next_record() {
+            None => return Err(CsvError::NoHeader { expected }),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(record)) if record.is_blank() => continue,
+            Some(Ok(record)) => break record,
+        }
+    };
+    let names: Vec<String> = header
+        .fields
+        .iter()
+        .map(|f| f.trim().to_ascii_lowercase())
+        .collect();
+    let unknown: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !expected.contains(&n.as_str()))
+        .map(|(i, n)| {
+            if n.is_empty() {
+                format!("{} (which has no name)", i + 1)
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(CsvError::UnknownColumns {
+            columns: unknown,
+            expected,
+        });
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(CsvError::RepeatedColumn(name.clone()));
+        }
+    }
+    let positions: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| names.iter().position(|n| n == c.name))
+        .collect();
+    let missing: Vec<&'static str> = columns
+        .iter()
+        .zip(&positions)
+        .filter(|(c, p)| c.required && p.is_none())
+        .map(|(c, _)| c.name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(CsvError::MissingColumns { columns: missing });
+    }
+    let mut rows = Vec::new();
+    let mut number = 0;
+    while let Some(record) = reader.next_record() {
+        let record = record?;
+        number += 1;
+        if record.is_blank() {
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            return Err(CsvError::TooManyRows { limit: MAX_ROWS });
+        }
+        rows.push((number, record));
+    }
+    Ok(Table {
+        positions,
+        width: names.len(),
+        rows,
+    })
+}
+
+/// The trimmed values of one data row, by expected column; problems with the row's shape
+/// and with over-long fields are added to `problems`.
+fn row_values<'r>(
+    table: &Table,
+    columns: &[Column],
+    record: &'r Record,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<&'r str>> {
+    if record.fields.len() != table.width {
+        problems.push(Problem::row(format!(
+            "The row (from line {}) has {} field{} where the header has {}.",
+            record.line,
+            record.fields.len(),
+            plural(&record.fields),
+            table.width
+        )));
+    }
+    columns
+        .iter()
+        .zip(&table.positions)
+        .map(|(column, position)| {
+            let value = position.and_then(|p| record.fields.get(p))?;
+            limited(column.name, value.trim(), problems)
+        })
+        .collect()
+}
+
+/// `value`, or `None` with a problem when it is longer than [`MAX_FIELD_CHARS`].
+fn limited<'v>(field: &str, value: &'v str, problems: &mut Vec<Problem>) -> Option<&'v str> {
+    let chars = value.chars().count();
+    if chars > MAX_FIELD_CHARS {
+        problems.push(Problem::field(
+            field,
+            format!("The value has {chars} characters; at most {MAX_FIELD_CHARS} are allowed."),
+        ));
+        None
+    } else {
+        Some(value)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Field checks
+
+/// Why `email` is not shaped like an e-mail address, if it is not.
+fn email_problem(email: &str) -> Option<String> {
+    let fail = |what: &str| Some(format!("The e-mail address {what}"));
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return fail(&format!("is longer than {MAX_EMAIL_CHARS} characters."));
+    }
+    if email.chars().any(char::is_whitespace) {
+        return fail("contains a space.");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return fail("has no @.");
+    };
+    if local.contains('@') {
+        return fail("has more than one @.");
+    }
+    if local.is_empty() {
+        return fail("has nothing before the @.");
+    }
+    if local.chars().count() > 64 {
+        return fail("has more than 64 characters before the @.");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return fail("has a misplaced dot before the @.");
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|c| c.is_control() || "\"(),:;<>[\\]".contains(*c))
+    {
+        return fail(&format!(
+            "has the character {c:?}, which addresses cannot have."
+        ));
+    }
+    if domain.is_empty() {
+        return fail("has nothing after the @.");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return fail("has no dot after the @ (as in nhs.net).");
+    }
+    for label in labels {
+        if label.is_empty() {
+            return fail("has a misplaced dot after the @.");
+        }
+        if label.chars().count() > 63 {
+            return fail("has a part of more than 63 characters after the @.");
+        }
+        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return fail("has a character after the @ that domain names cannot have.");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return fail("has a part after the @ that starts or ends with a hyphen.");
+        }
+    }
+    None
+}
+
+/// Checks a required e-mail address.
+fn check_email(field: &str, value: Option<&str>, problems: &mut Vec<Problem>) -> Option<String> {
+    let value = required(field, value, "The e-mail address is missing.", problems)?;
+    match email_problem(value) {
+        Some(message) => {
+            problems.push(Problem::field(field, message));
+            None
+        }
+        None => Some(value.to_owned()),
+    }
+}
+
+/// `value` when present and not empty; otherwise a problem saying `missing`.
+fn required<'v>(
+    field: &str,
+    value: Option<&'v str>,
+    missing: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<&'v str> {
+    match value {
+        Some(v) if !v.is_empty() => Some(v),
+        Some(_) => {
+            problems.push(Problem::field(field, missing));
+            None
+        }
+        // Absent because the row is short or the value too long: already reported.
+        None => None,
+    }
+}
+
+/// Whether `text` has the shape YYYY-MM-DD.
+fn date_shaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// A date written YYYY-MM-DD.
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    if !date_shaped(text) {
+        return Err(format!(
+            "{text:?} is not a date written YYYY-MM-DD (such as 2026-11-28)."
+        ));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("{text} is not a day of the calendar."))
+}
+
+// ---------------------------------------------------------------------------------------
+// Completion records
+
+/// One completion record: a holder's completed learning, evidencing a competency statement
+/// at a level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompletionRecord {
+    /// As written (trimmed); compare addresses ignoring case.
+    pub email: String,
+    pub statement: StatementCode,
+    pub level: LevelCode,
+    pub date: NaiveDate,
+    /// The provider's reference for the completion, such as a course run or certificate
+    /// number.
+    pub reference: String,
+}
+
+const COMPLETION_COLUMNS: [Column; 5] = [
+    Column {
+        name: "email",
+        required: true,
+    },
+    Column {
+        name: "statement",
+        required: true,
+    },
+    Column {
+        name: "level",
+        required: true,
+    },
+    Column {
+        name: "date",
+        required: true,
+    },
+    Column {
+        name: "reference",
+        required: true,
+    },
+];
+
+/// Parses completion records: a CSV file with the header `email,statement,level,date,reference`
+/// (in any order, no other column). Dates are YYYY-MM-DD and may not be after `today`.
+pub fn parse_completion_records(
+    text: &str,
+    today: NaiveDate,
+) -> Result<Vec<RowResult<CompletionRecord>>, CsvError> {
+    let table = read_table(text, &COMPLETION_COLUMNS)?;
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (row, record) in &table.rows {
+        let mut problems = Vec::new();
+        let values = row_values(&table, &COMPLETION_COLUMNS, record, &mut problems);
+        let email = check_email("email", values[0], &mut problems);
+        let statement = required(
+            "statement",
+            values[1],
+            "The statement code is missing.",
+            &mut problems,
+        )
+        .and_then(|v| match StatementCode::new(v) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                problems.push(Problem::field(
+                    "statement",
+                    format!("{}.", capitalise(&e.to_string())),
+                ));
+                None
+            }
+        });
+        let level =
+            required("level", values[2], "The level is missing.", &mut problems).and_then(|v| {
+                match LevelCode::new(v) {
+                    Ok(code) => Some(code),
+                    Err(e) => {
+                        problems.push(Problem::field(
+                            "level",
+                            format!("{}.", capitalise(&e.to_string())),
+                        ));
+                        None
+                    }
+                }
+            });
+        let date =
+            required("date", values[3], "The date is missing.", &mut problems).and_then(|v| {
+                match parse_date(v) {
+                    Ok(date) if date > today => {
+                        problems.push(Problem::field(
+                            "date",
+                            format!("The date {date} is in the future (today is {today})."),
+                        ));
+                        None
+                    }
+                    Ok(date) => Some(date),
+                    Err(message) => {
+                        problems.push(Problem::field("date", message));
+                        None
+                    }
+                }
+            });
+        let reference = required(
+            "reference",
+            values[4],
+            "The reference is missing.",
+            &mut problems,
+        );
+        let outcome = match (email, statement, level, date, reference) {
+            (Some(email), Some(statement), Some(level), Some(date), Some(reference))
+                if problems.is_empty() =>
+            {
+                Ok(CompletionRecord {
+                    email,
+                    statement,
+                    level,
+                    date,
+                    reference: reference.to_owned(),
+                })
+            }
+            _ => Err(problems),
+        };
+        out.push(RowResult { row: *row, outcome });
+    }
+    Ok(out)
+}
+
+/// The first letter in upper case (for messages that start with a quoted value, this
+/// changes nothing).
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk awards
+
+/// The format of a bulk award file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkFormat {
+    /// A header `key,email` and optionally `name`, `valid_from`, `override_justification`.
+    Csv,
+    /// An array of objects with those fields (strings, or null for an optional one).
+    Json,
+}
+
+/// One award to make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BulkAwardRow {
+    /// The client's idempotency key: the same key twice makes one award.
+    pub key: String,
+    /// The holder's e-mail address, as written (trimmed).
+    pub email: String,
+    /// The holder's name, as they are to be addressed.
+    pub name: Option<String>,
+    /// When the award becomes valid; a date alone means midnight UTC.
+    pub valid_from: Option<DateTime<Utc>>,
+    /// Why the issuer awards without the attested evidence the pathway requires.
+    pub override_justification: Option<String>,
+}
+
+const BULK_COLUMNS: [Column; 5] = [
+    Column {
+        name: "key",
+        required: true,
+    },
+    Column {
+        name: "email",
+        required: true,
+    },
+    Column {
+        name: "name",
+        required: false,
+    },
+    Column {
+        name: "valid_from",
+        required: false,
+    },
+    Column {
+        name: "override_justification",
+        required: false,
+    },
+];
+
+/// A date (midnight UTC) or an RFC 3339 date-time.
+fn parse_valid_from(text: &str) -> Result<DateTime<Utc>, String> {
+    if date_shaped(text) {
+        return parse_date(text).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "{text:?} is neither a date (such as 2026-11-28) nor a date-time with a time zone (such as 2026-11-28T09:30:00Z)."
+            )
+        })
+}
+
+/// Checks one bulk award given its trimmed values (in [`BULK_COLUMNS`] order);
+/// `first_row_of_key` remembers which row used each key first.
+fn bulk_row(
+    row: usize,
+    values: &[Option<&str>],
+    mut problems: Vec<Problem>,
+    first_row_of_key: &mut HashMap<String, usize>,
+) -> Result<BulkAwardRow, Vec<Problem>> {
+    let key = required("key", values[0], "The key is missing.", &mut problems).and_then(|key| {
+        let chars = key.chars().count();
+        if chars > MAX_KEY_CHARS {
+            problems.push(Problem::field(
+                "key",
+                format!("The key has {chars} characters; at most {MAX_KEY_CHARS} are allowed."),
+            ));
+            return None;
+        }
+        if key.chars().any(char::is_control) {
+            problems.push(Problem::field(
+                "key",
+                "The key contains control characters.",
+            ));
+            return None;
+        }
+        match first_row_of_key.get(key) {
+            Some(first) => {
+                problems.push(Problem::field(
+                    "key",
+                    format!("The key {key:?} was already used by row {first}; each award needs its own key."),
+                ));
+                None
+            }
+            None => {
+                first_row_of_key.insert(key.to_owned(), row);
+                Some(key.to_owned())
+            }
+        }
+    });
+    let email = check_email("email", values[1], &mut problems);
+    let optional = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+    let name = optional(values[2]);
+    let valid_from = match values[3].filter(|v| !v.is_empty()) {
+        Some(text) => match parse_valid_from(text) {
+            Ok(at) => Some(at),
+            Err(message) => {
+                problems.push(Problem::field("valid_from", message));
+                None
+            }
+        },
+        None => None,
+    };
+    let override_justification = optional(values[4]);
+    match (key, email) {
+        (Some(key), Some(email)) if problems.is_empty() => Ok(BulkAwardRow {
+            key,
+            email,
+            name,
+            valid_from,
+            override_justification,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Parses a bulk award file, CSV or JSON. Keys must be unique within the file: a row
+/// repeating a key is refused, naming the row that used it first.
+pub fn parse_bulk_awards(
+    text: &str,
+    format: BulkFormat,
+) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
+    match format {
+        BulkFormat::Csv => bulk_csv(text),
+        BulkFormat::Json => bulk_json(text),
+    }
+}
+
+fn bulk_csv(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
+    let table = read_table(text, &BULK_COLUMNS)?;
+    let mut first_row_of_key = HashMap::new();
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (row, record) in &table.rows {
+        let mut problems = Vec::new();
+        let values = row_values(&table, &BULK_COLUMNS, record, &mut problems);
+        let outcome = bulk_row(*row, &values, problems, &mut first_row_of_key);
+        out.push(RowResult { row: *row, outcome });
+    }
+    Ok(out)
+}
+
+/// What a JSON value is, for messages.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn bulk_json(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(CsvError::TooLarge {
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| CsvError::Json(e.to_string()))?;
+    let Value::Array(items) = value else {
+        return Err(CsvError::NotAnArray);
+    };
+    if items.len() > MAX_ROWS {
+        return Err(CsvError::TooManyRows { limit: MAX_ROWS });
+    }
+    let names: Vec<&'static str> = BULK_COLUMNS.iter().map(|c| c.name).collect();
+    let mut first_row_of_key = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let row = index + 1;
+        let Value::Object(object) = item else {
+            out.push(RowResult {
+                row,
+                outcome: Err(vec![Problem::row(format!(
+                    "Each entry must be a JSON object; this one is {}.",
+                    json_kind(item)
+                ))]),
+            });
+            continue;
+        };
+        let mut problems = Vec::new();
+        for name in object.keys() {
+            if !names.contains(&name.as_str()) {
+                problems.push(Problem::field(
+                    &name.chars().take(MAX_KEY_CHARS).collect::<String>(),
+                    format!(
+                        "This is not a field of a bulk award; the fields are {}.",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut values = Vec::with_capacity(BULK_COLUMNS.len());
+        for column in &BULK_COLUMNS {
+            let value = match object.get(column.name) {
+                None | Some(Value::Null) if column.required => Some(""),
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => limited(column.name, s.trim(), &mut problems),
+                Some(other) => {
+                    problems.push(Problem::field(
+                        column.name,
+                        format!("The value must be a string, not {}.", json_kind(other)),
+                    ));
+                    None
+                }
+            };
+            values.push(value);
+        }
+        let outcome = bulk_row(row, &values, problems, &mut first_row_of_key);
+        out.push(RowResult { row, outcome });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).expect("date")
+    }
+
+    fn record(
+        email: &str,
+        statement: &str,
+        level: &str,
+        date: &str,
+        reference: &str,
+    ) -> CompletionRecord {
+        CompletionRecord {
+            email: email.into(),
+            statement: StatementCode::new(statement).expect("statement"),
+            level: LevelCode::new(level).expect("level"),
+            date: parse_date(date).expect("date"),
+            reference: reference.into(),
+        }
+    }
+
+    /// The (field, part of the message) of each problem expected.
+    type Wanted = Vec<(Option<&'static str>, &'static str)>;
+
+    /// What a row is expected to give: a record, or its problems.
+    enum Expect<T> {
+        Ok(T),
+        Problems(Wanted),
+    }
+
+    fn check_rows<T: PartialEq + fmt::Debug>(
+        name: &str,
+        rows: &[RowResult<T>],
+        expected: Vec<(usize, Expect<T>)>,
+    ) {
+        assert_eq!(rows.len(), expected.len(), "{name}: {rows:#?}");
+        for (result, (row, expect)) in rows.iter().zip(expected) {
+            assert_eq!(result.row, row, "{name}");
+            match (&result.outcome, expect) {
+                (Ok(record), Expect::Ok(wanted)) => assert_eq!(record, &wanted, "{name}"),
+                (Err(problems), Expect::Problems(wanted)) => {
+                    assert_eq!(problems.len(), wanted.len(), "{name}: {problems:#?}");
+                    for (problem, (field, part)) in problems.iter().zip(wanted) {
+                        assert_eq!(problem.field.as_deref(), field, "{name}: {problem}");
+                        assert!(
+                            problem.message.contains(part),
+                            "{name}: {:?} lacks {part:?}",
+                            problem.message
+                        );
+                        assert!(
+                            problem.message.ends_with('.'),
+                            "{name}: not a sentence: {problem}"
+                        );
+                    }
+                }
+                (outcome, _) => panic!("{name}: row {row} gave {outcome:?}"),
+            }
+        }
+    }
+
+    /// (name, file, expected rows)
+    fn check_completions(name: &str, text: &str, expected: Vec<(usize, Expect<CompletionRecord>)>) {
+        let rows =
+            parse_completion_records(text, today()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_rows(name, &rows, expected);
+    }
+
+    fn check_file_error(name: &str, result: Result<impl fmt::Debug, CsvError>, part: &str) {
+        match result {
+            Ok(rows) => panic!("{name}: expected an error, got {rows:?}"),
+            Err(e) => assert!(e.to_string().contains(part), "{name}: {e} lacks {part:?}"),
+        }
+    }
+
+    #[test]
+    fn completion_records_that_parse() {
+        let ada = || {
+            record(
+                "ada@nhs.example",
+                "T1-01",
+                "awareness",
+                "2026-11-28",
+                "RUN-7",
+            )
+        };
+        check_completions(
+            "plain",
+            "email,statement,level,date,reference\nada@nhs.example,T1-01,awareness,2026-11-28,RUN-7\n",
+            vec![(1, Expect::Ok(ada()))],
+        );
+        check_completions(
+            "columns in another order, CRLF, BOM, spaces and case in the header, no final newline",
+            "\u{feff} Reference ,DATE,level,statement,email\r\nRUN-7,2026-11-28,awareness,T1-01,ada@nhs.example",
+            vec![(1, Expect::Ok(ada()))],
+        );
+        check_completions(
+            "quoted fields, doubled quotes, a line break in a field, trimmed values",
+            "email,statement,level,date,reference\n\"ada@nhs.example\", T1-01 ,awareness,2026-01-31,\"Course \"\"AI\"\", run 7\nsecond line\"\n",
+            vec![(
+                1,
+                Expect::Ok(record(
+                    "ada@nhs.example",
+                    "T1-01",
+                    "awareness",
+                    "2026-01-31",
+                    "Course \"AI\", run 7\nsecond line",
+                )),
+            )],
+        );
+        check_completions(
+            "blank rows are skipped but keep their numbers",
+            "email,statement,level,date,reference\n\nada@nhs.example,T1-01,awareness,2026-11-28,RUN-7\n,,,,\n\nbob@nhs.example,T1-02,familiarity,2020-02-29,X\n\n",
+            vec![
+                (2, Expect::Ok(ada())),
+                (
+                    5,
+                    Expect::Ok(record(
+                        "bob@nhs.example",
+                        "T1-02",
+                        "familiarity",
+                        "2020-02-29",
+                        "X",
+                    )),
+                ),
+            ],
+        );
+        check_completions(
+            "header only",
+            "email,statement,level,date,reference\n",
+            vec![],
+        );
+    }
+
+    #[test]
+    fn completion_records_refused_row_by_row() {
+        let header = "email,statement,level,date,reference\n";
+        let cases: Vec<(&str, &str, Wanted)> = vec![
+            (
+                "no @",
+                "ada.nhs.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "has no @")],
+            ),
+            (
+                "two @",
+                "a@b@nhs.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "more than one @")],
+            ),
+            (
+                "nothing before @",
+                "@nhs.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "nothing before the @")],
+            ),
+            (
+                "nothing after @",
+                "ada@,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "nothing after the @")],
+            ),
+            (
+                "no dot in domain",
+                "ada@localhost,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "no dot after the @")],
+            ),
+            (
+                "space",
+                "\"ada lovelace@nhs.example\",T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "contains a space")],
+            ),
+            (
+                "double dot",
+                "ada..l@nhs.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "misplaced dot before")],
+            ),
+            (
+                "empty label",
+                "ada@nhs..example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "misplaced dot after")],
+            ),
+            (
+                "bad domain char",
+                "ada@nhs_x.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "domain names cannot have")],
+            ),
+            (
+                "hyphen label",
+                "ada@-nhs.example,T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "starts or ends with a hyphen")],
+            ),
+            (
+                "bad local char",
+                "\"a<b@nhs.example\",T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "the character '<'")],
+            ),
+            (
+                "missing email",
+                ",T1-01,awareness,2026-11-28,R",
+                vec![(Some("email"), "e-mail address is missing")],
+            ),
+            (
+                "lower-case statement",
+                "ada@nhs.example,t1-01,awareness,2026-11-28,R",
+                vec![(Some("statement"), "not a valid statement code")],
+            ),
+            (
+                "missing statement",
+                "ada@nhs.example,,awareness,2026-11-28,R",
+                vec![(Some("statement"), "statement code is missing")],
+            ),
+            (
+                "bad level",
+                "ada@nhs.example,T1-01,Awareness,2026-11-28,R",
+                vec![(Some("level"), "not a valid level code")],
+            ),
+            (
+                "missing level",
+                "ada@nhs.example,T1-01,,2026-11-28,R",
+                vec![(Some("level"), "level is missing")],
+            ),
+            (
+                "date shape",
+                "ada@nhs.example,T1-01,awareness,28/11/2026,R",
+                vec![(Some("date"), "not a date written YYYY-MM-DD")],
+            ),
+            (
+                "short date",
+                "ada@nhs.example,T1-01,awareness,2026-1-5,R",
+                vec![(Some("date"), "not a date written YYYY-MM-DD")],
+            ),
+            (
+                "not a day",
+                "ada@nhs.example,T1-01,awareness,2026-02-30,R",
+                vec![(Some("date"), "not a day of the calendar")],
+            ),
+            (
+                "future",
+                "ada@nhs.example,T1-01,awareness,2026-11-29,R",
+                vec![(Some("date"), "in the future (today is 2026-11-28)")],
+            ),
+            (
+                "missing date",
+                "ada@nhs.example,T1-01,awareness,,R",
+                vec![(Some("date"), "date is missing")],
+            ),
+            (
+                "missing reference",
+                "ada@nhs.example,T1-01,awareness,2026-11-28,  ",
+                vec![(Some("reference"), "reference is missing")],
+            ),
+            (
+                "too few fields",
+                "ada@nhs.example,T1-01,awareness,2026-11-28",
+                vec![(None, "has 4 fields where the header has 5")],
+            ),
+            (
+                "too many fields",
+                "ada@nhs.example,T1-01,awareness,2026-11-28,R,extra",
+                vec![(None, "has 6 fields where the header has 5")],
+            ),
+            (
+                "everything wrong at once",
+                "nobody,x,Y,tomorrow,",
+                vec![
+                    (Some("email"), "has no @"),
+                    (Some("statement"), "not a valid statement code"),
+                    (Some("level"), "not a valid level code"),
+                    (Some("date"), "YYYY-MM-DD"),
+                    (Some("reference"), "missing"),
+                ],
+            ),
+        ];
+        for (name, row, problems) in cases {
+            check_completions(
+                name,
+                &format!("{header}{row}\n"),
+                vec![(1, Expect::Problems(problems))],
+            );
+        }
+        let long = "r".repeat(MAX_FIELD_CHARS + 1);
+        check_completions(
+            "field too long",
+            &format!("{header}ada@nhs.example,T1-01,awareness,2026-11-28,{long}\n"),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("reference"), "1001 characters; at most 1000")]),
+            )],
+        );
+        let exactly = "r".repeat(MAX_FIELD_CHARS);
+        let rows = parse_completion_records(
+            &format!("{header}ada@nhs.example,T1-01,awareness,2026-11-28,{exactly}\n"),
+            today(),
+        )
+        .expect("parses");
+        assert!(rows[0].outcome.is_ok());
+        let long_email = format!("{}@nhs.example", "a".repeat(65));
+        check_completions(
+            "local part too long",
+            &format!("{header}{long_email},T1-01,awareness,2026-11-28,R\n"),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("email"), "more than 64 characters")]),
+            )],
+        );
+    }
+
+    #[test]
+    fn completion_files_refused_whole() {
+        let check = |name: &str, text: &str, part: &str| {
+            check_file_error(name, parse_completion_records(text, today()), part);
+        };
+        check("empty", "", "The file is empty: it needs a header line naming its columns (email, statement, level, date, reference).");
+        check("blank lines only", "\n\r\n", "The file is empty");
+        check("only a BOM", "\u{feff}", "The file is empty");
+        check(
+            "extra columns are named",
+            "email,statement,level,date,reference,notes,Grade\n",
+            "The header has the columns notes, grade, which are not expected; the columns are email, statement, level, date, reference.",
+        );
+        check(
+            "one extra column",
+            "email,statement,level,date,reference,notes\n",
+            "The header has the column notes, which is not expected",
+        );
+        check(
+            "an unnamed column",
+            "email,statement,level,date,reference,\n",
+            "column 6 (which has no name)",
+        );
+        check(
+            "missing columns",
+            "email,statement,level\n",
+            "The header lacks the columns date, reference.",
+        );
+        check(
+            "repeated column",
+            "email,statement,level,date,reference,email\n",
+            "names the column email more than once",
+        );
+        check(
+            "unclosed quote",
+            "email,statement,level,date,reference\nada@nhs.example,T1-01,awareness,2026-11-28,\"R\nnext,line\n",
+            "Line 2 cannot be read: a quoted field is not closed",
+        );
+        check(
+            "text after a closing quote",
+            "email,statement,level,date,reference\n\n\"ada\"x@nhs.example,T1-01,awareness,2026-11-28,R\n",
+            "Line 3 cannot be read: text follows the closing quote",
+        );
+        check(
+            "quote inside an unquoted field",
+            "email,statement,level,date,reference\nada@nhs.example,T1-01,awareness,2026-11-28,R \"7\"\n",
+            "Line 2 cannot be read: a field has a quote but does not start with one",
+        );
+        check(
+            "quote in the header",
+            "email,\"statement,level,date,reference\n",
+            "Line 1 cannot be read",
+        );
+    }
+
+    #[test]
+    fn a_hundred_thousand_rows_parse_and_one_more_is_refused() {
+        let mut text = String::from("email,statement,level,date,reference\n");
+        for i in 0..MAX_ROWS {
+            text.push_str(&format!(
+                "holder{i}@nhs.example,T1-{:02},familiarity,2026-01-01,RUN-{i}\n",
+                i % 30 + 1
+            ));
+        }
+        let rows = parse_completion_records(&text, today()).expect("parses");
+        assert_eq!(rows.len(), MAX_ROWS);
+        assert!(rows.iter().all(|r| r.outcome.is_ok()));
+        assert_eq!(rows[MAX_ROWS - 1].row, MAX_ROWS);
+        text.push_str("one@more.example,T1-01,familiarity,2026-01-01,R\n");
+        check_file_error(
+            "one row too many",
+            parse_completion_records(&text, today()),
+            "more than 100000 rows",
+        );
+        // Blank rows do not count towards the limit.
+        let mut with_blanks = String::from("key,email\n\n\n");
+        for i in 0..MAX_ROWS {
+            with_blanks.push_str(&format!("k{i},h{i}@nhs.example\n"));
+        }
+        let rows = parse_bulk_awards(&with_blanks, BulkFormat::Csv).expect("parses");
+        assert_eq!(rows.len(), MAX_ROWS);
+        assert!(rows.iter().all(|r| r.outcome.is_ok()));
+        assert_eq!(rows[0].row, 3);
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let big = " ".repeat(MAX_INPUT_BYTES + 1);
+        check_file_error(
+            "csv",
+            parse_completion_records(&big, today()),
+            "larger than",
+        );
+        check_file_error(
+            "json",
+            parse_bulk_awards(&big, BulkFormat::Json),
+            "larger than",
+        );
+    }
+
+    fn bulk(key: &str, email: &str) -> BulkAwardRow {
+        BulkAwardRow {
+            key: key.into(),
+            email: email.into(),
+            name: None,
+            valid_from: None,
+            override_justification: None,
+        }
+    }
+
+    fn midnight(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .expect("date")
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+    }
+
+    /// The same rows as CSV and as JSON must give the same results.
+    fn check_bulk(
+        name: &str,
+        csv: &str,
+        json: Value,
+        expected: Vec<(usize, Expect<BulkAwardRow>)>,
+    ) {
+        let from_csv =
+            parse_bulk_awards(csv, BulkFormat::Csv).unwrap_or_else(|e| panic!("{name} (CSV): {e}"));
+        let from_json = parse_bulk_awards(&json.to_string(), BulkFormat::Json)
+            .unwrap_or_else(|e| panic!("{name} (JSON): {e}"));
+        assert_eq!(from_csv, from_json, "{name}: CSV and JSON differ");
+        check_rows(name, &from_csv, expected);
+    }
+
+    #[test]
+    fn bulk_awards() {
+        let mut full = bulk("a-1", "ada@nhs.example");
+        full.name = Some("Ada Lovelace".into());
+        full.valid_from = Some(midnight(2026, 12, 1));
+        full.override_justification = Some("Assessed in person by the clinical lead.".into());
+        check_bulk(
+            "all fields",
+            "key,email,name,valid_from,override_justification\na-1,ada@nhs.example,Ada Lovelace,2026-12-01,Assessed in person by the clinical lead.\n",
+            json!([{
+                "key": "a-1", "email": "ada@nhs.example", "name": "Ada Lovelace",
+                "valid_from": "2026-12-01",
+                "override_justification": "Assessed in person by the clinical lead."
+            }]),
+            vec![(1, Expect::Ok(full))],
+        );
+        let mut timed = bulk("k", "bob@nhs.example");
+        timed.valid_from = Some(
+            midnight(2026, 12, 1) + chrono::Duration::hours(8) + chrono::Duration::minutes(30),
+        );
+        check_bulk(
+            "a date-time in another zone, empty optional fields",
+            "email,key,valid_from,name\nbob@nhs.example,k,2026-12-01T09:30:00+01:00,\n",
+            json!([{"email": "bob@nhs.example", "key": "k", "valid_from": "2026-12-01T09:30:00+01:00", "name": null}]),
+            vec![(1, Expect::Ok(timed))],
+        );
+        check_bulk(
+            "only the required columns",
+            "key,email\nk1,a@nhs.example\nk2,b@nhs.example\n",
+            json!([{"key": "k1", "email": "a@nhs.example"}, {"key": "k2", "email": "b@nhs.example"}]),
+            vec![
+                (1, Expect::Ok(bulk("k1", "a@nhs.example"))),
+                (2, Expect::Ok(bulk("k2", "b@nhs.example"))),
+            ],
+        );
+        check_bulk(
+            "a repeated key names the first row",
+            "key,email\nk1,a@nhs.example\nk2,b@nhs.example\nk1,c@nhs.example\nk1,d@nhs.example\n",
+            json!([
+                {"key": "k1", "email": "a@nhs.example"},
+                {"key": "k2", "email": "b@nhs.example"},
+                {"key": "k1", "email": "c@nhs.example"},
+                {"key": "k1", "email": "d@nhs.example"},
+            ]),
+            vec![
+                (1, Expect::Ok(bulk("k1", "a@nhs.example"))),
+                (2, Expect::Ok(bulk("k2", "b@nhs.example"))),
+                (
+                    3,
+                    Expect::Problems(vec![(
+                        Some("key"),
+                        "The key \"k1\" was already used by row 1",
+                    )]),
+                ),
+                (
+                    4,
+                    Expect::Problems(vec![(Some("key"), "already used by row 1")]),
+                ),
+            ],
+        );
+        check_bulk(
+            "a refused row's key still counts",
+            "key,email\nk1,nobody\nk1,a@nhs.example\n",
+            json!([{"key": "k1", "email": "nobody"}, {"key": "k1", "email": "a@nhs.example"}]),
+            vec![
+                (1, Expect::Problems(vec![(Some("email"), "has no @")])),
+                (
+                    2,
+                    Expect::Problems(vec![(Some("key"), "already used by row 1")]),
+                ),
+            ],
+        );
+        let long_key = "k".repeat(MAX_KEY_CHARS + 1);
+        let max_key = "k".repeat(MAX_KEY_CHARS);
+        check_bulk(
+            "key limits",
+            &format!(
+                "key,email\n{long_key},a@nhs.example\n{max_key},b@nhs.example\n,c@nhs.example\n"
+            ),
+            json!([
+                {"key": long_key, "email": "a@nhs.example"},
+                {"key": max_key, "email": "b@nhs.example"},
+                {"key": "", "email": "c@nhs.example"},
+            ]),
+            vec![
+                (
+                    1,
+                    Expect::Problems(vec![(Some("key"), "201 characters; at most 200")]),
+                ),
+                (2, Expect::Ok(bulk(&max_key, "b@nhs.example"))),
+                (
+                    3,
+                    Expect::Problems(vec![(Some("key"), "The key is missing")]),
+                ),
+            ],
+        );
+        check_bulk(
+            "bad valid_from and e-mail",
+            "key,email,valid_from\nk,a@b,next week\n",
+            json!([{"key": "k", "email": "a@b", "valid_from": "next week"}]),
+            vec![(
+                1,
+                Expect::Problems(vec![
+                    (Some("email"), "no dot after the @"),
+                    (Some("valid_from"), "neither a date"),
+                ]),
+            )],
+        );
+        check_bulk(
+            "a date-time without a zone",
+            "key,email,valid_from\nk,a@nhs.example,2026-12-01T09:30:00\n",
+            json!([{"key": "k", "email": "a@nhs.example", "valid_from": "2026-12-01T09:30:00"}]),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("valid_from"), "with a time zone")]),
+            )],
+        );
+        check_bulk(
+            "an impossible date",
+            "key,email,valid_from\nk,a@nhs.example,2026-13-01\n",
+            json!([{"key": "k", "email": "a@nhs.example", "valid_from": "2026-13-01"}]),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("valid_from"), "not a day of the calendar")]),
+            )],
+        );
+        check_bulk(
+            "a long name",
+            &format!("key,email,name\nk,a@nhs.example,{}\n", "n".repeat(1001)),
+            json!([{"key": "k", "email": "a@nhs.example", "name": "n".repeat(1001)}]),
+            vec![(1, Expect::Problems(vec![(Some("name"), "at most 1000")]))],
+        );
+        check_bulk(
+            "missing e-mail",
+            "key,email\nk,\n",
+            json!([{"key": "k", "email": ""}]),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("email"), "e-mail address is missing")]),
+            )],
+        );
+        check_bulk(
+            "control characters in a key",
+            "key,email\n\"a\u{7}b\",a@nhs.example\n",
+            json!([{"key": "a\u{7}b", "email": "a@nhs.example"}]),
+            vec![(
+                1,
+                Expect::Problems(vec![(Some("key"), "control characters")]),
+            )],
+        );
+    }
+
+    #[test]
+    fn bulk_json_only_problems() {
+        let rows = parse_bulk_awards(
+            &json!([
+                {"email": "a@nhs.example"},
+                42,
+                {"key": 7, "email": ["a@nhs.example"]},
+                {"key": "k", "email": "b@nhs.example", "grade": "A", "notes": null},
+                {"key": "k2", "email": null},
+            ])
+            .to_string(),
+            BulkFormat::Json,
+        )
+        .expect("parses");
+        check_rows(
+            "json",
+            &rows,
+            vec![
+                (1, Expect::Problems(vec![(Some("key"), "The key is missing")])),
+                (2, Expect::Problems(vec![(None, "must be a JSON object; this one is a number")])),
+                (
+                    3,
+                    Expect::Problems(vec![
+                        (Some("key"), "must be a string, not a number"),
+                        (Some("email"), "must be a string, not an array"),
+                    ]),
+                ),
+                (
+                    4,
+                    Expect::Problems(vec![
+                        (Some("grade"), "not a field of a bulk award; the fields are key, email, name, valid_from, override_justification"),
+                        (Some("notes"), "not a field of a bulk award"),
+                    ]),
+                ),
+                (5, Expect::Problems(vec![(Some("email"), "e-mail address is missing")])),
+            ],
+        );
+        let check = |name: &str, text: &str, part: &str| {
+            check_file_error(name, parse_bulk_awards(text, BulkFormat::Json), part);
+        };
+        check(
+            "not JSON",
+            "[{\"key\": ",
+            "The file is not valid JSON: EOF while parsing",
+        );
+        check("trailing text", "[] x", "not valid JSON");
+        check(
+            "an object",
+            "{\"key\": \"k\"}",
+            "must hold an array of objects",
+        );
+        check("empty", "", "not valid JSON");
+        let too_many = format!("[{}{{}}]", "{},".repeat(MAX_ROWS));
+        check("too many", &too_many, "more than 100000 rows");
+        assert_eq!(
+            parse_bulk_awards("\u{feff}[]", BulkFormat::Json),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn bulk_csv_file_errors() {
+        let check = |name: &str, text: &str, part: &str| {
+            check_file_error(name, parse_bulk_awards(text, BulkFormat::Csv), part);
+        };
+        check(
+            "no key column",
+            "email,name\n",
+            "The header lacks the column key.",
+        );
+        check(
+            "unknown column",
+            "key,email,grade\n",
+            "the column grade, which is not expected; the columns are key, email, name, valid_from, override_justification",
+        );
+        check("empty", "", "The file is empty: it needs a header line naming its columns (key, email, name, valid_from, override_justification).");
+    }
+
+    #[test]
+    fn row_results_serialise_for_the_api() {
+        let rows = parse_bulk_awards("key,email\nk,a@nhs.example\nk,nobody\n", BulkFormat::Csv)
+            .expect("parses");
+        assert_eq!(
+            serde_json::to_value(&rows).expect("json"),
+            json!([
+                {"row": 1, "record": {
+                    "key": "k", "email": "a@nhs.example", "name": null,
+                    "valid_from": null, "override_justification": null
+                }},
+                {"row": 2, "problems": [
+                    {"field": "key", "message": "The key \"k\" was already used by row 1; each award needs its own key."},
+                    {"field": "email", "message": "The e-mail address has no @."},
+                ]},
+            ])
+        );
+    }
+
+    /// Whatever the bytes, the parsers answer without panicking.
+    #[test]
+    fn odd_input_never_panics() {
+        let inputs = [
+            "\"",
+            "\"\"\"",
+            ",",
+            "\r",
+            "\r\r\n\n",
+            "email\r",
+            "email,statement,level,date,reference\n\"",
+            "email,statement,level,date,reference\n\"a\"\"",
+            "email,statement,level,date,reference\né@ü.example,T1-01,awareness,2026-11-28,ß\n",
+            "email,statement,level,date,reference\n\u{0},\u{0},\u{0},\u{0},\u{0}\n",
+            "key,email\n\"k\"\r\n",
+            "\u{feff}\u{feff}",
+            "🙂,🙂\n🙂,🙂",
+        ];
+        for input in inputs {
+            let _ = parse_completion_records(input, today());
+            let _ = parse_bulk_awards(input, BulkFormat::Csv);
+            let _ = parse_bulk_awards(input, BulkFormat::Json);
+        }
+    }
+}
