@@ -13,7 +13,7 @@ fn nhs() -> Value {
 async fn import_is_idempotent_and_keeps_versions_side_by_side() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let services = Services::new(store.clone());
+    let services = Services::new(store.clone(), test_config());
     let op = Operator::local_command_line();
     let bytes = serde_json::to_vec(&nhs()).unwrap();
 
@@ -54,7 +54,7 @@ async fn import_is_idempotent_and_keeps_versions_side_by_side() {
 #[tokio::test]
 async fn a_changed_document_under_an_existing_version_is_refused() {
     let db = TestDb::new().await;
-    let services = Services::new(db.store().await);
+    let services = Services::new(db.store().await, test_config());
     let op = Operator::local_command_line();
     services
         .frameworks
@@ -78,7 +78,7 @@ async fn a_changed_document_under_an_existing_version_is_refused() {
 async fn an_invalid_document_writes_nothing() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let services = Services::new(store.clone());
+    let services = Services::new(store.clone(), test_config());
     let mut bad = nhs();
     bad["statements"][3]["level"] = "mastery".into();
     let err = services
@@ -100,7 +100,7 @@ async fn an_invalid_document_writes_nothing() {
 async fn concurrent_imports_of_one_version_store_it_once() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let services = Services::new(store.clone());
+    let services = Services::new(store.clone(), test_config());
     let bytes = serde_json::to_vec(&nhs()).unwrap();
     let op = Operator::local_command_line();
     let (a, b) = tokio::join!(
@@ -123,4 +123,8 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         "sqlite" => assert_eq!(settings, Some(("wal".to_owned(), true))),
         _ => assert_eq!(settings, None),
     }
+}
+
+fn test_config() -> credence_service::RegistryConfig {
+    credence_service::RegistryConfig::for_tests("https://credence.test").expect("test settings")
 }

@@ -8,7 +8,7 @@ use std::process::Output;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
-use credence_service::{Operator, Services};
+use credence_service::{Operator, RegistryConfig, Services};
 use credence_store::{DatabaseConfig, DatabaseUrl, Store};
 use credence_web::{router, AppState, WebConfig};
 use tower::ServiceExt;
@@ -102,10 +102,15 @@ impl TestDb {
     }
 }
 
-/// The application over a fresh database with the bundled frameworks imported.
+/// The application over a fresh database with the bundled frameworks imported. Its public
+/// address is a loopback port reserved at creation, so credential ids and status list URLs
+/// name the address [`TestApp::serve`] answers on.
 pub struct TestApp {
-    _db: TestDb,
+    pub db: TestDb,
     pub router: Router,
+    pub services: Services,
+    pub base_url: String,
+    listener: std::sync::Mutex<Option<std::net::TcpListener>>,
 }
 
 /// A response, read whole.
@@ -131,14 +136,23 @@ impl Reply {
 impl TestApp {
     pub async fn new() -> Self {
         let db = TestDb::new().await;
-        let services = Services::new(db.store().await);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = RegistryConfig::for_tests(&base_url).expect("test settings");
+        let services = Services::new(db.store().await, config);
         services
             .frameworks
             .import_bundled(&Operator::local_command_line())
             .await
             .expect("import the bundled frameworks");
         let router = router(AppState::new(services.clone(), WebConfig::default()));
-        Self { _db: db, router }
+        Self {
+            db,
+            router,
+            services,
+            base_url,
+            listener: std::sync::Mutex::new(Some(listener)),
+        }
     }
 
     /// Sends a request through the router, without a socket.
@@ -170,17 +184,21 @@ impl TestApp {
         self.request(request).await
     }
 
-    /// Serves the application on a loopback port; returns its base URL.
+    /// Serves the application on its reserved loopback port; returns its base URL.
     pub async fn serve(&self) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
-        let addr = listener.local_addr().expect("local address");
+        let reserved = self.listener.lock().expect("listener lock").take();
+        let Some(std_listener) = reserved else {
+            return self.base_url.clone();
+        };
+        std_listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let listener = tokio::net::TcpListener::from_std(std_listener).expect("a tokio listener");
         let app = self.router.clone();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        format!("http://{addr}")
+        self.base_url.clone()
     }
 }
 
@@ -376,5 +394,144 @@ impl JsHarness {
                 stdout(&output)
             )
         })
+    }
+}
+
+/// How a test request authenticates.
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    /// `Authorization: Bearer {token}`.
+    Token(String),
+    /// A session cookie and its CSRF token.
+    Session { cookie: String, csrf: String },
+}
+
+impl TestApp {
+    /// Sends `method path` with an optional JSON body and authentication.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        auth: &Auth,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("accept", "application/json");
+        match auth {
+            Auth::None => {}
+            Auth::Token(token) => {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            Auth::Session { cookie, csrf } => {
+                request = request
+                    .header("cookie", format!("credence_session={cookie}"))
+                    .header("x-csrf-token", csrf);
+            }
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header("content-type", "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.request(request.body(body).expect("a request")).await
+    }
+
+    /// Registers a holder account through the API and signs it in.
+    pub async fn holder(&self, email: &str, name: &str) -> Auth {
+        let password = "correct horse battery staple";
+        let reply = self
+            .call(
+                "POST",
+                "/api/v1/accounts",
+                Some(
+                    serde_json::json!({"email": email, "display_name": name, "password": password}),
+                ),
+                &Auth::None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        self.sign_in(email, password).await
+    }
+
+    /// Signs in through the API.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Auth {
+        let reply = self
+            .call(
+                "POST",
+                "/api/v1/session",
+                Some(serde_json::json!({"email": email, "password": password})),
+                &Auth::None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let set_cookie = reply.header("set-cookie");
+        let cookie = set_cookie
+            .strip_prefix("credence_session=")
+            .and_then(|rest| rest.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        let csrf = reply.json()["csrf_token"]
+            .as_str()
+            .expect("a CSRF token")
+            .to_owned();
+        Auth::Session { cookie, csrf }
+    }
+
+    /// Creates an organisation as the operator; returns its DID.
+    pub async fn org(&self, slug: &str, kind: &str, did_method: &str) -> String {
+        use credence_service::orgs::NewOrg;
+        let operator = credence_service::Actor::from_operator(&Operator::local_command_line())
+            .operator()
+            .expect("the operator");
+        let org = self
+            .services
+            .registry
+            .create_org(
+                &operator,
+                NewOrg {
+                    slug: slug.into(),
+                    name: format!("Organisation {slug}"),
+                    kind: kind.parse().expect("an organisation kind"),
+                    did_method: did_method.parse().expect("a DID method"),
+                    url: None,
+                    description: None,
+                },
+            )
+            .await
+            .expect("create an organisation");
+        org.did
+    }
+
+    /// Gives the account with `email` a role in `slug`, as the operator.
+    pub async fn grant(&self, slug: &str, email: &str, role: &str) {
+        let registry = &self.services.registry;
+        let org = registry.org(slug).await.expect("the organisation");
+        let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
+            .org_admin(&org)
+            .expect("operator administers");
+        registry
+            .add_member(&admin, email, role.parse().expect("a role"))
+            .await
+            .expect("add a member");
+    }
+
+    /// An API token for a role of `slug`, made as the operator.
+    pub async fn token(&self, slug: &str, role: &str) -> Auth {
+        let registry = &self.services.registry;
+        let org = registry.org(slug).await.expect("the organisation");
+        let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
+            .org_admin(&org)
+            .expect("operator administers");
+        let token = registry
+            .create_token(&admin, role.parse().expect("a role"), "test", 30)
+            .await
+            .expect("a token");
+        Auth::Token(token.value)
     }
 }

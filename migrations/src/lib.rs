@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_frameworks;
+mod m20261128_000001_registry;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_frameworks::Migration)]
+        vec![
+            Box::new(m20261127_000001_frameworks::Migration),
+            Box::new(m20261128_000001_registry::Migration),
+        ]
     }
 }

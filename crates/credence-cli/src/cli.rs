@@ -29,6 +29,18 @@ pub enum Command {
     /// Inspect configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Operator accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Organisations: create, list, trust, rotate keys.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// API tokens for automation.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Work with verifiable credentials in files: keys, signing, verifying, baking.
     /// Needs no database and no configuration.
     #[command(subcommand)]
@@ -62,6 +74,115 @@ pub enum FrameworkCommand {
         #[arg(long)]
         version: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an operator account (the first one on a fresh install). The password is
+    /// asked for on a terminal, or read from the first line of standard input.
+    Create {
+        /// The operator's e-mail address (their sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The name shown for the account.
+        #[arg(long, default_value = "Operator")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OrgKindArg {
+    AccreditingBody,
+    Provider,
+    Employer,
+    HealthcareSetting,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DidMethodArg {
+    Key,
+    Web,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Issuer,
+    Assessor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation with its DID and first signing key; prints the DID alone.
+    Create {
+        /// Short name used in addresses, e.g. linchester-ics.
+        #[arg(long)]
+        slug: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        kind: OrgKindArg,
+        /// did:key (self-contained) or did:web (served by this Credence).
+        #[arg(long, value_enum, default_value = "web")]
+        did_method: DidMethodArg,
+        /// The organisation's web site.
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// List organisations.
+    List,
+    /// Give an account a role in an organisation.
+    AddMember {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Trust an accrediting body's accreditations (or stop trusting them with --remove).
+    Trust {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a new active key and retire the old one (kept in the DID document).
+    Rotate {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for one role of an organisation; prints the token alone.
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// What the token is for.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; names the first broken link. Exit 0 only if it holds.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

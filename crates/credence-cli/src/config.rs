@@ -21,6 +21,13 @@ pub const DEFAULT_TOML: &str = r#"# Credence configuration. Every setting is opt
 listen = "127.0.0.1:8080"
 # Largest request body accepted, in bytes.
 body_limit_bytes = 1048576
+# The public address of this Credence (scheme, host, optional port; no path), from which
+# credential ids, status list URLs and did:web identifiers are made. Empty means
+# http://{listen}. Set it before issuing: issued credentials keep the address they name.
+# Environment: CREDENCE_PUBLIC_URL.
+public_url = ""
+# Whether anyone may create a holder account.
+open_registration = true
 
 [database]
 # Database URL. Empty means SQLite in data_dir (credence.db).
@@ -30,6 +37,15 @@ url = ""
 data_dir = "./credence-data"
 # Largest number of pooled database connections per process.
 max_connections = 10
+
+[security]
+# The master key file that seals organisations' signing keys (64 hexadecimal characters).
+# Empty means master.key in data_dir; it is generated, mode 0600, on first use. Back it up
+# with the database: without it, stored signing keys cannot be opened.
+# Environment: CREDENCE_MASTER_KEY_FILE.
+master_key_file = ""
+# argon2id memory cost for passwords, in KiB (OWASP: at least 19456).
+password_memory_kib = 19456
 
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
@@ -44,7 +60,24 @@ format = "text"
 pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseSection,
+    pub security: SecurityConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    pub master_key_file: PathBuf,
+    pub password_memory_kib: u32,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            master_key_file: PathBuf::new(),
+            password_memory_kib: 19456,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +85,8 @@ pub struct Config {
 pub struct ServerConfig {
     pub listen: SocketAddr,
     pub body_limit_bytes: usize,
+    pub public_url: String,
+    pub open_registration: bool,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +126,8 @@ impl Default for ServerConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: 1024 * 1024,
+            public_url: String::new(),
+            open_registration: true,
         }
     }
 }
@@ -150,6 +187,12 @@ impl Config {
                 ))
             })?;
         }
+        if let Some(url) = var("CREDENCE_PUBLIC_URL") {
+            self.server.public_url = url;
+        }
+        if let Some(file) = var("CREDENCE_MASTER_KEY_FILE") {
+            self.security.master_key_file = PathBuf::from(file);
+        }
         if let Some(filter) = var("CREDENCE_LOG") {
             self.log.filter = filter;
         }
@@ -159,6 +202,38 @@ impl Config {
     /// Whether the database is SQLite in the data folder.
     pub fn uses_local_sqlite(&self) -> bool {
         self.database.url.trim().is_empty()
+    }
+
+    /// The public address, without a trailing slash: `server.public_url`, or
+    /// `http://{listen}` when it is empty.
+    pub fn public_url(&self) -> Result<String, Failure> {
+        let configured = self.server.public_url.trim().trim_end_matches('/');
+        if configured.is_empty() {
+            return Ok(format!("http://{}", self.server.listen));
+        }
+        let parsed = url::Url::parse(configured).map_err(|e| {
+            Failure::Refused(format!(
+                "server.public_url: {configured:?} is not a URL: {e}"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.path() != "/"
+            || parsed.host().is_none()
+        {
+            return Err(Failure::Refused(format!(
+                "server.public_url: {configured:?} must be http(s)://host[:port] with no path"
+            )));
+        }
+        Ok(configured.to_owned())
+    }
+
+    /// Where the master key lives.
+    pub fn master_key_path(&self) -> PathBuf {
+        if self.security.master_key_file.as_os_str().is_empty() {
+            self.database.data_dir.join("master.key")
+        } else {
+            self.security.master_key_file.clone()
+        }
     }
 
     /// The database settings for the store.

@@ -118,6 +118,10 @@ code_type!(
     PlainCode, "code", lower_slug, SLUG_RULE
 );
 code_type!(
+    /// An organisation's slug, used in its URLs and its `did:web`, e.g. `linchester-ics`.
+    OrgSlug, "organisation slug", lower_slug, SLUG_RULE
+);
+code_type!(
     /// A competency statement's code, stable across versions, e.g. `A4-17`.
     StatementCode, "statement code", upper_code, CODE_RULE
 );

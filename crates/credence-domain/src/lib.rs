@@ -7,11 +7,12 @@
 pub mod codes;
 pub mod framework;
 pub mod progress;
+pub mod registry;
 pub mod validate;
 
 pub use codes::{
-    ArchetypeCode, CodeError, FrameworkSlug, LevelCode, PathwayCode, PlainCode, QuestionCode,
-    StatementCode, TaxonomyCode,
+    ArchetypeCode, CodeError, FrameworkSlug, LevelCode, OrgSlug, PathwayCode, PlainCode,
+    QuestionCode, StatementCode, TaxonomyCode,
 };
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use progress::{progress, Attainment, PathwayProgress};

@@ -12,6 +12,12 @@ pub enum ServiceError {
     /// The input is invalid; every problem is listed with its JSON pointer (HTTP 422).
     #[error("{0}")]
     Invalid(Problems),
+    /// The caller is not signed in, or its credentials are not valid (HTTP 401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The request conflicts with what is stored (HTTP 409).
     #[error("{0}")]
     Conflict(String),
@@ -21,6 +27,16 @@ pub enum ServiceError {
     /// A fault of ours; details go to the log, never to the caller (HTTP 500).
     #[error("internal error")]
     Internal(String),
+}
+
+impl ServiceError {
+    /// One invalid field, located by its JSON pointer.
+    pub fn invalid(pointer: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(Problems(vec![credence_domain::Problem {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }]))
+    }
 }
 
 impl From<StoreError> for ServiceError {

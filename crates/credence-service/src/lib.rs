@@ -1,14 +1,20 @@
 //! Credence's use cases. Every operation takes the actor performing it, so authorisation is
 //! decided here and nowhere else; handlers and CLI commands only translate requests.
 
+pub mod accounts;
 pub mod actor;
+pub mod audit_chain;
 pub mod documents;
 mod error;
 pub mod frameworks;
+pub mod orgs;
+pub mod registry;
 
-pub use actor::Operator;
+pub use actor::{Actor, Operator};
+pub use credence_store::registry::Page;
 pub use error::ServiceError;
 pub use frameworks::{FrameworkService, ImportReport};
+pub use registry::{PasswordCost, Registry, RegistryConfig};
 
 use credence_store::Store;
 
@@ -17,12 +23,15 @@ use credence_store::Store;
 pub struct Services {
     store: Store,
     pub frameworks: FrameworkService,
+    /// Accounts, organisations, evidence, awards, status lists, accreditation, audit.
+    pub registry: Registry,
 }
 
 impl Services {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, config: RegistryConfig) -> Self {
         Self {
             frameworks: FrameworkService::new(store.clone()),
+            registry: Registry::new(store.clone(), config),
             store,
         }
     }

@@ -6,6 +6,10 @@ mod config;
 mod entity;
 mod error;
 pub mod frameworks;
+pub mod registry;
+mod tx;
+
+pub use tx::Tx;
 
 pub use config::{DatabaseConfig, DatabaseUrl};
 pub use error::StoreError;
@@ -27,6 +31,7 @@ pub enum Engine {
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
+    write_lock: tx::WriteLock,
 }
 
 impl std::fmt::Debug for Store {
@@ -73,6 +78,7 @@ impl Store {
             Ok(Self {
                 db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                 engine: Engine::Sqlite,
+                write_lock: tx::WriteLock::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -88,6 +94,7 @@ impl Store {
             Ok(Self {
                 db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
                 engine: Engine::Postgres,
+                write_lock: tx::WriteLock::default(),
             })
         } else {
             Err(StoreError::Config(format!(
@@ -146,5 +153,9 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    pub(crate) fn write_lock(&self) -> &tx::WriteLock {
+        &self.write_lock
     }
 }

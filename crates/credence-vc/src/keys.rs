@@ -183,6 +183,11 @@ impl SigningKey {
         encode_z(ED25519_PRIV_HEADER, seed.as_slice())
     }
 
+    /// The 32-byte seed, for sealing at rest ([`crate::sealed`]); zeroized on drop.
+    pub(crate) fn seed(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.0.to_bytes())
+    }
+
     /// The matching public key.
     pub fn verifying_key(&self) -> VerifyingKey {
         VerifyingKey(self.0.verifying_key())

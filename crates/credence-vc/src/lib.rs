@@ -24,6 +24,7 @@ pub mod keys;
 pub mod model;
 pub mod proof;
 pub mod schema;
+pub mod sealed;
 pub mod status_list;
 pub mod verify;
 

@@ -32,7 +32,7 @@ impl WebError {
         Self::new(StatusCode::NOT_FOUND, "Not found", detail)
     }
 
-    /// 400 for a malformed path or query parameter, named in `detail`.
+    /// 400 for a malformed request (syntax), named in `detail`.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "Bad request", detail)
     }
@@ -58,6 +58,14 @@ impl From<ServiceError> for WebError {
                     .map(|p| (p.pointer, p.message))
                     .collect();
                 err
+            }
+            // 401: not signed in, or the credentials are not valid.
+            ServiceError::Unauthenticated(detail) => {
+                Self::new(StatusCode::UNAUTHORIZED, "Not signed in", detail)
+            }
+            // 403: signed in, but the role does not allow it.
+            ServiceError::Forbidden(detail) => {
+                Self::new(StatusCode::FORBIDDEN, "Forbidden", detail)
             }
             // 409: conflicts with what is stored.
             ServiceError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "Conflict", detail),

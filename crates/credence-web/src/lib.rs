@@ -1,7 +1,9 @@
 //! Credence's web layer: the only crate that knows HTTP and HTML. [`router`] builds the
 //! whole application so that tests can drive it without a socket.
 
+pub mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod negotiate;
 mod pages;

@@ -5,12 +5,13 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::api;
 use crate::negotiate::Format;
 use crate::pages::{frameworks, health};
 use crate::{assets, AppState, WebError};
@@ -32,6 +33,9 @@ pub fn router(state: AppState) -> Router {
             get(frameworks::pathway),
         )
         .route("/static/{name}", get(assets::serve))
+        .route("/orgs/{slug}", get(api::orgs::profile))
+        .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
+        .nest("/api/v1", api_routes())
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
@@ -49,6 +53,37 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The JSON API, mounted under `/api/v1`.
+fn api_routes() -> Router<AppState> {
+    use api::{accounts, orgs};
+    Router::new()
+        .route("/accounts", post(accounts::register))
+        .route(
+            "/session",
+            post(accounts::sign_in).delete(accounts::sign_out),
+        )
+        .route("/me", get(accounts::me))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{slug}", get(orgs::show))
+        .route(
+            "/orgs/{slug}/members",
+            get(orgs::members).post(orgs::add_member),
+        )
+        .route(
+            "/orgs/{slug}/members/{account_id}/{role}",
+            delete(orgs::remove_member),
+        )
+        .route(
+            "/orgs/{slug}/tokens",
+            get(orgs::tokens).post(orgs::create_token),
+        )
+        .route("/orgs/{slug}/tokens/{id}", delete(orgs::revoke_token))
+        .route("/orgs/{slug}/keys", get(orgs::keys))
+        .route("/orgs/{slug}/keys/rotate", post(orgs::rotate_key))
+        .route("/orgs/{slug}/audit", get(orgs::audit))
+        .route("/trusted-bodies/{slug}", put(orgs::trust))
 }
 
 async fn not_found(request: Request) -> WebError {

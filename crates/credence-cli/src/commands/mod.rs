@@ -1,12 +1,14 @@
 //! One module per command; [`run`] dispatches.
 
+mod admin;
 mod framework;
 mod serve;
 mod vc;
 
 use anyhow::Context;
-use credence_service::{ServiceError, Services};
+use credence_service::{PasswordCost, RegistryConfig, ServiceError, Services};
 use credence_store::Store;
+use credence_vc::sealed::MasterKey;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::config::{Config, LogFormat, DEFAULT_TOML};
@@ -45,6 +47,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         Command::Framework(command) => runtime()?.block_on(framework::run(config, command)),
+        Command::Admin(command) => runtime()?.block_on(admin::run_admin(config, command)),
+        Command::Org(command) => runtime()?.block_on(admin::run_org(config, command)),
+        Command::Token(command) => runtime()?.block_on(admin::run_token(config, command)),
+        Command::Audit(command) => runtime()?.block_on(admin::run_audit(config, command)),
         Command::Vc(_) => Ok(()),
     }
 }
@@ -85,14 +91,69 @@ async fn open_store(config: &Config) -> Result<Store, Failure> {
 fn service_failure(context: &str, e: ServiceError) -> Failure {
     match e {
         ServiceError::Invalid(problems) => Failure::Refused(format!("{context}: {problems}")),
-        ServiceError::Conflict(detail) | ServiceError::NotFound(detail) => {
-            Failure::Refused(format!("{context}: {detail}"))
-        }
+        ServiceError::Conflict(detail)
+        | ServiceError::NotFound(detail)
+        | ServiceError::Forbidden(detail)
+        | ServiceError::Unauthenticated(detail) => Failure::Refused(format!("{context}: {detail}")),
         other => Failure::Failed(anyhow::anyhow!("{context}: {other}")),
     }
 }
 
 /// Opens the store and builds the services on it.
 async fn services(config: &Config) -> Result<Services, Failure> {
-    Ok(Services::new(open_store(config).await?))
+    let registry = registry_config(config)?;
+    Ok(Services::new(open_store(config).await?, registry))
+}
+
+/// The registry's settings: public address, master key (made on first use), password cost.
+fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
+    Ok(RegistryConfig {
+        base_url: config.public_url()?,
+        master_key: load_master_key(&config.master_key_path())?,
+        password_cost: PasswordCost {
+            memory_kib: config.security.password_memory_kib.max(8),
+            ..PasswordCost::default()
+        },
+        session_hours: 12,
+        open_registration: config.server.open_registration,
+    })
+}
+
+/// Reads the master key file, or creates it (mode 0600, never overwriting) when absent.
+fn load_master_key(path: &std::path::Path) -> Result<MasterKey, Failure> {
+    use std::io::Write;
+    match std::fs::read_to_string(path) {
+        Ok(text) => MasterKey::from_hex(&text)
+            .map_err(|e| Failure::Refused(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let key = MasterKey::generate().context("cannot generate a master key")?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut file = options
+                .open(path)
+                .with_context(|| format!("cannot create the master key file {}", path.display()))?;
+            file.write_all(key.to_hex().as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write the master key file {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a new master key");
+            eprintln!(
+                "Generated a new master key in {} (mode 0600). Back it up with the database.",
+                path.display()
+            );
+            Ok(key)
+        }
+        Err(e) => Err(Failure::Failed(anyhow::anyhow!(
+            "cannot read the master key file {}: {e}",
+            path.display()
+        ))),
+    }
 }

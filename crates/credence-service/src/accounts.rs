@@ -1,0 +1,398 @@
+//! Accounts: registration, password sign-in (argon2id), server-side sessions with a CSRF
+//! token, API-token authentication, and the first operator account.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::Duration;
+use credence_domain::registry::{Email, Role};
+use credence_store::registry::{AccountRow, SessionRow};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::actor::{Actor, Grant, Holder, OperatorPower};
+use crate::registry::{audit, new_id, random_secret, sha256_hex, PasswordCost, Registry};
+use crate::ServiceError;
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// The longest password accepted (argon2 has no limit; this bounds the work per request).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// A new account's details.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub display_name: String,
+    pub password: Password,
+}
+
+/// A password in memory: zeroized on drop, never printed.
+#[derive(Clone)]
+pub struct Password(zeroize::Zeroizing<String>);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+impl Password {
+    pub fn new(text: String) -> Self {
+        Self(zeroize::Zeroizing::new(text))
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An account as shown to its owner.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AccountView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub is_operator: bool,
+    pub did: Option<String>,
+    pub portfolio_slug: Option<String>,
+    pub portfolio_public: bool,
+    pub roles: Vec<RoleView>,
+}
+
+/// A role as shown to its holder.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RoleView {
+    pub org: String,
+    pub role: Role,
+}
+
+/// A new session: the cookie value (shown once) and its CSRF token.
+#[derive(Clone)]
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+    pub account: AccountView,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("account", &self.account.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The actor behind a session, and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionActor {
+    pub actor: Actor,
+    pub csrf_token: String,
+}
+
+fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
+    let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, None)
+        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+fn check_password(password: &Password) -> Result<(), ServiceError> {
+    let n = password.expose().chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(ServiceError::invalid(
+            "/password",
+            format!("The password must have at least {MIN_PASSWORD_CHARS} characters."),
+        ));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(ServiceError::invalid(
+            "/password",
+            format!("The password must have at most {MAX_PASSWORD_CHARS} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
+async fn hash_password(cost: PasswordCost, password: Password) -> Result<String, ServiceError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt_bytes = [0u8; 16];
+        getrandom::fill(&mut salt_bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let salt = SaltString::encode_b64(&salt_bytes)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        argon2(cost)?
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ServiceError::Internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))?
+}
+
+async fn password_matches(
+    cost: PasswordCost,
+    hash: Option<String>,
+    password: Password,
+) -> Result<bool, ServiceError> {
+    tokio::task::spawn_blocking(move || {
+        // An account without a password (or no account) still costs one hash, so timing
+        // does not tell which e-mail addresses have accounts.
+        let dummy;
+        let hash = match &hash {
+            Some(h) => h.as_str(),
+            None => {
+                dummy = DUMMY_HASH.get_or_init(|| {
+                    let salt = SaltString::encode_b64(b"credence-dummy-s").expect("a valid salt");
+                    argon2(cost)
+                        .and_then(|a| {
+                            a.hash_password(b"never a real password", &salt)
+                                .map(|h| h.to_string())
+                                .map_err(|e| ServiceError::Internal(e.to_string()))
+                        })
+                        .unwrap_or_default()
+                });
+                dummy.as_str()
+            }
+        };
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return Ok(false);
+        };
+        let ok = argon2(cost)?
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .is_ok();
+        Ok(ok)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))?
+}
+
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn random_salt() -> Result<String, ServiceError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+impl Registry {
+    async fn create_account(
+        &self,
+        new: NewAccount,
+        is_operator: bool,
+        actor_label: &str,
+    ) -> Result<AccountView, ServiceError> {
+        let email =
+            Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
+        let display_name = new.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 200 {
+            return Err(ServiceError::invalid(
+                "/display_name",
+                "The name must have between 1 and 200 characters.",
+            ));
+        }
+        check_password(&new.password)?;
+        let hash = hash_password(self.config.password_cost, new.password).await?;
+        let now = self.now();
+        let row = AccountRow {
+            id: new_id(),
+            email: email.as_str().to_owned(),
+            display_name,
+            password_hash: Some(hash),
+            is_operator,
+            did: None,
+            email_salt: random_salt()?,
+            portfolio_slug: None,
+            portfolio_public: false,
+            created_at: now,
+        };
+        let tx = self.store.write().await?;
+        if tx.account_by_email(email.as_str()).await?.is_some() {
+            return Err(ServiceError::Conflict(format!(
+                "An account with the e-mail address {email} already exists."
+            )));
+        }
+        tx.insert_account(row.clone()).await?;
+        let label = if actor_label.is_empty() {
+            format!("account:{}", row.id)
+        } else {
+            actor_label.to_owned()
+        };
+        audit(
+            &tx,
+            now,
+            &label,
+            if is_operator {
+                "account.create-operator"
+            } else {
+                "account.create"
+            },
+            None,
+            &format!("account:{}", row.id),
+            json!({"email": row.email}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view(&row, Vec::new()))
+    }
+
+    /// Self-registration of a holder (when the installation allows it).
+    pub async fn register(&self, new: NewAccount) -> Result<AccountView, ServiceError> {
+        if !self.config.open_registration {
+            return Err(ServiceError::Forbidden(
+                "This Credence does not take new accounts; ask its operator.".into(),
+            ));
+        }
+        self.create_account(new, false, "").await
+    }
+
+    /// An operator account (`credence admin create`), or any account made by the operator.
+    pub async fn create_account_as_operator(
+        &self,
+        operator: &OperatorPower,
+        new: NewAccount,
+        is_operator: bool,
+    ) -> Result<AccountView, ServiceError> {
+        self.create_account(new, is_operator, &operator.label).await
+    }
+
+    /// Checks a password and opens a session.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: Password,
+    ) -> Result<NewSession, ServiceError> {
+        let refused = || {
+            ServiceError::Unauthenticated("The e-mail address or the password is not right.".into())
+        };
+        let email = Email::new(email).map_err(|_| refused())?;
+        let account = {
+            let tx = self.store.read().await?;
+            tx.account_by_email(email.as_str()).await?
+        };
+        let hash = account.as_ref().and_then(|a| a.password_hash.clone());
+        let ok = password_matches(self.config.password_cost, hash, password).await?;
+        let account = match account {
+            Some(a) if ok => a,
+            _ => return Err(refused()),
+        };
+        let cookie_value = random_secret()?;
+        let csrf_token = random_secret()?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        tx.purge_sessions(now).await?;
+        tx.insert_session(SessionRow {
+            token_hash: sha256_hex(&cookie_value),
+            account_id: account.id.clone(),
+            csrf_token: csrf_token.clone(),
+            created_at: now,
+            expires_at: now + Duration::hours(self.config.session_hours),
+        })
+        .await?;
+        let roles = tx.memberships_of_account(&account.id).await?;
+        let mut role_views = Vec::new();
+        for m in roles {
+            if let Some(org) = tx.org(&m.org_id).await? {
+                if let Ok(role) = m.role.parse() {
+                    role_views.push(RoleView {
+                        org: org.slug,
+                        role,
+                    });
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            account: view(&account, role_views),
+        })
+    }
+
+    /// Ends a session.
+    pub async fn sign_out(&self, cookie_value: &str) -> Result<(), ServiceError> {
+        let tx = self.store.write().await?;
+        tx.delete_session(&sha256_hex(cookie_value)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The actor behind a session cookie, or `None` when the session is unknown or expired.
+    pub async fn session_actor(
+        &self,
+        cookie_value: &str,
+    ) -> Result<Option<SessionActor>, ServiceError> {
+        let tx = self.store.read().await?;
+        let Some((session, account)) = tx.session(&sha256_hex(cookie_value), self.now()).await?
+        else {
+            return Ok(None);
+        };
+        let grants = grants(&tx.memberships_of_account(&account.id).await?);
+        Ok(Some(SessionActor {
+            actor: Actor::account(account.id, account.is_operator, grants),
+            csrf_token: session.csrf_token,
+        }))
+    }
+
+    /// The actor behind an API token, or `None` when it is unknown, revoked or expired.
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, ServiceError> {
+        let tx = self.store.read().await?;
+        let Some(row) = tx.live_token(&sha256_hex(token), self.now()).await? else {
+            return Ok(None);
+        };
+        let role: Role =
+            row.role
+                .parse()
+                .map_err(|e: credence_domain::registry::ChoiceError| {
+                    ServiceError::Internal(e.to_string())
+                })?;
+        Ok(Some(Actor::token(
+            &row.id,
+            Grant {
+                org_id: row.org_id,
+                role,
+            },
+        )))
+    }
+
+    /// The signed-in account, with its roles.
+    pub async fn me(&self, holder: &Holder) -> Result<AccountView, ServiceError> {
+        let tx = self.store.read().await?;
+        let account = tx
+            .account(&holder.account_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("your account".into()))?;
+        let mut roles = Vec::new();
+        for m in tx.memberships_of_account(&account.id).await? {
+            if let (Some(org), Ok(role)) = (tx.org(&m.org_id).await?, m.role.parse()) {
+                roles.push(RoleView {
+                    org: org.slug,
+                    role,
+                });
+            }
+        }
+        Ok(view(&account, roles))
+    }
+}
+
+fn grants(rows: &[credence_store::registry::MembershipRow]) -> Vec<Grant> {
+    rows.iter()
+        .filter_map(|m| {
+            Some(Grant {
+                org_id: m.org_id.clone(),
+                role: m.role.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn view(row: &AccountRow, roles: Vec<RoleView>) -> AccountView {
+    AccountView {
+        id: row.id.clone(),
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+        is_operator: row.is_operator,
+        did: row.did.clone(),
+        portfolio_slug: row.portfolio_slug.clone(),
+        portfolio_public: row.portfolio_public,
+        roles,
+    }
+}

@@ -1,0 +1,149 @@
+//! Reading and checking the audit chain. Checking walks every entry in order, recomputing
+//! each hash from the entry's fields and the previous hash, and names the first broken link.
+
+use credence_domain::registry::AUDIT_GENESIS;
+use credence_store::registry::{AuditRow, Page};
+use serde::Serialize;
+
+use crate::actor::{OperatorPower, OrgAdmin};
+use crate::registry::Registry;
+use crate::ServiceError;
+
+/// What a chain check found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Entries checked.
+    pub entries: i64,
+    /// The first broken link, if any: its sequence number and what is wrong.
+    pub broken: Option<(i64, String)>,
+}
+
+/// An audit entry as shown.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AuditView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+    pub hash: String,
+}
+
+fn audit_view(row: AuditRow) -> AuditView {
+    AuditView {
+        seq: row.seq,
+        at: row.at.to_rfc3339(),
+        actor: row.actor,
+        action: row.action,
+        subject: row.subject,
+        detail: serde_json::from_str(&row.detail).unwrap_or(serde_json::Value::Null),
+        hash: row.hash,
+    }
+}
+
+impl Registry {
+    /// Checks the whole chain; `progress` is told how many entries are done.
+    pub async fn verify_audit_chain(
+        &self,
+        _operator: &OperatorPower,
+        mut progress: impl FnMut(i64, i64),
+    ) -> Result<ChainReport, ServiceError> {
+        let tx = self.store.read().await?;
+        let (head_seq, head_hash) = tx.audit_head().await?;
+        let mut prev_hash = AUDIT_GENESIS.to_owned();
+        let mut expected_seq = 1;
+        let mut checked = 0;
+        loop {
+            let batch = tx.audit_chain(expected_seq - 1, 1000).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for row in batch {
+                if row.seq != expected_seq {
+                    return Ok(ChainReport {
+                        entries: checked,
+                        broken: Some((
+                            expected_seq,
+                            format!(
+                                "entry {expected_seq} is missing (the next entry is {})",
+                                row.seq
+                            ),
+                        )),
+                    });
+                }
+                if row.prev_hash != prev_hash {
+                    return Ok(ChainReport {
+                        entries: checked,
+                        broken: Some((
+                            row.seq,
+                            format!(
+                                "entry {} does not link to entry {}: its previous hash differs",
+                                row.seq,
+                                row.seq - 1
+                            ),
+                        )),
+                    });
+                }
+                let recomputed = row.expected_hash(&prev_hash);
+                if recomputed != row.hash {
+                    return Ok(ChainReport {
+                        entries: checked,
+                        broken: Some((
+                            row.seq,
+                            format!(
+                                "entry {} was altered: its content no longer matches its hash",
+                                row.seq
+                            ),
+                        )),
+                    });
+                }
+                prev_hash = row.hash;
+                expected_seq += 1;
+                checked += 1;
+            }
+            progress(checked, head_seq);
+        }
+        if checked != head_seq || prev_hash != head_hash {
+            let seq = checked + 1;
+            return Ok(ChainReport {
+                entries: checked,
+                broken: Some((seq, format!("the chain ends at entry {checked}, but its head records entry {head_seq}: later entries were removed"))),
+            });
+        }
+        Ok(ChainReport {
+            entries: checked,
+            broken: None,
+        })
+    }
+
+    /// One organisation's audit trail, newest first.
+    pub async fn org_audit(
+        &self,
+        admin: &OrgAdmin,
+        page: Page,
+    ) -> Result<Vec<AuditView>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .audit_page(Some(&admin.0.org.id), page)
+            .await?
+            .into_iter()
+            .map(audit_view)
+            .collect())
+    }
+
+    /// The whole audit trail, newest first (operator only).
+    pub async fn all_audit(
+        &self,
+        _operator: &OperatorPower,
+        page: Page,
+    ) -> Result<Vec<AuditView>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .audit_page(None, page)
+            .await?
+            .into_iter()
+            .map(audit_view)
+            .collect())
+    }
+}

@@ -1,0 +1,156 @@
+//! What every registry use case shares: the store, the installation's settings (public
+//! address, master key, password cost), the clock, and small helpers for random secrets,
+//! hashes and audit entries.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use credence_store::registry::NewAuditEntry;
+use credence_store::{Store, Tx};
+use credence_vc::sealed::MasterKey;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::ServiceError;
+
+/// How expensive password hashing is (argon2id). The defaults follow OWASP's advice
+/// (19 MiB, 2 passes, 1 lane); tests use the cheapest allowed cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordCost {
+    pub memory_kib: u32,
+    pub passes: u32,
+    pub lanes: u32,
+}
+
+impl Default for PasswordCost {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            passes: 2,
+            lanes: 1,
+        }
+    }
+}
+
+impl PasswordCost {
+    /// The cheapest cost argon2 allows; for tests only.
+    pub fn cheapest_for_tests() -> Self {
+        Self {
+            memory_kib: 8,
+            passes: 1,
+            lanes: 1,
+        }
+    }
+}
+
+/// The registry's settings, as plain values (the CLI reads them from configuration).
+#[derive(Debug, Clone)]
+pub struct RegistryConfig {
+    /// The public address of this Credence, without a trailing slash, e.g.
+    /// `https://credence.example.org`. Credential ids, status list URLs and `did:web`
+    /// identifiers are made from it.
+    pub base_url: String,
+    /// Seals signing keys at rest.
+    pub master_key: MasterKey,
+    pub password_cost: PasswordCost,
+    /// How long a browser session lasts.
+    pub session_hours: i64,
+    /// Whether anyone may create an account (a holder) through the API and pages.
+    pub open_registration: bool,
+}
+
+impl RegistryConfig {
+    /// Settings for tests: the given address, a fresh master key, the cheapest password cost.
+    pub fn for_tests(base_url: &str) -> Result<Self, ServiceError> {
+        Ok(Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            master_key: MasterKey::generate().map_err(|e| ServiceError::Internal(e.to_string()))?,
+            password_cost: PasswordCost::cheapest_for_tests(),
+            session_hours: 12,
+            open_registration: true,
+        })
+    }
+
+    /// The host (with `%3A` and port when there is one) used in `did:web` identifiers.
+    pub fn did_web_host(&self) -> String {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let host = rest.split('/').next().unwrap_or(rest);
+        host.replace(':', "%3A")
+    }
+}
+
+/// The registry's shared context. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub(crate) store: Store,
+    pub(crate) config: Arc<RegistryConfig>,
+}
+
+impl Registry {
+    pub fn new(store: Store, config: RegistryConfig) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn config(&self) -> &RegistryConfig {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The current time (one place, so a clock can be injected later).
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// `{base_url}{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url)
+    }
+}
+
+/// 32 random bytes as URL-safe base64 without padding.
+pub(crate) fn random_secret() -> Result<String, ServiceError> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A random 128-bit id as a UUID string.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+pub(crate) fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Appends an audit entry inside `tx`.
+pub(crate) async fn audit(
+    tx: &Tx,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    org_id: Option<&str>,
+    subject: &str,
+    detail: Value,
+) -> Result<(), ServiceError> {
+    tx.append_audit(NewAuditEntry {
+        at,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        org_id: org_id.map(str::to_owned),
+        subject: subject.to_owned(),
+        detail: detail.to_string(),
+    })
+    .await?;
+    Ok(())
+}

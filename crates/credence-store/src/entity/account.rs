@@ -1,0 +1,27 @@
+//! The `accounts` table. An account: a person who logs in; every account is the holder of its own portfolio.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub email: String,
+    #[sea_orm(column_type = "Text")]
+    pub display_name: String,
+    #[sea_orm(column_type = "Text")]
+    pub password_hash: Option<String>,
+    pub is_operator: bool,
+    #[sea_orm(column_type = "Text")]
+    pub did: Option<String>,
+    pub email_salt: String,
+    pub portfolio_slug: Option<String>,
+    pub portfolio_public: bool,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "awards")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub org_id: String,
+    pub achievement_id: Option<String>,
+    pub holder_id: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub recipient_email: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub credential: String,
+    pub revocation_index: i64,
+    pub suspension_index: i64,
+    pub status: String,
+    #[sea_orm(column_type = "Text")]
+    pub status_reason: Option<String>,
+    pub valid_from: ChronoDateTimeUtc,
+    pub valid_until: Option<ChronoDateTimeUtc>,
+    pub idempotency_key: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub override_justification: Option<String>,
+    pub replaces_award_id: Option<String>,
+    pub public: bool,
+    #[sea_orm(column_type = "Text")]
+    pub created_by: String,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! The `bulk_jobs` table. A bulk award request and its progress.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bulk_jobs")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub org_id: String,
+    pub achievement_id: String,
+    #[sea_orm(column_type = "Text")]
+    pub created_by: String,
+    pub total: i64,
+    pub done: i64,
+    pub refused: i64,
+    pub state: String,
+    pub created_at: ChronoDateTimeUtc,
+    pub finished_at: Option<ChronoDateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,34 @@
+//! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "evidence")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub holder_id: String,
+    pub framework_id: i64,
+    pub statement_code: String,
+    pub level_claimed: String,
+    pub kind: String,
+    #[sea_orm(column_type = "Text")]
+    pub narrative: String,
+    pub occurred_on: ChronoDate,
+    #[sea_orm(column_type = "Text")]
+    pub provider: Option<String>,
+    pub org_id: Option<String>,
+    pub status: String,
+    pub level_confirmed: Option<String>,
+    pub source: String,
+    #[sea_orm(column_type = "Text")]
+    pub external_ref: Option<String>,
+    pub public: bool,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

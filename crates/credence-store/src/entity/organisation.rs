@@ -1,0 +1,26 @@
+//! The `organisations` table. An organisation: accrediting body, education provider, employer or healthcare setting.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "organisations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub slug: String,
+    #[sea_orm(column_type = "Text")]
+    pub name: String,
+    pub kind: String,
+    pub did_method: String,
+    pub did: String,
+    #[sea_orm(column_type = "Text")]
+    pub url: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub description: Option<String>,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,161 @@
+//! The hash-chained audit log. Appending updates the one-row chain head in the same
+//! transaction, which serialises appends across processes (PostgreSQL takes a row lock on
+//! the head until commit) and gives every entry the next sequence number with no gaps.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use credence_domain::registry::AuditLink;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
+
+use crate::entity::{audit_entry, audit_head};
+use crate::{StoreError, Tx};
+
+use super::{AuditRow, Page};
+
+/// An entry to append; the store adds the sequence number and the hashes.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub org_id: Option<String>,
+    pub subject: String,
+    /// JSON text.
+    pub detail: String,
+}
+
+/// The stored text form of an audit time (microseconds, `Z`), which the hash covers.
+pub fn audit_time_text(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+impl AuditRow {
+    /// Recomputes this entry's hash from its fields and the previous entry's hash.
+    pub fn expected_hash(&self, prev_hash: &str) -> String {
+        let at = audit_time_text(&self.at);
+        AuditLink {
+            seq: self.seq,
+            at: &at,
+            actor: &self.actor,
+            action: &self.action,
+            org_id: self.org_id.as_deref(),
+            subject: &self.subject,
+            detail: &self.detail,
+        }
+        .hash(prev_hash)
+    }
+}
+
+impl Tx {
+    /// Appends an entry to the chain and returns it as stored.
+    pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditRow, StoreError> {
+        let backend = self.conn().get_database_backend();
+        let row = self
+            .conn()
+            .query_one(Statement::from_string(
+                backend,
+                "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        let seq: i64 = row
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let prev_hash: String = row
+            .try_get_by_index(1)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let stored = AuditRow {
+            seq,
+            at: entry.at.trunc_subsecs(6),
+            actor: entry.actor,
+            action: entry.action,
+            org_id: entry.org_id,
+            subject: entry.subject,
+            detail: entry.detail,
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+        };
+        let hash = stored.expected_hash(&prev_hash);
+        let stored = AuditRow { hash, ..stored };
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Hash, stored.hash.clone().into())
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(self.conn())
+            .await?;
+        audit_entry::Entity::insert(audit_entry::ActiveModel::from(stored.clone()))
+            .exec(self.conn())
+            .await?;
+        Ok(stored)
+    }
+
+    /// Entries in chain order, from sequence number `after` + 1, at most `limit`.
+    pub async fn audit_chain(&self, after: i64, limit: u64) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(audit_entry::Entity::find()
+            .filter(audit_entry::Column::Seq.gt(after))
+            .order_by(audit_entry::Column::Seq, Order::Asc)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// The chain head: the last sequence number and hash.
+    pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        let backend = self.conn().get_database_backend();
+        let row = self
+            .conn()
+            .query_one(Statement::from_string(
+                backend,
+                "SELECT seq, hash FROM audit_head WHERE id = 1",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        let seq: i64 = row
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let hash: String = row
+            .try_get_by_index(1)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((seq, hash))
+    }
+
+    /// Newest first, optionally only one organisation's entries.
+    pub async fn audit_page(
+        &self,
+        org_id: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let mut query = audit_entry::Entity::find();
+        if let Some(org) = org_id {
+            query = query.filter(audit_entry::Column::OrgId.eq(org));
+        }
+        Ok(query
+            .order_by(audit_entry::Column::Seq, Order::Desc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// For tests of the tamper check only: rewrites one entry's detail without fixing
+    /// the chain, as an attacker with database access would.
+    #[doc(hidden)]
+    pub async fn tamper_audit_detail(&self, seq: i64, detail: &str) -> Result<(), StoreError> {
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::Detail, detail.into())
+            .filter(audit_entry::Column::Seq.eq(seq))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// For tests of the tamper check only: deletes one entry.
+    #[doc(hidden)]
+    pub async fn tamper_audit_delete(&self, seq: i64) -> Result<(), StoreError> {
+        audit_entry::Entity::delete_by_id(seq)
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! Registry queries, one file per area, all methods on [`crate::Tx`]. Rows are returned as
+//! plain structs (the table models), which callers read but never write back directly.
+
+mod accounts;
+mod audit;
+mod orgs;
+
+pub use crate::entity::account::Model as AccountRow;
+pub use crate::entity::accreditation::Model as AccreditationRow;
+pub use crate::entity::achievement::Model as AchievementRow;
+pub use crate::entity::api_token::Model as TokenRow;
+pub use crate::entity::audit_entry::Model as AuditRow;
+pub use crate::entity::award::Model as AwardRow;
+pub use crate::entity::bulk_job::Model as BulkJobRow;
+pub use crate::entity::bulk_row::Model as BulkRowRow;
+pub use crate::entity::evidence::Model as EvidenceRow;
+pub use crate::entity::evidence_attachment::Model as AttachmentRow;
+pub use crate::entity::evidence_decision::Model as DecisionRow;
+pub use crate::entity::membership::Model as MembershipRow;
+pub use crate::entity::organisation::Model as OrgRow;
+pub use crate::entity::session::Model as SessionRow;
+pub use crate::entity::signing_key::Model as KeyRow;
+pub use crate::entity::status_list::Model as StatusListRow;
+
+pub use audit::NewAuditEntry;
+
+/// One page of a list: `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl Page {
+    /// The largest page a caller may ask for.
+    pub const MAX_LIMIT: u64 = 500;
+
+    pub fn new(offset: u64, limit: u64) -> Self {
+        Self {
+            offset,
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+        }
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::new(0, 50)
+    }
+}

@@ -1,0 +1,200 @@
+//! Organisations, memberships, API tokens and signing keys.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+};
+
+use crate::entity::{api_token, membership, organisation, signing_key, trusted_body};
+use crate::{StoreError, Tx};
+
+use super::{KeyRow, MembershipRow, OrgRow, TokenRow};
+
+impl Tx {
+    pub async fn insert_org(&self, row: OrgRow) -> Result<(), StoreError> {
+        organisation::Entity::insert(organisation::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn org(&self, id: &str) -> Result<Option<OrgRow>, StoreError> {
+        Ok(organisation::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn org_by_slug(&self, slug: &str) -> Result<Option<OrgRow>, StoreError> {
+        Ok(organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(slug))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn org_by_did(&self, did: &str) -> Result<Option<OrgRow>, StoreError> {
+        Ok(organisation::Entity::find()
+            .filter(organisation::Column::Did.eq(did))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn orgs(&self) -> Result<Vec<OrgRow>, StoreError> {
+        Ok(organisation::Entity::find()
+            .order_by(organisation::Column::Slug, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Changes an organisation's DID (a `did:key` organisation's DID follows its key).
+    pub async fn set_org_did(&self, id: &str, did: &str) -> Result<(), StoreError> {
+        organisation::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            did: Set(did.to_owned()),
+            ..Default::default()
+        }
+        .update(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_membership(&self, row: MembershipRow) -> Result<(), StoreError> {
+        membership::Entity::insert(membership::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a role; returns whether the account held it.
+    pub async fn delete_membership(
+        &self,
+        org_id: &str,
+        account_id: &str,
+        role: &str,
+    ) -> Result<bool, StoreError> {
+        let done = membership::Entity::delete_by_id((
+            org_id.to_owned(),
+            account_id.to_owned(),
+            role.to_owned(),
+        ))
+        .exec(self.conn())
+        .await?;
+        Ok(done.rows_affected > 0)
+    }
+
+    pub async fn memberships_of_account(
+        &self,
+        account_id: &str,
+    ) -> Result<Vec<MembershipRow>, StoreError> {
+        Ok(membership::Entity::find()
+            .filter(membership::Column::AccountId.eq(account_id))
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn memberships_of_org(&self, org_id: &str) -> Result<Vec<MembershipRow>, StoreError> {
+        Ok(membership::Entity::find()
+            .filter(membership::Column::OrgId.eq(org_id))
+            .order_by(membership::Column::CreatedAt, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn insert_token(&self, row: TokenRow) -> Result<(), StoreError> {
+        api_token::Entity::insert(api_token::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// A token that is neither revoked nor expired, by the hash of its value.
+    pub async fn live_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TokenRow>, StoreError> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(token_hash))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .filter(api_token::Column::ExpiresAt.gt(now))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
+        Ok(api_token::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    pub async fn tokens_of_org(&self, org_id: &str) -> Result<Vec<TokenRow>, StoreError> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::OrgId.eq(org_id))
+            .order_by(api_token::Column::CreatedAt, Order::Desc)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn revoke_token(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        api_token::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            revoked_at: Set(Some(at)),
+            ..Default::default()
+        }
+        .update(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_key(&self, row: KeyRow) -> Result<(), StoreError> {
+        signing_key::Entity::insert(signing_key::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Every key an organisation has had, oldest first.
+    pub async fn keys_of_org(&self, org_id: &str) -> Result<Vec<KeyRow>, StoreError> {
+        Ok(signing_key::Entity::find()
+            .filter(signing_key::Column::OrgId.eq(org_id))
+            .order_by(signing_key::Column::CreatedAt, Order::Asc)
+            .order_by(signing_key::Column::Fragment, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Marks every active key of an organisation retired.
+    pub async fn retire_keys(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        signing_key::Entity::update_many()
+            .col_expr(signing_key::Column::Active, false.into())
+            .col_expr(signing_key::Column::RetiredAt, Some(at).into())
+            .filter(signing_key::Column::OrgId.eq(org_id))
+            .filter(signing_key::Column::Active.eq(true))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn trust_body(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        trusted_body::Entity::insert(trusted_body::ActiveModel {
+            org_id: Set(org_id.to_owned()),
+            created_at: Set(at),
+        })
+        .exec(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn distrust_body(&self, org_id: &str) -> Result<bool, StoreError> {
+        let done = trusted_body::Entity::delete_by_id(org_id)
+            .exec(self.conn())
+            .await?;
+        Ok(done.rows_affected > 0)
+    }
+
+    pub async fn trusted_bodies(&self) -> Result<Vec<String>, StoreError> {
+        Ok(trusted_body::Entity::find()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|t| t.org_id)
+            .collect())
+    }
+}

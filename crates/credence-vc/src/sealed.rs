@@ -1,0 +1,178 @@
+//! Signing keys sealed at rest: XChaCha20-Poly1305 under the installation's master key,
+//! which lives in a key file and never enters the database. The sealed form binds the key
+//! to what it is for (associated data, e.g. the key's id), so a sealed key copied onto
+//! another record does not open.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use zeroize::Zeroizing;
+
+use crate::keys::SigningKey;
+
+/// The version byte that starts every sealed key.
+const VERSION: u8 = 1;
+const NONCE_LEN: usize = 24;
+
+/// Why a master key or a sealed key could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    /// The master key file does not hold 32 bytes as 64 hexadecimal characters.
+    #[error("The master key must be 64 hexadecimal characters (32 bytes).")]
+    BadMasterKey,
+    /// The sealed bytes are not in the expected form.
+    #[error("The sealed key is not in Credence's sealed form (version {VERSION}).")]
+    Malformed,
+    /// Authentication failed: another master key, or the sealed bytes were altered.
+    #[error("The sealed key does not open with this master key (wrong master key, or the stored key was altered).")]
+    WrongKey,
+    /// The operating system gave no randomness.
+    #[error("The operating system could not provide randomness: {0}")]
+    Randomness(String),
+}
+
+/// The installation's master key. Zeroized on drop; its `Debug` shows nothing secret.
+pub struct MasterKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey([redacted])")
+    }
+}
+
+impl Clone for MasterKey {
+    fn clone(&self) -> Self {
+        Self(Zeroizing::new(*self.0))
+    }
+}
+
+impl MasterKey {
+    /// A new random master key.
+    pub fn generate() -> Result<Self, SealError> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        getrandom::fill(bytes.as_mut_slice()).map_err(|e| SealError::Randomness(e.to_string()))?;
+        Ok(Self(bytes))
+    }
+
+    /// From the key file's text: 64 hexadecimal characters, surrounding whitespace allowed.
+    pub fn from_hex(text: &str) -> Result<Self, SealError> {
+        let text = text.trim();
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text, bytes.as_mut_slice()).map_err(|_| SealError::BadMasterKey)?;
+        Ok(Self(bytes))
+    }
+
+    /// The key file's text: 64 hexadecimal characters and a newline.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        let mut out = Zeroizing::new(hex::encode(self.0.as_slice()));
+        out.push('\n');
+        out
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(self.0.as_slice().into())
+    }
+
+    /// Seals `key`, bound to `context` (e.g. the key record's id): version ‖ nonce ‖
+    /// ciphertext of the 32-byte seed with its tag.
+    pub fn seal(&self, key: &SigningKey, context: &[u8]) -> Result<Vec<u8>, SealError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).map_err(|e| SealError::Randomness(e.to_string()))?;
+        let seed = key.seed();
+        let sealed = self
+            .cipher()
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: seed.as_slice(),
+                    aad: context,
+                },
+            )
+            .map_err(|_| SealError::Malformed)?;
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+        out.push(VERSION);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    /// Opens a key sealed by [`MasterKey::seal`] with the same `context`.
+    pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<SigningKey, SealError> {
+        let (&version, rest) = sealed.split_first().ok_or(SealError::Malformed)?;
+        if version != VERSION || rest.len() != NONCE_LEN + 32 + 16 {
+            return Err(SealError::Malformed);
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        let seed = Zeroizing::new(
+            self.cipher()
+                .decrypt(
+                    XNonce::from_slice(nonce),
+                    Payload {
+                        msg: ciphertext,
+                        aad: context,
+                    },
+                )
+                .map_err(|_| SealError::WrongKey)?,
+        );
+        let mut array = Zeroizing::new([0u8; 32]);
+        array.copy_from_slice(&seed);
+        Ok(SigningKey::from_seed(&array))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_key_opens_only_with_its_master_key_and_context() {
+        let master = MasterKey::generate().unwrap();
+        let key = SigningKey::generate().unwrap();
+        let sealed = master.seal(&key, b"key-1").unwrap();
+        assert_eq!(sealed.len(), 1 + 24 + 32 + 16);
+        let opened = master.open(&sealed, b"key-1").unwrap();
+        assert_eq!(opened.verifying_key(), key.verifying_key());
+
+        assert_eq!(
+            master.open(&sealed, b"key-2").unwrap_err(),
+            SealError::WrongKey
+        );
+        let other = MasterKey::generate().unwrap();
+        assert_eq!(
+            other.open(&sealed, b"key-1").unwrap_err(),
+            SealError::WrongKey
+        );
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(
+            master.open(&altered, b"key-1").unwrap_err(),
+            SealError::WrongKey
+        );
+        assert_eq!(
+            master.open(&sealed[..10], b"key-1").unwrap_err(),
+            SealError::Malformed
+        );
+        // The seed never appears in the sealed bytes.
+        let seed = key.seed();
+        assert!(!sealed.windows(32).any(|w| w == seed.as_slice()));
+    }
+
+    #[test]
+    fn the_master_key_round_trips_through_its_file_form_and_hides_in_debug() {
+        let master = MasterKey::generate().unwrap();
+        let text = master.to_hex();
+        assert_eq!(text.len(), 65);
+        let again = MasterKey::from_hex(&text).unwrap();
+        let key = SigningKey::generate().unwrap();
+        let sealed = master.seal(&key, b"x").unwrap();
+        assert!(again.open(&sealed, b"x").is_ok());
+        let debug = format!("{master:?}");
+        assert_eq!(debug, "MasterKey([redacted])");
+        assert!(!debug.contains(text.trim()));
+        for bad in ["", "00", &"g".repeat(64), &"0".repeat(66)] {
+            assert_eq!(
+                MasterKey::from_hex(bad).unwrap_err(),
+                SealError::BadMasterKey
+            );
+        }
+    }
+}

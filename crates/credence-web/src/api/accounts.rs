@@ -1,0 +1,102 @@
+//! Accounts and sessions: register, sign in and out, who am I.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use credence_service::accounts::{AccountView, NewAccount, Password};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::ApiJson;
+use crate::auth::{cookie, CurrentActor, SESSION_COOKIE};
+use crate::{AppState, WebError};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/accounts`: create a holder account.
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> Result<(StatusCode, Json<AccountView>), WebError> {
+    let account = state
+        .services
+        .registry
+        .register(NewAccount {
+            email: body.email,
+            display_name: body.display_name,
+            password: Password::new(body.password),
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// The `Set-Cookie` value of a session: HttpOnly, SameSite=Lax, Secure over TLS.
+pub fn session_cookie(value: &str, secure: bool, max_age_seconds: i64) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("credence_session=; Path=/; Max-Age=0"))
+}
+
+/// `POST /api/v1/session`: sign in; sets the session cookie and returns the CSRF token.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> Result<Response, WebError> {
+    let registry = &state.services.registry;
+    let session = registry
+        .sign_in(&body.email, Password::new(body.password))
+        .await?;
+    let secure = registry.config().base_url.starts_with("https://");
+    let max_age = registry.config().session_hours * 3600;
+    let mut response = (
+        StatusCode::CREATED,
+        Json(json!({"account": session.account, "csrf_token": session.csrf_token})),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&session.cookie_value, secure, max_age),
+    );
+    Ok(response)
+}
+
+/// `DELETE /api/v1/session`: sign out.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _actor: CurrentActor,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+        state.services.registry.sign_out(&value).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", false, 0));
+    Ok(response)
+}
+
+/// `GET /api/v1/me`: the signed-in account and its roles.
+pub async fn me(
+    State(state): State<AppState>,
+    current: CurrentActor,
+) -> Result<Json<AccountView>, WebError> {
+    let holder = current.actor.holder()?;
+    Ok(Json(state.services.registry.me(&holder).await?))
+}

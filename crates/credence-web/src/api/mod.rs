@@ -1,0 +1,100 @@
+//! The JSON API under `/api/v1`: handlers are a few lines each (extract, call one service
+//! method, answer JSON). Bodies are read with [`ApiJson`], which answers malformed JSON
+//! with `application/problem+json` (400 for syntax, 422 for a wrong shape, 415 for a
+//! wrong content type) instead of axum's plain-text rejections.
+
+pub mod accounts;
+pub mod orgs;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use credence_service::Page;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::WebError;
+
+/// A JSON request body whose rejections are problem documents.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+/// Maps axum's JSON rejections to problem documents.
+pub fn json_rejection(rejection: JsonRejection) -> WebError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            format!(
+                "The JSON body does not have the expected shape: {}",
+                e.body_text()
+            ),
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            WebError::bad_request(format!("The body is not valid JSON: {}", e.body_text()))
+        }
+        JsonRejection::MissingJsonContentType(_) => WebError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+        ),
+        JsonRejection::BytesRejection(e) => WebError::new(
+            e.status(),
+            "Body not read",
+            format!("The body could not be read: {}", e.body_text()),
+        ),
+        other => WebError::new(other.status(), "Bad request", other.body_text()),
+    }
+}
+
+/// `?offset=&limit=` of a list.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub offset: u64,
+    #[serde(default = "default_limit")]
+    pub limit: u64,
+}
+
+fn default_limit() -> u64 {
+    50
+}
+
+impl PageQuery {
+    pub fn page(self) -> Page {
+        Page::new(self.offset, self.limit)
+    }
+}
+
+/// A list answer: items and where they sit.
+#[derive(Debug, serde::Serialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl<T> Listing<T> {
+    pub fn new(items: Vec<T>, page: Page) -> Self {
+        Self {
+            items,
+            offset: page.offset,
+            limit: page.limit,
+        }
+    }
+}

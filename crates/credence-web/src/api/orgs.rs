@@ -1,0 +1,249 @@
+//! Organisations: create (operator), list and read, members, API tokens, keys, audit trail.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use credence_domain::registry::{DidMethod, OrgKind, Role};
+use credence_service::audit_chain::AuditView;
+use credence_service::orgs::{KeyView, MemberView, NewOrg, OrgView, TokenView};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiJson, Listing, PageQuery};
+use crate::auth::CurrentActor;
+use crate::{AppState, WebError};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrgBody {
+    pub slug: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub did_method: DidMethod,
+    pub url: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `POST /api/v1/orgs` (operator).
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    ApiJson(body): ApiJson<CreateOrgBody>,
+) -> Result<(StatusCode, Json<OrgView>), WebError> {
+    let operator = current.actor.operator()?;
+    let org = state
+        .services
+        .registry
+        .create_org(
+            &operator,
+            NewOrg {
+                slug: body.slug,
+                name: body.name,
+                kind: body.kind,
+                did_method: body.did_method,
+                url: body.url,
+                description: body.description,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(org)))
+}
+
+/// `GET /api/v1/orgs`: every organisation (public).
+pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
+    let orgs = state.services.registry.orgs().await?;
+    Ok(Json(json!({ "items": orgs })))
+}
+
+/// `GET /api/v1/orgs/{slug}` (public).
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<OrgView>, WebError> {
+    let org = state.services.registry.org(&slug).await?;
+    Ok(Json(credence_service::orgs::org_view(&org)))
+}
+
+/// `GET /api/v1/orgs/{slug}/members` (org admin).
+pub async fn members(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    Ok(Json(json!({ "items": registry.members(&admin).await? })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddMemberBody {
+    pub email: String,
+    pub role: Role,
+}
+
+/// `POST /api/v1/orgs/{slug}/members` (org admin).
+pub async fn add_member(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<AddMemberBody>,
+) -> Result<(StatusCode, Json<MemberView>), WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let member = registry.add_member(&admin, &body.email, body.role).await?;
+    Ok((StatusCode::CREATED, Json(member)))
+}
+
+/// `DELETE /api/v1/orgs/{slug}/members/{account_id}/{role}` (org admin).
+pub async fn remove_member(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path((slug, account_id, role)): Path<(String, String, String)>,
+) -> Result<StatusCode, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: credence_domain::registry::ChoiceError| {
+            WebError::bad_request(e.to_string())
+        })?;
+    registry.remove_member(&admin, &account_id, role).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/orgs/{slug}/tokens` (org admin).
+pub async fn tokens(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let items: Vec<TokenView> = registry.tokens(&admin).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenBody {
+    pub role: Role,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default = "default_days")]
+    pub days: i64,
+}
+
+fn default_days() -> i64 {
+    90
+}
+
+/// `POST /api/v1/orgs/{slug}/tokens` (org admin): the token's value is in the answer, once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<CreateTokenBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let token = registry
+        .create_token(&admin, body.role, &body.label, body.days)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token.value, "details": token.view})),
+    ))
+}
+
+/// `DELETE /api/v1/orgs/{slug}/tokens/{id}` (org admin).
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<StatusCode, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    registry.revoke_token(&admin, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/orgs/{slug}/keys` (org admin).
+pub async fn keys(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let items: Vec<KeyView> = registry.keys(&admin).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `POST /api/v1/orgs/{slug}/keys/rotate` (org admin).
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+) -> Result<(StatusCode, Json<KeyView>), WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(registry.rotate_key(&admin).await?),
+    ))
+}
+
+/// `GET /api/v1/orgs/{slug}/audit` (org admin): the organisation's audit trail.
+pub async fn audit(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Listing<AuditView>>, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let page = page.page();
+    Ok(Json(Listing::new(
+        registry.org_audit(&admin, page).await?,
+        page,
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustBody {
+    pub trusted: bool,
+}
+
+/// `PUT /api/v1/trusted-bodies/{slug}` (operator): trust or distrust an accrediting body.
+pub async fn trust(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<TrustBody>,
+) -> Result<StatusCode, WebError> {
+    let operator = current.actor.operator()?;
+    state
+        .services
+        .registry
+        .trust_body(&operator, &slug, body.trusted)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /orgs/{slug}/did.json`: the organisation's `did:web` document (public).
+pub async fn did_document(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    Ok(Json(state.services.registry.did_document(&slug).await?))
+}
+
+/// `GET /orgs/{slug}` as JSON-LD: the organisation's OB 3.0 `Profile` (public).
+pub async fn profile(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    Ok(Json(state.services.registry.org_profile(&slug).await?))
+}

@@ -1,0 +1,107 @@
+//! Who is calling: an API token (`Authorization: Bearer crd_…`), a session cookie, or
+//! nobody. A request authenticated by cookie that changes anything must carry the
+//! session's CSRF token (header `X-CSRF-Token`, or the `csrf` form field checked by the
+//! page handlers), so another site cannot make a signed-in browser act.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use credence_service::Actor;
+
+use crate::{AppState, WebError};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "credence_session";
+/// The header carrying the CSRF token for cookie-authenticated API calls.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The caller, as established for this request.
+#[derive(Debug, Clone)]
+pub struct CurrentActor {
+    pub actor: Actor,
+    /// The session's CSRF token when the caller came with a session cookie.
+    pub csrf_token: Option<String>,
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for CurrentActor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let registry = &state.services.registry;
+        if let Some(value) = parts.headers.get(AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or_else(|| {
+                    WebError::new(
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        "Not signed in",
+                        "The Authorization header must be 'Bearer' followed by an API token.",
+                    )
+                })?;
+            let actor = registry.token_actor(token).await?.ok_or_else(|| {
+                WebError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "Not signed in",
+                    "The API token is not valid: it is unknown, expired or revoked.",
+                )
+            })?;
+            return Ok(Self {
+                actor,
+                csrf_token: None,
+            });
+        }
+        if let Some(value) = cookie(&parts.headers, SESSION_COOKIE) {
+            if let Some(session) = registry.session_actor(&value).await? {
+                // API calls check the header here; form posts carry the token in the body
+                // and are checked by the page handler, which marks them with the header-less
+                // form content type.
+                let is_form = parts
+                    .headers
+                    .get(axum::http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| {
+                        v.starts_with("application/x-www-form-urlencoded")
+                            || v.starts_with("multipart/form-data")
+                    });
+                if !is_safe(&parts.method) && !is_form {
+                    let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                    if sent != Some(session.csrf_token.as_str()) {
+                        return Err(WebError::new(
+                            axum::http::StatusCode::FORBIDDEN,
+                            "Forbidden",
+                            "This request needs the session's CSRF token in the X-CSRF-Token header.",
+                        ));
+                    }
+                }
+                return Ok(Self {
+                    actor: session.actor,
+                    csrf_token: Some(session.csrf_token),
+                });
+            }
+        }
+        Ok(Self {
+            actor: Actor::anonymous(),
+            csrf_token: None,
+        })
+    }
+}
