@@ -108,7 +108,11 @@ fn validate_names_the_file_and_the_pointer() {
         "valid framework 'nhs-ai-confidence-2022' version 1.0.0: 242 statements, 65 questions",
     );
     let bad_level = nhs.replacen("\"level\": \"awareness\"", "\"level\": \"mastery\"", 1);
-    check_validate(&bad_level, 2, "fw.json: 1 problem in the framework document\n  /statements/0/level: unknown level 'mastery'");
+    check_validate(
+        &bad_level,
+        2,
+        "fw.json: /statements/0/level: unknown level 'mastery'",
+    );
     let bad_type = nhs.replacen("\"source_line\": 826", "\"source_line\": \"826\"", 1);
     check_validate(&bad_type, 2, "/statements/0/source_line: invalid type");
     check_validate("{ not json", 2, "fw.json");

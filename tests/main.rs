@@ -2,6 +2,7 @@
 //! They run against SQLite, and against PostgreSQL when `CREDENCE_TEST_DATABASE_URL` names
 //! an administrative connection (each test then gets a database of its own).
 
+mod authz_matrix;
 mod browser;
 mod cli;
 mod frameworks_http;

@@ -32,12 +32,10 @@ pub struct Problems(pub Vec<Problem>);
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        write!(
-            f,
-            "{n} problem{} in the framework document",
-            if n == 1 { "" } else { "s" }
-        )?;
+        if let [one] = self.0.as_slice() {
+            return write!(f, "{one}");
+        }
+        write!(f, "{} problems:", self.0.len())?;
         for p in &self.0 {
             write!(f, "\n  {p}")?;
         }

@@ -1,0 +1,289 @@
+//! The authorisation matrix: every API endpoint against every kind of caller (anonymous, a
+//! holder, another holder, the assessor, issuer and admin of organisation A, the issuer of
+//! organisation B, the operator). An allowed caller gets a 2xx answer; any other gets 401
+//! (anonymous) or 403/404 (signed in), and nothing else: no unexpected allow, no
+//! unexpected deny.
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::support::{Auth, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anonymous,
+    Holder,
+    OtherHolder,
+    AssessorA,
+    IssuerA,
+    AdminA,
+    IssuerB,
+    Operator,
+}
+
+use Who::*;
+
+pub const EVERYONE: &[Who] = &[
+    Anonymous,
+    Holder,
+    OtherHolder,
+    AssessorA,
+    IssuerA,
+    AdminA,
+    IssuerB,
+    Operator,
+];
+
+/// The accounts and organisations every case runs against.
+pub struct World {
+    pub app: TestApp,
+    auths: Vec<(Who, Auth)>,
+}
+
+impl World {
+    pub async fn new() -> Self {
+        let app = TestApp::new().await;
+        app.org("org-a", "provider", "web").await;
+        app.org("org-b", "provider", "key").await;
+        app.org("body", "accrediting-body", "web").await;
+        let holder = app.holder("holder@example.org", "Holder").await;
+        let other = app.holder("other@example.org", "Other").await;
+        let assessor = app.holder("assessor@a.example", "Assessor A").await;
+        app.grant("org-a", "assessor@a.example", "assessor").await;
+        let issuer_a = app.holder("issuer@a.example", "Issuer A").await;
+        app.grant("org-a", "issuer@a.example", "issuer").await;
+        let admin_a = app.holder("admin@a.example", "Admin A").await;
+        app.grant("org-a", "admin@a.example", "admin").await;
+        let issuer_b = app.holder("issuer@b.example", "Issuer B").await;
+        app.grant("org-b", "issuer@b.example", "issuer").await;
+        let operator = {
+            use credence_service::accounts::{NewAccount, Password};
+            let power = credence_service::Actor::from_operator(
+                &credence_service::Operator::local_command_line(),
+            )
+            .operator()
+            .unwrap();
+            app.services
+                .registry
+                .create_account_as_operator(
+                    &power,
+                    NewAccount {
+                        email: "operator@example.org".into(),
+                        display_name: "Operator".into(),
+                        password: Password::new("operator password!".into()),
+                    },
+                    true,
+                )
+                .await
+                .unwrap();
+            app.sign_in("operator@example.org", "operator password!")
+                .await
+        };
+        let auths = vec![
+            (Anonymous, Auth::None),
+            (Holder, holder),
+            (OtherHolder, other),
+            (AssessorA, assessor),
+            (IssuerA, issuer_a),
+            (AdminA, admin_a),
+            (IssuerB, issuer_b),
+            (Operator, operator),
+        ];
+        Self { app, auths }
+    }
+
+    pub fn auth(&self, who: Who) -> &Auth {
+        &self
+            .auths
+            .iter()
+            .find(|(w, _)| *w == who)
+            .expect("every caller")
+            .1
+    }
+
+    /// Runs one case against every caller and returns the mismatches.
+    pub async fn check(
+        &self,
+        method: &str,
+        path: &str,
+        body: impl Fn(Who) -> Option<Value>,
+        allowed: &[Who],
+    ) -> Vec<String> {
+        let mut wrong = Vec::new();
+        for who in EVERYONE {
+            let reply = self
+                .app
+                .call(method, path, body(*who), self.auth(*who))
+                .await;
+            let status = reply.status;
+            let ok = if allowed.contains(who) {
+                status.is_success()
+            } else if *who == Anonymous {
+                status == StatusCode::UNAUTHORIZED
+            } else {
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND
+            };
+            if !ok {
+                let expected = if allowed.contains(who) {
+                    "allow"
+                } else {
+                    "deny"
+                };
+                wrong.push(format!(
+                    "{method} {path} as {who:?}: expected {expected}, got {status}: {}",
+                    reply.body.chars().take(200).collect::<String>()
+                ));
+            }
+        }
+        wrong
+    }
+}
+
+fn none(_: Who) -> Option<Value> {
+    None
+}
+
+#[tokio::test]
+async fn every_endpoint_against_every_caller() {
+    let world = World::new().await;
+    let mut wrong = Vec::new();
+    let holders_and_members = &[
+        Holder,
+        OtherHolder,
+        AssessorA,
+        IssuerA,
+        AdminA,
+        IssuerB,
+        Operator,
+    ];
+
+    // Accounts and sessions.
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/me", none, holders_and_members)
+            .await,
+    );
+
+    // Organisations: public reads, operator-only creation.
+    wrong.extend(world.check("GET", "/api/v1/orgs", none, EVERYONE).await);
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a", none, EVERYONE)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/orgs/org-a/did.json", none, EVERYONE)
+            .await,
+    );
+    wrong.extend(world.check("GET", "/orgs/org-a", none, EVERYONE).await);
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs",
+                |who| Some(json!({"slug": format!("new-{}", format!("{who:?}").to_lowercase()), "name": "New", "kind": "employer", "did_method": "web"})),
+                &[Operator],
+            )
+            .await,
+    );
+
+    // Administration of organisation A: its admin and the operator only.
+    let admins = &[AdminA, Operator];
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/members", none, admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/tokens", none, admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/keys", none, admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/audit", none, admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/org-a/tokens",
+                |_| Some(json!({"role": "issuer", "label": "matrix"})),
+                admins,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("POST", "/api/v1/orgs/org-a/keys/rotate", none, admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/org-a/members",
+                |who| Some(json!({"email": "other@example.org", "role": if who == AdminA { "assessor" } else { "issuer" }})),
+                admins,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "PUT",
+                "/api/v1/trusted-bodies/body",
+                |_| Some(json!({"trusted": true})),
+                &[Operator],
+            )
+            .await,
+    );
+
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn an_api_token_acts_only_in_its_one_role() {
+    let world = World::new().await;
+    let app = &world.app;
+    let issuer_token = app.token("org-a", "issuer").await;
+    let admin_token = app.token("org-a", "admin").await;
+    let cases = [
+        (
+            &issuer_token,
+            "GET",
+            "/api/v1/orgs/org-a/members",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &admin_token,
+            "GET",
+            "/api/v1/orgs/org-a/members",
+            StatusCode::OK,
+        ),
+        (
+            &admin_token,
+            "GET",
+            "/api/v1/orgs/org-b/members",
+            StatusCode::FORBIDDEN,
+        ),
+        // A token is not a person: it has no portfolio.
+        (&admin_token, "GET", "/api/v1/me", StatusCode::FORBIDDEN),
+    ];
+    for (auth, method, path, expected) in cases {
+        let reply = app.call(method, path, None, auth).await;
+        assert_eq!(reply.status, expected, "{method} {path}: {}", reply.body);
+    }
+}
