@@ -47,7 +47,7 @@ impl Password {
 }
 
 /// An account as shown to its owner.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AccountView {
     pub id: String,
     pub email: String,
@@ -60,7 +60,7 @@ pub struct AccountView {
 }
 
 /// A role as shown to its holder.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct RoleView {
     pub org: String,
     pub role: Role,

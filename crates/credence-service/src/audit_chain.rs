@@ -19,13 +19,14 @@ pub struct ChainReport {
 }
 
 /// An audit entry as shown.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AuditView {
     pub seq: i64,
     pub at: String,
     pub actor: String,
     pub action: String,
     pub subject: String,
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
     pub hash: String,
 }

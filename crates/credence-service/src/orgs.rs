@@ -28,7 +28,7 @@ pub struct NewOrg {
 }
 
 /// An organisation as anyone may see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct OrgView {
     pub id: String,
     pub slug: String,
@@ -41,7 +41,7 @@ pub struct OrgView {
 }
 
 /// A member's roles, as an admin sees them.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MemberView {
     pub account_id: String,
     pub email: String,
@@ -50,7 +50,7 @@ pub struct MemberView {
 }
 
 /// A token as listed (never its value).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct TokenView {
     pub id: String,
     pub role: String,
@@ -77,7 +77,7 @@ impl std::fmt::Debug for NewToken {
 }
 
 /// A key as listed (public part only).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct KeyView {
     pub verification_method: String,
     pub public_key_multibase: String,

@@ -91,6 +91,27 @@ impl From<ServiceError> for WebError {
     }
 }
 
+/// The problem document every error answers with (RFC 9457), for the OpenAPI document.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status and title say what happened.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, in a sentence.
+    pub detail: String,
+    /// For invalid input: each problem with the JSON pointer of the field.
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+/// One invalid field.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub pointer: String,
+    pub detail: String,
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut body = json!({

@@ -5,7 +5,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post, put};
+use axum::routing::get;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -55,35 +55,18 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// The JSON API, mounted under `/api/v1`.
+/// The JSON API, mounted under `/api/v1`, and its OpenAPI document at
+/// `/api/v1/openapi.json`.
 fn api_routes() -> Router<AppState> {
-    use api::{accounts, orgs};
-    Router::new()
-        .route("/accounts", post(accounts::register))
-        .route(
-            "/session",
-            post(accounts::sign_in).delete(accounts::sign_out),
-        )
-        .route("/me", get(accounts::me))
-        .route("/orgs", get(orgs::list).post(orgs::create))
-        .route("/orgs/{slug}", get(orgs::show))
-        .route(
-            "/orgs/{slug}/members",
-            get(orgs::members).post(orgs::add_member),
-        )
-        .route(
-            "/orgs/{slug}/members/{account_id}/{role}",
-            delete(orgs::remove_member),
-        )
-        .route(
-            "/orgs/{slug}/tokens",
-            get(orgs::tokens).post(orgs::create_token),
-        )
-        .route("/orgs/{slug}/tokens/{id}", delete(orgs::revoke_token))
-        .route("/orgs/{slug}/keys", get(orgs::keys))
-        .route("/orgs/{slug}/keys/rotate", post(orgs::rotate_key))
-        .route("/orgs/{slug}/audit", get(orgs::audit))
-        .route("/trusted-bodies/{slug}", put(orgs::trust))
+    let (routes, doc) = api::routes();
+    let doc = std::sync::Arc::new(doc);
+    routes.route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
 }
 
 async fn not_found(request: Request) -> WebError {

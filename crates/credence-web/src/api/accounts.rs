@@ -10,9 +10,10 @@ use serde_json::json;
 
 use super::ApiJson;
 use crate::auth::{cookie, CurrentActor, SESSION_COOKIE};
+use crate::error::Problem;
 use crate::{AppState, WebError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     pub email: String,
@@ -21,6 +22,8 @@ pub struct RegisterBody {
 }
 
 /// `POST /api/v1/accounts`: create a holder account.
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = RegisterBody,
+    responses((status = 201, body = AccountView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RegisterBody>,
@@ -37,7 +40,7 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(account)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
     pub email: String,
@@ -54,6 +57,8 @@ pub fn session_cookie(value: &str, secure: bool, max_age_seconds: i64) -> Header
 }
 
 /// `POST /api/v1/session`: sign in; sets the session cookie and returns the CSRF token.
+#[utoipa::path(post, path = "/session", tag = "accounts", request_body = SignInBody,
+    responses((status = 201, description = "Signed in: `{account, csrf_token}`; the session cookie is set"), (status = 401, body = Problem)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SignInBody>,
@@ -77,6 +82,7 @@ pub async fn sign_in(
 }
 
 /// `DELETE /api/v1/session`: sign out.
+#[utoipa::path(delete, path = "/session", tag = "accounts", responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(
     State(state): State<AppState>,
     _actor: CurrentActor,
@@ -93,6 +99,7 @@ pub async fn sign_out(
 }
 
 /// `GET /api/v1/me`: the signed-in account and its roles.
+#[utoipa::path(get, path = "/me", tag = "accounts", responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
 pub async fn me(
     State(state): State<AppState>,
     current: CurrentActor,

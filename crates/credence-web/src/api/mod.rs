@@ -6,6 +6,45 @@
 pub mod accounts;
 pub mod orgs;
 
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+/// The document's fixed parts; the paths come from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Credence API",
+        description = "The JSON API of Credence, a registry for competency evidence and Open Badges 3.0 credentials. Errors are `application/problem+json` (RFC 9457). Authenticate with `Authorization: Bearer <API token>`, or a session cookie plus the `X-CSRF-Token` header for changes.",
+        license(name = "Apache-2.0")
+    ),
+    servers((url = "/api/v1")),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+/// Every `/api/v1` route with its OpenAPI description: a route cannot exist without
+/// appearing in the document.
+pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::register))
+        .routes(routes!(accounts::sign_in, accounts::sign_out))
+        .routes(routes!(accounts::me))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::show))
+        .routes(routes!(orgs::members, orgs::add_member))
+        .routes(routes!(orgs::remove_member))
+        .routes(routes!(orgs::tokens, orgs::create_token))
+        .routes(routes!(orgs::revoke_token))
+        .routes(routes!(orgs::keys))
+        .routes(routes!(orgs::rotate_key))
+        .routes(routes!(orgs::audit))
+        .routes(routes!(orgs::trust))
+        .split_for_parts()
+}
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -63,10 +102,13 @@ pub fn json_rejection(rejection: JsonRejection) -> WebError {
 }
 
 /// `?offset=&limit=` of a list.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Rows to skip.
     #[serde(default)]
     pub offset: u64,
+    /// Rows to return (1 to 500; default 50).
     #[serde(default = "default_limit")]
     pub limit: u64,
 }

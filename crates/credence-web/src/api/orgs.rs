@@ -11,9 +11,10 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
+use crate::error::Problem;
 use crate::{AppState, WebError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrgBody {
     pub slug: String,
@@ -25,6 +26,7 @@ pub struct CreateOrgBody {
 }
 
 /// `POST /api/v1/orgs` (operator).
+#[utoipa::path(post, path = "/orgs", tag = "organisations", request_body = CreateOrgBody, responses((status = 201, body = OrgView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -50,12 +52,14 @@ pub async fn create(
 }
 
 /// `GET /api/v1/orgs`: every organisation (public).
+#[utoipa::path(get, path = "/orgs", tag = "organisations", responses((status = 200, description = "`{items: [OrgView]}`")))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
     let orgs = state.services.registry.orgs().await?;
     Ok(Json(json!({ "items": orgs })))
 }
 
 /// `GET /api/v1/orgs/{slug}` (public).
+#[utoipa::path(get, path = "/orgs/{slug}", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, body = OrgView), (status = 404, body = Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -65,6 +69,7 @@ pub async fn show(
 }
 
 /// `GET /api/v1/orgs/{slug}/members` (org admin).
+#[utoipa::path(get, path = "/orgs/{slug}/members", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, description = "`{items: [MemberView]}`"), (status = 403, body = Problem)))]
 pub async fn members(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -75,7 +80,7 @@ pub async fn members(
     Ok(Json(json!({ "items": registry.members(&admin).await? })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMemberBody {
     pub email: String,
@@ -83,6 +88,7 @@ pub struct AddMemberBody {
 }
 
 /// `POST /api/v1/orgs/{slug}/members` (org admin).
+#[utoipa::path(post, path = "/orgs/{slug}/members", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug")), request_body = AddMemberBody, responses((status = 201, body = MemberView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_member(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -96,6 +102,7 @@ pub async fn add_member(
 }
 
 /// `DELETE /api/v1/orgs/{slug}/members/{account_id}/{role}` (org admin).
+#[utoipa::path(delete, path = "/orgs/{slug}/members/{account_id}/{role}", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug"), ("account_id" = String, Path), ("role" = Role, Path)), responses((status = 204), (status = 404, body = Problem)))]
 pub async fn remove_member(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -113,6 +120,7 @@ pub async fn remove_member(
 }
 
 /// `GET /api/v1/orgs/{slug}/tokens` (org admin).
+#[utoipa::path(get, path = "/orgs/{slug}/tokens", tag = "tokens", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, description = "`{items: [TokenView]}`"), (status = 403, body = Problem)))]
 pub async fn tokens(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -124,7 +132,7 @@ pub async fn tokens(
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenBody {
     pub role: Role,
@@ -139,6 +147,7 @@ fn default_days() -> i64 {
 }
 
 /// `POST /api/v1/orgs/{slug}/tokens` (org admin): the token's value is in the answer, once.
+#[utoipa::path(post, path = "/orgs/{slug}/tokens", tag = "tokens", params(("slug" = String, Path, description = "The organisation's slug")), request_body = CreateTokenBody, responses((status = 201, description = "`{token, details: TokenView}`: the token value is shown this once"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -157,6 +166,7 @@ pub async fn create_token(
 }
 
 /// `DELETE /api/v1/orgs/{slug}/tokens/{id}` (org admin).
+#[utoipa::path(delete, path = "/orgs/{slug}/tokens/{id}", tag = "tokens", params(("slug" = String, Path, description = "The organisation's slug"), ("id" = String, Path)), responses((status = 204), (status = 404, body = Problem)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -169,6 +179,7 @@ pub async fn revoke_token(
 }
 
 /// `GET /api/v1/orgs/{slug}/keys` (org admin).
+#[utoipa::path(get, path = "/orgs/{slug}/keys", tag = "keys", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, description = "`{items: [KeyView]}`"), (status = 403, body = Problem)))]
 pub async fn keys(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -181,6 +192,7 @@ pub async fn keys(
 }
 
 /// `POST /api/v1/orgs/{slug}/keys/rotate` (org admin).
+#[utoipa::path(post, path = "/orgs/{slug}/keys/rotate", tag = "keys", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 201, body = KeyView), (status = 403, body = Problem)))]
 pub async fn rotate_key(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -195,6 +207,7 @@ pub async fn rotate_key(
 }
 
 /// `GET /api/v1/orgs/{slug}/audit` (org admin): the organisation's audit trail.
+#[utoipa::path(get, path = "/orgs/{slug}/audit", tag = "audit", params(("slug" = String, Path, description = "The organisation's slug"), PageQuery), responses((status = 200, description = "`{items: [AuditView], offset, limit}`"), (status = 403, body = Problem)))]
 pub async fn audit(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -210,13 +223,14 @@ pub async fn audit(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrustBody {
     pub trusted: bool,
 }
 
 /// `PUT /api/v1/trusted-bodies/{slug}` (operator): trust or distrust an accrediting body.
+#[utoipa::path(put, path = "/trusted-bodies/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = TrustBody, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn trust(
     State(state): State<AppState>,
     current: CurrentActor,
