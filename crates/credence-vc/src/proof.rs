@@ -201,18 +201,19 @@ pub fn sign(
         }
     }
     let unsecured = unsecured_document(doc, &proof, &existing)?;
-    let mut config = proof.clone();
+    // The proof configuration is the proof so far plus the document's @context, as its last
+    // member: eddsa-jcs-2022 keeps that member in the proof, eddsa-rdfc-2022 does not.
     let context = doc.get("@context").cloned().unwrap_or(Value::Null);
-    if options.cryptosuite == Cryptosuite::EddsaJcs2022 {
-        proof.insert("@context".into(), context.clone());
-    }
-    config.insert("@context".into(), context);
+    proof.insert("@context".into(), context);
     let hash = hash_data(
         options.cryptosuite,
-        &config,
+        &proof,
         &unsecured,
         &options.canonicalizer,
     )?;
+    if options.cryptosuite != Cryptosuite::EddsaJcs2022 {
+        proof.shift_remove("@context");
+    }
     let signature = key.sign(&hash);
     proof.insert(
         "proofValue".into(),

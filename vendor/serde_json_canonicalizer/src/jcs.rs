@@ -1,8 +1,4 @@
-use std::{
-    collections::BTreeSet,
-    fmt::Display,
-    io::{self, Write},
-};
+use std::{cmp::Ordering, fmt::Display, io, ops::Range};
 
 use serde::{ser::Serializer as SerSerializer, Serialize};
 use serde_json::{
@@ -10,51 +6,116 @@ use serde_json::{
     ser::{CharEscape, Formatter, Serializer},
 };
 
-struct JsonProperty {
-    sorting_key: Vec<u16>,
-    key: Vec<u8>,
-    value: Vec<u8>,
+// Credence patch (performance; output unchanged): the published 0.3.2 formatter re-parsed
+// every object key with `serde_json::from_slice` and collected a `Vec<u16>` sort key, buffered
+// every key and every value in a `Vec` of its own (so a nested value was copied once per level
+// of depth, each time into a fresh allocation), kept each object in a `BTreeSet` and boxed a
+// `dyn Write` for every write call. Now all pending objects share one buffer: an object's
+// members are written there one after another as they come (key, then value, no separators),
+// each member is recorded as offsets into that buffer, and when the object ends its members
+// are sorted once and the object is rewritten in place in canonical form (or, for an
+// outermost object, written to the writer). Sort keys are the bytes between a key's quotes,
+// compared by UTF-16 code units without allocating (`cmp_utf16`); only a key that contains an
+// escape sequence is unescaped, exactly as before, by parsing it with serde_json. Members with
+// equal keys keep the first one, as `BTreeSet::insert` did.
+
+/// One member of an object being serialised: offsets into [`JcsFormatter::buffer`].
+struct Member {
+    /// The quoted, escaped key: `buffer[key_start..key_end]`.
+    key_start: usize,
+    /// The end of the key and the start of the value.
+    key_end: usize,
+    /// The end of the value.
+    value_end: usize,
+    /// When the key contains an escape sequence, the unescaped key is
+    /// `JcsFormatter::unescaped[unescaped]`; otherwise (`NOT_ESCAPED`) the sort key is the
+    /// bytes between the quotes of the key.
+    unescaped: u32,
+    /// Whether the sort key has a byte 0xEE or above (a character from U+E000), where byte
+    /// order and UTF-16 order can differ.
+    high: bool,
+    /// The first eight bytes of the sort key, big-endian, padded with zero bytes: when two
+    /// of these differ, they order the keys as their bytes do.
+    prefix: u64,
 }
 
-impl JsonProperty {
-    fn new(key: Vec<u8>, value: Vec<u8>) -> io::Result<Self> {
-        // Go through deserialization again to process escape sequences in the key
-        // "\\a" should be processed as '\a' for sorting
-        let sorting_key_as_value = serde_json::from_slice::<serde_json::Value>(&key)?;
-        let sorting_key: Vec<u16> = sorting_key_as_value
-            .as_str()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "Invalid UTF8 sequence"))?
-            .encode_utf16()
-            .collect();
-        Ok(Self {
-            sorting_key,
-            key,
-            value,
-        })
+/// The first eight bytes of `key`, big-endian, padded with zero bytes.
+#[inline]
+fn prefix_of(key: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(bytes)
+}
+
+const NOT_ESCAPED: u32 = u32::MAX;
+
+impl Member {
+    #[inline]
+    fn sort_key<'a>(&self, buffer: &'a [u8], unescaped: &'a [String]) -> &'a [u8] {
+        if self.unescaped == NOT_ESCAPED {
+            &buffer[self.key_start + 1..self.key_end - 1]
+        } else {
+            unescaped[self.unescaped as usize].as_bytes()
+        }
     }
 }
 
-impl PartialEq for JsonProperty {
-    fn eq(&self, other: &Self) -> bool {
-        self.sorting_key == other.sorting_key
+/// Orders members by their sort keys, by UTF-16 code units.
+#[inline]
+fn cmp_members(a: &Member, b: &Member, buffer: &[u8], unescaped: &[String]) -> Ordering {
+    if a.high || b.high {
+        cmp_utf16(a.sort_key(buffer, unescaped), b.sort_key(buffer, unescaped))
+    } else if a.prefix != b.prefix {
+        a.prefix.cmp(&b.prefix)
+    } else {
+        a.sort_key(buffer, unescaped)
+            .cmp(b.sort_key(buffer, unescaped))
     }
 }
 
-impl Eq for JsonProperty {}
-
-impl PartialOrd for JsonProperty {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+/// Compares two UTF-8 strings by their UTF-16 code units, as RFC 8785 section 3.2.3 sorts
+/// property names, without converting them.
+///
+/// UTF-8 byte order is code point order, which differs from UTF-16 code unit order only
+/// between a character above U+FFFF (a surrogate pair, D800 to DBFF first) and one in
+/// U+E000..U+FFFF. At the first differing byte both strings are at a character boundary
+/// unless that byte is a continuation byte, in which case both characters have the same
+/// leading byte, so the same length, and byte order is right. At a boundary, a leading byte
+/// F0..F4 starts a character above U+FFFF and EE or EF one in U+E000..U+FFFF.
+pub(crate) fn cmp_utf16(a: &[u8], b: &[u8]) -> Ordering {
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        None => a.len().cmp(&b.len()),
+        Some(i) => {
+            let (x, y) = (a[i], b[i]);
+            let supplementary = |byte: u8| byte >= 0xF0;
+            let high_bmp = |byte: u8| byte == 0xEE || byte == 0xEF;
+            if supplementary(x) && high_bmp(y) {
+                Ordering::Less
+            } else if high_bmp(x) && supplementary(y) {
+                Ordering::Greater
+            } else {
+                x.cmp(&y)
+            }
+        }
     }
 }
 
-impl Ord for JsonProperty {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.sorting_key.cmp(&other.sorting_key)
-    }
+/// An object whose members are being written to [`JcsFormatter::buffer`].
+struct OpenObject {
+    /// Where the object starts in the buffer.
+    start: usize,
+    /// Where its members start in [`JcsFormatter::members`].
+    first_member: usize,
+    /// Where its unescaped keys start in [`JcsFormatter::unescaped`].
+    first_unescaped: usize,
+    /// The key of the member being written.
+    key: Range<usize>,
 }
 
-type JsonObject = BTreeSet<JsonProperty>;
+fn invalid(message: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
 
 /// The formatter that's used by the [JcsSerializer].
 ///
@@ -62,19 +123,31 @@ type JsonObject = BTreeSet<JsonProperty>;
 /// instead responsible for handling floating point NaN and infinity.
 #[derive(Default)]
 pub(crate) struct JcsFormatter {
-    objects: Vec<JsonObject>,
-    keys: Vec<Vec<u8>>,
-    buffers: Vec<Vec<u8>>,
+    /// The objects being written, innermost last. While there is one, everything is written
+    /// to `buffer`; otherwise straight to the writer.
+    objects: Vec<OpenObject>,
+    /// The members of the open objects, in the order they were written.
+    members: Vec<Member>,
+    /// The unescaped keys of members whose keys contain escape sequences.
+    unescaped: Vec<String>,
+    /// The text of the open objects.
+    buffer: Vec<u8>,
+    /// Scratch space for an object in canonical form.
+    sorted: Vec<u8>,
 }
 
 impl JcsFormatter {
-    fn get_writer<'a, W>(&'a mut self, writer: &'a mut W) -> Box<dyn io::Write + 'a>
+    /// Writes `bytes` to the innermost open object, or to `writer` when there is none.
+    #[inline]
+    fn write_bytes<W>(&mut self, writer: &mut W, bytes: &[u8]) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        match self.buffers.last_mut() {
-            Some(buffer) => Box::new(buffer),
-            None => Box::new(writer),
+        if self.objects.is_empty() {
+            writer.write_all(bytes)
+        } else {
+            self.buffer.extend_from_slice(bytes);
+            Ok(())
         }
     }
 }
@@ -85,7 +158,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(b"null")
+        self.write_bytes(writer, b"null")
     }
 
     /// Writes a `true` or `false` value to the specified writer.
@@ -98,7 +171,7 @@ impl Formatter for JcsFormatter {
         } else {
             b"false" as &[u8]
         };
-        self.get_writer(writer).write_all(s)
+        self.write_bytes(writer, s)
     }
 
     /// Javascript (and as a consequence JSON) only supports a single numeric
@@ -209,7 +282,7 @@ impl Formatter for JcsFormatter {
         if value.is_finite() {
             let mut buffer = ryu_js::Buffer::new();
             let s = buffer.format_finite(value);
-            self.get_writer(writer).write_all(s.as_bytes())
+            self.write_bytes(writer, s.as_bytes())
         } else {
             Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -237,7 +310,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(b"\"")
+        self.write_bytes(writer, b"\"")
     }
 
     /// Called after each series of `write_string_fragment` and
@@ -246,7 +319,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(b"\"")
+        self.write_bytes(writer, b"\"")
     }
 
     /// Writes a string fragment that doesn't need any escaping to the
@@ -255,7 +328,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(fragment.as_bytes())
+        self.write_bytes(writer, fragment.as_bytes())
     }
 
     /// Writes a character escape code to the specified writer.
@@ -273,7 +346,7 @@ impl Formatter for JcsFormatter {
                 // an escaped solidus is turned into a non escaped one, in javascript "\/" === "/".
                 // RFC 8785 in Section 3.2.2.2 does not list a solidus as a special escape character.
                 // Because of the return type of the match block we need to return here early
-                return self.get_writer(writer).write_all(b"/");
+                return self.write_bytes(writer, b"/");
             }
             Backspace => b"\\b",
             FormFeed => b"\\f",
@@ -291,11 +364,11 @@ impl Formatter for JcsFormatter {
                     HEX_DIGITS[(byte & 0xF) as usize],
                 ];
 
-                return self.get_writer(writer).write_all(bytes);
+                return self.write_bytes(writer, bytes);
             }
         };
 
-        self.get_writer(writer).write_all(s)
+        self.write_bytes(writer, s)
     }
 
     /// Called before every array.  Writes a `[` to the specified
@@ -305,7 +378,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(b"[")
+        self.write_bytes(writer, b"[")
     }
 
     /// Called after every array.  Writes a `]` to the specified
@@ -315,7 +388,7 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        self.get_writer(writer).write_all(b"]")
+        self.write_bytes(writer, b"]")
     }
 
     /// Called before every array value.  Writes a `,` if needed to
@@ -328,7 +401,7 @@ impl Formatter for JcsFormatter {
         if first {
             Ok(())
         } else {
-            self.get_writer(writer).write_all(b",")
+            self.write_bytes(writer, b",")
         }
     }
 
@@ -341,13 +414,19 @@ impl Formatter for JcsFormatter {
         Ok(())
     }
 
-    /// Pushes a new empty object to the stack
+    /// Opens a new object at the end of the buffer
     #[inline]
     fn begin_object<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        self.objects.push(Default::default());
+        let start = self.buffer.len();
+        self.objects.push(OpenObject {
+            start,
+            first_member: self.members.len(),
+            first_unescaped: self.unescaped.len(),
+            key: start..start,
+        });
         Ok(())
     }
 
@@ -357,89 +436,124 @@ impl Formatter for JcsFormatter {
     where
         W: ?Sized + io::Write,
     {
-        let json_object = self.objects.pop().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object called before start_object",
-            )
-        })?;
-        let mut writer = self.get_writer(writer);
-        writer.write_all(b"{")?;
-        json_object
-            .into_iter()
-            .enumerate()
-            .try_for_each(|(idx, property)| {
-                if idx > 0 {
-                    writer.write_all(b",")?;
+        let object = self
+            .objects
+            .pop()
+            .ok_or_else(|| invalid("end_object called before start_object"))?;
+        let buffer = &self.buffer;
+        let unescaped = &self.unescaped;
+        let members = &mut self.members[object.first_member..];
+        // A stable sort: of members with equal keys, the first written comes first.
+        members.sort_by(|a, b| cmp_members(a, b, buffer, unescaped));
+        let sorted = &mut self.sorted;
+        sorted.clear();
+        sorted.push(b'{');
+        let mut previous: Option<&Member> = None;
+        for member in members.iter() {
+            if let Some(previous) = previous {
+                if cmp_members(previous, member, buffer, unescaped) == Ordering::Equal {
+                    // A duplicate key: the first one is kept.
+                    continue;
                 }
-                writer.write_all(&property.key)?;
-                writer.write_all(b":")?;
-                writer.write_all(&property.value)
-            })?;
-        writer.write_all(b"}")
+                sorted.push(b',');
+            }
+            sorted.extend_from_slice(&buffer[member.key_start..member.key_end]);
+            sorted.push(b':');
+            sorted.extend_from_slice(&buffer[member.key_end..member.value_end]);
+            previous = Some(member);
+        }
+        sorted.push(b'}');
+        self.members.truncate(object.first_member);
+        self.unescaped.truncate(object.first_unescaped);
+        self.buffer.truncate(object.start);
+        let sorted = std::mem::take(&mut self.sorted);
+        let written = self.write_bytes(writer, &sorted);
+        self.sorted = sorted;
+        written
     }
 
-    /// Creates a new buffer to direct writes into
+    /// Notes where the key starts
     #[inline]
     fn begin_object_key<W>(&mut self, _writer: &mut W, _first: bool) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        self.buffers.push(Default::default());
+        let start = self.buffer.len();
+        let object = self
+            .objects
+            .last_mut()
+            .ok_or_else(|| invalid("begin_object_key called before start_object"))?;
+        object.key = start..start;
         Ok(())
     }
 
-    /// Moves the last buffer to the top of keys stack
+    /// Notes where the key ends
     #[inline]
     fn end_object_key<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        let key = self.buffers.pop().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_key called before begin_object_key",
-            )
-        })?;
-        self.keys.push(key);
+        let end = self.buffer.len();
+        let object = self
+            .objects
+            .last_mut()
+            .ok_or_else(|| invalid("end_object_key called before begin_object_key"))?;
+        object.key.end = end;
         Ok(())
     }
 
-    /// Creates a new buffer to direct writes into
+    /// The value follows the key in the buffer
     #[inline]
     fn begin_object_value<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        self.buffers.push(Vec::new());
         Ok(())
     }
 
-    /// Creates a JsonProperty from the key-value last created and adds it to the top object on the stack
+    /// Records the member whose key and value were just written
     #[inline]
     fn end_object_value<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        let value = self.buffers.pop().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_value called before begin_object_value",
-            )
-        })?;
-        let key = self.keys.pop().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_value called before end_object_key",
-            )
-        })?;
-        let json_object = self.objects.last_mut().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_value called before start_object",
-            )
-        })?;
-        json_object.insert(JsonProperty::new(key, value)?);
+        let value_end = self.buffer.len();
+        let object = self
+            .objects
+            .last()
+            .ok_or_else(|| invalid("end_object_value called before start_object"))?;
+        let (key_start, key_end) = (object.key.start, object.key.end);
+        let raw = &self.buffer[key_start..key_end];
+        if raw.len() < 2 || raw[0] != b'"' || raw[raw.len() - 1] != b'"' {
+            return Err(invalid("end_object_value called before end_object_key"));
+        }
+        let mut member = Member {
+            key_start,
+            key_end,
+            value_end,
+            unescaped: NOT_ESCAPED,
+            high: false,
+            prefix: prefix_of(&raw[1..raw.len() - 1]),
+        };
+        if raw.iter().any(|&byte| byte == b'\\' || byte >= 0xEE) {
+            member.high = raw.iter().any(|&byte| byte >= 0xEE);
+            if raw.contains(&b'\\') {
+                // Go through deserialization again to process escape sequences in the key
+                // "\\a" should be processed as '\a' for sorting
+                let value = serde_json::from_slice::<serde_json::Value>(raw)?;
+                match value {
+                    serde_json::Value::String(key) => {
+                        member.high = key.bytes().any(|byte| byte >= 0xEE);
+                        member.prefix = prefix_of(key.as_bytes());
+                        member.unescaped = u32::try_from(self.unescaped.len())
+                            .map_err(|_| invalid("too many escaped keys"))?;
+                        self.unescaped.push(key);
+                    }
+                    _ => return Err(invalid("Invalid UTF8 sequence")),
+                }
+            }
+        }
+        self.members.push(member);
         Ok(())
     }
 
@@ -701,5 +815,36 @@ impl<'a, W: io::Write> SerSerializer for &'a mut JcsSerializer<W> {
         T: ?Sized + Display,
     {
         self.serializer.collect_str(value)
+    }
+}
+
+// Credence patch: tests of the comparator the patch added.
+#[cfg(test)]
+mod credence_tests {
+    use super::cmp_utf16;
+
+    /// Characters at the edges of every UTF-8 length and of the ranges where UTF-8 and UTF-16
+    /// order differ.
+    const EDGES: &str = "\u{0}\u{1}\"\\a\u{7f}\u{80}\u{7ff}\u{800}\u{d7ff}\u{e000}\u{e001}\u{edff}\u{ee00}\u{efff}\u{f000}\u{fb33}\u{ffff}\u{10000}\u{1f600}\u{3ffff}\u{40000}\u{10ffff}";
+
+    #[test]
+    fn cmp_utf16_agrees_with_utf16_code_units() {
+        let mut strings = vec![String::new()];
+        for a in EDGES.chars() {
+            strings.push(a.to_string());
+            for b in EDGES.chars() {
+                strings.push(format!("{a}{b}"));
+                strings.push(format!("x{a}y{b}"));
+            }
+        }
+        for a in &strings {
+            for b in &strings {
+                assert_eq!(
+                    cmp_utf16(a.as_bytes(), b.as_bytes()),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 }
