@@ -1,7 +1,7 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -35,11 +35,12 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/orgs/{slug}", get(api::orgs::profile))
         .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
-        .nest("/api/v1", api_routes())
         .fallback(not_found)
+        // The API applies the same limit itself, to every route but attachment uploads.
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .nest("/api/v1", api_routes(body_limit))
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -55,9 +56,10 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// The JSON API, mounted under `/api/v1`.
-fn api_routes() -> Router<AppState> {
-    use api::{accounts, orgs};
+/// The JSON API, mounted under `/api/v1`. Request bodies are limited to `body_limit`
+/// bytes, except attachment uploads, which have a limit of their own.
+fn api_routes(body_limit: usize) -> Router<AppState> {
+    use api::{accounts, evidence, orgs};
     Router::new()
         .route("/accounts", post(accounts::register))
         .route(
@@ -84,6 +86,30 @@ fn api_routes() -> Router<AppState> {
         .route("/orgs/{slug}/keys/rotate", post(orgs::rotate_key))
         .route("/orgs/{slug}/audit", get(orgs::audit))
         .route("/trusted-bodies/{slug}", put(orgs::trust))
+        .route("/orgs/{slug}/queue", get(evidence::queue))
+        .route("/orgs/{slug}/imports", post(evidence::import))
+        .route("/evidence", get(evidence::list).post(evidence::record))
+        .route(
+            "/evidence/{id}",
+            get(evidence::show)
+                .put(evidence::edit)
+                .delete(evidence::delete),
+        )
+        .route(
+            "/evidence/{id}/attachments/{attachment}",
+            get(evidence::download),
+        )
+        .route("/evidence/{id}/submit", post(evidence::submit))
+        .route("/evidence/{id}/decision", post(evidence::decide))
+        .route("/progress/{framework}/{pathway}", get(evidence::progress))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Added after the layer above, so only its own limit applies.
+        .route(
+            "/evidence/{id}/attachments",
+            post(evidence::attach)
+                .route_layer(DefaultBodyLimit::max(evidence::ATTACHMENT_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(evidence::ATTACHMENT_BODY_LIMIT)),
+        )
 }
 
 async fn not_found(request: Request) -> WebError {
