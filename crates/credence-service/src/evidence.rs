@@ -4,6 +4,7 @@
 //! issuers import completion records as attested evidence. Progress towards a pathway is
 //! computed from attested evidence only.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -570,14 +571,13 @@ impl Registry {
         let mut orgs: HashMap<String, Option<OrgRow>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            if !frameworks.contains_key(&row.framework_id) {
-                let f = framework_by_id(&tx, row.framework_id).await?;
-                frameworks.insert(row.framework_id, f);
+            if let Entry::Vacant(slot) = frameworks.entry(row.framework_id) {
+                slot.insert(framework_by_id(&tx, row.framework_id).await?);
             }
             let org = match &row.org_id {
                 Some(id) => {
-                    if !orgs.contains_key(id) {
-                        orgs.insert(id.clone(), tx.org(id).await?);
+                    if let Entry::Vacant(slot) = orgs.entry(id.clone()) {
+                        slot.insert(tx.org(id).await?);
                     }
                     orgs.get(id).and_then(Option::as_ref)
                 }
