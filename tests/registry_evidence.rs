@@ -345,6 +345,12 @@ async fn evidence_refusals() {
     app.grant("st-elsewhere", "asa@example.org", "assessor")
         .await;
     let issuer_token = app.token("st-elsewhere", "issuer").await;
+    // Cy assesses for the organisation and also records evidence of her own.
+    let cy = app.holder("cy@example.org", "Cy").await;
+    app.grant("st-elsewhere", "cy@example.org", "assessor")
+        .await;
+    let own = record(&app, &cy, evidence("T1-01", "awareness")).await;
+    submit(&app, &cy, &own, "st-elsewhere").await;
 
     let draft = record(&app, &ada, evidence("T1-04", "familiarity")).await;
     let submitted = record(&app, &ada, evidence("T1-04", "familiarity")).await;
@@ -456,6 +462,15 @@ async fn evidence_refusals() {
             path: decision(&submitted),
             body: Some(json!({"decision": "attest", "level": "awareness"})),
             auth: ada.clone(),
+            status: StatusCode::FORBIDDEN,
+            pointer: None,
+        },
+        Case {
+            what: "an assessor decides on her own evidence",
+            method: "POST",
+            path: decision(&own),
+            body: Some(json!({"decision": "attest", "level": "awareness"})),
+            auth: cy.clone(),
             status: StatusCode::FORBIDDEN,
             pointer: None,
         },

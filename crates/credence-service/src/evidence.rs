@@ -886,6 +886,11 @@ impl Registry {
             });
         };
         let assessor = actor.assessor(&org)?;
+        if assessor.0.account_id.as_deref() == Some(row.holder_id.as_str()) {
+            return Err(ServiceError::Forbidden(
+                "You may not assess your own evidence: another assessor must decide.".into(),
+            ));
+        }
         if status_of(&row)? != EvidenceStatus::Submitted {
             return Err(ServiceError::Conflict(format!(
                 "Only submitted evidence can be decided; this evidence is {}.",
