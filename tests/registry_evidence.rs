@@ -286,6 +286,38 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let theirs = app.call("GET", &progress_path, None, &bo).await.json();
     assert_eq!(theirs["met"], 0);
 
+    // The organisation's audit trail names every submission and decision, and the chain
+    // still verifies.
+    let admin = app.token("st-elsewhere", "admin").await;
+    let trail = app
+        .call(
+            "GET",
+            "/api/v1/orgs/st-elsewhere/audit?limit=500",
+            None,
+            &admin,
+        )
+        .await
+        .json();
+    let count = |action: &str| {
+        trail["items"].as_array().map_or(0, |items| {
+            items.iter().filter(|e| e["action"] == action).count()
+        })
+    };
+    assert_eq!(count("evidence.submit"), 30);
+    assert_eq!(count("evidence.attest"), 29);
+    assert_eq!(count("evidence.reject"), 1);
+    let operator =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .expect("the operator");
+    let chain = app
+        .services
+        .registry
+        .verify_audit_chain(&operator, |_, _| {})
+        .await
+        .expect("the chain");
+    assert!(chain.broken.is_none());
+
     // The service the awards use agrees.
     let registry = &app.services.registry;
     let framework = app
@@ -1001,6 +1033,24 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
         .await
         .json();
     assert_eq!(progress["met"], 1);
+
+    let admin = app.token("linchester-ics", "admin").await;
+    let trail = app
+        .call("GET", "/api/v1/orgs/linchester-ics/audit", None, &admin)
+        .await
+        .json();
+    let imports: Vec<&Value> = trail["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|e| e["action"] == "evidence.import")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(imports.len(), 2);
+    assert_eq!(imports[0]["detail"]["imported"], 0);
+    assert_eq!(imports[1]["detail"]["imported"], 2);
 
     // Refusals: not a provider, not an issuer, not CSV, a file that cannot be read.
     let employer = raw(
