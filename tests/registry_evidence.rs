@@ -158,11 +158,44 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let download = app.call("GET", &download_path, None, &ada).await;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(download.header("content-type"), "application/pdf");
-    assert!(download
-        .header("content-disposition")
-        .starts_with("attachment"));
+    assert_eq!(
+        download.header("content-disposition"),
+        "attachment; filename=\"certificate.pdf\"; filename*=UTF-8''certificate.pdf"
+    );
     assert_eq!(download.header("x-content-type-options"), "nosniff");
     assert_eq!(download.body.as_bytes(), PDF);
+    // A name outside ASCII is kept exactly, and offered with an ASCII fallback.
+    let notes = raw(
+        &app,
+        "POST",
+        &format!(
+            "/api/v1/evidence/{}/attachments?name=r%C3%A9sum%C3%A9.txt",
+            ids[1]
+        ),
+        "text/plain",
+        b"notes".to_vec(),
+        &ada,
+    )
+    .await;
+    assert_eq!(notes.status, StatusCode::CREATED, "{}", notes.body);
+    assert_eq!(notes.json()["file_name"], "r\u{e9}sum\u{e9}.txt");
+    let notes = app
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/evidence/{}/attachments/{}",
+                ids[1],
+                notes.json()["id"].as_str().expect("an id")
+            ),
+            None,
+            &ada,
+        )
+        .await;
+    assert_eq!(notes.header("content-type"), "text/plain");
+    assert_eq!(
+        notes.header("content-disposition"),
+        "attachment; filename=\"r_sum_.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt"
+    );
     // The assessor may not download it before it is submitted to the organisation.
     let early = app.call("GET", &download_path, None, &asa).await;
     assert_eq!(early.status, StatusCode::NOT_FOUND);

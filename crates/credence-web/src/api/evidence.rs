@@ -170,18 +170,7 @@ pub async fn download(
         .registry
         .attachment_download(&current.actor, &id, &attachment)
         .await?;
-    let safe_name: String = file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\""))
+    let disposition = HeaderValue::from_str(&content_disposition(&file.file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     let media_type = HeaderValue::from_str(&file.media_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
@@ -201,6 +190,32 @@ pub async fn download(
         file.content,
     )
         .into_response())
+}
+
+/// `attachment` with the file name twice: an ASCII fallback, and the exact name encoded as
+/// RFC 8187 says (`filename*=UTF-8''...`).
+fn content_disposition(name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 /// `POST /api/v1/evidence/{id}/submit` (its holder): `{"org": slug}`.
