@@ -9,6 +9,7 @@ mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
 mod registry_core;
+mod registry_evidence;
 mod support;
 mod vc_cli;
 mod vc_interop;

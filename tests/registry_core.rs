@@ -224,6 +224,12 @@ async fn malformed_requests_get_problem_documents() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.header("content-type"), "application/problem+json");
+    assert_eq!(reply.json()["status"], 413);
+    // A method the route does not have.
+    let reply = app.call("PATCH", "/api/v1/me", None, &Auth::None).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.header("content-type"), "application/problem+json");
 }
 
 #[tokio::test]

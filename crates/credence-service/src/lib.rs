@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit_chain;
 pub mod documents;
 mod error;
+pub mod evidence;
 pub mod frameworks;
 pub mod orgs;
 pub mod registry;

@@ -1,11 +1,11 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
-use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -35,11 +35,12 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/orgs/{slug}", get(api::orgs::profile))
         .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
-        .nest("/api/v1", api_routes())
         .fallback(not_found)
+        // The API applies the same limit itself, to every route but attachment uploads.
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .nest("/api/v1", api_routes(body_limit))
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -56,17 +57,44 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The JSON API, mounted under `/api/v1`, and its OpenAPI document at
-/// `/api/v1/openapi.json`.
-fn api_routes() -> Router<AppState> {
-    let (routes, doc) = api::routes();
+/// `/api/v1/openapi.json`. Request bodies are limited to `body_limit` bytes, except
+/// attachment uploads, which have a limit of their own.
+fn api_routes(body_limit: usize) -> Router<AppState> {
+    use api::evidence;
+    let (documented, doc) = api::routes();
     let doc = std::sync::Arc::new(doc);
-    routes.route(
-        "/openapi.json",
-        get(move || {
-            let doc = doc.clone();
-            async move { axum::Json(doc.as_ref().clone()) }
-        }),
-    )
+    documented
+        .route("/orgs/{slug}/queue", get(evidence::queue))
+        .route("/orgs/{slug}/imports", post(evidence::import))
+        .route("/evidence", get(evidence::list).post(evidence::record))
+        .route(
+            "/evidence/{id}",
+            get(evidence::show)
+                .put(evidence::edit)
+                .delete(evidence::delete),
+        )
+        .route(
+            "/evidence/{id}/attachments/{attachment}",
+            get(evidence::download),
+        )
+        .route("/evidence/{id}/submit", post(evidence::submit))
+        .route("/evidence/{id}/decision", post(evidence::decide))
+        .route("/progress/{framework}/{pathway}", get(evidence::progress))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Added after the layer above, so only its own limit applies.
+        .route(
+            "/evidence/{id}/attachments",
+            post(evidence::attach)
+                .route_layer(DefaultBodyLimit::max(evidence::ATTACHMENT_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(evidence::ATTACHMENT_BODY_LIMIT)),
+        )
 }
 
 async fn not_found(request: Request) -> WebError {
@@ -86,6 +114,24 @@ async fn html_errors(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    let status = response.status();
+    // Errors made by layers rather than handlers (an oversize body, a method the route
+    // does not have) become problem documents too, so every 4xx and 5xx has one shape.
+    if !is_problem && (status.is_client_error() || status.is_server_error()) {
+        let detail = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                "The request body is larger than this address accepts."
+            }
+            StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "This address does not accept that content type.",
+            _ => "The request could not be handled.",
+        };
+        let title = status.canonical_reason().unwrap_or("Error");
+        if wants_html {
+            return crate::pages::error_page(status, title, detail);
+        }
+        return WebError::new(status, title, detail).into_response();
+    }
     if !wants_html || !is_problem {
         return response;
     }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod evidence;
 mod orgs;
 
 pub use crate::entity::account::Model as AccountRow;
@@ -23,6 +24,7 @@ pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 
 pub use audit::NewAuditEntry;
+pub use evidence::{AttachmentMeta, NewDecision};
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,1255 @@
+//! Evidence: a holder records it against a competency statement at a claimed level,
+//! attaches files, and submits it to an organisation, whose assessors attest it (at the
+//! claimed level or a lower one) or reject it. Every step is kept as history. Providers'
+//! issuers import completion records as attested evidence. Progress towards a pathway is
+//! computed from attested evidence only.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use chrono::NaiveDate;
+use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
+use credence_domain::{
+    Attainment, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode, PathwayProgress,
+    StatementCode,
+};
+use credence_store::registry::{
+    AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
+};
+use credence_store::Tx;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::actor::{Actor, Assessor, Holder, Issuer};
+use crate::documents::csv_input::parse_completion_records;
+use crate::registry::{audit, new_id, Registry};
+use crate::ServiceError;
+
+/// The longest narrative, in characters.
+pub const MAX_NARRATIVE_CHARS: usize = 10_000;
+/// The largest attachment, in bytes (5 MiB).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// The most attachments one piece of evidence may have.
+pub const MAX_ATTACHMENTS: u64 = 10;
+/// The media types an attachment may have.
+pub const ATTACHMENT_TYPES: [&str; 4] =
+    ["application/pdf", "image/png", "image/jpeg", "text/plain"];
+const MAX_PROVIDER_CHARS: usize = 500;
+const MAX_COMMENT_CHARS: usize = 5_000;
+const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// A holder's evidence as written in a request (a new record or a full replacement).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    pub kind: String,
+    pub narrative: String,
+    /// `YYYY-MM-DD`, not in the future.
+    pub date: String,
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// The framework's slug.
+    pub framework: String,
+    /// The framework version; the latest stored version when absent.
+    #[serde(default)]
+    pub framework_version: Option<String>,
+    pub statement: String,
+    pub level: String,
+}
+
+/// An assessor's decision as written in a request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    /// `attest` or `reject`.
+    pub decision: String,
+    /// The confirmed level (attest only).
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Optional for attest, required for reject.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A piece of evidence as its holder (or an assessor) sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EvidenceView {
+    pub id: String,
+    pub framework: String,
+    pub framework_version: String,
+    pub statement: String,
+    pub level_claimed: String,
+    pub kind: String,
+    pub narrative: String,
+    pub date: String,
+    pub provider: Option<String>,
+    /// The slug of the organisation it was submitted to (or imported from).
+    pub org: Option<String>,
+    pub status: String,
+    pub level_confirmed: Option<String>,
+    pub source: String,
+    pub external_ref: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An attachment's metadata.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AttachmentView {
+    pub id: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: String,
+}
+
+/// One step of a piece of evidence's history.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DecisionView {
+    pub decision: String,
+    pub level: Option<String>,
+    pub comment: Option<String>,
+    /// The account that took the step (none for an API token).
+    pub actor: Option<String>,
+    pub at: String,
+}
+
+/// A piece of evidence with its attachments and full history.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EvidenceDetail {
+    #[serde(flatten)]
+    pub evidence: EvidenceView,
+    pub attachments: Vec<AttachmentView>,
+    pub history: Vec<DecisionView>,
+}
+
+/// A piece of evidence awaiting an assessor's decision.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub evidence: EvidenceView,
+    pub holder_name: String,
+    pub holder_email: String,
+    /// The competency statement's text.
+    pub statement_text: String,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// An attachment's content, to download.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub file_name: String,
+    pub media_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A holder's progress towards a pathway, for people and programs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    pub framework: String,
+    pub framework_version: String,
+    pub pathway: String,
+    pub complete: bool,
+    pub required: usize,
+    pub met: usize,
+    pub met_statements: Vec<credence_domain::progress::RequirementStatus>,
+    pub missing_statements: Vec<credence_domain::progress::RequirementStatus>,
+    pub gaps: Vec<credence_domain::progress::Gap>,
+    pub prerequisites: Vec<credence_domain::progress::PrerequisiteStatus>,
+    pub not_assessable: Vec<StatementCode>,
+    /// A sentence suggesting the next step; none when the pathway is complete.
+    pub next_step: Option<String>,
+}
+
+/// What became of one row of a completion-record file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportRowReport {
+    pub row: usize,
+    /// `imported`, `duplicate` or `refused`.
+    pub outcome: &'static str,
+    pub messages: Vec<String>,
+    pub evidence_id: Option<String>,
+}
+
+/// The report of a completion-record import.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CompletionImportReport {
+    pub framework: String,
+    pub framework_version: String,
+    pub imported: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+    pub rows: Vec<ImportRowReport>,
+}
+
+/// Parsed framework versions by content digest (stored versions are immutable).
+fn framework_cache() -> &'static RwLock<HashMap<String, Arc<Framework>>> {
+    static CACHE: OnceLock<RwLock<HashMap<String, Arc<Framework>>>> = OnceLock::new();
+    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
+}
+
+/// A framework version loaded for a use case.
+struct LoadedFramework {
+    id: i64,
+    slug: String,
+    version: String,
+    framework: Arc<Framework>,
+}
+
+async fn parsed_framework(tx: &Tx, id: i64, digest: &str) -> Result<Arc<Framework>, ServiceError> {
+    if let Some(hit) = framework_cache()
+        .read()
+        .ok()
+        .and_then(|c| c.get(digest).cloned())
+    {
+        return Ok(hit);
+    }
+    let text = tx
+        .framework_text(id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("framework row {id} vanished")))?;
+    let framework = Arc::new(Framework::from_json(text.as_bytes()).map_err(|p| {
+        ServiceError::Internal(format!("stored framework {id} no longer validates: {p}"))
+    })?);
+    if let Ok(mut cache) = framework_cache().write() {
+        cache.insert(digest.to_owned(), framework.clone());
+    }
+    Ok(framework)
+}
+
+async fn framework_by_slug(
+    tx: &Tx,
+    slug: &str,
+    version: Option<&str>,
+) -> Result<Option<LoadedFramework>, ServiceError> {
+    let Ok(slug) = FrameworkSlug::new(slug) else {
+        return Ok(None);
+    };
+    let Some((id, version, digest)) = tx.framework_key(slug.as_str(), version).await? else {
+        return Ok(None);
+    };
+    Ok(Some(LoadedFramework {
+        id,
+        slug: slug.as_str().to_owned(),
+        version,
+        framework: parsed_framework(tx, id, &digest).await?,
+    }))
+}
+
+async fn framework_by_id(tx: &Tx, id: i64) -> Result<LoadedFramework, ServiceError> {
+    let (slug, version, digest) = tx
+        .framework_key_by_id(id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("evidence names framework row {id}")))?;
+    Ok(LoadedFramework {
+        id,
+        slug,
+        version,
+        framework: parsed_framework(tx, id, &digest).await?,
+    })
+}
+
+/// The checked content of an [`EvidenceInput`].
+struct CheckedInput {
+    framework: LoadedFramework,
+    kind: EvidenceKind,
+    narrative: String,
+    date: NaiveDate,
+    provider: Option<String>,
+    statement: StatementCode,
+    level: LevelCode,
+}
+
+fn optional_text(
+    value: Option<&str>,
+    pointer: &str,
+    max: usize,
+) -> Result<Option<String>, ServiceError> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    match value {
+        Some(v) if v.chars().count() > max => Err(ServiceError::invalid(
+            pointer,
+            format!("At most {max} characters."),
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// Whether `level` belongs to the taxonomy of `statement` in `framework`.
+fn check_level(
+    framework: &Framework,
+    statement: &StatementCode,
+    level: &str,
+    pointer: &str,
+) -> Result<LevelCode, ServiceError> {
+    let statement = framework.statement(statement).ok_or_else(|| {
+        ServiceError::invalid("/statement", "The framework has no such statement.")
+    })?;
+    let allowed = || {
+        framework
+            .document()
+            .taxonomies
+            .iter()
+            .find(|t| t.code == statement.taxonomy)
+            .map(|t| {
+                t.levels
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let wrong = || {
+        ServiceError::invalid(
+            pointer,
+            format!(
+                "Statement {} is in the {} taxonomy: the level must be one of {}.",
+                statement.code,
+                statement.taxonomy,
+                allowed()
+            ),
+        )
+    };
+    let code = LevelCode::new(level.trim()).map_err(|_| wrong())?;
+    match framework.taxonomy_of(&code) {
+        Some(t) if t.code == statement.taxonomy => Ok(code),
+        _ => Err(wrong()),
+    }
+}
+
+fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, ServiceError> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ServiceError::invalid("/date", "The date must be written YYYY-MM-DD."))?;
+    if date > today {
+        return Err(ServiceError::invalid("/date", "The date is in the future."));
+    }
+    if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        return Err(ServiceError::invalid("/date", "The date is before 1900."));
+    }
+    Ok(date)
+}
+
+fn evidence_view(
+    row: &EvidenceRow,
+    framework: &LoadedFramework,
+    org: Option<&OrgRow>,
+) -> EvidenceView {
+    EvidenceView {
+        id: row.id.clone(),
+        framework: framework.slug.clone(),
+        framework_version: framework.version.clone(),
+        statement: row.statement_code.clone(),
+        level_claimed: row.level_claimed.clone(),
+        kind: row.kind.clone(),
+        narrative: row.narrative.clone(),
+        date: row.occurred_on.to_string(),
+        provider: row.provider.clone(),
+        org: org.map(|o| o.slug.clone()),
+        status: row.status.clone(),
+        level_confirmed: row.level_confirmed.clone(),
+        source: row.source.clone(),
+        external_ref: row.external_ref.clone(),
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
+    }
+}
+
+fn attachment_view(a: &AttachmentMeta) -> AttachmentView {
+    AttachmentView {
+        id: a.id.clone(),
+        file_name: a.file_name.clone(),
+        media_type: a.media_type.clone(),
+        size: a.size,
+        sha256: a.sha256.clone(),
+        created_at: a.created_at.to_rfc3339(),
+    }
+}
+
+fn decision_view(d: &DecisionRow) -> DecisionView {
+    DecisionView {
+        decision: d.decision.clone(),
+        level: d.level.clone(),
+        comment: d.comment.clone(),
+        actor: d.actor_id.clone(),
+        at: d.decided_at.to_rfc3339(),
+    }
+}
+
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "evidence '{}'",
+        id.chars().take(64).collect::<String>()
+    ))
+}
+
+fn status_of(row: &EvidenceRow) -> Result<EvidenceStatus, ServiceError> {
+    EvidenceStatus::from_str(&row.status).map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
+    if status_of(row)? == EvidenceStatus::Draft {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(format!(
+            "Only draft evidence can be {what}; this evidence is {}.",
+            row.status
+        )))
+    }
+}
+
+/// A file name safe to store and to show: trimmed, without path separators or control
+/// characters.
+fn check_file_name(name: &str) -> Result<String, ServiceError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(ServiceError::invalid(
+            "/name",
+            format!("Give the file a name (?name=) of 1 to {MAX_FILE_NAME_CHARS} characters."),
+        ));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_control() || c == '/' || c == '\\')
+        || name == "."
+        || name == ".."
+    {
+        return Err(ServiceError::invalid(
+            "/name",
+            "The file name may not contain slashes or control characters.",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl Registry {
+    async fn check_input(
+        &self,
+        tx: &Tx,
+        input: &EvidenceInput,
+    ) -> Result<CheckedInput, ServiceError> {
+        let kind = EvidenceKind::from_str(input.kind.trim())
+            .map_err(|e| ServiceError::invalid("/kind", e.to_string()))?;
+        let narrative = input.narrative.trim().to_owned();
+        let chars = narrative.chars().count();
+        if chars == 0 || chars > MAX_NARRATIVE_CHARS {
+            return Err(ServiceError::invalid(
+                "/narrative",
+                format!("The narrative must have between 1 and {MAX_NARRATIVE_CHARS} characters."),
+            ));
+        }
+        let date = parse_date(&input.date, self.now().date_naive())?;
+        let provider = optional_text(input.provider.as_deref(), "/provider", MAX_PROVIDER_CHARS)?;
+        let version = optional_text(input.framework_version.as_deref(), "/framework_version", 64)?;
+        let framework = framework_by_slug(tx, input.framework.trim(), version.as_deref())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    if version.is_some() {
+                        "/framework_version"
+                    } else {
+                        "/framework"
+                    },
+                    "No such framework (version) is stored on this Credence.",
+                )
+            })?;
+        let statement = StatementCode::new(input.statement.trim())
+            .ok()
+            .filter(|s| framework.framework.statement(s).is_some())
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "/statement",
+                    format!("The framework {} has no such statement.", framework.slug),
+                )
+            })?;
+        let level = check_level(&framework.framework, &statement, &input.level, "/level")?;
+        Ok(CheckedInput {
+            framework,
+            kind,
+            narrative,
+            date,
+            provider,
+            statement,
+            level,
+        })
+    }
+
+    /// The evidence with this id if `holder` owns it; otherwise not found (other holders'
+    /// evidence is never revealed to exist).
+    async fn own_evidence(
+        &self,
+        tx: &Tx,
+        holder: &Holder,
+        id: &str,
+    ) -> Result<EvidenceRow, ServiceError> {
+        match tx.evidence(id).await? {
+            Some(row) if row.holder_id == holder.account_id => Ok(row),
+            _ => Err(not_found(id)),
+        }
+    }
+
+    async fn detail(&self, tx: &Tx, row: &EvidenceRow) -> Result<EvidenceDetail, ServiceError> {
+        let framework = framework_by_id(tx, row.framework_id).await?;
+        let org = match &row.org_id {
+            Some(id) => tx.org(id).await?,
+            None => None,
+        };
+        Ok(EvidenceDetail {
+            evidence: evidence_view(row, &framework, org.as_ref()),
+            attachments: tx
+                .attachments_of(&row.id)
+                .await?
+                .iter()
+                .map(attachment_view)
+                .collect(),
+            history: tx
+                .decisions_of(&row.id)
+                .await?
+                .iter()
+                .map(decision_view)
+                .collect(),
+        })
+    }
+
+    /// Records a new piece of evidence, as a draft.
+    pub async fn record_evidence(
+        &self,
+        holder: &Holder,
+        input: EvidenceInput,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let checked = self.check_input(&tx, &input).await?;
+        let row = EvidenceRow {
+            id: new_id(),
+            holder_id: holder.account_id.clone(),
+            framework_id: checked.framework.id,
+            statement_code: checked.statement.as_str().to_owned(),
+            level_claimed: checked.level.as_str().to_owned(),
+            kind: checked.kind.as_str().to_owned(),
+            narrative: checked.narrative,
+            occurred_on: checked.date,
+            provider: checked.provider,
+            org_id: None,
+            status: EvidenceStatus::Draft.as_str().to_owned(),
+            level_confirmed: None,
+            source: "holder".into(),
+            external_ref: None,
+            public: false,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_evidence(row.clone()).await?;
+        audit(
+            &tx,
+            now,
+            &holder.label,
+            "evidence.record",
+            None,
+            &format!("evidence:{}", row.id),
+            json!({"statement": row.statement_code, "level": row.level_claimed, "kind": row.kind}),
+        )
+        .await?;
+        let detail = self.detail(&tx, &row).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The holder's evidence, newest first.
+    pub async fn holder_evidence(
+        &self,
+        holder: &Holder,
+        page: Page,
+    ) -> Result<Vec<EvidenceView>, ServiceError> {
+        let tx = self.store.read().await?;
+        let rows = tx.evidence_of_holder(&holder.account_id, page).await?;
+        let mut frameworks: HashMap<i64, LoadedFramework> = HashMap::new();
+        let mut orgs: HashMap<String, Option<OrgRow>> = HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Entry::Vacant(slot) = frameworks.entry(row.framework_id) {
+                slot.insert(framework_by_id(&tx, row.framework_id).await?);
+            }
+            let org = match &row.org_id {
+                Some(id) => {
+                    if let Entry::Vacant(slot) = orgs.entry(id.clone()) {
+                        slot.insert(tx.org(id).await?);
+                    }
+                    orgs.get(id).and_then(Option::as_ref)
+                }
+                None => None,
+            };
+            if let Some(f) = frameworks.get(&row.framework_id) {
+                out.push(evidence_view(row, f, org));
+            }
+        }
+        Ok(out)
+    }
+
+    /// One of the holder's own pieces of evidence, with attachments and history.
+    pub async fn evidence_detail(
+        &self,
+        holder: &Holder,
+        id: &str,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let tx = self.store.read().await?;
+        let row = self.own_evidence(&tx, holder, id).await?;
+        self.detail(&tx, &row).await
+    }
+
+    /// Replaces a draft's content.
+    pub async fn edit_evidence(
+        &self,
+        holder: &Holder,
+        id: &str,
+        input: EvidenceInput,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let mut row = self.own_evidence(&tx, holder, id).await?;
+        require_draft(&row, "edited")?;
+        let checked = self.check_input(&tx, &input).await?;
+        row.framework_id = checked.framework.id;
+        row.statement_code = checked.statement.as_str().to_owned();
+        row.level_claimed = checked.level.as_str().to_owned();
+        row.kind = checked.kind.as_str().to_owned();
+        row.narrative = checked.narrative;
+        row.occurred_on = checked.date;
+        row.provider = checked.provider;
+        row.updated_at = now;
+        tx.update_evidence(row.clone()).await?;
+        audit(
+            &tx,
+            now,
+            &holder.label,
+            "evidence.edit",
+            None,
+            &format!("evidence:{}", row.id),
+            json!({"statement": row.statement_code, "level": row.level_claimed, "kind": row.kind}),
+        )
+        .await?;
+        let detail = self.detail(&tx, &row).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// Deletes a draft with its attachments.
+    pub async fn delete_evidence(&self, holder: &Holder, id: &str) -> Result<(), ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let row = self.own_evidence(&tx, holder, id).await?;
+        require_draft(&row, "deleted")?;
+        tx.delete_evidence(&row.id).await?;
+        audit(
+            &tx,
+            now,
+            &holder.label,
+            "evidence.delete",
+            None,
+            &format!("evidence:{}", row.id),
+            json!({"statement": row.statement_code}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attaches a file to a draft. `media_type` is the request's `Content-Type` (its
+    /// parameters are ignored).
+    pub async fn add_attachment(
+        &self,
+        holder: &Holder,
+        id: &str,
+        file_name: &str,
+        media_type: Option<&str>,
+        content: Vec<u8>,
+    ) -> Result<AttachmentView, ServiceError> {
+        let file_name = check_file_name(file_name)?;
+        let media_type = media_type
+            .and_then(|m| m.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .filter(|m| ATTACHMENT_TYPES.contains(&m.as_str()))
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "/content-type",
+                    format!(
+                        "An attachment must be sent with one of the types {}.",
+                        ATTACHMENT_TYPES.join(", ")
+                    ),
+                )
+            })?;
+        if content.is_empty() {
+            return Err(ServiceError::invalid("/content", "The file is empty."));
+        }
+        if content.len() > MAX_ATTACHMENT_BYTES {
+            return Err(ServiceError::invalid(
+                "/content",
+                format!("An attachment may have at most {MAX_ATTACHMENT_BYTES} bytes."),
+            ));
+        }
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let row = self.own_evidence(&tx, holder, id).await?;
+        require_draft(&row, "given attachments")?;
+        if tx.count_attachments(&row.id).await? >= MAX_ATTACHMENTS {
+            return Err(ServiceError::invalid(
+                "/content",
+                format!("A piece of evidence may have at most {MAX_ATTACHMENTS} attachments."),
+            ));
+        }
+        let size = i64::try_from(content.len())
+            .map_err(|_| ServiceError::Internal("attachment size overflow".into()))?;
+        let attachment = AttachmentRow {
+            id: new_id(),
+            evidence_id: row.id.clone(),
+            file_name,
+            media_type,
+            size,
+            sha256: hex::encode(Sha256::digest(&content)),
+            content,
+            created_at: now,
+        };
+        let meta = AttachmentMeta {
+            id: attachment.id.clone(),
+            evidence_id: attachment.evidence_id.clone(),
+            file_name: attachment.file_name.clone(),
+            media_type: attachment.media_type.clone(),
+            size,
+            sha256: attachment.sha256.clone(),
+            created_at: now,
+        };
+        tx.insert_attachment(attachment).await?;
+        audit(
+            &tx,
+            now,
+            &holder.label,
+            "evidence.attach",
+            None,
+            &format!("evidence:{}", row.id),
+            json!({"attachment": meta.id, "file_name": meta.file_name, "sha256": meta.sha256, "size": size}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(attachment_view(&meta))
+    }
+
+    /// An attachment's content, for the evidence's holder or an assessor of the
+    /// organisation it was submitted to; anyone else is told it does not exist.
+    pub async fn attachment_download(
+        &self,
+        actor: &Actor,
+        evidence_id: &str,
+        attachment_id: &str,
+    ) -> Result<Download, ServiceError> {
+        if actor.is_anonymous() {
+            return Err(ServiceError::Unauthenticated(
+                "Sign in, or send an API token, to download attachments.".into(),
+            ));
+        }
+        let tx = self.store.read().await?;
+        let row = tx
+            .evidence(evidence_id)
+            .await?
+            .ok_or_else(|| not_found(evidence_id))?;
+        let is_holder = actor.account_id() == Some(row.holder_id.as_str());
+        let is_assessor = match &row.org_id {
+            Some(org_id) if !is_holder => match tx.org(org_id).await? {
+                Some(org) => actor.assessor(&org).is_ok(),
+                None => false,
+            },
+            _ => false,
+        };
+        if !is_holder && !is_assessor {
+            return Err(not_found(evidence_id));
+        }
+        let attachment = tx
+            .attachment(attachment_id)
+            .await?
+            .filter(|a| a.evidence_id == row.id)
+            .ok_or_else(|| ServiceError::NotFound("attachment".into()))?;
+        Ok(Download {
+            file_name: attachment.file_name,
+            media_type: attachment.media_type,
+            content: attachment.content,
+        })
+    }
+
+    /// Submits a draft to an organisation for assessment.
+    pub async fn submit_evidence(
+        &self,
+        holder: &Holder,
+        id: &str,
+        org_slug: &str,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let mut row = self.own_evidence(&tx, holder, id).await?;
+        let org = match OrgSlug::new(org_slug.trim()) {
+            Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
+            Err(_) => None,
+        }
+        .ok_or_else(|| ServiceError::invalid("/org", "No such organisation."))?;
+        require_draft(&row, "submitted")?;
+        row.status = EvidenceStatus::Submitted.as_str().to_owned();
+        row.org_id = Some(org.id.clone());
+        row.updated_at = now;
+        tx.update_evidence(row.clone()).await?;
+        tx.insert_decision(NewDecision {
+            evidence_id: row.id.clone(),
+            actor_id: Some(holder.account_id.clone()),
+            decision: "submitted".into(),
+            level: Some(row.level_claimed.clone()),
+            comment: None,
+            decided_at: now,
+        })
+        .await?;
+        audit(
+            &tx,
+            now,
+            &holder.label,
+            "evidence.submit",
+            Some(&org.id),
+            &format!("evidence:{}", row.id),
+            json!({"org": org.slug, "level": row.level_claimed}),
+        )
+        .await?;
+        let detail = self.detail(&tx, &row).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The assessor's work queue: evidence submitted to the organisation, oldest first.
+    pub async fn evidence_queue(
+        &self,
+        assessor: &Assessor,
+        page: Page,
+    ) -> Result<Vec<QueueItem>, ServiceError> {
+        let tx = self.store.read().await?;
+        let org = &assessor.0.org;
+        let rows = tx.evidence_queue(&org.id, page).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let framework = framework_by_id(&tx, row.framework_id).await?;
+            let holder = tx
+                .account(&row.holder_id)
+                .await?
+                .ok_or_else(|| ServiceError::Internal("evidence names a missing account".into()))?;
+            let statement_text = StatementCode::new(row.statement_code.as_str())
+                .ok()
+                .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
+                .unwrap_or_default();
+            out.push(QueueItem {
+                evidence: evidence_view(row, &framework, Some(org)),
+                holder_name: holder.display_name,
+                holder_email: holder.email,
+                statement_text,
+                attachments: tx
+                    .attachments_of(&row.id)
+                    .await?
+                    .iter()
+                    .map(attachment_view)
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
+    /// submitted to may decide; the decision is appended to the history.
+    pub async fn decide_evidence(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: DecisionInput,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let Some(mut row) = tx.evidence(id).await? else {
+            return Err(not_found(id));
+        };
+        let org = match &row.org_id {
+            Some(org_id) => tx.org(org_id).await?,
+            None => None,
+        };
+        let Some(org) = org else {
+            // Never submitted: only its holder knows it exists.
+            return Err(if actor.account_id() == Some(row.holder_id.as_str()) {
+                ServiceError::Conflict("Only submitted evidence can be decided.".into())
+            } else if actor.is_anonymous() {
+                actor.holder().err().unwrap_or_else(|| not_found(id))
+            } else {
+                not_found(id)
+            });
+        };
+        let assessor = actor.assessor(&org)?;
+        if assessor.0.account_id.as_deref() == Some(row.holder_id.as_str()) {
+            return Err(ServiceError::Forbidden(
+                "You may not assess your own evidence: another assessor must decide.".into(),
+            ));
+        }
+        if status_of(&row)? != EvidenceStatus::Submitted {
+            return Err(ServiceError::Conflict(format!(
+                "Only submitted evidence can be decided; this evidence is {}.",
+                row.status
+            )));
+        }
+        let framework = framework_by_id(&tx, row.framework_id).await?;
+        let statement = StatementCode::new(row.statement_code.as_str())
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
+        let (status, level) = match input.decision.trim() {
+            "attest" => {
+                let level = input.level.as_deref().ok_or_else(|| {
+                    ServiceError::invalid("/level", "Give the level you confirm.")
+                })?;
+                let level = check_level(&framework.framework, &statement, level, "/level")?;
+                let claimed = LevelCode::new(row.level_claimed.as_str())
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                if !framework.framework.satisfies(&claimed, &level) {
+                    return Err(ServiceError::invalid(
+                        "/level",
+                        format!(
+                            "The confirmed level may not be above the level claimed ({claimed})."
+                        ),
+                    ));
+                }
+                (EvidenceStatus::Attested, Some(level.as_str().to_owned()))
+            }
+            "reject" => {
+                if input.level.is_some() {
+                    return Err(ServiceError::invalid(
+                        "/level",
+                        "A rejection confirms no level.",
+                    ));
+                }
+                if comment.is_none() {
+                    return Err(ServiceError::invalid(
+                        "/comment",
+                        "Say why the evidence is rejected.",
+                    ));
+                }
+                (EvidenceStatus::Rejected, None)
+            }
+            _ => {
+                return Err(ServiceError::invalid(
+                    "/decision",
+                    "The decision must be 'attest' or 'reject'.",
+                ))
+            }
+        };
+        let decision = match status {
+            EvidenceStatus::Attested => "attested",
+            _ => "rejected",
+        };
+        row.status = status.as_str().to_owned();
+        row.level_confirmed = level.clone();
+        row.updated_at = now;
+        tx.update_evidence(row.clone()).await?;
+        tx.insert_decision(NewDecision {
+            evidence_id: row.id.clone(),
+            actor_id: assessor.0.account_id.clone(),
+            decision: decision.into(),
+            level: level.clone(),
+            comment: comment.clone(),
+            decided_at: now,
+        })
+        .await?;
+        audit(
+            &tx,
+            now,
+            &assessor.0.label,
+            &format!(
+                "evidence.{}",
+                if level.is_some() { "attest" } else { "reject" }
+            ),
+            Some(&org.id),
+            &format!("evidence:{}", row.id),
+            json!({"level": level, "claimed": row.level_claimed, "comment": comment}),
+        )
+        .await?;
+        let detail = self.detail(&tx, &row).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+
+    /// The holder's progress towards a pathway of a framework (latest version), from their
+    /// attested evidence at the confirmed levels.
+    pub async fn holder_progress(
+        &self,
+        holder: &Holder,
+        framework: &str,
+        pathway: &str,
+    ) -> Result<ProgressView, ServiceError> {
+        let tx = self.store.read().await?;
+        let loaded = framework_by_slug(&tx, framework, None)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("framework '{framework}'")))?;
+        drop(tx);
+        let pathway_code = PathwayCode::new(pathway)
+            .map_err(|_| ServiceError::NotFound(format!("pathway '{pathway}'")))?;
+        let progress = self
+            .progress_of(&holder.account_id, &loaded.framework, &pathway_code)
+            .await?;
+        let next_step = progress.next_step(&loaded.framework);
+        let (met, missing): (Vec<_>, Vec<_>) =
+            progress.requirements.iter().cloned().partition(|r| r.met);
+        Ok(ProgressView {
+            framework: loaded.slug,
+            framework_version: loaded.version,
+            pathway: pathway_code.as_str().to_owned(),
+            complete: progress.complete,
+            required: progress.required(),
+            met: progress.met(),
+            met_statements: met,
+            missing_statements: missing,
+            gaps: progress.gaps,
+            prerequisites: progress.prerequisites,
+            not_assessable: progress.not_assessable,
+            next_step,
+        })
+    }
+
+    /// A holder's progress towards `pathway` of `framework` (the version it is), computed
+    /// from their attested evidence in that stored framework version, each piece counted
+    /// at its confirmed level. Draft, submitted and rejected evidence never counts.
+    ///
+    /// For the award use cases, to check completion before awarding a pathway badge.
+    /// Not found when the framework version is not stored or has no such pathway.
+    pub async fn progress_of(
+        &self,
+        holder_account_id: &str,
+        framework: &Framework,
+        pathway: &PathwayCode,
+    ) -> Result<PathwayProgress, ServiceError> {
+        let tx = self.store.read().await?;
+        let (framework_id, _, _) = tx
+            .framework_key(framework.slug().as_str(), Some(framework.version()))
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "framework '{}' version '{}'",
+                    framework.slug(),
+                    framework.version()
+                ))
+            })?;
+        drop(tx);
+        let rows = self
+            .attested_evidence_for(holder_account_id, framework_id)
+            .await?;
+        let attained: Vec<Attainment> = rows
+            .iter()
+            .filter_map(|row| {
+                Some(Attainment {
+                    statement: StatementCode::new(row.statement_code.as_str()).ok()?,
+                    level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
+                })
+            })
+            .collect();
+        credence_domain::progress(framework, pathway, &attained)
+            .map_err(|_| ServiceError::NotFound(format!("pathway '{pathway}'")))
+    }
+
+    /// A holder's attested evidence in one stored framework version (by its row id),
+    /// oldest first; each row's `level_confirmed` is the attested level.
+    ///
+    /// For the award use cases, to link the evidence behind an award.
+    pub async fn attested_evidence_for(
+        &self,
+        holder_account_id: &str,
+        framework_id: i64,
+    ) -> Result<Vec<EvidenceRow>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .attested_evidence(holder_account_id, framework_id)
+            .await?)
+    }
+
+    /// Imports a provider's completion records (CSV) as attested course-completion
+    /// evidence, one transaction for the whole file. A row already imported (same
+    /// organisation, reference, e-mail and statement) is reported as a duplicate and
+    /// changes nothing; a row naming an e-mail without an account is refused.
+    pub async fn import_completions(
+        &self,
+        issuer: &Issuer,
+        framework: Option<&str>,
+        csv: &str,
+    ) -> Result<CompletionImportReport, ServiceError> {
+        let org = &issuer.0.org;
+        if org.kind != OrgKind::Provider.as_str() {
+            return Err(ServiceError::Forbidden(format!(
+                "Only an education provider may import completion records; {} is not one.",
+                org.slug
+            )));
+        }
+        // Accreditation: when standing accreditations exist, check here that `org` holds a
+        // live accreditation for the framework (and the pathways its rows touch).
+        let now = self.now();
+        let records = parse_completion_records(csv, now.date_naive())
+            .map_err(|e| ServiceError::invalid("", e.to_string()))?;
+        let tx = self.store.write().await?;
+        let loaded = match framework {
+            Some(slug) => framework_by_slug(&tx, slug, None).await?,
+            None => {
+                let slugs: std::collections::BTreeSet<String> = self
+                    .store
+                    .list_frameworks()
+                    .await?
+                    .into_iter()
+                    .map(|f| f.slug)
+                    .collect();
+                match slugs.iter().next() {
+                    Some(only) if slugs.len() == 1 => framework_by_slug(&tx, only, None).await?,
+                    _ => {
+                        return Err(ServiceError::invalid(
+                            "/framework",
+                            "Name the framework of the records (?framework=slug).",
+                        ))
+                    }
+                }
+            }
+        }
+        .ok_or_else(|| ServiceError::invalid("/framework", "No such framework is stored."))?;
+        let mut rows = Vec::with_capacity(records.len());
+        let (mut imported, mut duplicates, mut refused) = (0, 0, 0);
+        for result in records {
+            let report = |outcome, messages: Vec<String>, evidence_id| ImportRowReport {
+                row: result.row,
+                outcome,
+                messages,
+                evidence_id,
+            };
+            let record = match &result.outcome {
+                Ok(record) => record,
+                Err(problems) => {
+                    refused += 1;
+                    rows.push(report(
+                        "refused",
+                        problems.iter().map(ToString::to_string).collect(),
+                        None,
+                    ));
+                    continue;
+                }
+            };
+            let account = match Email::new(&record.email) {
+                Ok(email) => tx.account_by_email(email.as_str()).await?,
+                Err(_) => None,
+            };
+            let Some(account) = account else {
+                refused += 1;
+                rows.push(report(
+                    "refused",
+                    vec![format!(
+                        "email: No account has the e-mail address {}; the person must create one first.",
+                        record.email
+                    )],
+                    None,
+                ));
+                continue;
+            };
+            let level = match check_level(
+                &loaded.framework,
+                &record.statement,
+                record.level.as_str(),
+                "/level",
+            ) {
+                Ok(level) => level,
+                Err(ServiceError::Invalid(problems)) => {
+                    refused += 1;
+                    rows.push(report(
+                        "refused",
+                        problems
+                            .0
+                            .iter()
+                            .map(|p| {
+                                format!("{}: {}", p.pointer.trim_start_matches('/'), p.message)
+                            })
+                            .collect(),
+                        None,
+                    ));
+                    continue;
+                }
+                Err(other) => return Err(other),
+            };
+            if let Some(existing) = tx
+                .imported_evidence(
+                    &org.id,
+                    &record.reference,
+                    &account.id,
+                    record.statement.as_str(),
+                )
+                .await?
+            {
+                duplicates += 1;
+                rows.push(report(
+                    "duplicate",
+                    vec!["Already imported.".into()],
+                    Some(existing.id),
+                ));
+                continue;
+            }
+            let row = EvidenceRow {
+                id: new_id(),
+                holder_id: account.id.clone(),
+                framework_id: loaded.id,
+                statement_code: record.statement.as_str().to_owned(),
+                level_claimed: level.as_str().to_owned(),
+                kind: EvidenceKind::CourseCompletion.as_str().to_owned(),
+                narrative: format!(
+                    "Completion recorded by {} (reference {}).",
+                    org.name, record.reference
+                ),
+                occurred_on: record.date,
+                provider: Some(org.name.clone()),
+                org_id: Some(org.id.clone()),
+                status: EvidenceStatus::Attested.as_str().to_owned(),
+                level_confirmed: Some(level.as_str().to_owned()),
+                source: "import".into(),
+                external_ref: Some(record.reference.clone()),
+                public: false,
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_evidence(row.clone()).await?;
+            tx.insert_decision(NewDecision {
+                evidence_id: row.id.clone(),
+                actor_id: issuer.0.account_id.clone(),
+                decision: "attested".into(),
+                level: Some(level.as_str().to_owned()),
+                comment: Some(format!("Imported from {}'s completion records.", org.name)),
+                decided_at: now,
+            })
+            .await?;
+            imported += 1;
+            rows.push(report("imported", Vec::new(), Some(row.id)));
+        }
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "evidence.import",
+            Some(&org.id),
+            &format!("org:{}", org.slug),
+            json!({
+                "framework": loaded.slug,
+                "version": loaded.version,
+                "imported": imported,
+                "duplicates": duplicates,
+                "refused": refused,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CompletionImportReport {
+            framework: loaded.slug,
+            framework_version: loaded.version,
+            imported,
+            duplicates,
+            refused,
+            rows,
+        })
+    }
+}

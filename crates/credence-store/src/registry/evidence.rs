@@ -1,0 +1,276 @@
+//! Evidence, its decision history and its attachments.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::entity::{evidence, evidence_attachment, evidence_decision, framework};
+use crate::{StoreError, Tx};
+
+use super::{AttachmentRow, DecisionRow, EvidenceRow, Page};
+
+/// An attachment without its content, for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentMeta {
+    pub id: String,
+    pub evidence_id: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A decision to append to a piece of evidence's history (the id is assigned on insert).
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    pub evidence_id: String,
+    pub actor_id: Option<String>,
+    pub decision: String,
+    pub level: Option<String>,
+    pub comment: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+type MetaTuple = (String, String, String, String, i64, String, DateTime<Utc>);
+
+fn meta(
+    (id, evidence_id, file_name, media_type, size, sha256, created_at): MetaTuple,
+) -> AttachmentMeta {
+    AttachmentMeta {
+        id,
+        evidence_id,
+        file_name,
+        media_type,
+        size,
+        sha256,
+        created_at,
+    }
+}
+
+impl Tx {
+    pub async fn insert_evidence(&self, row: EvidenceRow) -> Result<(), StoreError> {
+        evidence::Entity::insert(evidence::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn evidence(&self, id: &str) -> Result<Option<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
+    /// Writes every column of a stored piece of evidence but its id, holder and creation time.
+    pub async fn update_evidence(&self, row: EvidenceRow) -> Result<(), StoreError> {
+        let mut model = evidence::ActiveModel::from(row).reset_all();
+        model.holder_id = sea_orm::ActiveValue::NotSet;
+        model.created_at = sea_orm::ActiveValue::NotSet;
+        evidence::Entity::update(model).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    /// Deletes a piece of evidence with its attachments and decisions.
+    pub async fn delete_evidence(&self, id: &str) -> Result<(), StoreError> {
+        evidence_attachment::Entity::delete_many()
+            .filter(evidence_attachment::Column::EvidenceId.eq(id))
+            .exec(self.conn())
+            .await?;
+        evidence_decision::Entity::delete_many()
+            .filter(evidence_decision::Column::EvidenceId.eq(id))
+            .exec(self.conn())
+            .await?;
+        evidence::Entity::delete_by_id(id).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    /// A holder's evidence, newest first.
+    pub async fn evidence_of_holder(
+        &self,
+        holder_id: &str,
+        page: Page,
+    ) -> Result<Vec<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::HolderId.eq(holder_id))
+            .order_by(evidence::Column::CreatedAt, Order::Desc)
+            .order_by(evidence::Column::Id, Order::Asc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Evidence submitted to an organisation and awaiting a decision, oldest first.
+    pub async fn evidence_queue(
+        &self,
+        org_id: &str,
+        page: Page,
+    ) -> Result<Vec<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::OrgId.eq(org_id))
+            .filter(evidence::Column::Status.eq("submitted"))
+            .order_by(evidence::Column::UpdatedAt, Order::Asc)
+            .order_by(evidence::Column::Id, Order::Asc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// A holder's attested evidence in one framework version, oldest first.
+    pub async fn attested_evidence(
+        &self,
+        holder_id: &str,
+        framework_id: i64,
+    ) -> Result<Vec<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::HolderId.eq(holder_id))
+            .filter(evidence::Column::FrameworkId.eq(framework_id))
+            .filter(evidence::Column::Status.eq("attested"))
+            .order_by(evidence::Column::CreatedAt, Order::Asc)
+            .order_by(evidence::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Imported evidence with this organisation, reference, holder and statement, if any.
+    pub async fn imported_evidence(
+        &self,
+        org_id: &str,
+        external_ref: &str,
+        holder_id: &str,
+        statement_code: &str,
+    ) -> Result<Option<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::OrgId.eq(org_id))
+            .filter(evidence::Column::Source.eq("import"))
+            .filter(evidence::Column::ExternalRef.eq(external_ref))
+            .filter(evidence::Column::HolderId.eq(holder_id))
+            .filter(evidence::Column::StatementCode.eq(statement_code))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn insert_decision(&self, new: NewDecision) -> Result<(), StoreError> {
+        use sea_orm::ActiveValue::{NotSet, Set};
+        evidence_decision::Entity::insert(evidence_decision::ActiveModel {
+            id: NotSet,
+            evidence_id: Set(new.evidence_id),
+            actor_id: Set(new.actor_id),
+            decision: Set(new.decision),
+            level: Set(new.level),
+            comment: Set(new.comment),
+            decided_at: Set(new.decided_at),
+        })
+        .exec(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// A piece of evidence's history, oldest first.
+    pub async fn decisions_of(&self, evidence_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+        Ok(evidence_decision::Entity::find()
+            .filter(evidence_decision::Column::EvidenceId.eq(evidence_id))
+            .order_by(evidence_decision::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn insert_attachment(&self, row: AttachmentRow) -> Result<(), StoreError> {
+        evidence_attachment::Entity::insert(evidence_attachment::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn count_attachments(&self, evidence_id: &str) -> Result<u64, StoreError> {
+        Ok(evidence_attachment::Entity::find()
+            .filter(evidence_attachment::Column::EvidenceId.eq(evidence_id))
+            .count(self.conn())
+            .await?)
+    }
+
+    /// A piece of evidence's attachments without their content, oldest first.
+    pub async fn attachments_of(
+        &self,
+        evidence_id: &str,
+    ) -> Result<Vec<AttachmentMeta>, StoreError> {
+        let rows = evidence_attachment::Entity::find()
+            .select_only()
+            .columns([
+                evidence_attachment::Column::Id,
+                evidence_attachment::Column::EvidenceId,
+                evidence_attachment::Column::FileName,
+                evidence_attachment::Column::MediaType,
+                evidence_attachment::Column::Size,
+                evidence_attachment::Column::Sha256,
+                evidence_attachment::Column::CreatedAt,
+            ])
+            .filter(evidence_attachment::Column::EvidenceId.eq(evidence_id))
+            .order_by(evidence_attachment::Column::CreatedAt, Order::Asc)
+            .order_by(evidence_attachment::Column::Id, Order::Asc)
+            .into_tuple::<MetaTuple>()
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(meta).collect())
+    }
+
+    /// One attachment with its content.
+    pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>, StoreError> {
+        Ok(evidence_attachment::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?)
+    }
+
+    /// A framework version's row id, version and content digest, by slug; the latest
+    /// import when `version` is `None`.
+    pub async fn framework_key(
+        &self,
+        slug: &str,
+        version: Option<&str>,
+    ) -> Result<Option<(i64, String, String)>, StoreError> {
+        let mut query = framework::Entity::find().filter(framework::Column::Slug.eq(slug));
+        if let Some(version) = version {
+            query = query.filter(framework::Column::Version.eq(version));
+        }
+        Ok(query
+            .select_only()
+            .columns([
+                framework::Column::Id,
+                framework::Column::Version,
+                framework::Column::ContentSha256,
+            ])
+            .order_by(framework::Column::Id, Order::Desc)
+            .into_tuple::<(i64, String, String)>()
+            .one(self.conn())
+            .await?)
+    }
+
+    /// A framework version's slug, version and content digest, by its row id.
+    pub async fn framework_key_by_id(
+        &self,
+        id: i64,
+    ) -> Result<Option<(String, String, String)>, StoreError> {
+        Ok(framework::Entity::find_by_id(id)
+            .select_only()
+            .columns([
+                framework::Column::Slug,
+                framework::Column::Version,
+                framework::Column::ContentSha256,
+            ])
+            .into_tuple::<(String, String, String)>()
+            .one(self.conn())
+            .await?)
+    }
+
+    /// A framework version's document as stored, by its row id.
+    pub async fn framework_text(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(framework::Entity::find_by_id(id)
+            .select_only()
+            .column(framework::Column::Document)
+            .into_tuple::<String>()
+            .one(self.conn())
+            .await?)
+    }
+}
