@@ -1,11 +1,12 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -18,6 +19,9 @@ use crate::{assets, AppState, WebError};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The largest bulk award file accepted, in bytes.
+pub const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -35,11 +39,29 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/orgs/{slug}", get(api::orgs::profile))
         .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
+        .route(
+            "/orgs/{slug}/status/{purpose}",
+            get(api::awards::status_list),
+        )
+        .route("/achievements/{id}", get(api::awards::achievement))
+        .route(
+            "/achievements/{id}/image.svg",
+            get(api::awards::achievement_image),
+        )
+        .route("/credentials/{id}", get(api::awards::credential))
         .nest("/api/v1", api_routes())
         .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Bulk award files may be larger than any other body: this route has its own limit,
+        // added after the general one so that it is not also subject to it.
+        .merge(
+            Router::new()
+                .route("/api/v1/orgs/{slug}/awards/bulk", post(api::awards::bulk))
+                .layer(DefaultBodyLimit::max(BULK_BODY_LIMIT))
+                .layer(RequestBodyLimitLayer::new(BULK_BODY_LIMIT)),
+        )
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -57,7 +79,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API, mounted under `/api/v1`.
 fn api_routes() -> Router<AppState> {
-    use api::{accounts, orgs};
+    use api::{accounts, awards, orgs};
     Router::new()
         .route("/accounts", post(accounts::register))
         .route(
@@ -84,6 +106,20 @@ fn api_routes() -> Router<AppState> {
         .route("/orgs/{slug}/keys/rotate", post(orgs::rotate_key))
         .route("/orgs/{slug}/audit", get(orgs::audit))
         .route("/trusted-bodies/{slug}", put(orgs::trust))
+        .route(
+            "/orgs/{slug}/achievements",
+            get(awards::achievements).post(awards::create_achievement),
+        )
+        .route(
+            "/orgs/{slug}/awards",
+            get(awards::org_awards).post(awards::award),
+        )
+        .route("/awards", get(awards::my_awards))
+        .route("/awards/{id}/status", post(awards::change_status))
+        .route("/awards/{id}/visibility", patch(awards::visibility))
+        .route("/verify", post(awards::verify))
+        .route("/bulk/{id}", get(awards::bulk_job))
+        .route("/bulk/{id}/rows", get(awards::bulk_rows))
 }
 
 async fn not_found(request: Request) -> WebError {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod awards;
 mod orgs;
 
 pub use crate::entity::account::Model as AccountRow;
