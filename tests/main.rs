@@ -7,6 +7,7 @@ mod cli;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod registry_awards;
 mod registry_core;
 mod support;
 mod vc_cli;
