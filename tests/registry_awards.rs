@@ -764,3 +764,64 @@ async fn bulk_awards_report_every_row_and_rerun_makes_no_duplicates() {
         .await;
     assert_eq!(listed.json()["items"].as_array().map(Vec::len), Some(300));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
+    let app = TestApp::new().await;
+    let (_, achievement) = issuer_setup(&app, "cli-org", "web").await;
+    let eve = app.holder("eve@example.org", "Eve").await;
+    attest(&app, &account_id(&app, &eve).await, FOUNDATIONAL).await;
+    let dir = tempfile::tempdir().expect("a folder");
+    let key_file = dir.path().join("master.key");
+    std::fs::write(
+        &key_file,
+        app.services.registry.config().master_key.to_hex(),
+    )
+    .expect("write the master key");
+    let key_path = key_file.to_string_lossy().into_owned();
+    let env = [
+        ("CREDENCE_DATABASE_URL", app.db.url.as_str()),
+        ("CREDENCE_PUBLIC_URL", app.base_url.as_str()),
+        ("CREDENCE_MASTER_KEY_FILE", key_path.as_str()),
+    ];
+    let run = |file: &str, text: &str| {
+        std::fs::write(dir.path().join(file), text).expect("write the file");
+        let args = [
+            "award",
+            "bulk",
+            "--org",
+            "cli-org",
+            "--achievement",
+            achievement.as_str(),
+            file,
+        ];
+        crate::support::credence(dir.path(), &args, &env)
+    };
+    let out = tokio::task::block_in_place(|| run("ok.csv", "key,email\nc-1,eve@example.org\n"));
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    assert!(
+        crate::support::stdout(&out).contains("1 rows, 1 processed, 0 refused"),
+        "{}",
+        crate::support::stdout(&out)
+    );
+    let out = tokio::task::block_in_place(|| {
+        run(
+            "mixed.csv",
+            "key,email\nc-1,eve@example.org\nc-2,ghost@example.org\n",
+        )
+    });
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    assert!(
+        crate::support::stderr(&out).contains("row 2: No account"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    // The CLI's award verifies in the server's registry.
+    let held = app.call("GET", "/api/v1/awards", None, &eve).await.json();
+    assert_eq!(held["items"].as_array().map(Vec::len), Some(1));
+}
