@@ -133,9 +133,13 @@ impl Registry {
                 match tx.status_list(&org.id, purpose.as_str()).await? {
                     Some(row) => row,
                     None => {
-                        let row = self.rebuild_status_list(&tx, org, purpose).await?;
-                        match tx.commit().await {
-                            Ok(()) => row,
+                        let made = match self.rebuild_status_list(&tx, org, purpose).await {
+                            Ok(row) => tx.commit().await.map(|()| row),
+                            Err(ServiceError::Conflict(_)) => Err(StoreError::Duplicate),
+                            Err(e) => return Err(e),
+                        };
+                        match made {
+                            Ok(row) => row,
                             // Another process made it first: read theirs.
                             Err(StoreError::Duplicate) => {
                                 let tx = self.store.read().await?;
