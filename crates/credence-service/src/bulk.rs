@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
-use crate::awards::{free_indices, AwardPlan};
+use crate::awards::{free_indices, AwardContext, AwardPlan};
 use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -176,11 +176,20 @@ impl Registry {
         let mut done = 0i64;
         let mut refused_count = 0i64;
         let result = async {
+            // The achievement, framework and opened signer, once for the whole job.
+            let ctx = {
+                let tx = self.store.read().await?;
+                self.award_context(&tx, &work.issuer, &work.achievement, "/achievement")
+                    .await?
+            };
             for batch in work.rows.chunks(BATCH_ROWS) {
                 let mut attempt = 0;
                 let counts = loop {
                     attempt += 1;
-                    match self.bulk_batch(&work, batch, done, refused_count).await {
+                    match self
+                        .bulk_batch(&work, &ctx, batch, done, refused_count)
+                        .await
+                    {
                         Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
                         other => break other?,
                     }
@@ -210,6 +219,7 @@ impl Registry {
     async fn bulk_batch(
         &self,
         work: &BulkWork,
+        ctx: &AwardContext,
         batch: &[RowResult<BulkAwardRow>],
         done_before: i64,
         refused_before: i64,
@@ -218,9 +228,6 @@ impl Registry {
         let job = &work.job.id;
         let org_id = &work.issuer.0.org.id;
         let tx = self.store.write().await?;
-        let ctx = self
-            .award_context(&tx, &work.issuer, &work.achievement, "/achievement")
-            .await?;
         let mut report: Vec<BulkRowRow> = Vec::with_capacity(batch.len());
         let mut candidates: Vec<(usize, &BulkAwardRow, Email)> = Vec::new();
         for row in batch {
@@ -311,7 +318,7 @@ impl Registry {
             let pair = indices
                 .next()
                 .ok_or_else(|| ServiceError::Internal("too few status indices".into()))?;
-            match self.prepare_award(&ctx, &plan, pair, &work.issuer.0.label, now) {
+            match self.prepare_award(ctx, &plan, pair, &work.issuer.0.label, now) {
                 Ok(prepared) => {
                     report.push(BulkRowRow {
                         job_id: job.clone(),
