@@ -41,6 +41,9 @@ pub enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Award achievements, directly on the database.
+    #[command(subcommand)]
+    Award(AwardCommand),
     /// Work with verifiable credentials in files: keys, signing, verifying, baking.
     /// Needs no database and no configuration.
     #[command(subcommand)]
@@ -74,6 +77,32 @@ pub enum FrameworkCommand {
         #[arg(long)]
         version: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AwardCommand {
+    /// Award an achievement to every row of a CSV or JSON file (columns key, email and
+    /// optionally name, valid_from, override_justification). Rerunning the same file
+    /// creates no duplicates. Exits with 2 when any row was refused.
+    Bulk {
+        /// The issuing organisation's slug.
+        #[arg(long)]
+        org: String,
+        /// The achievement's id (its UUID).
+        #[arg(long)]
+        achievement: String,
+        /// The file of rows.
+        file: PathBuf,
+        /// The file's format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: BulkFormatArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BulkFormatArg {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -225,6 +225,18 @@ pub struct OperatorPower {
     pub label: String,
 }
 
+impl OperatorPower {
+    /// The operator issuing for `org` from the server's command line (a bulk award run
+    /// directly on the database). Audit entries name the operator.
+    pub fn issuer_for(&self, org: &OrgRow) -> Issuer {
+        Issuer(InOrg {
+            org: org.clone(),
+            label: self.label.clone(),
+            account_id: None,
+        })
+    }
+}
+
 /// Proof that the actor is an issuer of the organisation it carries.
 #[derive(Debug, Clone)]
 pub struct Issuer(pub InOrg);

@@ -4,12 +4,16 @@
 pub mod accounts;
 pub mod actor;
 pub mod audit_chain;
+pub mod awards;
+pub mod bulk;
 pub mod documents;
 mod error;
 pub mod evidence;
 pub mod frameworks;
 pub mod orgs;
 pub mod registry;
+pub mod status;
+pub mod verification;
 
 pub use actor::{Actor, Operator};
 pub use credence_store::registry::Page;

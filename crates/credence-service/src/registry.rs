@@ -87,6 +87,8 @@ impl RegistryConfig {
 pub struct Registry {
     pub(crate) store: Store,
     pub(crate) config: Arc<RegistryConfig>,
+    /// Parsed framework versions and signed status lists kept in memory.
+    pub(crate) caches: Arc<crate::awards::Caches>,
 }
 
 impl Registry {
@@ -94,6 +96,7 @@ impl Registry {
         Self {
             store,
             config: Arc::new(config),
+            caches: Arc::default(),
         }
     }
 

@@ -201,11 +201,41 @@ fn collect_violations(error: &jsonschema::ValidationError<'_>, out: &mut Vec<Vio
 }
 
 /// Validates `document` against a bundled schema.
+///
+/// A deliberate deviation from the 1EdTech schemas: OB 3.0 allows one `credentialStatus`
+/// and its schema wants an object, while VC 2.0 allows several, and Credence issues two
+/// (revocation and suspension; 1EdTech's issue 623 proposes arrays for OB 3.1). When the
+/// top-level `credentialStatus` is a non-empty array, each entry is validated on its own
+/// against the schema's rule for `credentialStatus`, and a violation in entry `i` is
+/// reported at `/credentialStatus/{i}/...`. Everything else is validated as written.
 pub fn validate(schema: SchemaKind, document: &Value) -> Result<(), SchemaError> {
     let validator = schema.validator()?;
     let mut violations = Vec::new();
-    for error in validator.iter_errors(document) {
-        collect_violations(&error, &mut violations);
+    match document.get("credentialStatus") {
+        Some(Value::Array(entries)) if !entries.is_empty() => {
+            for (i, entry) in entries.iter().enumerate() {
+                let mut one = document.clone();
+                one["credentialStatus"] = entry.clone();
+                let mut found = Vec::new();
+                for error in validator.iter_errors(&one) {
+                    collect_violations(&error, &mut found);
+                }
+                for mut v in found {
+                    if let Some(rest) = v.pointer.strip_prefix("/credentialStatus") {
+                        v.pointer = format!("/credentialStatus/{i}{rest}");
+                        violations.push(v);
+                    } else if i == 0 {
+                        // The rest of the document is reported once.
+                        violations.push(v);
+                    }
+                }
+            }
+        }
+        _ => {
+            for error in validator.iter_errors(document) {
+                collect_violations(&error, &mut violations);
+            }
+        }
     }
     if violations.is_empty() {
         Ok(())
@@ -261,6 +291,35 @@ mod tests {
 
     fn parse(text: &str) -> Value {
         serde_json::from_str(text).expect("test JSON")
+    }
+
+    /// Two status entries (revocation and suspension) as an array validate, each entry on
+    /// its own; a bad entry is named by its position.
+    #[test]
+    fn credential_status_arrays_are_validated_per_entry() {
+        let mut document = parse(include_str!(
+            "../../../tests/vectors/1edtech-examples/basicOpenBadgeCredential.json"
+        ));
+        let entry = |purpose: &str, index: &str| {
+            json!({
+                "id": format!("https://example.org/status/{purpose}#{index}"),
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": purpose,
+                "statusListIndex": index,
+                "statusListCredential": format!("https://example.org/status/{purpose}"),
+            })
+        };
+        document["credentialStatus"] =
+            json!([entry("revocation", "12"), entry("suspension", "40")]);
+        check("two status entries", &document, None);
+        document["credentialStatus"] = json!([entry("revocation", "12"), {"type": 7}]);
+        check(
+            "a bad second entry",
+            &document,
+            Some(&["/credentialStatus/1/type"]),
+        );
+        document["credentialStatus"] = entry("revocation", "12");
+        check("one entry as an object", &document, None);
     }
 
     /// All seven 1EdTech specification examples validate.

@@ -5,7 +5,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -18,6 +18,8 @@ use crate::{assets, AppState, WebError};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -35,10 +37,33 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/orgs/{slug}", get(api::orgs::profile))
         .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
+        .route(
+            "/orgs/{slug}/status/{purpose}",
+            get(api::awards::status_list),
+        )
+        .route("/achievements/{id}", get(api::awards::achievement))
+        .route(
+            "/achievements/{id}/image.svg",
+            get(api::awards::achievement_image),
+        )
+        .route("/credentials/{id}", get(api::awards::credential))
+        // VC-API (W3C CCG), at the paths the specification gives.
+        .route("/credentials/issue", post(api::vcapi::issue))
+        .route("/credentials/verify", post(api::vcapi::verify))
+        .route("/credentials/status", post(api::vcapi::status))
+        .route("/presentations/verify", post(api::vcapi::verify_presentation))
         .fallback(not_found)
-        // The API applies the same limit itself, to every route but attachment uploads.
+        // The API applies the same limit itself, to every route but uploads.
         .layer(RequestBodyLimitLayer::new(body_limit))
         .nest("/api/v1", api_routes(body_limit))
+        // Bulk award files may be larger than any other body: this route has its own limit,
+        // added after the general one so that it is not also subject to it.
+        .merge(
+            Router::new()
+                .route("/api/v1/orgs/{slug}/awards/bulk", post(api::awards::bulk))
+                .layer(DefaultBodyLimit::max(BULK_BODY_LIMIT))
+                .layer(RequestBodyLimitLayer::new(BULK_BODY_LIMIT)),
+        )
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -60,7 +85,7 @@ pub fn router(state: AppState) -> Router {
 /// `/api/v1/openapi.json`. Request bodies are limited to `body_limit` bytes, except
 /// attachment uploads, which have a limit of their own.
 fn api_routes(body_limit: usize) -> Router<AppState> {
-    use api::evidence;
+    use api::{awards, evidence, vcapi};
     let (documented, doc) = api::routes();
     let doc = std::sync::Arc::new(doc);
     documented
@@ -80,6 +105,28 @@ fn api_routes(body_limit: usize) -> Router<AppState> {
         .route("/evidence/{id}/submit", post(evidence::submit))
         .route("/evidence/{id}/decision", post(evidence::decide))
         .route("/progress/{framework}/{pathway}", get(evidence::progress))
+        .route(
+            "/orgs/{slug}/achievements",
+            get(awards::achievements).post(awards::create_achievement),
+        )
+        .route(
+            "/orgs/{slug}/awards",
+            get(awards::org_awards).post(awards::award),
+        )
+        .route("/awards", get(awards::my_awards))
+        .route("/awards/{id}/status", post(awards::change_status))
+        .route("/awards/{id}/visibility", patch(awards::visibility))
+        .route("/verify", post(awards::verify))
+        .route("/bulk/{id}", get(awards::bulk_job))
+        .route("/bulk/{id}/rows", get(awards::bulk_rows))
+        .route(
+            "/orgs/{slug}/accreditations",
+            get(vcapi::accreditations).post(vcapi::accredit),
+        )
+        .route(
+            "/accreditations/{id}/revoke",
+            post(vcapi::revoke_accreditation),
+        )
         .route(
             "/openapi.json",
             get(move || {

@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod admin;
+mod award;
 mod framework;
 mod serve;
 mod vc;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Org(command) => runtime()?.block_on(admin::run_org(config, command)),
         Command::Token(command) => runtime()?.block_on(admin::run_token(config, command)),
         Command::Audit(command) => runtime()?.block_on(admin::run_audit(config, command)),
+        Command::Award(command) => runtime()?.block_on(award::run(config, command)),
         Command::Vc(_) => Ok(()),
     }
 }

@@ -1,0 +1,934 @@
+//! Achievements (an issuer's pathway badges) and awards (signed `OpenBadgeCredential`s):
+//! the completion check over attested evidence, random status indices, signing, and what
+//! holders and issuers may read and change.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Duration, Utc};
+use credence_domain::framework::Pathway;
+use credence_domain::progress::{progress, Attainment, PathwayProgress};
+use credence_domain::registry::{AwardStatus, Email};
+use credence_domain::{Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode};
+use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
+use credence_store::{StoreError, Tx};
+use credence_vc::proof::{sign, ProofOptions};
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::actor::{Actor, Holder, Issuer};
+use crate::documents::{
+    achievement_document, award_credential, badge_data_url, badge_svg, date_time, AchievedLevel,
+    AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink, IssuerProfile, Product,
+    Recipient, StatusIndices,
+};
+use crate::orgs::Signer;
+use crate::registry::{audit, new_id, Registry};
+use crate::ServiceError;
+
+/// The framework used when an achievement names none.
+pub const DEFAULT_FRAMEWORK: &str = "nhs-ai-confidence-2022";
+/// The number of entries of every status list, and so the range of status indices.
+pub const STATUS_LIST_ENTRIES: usize = credence_vc::status_list::MIN_ENTRIES;
+/// The shortest justification accepted for an award without complete evidence.
+pub const MIN_JUSTIFICATION_CHARS: usize = 20;
+/// How many times an award is retried when a random status index was taken meanwhile.
+const MAX_ATTEMPTS: usize = 5;
+
+/// What the registry keeps in memory: parsed framework versions (immutable) and the signed
+/// status lists with the version they were read at.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub(crate) frameworks: RwLock<HashMap<i64, Arc<Framework>>>,
+    pub(crate) status_lists: Mutex<HashMap<(String, String), CachedList>>,
+}
+
+/// A signed status list's version and JSON text, by (organisation id, purpose).
+pub(crate) type CachedList = (i64, Arc<String>);
+
+/// A new achievement's details.
+#[derive(Debug, Clone, Default)]
+pub struct NewAchievement {
+    pub pathway: String,
+    /// A framework slug; the latest stored version is used.
+    pub framework: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub validity_days: Option<i64>,
+    pub product: Option<Product>,
+}
+
+/// An achievement as anyone may see it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AchievementView {
+    /// The uuid, as used in paths.
+    pub uuid: String,
+    /// The achievement's URL (its OB 3.0 id).
+    pub id: String,
+    pub org: String,
+    pub framework_id: i64,
+    pub pathway: String,
+    pub name: String,
+    pub description: String,
+    pub validity_days: Option<i64>,
+    pub created_at: String,
+}
+
+/// A request to award an achievement to one holder.
+#[derive(Debug, Clone, Default)]
+pub struct NewAward {
+    pub achievement: String,
+    pub email: String,
+    /// The name the credential carries; the achievement's when absent.
+    pub name: Option<String>,
+    pub override_justification: Option<String>,
+    /// An RFC 3339 date-time; now when absent.
+    pub valid_from: Option<String>,
+    /// The id of an award of the same organisation this one renews.
+    pub renews: Option<String>,
+    /// The client's idempotency key.
+    pub key: Option<String>,
+}
+
+/// An award as its holder and its issuers see it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AwardView {
+    pub id: String,
+    /// The credential's URL (its VC id).
+    pub credential_id: String,
+    pub org_id: String,
+    pub achievement_id: Option<String>,
+    pub holder_id: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub valid_from: String,
+    pub valid_until: Option<String>,
+    pub public: bool,
+    pub idempotency_key: Option<String>,
+    pub override_justification: Option<String>,
+    pub replaces_award_id: Option<String>,
+    pub created_at: String,
+}
+
+/// The result of an award request.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwardOutcome {
+    pub award: AwardView,
+    /// The signed credential, exactly as stored.
+    pub credential: Value,
+    /// False when the idempotency key named an existing award.
+    #[serde(skip)]
+    pub created: bool,
+}
+
+pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
+    AwardView {
+        id: row.id.clone(),
+        credential_id: registry.url(&format!("/credentials/{}", row.id)),
+        org_id: row.org_id.clone(),
+        achievement_id: row.achievement_id.clone(),
+        holder_id: row.holder_id.clone(),
+        status: row.status.clone(),
+        status_reason: row.status_reason.clone(),
+        valid_from: date_time(row.valid_from),
+        valid_until: row.valid_until.map(date_time),
+        public: row.public,
+        idempotency_key: row.idempotency_key.clone(),
+        override_justification: row.override_justification.clone(),
+        replaces_award_id: row.replaces_award_id.clone(),
+        created_at: row.created_at.to_rfc3339(),
+    }
+}
+
+fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> AchievementView {
+    AchievementView {
+        uuid: row.id.clone(),
+        id: registry.url(&format!("/achievements/{}", row.id)),
+        org: org.slug.clone(),
+        framework_id: row.framework_id,
+        pathway: row.pathway.clone(),
+        name: row.name.clone(),
+        description: row.description.clone(),
+        validity_days: row.validity_days,
+        created_at: row.created_at.to_rfc3339(),
+    }
+}
+
+/// A path id that must be a UUID; anything else is unknown.
+pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
+    Uuid::parse_str(id)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| ServiceError::NotFound(format!("{what} '{id}'")))
+}
+
+/// A random index in `0..STATUS_LIST_ENTRIES`.
+fn random_index() -> Result<i64, ServiceError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(i64::from(
+        u32::from_le_bytes(bytes) % STATUS_LIST_ENTRIES as u32,
+    ))
+}
+
+/// `n` pairs of (revocation, suspension) indices not used by the organisation yet, nor
+/// twice among themselves.
+pub(crate) async fn free_indices(
+    tx: &Tx,
+    org_id: &str,
+    n: usize,
+) -> Result<Vec<(i64, i64)>, ServiceError> {
+    let mut revocation: Vec<i64> = Vec::with_capacity(n);
+    let mut suspension: Vec<i64> = Vec::with_capacity(n);
+    for _ in 0..8 {
+        if revocation.len() >= n && suspension.len() >= n {
+            break;
+        }
+        let want_r = n.saturating_sub(revocation.len());
+        let want_s = n.saturating_sub(suspension.len());
+        // Ask for a few more than needed, since some may be taken.
+        let cand_r = (0..want_r + want_r / 4 + 2)
+            .map(|_| random_index())
+            .collect::<Result<Vec<_>, _>>()?;
+        let cand_s = (0..want_s + want_s / 4 + 2)
+            .map(|_| random_index())
+            .collect::<Result<Vec<_>, _>>()?;
+        let (taken_r, taken_s) = tx.taken_status_indices(org_id, &cand_r, &cand_s).await?;
+        let mut seen_r: HashSet<i64> = revocation.iter().copied().collect();
+        for c in cand_r {
+            if revocation.len() < n && !taken_r.contains(&c) && seen_r.insert(c) {
+                revocation.push(c);
+            }
+        }
+        let mut seen_s: HashSet<i64> = suspension.iter().copied().collect();
+        for c in cand_s {
+            if suspension.len() < n && !taken_s.contains(&c) && seen_s.insert(c) {
+                suspension.push(c);
+            }
+        }
+    }
+    if revocation.len() < n || suspension.len() < n {
+        return Err(ServiceError::Conflict(
+            "The organisation's status lists are nearly full; no free index was found.".into(),
+        ));
+    }
+    Ok(revocation.into_iter().zip(suspension).collect())
+}
+
+/// The organisation as the issuer of its documents.
+pub(crate) fn issuer_profile(registry: &Registry, org: &OrgRow) -> IssuerProfile {
+    IssuerProfile {
+        did: org.did.clone(),
+        name: org.name.clone(),
+        url: org
+            .url
+            .clone()
+            .unwrap_or_else(|| registry.url(&format!("/orgs/{}", org.slug))),
+    }
+}
+
+/// Everything that stays the same for every award of one achievement.
+pub(crate) struct AwardContext {
+    pub org: OrgRow,
+    pub achievement: AchievementRow,
+    pub document: Value,
+    pub framework: Arc<Framework>,
+    pub pathway_code: PathwayCode,
+    pub signer: Signer,
+    pub profile: IssuerProfile,
+}
+
+impl AwardContext {
+    pub(crate) fn pathway(&self) -> Result<&Pathway, ServiceError> {
+        self.framework.pathway(&self.pathway_code).ok_or_else(|| {
+            ServiceError::Internal(format!("pathway {} vanished", self.pathway_code))
+        })
+    }
+}
+
+/// One award, checked and ready to sign.
+pub(crate) struct Prepared {
+    pub row: AwardRow,
+    pub credential: Value,
+}
+
+/// The completion check and the award's documents, for one holder. `Err(message)` is a
+/// refusal to show the issuer.
+pub(crate) struct AwardPlan<'a> {
+    pub account: &'a AccountRow,
+    pub evidence: Vec<&'a EvidenceRow>,
+    pub name: Option<&'a str>,
+    pub override_justification: Option<&'a str>,
+    pub valid_from: DateTime<Utc>,
+    pub renews: Option<(String, String)>,
+    pub key: Option<&'a str>,
+}
+
+/// Checks a justification; `Ok(None)` when none is given.
+pub(crate) fn check_justification(text: Option<&str>) -> Result<Option<String>, String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) if t.chars().count() < MIN_JUSTIFICATION_CHARS => Err(format!(
+            "An override justification needs at least {MIN_JUSTIFICATION_CHARS} characters."
+        )),
+        Some(t) if t.chars().count() > 2000 => {
+            Err("An override justification has at most 2000 characters.".into())
+        }
+        Some(t) => Ok(Some(t.to_owned())),
+    }
+}
+
+/// What is missing, one sentence per gap.
+pub(crate) fn missing(framework: &Framework, progress: &PathwayProgress) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in progress.prerequisites.iter().filter(|p| !p.complete) {
+        out.push(format!(
+            "The prerequisite pathway {} is not complete.",
+            p.pathway
+        ));
+    }
+    for gap in &progress.gaps {
+        let level = framework
+            .level(&gap.level)
+            .map_or(gap.level.as_str(), |l| l.name.as_str());
+        let codes: Vec<&str> = gap.statements.iter().map(StatementCode::as_str).collect();
+        out.push(format!(
+            "{} at {level} in {}: {}",
+            if codes.len() == 1 {
+                "1 statement".to_owned()
+            } else {
+                format!("{} statements", codes.len())
+            },
+            gap.factor.as_deref().unwrap_or(&gap.layer),
+            codes.join(", ")
+        ));
+    }
+    out
+}
+
+impl Registry {
+    /// A framework version by id, parsed once per process (stored versions are immutable).
+    pub(crate) async fn framework_by_id(
+        &self,
+        tx: &Tx,
+        id: i64,
+    ) -> Result<Arc<Framework>, ServiceError> {
+        if let Some(hit) = self
+            .caches
+            .frameworks
+            .read()
+            .ok()
+            .and_then(|c| c.get(&id).cloned())
+        {
+            return Ok(hit);
+        }
+        let (slug, _, document) = tx
+            .framework_by_id(id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(format!("framework {id} is missing")))?;
+        let framework = Arc::new(Framework::from_json(document.as_bytes()).map_err(|p| {
+            ServiceError::Internal(format!("stored framework {slug} no longer validates: {p}"))
+        })?);
+        if let Ok(mut cache) = self.caches.frameworks.write() {
+            cache.insert(id, framework.clone());
+        }
+        Ok(framework)
+    }
+
+    /// Publishes an achievement for a pathway of a framework's latest version.
+    pub async fn create_achievement(
+        &self,
+        issuer: &Issuer,
+        new: NewAchievement,
+    ) -> Result<AchievementView, ServiceError> {
+        let org = &issuer.0.org;
+        let slug = new.framework.as_deref().unwrap_or(DEFAULT_FRAMEWORK);
+        let slug = FrameworkSlug::new(slug.trim())
+            .map_err(|e| ServiceError::invalid("/framework", e.to_string()))?;
+        let stored = self
+            .store
+            .find_framework(slug.as_str(), None)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::invalid("/framework", format!("No framework '{slug}' is stored."))
+            })?;
+        let pathway_code = PathwayCode::new(new.pathway.trim())
+            .map_err(|e| ServiceError::invalid("/pathway", e.to_string()))?;
+        let name = trimmed(new.name, "/name", 200)?;
+        let description = trimmed(new.description, "/description", 4000)?;
+        if let Some(days) = new.validity_days {
+            if !(1..=36_600).contains(&days) {
+                return Err(ServiceError::invalid(
+                    "/validity_days",
+                    "The validity must be between 1 and 36600 days.",
+                ));
+            }
+        }
+        if let Some(p) = &new.product {
+            if p.name.trim().is_empty() || p.version.trim().is_empty() {
+                return Err(ServiceError::invalid(
+                    "/product",
+                    "A product needs a name and a version.",
+                ));
+            }
+        }
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let framework = self.framework_by_id(&tx, stored.summary.id).await?;
+        let pathway = framework.pathway(&pathway_code).ok_or_else(|| {
+            ServiceError::invalid(
+                "/pathway",
+                format!("The framework {slug} has no pathway '{pathway_code}'."),
+            )
+        })?;
+        let uuid = new_id();
+        let achievement_id = self.url(&format!("/achievements/{uuid}"));
+        let mut spec = BadgeSpec::for_pathway(pathway);
+        if let Some(n) = &name {
+            spec.name = n.clone();
+        }
+        spec.caption = new.product.as_ref().map(Product::label);
+        let image = badge_data_url(&badge_svg(&spec));
+        let profile = issuer_profile(self, org);
+        let validity = new
+            .validity_days
+            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+        let document = achievement_document(&AchievementInput {
+            framework: &framework,
+            pathway,
+            achievement_id: &achievement_id,
+            issuer: &profile,
+            base_url: &self.config.base_url,
+            name: name.as_deref(),
+            description: description.as_deref(),
+            image: &image,
+            validity_days: validity,
+            product: new.product.as_ref(),
+        });
+        let row = AchievementRow {
+            id: uuid,
+            org_id: org.id.clone(),
+            framework_id: stored.summary.id,
+            pathway: pathway_code.to_string(),
+            name: document
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(&pathway.name)
+                .to_owned(),
+            description: document
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            validity_days: new.validity_days,
+            document: document.to_string(),
+            created_at: now,
+        };
+        tx.insert_achievement(row.clone()).await?;
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "achievement.create",
+            Some(&org.id),
+            &format!("achievement:{}", row.id),
+            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(achievement_view(self, org, &row))
+    }
+
+    /// An organisation's achievements (public).
+    pub async fn achievements(&self, slug: &str) -> Result<Vec<AchievementView>, ServiceError> {
+        let org = self.org(slug).await?;
+        let tx = self.store.read().await?;
+        Ok(tx
+            .achievements_of_org(&org.id)
+            .await?
+            .iter()
+            .map(|a| achievement_view(self, &org, a))
+            .collect())
+    }
+
+    async fn achievement_row(&self, tx: &Tx, id: &str) -> Result<AchievementRow, ServiceError> {
+        let id = uuid_id(id, "achievement")?;
+        tx.achievement(&id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("achievement '{id}'")))
+    }
+
+    /// The OB 3.0 `Achievement` document (public).
+    pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
+        let tx = self.store.read().await?;
+        let row = self.achievement_row(&tx, id).await?;
+        serde_json::from_str(&row.document).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// The achievement's badge image, as SVG text (public).
+    pub async fn achievement_image(&self, id: &str) -> Result<String, ServiceError> {
+        use base64::Engine;
+        let document = self.achievement_json(id).await?;
+        let url = match document.get("image") {
+            Some(Value::String(s)) => s.clone(),
+            Some(image) => image
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            None => String::new(),
+        };
+        let encoded = url
+            .strip_prefix("data:image/svg+xml;base64,")
+            .ok_or_else(|| ServiceError::NotFound("the achievement's image".into()))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
+    pub(crate) async fn award_context(
+        &self,
+        tx: &Tx,
+        issuer: &Issuer,
+        achievement: &str,
+        pointer: &str,
+    ) -> Result<AwardContext, ServiceError> {
+        let org = issuer.0.org.clone();
+        let achievement = match self.achievement_row(tx, achievement).await {
+            Ok(a) if a.org_id == org.id => a,
+            Ok(_) | Err(ServiceError::NotFound(_)) => {
+                return Err(ServiceError::invalid(
+                    pointer,
+                    format!("{} has no achievement '{achievement}'.", org.slug),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        let document: Value = serde_json::from_str(&achievement.document)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let framework = self.framework_by_id(tx, achievement.framework_id).await?;
+        let pathway_code = PathwayCode::new(&achievement.pathway)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let signer = self.active_signer(tx, &org).await?;
+        let profile = issuer_profile(self, &org);
+        Ok(AwardContext {
+            org,
+            achievement,
+            document,
+            framework,
+            pathway_code,
+            signer,
+            profile,
+        })
+    }
+
+    /// Checks completion, builds and signs one award. `Err(Ok(message))` is a refusal of
+    /// this award (the completion check, a justification), `Err(Err(e))` a fault.
+    pub(crate) fn prepare_award(
+        &self,
+        ctx: &AwardContext,
+        plan: &AwardPlan<'_>,
+        indices: (i64, i64),
+        created_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Prepared, Result<Vec<(String, String)>, ServiceError>> {
+        let framework = &ctx.framework;
+        let pathway = ctx.pathway().map_err(Err)?;
+        let justification = check_justification(plan.override_justification)
+            .map_err(|m| Ok(vec![("/override_justification".to_owned(), m)]))?;
+        let attained: Vec<Attainment> = plan
+            .evidence
+            .iter()
+            .filter_map(|e| {
+                Some(Attainment {
+                    statement: StatementCode::new(&e.statement_code).ok()?,
+                    level: LevelCode::new(e.level_confirmed.as_deref()?).ok()?,
+                })
+            })
+            .collect();
+        let progress = progress(framework, &ctx.pathway_code, &attained)
+            .map_err(|e| Err(ServiceError::Internal(e.to_string())))?;
+        if !progress.complete && justification.is_none() {
+            let mut problems = vec![(
+                "/email".to_owned(),
+                format!(
+                    "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give an override_justification of at least {MIN_JUSTIFICATION_CHARS} characters to award anyway.",
+                    plan.account.email, pathway.name, progress.met(), progress.required()
+                ),
+            )];
+            problems.extend(
+                missing(framework, &progress)
+                    .into_iter()
+                    .map(|m| ("/missing".to_owned(), m)),
+            );
+            return Err(Ok(problems));
+        }
+        // One result per requirement held, at the best level that counts for it.
+        let achieved: Vec<AchievedLevel> = progress
+            .requirements
+            .iter()
+            .filter_map(|r| {
+                Some(AchievedLevel {
+                    statement: r.statement.clone(),
+                    level: r.held.clone()?,
+                })
+            })
+            .collect();
+        let results = AwardResults::new(
+            framework,
+            pathway,
+            &self.config.base_url,
+            ctx.document
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            &achieved,
+        )
+        .unwrap_or_else(|_| AwardResults::none());
+        let pathway_statements: HashSet<&str> = framework
+            .pathway_statements(&ctx.pathway_code)
+            .map(|s| s.code.as_str())
+            .collect();
+        let evidence: Vec<EvidenceLink> = plan
+            .evidence
+            .iter()
+            .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
+            .filter_map(|e| {
+                Some(EvidenceLink {
+                    uuid: Uuid::parse_str(&e.id).ok()?,
+                    name: format!(
+                        "{} for {} at {}",
+                        e.kind,
+                        e.statement_code,
+                        e.level_confirmed.as_deref().unwrap_or("")
+                    ),
+                    narrative: Some(e.narrative.clone()).filter(|n| !n.is_empty()),
+                    genre: Some(e.kind.clone()),
+                })
+            })
+            .collect();
+        let uuid = Uuid::new_v4();
+        let valid_until = ctx
+            .achievement
+            .validity_days
+            .map(|d| plan.valid_from + Duration::days(d));
+        let credential = award_credential(&AwardInput {
+            credential_uuid: uuid,
+            base_url: &self.config.base_url,
+            issuer: &ctx.profile,
+            org_slug: &ctx.org.slug,
+            achievement: &ctx.document,
+            name: plan.name,
+            valid_from: plan.valid_from,
+            valid_until,
+            recipient: Recipient {
+                email: &plan.account.email,
+                salt: &plan.account.email_salt,
+                did: plan.account.did.as_deref(),
+            },
+            results: &results,
+            evidence: &evidence,
+            status: StatusIndices {
+                revocation: usize::try_from(indices.0).unwrap_or_default(),
+                suspension: Some(usize::try_from(indices.1).unwrap_or_default()),
+            },
+            renews: plan.renews.as_ref().map(|(_, url)| url.as_str()),
+        });
+        let mut options = ProofOptions::new(ctx.signer.verification_method.clone());
+        options.created = Some(date_time(now));
+        let signed = sign(&credential, &ctx.signer.key, &options)
+            .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
+        let row = AwardRow {
+            id: uuid.hyphenated().to_string(),
+            org_id: ctx.org.id.clone(),
+            achievement_id: Some(ctx.achievement.id.clone()),
+            holder_id: Some(plan.account.id.clone()),
+            recipient_email: Some(plan.account.email.clone()),
+            credential: signed.to_string(),
+            revocation_index: indices.0,
+            suspension_index: indices.1,
+            status: AwardStatus::Active.as_str().to_owned(),
+            status_reason: None,
+            valid_from: plan.valid_from,
+            valid_until,
+            idempotency_key: plan.key.map(str::to_owned),
+            override_justification: justification,
+            replaces_award_id: plan.renews.as_ref().map(|(id, _)| id.clone()),
+            public: false,
+            created_by: created_by.to_owned(),
+            created_at: now,
+            updated_at: now,
+        };
+        Ok(Prepared {
+            credential: serde_json::from_str(&row.credential)
+                .map_err(|e| Err(ServiceError::Internal(e.to_string())))?,
+            row,
+        })
+    }
+
+    /// Awards an achievement to a holder (by e-mail). With a key, the same request again
+    /// returns the award already made.
+    pub async fn award(
+        &self,
+        issuer: &Issuer,
+        new: NewAward,
+    ) -> Result<AwardOutcome, ServiceError> {
+        let email =
+            Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
+        if let Some(key) = &new.key {
+            if key.trim().is_empty() || key.chars().count() > 200 {
+                return Err(ServiceError::invalid(
+                    "/key",
+                    "An idempotency key has between 1 and 200 characters.",
+                ));
+            }
+        }
+        let name = trimmed(new.name.clone(), "/name", 200)?;
+        let valid_from = match new.valid_from.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                DateTime::parse_from_rfc3339(text)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| {
+                        ServiceError::invalid(
+                            "/valid_from",
+                            "A date-time with a time zone, such as 2026-11-28T09:30:00Z.",
+                        )
+                    })?,
+            ),
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .award_once(issuer, &new, &email, name.as_deref(), valid_from)
+                .await
+            {
+                Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn award_once(
+        &self,
+        issuer: &Issuer,
+        new: &NewAward,
+        email: &Email,
+        name: Option<&str>,
+        valid_from: Option<DateTime<Utc>>,
+    ) -> Result<AwardOutcome, ServiceError> {
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let org = &issuer.0.org;
+        if let Some(key) = &new.key {
+            if let Some(existing) = tx.award_by_key(&org.id, key).await? {
+                return Ok(AwardOutcome {
+                    award: award_view(self, &existing),
+                    credential: serde_json::from_str(&existing.credential)
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                    created: false,
+                });
+            }
+        }
+        let ctx = self
+            .award_context(&tx, issuer, &new.achievement, "/achievement")
+            .await?;
+        let account = tx.account_by_email(email.as_str()).await?.ok_or_else(|| {
+            ServiceError::invalid(
+                "/email",
+                format!(
+                    "No account has the e-mail address {email}; the holder must create one first."
+                ),
+            )
+        })?;
+        let renews = match &new.renews {
+            None => None,
+            Some(id) => {
+                let found = match uuid_id(id, "award") {
+                    Ok(id) => tx.award(&id).await?.filter(|a| a.org_id == org.id),
+                    Err(_) => None,
+                };
+                let found = found.ok_or_else(|| {
+                    ServiceError::invalid("/renews", format!("{} has no award '{id}'.", org.slug))
+                })?;
+                Some((
+                    found.id.clone(),
+                    self.url(&format!("/credentials/{}", found.id)),
+                ))
+            }
+        };
+        let evidence = tx
+            .attested_evidence_of(&account.id, ctx.achievement.framework_id)
+            .await?;
+        let indices = free_indices(&tx, &org.id, 1).await?[0];
+        let plan = AwardPlan {
+            account: &account,
+            evidence: evidence.iter().collect(),
+            name,
+            override_justification: new.override_justification.as_deref(),
+            valid_from: valid_from.unwrap_or(now),
+            renews,
+            key: new.key.as_deref(),
+        };
+        let prepared = match self.prepare_award(&ctx, &plan, indices, &issuer.0.label, now) {
+            Ok(p) => p,
+            Err(Ok(problems)) => {
+                return Err(ServiceError::Invalid(credence_domain::Problems(
+                    problems
+                        .into_iter()
+                        .map(|(pointer, message)| credence_domain::Problem { pointer, message })
+                        .collect(),
+                )))
+            }
+            Err(Err(e)) => return Err(e),
+        };
+        match tx.insert_award(prepared.row.clone()).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => {
+                return Err(ServiceError::Conflict(
+                    "a status index or key was taken meanwhile".into(),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "award.issue",
+            Some(&org.id),
+            &format!("award:{}", prepared.row.id),
+            json!({
+                "achievement": ctx.achievement.id,
+                "holder": account.id,
+                "override_justification": prepared.row.override_justification,
+                "key": prepared.row.idempotency_key,
+                "renews": prepared.row.replaces_award_id,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AwardOutcome {
+            award: award_view(self, &prepared.row),
+            credential: prepared.credential,
+            created: true,
+        })
+    }
+
+    /// The issuer role for the organisation that made an award (404 for an unknown award).
+    pub async fn award_issuer(
+        &self,
+        actor: &Actor,
+        award_id: &str,
+    ) -> Result<Issuer, ServiceError> {
+        let id = uuid_id(award_id, "award")?;
+        let tx = self.store.read().await?;
+        let award = tx
+            .award(&id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+        let org = tx
+            .org(&award.org_id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("an award names a missing org".into()))?;
+        actor.issuer(&org)
+    }
+
+    /// The signed credential exactly as stored, if the award is public or the actor is its
+    /// holder or an issuer of its organisation; otherwise as if it did not exist.
+    pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
+        let id = uuid_id(id, "credential")?;
+        let tx = self.store.read().await?;
+        let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
+        let award = tx.award(&id).await?.ok_or_else(not_found)?;
+        let visible = award.public
+            || (actor.account_id().is_some() && actor.account_id() == award.holder_id.as_deref())
+            || match tx.org(&award.org_id).await? {
+                Some(org) => actor.issuer(&org).is_ok(),
+                None => false,
+            };
+        if visible {
+            Ok(award.credential)
+        } else {
+            Err(not_found())
+        }
+    }
+
+    /// The holder's own awards.
+    pub async fn my_awards(&self, holder: &Holder) -> Result<Vec<AwardView>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .awards_of_holder(&holder.account_id)
+            .await?
+            .iter()
+            .map(|a| award_view(self, a))
+            .collect())
+    }
+
+    /// Makes one of the holder's awards public or private.
+    pub async fn set_award_visibility(
+        &self,
+        holder: &Holder,
+        id: &str,
+        public: bool,
+    ) -> Result<AwardView, ServiceError> {
+        let id = uuid_id(id, "award")?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let mut award = tx
+            .award(&id)
+            .await?
+            .filter(|a| a.holder_id.as_deref() == Some(holder.account_id.as_str()))
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+        if award.public != public {
+            tx.set_award_public(&id, public, now).await?;
+            audit(
+                &tx,
+                now,
+                &holder.label,
+                "award.visibility",
+                Some(&award.org_id),
+                &format!("award:{id}"),
+                json!({"public": public}),
+            )
+            .await?;
+            award.public = public;
+            award.updated_at = now;
+        }
+        tx.commit().await?;
+        Ok(award_view(self, &award))
+    }
+
+    /// An organisation's awards, newest first (issuers).
+    pub async fn org_awards(
+        &self,
+        issuer: &Issuer,
+        page: Page,
+    ) -> Result<Vec<AwardView>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .awards_of_org(&issuer.0.org.id, page)
+            .await?
+            .iter()
+            .map(|a| award_view(self, a))
+            .collect())
+    }
+}
+
+fn trimmed(
+    value: Option<String>,
+    pointer: &str,
+    max: usize,
+) -> Result<Option<String>, ServiceError> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+        return Err(ServiceError::invalid(
+            pointer,
+            format!("At most {max} characters."),
+        ));
+    }
+    Ok(value)
+}

@@ -1,0 +1,445 @@
+//! Bulk awards: a CSV or JSON file of rows, each awarded like a single award (idempotent per
+//! row key), processed in batches of [`BATCH_ROWS`] rows per transaction with one opened
+//! signer and batch queries, and a per-row report (awarded, existing, refused).
+
+use std::collections::HashMap;
+
+use credence_domain::registry::Email;
+use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, Page};
+use credence_store::StoreError;
+use credence_vc::canon::Canonicalizer;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::actor::{Actor, Issuer};
+use crate::awards::{free_indices, AwardContext, AwardPlan};
+use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
+use crate::registry::{audit, new_id, Registry};
+use crate::ServiceError;
+
+/// Rows per transaction.
+pub const BATCH_ROWS: usize = 200;
+/// How many times a batch is retried when a status index was taken meanwhile.
+const MAX_ATTEMPTS: usize = 5;
+
+/// A bulk job's progress.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BulkJobView {
+    pub id: String,
+    pub org_id: String,
+    pub achievement_id: String,
+    pub total: i64,
+    /// Rows processed, whatever their outcome.
+    pub done: i64,
+    pub refused: i64,
+    /// `running`, `finished` or `failed`.
+    pub state: String,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+}
+
+/// One row's outcome.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BulkRowView {
+    pub row: i64,
+    pub key: String,
+    /// `awarded`, `existing` or `refused`.
+    pub outcome: String,
+    pub award_id: Option<String>,
+    pub message: Option<String>,
+}
+
+/// A created job and the rows it has to process.
+#[derive(Debug)]
+pub struct BulkWork {
+    pub job: BulkJobView,
+    issuer: Issuer,
+    achievement: String,
+    rows: Vec<RowResult<BulkAwardRow>>,
+}
+
+fn job_view(row: &BulkJobRow) -> BulkJobView {
+    BulkJobView {
+        id: row.id.clone(),
+        org_id: row.org_id.clone(),
+        achievement_id: row.achievement_id.clone(),
+        total: row.total,
+        done: row.done,
+        refused: row.refused,
+        state: row.state.clone(),
+        created_at: row.created_at.to_rfc3339(),
+        finished_at: row.finished_at.map(|t| t.to_rfc3339()),
+    }
+}
+
+fn row_view(r: BulkRowRow) -> BulkRowView {
+    BulkRowView {
+        row: r.row_no,
+        key: r.idempotency_key,
+        outcome: r.outcome,
+        award_id: r.award_id,
+        message: r.message,
+    }
+}
+
+fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
+    BulkRowRow {
+        job_id: job.to_owned(),
+        row_no: i64::try_from(row).unwrap_or(i64::MAX),
+        idempotency_key: key.to_owned(),
+        outcome: "refused".into(),
+        award_id: None,
+        message: Some(message),
+    }
+}
+
+impl Registry {
+    /// Parses a bulk file and records the job; [`Registry::run_bulk_job`] processes it.
+    pub async fn create_bulk_job(
+        &self,
+        issuer: &Issuer,
+        achievement: &str,
+        text: &str,
+        format: BulkFormat,
+    ) -> Result<BulkWork, ServiceError> {
+        let rows = parse_bulk_awards(text, format)
+            .map_err(|e| ServiceError::invalid("/file", e.to_string()))?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        // Checks the achievement belongs to the organisation (and opens the key once early,
+        // so a broken key is reported now rather than in the background).
+        let ctx = self
+            .award_context(&tx, issuer, achievement, "/achievement")
+            .await?;
+        let row = BulkJobRow {
+            id: new_id(),
+            org_id: issuer.0.org.id.clone(),
+            achievement_id: ctx.achievement.id.clone(),
+            created_by: issuer.0.label.clone(),
+            total: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+            done: 0,
+            refused: 0,
+            state: "running".into(),
+            created_at: now,
+            finished_at: None,
+        };
+        tx.insert_bulk_job(row.clone()).await?;
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "bulk.create",
+            Some(&issuer.0.org.id),
+            &format!("bulk:{}", row.id),
+            json!({"achievement": row.achievement_id, "rows": row.total}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(BulkWork {
+            job: job_view(&row),
+            issuer: issuer.clone(),
+            achievement: ctx.achievement.id,
+            rows,
+        })
+    }
+
+    /// Creates a job and processes it in a background task; returns at once.
+    pub async fn start_bulk_awards(
+        &self,
+        issuer: &Issuer,
+        achievement: &str,
+        text: &str,
+        format: BulkFormat,
+    ) -> Result<BulkJobView, ServiceError> {
+        let work = self
+            .create_bulk_job(issuer, achievement, text, format)
+            .await?;
+        let job = work.job.clone();
+        let registry = self.clone();
+        tokio::spawn(async move {
+            let id = work.job.id.clone();
+            if let Err(e) = registry.run_bulk_job(work, &|_, _| {}).await {
+                tracing::error!(job = %id, error = %e, "bulk award job failed");
+            }
+        });
+        Ok(job)
+    }
+
+    /// Processes a job's rows, calling `progress(done, total)` after each batch.
+    pub async fn run_bulk_job(
+        &self,
+        work: BulkWork,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<BulkJobView, ServiceError> {
+        let _ = Canonicalizer::standard().warm_up();
+        let total = work.rows.len() as u64;
+        let mut done = 0i64;
+        let mut refused_count = 0i64;
+        let result = async {
+            // The achievement, framework and opened signer, once for the whole job.
+            let ctx = {
+                let tx = self.store.read().await?;
+                self.award_context(&tx, &work.issuer, &work.achievement, "/achievement")
+                    .await?
+            };
+            for batch in work.rows.chunks(BATCH_ROWS) {
+                let mut attempt = 0;
+                let counts = loop {
+                    attempt += 1;
+                    match self
+                        .bulk_batch(&work, &ctx, batch, done, refused_count)
+                        .await
+                    {
+                        Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
+                        other => break other?,
+                    }
+                };
+                done += counts.0;
+                refused_count += counts.1;
+                progress(u64::try_from(done).unwrap_or_default(), total);
+            }
+            Ok::<(), ServiceError>(())
+        }
+        .await;
+        let now = self.now();
+        let state = if result.is_ok() { "finished" } else { "failed" };
+        let tx = self.store.write().await?;
+        tx.update_bulk_job(&work.job.id, done, refused_count, state, Some(now))
+            .await?;
+        let row = tx
+            .bulk_job(&work.job.id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("bulk job vanished".into()))?;
+        tx.commit().await?;
+        result?;
+        Ok(job_view(&row))
+    }
+
+    /// One batch in one transaction; returns (rows done, rows refused).
+    async fn bulk_batch(
+        &self,
+        work: &BulkWork,
+        ctx: &AwardContext,
+        batch: &[RowResult<BulkAwardRow>],
+        done_before: i64,
+        refused_before: i64,
+    ) -> Result<(i64, i64), ServiceError> {
+        let now = self.now();
+        let job = &work.job.id;
+        let org_id = &work.issuer.0.org.id;
+        let tx = self.store.write().await?;
+        let mut report: Vec<BulkRowRow> = Vec::with_capacity(batch.len());
+        let mut candidates: Vec<(usize, &BulkAwardRow, Email)> = Vec::new();
+        for row in batch {
+            match &row.outcome {
+                Err(problems) => {
+                    let message = problems
+                        .iter()
+                        .map(|p| match &p.field {
+                            Some(f) => format!("{f}: {}", p.message),
+                            None => p.message.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    report.push(refused(job, row.row, "", message));
+                }
+                Ok(award) => match Email::new(&award.email) {
+                    Ok(email) => candidates.push((row.row, award, email)),
+                    Err(e) => report.push(refused(job, row.row, &award.key, e.to_string())),
+                },
+            }
+        }
+        let keys: Vec<String> = candidates.iter().map(|(_, a, _)| a.key.clone()).collect();
+        let existing: HashMap<String, AwardRow> = tx
+            .awards_by_keys(org_id, &keys)
+            .await?
+            .into_iter()
+            .filter_map(|a| Some((a.idempotency_key.clone()?, a)))
+            .collect();
+        let emails: Vec<String> = candidates
+            .iter()
+            .filter(|(_, a, _)| !existing.contains_key(&a.key))
+            .map(|(_, _, e)| e.as_str().to_owned())
+            .collect();
+        let accounts: HashMap<String, _> = tx
+            .accounts_by_emails(&emails)
+            .await?
+            .into_iter()
+            .map(|a| (a.email.clone(), a))
+            .collect();
+        let holder_ids: Vec<String> = accounts.values().map(|a| a.id.clone()).collect();
+        let mut evidence_by_holder: HashMap<String, Vec<_>> = HashMap::new();
+        for e in tx
+            .attested_evidence_of_holders(&holder_ids, ctx.achievement.framework_id)
+            .await?
+        {
+            evidence_by_holder
+                .entry(e.holder_id.clone())
+                .or_default()
+                .push(e);
+        }
+        let mut indices = free_indices(&tx, org_id, candidates.len())
+            .await?
+            .into_iter();
+        let mut awards: Vec<AwardRow> = Vec::new();
+        for (row_no, award, email) in &candidates {
+            if let Some(found) = existing.get(&award.key) {
+                report.push(BulkRowRow {
+                    job_id: job.clone(),
+                    row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
+                    idempotency_key: award.key.clone(),
+                    outcome: "existing".into(),
+                    award_id: Some(found.id.clone()),
+                    message: None,
+                });
+                continue;
+            }
+            let Some(account) = accounts.get(email.as_str()) else {
+                report.push(refused(
+                    job,
+                    *row_no,
+                    &award.key,
+                    format!("No account has the e-mail address {email}."),
+                ));
+                continue;
+            };
+            let plan = AwardPlan {
+                account,
+                evidence: evidence_by_holder
+                    .get(&account.id)
+                    .map(|v| v.iter().collect())
+                    .unwrap_or_default(),
+                name: award.name.as_deref(),
+                override_justification: award.override_justification.as_deref(),
+                valid_from: award.valid_from.unwrap_or(now),
+                renews: None,
+                key: Some(&award.key),
+            };
+            let pair = indices
+                .next()
+                .ok_or_else(|| ServiceError::Internal("too few status indices".into()))?;
+            match self.prepare_award(ctx, &plan, pair, &work.issuer.0.label, now) {
+                Ok(prepared) => {
+                    report.push(BulkRowRow {
+                        job_id: job.clone(),
+                        row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
+                        idempotency_key: award.key.clone(),
+                        outcome: "awarded".into(),
+                        award_id: Some(prepared.row.id.clone()),
+                        message: None,
+                    });
+                    awards.push(prepared.row);
+                }
+                Err(Ok(problems)) => {
+                    let message = problems
+                        .into_iter()
+                        .map(|(_, m)| m)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    report.push(refused(job, *row_no, &award.key, message));
+                }
+                Err(Err(e)) => return Err(e),
+            }
+        }
+        for award in &awards {
+            audit(
+                &tx,
+                now,
+                &work.issuer.0.label,
+                "award.issue",
+                Some(org_id),
+                &format!("award:{}", award.id),
+                json!({
+                    "achievement": award.achievement_id,
+                    "holder": award.holder_id,
+                    "override_justification": award.override_justification,
+                    "key": award.idempotency_key,
+                    "bulk_job": job,
+                }),
+            )
+            .await?;
+        }
+        match tx.insert_awards(awards).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => {
+                return Err(ServiceError::Conflict(
+                    "a status index or key was taken meanwhile".into(),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        report.sort_by_key(|r| r.row_no);
+        let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
+        let refused_now = i64::try_from(report.iter().filter(|r| r.outcome == "refused").count())
+            .unwrap_or(i64::MAX);
+        tx.insert_bulk_rows(report).await?;
+        tx.update_bulk_job(
+            job,
+            done_before + done,
+            refused_before + refused_now,
+            "running",
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((done, refused_now))
+    }
+
+    async fn bulk_job_row(&self, actor: &Actor, id: &str) -> Result<BulkJobRow, ServiceError> {
+        let id = crate::awards::uuid_id(id, "bulk job")?;
+        let tx = self.store.read().await?;
+        let job = tx
+            .bulk_job(&id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("bulk job '{id}'")))?;
+        let org = tx
+            .org(&job.org_id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("a bulk job names a missing org".into()))?;
+        actor.issuer(&org)?;
+        Ok(job)
+    }
+
+    /// A job's progress (issuers of its organisation).
+    pub async fn bulk_job(&self, actor: &Actor, id: &str) -> Result<BulkJobView, ServiceError> {
+        Ok(job_view(&self.bulk_job_row(actor, id).await?))
+    }
+
+    /// A job's per-row report, for an issuer already established (the command line).
+    pub async fn bulk_rows_of(
+        &self,
+        issuer: &Issuer,
+        id: &str,
+        page: Page,
+    ) -> Result<Vec<BulkRowView>, ServiceError> {
+        let tx = self.store.read().await?;
+        let job = tx
+            .bulk_job(id)
+            .await?
+            .filter(|j| j.org_id == issuer.0.org.id)
+            .ok_or_else(|| ServiceError::NotFound(format!("bulk job '{id}'")))?;
+        Ok(tx
+            .bulk_rows(&job.id, page)
+            .await?
+            .into_iter()
+            .map(row_view)
+            .collect())
+    }
+
+    /// A job's per-row report, in file order (issuers of its organisation).
+    pub async fn bulk_rows(
+        &self,
+        actor: &Actor,
+        id: &str,
+        page: Page,
+    ) -> Result<Vec<BulkRowView>, ServiceError> {
+        let job = self.bulk_job_row(actor, id).await?;
+        let tx = self.store.read().await?;
+        Ok(tx
+            .bulk_rows(&job.id, page)
+            .await?
+            .into_iter()
+            .map(row_view)
+            .collect())
+    }
+}

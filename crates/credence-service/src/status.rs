@@ -1,0 +1,221 @@
+//! Status lists and status changes: each organisation publishes a signed Bitstring Status
+//! List per purpose (revocation, suspension), stored with a version, rebuilt and re-signed
+//! in the same transaction as any status change, and served from memory while the stored
+//! version has not moved.
+
+use std::sync::Arc;
+
+use credence_domain::registry::{AwardStatus, StatusAction};
+use credence_store::registry::{OrgRow, StatusListRow};
+use credence_store::{StoreError, Tx};
+use credence_vc::proof::{sign, ProofOptions};
+use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose};
+use serde_json::json;
+
+use crate::actor::Issuer;
+use crate::awards::{award_view, uuid_id, AwardView, STATUS_LIST_ENTRIES};
+use crate::documents::credential::status_list_url;
+use crate::documents::date_time;
+use crate::registry::{audit, Registry};
+use crate::ServiceError;
+
+/// A signed status list credential as served.
+#[derive(Debug, Clone)]
+pub struct StatusListDocument {
+    pub version: i64,
+    /// The signed credential's JSON text.
+    pub json: Arc<String>,
+}
+
+/// The award status whose awards have their bit set in a list.
+fn set_when(purpose: StatusPurpose) -> AwardStatus {
+    match purpose {
+        StatusPurpose::Revocation => AwardStatus::Revoked,
+        StatusPurpose::Suspension => AwardStatus::Suspended,
+    }
+}
+
+impl Registry {
+    /// Rebuilds and re-signs an organisation's list from its awards inside `tx`, one
+    /// version after the stored one; returns the stored row.
+    pub(crate) async fn rebuild_status_list(
+        &self,
+        tx: &Tx,
+        org: &OrgRow,
+        purpose: StatusPurpose,
+    ) -> Result<StatusListRow, ServiceError> {
+        let now = self.now();
+        let version = tx
+            .status_list_version(&org.id, purpose.as_str())
+            .await?
+            .unwrap_or(0);
+        let mut list = StatusList::new(STATUS_LIST_ENTRIES)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let bits = tx
+            .status_bits(
+                &org.id,
+                set_when(purpose).as_str(),
+                purpose == StatusPurpose::Suspension,
+            )
+            .await?;
+        for index in bits {
+            let index =
+                usize::try_from(index).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            list.set(index, true)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        }
+        let url = status_list_url(&self.config.base_url, &org.slug, purpose);
+        let unsigned = status_list_credential(&url, &org.did, purpose, &list, now);
+        let signer = self.active_signer(tx, org).await?;
+        let mut options = ProofOptions::new(signer.verification_method.clone());
+        options.created = Some(date_time(now));
+        let signed = sign(&unsigned, &signer.key, &options)
+            .map_err(|e| ServiceError::Internal(format!("signing a status list: {e}")))?;
+        let row = StatusListRow {
+            org_id: org.id.clone(),
+            purpose: purpose.as_str().to_owned(),
+            version: version + 1,
+            credential: signed.to_string(),
+            updated_at: now,
+        };
+        tx.save_status_list(row.clone()).await?;
+        Ok(row)
+    }
+
+    /// An organisation's signed status list, by slug and purpose (public). Made on first
+    /// need; served from memory while the stored version is unchanged.
+    pub async fn status_list(
+        &self,
+        slug: &str,
+        purpose: &str,
+    ) -> Result<StatusListDocument, ServiceError> {
+        let purpose: StatusPurpose = purpose
+            .parse()
+            .map_err(|_| ServiceError::NotFound(format!("a status list '{purpose}'")))?;
+        let org = self.org(slug).await?;
+        self.status_list_of(&org, purpose).await
+    }
+
+    pub(crate) async fn status_list_of(
+        &self,
+        org: &OrgRow,
+        purpose: StatusPurpose,
+    ) -> Result<StatusListDocument, ServiceError> {
+        let key = (org.id.clone(), purpose.as_str().to_owned());
+        let stored = {
+            let tx = self.store.read().await?;
+            tx.status_list_version(&org.id, purpose.as_str()).await?
+        };
+        if let Some(version) = stored {
+            if let Some((v, json)) = self
+                .caches
+                .status_lists
+                .lock()
+                .ok()
+                .and_then(|c| c.get(&key).cloned())
+            {
+                if v == version {
+                    return Ok(StatusListDocument { version, json });
+                }
+            }
+        }
+        let row = match stored {
+            Some(_) => {
+                let tx = self.store.read().await?;
+                tx.status_list(&org.id, purpose.as_str()).await?
+            }
+            None => None,
+        };
+        let row = match row {
+            Some(row) => row,
+            None => {
+                let tx = self.store.write().await?;
+                match tx.status_list(&org.id, purpose.as_str()).await? {
+                    Some(row) => row,
+                    None => {
+                        let made = match self.rebuild_status_list(&tx, org, purpose).await {
+                            Ok(row) => tx.commit().await.map(|()| row),
+                            Err(ServiceError::Conflict(_)) => Err(StoreError::Duplicate),
+                            Err(e) => return Err(e),
+                        };
+                        match made {
+                            Ok(row) => row,
+                            // Another process made it first: read theirs.
+                            Err(StoreError::Duplicate) => {
+                                let tx = self.store.read().await?;
+                                tx.status_list(&org.id, purpose.as_str())
+                                    .await?
+                                    .ok_or_else(|| {
+                                        ServiceError::Internal("status list vanished".into())
+                                    })?
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                }
+            }
+        };
+        let json = Arc::new(row.credential);
+        if let Ok(mut cache) = self.caches.status_lists.lock() {
+            cache.insert(key, (row.version, json.clone()));
+        }
+        Ok(StatusListDocument {
+            version: row.version,
+            json,
+        })
+    }
+
+    /// Revokes, suspends or reinstates an award of the issuer's organisation, with a
+    /// reason; both lists are re-signed in the same transaction.
+    pub async fn change_award_status(
+        &self,
+        issuer: &Issuer,
+        award_id: &str,
+        action: StatusAction,
+        reason: &str,
+    ) -> Result<AwardView, ServiceError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(ServiceError::invalid(
+                "/reason",
+                "A reason of 1 to 1000 characters is required.",
+            ));
+        }
+        let id = uuid_id(award_id, "award")?;
+        let now = self.now();
+        let org = &issuer.0.org;
+        let tx = self.store.write().await?;
+        let mut award = tx
+            .award(&id)
+            .await?
+            .filter(|a| a.org_id == org.id)
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+        let current: AwardStatus = award
+            .status
+            .parse()
+            .map_err(|_| ServiceError::Internal(format!("award {id} has a bad status")))?;
+        let next = current
+            .apply(action)
+            .map_err(|why| ServiceError::Conflict(format!("Cannot {action} the award: {why}.")))?;
+        tx.set_award_status(&id, next.as_str(), reason, now).await?;
+        let mut versions = Vec::new();
+        for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+            versions.push(self.rebuild_status_list(&tx, org, purpose).await?.version);
+        }
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            &format!("award.{action}"),
+            Some(&org.id),
+            &format!("award:{id}"),
+            json!({"from": current, "to": next, "reason": reason, "list_versions": versions}),
+        )
+        .await?;
+        tx.commit().await?;
+        award.status = next.as_str().to_owned();
+        award.status_reason = Some(reason.to_owned());
+        award.updated_at = now;
+        Ok(award_view(self, &award))
+    }
+}

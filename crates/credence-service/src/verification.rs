@@ -1,0 +1,111 @@
+//! Verification of any credential against what this Credence knows: `did:key` offline,
+//! `did:web` of its own organisations (every key, active and retired) and its own status
+//! lists, read from the store into memory before the (synchronous) check runs. Anything
+//! else cannot be obtained, so its status is reported unknown, never "not revoked".
+
+use std::collections::HashMap;
+
+use credence_vc::did::{StaticResolver, VerificationMethod};
+use credence_vc::keys::VerifyingKey;
+use credence_vc::proof::issuer_id;
+use credence_vc::status_list::StatusPurpose;
+use credence_vc::verify::{
+    verify_credential, FetchError, StatusFetcher, VerificationReport, VerifyContext,
+};
+use serde_json::Value;
+
+use crate::documents::credential::status_list_url;
+use crate::registry::Registry;
+use crate::ServiceError;
+
+/// Status lists loaded before verifying, by URL.
+#[derive(Debug, Default)]
+struct SnapshotFetcher {
+    lists: HashMap<String, Value>,
+}
+
+impl StatusFetcher for SnapshotFetcher {
+    fn fetch(&self, url: &str) -> Result<Value, FetchError> {
+        self.lists
+            .get(url)
+            .cloned()
+            .ok_or_else(|| FetchError::Unavailable {
+                url: url.to_owned(),
+                reason: "only this registry's own status lists are read".into(),
+            })
+    }
+}
+
+/// The status list URLs a credential names.
+fn status_urls(doc: &Value) -> Vec<String> {
+    let entries: Vec<&Value> = match doc.get("credentialStatus") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|e| e.get("statusListCredential").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Registry {
+    /// Verifies a credential and reports every check.
+    pub async fn verify_credential_json(
+        &self,
+        doc: &Value,
+    ) -> Result<VerificationReport, ServiceError> {
+        let mut resolver = StaticResolver::new();
+        let mut fetcher = SnapshotFetcher::default();
+        if let Some(issuer) = issuer_id(doc).filter(|i| i.starts_with("did:web:")) {
+            let org = {
+                let tx = self.store.read().await?;
+                tx.org_by_did(issuer).await?
+            };
+            if let Some(org) = org {
+                let keys = {
+                    let tx = self.store.read().await?;
+                    tx.keys_of_org(&org.id).await?
+                };
+                for key in keys {
+                    let public_key = VerifyingKey::from_multibase(&key.public_key_multibase)
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    resolver = resolver.with(VerificationMethod {
+                        id: format!("{}#{}", org.did, key.fragment),
+                        controller: org.did.clone(),
+                        public_key,
+                    });
+                }
+            }
+        }
+        for url in status_urls(doc) {
+            let Some(rest) = url
+                .strip_prefix(&self.config.base_url)
+                .and_then(|r| r.strip_prefix("/orgs/"))
+            else {
+                continue;
+            };
+            let Some((slug, purpose)) = rest.split_once("/status/") else {
+                continue;
+            };
+            let Ok(purpose) = purpose.parse::<StatusPurpose>() else {
+                continue;
+            };
+            if status_list_url(&self.config.base_url, slug, purpose) != url {
+                continue;
+            }
+            let org = match self.org(slug).await {
+                Ok(org) => org,
+                Err(ServiceError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let list = self.status_list_of(&org, purpose).await?;
+            let value: Value = serde_json::from_str(&list.json)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            fetcher.lists.insert(url, value);
+        }
+        let ctx = VerifyContext::new(self.now(), &resolver, &fetcher);
+        Ok(verify_credential(doc, &ctx))
+    }
+}

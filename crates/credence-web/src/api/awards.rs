@@ -1,0 +1,326 @@
+//! Achievements, awards, status lists, public credentials, verification and bulk awards.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use credence_domain::registry::StatusAction;
+use credence_service::awards::{
+    AchievementView, AwardOutcome, AwardView, NewAchievement, NewAward,
+};
+use credence_service::bulk::{BulkJobView, BulkRowView};
+use credence_service::documents::{BulkFormat, Product};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiJson, Listing, PageQuery};
+use crate::auth::CurrentActor;
+use crate::{AppState, WebError};
+
+const JSON_LD: &str = "application/ld+json";
+
+fn json_ld(text: String, content_type: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], text).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductBody {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAchievementBody {
+    pub pathway: String,
+    pub framework: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub validity_days: Option<i64>,
+    pub product: Option<ProductBody>,
+}
+
+/// `POST /api/v1/orgs/{slug}/achievements` (issuer).
+pub async fn create_achievement(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<CreateAchievementBody>,
+) -> Result<(StatusCode, Json<AchievementView>), WebError> {
+    let registry = &state.services.registry;
+    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let new = NewAchievement {
+        pathway: body.pathway,
+        framework: body.framework,
+        name: body.name,
+        description: body.description,
+        validity_days: body.validity_days,
+        product: body.product.map(|p| Product {
+            name: p.name,
+            version: p.version,
+        }),
+    };
+    let view = registry.create_achievement(&issuer, new).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/orgs/{slug}/achievements` (public).
+pub async fn achievements(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let items = state.services.registry.achievements(&slug).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+/// `GET /achievements/{id}`: the OB 3.0 Achievement (public).
+pub async fn achievement(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let document = state.services.registry.achievement_json(&id).await?;
+    Ok(json_ld(document.to_string(), JSON_LD))
+}
+
+/// `GET /achievements/{id}/image.svg` (public).
+pub async fn achievement_image(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let svg = state.services.registry.achievement_image(&id).await?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardBody {
+    pub achievement: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub override_justification: Option<String>,
+    pub valid_from: Option<String>,
+    pub renews: Option<String>,
+    pub key: Option<String>,
+}
+
+/// `POST /api/v1/orgs/{slug}/awards` (issuer): 201 when made, 200 when the key named an
+/// existing award.
+pub async fn award(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<AwardBody>,
+) -> Result<(StatusCode, Json<AwardOutcome>), WebError> {
+    let registry = &state.services.registry;
+    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let new = NewAward {
+        achievement: body.achievement,
+        email: body.email,
+        name: body.name,
+        override_justification: body.override_justification,
+        valid_from: body.valid_from,
+        renews: body.renews,
+        key: body.key,
+    };
+    let outcome = registry.award(&issuer, new).await?;
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(outcome)))
+}
+
+/// `GET /api/v1/orgs/{slug}/awards` (issuer), paginated.
+pub async fn org_awards(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Listing<AwardView>>, WebError> {
+    let registry = &state.services.registry;
+    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let page = page.page();
+    let items = registry.org_awards(&issuer, page).await?;
+    Ok(Json(Listing::new(items, page)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    pub action: StatusAction,
+    pub reason: String,
+}
+
+/// `POST /api/v1/awards/{id}/status` (issuer of the award's organisation).
+pub async fn change_status(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> Result<Json<AwardView>, WebError> {
+    let registry = &state.services.registry;
+    let issuer = registry.award_issuer(&current.actor, &id).await?;
+    let view = registry
+        .change_award_status(&issuer, &id, body.action, &body.reason)
+        .await?;
+    Ok(Json(view))
+}
+
+/// `GET /api/v1/awards`: the holder's own awards.
+pub async fn my_awards(
+    State(state): State<AppState>,
+    current: CurrentActor,
+) -> Result<Json<Value>, WebError> {
+    let holder = current.actor.holder()?;
+    let items = state.services.registry.my_awards(&holder).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisibilityBody {
+    pub public: bool,
+}
+
+/// `PATCH /api/v1/awards/{id}/visibility` (holder).
+pub async fn visibility(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VisibilityBody>,
+) -> Result<Json<AwardView>, WebError> {
+    let holder = current.actor.holder()?;
+    let view = state
+        .services
+        .registry
+        .set_award_visibility(&holder, &id, body.public)
+        .await?;
+    Ok(Json(view))
+}
+
+/// `GET /credentials/{id}`: the credential exactly as signed, if the caller may see it.
+pub async fn credential(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let text = state
+        .services
+        .registry
+        .credential_text(&current.actor, &id)
+        .await?;
+    Ok(json_ld(text, JSON_LD))
+}
+
+/// `GET /orgs/{slug}/status/{purpose}`: the signed status list, with an `ETag`.
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path((slug, purpose)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let list = state.services.registry.status_list(&slug, &purpose).await?;
+    let etag = format!("\"v{}\"", list.version);
+    let etag_value = HeaderValue::from_str(&etag)
+        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vc+ld+json"),
+            ),
+            (header::ETAG, etag_value),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        list.json.as_str().to_owned(),
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/verify` (public): the verification report of the credential in the body.
+pub async fn verify(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, WebError> {
+    let report = state
+        .services
+        .registry
+        .verify_credential_json(&body)
+        .await?;
+    Ok(Json(json!(report)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BulkQuery {
+    pub achievement: String,
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// `POST /api/v1/orgs/{slug}/awards/bulk?achievement=&format=csv|json` (issuer): starts a
+/// background job (202).
+pub async fn bulk(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    Query(query): Query<BulkQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<BulkJobView>), WebError> {
+    let registry = &state.services.registry;
+    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let format = match query.format.as_deref() {
+        None | Some("csv") => BulkFormat::Csv,
+        Some("json") => BulkFormat::Json,
+        Some(other) => {
+            return Err(WebError::bad_request(format!(
+                "The format must be csv or json, not {other:?}."
+            )))
+        }
+    };
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| WebError::bad_request("The file is not UTF-8 text."))?;
+    let job = registry
+        .start_bulk_awards(&issuer, &query.achievement, text, format)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// `GET /api/v1/bulk/{id}` (issuer): a job's progress.
+pub async fn bulk_job(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+) -> Result<Json<BulkJobView>, WebError> {
+    Ok(Json(
+        state
+            .services
+            .registry
+            .bulk_job(&current.actor, &id)
+            .await?,
+    ))
+}
+
+/// `GET /api/v1/bulk/{id}/rows?offset=&limit=` (issuer): the per-row report.
+pub async fn bulk_rows(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<Listing<BulkRowView>>, WebError> {
+    let page = page.page();
+    let items = state
+        .services
+        .registry
+        .bulk_rows(&current.actor, &id, page)
+        .await?;
+    Ok(Json(Listing::new(items, page)))
+}
