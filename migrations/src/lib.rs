@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_frameworks;
 mod m20261128_000001_registry;
+mod m20261128_000002_credential_ids;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_frameworks::Migration),
             Box::new(m20261128_000001_registry::Migration),
+            Box::new(m20261128_000002_credential_ids::Migration),
         ]
     }
 }

@@ -660,6 +660,7 @@ impl Registry {
             created_by: created_by.to_owned(),
             created_at: now,
             updated_at: now,
+            credential_id: signed.get("id").and_then(Value::as_str).map(str::to_owned),
         };
         Ok(Prepared {
             credential: serde_json::from_str(&row.credential)

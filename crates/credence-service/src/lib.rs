@@ -2,6 +2,7 @@
 //! decided here and nowhere else; handlers and CLI commands only translate requests.
 
 pub mod accounts;
+pub mod accreditation;
 pub mod actor;
 pub mod audit_chain;
 pub mod awards;
@@ -13,6 +14,7 @@ pub mod frameworks;
 pub mod orgs;
 pub mod registry;
 pub mod status;
+pub mod vcapi;
 pub mod verification;
 
 pub use actor::{Actor, Operator};

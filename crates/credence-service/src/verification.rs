@@ -106,6 +106,7 @@ impl Registry {
             fetcher.lists.insert(url, value);
         }
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher);
-        Ok(verify_credential(doc, &ctx))
+        let report = verify_credential(doc, &ctx);
+        self.with_accreditation_check(doc, report).await
     }
 }

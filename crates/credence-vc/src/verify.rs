@@ -170,7 +170,8 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(code: &str, outcome: Outcome, message: impl Into<String>) -> Self {
+    /// A check with its code, outcome and sentence.
+    pub fn new(code: &str, outcome: Outcome, message: impl Into<String>) -> Self {
         Self {
             code: code.to_owned(),
             outcome,
@@ -179,7 +180,8 @@ impl Check {
         }
     }
 
-    fn detail(mut self, detail: impl Into<String>) -> Self {
+    /// Adds the technical detail behind the message.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
@@ -204,6 +206,14 @@ impl VerificationReport {
             Verdict::Verified
         };
         Self { verdict, checks }
+    }
+
+    /// Adds a check made outside this crate (e.g. the registry's accreditation chain) and
+    /// recomputes the verdict.
+    pub fn with_check(self, check: Check) -> Self {
+        let mut checks = self.checks;
+        checks.push(check);
+        Self::from_checks(checks)
     }
 
     /// The first check with this code.

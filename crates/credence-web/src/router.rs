@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/issue", post(api::vcapi::issue))
         .route("/credentials/verify", post(api::vcapi::verify))
         .route("/credentials/status", post(api::vcapi::status))
-        .route("/presentations/verify", post(api::vcapi::verify_presentation))
+        .route(
+            "/presentations/verify",
+            post(api::vcapi::verify_presentation),
+        )
         .fallback(not_found)
         // The API applies the same limit itself, to every route but uploads.
         .layer(RequestBodyLimitLayer::new(body_limit))

@@ -30,6 +30,9 @@ pub struct Model {
     pub created_by: String,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The credential's own `id` (added by migration m20261128_000002).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub credential_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -139,6 +139,17 @@ impl Tx {
         Ok(award::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
+    /// The award whose credential has this `id`.
+    pub async fn award_by_credential_id(
+        &self,
+        credential_id: &str,
+    ) -> Result<Option<AwardRow>, StoreError> {
+        Ok(award::Entity::find()
+            .filter(award::Column::CredentialId.eq(credential_id))
+            .one(self.conn())
+            .await?)
+    }
+
     /// The award an organisation made under an idempotency key.
     pub async fn award_by_key(
         &self,

@@ -2,6 +2,7 @@
 //! plain structs (the table models), which callers read but never write back directly.
 
 mod accounts;
+mod accreditations;
 mod audit;
 mod awards;
 mod evidence;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod awards;
 pub mod evidence;
 pub mod orgs;
+pub mod vcapi;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;

@@ -1,0 +1,409 @@
+//! Accreditation: an accrediting body's signed, revocable statement that a provider may
+//! award named pathways (an OB 3.0 `EndorsementCredential` about the provider), and the
+//! chain a verifier is shown: who accredited the issuer, for which pathways, whether the
+//! accreditation still stands, and whether this installation trusts that body.
+//!
+//! The accreditation credential is stored as an award of the body too, so its status entry
+//! lives in the body's status lists and revoking it works like revoking any award.
+
+use chrono::SecondsFormat;
+use credence_domain::registry::{OrgKind, StatusAction};
+use credence_domain::{bundled, PathwayCode};
+use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
+use credence_store::StoreError;
+use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
+use credence_vc::proof::{issuer_id, sign, ProofOptions};
+use credence_vc::status_list::{status_list_entry, StatusPurpose};
+use credence_vc::verify::{Check, Outcome, VerificationReport};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::actor::Issuer;
+use crate::awards::{free_indices, uuid_id};
+use crate::documents::credential::status_list_url;
+use crate::registry::{audit, new_id, Registry};
+use crate::ServiceError;
+
+const MAX_ATTEMPTS: usize = 5;
+
+/// An accreditation as anyone may see it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct AccreditationView {
+    pub id: String,
+    pub body: String,
+    pub body_name: String,
+    pub provider: String,
+    pub provider_name: String,
+    pub pathways: Vec<String>,
+    /// `active` or `revoked`.
+    pub status: String,
+    pub reason: Option<String>,
+    /// Whether this installation's operator trusts the body.
+    pub body_trusted: bool,
+    /// The signed accreditation credential's URL.
+    pub credential_url: String,
+    pub created_at: String,
+}
+
+impl Registry {
+    fn accreditation_view(
+        &self,
+        row: &AccreditationRow,
+        body: &OrgRow,
+        provider: &OrgRow,
+        trusted: &[String],
+    ) -> AccreditationView {
+        AccreditationView {
+            id: row.id.clone(),
+            body: body.slug.clone(),
+            body_name: body.name.clone(),
+            provider: provider.slug.clone(),
+            provider_name: provider.name.clone(),
+            pathways: serde_json::from_str(&row.pathways).unwrap_or_default(),
+            status: row.status.clone(),
+            reason: row.reason.clone(),
+            body_trusted: trusted.contains(&body.id),
+            credential_url: self.url(&format!("/credentials/{}", row.id)),
+            created_at: row.created_at.to_rfc3339(),
+        }
+    }
+
+    /// The body (whose issuer the actor is) accredits `provider` for `pathways`.
+    pub async fn accredit(
+        &self,
+        issuer: &Issuer,
+        provider: &str,
+        pathways: &[String],
+    ) -> Result<AccreditationView, ServiceError> {
+        let body = &issuer.0.org;
+        if body.kind != OrgKind::AccreditingBody.as_str() {
+            return Err(ServiceError::Forbidden(format!(
+                "{} is not an accrediting body, so it cannot accredit.",
+                body.slug
+            )));
+        }
+        let provider = match self.org(provider).await {
+            Ok(org) => org,
+            Err(ServiceError::NotFound(_)) => {
+                return Err(ServiceError::invalid(
+                    "/provider",
+                    format!("No organisation has the slug '{provider}'."),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        if provider.id == body.id {
+            return Err(ServiceError::invalid(
+                "/provider",
+                "A body cannot accredit itself.",
+            ));
+        }
+        if pathways.is_empty() || pathways.len() > 50 {
+            return Err(ServiceError::invalid(
+                "/pathways",
+                "Name between 1 and 50 pathways.",
+            ));
+        }
+        // Pathway codes are those of the bundled framework, which every installation has.
+        let framework =
+            credence_domain::Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let mut names = Vec::new();
+        for (i, code) in pathways.iter().enumerate() {
+            let known = PathwayCode::new(code.as_str()).ok().and_then(|c| {
+                framework
+                    .document()
+                    .pathways
+                    .iter()
+                    .find(|p| p.code == c)
+                    .map(|p| p.name.clone())
+            });
+            match known {
+                Some(name) => names.push(name),
+                None => {
+                    return Err(ServiceError::invalid(
+                        &format!("/pathways/{i}"),
+                        format!(
+                            "'{code}' is not a pathway of {}.",
+                            framework.document().slug
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .accredit_once(issuer, &provider, pathways, &names)
+                .await
+            {
+                Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn accredit_once(
+        &self,
+        issuer: &Issuer,
+        provider: &OrgRow,
+        pathways: &[String],
+        names: &[String],
+    ) -> Result<AccreditationView, ServiceError> {
+        let body = &issuer.0.org;
+        let now = self.now();
+        let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let tx = self.store.write().await?;
+        let id = new_id();
+        let credential_id = self.url(&format!("/credentials/{id}"));
+        let (revocation, suspension) = free_indices(&tx, &body.id, 1).await?[0];
+        let list = status_list_url(&self.config.base_url, &body.slug, StatusPurpose::Revocation);
+        let index =
+            usize::try_from(revocation).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let unsigned = json!({
+            "@context": [CREDENTIALS_V2, OB_V3P0_3_0_3],
+            "id": credential_id,
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "name": format!("Accreditation of {}", provider.name),
+            "issuer": self.profile_json(body),
+            "validFrom": stamp,
+            "credentialSubject": {
+                "id": provider.did,
+                "type": ["EndorsementSubject"],
+                "endorsementComment": format!(
+                    "{} accredits {} to award these pathways of the NHS AI confidence framework: {}.",
+                    body.name, provider.name, names.join("; ")
+                ),
+            },
+            "credentialStatus": status_list_entry(&list, index, StatusPurpose::Revocation),
+        });
+        let signer = self.active_signer(&tx, body).await?;
+        let mut options = ProofOptions::new(signer.verification_method.clone());
+        options.created = Some(stamp);
+        let signed = sign(&unsigned, &signer.key, &options)
+            .map_err(|e| ServiceError::Internal(format!("signing an accreditation: {e}")))?;
+        let text = signed.to_string();
+        let award = AwardRow {
+            id: id.clone(),
+            org_id: body.id.clone(),
+            achievement_id: None,
+            holder_id: None,
+            recipient_email: None,
+            credential: text.clone(),
+            revocation_index: revocation,
+            suspension_index: suspension,
+            status: "active".into(),
+            status_reason: None,
+            valid_from: now,
+            valid_until: None,
+            idempotency_key: None,
+            override_justification: None,
+            replaces_award_id: None,
+            public: true,
+            created_by: issuer.0.label.clone(),
+            created_at: now,
+            updated_at: now,
+            credential_id: Some(credential_id),
+        };
+        match tx.insert_award(award).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => {
+                return Err(ServiceError::Conflict(
+                    "a status index was taken meanwhile".into(),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let row = AccreditationRow {
+            id: id.clone(),
+            body_org_id: body.id.clone(),
+            provider_org_id: provider.id.clone(),
+            pathways: serde_json::to_string(pathways)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?,
+            credential: text,
+            revocation_index: revocation,
+            status: "active".into(),
+            reason: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_accreditation(row.clone()).await?;
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "accreditation.grant",
+            Some(&body.id),
+            &format!("accreditation:{id}"),
+            json!({"provider": provider.slug, "pathways": pathways}),
+        )
+        .await?;
+        let trusted = tx.trusted_bodies().await?;
+        tx.commit().await?;
+        Ok(self.accreditation_view(&row, body, provider, &trusted))
+    }
+
+    /// The body that gave an accreditation (404 for an unknown one).
+    pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
+        let id = uuid_id(id, "accreditation")?;
+        let tx = self.store.read().await?;
+        let row = tx
+            .accreditation(&id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
+        tx.org(&row.body_org_id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("an accreditation names a missing body".into()))
+    }
+
+    /// Revokes an accreditation the body gave, with a reason.
+    pub async fn revoke_accreditation(
+        &self,
+        issuer: &Issuer,
+        id: &str,
+        reason: &str,
+    ) -> Result<AccreditationView, ServiceError> {
+        let id = uuid_id(id, "accreditation")?;
+        let row = {
+            let tx = self.store.read().await?;
+            tx.accreditation(&id).await?
+        }
+        .filter(|a| a.body_org_id == issuer.0.org.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
+        if row.status == "revoked" {
+            return Err(ServiceError::Conflict(
+                "The accreditation is already revoked.".into(),
+            ));
+        }
+        // Revokes the credential (its status list is re-signed) and records the reason.
+        self.change_award_status(issuer, &id, StatusAction::Revoke, reason)
+            .await?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        tx.set_accreditation_status(&id, "revoked", reason.trim(), now)
+            .await?;
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "accreditation.revoke",
+            Some(&issuer.0.org.id),
+            &format!("accreditation:{id}"),
+            json!({"reason": reason.trim()}),
+        )
+        .await?;
+        let provider = tx.org(&row.provider_org_id).await?.ok_or_else(|| {
+            ServiceError::Internal("an accreditation names a missing provider".into())
+        })?;
+        let trusted = tx.trusted_bodies().await?;
+        let row = tx
+            .accreditation(&id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("the accreditation vanished".into()))?;
+        tx.commit().await?;
+        Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
+    }
+
+    /// Accreditations an organisation gave and received (public).
+    pub async fn accreditations(
+        &self,
+        slug: &str,
+    ) -> Result<(Vec<AccreditationView>, Vec<AccreditationView>), ServiceError> {
+        let org = self.org(slug).await?;
+        let tx = self.store.read().await?;
+        let trusted = tx.trusted_bodies().await?;
+        let mut out = (Vec::new(), Vec::new());
+        for (as_body, list) in [(true, &mut out.0), (false, &mut out.1)] {
+            for row in tx.accreditations_of(&org.id, as_body).await? {
+                let (body, provider) = if as_body {
+                    (Some(org.clone()), tx.org(&row.provider_org_id).await?)
+                } else {
+                    (tx.org(&row.body_org_id).await?, Some(org.clone()))
+                };
+                if let (Some(body), Some(provider)) = (body, provider) {
+                    list.push(self.accreditation_view(&row, &body, &provider, &trusted));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds the accreditation chain to a report on a credential whose issuer is one of this
+    /// Credence's organisations: which trusted bodies accredit it, for which pathways, and
+    /// whether the credential's pathway is among them. Credentials from elsewhere are left
+    /// as they are.
+    pub async fn with_accreditation_check(
+        &self,
+        doc: &Value,
+        report: VerificationReport,
+    ) -> Result<VerificationReport, ServiceError> {
+        let Some(issuer) = issuer_id(doc) else {
+            return Ok(report);
+        };
+        let tx = self.store.read().await?;
+        let Some(org) = tx.org_by_did(issuer).await? else {
+            return Ok(report);
+        };
+        // The pathway of an award: its achievement, when it is one of ours.
+        let pathway = doc
+            .pointer("/credentialSubject/achievement/id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.strip_prefix(&self.url("/achievements/")))
+            .and_then(|uuid| uuid_id(uuid, "achievement").ok());
+        let pathway = match pathway {
+            Some(id) => tx.achievement(&id).await?.map(|a| a.pathway),
+            None => None,
+        };
+        let Some(pathway) = pathway else {
+            return Ok(report);
+        };
+        let trusted = tx.trusted_bodies().await?;
+        let mut standing = Vec::new();
+        let mut other = Vec::new();
+        for row in tx.accreditations_of(&org.id, false).await? {
+            let Some(body) = tx.org(&row.body_org_id).await? else {
+                continue;
+            };
+            let pathways: Vec<String> = serde_json::from_str(&row.pathways).unwrap_or_default();
+            let covers = pathways.iter().any(|p| *p == pathway);
+            if row.status == "active" && covers && trusted.contains(&body.id) {
+                standing.push(body.name.clone());
+            } else if covers {
+                other.push(format!(
+                    "{} ({})",
+                    body.name,
+                    if row.status != "active" {
+                        "revoked"
+                    } else {
+                        "not a body this Credence trusts"
+                    }
+                ));
+            }
+        }
+        let check = if standing.is_empty() {
+            let mut message = format!(
+                "{} is not accredited by a trusted body to award the pathway '{pathway}'.",
+                org.name
+            );
+            if !other.is_empty() {
+                message.push_str(&format!(
+                    " Accreditations that do not count: {}.",
+                    other.join(", ")
+                ));
+            }
+            Check::new("accreditation", Outcome::Warning, message)
+        } else {
+            Check::new(
+                "accreditation",
+                Outcome::Passed,
+                format!(
+                    "{} is accredited to award the pathway '{pathway}' by {}, and the accreditation stands.",
+                    org.name,
+                    standing.join(", ")
+                ),
+            )
+        };
+        Ok(report.with_check(check))
+    }
+}

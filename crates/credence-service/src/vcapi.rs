@@ -1,0 +1,397 @@
+//! The W3C CCG VC-API: issue a credential for an organisation whose issuer token calls,
+//! verify credentials and presentations, and change a credential's status by its id.
+//! Credentials issued here are stored as awards without an achievement or holder, so status
+//! lists, revocation and public serving work as for any award.
+
+use chrono::{SecondsFormat, Utc};
+use credence_domain::registry::StatusAction;
+use credence_store::registry::AwardRow;
+use credence_store::StoreError;
+use credence_vc::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
+use credence_vc::proof::{issuer_id, sign, verify_proofs, ProofOptions};
+use credence_vc::status_list::{status_list_entry, StatusPurpose};
+use credence_vc::verify::VerificationReport;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::actor::Actor;
+use crate::awards::{free_indices, uuid_id, AwardView};
+use crate::documents::credential::status_list_url;
+use crate::registry::{audit, new_id, Registry};
+use crate::ServiceError;
+
+/// The Bitstring Status List context, which VC 1.1 documents need for status entries.
+const STATUS_V1: &str = "https://www.w3.org/ns/credentials/status/v1";
+/// How many times an issue is retried when a random status index was taken meanwhile.
+const MAX_ATTEMPTS: usize = 5;
+
+/// What `POST /presentations/verify` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct PresentationReport {
+    pub verified: bool,
+    /// The presentation's own checks (proof, purpose, challenge, domain).
+    pub checks: Vec<PresentationCheck>,
+    /// One report per credential in the presentation.
+    pub credentials: Vec<VerificationReport>,
+}
+
+/// One check of a presentation.
+#[derive(Debug, Clone, Serialize)]
+pub struct PresentationCheck {
+    pub code: &'static str,
+    pub passed: bool,
+    pub message: String,
+}
+
+fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>, ServiceError> {
+    value
+        .as_object()
+        .ok_or_else(|| ServiceError::invalid(pointer, "This must be a JSON object."))
+}
+
+impl Registry {
+    /// Issues `credential` for the organisation named by its `issuer`, which the actor must
+    /// be an issuer of. With `with_status`, revocation and suspension entries are added.
+    pub async fn vcapi_issue(
+        &self,
+        actor: &Actor,
+        credential: Value,
+        with_status: bool,
+    ) -> Result<Value, ServiceError> {
+        let doc = object(&credential, "/credential")?;
+        let issuer = issuer_id(&credential).ok_or_else(|| {
+            ServiceError::invalid(
+                "/credential/issuer",
+                "The credential must name its issuer (a DID of an organisation on this Credence).",
+            )
+        })?;
+        let org = {
+            let tx = self.store.read().await?;
+            tx.org_by_did(issuer).await?
+        };
+        let org = match org {
+            Some(org) => org,
+            None if actor.is_anonymous() => {
+                return Err(ServiceError::Unauthenticated(
+                    "Send an issuer's API token to issue credentials.".into(),
+                ))
+            }
+            None => {
+                return Err(ServiceError::Forbidden(format!(
+                    "{issuer} is not a DID your token may issue for."
+                )))
+            }
+        };
+        let issuer_role = actor.issuer(&org)?;
+        let contexts: Vec<&str> = match doc.get("@context") {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(one)) => vec![one.as_str()],
+            _ => Vec::new(),
+        };
+        let version = match contexts.first() {
+            Some(&CREDENTIALS_V2) => 2,
+            Some(&CREDENTIALS_V1) => 1,
+            _ => {
+                return Err(ServiceError::invalid(
+                    "/credential/@context",
+                    format!("The first context must be {CREDENTIALS_V2} or {CREDENTIALS_V1}."),
+                ))
+            }
+        };
+        let types: Vec<&str> = match doc.get("type") {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(one)) => vec![one.as_str()],
+            _ => Vec::new(),
+        };
+        if !types.contains(&"VerifiableCredential") {
+            return Err(ServiceError::invalid(
+                "/credential/type",
+                "The type must include VerifiableCredential.",
+            ));
+        }
+        if !doc.contains_key("credentialSubject") {
+            return Err(ServiceError::invalid(
+                "/credential/credentialSubject",
+                "A credential needs a credentialSubject.",
+            ));
+        }
+        if doc.contains_key("proof") {
+            return Err(ServiceError::invalid(
+                "/credential/proof",
+                "Send the credential unsigned: Credence adds the proof.",
+            ));
+        }
+        if with_status && doc.contains_key("credentialStatus") {
+            return Err(ServiceError::invalid(
+                "/credential/credentialStatus",
+                "Leave credentialStatus out when asking for one in options.",
+            ));
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .vcapi_issue_once(&issuer_role, doc, version, with_status)
+                .await
+            {
+                Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn vcapi_issue_once(
+        &self,
+        issuer: &crate::actor::Issuer,
+        doc: &Map<String, Value>,
+        version: u8,
+        with_status: bool,
+    ) -> Result<Value, ServiceError> {
+        let org = &issuer.0.org;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let id = new_id();
+        let mut out = doc.clone();
+        let credential_id = match out.get("id") {
+            Some(Value::String(given)) => given.clone(),
+            Some(_) => {
+                return Err(ServiceError::invalid(
+                    "/credential/id",
+                    "The id must be a string (a URL).",
+                ))
+            }
+            None => {
+                let ours = self.url(&format!("/credentials/{id}"));
+                out.insert("id".into(), json!(ours));
+                ours
+            }
+        };
+        if tx.award_by_credential_id(&credential_id).await?.is_some() {
+            return Err(ServiceError::invalid(
+                "/credential/id",
+                format!("A credential with the id {credential_id} was already issued here."),
+            ));
+        }
+        let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+        if version == 2 && !out.contains_key("validFrom") {
+            out.insert("validFrom".into(), json!(stamp));
+        }
+        if version == 1 && !out.contains_key("issuanceDate") {
+            out.insert("issuanceDate".into(), json!(stamp));
+        }
+        let (revocation, suspension) = free_indices(&tx, &org.id, 1).await?[0];
+        if with_status {
+            let entries: Vec<Value> = [
+                (StatusPurpose::Revocation, revocation),
+                (StatusPurpose::Suspension, suspension),
+            ]
+            .into_iter()
+            .map(|(purpose, index)| {
+                let url = status_list_url(&self.config.base_url, &org.slug, purpose);
+                usize::try_from(index).map(|i| status_list_entry(&url, i, purpose))
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            out.insert("credentialStatus".into(), Value::Array(entries));
+            if version == 1 {
+                if let Some(Value::Array(contexts)) = out.get_mut("@context") {
+                    if !contexts.iter().any(|c| c == STATUS_V1) {
+                        contexts.push(json!(STATUS_V1));
+                    }
+                }
+            }
+        }
+        let signer = self.active_signer(&tx, org).await?;
+        let mut options = ProofOptions::new(signer.verification_method.clone());
+        options.created = Some(stamp.clone());
+        let signed = sign(&Value::Object(out), &signer.key, &options).map_err(|e| {
+            ServiceError::invalid(
+                "/credential",
+                format!("The credential cannot be signed: {e}"),
+            )
+        })?;
+        let valid_from = signed
+            .get("validFrom")
+            .or_else(|| signed.get("issuanceDate"))
+            .and_then(Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or(now, |t| t.with_timezone(&Utc));
+        let valid_until = signed
+            .get("validUntil")
+            .or_else(|| signed.get("expirationDate"))
+            .and_then(Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let row = AwardRow {
+            id: id.clone(),
+            org_id: org.id.clone(),
+            achievement_id: None,
+            holder_id: None,
+            recipient_email: None,
+            credential: signed.to_string(),
+            revocation_index: revocation,
+            suspension_index: suspension,
+            status: "active".into(),
+            status_reason: None,
+            valid_from,
+            valid_until,
+            idempotency_key: None,
+            override_justification: None,
+            replaces_award_id: None,
+            public: true,
+            created_by: issuer.0.label.clone(),
+            created_at: now,
+            updated_at: now,
+            credential_id: Some(credential_id.clone()),
+        };
+        match tx.insert_award(row).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => {
+                return Err(ServiceError::Conflict(
+                    "a status index was taken meanwhile".into(),
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        audit(
+            &tx,
+            now,
+            &issuer.0.label,
+            "credential.issue",
+            Some(&org.id),
+            &format!("award:{id}"),
+            json!({"credential_id": credential_id, "status": with_status}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(signed)
+    }
+
+    /// Changes the status of a credential issued here, found by its id.
+    pub async fn vcapi_status(
+        &self,
+        actor: &Actor,
+        credential_id: &str,
+        action: StatusAction,
+        reason: &str,
+    ) -> Result<AwardView, ServiceError> {
+        let award = {
+            let tx = self.store.read().await?;
+            match tx.award_by_credential_id(credential_id).await? {
+                Some(a) => Some(a),
+                None => {
+                    // Awards made before credential ids were recorded: their id is ours.
+                    let ours = self.url("/credentials/");
+                    match credential_id
+                        .strip_prefix(&ours)
+                        .map(|u| uuid_id(u, "credential"))
+                    {
+                        Some(Ok(uuid)) => tx.award(&uuid).await?,
+                        _ => None,
+                    }
+                }
+            }
+        }
+        .ok_or_else(|| ServiceError::NotFound(format!("credential '{credential_id}'")))?;
+        let issuer = self.award_issuer(actor, &award.id).await?;
+        self.change_award_status(&issuer, &award.id, action, reason)
+            .await
+    }
+
+    /// Verifies a presentation: its proof (purpose `authentication`, the expected challenge
+    /// and domain), then every credential in it.
+    pub async fn verify_presentation(
+        &self,
+        presentation: &Value,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<PresentationReport, ServiceError> {
+        let vp = object(presentation, "/verifiablePresentation")?;
+        let types: Vec<&str> = match vp.get("type") {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(one)) => vec![one.as_str()],
+            _ => Vec::new(),
+        };
+        if !types.contains(&"VerifiablePresentation") {
+            return Err(ServiceError::invalid(
+                "/verifiablePresentation/type",
+                "The type must include VerifiablePresentation.",
+            ));
+        }
+        let mut checks = Vec::new();
+        let proofs: Vec<&Value> = match vp.get("proof") {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one @ Value::Object(_)) => vec![one],
+            _ => Vec::new(),
+        };
+        if proofs.is_empty() {
+            checks.push(PresentationCheck {
+                code: "proof",
+                passed: false,
+                message: "The presentation is not signed by its holder.".into(),
+            });
+        } else {
+            let resolver = credence_vc::did::StaticResolver::new();
+            let canonicalizer = credence_vc::canon::Canonicalizer::standard();
+            match verify_proofs(presentation, &resolver, canonicalizer) {
+                Ok(_) => checks.push(PresentationCheck {
+                    code: "proof",
+                    passed: true,
+                    message: "The holder's signature on the presentation is valid.".into(),
+                }),
+                Err(e) => checks.push(PresentationCheck {
+                    code: "proof",
+                    passed: false,
+                    message: format!("The holder's signature does not verify: {e}"),
+                }),
+            }
+            let first = proofs[0];
+            let field = |k: &str| first.get(k).and_then(Value::as_str);
+            checks.push(PresentationCheck {
+                code: "purpose",
+                passed: field("proofPurpose") == Some("authentication"),
+                message: "A presentation proof must have the purpose 'authentication'.".into(),
+            });
+            if let Some(expected) = challenge {
+                let ok = field("challenge") == Some(expected);
+                checks.push(PresentationCheck {
+                    code: "challenge",
+                    passed: ok,
+                    message: if ok {
+                        "The presentation answers the challenge that was set.".into()
+                    } else {
+                        "The presentation does not answer the challenge that was set (it may be replayed).".into()
+                    },
+                });
+            }
+            if let Some(expected) = domain {
+                let ok = field("domain") == Some(expected);
+                checks.push(PresentationCheck {
+                    code: "domain",
+                    passed: ok,
+                    message: if ok {
+                        "The presentation was made for this domain.".into()
+                    } else {
+                        "The presentation was made for another domain.".into()
+                    },
+                });
+            }
+        }
+        let credentials: Vec<&Value> = match vp.get("verifiableCredential") {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one @ Value::Object(_)) => vec![one],
+            _ => Vec::new(),
+        };
+        let mut reports = Vec::new();
+        for credential in credentials.into_iter().take(50) {
+            reports.push(self.verify_credential_json(credential).await?);
+        }
+        let verified =
+            checks.iter().all(|c| c.passed) && reports.iter().all(VerificationReport::is_verified);
+        Ok(PresentationReport {
+            verified,
+            checks,
+            credentials: reports,
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! Accreditations given by accrediting bodies to providers.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
+};
+
+use crate::entity::accreditation;
+use crate::{StoreError, Tx};
+
+use super::AccreditationRow;
+
+impl Tx {
+    pub async fn insert_accreditation(&self, row: AccreditationRow) -> Result<(), StoreError> {
+        accreditation::Entity::insert(accreditation::ActiveModel::from(row))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn accreditation(&self, id: &str) -> Result<Option<AccreditationRow>, StoreError> {
+        Ok(accreditation::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Accreditations an organisation received (as provider) or gave (as body), newest first.
+    pub async fn accreditations_of(
+        &self,
+        org_id: &str,
+        as_body: bool,
+    ) -> Result<Vec<AccreditationRow>, StoreError> {
+        let column = if as_body {
+            accreditation::Column::BodyOrgId
+        } else {
+            accreditation::Column::ProviderOrgId
+        };
+        Ok(accreditation::Entity::find()
+            .filter(column.eq(org_id))
+            .order_by(accreditation::Column::CreatedAt, Order::Desc)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn set_accreditation_status(
+        &self,
+        id: &str,
+        status: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        accreditation::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            status: Set(status.to_owned()),
+            reason: Set(Some(reason.to_owned())),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .update(self.conn())
+        .await?;
+        Ok(())
+    }
+}

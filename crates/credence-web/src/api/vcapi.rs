@@ -1,0 +1,259 @@
+//! The VC-API (W3C CCG): `POST /credentials/issue`, `/credentials/verify`,
+//! `/credentials/status` and `/presentations/verify`; and accreditation under `/api/v1`.
+//! Malformed requests get 400 (syntax) or 422 (shape), never 500.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use credence_domain::registry::StatusAction;
+use credence_service::accreditation::AccreditationView;
+use credence_vc::verify::Outcome;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::ApiJson;
+use crate::auth::CurrentActor;
+use crate::{AppState, WebError};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueBody {
+    pub credential: Value,
+    #[serde(default)]
+    pub options: IssueOptions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueOptions {
+    /// `{"type": "BitstringStatusListEntry"}` asks for revocation and suspension entries.
+    pub credential_status: Option<Value>,
+}
+
+/// `POST /credentials/issue`: 201 with the signed credential.
+pub async fn issue(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    ApiJson(body): ApiJson<IssueBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let with_status = match &body.options.credential_status {
+        None | Some(Value::Null) => false,
+        Some(v) if v.get("type").and_then(Value::as_str) == Some("BitstringStatusListEntry") => {
+            true
+        }
+        Some(_) => {
+            return Err(WebError::from(credence_service::ServiceError::invalid(
+                "/options/credentialStatus/type",
+                "Credence offers status entries of type BitstringStatusListEntry.",
+            )))
+        }
+    };
+    let credential = state
+        .services
+        .registry
+        .vcapi_issue(&current.actor, body.credential, with_status)
+        .await?;
+    Ok((StatusCode::CREATED, Json(credential)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyBody {
+    pub verifiable_credential: Value,
+    #[serde(default)]
+    pub options: Option<Value>,
+}
+
+/// `POST /credentials/verify`: 200 when every check passes, 400 otherwise, with the checks,
+/// warnings and errors, and the full report.
+pub async fn verify(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    if !body.verifiable_credential.is_object() {
+        return Err(WebError::from(credence_service::ServiceError::invalid(
+            "/verifiableCredential",
+            "This must be a credential (a JSON object).",
+        )));
+    }
+    let report = state
+        .services
+        .registry
+        .verify_credential_json(&body.verifiable_credential)
+        .await?;
+    let verified = report.is_verified();
+    let by = |outcome: Outcome| -> Vec<Value> {
+        report
+            .checks
+            .iter()
+            .filter(|c| c.outcome == outcome)
+            .map(|c| json!({"check": c.code, "message": c.message}))
+            .collect()
+    };
+    let passed: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Passed)
+        .map(|c| c.code.clone())
+        .collect();
+    let errors: Vec<Value> = [by(Outcome::Failed), by(Outcome::Unknown)].concat();
+    let body = json!({
+        "verified": verified,
+        "checks": passed,
+        "warnings": by(Outcome::Warning),
+        "errors": errors,
+        "report": report,
+    });
+    let status = if verified {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, Json(body)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusBody {
+    pub credential_id: String,
+    pub credential_status: Vec<StatusChange>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `revoked`, `suspended` or `active` (reinstated).
+    pub status: String,
+}
+
+/// `POST /credentials/status`: revoke, suspend or reinstate a credential by its id.
+pub async fn status(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> Result<Json<Value>, WebError> {
+    let [change] = body.credential_status.as_slice() else {
+        return Err(WebError::from(credence_service::ServiceError::invalid(
+            "/credentialStatus",
+            "Send exactly one status change.",
+        )));
+    };
+    let action = match change.status.as_str() {
+        "revoked" | "revocation" => StatusAction::Revoke,
+        "suspended" | "suspension" => StatusAction::Suspend,
+        "active" | "reinstated" | "unsuspended" => StatusAction::Reinstate,
+        other => {
+            return Err(WebError::from(credence_service::ServiceError::invalid(
+                "/credentialStatus/0/status",
+                format!("'{other}' is not a status: use revoked, suspended or active."),
+            )))
+        }
+    };
+    let _ = &change.kind;
+    let reason = body
+        .reason
+        .unwrap_or_else(|| format!("Changed through the VC-API ({}).", change.status));
+    let award = state
+        .services
+        .registry
+        .vcapi_status(&current.actor, &body.credential_id, action, &reason)
+        .await?;
+    Ok(Json(
+        json!({"credentialId": body.credential_id, "status": award.status}),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentationBody {
+    pub verifiable_presentation: Value,
+    #[serde(default)]
+    pub options: PresentationOptions,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PresentationOptions {
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+}
+
+/// `POST /presentations/verify`: the holder's proof (with `challenge` and `domain`) and
+/// every credential inside.
+pub async fn verify_presentation(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PresentationBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let report = state
+        .services
+        .registry
+        .verify_presentation(
+            &body.verifiable_presentation,
+            body.options.challenge.as_deref(),
+            body.options.domain.as_deref(),
+        )
+        .await?;
+    let status = if report.verified {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, Json(json!(report))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccreditBody {
+    pub provider: String,
+    pub pathways: Vec<String>,
+}
+
+/// `POST /api/v1/orgs/{slug}/accreditations` (issuer of the accrediting body).
+pub async fn accredit(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<AccreditBody>,
+) -> Result<(StatusCode, Json<AccreditationView>), WebError> {
+    let registry = &state.services.registry;
+    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let view = registry
+        .accredit(&issuer, &body.provider, &body.pathways)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/orgs/{slug}/accreditations` (public): given and received.
+pub async fn accreditations(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let (given, received) = state.services.registry.accreditations(&slug).await?;
+    Ok(Json(json!({"given": given, "received": received})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeBody {
+    pub reason: String,
+}
+
+/// `POST /api/v1/accreditations/{id}/revoke` (issuer of the body that gave it).
+pub async fn revoke_accreditation(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RevokeBody>,
+) -> Result<Json<AccreditationView>, WebError> {
+    let registry = &state.services.registry;
+    let body_org = registry.accreditation_body(&id).await?;
+    let issuer = current.actor.issuer(&body_org)?;
+    Ok(Json(
+        registry
+            .revoke_accreditation(&issuer, &id, &body.reason)
+            .await?,
+    ))
+}
