@@ -11,6 +11,7 @@ mod frameworks_store;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;
+mod registry_vcapi;
 mod support;
 mod vc_cli;
 mod vc_interop;

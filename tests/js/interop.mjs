@@ -4,6 +4,9 @@
 //   node interop.mjs sign      {credential, keyPair, created?}   -> the signed credential
 //   node interop.mjs verify    credential                        -> {verified, errors, status}
 //   node interop.mjs canonize  credential                        -> {nquads} (RDFC-1.0, safe mode)
+//   node interop.mjs status    {credential, lists}               -> {verified, statuses: [{purpose, set}], errors}
+//     (lists: status list credentials by URL, served by the loader; checked by
+//     @digitalbazaar/vc-bitstring-status-list, which also verifies each list's proof)
 //   node interop.mjs contexts                                    -> {url: context text} served
 //   node interop.mjs speed [N]                                   -> {sign_us, verify_us, first_sign_us, iterations}
 // `sign`, `verify` and `canonize` also accept a JSON array of inputs (one process for many
@@ -26,6 +29,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import jsonld from 'jsonld';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -189,6 +193,32 @@ async function verify(credential) {
   };
 }
 
+// Status of a credential's BitstringStatusListEntry items, with the given status list
+// credentials served by URL (the test fetched them from Credence over HTTP).
+async function status({credential, lists}) {
+  const loader = async url => {
+    if(lists && Object.prototype.hasOwnProperty.call(lists, url)) {
+      return {contextUrl: null, documentUrl: url, document: lists[url]};
+    }
+    return documentLoader(url);
+  };
+  const result = await checkStatus({
+    credential,
+    documentLoader: loader,
+    suite: new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+    verifyBitstringStatusListCredential: true,
+    verifyMatchingIssuers: true
+  });
+  return {
+    verified: result.verified === true,
+    statuses: (result.results || []).map(r => ({
+      purpose: r.credentialStatus && r.credentialStatus.statusPurpose,
+      set: r.status === true
+    })),
+    errors: result.error ? messages(result.error) : []
+  };
+}
+
 async function canonize(document) {
   const nquads = await jsonld.canonize(document, {
     algorithm: 'RDFC-1.0',
@@ -306,6 +336,9 @@ async function main() {
       break;
     case 'canonize':
       output = await each(await readStdin(), canonize);
+      break;
+    case 'status':
+      output = await each(await readStdin(), status);
       break;
     case 'contexts':
       output = Object.fromEntries(contextText);

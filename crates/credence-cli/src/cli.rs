@@ -264,6 +264,11 @@ pub enum VcCommand {
         /// Also accept the JSON-LD contexts of the W3C test vectors (never for real use).
         #[arg(long)]
         test_contexts: bool,
+        /// A status list credential (JSON) to check the credential's status against, as
+        /// fetched from its issuer; matched by its `id`; repeatable. Without one, a
+        /// credential with status entries is reported as "status unknown".
+        #[arg(long, value_name = "FILE")]
+        status_list: Vec<PathBuf>,
         /// The credential: a JSON file, or a PNG or SVG with a credential baked in.
         input: PathBuf,
     },

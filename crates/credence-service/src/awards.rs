@@ -451,8 +451,10 @@ impl Registry {
             .collect())
     }
 
+    /// An achievement by its uuid or its URL (`{base}/achievements/{uuid}`, its OB 3.0 id).
     async fn achievement_row(&self, tx: &Tx, id: &str) -> Result<AchievementRow, ServiceError> {
-        let id = uuid_id(id, "achievement")?;
+        let prefix = self.url("/achievements/");
+        let id = uuid_id(id.strip_prefix(&prefix).unwrap_or(id), "achievement")?;
         tx.achievement(&id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("achievement '{id}'")))

@@ -125,6 +125,10 @@ pub struct ProofOptions {
     pub id: Option<String>,
     /// Ids of earlier proofs this one chains to (`previousProof`); empty for none.
     pub previous_proof: Vec<String>,
+    /// `challenge` and `domain`, which a presentation's `authentication` proof carries so
+    /// that a verifier can refuse a replayed presentation.
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
     /// The canonicaliser (and so the set of accepted contexts).
     pub canonicalizer: Canonicalizer,
 }
@@ -139,6 +143,8 @@ impl ProofOptions {
             proof_purpose: "assertionMethod".to_owned(),
             id: None,
             previous_proof: Vec::new(),
+            challenge: None,
+            domain: None,
             canonicalizer: Canonicalizer::default(),
         }
     }
@@ -188,6 +194,12 @@ pub fn sign(
         options.verification_method.clone().into(),
     );
     proof.insert("proofPurpose".into(), options.proof_purpose.clone().into());
+    if let Some(challenge) = &options.challenge {
+        proof.insert("challenge".into(), challenge.clone().into());
+    }
+    if let Some(domain) = &options.domain {
+        proof.insert("domain".into(), domain.clone().into());
+    }
     match options.previous_proof.as_slice() {
         [] => {}
         [one] => {

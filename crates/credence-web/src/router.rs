@@ -166,8 +166,13 @@ async fn html_errors(request: Request, next: Next) -> Response {
         .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
     let status = response.status();
     // Errors made by layers rather than handlers (an oversize body, a method the route
-    // does not have) become problem documents too, so every 4xx and 5xx has one shape.
-    if !is_problem && (status.is_client_error() || status.is_server_error()) {
+    // does not have: plain text or empty) become problem documents too, so every error has
+    // one shape. JSON answers with an error status (a failed verification) stay as they are.
+    let is_plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if is_plain && (status.is_client_error() || status.is_server_error()) {
         let detail = match status {
             StatusCode::PAYLOAD_TOO_LARGE => {
                 "The request body is larger than this address accepts."

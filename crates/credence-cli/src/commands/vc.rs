@@ -13,7 +13,7 @@ use credence_vc::contexts::ContextSet;
 use credence_vc::did::{StaticResolver, VerificationMethod};
 use credence_vc::keys::{KeyPairFile, SigningKey};
 use credence_vc::proof::{self, Cryptosuite, ProofOptions};
-use credence_vc::verify::{self, OfflineFetcher, Outcome, VerifyContext};
+use credence_vc::verify::{self, Outcome, VerifyContext};
 use serde_json::{json, Value};
 
 use crate::cli::VcCommand;
@@ -42,9 +42,17 @@ pub fn run(command: VcCommand) -> Result<(), Failure> {
             json,
             at,
             trust_key,
+            status_list,
             test_contexts,
             input,
-        } => verify(&input, json, at.as_deref(), &trust_key, test_contexts),
+        } => verify(
+            &input,
+            json,
+            at.as_deref(),
+            &trust_key,
+            &status_list,
+            test_contexts,
+        ),
         VcCommand::Bake {
             image,
             credential,
@@ -197,11 +205,22 @@ fn trust(resolver: StaticResolver, path: &Path) -> Result<StaticResolver, Failur
     }))
 }
 
+/// Status list credentials given on the command line, by id; nothing else is fetched.
+#[derive(Default)]
+struct ListFiles(std::collections::HashMap<String, Value>);
+
+impl verify::StatusFetcher for ListFiles {
+    fn fetch(&self, url: &str) -> Result<Value, verify::FetchError> {
+        self.0.get(url).cloned().ok_or(verify::FetchError::Offline)
+    }
+}
+
 fn verify(
     input: &Path,
     as_json: bool,
     at: Option<&str>,
     trusted: &[PathBuf],
+    status_lists: &[PathBuf],
     test_contexts: bool,
 ) -> Result<(), Failure> {
     let now = match at {
@@ -220,7 +239,18 @@ fn verify(
     } else {
         Canonicalizer::standard()
     };
-    let ctx = VerifyContext::new(now, &resolver, &OfflineFetcher).with_canonicalizer(canonicalizer);
+    let mut lists = ListFiles::default();
+    for path in status_lists {
+        let list: Value = serde_json::from_str(&read_text(path)?)
+            .map_err(|e| refused(path, format!("not JSON: {e}")))?;
+        let id = list
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| refused(path, "the status list credential has no id"))?
+            .to_owned();
+        lists.0.insert(id, list);
+    }
+    let ctx = VerifyContext::new(now, &resolver, &lists).with_canonicalizer(canonicalizer);
     let report = verify::verify_credential(&document, &ctx);
     if as_json {
         let mut text = serde_json::to_string_pretty(&report).context("cannot print the report")?;
