@@ -181,7 +181,15 @@ async fn organisations_tokens_and_key_rotation() {
 #[tokio::test]
 async fn malformed_requests_get_problem_documents() {
     let app = TestApp::new().await;
-    let cases: &[(&str, &str, Option<&str>, Option<&str>, StatusCode)] = &[
+    // Method, path, content type, body, expected status.
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        StatusCode,
+    );
+    let cases: &[Case] = &[
         ("POST", "/api/v1/accounts", Some("application/json"), Some("{not json"), StatusCode::BAD_REQUEST),
         ("POST", "/api/v1/accounts", Some("application/json"), Some("{\"email\": 3}"), StatusCode::UNPROCESSABLE_ENTITY),
         ("POST", "/api/v1/accounts", Some("text/plain"), Some("{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE),

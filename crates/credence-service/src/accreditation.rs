@@ -366,7 +366,7 @@ impl Registry {
                 continue;
             };
             let pathways: Vec<String> = serde_json::from_str(&row.pathways).unwrap_or_default();
-            let covers = pathways.iter().any(|p| *p == pathway);
+            let covers = pathways.contains(&pathway);
             if row.status == "active" && covers && trusted.contains(&body.id) {
                 standing.push(body.name.clone());
             } else if covers {
