@@ -1,8 +1,8 @@
 //! The authorisation matrix: every API endpoint against every kind of caller (anonymous, a
 //! holder, another holder, the assessor, issuer and admin of organisation A, the issuer of
 //! organisation B, the operator). An allowed caller gets a 2xx answer; any other gets 401
-//! (anonymous) or 403/404 (signed in), and nothing else: no unexpected allow, no
-//! unexpected deny.
+//! or 404 (anonymous) or 403/404 (signed in; 404 hides what the caller may not know
+//! exists), and nothing else: no unexpected allow, no unexpected deny.
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -119,7 +119,9 @@ impl World {
             let ok = if allowed.contains(who) {
                 status.is_success()
             } else if *who == Anonymous {
-                status == StatusCode::UNAUTHORIZED
+                // 404 where the resource is public by address but hidden (a private
+                // credential), 401 where signing in is needed.
+                status == StatusCode::UNAUTHORIZED || status == StatusCode::NOT_FOUND
             } else {
                 status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND
             };
@@ -242,6 +244,288 @@ async fn every_endpoint_against_every_caller() {
                 "/api/v1/trusted-bodies/body",
                 |_| Some(json!({"trusted": true})),
                 &[Operator],
+            )
+            .await,
+    );
+
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+fn evidence_body(statement: &str) -> Value {
+    json!({
+        "kind": "course-completion",
+        "narrative": "Completed the module.",
+        "date": "2026-01-15",
+        "framework": "nhs-ai-confidence-2022",
+        "statement": statement,
+        "level": "awareness",
+    })
+}
+
+/// The first item's field in a list answer (`{items: [...]}` or a bare array).
+fn first(list: &Value, field: &str) -> String {
+    list["items"][0][field]
+        .as_str()
+        .or_else(|| list[0][field].as_str())
+        .unwrap_or_else(|| panic!("no {field} in {list}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
+    let world = World::new().await;
+    let app = &world.app;
+    let mut wrong = Vec::new();
+    let accounts = &[
+        Holder,
+        OtherHolder,
+        AssessorA,
+        IssuerA,
+        AdminA,
+        IssuerB,
+        Operator,
+    ];
+
+    // The holder's evidence, submitted to organisation A.
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(evidence_body("T1-01")),
+            world.auth(Holder),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let evidence = created.json()["id"].as_str().unwrap().to_owned();
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{evidence}/submit"),
+            Some(json!({"org": "org-a"})),
+            world.auth(Holder),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+
+    // Evidence: every account is a holder of its own; only the owner sees one; only the
+    // assessor of the organisation it was submitted to decides.
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/evidence",
+                |_| Some(evidence_body("T1-02")),
+                accounts,
+            )
+            .await,
+    );
+    wrong.extend(world.check("GET", "/api/v1/evidence", none, accounts).await);
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                &format!("/api/v1/evidence/{evidence}"),
+                none,
+                &[Holder],
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/queue", none, &[AssessorA])
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                &format!("/api/v1/evidence/{evidence}/decision"),
+                |_| Some(json!({"decision": "attest", "level": "awareness", "comment": "Seen the certificate."})),
+                &[AssessorA],
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                "/api/v1/progress/nhs-ai-confidence-2022/foundational",
+                none,
+                accounts,
+            )
+            .await,
+    );
+
+    // Achievements and awards: issuers of organisation A.
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/achievements", none, EVERYONE)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/org-a/achievements",
+                |_| Some(json!({"pathway": "foundational"})),
+                &[IssuerA],
+            )
+            .await,
+    );
+    let achievement = first(
+        &app.call("GET", "/api/v1/orgs/org-a/achievements", None, &Auth::None)
+            .await
+            .json(),
+        "uuid",
+    );
+    let justification = "Completed the programme before its evidence was recorded here.";
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/org-a/awards",
+                |_| Some(json!({"achievement": achievement, "email": "holder@example.org", "override_justification": justification, "key": "matrix-1"})),
+                &[IssuerA],
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/awards", none, &[IssuerA])
+            .await,
+    );
+    wrong.extend(world.check("GET", "/api/v1/awards", none, accounts).await);
+    let award = first(
+        &app.call("GET", "/api/v1/awards", None, world.auth(Holder))
+            .await
+            .json(),
+        "id",
+    );
+    // A private award's credential: its holder and its issuer only.
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                &format!("/credentials/{award}"),
+                none,
+                &[Holder, IssuerA],
+            )
+            .await,
+    );
+    let credential: Value = app
+        .call(
+            "GET",
+            &format!("/credentials/{award}"),
+            None,
+            world.auth(Holder),
+        )
+        .await
+        .json();
+    wrong.extend(
+        world
+            .check(
+                "PATCH",
+                &format!("/api/v1/awards/{award}/visibility"),
+                |_| Some(json!({"public": true})),
+                &[Holder],
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check("GET", &format!("/credentials/{award}"), none, EVERYONE)
+            .await,
+    );
+    // Verification is public.
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/verify",
+                |_| Some(credential.clone()),
+                EVERYONE,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/credentials/verify",
+                |_| Some(json!({"verifiableCredential": credential})),
+                EVERYONE,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                &format!("/api/v1/awards/{award}/status"),
+                |_| Some(json!({"action": "suspend", "reason": "Under review."})),
+                &[IssuerA],
+            )
+            .await,
+    );
+
+    // The VC-API: issuers of the organisation the credential names.
+    let did = app.services.registry.org("org-a").await.unwrap().did;
+    let unsigned = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "credentialSubject": {"id": "did:example:subject"}
+    });
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/credentials/issue",
+                |_| Some(json!({"credential": unsigned, "options": {"credentialStatus": {"type": "BitstringStatusListEntry"}}})),
+                &[IssuerA],
+            )
+            .await,
+    );
+    let issued = app
+        .call(
+            "POST",
+            "/credentials/issue",
+            Some(json!({"credential": unsigned})),
+            world.auth(IssuerA),
+        )
+        .await
+        .json();
+    let issued_id = issued["id"].as_str().unwrap().to_owned();
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/credentials/status",
+                |_| Some(json!({"credentialId": issued_id, "credentialStatus": [{"status": "suspended"}]})),
+                &[IssuerA],
+            )
+            .await,
+    );
+
+    // Accreditation: reads are public; only an accrediting body's issuers accredit, and
+    // none of these callers is one.
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/accreditations", none, EVERYONE)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/body/accreditations",
+                |_| Some(json!({"provider": "org-a", "pathways": ["foundational"]})),
+                &[],
             )
             .await,
     );

@@ -381,6 +381,15 @@ impl Registry {
                 ));
             }
         }
+        if standing.is_empty() && other.is_empty() && trusted.is_empty() {
+            // This installation trusts no accrediting body and the issuer has none:
+            // accreditation is not part of how its credentials are judged here.
+            return Ok(report.with_check(Check::new(
+                "accreditation",
+                Outcome::NotApplicable,
+                "This Credence trusts no accrediting bodies, so the issuer's accreditation is not checked.",
+            )));
+        }
         let check = if standing.is_empty() {
             let mut message = format!(
                 "{} is not accredited by a trusted body to award the pathway '{pathway}'.",

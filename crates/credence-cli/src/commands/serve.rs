@@ -33,6 +33,13 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
             )))
         }
     }
+    // Process the bundled JSON-LD contexts now, so the first credential signed or verified
+    // after start-up is as fast as the rest.
+    let warm =
+        tokio::task::spawn_blocking(|| credence_vc::canon::Canonicalizer::standard().warm_up());
+    if let Ok(Err(e)) = warm.await {
+        tracing::warn!(error = %e, "warming the canonicaliser failed");
+    }
     let listen = args.listen.unwrap_or(config.server.listen);
     let state = AppState::new(
         services,
