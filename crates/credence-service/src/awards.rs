@@ -60,7 +60,7 @@ pub struct NewAchievement {
 }
 
 /// An achievement as anyone may see it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AchievementView {
     /// The uuid, as used in paths.
     pub uuid: String,
@@ -92,7 +92,7 @@ pub struct NewAward {
 }
 
 /// An award as its holder and its issuers see it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AwardView {
     pub id: String,
     /// The credential's URL (its VC id).
@@ -112,10 +112,11 @@ pub struct AwardView {
 }
 
 /// The result of an award request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AwardOutcome {
     pub award: AwardView,
     /// The signed credential, exactly as stored.
+    #[schema(value_type = Object)]
     pub credential: Value,
     /// False when the idempotency key named an existing award.
     #[serde(skip)]

@@ -23,7 +23,7 @@ pub const BATCH_ROWS: usize = 200;
 const MAX_ATTEMPTS: usize = 5;
 
 /// A bulk job's progress.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BulkJobView {
     pub id: String,
     pub org_id: String,
@@ -39,7 +39,7 @@ pub struct BulkJobView {
 }
 
 /// One row's outcome.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BulkRowView {
     pub row: i64,
     pub key: String,

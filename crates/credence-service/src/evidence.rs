@@ -42,7 +42,7 @@ const MAX_COMMENT_CHARS: usize = 5_000;
 const MAX_FILE_NAME_CHARS: usize = 200;
 
 /// A holder's evidence as written in a request (a new record or a full replacement).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
     pub kind: String,
@@ -61,7 +61,7 @@ pub struct EvidenceInput {
 }
 
 /// An assessor's decision as written in a request.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// `attest` or `reject`.
@@ -75,7 +75,7 @@ pub struct DecisionInput {
 }
 
 /// A piece of evidence as its holder (or an assessor) sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct EvidenceView {
     pub id: String,
     pub framework: String,
@@ -97,7 +97,7 @@ pub struct EvidenceView {
 }
 
 /// An attachment's metadata.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AttachmentView {
     pub id: String,
     pub file_name: String,
@@ -108,7 +108,7 @@ pub struct AttachmentView {
 }
 
 /// One step of a piece of evidence's history.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct DecisionView {
     pub decision: String,
     pub level: Option<String>,
@@ -119,7 +119,7 @@ pub struct DecisionView {
 }
 
 /// A piece of evidence with its attachments and full history.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct EvidenceDetail {
     #[serde(flatten)]
     pub evidence: EvidenceView,
@@ -128,7 +128,7 @@ pub struct EvidenceDetail {
 }
 
 /// A piece of evidence awaiting an assessor's decision.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct QueueItem {
     #[serde(flatten)]
     pub evidence: EvidenceView,
@@ -148,7 +148,7 @@ pub struct Download {
 }
 
 /// A holder's progress towards a pathway, for people and programs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProgressView {
     pub framework: String,
     pub framework_version: String,
@@ -156,27 +156,33 @@ pub struct ProgressView {
     pub complete: bool,
     pub required: usize,
     pub met: usize,
+    #[schema(value_type = Vec<Object>)]
     pub met_statements: Vec<credence_domain::progress::RequirementStatus>,
+    #[schema(value_type = Vec<Object>)]
     pub missing_statements: Vec<credence_domain::progress::RequirementStatus>,
+    #[schema(value_type = Vec<Object>)]
     pub gaps: Vec<credence_domain::progress::Gap>,
+    #[schema(value_type = Vec<Object>)]
     pub prerequisites: Vec<credence_domain::progress::PrerequisiteStatus>,
+    #[schema(value_type = Vec<String>)]
     pub not_assessable: Vec<StatementCode>,
     /// A sentence suggesting the next step; none when the pathway is complete.
     pub next_step: Option<String>,
 }
 
 /// What became of one row of a completion-record file.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ImportRowReport {
     pub row: usize,
     /// `imported`, `duplicate` or `refused`.
+    #[schema(value_type = String)]
     pub outcome: &'static str,
     pub messages: Vec<String>,
     pub evidence_id: Option<String>,
 }
 
 /// The report of a completion-record import.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct CompletionImportReport {
     pub framework: String,
     pub framework_version: String,

@@ -1,11 +1,11 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -18,8 +18,6 @@ use crate::{assets, AppState, WebError};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
@@ -56,17 +54,9 @@ pub fn router(state: AppState) -> Router {
             post(api::vcapi::verify_presentation),
         )
         .fallback(not_found)
-        // The API applies the same limit itself, to every route but uploads.
+        // The API applies the same limit itself, to every route but uploads and bulk files.
         .layer(RequestBodyLimitLayer::new(body_limit))
         .nest("/api/v1", api_routes(body_limit))
-        // Bulk award files may be larger than any other body: this route has its own limit,
-        // added after the general one so that it is not also subject to it.
-        .merge(
-            Router::new()
-                .route("/api/v1/orgs/{slug}/awards/bulk", post(api::awards::bulk))
-                .layer(DefaultBodyLimit::max(BULK_BODY_LIMIT))
-                .layer(RequestBodyLimitLayer::new(BULK_BODY_LIMIT)),
-        )
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -86,65 +76,19 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API, mounted under `/api/v1`, and its OpenAPI document at
 /// `/api/v1/openapi.json`. Request bodies are limited to `body_limit` bytes, except
-/// attachment uploads, which have a limit of their own.
+/// attachment uploads and bulk award files, which have limits of their own.
 fn api_routes(body_limit: usize) -> Router<AppState> {
-    use api::{awards, evidence, vcapi};
-    let (documented, doc) = api::routes();
+    let (documented, mut doc) = api::routes();
+    let (own_limits, own_doc) = api::own_limit_routes();
+    let (document, document_doc) = api::document_route();
+    doc.merge(own_doc);
+    doc.merge(document_doc);
     let doc = std::sync::Arc::new(doc);
     documented
-        .route("/orgs/{slug}/queue", get(evidence::queue))
-        .route("/orgs/{slug}/imports", post(evidence::import))
-        .route("/evidence", get(evidence::list).post(evidence::record))
-        .route(
-            "/evidence/{id}",
-            get(evidence::show)
-                .put(evidence::edit)
-                .delete(evidence::delete),
-        )
-        .route(
-            "/evidence/{id}/attachments/{attachment}",
-            get(evidence::download),
-        )
-        .route("/evidence/{id}/submit", post(evidence::submit))
-        .route("/evidence/{id}/decision", post(evidence::decide))
-        .route("/progress/{framework}/{pathway}", get(evidence::progress))
-        .route(
-            "/orgs/{slug}/achievements",
-            get(awards::achievements).post(awards::create_achievement),
-        )
-        .route(
-            "/orgs/{slug}/awards",
-            get(awards::org_awards).post(awards::award),
-        )
-        .route("/awards", get(awards::my_awards))
-        .route("/awards/{id}/status", post(awards::change_status))
-        .route("/awards/{id}/visibility", patch(awards::visibility))
-        .route("/verify", post(awards::verify))
-        .route("/bulk/{id}", get(awards::bulk_job))
-        .route("/bulk/{id}/rows", get(awards::bulk_rows))
-        .route(
-            "/orgs/{slug}/accreditations",
-            get(vcapi::accreditations).post(vcapi::accredit),
-        )
-        .route(
-            "/accreditations/{id}/revoke",
-            post(vcapi::revoke_accreditation),
-        )
-        .route(
-            "/openapi.json",
-            get(move || {
-                let doc = doc.clone();
-                async move { axum::Json(doc.as_ref().clone()) }
-            }),
-        )
+        .merge(document.route_layer(axum::Extension(doc)))
         .layer(RequestBodyLimitLayer::new(body_limit))
-        // Added after the layer above, so only its own limit applies.
-        .route(
-            "/evidence/{id}/attachments",
-            post(evidence::attach)
-                .route_layer(DefaultBodyLimit::max(evidence::ATTACHMENT_BODY_LIMIT))
-                .route_layer(RequestBodyLimitLayer::new(evidence::ATTACHMENT_BODY_LIMIT)),
-        )
+        // Merged after the layer above, so only their own limits apply.
+        .merge(own_limits)
 }
 
 async fn not_found(request: Request) -> WebError {

@@ -16,22 +16,26 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
+use crate::error::Problem;
 use crate::{AppState, WebError};
 
 const JSON_LD: &str = "application/ld+json";
+
+/// The largest bulk award file accepted, in bytes: larger than any other body.
+pub const BULK_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 fn json_ld(text: String, content_type: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], text).into_response()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductBody {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAchievementBody {
     pub pathway: String,
@@ -43,6 +47,7 @@ pub struct CreateAchievementBody {
 }
 
 /// `POST /api/v1/orgs/{slug}/achievements` (issuer).
+#[utoipa::path(post, path = "/orgs/{slug}/achievements", tag = "awards", params(("slug" = String, Path, description = "The organisation's slug")), request_body = CreateAchievementBody, responses((status = 201, body = AchievementView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_achievement(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -67,6 +72,7 @@ pub async fn create_achievement(
 }
 
 /// `GET /api/v1/orgs/{slug}/achievements` (public).
+#[utoipa::path(get, path = "/orgs/{slug}/achievements", tag = "awards", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, description = "`{items: [AchievementView]}`"), (status = 404, body = Problem)))]
 pub async fn achievements(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -93,7 +99,7 @@ pub async fn achievement_image(
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwardBody {
     pub achievement: String,
@@ -107,6 +113,7 @@ pub struct AwardBody {
 
 /// `POST /api/v1/orgs/{slug}/awards` (issuer): 201 when made, 200 when the key named an
 /// existing award.
+#[utoipa::path(post, path = "/orgs/{slug}/awards", tag = "awards", params(("slug" = String, Path, description = "The organisation's slug")), request_body = AwardBody, responses((status = 201, body = AwardOutcome, description = "Awarded"), (status = 200, body = AwardOutcome, description = "The idempotency key named an existing award"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn award(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -134,6 +141,7 @@ pub async fn award(
 }
 
 /// `GET /api/v1/orgs/{slug}/awards` (issuer), paginated.
+#[utoipa::path(get, path = "/orgs/{slug}/awards", tag = "awards", params(("slug" = String, Path, description = "The organisation's slug"), PageQuery), responses((status = 200, description = "`{items: [AwardView], offset, limit}`"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn org_awards(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -147,7 +155,7 @@ pub async fn org_awards(
     Ok(Json(Listing::new(items, page)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
     pub action: StatusAction,
@@ -155,6 +163,7 @@ pub struct StatusBody {
 }
 
 /// `POST /api/v1/awards/{id}/status` (issuer of the award's organisation).
+#[utoipa::path(post, path = "/awards/{id}/status", tag = "awards", params(("id" = String, Path, description = "The award's id")), request_body = StatusBody, responses((status = 200, body = AwardView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_status(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -170,6 +179,7 @@ pub async fn change_status(
 }
 
 /// `GET /api/v1/awards`: the holder's own awards.
+#[utoipa::path(get, path = "/awards", tag = "awards", responses((status = 200, description = "`{items: [AwardView]}`"), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn my_awards(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -179,13 +189,14 @@ pub async fn my_awards(
     Ok(Json(json!({ "items": items })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisibilityBody {
     pub public: bool,
 }
 
 /// `PATCH /api/v1/awards/{id}/visibility` (holder).
+#[utoipa::path(patch, path = "/awards/{id}/visibility", tag = "awards", params(("id" = String, Path, description = "The award's id")), request_body = VisibilityBody, responses((status = 200, body = AwardView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn visibility(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -247,6 +258,7 @@ pub async fn status_list(
 }
 
 /// `POST /api/v1/verify` (public): the verification report of the credential in the body.
+#[utoipa::path(post, path = "/verify", tag = "verification", request_body(content = Object, description = "A credential (JSON object)"), responses((status = 200, description = "The verification report: the checks made and their outcomes"), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
@@ -259,15 +271,19 @@ pub async fn verify(
     Ok(Json(json!(report)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BulkQuery {
+    /// The achievement to award.
     pub achievement: String,
+    /// `csv` (the default) or `json`.
     #[serde(default)]
     pub format: Option<String>,
 }
 
 /// `POST /api/v1/orgs/{slug}/awards/bulk?achievement=&format=csv|json` (issuer): starts a
 /// background job (202).
+#[utoipa::path(post, path = "/orgs/{slug}/awards/bulk", tag = "awards", params(("slug" = String, Path, description = "The organisation's slug"), BulkQuery), request_body(description = "The award rows (at most 16 MiB), as CSV (`format=csv`) or JSON (`format=json`)", content((String = "text/csv"), (Object = "application/json"))), responses((status = 202, body = BulkJobView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn bulk(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -295,6 +311,7 @@ pub async fn bulk(
 }
 
 /// `GET /api/v1/bulk/{id}` (issuer): a job's progress.
+#[utoipa::path(get, path = "/bulk/{id}", tag = "awards", params(("id" = String, Path, description = "The bulk job's id")), responses((status = 200, body = BulkJobView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn bulk_job(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -310,6 +327,7 @@ pub async fn bulk_job(
 }
 
 /// `GET /api/v1/bulk/{id}/rows?offset=&limit=` (issuer): the per-row report.
+#[utoipa::path(get, path = "/bulk/{id}/rows", tag = "awards", params(("id" = String, Path, description = "The bulk job's id"), PageQuery), responses((status = 200, description = "`{items: [BulkRowView], offset, limit}`"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn bulk_rows(
     State(state): State<AppState>,
     current: CurrentActor,

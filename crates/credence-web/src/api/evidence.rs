@@ -15,26 +15,32 @@ use serde::Deserialize;
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
+use crate::error::Problem;
 use crate::{AppState, WebError};
 
 /// The largest attachment upload accepted by the route, in bytes: 5 MiB and room for
 /// nothing else (the body is the file).
 pub const ATTACHMENT_BODY_LIMIT: usize = credence_service::evidence::MAX_ATTACHMENT_BYTES + 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitBody {
+    /// The slug of the organisation to submit to.
     pub org: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NameQuery {
+    /// The file's name.
     #[serde(default)]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// The framework's slug (optional).
     #[serde(default)]
     pub framework: Option<String>,
 }
@@ -59,6 +65,7 @@ fn content_type(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// `POST /api/v1/evidence` (holder): records a draft.
+#[utoipa::path(post, path = "/evidence", tag = "evidence", request_body = EvidenceInput, responses((status = 201, body = EvidenceDetail), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn record(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -74,6 +81,7 @@ pub async fn record(
 }
 
 /// `GET /api/v1/evidence` (holder): the holder's evidence, newest first.
+#[utoipa::path(get, path = "/evidence", tag = "evidence", params(PageQuery), responses((status = 200, description = "`{items: [EvidenceView], offset, limit}`"), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -90,6 +98,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/evidence/{id}` (its holder): with attachments and history.
+#[utoipa::path(get, path = "/evidence/{id}", tag = "evidence", params(("id" = String, Path, description = "The evidence's id")), responses((status = 200, body = EvidenceDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -106,6 +115,7 @@ pub async fn show(
 }
 
 /// `PUT /api/v1/evidence/{id}` (its holder): replaces a draft's content.
+#[utoipa::path(put, path = "/evidence/{id}", tag = "evidence", params(("id" = String, Path, description = "The evidence's id")), request_body = EvidenceInput, responses((status = 200, body = EvidenceDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn edit(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -123,6 +133,7 @@ pub async fn edit(
 }
 
 /// `DELETE /api/v1/evidence/{id}` (its holder): deletes a draft.
+#[utoipa::path(delete, path = "/evidence/{id}", tag = "evidence", params(("id" = String, Path, description = "The evidence's id")), responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -139,6 +150,7 @@ pub async fn delete(
 
 /// `POST /api/v1/evidence/{id}/attachments?name=` (its holder): the raw body is the file,
 /// typed by its `Content-Type`.
+#[utoipa::path(post, path = "/evidence/{id}/attachments", tag = "evidence", params(("id" = String, Path, description = "The evidence's id"), NameQuery), request_body(description = "The file (at most 5 MiB), typed by its `Content-Type`", content(("application/octet-stream"))), responses((status = 201, body = AttachmentView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn attach(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -160,6 +172,7 @@ pub async fn attach(
 
 /// `GET /api/v1/evidence/{id}/attachments/{attachment}` (its holder, or an assessor of the
 /// organisation it was submitted to): the file, as a download.
+#[utoipa::path(get, path = "/evidence/{id}/attachments/{attachment}", tag = "evidence", params(("id" = String, Path, description = "The evidence's id"), ("attachment" = String, Path, description = "The attachment's id")), responses((status = 200, description = "The file, as a download, with its own media type", content_type = "application/octet-stream"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn download(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -219,6 +232,7 @@ fn content_disposition(name: &str) -> String {
 }
 
 /// `POST /api/v1/evidence/{id}/submit` (its holder): `{"org": slug}`.
+#[utoipa::path(post, path = "/evidence/{id}/submit", tag = "evidence", params(("id" = String, Path, description = "The evidence's id")), request_body = SubmitBody, responses((status = 200, body = EvidenceDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -237,6 +251,7 @@ pub async fn submit(
 
 /// `POST /api/v1/evidence/{id}/decision` (an assessor of the organisation it was
 /// submitted to): attest at a level, or reject with a comment.
+#[utoipa::path(post, path = "/evidence/{id}/decision", tag = "evidence", params(("id" = String, Path, description = "The evidence's id")), request_body = DecisionInput, responses((status = 200, body = EvidenceDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn decide(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -253,6 +268,7 @@ pub async fn decide(
 }
 
 /// `GET /api/v1/orgs/{slug}/queue` (assessor): evidence awaiting a decision.
+#[utoipa::path(get, path = "/orgs/{slug}/queue", tag = "evidence", params(("slug" = String, Path, description = "The organisation's slug"), PageQuery), responses((status = 200, description = "`{items: [QueueItem], offset, limit}`"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn queue(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -269,6 +285,7 @@ pub async fn queue(
 }
 
 /// `GET /api/v1/progress/{framework}/{pathway}` (holder): progress from attested evidence.
+#[utoipa::path(get, path = "/progress/{framework}/{pathway}", tag = "evidence", params(("framework" = String, Path, description = "The framework's slug"), ("pathway" = String, Path, description = "The pathway's code")), responses((status = 200, body = ProgressView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn progress(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -286,6 +303,7 @@ pub async fn progress(
 
 /// `POST /api/v1/orgs/{slug}/imports?framework=` (issuer of a provider): completion
 /// records as `text/csv`; answers a report per row.
+#[utoipa::path(post, path = "/orgs/{slug}/imports", tag = "evidence", params(("slug" = String, Path, description = "The organisation's slug"), ImportQuery), request_body(content = String, description = "Completion records, one per row", content_type = "text/csv"), responses((status = 200, body = CompletionImportReport), (status = 403, body = Problem), (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     current: CurrentActor,

@@ -9,8 +9,10 @@ pub mod evidence;
 pub mod orgs;
 pub mod vcapi;
 
+use axum::extract::DefaultBodyLimit;
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::AppState;
@@ -28,8 +30,8 @@ use crate::AppState;
 )]
 struct ApiDoc;
 
-/// Every `/api/v1` route with its OpenAPI description: a route cannot exist without
-/// appearing in the document.
+/// Every `/api/v1` route whose body is subject to the general limit, with its OpenAPI
+/// description: a route cannot exist without appearing in the document.
 pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::register))
@@ -45,7 +47,60 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(orgs::rotate_key))
         .routes(routes!(orgs::audit))
         .routes(routes!(orgs::trust))
+        .routes(routes!(evidence::queue))
+        .routes(routes!(evidence::import))
+        .routes(routes!(evidence::list, evidence::record))
+        .routes(routes!(evidence::show, evidence::edit, evidence::delete))
+        .routes(routes!(evidence::download))
+        .routes(routes!(evidence::submit))
+        .routes(routes!(evidence::decide))
+        .routes(routes!(evidence::progress))
+        .routes(routes!(awards::achievements, awards::create_achievement))
+        .routes(routes!(awards::org_awards, awards::award))
+        .routes(routes!(awards::my_awards))
+        .routes(routes!(awards::change_status))
+        .routes(routes!(awards::visibility))
+        .routes(routes!(awards::verify))
+        .routes(routes!(awards::bulk_job))
+        .routes(routes!(awards::bulk_rows))
+        .routes(routes!(vcapi::accreditations, vcapi::accredit))
+        .routes(routes!(vcapi::revoke_accreditation))
         .split_for_parts()
+}
+
+/// The `/api/v1` routes whose bodies have a limit of their own instead of the general one
+/// (attachment uploads, bulk award files), with their OpenAPI description. Mount them so
+/// that the general limit does not also apply to them.
+pub fn own_limit_routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(evidence::attach).map(|route| {
+            route
+                .route_layer(DefaultBodyLimit::max(evidence::ATTACHMENT_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(evidence::ATTACHMENT_BODY_LIMIT))
+        }))
+        .routes(routes!(awards::bulk).map(|route| {
+            route
+                .layer(DefaultBodyLimit::max(awards::BULK_BODY_LIMIT))
+                .layer(RequestBodyLimitLayer::new(awards::BULK_BODY_LIMIT))
+        }))
+        .split_for_parts()
+}
+
+/// The route of the document itself, `GET /api/v1/openapi.json`, and its description. The
+/// handler reads the whole document from an [`axum::Extension`] that the caller adds with
+/// `route_layer` once every part is merged.
+pub fn document_route() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::new()
+        .routes(routes!(openapi_json))
+        .split_for_parts()
+}
+
+/// `GET /api/v1/openapi.json` (public): this document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI 3.1 document of the API", content_type = "application/json")))]
+pub async fn openapi_json(
+    axum::Extension(doc): axum::Extension<std::sync::Arc<utoipa::openapi::OpenApi>>,
+) -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(doc.as_ref().clone())
 }
 
 use axum::extract::rejection::JsonRejection;

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::ApiJson;
 use crate::auth::CurrentActor;
+use crate::error::Problem;
 use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize)]
@@ -204,7 +205,7 @@ pub async fn verify_presentation(
     Ok((status, Json(json!(report))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccreditBody {
     pub provider: String,
@@ -212,6 +213,7 @@ pub struct AccreditBody {
 }
 
 /// `POST /api/v1/orgs/{slug}/accreditations` (issuer of the accrediting body).
+#[utoipa::path(post, path = "/orgs/{slug}/accreditations", tag = "accreditation", params(("slug" = String, Path, description = "The organisation's slug")), request_body = AccreditBody, responses((status = 201, body = AccreditationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn accredit(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -227,6 +229,7 @@ pub async fn accredit(
 }
 
 /// `GET /api/v1/orgs/{slug}/accreditations` (public): given and received.
+#[utoipa::path(get, path = "/orgs/{slug}/accreditations", tag = "accreditation", params(("slug" = String, Path, description = "The organisation's slug")), responses((status = 200, description = "`{given: [AccreditationView], received: [AccreditationView]}`"), (status = 404, body = Problem)))]
 pub async fn accreditations(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -235,13 +238,14 @@ pub async fn accreditations(
     Ok(Json(json!({"given": given, "received": received})))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeBody {
     pub reason: String,
 }
 
 /// `POST /api/v1/accreditations/{id}/revoke` (issuer of the body that gave it).
+#[utoipa::path(post, path = "/accreditations/{id}/revoke", tag = "accreditation", params(("id" = String, Path, description = "The accreditation's id")), request_body = RevokeBody, responses((status = 200, body = AccreditationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn revoke_accreditation(
     State(state): State<AppState>,
     current: CurrentActor,
