@@ -80,8 +80,8 @@ pub fn own_limit_routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) 
         }))
         .routes(routes!(awards::bulk).map(|route| {
             route
-                .layer(DefaultBodyLimit::max(awards::BULK_BODY_LIMIT))
-                .layer(RequestBodyLimitLayer::new(awards::BULK_BODY_LIMIT))
+                .route_layer(DefaultBodyLimit::max(awards::BULK_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(awards::BULK_BODY_LIMIT))
         }))
         .split_for_parts()
 }
