@@ -10,7 +10,6 @@ use chrono::SecondsFormat;
 use credence_domain::registry::{OrgKind, StatusAction};
 use credence_domain::{bundled, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
-use credence_store::StoreError;
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
 use credence_vc::proof::{issuer_id, sign, ProofOptions};
 use credence_vc::status_list::{status_list_entry, StatusPurpose};
@@ -19,7 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::actor::Issuer;
-use crate::awards::{free_indices, uuid_id};
+use crate::awards::{free_indices, taken_meanwhile, uuid_id};
 use crate::documents::credential::status_list_url;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -206,15 +205,7 @@ impl Registry {
             updated_at: now,
             credential_id: Some(credential_id),
         };
-        match tx.insert_award(award).await {
-            Ok(()) => {}
-            Err(StoreError::Duplicate) => {
-                return Err(ServiceError::Conflict(
-                    "a status index was taken meanwhile".into(),
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tx.insert_award(award).await.map_err(taken_meanwhile)?;
         let row = AccreditationRow {
             id: id.clone(),
             body_org_id: body.id.clone(),

@@ -156,6 +156,17 @@ fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> 
     }
 }
 
+/// A store error from inserting awards: a duplicate means a random status index (or an
+/// idempotency key) was taken by a concurrent writer, which the caller retries.
+pub(crate) fn taken_meanwhile(e: StoreError) -> ServiceError {
+    match e {
+        StoreError::Duplicate => {
+            ServiceError::Conflict("a status index or key was taken meanwhile".into())
+        }
+        other => other.into(),
+    }
+}
+
 /// A path id that must be a UUID; anything else is unknown.
 pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
     Uuid::parse_str(id)
@@ -789,15 +800,9 @@ impl Registry {
             }
             Err(Err(e)) => return Err(e),
         };
-        match tx.insert_award(prepared.row.clone()).await {
-            Ok(()) => {}
-            Err(StoreError::Duplicate) => {
-                return Err(ServiceError::Conflict(
-                    "a status index or key was taken meanwhile".into(),
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tx.insert_award(prepared.row.clone())
+            .await
+            .map_err(taken_meanwhile)?;
         audit(
             &tx,
             now,

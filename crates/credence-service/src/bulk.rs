@@ -6,13 +6,12 @@ use std::collections::HashMap;
 
 use credence_domain::registry::Email;
 use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, Page};
-use credence_store::StoreError;
 use credence_vc::canon::Canonicalizer;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
-use crate::awards::{free_indices, AwardContext, AwardPlan};
+use crate::awards::{free_indices, taken_meanwhile, AwardContext, AwardPlan};
 use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -359,15 +358,7 @@ impl Registry {
             )
             .await?;
         }
-        match tx.insert_awards(awards).await {
-            Ok(()) => {}
-            Err(StoreError::Duplicate) => {
-                return Err(ServiceError::Conflict(
-                    "a status index or key was taken meanwhile".into(),
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
         let refused_now = i64::try_from(report.iter().filter(|r| r.outcome == "refused").count())

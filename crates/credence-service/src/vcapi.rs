@@ -6,7 +6,6 @@
 use chrono::{SecondsFormat, Utc};
 use credence_domain::registry::StatusAction;
 use credence_store::registry::AwardRow;
-use credence_store::StoreError;
 use credence_vc::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
 use credence_vc::proof::{issuer_id, sign, verify_proofs, ProofOptions};
 use credence_vc::status_list::{status_list_entry, StatusPurpose};
@@ -15,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::actor::Actor;
-use crate::awards::{free_indices, uuid_id, AwardView};
+use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
 use crate::documents::credential::status_list_url;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -244,15 +243,7 @@ impl Registry {
             updated_at: now,
             credential_id: Some(credential_id.clone()),
         };
-        match tx.insert_award(row).await {
-            Ok(()) => {}
-            Err(StoreError::Duplicate) => {
-                return Err(ServiceError::Conflict(
-                    "a status index was taken meanwhile".into(),
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
+        tx.insert_award(row).await.map_err(taken_meanwhile)?;
         audit(
             &tx,
             now,
