@@ -953,6 +953,30 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
         .await;
     app.grant("st-elsewhere", "ian@example.org", "issuer").await;
     let assessor = app.token("linchester-ics", "assessor").await;
+    // Linchester is accredited by a body this installation trusts; Hilltop College is a
+    // provider without accreditation.
+    app.org("hilltop-college", "provider", "key").await;
+    app.grant("hilltop-college", "ian@example.org", "issuer")
+        .await;
+    app.org("hee", "accrediting-body", "web").await;
+    let registry = &app.services.registry;
+    let operator =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .expect("the operator");
+    registry
+        .trust_body(&operator, "hee", true)
+        .await
+        .expect("trust");
+    let hee = registry.org("hee").await.expect("the body");
+    registry
+        .accredit(
+            &operator.issuer_for(&hee),
+            "linchester-ics",
+            &["foundational".to_owned()],
+        )
+        .await
+        .expect("accredit");
 
     let csv = "email,statement,level,date,reference\n\
                Ada@Example.org,T1-01,awareness,2026-01-10,RUN-1\n\
@@ -1096,6 +1120,26 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
     )
     .await;
     assert_eq!(employer.status, StatusCode::FORBIDDEN, "{}", employer.body);
+    let unaccredited = raw(
+        &app,
+        "POST",
+        &format!("/api/v1/orgs/hilltop-college/imports?framework={FRAMEWORK}"),
+        "text/csv",
+        csv.into(),
+        &ian,
+    )
+    .await;
+    assert_eq!(
+        unaccredited.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        unaccredited.body
+    );
+    assert!(
+        unaccredited.body.contains("accreditation"),
+        "{}",
+        unaccredited.body
+    );
     let not_issuer = raw(&app, "POST", &path, "text/csv", csv.into(), &assessor).await;
     assert_eq!(
         not_issuer.status,

@@ -296,6 +296,17 @@ impl Registry {
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
     }
 
+    /// Whether an organisation holds a standing accreditation from a trusted body.
+    pub async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
+        let tx = self.store.read().await?;
+        let trusted = tx.trusted_bodies().await?;
+        Ok(tx
+            .accreditations_of(org_id, false)
+            .await?
+            .iter()
+            .any(|a| a.status == "active" && trusted.contains(&a.body_org_id)))
+    }
+
     /// Accreditations an organisation gave and received (public).
     pub async fn accreditations(
         &self,

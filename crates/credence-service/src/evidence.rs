@@ -1091,8 +1091,14 @@ impl Registry {
                 org.slug
             )));
         }
-        // Accreditation: when standing accreditations exist, check here that `org` holds a
-        // live accreditation for the framework (and the pathways its rows touch).
+        // Only an accredited provider's records become attested evidence: it must hold a
+        // standing accreditation from a body this installation trusts.
+        if !self.is_accredited(&org.id).await? {
+            return Err(ServiceError::Forbidden(format!(
+                "{} holds no standing accreditation from a trusted accrediting body, so its completion records cannot be imported.",
+                org.slug
+            )));
+        }
         let now = self.now();
         let records = parse_completion_records(csv, now.date_naive())
             .map_err(|e| ServiceError::invalid("", e.to_string()))?;
