@@ -624,7 +624,7 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
         .await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
     assert_eq!(revoked.json()["status"], "revoked");
-    let report = verify_here(&app, credential).await;
+    let report = verify_here(&app, credential.clone()).await;
     assert_eq!(check(&report), "warning");
     assert!(report.to_string().contains("revoked"), "{report:#}");
     let report = verify_here(&app, signed).await;
@@ -652,4 +652,42 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // An accreditation revoked through the VC-API, by its credential id, stops counting
+    // too: the accreditation follows its credential's state however it is revoked.
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/orgs/hee/accreditations",
+            Some(json!({"provider": "linchester-ics", "pathways": ["foundational"]})),
+            &body_issuer,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let second = reply.json();
+    let report = verify_here(&app, credential.clone()).await;
+    assert_eq!(check(&report), "passed", "{report:#}");
+    let revoked = app
+        .call(
+            "POST",
+            "/credentials/status",
+            Some(json!({"credentialId": second["credential_url"], "credentialStatus": [{"status": "revoked"}]})),
+            &body_issuer,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    let report = verify_here(&app, credential).await;
+    assert_eq!(check(&report), "warning", "{report:#}");
+    let listed = app
+        .call("GET", "/api/v1/orgs/hee/accreditations", None, &Auth::None)
+        .await
+        .json();
+    assert!(
+        listed["given"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "revoked"),
+        "{listed:#}"
+    );
 }

@@ -267,23 +267,11 @@ impl Registry {
                 "The accreditation is already revoked.".into(),
             ));
         }
-        // Revokes the credential (its status list is re-signed) and records the reason.
+        // Revokes the credential (its status lists are re-signed); the accreditation row
+        // follows in the same transaction, and the audit entry records the reason.
         self.change_award_status(issuer, &id, StatusAction::Revoke, reason)
             .await?;
-        let now = self.now();
-        let tx = self.store.write().await?;
-        tx.set_accreditation_status(&id, "revoked", reason.trim(), now)
-            .await?;
-        audit(
-            &tx,
-            now,
-            &issuer.0.label,
-            "accreditation.revoke",
-            Some(&issuer.0.org.id),
-            &format!("accreditation:{id}"),
-            json!({"reason": reason.trim()}),
-        )
-        .await?;
+        let tx = self.store.read().await?;
         let provider = tx.org(&row.provider_org_id).await?.ok_or_else(|| {
             ServiceError::Internal("an accreditation names a missing provider".into())
         })?;
@@ -292,7 +280,6 @@ impl Registry {
             .accreditation(&id)
             .await?
             .ok_or_else(|| ServiceError::Internal("the accreditation vanished".into()))?;
-        tx.commit().await?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
     }
 

@@ -198,6 +198,12 @@ impl Registry {
             .apply(action)
             .map_err(|why| ServiceError::Conflict(format!("Cannot {action} the award: {why}.")))?;
         tx.set_award_status(&id, next.as_str(), reason, now).await?;
+        // An accreditation is stored as an award of its body: its own row follows the
+        // award's state in the same transaction, whichever route revoked it.
+        if next == AwardStatus::Revoked && tx.accreditation(&id).await?.is_some() {
+            tx.set_accreditation_status(&id, "revoked", reason, now)
+                .await?;
+        }
         let mut versions = Vec::new();
         for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
             versions.push(self.rebuild_status_list(&tx, org, purpose).await?.version);
