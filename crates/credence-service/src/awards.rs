@@ -23,7 +23,7 @@ use crate::documents::{
     AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink, IssuerProfile, Product,
     Recipient, StatusIndices,
 };
-use crate::orgs::Signer;
+use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 
@@ -366,8 +366,8 @@ impl Registry {
             })?;
         let pathway_code = PathwayCode::new(new.pathway.trim())
             .map_err(|e| ServiceError::invalid("/pathway", e.to_string()))?;
-        let name = trimmed(new.name, "/name", 200)?;
-        let description = trimmed(new.description, "/description", 4000)?;
+        let name = optional_text(new.name, "/name", 200)?;
+        let description = optional_text(new.description, "/description", 4000)?;
         if let Some(days) = new.validity_days {
             if !(1..=36_600).contains(&days) {
                 return Err(ServiceError::invalid(
@@ -700,7 +700,7 @@ impl Registry {
                 ));
             }
         }
-        let name = trimmed(new.name.clone(), "/name", 200)?;
+        let name = optional_text(new.name.clone(), "/name", 200)?;
         let valid_from = match new.valid_from.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(
@@ -925,19 +925,4 @@ impl Registry {
             .map(|a| award_view(self, a))
             .collect())
     }
-}
-
-fn trimmed(
-    value: Option<String>,
-    pointer: &str,
-    max: usize,
-) -> Result<Option<String>, ServiceError> {
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-        return Err(ServiceError::invalid(
-            pointer,
-            format!("At most {max} characters."),
-        ));
-    }
-    Ok(value)
 }

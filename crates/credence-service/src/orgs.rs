@@ -120,7 +120,8 @@ pub(crate) fn verification_method(org: &OrgRow, key: &KeyRow) -> String {
     }
 }
 
-fn optional_text(
+/// An optional text field, trimmed; empty means absent; longer than `max` is refused.
+pub(crate) fn optional_text(
     value: Option<String>,
     pointer: &str,
     max: usize,
