@@ -100,7 +100,7 @@ async fn person(app: &TestApp, email: &str, name: &str) -> serde_json::Value {
 async fn the_whole_journey_in_chromium() {
     let app = TestApp::new().await;
     let base = app.serve().await;
-    app.org("journey-ics", "provider", "did:web").await;
+    app.org("journey-ics", "provider", "web").await;
     let holder = person(&app, "holder@journey.test", "Journey Holder").await;
     let assessor = person(&app, "assessor@journey.test", "Ada Assessor").await;
     let issuer = person(&app, "issuer@journey.test", "Ian Issuer").await;

@@ -48,7 +48,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                 slug: "bench-ics".into(),
                 name: "Bench ICS".into(),
                 kind: "provider".parse().expect("kind"),
-                did_method: "did:web".parse().expect("method"),
+                did_method: "web".parse().expect("method"),
                 url: None,
                 description: None,
             },

@@ -343,6 +343,15 @@ async fn evidence_page(
     })
 }
 
+impl EvidenceDetailPage {
+    /// A history step's time as people read it.
+    fn when(&self, at: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|d| d.with_timezone(&chrono::Utc).format("%-d %B %Y, %H:%M UTC").to_string())
+            .unwrap_or_else(|_| at.to_owned())
+    }
+}
+
 /// `GET /evidence/{id}`.
 pub async fn evidence_detail(
     State(state): State<AppState>,
