@@ -335,6 +335,14 @@ async fn verify_page_checks_pasted_uploaded_and_linked_credentials() {
     let by_query = page(&app, &format!("/verify?credential={}", encode(&url)), &Auth::None).await;
     assert_eq!(by_query.status, StatusCode::OK);
     assert!(by_query.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"));
+    // Another issuer's credential, whose key sits at an https URL Credence will not fetch:
+    // the page says what it could not check and never shows a green verdict.
+    let other = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/1edtech-ob3/ob-signed.json")).expect("the 1EdTech vector");
+    let reply = post_multipart(&app, "/verify", &[("credential", &other)], None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(!reply.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"), "{}", reply.body);
+    assert!(reply.body.contains("check-unknown") || reply.body.contains("check-failed"));
+    assert!(reply.body.contains("Example Corp"));
     // Other sites' URLs are never fetched.
     let elsewhere = post_multipart(&app, "/verify", &[("url", "https://example.org/credentials/1")], None).await;
     assert!(elsewhere.body.contains("never fetches anything from other sites"));
