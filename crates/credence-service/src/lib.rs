@@ -7,6 +7,7 @@ pub mod actor;
 pub mod audit_chain;
 pub mod awards;
 pub mod bulk;
+pub mod demo;
 pub mod documents;
 mod error;
 pub mod evidence;

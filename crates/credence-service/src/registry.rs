@@ -57,6 +57,9 @@ pub struct RegistryConfig {
     pub session_hours: i64,
     /// Whether anyone may create an account (a holder) through the API and pages.
     pub open_registration: bool,
+    /// Whether this installation serves the seeded demo world (`credence serve --demo`), so
+    /// pages can say the data is fictional and offer the demo sign-ins.
+    pub demo: bool,
 }
 
 impl RegistryConfig {
@@ -68,6 +71,7 @@ impl RegistryConfig {
             password_cost: PasswordCost::cheapest_for_tests(),
             session_hours: 12,
             open_registration: true,
+            demo: false,
         })
     }
 
