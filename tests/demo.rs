@@ -23,9 +23,15 @@ async fn census(registry: &Registry) -> BTreeMap<String, usize> {
     let orgs = registry.orgs().await.expect("organisations");
     counts.insert("organisations".into(), orgs.len());
     for org in &orgs {
-        let achievements = registry.achievements(&org.slug).await.expect("achievements");
+        let achievements = registry
+            .achievements(&org.slug)
+            .await
+            .expect("achievements");
         *counts.entry("achievements".into()).or_default() += achievements.len();
-        let (given, _) = registry.accreditations(&org.slug).await.expect("accreditations");
+        let (given, _) = registry
+            .accreditations(&org.slug)
+            .await
+            .expect("accreditations");
         *counts.entry("accreditations".into()).or_default() += given.len();
     }
     let audit = registry
@@ -98,7 +104,10 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         let description = org.description.as_deref().unwrap_or_default();
         assert!(description.starts_with("Demo data"), "{description}");
     }
-    let tri_x = registry.achievements("triadix").await.expect("achievements");
+    let tri_x = registry
+        .achievements("triadix")
+        .await
+        .expect("achievements");
     assert!(
         tri_x
             .iter()
@@ -132,6 +141,15 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
             .expect("evidence");
         assert!(!evidence.is_empty(), "{} has evidence", login.display_name);
         for e in &evidence {
+            if e.status == "rejected" {
+                let detail = registry
+                    .evidence_detail(&holder, &e.id)
+                    .await
+                    .expect("the rejected evidence");
+                let last = detail.history.last().expect("a history");
+                assert_eq!(last.decision, "rejected");
+                assert!(last.comment.as_deref().is_some_and(|c| !c.is_empty()));
+            }
             *states
                 .entry(match e.status.as_str() {
                     "draft" => "draft",
@@ -158,14 +176,28 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
             seen.push((login.display_name.clone(), award, report));
         }
     }
-    for state in ["draft", "submitted", "attested", "rejected"] {
-        assert!(states.get(state).is_some_and(|n| *n > 0), "{state}: {states:?}");
+    for state in ["draft", "submitted", "attested"] {
+        assert!(
+            states.get(state).is_some_and(|n| *n > 1),
+            "{state}: {states:?}"
+        );
     }
+    assert_eq!(
+        states.get("rejected"),
+        Some(&1),
+        "one rejection: {states:?}"
+    );
 
-    let revoked: Vec<_> = seen.iter().filter(|(_, a, _)| a.status == "revoked").collect();
+    let revoked: Vec<_> = seen
+        .iter()
+        .filter(|(_, a, _)| a.status == "revoked")
+        .collect();
     assert_eq!(revoked.len(), 1, "exactly one revoked award");
     let (_, award, report) = revoked[0];
-    assert!(award.status_reason.as_deref().is_some_and(|r| !r.is_empty()));
+    assert!(award
+        .status_reason
+        .as_deref()
+        .is_some_and(|r| !r.is_empty()));
     assert_eq!(report.verdict, Verdict::NotValid);
     assert_eq!(check(report, "status.revocation"), Outcome::Failed);
 
@@ -175,7 +207,10 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         .collect();
     assert_eq!(suspended.len(), 1, "exactly one suspended award");
     let (_, award, report) = suspended[0];
-    assert!(award.status_reason.as_deref().is_some_and(|r| !r.is_empty()));
+    assert!(award
+        .status_reason
+        .as_deref()
+        .is_some_and(|r| !r.is_empty()));
     assert_eq!(report.verdict, Verdict::NotValid);
     assert_eq!(check(report, "status.suspension"), Outcome::Failed);
     assert_eq!(check(report, "status.revocation"), Outcome::Passed);
@@ -200,8 +235,11 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         assert_eq!(check(report, "proof"), Outcome::Passed);
         assert_eq!(check(report, "accreditation"), Outcome::Passed);
     }
-    assert_eq!(seen.len(), valid.len() + 3, "every award is valid, revoked, suspended or expired");
-    assert!(public_portfolios >= 6, "most portfolios are public: {public_portfolios}");
+    assert_eq!(
+        seen.len(),
+        valid.len() + 3,
+        "every award is valid, revoked, suspended or expired"
+    );
 
     // A second seeding makes and changes nothing.
     let before = census(registry).await;
@@ -211,4 +249,8 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         .expect("seed the demo again");
     assert_eq!(second, DemoSummary::default());
     assert_eq!(census(registry).await, before);
+    assert!(
+        public_portfolios >= 6,
+        "most portfolios are public: {public_portfolios}"
+    );
 }

@@ -343,16 +343,16 @@ const PLANS: [EvidencePlan; 11] = [
     EvidencePlan {
         persona: "shaper-persona-1",
         org: ACCREDITOR,
-        foundational: counts(18, 0, 6, 0),
-        advanced: counts(4, 0, 2, 2),
+        foundational: counts(12, 0, 3, 0),
+        advanced: counts(3, 0, 1, 1),
         tri_x: false,
         public: true,
     },
     EvidencePlan {
         persona: "shaper-persona-2",
         org: ACCREDITOR,
-        foundational: counts(10, 1, 3, 2),
-        advanced: counts(0, 0, 0, 2),
+        foundational: counts(6, 1, 2, 2),
+        advanced: counts(0, 0, 0, 1),
         tri_x: false,
         public: false,
     },
@@ -360,7 +360,7 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "driver-persona-1",
         org: LINCHESTER,
         foundational: ALL,
-        advanced: counts(8, 0, 3, 1),
+        advanced: counts(4, 0, 2, 1),
         tri_x: false,
         public: true,
     },
@@ -368,7 +368,7 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "driver-persona-2",
         org: LINCHESTER,
         foundational: ALL,
-        advanced: counts(3, 0, 0, 0),
+        advanced: counts(2, 0, 0, 0),
         tri_x: false,
         public: true,
     },
@@ -376,15 +376,15 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "creator-persona-1",
         org: LINCHESTER,
         foundational: ALL,
-        advanced: counts(10, 0, 2, 0),
+        advanced: counts(5, 0, 1, 0),
         tri_x: false,
         public: true,
     },
     EvidencePlan {
         persona: "creator-persona-2",
         org: NYMOUTH,
-        foundational: counts(22, 0, 4, 2),
-        advanced: counts(0, 0, 0, 3),
+        foundational: counts(14, 0, 2, 2),
+        advanced: counts(0, 0, 0, 2),
         tri_x: false,
         public: true,
     },
@@ -392,7 +392,7 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "embedder-persona-1",
         org: NYMOUTH,
         foundational: ALL,
-        advanced: counts(8, 0, 2, 0),
+        advanced: counts(4, 0, 1, 0),
         tri_x: false,
         public: true,
     },
@@ -400,7 +400,7 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "embedder-persona-2",
         org: NYMOUTH,
         foundational: ALL,
-        advanced: counts(4, 0, 0, 0),
+        advanced: counts(2, 0, 0, 0),
         tri_x: false,
         public: true,
     },
@@ -408,7 +408,7 @@ const PLANS: [EvidencePlan; 11] = [
         persona: "user-persona-1",
         org: NYMOUTH,
         foundational: ALL,
-        advanced: counts(5, 0, 2, 1),
+        advanced: counts(3, 0, 1, 1),
         tri_x: false,
         public: true,
     },
@@ -423,7 +423,7 @@ const PLANS: [EvidencePlan; 11] = [
     EvidencePlan {
         persona: "user-persona-3",
         org: HOLPOT_HILL,
-        foundational: counts(16, 1, 4, 2),
+        foundational: counts(12, 0, 2, 2),
         advanced: NONE,
         tri_x: false,
         public: false,
@@ -497,7 +497,8 @@ struct DemoAward {
 /// When the expired award was issued: its achievement is valid for 365 days, so it expired
 /// in 2025.
 const EXPIRED_VALID_FROM: &str = "2024-09-02T09:00:00Z";
-const REVOKE_REASON: &str = "Demo data: revoked to show how a revoked credential looks to its holder and to a verifier.";
+const REVOKE_REASON: &str =
+    "Demo data: revoked to show how a revoked credential looks to its holder and to a verifier.";
 const SUSPEND_REASON: &str = "Demo data: suspended to show how a suspended credential looks to its holder and to a verifier.";
 
 const AWARDS: [DemoAward; 9] = [
@@ -1142,10 +1143,12 @@ impl Registry {
             let spec = ACHIEVEMENTS
                 .iter()
                 .find(|x| x.key == a.achievement)
-                .ok_or_else(|| ServiceError::Internal(format!("no demo achievement {}", a.achievement)))?;
-            let uuid = achievements
-                .get(a.achievement)
-                .ok_or_else(|| ServiceError::Internal(format!("no demo achievement {}", a.achievement)))?;
+                .ok_or_else(|| {
+                    ServiceError::Internal(format!("no demo achievement {}", a.achievement))
+                })?;
+            let uuid = achievements.get(a.achievement).ok_or_else(|| {
+                ServiceError::Internal(format!("no demo achievement {}", a.achievement))
+            })?;
             let issuer = self.demo_issuer(accounts, spec.org).await?;
             // The second tri-X award renews the first: the product changed, and so did the
             // training.
@@ -1173,7 +1176,12 @@ impl Registry {
             match a.fate {
                 Fate::Revoked if award.status != "revoked" => {
                     award = self
-                        .change_award_status(&issuer, &award.id, StatusAction::Revoke, REVOKE_REASON)
+                        .change_award_status(
+                            &issuer,
+                            &award.id,
+                            StatusAction::Revoke,
+                            REVOKE_REASON,
+                        )
                         .await?;
                     summary.changes += 1;
                 }
@@ -1194,7 +1202,8 @@ impl Registry {
                 && PLANS.iter().any(|p| p.persona == a.persona && p.public);
             if award.public != public {
                 let holder = self.demo_holder(accounts, a.persona).await?;
-                self.set_award_visibility(&holder, &award.id, public).await?;
+                self.set_award_visibility(&holder, &award.id, public)
+                    .await?;
                 summary.changes += 1;
             }
             issued.insert(a.key, award.id);
