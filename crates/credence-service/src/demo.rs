@@ -564,6 +564,84 @@ const PRODUCT_TRAINING: [(&str, u32); 2] = [
     ("Undertook ongoing product-specific education as AI products are updated.", 1223),
 ];
 
+/// The report's example responsibilities of Shapers in the tri-X case study.
+const SHAPER_TRI_X: [(&str, u32); 10] = [
+    ("Create the AI development standards including AI product development, data security and information governance that are followed by the tri-X developers at Triadix and Linchester ICS", 645),
+    ("Create the regulatory framework used to classify and appraise tri-X", 646),
+    ("Produce evidence and validation standards used to evaluate tri-X", 647),
+    ("Develop guidelines for conducting clinical trials of AI products", 648),
+    ("Develop clinical guidelines for the use of tri-X", 650),
+    ("Determine the NHS deployment strategy used in the national roll out of tri-X", 651),
+    ("Develop national procurement guidelines and frameworks used to purchase tri-X", 652),
+    ("Professionally regulate clinicians involved in developing, validating and using tri-X", 653),
+    ("Regulate healthcare settings using AI products used to assess the settings deploying tri-X", 654),
+    ("Produce guidance on liability to educate those deploying and using tri-X", 655),
+];
+
+/// The report's example responsibilities of Drivers at Linchester ICS in the tri-X case study.
+const DRIVER_LINCHESTER: [(&str, u32); 10] = [
+    ("Advocate for budget for digital health/AI development at Linchester ICS", 665),
+    ("Decide on the ICS strategy for co-creation projects including commissioning arrangements for commercial partners, financial agreements, data sharing arrangements", 666),
+    ("Ensure the ICS workforce plan addresses data and technical skills and roles", 667),
+    ("Establish an ICS AI multi-disciplinary team (MDT) consisting of clinical specialists, data scientists, clinical scientists, regulatory and safety teams to work on AI co-creation projects", 668),
+    ("Create a process for the selection and prioritisation of AI projects within the ICS", 669),
+    ("Establish pathways and infrastructure for piloting and clinically evaluating AI products within the ICS", 670),
+    ("Commission Triadix as a commercial partner to co-create tri-X", 671),
+    ("Formulate an intellectual property agreement with Triadix", 672),
+    ("Formulate a commercial commissioning agreement for the wider roll out of tri-X", 673),
+    ("Ensure that appropriate regulatory standards are being adhered to when creating tri-X and the product development aligns with appropriate guidelines", 674),
+];
+
+/// The report's example responsibilities of Creators at Linchester ICS and Triadix in the
+/// tri-X case study.
+const CREATOR_LINCHESTER: [(&str, u32); 8] = [
+    ("Undertake problem discovery sessions with numerous stakeholders, map out workflows and explore the clinical issue to be solved by tri-X", 689),
+    ("Ensure that there is an appropriate data set available to address the problem, evaluating the data for potential bias and generalisability", 690),
+    ("Work within an AI MDT alongside Triadix to create the tri-X AI model", 691),
+    ("Co-create tri-X with users. Conduct regular user research sessions to get feedback on how to improve the product and add value to users", 692),
+    ("Ensure tri-X aligns with safety and regulatory standards working closely with Linchester ICS safety and regulatory team from the outset", 693),
+    ("Test the algorithm using internal and external validation methods, iterating and improving the model until accepted accuracy and safety levels are reached (alongside Embedders)", 695),
+    ("Conduct prospective clinical studies of tri-X in line with Linchester ICS requirements and national evidence standards to demonstrate efficacy (alongside Embedders)", 696),
+    ("Conduct post market follow up to assess and monitor performance, and act upon any model drift (alongside Embedders)", 697),
+];
+
+/// The report's example responsibilities of Embedders at Nymouth ICS in the tri-X case study.
+const EMBEDDER_NYMOUTH: [(&str, u32); 10] = [
+    ("Lead the technical implementation of tri-X including systems integration and information governance", 707),
+    ("Conduct a clinical safety review of tri-X and ensures there are appropriate protocols in place for systems failure and for reporting errors", 708),
+    ("Review and critically appraise the internal and external validation results for tri-X", 709),
+    ("Review and critically appraise prospective clinical studies of tri-X", 710),
+    ("Evaluate the need for local product validation, and conduct this analysis if required", 711),
+    ("Assess the regulatory compliance of tri-X", 712),
+    ("Advise ICS Drivers regarding AI product procurement decisions", 713),
+    ("Advise on, and assist with, the systems change processes involved in the introduction of tri-X", 714),
+    ("Create and deliver product-specific user education for tri-X both independently and through collaboration with Triadix. Continue to deliver education and training updates to address product iterations", 715),
+    ("Provide advice and support for users of tri-X", 716),
+];
+
+/// The report's example responsibilities of Users of tri-X in its case study.
+const USER_TRI_X: [(&str, u32); 7] = [
+    ("Use tri-X (as a radiographer or radiologist within Linchester ICS and Nymouth ICS) to prioritise X-rays for review", 724),
+    ("Undertake appropriate product-specific user training for tri-X and keeps this up to date", 725),
+    ("Use tri-X in accordance with clinical guidelines and guidance from professional regulators", 726),
+    ("Identify and act upon situations in which tri-X may be prone to error, overriding tri-X decisions where appropriate.", 727),
+    ("Use tri-X to prioritise cases appropriately, with awareness of the potential for bias in the human-AI interaction for clinical decision making", 728),
+    ("Action fall-back clinical pathways if the tri-X product fails", 729),
+    ("Report suspected errors and any safety concerns identified when using tri-X", 730),
+];
+
+/// The responsibilities of the tri-X case study that a persona's advanced evidence is
+/// about: those of their archetype in their organisation, where the case study has them.
+fn case_study(persona: &str) -> &'static [(&'static str, u32)] {
+    match persona {
+        "shaper-persona-1" | "shaper-persona-2" => &SHAPER_TRI_X,
+        "driver-persona-1" | "driver-persona-2" => &DRIVER_LINCHESTER,
+        "creator-persona-1" => &CREATOR_LINCHESTER,
+        "embedder-persona-1" | "embedder-persona-2" => &EMBEDDER_NYMOUTH,
+        _ => &[],
+    }
+}
+
 /// The persona who attests User Persona 2's tri-X evidence: in the report, Embedder
 /// Persona 1 "Produces and delivers clinician-facing product-specific AI educational
 /// material" at Nymouth ICS.
@@ -758,24 +836,28 @@ fn items(framework: &Framework, plan: &EvidencePlan) -> Result<Vec<Item>, Servic
             continue;
         };
         let kind = ADVANCED_KINDS[i % ADVANCED_KINDS.len()];
+        let what = match kind {
+            "workplace-observation" => "Observed at work",
+            "reflective-account" => "A reflective account of work",
+            "project" => "A project",
+            "cpd-activity" => "Continuing professional development",
+            _ => "Assessed",
+        };
+        let cases = case_study(plan.persona);
+        let narrative = match cases.get(i % cases.len().max(1)) {
+            Some((text, line)) => format!(
+                "{what}, on a {} responsibility of the report's fictional tri-X case study (line {line}): \"{text}\" Demo data.",
+                who.archetype
+            ),
+            None => format!(
+                "{what} in the role the report gives {} ({}, lines {}-{}): \"{}\" Demo data.",
+                who.name, who.role, who.source_lines.0, who.source_lines.1, who.responsibilities
+            ),
+        };
         out.push(Item {
             statement: statement.clone(),
             kind,
-            narrative: format!(
-                "{} in the role the report gives {} ({}, lines {}-{}): \"{}\" Demo data.",
-                match kind {
-                    "workplace-observation" => "Observed at work",
-                    "reflective-account" => "A reflective account of work",
-                    "project" => "A project",
-                    "cpd-activity" => "Continuing professional development",
-                    _ => "Assessed",
-                },
-                who.name,
-                who.role,
-                who.source_lines.0,
-                who.source_lines.1,
-                who.responsibilities
-            ),
+            narrative,
             date: day((2025, 6, 2), i)?,
             provider: None,
             claimed,
@@ -792,11 +874,12 @@ fn items(framework: &Framework, plan: &EvidencePlan) -> Result<Vec<Item>, Servic
                 continue;
             };
             let (text, line) = PRODUCT_TRAINING[i % PRODUCT_TRAINING.len()];
+            let (duty, duty_line) = USER_TRI_X[i % USER_TRI_X.len()];
             out.push(Item {
                 statement: statement.clone(),
                 kind: if i % 4 == 3 { "assessment" } else { "course-completion" },
                 narrative: format!(
-                    "Product-specific training for tri-X at Nymouth ICS. From the report's {} (line {line}): \"{text}\" Demo data.",
+                    "Product-specific training for tri-X at Nymouth ICS. From the report's {} (line {line}): \"{text}\" It prepares for a User responsibility of the report's tri-X case study (line {duty_line}): \"{duty}\" Demo data.",
                     who.name
                 ),
                 date: day((2024, 8, 5), i / 4)?,
