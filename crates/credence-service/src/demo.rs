@@ -1303,3 +1303,66 @@ impl Registry {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credence_domain::registry::Email;
+
+    #[test]
+    fn every_demo_login_is_a_distinct_reserved_address() {
+        let logins = demo_logins();
+        assert_eq!(logins.len(), PERSONAS.len() + STAFF.len());
+        let mut emails: Vec<&str> = logins.iter().map(|l| l.email.as_str()).collect();
+        emails.sort_unstable();
+        emails.dedup();
+        assert_eq!(emails.len(), logins.len());
+        for login in &logins {
+            assert!(Email::new(&login.email).is_ok(), "{}", login.email);
+            assert!(login.email.ends_with("@demo.credence.invalid"));
+            assert!(!login.label.is_empty() && !login.summary.is_empty());
+        }
+        assert!(DEMO_PASSWORD.chars().count() >= crate::accounts::MIN_PASSWORD_CHARS);
+    }
+
+    #[test]
+    fn the_plans_name_only_what_the_demo_has() {
+        assert_eq!(PLANS.len(), PERSONAS.len());
+        for plan in &PLANS {
+            assert!(persona(plan.persona).is_ok(), "{}", plan.persona);
+            assert!(staff_of(plan.org, Role::Assessor).is_ok(), "{}", plan.org);
+        }
+        for award in &AWARDS {
+            assert!(persona(award.persona).is_ok(), "{}", award.persona);
+            let achievement = ACHIEVEMENTS.iter().find(|a| a.key == award.achievement);
+            let org = achievement.map(|a| a.org).unwrap_or_default();
+            assert!(staff_of(org, Role::Issuer).is_ok(), "{}", award.key);
+        }
+        let fates = |fate| AWARDS.iter().filter(|a| a.fate == fate).count();
+        assert_eq!(
+            (
+                fates(Fate::Revoked),
+                fates(Fate::Suspended),
+                fates(Fate::Expired)
+            ),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn evidence_levels_are_those_of_each_statement_s_taxonomy() {
+        let framework = Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
+            .expect("the bundled framework");
+        for plan in &PLANS {
+            let items = items(&framework, plan).expect("the plan's evidence");
+            assert!(!items.is_empty());
+            for item in &items {
+                let taxonomy = framework.taxonomy_of(&item.claimed).expect("a level");
+                assert_eq!(taxonomy.code, item.statement.taxonomy);
+                if let Target::Attested(confirmed) = &item.target {
+                    assert!(framework.satisfies(&item.claimed, confirmed));
+                }
+            }
+        }
+    }
+}
