@@ -132,6 +132,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     let mut states: BTreeMap<&str, usize> = BTreeMap::new();
     let mut seen = Vec::new();
     let mut public_portfolios = 0;
+    let mut with_public_items = 0;
     for login in &personas {
         let actor = sign_in(registry, &login.email).await;
         let holder = actor.holder().expect("a holder");
@@ -160,8 +161,27 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
                 .or_default() += 1;
         }
         let me = registry.me(&holder).await.expect("the account");
+        assert_eq!(
+            me.archetypes.len(),
+            1,
+            "{} follows their archetype",
+            login.display_name
+        );
         if me.portfolio_public {
             public_portfolios += 1;
+            let slug = me
+                .portfolio_slug
+                .as_deref()
+                .expect("a public portfolio's address");
+            assert_eq!(slug, login.display_name.to_lowercase().replace(' ', "-"));
+            let portfolio = registry
+                .public_portfolio(slug)
+                .await
+                .expect("the public portfolio");
+            assert!(portfolio.show_progress);
+            assert!(!portfolio.progress.is_empty(), "{slug} shows progress");
+            with_public_items +=
+                usize::from(!portfolio.credentials.is_empty() || !portfolio.evidence.is_empty());
         }
         for award in registry.my_awards(&holder).await.expect("awards") {
             let text = registry
@@ -241,6 +261,9 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         "every award is valid, revoked, suspended or expired"
     );
 
+    assert_eq!(public_portfolios, 9, "most portfolios are public");
+    assert!(with_public_items >= 8, "public items: {with_public_items}");
+
     // A second seeding makes and changes nothing.
     let before = census(registry).await;
     let second = registry
@@ -249,8 +272,4 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         .expect("seed the demo again");
     assert_eq!(second, DemoSummary::default());
     assert_eq!(census(registry).await, before);
-    assert!(
-        public_portfolios >= 6,
-        "most portfolios are public: {public_portfolios}"
-    );
 }

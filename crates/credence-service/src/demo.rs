@@ -17,6 +17,7 @@ use crate::awards::{NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use crate::documents::Product;
 use crate::evidence::{DecisionInput, EvidenceInput, EvidenceView};
 use crate::orgs::NewOrg;
+use crate::portfolio::PortfolioSettings;
 use crate::registry::Registry;
 use crate::ServiceError;
 
@@ -925,7 +926,8 @@ impl Registry {
         self.seed_awards(&accounts, &achievements, &mut summary)
             .await?;
         progress("portfolios");
-        self.seed_portfolios(&accounts, &mut summary).await?;
+        self.seed_portfolios(&framework, &accounts, &mut summary)
+            .await?;
         Ok(summary)
     }
 
@@ -1294,12 +1296,61 @@ impl Registry {
         Ok(())
     }
 
-    /// Publishes the portfolios of the personas whose plan says so.
+    /// Sets each persona's archetype, publishes the portfolios the plans say to publish
+    /// (showing progress), and shows their attested evidence beyond the foundational
+    /// pathway on them.
     async fn seed_portfolios(
         &self,
-        _accounts: &HashMap<&'static str, String>,
-        _summary: &mut DemoSummary,
+        framework: &Framework,
+        accounts: &HashMap<&'static str, String>,
+        summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
+        let foundational: Vec<String> = PathwayCode::new("foundational")
+            .map(|code| {
+                framework
+                    .pathway_statements(&code)
+                    .map(|s| s.code.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for plan in &PLANS {
+            let who = persona(plan.persona)?;
+            let holder = self.demo_holder(accounts, plan.persona).await?;
+            let me = self.me(&holder).await?;
+            let archetype = who.archetype.to_lowercase();
+            if me.archetypes != [archetype.clone()] {
+                self.set_archetypes(&holder, &[archetype]).await?;
+                summary.changes += 1;
+            }
+            if !plan.public {
+                continue;
+            }
+            if me.portfolio_slug.as_deref() != Some(plan.persona)
+                || !me.portfolio_public
+                || !me.portfolio_show_progress
+            {
+                self.update_portfolio(
+                    &holder,
+                    PortfolioSettings {
+                        slug: Some(plan.persona.into()),
+                        public: true,
+                        show_progress: true,
+                    },
+                )
+                .await?;
+                summary.changes += 1;
+            }
+            let evidence = self
+                .holder_evidence(&holder, Page::new(0, Page::MAX_LIMIT))
+                .await?;
+            for e in evidence {
+                let show = e.status == "attested" && !foundational.contains(&e.statement);
+                if show && !e.public {
+                    self.set_evidence_visibility(&holder, &e.id, true).await?;
+                    summary.changes += 1;
+                }
+            }
+        }
         Ok(())
     }
 }

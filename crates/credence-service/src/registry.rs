@@ -57,8 +57,8 @@ pub struct RegistryConfig {
     pub session_hours: i64,
     /// Whether anyone may create an account (a holder) through the API and pages.
     pub open_registration: bool,
-    /// Whether this installation serves the seeded demo world (`credence serve --demo`), so
-    /// pages can say the data is fictional and offer the demo sign-ins.
+    /// Whether this registry holds the demonstration world (`serve --demo`): pages say so
+    /// and offer the demo personas' sign-ins.
     pub demo: bool,
 }
 

@@ -118,7 +118,6 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         },
         session_hours: 12,
         open_registration: config.server.open_registration,
-        // Only `credence serve --demo` turns this on.
         demo: false,
     })
 }
