@@ -100,14 +100,12 @@ async fn person(app: &TestApp, email: &str, name: &str) -> serde_json::Value {
 async fn the_whole_journey_in_chromium() {
     let app = TestApp::new().await;
     let base = app.serve().await;
-    app.org("journey-ics", "provider", "did:web").await;
+    app.org("journey-ics", "provider", "web").await;
     let holder = person(&app, "holder@journey.test", "Journey Holder").await;
     let assessor = person(&app, "assessor@journey.test", "Ada Assessor").await;
     let issuer = person(&app, "issuer@journey.test", "Ian Issuer").await;
-    app.grant("journey-ics", "assessor@journey.test", "assessor")
-        .await;
-    app.grant("journey-ics", "issuer@journey.test", "issuer")
-        .await;
+    app.grant("journey-ics", "assessor@journey.test", "assessor").await;
+    app.grant("journey-ics", "issuer@journey.test", "issuer").await;
     let token = app.token("journey-ics", "issuer").await;
     let reply = app
         .call(
@@ -117,12 +115,7 @@ async fn the_whole_journey_in_chromium() {
             &token,
         )
         .await;
-    assert_eq!(
-        reply.status,
-        axum::http::StatusCode::CREATED,
-        "{}",
-        reply.body
-    );
+    assert_eq!(reply.status, axum::http::StatusCode::CREATED, "{}", reply.body);
     // Every foundational statement but the last is attested already; the browser records,
     // submits and attests T1-30, which completes the pathway.
     let holder_auth = app

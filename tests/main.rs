@@ -9,6 +9,7 @@ mod demo;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod pages;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;

@@ -40,9 +40,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         .await
         .expect("import the framework");
     let registry = &services.registry;
-    let operator = Actor::from_operator(&operator_cli)
-        .operator()
-        .expect("operator");
+    let operator = Actor::from_operator(&operator_cli).operator().expect("operator");
     registry
         .create_org(
             &operator,
@@ -50,7 +48,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                 slug: "bench-ics".into(),
                 name: "Bench ICS".into(),
                 kind: "provider".parse().expect("kind"),
-                did_method: "did:web".parse().expect("method"),
+                did_method: "web".parse().expect("method"),
                 url: None,
                 description: None,
             },
@@ -88,25 +86,25 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
     let admin = Actor::from_operator(&operator_cli)
         .org_admin(&org)
         .expect("operator administers");
+    let password = || credence_service::accounts::Password::new("correct horse battery".into());
     registry
-        .add_member(
-            &admin,
-            "bench@example.org",
-            "assessor".parse().expect("role"),
-        )
+        .register(credence_service::accounts::NewAccount {
+            email: "assessor@example.org".into(),
+            display_name: "Bench Assessor".into(),
+            password: password(),
+        })
+        .await
+        .expect("an assessor account");
+    registry
+        .add_member(&admin, "assessor@example.org", "assessor".parse().expect("role"))
         .await
         .expect("assessor role");
+    let session = registry
+        .sign_in("assessor@example.org", password())
+        .await
+        .expect("sign in");
     let assessor_actor = registry
-        .session_actor(
-            &registry
-                .sign_in(
-                    "bench@example.org",
-                    credence_service::accounts::Password::new("correct horse battery".into()),
-                )
-                .await
-                .expect("sign in")
-                .cookie_value,
-        )
+        .session_actor(&session.cookie_value)
         .await
         .expect("session")
         .expect("an actor")
@@ -161,9 +159,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                     achievement: achievement.uuid.clone(),
                     email: "bench@example.org".into(),
                     name: None,
-                    override_justification: Some(
-                        "Benchmark data: many awards of one achievement.".into(),
-                    ),
+                    override_justification: Some("Benchmark data: many awards of one achievement.".into()),
                     valid_from: None,
                     renews: None,
                     key: Some(format!("bench-{i}")),
