@@ -55,6 +55,11 @@ pub struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080, or server.listen in the configuration).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
+    /// Seed the report's fictional world (its case-study organisations, the tri-X product
+    /// and the eleven personas, with evidence and awards) and mark the pages as demo data.
+    /// Anyone may sign in as a demo account: never use it with real data.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -361,6 +361,34 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// The actor of an account with all its roles, for use cases run on a person's behalf
+    /// from inside the service (the demo seeder); never reachable from a request.
+    pub(crate) async fn account_actor(&self, account_id: &str) -> Result<Actor, ServiceError> {
+        let tx = self.store.read().await?;
+        let account = tx
+            .account(account_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("account '{account_id}'")))?;
+        let grants = grants(&tx.memberships_of_account(&account.id).await?);
+        Ok(Actor::account(account.id, account.is_operator, grants))
+    }
+
+    /// The account with this e-mail address, if there is one.
+    pub(crate) async fn account_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Option<AccountView>, ServiceError> {
+        let email =
+            Email::new(email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
+        let tx = self.store.read().await?;
+        Ok(tx
+            .account_by_email(email.as_str())
+            .await?
+            .map(|row| view(&row, Vec::new())))
+    }
+}
+
 /// An account's roles, by organisation slug.
 pub(crate) async fn roles_of(tx: &Tx, account_id: &str) -> Result<Vec<RoleView>, ServiceError> {
     let mut roles = Vec::new();

@@ -235,6 +235,15 @@ impl OperatorPower {
             account_id: None,
         })
     }
+
+    /// The operator administering `org` (the operator administers every organisation).
+    pub fn admin_of(&self, org: &OrgRow) -> OrgAdmin {
+        OrgAdmin(InOrg {
+            org: org.clone(),
+            label: self.label.clone(),
+            account_id: None,
+        })
+    }
 }
 
 /// Proof that the actor is an issuer of the organisation it carries.

@@ -8,6 +8,7 @@ pub mod audit_chain;
 pub mod awards;
 pub mod badges;
 pub mod bulk;
+pub mod demo;
 pub mod documents;
 mod error;
 pub mod evidence;

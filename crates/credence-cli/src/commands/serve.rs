@@ -1,17 +1,19 @@
-//! `credence serve`: migrate, import the bundled frameworks, serve until SIGTERM or Ctrl-C,
-//! then finish the requests in flight.
+//! `credence serve`: migrate, import the bundled frameworks, seed the demo world with
+//! `--demo`, serve until SIGTERM or Ctrl-C, then finish the requests in flight.
 
 use anyhow::Context;
-use credence_service::{Operator, ServiceError};
+use credence_service::{Actor, Operator, ServiceError, Services};
 use credence_web::{router, AppState, WebConfig};
 
-use super::services;
+use super::{open_store, registry_config, service_failure};
 use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::Failure;
 
 pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
-    let services = services(&config).await?;
+    let mut registry = registry_config(&config)?;
+    registry.demo = args.demo;
+    let services = Services::new(open_store(&config).await?, registry);
     match services
         .frameworks
         .import_bundled(&Operator::local_command_line())
@@ -32,6 +34,9 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
                 "importing bundled frameworks: {e}"
             )))
         }
+    }
+    if args.demo {
+        seed_demo(&services).await?;
     }
     // Process the bundled JSON-LD contexts now, so the first credential signed or verified
     // after start-up is as fast as the rest.
@@ -60,6 +65,37 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
         .await
         .context("the server stopped with an error")?;
     tracing::info!("Credence stopped");
+    Ok(())
+}
+
+/// Seeds the demo world, saying what it does (a first run signs a few hundred documents).
+async fn seed_demo(services: &Services) -> Result<(), Failure> {
+    let operator = Actor::from_operator(&Operator::local_command_line())
+        .operator()
+        .map_err(|e| service_failure("the demo", e))?;
+    eprintln!("Seeding the demo world (fictional data from the report's case studies)...");
+    let started = std::time::Instant::now();
+    let summary = services
+        .registry
+        .seed_demo(&operator, |stage| eprintln!("  demo: {stage}"))
+        .await
+        .map_err(|e| service_failure("seeding the demo", e))?;
+    if summary.is_empty() {
+        eprintln!("The demo world was already complete; nothing changed.");
+    } else {
+        eprintln!(
+            "Demo seeded in {:.1} s: {} organisations, {} accounts, {} evidence steps, {} awards made.",
+            started.elapsed().as_secs_f64(),
+            summary.organisations,
+            summary.accounts,
+            summary.evidence_steps,
+            summary.awards
+        );
+    }
+    eprintln!(
+        "Sign in as any demo account with the password {}; the login page lists them.",
+        credence_service::demo::DEMO_PASSWORD
+    );
     Ok(())
 }
 
