@@ -104,8 +104,10 @@ async fn the_whole_journey_in_chromium() {
     let holder = person(&app, "holder@journey.test", "Journey Holder").await;
     let assessor = person(&app, "assessor@journey.test", "Ada Assessor").await;
     let issuer = person(&app, "issuer@journey.test", "Ian Issuer").await;
-    app.grant("journey-ics", "assessor@journey.test", "assessor").await;
-    app.grant("journey-ics", "issuer@journey.test", "issuer").await;
+    app.grant("journey-ics", "assessor@journey.test", "assessor")
+        .await;
+    app.grant("journey-ics", "issuer@journey.test", "issuer")
+        .await;
     let token = app.token("journey-ics", "issuer").await;
     let reply = app
         .call(
@@ -115,7 +117,12 @@ async fn the_whole_journey_in_chromium() {
             &token,
         )
         .await;
-    assert_eq!(reply.status, axum::http::StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        reply.body
+    );
     // Every foundational statement but the last is attested already; the browser records,
     // submits and attests T1-30, which completes the pathway.
     let holder_auth = app

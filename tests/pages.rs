@@ -123,7 +123,10 @@ async fn awarded(app: &TestApp, email: &str, name: &str) -> (Auth, String, Value
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let outcome = reply.json();
-    let id = outcome["award"]["id"].as_str().expect("award id").to_owned();
+    let id = outcome["award"]["id"]
+        .as_str()
+        .expect("award id")
+        .to_owned();
     (holder, id, outcome["credential"].clone())
 }
 
@@ -150,7 +153,11 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
     let forged = post_form(
         &app,
         "/login",
-        &[("email", "sam@pages.test"), ("password", PASSWORD), ("form_token", &token)],
+        &[
+            ("email", "sam@pages.test"),
+            ("password", PASSWORD),
+            ("form_token", &token),
+        ],
         &Auth::None,
     )
     .await;
@@ -192,7 +199,11 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
     assert!(wrong.body.contains("value=\"sam@pages.test\""));
     assert_eq!(session_cookie(&wrong), None);
     // `next` must stay on this site: no open redirect.
-    for next in ["https://evil.example/", "//evil.example/x", "/\\evil.example"] {
+    for next in [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+    ] {
         let reply = sign_in(PASSWORD, next).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         assert_eq!(reply.header("location"), "/dashboard", "next={next}");
@@ -207,12 +218,17 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
     };
     let dashboard = page(&app, "/dashboard", &auth).await;
     assert_eq!(dashboard.status, StatusCode::OK);
-    assert!(dashboard.body.contains("Foundational AI education"), "the foundational pathway is shown first");
+    assert!(
+        dashboard.body.contains("Foundational AI education"),
+        "the foundational pathway is shown first"
+    );
     // Security headers on every page.
     let csp = dashboard.header("content-security-policy");
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert_eq!(dashboard.header("x-content-type-options"), "nosniff");
-
 }
 
 #[tokio::test]
@@ -234,8 +250,19 @@ async fn evidence_forms_keep_their_input_and_check_the_csrf_token() {
         &auth,
     )
     .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
-    assert!(reply.body.contains("Finished the &#60;b&#62;module&#60;/b&#62; &#38; its quiz."), "escaped and kept: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply
+            .body
+            .contains("Finished the &#60;b&#62;module&#60;/b&#62; &#38; its quiz."),
+        "escaped and kept: {}",
+        reply.body
+    );
     assert!(reply.body.contains("<option value=\"T1-01\" selected>"));
     // A post without the session's token changes nothing.
     let forged = post_form(
@@ -276,7 +303,9 @@ async fn evidence_forms_keep_their_input_and_check_the_csrf_token() {
     let detail = page(&app, &location, &auth).await;
     assert_eq!(detail.status, StatusCode::OK);
     assert!(detail.body.contains("Your evidence is saved as a draft."));
-    assert!(detail.body.contains("Awareness of examples of AI applications"));
+    assert!(detail
+        .body
+        .contains("Awareness of examples of AI applications"));
 }
 
 #[tokio::test]
@@ -284,20 +313,61 @@ async fn verify_page_checks_pasted_uploaded_and_linked_credentials() {
     let app = TestApp::new().await;
     let (holder, award_id, credential) = awarded(&app, "vic@pages.test", "Vic").await;
 
-    let pasted = post_multipart(&app, "/verify", &[("credential", &credential.to_string()), ("email", "vic@pages.test")], None).await;
+    let pasted = post_multipart(
+        &app,
+        "/verify",
+        &[
+            ("credential", &credential.to_string()),
+            ("email", "vic@pages.test"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(pasted.status, StatusCode::OK, "{}", pasted.body);
-    assert!(pasted.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"), "{}", pasted.body);
-    assert!(pasted.body.contains("This credential was issued to the e-mail address you gave."));
-    assert!(pasted.body.contains("T1-30"), "the statements it stands for are listed");
+    assert!(
+        pasted
+            .body
+            .contains("<h2 id=\"verdict-heading\">Verified</h2>"),
+        "{}",
+        pasted.body
+    );
+    assert!(pasted
+        .body
+        .contains("This credential was issued to the e-mail address you gave."));
+    assert!(
+        pasted.body.contains("T1-30"),
+        "the statements it stands for are listed"
+    );
 
-    let other_email = post_multipart(&app, "/verify", &[("credential", &credential.to_string()), ("email", "someone@else.test")], None).await;
+    let other_email = post_multipart(
+        &app,
+        "/verify",
+        &[
+            ("credential", &credential.to_string()),
+            ("email", "someone@else.test"),
+        ],
+        None,
+    )
+    .await;
     assert!(other_email.body.contains("was <strong>not</strong> issued"));
 
     // A tampered credential is not valid, and the failing check says why.
     let mut tampered = credential.clone();
     tampered["credentialSubject"]["name"] = json!("Mallory");
-    let reply = post_multipart(&app, "/verify", &[("credential", &tampered.to_string())], None).await;
-    assert!(reply.body.contains("<h2 id=\"verdict-heading\">Not valid</h2>"), "{}", reply.body);
+    let reply = post_multipart(
+        &app,
+        "/verify",
+        &[("credential", &tampered.to_string())],
+        None,
+    )
+    .await;
+    assert!(
+        reply
+            .body
+            .contains("<h2 id=\"verdict-heading\">Not valid</h2>"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("check-failed"));
 
     // Baked badges, downloaded by the holder, verify when uploaded.
@@ -305,66 +375,135 @@ async fn verify_page_checks_pasted_uploaded_and_linked_credentials() {
         let download = app
             .request(
                 Request::get(format!("/credentials/{award_id}/{file}"))
-                    .header("cookie", match &holder { Auth::Session { cookie, .. } => format!("credence_session={cookie}"), _ => String::new() })
+                    .header(
+                        "cookie",
+                        match &holder {
+                            Auth::Session { cookie, .. } => format!("credence_session={cookie}"),
+                            _ => String::new(),
+                        },
+                    )
                     .body(Body::empty())
                     .expect("a request"),
             )
             .await;
         assert_eq!(download.status, StatusCode::OK, "{file}: {}", download.body);
         assert_eq!(download.header("content-type"), media_type);
-        assert!(download.header("content-disposition").starts_with("attachment;"));
+        assert!(download
+            .header("content-disposition")
+            .starts_with("attachment;"));
         let bytes = download_bytes(&app, &format!("/credentials/{award_id}/{file}"), &holder).await;
         match unbake(&bytes).expect("a badge") {
-            Some(BakedCredential::Json(baked)) => assert_eq!(baked, credential, "{file} carries the credential"),
+            Some(BakedCredential::Json(baked)) => {
+                assert_eq!(baked, credential, "{file} carries the credential")
+            }
             other => panic!("{file} carries {other:?}"),
         }
         let uploaded = post_multipart(&app, "/verify", &[], Some((file, media_type, &bytes))).await;
-        assert!(uploaded.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"), "{file}: {}", uploaded.body);
+        assert!(
+            uploaded
+                .body
+                .contains("<h2 id=\"verdict-heading\">Verified</h2>"),
+            "{file}: {}",
+            uploaded.body
+        );
     }
     // Anonymous visitors cannot download a private credential's badge.
-    let anonymous = app.get(&format!("/credentials/{award_id}/badge.png"), "image/png").await;
+    let anonymous = app
+        .get(&format!("/credentials/{award_id}/badge.png"), "image/png")
+        .await;
     assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
 
     // Linked: a private credential is not shown to anonymous visitors; a public one is.
     let url = format!("{}/credentials/{award_id}", app.base_url);
     let by_link = post_multipart(&app, "/verify", &[("url", &url)], None).await;
     assert_eq!(by_link.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(by_link.body.contains("No public credential is published at that address"));
-    let reply = post_form(&app, &format!("/my/credentials/{award_id}/visibility"), &[("csrf", csrf(&holder)), ("visibility", "public")], &holder).await;
+    assert!(by_link
+        .body
+        .contains("No public credential is published at that address"));
+    let reply = post_form(
+        &app,
+        &format!("/my/credentials/{award_id}/visibility"),
+        &[("csrf", csrf(&holder)), ("visibility", "public")],
+        &holder,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let by_query = page(&app, &format!("/verify?credential={}", encode(&url)), &Auth::None).await;
+    let by_query = page(
+        &app,
+        &format!("/verify?credential={}", encode(&url)),
+        &Auth::None,
+    )
+    .await;
     assert_eq!(by_query.status, StatusCode::OK);
-    assert!(by_query.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"));
+    assert!(by_query
+        .body
+        .contains("<h2 id=\"verdict-heading\">Verified</h2>"));
     // Another issuer's credential, whose key sits at an https URL Credence will not fetch:
     // the page says what it could not check and never shows a green verdict.
-    let other = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/1edtech-ob3/ob-signed.json")).expect("the 1EdTech vector");
+    let other = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/1edtech-ob3/ob-signed.json"
+    ))
+    .expect("the 1EdTech vector");
     let reply = post_multipart(&app, "/verify", &[("credential", &other)], None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert!(!reply.body.contains("<h2 id=\"verdict-heading\">Verified</h2>"), "{}", reply.body);
+    assert!(
+        !reply
+            .body
+            .contains("<h2 id=\"verdict-heading\">Verified</h2>"),
+        "{}",
+        reply.body
+    );
     assert!(reply.body.contains("check-unknown") || reply.body.contains("check-failed"));
     assert!(reply.body.contains("Example Corp"));
     // Other sites' URLs are never fetched.
-    let elsewhere = post_multipart(&app, "/verify", &[("url", "https://example.org/credentials/1")], None).await;
-    assert!(elsewhere.body.contains("never fetches anything from other sites"));
+    let elsewhere = post_multipart(
+        &app,
+        "/verify",
+        &[("url", "https://example.org/credentials/1")],
+        None,
+    )
+    .await;
+    assert!(elsewhere
+        .body
+        .contains("never fetches anything from other sites"));
     // Nothing given, garbage given: a clear message and the form again.
     for fields in [vec![], vec![("credential", "{not json")]] {
         let reply = post_multipart(&app, "/verify", &fields, None).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("role=\"alert\""));
     }
-    let not_a_badge = post_multipart(&app, "/verify", &[], Some(("cat.png", "image/png", b"\x89PNG\r\n\x1a\nnot really"))).await;
+    let not_a_badge = post_multipart(
+        &app,
+        "/verify",
+        &[],
+        Some(("cat.png", "image/png", b"\x89PNG\r\n\x1a\nnot really")),
+    )
+    .await;
     assert_eq!(not_a_badge.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The credential's page for browsers; JSON for programs.
     let html = page(&app, &format!("/credentials/{award_id}"), &Auth::None).await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.header("content-type").starts_with("text/html"));
-    assert!(html.body.contains("linkedin.com/profile/add?startTask=CERTIFICATION_NAME"));
-    assert!(html.body.contains(&format!("/credentials/{award_id}/qr.svg")));
-    let json = app.get(&format!("/credentials/{award_id}"), "application/ld+json").await;
+    assert!(html
+        .body
+        .contains("linkedin.com/profile/add?startTask=CERTIFICATION_NAME"));
+    assert!(html
+        .body
+        .contains(&format!("/credentials/{award_id}/qr.svg")));
+    let json = app
+        .get(&format!("/credentials/{award_id}"), "application/ld+json")
+        .await;
     assert_eq!(json.json(), credential);
-    let qr = app.get(&format!("/credentials/{award_id}/qr.svg"), "image/svg+xml").await;
-    assert!(qr.body.starts_with("<?xml") && qr.body.contains("<svg"), "{}", qr.body);
+    let qr = app
+        .get(&format!("/credentials/{award_id}/qr.svg"), "image/svg+xml")
+        .await;
+    assert!(
+        qr.body.starts_with("<?xml") && qr.body.contains("<svg"),
+        "{}",
+        qr.body
+    );
 }
 
 async fn download_bytes(app: &TestApp, path: &str, auth: &Auth) -> Vec<u8> {
@@ -372,9 +511,12 @@ async fn download_bytes(app: &TestApp, path: &str, auth: &Auth) -> Vec<u8> {
     if let Auth::Session { cookie, .. } = auth {
         request = request.header("cookie", format!("credence_session={cookie}"));
     }
-    let response = tower::ServiceExt::oneshot(app.router.clone(), request.body(Body::empty()).expect("a request"))
-        .await
-        .expect("a response");
+    let response = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        request.body(Body::empty()).expect("a request"),
+    )
+    .await
+    .expect("a response");
     axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
         .await
         .expect("the body")
@@ -384,42 +526,110 @@ async fn download_bytes(app: &TestApp, path: &str, auth: &Auth) -> Vec<u8> {
 #[tokio::test]
 async fn portfolios_are_private_until_published_and_show_only_chosen_items() {
     let app = TestApp::new().await;
-    let (holder, award_id, _) = awarded(&app, "pat@pages.test", "Pat <script>alert(1)</script>").await;
+    let (holder, award_id, _) =
+        awarded(&app, "pat@pages.test", "Pat <script>alert(1)</script>").await;
 
     // Nothing is public by default.
-    let settings = post_form(&app, "/portfolio", &[("csrf", csrf(&holder)), ("slug", "pat")], &holder).await;
+    let settings = post_form(
+        &app,
+        "/portfolio",
+        &[("csrf", csrf(&holder)), ("slug", "pat")],
+        &holder,
+    )
+    .await;
     assert_eq!(settings.status, StatusCode::SEE_OTHER, "{}", settings.body);
-    assert_eq!(page(&app, "/p/pat", &Auth::None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        page(&app, "/p/pat", &Auth::None).await.status,
+        StatusCode::NOT_FOUND
+    );
     // Publishing needs a valid address; a refused address keeps the input.
-    let bad = post_form(&app, "/portfolio", &[("csrf", csrf(&holder)), ("slug", "Not A Slug!"), ("public", "on")], &holder).await;
+    let bad = post_form(
+        &app,
+        "/portfolio",
+        &[
+            ("csrf", csrf(&holder)),
+            ("slug", "Not A Slug!"),
+            ("public", "on"),
+        ],
+        &holder,
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("value=\"Not A Slug!\""));
-    let ok = post_form(&app, "/portfolio", &[("csrf", csrf(&holder)), ("slug", "pat"), ("public", "on")], &holder).await;
+    let ok = post_form(
+        &app,
+        "/portfolio",
+        &[("csrf", csrf(&holder)), ("slug", "pat"), ("public", "on")],
+        &holder,
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     // Published, but the credential is still private, so it is not listed.
     let public = page(&app, "/p/pat", &Auth::None).await;
     assert_eq!(public.status, StatusCode::OK);
-    assert!(public.body.contains("Pat &#60;script&#62;alert(1)&#60;/script&#62;"), "the name is escaped");
+    assert!(
+        public
+            .body
+            .contains("Pat &#60;script&#62;alert(1)&#60;/script&#62;"),
+        "the name is escaped"
+    );
     assert!(!public.body.contains("<script>alert(1)"));
     assert!(!public.body.contains(&award_id));
-    assert!(!public.body.contains("Progress"), "progress is hidden unless chosen");
-    post_form(&app, &format!("/my/credentials/{award_id}/visibility"), &[("csrf", csrf(&holder)), ("visibility", "public")], &holder).await;
-    post_form(&app, "/portfolio", &[("csrf", csrf(&holder)), ("slug", "pat"), ("public", "on"), ("show_progress", "on")], &holder).await;
+    assert!(
+        !public.body.contains("Progress"),
+        "progress is hidden unless chosen"
+    );
+    post_form(
+        &app,
+        &format!("/my/credentials/{award_id}/visibility"),
+        &[("csrf", csrf(&holder)), ("visibility", "public")],
+        &holder,
+    )
+    .await;
+    post_form(
+        &app,
+        "/portfolio",
+        &[
+            ("csrf", csrf(&holder)),
+            ("slug", "pat"),
+            ("public", "on"),
+            ("show_progress", "on"),
+        ],
+        &holder,
+    )
+    .await;
     let public = page(&app, "/p/pat", &Auth::None).await;
     assert!(public.body.contains(&format!("/credentials/{award_id}")));
-    assert!(public.body.contains("30</strong> of 30 statements met"), "{}", public.body);
+    assert!(
+        public.body.contains("30</strong> of 30 statements met"),
+        "{}",
+        public.body
+    );
     // Another holder cannot take the address.
     let other = app.holder("quinn@pages.test", "Quinn").await;
-    let taken = post_form(&app, "/portfolio", &[("csrf", csrf(&other)), ("slug", "pat"), ("public", "on")], &other).await;
+    let taken = post_form(
+        &app,
+        "/portfolio",
+        &[("csrf", csrf(&other)), ("slug", "pat"), ("public", "on")],
+        &other,
+    )
+    .await;
     assert_eq!(taken.status, StatusCode::CONFLICT);
 
     // The export holds the credential exactly as signed.
     let zip = download_bytes(&app, "/portfolio/export.zip", &holder).await;
     assert!(zip.starts_with(b"PK"), "a zip archive");
-    let stored = app.services.registry.credential_text(&credence_service::Actor::anonymous(), &award_id).await.expect("public now");
+    let stored = app
+        .services
+        .registry
+        .credential_text(&credence_service::Actor::anonymous(), &award_id)
+        .await
+        .expect("public now");
     let needle = stored.as_bytes();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("a readable archive");
-    let mut entry = archive.by_name(&format!("credentials/{award_id}.json")).expect("the credential is in the archive");
+    let mut entry = archive
+        .by_name(&format!("credentials/{award_id}.json"))
+        .expect("the credential is in the archive");
     let mut text = Vec::new();
     std::io::Read::read_to_end(&mut entry, &mut text).expect("read it");
     assert_eq!(text, needle);

@@ -358,7 +358,11 @@ fn install_js_harness() -> Result<JsHarness, String> {
 }
 
 fn script_name(name: &str, content: &[u8]) -> String {
-    format!("{}-{}.mjs", name.trim_end_matches(".mjs"), fnv1a(&[content]))
+    format!(
+        "{}-{}.mjs",
+        name.trim_end_matches(".mjs"),
+        fnv1a(&[content])
+    )
 }
 
 impl JsHarness {

@@ -83,7 +83,8 @@ impl Registry {
         };
         let svg = self.achievement_image(&achievement_id).await?;
         let baked = BakedCredential::Json(credential);
-        let bake_error = |e: credence_vc::baking::BakingError| ServiceError::Internal(e.to_string());
+        let bake_error =
+            |e: credence_vc::baking::BakingError| ServiceError::Internal(e.to_string());
         Ok(match format {
             BadgeFormat::Svg => Download {
                 file_name: format!("credential-{award_id}.svg"),

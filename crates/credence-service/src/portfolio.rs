@@ -380,8 +380,8 @@ impl Registry {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         let put = |zip: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
-                       name: &str,
-                       bytes: &[u8]|
+                   name: &str,
+                   bytes: &[u8]|
          -> Result<(), ServiceError> {
             zip.start_file(name, options).map_err(zip_error)?;
             zip.write_all(bytes).map_err(io_error)
@@ -417,13 +417,21 @@ impl Registry {
             let detail = self.evidence_detail(holder, &row.id).await?;
             let json = serde_json::to_vec_pretty(&detail)
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            put(&mut zip, &format!("evidence/{}/evidence.json", row.id), &json)?;
+            put(
+                &mut zip,
+                &format!("evidence/{}/evidence.json", row.id),
+                &json,
+            )?;
             for meta in tx.attachments_of(&row.id).await? {
                 if let Some(file) = tx.attachment(&meta.id).await? {
                     let name = safe_file_name(&file.file_name);
                     put(
                         &mut zip,
-                        &format!("evidence/{}/{}-{name}", row.id, &meta.id[..8.min(meta.id.len())]),
+                        &format!(
+                            "evidence/{}/{}-{name}",
+                            row.id,
+                            &meta.id[..8.min(meta.id.len())]
+                        ),
                         &file.content,
                     )?;
                 }

@@ -40,7 +40,9 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         .await
         .expect("import the framework");
     let registry = &services.registry;
-    let operator = Actor::from_operator(&operator_cli).operator().expect("operator");
+    let operator = Actor::from_operator(&operator_cli)
+        .operator()
+        .expect("operator");
     registry
         .create_org(
             &operator,
@@ -96,7 +98,11 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         .await
         .expect("an assessor account");
     registry
-        .add_member(&admin, "assessor@example.org", "assessor".parse().expect("role"))
+        .add_member(
+            &admin,
+            "assessor@example.org",
+            "assessor".parse().expect("role"),
+        )
         .await
         .expect("assessor role");
     let session = registry
@@ -159,7 +165,9 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                     achievement: achievement.uuid.clone(),
                     email: "bench@example.org".into(),
                     name: None,
-                    override_justification: Some("Benchmark data: many awards of one achievement.".into()),
+                    override_justification: Some(
+                        "Benchmark data: many awards of one achievement.".into(),
+                    ),
                     valid_from: None,
                     renews: None,
                     key: Some(format!("bench-{i}")),

@@ -54,9 +54,8 @@ pub struct NextQuery {
 
 fn new_form_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        WebError::from(credence_service::ServiceError::Internal(e.to_string()))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     Ok(hex::encode(bytes))
 }
 
@@ -81,7 +80,18 @@ fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
     if !state.services.registry.config().demo {
         return Vec::new();
     }
-    Vec::new() // WIRE-DEMO
+    credence_service::demo::demo_logins()
+        .into_iter()
+        .map(|l| DemoPersona {
+            email: l.email,
+            name: l.display_name,
+            role: if l.summary.is_empty() {
+                l.label
+            } else {
+                format!("{}: {}", l.label, l.summary)
+            },
+        })
+        .collect()
 }
 
 /// Sends the page with a fresh anti-forgery cookie.
@@ -110,7 +120,7 @@ fn login_page(
         open_registration: state.services.registry.config().open_registration,
         demo_personas: demo_personas(state),
         demo_password: if state.services.registry.config().demo {
-            "" // WIRE-DEMO
+            credence_service::demo::DEMO_PASSWORD
         } else {
             ""
         },

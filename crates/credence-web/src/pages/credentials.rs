@@ -59,7 +59,11 @@ fn linkedin_url(summary: &CredentialSummary, doc: &Value, url: &str, id: &str) -
             .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
     };
     if let Some(d) = date("validFrom") {
-        link.push_str(&format!("&issueYear={}&issueMonth={}", d.format("%Y"), d.format("%-m")));
+        link.push_str(&format!(
+            "&issueYear={}&issueMonth={}",
+            d.format("%Y"),
+            d.format("%-m")
+        ));
     }
     if let Some(d) = date("validUntil") {
         link.push_str(&format!(
@@ -131,7 +135,11 @@ pub async fn badge(
     let format = match file.as_str() {
         "badge.svg" => BadgeFormat::Svg,
         "badge.png" => BadgeFormat::Png,
-        _ => return Err(WebError::not_found(format!("There is no {file} for a credential."))),
+        _ => {
+            return Err(WebError::not_found(format!(
+                "There is no {file} for a credential."
+            )))
+        }
     };
     let download = state
         .services
@@ -162,9 +170,10 @@ pub async fn download_json(
 fn attachment(download: credence_service::evidence::Download) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"",
-        download
-            .file_name
-            .replace(|c: char| !c.is_ascii_graphic() || c == '"' || c == '\\', "_")
+        download.file_name.replace(
+            |c: char| !c.is_ascii_graphic() || c == '"' || c == '\\',
+            "_"
+        )
     );
     (
         [
@@ -187,8 +196,9 @@ pub async fn qr(
     registry.credential_text(&current.actor, &id).await?;
     let url = registry.url(&format!("/credentials/{id}"));
     let target = registry.url(&format!("/verify?credential={}", url_encode(&url)));
-    let code = qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let code =
+        qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     let svg = code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)

@@ -347,7 +347,11 @@ impl EvidenceDetailPage {
     /// A history step's time as people read it.
     fn when(&self, at: &str) -> String {
         chrono::DateTime::parse_from_rfc3339(at)
-            .map(|d| d.with_timezone(&chrono::Utc).format("%-d %B %Y, %H:%M UTC").to_string())
+            .map(|d| {
+                d.with_timezone(&chrono::Utc)
+                    .format("%-d %B %Y, %H:%M UTC")
+                    .to_string()
+            })
             .unwrap_or_else(|_| at.to_owned())
     }
 }
@@ -417,7 +421,9 @@ pub async fn evidence_attach(
         },
     };
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/evidence/{id}?notice=attachment-added")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/evidence/{id}?notice=attachment-added")).into_response())
+        }
         Err(message) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &evidence_page(&state, user, &id, None, Some(message)).await?,
@@ -446,7 +452,9 @@ pub async fn evidence_submit(
         .submit_evidence(&user.holder, &id, &form.org)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/evidence/{id}?notice=evidence-submitted")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/evidence/{id}?notice=evidence-submitted")).into_response())
+        }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             let message = errors

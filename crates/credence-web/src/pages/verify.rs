@@ -69,7 +69,11 @@ fn text(v: &Value, key: &str) -> Option<String> {
 /// A date-time as people read it ("4 March 2026, 10:00 UTC"); the raw text when unclear.
 pub fn human_date(raw: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(raw)
-        .map(|d| d.with_timezone(&chrono::Utc).format("%-d %B %Y").to_string())
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%-d %B %Y")
+                .to_string()
+        })
         .unwrap_or_else(|_| raw.to_owned())
 }
 
@@ -339,7 +343,9 @@ async fn check(
         .registry
         .verify_credential_json(&doc)
         .await
-        .map_err(|e| format!("The credential could not be checked just now ({e}). Try again later."))?;
+        .map_err(|e| {
+            format!("The credential could not be checked just now ({e}). Try again later.")
+        })?;
     let (verdict_class, verdict, verdict_sentence) = verdict_words(&report);
     let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
         let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
@@ -408,7 +414,10 @@ pub async fn verify_submit(
             "url" => url = String::from_utf8_lossy(&bytes).trim().to_owned(),
             "email" => email = String::from_utf8_lossy(&bytes).trim().to_owned(),
             "file" if !bytes.is_empty() => {
-                file = Some((file_name.unwrap_or_else(|| "The file".into()), bytes.to_vec()));
+                file = Some((
+                    file_name.unwrap_or_else(|| "The file".into()),
+                    bytes.to_vec(),
+                ));
             }
             _ => {}
         }
@@ -430,7 +439,10 @@ pub async fn verify_submit(
             Err(e) => Err(e),
         }
     } else {
-        Err("Give a credential to check: paste its JSON, choose a file, or enter its address.".into())
+        Err(
+            "Give a credential to check: paste its JSON, choose a file, or enter its address."
+                .into(),
+        )
     };
     Ok(page_for(nav, outcome, pasted, url))
 }
