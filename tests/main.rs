@@ -12,6 +12,7 @@ mod registry_awards;
 mod registry_core;
 mod registry_evidence;
 mod registry_vcapi;
+mod resilience;
 mod support;
 mod vc_cli;
 mod vc_interop;

@@ -94,6 +94,7 @@ impl TestDb {
         let store = Store::connect(&DatabaseConfig {
             url: DatabaseUrl::new(self.url.clone()),
             max_connections: 5,
+            timeout: DatabaseConfig::DEFAULT_TIMEOUT,
         })
         .await
         .expect("connect to the test database");
@@ -106,7 +107,7 @@ impl TestDb {
 /// address is a loopback port reserved at creation, so credential ids and status list URLs
 /// name the address [`TestApp::serve`] answers on.
 pub struct TestApp {
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
     pub router: Router,
     pub services: Services,
     pub base_url: String,
@@ -136,10 +137,17 @@ impl Reply {
 impl TestApp {
     pub async fn new() -> Self {
         let db = TestDb::new().await;
+        let store = db.store().await;
+        Self::over(std::sync::Arc::new(db), store).await
+    }
+
+    /// The application over `store`, a migrated store on `db` (several apps may share one
+    /// database, as several processes do).
+    pub async fn over(db: std::sync::Arc<TestDb>, store: Store) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let base_url = format!("http://{}", listener.local_addr().expect("local address"));
         let config = RegistryConfig::for_tests(&base_url).expect("test settings");
-        let services = Services::new(db.store().await, config);
+        let services = Services::new(store, config);
         services
             .frameworks
             .import_bundled(&Operator::local_command_line())

@@ -37,6 +37,9 @@ url = ""
 data_dir = "./credence-data"
 # Largest number of pooled database connections per process.
 max_connections = 10
+# Seconds a request waits for a database connection (or, on SQLite, for another process's
+# write lock) before it is answered 503 Service Unavailable with a Retry-After header.
+timeout_secs = 10
 
 [security]
 # The master key file that seals organisations' signing keys (64 hexadecimal characters).
@@ -95,6 +98,7 @@ pub struct DatabaseSection {
     pub url: String,
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    pub timeout_secs: u64,
 }
 
 impl std::fmt::Debug for DatabaseSection {
@@ -103,6 +107,7 @@ impl std::fmt::Debug for DatabaseSection {
             .field("url", &DatabaseUrl::new(self.url.clone()))
             .field("data_dir", &self.data_dir)
             .field("max_connections", &self.max_connections)
+            .field("timeout_secs", &self.timeout_secs)
             .finish()
     }
 }
@@ -138,6 +143,7 @@ impl Default for DatabaseSection {
             url: String::new(),
             data_dir: PathBuf::from("./credence-data"),
             max_connections: 10,
+            timeout_secs: 10,
         }
     }
 }
@@ -246,6 +252,7 @@ impl Config {
         DatabaseConfig {
             url,
             max_connections: self.database.max_connections,
+            timeout: std::time::Duration::from_secs(self.database.timeout_secs.max(1)),
         }
     }
 }

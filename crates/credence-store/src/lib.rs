@@ -14,8 +14,6 @@ pub use tx::Tx;
 pub use config::{DatabaseConfig, DatabaseUrl};
 pub use error::StoreError;
 
-use std::time::Duration;
-
 use credence_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 
@@ -58,7 +56,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(config.timeout);
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).map_err(|e| {
@@ -71,7 +69,7 @@ impl Store {
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(config.max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(config.timeout)
                 .connect_with(options)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -87,7 +85,7 @@ impl Store {
                 .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?;
             let pool = PgPoolOptions::new()
                 .max_connections(config.max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(config.timeout)
                 .connect_with(options)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -114,9 +112,14 @@ impl Store {
         Ok(())
     }
 
-    /// Checks that the database answers.
+    /// Checks that the database answers. On SQLite this reads the schema from the file, so
+    /// an unreadable or locked-out file fails it too (`SELECT 1` would not touch the file).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.execute_unprepared("SELECT 1").await?;
+        let sql = match self.engine {
+            Engine::Sqlite => "SELECT count(*) FROM sqlite_master",
+            Engine::Postgres => "SELECT 1",
+        };
+        self.db.execute_unprepared(sql).await?;
         Ok(())
     }
 

@@ -135,10 +135,15 @@ async fn html_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let status = response.status();
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
         .await
         .unwrap_or_default();
     let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
     let text = |key: &str| problem.get(key).and_then(|v| v.as_str()).unwrap_or("");
-    crate::pages::error_page(status, text("title"), text("detail"))
+    let mut page = crate::pages::error_page(status, text("title"), text("detail"));
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
 }
