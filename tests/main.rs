@@ -3,6 +3,7 @@
 //! an administrative connection (each test then gets a database of its own).
 
 mod authz_matrix;
+mod backup;
 mod browser;
 mod cli;
 mod frameworks_http;

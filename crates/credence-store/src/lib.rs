@@ -123,6 +123,29 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of a SQLite database to `dest` (which must not exist) with
+    /// `VACUUM INTO`, while other connections and processes go on reading and writing.
+    /// Refused on PostgreSQL, whose tool for this is `pg_dump`.
+    pub async fn backup_sqlite_into(&self, dest: &std::path::Path) -> Result<(), StoreError> {
+        use sea_orm::Statement;
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Config(
+                "online backup is for SQLite; back PostgreSQL up with pg_dump".into(),
+            ));
+        }
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Config(format!("{} is not a UTF-8 path", dest.display())))?;
+        self.db
+            .execute(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                "VACUUM INTO ?",
+                [dest.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// SQLite's journal mode and whether foreign keys are enforced on a pooled connection;
     /// `None` on PostgreSQL. For diagnostics and tests.
     pub async fn sqlite_settings(&self) -> Result<Option<(String, bool)>, StoreError> {
