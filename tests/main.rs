@@ -9,6 +9,7 @@ mod cli;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod observability;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;

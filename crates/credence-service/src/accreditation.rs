@@ -6,6 +6,7 @@
 //! The accreditation credential is stored as an award of the body too, so its status entry
 //! lives in the body's status lists and revoking it works like revoking any award.
 
+use crate::metrics::IssuedVia;
 use chrono::SecondsFormat;
 use credence_domain::registry::{OrgKind, StatusAction};
 use credence_domain::{bundled, PathwayCode};
@@ -232,6 +233,7 @@ impl Registry {
         .await?;
         let trusted = tx.trusted_bodies().await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Accreditation, 1);
         Ok(self.accreditation_view(&row, body, provider, &trusted))
     }
 

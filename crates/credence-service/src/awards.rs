@@ -2,6 +2,7 @@
 //! the completion check over attested evidence, random status indices, signing, and what
 //! holders and issuers may read and change.
 
+use crate::metrics::IssuedVia;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -820,6 +821,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Award, 1);
         Ok(AwardOutcome {
             award: award_view(self, &prepared.row),
             credential: prepared.credential,

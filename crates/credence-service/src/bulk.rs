@@ -2,6 +2,7 @@
 //! row key), processed in batches of [`BATCH_ROWS`] rows per transaction with one opened
 //! signer and batch queries, and a per-row report (awarded, existing, refused).
 
+use crate::metrics::IssuedVia;
 use std::collections::HashMap;
 
 use credence_domain::registry::Email;
@@ -358,6 +359,7 @@ impl Registry {
             )
             .await?;
         }
+        let issued = u64::try_from(awards.len()).unwrap_or(u64::MAX);
         tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
@@ -373,6 +375,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Bulk, issued);
         Ok((done, refused_now))
     }
 

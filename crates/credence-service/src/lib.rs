@@ -11,6 +11,7 @@ pub mod documents;
 mod error;
 pub mod evidence;
 pub mod frameworks;
+pub mod metrics;
 pub mod orgs;
 pub mod registry;
 pub mod status;

@@ -3,6 +3,7 @@
 //! Credentials issued here are stored as awards without an achievement or holder, so status
 //! lists, revocation and public serving work as for any award.
 
+use crate::metrics::IssuedVia;
 use chrono::{SecondsFormat, Utc};
 use credence_domain::registry::StatusAction;
 use credence_store::registry::AwardRow;
@@ -255,6 +256,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::VcApi, 1);
         Ok(signed)
     }
 
