@@ -54,7 +54,8 @@ password_memory_kib = 19456
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
 # Environment: CREDENCE_LOG.
 filter = "info"
-# "text" for people, "json" for log collectors.
+# "text" for people, "json" for log collectors (one object a line; each request's lines
+# carry its request_id). Environment: CREDENCE_LOG_FORMAT.
 format = "text"
 "#;
 
@@ -202,6 +203,17 @@ impl Config {
         if let Some(filter) = var("CREDENCE_LOG") {
             self.log.filter = filter;
         }
+        if let Some(format) = var("CREDENCE_LOG_FORMAT") {
+            self.log.format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(Failure::Refused(format!(
+                        "CREDENCE_LOG_FORMAT: {other:?} is not \"text\" or \"json\""
+                    )))
+                }
+            };
+        }
         Ok(())
     }
 
@@ -285,6 +297,9 @@ mod tests {
         });
         check_env(&[("CREDENCE_LISTEN", "0.0.0.0:9000")], |c| {
             assert_eq!(c.server.listen.port(), 9000);
+        });
+        check_env(&[("CREDENCE_LOG_FORMAT", "json")], |c| {
+            assert_eq!(c.log.format, LogFormat::Json);
         });
         check_env(&[("CREDENCE_DATA_DIR", "/tmp/cd")], |c| {
             assert_eq!(c.database().url.expose(), "sqlite:///tmp/cd/credence.db");
