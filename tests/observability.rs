@@ -94,6 +94,19 @@ async fn metrics_count_requests_awards_verifications_and_status_lists() {
     tampered["name"] = json!("Something else");
     assert_eq!(verify(&app, &tampered).await["verdict"], "not_valid");
     let _ = app.get("/no/such/page", "application/json").await;
+    // Methods outside the standard ones share one label, so clients cannot add series.
+    for method in ["BREW", "PROPFIND"] {
+        let reply = app
+            .request(
+                Request::builder()
+                    .method(method)
+                    .uri("/no/such/page")
+                    .body(Body::empty())
+                    .expect("a request"),
+            )
+            .await;
+        assert!(reply.status.is_client_error(), "{method}: {}", reply.status);
+    }
 
     let before = scrape(&app).await;
     check(
@@ -117,6 +130,10 @@ async fn metrics_count_requests_awards_verifications_and_status_lists() {
             (
                 r#"credence_http_requests_total{method="GET",route="unmatched",status="404"}"#,
                 1.0,
+            ),
+            (
+                r#"credence_http_requests_total{method="OTHER",route="unmatched",status="404"}"#,
+                2.0,
             ),
             (
                 r#"credence_http_request_duration_seconds_count{method="POST",route="/api/v1/verify"}"#,

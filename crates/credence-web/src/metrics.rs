@@ -81,7 +81,7 @@ pub async fn track(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method()).to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -104,6 +104,21 @@ pub async fn track(
         })
         .inc();
     response
+}
+
+/// The method as a label: the standard ones by name, any other as `OTHER`, since a client
+/// may send any token as a method and each would be a new series.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    }
 }
 
 /// `GET /metrics`: every metric in the Prometheus text format.
