@@ -41,8 +41,10 @@ impl Store {
         })
     }
 
-    /// A transaction that may write.
+    /// A transaction that may write. On SQLite, refused as unavailable when the database
+    /// file was removed or replaced since it was opened.
     pub async fn write(&self) -> Result<Tx, StoreError> {
+        self.check_sqlite_file()?;
         let guard = match self.engine() {
             Engine::Sqlite => Some(self.write_lock().clone().lock_owned().await),
             Engine::Postgres => None,
