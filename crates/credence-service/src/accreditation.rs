@@ -6,7 +6,6 @@
 //! The accreditation credential is stored as an award of the body too, so its status entry
 //! lives in the body's status lists and revoking it works like revoking any award.
 
-use crate::metrics::IssuedVia;
 use chrono::SecondsFormat;
 use credence_domain::registry::{OrgKind, StatusAction};
 use credence_domain::{bundled, PathwayCode};
@@ -21,6 +20,7 @@ use serde_json::{json, Value};
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
 use crate::documents::credential::status_list_url;
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 

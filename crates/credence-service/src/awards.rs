@@ -2,7 +2,6 @@
 //! the completion check over attested evidence, random status indices, signing, and what
 //! holders and issuers may read and change.
 
-use crate::metrics::IssuedVia;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -24,6 +23,7 @@ use crate::documents::{
     AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink, IssuerProfile, Product,
     Recipient, StatusIndices,
 };
+use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;

@@ -2,7 +2,6 @@
 //! row key), processed in batches of [`BATCH_ROWS`] rows per transaction with one opened
 //! signer and batch queries, and a per-row report (awarded, existing, refused).
 
-use crate::metrics::IssuedVia;
 use std::collections::HashMap;
 
 use credence_domain::registry::Email;
@@ -14,6 +13,7 @@ use serde_json::json;
 use crate::actor::{Actor, Issuer};
 use crate::awards::{free_indices, taken_meanwhile, AwardContext, AwardPlan};
 use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 

@@ -3,7 +3,6 @@
 //! Credentials issued here are stored as awards without an achievement or holder, so status
 //! lists, revocation and public serving work as for any award.
 
-use crate::metrics::IssuedVia;
 use chrono::{SecondsFormat, Utc};
 use credence_domain::registry::StatusAction;
 use credence_store::registry::AwardRow;
@@ -17,6 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::actor::Actor;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
 use crate::documents::credential::status_list_url;
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 
