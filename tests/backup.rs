@@ -10,7 +10,7 @@ use credence_vc::sealed::MasterKey;
 use serde_json::json;
 
 use crate::registry_awards::{
-    account_id, assert_all_pass, attest, award, issuer_setup, verify, FOUNDATIONAL,
+    account_id, assert_all_pass, attest_foundational, award, issuer_setup, verify, FOUNDATIONAL,
 };
 use crate::support::{credence, stderr, stdout, TestApp, TestDb};
 
@@ -36,7 +36,7 @@ async fn backup_of_a_serving_registry_restores_with_working_keys() {
     let base_url = app.base_url.clone();
     let (issuer, achievement) = issuer_setup(&app, "linchester-ics", "web").await;
     let ada = app.holder("ada@example.org", "Ada").await;
-    attest(&app, &account_id(&app, &ada).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &ada).await, FOUNDATIONAL).await;
     let reply = award(
         &app,
         "linchester-ics",
@@ -91,7 +91,7 @@ async fn backup_of_a_serving_registry_restores_with_working_keys() {
     .await;
     assert_all_pass(&verify(&app, &credential).await);
     let bob = app.holder("bob@example.org", "Bob").await;
-    attest(&app, &account_id(&app, &bob).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &bob).await, FOUNDATIONAL).await;
     let reply = award(
         &app,
         "linchester-ics",

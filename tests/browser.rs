@@ -85,3 +85,77 @@ async fn framework_pages_render_in_chromium() {
     .await
     .unwrap();
 }
+
+/// A person of the journey: an account with a password the browser types.
+async fn person(app: &TestApp, email: &str, name: &str) -> serde_json::Value {
+    app.holder(email, name).await;
+    serde_json::json!({"email": email, "password": "correct horse battery staple"})
+}
+
+/// The journey, in Chromium: a holder records evidence, an assessor attests, an
+/// issuer awards, the holder publishes a portfolio and downloads a baked PNG, a visitor
+/// verifies the PNG (valid), the issuer revokes, the visitor sees it revoked. Every key
+/// page passes axe-core's WCAG 2.2 AA rules and no page breaks its Content-Security-Policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_journey_in_chromium() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    app.org("journey-ics", "provider", "did:web").await;
+    let holder = person(&app, "holder@journey.test", "Journey Holder").await;
+    let assessor = person(&app, "assessor@journey.test", "Ada Assessor").await;
+    let issuer = person(&app, "issuer@journey.test", "Ian Issuer").await;
+    app.grant("journey-ics", "assessor@journey.test", "assessor")
+        .await;
+    app.grant("journey-ics", "issuer@journey.test", "issuer")
+        .await;
+    let token = app.token("journey-ics", "issuer").await;
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/orgs/journey-ics/achievements",
+            Some(serde_json::json!({"pathway": "foundational"})),
+            &token,
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        reply.body
+    );
+    // Every foundational statement but the last is attested already; the browser records,
+    // submits and attests T1-30, which completes the pathway.
+    let holder_auth = app
+        .sign_in("holder@journey.test", "correct horse battery staple")
+        .await;
+    let me = app.call("GET", "/api/v1/me", None, &holder_auth).await;
+    let holder_id = me.json()["id"].as_str().expect("an id").to_owned();
+    crate::registry_awards::attest_foundational(&app, &holder_id, 29).await;
+
+    let screenshots = screenshot_path("journey").parent().unwrap().to_path_buf();
+    let brief = serde_json::json!({
+        "base": base,
+        "chromium": chromium(),
+        "screenshots": screenshots,
+        "org": "journey-ics",
+        "statement": "T1-30",
+        "level": "awareness",
+        "holder": holder,
+        "assessor": assessor,
+        "issuer": issuer,
+    });
+    let report = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("journey.mjs", &[], &brief)
+    })
+    .await
+    .unwrap();
+    assert_eq!(report["ok"], true, "the journey broke: {report:#}");
+    let axe = report["axe"].as_object().expect("axe results");
+    assert!(axe.len() >= 12, "every key page is checked: {axe:#?}");
+    let failing: Vec<_> = axe
+        .iter()
+        .filter(|(_, v)| !v.as_array().is_some_and(Vec::is_empty))
+        .collect();
+    assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
+    assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
+}

@@ -6,7 +6,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::json;
 
-use crate::registry_awards::{account_id, attest, award, issuer_setup, verify, FOUNDATIONAL};
+use crate::registry_awards::{
+    account_id, attest_foundational, award, issuer_setup, verify, FOUNDATIONAL,
+};
 use crate::support::TestApp;
 
 /// The value of the sample `name` in the text exposition `metrics`, if present.
@@ -66,7 +68,7 @@ async fn metrics_count_requests_awards_verifications_and_status_lists() {
     );
     let (issuer, achievement) = issuer_setup(&app, "linchester-ics", "key").await;
     let ada = app.holder("ada@example.org", "Ada").await;
-    attest(&app, &account_id(&app, &ada).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &ada).await, FOUNDATIONAL).await;
     let reply = award(
         &app,
         "linchester-ics",

@@ -19,7 +19,7 @@ pub(crate) async fn account_id(app: &TestApp, auth: &Auth) -> String {
 
 /// Gives a holder attested evidence at Understanding for the first `n` statements of the
 /// foundational pathway (T1-01 ...), straight into the store.
-pub(crate) async fn attest(app: &TestApp, holder_id: &str, n: usize) {
+pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
     let frameworks = app.services.frameworks.list().await.expect("frameworks");
     let framework_id = frameworks
         .iter()
@@ -150,7 +150,7 @@ async fn award_verify_revoke_and_status_lists() {
     let (issuer, achievement) = issuer_setup(&app, "linchester-ics", "web").await;
     let ada = app.holder("ada@example.org", "Ada").await;
     let ada_id = account_id(&app, &ada).await;
-    attest(&app, &ada_id, FOUNDATIONAL).await;
+    attest_foundational(&app, &ada_id, FOUNDATIONAL).await;
 
     // The achievement is public, with its image.
     let list = app
@@ -307,7 +307,7 @@ async fn award_verify_revoke_and_status_lists() {
 
     // Suspend and reinstate another award.
     let bo = app.holder("bo@example.org", "Bo").await;
-    attest(&app, &account_id(&app, &bo).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &bo).await, FOUNDATIONAL).await;
     let second = award(
         &app,
         "linchester-ics",
@@ -371,7 +371,7 @@ async fn incomplete_progress_override_roles_and_unknown_ids() {
     app.org("other-org", "provider", "web").await;
     let other_issuer = app.token("other-org", "issuer").await;
     let cy = app.holder("cy@example.org", "Cy").await;
-    attest(&app, &account_id(&app, &cy).await, 10).await;
+    attest_foundational(&app, &account_id(&app, &cy).await, 10).await;
 
     // Incomplete: 422 naming what is missing.
     let refused = award(
@@ -549,7 +549,7 @@ async fn did_key_awards_and_key_rotation_still_verify() {
     let (key_issuer, key_achievement) = issuer_setup(&app, "keyed", "key").await;
     let (web_issuer, web_achievement) = issuer_setup(&app, "webbed", "web").await;
     let dee = app.holder("dee@example.org", "Dee").await;
-    attest(&app, &account_id(&app, &dee).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &dee).await, FOUNDATIONAL).await;
 
     let keyed = award(
         &app,
@@ -670,10 +670,10 @@ async fn bulk_awards_report_every_row_and_rerun_makes_no_duplicates() {
     let (issuer, achievement) = issuer_setup(&app, "bulk-org", "web").await;
     for h in 0..3 {
         let auth = app.holder(&format!("h{h}@example.org"), "H").await;
-        attest(&app, &account_id(&app, &auth).await, FOUNDATIONAL).await;
+        attest_foundational(&app, &account_id(&app, &auth).await, FOUNDATIONAL).await;
     }
     let inc = app.holder("inc@example.org", "Inc").await;
-    attest(&app, &account_id(&app, &inc).await, 5).await;
+    attest_foundational(&app, &account_id(&app, &inc).await, 5).await;
 
     let csv = bulk_csv(1000);
     let send = |csv: String| {
@@ -775,7 +775,7 @@ async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
     let app = TestApp::new().await;
     let (_, achievement) = issuer_setup(&app, "cli-org", "web").await;
     let eve = app.holder("eve@example.org", "Eve").await;
-    attest(&app, &account_id(&app, &eve).await, FOUNDATIONAL).await;
+    attest_foundational(&app, &account_id(&app, &eve).await, FOUNDATIONAL).await;
     let dir = tempfile::tempdir().expect("a folder");
     let key_file = dir.path().join("master.key");
     std::fs::write(

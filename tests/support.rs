@@ -268,9 +268,13 @@ pub fn stderr(output: &Output) -> String {
 /// `<target>/js-cache/<hash of package.json and package-lock.json>/` and reused while those
 /// files are unchanged. Node and npm are required: without them the interop tests fail.
 pub struct JsHarness {
-    script: std::path::PathBuf,
+    /// The folder holding `node_modules` and a copy of each script.
+    folder: std::path::PathBuf,
     repo: std::path::PathBuf,
 }
+
+/// The harness's scripts, copied next to `node_modules`.
+const JS_SCRIPTS: [&str; 2] = ["interop.mjs", "journey.mjs"];
 
 /// The harness, installed on first use (one install even when tests run in parallel, and
 /// race-free between test processes sharing the target folder: each installs into a fresh
@@ -331,7 +335,6 @@ fn install_js_harness() -> Result<JsHarness, String> {
     };
     let package = read("package.json")?;
     let lock = read("package-lock.json")?;
-    let script = read("interop.mjs")?;
     tool_version("node")?;
     tool_version("npm")?;
 
@@ -376,32 +379,50 @@ fn install_js_harness() -> Result<JsHarness, String> {
             }
         }
     }
-    // The script must sit next to node_modules for Node to resolve its imports; named by its
-    // content, so concurrent copies of the same script write the same bytes.
-    let target = folder.join(format!("interop-{}.mjs", fnv1a(&[&script])));
-    if !target.is_file() {
-        let partial = folder.join(format!(
-            ".interop-{}.mjs.part",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::write(&partial, &script)
-            .and_then(|()| std::fs::rename(&partial, &target))
-            .map_err(|e| format!("copy interop.mjs into {}: {e}", folder.display()))?;
+    // The scripts must sit next to node_modules for Node to resolve their imports; each is
+    // named by its content, so concurrent copies of the same script write the same bytes.
+    for name in JS_SCRIPTS {
+        let script = read(name)?;
+        let target = folder.join(script_name(name, &script));
+        if !target.is_file() {
+            let partial = folder.join(format!(".{name}-{}.part", uuid::Uuid::new_v4().simple()));
+            std::fs::write(&partial, &script)
+                .and_then(|()| std::fs::rename(&partial, &target))
+                .map_err(|e| format!("copy {name} into {}: {e}", folder.display()))?;
+        }
     }
-    Ok(JsHarness {
-        script: target,
-        repo,
-    })
+    Ok(JsHarness { folder, repo })
+}
+
+fn script_name(name: &str, content: &[u8]) -> String {
+    format!(
+        "{}-{}.mjs",
+        name.trim_end_matches(".mjs"),
+        fnv1a(&[content])
+    )
 }
 
 impl JsHarness {
     /// Runs `node interop.mjs <args>` with `input` as JSON on standard input and returns the
     /// JSON it prints; panics with its error output if it fails.
     pub fn run(&self, args: &[&str], input: &serde_json::Value) -> serde_json::Value {
+        self.run_script("interop.mjs", args, input)
+    }
+
+    /// Runs one of the harness's scripts (`interop.mjs`, `journey.mjs`) the same way.
+    pub fn run_script(
+        &self,
+        name: &str,
+        args: &[&str],
+        input: &serde_json::Value,
+    ) -> serde_json::Value {
         use std::io::Write;
         use std::process::{Command, Stdio};
+        let source = std::fs::read(self.repo.join("tests/js").join(name))
+            .unwrap_or_else(|e| panic!("read tests/js/{name}: {e}"));
+        let script = self.folder.join(script_name(name, &source));
         let mut child = Command::new("node")
-            .arg(&self.script)
+            .arg(&script)
             .args(args)
             .env(
                 "CREDENCE_CONTEXTS_DIR",
@@ -422,12 +443,12 @@ impl JsHarness {
         let _ = writer.join();
         assert!(
             output.status.success(),
-            "node interop.mjs {args:?} failed: {}\ninput: {input:#}",
+            "node {name} {args:?} failed: {}\ninput: {input:#}",
             stderr(&output)
         );
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
             panic!(
-                "node interop.mjs {args:?} printed no JSON ({e}): {}",
+                "node {name} {args:?} printed no JSON ({e}): {}",
                 stdout(&output)
             )
         })

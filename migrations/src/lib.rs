@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_frameworks;
 mod m20261128_000001_registry;
 mod m20261128_000002_credential_ids;
+mod m20261129_000001_portfolio;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_frameworks::Migration),
             Box::new(m20261128_000001_registry::Migration),
             Box::new(m20261128_000002_credential_ids::Migration),
+            Box::new(m20261129_000001_portfolio::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
 use credence_domain::registry::{Email, Role};
 use credence_store::registry::{AccountRow, SessionRow};
+use credence_store::Tx;
 use serde::Serialize;
 use serde_json::json;
 
@@ -56,6 +57,10 @@ pub struct AccountView {
     pub did: Option<String>,
     pub portfolio_slug: Option<String>,
     pub portfolio_public: bool,
+    /// Whether the public portfolio shows progress towards pathways.
+    pub portfolio_show_progress: bool,
+    /// The workforce archetypes the holder follows.
+    pub archetypes: Vec<String>,
     pub roles: Vec<RoleView>,
 }
 
@@ -202,6 +207,8 @@ impl Registry {
             email_salt: random_salt()?,
             portfolio_slug: None,
             portfolio_public: false,
+            portfolio_show_progress: false,
+            archetypes: String::new(),
             created_at: now,
         };
         let tx = self.store.write().await?;
@@ -287,18 +294,7 @@ impl Registry {
             expires_at: now + Duration::hours(self.config.session_hours),
         })
         .await?;
-        let roles = tx.memberships_of_account(&account.id).await?;
-        let mut role_views = Vec::new();
-        for m in roles {
-            if let Some(org) = tx.org(&m.org_id).await? {
-                if let Ok(role) = m.role.parse() {
-                    role_views.push(RoleView {
-                        org: org.slug,
-                        role,
-                    });
-                }
-            }
-        }
+        let role_views = roles_of(&tx, &account.id).await?;
         tx.commit().await?;
         Ok(NewSession {
             cookie_value,
@@ -360,17 +356,23 @@ impl Registry {
             .account(&holder.account_id)
             .await?
             .ok_or_else(|| ServiceError::NotFound("your account".into()))?;
-        let mut roles = Vec::new();
-        for m in tx.memberships_of_account(&account.id).await? {
-            if let (Some(org), Ok(role)) = (tx.org(&m.org_id).await?, m.role.parse()) {
-                roles.push(RoleView {
-                    org: org.slug,
-                    role,
-                });
-            }
-        }
+        let roles = roles_of(&tx, &account.id).await?;
         Ok(view(&account, roles))
     }
+}
+
+/// An account's roles, by organisation slug.
+pub(crate) async fn roles_of(tx: &Tx, account_id: &str) -> Result<Vec<RoleView>, ServiceError> {
+    let mut roles = Vec::new();
+    for m in tx.memberships_of_account(account_id).await? {
+        if let (Some(org), Ok(role)) = (tx.org(&m.org_id).await?, m.role.parse()) {
+            roles.push(RoleView {
+                org: org.slug,
+                role,
+            });
+        }
+    }
+    Ok(roles)
 }
 
 fn grants(rows: &[credence_store::registry::MembershipRow]) -> Vec<Grant> {
@@ -393,6 +395,13 @@ pub(crate) fn view(row: &AccountRow, roles: Vec<RoleView>) -> AccountView {
         did: row.did.clone(),
         portfolio_slug: row.portfolio_slug.clone(),
         portfolio_public: row.portfolio_public,
+        portfolio_show_progress: row.portfolio_show_progress,
+        archetypes: row
+            .archetypes
+            .split(',')
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect(),
         roles,
     }
 }

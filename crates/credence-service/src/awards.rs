@@ -851,6 +851,16 @@ impl Registry {
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
     pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
+        Ok(self.visible_award(actor, id).await?.1)
+    }
+
+    /// The award behind a credential and the credential exactly as stored, under the same
+    /// rule as [`Registry::credential_text`].
+    pub async fn visible_award(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<(AwardView, String), ServiceError> {
         let id = uuid_id(id, "credential")?;
         let tx = self.store.read().await?;
         let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
@@ -862,7 +872,8 @@ impl Registry {
                 None => false,
             };
         if visible {
-            Ok(award.credential)
+            let view = award_view(self, &award);
+            Ok((view, award.credential))
         } else {
             Err(not_found())
         }

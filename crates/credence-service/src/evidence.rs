@@ -92,6 +92,8 @@ pub struct EvidenceView {
     pub level_confirmed: Option<String>,
     pub source: String,
     pub external_ref: Option<String>,
+    /// Whether the holder shows it on their public portfolio.
+    pub public: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -199,11 +201,11 @@ fn framework_cache() -> &'static RwLock<HashMap<String, Arc<Framework>>> {
 }
 
 /// A framework version loaded for a use case.
-struct LoadedFramework {
-    id: i64,
-    slug: String,
-    version: String,
-    framework: Arc<Framework>,
+pub(crate) struct LoadedFramework {
+    pub(crate) id: i64,
+    pub(crate) slug: String,
+    pub(crate) version: String,
+    pub(crate) framework: Arc<Framework>,
 }
 
 async fn parsed_framework(tx: &Tx, id: i64, digest: &str) -> Result<Arc<Framework>, ServiceError> {
@@ -227,7 +229,7 @@ async fn parsed_framework(tx: &Tx, id: i64, digest: &str) -> Result<Arc<Framewor
     Ok(framework)
 }
 
-async fn framework_by_slug(
+pub(crate) async fn framework_by_slug(
     tx: &Tx,
     slug: &str,
     version: Option<&str>,
@@ -360,6 +362,7 @@ fn evidence_view(
         level_confirmed: row.level_confirmed.clone(),
         source: row.source.clone(),
         external_ref: row.external_ref.clone(),
+        public: row.public,
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
     }

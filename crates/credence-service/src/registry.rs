@@ -57,6 +57,9 @@ pub struct RegistryConfig {
     pub session_hours: i64,
     /// Whether anyone may create an account (a holder) through the API and pages.
     pub open_registration: bool,
+    /// Whether this registry holds the demonstration world (`serve --demo`): pages say so
+    /// and offer the demo personas' sign-ins.
+    pub demo: bool,
 }
 
 impl RegistryConfig {
@@ -68,6 +71,7 @@ impl RegistryConfig {
             password_cost: PasswordCost::cheapest_for_tests(),
             session_hours: 12,
             open_registration: true,
+            demo: false,
         })
     }
 

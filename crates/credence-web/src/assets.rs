@@ -20,6 +20,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../../web/static/credence.css"),
     },
     Asset {
+        name: "credence.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../../web/static/credence.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../../web/static/favicon.svg"),

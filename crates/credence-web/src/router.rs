@@ -14,7 +14,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::api;
 use crate::negotiate::Format;
-use crate::pages::{frameworks, health};
+use crate::pages::{account, assess, credentials, frameworks, health, holder, verify};
 use crate::{assets, metrics, AppState, WebError};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
@@ -47,7 +47,52 @@ pub fn router(state: AppState) -> Router {
             "/achievements/{id}/image.svg",
             get(api::awards::achievement_image),
         )
-        .route("/credentials/{id}", get(api::awards::credential))
+        .route("/credentials/{id}", get(credentials::credential))
+        .route(
+            "/credentials/{id}/credential.json",
+            get(credentials::download_json),
+        )
+        .route("/credentials/{id}/qr.svg", get(credentials::qr))
+        .route("/credentials/{id}/{file}", get(credentials::badge))
+        // Pages for people.
+        .route(
+            "/verify",
+            get(verify::verify_form).post(verify::verify_submit),
+        )
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route("/dashboard", get(holder::dashboard))
+        .route("/dashboard/archetypes", post(holder::set_archetypes))
+        .route(
+            "/evidence",
+            get(holder::evidence_list).post(holder::evidence_create),
+        )
+        .route("/evidence/new", get(holder::evidence_new))
+        .route("/evidence/{id}", get(holder::evidence_detail))
+        .route("/evidence/{id}/attachments", post(holder::evidence_attach))
+        .route("/evidence/{id}/submit", post(holder::evidence_submit))
+        .route("/evidence/{id}/delete", post(holder::evidence_delete))
+        .route(
+            "/evidence/{id}/visibility",
+            post(credentials::set_evidence_visibility),
+        )
+        .route("/my/credentials", get(credentials::mine))
+        .route(
+            "/my/credentials/{id}/visibility",
+            post(credentials::set_visibility),
+        )
+        .route(
+            "/portfolio",
+            get(holder::portfolio_settings).post(holder::portfolio_save),
+        )
+        .route("/portfolio/export.zip", get(holder::portfolio_export))
+        .route("/p/{slug}", get(holder::portfolio_public))
+        .route("/assess", get(assess::queue))
+        .route("/assess/{id}", post(assess::decide))
         // VC-API (W3C CCG), at the paths the specification gives.
         .route("/credentials/issue", post(api::vcapi::issue))
         .route("/credentials/verify", post(api::vcapi::verify))

@@ -120,6 +120,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         },
         session_hours: 12,
         open_registration: config.server.open_registration,
+        demo: false,
     })
 }
 

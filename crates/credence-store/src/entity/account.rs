@@ -18,6 +18,10 @@ pub struct Model {
     pub email_salt: String,
     pub portfolio_slug: Option<String>,
     pub portfolio_public: bool,
+    pub portfolio_show_progress: bool,
+    /// The archetype codes the holder follows, comma-separated.
+    #[sea_orm(column_type = "Text")]
+    pub archetypes: String,
     pub created_at: ChronoDateTimeUtc,
 }
 

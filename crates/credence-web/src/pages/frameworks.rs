@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::negotiate::Format;
 use crate::pages::render;
+use crate::pages::session::Nav;
 use crate::{AppState, WebError};
 
 /// A framework slug taken from the path, refused before any service sees it.
@@ -80,12 +81,17 @@ struct FrameworkRow {
 #[derive(Template)]
 #[template(path = "frameworks.html")]
 struct FrameworksPage {
+    nav: Nav,
     title: &'static str,
     frameworks: Vec<FrameworkRow>,
 }
 
 /// `GET /frameworks`.
-pub async fn list(State(state): State<AppState>, format: Format) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    format: Format,
+    nav: Nav,
+) -> Result<Response, WebError> {
     let frameworks = state.services.frameworks.list().await?;
     if format == Format::Json {
         let items: Vec<_> = frameworks
@@ -105,6 +111,7 @@ pub async fn list(State(state): State<AppState>, format: Format) -> Result<Respo
         return Ok(Json(json!({ "frameworks": items })).into_response());
     }
     Ok(render(&FrameworksPage {
+        nav,
         title: "Competency frameworks",
         frameworks: frameworks
             .into_iter()
@@ -247,6 +254,7 @@ struct PathwayRow {
 #[derive(Template)]
 #[template(path = "framework.html")]
 struct FrameworkPage<'a> {
+    nav: Nav,
     title: String,
     fw: &'a Framework,
     pathways: Vec<PathwayRow>,
@@ -261,6 +269,7 @@ pub async fn show(
     SlugPath(slug): SlugPath,
     Query(query): Query<VersionQuery>,
     format: Format,
+    nav: Nav,
 ) -> Result<Response, WebError> {
     let fw: Arc<Framework> = state
         .services
@@ -288,6 +297,7 @@ pub async fn show(
         })
         .collect();
     let page = FrameworkPage {
+        nav,
         title: doc.title.clone(),
         pathways,
         layers: group(&fw, doc.statements.iter()),
@@ -301,6 +311,7 @@ pub async fn show(
 #[derive(Template)]
 #[template(path = "pathway.html")]
 struct PathwayPage<'a> {
+    nav: Nav,
     title: String,
     fw: &'a Framework,
     pathway: &'a credence_domain::framework::Pathway,
@@ -319,6 +330,7 @@ pub async fn pathway(
     PathwayPath(code): PathwayPath,
     Query(query): Query<VersionQuery>,
     format: Format,
+    nav: Nav,
 ) -> Result<Response, WebError> {
     let fw = state
         .services
@@ -347,6 +359,7 @@ pub async fn pathway(
         .into_response());
     }
     let page = PathwayPage {
+        nav,
         title: pathway.name.clone(),
         archetype: pathway.archetype.as_ref().and_then(|a| fw.archetype(a)),
         prerequisites: pathway

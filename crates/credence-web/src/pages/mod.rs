@@ -1,12 +1,21 @@
 //! Page handlers, each with its small template struct next to it; every template extends
 //! `web/templates/layout.html`.
 
+pub mod account;
+pub mod assess;
+pub mod credentials;
 pub mod frameworks;
 pub mod health;
+pub mod holder;
+pub mod session;
+pub mod verify;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use credence_service::ServiceError;
+
+use crate::WebError;
 
 /// Renders a template into a response; a rendering failure is logged and becomes a 500.
 pub fn render<T: Template>(template: &T) -> Response {
@@ -27,6 +36,7 @@ pub fn render<T: Template>(template: &T) -> Response {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    nav: session::Nav,
     title: &'a str,
     status: u16,
     detail: &'a str,
@@ -35,6 +45,7 @@ struct ErrorPage<'a> {
 /// An error as an HTML page, with the given status.
 pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
     let mut response = render(&ErrorPage {
+        nav: session::Nav::anonymous(),
         title: if title.is_empty() {
             status.canonical_reason().unwrap_or("Error")
         } else {
@@ -44,5 +55,62 @@ pub fn error_page(status: StatusCode, title: &str, detail: &str) -> Response {
         detail,
     });
     *response.status_mut() = status;
+    response
+}
+
+/// A message about one field of a form, or about the whole form when `field` is empty.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// The messages to show on a form when the service refused its content (invalid fields, a
+/// conflict, a refused sign-in); any other error passes through to become an error page.
+pub fn form_errors(error: ServiceError) -> Result<(StatusCode, Vec<FieldError>), WebError> {
+    match error {
+        ServiceError::Invalid(problems) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems
+                .0
+                .into_iter()
+                .map(|p| FieldError {
+                    field: p.pointer.trim_start_matches('/').replace('/', "."),
+                    message: p.message,
+                })
+                .collect(),
+        )),
+        ServiceError::Conflict(message) => Ok((
+            StatusCode::CONFLICT,
+            vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        )),
+        ServiceError::Unauthenticated(message) => Ok((
+            StatusCode::UNAUTHORIZED,
+            vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        )),
+        other => Err(other.into()),
+    }
+}
+
+/// The message for one field, for templates.
+pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// Renders a page with a status other than 200 (a form shown again with its errors).
+pub fn render_with<T: Template>(status: StatusCode, template: &T) -> Response {
+    let mut response = render(template);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
     response
 }

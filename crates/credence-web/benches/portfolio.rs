@@ -1,0 +1,234 @@
+//! How long a public portfolio page takes to render on the server: a holder with 50
+//! credentials and 200 pieces of evidence, all public, progress shown, on SQLite. The
+//! request goes through the whole router (extractors, service, store, template) without a
+//! socket. Run with `cargo bench -p credence-web --bench portfolio`.
+
+use std::hint::black_box;
+
+use axum::body::Body;
+use axum::http::Request;
+use credence_service::actor::Holder;
+use credence_service::awards::{NewAchievement, NewAward};
+use credence_service::evidence::EvidenceInput;
+use credence_service::orgs::NewOrg;
+use credence_service::portfolio::PortfolioSettings;
+use credence_service::{Actor, Operator, RegistryConfig, Services};
+use credence_store::{DatabaseConfig, DatabaseUrl, Store};
+use credence_web::{router, AppState, WebConfig};
+use criterion::{criterion_group, criterion_main, Criterion};
+use tower::ServiceExt;
+
+const CREDENTIALS: usize = 50;
+const EVIDENCE: usize = 200;
+
+/// Builds the registry: an organisation, a foundational achievement, one holder with 200
+/// pieces of evidence (30 attested) and 50 awards, everything public.
+async fn seeded(dir: &std::path::Path) -> axum::Router {
+    let store = Store::connect(&DatabaseConfig {
+        url: DatabaseUrl::sqlite_in(dir),
+        max_connections: 5,
+        timeout: DatabaseConfig::DEFAULT_TIMEOUT,
+    })
+    .await
+    .expect("open the store");
+    store.migrate().await.expect("migrate");
+    let config = RegistryConfig::for_tests("http://127.0.0.1:9").expect("settings");
+    let services = Services::new(store, config);
+    let operator_cli = Operator::local_command_line();
+    services
+        .frameworks
+        .import_bundled(&operator_cli)
+        .await
+        .expect("import the framework");
+    let registry = &services.registry;
+    let operator = Actor::from_operator(&operator_cli)
+        .operator()
+        .expect("operator");
+    registry
+        .create_org(
+            &operator,
+            NewOrg {
+                slug: "bench-ics".into(),
+                name: "Bench ICS".into(),
+                kind: "provider".parse().expect("kind"),
+                did_method: "did:web".parse().expect("method"),
+                url: None,
+                description: None,
+            },
+        )
+        .await
+        .expect("an organisation");
+    let org = registry.org("bench-ics").await.expect("the organisation");
+    let issuer = operator.issuer_for(&org);
+    let achievement = registry
+        .create_achievement(
+            &issuer,
+            NewAchievement {
+                pathway: "foundational".into(),
+                framework: None,
+                name: None,
+                description: None,
+                validity_days: None,
+                product: None,
+            },
+        )
+        .await
+        .expect("an achievement");
+    let account = registry
+        .register(credence_service::accounts::NewAccount {
+            email: "bench@example.org".into(),
+            display_name: "Bench Holder".into(),
+            password: credence_service::accounts::Password::new("correct horse battery".into()),
+        })
+        .await
+        .expect("an account");
+    let holder = Holder {
+        account_id: account.id.clone(),
+        label: account.email.clone(),
+    };
+    let admin = Actor::from_operator(&operator_cli)
+        .org_admin(&org)
+        .expect("operator administers");
+    registry
+        .add_member(
+            &admin,
+            "bench@example.org",
+            "assessor".parse().expect("role"),
+        )
+        .await
+        .expect("assessor role");
+    let assessor_actor = registry
+        .session_actor(
+            &registry
+                .sign_in(
+                    "bench@example.org",
+                    credence_service::accounts::Password::new("correct horse battery".into()),
+                )
+                .await
+                .expect("sign in")
+                .cookie_value,
+        )
+        .await
+        .expect("session")
+        .expect("an actor")
+        .actor;
+    for i in 0..EVIDENCE {
+        let statement = format!("T1-{:02}", i % 30 + 1);
+        let detail = registry
+            .record_evidence(
+                &holder,
+                EvidenceInput {
+                    kind: "course-completion".into(),
+                    narrative: format!("Module {i} of the foundational programme, with a reflective account of what changed in practice."),
+                    date: "2026-01-15".into(),
+                    provider: Some("Bench Academy".into()),
+                    framework: "nhs-ai-confidence-2022".into(),
+                    framework_version: None,
+                    statement: statement.clone(),
+                    level: "awareness".into(),
+                },
+            )
+            .await
+            .expect("evidence");
+        let id = detail.evidence.id;
+        if i < 30 {
+            registry
+                .submit_evidence(&holder, &id, "bench-ics")
+                .await
+                .expect("submit");
+            registry
+                .decide_evidence(
+                    &assessor_actor,
+                    &id,
+                    credence_service::evidence::DecisionInput {
+                        decision: "attest".into(),
+                        level: Some("awareness".into()),
+                        comment: None,
+                    },
+                )
+                .await
+                .expect("attest");
+        }
+        registry
+            .set_evidence_visibility(&holder, &id, true)
+            .await
+            .expect("public evidence");
+    }
+    for i in 0..CREDENTIALS {
+        let outcome = registry
+            .award(
+                &issuer,
+                NewAward {
+                    achievement: achievement.uuid.clone(),
+                    email: "bench@example.org".into(),
+                    name: None,
+                    override_justification: Some(
+                        "Benchmark data: many awards of one achievement.".into(),
+                    ),
+                    valid_from: None,
+                    renews: None,
+                    key: Some(format!("bench-{i}")),
+                },
+            )
+            .await
+            .expect("an award");
+        registry
+            .set_award_visibility(&holder, &outcome.award.id, true)
+            .await
+            .expect("public award");
+    }
+    registry
+        .update_portfolio(
+            &holder,
+            PortfolioSettings {
+                slug: Some("bench-holder".into()),
+                public: true,
+                show_progress: true,
+            },
+        )
+        .await
+        .expect("publish");
+    router(AppState::new(services, WebConfig::default()))
+}
+
+fn portfolio(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let dir = tempfile::tempdir().expect("a folder");
+    let app = runtime.block_on(seeded(dir.path()));
+    let get = |app: axum::Router| async move {
+        let response = app
+            .oneshot(
+                Request::get("/p/bench-holder")
+                    .header("accept", "text/html")
+                    .body(Body::empty())
+                    .expect("a request"),
+            )
+            .await
+            .expect("a response");
+        assert!(response.status().is_success(), "{}", response.status());
+        axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("the page")
+    };
+    let page = runtime.block_on(get(app.clone()));
+    let html = String::from_utf8_lossy(&page);
+    assert_eq!(html.matches("credential-card").count(), CREDENTIALS);
+    assert_eq!(html.matches("class=\"evidence-item\"").count(), EVIDENCE);
+    c.bench_function("public portfolio, 50 credentials and 200 evidence", |b| {
+        b.to_async(&runtime).iter(|| {
+            let app = app.clone();
+            async move { black_box(get(app).await) }
+        });
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = portfolio
+}
+criterion_main!(benches);

@@ -1,0 +1,333 @@
+//! Signing in, registering and signing out in the browser. The sign-in and registration
+//! forms are protected from cross-site posting by a double-submit token: a random value in
+//! a `SameSite=Strict` cookie that the form must repeat.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use credence_service::accounts::{NewAccount, Password};
+use serde::Deserialize;
+
+use crate::api::accounts::session_cookie;
+use crate::auth::{cookie, SESSION_COOKIE};
+use crate::pages::session::{check_csrf, safe_next, url_encode, Nav};
+use crate::pages::{form_errors, render, render_with, FieldError};
+use crate::{AppState, WebError};
+
+/// The cookie carrying the sign-in forms' anti-forgery token.
+const FORM_COOKIE: &str = "credence_form";
+
+/// A person the demonstration registry lets anyone sign in as.
+#[derive(Debug, Clone)]
+pub struct DemoPersona {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Nav,
+    title: &'static str,
+    next: String,
+    email: String,
+    form_token: String,
+    errors: Vec<FieldError>,
+    open_registration: bool,
+    demo_personas: Vec<DemoPersona>,
+    demo_password: &'static str,
+}
+
+impl LoginPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn new_form_token() -> Result<String, WebError> {
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    Ok(hex::encode(bytes))
+}
+
+fn form_cookie(value: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{FORM_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("credence_form=; Path=/; Max-Age=0"))
+}
+
+fn is_secure(state: &AppState) -> bool {
+    state
+        .services
+        .registry
+        .config()
+        .base_url
+        .starts_with("https://")
+}
+
+fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
+    if !state.services.registry.config().demo {
+        return Vec::new();
+    }
+    Vec::new() // WIRE-DEMO
+}
+
+/// Sends the page with a fresh anti-forgery cookie.
+fn with_form_cookie(mut response: Response, token: &str, secure: bool) -> Response {
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, form_cookie(token, secure));
+    response
+}
+
+fn login_page(
+    state: &AppState,
+    nav: Nav,
+    next: String,
+    email: String,
+    errors: Vec<FieldError>,
+    token: String,
+) -> LoginPage {
+    LoginPage {
+        nav,
+        title: "Sign in",
+        next,
+        email,
+        form_token: token,
+        errors,
+        open_registration: state.services.registry.config().open_registration,
+        demo_personas: demo_personas(state),
+        demo_password: if state.services.registry.config().demo {
+            "" // WIRE-DEMO
+        } else {
+            ""
+        },
+    }
+}
+
+/// `GET /login`.
+pub async fn login_form(
+    State(state): State<AppState>,
+    nav: Nav,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let next = safe_next(query.next.as_deref());
+    if nav.user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let token = new_form_token()?;
+    let page = login_page(&state, nav, next, String::new(), Vec::new(), token.clone());
+    Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+    form_token: String,
+}
+
+fn form_token_matches(headers: &HeaderMap, sent: &str) -> bool {
+    cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && c == sent)
+}
+
+fn forged() -> WebError {
+    WebError::new(
+        StatusCode::FORBIDDEN,
+        "Forbidden",
+        "This form has expired or did not come from Credence. Reload the page and try again.",
+    )
+}
+
+/// `POST /login`: checks the password, opens a session and goes on to `next`.
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    if !form_token_matches(&headers, &form.form_token) {
+        return Err(forged());
+    }
+    let next = safe_next(form.next.as_deref());
+    let registry = &state.services.registry;
+    match registry
+        .sign_in(form.email.trim(), Password::new(form.password))
+        .await
+    {
+        Ok(session) => {
+            let max_age = registry.config().session_hours * 3600;
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&session.cookie_value, is_secure(&state), max_age),
+            );
+            Ok(response)
+        }
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let token = new_form_token()?;
+            let page = login_page(
+                &state,
+                Nav::anonymous(),
+                next,
+                form.email,
+                errors,
+                token.clone(),
+            );
+            let demo = registry.config().demo;
+            let mut page = page;
+            page.nav.demo = demo;
+            Ok(with_form_cookie(
+                render_with(status, &page),
+                &token,
+                is_secure(&state),
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+/// `POST /logout`: ends the session.
+pub async fn logout(
+    State(state): State<AppState>,
+    nav: Nav,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Result<Response, WebError> {
+    if nav.user.is_some() {
+        check_csrf(&nav, &form.csrf)?;
+        if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+            state.services.registry.sign_out(&value).await?;
+        }
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie("", false, 0));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    nav: Nav,
+    title: &'static str,
+    email: String,
+    display_name: String,
+    form_token: String,
+    errors: Vec<FieldError>,
+}
+
+impl RegisterPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+}
+
+fn registration_closed() -> WebError {
+    WebError::new(
+        StatusCode::FORBIDDEN,
+        "Registration is closed",
+        "This registry creates accounts itself; ask its operator for one.",
+    )
+}
+
+/// `GET /register`.
+pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Response, WebError> {
+    if !state.services.registry.config().open_registration {
+        return Err(registration_closed());
+    }
+    if nav.user.is_some() {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    let token = new_form_token()?;
+    let page = RegisterPage {
+        nav,
+        title: "Create an account",
+        email: String::new(),
+        display_name: String::new(),
+        form_token: token.clone(),
+        errors: Vec::new(),
+    };
+    Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    email: String,
+    display_name: String,
+    password: String,
+    form_token: String,
+}
+
+/// `POST /register`: creates a holder account and signs it in.
+pub async fn register(
+    State(state): State<AppState>,
+    nav: Nav,
+    headers: HeaderMap,
+    Form(form): Form<RegisterForm>,
+) -> Result<Response, WebError> {
+    if !form_token_matches(&headers, &form.form_token) {
+        return Err(forged());
+    }
+    let registry = &state.services.registry;
+    let password = Password::new(form.password.clone());
+    let created = registry
+        .register(NewAccount {
+            email: form.email.trim().to_owned(),
+            display_name: form.display_name.clone(),
+            password: password.clone(),
+        })
+        .await;
+    let outcome = match created {
+        Ok(account) => registry.sign_in(&account.email, password).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(session) => {
+            let max_age = registry.config().session_hours * 3600;
+            let mut response =
+                Redirect::to(&format!("/dashboard?notice={}", url_encode("registered")))
+                    .into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&session.cookie_value, is_secure(&state), max_age),
+            );
+            Ok(response)
+        }
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let token = new_form_token()?;
+            let page = RegisterPage {
+                nav,
+                title: "Create an account",
+                email: form.email,
+                display_name: form.display_name,
+                form_token: token.clone(),
+                errors,
+            };
+            Ok(with_form_cookie(
+                render_with(status, &page),
+                &token,
+                is_secure(&state),
+            ))
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! A professional's pages: the dashboard (progress as a picture), their evidence (record,
+//! attach, submit, follow decisions), their portfolio's settings and export, and the
+//! public portfolio page itself.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use credence_domain::registry::{EvidenceKind, OrgKind};
+use credence_domain::FrameworkSlug;
+use credence_service::evidence::{EvidenceDetail, EvidenceInput, EvidenceView};
+use credence_service::orgs::OrgView;
+use credence_service::portfolio::{Dashboard, PortfolioSettings, PortfolioView};
+use credence_service::Page;
+use serde::Deserialize;
+
+use crate::pages::credentials::NoticeQuery;
+use crate::pages::session::{notice, Nav, SignedIn};
+use crate::pages::{form_errors, render, render_with, FieldError};
+use crate::{AppState, WebError};
+
+/// The framework evidence is recorded against from the pages.
+const FRAMEWORK: &str = "nhs-ai-confidence-2022";
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    d: Dashboard,
+}
+
+/// `GET /dashboard`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let d = state.services.registry.dashboard(&user.holder).await?;
+    Ok(render(&DashboardPage {
+        nav: user.nav,
+        title: format!("{}'s dashboard", d.account.display_name),
+        notice: notice(query.notice.as_deref()),
+        d,
+    }))
+}
+
+/// The archetypes form: one checkbox per archetype, all named `archetype`.
+#[derive(Debug)]
+pub struct ArchetypesForm {
+    csrf: String,
+    archetypes: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for ArchetypesForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let pairs = Vec::<(String, String)>::deserialize(d)?;
+        let mut csrf = String::new();
+        let mut archetypes = Vec::new();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => csrf = v,
+                "archetype" => archetypes.push(v),
+                _ => {}
+            }
+        }
+        Ok(Self { csrf, archetypes })
+    }
+}
+
+/// `POST /dashboard/archetypes`.
+pub async fn set_archetypes(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Form(form): Form<ArchetypesForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    state
+        .services
+        .registry
+        .set_archetypes(&user.holder, &form.archetypes)
+        .await?;
+    Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "evidence_list.html")]
+struct EvidenceListPage {
+    nav: Nav,
+    title: &'static str,
+    notice: Option<&'static str>,
+    items: Vec<EvidenceView>,
+}
+
+/// `GET /evidence`: the holder's evidence, newest first.
+pub async fn evidence_list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let items = state
+        .services
+        .registry
+        .holder_evidence(&user.holder, Page::new(0, Page::MAX_LIMIT))
+        .await?;
+    Ok(render(&EvidenceListPage {
+        nav: user.nav,
+        title: "Your evidence",
+        notice: notice(query.notice.as_deref()),
+        items,
+    }))
+}
+
+/// A choice in a select.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// A group of choices (an `optgroup`).
+#[derive(Debug, Clone)]
+pub struct ChoiceGroup {
+    pub label: String,
+    pub choices: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "evidence_new.html")]
+struct EvidenceNewPage {
+    nav: Nav,
+    title: &'static str,
+    statements: Vec<ChoiceGroup>,
+    levels: Vec<ChoiceGroup>,
+    kinds: Vec<Choice>,
+    form: EvidenceFormValues,
+    errors: Vec<FieldError>,
+}
+
+impl EvidenceNewPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+}
+
+/// What the evidence form holds, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EvidenceFormValues {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    statement: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    narrative: String,
+}
+
+fn kind_label(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::CourseCompletion => "Course completion",
+        EvidenceKind::Assessment => "Assessment",
+        EvidenceKind::WorkplaceObservation => "Workplace observation",
+        EvidenceKind::ReflectiveAccount => "Reflective account",
+        EvidenceKind::Publication => "Publication",
+        EvidenceKind::Project => "Project",
+        EvidenceKind::CpdActivity => "CPD activity",
+    }
+}
+
+async fn evidence_form(
+    state: &AppState,
+    nav: Nav,
+    form: EvidenceFormValues,
+    errors: Vec<FieldError>,
+) -> Result<EvidenceNewPage, WebError> {
+    let slug = FrameworkSlug::new(FRAMEWORK)
+        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let fw = state.services.frameworks.get(&slug, None).await?;
+    let doc = fw.document();
+    let statements = doc
+        .pathways
+        .iter()
+        .map(|p| ChoiceGroup {
+            label: p.name.clone(),
+            choices: fw
+                .pathway_statements(&p.code)
+                .filter(|s| s.level.is_some())
+                .map(|s| Choice {
+                    value: s.code.as_str().to_owned(),
+                    label: format!("{} · {}", s.code, s.text),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.choices.is_empty())
+        .collect();
+    let levels = doc
+        .taxonomies
+        .iter()
+        .map(|t| ChoiceGroup {
+            label: t.name.clone(),
+            choices: t
+                .levels
+                .iter()
+                .map(|l| Choice {
+                    value: l.code.as_str().to_owned(),
+                    label: l.name.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let kinds = EvidenceKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: kind_label(*k).to_owned(),
+        })
+        .collect();
+    Ok(EvidenceNewPage {
+        nav,
+        title: "Record evidence",
+        statements,
+        levels,
+        kinds,
+        form,
+        errors,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewEvidenceQuery {
+    statement: Option<String>,
+    level: Option<String>,
+}
+
+/// `GET /evidence/new`, optionally for a statement (`?statement=T1-01&level=awareness`).
+pub async fn evidence_new(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(query): Query<NewEvidenceQuery>,
+) -> Result<Response, WebError> {
+    let form = EvidenceFormValues {
+        statement: query.statement.unwrap_or_default(),
+        level: query.level.unwrap_or_default(),
+        date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        ..EvidenceFormValues::default()
+    };
+    Ok(render(
+        &evidence_form(&state, user.nav, form, Vec::new()).await?,
+    ))
+}
+
+/// `POST /evidence`: records a draft; shows the form again, filled in, when refused.
+pub async fn evidence_create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Form(form): Form<EvidenceFormValues>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let input = EvidenceInput {
+        kind: form.kind.clone(),
+        narrative: form.narrative.clone(),
+        date: form.date.clone(),
+        provider: Some(form.provider.trim().to_owned()).filter(|p| !p.is_empty()),
+        framework: FRAMEWORK.to_owned(),
+        framework_version: None,
+        statement: form.statement.clone(),
+        level: form.level.clone(),
+    };
+    match state
+        .services
+        .registry
+        .record_evidence(&user.holder, input)
+        .await
+    {
+        Ok(detail) => Ok(Redirect::to(&format!(
+            "/evidence/{}?notice=evidence-saved",
+            detail.evidence.id
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let page = evidence_form(&state, user.nav, form, errors).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "evidence_detail.html")]
+struct EvidenceDetailPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    e: EvidenceDetail,
+    statement_text: String,
+    assessing_orgs: Vec<OrgView>,
+}
+
+async fn evidence_page(
+    state: &AppState,
+    user: SignedIn,
+    id: &str,
+    notice_code: Option<&str>,
+    error: Option<String>,
+) -> Result<EvidenceDetailPage, WebError> {
+    let registry = &state.services.registry;
+    let e = registry.evidence_detail(&user.holder, id).await?;
+    let slug = FrameworkSlug::new(&e.evidence.framework)
+        .map_err(|err| WebError::from(credence_service::ServiceError::Internal(err.to_string())))?;
+    let fw = state
+        .services
+        .frameworks
+        .get(&slug, Some(&e.evidence.framework_version))
+        .await?;
+    let statement_text = credence_domain::StatementCode::new(&e.evidence.statement)
+        .ok()
+        .and_then(|c| fw.statement(&c).map(|s| s.text.clone()))
+        .unwrap_or_default();
+    let assessing_orgs = registry
+        .orgs()
+        .await?
+        .into_iter()
+        .filter(|o| o.kind != OrgKind::AccreditingBody.as_str())
+        .collect();
+    Ok(EvidenceDetailPage {
+        nav: user.nav,
+        title: format!("Evidence for {}", e.evidence.statement),
+        notice: notice(notice_code),
+        error,
+        e,
+        statement_text,
+        assessing_orgs,
+    })
+}
+
+/// `GET /evidence/{id}`.
+pub async fn evidence_detail(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    Ok(render(
+        &evidence_page(&state, user, &id, query.notice.as_deref(), None).await?,
+    ))
+}
+
+/// `POST /evidence/{id}/attachments` (multipart: `csrf`, `file`).
+pub async fn evidence_attach(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut csrf = String::new();
+    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let media_type = field.content_type().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(|e| {
+            WebError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "File too large",
+                format!("The file could not be received: {e}"),
+            )
+        })?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !bytes.is_empty() => {
+                file = Some((file_name.unwrap_or_default(), media_type, bytes.to_vec()))
+            }
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    let outcome = match file {
+        None => Err("Choose a file to attach.".to_owned()),
+        Some((name, media_type, bytes)) => match state
+            .services
+            .registry
+            .add_attachment(&user.holder, &id, &name, media_type.as_deref(), bytes)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let (_, errors) = form_errors(e)?;
+                Err(errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join(" "))
+            }
+        },
+    };
+    match outcome {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/evidence/{id}?notice=attachment-added")).into_response())
+        }
+        Err(message) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &evidence_page(&state, user, &id, None, Some(message)).await?,
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubmitForm {
+    csrf: String,
+    #[serde(default)]
+    org: String,
+}
+
+/// `POST /evidence/{id}/submit`.
+pub async fn evidence_submit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<SubmitForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    match state
+        .services
+        .registry
+        .submit_evidence(&user.holder, &id, &form.org)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/evidence/{id}?notice=evidence-submitted")).into_response())
+        }
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let message = errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(render_with(
+                status,
+                &evidence_page(&state, user, &id, None, Some(message)).await?,
+            ))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /evidence/{id}/delete`: deletes a draft.
+pub async fn evidence_delete(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    state
+        .services
+        .registry
+        .delete_evidence(&user.holder, &id)
+        .await?;
+    Ok(Redirect::to("/evidence?notice=evidence-deleted").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "portfolio_settings.html")]
+struct PortfolioSettingsPage {
+    nav: Nav,
+    title: &'static str,
+    notice: Option<&'static str>,
+    slug: String,
+    public: bool,
+    show_progress: bool,
+    errors: Vec<FieldError>,
+    p: PortfolioView,
+}
+
+impl PortfolioSettingsPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+}
+
+/// `GET /portfolio`: the portfolio's settings, item visibility and export.
+pub async fn portfolio_settings(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let p = state.services.registry.own_portfolio(&user.holder).await?;
+    Ok(render(&PortfolioSettingsPage {
+        nav: user.nav,
+        title: "Your portfolio",
+        notice: notice(query.notice.as_deref()),
+        slug: p.slug.clone().unwrap_or_default(),
+        public: p.public,
+        show_progress: p.show_progress,
+        errors: Vec::new(),
+        p,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PortfolioForm {
+    csrf: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    public: Option<String>,
+    #[serde(default)]
+    show_progress: Option<String>,
+}
+
+/// `POST /portfolio`: saves the portfolio's address and visibility.
+pub async fn portfolio_save(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Form(form): Form<PortfolioForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let settings = PortfolioSettings {
+        slug: Some(form.slug.clone()),
+        public: form.public.is_some(),
+        show_progress: form.show_progress.is_some(),
+    };
+    let registry = &state.services.registry;
+    match registry.update_portfolio(&user.holder, settings).await {
+        Ok(_) => Ok(Redirect::to("/portfolio?notice=portfolio-saved").into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let p = registry.own_portfolio(&user.holder).await?;
+            Ok(render_with(
+                status,
+                &PortfolioSettingsPage {
+                    nav: user.nav,
+                    title: "Your portfolio",
+                    notice: None,
+                    slug: form.slug,
+                    public: form.public.is_some(),
+                    show_progress: form.show_progress.is_some(),
+                    errors,
+                    p,
+                },
+            ))
+        }
+    }
+}
+
+/// `GET /portfolio/export.zip`: everything the holder owns, as one archive.
+pub async fn portfolio_export(
+    State(state): State<AppState>,
+    user: SignedIn,
+) -> Result<Response, WebError> {
+    let bytes = state
+        .services
+        .registry
+        .portfolio_archive(&user.holder)
+        .await?;
+    let name = format!(
+        "credence-portfolio-{}.zip",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct PortfolioPage {
+    nav: Nav,
+    title: String,
+    p: PortfolioView,
+}
+
+/// `GET /p/{slug}`: a published portfolio.
+pub async fn portfolio_public(
+    State(state): State<AppState>,
+    nav: Nav,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let p = state.services.registry.public_portfolio(&slug).await?;
+    Ok(render(&PortfolioPage {
+        nav,
+        title: format!("{}'s portfolio", p.display_name),
+        p,
+    }))
+}

@@ -1,0 +1,230 @@
+//! The person behind a page request: what the navigation shows of them ([`Nav`]), a guard
+//! that sends anonymous visitors to the sign-in page ([`SignedIn`]), the CSRF check of
+//! form posts, and the short notices a page shows after a form redirects to it.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use credence_domain::registry::Role;
+use credence_service::accounts::AccountView;
+use credence_service::actor::Holder;
+use credence_service::{Actor, ServiceError};
+
+use crate::auth::CurrentActor;
+use crate::{AppState, WebError};
+
+/// A signed-in account as the navigation shows it.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    /// The session's CSRF token, written into every form.
+    pub csrf: String,
+    /// Organisations (slugs) where the person assesses evidence.
+    pub assessor_orgs: Vec<String>,
+    /// Organisations (slugs) whose console the person may open (issuers and admins).
+    pub console_orgs: Vec<String>,
+}
+
+/// What every page's layout needs: who is signed in (if anyone) and whether this is a
+/// demonstration registry.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub user: Option<NavUser>,
+    pub demo: bool,
+}
+
+impl Nav {
+    /// The navigation of a page rendered outside a request's context (an error page).
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// The CSRF token to write into forms (empty when nobody is signed in).
+    pub fn csrf(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.csrf.as_str())
+    }
+}
+
+fn nav_user(account: &AccountView, csrf: String) -> NavUser {
+    let orgs_with = |roles: &[Role]| {
+        let mut orgs: Vec<String> = account
+            .roles
+            .iter()
+            .filter(|r| roles.contains(&r.role))
+            .map(|r| r.org.clone())
+            .collect();
+        orgs.dedup();
+        orgs
+    };
+    NavUser {
+        display_name: account.display_name.clone(),
+        csrf,
+        assessor_orgs: orgs_with(&[Role::Assessor]),
+        console_orgs: orgs_with(&[Role::Issuer, Role::Admin]),
+    }
+}
+
+/// A page request by a signed-in person: who they are, the proof that they act on their own
+/// portfolio, and the navigation.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub holder: Holder,
+    pub nav: Nav,
+}
+
+impl SignedIn {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), WebError> {
+        check_csrf(&self.nav, sent)
+    }
+}
+
+/// Refuses a form whose CSRF token is not the session's.
+pub fn check_csrf(nav: &Nav, sent: &str) -> Result<(), WebError> {
+    let expected = nav.csrf();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+        return Err(WebError::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "This form has expired or did not come from Credence. Go back, reload the page and try again.",
+        ));
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for Nav {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let demo = state.services.registry.config().demo;
+        let current = CurrentActor::from_request_parts(parts, state).await?;
+        let (Some(csrf), Ok(holder)) = (current.csrf_token, current.actor.holder()) else {
+            return Ok(Self { user: None, demo });
+        };
+        let account = state.services.registry.me(&holder).await?;
+        Ok(Self {
+            user: Some(nav_user(&account, csrf)),
+            demo,
+        })
+    }
+}
+
+/// Sends an anonymous visitor to the sign-in page, coming back here afterwards.
+#[derive(Debug)]
+pub struct ToSignIn(String);
+
+impl IntoResponse for ToSignIn {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/login?next={}", url_encode(&self.0))).into_response()
+    }
+}
+
+/// Either a redirect to the sign-in page or an error.
+#[derive(Debug)]
+pub enum SignInRejection {
+    SignIn(ToSignIn),
+    Error(WebError),
+}
+
+impl IntoResponse for SignInRejection {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignIn(r) => r.into_response(),
+            Self::Error(e) => e.into_response(),
+        }
+    }
+}
+
+impl From<WebError> for SignInRejection {
+    fn from(e: WebError) -> Self {
+        Self::Error(e)
+    }
+}
+
+impl From<ServiceError> for SignInRejection {
+    fn from(e: ServiceError) -> Self {
+        Self::Error(e.into())
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = SignInRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, SignInRejection> {
+        let demo = state.services.registry.config().demo;
+        let current = CurrentActor::from_request_parts(parts, state).await?;
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or("/dashboard", |p| p.as_str())
+            .to_owned();
+        let (Some(csrf), Ok(holder)) = (current.csrf_token, current.actor.holder()) else {
+            return Err(SignInRejection::SignIn(ToSignIn(here)));
+        };
+        let account = state.services.registry.me(&holder).await?;
+        let nav = Nav {
+            user: Some(nav_user(&account, csrf)),
+            demo,
+        };
+        Ok(Self {
+            actor: current.actor,
+            holder,
+            nav,
+        })
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where to go after signing in: only a path on this site, never another origin.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/dashboard".to_owned(),
+    }
+}
+
+/// A notice shown once after a form redirects to a page: one of a fixed set, chosen by a
+/// code in the query string, so a link cannot make Credence say anything else.
+pub fn notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "signed-in" => "You are signed in.",
+        "registered" => "Your account is ready. Welcome to Credence.",
+        "evidence-saved" => "Your evidence is saved as a draft.",
+        "evidence-submitted" => "Your evidence is submitted. An assessor will review it.",
+        "evidence-deleted" => "The draft is deleted.",
+        "attachment-added" => "The file is attached.",
+        "visibility" => "Visibility updated.",
+        "portfolio-saved" => "Your portfolio settings are saved.",
+        "archetypes-saved" => "Your archetypes are saved; your dashboard shows their pathways.",
+        "decided" => "Decision recorded.",
+        "awarded" => "The credential is issued.",
+        "status-changed" => "The credential's status is changed.",
+        "achievement-created" => "The achievement is published.",
+        "key-rotated" => "A new signing key is active; the old one stays in the DID document.",
+        "member-added" => "The member is added.",
+        "member-removed" => "The member is removed.",
+        "token-revoked" => "The token is revoked.",
+        _ => return None,
+    })
+}

@@ -1,0 +1,448 @@
+//! The public verification page: a credential pasted as JSON, uploaded as a JSON file or a
+//! baked PNG/SVG badge, or named by its URL on this Credence, checked and explained line
+//! by line, with the achievement, its competency statements and levels, and the evidence.
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use credence_service::documents::credential::email_matches;
+use credence_vc::baking::{unbake, BakedCredential};
+use credence_vc::verify::{Outcome, Verdict, VerificationReport};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::pages::session::Nav;
+use crate::pages::{render, render_with};
+use crate::{AppState, WebError};
+
+/// One check as a line a non-specialist reads.
+#[derive(Debug, Clone)]
+pub struct CheckLine {
+    pub label: &'static str,
+    /// `passed`, `failed`, `unknown`, `warning` or `not-applicable` (a CSS class).
+    pub outcome: &'static str,
+    /// The outcome in words, for screen readers and print.
+    pub outcome_label: &'static str,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+/// A competency statement an achievement stands for, at its level.
+#[derive(Debug, Clone)]
+pub struct Alignment {
+    pub code: String,
+    pub text: String,
+    pub level: String,
+    pub url: Option<String>,
+}
+
+/// A piece of evidence a credential links to.
+#[derive(Debug, Clone)]
+pub struct EvidenceLink {
+    pub name: String,
+    pub url: Option<String>,
+    pub narrative: Option<String>,
+}
+
+/// What a credential says, read from its JSON for people (never trusted by itself: the
+/// report says whether it holds).
+#[derive(Debug, Clone, Default)]
+pub struct CredentialSummary {
+    pub achievement_name: String,
+    pub achievement_description: String,
+    pub criteria: Option<String>,
+    pub image: Option<String>,
+    pub issuer_name: String,
+    pub issuer_id: String,
+    pub subject_name: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub alignments: Vec<Alignment>,
+    pub evidence: Vec<EvidenceLink>,
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A date-time as people read it ("4 March 2026, 10:00 UTC"); the raw text when unclear.
+pub fn human_date(raw: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%-d %B %Y")
+                .to_string()
+        })
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+impl CredentialSummary {
+    /// Reads the parts people care about from an Open Badges 3.0 credential.
+    pub fn from_json(doc: &Value) -> Self {
+        let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
+        let subject = match subject {
+            Value::Array(mut items) if !items.is_empty() => items.swap_remove(0),
+            other => other,
+        };
+        let achievement = subject.get("achievement").cloned().unwrap_or_default();
+        let issuer = doc.get("issuer").cloned().unwrap_or_default();
+        let (issuer_id, issuer_name) = match &issuer {
+            Value::String(id) => (id.clone(), id.clone()),
+            other => {
+                let id = text(other, "id").unwrap_or_default();
+                (id.clone(), text(other, "name").unwrap_or(id))
+            }
+        };
+        let image = match achievement.get("image") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => text(other, "id"),
+            None => None,
+        }
+        .filter(|s| s.starts_with("data:image/") || s.starts_with("https://"));
+        let alignments = achievement
+            .get("alignment")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|a| Alignment {
+                        code: text(a, "targetCode").unwrap_or_default(),
+                        text: text(a, "targetName").unwrap_or_default(),
+                        level: text(a, "targetDescription").unwrap_or_default(),
+                        url: text(a, "targetUrl"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let evidence = match doc.get("evidence") {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one @ Value::Object(_)) => vec![one],
+            _ => Vec::new(),
+        }
+        .into_iter()
+        .map(|e| EvidenceLink {
+            name: text(e, "name").unwrap_or_else(|| "Evidence".into()),
+            url: text(e, "id").filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            narrative: text(e, "narrative").or_else(|| text(e, "description")),
+        })
+        .collect();
+        Self {
+            achievement_name: text(&achievement, "name")
+                .or_else(|| text(doc, "name"))
+                .unwrap_or_else(|| "A credential".into()),
+            achievement_description: text(&achievement, "description").unwrap_or_default(),
+            criteria: achievement
+                .get("criteria")
+                .and_then(|c| text(c, "narrative")),
+            image,
+            issuer_name,
+            issuer_id,
+            subject_name: text(&subject, "name"),
+            valid_from: text(doc, "validFrom").map(|d| human_date(&d)),
+            valid_until: text(doc, "validUntil").map(|d| human_date(&d)),
+            alignments,
+            evidence,
+        }
+    }
+}
+
+fn check_label(code: &str) -> &'static str {
+    match code {
+        "context" => "Format",
+        "proof" => "Signature",
+        "issuer" => "Issuer",
+        "accreditation" => "Issuer's accreditation",
+        "valid_from" => "Start of validity",
+        "valid_until" => "Expiry",
+        "status.revocation" => "Revocation",
+        "status.suspension" => "Suspension",
+        "status" => "Status",
+        "schema" => "Open Badges schema",
+        _ => "Other check",
+    }
+}
+
+/// The report's checks as lines.
+pub fn check_lines(report: &VerificationReport) -> Vec<CheckLine> {
+    report
+        .checks
+        .iter()
+        .map(|c| {
+            let (outcome, outcome_label) = match c.outcome {
+                Outcome::Passed => ("passed", "Passed"),
+                Outcome::Failed => ("failed", "Failed"),
+                Outcome::Unknown => ("unknown", "Could not check"),
+                Outcome::Warning => ("warning", "Warning"),
+                Outcome::NotApplicable => ("not-applicable", "Does not apply"),
+            };
+            CheckLine {
+                label: check_label(&c.code),
+                outcome,
+                outcome_label,
+                message: c.message.clone(),
+                detail: c.detail.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The verdict as the page shows it: a CSS class, a heading and a sentence.
+pub fn verdict_words(report: &VerificationReport) -> (&'static str, &'static str, String) {
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .map(|c| c.message.as_str())
+        .collect();
+    let unknown: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Unknown)
+        .map(|c| c.message.as_str())
+        .collect();
+    match report.verdict {
+        Verdict::Verified => (
+            "verified",
+            Verdict::Verified.label(),
+            "Every check passed: the issuer signed this credential, it has not been changed, and it stands today.".into(),
+        ),
+        Verdict::NotValid => ("not-valid", Verdict::NotValid.label(), failed.join(" ")),
+        Verdict::Incomplete => (
+            "incomplete",
+            Verdict::Incomplete.label(),
+            format!("No check failed, but some could not be made: {}", unknown.join(" ")),
+        ),
+    }
+}
+
+/// What the e-mail check found, if one was asked for.
+#[derive(Debug, Clone)]
+pub struct EmailCheck {
+    pub matches: bool,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    nav: Nav,
+    title: &'static str,
+    error: Option<String>,
+    pasted: String,
+    url: String,
+    result: Option<VerifyResult>,
+}
+
+/// A verification's result as the page shows it.
+pub struct VerifyResult {
+    pub verdict_class: &'static str,
+    pub verdict: &'static str,
+    pub verdict_sentence: String,
+    pub checks: Vec<CheckLine>,
+    pub summary: CredentialSummary,
+    pub email: Option<EmailCheck>,
+    /// Where the credential came from, in words.
+    pub source: String,
+    pub json: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyQuery {
+    /// A credential URL on this Credence (a credential page's "verify" link, or its QR code).
+    credential: Option<String>,
+}
+
+/// `GET /verify`: the form, or the result for `?credential=URL`.
+pub async fn verify_form(
+    State(state): State<AppState>,
+    nav: Nav,
+    Query(query): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    let Some(url) = query.credential.filter(|u| !u.trim().is_empty()) else {
+        return Ok(render(&VerifyPage {
+            nav,
+            title: "Verify a credential",
+            error: None,
+            pasted: String::new(),
+            url: String::new(),
+            result: None,
+        }));
+    };
+    let outcome = match credential_by_url(&state, &url).await {
+        Ok(doc) => check(&state, doc, None, format!("the credential at {url}")).await,
+        Err(e) => Err(e),
+    };
+    Ok(page_for(nav, outcome, String::new(), url))
+}
+
+fn page_for(
+    nav: Nav,
+    outcome: Result<VerifyResult, String>,
+    pasted: String,
+    url: String,
+) -> Response {
+    match outcome {
+        Ok(result) => render(&VerifyPage {
+            nav,
+            title: "Verification result",
+            error: None,
+            pasted: String::new(),
+            url: String::new(),
+            result: Some(result),
+        }),
+        Err(message) => render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &VerifyPage {
+                nav,
+                title: "Verify a credential",
+                error: Some(message),
+                pasted,
+                url,
+                result: None,
+            },
+        ),
+    }
+}
+
+/// Loads a credential published on this Credence by its URL; nothing is fetched from
+/// the network.
+async fn credential_by_url(state: &AppState, url: &str) -> Result<Value, String> {
+    let registry = &state.services.registry;
+    let base = &registry.config().base_url;
+    let id = url
+        .trim()
+        .strip_prefix(base.as_str())
+        .and_then(|rest| rest.strip_prefix("/credentials/"))
+        .map(|id| id.split(['?', '#']).next().unwrap_or(id))
+        .ok_or_else(|| {
+            format!(
+                "Only credentials published on this Credence ({base}) can be checked by their address, because Credence never fetches anything from other sites. Download the credential or its badge image and upload it instead."
+            )
+        })?;
+    match registry
+        .credential_text(&credence_service::Actor::anonymous(), id)
+        .await
+    {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("The stored credential is not JSON: {e}")),
+        Err(credence_service::ServiceError::NotFound(_))
+        | Err(credence_service::ServiceError::Invalid(_)) => Err(
+            "No public credential is published at that address. Its holder may have kept it private: ask them for the file or the badge image.".into(),
+        ),
+        Err(e) => Err(format!("The credential could not be read just now ({e}). Try again later.")),
+    }
+}
+
+async fn check(
+    state: &AppState,
+    doc: Value,
+    email: Option<&str>,
+    source: String,
+) -> Result<VerifyResult, String> {
+    let report = state
+        .services
+        .registry
+        .verify_credential_json(&doc)
+        .await
+        .map_err(|e| {
+            format!("The credential could not be checked just now ({e}). Try again later.")
+        })?;
+    let (verdict_class, verdict, verdict_sentence) = verdict_words(&report);
+    let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
+        let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
+        EmailCheck {
+            matches: email_matches(&subject, e.trim()),
+        }
+    });
+    Ok(VerifyResult {
+        verdict_class,
+        verdict,
+        verdict_sentence,
+        checks: check_lines(&report),
+        summary: CredentialSummary::from_json(&doc),
+        email,
+        source,
+        json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
+    })
+}
+
+/// Reads an uploaded file: a JSON credential, or a PNG/SVG badge with one baked in.
+fn credential_from_file(name: &str, bytes: &[u8]) -> Result<Value, String> {
+    let trimmed = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&bytes[0..0], |i| &bytes[i..]);
+    if trimmed.starts_with(b"{") {
+        return serde_json::from_slice(trimmed)
+            .map_err(|e| format!("{name} is not valid JSON: {e}."));
+    }
+    match unbake(bytes) {
+        Ok(Some(BakedCredential::Json(v))) => Ok(v),
+        Ok(Some(BakedCredential::Jwt(_))) => Err(format!(
+            "{name} carries a credential in JWT form; this page checks Data Integrity credentials (JSON with an embedded proof)."
+        )),
+        Ok(None) => Err(format!("{name} is a badge image with no credential baked into it.")),
+        Err(e) => Err(format!(
+            "{name} is neither a JSON credential nor a PNG or SVG badge with a credential baked in ({e})."
+        )),
+    }
+}
+
+/// `POST /verify`: checks a pasted, uploaded or linked credential. The form needs no
+/// sign-in and changes nothing, so it carries no CSRF token.
+pub async fn verify_submit(
+    State(state): State<AppState>,
+    nav: Nav,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut pasted = String::new();
+    let mut url = String::new();
+    let mut email = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?;
+        match name.as_str() {
+            "credential" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
+            "url" => url = String::from_utf8_lossy(&bytes).trim().to_owned(),
+            "email" => email = String::from_utf8_lossy(&bytes).trim().to_owned(),
+            "file" if !bytes.is_empty() => {
+                file = Some((
+                    file_name.unwrap_or_else(|| "The file".into()),
+                    bytes.to_vec(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let email = Some(email.as_str()).filter(|e| !e.is_empty());
+    let outcome = if let Some((name, bytes)) = file {
+        match credential_from_file(&name, &bytes) {
+            Ok(doc) => check(&state, doc, email, format!("the uploaded file {name}")).await,
+            Err(e) => Err(e),
+        }
+    } else if !pasted.trim().is_empty() {
+        match serde_json::from_str::<Value>(pasted.trim()) {
+            Ok(doc) => check(&state, doc, email, "the pasted JSON".into()).await,
+            Err(e) => Err(format!("The pasted text is not valid JSON: {e}.")),
+        }
+    } else if !url.is_empty() {
+        match credential_by_url(&state, &url).await {
+            Ok(doc) => check(&state, doc, email, format!("the credential at {url}")).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        Err(
+            "Give a credential to check: paste its JSON, choose a file, or enter its address."
+                .into(),
+        )
+    };
+    Ok(page_for(nav, outcome, pasted, url))
+}

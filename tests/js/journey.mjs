@@ -1,0 +1,181 @@
+// The whole journey in a real browser (Debian's Chromium driven by playwright-core), with
+// an axe-core accessibility check of every key page and a screenshot of each.
+//
+// Reads a JSON brief on standard input: {base, chromium, screenshots, org, statement,
+// level, holder, assessor, issuer} (each person {email, password}). Prints a JSON report:
+// {ok, error, steps, axe: {page: [violations]}, cspErrors, screenshots}; when the journey
+// breaks, `error` names the step (the Rust test asserts on the report).
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const brief = JSON.parse(readFileSync(0, "utf8"));
+const report = { steps: [], axe: {}, cspErrors: [], screenshots: [] };
+
+const browser = await chromium.launch({
+  executablePath: brief.chromium,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+});
+
+async function person() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
+  });
+  return { context, page };
+}
+
+function step(name) {
+  report.steps.push(name);
+}
+
+async function check(page, name) {
+  // evaluate() runs over the DevTools protocol, so the page's CSP does not stop axe.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
+  );
+  report.axe[name] = result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+  }));
+  const path = join(brief.screenshots, `journey-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  report.screenshots.push(path);
+}
+
+async function signIn(page, who) {
+  await page.goto(`${brief.base}/login`);
+  await page.getByLabel("E-mail address").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/dashboard/);
+}
+
+async function expectText(page, text) {
+  await page.getByText(text, { exact: false }).first().waitFor({ timeout: 10000 });
+}
+
+async function verifyFile(page, file, name) {
+  await page.goto(`${brief.base}/verify`);
+  await page.getByLabel("A credential file or badge image").setInputFiles(file);
+  await page.getByRole("button", { name: "Verify", exact: true }).click();
+  await page.locator("#verdict-heading").waitFor();
+  const verdict = (await page.locator("#verdict-heading").innerText()).trim();
+  await check(page, name);
+  return verdict;
+}
+
+try {
+  const holder = await person();
+  const assessor = await person();
+  const issuer = await person();
+  const visitor = await person();
+
+  step("holder signs in");
+  await signIn(holder.page, brief.holder);
+  await check(holder.page, "dashboard");
+
+  step("holder records evidence");
+  await holder.page.goto(`${brief.base}/evidence/new?statement=${brief.statement}&level=${brief.level}`);
+  await check(holder.page, "evidence-new");
+  await holder.page.getByLabel("Kind of evidence").selectOption("course-completion");
+  await holder.page.getByLabel("What you did and what it shows").fill("Completed the module on patient choice, with a reflective essay.");
+  await holder.page.getByRole("button", { name: "Save draft" }).click();
+  await expectText(holder.page, "saved as a draft");
+  await holder.page.getByLabel("Attach a file").setInputFiles({ name: "certificate.txt", mimeType: "text/plain", buffer: Buffer.from("Certificate of completion\n") });
+  await holder.page.getByRole("button", { name: "Attach", exact: true }).click();
+  await expectText(holder.page, "The file is attached");
+  await holder.page.getByLabel("Organisation whose assessors should review it").selectOption(brief.org);
+  await holder.page.getByRole("button", { name: "Submit", exact: true }).click();
+  await expectText(holder.page, "An assessor will review it");
+  await check(holder.page, "evidence-detail");
+
+  step("assessor attests");
+  await signIn(assessor.page, brief.assessor);
+  await assessor.page.goto(`${brief.base}/assess`);
+  await check(assessor.page, "assess");
+  await assessor.page.getByRole("button", { name: new RegExp(`^Attest evidence ${brief.statement}`) }).click();
+  await expectText(assessor.page, "Decision recorded");
+
+  step("issuer awards");
+  await signIn(issuer.page, brief.issuer);
+  await issuer.page.goto(`${brief.base}/console/${brief.org}`);
+  await check(issuer.page, "console");
+  await issuer.page.goto(`${brief.base}/console/${brief.org}/award`);
+  await issuer.page.getByLabel("Achievement").selectOption({ index: 0 });
+  await issuer.page.getByLabel("Recipient's e-mail address").fill(brief.holder.email);
+  await issuer.page.getByRole("button", { name: "Award credential" }).click();
+  await expectText(issuer.page, "The credential is issued");
+  await check(issuer.page, "console-award");
+
+  step("holder publishes a portfolio and downloads the baked PNG");
+  await holder.page.goto(`${brief.base}/my/credentials`);
+  await holder.page.getByRole("button", { name: /^Make public/ }).first().click();
+  await expectText(holder.page, "Visibility updated");
+  await check(holder.page, "my-credentials");
+  const credentialHref = await holder.page.locator(".credential-row h2 a").first().getAttribute("href");
+  const awardId = credentialHref.split("/").pop();
+  await holder.page.goto(`${brief.base}/portfolio`);
+  await holder.page.getByLabel("Address").fill("journey-holder");
+  await holder.page.getByLabel("Publish my portfolio").check();
+  await holder.page.getByLabel("Show my progress towards pathways").check();
+  await holder.page.getByRole("button", { name: "Save", exact: true }).click();
+  await expectText(holder.page, "portfolio settings are saved");
+  await check(holder.page, "portfolio-settings");
+  await holder.page.goto(`${brief.base}/credentials/${awardId}`);
+  await check(holder.page, "credential");
+  const [download] = await Promise.all([
+    holder.page.waitForEvent("download"),
+    holder.page.getByRole("link", { name: "Download baked PNG" }).click(),
+  ]);
+  const png = join(brief.screenshots, "journey-baked-badge.png");
+  await download.saveAs(png);
+  const bytes = readFileSync(png);
+  if (bytes.subarray(1, 4).toString() !== "PNG") throw new Error("the baked badge is not a PNG");
+
+  step("anyone sees the public portfolio");
+  await visitor.page.goto(`${brief.base}/p/journey-holder`);
+  await check(visitor.page, "portfolio");
+  await visitor.page.emulateMedia({ media: "print" });
+  await visitor.page.screenshot({ path: join(brief.screenshots, "journey-portfolio-print.png"), fullPage: true });
+  await visitor.page.emulateMedia({ media: "screen" });
+
+  step("a visitor verifies the PNG");
+  const before = await verifyFile(visitor.page, png, "verify-valid");
+  if (before !== "Verified") throw new Error(`expected Verified, saw ${before}`);
+
+  step("issuer revokes");
+  await issuer.page.goto(`${brief.base}/console/${brief.org}/awards/${awardId}`);
+  await issuer.page.getByLabel("New status").selectOption("revoke");
+  await issuer.page.getByLabel("Reason").fill("Awarded in error during the journey test.");
+  await issuer.page.getByRole("button", { name: "Change status" }).click();
+  await expectText(issuer.page, "status is changed");
+
+  step("the visitor sees it revoked");
+  const after = await verifyFile(visitor.page, png, "verify-revoked");
+  if (after !== "Not valid") throw new Error(`expected Not valid, saw ${after}`);
+  const revocation = await visitor.page.locator(".check-failed").allInnerTexts();
+  if (!revocation.some((t) => /revoked/i.test(t))) throw new Error(`no revocation line: ${revocation}`);
+
+  step("phone-sized dashboard");
+  await holder.page.setViewportSize({ width: 390, height: 844 });
+  await holder.page.goto(`${brief.base}/dashboard`);
+  await check(holder.page, "dashboard-phone");
+
+  report.ok = true;
+} catch (e) {
+  report.ok = false;
+  report.error = `${report.steps.at(-1)}: ${e.stack || e}`;
+} finally {
+  await browser.close();
+}
+writeFileSync(1, JSON.stringify(report));
