@@ -3,17 +3,20 @@
 //! an administrative connection (each test then gets a database of its own).
 
 mod authz_matrix;
+mod backup;
 mod browser;
 mod cli;
 mod demo;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod observability;
 mod pages;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;
 mod registry_vcapi;
+mod resilience;
 mod support;
 mod vc_cli;
 mod vc_interop;

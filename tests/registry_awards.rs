@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use crate::support::{Auth, TestApp};
 
-const FOUNDATIONAL: usize = 30;
+pub(crate) const FOUNDATIONAL: usize = 30;
 
 /// The holder's account id.
-async fn account_id(app: &TestApp, auth: &Auth) -> String {
+pub(crate) async fn account_id(app: &TestApp, auth: &Auth) -> String {
     let me = app.call("GET", "/api/v1/me", None, auth).await;
     me.json()["id"].as_str().expect("an id").to_owned()
 }
@@ -55,7 +55,7 @@ pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
 }
 
 /// An organisation with an issuer (token) and a foundational achievement.
-async fn issuer_setup(app: &TestApp, slug: &str, did_method: &str) -> (Auth, String) {
+pub(crate) async fn issuer_setup(app: &TestApp, slug: &str, did_method: &str) -> (Auth, String) {
     app.org(slug, "provider", did_method).await;
     let issuer = app.token(slug, "issuer").await;
     let reply = app
@@ -71,7 +71,12 @@ async fn issuer_setup(app: &TestApp, slug: &str, did_method: &str) -> (Auth, Str
     (issuer, uuid)
 }
 
-async fn award(app: &TestApp, slug: &str, auth: &Auth, body: Value) -> crate::support::Reply {
+pub(crate) async fn award(
+    app: &TestApp,
+    slug: &str,
+    auth: &Auth,
+    body: Value,
+) -> crate::support::Reply {
     app.call(
         "POST",
         &format!("/api/v1/orgs/{slug}/awards"),
@@ -81,7 +86,7 @@ async fn award(app: &TestApp, slug: &str, auth: &Auth, body: Value) -> crate::su
     .await
 }
 
-async fn verify(app: &TestApp, credential: &Value) -> Value {
+pub(crate) async fn verify(app: &TestApp, credential: &Value) -> Value {
     let reply = app
         .call(
             "POST",
@@ -105,7 +110,7 @@ fn outcome<'a>(report: &'a Value, code: &str) -> &'a str {
 }
 
 /// Every check passed (or does not apply): no warning, nothing unknown.
-fn assert_all_pass(report: &Value) {
+pub(crate) fn assert_all_pass(report: &Value) {
     for check in report["checks"].as_array().expect("checks") {
         let o = check["outcome"].as_str().unwrap_or_default();
         assert!(

@@ -59,6 +59,21 @@ impl TestDb {
         }
     }
 
+    /// A SQLite database in a folder of its own, whatever engine the suite runs against.
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        Self {
+            url: DatabaseUrl::sqlite_in(dir.path()).expose().to_owned(),
+            _dir: dir,
+            _postgres: None,
+        }
+    }
+
+    /// The test's own folder (a data folder for SQLite: `credence.db` is in it).
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         match std::env::var("CREDENCE_TEST_DATABASE_URL") {
@@ -94,6 +109,7 @@ impl TestDb {
         let store = Store::connect(&DatabaseConfig {
             url: DatabaseUrl::new(self.url.clone()),
             max_connections: 5,
+            timeout: DatabaseConfig::DEFAULT_TIMEOUT,
         })
         .await
         .expect("connect to the test database");
@@ -106,7 +122,7 @@ impl TestDb {
 /// address is a loopback port reserved at creation, so credential ids and status list URLs
 /// name the address [`TestApp::serve`] answers on.
 pub struct TestApp {
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
     pub router: Router,
     pub services: Services,
     pub base_url: String,
@@ -136,10 +152,31 @@ impl Reply {
 impl TestApp {
     pub async fn new() -> Self {
         let db = TestDb::new().await;
+        let store = db.store().await;
+        Self::over(std::sync::Arc::new(db), store).await
+    }
+
+    /// The application over `store`, a migrated store on `db` (several apps may share one
+    /// database, as several processes do).
+    pub async fn over(db: std::sync::Arc<TestDb>, store: Store) -> Self {
+        Self::over_with(db, store, |base_url| {
+            RegistryConfig::for_tests(base_url).expect("test settings")
+        })
+        .await
+    }
+
+    /// The application over `store` with the settings `config` makes from the reserved
+    /// address (a test may keep another address, and bring its own master key).
+    pub async fn over_with(
+        db: std::sync::Arc<TestDb>,
+        store: Store,
+        config: impl FnOnce(&str) -> RegistryConfig,
+    ) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let base_url = format!("http://{}", listener.local_addr().expect("local address"));
-        let config = RegistryConfig::for_tests(&base_url).expect("test settings");
-        let services = Services::new(db.store().await, config);
+        let reserved = format!("http://{}", listener.local_addr().expect("local address"));
+        let config = config(&reserved);
+        let base_url = config.base_url.clone();
+        let services = Services::new(store, config);
         services
             .frameworks
             .import_bundled(&Operator::local_command_line())

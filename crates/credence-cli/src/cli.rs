@@ -23,6 +23,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy a SQLite registry, while it serves, into a new folder DEST with the master key
+    /// (mode 0600): DEST is a data folder to restore from (see OPERATIONS.md). PostgreSQL
+    /// is backed up with pg_dump instead.
+    Backup(BackupArgs),
     /// Validate, import and export competency frameworks.
     #[command(subcommand)]
     Framework(FrameworkCommand),
@@ -60,6 +64,12 @@ pub struct ServeArgs {
     /// Anyone may sign in as a demo account: never use it with real data.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The folder to write the backup to; created, and refused if it holds a database.
+    pub dest: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

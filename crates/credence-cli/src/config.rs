@@ -37,6 +37,9 @@ url = ""
 data_dir = "./credence-data"
 # Largest number of pooled database connections per process.
 max_connections = 10
+# Seconds a request waits for a database connection (or, on SQLite, for another process's
+# write lock) before it is answered 503 Service Unavailable with a Retry-After header.
+timeout_secs = 10
 
 [security]
 # The master key file that seals organisations' signing keys (64 hexadecimal characters).
@@ -51,7 +54,8 @@ password_memory_kib = 19456
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
 # Environment: CREDENCE_LOG.
 filter = "info"
-# "text" for people, "json" for log collectors.
+# "text" for people, "json" for log collectors (one object a line; each request's lines
+# carry its request_id). Environment: CREDENCE_LOG_FORMAT.
 format = "text"
 "#;
 
@@ -95,6 +99,7 @@ pub struct DatabaseSection {
     pub url: String,
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    pub timeout_secs: u64,
 }
 
 impl std::fmt::Debug for DatabaseSection {
@@ -103,6 +108,7 @@ impl std::fmt::Debug for DatabaseSection {
             .field("url", &DatabaseUrl::new(self.url.clone()))
             .field("data_dir", &self.data_dir)
             .field("max_connections", &self.max_connections)
+            .field("timeout_secs", &self.timeout_secs)
             .finish()
     }
 }
@@ -138,6 +144,7 @@ impl Default for DatabaseSection {
             url: String::new(),
             data_dir: PathBuf::from("./credence-data"),
             max_connections: 10,
+            timeout_secs: 10,
         }
     }
 }
@@ -196,6 +203,17 @@ impl Config {
         if let Some(filter) = var("CREDENCE_LOG") {
             self.log.filter = filter;
         }
+        if let Some(format) = var("CREDENCE_LOG_FORMAT") {
+            self.log.format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(Failure::Refused(format!(
+                        "CREDENCE_LOG_FORMAT: {other:?} is not \"text\" or \"json\""
+                    )))
+                }
+            };
+        }
         Ok(())
     }
 
@@ -246,6 +264,7 @@ impl Config {
         DatabaseConfig {
             url,
             max_connections: self.database.max_connections,
+            timeout: std::time::Duration::from_secs(self.database.timeout_secs.max(1)),
         }
     }
 }
@@ -278,6 +297,9 @@ mod tests {
         });
         check_env(&[("CREDENCE_LISTEN", "0.0.0.0:9000")], |c| {
             assert_eq!(c.server.listen.port(), 9000);
+        });
+        check_env(&[("CREDENCE_LOG_FORMAT", "json")], |c| {
+            assert_eq!(c.log.format, LogFormat::Json);
         });
         check_env(&[("CREDENCE_DATA_DIR", "/tmp/cd")], |c| {
             assert_eq!(c.database().url.expose(), "sqlite:///tmp/cd/credence.db");

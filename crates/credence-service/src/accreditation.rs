@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
 use crate::documents::credential::status_list_url;
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 
@@ -232,6 +233,7 @@ impl Registry {
         .await?;
         let trusted = tx.trusted_bodies().await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Accreditation, 1);
         Ok(self.accreditation_view(&row, body, provider, &trusted))
     }
 

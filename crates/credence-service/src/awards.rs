@@ -23,6 +23,7 @@ use crate::documents::{
     AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink, IssuerProfile, Product,
     Recipient, StatusIndices,
 };
+use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -820,6 +821,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Award, 1);
         Ok(AwardOutcome {
             award: award_view(self, &prepared.row),
             credential: prepared.credential,

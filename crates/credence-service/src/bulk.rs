@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::actor::{Actor, Issuer};
 use crate::awards::{free_indices, taken_meanwhile, AwardContext, AwardPlan};
 use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 
@@ -358,6 +359,7 @@ impl Registry {
             )
             .await?;
         }
+        let issued = u64::try_from(awards.len()).unwrap_or(u64::MAX);
         tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
@@ -373,6 +375,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::Bulk, issued);
         Ok((done, refused_now))
     }
 

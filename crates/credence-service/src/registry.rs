@@ -93,6 +93,8 @@ pub struct Registry {
     pub(crate) config: Arc<RegistryConfig>,
     /// Parsed framework versions and signed status lists kept in memory.
     pub(crate) caches: Arc<crate::awards::Caches>,
+    /// Counters of awards, verifications and status list rebuilds.
+    pub(crate) metrics: crate::metrics::Metrics,
 }
 
 impl Registry {
@@ -101,7 +103,13 @@ impl Registry {
             store,
             config: Arc::new(config),
             caches: Arc::default(),
+            metrics: crate::metrics::Metrics::default(),
         }
+    }
+
+    /// The registry's counters, for whoever exposes metrics.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     pub fn config(&self) -> &RegistryConfig {

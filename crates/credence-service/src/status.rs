@@ -79,6 +79,7 @@ impl Registry {
             updated_at: now,
         };
         tx.save_status_list(row.clone()).await?;
+        self.metrics.status_list_rebuilt();
         Ok(row)
     }
 

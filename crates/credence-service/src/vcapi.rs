@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::actor::Actor;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
 use crate::documents::credential::status_list_url;
+use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 
@@ -255,6 +256,7 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        self.metrics.awards_issued(IssuedVia::VcApi, 1);
         Ok(signed)
     }
 

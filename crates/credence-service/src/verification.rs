@@ -107,6 +107,8 @@ impl Registry {
         }
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher);
         let report = verify_credential(doc, &ctx);
-        self.with_accreditation_check(doc, report).await
+        let report = self.with_accreditation_check(doc, report).await?;
+        self.metrics.verified(report.verdict);
+        Ok(report)
     }
 }

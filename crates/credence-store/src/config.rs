@@ -50,6 +50,15 @@ impl fmt::Display for DatabaseUrl {
 pub struct DatabaseConfig {
     pub url: DatabaseUrl,
     pub max_connections: u32,
+    /// How long a query waits for a pooled connection (PostgreSQL: including reconnecting)
+    /// or, on SQLite, for another process's write lock, before the database counts as
+    /// unavailable.
+    pub timeout: std::time::Duration,
+}
+
+impl DatabaseConfig {
+    /// The wait before the database counts as unavailable, unless configured otherwise.
+    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 }
 
 #[cfg(test)]

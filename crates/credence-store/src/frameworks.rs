@@ -5,7 +5,6 @@ use credence_domain::Framework;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use crate::entity::{framework, framework_statement};
@@ -132,7 +131,8 @@ impl Store {
             return Ok(compare(existing.summary, sha256));
         }
         let doc = fw.document();
-        let txn = self.conn().begin().await?;
+        let tx = self.write().await?;
+        let txn = tx.conn();
         let inserted = framework::Entity::insert(framework::ActiveModel {
             id: NotSet,
             slug: Set(doc.slug.to_string()),
@@ -143,13 +143,13 @@ impl Store {
             document: Set(document.to_owned()),
             imported_at: Set(Utc::now()),
         })
-        .exec(&txn)
+        .exec(txn)
         .await;
         let id = match inserted {
             Ok(r) => r.last_insert_id,
             Err(e) => {
                 let e = StoreError::from(e);
-                drop(txn);
+                drop(tx);
                 // Another process imported the same version at the same moment.
                 if matches!(e, StoreError::Duplicate) {
                     if let Some(existing) = self
@@ -182,10 +182,10 @@ impl Store {
         // Stay well under the bind-parameter limits of both engines.
         for chunk in rows.chunks(500) {
             framework_statement::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
-        txn.commit().await?;
+        tx.commit().await?;
         let stored = self
             .find_framework(fw.slug().as_str(), Some(fw.version()))
             .await?

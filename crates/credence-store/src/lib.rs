@@ -14,8 +14,6 @@ pub use tx::Tx;
 pub use config::{DatabaseConfig, DatabaseUrl};
 pub use error::StoreError;
 
-use std::time::Duration;
-
 use credence_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 
@@ -32,6 +30,33 @@ pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
     write_lock: tx::WriteLock,
+    /// The SQLite file as opened, to notice it being removed or replaced under us.
+    sqlite_file: Option<SqliteFile>,
+}
+
+/// Which file a SQLite store opened: its path, device and inode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SqliteFile {
+    path: std::path::PathBuf,
+    identity: (u64, u64),
+}
+
+impl SqliteFile {
+    /// The identity of the file at `path` now (device and inode; on systems without them,
+    /// only whether it exists).
+    fn identity_of(path: &std::path::Path) -> std::io::Result<(u64, u64)> {
+        let metadata = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Ok((metadata.dev(), metadata.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            Ok((0, 0))
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -58,7 +83,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(config.timeout);
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).map_err(|e| {
@@ -69,16 +94,22 @@ impl Store {
                     })?;
                 }
             }
+            let path = options.get_filename().to_path_buf();
             let pool = SqlitePoolOptions::new()
                 .max_connections(config.max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(config.timeout)
                 .connect_with(options)
                 .await
                 .map_err(StoreError::from_sqlx)?;
+            // The pool has opened (and created) the file; an in-memory database has none.
+            let sqlite_file = SqliteFile::identity_of(&path)
+                .ok()
+                .map(|identity| SqliteFile { path, identity });
             Ok(Self {
                 db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                 engine: Engine::Sqlite,
                 write_lock: tx::WriteLock::default(),
+                sqlite_file,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -87,7 +118,7 @@ impl Store {
                 .map_err(|e| StoreError::Config(format!("invalid PostgreSQL URL: {e}")))?;
             let pool = PgPoolOptions::new()
                 .max_connections(config.max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(config.timeout)
                 .connect_with(options)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -95,6 +126,7 @@ impl Store {
                 db: SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
                 engine: Engine::Postgres,
                 write_lock: tx::WriteLock::default(),
+                sqlite_file: None,
             })
         } else {
             Err(StoreError::Config(format!(
@@ -114,9 +146,39 @@ impl Store {
         Ok(())
     }
 
-    /// Checks that the database answers.
+    /// Checks that the database answers. On SQLite this checks that the file opened is still
+    /// at its path and reads the schema from it, so a removed, replaced or unreadable file
+    /// fails it (`SELECT 1` would not touch the file).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.db.execute_unprepared("SELECT 1").await?;
+        self.check_sqlite_file()?;
+        let sql = match self.engine {
+            Engine::Sqlite => "SELECT count(*) FROM sqlite_master",
+            Engine::Postgres => "SELECT 1",
+        };
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `dest` (which must not exist) with
+    /// `VACUUM INTO`, while other connections and processes go on reading and writing.
+    /// Refused on PostgreSQL, whose tool for this is `pg_dump`.
+    pub async fn backup_sqlite_into(&self, dest: &std::path::Path) -> Result<(), StoreError> {
+        use sea_orm::Statement;
+        if self.engine != Engine::Sqlite {
+            return Err(StoreError::Config(
+                "online backup is for SQLite; back PostgreSQL up with pg_dump".into(),
+            ));
+        }
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Config(format!("{} is not a UTF-8 path", dest.display())))?;
+        self.db
+            .execute(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                "VACUUM INTO ?",
+                [dest.into()],
+            ))
+            .await?;
         Ok(())
     }
 
@@ -149,6 +211,26 @@ impl Store {
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await?;
         Ok(())
+    }
+
+    /// On SQLite, fails as unavailable when the database file is no longer at its path, or
+    /// another file is: open connections would go on reading and writing the old file, and
+    /// writes acknowledged there would be lost to the next start.
+    pub(crate) fn check_sqlite_file(&self) -> Result<(), StoreError> {
+        let Some(file) = &self.sqlite_file else {
+            return Ok(());
+        };
+        match SqliteFile::identity_of(&file.path) {
+            Ok(identity) if identity == file.identity => Ok(()),
+            Ok(_) => Err(StoreError::Unavailable(format!(
+                "the database file {} was replaced while open",
+                file.path.display()
+            ))),
+            Err(e) => Err(StoreError::Unavailable(format!(
+                "the database file {} cannot be reached: {e}",
+                file.path.display()
+            ))),
+        }
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {

@@ -3,7 +3,10 @@
 //!
 //! On SQLite, write transactions are serialised inside the process by a lock taken before
 //! `BEGIN`: SQLite allows one writer at a time, and waiting here instead of inside SQLite
-//! means a writer never meets `database is locked`.
+//! means a writer never meets `database is locked`. Between processes, a write transaction
+//! takes SQLite's write lock with its first statement (a write that changes nothing), so it
+//! waits in SQLite's busy handler for another process's writer; a transaction that read
+//! first would instead fail at once when another process had committed in between.
 
 use std::sync::Arc;
 
@@ -38,14 +41,23 @@ impl Store {
         })
     }
 
-    /// A transaction that may write.
+    /// A transaction that may write. On SQLite, refused as unavailable when the database
+    /// file was removed or replaced since it was opened.
     pub async fn write(&self) -> Result<Tx, StoreError> {
+        self.check_sqlite_file()?;
         let guard = match self.engine() {
             Engine::Sqlite => Some(self.write_lock().clone().lock_owned().await),
             Engine::Postgres => None,
         };
+        let tx = self.conn().begin().await?;
+        if self.engine() == Engine::Sqlite {
+            use sea_orm::ConnectionTrait;
+            // Takes the write lock now, waiting up to the busy timeout for another process.
+            tx.execute_unprepared("UPDATE audit_head SET seq = seq WHERE 0")
+                .await?;
+        }
         Ok(Tx {
-            tx: self.conn().begin().await?,
+            tx,
             engine: self.engine(),
             _write_guard: guard,
         })

@@ -27,6 +27,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
     let store = Store::connect(&DatabaseConfig {
         url: DatabaseUrl::sqlite_in(dir),
         max_connections: 5,
+        timeout: DatabaseConfig::DEFAULT_TIMEOUT,
     })
     .await
     .expect("open the store");

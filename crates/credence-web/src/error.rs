@@ -15,7 +15,12 @@ pub struct WebError {
     pub detail: String,
     /// Problems located by JSON pointer, for invalid input.
     pub errors: Vec<(String, String)>,
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (with 503).
+    pub retry_after: Option<u32>,
 }
+
+/// What a 503 tells clients to wait before retrying, in seconds.
+const RETRY_AFTER_SECS: u32 = 5;
 
 impl WebError {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
@@ -24,6 +29,7 @@ impl WebError {
             title,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -69,14 +75,16 @@ impl From<ServiceError> for WebError {
             }
             // 409: conflicts with what is stored.
             ServiceError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "Conflict", detail),
-            // 503: the database is down; the client may retry.
+            // 503: the database is down; the client may retry after `Retry-After`.
             ServiceError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");
-                Self::new(
+                let mut err = Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Service unavailable",
                     "The database is unavailable. Please try again shortly.",
-                )
+                );
+                err.retry_after = Some(RETRY_AFTER_SECS);
+                err
             }
             // 500: our fault; the detail is logged only.
             ServiceError::Internal(detail) => {
@@ -132,6 +140,11 @@ impl IntoResponse for WebError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }

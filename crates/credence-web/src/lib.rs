@@ -5,6 +5,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod error;
+mod metrics;
 mod negotiate;
 mod pages;
 mod router;
@@ -36,11 +37,14 @@ impl Default for WebConfig {
 pub struct AppState {
     pub services: Services,
     pub config: Arc<WebConfig>,
+    /// Request counts and latencies, and the registry in which `/metrics` finds them.
+    pub metrics: Arc<metrics::HttpMetrics>,
 }
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig) -> Self {
         Self {
+            metrics: Arc::new(metrics::HttpMetrics::new(&services)),
             services,
             config: Arc::new(config),
         }

@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::api;
 use crate::negotiate::Format;
 use crate::pages::{account, assess, credentials, frameworks, health, holder, verify};
-use crate::{assets, AppState, WebError};
+use crate::{assets, metrics, AppState, WebError};
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -22,10 +23,12 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
+    let http_metrics = state.metrics.clone();
     Router::new()
         .route("/", get(frameworks::home))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{slug}", get(frameworks::show))
         .route(
@@ -116,7 +119,33 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(http_metrics, metrics::track))
+        // Every request has an id (the client's `x-request-id`, or a new UUID), in its
+        // tracing span and in the response, so a report can be matched to the logs.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The tracing span of one request: method, path (never the query, which may carry
+/// secrets) and request id.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 128)
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id,
+    )
 }
 
 /// The JSON API, mounted under `/api/v1`, and its OpenAPI document at
@@ -180,10 +209,15 @@ async fn html_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let status = response.status();
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
         .await
         .unwrap_or_default();
     let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
     let text = |key: &str| problem.get(key).and_then(|v| v.as_str()).unwrap_or("");
-    crate::pages::error_page(status, text("title"), text("detail"))
+    let mut page = crate::pages::error_page(status, text("title"), text("detail"));
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
 }

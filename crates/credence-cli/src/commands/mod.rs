@@ -2,6 +2,7 @@
 
 mod admin;
 mod award;
+mod backup;
 mod framework;
 mod serve;
 mod vc;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 Ok(())
             })
         }
+        Command::Backup(args) => runtime()?.block_on(backup::run(config, args)),
         Command::Framework(command) => runtime()?.block_on(framework::run(config, command)),
         Command::Admin(command) => runtime()?.block_on(admin::run_admin(config, command)),
         Command::Org(command) => runtime()?.block_on(admin::run_org(config, command)),
