@@ -5,6 +5,7 @@
 mod authz_matrix;
 mod browser;
 mod cli;
+mod console;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
