@@ -489,17 +489,24 @@ async fn award_detail_page(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let actions = [
-        (StatusAction::Suspend, "Suspend (can be reinstated)"),
-        (StatusAction::Reinstate, "Reinstate (lift a suspension)"),
-        (StatusAction::Revoke, "Revoke (permanent)"),
-    ]
-    .into_iter()
-    .map(|(a, label)| Choice {
-        value: a.as_str().to_owned(),
-        label: label.to_owned(),
-    })
-    .collect();
+    let choose = Choice {
+        value: String::new(),
+        label: "Choose the new status…".into(),
+    };
+    let actions = std::iter::once(choose)
+        .chain(
+            [
+                (StatusAction::Suspend, "Suspend (can be reinstated)"),
+                (StatusAction::Reinstate, "Reinstate (lift a suspension)"),
+                (StatusAction::Revoke, "Revoke (permanent)"),
+            ]
+            .into_iter()
+            .map(|(a, label)| Choice {
+                value: a.as_str().to_owned(),
+                label: label.to_owned(),
+            }),
+        )
+        .collect();
     let achievements = registry.achievements(&c.slug).await?;
     let valid_from = when(&view.valid_from);
     let valid_until = view.valid_until.as_deref().map(when);
