@@ -647,3 +647,105 @@ async fn an_admin_manages_tokens_members_and_keys() {
         .expect("the member is recorded");
     assert!(rotate < added, "newest first");
 }
+
+/// Every console page in Chromium, with work in its queues: each passes axe-core's WCAG 2.2
+/// AA rules and keeps to the Content-Security-Policy (screenshots in `target/screenshots`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_console_page_passes_axe_in_chromium() {
+    let w = world().await;
+    let app = &w.app;
+    let base = app.serve().await;
+    app.grant(ORG, "issuer@console.test", "admin").await;
+    let reply = submit(
+        app,
+        &w.issuer,
+        &format!("/console/{ORG}/award"),
+        &[
+            ("achievement", &w.achievement),
+            ("email", "done@console.test"),
+        ],
+    )
+    .await;
+    let award = location(&reply).replace("?notice=awarded", "");
+    let reply = submit(
+        app,
+        &w.issuer,
+        &format!("{award}/status"),
+        &[("action", "suspend"), ("reason", "Checking the records.")],
+    )
+    .await;
+    location(&reply);
+    let token = app.token(ORG, "issuer").await;
+    let request = Request::post(format!(
+        "/api/v1/orgs/{ORG}/awards/bulk?achievement={}",
+        w.achievement
+    ))
+    .header(
+        "authorization",
+        format!(
+            "Bearer {}",
+            match &token {
+                Auth::Token(t) => t.clone(),
+                _ => unreachable!("a token"),
+            }
+        ),
+    )
+    .header("content-type", "text/csv")
+    .body(Body::from(
+        "key,email\nb-1,done@console.test\nb-2,nobody@console.test\n",
+    ))
+    .expect("a request");
+    let job = app.request(request).await.json()["id"]
+        .as_str()
+        .expect("a job")
+        .to_owned();
+    for _ in 0..100 {
+        let state = app
+            .call("GET", &format!("/api/v1/bulk/{job}"), None, &token)
+            .await;
+        if state.json()["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let console = format!("/console/{ORG}");
+    let pages = serde_json::json!({
+        "overview": console,
+        "award": format!("{console}/award"),
+        "awards": format!("{console}/awards"),
+        "award-detail": award,
+        "achievements": format!("{console}/achievements"),
+        "bulk": format!("{console}/bulk"),
+        "bulk-job": format!("{console}/bulk/{job}"),
+        "members": format!("{console}/members"),
+        "tokens": format!("{console}/tokens"),
+        "keys": format!("{console}/keys"),
+        "audit": format!("{console}/audit"),
+        "accreditations": format!("{console}/accreditations"),
+    });
+    let screenshots =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&screenshots).expect("the screenshot folder");
+    let brief = serde_json::json!({
+        "base": base,
+        "chromium": std::env::var("CREDENCE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "screenshots": screenshots,
+        "person": {"email": "issuer@console.test", "password": "correct horse battery staple"},
+        "incomplete": "partial@console.test",
+        "pages": pages,
+    });
+    let report = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("console.mjs", &[], &brief)
+    })
+    .await
+    .expect("the browser run");
+    assert_eq!(report["ok"], true, "the console broke: {report:#}");
+    let axe = report["axe"].as_object().expect("axe results");
+    assert_eq!(axe.len(), 15, "every page is checked: {axe:#?}");
+    let failing: Vec<_> = axe
+        .iter()
+        .filter(|(_, v)| !v.as_array().is_some_and(Vec::is_empty))
+        .collect();
+    assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
+    assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
+}
