@@ -648,6 +648,124 @@ async fn an_admin_manages_tokens_members_and_keys() {
     assert!(rotate < added, "newest first");
 }
 
+#[tokio::test]
+async fn achievements_and_accreditations_through_the_console() {
+    let w = world().await;
+    let app = &w.app;
+    let achievements = format!("/console/{ORG}/achievements");
+    // A product-specific pathway needs the product: refused, keeping what was typed.
+    let reply = submit(
+        app,
+        &w.issuer,
+        &achievements,
+        &[
+            ("pathway", "product-specific"),
+            ("product_name", "ChestScan triage"),
+            ("product_version", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("A product needs a name and a version."));
+    assert!(reply.body.contains(r#"value="ChestScan triage""#));
+    assert!(reply
+        .body
+        .contains(r#"<option value="product-specific" selected>"#));
+    let reply = submit(
+        app,
+        &w.issuer,
+        &achievements,
+        &[
+            ("pathway", "product-specific"),
+            ("product_name", "ChestScan triage"),
+            ("product_version", "2.1"),
+            ("validity_days", "365"),
+        ],
+    )
+    .await;
+    assert!(location(&reply).ends_with("?notice=achievement-created"));
+    let shown = page(app, &w.issuer, &achievements).await;
+    assert_eq!(
+        shown.body.matches(r#"<img class="badge-thumb""#).count(),
+        2,
+        "{}",
+        shown.body
+    );
+    let reply = submit(
+        app,
+        &w.issuer,
+        &achievements,
+        &[("pathway", "foundational"), ("validity_days", "soon")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains(r#"value="soon""#));
+
+    // An accrediting body accredits the provider, which sees it received; then revokes it.
+    app.org("console-body", "accrediting-body", "web").await;
+    app.grant("console-body", "admin@console.test", "issuer")
+        .await;
+    let given = "/console/console-body/accreditations";
+    let reply = submit(app, &w.admin, given, &[("provider", ORG)]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no pathway: {}",
+        reply.body
+    );
+    let reply = submit(
+        app,
+        &w.admin,
+        given,
+        &[
+            ("provider", ORG),
+            ("pathway", "foundational"),
+            ("pathway", "advanced-user"),
+        ],
+    )
+    .await;
+    assert!(location(&reply).ends_with("?notice=accredited"));
+    let received = page(app, &w.issuer, &format!("/console/{ORG}/accreditations")).await;
+    assert_eq!(received.status, StatusCode::OK);
+    assert!(received.body.contains("Organisation console-body"));
+    assert!(received.body.contains("advanced-user"));
+    assert!(
+        !received.body.contains("Accredit a provider"),
+        "a provider does not accredit"
+    );
+    let shown = page(app, &w.admin, given).await;
+    let start =
+        shown.body.find("/accreditations/").expect("a revoke form") + "/accreditations/".len();
+    let id: String = shown.body[start..]
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    let reply = submit(
+        app,
+        &w.admin,
+        &format!("{given}/{id}/revoke"),
+        &[("reason", " ")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = submit(
+        app,
+        &w.admin,
+        &format!("{given}/{id}/revoke"),
+        &[("reason", "The provider closed.")],
+    )
+    .await;
+    assert!(location(&reply).ends_with("?notice=accreditation-revoked"));
+    let received = page(app, &w.issuer, &format!("/console/{ORG}/accreditations")).await;
+    assert!(received.body.contains("The provider closed."));
+    assert!(received.body.contains("tag-revoked"));
+}
+
 /// Every console page in Chromium, with work in its queues: each passes axe-core's WCAG 2.2
 /// AA rules and keeps to the Content-Security-Policy (screenshots in `target/screenshots`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
