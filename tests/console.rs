@@ -495,6 +495,25 @@ async fn a_bulk_csv_upload_makes_a_job_whose_page_lists_each_row() {
     let bulk = page(&w.app, &w.issuer, &format!("/console/{ORG}/bulk")).await;
     assert!(bulk.body.contains(&job_id));
 
+    // The upload has the bulk files' own limit, above the general one (1 MiB).
+    let big = format!(
+        "key,email,name\nbig-1,done@console.test,{}\n",
+        "n".repeat(1_500_000)
+    );
+    let request = Request::post(format!("/console/{ORG}/bulk/upload"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("cookie", format!("credence_session={cookie}"))
+        .body(Body::from(format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"achievement\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n{big}\r\n--{boundary}--\r\n",
+            w.achievement
+        )))
+        .expect("a request");
+    let reply = w.app.request(request).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
     // Without a file, the form says so.
     let request = Request::post(format!("/console/{ORG}/bulk/upload"))
         .header(
