@@ -240,6 +240,21 @@ async fn an_issuer_awards_lists_and_changes_the_status_through_the_console() {
             || shown.body.contains("The credential's status is changed.")
     );
     assert!(shown.body.contains("Awarded in error."));
+    // The history names each change, who made it and why, oldest first.
+    let issued = shown
+        .body
+        .find("<strong>Issued</strong>")
+        .expect("the issue");
+    let suspended = shown
+        .body
+        .find("<strong>Suspended</strong>")
+        .expect("a suspension");
+    let revoked = shown
+        .body
+        .find("<strong>Revoked</strong>")
+        .expect("the revocation");
+    assert!(issued < suspended && suspended < revoked);
+    assert_eq!(shown.body.matches("by you").count(), 5, "{}", shown.body);
     assert_eq!(awards(app).await[0]["status"], "revoked");
     // A revoked award cannot change again: a conflict, shown on the page.
     let reply = submit(

@@ -450,6 +450,7 @@ struct AwardDetailPage {
     override_justification: Option<String>,
     key: Option<String>,
     renews: Option<String>,
+    history: Vec<HistoryLine>,
     /// The actions the award's state allows, as (value, label).
     actions: Vec<Choice>,
     action: String,
@@ -463,6 +464,52 @@ impl AwardDetailPage {
     }
 }
 
+/// One event in an award's history.
+pub struct HistoryLine {
+    pub at: String,
+    pub what: String,
+    pub who: String,
+    pub reason: Option<String>,
+}
+
+/// An award's audit entries as sentences; the viewer's own entries say "you".
+fn history_lines(
+    entries: Vec<credence_service::audit_chain::AuditView>,
+    me: Option<&str>,
+) -> Vec<HistoryLine> {
+    entries
+        .into_iter()
+        .map(|e| {
+            let text = |key: &str| e.detail.get(key).and_then(Value::as_str).map(str::to_owned);
+            let what = match e.action.as_str() {
+                "award.issue" => "Issued".to_owned(),
+                "award.suspend" => "Suspended".to_owned(),
+                "award.reinstate" => "Reinstated".to_owned(),
+                "award.revoke" => "Revoked".to_owned(),
+                "award.visibility" => {
+                    if e.detail.get("public").and_then(Value::as_bool) == Some(true) {
+                        "Made public by its holder".to_owned()
+                    } else {
+                        "Made private by its holder".to_owned()
+                    }
+                }
+                other => other.to_owned(),
+            };
+            let who = match (me, e.actor.strip_prefix("account:")) {
+                (Some(me), Some(id)) if me == id => "you".to_owned(),
+                _ if e.actor.starts_with("token:") => format!("an API token ({})", e.actor),
+                _ => e.actor.clone(),
+            };
+            HistoryLine {
+                at: when(&e.at),
+                reason: text("reason").or_else(|| text("override_justification")),
+                what,
+                who,
+            }
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn award_detail_page(
     state: &AppState,
@@ -474,7 +521,6 @@ async fn award_detail_page(
     reason: String,
     errors: Vec<FieldError>,
 ) -> Result<AwardDetailPage, WebError> {
-    c.issuer()?;
     let registry = &state.services.registry;
     let (view, text) = registry.visible_award(&user.actor, id).await?;
     if view.org_id != c.org_id {
@@ -483,6 +529,10 @@ async fn award_detail_page(
             c.name
         )));
     }
+    let history = history_lines(
+        registry.award_history(c.issuer()?, id).await?,
+        user.actor.account_id(),
+    );
     let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let credential_name = credential
         .get("name")
@@ -530,6 +580,7 @@ async fn award_detail_page(
         override_justification,
         key,
         renews,
+        history,
         actions,
         action,
         reason,
