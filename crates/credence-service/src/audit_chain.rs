@@ -5,7 +5,7 @@ use credence_domain::registry::AUDIT_GENESIS;
 use credence_store::registry::{AuditRow, Page};
 use serde::Serialize;
 
-use crate::actor::{OperatorPower, OrgAdmin};
+use crate::actor::{Issuer, OperatorPower, OrgAdmin};
 use crate::registry::Registry;
 use crate::ServiceError;
 
@@ -127,6 +127,33 @@ impl Registry {
         let tx = self.store.read().await?;
         Ok(tx
             .audit_page(Some(&admin.0.org.id), page)
+            .await?
+            .into_iter()
+            .map(audit_view)
+            .collect())
+    }
+
+    /// The history of one award of the issuer's organisation, oldest first: who issued
+    /// it and who changed its status or visibility, when and why (404 for another
+    /// organisation's award).
+    pub async fn award_history(
+        &self,
+        issuer: &Issuer,
+        award_id: &str,
+    ) -> Result<Vec<AuditView>, ServiceError> {
+        let id = crate::awards::uuid_id(award_id, "award")?;
+        let tx = self.store.read().await?;
+        let org = &issuer.0.org;
+        tx.award(&id)
+            .await?
+            .filter(|a| a.org_id == org.id)
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+        Ok(tx
+            .audit_of_subject(
+                &org.id,
+                &format!("award:{id}"),
+                Page::new(0, Page::MAX_LIMIT),
+            )
             .await?
             .into_iter()
             .map(audit_view)

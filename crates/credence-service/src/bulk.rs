@@ -399,6 +399,21 @@ impl Registry {
         Ok(job_view(&self.bulk_job_row(actor, id).await?))
     }
 
+    /// The organisation's bulk jobs, newest first (issuers).
+    pub async fn org_bulk_jobs(
+        &self,
+        issuer: &Issuer,
+        page: Page,
+    ) -> Result<Vec<BulkJobView>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .bulk_jobs_of_org(&issuer.0.org.id, page)
+            .await?
+            .iter()
+            .map(job_view)
+            .collect())
+    }
+
     /// A job's per-row report, for an issuer already established (the command line).
     pub async fn bulk_rows_of(
         &self,

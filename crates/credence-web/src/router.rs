@@ -1,6 +1,7 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -14,6 +15,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::api;
 use crate::negotiate::Format;
+use crate::pages::console::{self, admin as console_admin, awards as console_awards};
 use crate::pages::{account, assess, credentials, frameworks, health, holder, verify};
 use crate::{assets, metrics, AppState, WebError};
 
@@ -93,6 +95,57 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{slug}", get(holder::portfolio_public))
         .route("/assess", get(assess::queue))
         .route("/assess/{id}", post(assess::decide))
+        // The issuer console of one organisation.
+        .route("/console/{org}", get(console::overview))
+        .route(
+            "/console/{org}/award",
+            get(console_awards::award_form).post(console_awards::award),
+        )
+        .route("/console/{org}/awards", get(console_awards::awards))
+        .route(
+            "/console/{org}/awards/{id}",
+            get(console_awards::award_detail),
+        )
+        .route(
+            "/console/{org}/awards/{id}/status",
+            post(console_awards::change_status),
+        )
+        .route(
+            "/console/{org}/achievements",
+            get(console_awards::achievements).post(console_awards::create_achievement),
+        )
+        .route("/console/{org}/bulk", get(console_awards::bulk_form))
+        .route("/console/{org}/bulk/{id}", get(console_awards::bulk_job))
+        .route(
+            "/console/{org}/members",
+            get(console_admin::members).post(console_admin::add_member),
+        )
+        .route(
+            "/console/{org}/members/remove",
+            post(console_admin::remove_member),
+        )
+        .route(
+            "/console/{org}/tokens",
+            get(console_admin::tokens).post(console_admin::create_token),
+        )
+        .route(
+            "/console/{org}/tokens/{id}/revoke",
+            post(console_admin::revoke_token),
+        )
+        .route("/console/{org}/keys", get(console_admin::keys))
+        .route(
+            "/console/{org}/keys/rotate",
+            post(console_admin::rotate_key),
+        )
+        .route("/console/{org}/audit", get(console_admin::audit))
+        .route(
+            "/console/{org}/accreditations",
+            get(console_admin::accreditations).post(console_admin::accredit),
+        )
+        .route(
+            "/console/{org}/accreditations/{id}/revoke",
+            post(console_admin::revoke_accreditation),
+        )
         // VC-API (W3C CCG), at the paths the specification gives.
         .route("/credentials/issue", post(api::vcapi::issue))
         .route("/credentials/verify", post(api::vcapi::verify))
@@ -104,6 +157,13 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         // The API applies the same limit itself, to every route but uploads and bulk files.
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // The console's bulk award upload, after the layer above: it has its own limit.
+        .route(
+            "/console/{org}/bulk/upload",
+            post(console_awards::bulk_upload)
+                .route_layer(DefaultBodyLimit::max(api::awards::BULK_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(api::awards::BULK_BODY_LIMIT)),
+        )
         .nest("/api/v1", api_routes(body_limit))
         .with_state(state)
         .layer(middleware::from_fn(html_errors))

@@ -138,6 +138,24 @@ impl Tx {
             .await?)
     }
 
+    /// The entries about one subject (such as `award:{id}`) in an organisation's trail,
+    /// oldest first.
+    pub async fn audit_of_subject(
+        &self,
+        org_id: &str,
+        subject: &str,
+        page: Page,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        Ok(audit_entry::Entity::find()
+            .filter(audit_entry::Column::OrgId.eq(org_id))
+            .filter(audit_entry::Column::Subject.eq(subject))
+            .order_by(audit_entry::Column::Seq, Order::Asc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?)
+    }
+
     /// For tests of the tamper check only: rewrites one entry's detail without fixing
     /// the chain, as an attacker with database access would.
     #[doc(hidden)]

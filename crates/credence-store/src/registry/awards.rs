@@ -359,6 +359,22 @@ impl Tx {
         Ok(bulk_job::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
+    /// An organisation's bulk jobs, newest first.
+    pub async fn bulk_jobs_of_org(
+        &self,
+        org_id: &str,
+        page: Page,
+    ) -> Result<Vec<BulkJobRow>, StoreError> {
+        Ok(bulk_job::Entity::find()
+            .filter(bulk_job::Column::OrgId.eq(org_id))
+            .order_by(bulk_job::Column::CreatedAt, Order::Desc)
+            .order_by(bulk_job::Column::Id, Order::Asc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .all(self.conn())
+            .await?)
+    }
+
     /// Records a job's progress.
     pub async fn update_bulk_job(
         &self,

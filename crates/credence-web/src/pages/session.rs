@@ -225,6 +225,8 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "member-added" => "The member is added.",
         "member-removed" => "The member is removed.",
         "token-revoked" => "The token is revoked.",
+        "accredited" => "The accreditation is signed and published.",
+        "accreditation-revoked" => "The accreditation is revoked.",
         _ => return None,
     })
 }

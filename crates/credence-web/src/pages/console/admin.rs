@@ -1,0 +1,668 @@
+//! The administrator's sections of the console (members and roles, API tokens, signing
+//! keys, the audit trail) and accreditations given and received.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use credence_domain::registry::{OrgKind, Role};
+use credence_service::accreditation::AccreditationView;
+use credence_service::awards::DEFAULT_FRAMEWORK;
+use credence_service::orgs::{KeyView, MemberView, TokenView};
+use credence_service::Page;
+use serde::Deserialize;
+
+use super::{audit_lines, console_for, when, AuditLine, Console};
+use crate::pages::credentials::NoticeQuery;
+use crate::pages::holder::Choice;
+use crate::pages::session::{notice, Nav, SignedIn};
+use crate::pages::{error_for, form_errors, render, render_with, FieldError};
+use crate::{AppState, WebError};
+
+/// Audit entries per page.
+const AUDIT_PER_PAGE: u64 = 50;
+
+/// The roles as choices, with what each may do.
+fn role_choices() -> Vec<Choice> {
+    Role::ALL
+        .iter()
+        .map(|r| Choice {
+            value: r.as_str().to_owned(),
+            label: match r {
+                Role::Admin => "Admin: members, tokens, keys and the audit trail",
+                Role::Issuer => "Issuer: achievements, awards and statuses",
+                Role::Assessor => "Assessor: confirms or rejects evidence",
+            }
+            .to_owned(),
+        })
+        .collect()
+}
+
+fn parse_role(text: &str) -> Result<Role, Vec<FieldError>> {
+    text.parse::<Role>().map_err(|_| {
+        vec![FieldError {
+            field: "role".into(),
+            message: "Choose a role: admin, issuer or assessor.".into(),
+        }]
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Members.
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "console_members.html")]
+struct MembersPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    members: Vec<MemberView>,
+    roles: Vec<Choice>,
+    form: MemberForm,
+    errors: Vec<FieldError>,
+}
+
+impl MembersPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn members_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    form: MemberForm,
+    errors: Vec<FieldError>,
+    notice_code: Option<&str>,
+) -> Result<MembersPage, WebError> {
+    let members = state.services.registry.members(c.admin()?).await?;
+    Ok(MembersPage {
+        nav: user.nav,
+        title: format!("Members of {}", c.name),
+        notice: notice(notice_code),
+        c,
+        members,
+        roles: role_choices(),
+        form,
+        errors,
+    })
+}
+
+/// `GET /console/{org}/members` (admins).
+pub async fn members(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "members").await?;
+    let form = MemberForm {
+        role: Role::Issuer.as_str().to_owned(),
+        ..MemberForm::default()
+    };
+    let page = members_page(&state, user, c, form, Vec::new(), query.notice.as_deref()).await?;
+    Ok(render(&page))
+}
+
+/// `POST /console/{org}/members`: gives an account (by e-mail) a role.
+pub async fn add_member(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "members").await?;
+    let admin = c.admin()?.clone();
+    let outcome = match parse_role(&form.role) {
+        Err(errors) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        Ok(role) => match state
+            .services
+            .registry
+            .add_member(&admin, &form.email, role)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(form_errors(e)?),
+        },
+    };
+    match outcome {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/console/{}/members?notice=member-added", c.slug))
+                .into_response(),
+        ),
+        Err((status, errors)) => {
+            let page = members_page(&state, user, c, form, errors, None).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemoveMemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /console/{org}/members/remove`: takes one role away from a member.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<RemoveMemberForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "members").await?;
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|e| WebError::bad_request(e.to_string()))?;
+    state
+        .services
+        .registry
+        .remove_member(c.admin()?, &form.account, role)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/console/{}/members?notice=member-removed",
+        c.slug
+    ))
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// API tokens.
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// A token as listed.
+pub struct TokenLine {
+    pub view: TokenView,
+    pub created: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "console_tokens.html")]
+struct TokensPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    tokens: Vec<TokenLine>,
+    roles: Vec<Choice>,
+    form: TokenForm,
+    errors: Vec<FieldError>,
+    /// A token just made: its value, shown on this page only.
+    created: Option<(TokenView, String)>,
+    max_days: i64,
+}
+
+impl TokensPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn tokens_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    form: TokenForm,
+    errors: Vec<FieldError>,
+    notice_code: Option<&str>,
+) -> Result<TokensPage, WebError> {
+    let tokens = state
+        .services
+        .registry
+        .tokens(c.admin()?)
+        .await?
+        .into_iter()
+        .map(|t| TokenLine {
+            created: when(&t.created_at),
+            expires: when(&t.expires_at),
+            view: t,
+        })
+        .collect();
+    Ok(TokensPage {
+        nav: user.nav,
+        title: format!("API tokens of {}", c.name),
+        notice: notice(notice_code),
+        c,
+        tokens,
+        roles: role_choices(),
+        form,
+        errors,
+        created: None,
+        max_days: credence_service::orgs::MAX_TOKEN_DAYS,
+    })
+}
+
+/// `GET /console/{org}/tokens` (admins).
+pub async fn tokens(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "tokens").await?;
+    let form = TokenForm {
+        role: Role::Issuer.as_str().to_owned(),
+        days: "90".into(),
+        ..TokenForm::default()
+    };
+    let page = tokens_page(&state, user, c, form, Vec::new(), query.notice.as_deref()).await?;
+    Ok(render(&page))
+}
+
+/// `POST /console/{org}/tokens`: makes a token and shows its value, once, on the page
+/// this answers with (never stored, never shown again).
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "tokens").await?;
+    let admin = c.admin()?.clone();
+    let days = form.days.trim().parse::<i64>().map_err(|_| {
+        vec![FieldError {
+            field: "days".into(),
+            message: "The lifetime is a whole number of days, such as 90.".into(),
+        }]
+    });
+    let outcome = match (parse_role(&form.role), days) {
+        (Err(errors), _) | (_, Err(errors)) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        (Ok(role), Ok(days)) => match state
+            .services
+            .registry
+            .create_token(&admin, role, &form.label, days)
+            .await
+        {
+            Ok(token) => Ok(token),
+            Err(e) => Err(form_errors(e)?),
+        },
+    };
+    match outcome {
+        Ok(token) => {
+            let mut page =
+                tokens_page(&state, user, c, TokenForm::default(), Vec::new(), None).await?;
+            page.form.role = Role::Issuer.as_str().to_owned();
+            page.form.days = "90".into();
+            page.created = Some((token.view, token.value));
+            let mut response = render(&page);
+            // The value must not be kept by a cache or shown again by the back button.
+            response.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            Ok(response)
+        }
+        Err((status, errors)) => {
+            let page = tokens_page(&state, user, c, form, errors, None).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /console/{org}/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "tokens").await?;
+    state
+        .services
+        .registry
+        .revoke_token(c.admin()?, &id)
+        .await?;
+    Ok(Redirect::to(&format!("/console/{}/tokens?notice=token-revoked", c.slug)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys.
+
+#[derive(Template)]
+#[template(path = "console_keys.html")]
+struct KeysPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    keys: Vec<KeyView>,
+    error: Option<String>,
+}
+
+async fn keys_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    notice_code: Option<&str>,
+    error: Option<String>,
+) -> Result<KeysPage, WebError> {
+    let mut keys = state.services.registry.keys(c.admin()?).await?;
+    for k in &mut keys {
+        k.created_at = when(&k.created_at);
+        k.retired_at = k.retired_at.as_deref().map(when);
+    }
+    keys.reverse();
+    Ok(KeysPage {
+        nav: user.nav,
+        title: format!("Signing keys of {}", c.name),
+        notice: notice(notice_code),
+        c,
+        keys,
+        error,
+    })
+}
+
+/// `GET /console/{org}/keys` (admins): the public parts of every key, newest first.
+pub async fn keys(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "keys").await?;
+    Ok(render(
+        &keys_page(&state, user, c, query.notice.as_deref(), None).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RotateForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /console/{org}/keys/rotate`: makes a new signing key, once confirmed.
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<RotateForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "keys").await?;
+    if form.confirm.is_none() {
+        let message = "Tick the box to confirm the rotation.".to_owned();
+        let page = keys_page(&state, user, c, None, Some(message)).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    state.services.registry.rotate_key(c.admin()?).await?;
+    Ok(Redirect::to(&format!("/console/{}/keys?notice=key-rotated", c.slug)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// The audit trail.
+
+#[derive(Template)]
+#[template(path = "console_audit.html")]
+struct AuditPage {
+    nav: Nav,
+    title: String,
+    c: Console,
+    entries: Vec<AuditLine>,
+    page: u64,
+    has_next: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    page: Option<u64>,
+}
+
+/// `GET /console/{org}/audit?page=` (admins): the organisation's audit trail, newest first.
+pub async fn audit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "audit").await?;
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
+    let mut entries = state
+        .services
+        .registry
+        .org_audit(
+            c.admin()?,
+            Page::new((page - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE + 1),
+        )
+        .await?;
+    let has_next = entries.len() as u64 > AUDIT_PER_PAGE;
+    entries.truncate(AUDIT_PER_PAGE as usize);
+    Ok(render(&AuditPage {
+        nav: user.nav,
+        title: format!("Audit trail of {}", c.name),
+        c,
+        entries: audit_lines(entries),
+        page,
+        has_next,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Accreditations.
+
+#[derive(Template)]
+#[template(path = "console_accreditations.html")]
+struct AccreditationsPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    given: Vec<AccreditationView>,
+    received: Vec<AccreditationView>,
+    providers: Vec<Choice>,
+    pathways: Vec<Choice>,
+    form: AccreditForm,
+    errors: Vec<FieldError>,
+}
+
+impl AccreditationsPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn chosen(&self, pathway: &str) -> bool {
+        self.form.pathways.iter().any(|p| p == pathway)
+    }
+}
+
+/// The accreditation form: a provider and one checkbox per pathway, all named `pathway`.
+#[derive(Debug, Clone, Default)]
+pub struct AccreditForm {
+    csrf: String,
+    provider: String,
+    pathways: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for AccreditForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut form = Self::default();
+        for (k, v) in Vec::<(String, String)>::deserialize(d)? {
+            match k.as_str() {
+                "csrf" => form.csrf = v,
+                "provider" => form.provider = v,
+                "pathway" => form.pathways.push(v),
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+}
+
+async fn accreditations_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    form: AccreditForm,
+    errors: Vec<FieldError>,
+    notice_code: Option<&str>,
+) -> Result<AccreditationsPage, WebError> {
+    let registry = &state.services.registry;
+    let (given, received) = registry.accreditations(&c.slug).await?;
+    let (mut providers, mut pathways) = (Vec::new(), Vec::new());
+    if c.is_body && c.is_issuer {
+        providers = registry
+            .orgs()
+            .await?
+            .into_iter()
+            .filter(|o| o.slug != c.slug && o.kind != OrgKind::AccreditingBody.as_str())
+            .map(|o| Choice {
+                value: o.slug,
+                label: o.name,
+            })
+            .collect();
+        let slug = credence_domain::FrameworkSlug::new(DEFAULT_FRAMEWORK)
+            .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+        let framework = state.services.frameworks.get(&slug, None).await?;
+        pathways = framework
+            .document()
+            .pathways
+            .iter()
+            .map(|p| Choice {
+                value: p.code.as_str().to_owned(),
+                label: p.name.clone(),
+            })
+            .collect();
+    }
+    Ok(AccreditationsPage {
+        nav: user.nav,
+        title: format!("Accreditations of {}", c.name),
+        notice: notice(notice_code),
+        c,
+        given,
+        received,
+        providers,
+        pathways,
+        form,
+        errors,
+    })
+}
+
+/// `GET /console/{org}/accreditations`: given (for accrediting bodies) and received.
+pub async fn accreditations(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "accreditations").await?;
+    let page = accreditations_page(
+        &state,
+        user,
+        c,
+        AccreditForm::default(),
+        Vec::new(),
+        query.notice.as_deref(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// `POST /console/{org}/accreditations`: the body accredits a provider for pathways.
+pub async fn accredit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<AccreditForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "accreditations").await?;
+    let issuer = c.issuer()?.clone();
+    match state
+        .services
+        .registry
+        .accredit(&issuer, &form.provider, &form.pathways)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/console/{}/accreditations?notice=accredited",
+            c.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let page = accreditations_page(&state, user, c, form, errors, None).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeAccreditationForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /console/{org}/accreditations/{id}/revoke`: revokes an accreditation the body
+/// gave, with a reason.
+pub async fn revoke_accreditation(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<RevokeAccreditationForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "accreditations").await?;
+    let issuer = c.issuer()?.clone();
+    match state
+        .services
+        .registry
+        .revoke_accreditation(&issuer, &id, &form.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/console/{}/accreditations?notice=accreditation-revoked",
+            c.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let page =
+                accreditations_page(&state, user, c, AccreditForm::default(), errors, None).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}

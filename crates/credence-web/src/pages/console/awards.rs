@@ -1,0 +1,834 @@
+//! The issuer's sections of the console: achievements (publish one from a pathway, with its
+//! badge image), the award form, the list of awards and one award with its status form,
+//! and bulk awards from a CSV file with a job page that shows progress and per-row results.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use credence_domain::framework::PathwayKind;
+use credence_domain::registry::StatusAction;
+use credence_domain::FrameworkSlug;
+use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use credence_service::bulk::{BulkJobView, BulkRowView};
+use credence_service::documents::{BulkFormat, Product};
+use credence_service::{Page, ServiceError};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLine};
+use crate::pages::holder::{Choice, ChoiceGroup};
+use crate::pages::session::{notice, Nav, SignedIn};
+use crate::pages::{error_for, form_errors, render, render_with, FieldError};
+use crate::{AppState, WebError};
+
+/// Awards per page of the awards list.
+const AWARDS_PER_PAGE: u64 = 50;
+
+/// The messages of a refused form, as one sentence list (for forms without fields).
+fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The achievements of the console's organisation as choices.
+fn achievement_choices(achievements: &[AchievementView]) -> Vec<Choice> {
+    achievements
+        .iter()
+        .map(|a| Choice {
+            value: a.uuid.clone(),
+            label: a.name.clone(),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Achievements.
+
+/// What the achievement form holds, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AchievementForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pathway: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    validity_days: String,
+    #[serde(default)]
+    product_name: String,
+    #[serde(default)]
+    product_version: String,
+}
+
+/// A published achievement as the console lists it.
+pub struct AchievementLine {
+    pub uuid: String,
+    pub name: String,
+    pub pathway: String,
+    pub validity_days: Option<i64>,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "console_achievements.html")]
+struct AchievementsPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    items: Vec<AchievementLine>,
+    pathways: Vec<ChoiceGroup>,
+    form: AchievementForm,
+    errors: Vec<FieldError>,
+}
+
+impl AchievementsPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+/// The pathways of the default framework's latest version, grouped by kind, and the codes
+/// of the product-specific ones.
+async fn pathway_choices(state: &AppState) -> Result<(Vec<ChoiceGroup>, Vec<String>), WebError> {
+    let slug = FrameworkSlug::new(DEFAULT_FRAMEWORK)
+        .map_err(|e| WebError::from(ServiceError::Internal(e.to_string())))?;
+    let fw = state.services.frameworks.get(&slug, None).await?;
+    let mut groups = Vec::new();
+    let mut product = Vec::new();
+    for kind in [
+        PathwayKind::Foundational,
+        PathwayKind::Advanced,
+        PathwayKind::ProductTemplate,
+    ] {
+        let choices: Vec<Choice> = fw
+            .document()
+            .pathways
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| {
+                if kind == PathwayKind::ProductTemplate {
+                    product.push(p.code.as_str().to_owned());
+                }
+                Choice {
+                    value: p.code.as_str().to_owned(),
+                    label: p.name.clone(),
+                }
+            })
+            .collect();
+        if !choices.is_empty() {
+            groups.push(ChoiceGroup {
+                label: kind.label().to_owned(),
+                choices,
+            });
+        }
+    }
+    Ok((groups, product))
+}
+
+async fn achievements_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    form: AchievementForm,
+    errors: Vec<FieldError>,
+    notice_code: Option<&str>,
+) -> Result<AchievementsPage, WebError> {
+    let items = state
+        .services
+        .registry
+        .achievements(&c.slug)
+        .await?
+        .into_iter()
+        .map(|a| AchievementLine {
+            created: when(&a.created_at),
+            uuid: a.uuid,
+            name: a.name,
+            pathway: a.pathway,
+            validity_days: a.validity_days,
+        })
+        .collect();
+    let (pathways, _) = pathway_choices(state).await?;
+    Ok(AchievementsPage {
+        nav: user.nav,
+        title: format!("Achievements of {}", c.name),
+        notice: notice(notice_code),
+        c,
+        items,
+        pathways,
+        form,
+        errors,
+    })
+}
+
+/// `GET /console/{org}/achievements`: the published achievements and the form to publish one.
+pub async fn achievements(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<crate::pages::credentials::NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "achievements").await?;
+    c.issuer()?;
+    let page = achievements_page(
+        &state,
+        user,
+        c,
+        AchievementForm::default(),
+        Vec::new(),
+        query.notice.as_deref(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// `POST /console/{org}/achievements`: publishes an achievement for a pathway.
+pub async fn create_achievement(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<AchievementForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "achievements").await?;
+    let issuer = c.issuer()?.clone();
+    let (_, product_pathways) = pathway_choices(&state).await?;
+    let is_product = product_pathways.contains(&form.pathway.trim().to_owned());
+    let validity_days = match form.validity_days.trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some).map_err(|_| FieldError {
+            field: "validity_days".into(),
+            message: "The validity is a whole number of days, such as 365.".into(),
+        }),
+    };
+    let outcome = match validity_days {
+        Err(e) => Err(vec![e]),
+        Ok(validity_days) => {
+            let product = (is_product
+                || !form.product_name.trim().is_empty()
+                || !form.product_version.trim().is_empty())
+            .then(|| Product {
+                name: form.product_name.trim().to_owned(),
+                version: form.product_version.trim().to_owned(),
+            });
+            let new = NewAchievement {
+                pathway: form.pathway.clone(),
+                framework: None,
+                name: Some(form.name.clone()),
+                description: Some(form.description.clone()),
+                validity_days,
+                product,
+            };
+            match state
+                .services
+                .registry
+                .create_achievement(&issuer, new)
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e) => Err(form_errors(e)?.1),
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/console/{}/achievements?notice=achievement-created",
+            c.slug
+        ))
+        .into_response()),
+        Err(errors) => {
+            let page = achievements_page(&state, user, c, form, errors, None).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The award form.
+
+/// What the award form holds, kept when it is shown again with errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AwardForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    achievement: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    override_justification: String,
+}
+
+#[derive(Template)]
+#[template(path = "console_award.html")]
+struct AwardPage {
+    nav: Nav,
+    title: String,
+    c: Console,
+    achievements: Vec<Choice>,
+    form: AwardForm,
+    errors: Vec<FieldError>,
+    /// What the completion check found missing, one line per requirement.
+    missing: Vec<String>,
+}
+
+impl AwardPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    /// Messages about the form as a whole (not about one of its fields).
+    fn general(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e.field.as_str(),
+                    "achievement" | "email" | "name" | "override_justification" | "missing"
+                )
+            })
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+}
+
+async fn award_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    form: AwardForm,
+    errors: Vec<FieldError>,
+) -> Result<AwardPage, WebError> {
+    let achievements = achievement_choices(&state.services.registry.achievements(&c.slug).await?);
+    let missing = errors
+        .iter()
+        .filter(|e| e.field == "missing")
+        .map(|e| e.message.clone())
+        .collect();
+    Ok(AwardPage {
+        nav: user.nav,
+        title: "Award a credential".into(),
+        c,
+        achievements,
+        form,
+        errors,
+        missing,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AwardQuery {
+    achievement: Option<String>,
+}
+
+/// `GET /console/{org}/award`, optionally with an achievement chosen (`?achievement=`).
+pub async fn award_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<AwardQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "award").await?;
+    c.issuer()?;
+    let form = AwardForm {
+        achievement: query.achievement.unwrap_or_default(),
+        ..AwardForm::default()
+    };
+    Ok(render(
+        &award_page(&state, user, c, form, Vec::new()).await?,
+    ))
+}
+
+/// `POST /console/{org}/award`: awards one credential; a refusal (such as an incomplete
+/// pathway without a justification) shows the form again, filled in, with what is missing.
+pub async fn award(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<AwardForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "award").await?;
+    let issuer = c.issuer()?.clone();
+    let new = NewAward {
+        achievement: form.achievement.clone(),
+        email: form.email.clone(),
+        name: Some(form.name.clone()),
+        override_justification: Some(form.override_justification.trim().to_owned())
+            .filter(|j| !j.is_empty()),
+        ..NewAward::default()
+    };
+    match state.services.registry.award(&issuer, new).await {
+        Ok(outcome) => Ok(Redirect::to(&format!(
+            "/console/{}/awards/{}?notice=awarded",
+            c.slug, outcome.award.id
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let page = award_page(&state, user, c, form, errors).await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Awards.
+
+#[derive(Template)]
+#[template(path = "console_awards.html")]
+struct AwardsPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    items: Vec<AwardLine>,
+    /// The page shown, from 1.
+    page: u64,
+    has_next: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    notice: Option<String>,
+    page: Option<u64>,
+}
+
+/// `GET /console/{org}/awards?page=`: the organisation's awards, newest first.
+pub async fn awards(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "awards").await?;
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
+    let registry = &state.services.registry;
+    // One more than a page is asked for, to know whether a next page exists.
+    let mut views = registry
+        .org_awards(
+            c.issuer()?,
+            Page::new((page - 1) * AWARDS_PER_PAGE, AWARDS_PER_PAGE + 1),
+        )
+        .await?;
+    let has_next = views.len() as u64 > AWARDS_PER_PAGE;
+    views.truncate(AWARDS_PER_PAGE as usize);
+    let items = award_lines(views, &registry.achievements(&c.slug).await?);
+    Ok(render(&AwardsPage {
+        nav: user.nav,
+        title: format!("Awards of {}", c.name),
+        notice: notice(query.notice.as_deref()),
+        c,
+        items,
+        page,
+        has_next,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "console_award_detail.html")]
+struct AwardDetailPage {
+    nav: Nav,
+    title: String,
+    notice: Option<&'static str>,
+    c: Console,
+    a: AwardLine,
+    credential_name: String,
+    valid_from: String,
+    valid_until: Option<String>,
+    public: bool,
+    override_justification: Option<String>,
+    key: Option<String>,
+    renews: Option<String>,
+    history: Vec<HistoryLine>,
+    /// The actions the award's state allows, as (value, label).
+    actions: Vec<Choice>,
+    action: String,
+    reason: String,
+    errors: Vec<FieldError>,
+}
+
+impl AwardDetailPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+/// One event in an award's history.
+pub struct HistoryLine {
+    pub at: String,
+    pub what: String,
+    pub who: String,
+    pub reason: Option<String>,
+}
+
+/// An award's audit entries as sentences; the viewer's own entries say "you".
+fn history_lines(
+    entries: Vec<credence_service::audit_chain::AuditView>,
+    me: Option<&str>,
+) -> Vec<HistoryLine> {
+    entries
+        .into_iter()
+        .map(|e| {
+            let text = |key: &str| e.detail.get(key).and_then(Value::as_str).map(str::to_owned);
+            let what = match e.action.as_str() {
+                "award.issue" => "Issued".to_owned(),
+                "award.suspend" => "Suspended".to_owned(),
+                "award.reinstate" => "Reinstated".to_owned(),
+                "award.revoke" => "Revoked".to_owned(),
+                "award.visibility" => {
+                    if e.detail.get("public").and_then(Value::as_bool) == Some(true) {
+                        "Made public by its holder".to_owned()
+                    } else {
+                        "Made private by its holder".to_owned()
+                    }
+                }
+                other => other.to_owned(),
+            };
+            let who = match (me, e.actor.strip_prefix("account:")) {
+                (Some(me), Some(id)) if me == id => "you".to_owned(),
+                _ if e.actor.starts_with("token:") => format!("an API token ({})", e.actor),
+                _ => e.actor.clone(),
+            };
+            HistoryLine {
+                at: when(&e.at),
+                reason: text("reason").or_else(|| text("override_justification")),
+                what,
+                who,
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn award_detail_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    id: &str,
+    notice_code: Option<&str>,
+    action: String,
+    reason: String,
+    errors: Vec<FieldError>,
+) -> Result<AwardDetailPage, WebError> {
+    let registry = &state.services.registry;
+    let (view, text) = registry.visible_award(&user.actor, id).await?;
+    if view.org_id != c.org_id {
+        return Err(WebError::not_found(format!(
+            "{} has no award '{id}'.",
+            c.name
+        )));
+    }
+    let history = history_lines(
+        registry.award_history(c.issuer()?, id).await?,
+        user.actor.account_id(),
+    );
+    let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let credential_name = credential
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let choose = Choice {
+        value: String::new(),
+        label: "Choose the new status…".into(),
+    };
+    let actions = std::iter::once(choose)
+        .chain(
+            [
+                (StatusAction::Suspend, "Suspend (can be reinstated)"),
+                (StatusAction::Reinstate, "Reinstate (lift a suspension)"),
+                (StatusAction::Revoke, "Revoke (permanent)"),
+            ]
+            .into_iter()
+            .map(|(a, label)| Choice {
+                value: a.as_str().to_owned(),
+                label: label.to_owned(),
+            }),
+        )
+        .collect();
+    let achievements = registry.achievements(&c.slug).await?;
+    let valid_from = when(&view.valid_from);
+    let valid_until = view.valid_until.as_deref().map(when);
+    let public = view.public;
+    let override_justification = view.override_justification.clone();
+    let key = view.idempotency_key.clone();
+    let renews = view.replaces_award_id.clone();
+    let a = award_lines(vec![view], &achievements)
+        .pop()
+        .ok_or_else(|| WebError::from(ServiceError::Internal("no award line".into())))?;
+    Ok(AwardDetailPage {
+        nav: user.nav,
+        title: format!("Award of {}", a.achievement),
+        notice: notice(notice_code),
+        c,
+        a,
+        credential_name,
+        valid_from,
+        valid_until,
+        public,
+        override_justification,
+        key,
+        renews,
+        history,
+        actions,
+        action,
+        reason,
+        errors,
+    })
+}
+
+/// `GET /console/{org}/awards/{id}`: one award, its credential and its status form.
+pub async fn award_detail(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    Query(query): Query<crate::pages::credentials::NoticeQuery>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "awards").await?;
+    let page = award_detail_page(
+        &state,
+        user,
+        c,
+        &id,
+        query.notice.as_deref(),
+        String::new(),
+        String::new(),
+        Vec::new(),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /console/{org}/awards/{id}/status`: revokes, suspends or reinstates, with a reason.
+pub async fn change_status(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "awards").await?;
+    let issuer = c.issuer()?.clone();
+    let outcome = match form.action.parse::<StatusAction>() {
+        Err(_) => Err(vec![FieldError {
+            field: "action".into(),
+            message: "Choose the new status: revoke, suspend or reinstate.".into(),
+        }]),
+        Ok(action) => match state
+            .services
+            .registry
+            .change_award_status(&issuer, &id, action, &form.reason)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(form_errors(e)?.1),
+        },
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/console/{}/awards/{id}?notice=status-changed",
+            c.slug
+        ))
+        .into_response()),
+        Err(errors) => {
+            let status = if errors.iter().any(|e| e.field.is_empty()) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let page =
+                award_detail_page(&state, user, c, &id, None, form.action, form.reason, errors)
+                    .await?;
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk awards.
+
+#[derive(Template)]
+#[template(path = "console_bulk.html")]
+struct BulkPage {
+    nav: Nav,
+    title: String,
+    c: Console,
+    achievements: Vec<Choice>,
+    achievement: String,
+    jobs: Vec<JobLine>,
+    error: Option<String>,
+}
+
+async fn bulk_page(
+    state: &AppState,
+    user: SignedIn,
+    c: Console,
+    achievement: String,
+    error: Option<String>,
+) -> Result<BulkPage, WebError> {
+    let registry = &state.services.registry;
+    let all = registry.achievements(&c.slug).await?;
+    let jobs = job_lines(
+        registry
+            .org_bulk_jobs(c.issuer()?, Page::new(0, 20))
+            .await?,
+        &all,
+    );
+    Ok(BulkPage {
+        nav: user.nav,
+        title: "Bulk award from a file".into(),
+        achievements: achievement_choices(&all),
+        c,
+        achievement,
+        jobs,
+        error,
+    })
+}
+
+/// `GET /console/{org}/bulk`: the upload form and the latest jobs.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "bulk").await?;
+    Ok(render(
+        &bulk_page(&state, user, c, String::new(), None).await?,
+    ))
+}
+
+/// `POST /console/{org}/bulk/upload` (multipart: `csrf`, `achievement`, `file`): starts a job and
+/// shows its page.
+pub async fn bulk_upload(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (mut csrf, mut achievement, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|e| {
+            WebError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "File too large",
+                format!("The file could not be received: {e}"),
+            )
+        })?;
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "achievement" => achievement = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !bytes.is_empty() => file = Some(bytes),
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    let c = console_for(&state, &user, &slug, "bulk").await?;
+    let issuer = c.issuer()?.clone();
+    let outcome = match file.as_deref().map(std::str::from_utf8) {
+        None => Err("Choose a CSV file to upload.".to_owned()),
+        Some(Err(_)) => {
+            Err("The file is not UTF-8 text; save it as CSV UTF-8 and try again.".to_owned())
+        }
+        Some(Ok(text)) => match state
+            .services
+            .registry
+            .start_bulk_awards(&issuer, &achievement, text, BulkFormat::Csv)
+            .await
+        {
+            Ok(job) => Ok(job),
+            Err(e) => Err(joined(&form_errors(e)?.1)),
+        },
+    };
+    match outcome {
+        Ok(job) => {
+            Ok(Redirect::to(&format!("/console/{}/bulk/{}", c.slug, job.id)).into_response())
+        }
+        Err(message) => {
+            let page = bulk_page(&state, user, c, achievement, Some(message)).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console_bulk_job.html")]
+struct BulkJobPage {
+    nav: Nav,
+    title: String,
+    c: Console,
+    job: BulkJobView,
+    created: String,
+    rows: Vec<BulkRowView>,
+    awarded: usize,
+}
+
+impl BulkJobPage {
+    fn running(&self) -> bool {
+        self.job.state == "running"
+    }
+}
+
+/// `GET /console/{org}/bulk/{id}`: a job's progress and its per-row results. While the job
+/// runs, `credence.js` polls `/api/v1/bulk/{id}` and reloads the page when it ends; without
+/// the script, a link refreshes the page.
+pub async fn bulk_job(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "bulk").await?;
+    let issuer = c.issuer()?;
+    let registry = &state.services.registry;
+    let job = registry.bulk_job(&user.actor, &id).await?;
+    if job.org_id != c.org_id {
+        return Err(WebError::not_found(format!(
+            "{} has no bulk job '{id}'.",
+            c.name
+        )));
+    }
+    let rows = registry
+        .bulk_rows_of(issuer, &job.id, Page::new(0, Page::MAX_LIMIT))
+        .await?;
+    let achievement = registry
+        .achievements(&c.slug)
+        .await?
+        .into_iter()
+        .find(|a| a.uuid == job.achievement_id)
+        .map_or_else(|| job.achievement_id.clone(), |a| a.name);
+    let awarded = rows.iter().filter(|r| r.outcome != "refused").count();
+    Ok(render(&BulkJobPage {
+        nav: user.nav,
+        title: format!("Bulk award of {achievement}"),
+        created: when(&job.created_at),
+        c,
+        job,
+        rows,
+        awarded,
+    }))
+}
