@@ -112,6 +112,15 @@ pub struct AwardView {
     pub created_at: String,
 }
 
+/// An award its viewer may see, with its credential as stored and its holder's name.
+#[derive(Debug, Clone)]
+pub struct VisibleAward {
+    pub award: AwardView,
+    pub credential: String,
+    /// The holder's display name, when the award has a holder account.
+    pub holder_name: Option<String>,
+}
+
 /// The result of an award request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AwardOutcome {
@@ -851,16 +860,16 @@ impl Registry {
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
     pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
-        Ok(self.visible_award(actor, id).await?.1)
+        Ok(self.visible_award(actor, id).await?.credential)
     }
 
-    /// The award behind a credential and the credential exactly as stored, under the same
-    /// rule as [`Registry::credential_text`].
+    /// The award behind a credential, the credential exactly as stored and its holder's
+    /// display name, under the same rule as [`Registry::credential_text`].
     pub async fn visible_award(
         &self,
         actor: &Actor,
         id: &str,
-    ) -> Result<(AwardView, String), ServiceError> {
+    ) -> Result<VisibleAward, ServiceError> {
         let id = uuid_id(id, "credential")?;
         let tx = self.store.read().await?;
         let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
@@ -872,8 +881,15 @@ impl Registry {
                 None => false,
             };
         if visible {
-            let view = award_view(self, &award);
-            Ok((view, award.credential))
+            let holder_name = match &award.holder_id {
+                Some(holder) => tx.account(holder).await?.map(|a| a.display_name),
+                None => None,
+            };
+            Ok(VisibleAward {
+                award: award_view(self, &award),
+                credential: award.credential,
+                holder_name,
+            })
         } else {
             Err(not_found())
         }

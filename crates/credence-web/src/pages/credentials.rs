@@ -93,7 +93,8 @@ pub async fn credential(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let registry = &state.services.registry;
-    let (award, text) = registry.visible_award(&current.actor, &id).await?;
+    let visible = registry.visible_award(&current.actor, &id).await?;
+    let (award, text) = (visible.award, visible.credential);
     if format == Format::Json || !wants_html(&headers) {
         return Ok(([(header::CONTENT_TYPE, "application/ld+json")], text).into_response());
     }
@@ -101,7 +102,10 @@ pub async fn credential(
         .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     let report = registry.verify_credential_json(&doc).await?;
     let (verdict_class, verdict, verdict_sentence) = verdict_words(&report);
-    let summary = CredentialSummary::from_json(&doc);
+    let mut summary = CredentialSummary::from_json(&doc);
+    if summary.subject_name.is_none() {
+        summary.subject_name = visible.holder_name;
+    }
     let url = registry.url(&format!("/credentials/{id}"));
     let is_holder = current.actor.account_id().is_some()
         && current.actor.account_id() == award.holder_id.as_deref();

@@ -522,7 +522,8 @@ async fn award_detail_page(
     errors: Vec<FieldError>,
 ) -> Result<AwardDetailPage, WebError> {
     let registry = &state.services.registry;
-    let (view, text) = registry.visible_award(&user.actor, id).await?;
+    let visible = registry.visible_award(&user.actor, id).await?;
+    let (view, text) = (visible.award, visible.credential);
     if view.org_id != c.org_id {
         return Err(WebError::not_found(format!(
             "{} has no award '{id}'.",
