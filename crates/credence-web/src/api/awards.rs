@@ -212,20 +212,6 @@ pub async fn visibility(
     Ok(Json(view))
 }
 
-/// `GET /credentials/{id}`: the credential exactly as signed, if the caller may see it.
-pub async fn credential(
-    State(state): State<AppState>,
-    current: CurrentActor,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let text = state
-        .services
-        .registry
-        .credential_text(&current.actor, &id)
-        .await?;
-    Ok(json_ld(text, JSON_LD))
-}
-
 /// `GET /orgs/{slug}/status/{purpose}`: the signed status list, with an `ETag`.
 pub async fn status_list(
     State(state): State<AppState>,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::holder::Choice;
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{form_errors, render, render_with};
+use crate::pages::{form_errors, joined, render, render_with};
 use crate::{AppState, WebError};
 
 /// A queue item with the levels an assessor may confirm (the claimed one and those below).
@@ -154,11 +154,7 @@ pub async fn decide(
         Ok(_) => Ok(Redirect::to("/assess?notice=decided").into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let message = errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let message = joined(&errors);
             let queues = queues(&state, &user).await?;
             Ok(render_with(
                 status,

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{form_errors, render, render_with, FieldError};
+use crate::pages::{form_errors, joined, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
 
 /// The framework evidence is recorded against from the pages.
@@ -373,50 +373,28 @@ pub async fn evidence_attach(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let mut csrf = String::new();
-    let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let media_type = field.content_type().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|e| {
-            WebError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "File too large",
-                format!("The file could not be received: {e}"),
-            )
-        })?;
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !bytes.is_empty() => {
-                file = Some((file_name.unwrap_or_default(), media_type, bytes.to_vec()))
-            }
-            _ => {}
-        }
-    }
-    user.check_csrf(&csrf)?;
-    let outcome = match file {
+    let form = MultipartForm::read(multipart).await?;
+    user.check_csrf(form.field("csrf"))?;
+    let outcome = match form.file {
         None => Err("Choose a file to attach.".to_owned()),
-        Some((name, media_type, bytes)) => match state
+        Some(file) => match state
             .services
             .registry
-            .add_attachment(&user.holder, &id, &name, media_type.as_deref(), bytes)
+            .add_attachment(
+                &user.holder,
+                &id,
+                &file.name,
+                file.media_type.as_deref(),
+                file.bytes,
+            )
             .await
         {
             Ok(_) => Ok(()),
             Err(e) => {
                 let (_, errors) = form_errors(e)?;
-                Err(errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join(" "))
+                Err(joined(&errors))
             }
         },
     };
@@ -457,11 +435,7 @@ pub async fn evidence_submit(
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let message = errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let message = joined(&errors);
             Ok(render_with(
                 status,
                 &evidence_page(&state, user, &id, None, Some(message)).await?,

@@ -115,3 +115,69 @@ pub fn render_with<T: Template>(status: StatusCode, template: &T) -> Response {
     }
     response
 }
+
+/// The messages of a refused form as one sentence-separated line.
+pub fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A file chosen in a multipart form.
+#[derive(Debug)]
+pub struct UploadedFile {
+    pub name: String,
+    pub media_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form read whole: its text fields by name, and its `file` field when a file
+/// was chosen.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    fields: std::collections::HashMap<String, String>,
+    pub file: Option<UploadedFile>,
+}
+
+impl MultipartForm {
+    /// A text field's value; empty when absent.
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    /// Reads every part of the form; a body over the route's limit is a 413.
+    pub async fn read(mut multipart: axum::extract::Multipart) -> Result<Self, WebError> {
+        let mut form = Self::default();
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let media_type = field.content_type().map(str::to_owned);
+            let bytes = field.bytes().await.map_err(|e| {
+                WebError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "File too large",
+                    format!("The file could not be received: {e}"),
+                )
+            })?;
+            if name == "file" {
+                if !bytes.is_empty() {
+                    form.file = Some(UploadedFile {
+                        name: file_name.unwrap_or_default(),
+                        media_type,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            } else {
+                form.fields
+                    .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+        Ok(form)
+    }
+}

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::pages::session::Nav;
-use crate::pages::{render, render_with};
+use crate::pages::{render, render_with, MultipartForm};
 use crate::{AppState, WebError};
 
 /// One check as a line a non-specialist reads.
@@ -392,36 +392,22 @@ fn credential_from_file(name: &str, bytes: &[u8]) -> Result<Value, String> {
 pub async fn verify_submit(
     State(state): State<AppState>,
     nav: Nav,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let mut pasted = String::new();
-    let mut url = String::new();
-    let mut email = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?;
-        match name.as_str() {
-            "credential" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
-            "url" => url = String::from_utf8_lossy(&bytes).trim().to_owned(),
-            "email" => email = String::from_utf8_lossy(&bytes).trim().to_owned(),
-            "file" if !bytes.is_empty() => {
-                file = Some((
-                    file_name.unwrap_or_else(|| "The file".into()),
-                    bytes.to_vec(),
-                ));
-            }
-            _ => {}
-        }
-    }
+    let form = MultipartForm::read(multipart).await?;
+    let pasted = form.field("credential").to_owned();
+    let url = form.field("url").trim().to_owned();
+    let email = form.field("email").trim().to_owned();
+    let file = form.file.map(|f| {
+        (
+            if f.name.is_empty() {
+                "The file".to_owned()
+            } else {
+                f.name
+            },
+            f.bytes,
+        )
+    });
     let email = Some(email.as_str()).filter(|e| !e.is_empty());
     let outcome = if let Some((name, bytes)) = file {
         match credential_from_file(&name, &bytes) {

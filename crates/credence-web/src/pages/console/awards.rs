@@ -20,21 +20,15 @@ use serde_json::Value;
 use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLine};
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{error_for, form_errors, render, render_with, FieldError};
+use crate::pages::{
+    error_for, form_errors, joined, render, render_with, FieldError, MultipartForm,
+};
 use crate::{AppState, WebError};
 
 /// Awards per page of the awards list.
 const AWARDS_PER_PAGE: u64 = 50;
 
 /// The messages of a refused form, as one sentence list (for forms without fields).
-fn joined(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.message.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The achievements of the console's organisation as choices.
 fn achievement_choices(achievements: &[AchievementView]) -> Vec<Choice> {
     achievements
@@ -725,30 +719,12 @@ pub async fn bulk_upload(
     State(state): State<AppState>,
     user: SignedIn,
     Path(slug): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let (mut csrf, mut achievement, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::bad_request(format!("The form could not be read: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|e| {
-            WebError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "File too large",
-                format!("The file could not be received: {e}"),
-            )
-        })?;
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "achievement" => achievement = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !bytes.is_empty() => file = Some(bytes),
-            _ => {}
-        }
-    }
-    user.check_csrf(&csrf)?;
+    let form = MultipartForm::read(multipart).await?;
+    user.check_csrf(form.field("csrf"))?;
+    let achievement = form.field("achievement").to_owned();
+    let file = form.file.map(|f| f.bytes);
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?.clone();
     let outcome = match file.as_deref().map(std::str::from_utf8) {
