@@ -135,6 +135,15 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
     let app = TestApp::new().await;
     app.holder("sam@pages.test", "Sam").await;
 
+    // The front page leads each kind of visitor in.
+    let home = page(&app, "/", &Auth::None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("href=\"/verify\"") && home.body.contains("242 competency statements"),
+        "{}",
+        home.body
+    );
+
     // Anonymous visitors are sent to sign in, and come back afterwards.
     let reply = page(&app, "/dashboard", &Auth::None).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);

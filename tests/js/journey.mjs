@@ -142,6 +142,10 @@ try {
   const bytes = readFileSync(png);
   if (bytes.subarray(1, 4).toString() !== "PNG") throw new Error("the baked badge is not a PNG");
 
+  step("a visitor opens the front page");
+  await visitor.page.goto(`${brief.base}/`);
+  await check(visitor.page, "home");
+
   step("anyone sees the public portfolio");
   await visitor.page.goto(`${brief.base}/p/journey-holder`);
   await check(visitor.page, "portfolio");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use credence_domain::framework::{Question, Statement};
 use credence_domain::{Framework, FrameworkSlug, PathwayCode};
@@ -65,9 +65,35 @@ pub struct VersionQuery {
     version: Option<String>,
 }
 
-/// `GET /`: the front page leads to the frameworks.
-pub async fn home() -> Redirect {
-    Redirect::to("/frameworks")
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    frameworks: usize,
+    statements: usize,
+}
+
+/// `GET /`: what Credence is, and the way in for each kind of visitor.
+pub async fn home(State(state): State<AppState>, nav: Nav) -> Result<Response, WebError> {
+    let frameworks = state.services.frameworks.list().await?;
+    let mut statements = 0;
+    for f in &frameworks {
+        if let Ok(slug) = FrameworkSlug::new(&f.slug) {
+            statements += state
+                .services
+                .frameworks
+                .get(&slug, Some(&f.version))
+                .await?
+                .document()
+                .statements
+                .len();
+        }
+    }
+    Ok(render(&HomePage {
+        nav,
+        frameworks: frameworks.len(),
+        statements,
+    }))
 }
 
 struct FrameworkRow {
