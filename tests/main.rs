@@ -11,6 +11,7 @@ mod demo;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod multiprocess;
 mod observability;
 mod pages;
 mod registry_awards;

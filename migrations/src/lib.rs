@@ -7,6 +7,7 @@ mod m20261127_000001_frameworks;
 mod m20261128_000001_registry;
 mod m20261128_000002_credential_ids;
 mod m20261129_000001_portfolio;
+mod m20261130_000001_bulk_job_leases;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_registry::Migration),
             Box::new(m20261128_000002_credential_ids::Migration),
             Box::new(m20261129_000001_portfolio::Migration),
+            Box::new(m20261130_000001_bulk_job_leases::Migration),
         ]
     }
 }

@@ -28,6 +28,10 @@ body_limit_bytes = 1048576
 public_url = ""
 # Whether anyone may create a holder account.
 open_registration = true
+# Seconds a running bulk award job is kept alive by the process working on it: when that
+# process ends mid-job (killed, or its machine lost), the job reads as failed this long
+# after its last sign of life. Keep it well above the time of one batch of 200 rows.
+bulk_job_lease_secs = 60
 
 [database]
 # Database URL. Empty means SQLite in data_dir (credence.db).
@@ -91,6 +95,7 @@ pub struct ServerConfig {
     pub body_limit_bytes: usize,
     pub public_url: String,
     pub open_registration: bool,
+    pub bulk_job_lease_secs: u64,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -134,6 +139,7 @@ impl Default for ServerConfig {
             body_limit_bytes: 1024 * 1024,
             public_url: String::new(),
             open_registration: true,
+            bulk_job_lease_secs: 60,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::Email;
 use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, Page};
 use credence_vc::canon::Canonicalizer;
@@ -32,7 +33,8 @@ pub struct BulkJobView {
     /// Rows processed, whatever their outcome.
     pub done: i64,
     pub refused: i64,
-    /// `running`, `finished` or `failed`.
+    /// `running`, `finished` or `failed` (which includes a job interrupted by the end of
+    /// the process working on it: the rows reported so far are complete, the rest absent).
     pub state: String,
     pub created_at: String,
     pub finished_at: Option<String>,
@@ -58,7 +60,17 @@ pub struct BulkWork {
     rows: Vec<RowResult<BulkAwardRow>>,
 }
 
-fn job_view(row: &BulkJobRow) -> BulkJobView {
+/// A background task stopped when its handle is dropped (also when the job's future is).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+fn job_view(row: &BulkJobRow, now: DateTime<Utc>) -> BulkJobView {
+    let interrupted = row.state == "running" && row.lease_until.is_none_or(|until| until < now);
     BulkJobView {
         id: row.id.clone(),
         org_id: row.org_id.clone(),
@@ -66,7 +78,11 @@ fn job_view(row: &BulkJobRow) -> BulkJobView {
         total: row.total,
         done: row.done,
         refused: row.refused,
-        state: row.state.clone(),
+        state: if interrupted {
+            "failed".into()
+        } else {
+            row.state.clone()
+        },
         created_at: row.created_at.to_rfc3339(),
         finished_at: row.finished_at.map(|t| t.to_rfc3339()),
     }
@@ -94,6 +110,11 @@ fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
 }
 
 impl Registry {
+    /// How long a running job's lease lasts past each renewal.
+    fn lease(&self) -> Duration {
+        Duration::seconds(self.config.bulk_job_lease_secs)
+    }
+
     /// Parses a bulk file and records the job; [`Registry::run_bulk_job`] processes it.
     pub async fn create_bulk_job(
         &self,
@@ -122,6 +143,7 @@ impl Registry {
             state: "running".into(),
             created_at: now,
             finished_at: None,
+            lease_until: Some(now + self.lease()),
         };
         tx.insert_bulk_job(row.clone()).await?;
         audit(
@@ -136,7 +158,7 @@ impl Registry {
         .await?;
         tx.commit().await?;
         Ok(BulkWork {
-            job: job_view(&row),
+            job: job_view(&row, now),
             issuer: issuer.clone(),
             achievement: ctx.achievement.id,
             rows,
@@ -175,6 +197,29 @@ impl Registry {
         let total = work.rows.len() as u64;
         let mut done = 0i64;
         let mut refused_count = 0i64;
+        // Keeps the job's lease ahead of now while it runs, whatever a batch waits for.
+        let renewer = {
+            let (registry, id) = (self.clone(), work.job.id.clone());
+            // Four renewals a lease, so one slow renewal does not let it pass.
+            let every = u64::try_from(self.config.bulk_job_lease_secs / 4).unwrap_or(1);
+            AbortOnDrop(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(every.max(1)));
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    let until = registry.now() + registry.lease();
+                    let renewed = async {
+                        let tx = registry.store.write().await?;
+                        tx.renew_bulk_lease(&id, until).await?;
+                        tx.commit().await
+                    }
+                    .await;
+                    if let Err(e) = renewed {
+                        tracing::warn!(job = %id, error = %e, "could not renew a bulk job's lease");
+                    }
+                }
+            }))
+        };
         let result = async {
             // The achievement, framework and opened signer, once for the whole job.
             let ctx = {
@@ -201,6 +246,7 @@ impl Registry {
             Ok::<(), ServiceError>(())
         }
         .await;
+        drop(renewer);
         let now = self.now();
         let state = if result.is_ok() { "finished" } else { "failed" };
         let tx = self.store.write().await?;
@@ -212,7 +258,7 @@ impl Registry {
             .ok_or_else(|| ServiceError::Internal("bulk job vanished".into()))?;
         tx.commit().await?;
         result?;
-        Ok(job_view(&row))
+        Ok(job_view(&row, now))
     }
 
     /// One batch in one transaction; returns (rows done, rows refused).
@@ -374,6 +420,7 @@ impl Registry {
             None,
         )
         .await?;
+        tx.renew_bulk_lease(job, now + self.lease()).await?;
         tx.commit().await?;
         self.metrics.awards_issued(IssuedVia::Bulk, issued);
         Ok((done, refused_now))
@@ -396,7 +443,7 @@ impl Registry {
 
     /// A job's progress (issuers of its organisation).
     pub async fn bulk_job(&self, actor: &Actor, id: &str) -> Result<BulkJobView, ServiceError> {
-        Ok(job_view(&self.bulk_job_row(actor, id).await?))
+        Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
     }
 
     /// The organisation's bulk jobs, newest first (issuers).
@@ -406,11 +453,12 @@ impl Registry {
         page: Page,
     ) -> Result<Vec<BulkJobView>, ServiceError> {
         let tx = self.store.read().await?;
+        let now = self.now();
         Ok(tx
             .bulk_jobs_of_org(&issuer.0.org.id, page)
             .await?
             .iter()
-            .map(job_view)
+            .map(|row| job_view(row, now))
             .collect())
     }
 

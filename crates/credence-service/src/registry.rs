@@ -60,6 +60,9 @@ pub struct RegistryConfig {
     /// Whether this registry holds the demonstration world (`serve --demo`): pages say so
     /// and offer the demo personas' sign-ins.
     pub demo: bool,
+    /// How long a running bulk job's lease lasts past each sign of life of the process
+    /// working on it; a job whose lease has passed was interrupted and reads as failed.
+    pub bulk_job_lease_secs: i64,
 }
 
 impl RegistryConfig {
@@ -72,6 +75,7 @@ impl RegistryConfig {
             session_hours: 12,
             open_registration: true,
             demo: false,
+            bulk_job_lease_secs: 60,
         })
     }
 

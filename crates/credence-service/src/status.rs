@@ -131,6 +131,7 @@ impl Registry {
             Some(row) => row,
             None => {
                 let tx = self.store.write().await?;
+                tx.lock_status_lists(&org.id).await?;
                 match tx.status_list(&org.id, purpose.as_str()).await? {
                     Some(row) => row,
                     None => {
@@ -186,6 +187,9 @@ impl Registry {
         let now = self.now();
         let org = &issuer.0.org;
         let tx = self.store.write().await?;
+        // Before reading the award: a concurrent change to it, or to any award of the
+        // organisation, is then committed and seen (its state and the lists' version).
+        tx.lock_status_lists(&org.id).await?;
         let mut award = tx
             .award(&id)
             .await?

@@ -71,6 +71,34 @@ impl Tx {
         Ok(())
     }
 
+    /// Serialises the status changes of one organisation until this transaction ends: a
+    /// writer that changes an award's status and re-signs the organisation's lists calls it
+    /// first, so on PostgreSQL (read committed, no in-process writer lock) two writers in
+    /// any processes never both read the same award state or list version, and each reads
+    /// what the other committed. SQLite write transactions are serialised already.
+    pub async fn lock_status_lists(&self, org_id: &str) -> Result<(), StoreError> {
+        if self.engine != Engine::Postgres {
+            return Ok(());
+        }
+        use sea_orm::{ConnectionTrait, Statement};
+        // A transaction-scoped advisory lock, keyed by a stable hash of the organisation
+        // (FNV-1a, 64 bits); a collision only serialises two organisations' changes.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in b"status-lists:".iter().chain(org_id.as_bytes()) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let key = i64::from_ne_bytes(hash.to_ne_bytes());
+        self.tx
+            .query_one(Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1)",
+                [key.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

@@ -121,6 +121,8 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         session_hours: 12,
         open_registration: config.server.open_registration,
         demo: false,
+        bulk_job_lease_secs: i64::try_from(config.server.bulk_job_lease_secs.clamp(2, 86_400))
+            .unwrap_or(60),
     })
 }
 

@@ -17,6 +17,8 @@ pub struct Model {
     pub state: String,
     pub created_at: ChronoDateTimeUtc,
     pub finished_at: Option<ChronoDateTimeUtc>,
+    /// While running, until when the process working on the job holds it.
+    pub lease_until: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

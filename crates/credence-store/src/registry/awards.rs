@@ -397,6 +397,20 @@ impl Tx {
         Ok(())
     }
 
+    /// Extends a running job's lease to `until`; a job no longer running is left alone.
+    pub async fn renew_bulk_lease(&self, id: &str, until: DateTime<Utc>) -> Result<(), StoreError> {
+        bulk_job::Entity::update_many()
+            .col_expr(
+                bulk_job::Column::LeaseUntil,
+                sea_orm::sea_query::Expr::value(until),
+            )
+            .filter(bulk_job::Column::Id.eq(id))
+            .filter(bulk_job::Column::State.eq("running"))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub async fn insert_bulk_rows(&self, rows: Vec<BulkRowRow>) -> Result<(), StoreError> {
         for chunk in rows.chunks(100) {
             bulk_row::Entity::insert_many(chunk.iter().cloned().map(bulk_row::ActiveModel::from))
