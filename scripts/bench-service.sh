@@ -46,7 +46,7 @@ case "$engine" in
     pg_db="credence_bench_$$"
     psql -q "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
     export CREDENCE_DATABASE_URL="${pg_admin%/*}/$pg_db"
-    db_sql() { psql -q -v ON_ERROR_STOP=1 "$CREDENCE_DATABASE_URL"; } ;;
+    db_sql() { psql -qAt -v ON_ERROR_STOP=1 "$CREDENCE_DATABASE_URL"; } ;;
   *) echo "bench-service: engine must be sqlite or postgres" >&2; exit 2 ;;
 esac
 
