@@ -310,7 +310,7 @@ impl Registry {
         let evidence = tx
             .evidence_of_holder(&account.id, Page::new(0, Page::MAX_LIMIT))
             .await?;
-        let awards = tx.awards_of_holder(&account.id).await?;
+        let awards = tx.award_facts_of_holder(&account.id).await?;
         let framework = framework_by_slug(&tx, DASHBOARD_FRAMEWORK, None).await?;
         let mut pathways = Vec::new();
         let mut archetypes = Vec::new();
@@ -458,7 +458,7 @@ impl Registry {
     ) -> Result<PortfolioView, ServiceError> {
         let now = self.now();
         let awards: Vec<AwardRow> = tx
-            .awards_of_holder(&account.id)
+            .award_facts_of_holder(&account.id)
             .await?
             .into_iter()
             .filter(|a| a.public || !only_public)

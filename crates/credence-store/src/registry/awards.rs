@@ -192,6 +192,26 @@ impl Tx {
             .await?)
     }
 
+    /// A holder's awards, newest first, with `credential` left empty: for lists and pages,
+    /// which need an award's facts but not its signed document (the largest column by far).
+    pub async fn award_facts_of_holder(
+        &self,
+        holder_id: &str,
+    ) -> Result<Vec<AwardRow>, StoreError> {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::Iterable;
+        Ok(award::Entity::find()
+            .select_only()
+            .columns(award::Column::iter().filter(|c| !matches!(c, award::Column::Credential)))
+            .column_as(Expr::val(""), "credential")
+            .filter(award::Column::HolderId.eq(holder_id))
+            .order_by(award::Column::CreatedAt, Order::Desc)
+            .order_by(award::Column::Id, Order::Asc)
+            .into_model::<AwardRow>()
+            .all(self.conn())
+            .await?)
+    }
+
     /// An organisation's awards, newest first.
     pub async fn awards_of_org(
         &self,
