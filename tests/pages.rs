@@ -289,6 +289,16 @@ async fn evidence_forms_keep_their_input_and_check_the_csrf_token() {
     )
     .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The JSON API never takes the form exemption: a cookie-authenticated form post to it
+    // without the CSRF header is refused.
+    let api_form = post_form(
+        &app,
+        "/api/v1/evidence",
+        &[("kind", "course-completion")],
+        &auth,
+    )
+    .await;
+    assert_eq!(api_form.status, StatusCode::FORBIDDEN, "{}", api_form.body);
     let list = app.call("GET", "/api/v1/evidence", None, &auth).await;
     assert_eq!(list.json()["items"], json!([]));
     // The real thing: saved, then shown.

@@ -75,14 +75,21 @@ impl FromRequestParts<AppState> for CurrentActor {
                 // API calls check the header here; form posts carry the token in the body
                 // and are checked by the page handler, which marks them with the header-less
                 // form content type.
-                let is_form = parts
-                    .headers
-                    .get(axum::http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| {
-                        v.starts_with("application/x-www-form-urlencoded")
-                            || v.starts_with("multipart/form-data")
-                    });
+                // Only pages take forms: the JSON API under /api/v1 always wants the header.
+                let is_api = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(parts.uri.path(), |u| u.0.path())
+                    .starts_with("/api/");
+                let is_form = !is_api
+                    && parts
+                        .headers
+                        .get(axum::http::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| {
+                            v.starts_with("application/x-www-form-urlencoded")
+                                || v.starts_with("multipart/form-data")
+                        });
                 if !is_safe(&parts.method) && !is_form {
                     let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                     if sent != Some(session.csrf_token.as_str()) {
