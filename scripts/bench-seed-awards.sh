@@ -10,6 +10,17 @@
 # organisations seed-0, seed-1, ... (clones of TEMPLATE_ORG, 125,000 awards each). Running it
 # again with a larger TOTAL adds the difference. Audit entries are not seeded.
 #
+# SQLite: a credential is ~24 KB, so 1,000,000 awards are ~24 GB, too much for one transaction
+# (it failed with "database or disk is full"). The awards are inserted in chunks, one
+# INSERT ... SELECT (its own transaction) per filler organisation, bounded to that
+# organisation's 125,000 indices; an interrupted run leaves whole chunks, and running it again
+# carries on. When TOTAL is at least 125,000 the load runs with the rollback journal
+# (journal_mode DELETE: new pages are written once, not to the WAL and then to the database),
+# in-memory temporary storage and a 256 MiB page cache, and the database is put back in WAL
+# mode at the end; switching the journal mode needs the database to itself, so stop
+# `credence serve` first (otherwise sqlite3 reports "database is locked" and the load runs,
+# slower, in WAL mode). sqlite3 prints the journal modes and one progress line per chunk.
+#
 # Usage: scripts/bench-seed-awards.sh sqlite|postgres TOTAL TEMPLATE_ORG
 set -euo pipefail
 engine="$1"
@@ -26,6 +37,14 @@ template="(SELECT a.* FROM awards a JOIN organisations o ON o.id = a.org_id
   WHERE o.slug = '$template_org' ORDER BY a.created_at LIMIT 1) AS t"
 case "$engine" in
   sqlite)
+    bulk=$(( total >= per_org ))
+    if [ "$bulk" = 1 ]; then
+      cat <<SQL
+PRAGMA journal_mode = DELETE;
+PRAGMA temp_store = MEMORY;
+PRAGMA cache_size = -262144;
+SQL
+    fi
     cat <<SQL
 BEGIN;
 WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k + 1 < $orgs)
@@ -34,17 +53,30 @@ SELECT printf('00000000-0000-4000-b000-%012d', k), 'seed-' || k, o.did || '#seed
 FROM k, organisations o WHERE o.slug = '$template_org'
   AND NOT EXISTS (SELECT 1 FROM organisations WHERE slug = 'seed-' || k);
 $bounds
-WITH RECURSIVE s(n) AS (SELECT lo FROM seed_bounds WHERE lo < hi
-  UNION ALL SELECT n + 1 FROM s, seed_bounds WHERE n + 1 < hi)
+COMMIT;
+SQL
+    # One chunk per filler organisation: seeded award n goes to seed-(n / per_org).
+    for (( c = 0; c < orgs; c++ )); do
+      first=$(( c * per_org ))
+      end=$(( first + per_org ))
+      cat <<SQL
+WITH RECURSIVE s(n) AS (SELECT max(lo, $first) FROM seed_bounds WHERE max(lo, $first) < min(hi, $end)
+  UNION ALL SELECT n + 1 FROM s, seed_bounds WHERE n + 1 < min(hi, $end))
 INSERT INTO awards (id, org_id, holder_id, recipient_email, revocation_index, suspension_index,
   idempotency_key, created_by, credential_id, $acols)
 SELECT printf('00000000-0000-4000-c000-%012d', n), printf('00000000-0000-4000-b000-%012d', n / $per_org),
   NULL, 'seed' || n || '@bench.test', n % $per_org, n % $per_org,
   'seed-' || n, 'seed', 'urn:bench:seed:' || n, $acols
 FROM s, $template;
-DROP TABLE seed_bounds;
-COMMIT;
 SQL
+      if [ "$bulk" = 1 ]; then
+        echo "SELECT 'bench-seed-awards: seed-$c: ' || changes() || ' awards added';"
+      fi
+    done
+    echo "DROP TABLE seed_bounds;"
+    if [ "$bulk" = 1 ]; then
+      echo "PRAGMA journal_mode = WAL;"
+    fi
     ;;
   postgres)
     cat <<SQL
