@@ -364,6 +364,69 @@ async fn award_verify_revoke_and_status_lists() {
     assert_eq!(outcome(&verify(&app, &forged).await, "proof"), "failed");
 }
 
+/// Two registries (as two processes) over one database: the public status-list endpoint of
+/// the one that did not revoke serves its list from memory for at most its recheck time,
+/// then the new list; the one that revoked serves the new list at once.
+#[tokio::test]
+async fn status_lists_served_from_memory_catch_up_with_other_processes() {
+    let here = TestApp::new().await;
+    let recheck = std::time::Duration::from_millis(300);
+    let there = TestApp::over_with(here.db.clone(), here.db.store().await, |base| {
+        let mut config = credence_service::RegistryConfig::for_tests(base).expect("test settings");
+        config.status_list_recheck = recheck;
+        config
+    })
+    .await;
+    let (issuer, achievement) = issuer_setup(&here, "linchester-ics", "web").await;
+    here.holder("cy@example.org", "Cy").await;
+    let justification = "Completed the equivalent programme at a partner trust in 2025.";
+    let made = award(&here, "linchester-ics", &issuer, json!({"achievement": achievement, "email": "cy@example.org", "override_justification": justification})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let award_id = made.json()["award"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+
+    let etag = |reply: &crate::support::Reply| reply.header("etag").to_owned();
+    let before_here = status_get(&here, "linchester-ics", "revocation", None).await;
+    let before_there = status_get(&there, "linchester-ics", "revocation", None).await;
+    assert_eq!(before_there.status, StatusCode::OK, "{}", before_there.body);
+    assert_eq!(etag(&before_here), etag(&before_there));
+
+    let revoke = here
+        .call(
+            "POST",
+            &format!("/api/v1/awards/{award_id}/status"),
+            Some(json!({"action": "revoke", "reason": "Issued in error."})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
+    let revoked_at = std::time::Instant::now();
+    // The process that revoked serves the new list at once.
+    let after_here = status_get(&here, "linchester-ics", "revocation", None).await;
+    assert_ne!(etag(&after_here), etag(&before_here));
+    // The other catches up within its recheck time (with room for a slow machine).
+    loop {
+        let there_now = status_get(&there, "linchester-ics", "revocation", None).await;
+        if etag(&there_now) == etag(&after_here) {
+            assert_eq!(there_now.body, after_here.body);
+            break;
+        }
+        assert_eq!(
+            etag(&there_now),
+            etag(&before_there),
+            "only the old or the new list"
+        );
+        assert!(
+            revoked_at.elapsed() < recheck * 10,
+            "the other registry still serves the old list after {:?}",
+            revoked_at.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn incomplete_progress_override_roles_and_unknown_ids() {
     let app = TestApp::new().await;

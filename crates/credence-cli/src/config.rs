@@ -32,6 +32,10 @@ open_registration = true
 # process ends mid-job (killed, or its machine lost), the job reads as failed this long
 # after its last sign of life. Keep it well above the time of one batch of 200 rows.
 bulk_job_lease_secs = 60
+# Milliseconds the public status-list endpoint serves a list from memory before asking the
+# database again. A revocation made through this process is served at once; one made by
+# another process sharing the database, within this long (at most 60000). 0: always ask.
+status_list_recheck_ms = 1000
 
 [database]
 # Database URL. Empty means SQLite in data_dir (credence.db).
@@ -96,6 +100,7 @@ pub struct ServerConfig {
     pub public_url: String,
     pub open_registration: bool,
     pub bulk_job_lease_secs: u64,
+    pub status_list_recheck_ms: u64,
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +145,7 @@ impl Default for ServerConfig {
             public_url: String::new(),
             open_registration: true,
             bulk_job_lease_secs: 60,
+            status_list_recheck_ms: 1000,
         }
     }
 }

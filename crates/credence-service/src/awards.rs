@@ -43,6 +43,14 @@ const MAX_ATTEMPTS: usize = 5;
 pub struct Caches {
     pub(crate) frameworks: RwLock<HashMap<i64, Arc<Framework>>>,
     pub(crate) status_lists: Mutex<HashMap<(String, String), CachedList>>,
+    /// What the public status-list endpoint served, by (organisation slug, purpose), and
+    /// when it last asked the database: see [`Registry::status_list`].
+    pub(crate) served_lists: RwLock<HashMap<(String, String), crate::status::ServedList>>,
+    /// Bumped after every status change this process commits, so that lists served from
+    /// memory before it are read again at once.
+    pub(crate) list_generation: std::sync::atomic::AtomicU64,
+    /// Documents whose proofs verified, so that verifying one again costs a hash.
+    pub(crate) proofs: credence_vc::memo::ProofMemo,
 }
 
 /// A signed status list's version and JSON text, by (organisation id, purpose).
@@ -687,8 +695,7 @@ impl Registry {
             credential_id: signed.get("id").and_then(Value::as_str).map(str::to_owned),
         };
         Ok(Prepared {
-            credential: serde_json::from_str(&row.credential)
-                .map_err(|e| Err(ServiceError::Internal(e.to_string())))?,
+            credential: signed,
             row,
         })
     }

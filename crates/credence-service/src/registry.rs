@@ -63,6 +63,10 @@ pub struct RegistryConfig {
     /// How long a running bulk job's lease lasts past each sign of life of the process
     /// working on it; a job whose lease has passed was interrupted and reads as failed.
     pub bulk_job_lease_secs: i64,
+    /// How long the public status-list endpoint serves a list from memory before asking the
+    /// database whether it changed. Changes made by this process are served at once; those
+    /// made by another process sharing the database within this long. Zero: always ask.
+    pub status_list_recheck: std::time::Duration,
 }
 
 impl RegistryConfig {
@@ -76,6 +80,7 @@ impl RegistryConfig {
             open_registration: true,
             demo: false,
             bulk_job_lease_secs: 60,
+            status_list_recheck: std::time::Duration::from_secs(1),
         })
     }
 
@@ -162,14 +167,26 @@ pub(crate) async fn audit(
     subject: &str,
     detail: Value,
 ) -> Result<(), ServiceError> {
-    tx.append_audit(NewAuditEntry {
+    tx.append_audit(audit_entry(at, actor, action, org_id, subject, &detail))
+        .await?;
+    Ok(())
+}
+
+/// An audit entry to append, for [`Tx::append_audit_many`] (several in one go).
+pub(crate) fn audit_entry(
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    org_id: Option<&str>,
+    subject: &str,
+    detail: &Value,
+) -> NewAuditEntry {
+    NewAuditEntry {
         at,
         actor: actor.to_owned(),
         action: action.to_owned(),
         org_id: org_id.map(str::to_owned),
         subject: subject.to_owned(),
         detail: detail.to_string(),
-    })
-    .await?;
-    Ok(())
+    }
 }

@@ -3,7 +3,9 @@
 //! in the same transaction as any status change, and served from memory while the stored
 //! version has not moved.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 use credence_domain::registry::{AwardStatus, StatusAction};
 use credence_store::registry::{OrgRow, StatusListRow};
@@ -25,6 +27,16 @@ pub struct StatusListDocument {
     pub version: i64,
     /// The signed credential's JSON text.
     pub json: Arc<String>,
+}
+
+/// A list the public endpoint served, with when the database was last asked about it.
+#[derive(Debug, Clone)]
+pub(crate) struct ServedList {
+    document: StatusListDocument,
+    /// Taken before the database was read.
+    checked: Instant,
+    /// [`crate::awards::Caches::list_generation`] before the database was read.
+    generation: u64,
 }
 
 /// The award status whose awards have their bit set in a list.
@@ -84,17 +96,48 @@ impl Registry {
     }
 
     /// An organisation's signed status list, by slug and purpose (public). Made on first
-    /// need; served from memory while the stored version is unchanged.
+    /// need. Served from memory without asking the database for up to
+    /// [`RegistryConfig::status_list_recheck`](crate::RegistryConfig) after the database was
+    /// last asked, unless this process has changed a status since: a revocation made here
+    /// is served at once, one made by another process sharing the database within that time.
     pub async fn status_list(
         &self,
         slug: &str,
         purpose: &str,
     ) -> Result<StatusListDocument, ServiceError> {
-        let purpose: StatusPurpose = purpose
+        let recheck = self.config.status_list_recheck;
+        let key = (slug.to_owned(), purpose.to_owned());
+        let generation = self.caches.list_generation.load(Ordering::Acquire);
+        if !recheck.is_zero() {
+            let served = self.caches.served_lists.read().ok().and_then(|served| {
+                served
+                    .get(&key)
+                    .filter(|s| s.generation == generation && s.checked.elapsed() < recheck)
+                    .map(|s| s.document.clone())
+            });
+            if let Some(document) = served {
+                return Ok(document);
+            }
+        }
+        let checked = Instant::now();
+        let parsed: StatusPurpose = purpose
             .parse()
             .map_err(|_| ServiceError::NotFound(format!("a status list '{purpose}'")))?;
         let org = self.org(slug).await?;
-        self.status_list_of(&org, purpose).await
+        let document = self.status_list_of(&org, parsed).await?;
+        if !recheck.is_zero() {
+            if let Ok(mut served) = self.caches.served_lists.write() {
+                served.insert(
+                    key,
+                    ServedList {
+                        document: document.clone(),
+                        checked,
+                        generation,
+                    },
+                );
+            }
+        }
+        Ok(document)
     }
 
     pub(crate) async fn status_list_of(
@@ -224,6 +267,9 @@ impl Registry {
         )
         .await?;
         tx.commit().await?;
+        // After the commit: a list read before it and cached under the old generation is
+        // not served again.
+        self.caches.list_generation.fetch_add(1, Ordering::Release);
         award.status = next.as_str().to_owned();
         award.status_reason = Some(reason.to_owned());
         award.updated_at = now;

@@ -21,6 +21,7 @@ pub mod contexts;
 pub mod did;
 pub mod error;
 pub mod keys;
+pub mod memo;
 pub mod model;
 pub mod proof;
 pub mod schema;

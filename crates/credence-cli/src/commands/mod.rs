@@ -123,6 +123,9 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         demo: false,
         bulk_job_lease_secs: i64::try_from(config.server.bulk_job_lease_secs.clamp(2, 86_400))
             .unwrap_or(60),
+        status_list_recheck: std::time::Duration::from_millis(
+            config.server.status_list_recheck_ms.min(60_000),
+        ),
     })
 }
 

@@ -90,6 +90,74 @@ impl Tx {
         Ok(stored)
     }
 
+    /// Appends entries to the chain, in order, with one update of the chain head and
+    /// batched inserts: the same chain as appending them one at a time.
+    pub async fn append_audit_many(&self, entries: Vec<NewAuditEntry>) -> Result<(), StoreError> {
+        /// Rows per INSERT: 9 columns each, well under both databases' parameter limits.
+        const INSERT_ROWS: usize = 500;
+        let Ok(count) = i64::try_from(entries.len()) else {
+            return Err(StoreError::Corrupt("too many audit entries at once".into()));
+        };
+        if count == 0 {
+            return Ok(());
+        }
+        let backend = self.conn().get_database_backend();
+        let row = self
+            .conn()
+            .query_one(Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DatabaseBackend::Postgres => {
+                        "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash"
+                    }
+                    _ => "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash",
+                },
+                [count.into()],
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        let last: i64 = row
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut prev_hash: String = row
+            .try_get_by_index(1)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut stored = Vec::with_capacity(entries.len());
+        for (seq, entry) in (last - count + 1..).zip(entries) {
+            let row = AuditRow {
+                seq,
+                at: entry.at.trunc_subsecs(6),
+                actor: entry.actor,
+                action: entry.action,
+                org_id: entry.org_id,
+                subject: entry.subject,
+                detail: entry.detail,
+                prev_hash: prev_hash.clone(),
+                hash: String::new(),
+            };
+            let hash = row.expected_hash(&prev_hash);
+            prev_hash.clone_from(&hash);
+            stored.push(AuditRow { hash, ..row });
+        }
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Hash, prev_hash.into())
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(self.conn())
+            .await?;
+        let mut rows = stored.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows
+                .by_ref()
+                .take(INSERT_ROWS)
+                .map(audit_entry::ActiveModel::from)
+                .collect();
+            audit_entry::Entity::insert_many(chunk)
+                .exec(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Entries in chain order, from sequence number `after` + 1, at most `limit`.
     pub async fn audit_chain(&self, after: i64, limit: u64) -> Result<Vec<AuditRow>, StoreError> {
         Ok(audit_entry::Entity::find()
