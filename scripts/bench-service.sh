@@ -9,7 +9,8 @@
 #   3. GET /orgs/{slug}/status/revocation throughput,
 #   4. the cost of one verification and one award with ~1,000 awards stored and again after
 #      scripts/bench-seed-awards.sh has filled the awards table to 1,000,000 rows,
-#   5. the server's peak resident size (VmHWM) after the verification load.
+#   5. the server's peak resident size (VmHWM) after the bulk award, and under the
+#      verification load alone (the peak is reset in between).
 # Every figure line starts with "RESULT" and carries the load average at that moment.
 #
 # Usage: scripts/bench-service.sh [sqlite|postgres]
@@ -200,6 +201,9 @@ t1="$(date +%s.%N)"
 secs="$(echo "$t1 - $t0" | bc -l)"
 result "bulk 10,000: $(printf '%.2f' "$secs") s, $(echo "10000 / $secs" | bc) credentials/s; job $(jq -c '{state,done,refused}' <<<"$state")"
 result "audit entries: $(echo "SELECT count(*) FROM audit_log;" | db_sql 2>/dev/null | tr -d ' ' | head -1)"
+result "server VmHWM after the bulk award: $(awk '/VmHWM/ {print $2, $3}' /proc/"$server_pid"/status), VmRSS $(awk '/VmRSS/ {print $2, $3}' /proc/"$server_pid"/status)"
+# The verification figure is the peak under verification load: reset the peak (Linux 4.0+).
+echo 5 >/proc/"$server_pid"/clear_refs 2>/dev/null || result "(could not reset VmHWM: the next peak includes the bulk award)"
 
 # 2. Verification under load (server pinned to $server_cpus, wrk to $load_cpus).
 curl -sS -H 'Content-Type: application/json' --data-binary "@$work/verify-body.json" \

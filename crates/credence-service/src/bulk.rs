@@ -397,22 +397,25 @@ impl Registry {
         }
         let label = &work.issuer.0.label;
         let read = started.elapsed();
+        // Only the stored row is kept: the credential's parsed form is dropped where it was
+        // made, so a batch does not hold 200 of them at once.
         let prepared = sign_in_parallel(&to_sign, |(_, _, plan, pair)| {
             self.prepare_award(ctx, plan, *pair, label, now)
+                .map(|prepared| prepared.row)
         });
         let mut awards: Vec<AwardRow> = Vec::with_capacity(to_sign.len());
         for ((row_no, award, _, _), outcome) in to_sign.iter().zip(prepared) {
             match outcome {
-                Ok(prepared) => {
+                Ok(row) => {
                     report.push(BulkRowRow {
                         job_id: job.clone(),
                         row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
                         idempotency_key: award.key.clone(),
                         outcome: "awarded".into(),
-                        award_id: Some(prepared.row.id.clone()),
+                        award_id: Some(row.id.clone()),
                         message: None,
                     });
-                    awards.push(prepared.row);
+                    awards.push(row);
                 }
                 Err(Ok(problems)) => {
                     let message = problems
