@@ -8,7 +8,9 @@
 //     (lists: status list credentials by URL, served by the loader; checked by
 //     @digitalbazaar/vc-bitstring-status-list, which also verifies each list's proof)
 //   node interop.mjs contexts                                    -> {url: context text} served
-//   node interop.mjs speed [N]                                   -> {sign_us, verify_us, first_sign_us, iterations}
+//   node interop.mjs speed [N] [FILE]                            -> {sign_us, verify_us, first_sign_us, iterations}
+//     (FILE: an unsigned credential to time instead of the ob3-interop one, e.g. a Credence
+//     award with its proof removed; BENCHMARKS.md compares bulk awards with it)
 // `sign`, `verify` and `canonize` also accept a JSON array of inputs (one process for many
 // documents) and then answer with an array, an error for one input being reported in place
 // as {error}.
@@ -240,9 +242,9 @@ const round1 = x => Math.round(x * 10) / 10;
 // Median sign and verify times on the ob3-interop credential with the W3C key, measured like
 // `credence vc speed`: the first sign in the process is timed on its own (contexts loaded and
 // processed), then after a warm-up each iteration times one sign and one verify.
-async function speed(iterations) {
-  const credential = JSON.parse(
-    readFileSync(join(vectorsDir, 'ob3-interop', 'ob3-unsigned.json'), 'utf8'));
+async function speed(iterations, file) {
+  const credential = JSON.parse(readFileSync(
+    file || join(vectorsDir, 'ob3-interop', 'ob3-unsigned.json'), 'utf8'));
   const keyPair = JSON.parse(
     readFileSync(join(vectorsDir, 'vc-di-eddsa', 'keyPair.json'), 'utf8'));
   const expected = JSON.parse(readFileSync(
@@ -255,7 +257,7 @@ async function speed(iterations) {
   let start = performance.now();
   const first = await sign();
   const firstSignUs = (performance.now() - start) * 1000;
-  if(first.proof.proofValue !== expected.proof.proofValue) {
+  if(!file && first.proof.proofValue !== expected.proof.proofValue) {
     throw new Error('speed: the signature differs from ob3-signed-by-js.json');
   }
   const check = await verify(first);
@@ -348,7 +350,7 @@ async function main() {
       if(!(iterations > 0)) {
         throw new Error(`speed: iterations must be a positive integer, not ${arg}`);
       }
-      output = await speed(iterations);
+      output = await speed(iterations, process.argv[4]);
       break;
     }
     default:
