@@ -680,6 +680,15 @@ async fn an_admin_manages_tokens_members_and_keys() {
         .find("member.add")
         .expect("the member is recorded");
     assert!(rotate < added, "newest first");
+    // Actors are named, not shown as internal labels.
+    assert!(
+        audit
+            .body
+            .contains("<td>Adam Admin &#60;admin@console.test&#62;</td>"),
+        "{}",
+        audit.body
+    );
+    assert!(!audit.body.contains("<td>account:"), "{}", audit.body);
 }
 
 #[tokio::test]

@@ -2,7 +2,10 @@
 //! each hash from the entry's fields and the previous hash, and names the first broken link.
 
 use credence_domain::registry::AUDIT_GENESIS;
+use std::collections::HashMap;
+
 use credence_store::registry::{AuditRow, Page};
+use credence_store::Tx;
 use serde::Serialize;
 
 use crate::actor::{Issuer, OperatorPower, OrgAdmin};
@@ -23,7 +26,11 @@ pub struct ChainReport {
 pub struct AuditView {
     pub seq: i64,
     pub at: String,
+    /// The actor's label: `account:{id}`, `token:{id}`, `operator:…` or `anonymous`.
     pub actor: String,
+    /// Who that is, for people: an account's display name and e-mail address, an API
+    /// token's label (absent for the operator, and for an account or token since removed).
+    pub actor_name: Option<String>,
     pub action: String,
     pub subject: String,
     #[schema(value_type = Object)]
@@ -31,16 +38,46 @@ pub struct AuditView {
     pub hash: String,
 }
 
-fn audit_view(row: AuditRow) -> AuditView {
+fn audit_view(row: AuditRow, actor_name: Option<String>) -> AuditView {
     AuditView {
         seq: row.seq,
         at: row.at.to_rfc3339(),
         actor: row.actor,
+        actor_name,
         action: row.action,
         subject: row.subject,
         detail: serde_json::from_str(&row.detail).unwrap_or(serde_json::Value::Null),
         hash: row.hash,
     }
+}
+
+/// Views of `rows`, each with its actor's name: one read per distinct account or token.
+async fn named_views(tx: &Tx, rows: Vec<AuditRow>) -> Result<Vec<AuditView>, ServiceError> {
+    let mut names: HashMap<String, Option<String>> = HashMap::new();
+    for row in &rows {
+        if names.contains_key(&row.actor) {
+            continue;
+        }
+        let name = if let Some(id) = row.actor.strip_prefix("account:") {
+            tx.account(id)
+                .await?
+                .map(|a| format!("{} <{}>", a.display_name, a.email))
+        } else if let Some(id) = row.actor.strip_prefix("token:") {
+            tx.token(id)
+                .await?
+                .map(|t| format!("API token \u{201c}{}\u{201d}", t.label))
+        } else {
+            None
+        };
+        names.insert(row.actor.clone(), name);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let name = names.get(&row.actor).cloned().flatten();
+            audit_view(row, name)
+        })
+        .collect())
 }
 
 impl Registry {
@@ -125,12 +162,8 @@ impl Registry {
         page: Page,
     ) -> Result<Vec<AuditView>, ServiceError> {
         let tx = self.store.read().await?;
-        Ok(tx
-            .audit_page(Some(&admin.0.org.id), page)
-            .await?
-            .into_iter()
-            .map(audit_view)
-            .collect())
+        let rows = tx.audit_page(Some(&admin.0.org.id), page).await?;
+        named_views(&tx, rows).await
     }
 
     /// The history of one award of the issuer's organisation, oldest first: who issued
@@ -148,16 +181,14 @@ impl Registry {
             .await?
             .filter(|a| a.org_id == org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
-        Ok(tx
+        let rows = tx
             .audit_of_subject(
                 &org.id,
                 &format!("award:{id}"),
                 Page::new(0, Page::MAX_LIMIT),
             )
-            .await?
-            .into_iter()
-            .map(audit_view)
-            .collect())
+            .await?;
+        named_views(&tx, rows).await
     }
 
     /// The whole audit trail, newest first (operator only).
@@ -167,11 +198,7 @@ impl Registry {
         page: Page,
     ) -> Result<Vec<AuditView>, ServiceError> {
         let tx = self.store.read().await?;
-        Ok(tx
-            .audit_page(None, page)
-            .await?
-            .into_iter()
-            .map(audit_view)
-            .collect())
+        let rows = tx.audit_page(None, page).await?;
+        named_views(&tx, rows).await
     }
 }

@@ -51,55 +51,26 @@ impl AuditRow {
 impl Tx {
     /// Appends an entry to the chain and returns it as stored.
     pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditRow, StoreError> {
-        let backend = self.conn().get_database_backend();
-        let row = self
-            .conn()
-            .query_one(Statement::from_string(
-                backend,
-                "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-            ))
+        self.append_chain(vec![entry])
             .await?
-            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
-        let seq: i64 = row
-            .try_get_by_index(0)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let prev_hash: String = row
-            .try_get_by_index(1)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let stored = AuditRow {
-            seq,
-            at: entry.at.trunc_subsecs(6),
-            actor: entry.actor,
-            action: entry.action,
-            org_id: entry.org_id,
-            subject: entry.subject,
-            detail: entry.detail,
-            prev_hash: prev_hash.clone(),
-            hash: String::new(),
-        };
-        let hash = stored.expected_hash(&prev_hash);
-        let stored = AuditRow { hash, ..stored };
-        audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::Hash, stored.hash.clone().into())
-            .filter(audit_head::Column::Id.eq(1))
-            .exec(self.conn())
-            .await?;
-        audit_entry::Entity::insert(audit_entry::ActiveModel::from(stored.clone()))
-            .exec(self.conn())
-            .await?;
-        Ok(stored)
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("an audit entry was not appended".into()))
     }
 
     /// Appends entries to the chain, in order, with one update of the chain head and
     /// batched inserts: the same chain as appending them one at a time.
     pub async fn append_audit_many(&self, entries: Vec<NewAuditEntry>) -> Result<(), StoreError> {
+        self.append_chain(entries).await.map(drop)
+    }
+
+    async fn append_chain(&self, entries: Vec<NewAuditEntry>) -> Result<Vec<AuditRow>, StoreError> {
         /// Rows per INSERT: 9 columns each, well under both databases' parameter limits.
         const INSERT_ROWS: usize = 500;
         let Ok(count) = i64::try_from(entries.len()) else {
             return Err(StoreError::Corrupt("too many audit entries at once".into()));
         };
         if count == 0 {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let backend = self.conn().get_database_backend();
         let row = self
@@ -144,18 +115,14 @@ impl Tx {
             .filter(audit_head::Column::Id.eq(1))
             .exec(self.conn())
             .await?;
-        let mut rows = stored.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<_> = rows
-                .by_ref()
-                .take(INSERT_ROWS)
-                .map(audit_entry::ActiveModel::from)
-                .collect();
-            audit_entry::Entity::insert_many(chunk)
-                .exec(self.conn())
-                .await?;
+        for chunk in stored.chunks(INSERT_ROWS) {
+            audit_entry::Entity::insert_many(
+                chunk.iter().cloned().map(audit_entry::ActiveModel::from),
+            )
+            .exec(self.conn())
+            .await?;
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// Entries in chain order, from sequence number `after` + 1, at most `limit`.

@@ -491,8 +491,7 @@ fn history_lines(
             };
             let who = match (me, e.actor.strip_prefix("account:")) {
                 (Some(me), Some(id)) if me == id => "you".to_owned(),
-                _ if e.actor.starts_with("token:") => format!("an API token ({})", e.actor),
-                _ => e.actor.clone(),
+                _ => e.actor_name.clone().unwrap_or_else(|| e.actor.clone()),
             };
             HistoryLine {
                 at: when(&e.at),

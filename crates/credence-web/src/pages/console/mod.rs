@@ -207,7 +207,7 @@ pub fn audit_lines(entries: Vec<AuditView>) -> Vec<AuditLine> {
         .map(|e| AuditLine {
             seq: e.seq,
             at: when(&e.at),
-            actor: e.actor,
+            actor: e.actor_name.unwrap_or(e.actor),
             action: e.action,
             subject: e.subject,
             detail: match &e.detail {
