@@ -460,6 +460,29 @@ mod tests {
         Canonicalizer::new(ContextSet::with_test_vectors())
     }
 
+    /// Literals are written in canonical N-Quads form: `"`, `\` and the ECHAR controls
+    /// escaped by name, other controls, U+007F, U+FFFE and U+FFFF as `\uXXXX`, everything
+    /// else as itself (the vendored oxrdf writes unescaped runs whole: `vendor/README.md`).
+    #[test]
+    fn literals_are_escaped_as_canonical_n_quads() {
+        let document = serde_json::json!({
+            "@context": {"@vocab": "https://example.org/"},
+            "@id": "https://example.org/s",
+            "p": "plain",
+            "q": "a\"b\\c\nd\te\u{8}f\u{c}g\rh\u{1}i\u{1f}j\u{7f}k\u{fffe}l\u{ffff}m é ☃ 𝄞 \u{e000}",
+            "r": "\"start and end\\"
+        });
+        let got = Canonicalizer::standard()
+            .canonicalize(&document)
+            .expect("canonical form");
+        let expected = concat!(
+            "<https://example.org/s> <https://example.org/p> \"plain\" .\n",
+            "<https://example.org/s> <https://example.org/q> \"a\\\"b\\\\c\\nd\\te\\bf\\fg\\rh\\u0001i\\u001Fj\\u007Fk\\uFFFEl\\uFFFFm é ☃ 𝄞 \u{e000}\" .\n",
+            "<https://example.org/s> <https://example.org/r> \"\\\"start and end\\\\\" .\n",
+        );
+        assert_eq!(got, expected);
+    }
+
     /// Canonicalises `input` and compares with `expected` byte for byte.
     fn check(input: &str, expected: &str) {
         let canon = vectors();

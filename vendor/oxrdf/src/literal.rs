@@ -784,7 +784,19 @@ impl PartialEq<LiteralRef<'_>> for Literal {
 #[inline]
 pub fn print_quoted_str(string: &str, f: &mut impl Write) -> fmt::Result {
     f.write_char('"')?;
-    for c in string.chars() {
+    // Credence patch: characters that need no escape are written a run at a time (one
+    // write_str per run instead of one write_char per character); the output is the same.
+    let mut run_start = 0;
+    for (i, c) in string.char_indices() {
+        let escape = matches!(
+            c,
+            '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' | '"' | '\\'
+        );
+        if !escape {
+            continue;
+        }
+        f.write_str(&string[run_start..i])?;
+        run_start = i + c.len_utf8();
         match c {
             '\u{8}' => f.write_str("\\b"),
             '\t' => f.write_str("\\t"),
@@ -793,12 +805,10 @@ pub fn print_quoted_str(string: &str, f: &mut impl Write) -> fmt::Result {
             '\r' => f.write_str("\\r"),
             '"' => f.write_str("\\\""),
             '\\' => f.write_str("\\\\"),
-            '\0'..='\u{1F}' | '\u{7F}' | '\u{FFFE}' | '\u{FFFF}' => {
-                write!(f, "\\u{:04X}", u32::from(c))
-            }
-            _ => f.write_char(c),
+            _ => write!(f, "\\u{:04X}", u32::from(c)),
         }?;
     }
+    f.write_str(&string[run_start..])?;
     f.write_char('"')
 }
 
