@@ -410,6 +410,11 @@ fn bad_input_is_refused_with_the_file_named() {
         ),
         (&["vc", "unbake", "plain.png"], 2, "no credential is baked"),
         (&["vc", "speed", "--iterations", "0"], 2, "at least 1"),
+        (
+            &["vc", "speed", "--credential", "truncated.json"],
+            2,
+            "truncated.json",
+        ),
     ];
     for (args, code, fragment) in cases {
         let output = credence(d, args, &[]);
@@ -500,5 +505,30 @@ fn speed_reports_json() {
         0,
         &["eddsa-rdfc-2022", "eddsa-jcs-2022", "First"],
         &[],
+    );
+    // Any credential of the user's: its proof is set aside and it is signed afresh.
+    key_and_credential(dir.path());
+    let out = check(
+        dir.path(),
+        &[
+            "vc",
+            "speed",
+            "--json",
+            "--iterations",
+            "2",
+            "--credential",
+            "unsigned.json",
+        ],
+        0,
+        &[],
+        &[],
+    );
+    let report = json(&out);
+    assert_eq!(report["credential"], "unsigned.json");
+    assert!(
+        report["results"]["eddsa-rdfc-2022"]["sign_us"]
+            .as_f64()
+            .unwrap_or(-1.0)
+            > 0.0
     );
 }

@@ -302,7 +302,8 @@ pub enum VcCommand {
         /// The badge image (PNG or SVG).
         image: PathBuf,
     },
-    /// Measure median sign and verify times per cryptosuite on a bundled OB 3.0 credential.
+    /// Measure median sign and verify times per cryptosuite on a bundled OB 3.0 credential
+    /// (or on one of yours).
     Speed {
         /// Print the results as JSON.
         #[arg(long)]
@@ -310,6 +311,10 @@ pub enum VcCommand {
         /// How many times to sign and verify with each cryptosuite.
         #[arg(long, default_value_t = 200)]
         iterations: usize,
+        /// Measure this credential (a JSON file) instead of the bundled ob3-interop one; any
+        /// proof it has is set aside, and it is signed with the bundled test key.
+        #[arg(long, value_name = "FILE")]
+        credential: Option<PathBuf>,
     },
 }
 

@@ -2,7 +2,7 @@
 //! across documents, safe mode (undefined terms are refused) and a work bound.
 
 use crate::contexts::{ContextSet, UnknownContext};
-use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdRemoteDocument};
+use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdProfile, JsonLdRemoteDocument};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxrdf::{
     BlankNode, BlankNodeRef, Dataset, GraphNameRef, NamedOrBlankNodeRef, QuadRef, TermRef,
@@ -116,6 +116,7 @@ pub enum CanonError {
 pub struct Canonicalizer {
     contexts: Arc<ContextSet>,
     cache: JsonLdContextCache,
+    streaming_cache: JsonLdContextCache,
     max_work: u64,
 }
 
@@ -129,7 +130,10 @@ impl std::fmt::Debug for Canonicalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Canonicalizer")
             .field("contexts", &self.contexts.urls().collect::<Vec<_>>())
-            .field("cached_contexts", &self.cache.len())
+            .field(
+                "cached_contexts",
+                &(self.cache.len() + self.streaming_cache.len()),
+            )
             .field("max_work", &self.max_work)
             .finish()
     }
@@ -141,6 +145,7 @@ impl Canonicalizer {
         Self {
             contexts: Arc::new(contexts),
             cache: JsonLdContextCache::new(),
+            streaming_cache: JsonLdContextCache::new(),
             max_work: DEFAULT_MAX_WORK,
         }
     }
@@ -173,8 +178,14 @@ impl Canonicalizer {
             "verificationMethod": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
             "proofPurpose": "assertionMethod",
         });
-        self.canonicalize(&credential)?;
-        self.canonicalize(&config)?;
+        for document in [&credential, &config] {
+            let Value::Object(map) = document else {
+                return Err(CanonError::NotAnObject);
+            };
+            // Both readings: the streaming one and the buffering one it falls back to.
+            self.read(map, true)?;
+            self.read(map, false)?;
+        }
         Ok(())
     }
 
@@ -211,31 +222,41 @@ impl Canonicalizer {
         &self,
         map: &serde_json::Map<String, Value>,
     ) -> Result<Dataset, CanonError> {
+        self.read(map, true)
+    }
+
+    /// Expands a document into an RDF dataset in safe mode, trying the streaming reading
+    /// first when `fast`.
+    fn read(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        fast: bool,
+    ) -> Result<Dataset, CanonError> {
         check_contexts(map, &self.contexts)?;
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
         // being dropped, and are reported.
-        let bytes = guarded_bytes(map).map_err(|e| CanonError::JsonLd(e.to_string()))?;
-
-        let contexts = Arc::clone(&self.contexts);
-        let mut parser = JsonLdParser::new()
-            .with_base_iri(SENTINEL_BASE)
-            .map_err(|e| CanonError::JsonLd(e.to_string()))?
-            .for_slice(&bytes)
-            .with_load_document_callback(move |url, _| {
-                let content = contexts.load(url)?;
-                Ok(JsonLdRemoteDocument {
-                    document: content.as_bytes().to_vec(),
-                    document_url: url.to_owned(),
-                })
-            })
-            .with_context_cache(self.cache.clone());
-        let mut dataset = Dataset::new();
-        for quad in parser.by_ref() {
-            let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
-            dataset.insert(&quad);
-        }
-        let mut dropped = parser.dropped_values();
+        //
+        // Fast path first: the document written with its keys in the order a buffering
+        // JSON-LD processor replays them anyway (@context, the types, the id, the rest, @graph
+        // last) and read with the streaming profile, which then buffers nothing. A document
+        // the streaming profile refuses (an alias of @type or @id that is not `type` or `id`,
+        // say) is read again as written, with full buffering, and that reading decides.
+        let streamed = if fast {
+            let ordered = guarded_bytes(map, KeyOrder::Streaming)
+                .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+            self.expand(&ordered, true).ok()
+        } else {
+            None
+        };
+        let (dataset, mut dropped) = match streamed {
+            Some(read) => read,
+            None => {
+                let bytes = guarded_bytes(map, KeyOrder::AsWritten)
+                    .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+                self.expand(&bytes, false)?
+            }
+        };
         dropped.sort_unstable();
         dropped.dedup();
         let (undefined, relative) = sentinel_iris(&dataset);
@@ -249,6 +270,38 @@ impl Canonicalizer {
             return Err(CanonError::Dropped(dropped));
         }
         Ok(dataset)
+    }
+
+    /// Reads JSON-LD bytes into an RDF dataset, with the values the processor dropped.
+    fn expand(&self, bytes: &[u8], streaming: bool) -> Result<(Dataset, Vec<String>), CanonError> {
+        let contexts = Arc::clone(&self.contexts);
+        let mut parser = JsonLdParser::new();
+        if streaming {
+            parser = parser.with_profile(JsonLdProfile::Streaming);
+        }
+        let mut parser = parser
+            .with_base_iri(SENTINEL_BASE)
+            .map_err(|e| CanonError::JsonLd(e.to_string()))?
+            .for_slice(bytes)
+            .with_load_document_callback(move |url, _| {
+                let content = contexts.load(url)?;
+                Ok(JsonLdRemoteDocument {
+                    document: content.as_bytes().to_vec(),
+                    document_url: url.to_owned(),
+                })
+            })
+            // The two readings keep separate caches: a cache is only for one set of options.
+            .with_context_cache(if streaming {
+                self.streaming_cache.clone()
+            } else {
+                self.cache.clone()
+            });
+        let mut dataset = Dataset::new();
+        for quad in parser.by_ref() {
+            let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
+            dataset.insert(&quad);
+        }
+        Ok((dataset, parser.dropped_values()))
     }
 
     /// Canonicalises an RDF dataset into sorted N-Quads lines, each ending in a newline.
@@ -298,9 +351,24 @@ pub fn canonicalize(document: &Value) -> Result<String, CanonError> {
     Canonicalizer::standard().canonicalize(document)
 }
 
+/// The order [`guarded_bytes`] writes an object's keys in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyOrder {
+    /// As the document has them.
+    AsWritten,
+    /// In every node, `@context` first, then `@type` and `type`, then `@id` and `id`, then
+    /// the other keys as the document has them, and `@graph` last: the order in which a
+    /// buffering JSON-LD processor replays them, and the one the streaming profile needs.
+    /// Contexts themselves are written as they are.
+    Streaming,
+}
+
 /// The document as JSON bytes, with the sentinel `@vocab` context first.
-fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(4096);
+fn guarded_bytes(
+    map: &serde_json::Map<String, Value>,
+    order: KeyOrder,
+) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(32 * 1024);
     out.extend_from_slice(br#"{"@context":[{"@vocab":""#);
     out.extend_from_slice(SENTINEL_VOCAB.as_bytes());
     out.extend_from_slice(br#""}"#);
@@ -318,16 +386,80 @@ fn guarded_bytes(map: &serde_json::Map<String, Value>) -> serde_json::Result<Vec
         None => {}
     }
     out.push(b']');
-    for (k, v) in map {
-        if k != "@context" {
-            out.push(b',');
-            serde_json::to_writer(&mut out, k)?;
-            out.push(b':');
-            serde_json::to_writer(&mut out, v)?;
+    let members = map.iter().filter(|(k, _)| *k != "@context");
+    match order {
+        KeyOrder::AsWritten => {
+            for (k, v) in members {
+                out.push(b',');
+                serde_json::to_writer(&mut out, k)?;
+                out.push(b':');
+                serde_json::to_writer(&mut out, v)?;
+            }
+        }
+        KeyOrder::Streaming => {
+            for (k, v) in streaming_order(members) {
+                out.push(b',');
+                serde_json::to_writer(&mut out, k)?;
+                out.push(b':');
+                write_streaming(&mut out, v)?;
+            }
         }
     }
     out.push(b'}');
     Ok(out)
+}
+
+/// An object's members in [`KeyOrder::Streaming`] order.
+fn streaming_order<'a>(
+    members: impl Iterator<Item = (&'a String, &'a Value)>,
+) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    let rank = |key: &str| match key {
+        "@context" => 0,
+        "@type" => 1,
+        "type" => 2,
+        "@id" => 3,
+        "id" => 4,
+        "@graph" => 6,
+        _ => 5,
+    };
+    let mut members: Vec<_> = members.collect();
+    // Stable: the other keys keep the document's order.
+    members.sort_by_key(|(k, _)| rank(k));
+    members.into_iter()
+}
+
+/// Writes a JSON value with every object's keys in [`KeyOrder::Streaming`] order.
+fn write_streaming(out: &mut Vec<u8>, value: &Value) -> serde_json::Result<()> {
+    match value {
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_streaming(out, item)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (k, v)) in streaming_order(map.iter()).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, k)?;
+                out.push(b':');
+                if k == "@context" {
+                    serde_json::to_writer(&mut *out, v)?;
+                } else {
+                    write_streaming(out, v)?;
+                }
+            }
+            out.push(b'}');
+        }
+        scalar => serde_json::to_writer(&mut *out, scalar)?,
+    }
+    Ok(())
 }
 
 /// Checks nesting depth and that every context URL the document names is known.
@@ -534,28 +666,104 @@ mod tests {
         }
     }
 
+    /// Processed contexts held, by both readings.
+    fn cached(canon: &Canonicalizer) -> usize {
+        canon.cache.len() + canon.streaming_cache.len()
+    }
+
     #[test]
     fn warm_up_fills_the_context_cache() {
         let canon = Canonicalizer::new(ContextSet::standard());
-        assert_eq!(canon.cache.len(), 0);
+        assert_eq!(cached(&canon), 0);
         assert_eq!(canon.warm_up(), Ok(()));
-        let warmed = canon.cache.len();
-        assert!(warmed > 5, "only {warmed} contexts cached");
+        for (reading, held) in [
+            ("streaming", canon.streaming_cache.len()),
+            ("buffering", canon.cache.len()),
+        ] {
+            assert!(held > 5, "{reading}: only {held} contexts cached");
+        }
+        let warmed = cached(&canon);
         assert!(canon
             .canonicalize(&json("ob3-interop/ob3-unsigned.json"))
             .is_ok());
         assert_eq!(
-            canon.cache.len(),
+            cached(&canon),
             warmed,
             "the credential needed no new context"
         );
+    }
+
+    /// Every document of the vectors (credentials, proof configurations, signed documents
+    /// with their proofs) is read by the streaming fast path, and its canonical form is the
+    /// one the buffering reading gives.
+    #[test]
+    fn streaming_reading_agrees_with_buffering() {
+        let canon = vectors();
+        for path in [
+            "vc-di-eddsa/unsigned.json",
+            "vc-di-eddsa/employmentAuth.json",
+            "vc-di-eddsa/eddsa-rdfc-2022/proofConfigDataInt.json",
+            "vc-di-eddsa/eddsa-rdfc-2022/employ/proofConfigDataInt.json",
+            "ob3-interop/ob3-unsigned.json",
+            "ob3-interop/ob3-signed-by-js.json",
+            "ob3-interop/jsonld-two-type-scoped-contexts.json",
+            "1edtech-ob3/ob-unsigned.json",
+            "1edtech-ob3/ob-signed.json",
+            "1edtech-examples/achievementAlignmentCase.json",
+            "1edtech-examples/achievementAlignmentCe.json",
+            "1edtech-examples/basicOpenBadgeCredential.json",
+            "1edtech-examples/endorsement.json",
+            "1edtech-examples/fullOpenBadge.json",
+            "1edtech-examples/skillAssertionCase.json",
+            "1edtech-examples/skillAssertionCtdl.json",
+        ] {
+            let Value::Object(map) = json(path) else {
+                panic!("{path}: not an object");
+            };
+            let ordered = guarded_bytes(&map, KeyOrder::Streaming).expect("bytes");
+            assert!(
+                canon.expand(&ordered, true).is_ok(),
+                "{path}: the streaming reading refused it"
+            );
+            let fast = canon
+                .read(&map, true)
+                .map(|d| canon.canonicalize_dataset(d));
+            let buffered = canon
+                .read(&map, false)
+                .map(|d| canon.canonicalize_dataset(d));
+            assert!(fast.as_ref().is_ok_and(Result::is_ok), "{path}: {fast:?}");
+            assert_eq!(fast, buffered, "{path}");
+        }
+    }
+
+    /// A document the streaming profile refuses (here an alias of @type that comes after
+    /// other keys) is read again with buffering, which gives its true meaning.
+    #[test]
+    fn documents_the_streaming_profile_refuses_are_read_buffered() {
+        let doc = serde_json::json!({
+            "@context": {"@vocab": "https://example.org/", "species": "@type"},
+            "@id": "https://example.org/rex",
+            "name": "Rex",
+            "species": "Dog",
+        });
+        let canon = Canonicalizer::standard();
+        let Value::Object(map) = &doc else {
+            panic!("not an object")
+        };
+        let ordered = guarded_bytes(map, KeyOrder::Streaming).expect("bytes");
+        assert!(canon.expand(&ordered, true).is_err());
+        let expected = concat!(
+            "<https://example.org/rex> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Dog> .\n",
+            "<https://example.org/rex> <https://example.org/name> \"Rex\" .\n",
+        );
+        assert_eq!(canon.canonicalize(&doc).as_deref(), Ok(expected));
     }
 
     #[test]
     fn large_inline_contexts_are_not_cached() {
         let canon = Canonicalizer::new(ContextSet::standard());
         assert_eq!(canon.warm_up(), Ok(()));
-        let before = canon.cache.len();
+        let before = cached(&canon);
         let terms: serde_json::Map<String, Value> = (0..100)
             .map(|i| {
                 (
@@ -570,7 +778,7 @@ mod tests {
             "term1": "x",
         });
         assert!(canon.canonicalize(&doc).is_ok());
-        assert_eq!(canon.cache.len(), before);
+        assert_eq!(cached(&canon), before);
     }
 
     #[test]
