@@ -12,6 +12,7 @@ use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::{Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::{StoreError, Tx};
+use credence_vc::canon::{Canonicalizer, PreparedAchievement};
 use credence_vc::proof::{sign, ProofOptions};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -19,9 +20,9 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, Holder, Issuer};
 use crate::documents::{
-    achievement_document, award_credential, badge_data_url, badge_svg, date_time, AchievedLevel,
-    AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink, IssuerProfile, Product,
-    Recipient, StatusIndices,
+    achievement_document, award_credential, badge_data_url, badge_svg, date_time, embedding_types,
+    AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
+    IssuerProfile, Product, Recipient, StatusIndices,
 };
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
@@ -51,6 +52,28 @@ pub struct Caches {
     pub(crate) list_generation: std::sync::atomic::AtomicU64,
     /// Documents whose proofs verified, so that verifying one again costs a hash.
     pub(crate) proofs: credence_vc::memo::ProofMemo,
+    /// Achievements read into RDF once, by their `id`, for signing and verifying the
+    /// credentials that embed them (a credential uses one only if it embeds exactly it).
+    pub(crate) prepared: Mutex<HashMap<String, Arc<PreparedAchievement>>>,
+}
+
+/// At most this many prepared achievements are kept; the cache empties itself beyond.
+const PREPARED_ACHIEVEMENTS: usize = 256;
+
+impl Registry {
+    /// The canonicaliser to verify `document` with: with its achievement prepared when this
+    /// process has prepared that achievement (it is used only if the document embeds
+    /// exactly it).
+    pub(crate) fn canonicalizer_for(&self, document: &Value) -> Canonicalizer {
+        let prepared = document
+            .pointer("/credentialSubject/achievement/id")
+            .and_then(Value::as_str)
+            .and_then(|id| self.caches.prepared.lock().ok()?.get(id).cloned());
+        match prepared {
+            Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
+            None => Canonicalizer::standard().clone(),
+        }
+    }
 }
 
 /// A signed status list's version and JSON text, by (organisation id, purpose).
@@ -208,8 +231,21 @@ pub(crate) async fn free_indices(
     org_id: &str,
     n: usize,
 ) -> Result<Vec<(i64, i64)>, ServiceError> {
+    free_indices_besides(tx, org_id, n, &[]).await
+}
+
+/// [`free_indices`], none of them among `besides` (indices chosen for awards not yet
+/// stored, such as a bulk batch being written).
+pub(crate) async fn free_indices_besides(
+    tx: &Tx,
+    org_id: &str,
+    n: usize,
+    besides: &[(i64, i64)],
+) -> Result<Vec<(i64, i64)>, ServiceError> {
     let mut revocation: Vec<i64> = Vec::with_capacity(n);
     let mut suspension: Vec<i64> = Vec::with_capacity(n);
+    let held_r: HashSet<i64> = besides.iter().map(|p| p.0).collect();
+    let held_s: HashSet<i64> = besides.iter().map(|p| p.1).collect();
     for _ in 0..8 {
         if revocation.len() >= n && suspension.len() >= n {
             break;
@@ -226,13 +262,21 @@ pub(crate) async fn free_indices(
         let (taken_r, taken_s) = tx.taken_status_indices(org_id, &cand_r, &cand_s).await?;
         let mut seen_r: HashSet<i64> = revocation.iter().copied().collect();
         for c in cand_r {
-            if revocation.len() < n && !taken_r.contains(&c) && seen_r.insert(c) {
+            if revocation.len() < n
+                && !taken_r.contains(&c)
+                && !held_r.contains(&c)
+                && seen_r.insert(c)
+            {
                 revocation.push(c);
             }
         }
         let mut seen_s: HashSet<i64> = suspension.iter().copied().collect();
         for c in cand_s {
-            if suspension.len() < n && !taken_s.contains(&c) && seen_s.insert(c) {
+            if suspension.len() < n
+                && !taken_s.contains(&c)
+                && !held_s.contains(&c)
+                && seen_s.insert(c)
+            {
                 suspension.push(c);
             }
         }
@@ -266,6 +310,9 @@ pub(crate) struct AwardContext {
     pub pathway_code: PathwayCode,
     pub signer: Signer,
     pub profile: IssuerProfile,
+    /// The canonicaliser that signs this achievement's credentials: with the achievement
+    /// prepared when that could be done (see [`Registry::prepared_achievement`]).
+    pub canonicalizer: Canonicalizer,
 }
 
 impl AwardContext {
@@ -545,6 +592,10 @@ impl Registry {
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let signer = self.active_signer(tx, &org).await?;
         let profile = issuer_profile(self, &org);
+        let canonicalizer = match self.prepared_achievement(&document) {
+            Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
+            None => Canonicalizer::standard().clone(),
+        };
         Ok(AwardContext {
             org,
             achievement,
@@ -553,7 +604,47 @@ impl Registry {
             pathway_code,
             signer,
             profile,
+            canonicalizer,
         })
+    }
+
+    /// The achievement document read into RDF once for the credentials that embed it, from
+    /// the cache or prepared now (a few milliseconds, once per achievement version and
+    /// process). `None`, logged, if it cannot be prepared: its credentials are then read
+    /// whole, as correct and slower.
+    pub(crate) fn prepared_achievement(
+        &self,
+        document: &Value,
+    ) -> Option<Arc<PreparedAchievement>> {
+        let id = document.get("id").and_then(Value::as_str)?;
+        let cached = self.caches.prepared.lock().ok();
+        if let Some(found) = cached.as_ref().and_then(|c| c.get(id)) {
+            if found.achievement() == document {
+                return Some(Arc::clone(found));
+            }
+        }
+        drop(cached);
+        let (context, credential_types, subject_types) = embedding_types();
+        match Canonicalizer::standard().prepare_achievement(
+            &context,
+            &credential_types,
+            &subject_types,
+            document,
+        ) {
+            Ok(prepared) => {
+                if let Ok(mut cache) = self.caches.prepared.lock() {
+                    if cache.len() >= PREPARED_ACHIEVEMENTS {
+                        cache.clear();
+                    }
+                    cache.insert(id.to_owned(), Arc::clone(&prepared));
+                }
+                Some(prepared)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "an achievement could not be prepared for signing; its credentials are read whole");
+                None
+            }
+        }
     }
 
     /// Checks completion, builds and signs one award. `Err(Ok(message))` is a refusal of
@@ -670,6 +761,7 @@ impl Registry {
         });
         let mut options = ProofOptions::new(ctx.signer.verification_method.clone());
         options.created = Some(date_time(now));
+        options.canonicalizer = ctx.canonicalizer.clone();
         let signed = sign(&credential, &ctx.signer.key, &options)
             .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
         let row = AwardRow {

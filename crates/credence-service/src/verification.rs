@@ -105,8 +105,10 @@ impl Registry {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             fetcher.lists.insert(url, value);
         }
-        let ctx =
-            VerifyContext::new(self.now(), &resolver, &fetcher).with_memo(&self.caches.proofs);
+        let canonicalizer = self.canonicalizer_for(doc);
+        let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
+            .with_memo(&self.caches.proofs)
+            .with_canonicalizer(&canonicalizer);
         let report = verify_credential(doc, &ctx);
         let report = self.with_accreditation_check(doc, report).await?;
         self.metrics.verified(report.verdict);

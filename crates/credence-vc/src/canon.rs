@@ -118,6 +118,52 @@ pub struct Canonicalizer {
     cache: JsonLdContextCache,
     streaming_cache: JsonLdContextCache,
     max_work: u64,
+    /// An achievement read once, used where a document embeds exactly it.
+    achievement: Option<Arc<PreparedAchievement>>,
+}
+
+/// An achievement that many credentials embed as `credentialSubject.achievement` (every
+/// award of it), read into RDF once: see [`Canonicalizer::prepare_achievement`].
+///
+/// A document uses it only when it has exactly this `@context`, these credential and
+/// subject types and this achievement (equal JSON): then the achievement is a node with
+/// its own `id` whose active context is the document's own (the credential's and the
+/// subject's type-scoped contexts do not propagate, and neither `credentialSubject` nor
+/// `achievement` carries a scoped context), so reading it on its own gives the statements
+/// reading it embedded does, and the document is read with the achievement replaced by a
+/// reference to its `id`, its statements added from here. Preparation checks that claim
+/// on a probe credential and refuses an achievement for which it does not hold.
+#[derive(Debug)]
+pub struct PreparedAchievement {
+    context: Value,
+    credential_types: Value,
+    subject_types: Value,
+    achievement: Value,
+    id: String,
+    dataset: Dataset,
+}
+
+impl PreparedAchievement {
+    /// The achievement's `id`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The achievement, as prepared.
+    pub fn achievement(&self) -> &Value {
+        &self.achievement
+    }
+
+    /// Whether `document` embeds this achievement in the form it was prepared for.
+    fn embedded_in(&self, document: &serde_json::Map<String, Value>) -> bool {
+        let Some(Value::Object(subject)) = document.get("credentialSubject") else {
+            return false;
+        };
+        document.get("@context") == Some(&self.context)
+            && document.get("type") == Some(&self.credential_types)
+            && subject.get("type") == Some(&self.subject_types)
+            && subject.get("achievement") == Some(&self.achievement)
+    }
 }
 
 impl Default for Canonicalizer {
@@ -147,6 +193,7 @@ impl Canonicalizer {
             cache: JsonLdContextCache::new(),
             streaming_cache: JsonLdContextCache::new(),
             max_work: DEFAULT_MAX_WORK,
+            achievement: None,
         }
     }
 
@@ -161,6 +208,105 @@ impl Canonicalizer {
     pub fn with_max_work(mut self, max_work: u64) -> Self {
         self.max_work = max_work;
         self
+    }
+
+    /// The same canonicaliser, reading documents that embed `achievement` with its
+    /// statements prepared once (see [`PreparedAchievement`]); other documents are read as
+    /// before.
+    #[must_use]
+    pub fn with_achievement(mut self, achievement: Arc<PreparedAchievement>) -> Self {
+        self.achievement = Some(achievement);
+        self
+    }
+
+    /// Whether `document` embeds this canonicaliser's prepared achievement, so that it is
+    /// read with it.
+    pub fn reads_prepared(&self, document: &Value) -> bool {
+        match (&self.achievement, document) {
+            (Some(prepared), Value::Object(map)) => prepared.embedded_in(map),
+            _ => false,
+        }
+    }
+
+    /// Reads `achievement` (a JSON object with an `id`, and no `@context` of its own) into
+    /// RDF once, for credentials with this `@context`, these types (the credential's
+    /// `type`, the subject's `type`) that embed it as `credentialSubject.achievement`.
+    ///
+    /// Checks on a probe credential that the document read with the prepared achievement
+    /// canonicalises exactly as the document read whole, and refuses the achievement
+    /// otherwise; the achievement must also pass safe mode on its own.
+    pub fn prepare_achievement(
+        &self,
+        context: &Value,
+        credential_types: &Value,
+        subject_types: &Value,
+        achievement: &Value,
+    ) -> Result<Arc<PreparedAchievement>, CanonError> {
+        let Value::Object(node) = achievement else {
+            return Err(CanonError::NotAnObject);
+        };
+        let id = node
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.starts_with("_:"))
+            .ok_or_else(|| {
+                CanonError::JsonLd("an achievement read on its own needs an IRI as its id".into())
+            })?;
+        if node.contains_key("@context") {
+            return Err(CanonError::JsonLd(
+                "an achievement read on its own may not have an @context of its own".into(),
+            ));
+        }
+        let mut plain = self.clone();
+        plain.achievement = None;
+        let mut standalone = serde_json::Map::with_capacity(node.len() + 1);
+        standalone.insert("@context".into(), context.clone());
+        standalone.extend(node.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let prepared = Arc::new(PreparedAchievement {
+            context: context.clone(),
+            credential_types: credential_types.clone(),
+            subject_types: subject_types.clone(),
+            achievement: achievement.clone(),
+            id: id.to_owned(),
+            dataset: plain.read(&standalone, true)?,
+        });
+        let probe = serde_json::json!({
+            "@context": context,
+            "type": credential_types,
+            "credentialSubject": {"type": subject_types, "achievement": achievement},
+        });
+        let Value::Object(probe_map) = &probe else {
+            return Err(CanonError::NotAnObject);
+        };
+        let whole = plain.canonicalize(&probe)?;
+        let composed = plain.clone().with_achievement(Arc::clone(&prepared));
+        let Some((dataset, _)) = composed.read_prepared(probe_map) else {
+            return Err(CanonError::JsonLd(
+                "a credential embedding the achievement cannot be read with it prepared".into(),
+            ));
+        };
+        if composed.canonicalize_dataset(dataset)? != whole {
+            return Err(CanonError::JsonLd(
+                "the achievement read on its own gives other statements than read embedded".into(),
+            ));
+        }
+        Ok(prepared)
+    }
+
+    /// Reads a document that embeds the prepared achievement: the document without it (a
+    /// reference to its id in its place), added to the achievement's statements. `None` when
+    /// there is no prepared achievement, the document does not embed it, or the streaming
+    /// reading refuses the rest.
+    fn read_prepared(
+        &self,
+        map: &serde_json::Map<String, Value>,
+    ) -> Option<(Dataset, Vec<String>)> {
+        let prepared = self.achievement.as_deref()?;
+        if !prepared.embedded_in(map) {
+            return None;
+        }
+        let bytes = guarded_bytes(map, KeyOrder::Streaming, Some(&prepared.id)).ok()?;
+        self.expand(&bytes, true, prepared.dataset.clone()).ok()
     }
 
     /// Processes the contexts of a typical OB 3.0 credential and its Data Integrity proof
@@ -242,19 +388,25 @@ impl Canonicalizer {
         // last) and read with the streaming profile, which then buffers nothing. A document
         // the streaming profile refuses (an alias of @type or @id that is not `type` or `id`,
         // say) is read again as written, with full buffering, and that reading decides.
+        // Faster still when the document embeds a prepared achievement.
         let streamed = if fast {
-            let ordered = guarded_bytes(map, KeyOrder::Streaming)
-                .map_err(|e| CanonError::JsonLd(e.to_string()))?;
-            self.expand(&ordered, true).ok()
+            match self.read_prepared(map) {
+                Some(read) => Some(read),
+                None => {
+                    let ordered = guarded_bytes(map, KeyOrder::Streaming, None)
+                        .map_err(|e| CanonError::JsonLd(e.to_string()))?;
+                    self.expand(&ordered, true, Dataset::new()).ok()
+                }
+            }
         } else {
             None
         };
         let (dataset, mut dropped) = match streamed {
             Some(read) => read,
             None => {
-                let bytes = guarded_bytes(map, KeyOrder::AsWritten)
+                let bytes = guarded_bytes(map, KeyOrder::AsWritten, None)
                     .map_err(|e| CanonError::JsonLd(e.to_string()))?;
-                self.expand(&bytes, false)?
+                self.expand(&bytes, false, Dataset::new())?
             }
         };
         dropped.sort_unstable();
@@ -272,8 +424,13 @@ impl Canonicalizer {
         Ok(dataset)
     }
 
-    /// Reads JSON-LD bytes into an RDF dataset, with the values the processor dropped.
-    fn expand(&self, bytes: &[u8], streaming: bool) -> Result<(Dataset, Vec<String>), CanonError> {
+    /// Reads JSON-LD bytes into `dataset`, with the values the processor dropped.
+    fn expand(
+        &self,
+        bytes: &[u8],
+        streaming: bool,
+        mut dataset: Dataset,
+    ) -> Result<(Dataset, Vec<String>), CanonError> {
         let contexts = Arc::clone(&self.contexts);
         let mut parser = JsonLdParser::new();
         if streaming {
@@ -296,7 +453,6 @@ impl Canonicalizer {
             } else {
                 self.cache.clone()
             });
-        let mut dataset = Dataset::new();
         for quad in parser.by_ref() {
             let quad = quad.map_err(|e| CanonError::JsonLd(e.to_string()))?;
             dataset.insert(&quad);
@@ -364,9 +520,13 @@ enum KeyOrder {
 }
 
 /// The document as JSON bytes, with the sentinel `@vocab` context first.
+///
+/// With `achievement` (streaming order only), `credentialSubject.achievement` is written as
+/// a reference to that id: see [`PreparedAchievement`].
 fn guarded_bytes(
     map: &serde_json::Map<String, Value>,
     order: KeyOrder,
+    achievement: Option<&str>,
 ) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(32 * 1024);
     out.extend_from_slice(br#"{"@context":[{"@vocab":""#);
@@ -401,7 +561,12 @@ fn guarded_bytes(
                 out.push(b',');
                 serde_json::to_writer(&mut out, k)?;
                 out.push(b':');
-                write_streaming(&mut out, v)?;
+                match (v, achievement) {
+                    (Value::Object(subject), Some(id)) if k == "credentialSubject" => {
+                        write_subject(&mut out, subject, id)?;
+                    }
+                    _ => write_streaming(&mut out, v)?,
+                }
             }
         }
     }
@@ -426,6 +591,32 @@ fn streaming_order<'a>(
     // Stable: the other keys keep the document's order.
     members.sort_by_key(|(k, _)| rank(k));
     members.into_iter()
+}
+
+/// Writes a credential subject in [`KeyOrder::Streaming`] order, its `achievement` as a
+/// reference to `id`.
+fn write_subject(
+    out: &mut Vec<u8>,
+    subject: &serde_json::Map<String, Value>,
+    id: &str,
+) -> serde_json::Result<()> {
+    out.push(b'{');
+    for (i, (k, v)) in streaming_order(subject.iter()).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, k)?;
+        out.push(b':');
+        if k == "achievement" {
+            out.extend_from_slice(br#"{"id":"#);
+            serde_json::to_writer(&mut *out, id)?;
+            out.push(b'}');
+        } else {
+            write_streaming(out, v)?;
+        }
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// Writes a JSON value with every object's keys in [`KeyOrder::Streaming`] order.
@@ -720,9 +911,9 @@ mod tests {
             let Value::Object(map) = json(path) else {
                 panic!("{path}: not an object");
             };
-            let ordered = guarded_bytes(&map, KeyOrder::Streaming).expect("bytes");
+            let ordered = guarded_bytes(&map, KeyOrder::Streaming, None).expect("bytes");
             assert!(
-                canon.expand(&ordered, true).is_ok(),
+                canon.expand(&ordered, true, Dataset::new()).is_ok(),
                 "{path}: the streaming reading refused it"
             );
             let fast = canon
@@ -807,6 +998,81 @@ mod tests {
         }
     }
 
+    fn prepared_from(canon: &Canonicalizer, doc: &Value) -> Arc<PreparedAchievement> {
+        canon
+            .prepare_achievement(
+                &doc["@context"],
+                &doc["type"],
+                &doc["credentialSubject"]["type"],
+                &doc["credentialSubject"]["achievement"],
+            )
+            .expect("prepared")
+    }
+
+    /// A credential embedding a prepared achievement is read with it (the fast path is
+    /// taken) and canonicalises exactly as when read whole; one that embeds a changed
+    /// achievement, or has other types, is read whole.
+    #[test]
+    fn prepared_achievements_give_the_whole_reading() {
+        let plain = vectors();
+        let doc = json("ob3-interop/ob3-unsigned.json");
+        let expected = read("ob3-interop/ob3-canonical.nq");
+        let canon = plain.clone().with_achievement(prepared_from(&plain, &doc));
+        let Value::Object(map) = &doc else {
+            panic!("not an object")
+        };
+        assert!(
+            canon.read_prepared(map).is_some(),
+            "the fast path was not taken"
+        );
+        assert_eq!(canon.canonicalize(&doc).as_deref(), Ok(expected.as_str()));
+
+        let mut changed = doc.clone();
+        changed["credentialSubject"]["achievement"]["name"] = "Rust 102".into();
+        let mut other_types = doc.clone();
+        other_types["credentialSubject"]["type"] =
+            serde_json::json!(["AchievementSubject", "Extra"]);
+        for variant in [changed, other_types] {
+            let Value::Object(map) = &variant else {
+                panic!("not an object")
+            };
+            assert!(canon.read_prepared(map).is_none());
+            assert_eq!(canon.canonicalize(&variant), plain.canonicalize(&variant));
+        }
+        // Safe mode still applies to the rest of the document.
+        let mut undefined = doc.clone();
+        undefined["credentialSubject"]["favouriteColour"] = "teal".into();
+        assert!(matches!(
+            canon.canonicalize(&undefined),
+            Err(CanonError::UndefinedTerms(_))
+        ));
+    }
+
+    #[test]
+    fn achievements_that_cannot_be_read_alone_are_refused() {
+        let plain = vectors();
+        let doc = json("ob3-interop/ob3-unsigned.json");
+        let (context, types, subject_types) = (
+            &doc["@context"],
+            &doc["type"],
+            &doc["credentialSubject"]["type"],
+        );
+        let mut without_id = doc["credentialSubject"]["achievement"].clone();
+        without_id.as_object_mut().map(|m| m.remove("id"));
+        let mut with_context = doc["credentialSubject"]["achievement"].clone();
+        with_context["@context"] = serde_json::json!({"x": "https://example.org/x"});
+        let mut undefined = doc["credentialSubject"]["achievement"].clone();
+        undefined["favouriteColour"] = "teal".into();
+        for achievement in [without_id, with_context, undefined, Value::from("nope")] {
+            assert!(
+                plain
+                    .prepare_achievement(context, types, subject_types, &achievement)
+                    .is_err(),
+                "{achievement}"
+            );
+        }
+    }
+
     /// A document the streaming profile refuses (here an alias of @type that comes after
     /// other keys) is read again with buffering, which gives its true meaning.
     #[test]
@@ -821,8 +1087,8 @@ mod tests {
         let Value::Object(map) = &doc else {
             panic!("not an object")
         };
-        let ordered = guarded_bytes(map, KeyOrder::Streaming).expect("bytes");
-        assert!(canon.expand(&ordered, true).is_err());
+        let ordered = guarded_bytes(map, KeyOrder::Streaming, None).expect("bytes");
+        assert!(canon.expand(&ordered, true, Dataset::new()).is_err());
         let expected = concat!(
             "<https://example.org/rex> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Dog> .\n",
             "<https://example.org/rex> <https://example.org/name> \"Rex\" .\n",

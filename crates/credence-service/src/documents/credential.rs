@@ -290,6 +290,16 @@ fn result(
     })
 }
 
+/// The `@context`, the credential's `type` and the subject's `type` of every award
+/// credential: what its achievement is embedded under.
+pub fn embedding_types() -> (Value, Value, Value) {
+    (
+        json!([CREDENTIALS_V2, OB_V3P0_3_0_3]),
+        json!(["VerifiableCredential", "OpenBadgeCredential"]),
+        json!(["AchievementSubject"]),
+    )
+}
+
 /// The unsigned `OpenBadgeCredential`.
 ///
 /// A renewal is recorded as an `Evidence` entry whose `id` is the renewed credential's id:
@@ -302,11 +312,12 @@ pub fn award_credential(input: &AwardInput<'_>) -> Value {
         .or_else(|| input.achievement.get("name").cloned())
         .unwrap_or_else(|| Value::from("Open Badge"));
 
+    let (context, credential_types, subject_types) = embedding_types();
     let mut subject = Map::new();
     if let Some(did) = input.recipient.did {
         subject.insert("id".into(), did.into());
     }
-    subject.insert("type".into(), json!(["AchievementSubject"]));
+    subject.insert("type".into(), subject_types);
     let identity = IdentityObject::hashed_email(input.recipient.email, input.recipient.salt);
     subject.insert(
         "identifier".into(),
@@ -362,15 +373,12 @@ pub fn award_credential(input: &AwardInput<'_>) -> Value {
     };
 
     let mut vc = Map::new();
-    vc.insert("@context".into(), json!([CREDENTIALS_V2, OB_V3P0_3_0_3]));
+    vc.insert("@context".into(), context);
     vc.insert(
         "id".into(),
         credential_url(input.base_url, input.credential_uuid).into(),
     );
-    vc.insert(
-        "type".into(),
-        json!(["VerifiableCredential", "OpenBadgeCredential"]),
-    );
+    vc.insert("type".into(), credential_types);
     vc.insert("name".into(), name);
     vc.insert("issuer".into(), input.issuer.to_json());
     vc.insert("validFrom".into(), date_time(input.valid_from).into());
@@ -543,6 +551,38 @@ mod tests {
         Canonicalizer::standard()
             .canonicalize(&minimal)
             .expect("minimal credential canonicalises");
+    }
+
+    /// Every pathway's award credential (full, and minimal) reads the same with its
+    /// achievement prepared as read whole, and a credential signed either way is the same.
+    #[test]
+    fn prepared_achievements_sign_as_whole_readings_do() {
+        let (context, credential_types, subject_types) = embedding_types();
+        let key = SigningKey::generate().expect("key");
+        let did = key.verifying_key().did_key();
+        for pathway in &nhs().document().pathways {
+            let vc = full_credential(pathway.code.as_str(), &did);
+            let achievement = &vc["credentialSubject"]["achievement"];
+            let prepared = Canonicalizer::standard()
+                .prepare_achievement(&context, &credential_types, &subject_types, achievement)
+                .unwrap_or_else(|e| panic!("{}: {e}", pathway.code));
+            let canon = Canonicalizer::standard().clone().with_achievement(prepared);
+            let minimal = minimal_credential(achievement);
+            for doc in [&vc, &minimal] {
+                assert!(canon.reads_prepared(doc), "{}", pathway.code);
+                assert_eq!(
+                    canon.canonicalize(doc),
+                    Canonicalizer::standard().canonicalize(doc),
+                    "{}",
+                    pathway.code
+                );
+            }
+            let mut options = ProofOptions::new(key.verifying_key().did_key_verification_method());
+            options.created = Some("2026-11-28T09:30:00Z".into());
+            let whole = sign(&vc, &key, &options).expect("signs");
+            options.canonicalizer = canon.clone();
+            assert_eq!(sign(&vc, &key, &options).expect("signs"), whole);
+        }
     }
 
     #[test]
