@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::Email;
-use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, Page};
+use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, NewAuditEntry, Page};
 use credence_vc::canon::Canonicalizer;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
-use crate::awards::{free_indices, taken_meanwhile, AwardContext, AwardPlan};
+use crate::awards::{free_indices_besides, taken_meanwhile, AwardContext, AwardPlan};
 use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, audit_entry, new_id, Registry};
@@ -58,6 +58,25 @@ pub struct BulkWork {
     issuer: Issuer,
     achievement: String,
     rows: Vec<RowResult<BulkAwardRow>>,
+}
+
+/// A batch read and signed, not yet written.
+struct SignedBatch {
+    /// Rows in the batch, whatever their outcome.
+    rows: usize,
+    report: Vec<BulkRowRow>,
+    awards: Vec<AwardRow>,
+    entries: Vec<NewAuditEntry>,
+    read: std::time::Duration,
+    signed: std::time::Duration,
+}
+
+/// A batch being written by a task of its own.
+struct Writing<'b> {
+    batch: &'b [RowResult<BulkAwardRow>],
+    /// The status indices its awards hold, which the next batch must not choose.
+    indices: Vec<(i64, i64)>,
+    task: tokio::task::JoinHandle<Result<(i64, i64), ServiceError>>,
 }
 
 /// A background task stopped when its handle is dropped (also when the job's future is).
@@ -254,18 +273,32 @@ impl Registry {
                 self.award_context(&tx, &work.issuer, &work.achievement, "/achievement")
                     .await?
             };
+            // A pipeline of two: while one batch is written (in a task of its own), the next
+            // is read and signed here. Batches are written one after the other, in order.
+            let mut writing: Option<Writing<'_>> = None;
             for batch in work.rows.chunks(BATCH_ROWS) {
-                let mut attempt = 0;
-                let counts = loop {
-                    attempt += 1;
-                    match self
-                        .bulk_batch(&work, &ctx, batch, done, refused_count)
-                        .await
-                    {
-                        Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
-                        other => break other?,
+                let in_flight = writing.as_ref().map_or(&[][..], |w| &w.indices[..]);
+                let signed = self.sign_batch(&work, &ctx, batch, in_flight).await;
+                if let Some(previous) = writing.take() {
+                    let counts = self
+                        .settle(&work, &ctx, previous, done, refused_count)
+                        .await?;
+                    done += counts.0;
+                    refused_count += counts.1;
+                    progress(u64::try_from(done).unwrap_or_default(), total);
+                }
+                let signed = match signed {
+                    Ok(signed) => signed,
+                    // Retried on its own once the batch before is written.
+                    Err(ServiceError::Conflict(_)) => {
+                        self.sign_batch(&work, &ctx, batch, &[]).await?
                     }
+                    Err(e) => return Err(e),
                 };
+                writing = Some(self.start_writing(&work, batch, signed, done, refused_count));
+            }
+            if let Some(last) = writing.take() {
+                let counts = self.settle(&work, &ctx, last, done, refused_count).await?;
                 done += counts.0;
                 refused_count += counts.1;
                 progress(u64::try_from(done).unwrap_or_default(), total);
@@ -288,20 +321,22 @@ impl Registry {
         Ok(job_view(&row, now))
     }
 
-    /// One batch in one transaction; returns (rows done, rows refused).
-    async fn bulk_batch(
+    /// Reads and signs one batch, choosing status indices other than `in_flight` (those of
+    /// the batch being written meanwhile). Nothing is written: [`Registry::write_batch`]
+    /// writes the outcome in one transaction, whose unique constraints catch an index or a
+    /// key taken meanwhile by anyone else (the batch is then read and signed again).
+    async fn sign_batch(
         &self,
         work: &BulkWork,
         ctx: &AwardContext,
         batch: &[RowResult<BulkAwardRow>],
-        done_before: i64,
-        refused_before: i64,
-    ) -> Result<(i64, i64), ServiceError> {
+        in_flight: &[(i64, i64)],
+    ) -> Result<SignedBatch, ServiceError> {
         let now = self.now();
         let job = &work.job.id;
         let org_id = &work.issuer.0.org.id;
         let started = std::time::Instant::now();
-        let tx = self.store.write().await?;
+        let tx = self.store.read().await?;
         let mut report: Vec<BulkRowRow> = Vec::with_capacity(batch.len());
         let mut candidates: Vec<(usize, &BulkAwardRow, Email)> = Vec::new();
         for row in batch {
@@ -352,7 +387,7 @@ impl Registry {
                 .or_default()
                 .push(e);
         }
-        let mut indices = free_indices(&tx, org_id, candidates.len())
+        let mut indices = free_indices_besides(&tx, org_id, candidates.len(), in_flight)
             .await?
             .into_iter();
         // The rows to sign, in file order; the rest are reported now.
@@ -395,6 +430,7 @@ impl Registry {
                 .ok_or_else(|| ServiceError::Internal("too few status indices".into()))?;
             to_sign.push((*row_no, award, plan, pair));
         }
+        drop(tx);
         let label = &work.issuer.0.label;
         let read = started.elapsed();
         // Only the stored row is kept: the credential's parsed form is dropped where it was
@@ -447,7 +483,97 @@ impl Registry {
                 )
             })
             .collect();
-        let signed = started.elapsed();
+        Ok(SignedBatch {
+            rows: batch.len(),
+            report,
+            awards,
+            entries,
+            read,
+            signed: started.elapsed() - read,
+        })
+    }
+
+    /// Writes a signed batch (the awards, their audit entries, the batch's report and the
+    /// job's progress) in one transaction in a task of its own, so that the next batch can
+    /// be signed meanwhile.
+    fn start_writing<'b>(
+        &self,
+        work: &BulkWork,
+        batch: &'b [RowResult<BulkAwardRow>],
+        signed: SignedBatch,
+        done_before: i64,
+        refused_before: i64,
+    ) -> Writing<'b> {
+        let indices = signed
+            .awards
+            .iter()
+            .map(|a| (a.revocation_index, a.suspension_index))
+            .collect();
+        let (registry, job) = (self.clone(), work.job.id.clone());
+        let task = tokio::spawn(async move {
+            registry
+                .write_batch(&job, signed, done_before, refused_before)
+                .await
+        });
+        Writing {
+            batch,
+            indices,
+            task,
+        }
+    }
+
+    /// Waits for a batch's writing; when an index or key was taken meanwhile, reads, signs
+    /// and writes the batch again (up to [`MAX_ATTEMPTS`] times in all). Returns (rows done,
+    /// rows refused).
+    async fn settle(
+        &self,
+        work: &BulkWork,
+        ctx: &AwardContext,
+        writing: Writing<'_>,
+        done_before: i64,
+        refused_before: i64,
+    ) -> Result<(i64, i64), ServiceError> {
+        let mut outcome = writing
+            .task
+            .await
+            .map_err(|e| ServiceError::Internal(format!("a bulk batch's writing stopped: {e}")))?;
+        let mut attempt = 1;
+        loop {
+            match outcome {
+                Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => {
+                    attempt += 1;
+                    outcome = match self.sign_batch(work, ctx, writing.batch, &[]).await {
+                        Ok(signed) => {
+                            self.write_batch(&work.job.id, signed, done_before, refused_before)
+                                .await
+                        }
+                        Err(e) => Err(e),
+                    };
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// One signed batch in one transaction; returns (rows done, rows refused).
+    async fn write_batch(
+        &self,
+        job: &str,
+        signed: SignedBatch,
+        done_before: i64,
+        refused_before: i64,
+    ) -> Result<(i64, i64), ServiceError> {
+        let started = std::time::Instant::now();
+        let SignedBatch {
+            rows,
+            mut report,
+            awards,
+            entries,
+            read,
+            signed,
+        } = signed;
+        let tx = self.store.write().await?;
+        let now = self.now();
         tx.append_audit_many(entries).await?;
         let issued = u64::try_from(awards.len()).unwrap_or(u64::MAX);
         tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
@@ -469,10 +595,10 @@ impl Registry {
         tx.commit().await?;
         tracing::debug!(
             job = %job,
-            rows = batch.len(),
+            rows,
             read_ms = read.as_millis(),
-            signed_ms = (signed - read).as_millis(),
-            written_ms = (written - signed).as_millis(),
+            signed_ms = signed.as_millis(),
+            written_ms = written.as_millis(),
             committed_ms = (started.elapsed() - written).as_millis(),
             "bulk batch"
         );
