@@ -61,14 +61,33 @@ pub struct Caches {
 const PREPARED_ACHIEVEMENTS: usize = 256;
 
 impl Registry {
-    /// The canonicaliser to verify `document` with: with its achievement prepared when this
-    /// process has prepared that achievement (it is used only if the document embeds
-    /// exactly it).
-    pub(crate) fn canonicalizer_for(&self, document: &Value) -> Canonicalizer {
-        let prepared = document
+    /// The canonicaliser to verify `document` with: with its achievement prepared when it
+    /// names one of this installation's achievements (prepared by this process before, or
+    /// now from the stored document). It is used only if the document embeds exactly it.
+    pub(crate) async fn canonicalizer_for(&self, document: &Value) -> Canonicalizer {
+        let Some(id) = document
             .pointer("/credentialSubject/achievement/id")
             .and_then(Value::as_str)
-            .and_then(|id| self.caches.prepared.lock().ok()?.get(id).cloned());
+        else {
+            return Canonicalizer::standard().clone();
+        };
+        let cached = self
+            .caches
+            .prepared
+            .lock()
+            .ok()
+            .and_then(|c| c.get(id).cloned());
+        let prepared = match cached {
+            Some(prepared) => Some(prepared),
+            None => match id.strip_prefix(&self.url("/achievements/")) {
+                // Not found, or the database unavailable: the document is read whole.
+                Some(own) => match self.achievement_json(own).await {
+                    Ok(stored) => self.prepared_achievement(&stored),
+                    Err(_) => None,
+                },
+                None => None,
+            },
+        };
         match prepared {
             Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
             None => Canonicalizer::standard().clone(),

@@ -105,7 +105,7 @@ impl Registry {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             fetcher.lists.insert(url, value);
         }
-        let canonicalizer = self.canonicalizer_for(doc);
+        let canonicalizer = self.canonicalizer_for(doc).await;
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
