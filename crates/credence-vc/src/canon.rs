@@ -5,10 +5,13 @@ use crate::contexts::{ContextSet, UnknownContext};
 use oxjsonld::{JsonLdContextCache, JsonLdParser, JsonLdProfile, JsonLdRemoteDocument};
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxrdf::{
-    BlankNode, BlankNodeRef, Dataset, GraphNameRef, NamedOrBlankNodeRef, QuadRef, TermRef,
+    BlankNode, BlankNodeRef, Dataset, FirstDegreeHashes, GraphNameRef, NamedOrBlankNodeRef,
+    QuadRef, TermRef,
 };
+use rustc_hash::FxHashMap;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 /// The `@vocab` that safe mode puts in front of a document's contexts: any IRI that starts
@@ -18,6 +21,11 @@ const SENTINEL_VOCAB: &str = "urn:credence:undefined-term:";
 /// The base IRI that safe mode parses with: any IRI that starts with it came from a relative
 /// IRI reference, which JSON-LD would otherwise drop (with every statement about it).
 const SENTINEL_BASE: &str = "https://relative-reference.credence.invalid/";
+
+/// RDFC-1.0 with SHA-256, as `eddsa-rdfc-2022` specifies.
+const RDFC_10: CanonicalizationAlgorithm = CanonicalizationAlgorithm::Rdfc10 {
+    hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
+};
 
 /// The most Hash N-Degree Quads steps (calls plus permutations) canonicalisation may take.
 /// Real credentials need few: 1EdTech's fullOpenBadge, with four identical endorsement
@@ -141,6 +149,10 @@ pub struct PreparedAchievement {
     achievement: Value,
     id: String,
     dataset: Dataset,
+    /// The first-degree hashes of the achievement's blank nodes, which RDFC-1.0 would
+    /// compute again for every credential (oxrdf reuses one only where the blank node has
+    /// exactly the quads it has here).
+    hints: FirstDegreeHashes,
 }
 
 impl PreparedAchievement {
@@ -262,13 +274,15 @@ impl Canonicalizer {
         let mut standalone = serde_json::Map::with_capacity(node.len() + 1);
         standalone.insert("@context".into(), context.clone());
         standalone.extend(node.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let dataset = plain.read(&standalone, true)?;
         let prepared = Arc::new(PreparedAchievement {
             context: context.clone(),
             credential_types: credential_types.clone(),
             subject_types: subject_types.clone(),
             achievement: achievement.clone(),
             id: id.to_owned(),
-            dataset: plain.read(&standalone, true)?,
+            hints: dataset.first_degree_hashes(RDFC_10),
+            dataset,
         });
         let probe = serde_json::json!({
             "@context": context,
@@ -285,7 +299,7 @@ impl Canonicalizer {
                 "a credential embedding the achievement cannot be read with it prepared".into(),
             ));
         };
-        if composed.canonicalize_dataset(dataset)? != whole {
+        if composed.canonicalize_hinted(dataset, Some(&prepared.hints))? != whole {
             return Err(CanonError::JsonLd(
                 "the achievement read on its own gives other statements than read embedded".into(),
             ));
@@ -343,8 +357,10 @@ impl Canonicalizer {
     /// Canonicalises `document` into RDFC-1.0 N-Quads (SHA-256), refusing unknown contexts,
     /// undefined terms (safe mode) and graphs that need too much work.
     pub fn canonicalize(&self, document: &Value) -> Result<String, CanonError> {
-        let dataset = self.to_dataset(document)?;
-        self.canonicalize_dataset(dataset)
+        let Value::Object(map) = document else {
+            return Err(CanonError::NotAnObject);
+        };
+        self.canonicalize_object(map)
     }
 
     /// [`canonicalize`](Self::canonicalize) for a document given as its JSON object.
@@ -352,8 +368,8 @@ impl Canonicalizer {
         &self,
         document: &serde_json::Map<String, Value>,
     ) -> Result<String, CanonError> {
-        let dataset = self.object_to_dataset(document)?;
-        self.canonicalize_dataset(dataset)
+        let (dataset, hints) = self.read_with_hints(document, true)?;
+        self.canonicalize_hinted(dataset, hints)
     }
 
     /// Expands `document` into an RDF dataset, in safe mode.
@@ -378,6 +394,16 @@ impl Canonicalizer {
         map: &serde_json::Map<String, Value>,
         fast: bool,
     ) -> Result<Dataset, CanonError> {
+        self.read_with_hints(map, fast).map(|(dataset, _)| dataset)
+    }
+
+    /// [`read`](Self::read), with the prepared achievement's first-degree hashes when the
+    /// document was read with it.
+    fn read_with_hints(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        fast: bool,
+    ) -> Result<(Dataset, Option<&FirstDegreeHashes>), CanonError> {
         check_contexts(map, &self.contexts)?;
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
@@ -389,9 +415,13 @@ impl Canonicalizer {
         // the streaming profile refuses (an alias of @type or @id that is not `type` or `id`,
         // say) is read again as written, with full buffering, and that reading decides.
         // Faster still when the document embeds a prepared achievement.
+        let mut hints = None;
         let streamed = if fast {
             match self.read_prepared(map) {
-                Some(read) => Some(read),
+                Some(read) => {
+                    hints = self.achievement.as_deref().map(|a| &a.hints);
+                    Some(read)
+                }
                 None => {
                     let ordered = guarded_bytes(map, KeyOrder::Streaming, None)
                         .map_err(|e| CanonError::JsonLd(e.to_string()))?;
@@ -404,6 +434,7 @@ impl Canonicalizer {
         let (dataset, mut dropped) = match streamed {
             Some(read) => read,
             None => {
+                hints = None;
                 let bytes = guarded_bytes(map, KeyOrder::AsWritten, None)
                     .map_err(|e| CanonError::JsonLd(e.to_string()))?;
                 self.expand(&bytes, false, Dataset::new())?
@@ -421,7 +452,7 @@ impl Canonicalizer {
         if !dropped.is_empty() {
             return Err(CanonError::Dropped(dropped));
         }
-        Ok(dataset)
+        Ok((dataset, hints))
     }
 
     /// Reads JSON-LD bytes into `dataset`, with the values the processor dropped.
@@ -462,43 +493,63 @@ impl Canonicalizer {
 
     /// Canonicalises an RDF dataset into sorted N-Quads lines, each ending in a newline.
     pub fn canonicalize_dataset(&self, dataset: Dataset) -> Result<String, CanonError> {
-        let labels = dataset
-            .canonicalize_blank_nodes_with_work_limit(
-                CanonicalizationAlgorithm::Rdfc10 {
-                    hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
-                },
-                self.max_work,
-            )
-            .map_err(|e| CanonError::TooComplex(e.max_work))?;
+        self.canonicalize_hinted(dataset, None)
+    }
+
+    /// [`canonicalize_dataset`](Self::canonicalize_dataset), reusing first-degree hashes of
+    /// blank nodes computed on a dataset all of whose quads `dataset` holds.
+    fn canonicalize_hinted(
+        &self,
+        dataset: Dataset,
+        hints: Option<&FirstDegreeHashes>,
+    ) -> Result<String, CanonError> {
+        let labels = match hints {
+            Some(hints) => {
+                dataset.canonicalize_blank_nodes_with_hints(RDFC_10, self.max_work, hints)
+            }
+            None => dataset.canonicalize_blank_nodes_with_work_limit(RDFC_10, self.max_work),
+        }
+        .map_err(|e| CanonError::TooComplex(e.max_work))?;
+        let labels: FxHashMap<BlankNodeRef<'_>, BlankNode> = labels.into_iter().collect();
         fn label<'a>(
-            labels: &'a HashMap<BlankNodeRef<'a>, BlankNode>,
+            labels: &'a FxHashMap<BlankNodeRef<'a>, BlankNode>,
             b: BlankNodeRef<'a>,
         ) -> BlankNodeRef<'a> {
             labels.get(&b).map_or(b, BlankNode::as_ref)
         }
         let relabel = |b| label(&labels, b);
-        let mut lines: Vec<String> = dataset
-            .iter()
-            .map(|q| {
-                let subject = match q.subject {
-                    NamedOrBlankNodeRef::BlankNode(b) => relabel(b).into(),
-                    other => other,
-                };
-                let object = match q.object {
-                    TermRef::BlankNode(b) => relabel(b).into(),
-                    other => other,
-                };
-                let graph_name = match q.graph_name {
-                    GraphNameRef::BlankNode(b) => relabel(b).into(),
-                    other => other,
-                };
-                let mut line = QuadRef::new(subject, q.predicate, object, graph_name).to_string();
-                line.push_str(" .\n");
-                line
-            })
-            .collect();
-        lines.sort_unstable();
-        Ok(lines.concat())
+        // Every line written into one buffer, then the lines sorted as slices of it.
+        let mut buffer = String::with_capacity(64 * 1024);
+        let mut lines: Vec<(usize, usize)> = Vec::with_capacity(dataset.len());
+        for q in dataset.iter() {
+            let start = buffer.len();
+            let subject = match q.subject {
+                NamedOrBlankNodeRef::BlankNode(b) => relabel(b).into(),
+                other => other,
+            };
+            let object = match q.object {
+                TermRef::BlankNode(b) => relabel(b).into(),
+                other => other,
+            };
+            let graph_name = match q.graph_name {
+                GraphNameRef::BlankNode(b) => relabel(b).into(),
+                other => other,
+            };
+            // Writing into a String cannot fail.
+            let _ = write!(
+                buffer,
+                "{}",
+                QuadRef::new(subject, q.predicate, object, graph_name)
+            );
+            buffer.push_str(" .\n");
+            lines.push((start, buffer.len()));
+        }
+        lines.sort_unstable_by(|a, b| buffer[a.0..a.1].cmp(&buffer[b.0..b.1]));
+        let mut out = String::with_capacity(buffer.len());
+        for (start, end) in lines {
+            out.push_str(&buffer[start..end]);
+        }
+        Ok(out)
     }
 }
 
@@ -1046,6 +1097,66 @@ mod tests {
             canon.canonicalize(&undefined),
             Err(CanonError::UndefinedTerms(_))
         ));
+    }
+
+    #[test]
+    fn a_credence_award_reads_alike_with_its_achievement_prepared() {
+        // 30 alignments and the criteria, image and creator: 33 blank nodes whose
+        // first-degree hashes are reused, beside the subject's own, hashed every time.
+        let plain = Canonicalizer::standard().clone();
+        let doc = json("credence/award-foundational.json");
+        let prepared = prepared_from(&plain, &doc);
+        assert!(prepared.hints.len() >= 30, "{} hints", prepared.hints.len());
+        let canon = plain.clone().with_achievement(prepared);
+        assert!(canon.reads_prepared(&doc));
+        let whole = plain.canonicalize(&doc);
+        assert!(whole.is_ok(), "{whole:?}");
+        assert_eq!(canon.canonicalize(&doc), whole);
+        // Another holder, other status indices: still alike.
+        let mut other = doc.clone();
+        other["credentialSubject"]["identifier"][0]["salt"] =
+            "00112233445566778899aabbccddeeff".into();
+        other["credentialStatus"][0]["statusListIndex"] = "7".into();
+        assert!(canon.reads_prepared(&other));
+        assert_eq!(canon.canonicalize(&other), plain.canonicalize(&other));
+    }
+
+    #[test]
+    fn first_degree_hints_are_used_only_where_they_still_hold() {
+        use oxrdf::{Literal, NamedNode};
+        let ex = |s: &str| NamedNode::new_unchecked(format!("https://example.com/{s}"));
+        let lit = |s: &str| Literal::new_simple_literal(s);
+        let (a, b, c) = (
+            BlankNode::default(),
+            BlankNode::default(),
+            BlankNode::default(),
+        );
+        let g = GraphNameRef::DefaultGraph;
+        let mut base = Dataset::new();
+        base.insert(QuadRef::new(&ex("s"), &ex("p"), &a, g));
+        base.insert(QuadRef::new(&a, &ex("q"), &lit("one"), g));
+        base.insert(QuadRef::new(&ex("s"), &ex("p"), &b, g));
+        base.insert(QuadRef::new(&b, &ex("q"), &lit("two"), g));
+        let hints = base.first_degree_hashes(RDFC_10);
+        assert_eq!(hints.len(), 2);
+        let canon = Canonicalizer::standard();
+        // The same dataset, and ones grown with quads about `b` (its hint no longer holds)
+        // and about a new blank node: with and without hints, the same canonical form.
+        // (Twenty variants, so that `b`'s stale hash, if it were used, would order the
+        // blank nodes otherwise in some of them.)
+        let mut datasets = vec![base.clone()];
+        for i in 0..20 {
+            let mut grown = base.clone();
+            grown.insert(QuadRef::new(&b, &ex("r"), &lit(&format!("three {i}")), g));
+            grown.insert(QuadRef::new(&b, &ex("link"), &c, g));
+            grown.insert(QuadRef::new(&c, &ex("q"), &lit("zero"), g));
+            datasets.push(grown);
+        }
+        for dataset in datasets {
+            let hinted = canon.canonicalize_hinted(dataset.clone(), Some(&hints));
+            assert!(hinted.is_ok(), "{hinted:?}");
+            assert_eq!(hinted, canon.canonicalize_dataset(dataset));
+        }
     }
 
     #[test]

@@ -176,6 +176,16 @@ impl<'a> BlankNodeRef<'a> {
         }
     }
 
+    /// Credence patch: a blank node whose numerical id is already known (the interner's),
+    /// so that decoding one does not parse its hexadecimal identifier again.
+    #[inline]
+    pub(crate) fn from_known_unique_id(id: u128, str: &'a str) -> Self {
+        Self(BlankNodeRefContent::Anonymous {
+            id: id.to_ne_bytes(),
+            str,
+        })
+    }
+
     /// Returns the underlying ID of this blank node.
     #[inline]
     pub const fn as_str(self) -> &'a str {

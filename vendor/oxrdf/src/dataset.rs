@@ -597,7 +597,7 @@ impl Dataset {
         algorithm: CanonicalizationAlgorithm,
         max_work: u64,
     ) -> Result<(), CanonicalizationWorkLimitExceeded> {
-        let bnode_mapping = self.canonicalize_interned_blank_nodes_bounded(algorithm, max_work)?;
+        let bnode_mapping = self.canonicalize_interned_blank_nodes_bounded(algorithm, max_work, None)?;
         let new_quads = self.map_blank_nodes(&bnode_mapping);
         self.clear();
         for quad in new_quads {
@@ -615,12 +615,69 @@ impl Dataset {
         &self,
         algorithm: CanonicalizationAlgorithm,
         max_work: u64,
-    ) -> Result<HashMap<BlankNodeRef<'_>, BlankNode>, CanonicalizationWorkLimitExceeded> {
+    ) -> Result<Vec<(BlankNodeRef<'_>, BlankNode)>, CanonicalizationWorkLimitExceeded> {
+        // Credence patch: a list, which the caller indexes as it likes.
         Ok(self
-            .canonicalize_interned_blank_nodes_bounded(algorithm, max_work)?
+            .canonicalize_interned_blank_nodes_bounded(algorithm, max_work, None)?
             .into_iter()
             .map(|(from, to)| (from.decode_from(&self.interner), to))
             .collect())
+    }
+
+    /// Credence patch: the first-degree hashes (RDFC-1.0 "Hash First Degree Quads") of every
+    /// blank node of this dataset, for [`canonicalize_blank_nodes_with_hints`](Self::canonicalize_blank_nodes_with_hints)
+    /// on datasets that contain every quad of this one (clones of it with quads added).
+    pub fn first_degree_hashes(&self, algorithm: CanonicalizationAlgorithm) -> FirstDegreeHashes {
+        let hash_algorithm = Self::hash_algorithm_of(algorithm);
+        let state = self.initial_canonicalization_state(u64::MAX);
+        let hashes = state
+            .blank_node_to_quads_map
+            .iter()
+            .map(|(n, quads)| {
+                (
+                    *n,
+                    (quads.len(), self.hash_first_degree_quads(&state, *n, hash_algorithm)),
+                )
+            })
+            .collect();
+        FirstDegreeHashes {
+            algorithm,
+            hashes,
+        }
+    }
+
+    /// Credence patch: [`canonicalize_blank_nodes_with_work_limit`](Self::canonicalize_blank_nodes_with_work_limit)
+    /// reusing first-degree hashes computed by [`first_degree_hashes`](Self::first_degree_hashes)
+    /// on a dataset all of whose quads this one contains.
+    ///
+    /// A blank node's first-degree hash depends only on the quads that mention it. Here a
+    /// hint is used only when the blank node is mentioned by exactly as many quads as when
+    /// the hint was computed: since this dataset contains all of those quads, it then has
+    /// no others, and the hash is the one the algorithm would compute. Any other blank node
+    /// (or a hint for another algorithm) is hashed as usual, so the result is always the
+    /// labelling that [`canonicalize_blank_nodes_with_work_limit`](Self::canonicalize_blank_nodes_with_work_limit) gives.
+    pub fn canonicalize_blank_nodes_with_hints(
+        &self,
+        algorithm: CanonicalizationAlgorithm,
+        max_work: u64,
+        hints: &FirstDegreeHashes,
+    ) -> Result<Vec<(BlankNodeRef<'_>, BlankNode)>, CanonicalizationWorkLimitExceeded> {
+        let hints = (hints.algorithm == algorithm).then_some(hints);
+        Ok(self
+            .canonicalize_interned_blank_nodes_bounded(algorithm, max_work, hints)?
+            .into_iter()
+            .map(|(from, to)| (from.decode_from(&self.interner), to))
+            .collect())
+    }
+
+    fn hash_algorithm_of(
+        algorithm: CanonicalizationAlgorithm,
+    ) -> Option<CanonicalizationHashAlgorithm> {
+        match algorithm {
+            CanonicalizationAlgorithm::Unstable => None,
+            #[cfg(feature = "rdfc-10")]
+            CanonicalizationAlgorithm::Rdfc10 { hash_algorithm } => Some(hash_algorithm),
+        }
     }
 
     /// Returns a map between the current dataset blank node and the canonicalized blank node
@@ -641,21 +698,12 @@ impl Dataset {
         &self,
         algorithm: CanonicalizationAlgorithm,
     ) -> HashMap<InternedBlankNode, BlankNode> {
-        self.canonicalize_interned_blank_nodes_bounded(algorithm, u64::MAX)
+        self.canonicalize_interned_blank_nodes_bounded(algorithm, u64::MAX, None)
             .unwrap_or_default() // Unreachable: a u64::MAX budget is never exhausted.
     }
 
-    fn canonicalize_interned_blank_nodes_bounded(
-        &self,
-        algorithm: CanonicalizationAlgorithm,
-        max_work: u64,
-    ) -> Result<HashMap<InternedBlankNode, BlankNode>, CanonicalizationWorkLimitExceeded> {
-        let hash_algorithm = match algorithm {
-            CanonicalizationAlgorithm::Unstable => None,
-            #[cfg(feature = "rdfc-10")]
-            CanonicalizationAlgorithm::Rdfc10 { hash_algorithm } => Some(hash_algorithm),
-        };
-        // https://www.w3.org/TR/rdf-canon/#canon-algo-algo
+    /// Steps 1 and 2 of RDFC-1.0: the state with every blank node's quads.
+    fn initial_canonicalization_state(&self, max_work: u64) -> CanonicalizationState<'_> {
         // 1)
         let mut canonicalization_state = CanonicalizationState {
             blank_node_to_quads_map: QuadsPerBlankNode::new(),
@@ -695,10 +743,27 @@ impl Dataset {
                 );
             }
         }
+        canonicalization_state
+    }
+
+    fn canonicalize_interned_blank_nodes_bounded(
+        &self,
+        algorithm: CanonicalizationAlgorithm,
+        max_work: u64,
+        hints: Option<&FirstDegreeHashes>,
+    ) -> Result<HashMap<InternedBlankNode, BlankNode>, CanonicalizationWorkLimitExceeded> {
+        let hash_algorithm = Self::hash_algorithm_of(algorithm);
+        // https://www.w3.org/TR/rdf-canon/#canon-algo-algo
+        // 1) and 2)
+        let mut canonicalization_state = self.initial_canonicalization_state(max_work);
         // 3)
-        for n in canonicalization_state.blank_node_to_quads_map.keys() {
+        for (n, quads) in &canonicalization_state.blank_node_to_quads_map {
             // 3.1)
-            let hash = self.hash_first_degree_quads(&canonicalization_state, *n, hash_algorithm);
+            // Credence patch: a hint holds when the blank node has the quads it had then.
+            let hash = match hints.and_then(|h| h.hashes.get(n)) {
+                Some((count, hash)) if *count == quads.len() => hash.clone(),
+                _ => self.hash_first_degree_quads(&canonicalization_state, *n, hash_algorithm),
+            };
             // 3.2)
             canonicalization_state
                 .hash_to_blank_nodes_map
@@ -847,41 +912,73 @@ impl Dataset {
     }
 
     /// RDFC [Hash First Degree Quads](https://www.w3.org/TR/rdf-canon/#hash-1d-quads)
+    ///
+    /// Credence patch: the quads are written into one buffer, borrowing every term (a literal
+    /// was copied into an owned `Term` and each line into a `String` of its own), and the
+    /// sorted lines are hashed from there; the bytes hashed are unchanged.
     fn hash_first_degree_quads(
         &self,
         canonicalization_state: &CanonicalizationState<'_>,
         reference_blank_node_identifier: InternedBlankNode,
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) -> String {
+        use std::fmt::Write as _;
         // 1)
-        let mut nquads = Vec::new();
+        let mut buffer = String::new();
+        let mut lines: Vec<(usize, usize)> = Vec::new();
         // 2)
         let quads =
             &canonicalization_state.blank_node_to_quads_map[&reference_blank_node_identifier];
         // 3)
         for (subject, predicate, object, graph_name) in quads {
+            let start = buffer.len();
             // 3.1)
             let subject = self.hash_first_degree_quads_decode_named_or_blank_node(
                 subject,
                 &reference_blank_node_identifier,
             );
             let predicate = predicate.decode_from(&self.interner);
-            let object =
-                self.hash_first_degree_quads_decode_term(object, &reference_blank_node_identifier);
             let graph_name = self.hash_first_degree_quads_decode_graph_name(
                 graph_name,
                 &reference_blank_node_identifier,
             );
-            nquads.push(if graph_name.is_default_graph() {
-                format!("{subject} {predicate} {object} .\n")
+            let _ = write!(buffer, "{subject} {predicate} ");
+            match object {
+                InternedTerm::NamedNode(t) => {
+                    let _ = write!(buffer, "{}", t.decode_from(&self.interner));
+                }
+                InternedTerm::BlankNode(t) => buffer.push_str(
+                    if *t == reference_blank_node_identifier {
+                        "_:a"
+                    } else {
+                        "_:z"
+                    },
+                ),
+                InternedTerm::Literal(t) => {
+                    let _ = write!(buffer, "{}", t.decode_from(&self.interner));
+                }
+                #[cfg(feature = "rdf-12")]
+                InternedTerm::Triple(_) => {
+                    let object = self
+                        .hash_first_degree_quads_decode_term(object, &reference_blank_node_identifier);
+                    let _ = write!(buffer, "{object}");
+                }
+            }
+            if graph_name.is_default_graph() {
+                buffer.push_str(" .\n");
             } else {
-                format!("{subject} {predicate} {object} {graph_name} .\n")
-            });
+                let _ = write!(buffer, " {graph_name} .\n");
+            }
+            lines.push((start, buffer.len()));
         }
         // 3)
-        nquads.sort();
+        lines.sort_unstable_by(|a, b| buffer[a.0..a.1].cmp(&buffer[b.0..b.1]));
         // 4)
-        Self::hash_function(&nquads.join(""), hash_algorithm)
+        let mut joined = String::with_capacity(buffer.len());
+        for (start, end) in lines {
+            joined.push_str(&buffer[start..end]);
+        }
+        Self::hash_function(&joined, hash_algorithm)
     }
 
     fn hash_first_degree_quads_decode_named_or_blank_node(
@@ -902,6 +999,7 @@ impl Dataset {
         }
     }
 
+    #[cfg(feature = "rdf-12")] // Credence patch: only triple terms need an owned term now.
     fn hash_first_degree_quads_decode_term(
         &self,
         term: &InternedTerm,
@@ -2066,6 +2164,26 @@ struct CanonicalizationState<'a> {
     canonical_issuer: IdentifierIssuer,
     /// Credence patch: the work budget of this run.
     work: WorkBudget,
+}
+
+/// Credence patch: first-degree hashes of a dataset's blank nodes, with how many quads
+/// mention each; see [`Dataset::first_degree_hashes`].
+#[derive(Debug, Clone)]
+pub struct FirstDegreeHashes {
+    algorithm: CanonicalizationAlgorithm,
+    hashes: HashMap<InternedBlankNode, (usize, String)>,
+}
+
+impl FirstDegreeHashes {
+    /// How many blank nodes have a hash here.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether no blank node has a hash here.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
 }
 
 /// Credence patch: the error returned when canonicalization needs more work than allowed.

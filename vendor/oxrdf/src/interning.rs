@@ -9,7 +9,9 @@ use std::hash::{BuildHasher, Hasher};
 pub struct Interner {
     hasher: RandomState,
     string_for_hash: HashMap<u64, String, IdentityHasherBuilder>,
-    string_for_blank_node_id: HashMap<u128, String>,
+    // Credence patch: a cheap hasher for blank node ids (most are random 128-bit numbers);
+    // SipHash was a tenth of canonicalising a credential.
+    string_for_blank_node_id: HashMap<u128, String, BlankNodeIdHasherBuilder>,
     #[cfg(feature = "rdf-12")]
     triples: HashMap<InternedTriple, Triple>,
 }
@@ -150,10 +152,14 @@ impl InternedBlankNode {
     }
 
     pub fn decode_from(self, interner: &Interner) -> BlankNodeRef<'_> {
-        BlankNodeRef::new_unchecked(match self {
-            Self::Number { id } => &interner.string_for_blank_node_id[&id],
-            Self::Other { id } => interner.resolve(id),
-        })
+        // Credence patch: a numbered blank node is built from its known id instead of
+        // parsing its identifier again (32 hexadecimal digits for a generated one).
+        match self {
+            Self::Number { id } => {
+                BlankNodeRef::from_known_unique_id(id, &interner.string_for_blank_node_id[&id])
+            }
+            Self::Other { id } => BlankNodeRef::new_unchecked(interner.resolve(id)),
+        }
     }
 
     pub fn next(self) -> Self {
@@ -564,5 +570,43 @@ impl Hasher for IdentityHasher {
 
     fn write_u64(&mut self, i: u64) {
         self.value = i
+    }
+}
+
+/// Credence patch: hashes a blank node's `u128` id by folding its halves and multiplying by
+/// a large odd constant (as FxHash does), so that small ids (`_:b0` is id 0xb0) spread too.
+#[derive(Debug, Default, Clone, Copy)]
+struct BlankNodeIdHasherBuilder;
+
+impl BuildHasher for BlankNodeIdHasherBuilder {
+    type Hasher = BlankNodeIdHasher;
+
+    fn build_hasher(&self) -> Self::Hasher {
+        Self::Hasher::default()
+    }
+}
+
+#[derive(Default)]
+struct BlankNodeIdHasher {
+    value: u64,
+}
+
+impl Hasher for BlankNodeIdHasher {
+    fn finish(&self) -> u64 {
+        self.value
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not reached for u128 keys; kept correct for any other use.
+        for byte in bytes {
+            self.value = (self.value.rotate_left(5) ^ u64::from(*byte))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u128(&mut self, i: u128) {
+        #[expect(clippy::cast_possible_truncation)]
+        let folded = (i as u64) ^ ((i >> 64) as u64);
+        self.value = folded.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }

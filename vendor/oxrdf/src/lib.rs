@@ -16,7 +16,7 @@ mod variable;
 pub mod vocab;
 
 pub use crate::blank_node::{BlankNode, BlankNodeIdParseError, BlankNodeRef};
-pub use crate::dataset::{CanonicalizationWorkLimitExceeded, Dataset};
+pub use crate::dataset::{CanonicalizationWorkLimitExceeded, Dataset, FirstDegreeHashes};
 pub use crate::graph::Graph;
 #[cfg(feature = "rdf-12")]
 pub use crate::literal::BaseDirection;
