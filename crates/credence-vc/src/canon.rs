@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The `@vocab` that safe mode puts in front of a document's contexts: any IRI that starts
 /// with it comes from a term or type that no context defines.
@@ -128,7 +128,17 @@ pub struct Canonicalizer {
     max_work: u64,
     /// An achievement read once, used where a document embeds exactly it.
     achievement: Option<Arc<PreparedAchievement>>,
+    /// The canonical forms of the last few small documents given to
+    /// [`canonicalize_small`](Self::canonicalize_small), by their JSON text: a bulk award
+    /// signs hundreds of credentials with one proof configuration.
+    recent: Arc<Mutex<Vec<(Vec<u8>, Arc<str>)>>>,
 }
+
+/// How many small documents [`Canonicalizer::canonicalize_small`] remembers.
+const RECENT: usize = 8;
+
+/// The largest JSON text, in bytes, that [`Canonicalizer::canonicalize_small`] remembers.
+const RECENT_MAX_BYTES: usize = 2048;
 
 /// An achievement that many credentials embed as `credentialSubject.achievement` (every
 /// award of it), read into RDF once: see [`Canonicalizer::prepare_achievement`].
@@ -206,6 +216,7 @@ impl Canonicalizer {
             streaming_cache: JsonLdContextCache::new(),
             max_work: DEFAULT_MAX_WORK,
             achievement: None,
+            recent: Arc::default(),
         }
     }
 
@@ -370,6 +381,33 @@ impl Canonicalizer {
     ) -> Result<String, CanonError> {
         let (dataset, hints) = self.read_with_hints(document, true)?;
         self.canonicalize_hinted(dataset, hints)
+    }
+
+    /// [`canonicalize_object`](Self::canonicalize_object) for small documents that recur,
+    /// such as a proof configuration: the canonical form of each of the last few (by their
+    /// JSON text, up to 2 KB) is remembered. A canonical form depends only on the document
+    /// and the contexts, which clones share; errors are not remembered.
+    pub fn canonicalize_small(
+        &self,
+        document: &serde_json::Map<String, Value>,
+    ) -> Result<Arc<str>, CanonError> {
+        let key = serde_json::to_vec(document).map_err(|e| CanonError::JsonLd(e.to_string()))?;
+        if key.len() > RECENT_MAX_BYTES {
+            return self.canonicalize_object(document).map(Arc::from);
+        }
+        if let Ok(recent) = self.recent.lock() {
+            if let Some((_, canonical)) = recent.iter().find(|(k, _)| *k == key) {
+                return Ok(Arc::clone(canonical));
+            }
+        }
+        let canonical: Arc<str> = Arc::from(self.canonicalize_object(document)?);
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() >= RECENT {
+                recent.remove(0);
+            }
+            recent.push((key, Arc::clone(&canonical)));
+        }
+        Ok(canonical)
     }
 
     /// Expands `document` into an RDF dataset, in safe mode.
@@ -1119,6 +1157,46 @@ mod tests {
         other["credentialStatus"][0]["statusListIndex"] = "7".into();
         assert!(canon.reads_prepared(&other));
         assert_eq!(canon.canonicalize(&other), plain.canonicalize(&other));
+    }
+
+    #[test]
+    fn small_documents_are_remembered_and_large_ones_are_not() {
+        let canon = Canonicalizer::new(ContextSet::standard());
+        let config = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": "2025-01-01T00:00:00Z",
+            "verificationMethod": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "proofPurpose": "assertionMethod",
+        });
+        let Value::Object(map) = &config else {
+            panic!("not an object")
+        };
+        let expected = canon.canonicalize_object(map);
+        assert!(expected.is_ok(), "{expected:?}");
+        for _ in 0..2 {
+            let small = canon.canonicalize_small(map).map(|c| c.to_string());
+            assert_eq!(small, expected);
+        }
+        let remembered = || canon.recent.lock().map(|r| r.len()).unwrap_or(usize::MAX);
+        assert_eq!(remembered(), 1);
+        // Another document, and one too large to remember; errors are not remembered.
+        let mut other = map.clone();
+        other.insert("created".into(), "2025-01-02T00:00:00Z".into());
+        assert_eq!(
+            canon.canonicalize_small(&other).map(|c| c.to_string()),
+            canon.canonicalize_object(&other)
+        );
+        let doc = json("credence/award-foundational.json");
+        let Value::Object(large) = &doc else {
+            panic!("not an object")
+        };
+        assert!(canon.canonicalize_small(large).is_ok());
+        let mut bad = map.clone();
+        bad.insert("favouriteColour".into(), "teal".into());
+        assert!(canon.canonicalize_small(&bad).is_err());
+        assert_eq!(remembered(), 2);
     }
 
     #[test]

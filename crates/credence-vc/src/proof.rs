@@ -496,7 +496,8 @@ fn canonical_forms(
 ) -> Result<(String, String), ProofError> {
     match suite {
         Cryptosuite::EddsaRdfc2022 => Ok((
-            canonicalizer.canonicalize_object(config)?,
+            // The configuration recurs (every award of a bulk batch has the same one).
+            canonicalizer.canonicalize_small(config)?.to_string(),
             canonicalizer.canonicalize_object(document)?,
         )),
         Cryptosuite::EddsaJcs2022 => {
