@@ -11,7 +11,6 @@ use oxrdf::{
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The `@vocab` that safe mode puts in front of a document's contexts: any IRI that starts
@@ -573,13 +572,7 @@ impl Canonicalizer {
                 GraphNameRef::BlankNode(b) => relabel(b).into(),
                 other => other,
             };
-            // Writing into a String cannot fail.
-            let _ = write!(
-                buffer,
-                "{}",
-                QuadRef::new(subject, q.predicate, object, graph_name)
-            );
-            buffer.push_str(" .\n");
+            QuadRef::new(subject, q.predicate, object, graph_name).write_nquads_line(&mut buffer);
             lines.push((start, buffer.len()));
         }
         lines.sort_unstable_by(|a, b| buffer[a.0..a.1].cmp(&buffer[b.0..b.1]));
@@ -893,6 +886,37 @@ mod tests {
             "<https://example.org/s> <https://example.org/r> \"\\\"start and end\\\\\" .\n",
         );
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn lines_are_written_as_oxrdf_displays_them() {
+        // The formatter-free writer (vendored oxrdf patch) against `Display`, on every
+        // statement of documents with IRIs, blank nodes, typed, language-tagged and
+        // escaped literals, and a named graph (the proof set of a signed credential).
+        let mut documents = vec![
+            json("credence/award-foundational.json"),
+            json("ob3-interop/ob3-signed-by-js.json"),
+            serde_json::json!({
+                "@context": {"@vocab": "https://example.org/", "@language": "en"},
+                "@id": "https://example.org/s",
+                "p": "a\"b\\c\nd\u{1}é ☃ 𝄞",
+                "q": {"@value": "7", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+                "r": {"@id": "_:b0"},
+                "g": {"@graph": {"@id": "https://example.org/t", "p": "in a graph"}},
+            }),
+        ];
+        documents.push(json("1edtech-ob3/ob-signed.json"));
+        let mut checked = 0;
+        for document in &documents {
+            let dataset = vectors().to_dataset(document).expect("a dataset");
+            for quad in dataset.iter() {
+                let mut line = String::new();
+                quad.write_nquads_line(&mut line);
+                assert_eq!(line, format!("{quad} .\n"));
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "only {checked} statements checked");
     }
 
     /// Canonicalises `input` and compares with `expected` byte for byte.

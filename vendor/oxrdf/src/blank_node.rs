@@ -227,6 +227,15 @@ impl<'a> BlankNodeRef<'a> {
     }
 }
 
+impl BlankNodeRef<'_> {
+    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    #[inline]
+    pub fn write_nquads(self, out: &mut String) {
+        out.push_str("_:");
+        out.push_str(self.as_str());
+    }
+}
+
 impl fmt::Display for BlankNodeRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -922,6 +922,7 @@ impl Dataset {
         reference_blank_node_identifier: InternedBlankNode,
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) -> String {
+        #[cfg(feature = "rdf-12")]
         use std::fmt::Write as _;
         // 1)
         let mut buffer = String::new();
@@ -942,11 +943,12 @@ impl Dataset {
                 graph_name,
                 &reference_blank_node_identifier,
             );
-            let _ = write!(buffer, "{subject} {predicate} ");
+            subject.write_nquads(&mut buffer);
+            buffer.push(' ');
+            predicate.write_nquads(&mut buffer);
+            buffer.push(' ');
             match object {
-                InternedTerm::NamedNode(t) => {
-                    let _ = write!(buffer, "{}", t.decode_from(&self.interner));
-                }
+                InternedTerm::NamedNode(t) => t.decode_from(&self.interner).write_nquads(&mut buffer),
                 InternedTerm::BlankNode(t) => buffer.push_str(
                     if *t == reference_blank_node_identifier {
                         "_:a"
@@ -954,9 +956,7 @@ impl Dataset {
                         "_:z"
                     },
                 ),
-                InternedTerm::Literal(t) => {
-                    let _ = write!(buffer, "{}", t.decode_from(&self.interner));
-                }
+                InternedTerm::Literal(t) => t.decode_from(&self.interner).write_nquads(&mut buffer),
                 #[cfg(feature = "rdf-12")]
                 InternedTerm::Triple(_) => {
                     let object = self
@@ -964,11 +964,18 @@ impl Dataset {
                     let _ = write!(buffer, "{object}");
                 }
             }
-            if graph_name.is_default_graph() {
-                buffer.push_str(" .\n");
-            } else {
-                let _ = write!(buffer, " {graph_name} .\n");
+            match graph_name {
+                GraphNameRef::DefaultGraph => {}
+                GraphNameRef::NamedNode(node) => {
+                    buffer.push(' ');
+                    node.write_nquads(&mut buffer);
+                }
+                GraphNameRef::BlankNode(node) => {
+                    buffer.push(' ');
+                    node.write_nquads(&mut buffer);
+                }
             }
+            buffer.push_str(" .\n");
             lines.push((start, buffer.len()));
         }
         // 3)

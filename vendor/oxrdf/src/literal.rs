@@ -720,6 +720,32 @@ impl<'a> LiteralRef<'a> {
     }
 }
 
+impl LiteralRef<'_> {
+    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    pub fn write_nquads(self, out: &mut String) {
+        // Writing into a String cannot fail.
+        match self.0 {
+            LiteralRefContent::String(value) => {
+                let _ = print_quoted_str(value, out);
+            }
+            LiteralRefContent::LanguageTaggedString { value, language } => {
+                let _ = print_quoted_str(value, out);
+                out.push('@');
+                out.push_str(language);
+            }
+            #[cfg(feature = "rdf-12")]
+            LiteralRefContent::DirectionalLanguageTaggedString { .. } => {
+                let _ = write!(out, "{self}");
+            }
+            LiteralRefContent::TypedLiteral { value, datatype } => {
+                let _ = print_quoted_str(value, out);
+                out.push_str("^^");
+                datatype.write_nquads(out);
+            }
+        }
+    }
+}
+
 impl fmt::Display for LiteralRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -142,6 +142,16 @@ impl<'a> NamedNodeRef<'a> {
     }
 }
 
+impl NamedNodeRef<'_> {
+    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    #[inline]
+    pub fn write_nquads(self, out: &mut String) {
+        out.push('<');
+        out.push_str(self.as_str());
+        out.push('>');
+    }
+}
+
 impl fmt::Display for NamedNodeRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
