@@ -162,9 +162,23 @@ pub fn sign(
     key: &SigningKey,
     options: &ProofOptions,
 ) -> Result<Value, ProofError> {
-    let Value::Object(doc) = document else {
+    if !document.is_object() {
+        return Err(ProofError::NotAnObject);
+    }
+    sign_owned(document.clone(), key, options)
+}
+
+/// [`sign`], taking the document instead of copying it (a bulk award signs credentials it
+/// does not keep unsigned).
+pub fn sign_owned(
+    document: Value,
+    key: &SigningKey,
+    options: &ProofOptions,
+) -> Result<Value, ProofError> {
+    let Value::Object(mut out) = document else {
         return Err(ProofError::NotAnObject);
     };
+    let doc = &out;
     if let Some(did_key) = options.verification_method.strip_prefix("did:key:") {
         // The key in a did:key is its publicKeyMultibase: compare the text.
         let multibase = did_key.split('#').next().unwrap_or_default();
@@ -223,6 +237,8 @@ pub fn sign(
         &unsecured,
         &options.canonicalizer,
     )?;
+    drop(unsecured);
+    drop(existing);
     if options.cryptosuite != Cryptosuite::EddsaJcs2022 {
         proof.shift_remove("@context");
     }
@@ -232,7 +248,6 @@ pub fn sign(
         format!("z{}", bs58::encode(signature).into_string()).into(),
     );
 
-    let mut out = doc.clone();
     let new_proof = Value::Object(proof);
     let proofs = match out.remove("proof") {
         None => new_proof,
