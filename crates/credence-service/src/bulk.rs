@@ -130,29 +130,41 @@ fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
 
 /// `sign(item)` for every item, in order, spread over the machine's cores: signing is
 /// nearly all of a bulk award's work, and each signature is independent of the others.
+///
+/// Threads take the next item as they finish one (not a fixed share each), so that a thread
+/// the batch writer preempts does not leave the other waiting at the end of the batch.
 fn sign_in_parallel<T: Sync, R: Send>(items: &[T], sign: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     if threads < 2 || items.len() < 2 {
         return items.iter().map(&sign).collect();
     }
-    let per_thread = items.len().div_ceil(threads);
-    let sign = &sign;
-    std::thread::scope(|scope| {
-        let mut chunks = items.chunks(per_thread);
-        // The calling thread signs the first chunk itself.
-        let first = chunks.next().unwrap_or_default();
-        let others: Vec<_> = chunks
-            .map(|chunk| scope.spawn(move || chunk.iter().map(sign).collect::<Vec<R>>()))
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, sign(item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads.min(items.len()))
+            .map(|_| scope.spawn(&work))
             .collect();
-        let mut out: Vec<R> = first.iter().map(sign).collect();
+        // The calling thread signs too.
+        let mut all = work();
         for handle in others {
             match handle.join() {
-                Ok(part) => out.extend(part),
+                Ok(part) => all.extend(part),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        out
-    })
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Registry {
@@ -678,5 +690,25 @@ impl Registry {
             .into_iter()
             .map(row_view)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sign_in_parallel;
+
+    /// Every item's result, in the items' order, however unevenly the work falls.
+    #[test]
+    fn parallel_signing_keeps_the_order() {
+        let items: Vec<u64> = (0..500).collect();
+        let out = sign_in_parallel(&items, |i| {
+            if i % 97 == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            i * 3
+        });
+        assert_eq!(out, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+        assert_eq!(sign_in_parallel(&[7_u64], |i| i + 1), vec![8]);
+        assert!(sign_in_parallel(&[] as &[u64], |i| *i).is_empty());
     }
 }
