@@ -130,8 +130,11 @@ pub struct Canonicalizer {
     /// The canonical forms of the last few small documents given to
     /// [`canonicalize_small`](Self::canonicalize_small), by their JSON text: a bulk award
     /// signs hundreds of credentials with one proof configuration.
-    recent: Arc<Mutex<Vec<(Vec<u8>, Arc<str>)>>>,
+    recent: Arc<Mutex<Recent>>,
 }
+
+/// Small documents' JSON texts with their canonical forms, oldest first.
+type Recent = Vec<(Vec<u8>, Arc<str>)>;
 
 /// How many small documents [`Canonicalizer::canonicalize_small`] remembers.
 const RECENT: usize = 8;
