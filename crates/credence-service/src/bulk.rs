@@ -151,7 +151,7 @@ fn sign_in_parallel<T: Sync, R: Send>(items: &[T], sign: impl Fn(&T) -> R + Sync
     };
     let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads.min(items.len()))
-            .map(|_| scope.spawn(&work))
+            .map(|_| scope.spawn(work))
             .collect();
         // The calling thread signs too.
         let mut all = work();
