@@ -4,7 +4,7 @@
 use credence_vc::canon::Canonicalizer;
 use credence_vc::contexts::ContextSet;
 use credence_vc::did::StaticResolver;
-use credence_vc::keys::KeyPairFile;
+use credence_vc::keys::{KeyPairFile, SigningKey};
 use credence_vc::proof::{sign, verify_proofs, Cryptosuite, ProofOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -16,15 +16,17 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(format!("{VECTORS}/{path}")).unwrap_or_default()
 }
 
+/// The W3C test key and an unsigned document from the vectors (`None` when either is
+/// missing or unreadable: the benchmark is then skipped).
+fn key_and_document(path: &str) -> Option<(SigningKey, serde_json::Value)> {
+    let key = KeyPairFile::from_json(&read("vc-di-eddsa/keyPair.json"))
+        .and_then(|f| f.signing_key())
+        .ok()?;
+    Some((key, serde_json::from_str(&read(path)).ok()?))
+}
+
 fn bench(c: &mut Criterion) {
-    let Ok(key) =
-        KeyPairFile::from_json(&read("vc-di-eddsa/keyPair.json")).and_then(|f| f.signing_key())
-    else {
-        return;
-    };
-    let Ok(document) =
-        serde_json::from_str::<serde_json::Value>(&read("ob3-interop/ob3-unsigned.json"))
-    else {
+    let Some((key, document)) = key_and_document("ob3-interop/ob3-unsigned.json") else {
         return;
     };
     let resolver = StaticResolver::new();
@@ -58,14 +60,7 @@ fn bench(c: &mut Criterion) {
 /// A Credence award of the foundational pathway (24 KB: the achievement embeds 30 alignments),
 /// signed as a bulk award signs it: with the achievement prepared once.
 fn award(c: &mut Criterion) {
-    let Ok(key) =
-        KeyPairFile::from_json(&read("vc-di-eddsa/keyPair.json")).and_then(|f| f.signing_key())
-    else {
-        return;
-    };
-    let Ok(document) =
-        serde_json::from_str::<serde_json::Value>(&read("credence/award-foundational.json"))
-    else {
+    let Some((key, document)) = key_and_document("credence/award-foundational.json") else {
         return;
     };
     let subject = &document["credentialSubject"];
