@@ -20,9 +20,9 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, Holder, Issuer};
 use crate::documents::{
-    achievement_document, award_credential, badge_data_url, badge_svg, credential_text, date_time,
-    embedding_types, AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec,
-    EvidenceLink, IssuerProfile, Product, Recipient, StatusIndices,
+    achievement_document, award_credential, badge_data_url, badge_svg, date_time, embedding_types,
+    AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
+    IssuerProfile, Product, Recipient, StatusIndices,
 };
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
@@ -325,8 +325,6 @@ pub(crate) struct AwardContext {
     pub org: OrgRow,
     pub achievement: AchievementRow,
     pub document: Value,
-    /// `document`'s JSON text, which every credential of this context embeds.
-    pub document_text: String,
     pub framework: Arc<Framework>,
     pub pathway_code: PathwayCode,
     pub signer: Signer,
@@ -617,12 +615,10 @@ impl Registry {
             Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
             None => Canonicalizer::standard().clone(),
         };
-        let document_text = document.to_string();
         Ok(AwardContext {
             org,
             achievement,
             document,
-            document_text,
             framework,
             pathway_code,
             signer,
@@ -785,16 +781,15 @@ impl Registry {
         let mut options = ProofOptions::new(ctx.signer.verification_method.clone());
         options.created = Some(date_time(now));
         options.canonicalizer = ctx.canonicalizer.clone();
-        let mut signed = sign_owned(credential, &ctx.signer.key, &options)
+        let signed = sign_owned(credential, &ctx.signer.key, &options)
             .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
-        let text = credential_text(&mut signed, &ctx.document, &ctx.document_text);
         let row = AwardRow {
             id: uuid.hyphenated().to_string(),
             org_id: ctx.org.id.clone(),
             achievement_id: Some(ctx.achievement.id.clone()),
             holder_id: Some(plan.account.id.clone()),
             recipient_email: Some(plan.account.email.clone()),
-            credential: text,
+            credential: signed.to_string(),
             revocation_index: indices.0,
             suspension_index: indices.1,
             status: AwardStatus::Active.as_str().to_owned(),

@@ -398,46 +398,6 @@ pub fn award_credential(input: &AwardInput<'_>) -> Value {
     Value::Object(vc)
 }
 
-/// The JSON text of a credential made by [`award_credential`] (signed or not), given the
-/// JSON text of the achievement it embeds: the same text as `credential.to_string()`, with
-/// the achievement, most of a credential, written once per bulk job instead of once per
-/// award. The achievement is set aside while the rest is written and put back after.
-pub fn credential_text(
-    credential: &mut Value,
-    achievement: &Value,
-    achievement_text: &str,
-) -> String {
-    let Some(slot) = credential
-        .get_mut("credentialSubject")
-        .and_then(|subject| subject.get_mut("achievement"))
-        .filter(|embedded| *embedded == achievement)
-    else {
-        return credential.to_string();
-    };
-    // A JSON string no credential of ours contains elsewhere: a control character (which
-    // JSON escapes) and a fresh UUID.
-    let marker = format!("\u{1}credence-achievement-{}", Uuid::new_v4());
-    let embedded = std::mem::replace(slot, Value::String(marker.clone()));
-    let rest = credential.to_string();
-    if let Some(slot) = credential
-        .get_mut("credentialSubject")
-        .and_then(|subject| subject.get_mut("achievement"))
-    {
-        *slot = embedded;
-    }
-    let quoted = Value::String(marker).to_string();
-    match rest.split_once(&quoted) {
-        Some((before, after)) if !after.contains(&quoted) => {
-            let mut text = String::with_capacity(rest.len() + achievement_text.len());
-            text.push_str(before);
-            text.push_str(achievement_text);
-            text.push_str(after);
-            text
-        }
-        _ => credential.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,41 +582,6 @@ mod tests {
             let whole = sign(&vc, &key, &options).expect("signs");
             options.canonicalizer = canon.clone();
             assert_eq!(sign(&vc, &key, &options).expect("signs"), whole);
-        }
-    }
-
-    /// The text written with the achievement's own text spliced in is the credential's
-    /// text exactly, signed or not, with or without results; the credential is unchanged.
-    #[test]
-    fn credential_text_is_the_credentials_own_text() {
-        let key = SigningKey::generate().expect("key");
-        let did = key.verifying_key().did_key();
-        for pathway in &nhs().document().pathways {
-            let vc = full_credential(pathway.code.as_str(), &did);
-            let achievement = vc["credentialSubject"]["achievement"].clone();
-            let text = achievement.to_string();
-            let minimal = minimal_credential(&achievement);
-            let mut options = ProofOptions::new(key.verifying_key().did_key_verification_method());
-            options.created = Some("2026-11-28T09:30:00Z".into());
-            let signed = sign(&vc, &key, &options).expect("signs");
-            for doc in [vc.clone(), minimal, signed] {
-                let mut copy = doc.clone();
-                assert_eq!(
-                    credential_text(&mut copy, &achievement, &text),
-                    doc.to_string(),
-                    "{}",
-                    pathway.code
-                );
-                assert_eq!(copy, doc);
-            }
-            // Another achievement than the one embedded: written whole.
-            let mut other = achievement.clone();
-            other["name"] = "Another".into();
-            let mut copy = vc.clone();
-            assert_eq!(
-                credential_text(&mut copy, &other, &other.to_string()),
-                vc.to_string()
-            );
         }
     }
 

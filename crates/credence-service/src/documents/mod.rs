@@ -29,8 +29,8 @@ use serde_json::{json, Value};
 pub use achievement::{achievement_document, AchievementInput, Product};
 pub use badge::{badge_data_url, badge_svg, BadgeSpec};
 pub use credential::{
-    award_credential, credential_text, email_matches, embedding_types, identity_hash,
-    AchievedLevel, AwardInput, AwardResults, EvidenceLink, Recipient, ResultProblem, StatusIndices,
+    award_credential, email_matches, embedding_types, identity_hash, AchievedLevel, AwardInput,
+    AwardResults, EvidenceLink, Recipient, ResultProblem, StatusIndices,
 };
 pub use csv_input::{
     parse_bulk_awards, parse_completion_records, BulkAwardRow, BulkFormat, CompletionRecord,
