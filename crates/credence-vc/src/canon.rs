@@ -455,26 +455,21 @@ impl Canonicalizer {
         // the streaming profile refuses (an alias of @type or @id that is not `type` or `id`,
         // say) is read again as written, with full buffering, and that reading decides.
         // Faster still when the document embeds a prepared achievement.
-        let mut hints = None;
-        let streamed = if fast {
+        let (streamed, hints) = if fast {
             match self.read_prepared(map) {
-                Some(read) => {
-                    hints = self.achievement.as_deref().map(|a| &a.hints);
-                    Some(read)
-                }
+                Some(read) => (Some(read), self.achievement.as_deref().map(|a| &a.hints)),
                 None => {
                     let ordered = guarded_bytes(map, KeyOrder::Streaming, None)
                         .map_err(|e| CanonError::JsonLd(e.to_string()))?;
-                    self.expand(&ordered, true, Dataset::new()).ok()
+                    (self.expand(&ordered, true, Dataset::new()).ok(), None)
                 }
             }
         } else {
-            None
+            (None, None)
         };
         let (dataset, mut dropped) = match streamed {
             Some(read) => read,
             None => {
-                hints = None;
                 let bytes = guarded_bytes(map, KeyOrder::AsWritten, None)
                     .map_err(|e| CanonError::JsonLd(e.to_string()))?;
                 self.expand(&bytes, false, Dataset::new())?
@@ -893,9 +888,11 @@ mod tests {
 
     #[test]
     fn lines_are_written_as_oxrdf_displays_them() {
-        // The formatter-free writer (vendored oxrdf patch) against `Display`, on every
-        // statement of documents with IRIs, blank nodes, typed, language-tagged and
-        // escaped literals, and a named graph (the proof set of a signed credential).
+        // The terms' `write_nquads` is what their `Display` calls (vendored oxrdf patch);
+        // this checks the line around them (separators, the graph name, the end) against
+        // `QuadRef`'s own `Display`, on every statement of documents with IRIs, blank
+        // nodes, typed, language-tagged and escaped literals, and named graphs (the proof
+        // set of a signed credential, an explicit `@graph`).
         let mut documents = vec![
             json("credence/award-foundational.json"),
             json("ob3-interop/ob3-signed-by-js.json"),
