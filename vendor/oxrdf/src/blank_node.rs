@@ -228,18 +228,19 @@ impl<'a> BlankNodeRef<'a> {
 }
 
 impl BlankNodeRef<'_> {
-    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    /// Credence patch: writes the N-Quads form (what `Display` writes, `Display` calls it)
+    /// into any `fmt::Write`, so that a `String` is written without a `Formatter`.
     #[inline]
-    pub fn write_nquads(self, out: &mut String) {
-        out.push_str("_:");
-        out.push_str(self.as_str());
+    pub fn write_nquads<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
+        out.write_str("_:")?;
+        out.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for BlankNodeRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "_:{}", self.as_str())
+        self.write_nquads(f)
     }
 }
 

@@ -922,8 +922,6 @@ impl Dataset {
         reference_blank_node_identifier: InternedBlankNode,
         hash_algorithm: Option<CanonicalizationHashAlgorithm>,
     ) -> String {
-        #[cfg(feature = "rdf-12")]
-        use std::fmt::Write as _;
         // 1)
         let mut buffer = String::new();
         let mut lines: Vec<(usize, usize)> = Vec::new();
@@ -939,43 +937,31 @@ impl Dataset {
                 &reference_blank_node_identifier,
             );
             let predicate = predicate.decode_from(&self.interner);
+            #[cfg(feature = "rdf-12")]
+            let triple;
+            let object: TermRef<'_> = match object {
+                InternedTerm::NamedNode(t) => t.decode_from(&self.interner).into(),
+                InternedTerm::BlankNode(t) => BlankNodeRef::new_unchecked(
+                    if *t == reference_blank_node_identifier {
+                        "a"
+                    } else {
+                        "z"
+                    },
+                )
+                .into(),
+                InternedTerm::Literal(t) => t.decode_from(&self.interner).into(),
+                #[cfg(feature = "rdf-12")]
+                InternedTerm::Triple(_) => {
+                    triple = self
+                        .hash_first_degree_quads_decode_term(object, &reference_blank_node_identifier);
+                    triple.as_ref()
+                }
+            };
             let graph_name = self.hash_first_degree_quads_decode_graph_name(
                 graph_name,
                 &reference_blank_node_identifier,
             );
-            subject.write_nquads(&mut buffer);
-            buffer.push(' ');
-            predicate.write_nquads(&mut buffer);
-            buffer.push(' ');
-            match object {
-                InternedTerm::NamedNode(t) => t.decode_from(&self.interner).write_nquads(&mut buffer),
-                InternedTerm::BlankNode(t) => buffer.push_str(
-                    if *t == reference_blank_node_identifier {
-                        "_:a"
-                    } else {
-                        "_:z"
-                    },
-                ),
-                InternedTerm::Literal(t) => t.decode_from(&self.interner).write_nquads(&mut buffer),
-                #[cfg(feature = "rdf-12")]
-                InternedTerm::Triple(_) => {
-                    let object = self
-                        .hash_first_degree_quads_decode_term(object, &reference_blank_node_identifier);
-                    let _ = write!(buffer, "{object}");
-                }
-            }
-            match graph_name {
-                GraphNameRef::DefaultGraph => {}
-                GraphNameRef::NamedNode(node) => {
-                    buffer.push(' ');
-                    node.write_nquads(&mut buffer);
-                }
-                GraphNameRef::BlankNode(node) => {
-                    buffer.push(' ');
-                    node.write_nquads(&mut buffer);
-                }
-            }
-            buffer.push_str(" .\n");
+            QuadRef::new(subject, predicate, object, graph_name).write_nquads_line(&mut buffer);
             lines.push((start, buffer.len()));
         }
         // 3)

@@ -721,26 +721,29 @@ impl<'a> LiteralRef<'a> {
 }
 
 impl LiteralRef<'_> {
-    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
-    pub fn write_nquads(self, out: &mut String) {
-        // Writing into a String cannot fail.
+    /// Credence patch: writes the N-Quads form (what `Display` writes, `Display` calls it)
+    /// into any `fmt::Write`, so that a `String` is written without a `Formatter`.
+    pub fn write_nquads<W: Write>(self, out: &mut W) -> fmt::Result {
         match self.0 {
-            LiteralRefContent::String(value) => {
-                let _ = print_quoted_str(value, out);
-            }
+            LiteralRefContent::String(value) => print_quoted_str(value, out),
             LiteralRefContent::LanguageTaggedString { value, language } => {
-                let _ = print_quoted_str(value, out);
-                out.push('@');
-                out.push_str(language);
+                print_quoted_str(value, out)?;
+                out.write_char('@')?;
+                out.write_str(language)
             }
             #[cfg(feature = "rdf-12")]
-            LiteralRefContent::DirectionalLanguageTaggedString { .. } => {
-                let _ = write!(out, "{self}");
+            LiteralRefContent::DirectionalLanguageTaggedString {
+                value,
+                language,
+                direction,
+            } => {
+                print_quoted_str(value, out)?;
+                write!(out, "@{language}--{direction}")
             }
             LiteralRefContent::TypedLiteral { value, datatype } => {
-                let _ = print_quoted_str(value, out);
-                out.push_str("^^");
-                datatype.write_nquads(out);
+                print_quoted_str(value, out)?;
+                out.write_str("^^")?;
+                datatype.write_nquads(out)
             }
         }
     }
@@ -749,26 +752,7 @@ impl LiteralRef<'_> {
 impl fmt::Display for LiteralRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            LiteralRefContent::String(value) => print_quoted_str(value, f),
-            LiteralRefContent::LanguageTaggedString { value, language } => {
-                print_quoted_str(value, f)?;
-                write!(f, "@{language}")
-            }
-            #[cfg(feature = "rdf-12")]
-            LiteralRefContent::DirectionalLanguageTaggedString {
-                value,
-                language,
-                direction,
-            } => {
-                print_quoted_str(value, f)?;
-                write!(f, "@{language}--{direction}")
-            }
-            LiteralRefContent::TypedLiteral { value, datatype } => {
-                print_quoted_str(value, f)?;
-                write!(f, "^^{datatype}")
-            }
-        }
+        self.write_nquads(f)
     }
 }
 

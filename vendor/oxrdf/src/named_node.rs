@@ -143,19 +143,20 @@ impl<'a> NamedNodeRef<'a> {
 }
 
 impl NamedNodeRef<'_> {
-    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    /// Credence patch: writes the N-Quads form (what `Display` writes, `Display` calls it)
+    /// into any `fmt::Write`, so that a `String` is written without a `Formatter`.
     #[inline]
-    pub fn write_nquads(self, out: &mut String) {
-        out.push('<');
-        out.push_str(self.as_str());
-        out.push('>');
+    pub fn write_nquads<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
+        out.write_char('<')?;
+        out.write_str(self.as_str())?;
+        out.write_char('>')
     }
 }
 
 impl fmt::Display for NamedNodeRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{}>", self.as_str())
+        self.write_nquads(f)
     }
 }
 

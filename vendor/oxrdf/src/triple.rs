@@ -110,9 +110,10 @@ impl NamedOrBlankNodeRef<'_> {
 }
 
 impl NamedOrBlankNodeRef<'_> {
-    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    /// Credence patch: writes the N-Quads form (what `Display` writes, `Display` calls it)
+    /// into any `fmt::Write`, so that a `String` is written without a `Formatter`.
     #[inline]
-    pub fn write_nquads(self, out: &mut String) {
+    pub fn write_nquads<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
         match self {
             Self::NamedNode(node) => node.write_nquads(out),
             Self::BlankNode(node) => node.write_nquads(out),
@@ -123,10 +124,7 @@ impl NamedOrBlankNodeRef<'_> {
 impl fmt::Display for NamedOrBlankNodeRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NamedNode(node) => node.fmt(f),
-            Self::BlankNode(node) => node.fmt(f),
-        }
+        self.write_nquads(f)
     }
 }
 
@@ -432,17 +430,17 @@ impl TermRef<'_> {
 }
 
 impl TermRef<'_> {
-    /// Credence patch: appends exactly what `Display` writes, without a `Formatter`.
+    /// Credence patch: writes the N-Quads form (what `Display` writes, `Display` calls it)
+    /// into any `fmt::Write`, so that a `String` is written without a `Formatter`.
     #[inline]
-    pub fn write_nquads(self, out: &mut String) {
+    pub fn write_nquads<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
         match self {
             Self::NamedNode(node) => node.write_nquads(out),
             Self::BlankNode(node) => node.write_nquads(out),
             Self::Literal(literal) => literal.write_nquads(out),
             #[cfg(feature = "rdf-12")]
-            Self::Triple(_) => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "{self}");
+            Self::Triple(triple) => {
+                write!(out, "<<( {triple} )>>")
             }
         }
     }
@@ -451,15 +449,7 @@ impl TermRef<'_> {
 impl fmt::Display for TermRef<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NamedNode(node) => node.fmt(f),
-            Self::BlankNode(node) => node.fmt(f),
-            Self::Literal(literal) => literal.fmt(f),
-            #[cfg(feature = "rdf-12")]
-            Self::Triple(triple) => {
-                write!(f, "<<( {triple} )>>")
-            }
-        }
+        self.write_nquads(f)
     }
 }
 
@@ -1070,22 +1060,24 @@ impl<'a> QuadRef<'a> {
 
 impl QuadRef<'_> {
     /// Credence patch: appends the quad as one N-Quads line, `Display`'s text followed by
-    /// `" .\n"`, without a `Formatter` (which was most of the cost of writing a line).
+    /// `" .\n"`, through the terms' `write_nquads` (writing a `String` through a
+    /// `Formatter`, one `fmt::write` per term, was most of the cost of a line).
     pub fn write_nquads_line(self, out: &mut String) {
-        self.subject.write_nquads(out);
+        // Writing into a String cannot fail.
+        let _ = self.subject.write_nquads(out);
         out.push(' ');
-        self.predicate.write_nquads(out);
+        let _ = self.predicate.write_nquads(out);
         out.push(' ');
-        self.object.write_nquads(out);
+        let _ = self.object.write_nquads(out);
         match self.graph_name {
             GraphNameRef::DefaultGraph => {}
             GraphNameRef::NamedNode(node) => {
                 out.push(' ');
-                node.write_nquads(out);
+                let _ = node.write_nquads(out);
             }
             GraphNameRef::BlankNode(node) => {
                 out.push(' ');
-                node.write_nquads(out);
+                let _ = node.write_nquads(out);
             }
         }
         out.push_str(" .\n");
