@@ -73,6 +73,17 @@ impl std::fmt::Debug for Store {
 /// `fsync`s; at 16,384 pages (64 MB) a checkpoint comes every dozen batches.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 
+/// What [`Store::sqlite_settings`] reads off a pooled SQLite connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteSettings {
+    /// `PRAGMA journal_mode` (`wal`).
+    pub journal_mode: String,
+    /// Whether foreign keys are enforced.
+    pub foreign_keys: bool,
+    /// `PRAGMA wal_autocheckpoint`, in pages.
+    pub wal_autocheckpoint_pages: i64,
+}
+
 impl Store {
     /// Opens a pool on the configured database. A SQLite file (and its folder) is created
     /// when missing, in WAL mode with foreign keys enforced.
@@ -189,9 +200,9 @@ impl Store {
         Ok(())
     }
 
-    /// SQLite's journal mode and whether foreign keys are enforced on a pooled connection;
-    /// `None` on PostgreSQL. For diagnostics and tests.
-    pub async fn sqlite_settings(&self) -> Result<Option<(String, bool)>, StoreError> {
+    /// SQLite's settings on a pooled connection; `None` on PostgreSQL. For diagnostics and
+    /// tests.
+    pub async fn sqlite_settings(&self) -> Result<Option<SqliteSettings>, StoreError> {
         use sea_orm::Statement;
         if self.engine != Engine::Sqlite {
             return Ok(None);
@@ -211,7 +222,15 @@ impl Store {
             .await?
             .try_get_by_index(0)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(Some((mode, foreign_keys == 1)))
+        let wal_autocheckpoint: i64 = read("PRAGMA wal_autocheckpoint")
+            .await?
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some(SqliteSettings {
+            journal_mode: mode,
+            foreign_keys: foreign_keys == 1,
+            wal_autocheckpoint_pages: wal_autocheckpoint,
+        }))
     }
 
     /// Closes the pool, waiting for connections in use to be returned.
