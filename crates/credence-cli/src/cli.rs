@@ -276,9 +276,6 @@ pub enum VcCommand {
         /// controller (for keys that are not did:key); repeatable.
         #[arg(long, value_name = "FILE")]
         trust_key: Vec<PathBuf>,
-        /// Also accept the JSON-LD contexts of the W3C test vectors (never for real use).
-        #[arg(long)]
-        test_contexts: bool,
         /// A status list credential (JSON) to check the credential's status against, as
         /// fetched from its issuer; matched by its `id`; repeatable. Without one, a
         /// credential with status entries is reported as "status unknown".

@@ -860,7 +860,7 @@ mod tests {
     }
 
     fn vectors() -> Canonicalizer {
-        Canonicalizer::new(ContextSet::with_test_vectors())
+        Canonicalizer::new(ContextSet::standard())
     }
 
     /// Literals are written in canonical N-Quads form: `"`, `\` and the ECHAR controls

@@ -27,6 +27,7 @@ pub mod proof;
 pub mod schema;
 pub mod sealed;
 pub mod status_list;
+pub mod vcdm;
 pub mod verify;
 
 pub use error::Error;

@@ -2,6 +2,7 @@
 //! verify, proof sets and chains (`previousProof`), and verification of `Ed25519Signature2020`.
 
 use crate::canon::{CanonError, Canonicalizer};
+use crate::contexts::{CREDENTIALS_V2, DATA_INTEGRITY_V2};
 use crate::did::{DidError, DidResolver};
 use crate::keys::SigningKey;
 use serde_json::{Map, Value};
@@ -178,6 +179,7 @@ pub fn sign_owned(
     let Value::Object(mut out) = document else {
         return Err(ProofError::NotAnObject);
     };
+    ensure_suite_context(&mut out);
     let doc = &out;
     if let Some(did_key) = options.verification_method.strip_prefix("did:key:") {
         // The key in a did:key is its publicKeyMultibase: compare the text.
@@ -259,6 +261,30 @@ pub fn sign_owned(
     };
     out.insert("proof".into(), proofs);
     Ok(Value::Object(out))
+}
+
+/// Adds the Data Integrity context (`https://w3id.org/security/data-integrity/v2`) to the
+/// `@context` of a document that is about to receive its first proof and whose contexts do
+/// not define the proof's terms (`DataIntegrityProof`, `cryptosuite`, `proofValue`, ...):
+/// a VC 1.1 credential, for example. VC 2.0's context defines them, and so does the Data
+/// Integrity context itself; either present means nothing is added. The reference issuers
+/// (Digital Bazaar's `jsonld-signatures`) do the same. A document that already carries a
+/// proof is left alone: changing its context would break that proof.
+fn ensure_suite_context(document: &mut Map<String, Value>) {
+    if document.contains_key("proof") {
+        return;
+    }
+    let defines = |c: &Value| c == CREDENTIALS_V2 || c == DATA_INTEGRITY_V2;
+    match document.get_mut("@context") {
+        Some(Value::Array(items)) if !items.iter().any(defines) => {
+            items.push(Value::from(DATA_INTEGRITY_V2));
+        }
+        Some(one @ Value::String(_)) if !defines(one) => {
+            let first = one.take();
+            *one = Value::Array(vec![first, Value::from(DATA_INTEGRITY_V2)]);
+        }
+        _ => {}
+    }
 }
 
 /// What a verified proof showed.
@@ -550,7 +576,7 @@ mod tests {
     }
 
     fn vectors() -> Canonicalizer {
-        Canonicalizer::new(ContextSet::with_test_vectors())
+        Canonicalizer::new(ContextSet::standard())
     }
 
     fn object(v: &Value) -> &Map<String, Value> {
@@ -755,6 +781,38 @@ mod tests {
             &options,
         );
         assert_eq!(ours["proof"]["proofValue"], signed["proof"]["proofValue"]);
+    }
+
+    #[test]
+    fn the_data_integrity_context_is_added_where_the_proof_terms_are_undefined() {
+        let key = key("vc-di-eddsa/keyPair.json");
+        let v1 = "https://www.w3.org/2018/credentials/v1";
+        let di = "https://w3id.org/security/data-integrity/v2";
+        let doc = |context: Value| {
+            serde_json::json!({
+                "@context": context,
+                "type": ["VerifiableCredential"],
+                "issuer": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+                "issuanceDate": "2024-01-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:subject"}
+            })
+        };
+        for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+            let mut options = ProofOptions::new(W3C_VM);
+            options.cryptosuite = suite;
+            for given in [serde_json::json!([v1]), serde_json::json!(v1)] {
+                let signed = sign_ok(&doc(given), &key, &options);
+                assert_eq!(signed["@context"], serde_json::json!([v1, di]), "{suite:?}");
+                verify_ok(&signed, &StaticResolver::new(), &Canonicalizer::default());
+            }
+            // Already defined: nothing is added.
+            let signed = sign_ok(&doc(serde_json::json!([v1, di])), &key, &options);
+            assert_eq!(signed["@context"], serde_json::json!([v1, di]));
+        }
+        let mut v2 = doc(serde_json::json!([CREDENTIALS_V2]));
+        v2.as_object_mut().map(|m| m.remove("issuanceDate"));
+        let signed = sign_ok(&v2, &key, &ProofOptions::new(W3C_VM));
+        assert_eq!(signed["@context"], serde_json::json!([CREDENTIALS_V2]));
     }
 
     #[test]
@@ -1111,7 +1169,7 @@ mod tests {
             let options = JsonLdOptions::new().with_document_loader_closure(|| {
                 ClosureLoader::new(|url: sophia_iri::Iri<String>| {
                     async move {
-                        ContextSet::with_test_vectors()
+                        ContextSet::standard()
                             .load(url.as_str())
                             .map(str::to_owned)
                             .map_err(|e| e.to_string())

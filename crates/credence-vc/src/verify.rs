@@ -14,6 +14,7 @@ use crate::memo::ProofMemo;
 use crate::proof::{issuer_id, verify_proofs, ProofError, VerifiedProof};
 use crate::schema::{self, SchemaError};
 use crate::status_list::{check_status, StatusEntry, StatusPurpose};
+use crate::vcdm::{self, DigestOutcome};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -176,7 +177,8 @@ impl Verdict {
 /// One check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
-    /// A stable machine code: `context`, `proof`, `issuer`, `valid_from`, `valid_until`,
+    /// A stable machine code: `context`, `data_model`, `related_resource` (only for a
+    /// credential with `relatedResource`), `proof`, `issuer`, `valid_from`, `valid_until`,
     /// `status.revocation`, `status.suspension`, `status` (an entry of another kind), `schema`.
     pub code: String,
     /// What came of it.
@@ -269,6 +271,10 @@ pub fn verify_credential(doc: &Value, ctx: &VerifyContext<'_>) -> VerificationRe
                 .all(|p| p.proof_type == "DataIntegrityProof" && p.cryptosuite == RDFC_SUITE)
     });
     checks.push(check_context(doc, ctx, expanded_by_proofs));
+    checks.push(check_data_model(doc));
+    if doc.get("relatedResource").is_some() {
+        checks.push(check_related_resource(doc, ctx));
+    }
     checks.push(proof_check);
     let issuer = issuer_id(doc);
     checks.push(check_issuer(issuer, verified.as_deref()));
@@ -359,6 +365,104 @@ fn check_context(doc: &Value, ctx: &VerifyContext<'_>, expanded: bool) -> Check 
         )
         .detail(e.to_string()),
     }
+}
+
+/// The W3C data model's requirements ([`vcdm::check_credential`]): the first violation in
+/// the message, all of them in the detail.
+fn check_data_model(doc: &Value) -> Check {
+    const CODE: &str = "data_model";
+    let violations = vcdm::check_credential(doc);
+    let Some(first) = violations.first() else {
+        return Check::new(
+            CODE,
+            Outcome::Passed,
+            "The credential follows the W3C Verifiable Credentials data model.",
+        );
+    };
+    let at = if first.pointer.is_empty() {
+        "the document".to_owned()
+    } else {
+        first.pointer.clone()
+    };
+    let more = match violations.len() {
+        1 => String::new(),
+        2 => " (and 1 more problem)".to_owned(),
+        n => format!(" (and {} more problems)", n - 1),
+    };
+    Check::new(
+        CODE,
+        Outcome::Failed,
+        format!(
+            "The credential does not follow the W3C Verifiable Credentials data model: at {at}, {}{more}",
+            first.message
+        ),
+    )
+    .detail(
+        violations
+            .iter()
+            .map(|v| format!("{} [{}]: {}", v.pointer, v.requirement, v.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// The digests of `relatedResource` entries, compared with the bytes of the JSON-LD contexts
+/// this verifier bundles (the canonicaliser's set, so the same documents it reads the
+/// credential with); any other resource is unknown, as Credence fetches nothing.
+fn check_related_resource(doc: &Value, ctx: &VerifyContext<'_>) -> Check {
+    const CODE: &str = "related_resource";
+    let contexts = ctx.canonicalizer.contexts();
+    let fetch = |id: &str| contexts.load(id).ok().map(|c| c.as_bytes().to_vec());
+    let checks = vcdm::check_related_resources(doc, &fetch);
+    let line = |c: &vcdm::RelatedResourceCheck| {
+        match &c.outcome {
+        DigestOutcome::Matches => format!("{}: matches its digest", c.id),
+        DigestOutcome::Mismatch => format!("{}: does not match its digest", c.id),
+        DigestOutcome::Unknown(why) if why == vcdm::RESOURCE_NOT_OBTAINED => format!(
+            "{}: not checked, Credence does not fetch related resources (only the JSON-LD contexts it bundles are checked)",
+            c.id
+        ),
+        DigestOutcome::Unknown(why) => format!("{}: not checked, {why}", c.id),
+    }
+    };
+    let detail = checks.iter().map(line).collect::<Vec<_>>().join("; ");
+    let changed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.outcome == DigestOutcome::Mismatch)
+        .map(|c| c.id.as_str())
+        .collect();
+    if !changed.is_empty() {
+        return Check::new(
+            CODE,
+            Outcome::Failed,
+            format!(
+                "A resource the credential pins by its digest is not the one it was issued with: {}.",
+                changed.join(", ")
+            ),
+        )
+        .detail(detail);
+    }
+    if checks.is_empty() || checks.iter().any(|c| c.outcome != DigestOutcome::Matches) {
+        return Check::new(
+            CODE,
+            Outcome::Unknown,
+            "Some resources the credential pins by their digests could not be checked: Credence does not fetch related resources.",
+        )
+        .detail(detail);
+    }
+    Check::new(
+        CODE,
+        Outcome::Passed,
+        if checks.len() == 1 {
+            "The resource the credential pins by its digest is unchanged.".to_owned()
+        } else {
+            format!(
+                "All {} resources the credential pins by their digests are unchanged.",
+                checks.len()
+            )
+        },
+    )
+    .detail(detail)
 }
 
 fn check_proofs(doc: &Value, ctx: &VerifyContext<'_>) -> (Check, Option<Vec<VerifiedProof>>) {
@@ -467,14 +571,17 @@ fn check_issuer(issuer: Option<&str>, verified: Option<&[VerifiedProof]>) -> Che
     }
 }
 
-/// Reads an XML Schema dateTime: RFC 3339, or without a time zone (taken as UTC).
-fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+/// Reads an XML Schema dateTime: RFC 3339, or without a time zone (taken as UTC), or the
+/// forms RFC 3339 lacks (`24:00:00`, years of five digits or before year 0), which
+/// [`vcdm::check_credential`] accepts and issuing therefore signs.
+pub fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.with_timezone(&Utc));
     }
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
         .ok()
         .map(|t| t.and_utc())
+        .or_else(|| vcdm::parse_xsd_date_time(text))
 }
 
 /// The date-time in `field`: `Ok(None)` when absent, `Err(check)` when unreadable.

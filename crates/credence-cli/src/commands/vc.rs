@@ -9,7 +9,6 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use credence_vc::baking::{self, BakedCredential};
 use credence_vc::canon::Canonicalizer;
-use credence_vc::contexts::ContextSet;
 use credence_vc::did::{StaticResolver, VerificationMethod};
 use credence_vc::keys::{KeyPairFile, SigningKey};
 use credence_vc::proof::{self, Cryptosuite, ProofOptions};
@@ -43,16 +42,8 @@ pub fn run(command: VcCommand) -> Result<(), Failure> {
             at,
             trust_key,
             status_list,
-            test_contexts,
             input,
-        } => verify(
-            &input,
-            json,
-            at.as_deref(),
-            &trust_key,
-            &status_list,
-            test_contexts,
-        ),
+        } => verify(&input, json, at.as_deref(), &trust_key, &status_list),
         VcCommand::Bake {
             image,
             credential,
@@ -225,7 +216,6 @@ fn verify(
     at: Option<&str>,
     trusted: &[PathBuf],
     status_lists: &[PathBuf],
-    test_contexts: bool,
 ) -> Result<(), Failure> {
     let now = match at {
         Some(text) => parse_time(text, "--at")?,
@@ -236,13 +226,7 @@ fn verify(
     for path in trusted {
         resolver = trust(resolver, path)?;
     }
-    let with_vectors;
-    let canonicalizer = if test_contexts {
-        with_vectors = Canonicalizer::new(ContextSet::with_test_vectors());
-        &with_vectors
-    } else {
-        Canonicalizer::standard()
-    };
+    let canonicalizer = Canonicalizer::standard();
     let mut lists = ListFiles::default();
     for path in status_lists {
         let list: Value = serde_json::from_str(&read_text(path)?)

@@ -150,6 +150,8 @@ impl CredentialSummary {
 fn check_label(code: &str) -> &'static str {
     match code {
         "context" => "Format",
+        "data_model" => "Verifiable Credentials data model",
+        "related_resource" => "Linked resources",
         "proof" => "Signature",
         "issuer" => "Issuer",
         "accreditation" => "Issuer's accreditation",
