@@ -230,6 +230,16 @@ async fn every_endpoint_against_every_caller() {
     wrong.extend(
         world
             .check(
+                "PUT",
+                "/api/v1/orgs/org-a/cryptosuite",
+                |_| Some(json!({"cryptosuite": "eddsa-jcs-2022"})),
+                admins,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
                 "POST",
                 "/api/v1/orgs/org-a/members",
                 |who| Some(json!({"email": "other@example.org", "role": if who == AdminA { "assessor" } else { "issuer" }})),
@@ -372,7 +382,8 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
             .check(
                 "POST",
                 "/api/v1/orgs/org-a/achievements",
-                |_| Some(json!({"pathway": "foundational"})),
+                // Suspendable: the matrix suspends one of its awards below.
+                |_| Some(json!({"pathway": "foundational", "suspendable": true})),
                 &[IssuerA],
             )
             .await,
@@ -486,7 +497,7 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
             .check(
                 "POST",
                 "/credentials/issue",
-                |_| Some(json!({"credential": unsigned, "options": {"credentialStatus": {"type": "BitstringStatusListEntry"}}})),
+                |_| Some(json!({"credential": unsigned, "options": {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": ["revocation", "suspension"]}}})),
                 &[IssuerA],
             )
             .await,
@@ -495,7 +506,7 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
         .call(
             "POST",
             "/credentials/issue",
-            Some(json!({"credential": unsigned})),
+            Some(json!({"credential": unsigned, "options": {"credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": ["revocation", "suspension"]}}})),
             world.auth(IssuerA),
         )
         .await

@@ -97,6 +97,8 @@ async fn world() -> World {
             ("pathway", "foundational"),
             ("name", ""),
             ("validity_days", ""),
+            // These tests suspend awards: the achievement opts in.
+            ("suspendable", "yes"),
         ],
     )
     .await;
@@ -668,6 +670,34 @@ async fn an_admin_manages_tokens_members_and_keys() {
     assert!(shown.body.contains("#key-2"));
     assert!(shown.body.contains("#key-1"));
     assert!(!shown.body.to_lowercase().contains("sealed_private"));
+    // The cryptosuite: rdfc by default, jcs once chosen; an unknown one is refused.
+    assert!(shown
+        .body
+        .contains(r#"<option value="eddsa-rdfc-2022" selected>"#));
+    let reply = submit(
+        app,
+        admin,
+        &format!("{keys}/cryptosuite"),
+        &[("cryptosuite", "rsa-2048")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = submit(
+        app,
+        admin,
+        &format!("{keys}/cryptosuite"),
+        &[("cryptosuite", "eddsa-jcs-2022")],
+    )
+    .await;
+    assert!(location(&reply).ends_with("?notice=suite-chosen"));
+    let shown = page(app, admin, &keys).await;
+    assert!(shown
+        .body
+        .contains(r#"<option value="eddsa-jcs-2022" selected>"#));
+    let org = app
+        .call("GET", &format!("/api/v1/orgs/{ORG}"), None, &Auth::None)
+        .await;
+    assert_eq!(org.json()["cryptosuite"], "eddsa-jcs-2022");
 
     let audit = page(app, admin, &format!("/console/{ORG}/audit")).await;
     assert_eq!(audit.status, StatusCode::OK);

@@ -6,6 +6,7 @@ mod authz_matrix;
 mod backup;
 mod browser;
 mod cli;
+mod conformance;
 mod console;
 mod demo;
 mod frameworks_http;

@@ -458,6 +458,7 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/orgs/{slug}/members/{account_id}/{role}", "delete"),
         ("/orgs/{slug}/tokens", "get"),
         ("/orgs/{slug}/tokens", "post"),
+        ("/orgs/{slug}/cryptosuite", "put"),
         ("/orgs/{slug}/tokens/{id}", "delete"),
         ("/orgs/{slug}/keys", "get"),
         ("/orgs/{slug}/keys/rotate", "post"),

@@ -8,6 +8,7 @@ mod m20261128_000001_registry;
 mod m20261128_000002_credential_ids;
 mod m20261129_000001_portfolio;
 mod m20261130_000001_bulk_job_leases;
+mod m20261205_000001_conformance;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_credential_ids::Migration),
             Box::new(m20261129_000001_portfolio::Migration),
             Box::new(m20261130_000001_bulk_job_leases::Migration),
+            Box::new(m20261205_000001_conformance::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-// Interop and speed harness: signs and verifies eddsa-rdfc-2022 credentials with the Digital Bazaar stack, fully offline, for Credence's tests and scripts/speed-vs-js.sh.
+// Interop and speed harness: signs and verifies eddsa-rdfc-2022 credentials (and verifies eddsa-jcs-2022 ones) with the Digital Bazaar stack, fully offline, and validates documents against the 1EdTech schemas with ajv, for Credence's tests and scripts/speed-vs-js.sh.
 //
 // Usage (JSON on stdin, JSON on stdout):
 //   node interop.mjs sign      {credential, keyPair, created?}   -> the signed credential
@@ -8,6 +8,9 @@
 //     (lists: status list credentials by URL, served by the loader; checked by
 //     @digitalbazaar/vc-bitstring-status-list, which also verifies each list's proof)
 //   node interop.mjs contexts                                    -> {url: context text} served
+//   node interop.mjs schema    {schema, document}                -> {valid, errors: [{pointer, message}]}
+//     (schema: the file name of a 1EdTech schema in crates/credence-vc/schemas/, validated by
+//     ajv, a JSON Schema implementation independent of Credence's, with formats checked)
 //   node interop.mjs speed [N] [FILE]                            -> {sign_us, verify_us, first_sign_us, iterations}
 //     (FILE: an unsigned credential to time instead of the ob3-interop one, e.g. a Credence
 //     award with its proof removed; BENCHMARKS.md compares bulk awards with it)
@@ -29,6 +32,10 @@ import {performance} from 'node:perf_hooks';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {createVerifyCryptosuite as eddsaJcs2022Verify} from
+  '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import Ajv2019 from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import jsonld from 'jsonld';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
@@ -53,7 +60,9 @@ const CONTEXT_FILES = {
   'https://purl.imsglobal.org/spec/ob/v3p0/context.json': 'ob-v3p0-context.json',
   'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'ob-v3p0-extensions.json',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
-  'https://w3id.org/security/suites/ed25519-2020/v1': 'ed25519-signature-2020-v1.jsonld'
+  'https://w3id.org/security/suites/ed25519-2020/v1': 'ed25519-signature-2020-v1.jsonld',
+  'https://www.w3.org/ns/credentials/examples/v2': 'credentials-examples-v2.jsonld',
+  'https://w3id.org/citizenship/v4rc1': 'citizenship-v4rc1.jsonld'
 };
 
 const contextText = new Map();
@@ -178,7 +187,11 @@ async function noStatusCheck() {
 async function verify(credential) {
   const result = await vc.verifyCredential({
     credential,
-    suite: new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+    // Each proof is matched to the suite of its cryptosuite.
+    suite: [
+      new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+      new DataIntegrityProof({cryptosuite: eddsaJcs2022Verify()})
+    ],
     documentLoader,
     checkStatus: noStatusCheck
   });
@@ -218,6 +231,34 @@ async function status({credential, lists}) {
       set: r.status === true
     })),
     errors: result.error ? messages(result.error) : []
+  };
+}
+
+const schemasDir = process.env.CREDENCE_SCHEMAS_DIR ||
+  join(contextsDir, '..', 'schemas');
+const validators = new Map();
+
+// The 1EdTech schemas are JSON Schema 2019-09; `format` is asserted, as a validating
+// wallet would.
+function validatorFor(name) {
+  if(!/^[a-z0-9_]+\.json$/.test(name)) {
+    throw new Error(`schema: ${name} is not a schema file name`);
+  }
+  if(!validators.has(name)) {
+    const ajv = new Ajv2019({allErrors: true, strict: false});
+    addFormats(ajv);
+    validators.set(name, ajv.compile(
+      JSON.parse(readFileSync(join(schemasDir, name), 'utf8'))));
+  }
+  return validators.get(name);
+}
+
+async function schema({schema: name, document}) {
+  const validate = validatorFor(name);
+  const valid = validate(document) === true;
+  return {
+    valid,
+    errors: (validate.errors || []).map(e => ({pointer: e.instancePath, message: e.message}))
   };
 }
 
@@ -344,6 +385,9 @@ async function main() {
       break;
     case 'contexts':
       output = Object.fromEntries(contextText);
+      break;
+    case 'schema':
+      output = await each(await readStdin(), schema);
       break;
     case 'speed': {
       const iterations = arg === undefined ? 200 : Number.parseInt(arg, 10);

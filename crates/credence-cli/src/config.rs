@@ -58,6 +58,14 @@ master_key_file = ""
 # argon2id memory cost for passwords, in KiB (OWASP: at least 19456).
 password_memory_kib = 19456
 
+[vc]
+# JSON-LD contexts this Credence accepts besides the bundled ones, each a URL mapped to a
+# local file holding the context document. They are read once, at start (each file's
+# SHA-256 is logged); contexts are never fetched from the network. A bundled context cannot
+# be replaced. Example: contexts = { "https://example.org/ctx/v1" = "/etc/credence/ctx-v1.jsonld" }
+# Environment: CREDENCE_VC_CONTEXTS, as URL=FILE pairs separated by commas.
+contexts = {}
+
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
 # Environment: CREDENCE_LOG.
@@ -73,7 +81,16 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseSection,
     pub security: SecurityConfig,
+    pub vc: VcConfig,
     pub log: LogConfig,
+}
+
+/// Settings of the credential engine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VcConfig {
+    /// Further JSON-LD contexts: URL to a local file.
+    pub contexts: std::collections::BTreeMap<String, PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,6 +229,18 @@ impl Config {
         if let Some(file) = var("CREDENCE_MASTER_KEY_FILE") {
             self.security.master_key_file = PathBuf::from(file);
         }
+        if let Some(pairs) = var("CREDENCE_VC_CONTEXTS") {
+            self.vc.contexts.clear();
+            for pair in pairs.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                // A URL holds "://", so the last '=' separates it from the file.
+                let (url, file) = pair.rsplit_once('=').ok_or_else(|| {
+                    Failure::Refused(format!("CREDENCE_VC_CONTEXTS: {pair:?} is not URL=FILE"))
+                })?;
+                self.vc
+                    .contexts
+                    .insert(url.trim().to_owned(), PathBuf::from(file.trim()));
+            }
+        }
         if let Some(filter) = var("CREDENCE_LOG") {
             self.log.filter = filter;
         }
@@ -255,6 +284,32 @@ impl Config {
             )));
         }
         Ok(configured.to_owned())
+    }
+
+    /// The canonicaliser over the bundled contexts plus those of `vc.contexts`, each read
+    /// from its file now and logged with its SHA-256.
+    pub fn canonicalizer(&self) -> Result<credence_vc::canon::Canonicalizer, Failure> {
+        use credence_vc::canon::Canonicalizer;
+        use credence_vc::contexts::{local_context, ContextSet};
+        use sha2::Digest;
+        if self.vc.contexts.is_empty() {
+            return Ok(Canonicalizer::standard().clone());
+        }
+        let mut set = ContextSet::standard();
+        for (url, file) in &self.vc.contexts {
+            let text = std::fs::read_to_string(file).map_err(|e| {
+                Failure::Refused(format!(
+                    "vc.contexts: cannot read {} for {url}: {e}",
+                    file.display()
+                ))
+            })?;
+            let sha256 = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+            let context = local_context(url, text)
+                .map_err(|e| Failure::Refused(format!("vc.contexts: {e}")))?;
+            tracing::info!(%url, file = %file.display(), %sha256, "JSON-LD context added from a local file");
+            set = set.with(context);
+        }
+        Ok(Canonicalizer::new(set))
     }
 
     /// Where the master key lives.
@@ -333,6 +388,66 @@ mod tests {
             panic!("expected a refusal");
         };
         assert!(message.starts_with("CREDENCE_LISTEN"), "{message}");
+    }
+
+    #[test]
+    fn operator_contexts_come_from_local_files_and_sign() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let file = dir.path().join("ctx.jsonld");
+        std::fs::write(
+            &file,
+            r#"{"@context": {"@protected": true, "shoeSize": "https://example.org/vocab#shoeSize"}}"#,
+        )
+        .expect("write");
+        let url = "https://example.org/ctx/v1";
+        let pairs = format!("{url}={}", file.display());
+        check_env(&[("CREDENCE_VC_CONTEXTS", pairs.as_str())], |c| {
+            assert_eq!(c.vc.contexts.get(url), Some(&file));
+            let canonicalizer = c.canonicalizer().expect("the context loads");
+            // A document naming it is read (and so signed); without the setting it is not.
+            let doc = serde_json::json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2", url],
+                "type": ["VerifiableCredential"],
+                "issuer": "did:example:issuer",
+                "credentialSubject": {"id": "did:example:holder", "shoeSize": 42}
+            });
+            let nquads = canonicalizer.canonicalize(&doc).expect("canonical form");
+            assert!(
+                nquads.contains("https://example.org/vocab#shoeSize"),
+                "{nquads}"
+            );
+            assert!(Config::default()
+                .canonicalizer()
+                .expect("standard")
+                .canonicalize(&doc)
+                .is_err());
+        });
+        // A bundled context cannot be replaced, and a missing file is named.
+        let mut config = Config::default();
+        config
+            .vc
+            .contexts
+            .insert("https://www.w3.org/ns/credentials/v2".into(), file.clone());
+        let Err(Failure::Refused(message)) = config.canonicalizer() else {
+            panic!("a bundled context is replaced");
+        };
+        assert!(message.contains("cannot be replaced"), "{message}");
+        config.vc.contexts.clear();
+        config
+            .vc
+            .contexts
+            .insert(url.into(), dir.path().join("nope"));
+        let Err(Failure::Refused(message)) = config.canonicalizer() else {
+            panic!("a missing file is accepted");
+        };
+        assert!(
+            message.contains("vc.contexts") && message.contains("nope"),
+            "{message}"
+        );
+        let mut config = Config::default();
+        assert!(config
+            .apply_env(|n| (n == "CREDENCE_VC_CONTEXTS").then(|| "no-equals".to_owned()))
+            .is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use credence_domain::registry::{OrgKind, StatusAction};
 use credence_domain::{bundled, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
-use credence_vc::proof::{issuer_id, sign, ProofOptions};
+use credence_vc::proof::{issuer_id, sign};
 use credence_vc::status_list::{status_list_entry, StatusPurpose};
 use credence_vc::verify::{Check, Outcome, VerificationReport};
 use serde::Serialize;
@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
 use crate::documents::credential::status_list_url;
+use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -178,9 +179,9 @@ impl Registry {
             },
             "credentialStatus": status_list_entry(&list, index, StatusPurpose::Revocation),
         });
+        check_before_signing(&unsigned, "")?;
         let signer = self.active_signer(&tx, body).await?;
-        let mut options = ProofOptions::new(signer.verification_method.clone());
-        options.created = Some(stamp);
+        let options = self.proof_options(body, &signer, &stamp, None);
         let signed = sign(&unsigned, &signer.key, &options)
             .map_err(|e| ServiceError::Internal(format!("signing an accreditation: {e}")))?;
         let text = signed.to_string();
@@ -205,6 +206,7 @@ impl Registry {
             created_at: now,
             updated_at: now,
             credential_id: Some(credential_id),
+            suspendable: false,
         };
         tx.insert_award(award).await.map_err(taken_meanwhile)?;
         let row = AccreditationRow {

@@ -13,7 +13,7 @@ use credence_domain::{Framework, FrameworkSlug, LevelCode, PathwayCode, Statemen
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::{StoreError, Tx};
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
-use credence_vc::proof::{sign_owned, ProofOptions};
+use credence_vc::proof::sign_owned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -24,6 +24,7 @@ use crate::documents::{
     AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
     IssuerProfile, Product, Recipient, StatusIndices,
 };
+use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, new_id, Registry};
@@ -69,7 +70,7 @@ impl Registry {
             .pointer("/credentialSubject/achievement/id")
             .and_then(Value::as_str)
         else {
-            return Canonicalizer::standard().clone();
+            return self.config.canonicalizer.clone();
         };
         let cached = self
             .caches
@@ -89,8 +90,8 @@ impl Registry {
             },
         };
         match prepared {
-            Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
-            None => Canonicalizer::standard().clone(),
+            Some(prepared) => self.config.canonicalizer.clone().with_achievement(prepared),
+            None => self.config.canonicalizer.clone(),
         }
     }
 }
@@ -108,6 +109,11 @@ pub struct NewAchievement {
     pub description: Option<String>,
     pub validity_days: Option<i64>,
     pub product: Option<Product>,
+    /// Whether its awards can be suspended. They then carry a suspension entry beside the
+    /// revocation entry, which the Open Badges 3.0 schema does not allow (it wants one
+    /// `credentialStatus` object): strict OB 3.0 validators refuse such credentials. Off by
+    /// default.
+    pub suspendable: bool,
 }
 
 /// An achievement as anyone may see it.
@@ -123,6 +129,8 @@ pub struct AchievementView {
     pub name: String,
     pub description: String,
     pub validity_days: Option<i64>,
+    /// Whether its awards can be suspended (and so carry two status entries).
+    pub suspendable: bool,
     pub created_at: String,
 }
 
@@ -159,6 +167,8 @@ pub struct AwardView {
     pub idempotency_key: Option<String>,
     pub override_justification: Option<String>,
     pub replaces_award_id: Option<String>,
+    /// Whether the credential carries a suspension entry, so that it can be suspended.
+    pub suspendable: bool,
     pub created_at: String,
 }
 
@@ -198,6 +208,7 @@ pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
         idempotency_key: row.idempotency_key.clone(),
         override_justification: row.override_justification.clone(),
         replaces_award_id: row.replaces_award_id.clone(),
+        suspendable: row.suspendable,
         created_at: row.created_at.to_rfc3339(),
     }
 }
@@ -212,6 +223,7 @@ fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> 
         name: row.name.clone(),
         description: row.description.clone(),
         validity_days: row.validity_days,
+        suspendable: row.suspendable,
         created_at: row.created_at.to_rfc3339(),
     }
 }
@@ -519,6 +531,7 @@ impl Registry {
             validity_days: new.validity_days,
             document: document.to_string(),
             created_at: now,
+            suspendable: new.suspendable,
         };
         tx.insert_achievement(row.clone()).await?;
         audit(
@@ -528,7 +541,7 @@ impl Registry {
             "achievement.create",
             Some(&org.id),
             &format!("achievement:{}", row.id),
-            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version}),
+            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version, "suspendable": row.suspendable}),
         )
         .await?;
         tx.commit().await?;
@@ -612,8 +625,8 @@ impl Registry {
         let signer = self.active_signer(tx, &org).await?;
         let profile = issuer_profile(self, &org);
         let canonicalizer = match self.prepared_achievement(&document) {
-            Some(prepared) => Canonicalizer::standard().clone().with_achievement(prepared),
-            None => Canonicalizer::standard().clone(),
+            Some(prepared) => self.config.canonicalizer.clone().with_achievement(prepared),
+            None => self.config.canonicalizer.clone(),
         };
         Ok(AwardContext {
             org,
@@ -644,7 +657,7 @@ impl Registry {
         }
         drop(cached);
         let (context, credential_types, subject_types) = embedding_types();
-        match Canonicalizer::standard().prepare_achievement(
+        match self.config.canonicalizer.prepare_achievement(
             &context,
             &credential_types,
             &subject_types,
@@ -774,12 +787,22 @@ impl Registry {
             evidence: &evidence,
             status: StatusIndices {
                 revocation: usize::try_from(indices.0).unwrap_or_default(),
-                suspension: Some(usize::try_from(indices.1).unwrap_or_default()),
+                suspension: ctx
+                    .achievement
+                    .suspendable
+                    .then(|| usize::try_from(indices.1).unwrap_or_default()),
             },
             renews: plan.renews.as_ref().map(|(_, url)| url.as_str()),
         });
-        let mut options = ProofOptions::new(ctx.signer.verification_method.clone());
-        options.created = Some(date_time(now));
+        check_before_signing(&credential, "").map_err(|e| match e {
+            ServiceError::Invalid(problems) => Ok(problems
+                .0
+                .into_iter()
+                .map(|p| (p.pointer, p.message))
+                .collect()),
+            other => Err(other),
+        })?;
+        let mut options = self.proof_options(&ctx.org, &ctx.signer, &date_time(now), None);
         options.canonicalizer = ctx.canonicalizer.clone();
         let signed = sign_owned(credential, &ctx.signer.key, &options)
             .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
@@ -804,6 +827,7 @@ impl Registry {
             created_at: now,
             updated_at: now,
             credential_id: signed.get("id").and_then(Value::as_str).map(str::to_owned),
+            suspendable: ctx.achievement.suspendable,
         };
         Ok(Prepared {
             credential: signed,

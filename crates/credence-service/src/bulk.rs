@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::Email;
 use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, NewAuditEntry, Page};
-use credence_vc::canon::Canonicalizer;
 use serde::Serialize;
 use serde_json::json;
 
@@ -251,7 +250,7 @@ impl Registry {
         work: BulkWork,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<BulkJobView, ServiceError> {
-        let _ = Canonicalizer::standard().warm_up();
+        let _ = self.config.canonicalizer.warm_up();
         let total = work.rows.len() as u64;
         let mut done = 0i64;
         let mut refused_count = 0i64;

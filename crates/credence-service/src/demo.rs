@@ -440,9 +440,11 @@ struct DemoAchievement {
     /// The product's version, for tri-X.
     tri_x_version: Option<&'static str>,
     validity_days: Option<i64>,
+    /// Whether its awards can be suspended (and so carry two status entries).
+    suspendable: bool,
 }
 
-const ACHIEVEMENTS: [DemoAchievement; 4] = [
+const ACHIEVEMENTS: [DemoAchievement; 5] = [
     DemoAchievement {
         key: "linchester-foundational",
         org: LINCHESTER,
@@ -450,6 +452,7 @@ const ACHIEVEMENTS: [DemoAchievement; 4] = [
         name: "Foundational AI education (Linchester ICS, demo)",
         tri_x_version: None,
         validity_days: None,
+        suspendable: false,
     },
     DemoAchievement {
         key: "nymouth-foundational",
@@ -458,6 +461,18 @@ const ACHIEVEMENTS: [DemoAchievement; 4] = [
         name: "Foundational AI education (Nymouth ICS, demo)",
         tri_x_version: None,
         validity_days: None,
+        suspendable: false,
+    },
+    // The one achievement whose awards can be suspended: it shows what suspension looks
+    // like, and what it costs (a second status entry, outside the Open Badges 3.0 schema).
+    DemoAchievement {
+        key: "nymouth-foundational-suspendable",
+        org: NYMOUTH,
+        pathway: "foundational",
+        name: "Foundational AI education, suspendable (Nymouth ICS, demo)",
+        tri_x_version: None,
+        validity_days: None,
+        suspendable: true,
     },
     DemoAchievement {
         key: "tri-x-1",
@@ -466,6 +481,7 @@ const ACHIEVEMENTS: [DemoAchievement; 4] = [
         name: "Product-specific AI training: tri-X 1.0 (demo)",
         tri_x_version: Some("1.0"),
         validity_days: Some(365),
+        suspendable: false,
     },
     DemoAchievement {
         key: "tri-x-2",
@@ -474,6 +490,7 @@ const ACHIEVEMENTS: [DemoAchievement; 4] = [
         name: "Product-specific AI training: tri-X 2.0 (demo)",
         tri_x_version: Some("2.0"),
         validity_days: Some(365),
+        suspendable: false,
     },
 ];
 
@@ -529,7 +546,7 @@ const AWARDS: [DemoAward; 9] = [
     },
     DemoAward {
         key: "demo-embedder-persona-2-foundational",
-        achievement: "nymouth-foundational",
+        achievement: "nymouth-foundational-suspendable",
         persona: "embedder-persona-2",
         fate: Fate::Suspended,
     },
@@ -1093,6 +1110,9 @@ impl Registry {
                         Some(version) => format!(
                             "Demo data: product-specific AI training (Table 2 of the report) for tri-X {version}, the chest X-ray triage product of the report's fictional case study: \"{TRI_X_SUMMARY}\" (line 637). Before procuring tri-X, its Drivers answer the questions of Table A3 (the framework's question set driver-procurement); before deploying it, its Embedders answer those of Table A6 (embedder-deployment). The report names no versions of tri-X: 1.0 and 2.0 are the demo's own, to show that training is refreshed when the product changes."
                         ),
+                        None if a.suspendable => format!(
+                            "Demo data: the badge of {org_name}, a fictional organisation of the report's case studies, for the foundational pathway (Table 1 of the report): attested evidence of each of its competency statements. Its awards can be suspended as well as revoked, so each carries a second status entry (suspension), which the Open Badges 3.0 schema does not allow: strict Open Badges validators refuse these credentials, although they verify."
+                        ),
                         None => format!(
                             "Demo data: the badge of {org_name}, a fictional organisation of the report's case studies, for the foundational pathway (Table 1 of the report): attested evidence of each of its competency statements."
                         ),
@@ -1110,6 +1130,7 @@ impl Registry {
                                 name: "tri-X".into(),
                                 version: version.into(),
                             }),
+                            suspendable: a.suspendable,
                         },
                     )
                     .await?

@@ -38,6 +38,8 @@ pub struct OrgView {
     pub did: String,
     pub url: Option<String>,
     pub description: Option<String>,
+    /// The cryptosuite it signs with unless a request names one.
+    pub cryptosuite: String,
 }
 
 /// A member's roles, as an admin sees them.
@@ -108,6 +110,7 @@ pub fn org_view(row: &OrgRow) -> OrgView {
         did: row.did.clone(),
         url: row.url.clone(),
         description: row.description.clone(),
+        cryptosuite: crate::issuing::default_suite(row).name().to_owned(),
     }
 }
 
@@ -209,6 +212,7 @@ impl Registry {
             url,
             description,
             created_at: now,
+            cryptosuite: None,
         };
         // A did:key organisation's DID is its key, which does not exist yet: store a
         // placeholder unique to the row, then set the DID once the key is made.
@@ -355,6 +359,39 @@ impl Registry {
             created_at: key.created_at.to_rfc3339(),
             retired_at: None,
         })
+    }
+
+    /// Chooses the cryptosuite the organisation signs with unless a request names one:
+    /// `eddsa-rdfc-2022` (the default, which Open Badges 3.0 verifiers expect) or
+    /// `eddsa-jcs-2022`.
+    pub async fn set_cryptosuite(
+        &self,
+        admin: &OrgAdmin,
+        name: &str,
+    ) -> Result<OrgView, ServiceError> {
+        let suite = crate::issuing::parse_suite(name, "/cryptosuite")?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let mut org = tx
+            .org(&admin.0.org.id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("the organisation".into()))?;
+        let from = crate::issuing::default_suite(&org);
+        org.cryptosuite = Some(suite.name().to_owned());
+        tx.set_org_cryptosuite(&org.id, org.cryptosuite.as_deref())
+            .await?;
+        audit(
+            &tx,
+            now,
+            &admin.0.label,
+            "org.cryptosuite",
+            Some(&org.id),
+            &format!("org:{}", org.slug),
+            json!({"from": from.name(), "to": suite.name()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(org_view(&org))
     }
 
     /// Opens the organisation's active key for signing, inside `tx`.

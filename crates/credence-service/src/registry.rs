@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use credence_store::registry::NewAuditEntry;
 use credence_store::{Store, Tx};
+use credence_vc::canon::Canonicalizer;
 use credence_vc::sealed::MasterKey;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -67,6 +68,9 @@ pub struct RegistryConfig {
     /// database whether it changed. Changes made by this process are served at once; those
     /// made by another process sharing the database within this long. Zero: always ask.
     pub status_list_recheck: std::time::Duration,
+    /// Reads JSON-LD for signing and verification: the bundled contexts plus any the
+    /// operator added from local files (`vc.contexts`). Clones share its caches.
+    pub canonicalizer: Canonicalizer,
 }
 
 impl RegistryConfig {
@@ -81,6 +85,7 @@ impl RegistryConfig {
             demo: false,
             bulk_job_lease_secs: 60,
             status_list_recheck: std::time::Duration::from_secs(1),
+            canonicalizer: Canonicalizer::standard().clone(),
         })
     }
 

@@ -10,7 +10,7 @@ use std::time::Instant;
 use credence_domain::registry::{AwardStatus, StatusAction};
 use credence_store::registry::{OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
-use credence_vc::proof::{sign, ProofOptions};
+use credence_vc::proof::sign;
 use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose};
 use serde_json::json;
 
@@ -79,8 +79,7 @@ impl Registry {
         let url = status_list_url(&self.config.base_url, &org.slug, purpose);
         let unsigned = status_list_credential(&url, &org.did, purpose, &list, now);
         let signer = self.active_signer(tx, org).await?;
-        let mut options = ProofOptions::new(signer.verification_method.clone());
-        options.created = Some(date_time(now));
+        let options = self.proof_options(org, &signer, &date_time(now), None);
         let signed = sign(&unsigned, &signer.key, &options)
             .map_err(|e| ServiceError::Internal(format!("signing a status list: {e}")))?;
         let row = StatusListRow {
@@ -245,6 +244,11 @@ impl Registry {
         let next = current
             .apply(action)
             .map_err(|why| ServiceError::Conflict(format!("Cannot {action} the award: {why}.")))?;
+        if next == AwardStatus::Suspended && !award.suspendable {
+            return Err(ServiceError::Conflict(
+                "Cannot suspend the award: its credential carries a revocation entry only (its achievement does not opt in to suspension, which keeps it valid against the Open Badges 3.0 schema). Revoke it instead, or award again from an achievement that allows suspension.".into(),
+            ));
+        }
         tx.set_award_status(&id, next.as_str(), reason, now).await?;
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.

@@ -3,19 +3,20 @@
 //! Credentials issued here are stored as awards without an achievement or holder, so status
 //! lists, revocation and public serving work as for any award.
 
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use credence_domain::registry::StatusAction;
 use credence_store::registry::AwardRow;
 use credence_vc::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
-use credence_vc::proof::{issuer_id, sign, verify_proofs, ProofOptions};
+use credence_vc::proof::{issuer_id, sign, verify_proofs, Cryptosuite};
 use credence_vc::status_list::{status_list_entry, StatusPurpose};
-use credence_vc::verify::VerificationReport;
+use credence_vc::verify::{parse_date_time, VerificationReport};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::actor::Actor;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
 use crate::documents::credential::status_list_url;
+use crate::issuing::{check_before_signing, check_data_model};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
@@ -43,6 +44,17 @@ pub struct PresentationCheck {
     pub message: String,
 }
 
+/// What a VC-API issue request asks for besides the credential.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IssueRequest {
+    /// Status entries to add: `None` for none; otherwise a revocation entry, and a
+    /// suspension entry too when `Some(true)`. Open Badges 3.0 allows one entry, so a
+    /// credential with both fails the 1EdTech schema and is refused when it is one.
+    pub status: Option<bool>,
+    /// The cryptosuite; the organisation's default when `None`.
+    pub cryptosuite: Option<Cryptosuite>,
+}
+
 fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>, ServiceError> {
     value
         .as_object()
@@ -51,14 +63,20 @@ fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>,
 
 impl Registry {
     /// Issues `credential` for the organisation named by its `issuer`, which the actor must
-    /// be an issuer of. With `with_status`, revocation and suspension entries are added.
+    /// be an issuer of, after checking it against the VC Data Model and, for an Open Badges
+    /// credential, the 1EdTech schema. `request` asks for status entries and a cryptosuite.
     pub async fn vcapi_issue(
         &self,
         actor: &Actor,
         credential: Value,
-        with_status: bool,
+        request: IssueRequest,
     ) -> Result<Value, ServiceError> {
         let doc = object(&credential, "/credential")?;
+        // The data model first, on the document as sent: a malformed issuer is a malformed
+        // credential, not somebody else's DID. (What Credence adds, `issuanceDate` for a
+        // VC 1.1 credential, is not asked of the caller; the whole document is checked
+        // again before signing.)
+        check_data_model(&credential, "/credential", &["v1-issuance-date-present"])?;
         let issuer = issuer_id(&credential).ok_or_else(|| {
             ServiceError::invalid(
                 "/credential/issuer",
@@ -121,7 +139,7 @@ impl Registry {
                 "Send the credential unsigned: Credence adds the proof.",
             ));
         }
-        if with_status && doc.contains_key("credentialStatus") {
+        if request.status.is_some() && doc.contains_key("credentialStatus") {
             return Err(ServiceError::invalid(
                 "/credential/credentialStatus",
                 "Leave credentialStatus out when asking for one in options.",
@@ -131,7 +149,7 @@ impl Registry {
         loop {
             attempt += 1;
             match self
-                .vcapi_issue_once(&issuer_role, doc, version, with_status)
+                .vcapi_issue_once(&issuer_role, doc, version, request)
                 .await
             {
                 Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
@@ -145,7 +163,7 @@ impl Registry {
         issuer: &crate::actor::Issuer,
         doc: &Map<String, Value>,
         version: u8,
-        with_status: bool,
+        request: IssueRequest,
     ) -> Result<Value, ServiceError> {
         let org = &issuer.0.org;
         let now = self.now();
@@ -180,19 +198,27 @@ impl Registry {
             out.insert("issuanceDate".into(), json!(stamp));
         }
         let (revocation, suspension) = free_indices(&tx, &org.id, 1).await?[0];
-        if with_status {
-            let entries: Vec<Value> = [
-                (StatusPurpose::Revocation, revocation),
-                (StatusPurpose::Suspension, suspension),
-            ]
-            .into_iter()
-            .map(|(purpose, index)| {
-                let url = status_list_url(&self.config.base_url, &org.slug, purpose);
-                usize::try_from(index).map(|i| status_list_entry(&url, i, purpose))
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            out.insert("credentialStatus".into(), Value::Array(entries));
+        let suspendable = request.status == Some(true);
+        if request.status.is_some() {
+            let mut purposes = vec![(StatusPurpose::Revocation, revocation)];
+            if suspendable {
+                purposes.push((StatusPurpose::Suspension, suspension));
+            }
+            let mut entries: Vec<Value> = purposes
+                .into_iter()
+                .map(|(purpose, index)| {
+                    let url = status_list_url(&self.config.base_url, &org.slug, purpose);
+                    usize::try_from(index).map(|i| status_list_entry(&url, i, purpose))
+                })
+                .collect::<Result<_, _>>()
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            // One entry is written as an object, as Open Badges 3.0 requires.
+            let status = if entries.len() == 1 {
+                entries.remove(0)
+            } else {
+                Value::Array(entries)
+            };
+            out.insert("credentialStatus".into(), status);
             if version == 1 {
                 if let Some(Value::Array(contexts)) = out.get_mut("@context") {
                     if !contexts.iter().any(|c| c == STATUS_V1) {
@@ -201,10 +227,11 @@ impl Registry {
                 }
             }
         }
+        let unsigned = Value::Object(out);
+        check_before_signing(&unsigned, "/credential")?;
         let signer = self.active_signer(&tx, org).await?;
-        let mut options = ProofOptions::new(signer.verification_method.clone());
-        options.created = Some(stamp.clone());
-        let signed = sign(&Value::Object(out), &signer.key, &options).map_err(|e| {
+        let options = self.proof_options(org, &signer, &stamp, request.cryptosuite);
+        let signed = sign(&unsigned, &signer.key, &options).map_err(|e| {
             ServiceError::invalid(
                 "/credential",
                 format!("The credential cannot be signed: {e}"),
@@ -214,14 +241,13 @@ impl Registry {
             .get("validFrom")
             .or_else(|| signed.get("issuanceDate"))
             .and_then(Value::as_str)
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map_or(now, |t| t.with_timezone(&Utc));
+            .and_then(parse_date_time)
+            .unwrap_or(now);
         let valid_until = signed
             .get("validUntil")
             .or_else(|| signed.get("expirationDate"))
             .and_then(Value::as_str)
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc));
+            .and_then(parse_date_time);
         let row = AwardRow {
             id: id.clone(),
             org_id: org.id.clone(),
@@ -243,6 +269,7 @@ impl Registry {
             created_at: now,
             updated_at: now,
             credential_id: Some(credential_id.clone()),
+            suspendable,
         };
         tx.insert_award(row).await.map_err(taken_meanwhile)?;
         audit(
@@ -252,7 +279,7 @@ impl Registry {
             "credential.issue",
             Some(&org.id),
             &format!("award:{id}"),
-            json!({"credential_id": credential_id, "status": with_status}),
+            json!({"credential_id": credential_id, "status": request.status.is_some(), "suspendable": suspendable, "cryptosuite": options.cryptosuite.name()}),
         )
         .await?;
         tx.commit().await?;
@@ -325,7 +352,7 @@ impl Registry {
             });
         } else {
             let resolver = credence_vc::did::StaticResolver::new();
-            let canonicalizer = credence_vc::canon::Canonicalizer::standard();
+            let canonicalizer = &self.config.canonicalizer;
             match verify_proofs(presentation, &resolver, canonicalizer) {
                 Ok(_) => checks.push(PresentationCheck {
                     code: "proof",

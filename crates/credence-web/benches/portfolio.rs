@@ -70,6 +70,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                 description: None,
                 validity_days: None,
                 product: None,
+                suspendable: false,
             },
         )
         .await

@@ -137,6 +137,10 @@ pub fn router(state: AppState) -> Router {
             "/console/{org}/keys/rotate",
             post(console_admin::rotate_key),
         )
+        .route(
+            "/console/{org}/keys/cryptosuite",
+            post(console_admin::set_cryptosuite),
+        )
         .route("/console/{org}/audit", get(console_admin::audit))
         .route(
             "/console/{org}/accreditations",

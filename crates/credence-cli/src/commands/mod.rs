@@ -126,6 +126,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         status_list_recheck: std::time::Duration::from_millis(
             config.server.status_list_recheck_ms.min(60_000),
         ),
+        canonicalizer: config.canonicalizer()?,
     })
 }
 

@@ -13,6 +13,7 @@ use crate::Failure;
 pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
     let mut registry = registry_config(&config)?;
     registry.demo = args.demo;
+    let canonicalizer = registry.canonicalizer.clone();
     let services = Services::new(open_store(&config).await?, registry);
     match services
         .frameworks
@@ -40,8 +41,7 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
     }
     // Process the bundled JSON-LD contexts now, so the first credential signed or verified
     // after start-up is as fast as the rest.
-    let warm =
-        tokio::task::spawn_blocking(|| credence_vc::canon::Canonicalizer::standard().warm_up());
+    let warm = tokio::task::spawn_blocking(move || canonicalizer.warm_up());
     if let Ok(Err(e)) = warm.await {
         tracing::warn!(error = %e, "warming the canonicaliser failed");
     }

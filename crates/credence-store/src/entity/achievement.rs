@@ -18,6 +18,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub document: String,
     pub created_at: ChronoDateTimeUtc,
+    /// Whether awards of this achievement can be suspended, and so carry a second status
+    /// entry (added by migration m20261205_000001).
+    pub suspendable: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,9 @@ pub struct Model {
     /// The credential's own `id` (added by migration m20261128_000002).
     #[sea_orm(column_type = "Text", nullable)]
     pub credential_id: Option<String>,
+    /// Whether the credential carries a suspension entry beside its revocation entry
+    /// (added by migration m20261205_000001; earlier awards all do).
+    pub suspendable: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: Option<String>,
     pub created_at: ChronoDateTimeUtc,
+    /// The cryptosuite the organisation signs with unless a request names one; `None` is
+    /// `eddsa-rdfc-2022` (added by migration m20261205_000001).
+    pub cryptosuite: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

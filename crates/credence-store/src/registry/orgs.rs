@@ -57,6 +57,22 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets the cryptosuite an organisation signs with by default (`None`: the default).
+    pub async fn set_org_cryptosuite(
+        &self,
+        id: &str,
+        cryptosuite: Option<&str>,
+    ) -> Result<(), StoreError> {
+        organisation::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            cryptosuite: Set(cryptosuite.map(str::to_owned)),
+            ..Default::default()
+        }
+        .update(self.conn())
+        .await?;
+        Ok(())
+    }
+
     pub async fn insert_membership(&self, row: MembershipRow) -> Result<(), StoreError> {
         membership::Entity::insert(membership::ActiveModel::from(row))
             .exec(self.conn())

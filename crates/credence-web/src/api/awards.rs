@@ -44,6 +44,11 @@ pub struct CreateAchievementBody {
     pub description: Option<String>,
     pub validity_days: Option<i64>,
     pub product: Option<ProductBody>,
+    /// Whether its awards can be suspended. They then carry a suspension entry beside the
+    /// revocation entry, which the Open Badges 3.0 schema does not allow: strict OB 3.0
+    /// validators refuse them. Default false.
+    #[serde(default)]
+    pub suspendable: bool,
 }
 
 /// `POST /api/v1/orgs/{slug}/achievements` (issuer).
@@ -66,6 +71,7 @@ pub async fn create_achievement(
             name: p.name,
             version: p.version,
         }),
+        suspendable: body.suspendable,
     };
     let view = registry.create_achievement(&issuer, new).await?;
     Ok((StatusCode::CREATED, Json(view)))

@@ -45,6 +45,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(orgs::revoke_token))
         .routes(routes!(orgs::keys))
         .routes(routes!(orgs::rotate_key))
+        .routes(routes!(orgs::set_cryptosuite))
         .routes(routes!(orgs::audit))
         .routes(routes!(orgs::trust))
         .routes(routes!(evidence::queue))

@@ -206,6 +206,29 @@ pub async fn rotate_key(
     ))
 }
 
+/// The cryptosuite an organisation signs with by default.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CryptosuiteBody {
+    /// `eddsa-rdfc-2022` (the default) or `eddsa-jcs-2022`.
+    pub cryptosuite: String,
+}
+
+/// `PUT /api/v1/orgs/{slug}/cryptosuite` (org admin): the suite its credentials, status
+/// lists and accreditations are signed with unless a request names one.
+#[utoipa::path(put, path = "/orgs/{slug}/cryptosuite", tag = "keys", params(("slug" = String, Path, description = "The organisation's slug")), request_body = CryptosuiteBody, responses((status = 200, body = OrgView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_cryptosuite(
+    State(state): State<AppState>,
+    current: CurrentActor,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<CryptosuiteBody>,
+) -> Result<Json<OrgView>, WebError> {
+    let registry = &state.services.registry;
+    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    Ok(Json(
+        registry.set_cryptosuite(&admin, &body.cryptosuite).await?,
+    ))
+}
+
 /// `GET /api/v1/orgs/{slug}/audit` (org admin): the organisation's audit trail.
 #[utoipa::path(get, path = "/orgs/{slug}/audit", tag = "audit", params(("slug" = String, Path, description = "The organisation's slug"), PageQuery), responses((status = 200, description = "`{items: [AuditView], offset, limit}`"), (status = 403, body = Problem)))]
 pub async fn audit(

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::StatusAction;
 use credence_service::accreditation::AccreditationView;
+use credence_service::issuing::parse_suite;
+use credence_service::vcapi::IssueRequest;
 use credence_vc::verify::Outcome;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -27,8 +29,48 @@ pub struct IssueBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueOptions {
-    /// `{"type": "BitstringStatusListEntry"}` asks for revocation and suspension entries.
+    /// `{"type": "BitstringStatusListEntry"}` asks for a revocation entry; with
+    /// `"statusPurpose": ["revocation", "suspension"]` (or `"suspension"`) a suspension entry
+    /// too.
     pub credential_status: Option<Value>,
+    /// `eddsa-rdfc-2022` or `eddsa-jcs-2022`; the organisation's default when absent.
+    pub cryptosuite: Option<String>,
+}
+
+/// What `options.credentialStatus` asks for: `None` for no status, `Some(true)` when a
+/// suspension entry is wanted besides the revocation entry.
+fn requested_status(options: &IssueOptions) -> Result<Option<bool>, WebError> {
+    let invalid = |pointer: &str, message: &str| {
+        WebError::from(credence_service::ServiceError::invalid(pointer, message))
+    };
+    let v = match &options.credential_status {
+        None | Some(Value::Null) => return Ok(None),
+        Some(v) => v,
+    };
+    if v.get("type").and_then(Value::as_str) != Some("BitstringStatusListEntry") {
+        return Err(invalid(
+            "/options/credentialStatus/type",
+            "Credence offers status entries of type BitstringStatusListEntry.",
+        ));
+    }
+    let purposes: Vec<&str> = match v.get("statusPurpose") {
+        None => vec!["revocation"],
+        Some(Value::String(one)) => vec![one.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        Some(_) => vec![""],
+    };
+    if purposes.is_empty()
+        || purposes
+            .iter()
+            .any(|p| !matches!(*p, "revocation" | "suspension"))
+    {
+        return Err(invalid(
+            "/options/credentialStatus/statusPurpose",
+            "The status purposes Credence offers are revocation and suspension.",
+        ));
+    }
+    // Revocation is always there: a credential that can be suspended can be revoked.
+    Ok(Some(purposes.contains(&"suspension")))
 }
 
 /// `POST /credentials/issue`: 201 with the signed credential.
@@ -37,22 +79,19 @@ pub async fn issue(
     current: CurrentActor,
     ApiJson(body): ApiJson<IssueBody>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
-    let with_status = match &body.options.credential_status {
-        None | Some(Value::Null) => false,
-        Some(v) if v.get("type").and_then(Value::as_str) == Some("BitstringStatusListEntry") => {
-            true
-        }
-        Some(_) => {
-            return Err(WebError::from(credence_service::ServiceError::invalid(
-                "/options/credentialStatus/type",
-                "Credence offers status entries of type BitstringStatusListEntry.",
-            )))
-        }
+    let request = IssueRequest {
+        status: requested_status(&body.options)?,
+        cryptosuite: body
+            .options
+            .cryptosuite
+            .as_deref()
+            .map(|name| parse_suite(name, "/options/cryptosuite"))
+            .transpose()?,
     };
     let credential = state
         .services
         .registry
-        .vcapi_issue(&current.actor, body.credential, with_status)
+        .vcapi_issue(&current.actor, body.credential, request)
         .await?;
     Ok((StatusCode::CREATED, Json(credential)))
 }

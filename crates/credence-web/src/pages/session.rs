@@ -222,6 +222,7 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "status-changed" => "The credential's status is changed.",
         "achievement-created" => "The achievement is published.",
         "key-rotated" => "A new signing key is active; the old one stays in the DID document.",
+        "suite-chosen" => "The cryptosuite is chosen: what is signed from now on uses it.",
         "member-added" => "The member is added.",
         "member-removed" => "The member is removed.",
         "token-revoked" => "The token is revoked.",

@@ -10,7 +10,7 @@ use credence_domain::registry::{OrgKind, Role};
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
-use credence_service::Page;
+use credence_service::{Page, ServiceError};
 use serde::Deserialize;
 
 use super::{audit_lines, console_for, when, AuditLine, Console};
@@ -367,6 +367,26 @@ struct KeysPage {
     c: Console,
     keys: Vec<KeyView>,
     error: Option<String>,
+    /// The cryptosuite the organisation signs with by default.
+    cryptosuite: String,
+}
+
+/// The cryptosuites an organisation may choose, with what each means to a verifier.
+const SUITES: [(&str, &str); 2] = [
+    (
+        "eddsa-rdfc-2022",
+        "eddsa-rdfc-2022 (recommended: what Open Badges 3.0 verifiers expect)",
+    ),
+    (
+        "eddsa-jcs-2022",
+        "eddsa-jcs-2022 (faster; signs the JSON as written, so fewer verifiers accept it)",
+    ),
+];
+
+impl KeysPage {
+    fn suites(&self) -> &'static [(&'static str, &'static str)] {
+        &SUITES
+    }
 }
 
 async fn keys_page(
@@ -382,6 +402,8 @@ async fn keys_page(
         k.retired_at = k.retired_at.as_deref().map(when);
     }
     keys.reverse();
+    let org = state.services.registry.org(&c.slug).await?;
+    let cryptosuite = credence_service::orgs::org_view(&org).cryptosuite;
     Ok(KeysPage {
         nav: user.nav,
         title: format!("Signing keys of {}", c.name),
@@ -389,6 +411,7 @@ async fn keys_page(
         c,
         keys,
         error,
+        cryptosuite,
     })
 }
 
@@ -429,6 +452,41 @@ pub async fn rotate_key(
     }
     state.services.registry.rotate_key(c.admin()?).await?;
     Ok(Redirect::to(&format!("/console/{}/keys?notice=key-rotated", c.slug)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuiteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    cryptosuite: String,
+}
+
+/// `POST /console/{org}/keys/cryptosuite`: the suite the organisation signs with.
+pub async fn set_cryptosuite(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    Form(form): Form<SuiteForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "keys").await?;
+    match state
+        .services
+        .registry
+        .set_cryptosuite(c.admin()?, &form.cryptosuite)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/console/{}/keys?notice=suite-chosen", c.slug)).into_response(),
+        ),
+        Err(ServiceError::Invalid(_)) => {
+            let message = "Choose one of the cryptosuites listed.".to_owned();
+            let page = keys_page(&state, user, c, None, Some(message)).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -60,6 +60,9 @@ pub struct AchievementForm {
     product_name: String,
     #[serde(default)]
     product_version: String,
+    /// Present (`yes`) when the achievement's awards can be suspended.
+    #[serde(default)]
+    suspendable: Option<String>,
 }
 
 /// A published achievement as the console lists it.
@@ -68,6 +71,7 @@ pub struct AchievementLine {
     pub name: String,
     pub pathway: String,
     pub validity_days: Option<i64>,
+    pub suspendable: bool,
     pub created: String,
 }
 
@@ -148,6 +152,7 @@ async fn achievements_page(
             name: a.name,
             pathway: a.pathway,
             validity_days: a.validity_days,
+            suspendable: a.suspendable,
         })
         .collect();
     let (pathways, _) = pathway_choices(state).await?;
@@ -220,6 +225,7 @@ pub async fn create_achievement(
                 description: Some(form.description.clone()),
                 validity_days,
                 product,
+                suspendable: form.suspendable.is_some(),
             };
             match state
                 .services
@@ -537,15 +543,31 @@ async fn award_detail_page(
         value: String::new(),
         label: "Choose the new status…".into(),
     };
+    // Only the changes this award's state and credential allow: suspension needs a
+    // credential with a suspension entry, and only a suspended award can be reinstated.
+    let status = view.status.as_str();
     let actions = std::iter::once(choose)
         .chain(
             [
-                (StatusAction::Suspend, "Suspend (can be reinstated)"),
-                (StatusAction::Reinstate, "Reinstate (lift a suspension)"),
-                (StatusAction::Revoke, "Revoke (permanent)"),
+                (
+                    StatusAction::Suspend,
+                    "Suspend (can be reinstated)",
+                    view.suspendable && status == "active",
+                ),
+                (
+                    StatusAction::Reinstate,
+                    "Reinstate (lift a suspension)",
+                    status == "suspended",
+                ),
+                (
+                    StatusAction::Revoke,
+                    "Revoke (permanent)",
+                    status != "revoked",
+                ),
             ]
             .into_iter()
-            .map(|(a, label)| Choice {
+            .filter(|(_, _, allowed)| *allowed)
+            .map(|(a, label, _)| Choice {
                 value: a.as_str().to_owned(),
                 label: label.to_owned(),
             }),
