@@ -314,8 +314,17 @@ pub fn check_credential(credential: &Value) -> Vec<Violation> {
         Version::V2 => {
             checker.names(doc, "", "The credential's");
             checker.validity(doc);
+            // A context with `@vocab` (W3C's examples context, or an inline one) defines
+            // every term, these two included: they are then plain claims, not dates.
+            let vocab = match get(doc, "@context") {
+                Some(Value::Array(items)) => items.iter().any(|c| {
+                    c.as_str() == Some(crate::contexts::CREDENTIALS_EXAMPLES_V2)
+                        || c.get("@vocab").is_some()
+                }),
+                _ => false,
+            };
             for field in ["issuanceDate", "expirationDate"] {
-                if get(doc, field).is_some() {
+                if !vocab && get(doc, field).is_some() {
                     let instead = if field == "issuanceDate" {
                         "validFrom"
                     } else {
@@ -2460,6 +2469,16 @@ mod tests {
                 with(v2(), json!({"id": Value::Null})),
             ),
         ]
+    }
+
+    #[test]
+    fn v1_dates_are_plain_claims_under_a_vocabulary() {
+        // W3C's examples context defines @vocab, so issuanceDate is then a defined term.
+        let mut doc = with(v2(), json!({"expirationDate": "2030-01-01T00:00:00Z"}));
+        doc["@context"] = json!([CREDENTIALS_V2, crate::contexts::CREDENTIALS_EXAMPLES_V2]);
+        assert_eq!(check_credential(&doc), []);
+        doc["@context"] = json!([CREDENTIALS_V2, {"@vocab": "https://example.org/#"}]);
+        assert_eq!(check_credential(&doc), []);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The VC-API (W3C CCG): `POST /credentials/issue`, `/credentials/verify`,
 //! `/credentials/status` and `/presentations/verify`; and accreditation under `/api/v1`.
-//! Malformed requests get 400 (syntax) or 422 (shape), never 500.
+//! Malformed or invalid requests to the VC-API get 400, as its specification and the CCG
+//! test suites require (the rest of the API answers a wrong shape with 422), never 500;
+//! the problem document names each JSON pointer either way.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -73,11 +75,29 @@ fn requested_status(options: &IssueOptions) -> Result<Option<bool>, WebError> {
     Ok(Some(purposes.contains(&"suspension")))
 }
 
+/// The VC-API's answer to invalid input: 400 where the rest of the API says 422.
+fn bad_input(mut e: WebError) -> WebError {
+    if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+        e.status = StatusCode::BAD_REQUEST;
+        e.title = "Bad request";
+    }
+    e
+}
+
 /// `POST /credentials/issue`: 201 with the signed credential.
 pub async fn issue(
     State(state): State<AppState>,
     current: CurrentActor,
-    ApiJson(body): ApiJson<IssueBody>,
+    body: Result<ApiJson<IssueBody>, WebError>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let ApiJson(body) = body.map_err(bad_input)?;
+    issue_body(state, current, body).await.map_err(bad_input)
+}
+
+async fn issue_body(
+    state: AppState,
+    current: CurrentActor,
+    body: IssueBody,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let request = IssueRequest {
         status: requested_status(&body.options)?,
@@ -108,7 +128,15 @@ pub struct VerifyBody {
 /// warnings and errors, and the full report.
 pub async fn verify(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<VerifyBody>,
+    body: Result<ApiJson<VerifyBody>, WebError>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let ApiJson(body) = body.map_err(bad_input)?;
+    verify_body(state, body).await.map_err(bad_input)
+}
+
+async fn verify_body(
+    state: AppState,
+    body: VerifyBody,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     if !body.verifiable_credential.is_object() {
         return Err(WebError::from(credence_service::ServiceError::invalid(
@@ -152,51 +180,99 @@ pub async fn verify(
     Ok((status, Json(body)))
 }
 
+/// A status change, in either of the VC-API's forms: the current one,
+/// `{"credentialId", "credentialStatus": {"type", "statusPurpose"}, "status": true}`
+/// (`true` sets the purpose's bit: revoke or suspend; `false` lifts a suspension), or the
+/// earlier `{"credentialId", "credentialStatus": [{"type", "status": "revoked"}]}`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusBody {
     pub credential_id: String,
-    pub credential_status: Vec<StatusChange>,
+    pub credential_status: Value,
+    #[serde(default)]
+    pub status: Option<bool>,
     #[serde(default)]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusChange {
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// `revoked`, `suspended` or `active` (reinstated).
-    pub status: String,
+/// The action a status body asks for, and a word for it.
+fn status_action(body: &StatusBody) -> Result<(StatusAction, String), WebError> {
+    let invalid = |pointer: &str, message: String| {
+        WebError::from(credence_service::ServiceError::invalid(pointer, message))
+    };
+    match (&body.credential_status, body.status) {
+        (Value::Object(entry), Some(set)) => {
+            let purpose = entry
+                .get("statusPurpose")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let action = match (purpose, set) {
+                ("revocation", true) => StatusAction::Revoke,
+                ("suspension", true) => StatusAction::Suspend,
+                ("suspension", false) => StatusAction::Reinstate,
+                ("revocation", false) => {
+                    return Err(invalid("/status", "A revocation cannot be undone.".into()))
+                }
+                (other, _) => {
+                    return Err(invalid(
+                        "/credentialStatus/statusPurpose",
+                        format!("'{other}' is not a status purpose: use revocation or suspension."),
+                    ))
+                }
+            };
+            Ok((action, format!("{purpose} {set}")))
+        }
+        (Value::Array(changes), _) => {
+            let [change] = changes.as_slice() else {
+                return Err(invalid(
+                    "/credentialStatus",
+                    "Send exactly one status change.".into(),
+                ));
+            };
+            let status = change
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let action = match status {
+                "revoked" | "revocation" => StatusAction::Revoke,
+                "suspended" | "suspension" => StatusAction::Suspend,
+                "active" | "reinstated" | "unsuspended" => StatusAction::Reinstate,
+                other => {
+                    return Err(invalid(
+                        "/credentialStatus/0/status",
+                        format!("'{other}' is not a status: use revoked, suspended or active."),
+                    ))
+                }
+            };
+            Ok((action, status.to_owned()))
+        }
+        _ => Err(invalid(
+            "/credentialStatus",
+            "Give credentialStatus as {\"type\", \"statusPurpose\"} with a boolean status.".into(),
+        )),
+    }
 }
 
 /// `POST /credentials/status`: revoke, suspend or reinstate a credential by its id.
 pub async fn status(
     State(state): State<AppState>,
     current: CurrentActor,
-    ApiJson(body): ApiJson<StatusBody>,
+    body: Result<ApiJson<StatusBody>, WebError>,
 ) -> Result<Json<Value>, WebError> {
-    let [change] = body.credential_status.as_slice() else {
-        return Err(WebError::from(credence_service::ServiceError::invalid(
-            "/credentialStatus",
-            "Send exactly one status change.",
-        )));
-    };
-    let action = match change.status.as_str() {
-        "revoked" | "revocation" => StatusAction::Revoke,
-        "suspended" | "suspension" => StatusAction::Suspend,
-        "active" | "reinstated" | "unsuspended" => StatusAction::Reinstate,
-        other => {
-            return Err(WebError::from(credence_service::ServiceError::invalid(
-                "/credentialStatus/0/status",
-                format!("'{other}' is not a status: use revoked, suspended or active."),
-            )))
-        }
-    };
-    let _ = &change.kind;
+    let ApiJson(body) = body.map_err(bad_input)?;
+    status_body(state, current, body).await.map_err(bad_input)
+}
+
+async fn status_body(
+    state: AppState,
+    current: CurrentActor,
+    body: StatusBody,
+) -> Result<Json<Value>, WebError> {
+    let (action, said) = status_action(&body)?;
     let reason = body
         .reason
-        .unwrap_or_else(|| format!("Changed through the VC-API ({}).", change.status));
+        .clone()
+        .unwrap_or_else(|| format!("Changed through the VC-API ({said})."));
     let award = state
         .services
         .registry
@@ -225,7 +301,15 @@ pub struct PresentationOptions {
 /// every credential inside.
 pub async fn verify_presentation(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<PresentationBody>,
+    body: Result<ApiJson<PresentationBody>, WebError>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let ApiJson(body) = body.map_err(bad_input)?;
+    presentation_body(state, body).await.map_err(bad_input)
+}
+
+async fn presentation_body(
+    state: AppState,
+    body: PresentationBody,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let report = state
         .services
