@@ -45,6 +45,8 @@ export CREDENCE_DATA_DIR="$work/data"
 export CREDENCE_PUBLIC_URL="$base"
 export CREDENCE_LISTEN="127.0.0.1:$port"
 export CREDENCE_LOG="${CREDENCE_LOG:-warn}"
+# wrk drives verification from one address: lift the per-client verification budget.
+export CREDENCE_LIMITS_VERIFY_PER_MINUTE=0
 case "$engine" in
   sqlite)
     db_sql() { sqlite3 -batch "$CREDENCE_DATA_DIR/credence.db"; } ;;

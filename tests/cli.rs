@@ -269,3 +269,38 @@ async fn serve_migrates_loads_the_framework_and_stops_on_sigterm() {
         .unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+/// The data folder holds password hashes, attachments and e-mail addresses: made 0700 with
+/// the database 0600 (and its WAL files likewise); wider permissions set by hand are left,
+/// with a warning at start.
+#[test]
+fn the_data_folder_is_private_and_wider_permissions_are_warned_of() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = credence(dir.path(), &["migrate"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert_eq!(mode("credence-data"), 0o700);
+    for file in ["credence-data/credence.db", "credence-data/credence.db-wal"] {
+        if dir.path().join(file).exists() {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
+    }
+    assert!(!stderr(&out).contains("warning:"), "{}", stderr(&out));
+    std::fs::set_permissions(
+        dir.path().join("credence-data"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let out = credence(dir.path(), &["migrate"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has mode 0755") && stderr(&out).contains("chmod 0700"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -2,6 +2,7 @@
 //! They run against SQLite, and against PostgreSQL when `CREDENCE_TEST_DATABASE_URL` names
 //! an administrative connection (each test then gets a database of its own).
 
+mod audit_checkpoint;
 mod authz_matrix;
 mod backup;
 mod browser;
@@ -20,6 +21,7 @@ mod registry_core;
 mod registry_evidence;
 mod registry_vcapi;
 mod resilience;
+mod security;
 mod support;
 mod vc_cli;
 mod vc_interop;

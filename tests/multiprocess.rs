@@ -29,9 +29,9 @@ const PUBLIC_URL: &str = "http://registry.example.test";
 const LEASE_SECS: u64 = 5;
 
 /// A `credence serve` process, killed when dropped however the test ends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Drop for Server {
@@ -42,7 +42,7 @@ impl Drop for Server {
 }
 
 /// One registry's settings shared by its processes: database, public URL, master key.
-struct Registry {
+pub(crate) struct Registry {
     db: Arc<TestDb>,
     folder: tempfile::TempDir,
     key_file: PathBuf,
@@ -50,6 +50,11 @@ struct Registry {
 
 impl Registry {
     async fn new() -> Self {
+        Self::with_server_settings("").await
+    }
+
+    /// A registry whose processes have these further `[server]` settings (TOML lines).
+    pub(crate) async fn with_server_settings(settings: &str) -> Self {
         let db = Arc::new(TestDb::new().await);
         let folder = tempfile::tempdir().expect("a folder");
         let key_file = folder.path().join("master.key");
@@ -58,7 +63,7 @@ impl Registry {
         // A short bulk job lease, so an interrupted job is seen as such within seconds.
         std::fs::write(
             folder.path().join("credence.toml"),
-            format!("[server]\nbulk_job_lease_secs = {LEASE_SECS}\n"),
+            format!("[server]\nbulk_job_lease_secs = {LEASE_SECS}\n{settings}\n"),
         )
         .expect("write the configuration");
         Self {
@@ -101,7 +106,7 @@ impl Registry {
     }
 
     /// Starts `credence serve` on a free loopback port and waits until it says it serves.
-    fn serve(&self) -> Server {
+    pub(crate) fn serve(&self) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_credence"));
         command
             .args(["serve", "--listen", "127.0.0.1:0"])

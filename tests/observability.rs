@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::registry_awards::{
     account_id, attest_foundational, award, issuer_setup, verify, FOUNDATIONAL,
 };
-use crate::support::TestApp;
+use crate::support::{Auth, TestApp, METRICS_TOKEN};
 
 /// The value of the sample `name` in the text exposition `metrics`, if present.
 fn sample(metrics: &str, name: &str) -> Option<f64> {
@@ -27,7 +27,14 @@ fn check(metrics: &str, expected: &[(&str, f64)]) {
 }
 
 async fn scrape(app: &TestApp) -> String {
-    let reply = app.get("/metrics", "*/*").await;
+    let reply = app
+        .request(
+            Request::get("/metrics")
+                .header("authorization", format!("Bearer {METRICS_TOKEN}"))
+                .body(Body::empty())
+                .expect("a request"),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         reply.header("content-type"),
@@ -250,4 +257,50 @@ fn json_logs_name_the_request_id() {
     assert_eq!(entry["span"]["path"], "/healthz", "{entry}");
     assert!(entry["level"].is_string(), "{entry}");
     drop(server);
+}
+
+/// `/metrics` is not public: without the operator's token it is refused (and with no token
+/// configured it does not exist); the separate metrics listener serves it openly.
+#[tokio::test]
+async fn metrics_need_the_operators_token() {
+    let app = TestApp::new().await;
+    for auth in [
+        Auth::None,
+        Auth::Token("wrong-token".into()),
+        Auth::Token(format!("{METRICS_TOKEN}x")),
+    ] {
+        let reply = app.call("GET", "/metrics", None, &auth).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert!(!reply.body.contains("credence_http_requests_total"));
+    }
+    let open = credence_web::router(credence_web::AppState::new(
+        app.services.clone(),
+        credence_web::WebConfig::default(),
+    ));
+    let reply = tower::ServiceExt::oneshot(
+        open,
+        Request::get("/metrics")
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await
+    .expect("an answer");
+    assert_eq!(
+        reply.status(),
+        StatusCode::NOT_FOUND,
+        "no token configured: no metrics"
+    );
+    let own = credence_web::metrics_router(credence_web::AppState::new(
+        app.services.clone(),
+        credence_web::WebConfig::default(),
+    ));
+    let reply = tower::ServiceExt::oneshot(
+        own,
+        Request::get("/metrics")
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await
+    .expect("an answer");
+    assert_eq!(reply.status(), StatusCode::OK);
 }

@@ -212,6 +212,12 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
         "https://evil.example/",
         "//evil.example/x",
         "/\\evil.example",
+        // Browsers drop tabs and newlines: these would read as //evil.example.
+        "/\t/evil.example/x",
+        "/\n/evil.example/x",
+        "/\r\n/evil.example",
+        " //evil.example",
+        "javascript:alert(1)",
     ] {
         let reply = sign_in(PASSWORD, next).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -238,6 +244,21 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
         "{csp}"
     );
     assert_eq!(dashboard.header("x-content-type-options"), "nosniff");
+    // Signed-in pages and private API answers are never stored by a cache; public ones
+    // keep their own caching.
+    assert_eq!(dashboard.header("cache-control"), "no-store");
+    let me = app
+        .call(
+            "GET",
+            "/api/v1/me",
+            None,
+            &app.holder("kit@pages.test", "Kit").await,
+        )
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.header("cache-control"), "no-store");
+    let public = app.get("/frameworks", "text/html").await;
+    assert_ne!(public.header("cache-control"), "no-store");
 }
 
 #[tokio::test]
@@ -652,4 +673,66 @@ async fn portfolios_are_private_until_published_and_show_only_chosen_items() {
     let mut text = Vec::new();
     std::io::Read::read_to_end(&mut entry, &mut text).expect("read it");
     assert_eq!(text, needle);
+}
+
+/// Credential content is shown, never trusted as a link: an alignment's `javascript:`
+/// targetUrl on a credential that verifies is shown as text.
+#[tokio::test]
+async fn links_in_credential_content_are_http_or_https_only() {
+    use credence_vc::keys::SigningKey;
+    use credence_vc::proof::{sign, ProofOptions};
+    let app = TestApp::new().await;
+    let key = SigningKey::generate().expect("a key");
+    let did = format!("did:key:{}", key.verifying_key().to_multibase());
+    let credential = serde_json::json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": "urn:uuid:6f1b2c8e-0f7e-4d53-9f3c-2a7f0e1c9b11",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Somebody"},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.org/achievements/1",
+                "type": ["Achievement"],
+                "name": "Link test",
+                "description": "An achievement whose alignments carry links.",
+                "criteria": {"narrative": "None."},
+                "alignment": [
+                    {"type": ["Alignment"], "targetName": "Script link", "targetUrl": "javascript:alert(document.cookie)", "targetCode": "X-1"},
+                    {"type": ["Alignment"], "targetName": "Web link", "targetUrl": "https://example.org/framework/x-2", "targetCode": "X-2"}
+                ]
+            }
+        }
+    });
+    let signed = sign(
+        &credential,
+        &key,
+        &ProofOptions::new(key.verifying_key().did_key_verification_method()),
+    )
+    .expect("signed");
+    let reply = post_multipart(
+        &app,
+        "/verify",
+        &[("credential", &signed.to_string())],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("Script link"), "{}", reply.body);
+    // Shown as text (and in the escaped JSON), never as a link.
+    assert!(
+        !reply.body.to_lowercase().contains("href=\"javascript"),
+        "{}",
+        reply.body
+    );
+    assert!(reply
+        .body
+        .contains("<span class=\"code\">X-1</span><span>Script link</span>"));
+    assert!(reply
+        .body
+        .contains(r#"<a href="https://example.org/framework/x-2">Web link</a>"#));
 }

@@ -13,6 +13,9 @@ use credence_store::{DatabaseConfig, DatabaseUrl, Store};
 use credence_web::{router, AppState, WebConfig};
 use tower::ServiceExt;
 
+/// The operator's metrics token in tests (`GET /metrics` needs it).
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
 /// A database of its own for one test, removed when the test ends.
 pub struct TestDb {
     pub url: String,
@@ -182,7 +185,19 @@ impl TestApp {
             .import_bundled(&Operator::local_command_line())
             .await
             .expect("import the bundled frameworks");
-        let router = router(AppState::new(services.clone(), WebConfig::default()));
+        let web = WebConfig {
+            metrics_token: Some(METRICS_TOKEN.into()),
+            // Tests make many accounts and sign-ins from one (unknown) address; the budgets
+            // themselves are tested with routers of their own (tests/security.rs).
+            limits: credence_web::throttle::Limits {
+                sign_in_per_minute: 100_000,
+                register_per_minute: 100_000,
+                bad_token_per_minute: 100_000,
+                verify_per_minute: 100_000,
+            },
+            ..WebConfig::default()
+        };
+        let router = router(AppState::new(services.clone(), web));
         Self {
             db,
             router,

@@ -9,6 +9,7 @@ mod m20261128_000002_credential_ids;
 mod m20261129_000001_portfolio;
 mod m20261130_000001_bulk_job_leases;
 mod m20261205_000001_conformance;
+mod m20261205_000002_audit_checkpoints;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_portfolio::Migration),
             Box::new(m20261130_000001_bulk_job_leases::Migration),
             Box::new(m20261205_000001_conformance::Migration),
+            Box::new(m20261205_000002_audit_checkpoints::Migration),
         ]
     }
 }

@@ -225,8 +225,18 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the whole chain; names the first broken link. Exit 0 only if it holds.
-    Verify,
+    /// Check the whole chain and every stored checkpoint (signed with this installation's
+    /// audit key, and matching the chain); names the first broken link. Exit 0 only if it
+    /// holds.
+    Verify {
+        /// Also check the chain against a checkpoint saved earlier (the JSON of
+        /// `GET /audit/checkpoint` or `credence audit checkpoint`).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Sign a checkpoint of the chain's head now and print it as JSON, for an auditor to
+    /// keep and check a copy of the registry against later.
+    Checkpoint,
 }
 
 #[derive(Debug, Subcommand)]

@@ -36,6 +36,29 @@ bulk_job_lease_secs = 60
 # database again. A revocation made through this process is served at once; one made by
 # another process sharing the database, within this long (at most 60000). 0: always ask.
 status_list_recheck_ms = 1000
+# GET /metrics (Prometheus) is not public. Either give a token that scrapers send as
+# "Authorization: Bearer TOKEN" on the main address (environment CREDENCE_METRICS_TOKEN),
+# or an address of its own where /metrics is served without a token, for a network only
+# your monitoring reaches (environment CREDENCE_METRICS_LISTEN, e.g. "127.0.0.1:9090").
+# With neither, metrics are not served.
+metrics_token = ""
+metrics_listen = ""
+# Slow or greedy clients: seconds to send a request's headers, the longest pause while
+# sending its body, and the longest a whole request may take (then 408); open connections
+# at most (more are closed at once).
+header_read_timeout_secs = 10
+body_timeout_secs = 30
+request_timeout_secs = 120
+max_connections = 1024
+
+[limits]
+# Requests a minute from one client address (0: no limit); over budget the answer is 429
+# with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute
+# (environment CREDENCE_LIMITS_VERIFY_PER_MINUTE; CREDENCE_LIMITS_SIGN_IN_PER_MINUTE likewise).
+sign_in_per_minute = 20
+register_per_minute = 10
+bad_token_per_minute = 20
+verify_per_minute = 600
 
 [database]
 # Database URL. Empty means SQLite in data_dir (credence.db).
@@ -57,6 +80,11 @@ timeout_secs = 10
 master_key_file = ""
 # argon2id memory cost for passwords, in KiB (OWASP: at least 19456).
 password_memory_kib = 19456
+# Password checks (sign-in, registration) that run at once, each taking the memory above,
+# and how many more may wait; beyond that a sign-in is answered 503 with Retry-After at
+# once. Resident memory grows by about concurrency x memory at the most.
+password_hash_concurrency = 4
+password_hash_queue = 64
 
 [vc]
 # JSON-LD contexts this Credence accepts besides the bundled ones, each a URL mapped to a
@@ -81,6 +109,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseSection,
     pub security: SecurityConfig,
+    pub limits: LimitsConfig,
     pub vc: VcConfig,
     pub log: LogConfig,
 }
@@ -98,6 +127,8 @@ pub struct VcConfig {
 pub struct SecurityConfig {
     pub master_key_file: PathBuf,
     pub password_memory_kib: u32,
+    pub password_hash_concurrency: usize,
+    pub password_hash_queue: usize,
 }
 
 impl Default for SecurityConfig {
@@ -105,11 +136,13 @@ impl Default for SecurityConfig {
         Self {
             master_key_file: PathBuf::new(),
             password_memory_kib: 19456,
+            password_hash_concurrency: 4,
+            password_hash_queue: 64,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     pub listen: SocketAddr,
@@ -118,6 +151,34 @@ pub struct ServerConfig {
     pub open_registration: bool,
     pub bulk_job_lease_secs: u64,
     pub status_list_recheck_ms: u64,
+    pub metrics_token: String,
+    pub metrics_listen: String,
+    pub header_read_timeout_secs: u64,
+    pub body_timeout_secs: u64,
+    pub request_timeout_secs: u64,
+    pub max_connections: usize,
+}
+
+/// Per-client request budgets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub sign_in_per_minute: u32,
+    pub register_per_minute: u32,
+    pub bad_token_per_minute: u32,
+    pub verify_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let d = credence_web::throttle::Limits::default();
+        Self {
+            sign_in_per_minute: d.sign_in_per_minute,
+            register_per_minute: d.register_per_minute,
+            bad_token_per_minute: d.bad_token_per_minute,
+            verify_per_minute: d.verify_per_minute,
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +215,28 @@ pub enum LogFormat {
     Json,
 }
 
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("listen", &self.listen)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("public_url", &self.public_url)
+            .field("open_registration", &self.open_registration)
+            .field("bulk_job_lease_secs", &self.bulk_job_lease_secs)
+            .field("status_list_recheck_ms", &self.status_list_recheck_ms)
+            .field(
+                "metrics_token",
+                &(!self.metrics_token.is_empty()).then_some("[redacted]"),
+            )
+            .field("metrics_listen", &self.metrics_listen)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
@@ -163,6 +246,12 @@ impl Default for ServerConfig {
             open_registration: true,
             bulk_job_lease_secs: 60,
             status_list_recheck_ms: 1000,
+            metrics_token: String::new(),
+            metrics_listen: String::new(),
+            header_read_timeout_secs: 10,
+            body_timeout_secs: 30,
+            request_timeout_secs: 120,
+            max_connections: 1024,
         }
     }
 }
@@ -225,6 +314,28 @@ impl Config {
         }
         if let Some(url) = var("CREDENCE_PUBLIC_URL") {
             self.server.public_url = url;
+        }
+        for (name, slot) in [
+            (
+                "CREDENCE_LIMITS_VERIFY_PER_MINUTE",
+                &mut self.limits.verify_per_minute,
+            ),
+            (
+                "CREDENCE_LIMITS_SIGN_IN_PER_MINUTE",
+                &mut self.limits.sign_in_per_minute,
+            ),
+        ] {
+            if let Some(n) = var(name) {
+                *slot = n.trim().parse().map_err(|_| {
+                    Failure::Refused(format!("{name}: {n:?} is not a whole number"))
+                })?;
+            }
+        }
+        if let Some(token) = var("CREDENCE_METRICS_TOKEN") {
+            self.server.metrics_token = token;
+        }
+        if let Some(listen) = var("CREDENCE_METRICS_LISTEN") {
+            self.server.metrics_listen = listen;
         }
         if let Some(file) = var("CREDENCE_MASTER_KEY_FILE") {
             self.security.master_key_file = PathBuf::from(file);
@@ -310,6 +421,19 @@ impl Config {
             set = set.with(context);
         }
         Ok(Canonicalizer::new(set))
+    }
+
+    /// The address of the separate metrics listener, if one is configured.
+    pub fn metrics_listen(&self) -> Result<Option<SocketAddr>, Failure> {
+        let text = self.server.metrics_listen.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| {
+            Failure::Refused(format!(
+                "server.metrics_listen: {text:?} is not an address such as 127.0.0.1:9090"
+            ))
+        })
     }
 
     /// Where the master key lives.
@@ -456,9 +580,12 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_database_passwords() {
+    fn debug_hides_database_passwords_and_the_metrics_token() {
         let mut config = Config::default();
         config.database.url = "postgres://u:hunter2@db/c".into();
-        assert!(!format!("{config:?}").contains("hunter2"));
+        config.server.metrics_token = "s3cret-metrics".into();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("s3cret-metrics"), "{printed}");
     }
 }

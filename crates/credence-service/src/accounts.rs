@@ -37,6 +37,20 @@ impl std::fmt::Debug for Password {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Password {
+    /// Read straight from a request body, so the text never sits in a plain `String` of a
+    /// type that prints it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+impl Default for Password {
+    fn default() -> Self {
+        Self::new(String::new())
+    }
+}
+
 impl Password {
     pub fn new(text: String) -> Self {
         Self(zeroize::Zeroizing::new(text))
@@ -195,7 +209,10 @@ impl Registry {
             ));
         }
         check_password(&new.password)?;
-        let hash = hash_password(self.config.password_cost, new.password).await?;
+        let hash = {
+            let _slot = self.guard.slot().await?;
+            hash_password(self.config.password_cost, new.password).await?
+        };
         let now = self.now();
         let row = AccountRow {
             id: new_id(),
@@ -271,16 +288,26 @@ impl Registry {
             ServiceError::Unauthenticated("The e-mail address or the password is not right.".into())
         };
         let email = Email::new(email).map_err(|_| refused())?;
+        // A locked address is refused before any hashing, known or not (the same answer).
+        self.guard.check(email.as_str())?;
         let account = {
             let tx = self.store.read().await?;
             tx.account_by_email(email.as_str()).await?
         };
         let hash = account.as_ref().and_then(|a| a.password_hash.clone());
-        let ok = password_matches(self.config.password_cost, hash, password).await?;
+        let ok = {
+            let _slot = self.guard.slot().await?;
+            password_matches(self.config.password_cost, hash, password).await?
+        };
         let account = match account {
             Some(a) if ok => a,
-            _ => return Err(refused()),
+            _ => {
+                // The failure that locks the address says so, in place of "not right".
+                self.guard.failed(email.as_str())?;
+                return Err(refused());
+            }
         };
+        self.guard.succeeded(email.as_str())?;
         let cookie_value = random_secret()?;
         let csrf_token = random_secret()?;
         let now = self.now();

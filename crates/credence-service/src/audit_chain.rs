@@ -1,24 +1,228 @@
 //! Reading and checking the audit chain. Checking walks every entry in order, recomputing
 //! each hash from the entry's fields and the previous hash, and names the first broken link.
+//!
+//! The chain has no key, so whoever can write the database could rewrite an entry and every
+//! hash after it. Checkpoints anchor it: the head's sequence number and hash, signed with
+//! the audit key that only the master key yields ([`MasterKey::sign_audit`]). They are
+//! made as the chain grows (every [`CHECKPOINT_EVERY`] entries), by `credence backup` and
+//! `credence audit checkpoint`, and published at `GET /audit/checkpoint`; checking the
+//! chain checks each stored checkpoint, and any an outsider saved, against it.
 
 use credence_domain::registry::AUDIT_GENESIS;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use credence_store::registry::{AuditRow, Page};
-use credence_store::Tx;
-use serde::Serialize;
+use chrono::{DateTime, Utc};
+use credence_store::registry::{AuditCheckpointRow, AuditCheckpointer, AuditRow, Page};
+use credence_store::{Store, Tx};
+use credence_vc::keys::{signature_to_multibase, VerifyingKey};
+use credence_vc::sealed::MasterKey;
+use serde::{Deserialize, Serialize};
 
 use crate::actor::{Issuer, OperatorPower, OrgAdmin};
 use crate::registry::Registry;
 use crate::ServiceError;
 
+/// A checkpoint is made whenever appending carries the chain past a multiple of this.
+pub const CHECKPOINT_EVERY: i64 = 100;
+
+/// The `type` of a checkpoint document.
+pub const CHECKPOINT_TYPE: &str = "CredenceAuditCheckpoint";
+
 /// What a chain check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainReport {
-    /// Entries checked.
+    /// Entries checked (when the chain is broken: those known to hold).
     pub entries: i64,
+    /// Checkpoints found valid and matching the chain (stored ones and the one given).
+    pub checkpoints: usize,
     /// The first broken link, if any: its sequence number and what is wrong.
     pub broken: Option<(i64, String)>,
+}
+
+/// A signed checkpoint of the audit chain: this installation's audit key says that entry
+/// `seq` of the chain had hash `hash` at time `at`. The JSON form is what is published and
+/// what an auditor keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditCheckpoint {
+    /// Always [`CHECKPOINT_TYPE`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The entry's sequence number (0: the empty chain, whose hash is 64 zeros).
+    pub seq: i64,
+    /// The entry's hash (SHA-256, lowercase hexadecimal).
+    pub hash: String,
+    /// When the checkpoint was signed (RFC 3339).
+    pub at: String,
+    /// The audit key's public key (Ed25519 Multikey, `z6Mk…`).
+    pub public_key_multibase: String,
+    /// The Ed25519 signature of [`AuditCheckpoint::signed_bytes`] (multibase, `z…`).
+    pub signature: String,
+}
+
+impl AuditCheckpoint {
+    /// The bytes signed: the UTF-8 of `credence-audit-checkpoint`, the sequence number in
+    /// decimal, the hash and the time exactly as in the document, joined by `\n` (no
+    /// newline at the end).
+    pub fn signed_bytes(seq: i64, hash: &str, at: &str) -> Vec<u8> {
+        format!("credence-audit-checkpoint\n{seq}\n{hash}\n{at}").into_bytes()
+    }
+
+    /// A checkpoint of entry `seq` with `hash`, signed now with `master`'s audit key.
+    pub fn sign(master: &MasterKey, seq: i64, hash: &str, at: DateTime<Utc>) -> Self {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let signature = master.sign_audit(&Self::signed_bytes(seq, hash, &at));
+        Self {
+            kind: CHECKPOINT_TYPE.to_owned(),
+            seq,
+            hash: hash.to_owned(),
+            at,
+            public_key_multibase: master.audit_verifying_key().to_multibase(),
+            signature: signature_to_multibase(&signature),
+        }
+    }
+
+    /// Checks the document on its own: its type, and its signature with its own public
+    /// key. Anyone can do this; [`AuditCheckpoint::check_key`] also checks whose key it is.
+    pub fn check_signature(&self) -> Result<(), String> {
+        if self.kind != CHECKPOINT_TYPE {
+            return Err(format!(
+                "its type is \"{}\", not \"{CHECKPOINT_TYPE}\"",
+                self.kind
+            ));
+        }
+        if self.seq < 0 {
+            return Err("its sequence number is negative".into());
+        }
+        let key = VerifyingKey::from_multibase(&self.public_key_multibase)
+            .map_err(|e| format!("its publicKeyMultibase is not usable: {e}"))?;
+        if !key.verify_multibase(
+            &Self::signed_bytes(self.seq, &self.hash, &self.at),
+            &self.signature,
+        ) {
+            return Err("its signature does not verify with its public key".into());
+        }
+        Ok(())
+    }
+
+    /// Checks the signature and that it is by `ours`, this installation's audit key.
+    pub fn check_key(&self, ours: &VerifyingKey) -> Result<(), String> {
+        self.check_signature()?;
+        let ours = ours.to_multibase();
+        if self.public_key_multibase != ours {
+            return Err(format!(
+                "it is signed by another key ({}), not this installation's audit key ({ours})",
+                self.public_key_multibase
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl From<AuditCheckpointRow> for AuditCheckpoint {
+    fn from(row: AuditCheckpointRow) -> Self {
+        Self {
+            kind: CHECKPOINT_TYPE.to_owned(),
+            seq: row.seq,
+            hash: row.hash,
+            at: row.at,
+            public_key_multibase: row.public_key_multibase,
+            signature: row.signature,
+        }
+    }
+}
+
+impl From<AuditCheckpoint> for AuditCheckpointRow {
+    fn from(checkpoint: AuditCheckpoint) -> Self {
+        Self {
+            seq: checkpoint.seq,
+            hash: checkpoint.hash,
+            at: checkpoint.at,
+            public_key_multibase: checkpoint.public_key_multibase,
+            signature: checkpoint.signature,
+        }
+    }
+}
+
+/// `store`, making a checkpoint signed with `master`'s audit key whenever appending carries
+/// the chain past a multiple of [`CHECKPOINT_EVERY`].
+pub(crate) fn checkpointing(store: Store, master: &MasterKey) -> Store {
+    let master = master.clone();
+    store.with_audit_checkpoints(AuditCheckpointer {
+        every: CHECKPOINT_EVERY,
+        sign: Arc::new(move |seq, hash| {
+            AuditCheckpoint::sign(&master, seq, hash, Utc::now()).into()
+        }),
+    })
+}
+
+/// Makes a checkpoint of the chain's head now, or returns the one of the head made before
+/// with the same key. For the operator's commands (`credence audit checkpoint`, `credence
+/// backup`), which hold the master key.
+pub async fn make_checkpoint(
+    store: &Store,
+    master: &MasterKey,
+) -> Result<AuditCheckpoint, ServiceError> {
+    let tx = store.write().await?;
+    let (seq, hash) = tx.lock_audit_head().await?;
+    let ours = master.audit_verifying_key().to_multibase();
+    if let Some(latest) = tx.latest_audit_checkpoint().await? {
+        if latest.seq == seq && latest.hash == hash && latest.public_key_multibase == ours {
+            return Ok(latest.into());
+        }
+    }
+    let checkpoint = AuditCheckpoint::sign(master, seq, &hash, Utc::now());
+    if !tx
+        .insert_audit_checkpoint(checkpoint.clone().into())
+        .await?
+    {
+        return Err(ServiceError::Conflict(format!(
+            "a different checkpoint of entry {seq} is stored: `credence audit verify` says which"
+        )));
+    }
+    tx.commit().await?;
+    Ok(checkpoint)
+}
+
+/// A checkpoint the walk compares the chain with.
+struct Mark {
+    seq: i64,
+    hash: String,
+    /// How messages name it.
+    label: String,
+}
+
+/// The report of a chain that no longer matches `mark`, rewritten after `good` (the last
+/// checkpoint that matched) or from the start; `now` says what the chain holds instead.
+fn rewritten(matched: usize, good: Option<&Mark>, mark: &Mark, now: &str) -> ChainReport {
+    let (after, first) = match good {
+        Some(g) => (
+            format!("after checkpoint seq {} (hash {})", g.seq, g.hash),
+            g.seq + 1,
+        ),
+        None => ("from its start".to_owned(), 1),
+    };
+    let which = if first >= mark.seq {
+        format!("entry {first} differs")
+    } else {
+        format!(
+            "entry {first} differs, or one after it up to entry {}",
+            mark.seq
+        )
+    };
+    ChainReport {
+        entries: first - 1,
+        checkpoints: matched,
+        broken: Some((
+            first,
+            format!(
+                "the chain was rewritten {after}: {which}; {} signed hash {} for entry {}, \
+                 but {now}",
+                mark.label, mark.hash, mark.seq
+            ),
+        )),
+    }
 }
 
 /// An audit entry as shown.
@@ -81,13 +285,83 @@ async fn named_views(tx: &Tx, rows: Vec<AuditRow>) -> Result<Vec<AuditView>, Ser
 }
 
 impl Registry {
-    /// Checks the whole chain; `progress` is told how many entries are done.
-    pub async fn verify_audit_chain(
+    /// Makes a checkpoint of the chain's head now (see [`make_checkpoint`]).
+    pub async fn checkpoint_audit(
         &self,
         _operator: &OperatorPower,
+    ) -> Result<AuditCheckpoint, ServiceError> {
+        make_checkpoint(&self.store, &self.config.master_key).await
+    }
+
+    /// The latest stored checkpoint, which anyone may read and keep (not found before the
+    /// first one is made).
+    pub async fn latest_audit_checkpoint(&self) -> Result<AuditCheckpoint, ServiceError> {
+        let tx = self.store.read().await?;
+        tx.latest_audit_checkpoint()
+            .await?
+            .map(AuditCheckpoint::from)
+            .ok_or_else(|| ServiceError::NotFound("an audit checkpoint".into()))
+    }
+
+    /// The public key of this installation's audit key, which signs its checkpoints.
+    pub fn audit_public_key(&self) -> VerifyingKey {
+        self.config.master_key.audit_verifying_key()
+    }
+
+    /// Checks the whole chain and every stored checkpoint; `progress` is told how many
+    /// entries are done.
+    pub async fn verify_audit_chain(
+        &self,
+        operator: &OperatorPower,
+        progress: impl FnMut(i64, i64),
+    ) -> Result<ChainReport, ServiceError> {
+        self.verify_audit_chain_with(operator, None, progress).await
+    }
+
+    /// Checks the whole chain: each entry's link and hash, that every stored checkpoint is
+    /// signed by this installation's audit key and matches the chain at its entry, and the
+    /// same of `given`, a checkpoint saved earlier outside the database.
+    pub async fn verify_audit_chain_with(
+        &self,
+        _operator: &OperatorPower,
+        given: Option<&AuditCheckpoint>,
         mut progress: impl FnMut(i64, i64),
     ) -> Result<ChainReport, ServiceError> {
         let tx = self.store.read().await?;
+        // Checkpoints before the head: any made meanwhile are then within the chain read.
+        let ours = self.audit_public_key();
+        let stored = tx.audit_checkpoints().await?.into_iter().map(|row| {
+            let label = format!("checkpoint seq {}", row.seq);
+            (AuditCheckpoint::from(row), label)
+        });
+        let given = given.map(|c| (c.clone(), format!("the given checkpoint (seq {})", c.seq)));
+        let mut marks = Vec::new();
+        for (checkpoint, label) in stored.chain(given) {
+            if let Err(why) = checkpoint.check_key(&ours) {
+                return Ok(ChainReport {
+                    entries: 0,
+                    checkpoints: 0,
+                    broken: Some((checkpoint.seq, format!("{label} is not valid: {why}"))),
+                });
+            }
+            marks.push(Mark {
+                seq: checkpoint.seq,
+                hash: checkpoint.hash,
+                label,
+            });
+        }
+        marks.sort_by_key(|m| m.seq);
+        let mut marks = marks.into_iter().peekable();
+        let mut good: Option<Mark> = None;
+        let mut matched = 0;
+        while let Some(mark) = marks.next_if(|m| m.seq == 0) {
+            if mark.hash != AUDIT_GENESIS {
+                let now = "the empty chain's hash is 64 zeros";
+                return Ok(rewritten(matched, None, &mark, now));
+            }
+            matched += 1;
+            good = Some(mark);
+        }
         let (head_seq, head_hash) = tx.audit_head().await?;
         let mut prev_hash = AUDIT_GENESIS.to_owned();
         let mut expected_seq = 1;
@@ -101,6 +375,7 @@ impl Registry {
                 if row.seq != expected_seq {
                     return Ok(ChainReport {
                         entries: checked,
+                        checkpoints: matched,
                         broken: Some((
                             expected_seq,
                             format!(
@@ -113,6 +388,7 @@ impl Registry {
                 if row.prev_hash != prev_hash {
                     return Ok(ChainReport {
                         entries: checked,
+                        checkpoints: matched,
                         broken: Some((
                             row.seq,
                             format!(
@@ -127,6 +403,7 @@ impl Registry {
                 if recomputed != row.hash {
                     return Ok(ChainReport {
                         entries: checked,
+                        checkpoints: matched,
                         broken: Some((
                             row.seq,
                             format!(
@@ -135,6 +412,14 @@ impl Registry {
                             ),
                         )),
                     });
+                }
+                while let Some(mark) = marks.next_if(|m| m.seq == row.seq) {
+                    if mark.hash != row.hash {
+                        let now = format!("the chain has {}", row.hash);
+                        return Ok(rewritten(matched, good.as_ref(), &mark, &now));
+                    }
+                    matched += 1;
+                    good = Some(mark);
                 }
                 prev_hash = row.hash;
                 expected_seq += 1;
@@ -146,11 +431,27 @@ impl Registry {
             let seq = checked + 1;
             return Ok(ChainReport {
                 entries: checked,
+                checkpoints: matched,
                 broken: Some((seq, format!("the chain ends at entry {checked}, but its head records entry {head_seq}: later entries were removed"))),
+            });
+        }
+        if let Some(mark) = marks.next() {
+            return Ok(ChainReport {
+                entries: checked,
+                checkpoints: matched,
+                broken: Some((
+                    checked + 1,
+                    format!(
+                        "the chain ends at entry {checked}, but {} vouches for entry {}: \
+                         entries were removed (or this is a copy older than the checkpoint)",
+                        mark.label, mark.seq
+                    ),
+                )),
             });
         }
         Ok(ChainReport {
             entries: checked,
+            checkpoints: matched,
             broken: None,
         })
     }

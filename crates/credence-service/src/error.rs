@@ -21,6 +21,17 @@ pub enum ServiceError {
     /// The request conflicts with what is stored (HTTP 409).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (wrong passwords for one account, requests from one client); try
+    /// again after `retry_after_secs` (HTTP 429 with `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u32,
+    },
+    /// The service is busy with work it bounds (password hashing); try again shortly
+    /// (HTTP 503 with `Retry-After`).
+    #[error("{0}")]
+    Busy(String),
     /// The database cannot be reached; try again later (HTTP 503).
     #[error("the database is unavailable")]
     Unavailable(String),

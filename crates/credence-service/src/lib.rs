@@ -13,6 +13,7 @@ pub mod documents;
 mod error;
 pub mod evidence;
 pub mod frameworks;
+pub mod guard;
 pub mod issuing;
 pub mod metrics;
 pub mod orgs;

@@ -71,6 +71,8 @@ pub struct RegistryConfig {
     /// Reads JSON-LD for signing and verification: the bundled contexts plus any the
     /// operator added from local files (`vc.contexts`). Clones share its caches.
     pub canonicalizer: Canonicalizer,
+    /// How many password hashes run and wait at once, and when an account is locked.
+    pub guard: crate::guard::GuardConfig,
 }
 
 impl RegistryConfig {
@@ -86,6 +88,7 @@ impl RegistryConfig {
             bulk_job_lease_secs: 60,
             status_list_recheck: std::time::Duration::from_secs(1),
             canonicalizer: Canonicalizer::standard().clone(),
+            guard: crate::guard::GuardConfig::default(),
         })
     }
 
@@ -109,12 +112,15 @@ pub struct Registry {
     pub(crate) caches: Arc<crate::awards::Caches>,
     /// Counters of awards, verifications and status list rebuilds.
     pub(crate) metrics: crate::metrics::Metrics,
+    /// Bounds password hashing and locks accounts after wrong passwords.
+    pub(crate) guard: Arc<crate::guard::PasswordGuard>,
 }
 
 impl Registry {
     pub fn new(store: Store, config: RegistryConfig) -> Self {
         Self {
-            store,
+            store: crate::audit_chain::checkpointing(store, &config.master_key),
+            guard: Arc::new(crate::guard::PasswordGuard::new(config.guard)),
             config: Arc::new(config),
             caches: Arc::default(),
             metrics: crate::metrics::Metrics::default(),

@@ -32,6 +32,8 @@ pub struct Store {
     write_lock: tx::WriteLock,
     /// The SQLite file as opened, to notice it being removed or replaced under us.
     sqlite_file: Option<SqliteFile>,
+    /// Signs checkpoints of the audit chain as it grows ([`Store::with_audit_checkpoints`]).
+    audit_checkpointer: Option<registry::AuditCheckpointer>,
 }
 
 /// Which file a SQLite store opened: its path, device and inode.
@@ -128,6 +130,7 @@ impl Store {
                 engine: Engine::Sqlite,
                 write_lock: tx::WriteLock::default(),
                 sqlite_file,
+                audit_checkpointer: None,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -145,6 +148,7 @@ impl Store {
                 engine: Engine::Postgres,
                 write_lock: tx::WriteLock::default(),
                 sqlite_file: None,
+                audit_checkpointer: None,
             })
         } else {
             Err(StoreError::Config(format!(
@@ -156,6 +160,14 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// This store, with its write transactions making signed checkpoints of the audit chain
+    /// as appends carry it forward (see [`registry::AuditCheckpointer`]).
+    #[must_use]
+    pub fn with_audit_checkpoints(mut self, checkpointer: registry::AuditCheckpointer) -> Self {
+        self.audit_checkpointer = Some(checkpointer);
+        self
     }
 
     /// Applies every pending migration.

@@ -13,12 +13,15 @@ use std::sync::Arc;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::registry::AuditCheckpointer;
 use crate::{Engine, Store, StoreError};
 
 /// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
 pub struct Tx {
     pub(crate) tx: DatabaseTransaction,
     pub(crate) engine: Engine,
+    /// Signs checkpoints of the audit chain as appends carry it forward (writers only).
+    pub(crate) checkpointer: Option<AuditCheckpointer>,
     _write_guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -37,6 +40,7 @@ impl Store {
         Ok(Tx {
             tx: self.conn().begin().await?,
             engine: self.engine(),
+            checkpointer: None,
             _write_guard: None,
         })
     }
@@ -59,6 +63,7 @@ impl Store {
         Ok(Tx {
             tx,
             engine: self.engine(),
+            checkpointer: self.audit_checkpointer.clone(),
             _write_guard: guard,
         })
     }

@@ -1,5 +1,6 @@
 //! Criterion benchmarks: sign and verify per cryptosuite on the ob3-interop credential, with
-//! warm (cached) contexts, plus the first document after start-up (cold context cache).
+//! warm (cached) contexts, plus the first document after start-up (cold context cache); and a
+//! Credence award: signing, and the checks every award passes before it is signed.
 
 use credence_vc::canon::Canonicalizer;
 use credence_vc::contexts::ContextSet;
@@ -85,6 +86,24 @@ fn award(c: &mut Criterion) {
     c.bench_function("award: eddsa-rdfc-2022 sign, achievement prepared", |b| {
         b.iter(|| sign(black_box(&document), &key, &options))
     });
+    // What every award goes through before it is signed (credence-service's issuing.rs).
+    c.bench_function("award: data model check", |b| {
+        b.iter(|| credence_vc::vcdm::check_credential(black_box(&document)))
+    });
+    c.bench_function("award: 1EdTech schema validation", |b| {
+        b.iter(|| credence_vc::schema::validate_credential(black_box(&document)))
+    });
+    // As credence-service checks the awards after the first of an achievement: with the
+    // embedded achievement swapped for a minimal one.
+    let mut light = document.clone();
+    light["credentialSubject"]["achievement"] = serde_json::json!({
+        "id": "https://example.org/a", "type": ["Achievement"], "name": "stand-in",
+        "criteria": {"narrative": "stand-in"}, "description": "stand-in"
+    });
+    c.bench_function(
+        "award: 1EdTech schema validation, achievement stand-in",
+        |b| b.iter(|| credence_vc::schema::validate_credential(black_box(&light))),
+    );
 }
 
 criterion_group! {

@@ -119,6 +119,20 @@ impl VerifyingKey {
         };
         self.0.verify_strict(message, &signature).is_ok()
     }
+
+    /// Whether `signature`, in its multibase form ([`signature_to_multibase`]), is a valid
+    /// signature of `message`; a malformed value is simply not valid.
+    pub fn verify_multibase(&self, message: &[u8], signature: &str) -> bool {
+        signature
+            .strip_prefix('z')
+            .and_then(|rest| bs58::decode(rest).into_vec().ok())
+            .is_some_and(|bytes| self.verify(message, &bytes))
+    }
+}
+
+/// A signature's multibase form: `z` + base58btc, as in a Data Integrity `proofValue`.
+pub fn signature_to_multibase(signature: &[u8; 64]) -> String {
+    format!("z{}", bs58::encode(signature).into_string())
 }
 
 /// An Ed25519 private key. The key bytes are zeroized when it is dropped (the inner
@@ -345,6 +359,15 @@ mod tests {
         assert!(!key.verifying_key().verify(b"hellO", &sig));
         assert!(!other.verifying_key().verify(b"hello", &sig));
         assert!(!key.verifying_key().verify(b"hello", &sig[..63]));
+        let text = signature_to_multibase(&sig);
+        assert!(key.verifying_key().verify_multibase(b"hello", &text));
+        assert!(!other.verifying_key().verify_multibase(b"hello", &text));
+        for bad in ["", "z", "z0OIl", &text[1..], &text[..20]] {
+            assert!(
+                !key.verifying_key().verify_multibase(b"hello", bad),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

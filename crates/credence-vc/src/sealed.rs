@@ -2,16 +2,22 @@
 //! which lives in a key file and never enters the database. The sealed form binds the key
 //! to what it is for (associated data, e.g. the key's id), so a sealed key copied onto
 //! another record does not open.
+//!
+//! The master key also yields the installation's audit key (an Ed25519 key that signs
+//! checkpoints of the audit chain), derived when needed and never stored or returned.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use zeroize::Zeroizing;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
 
-use crate::keys::SigningKey;
+use crate::keys::{SigningKey, VerifyingKey};
 
 /// The version byte that starts every sealed key.
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 24;
+/// Separates the audit key's derivation from every other use of the master key.
+const AUDIT_KEY_LABEL: &[u8] = b"credence-audit-checkpoint-key-v1";
 
 /// Why a master key or a sealed key could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +72,30 @@ impl MasterKey {
         let mut out = Zeroizing::new(hex::encode(self.0.as_slice()));
         out.push('\n');
         out
+    }
+
+    /// The audit key: the Ed25519 key whose seed is SHA-256(label ‖ 0x00 ‖ master key).
+    /// Deterministic, so it is derived each time and never stored; it stays in this module.
+    fn audit_key(&self) -> SigningKey {
+        let mut digest = Sha256::new()
+            .chain_update(AUDIT_KEY_LABEL)
+            .chain_update([0u8])
+            .chain_update(self.0.as_slice())
+            .finalize();
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&digest);
+        digest.as_mut_slice().zeroize();
+        SigningKey::from_seed(&seed)
+    }
+
+    /// The public half of the audit key: what anyone checks audit checkpoints with.
+    pub fn audit_verifying_key(&self) -> VerifyingKey {
+        self.audit_key().verifying_key()
+    }
+
+    /// An Ed25519 signature of `message` by the audit key.
+    pub fn sign_audit(&self, message: &[u8]) -> [u8; 64] {
+        self.audit_key().sign(message)
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
@@ -154,6 +184,24 @@ mod tests {
         // The seed never appears in the sealed bytes.
         let seed = key.seed();
         assert!(!sealed.windows(32).any(|w| w == seed.as_slice()));
+    }
+
+    #[test]
+    fn the_audit_key_is_derived_from_the_master_key_alone() {
+        let master = MasterKey::from_hex(&"11".repeat(32)).unwrap();
+        let again = MasterKey::from_hex(&"11".repeat(32)).unwrap();
+        let other = MasterKey::from_hex(&"12".repeat(32)).unwrap();
+        let public = master.audit_verifying_key();
+        assert_eq!(public, again.audit_verifying_key());
+        assert_ne!(public, other.audit_verifying_key());
+        let signature = master.sign_audit(b"checkpoint");
+        assert!(public.verify(b"checkpoint", &signature));
+        assert!(!other
+            .audit_verifying_key()
+            .verify(b"checkpoint", &signature));
+        // Not the master key used directly as a seed.
+        let plain = SigningKey::from_seed(&[0x11; 32]).verifying_key();
+        assert_ne!(public, plain);
     }
 
     #[test]

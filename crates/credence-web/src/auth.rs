@@ -58,7 +58,15 @@ impl FromRequestParts<AppState> for CurrentActor {
                         "The Authorization header must be 'Bearer' followed by an API token.",
                     )
                 })?;
-            let actor = registry.token_actor(token).await?.ok_or_else(|| {
+            let actor = registry.token_actor(token).await?;
+            if actor.is_none() {
+                // Guessing tokens costs the guesser: past the budget, 429 instead of 401.
+                state.throttles.spend(
+                    crate::throttle::Budget::BadToken,
+                    crate::throttle::ClientAddr::of(parts),
+                )?;
+            }
+            let actor = actor.ok_or_else(|| {
                 WebError::new(
                     axum::http::StatusCode::UNAUTHORIZED,
                     "Not signed in",

@@ -75,6 +75,22 @@ impl From<ServiceError> for WebError {
             }
             // 409: conflicts with what is stored.
             ServiceError::Conflict(detail) => Self::new(StatusCode::CONFLICT, "Conflict", detail),
+            // 429: too many attempts; the message says when to try again.
+            ServiceError::TooManyRequests {
+                message,
+                retry_after_secs,
+            } => {
+                let mut err =
+                    Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", message);
+                err.retry_after = Some(retry_after_secs.max(1));
+                err
+            }
+            // 503: bounded work is full (password hashing); retry after `Retry-After`.
+            ServiceError::Busy(detail) => {
+                let mut err = Self::new(StatusCode::SERVICE_UNAVAILABLE, "Busy", detail);
+                err.retry_after = Some(2);
+                err
+            }
             // 503: the database is down; the client may retry after `Retry-After`.
             ServiceError::Unavailable(detail) => {
                 tracing::warn!(%detail, "database unavailable");

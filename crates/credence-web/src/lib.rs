@@ -9,25 +9,48 @@ mod metrics;
 mod negotiate;
 mod pages;
 mod router;
+pub mod throttle;
 
 pub use error::WebError;
-pub use router::router;
+pub use router::{metrics_router, router};
 
 use std::sync::Arc;
 
 use credence_service::Services;
 
 /// Settings of the web layer, as plain values (the CLI reads them from configuration).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebConfig {
     /// The largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Who may read `GET /metrics` on this router: with a token, callers that send it as
+    /// `Authorization: Bearer …`; without one, nobody (the operator serves metrics on a
+    /// listener of their own, [`metrics_router`], or not at all).
+    pub metrics_token: Option<String>,
+    /// Requests a minute per client address for sign-in, registration, bad API tokens and
+    /// verification.
+    pub limits: throttle::Limits,
+}
+
+impl std::fmt::Debug for WebConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebConfig")
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("limits", &self.limits)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         Self {
             body_limit_bytes: 1024 * 1024,
+            metrics_token: None,
+            limits: throttle::Limits::default(),
         }
     }
 }
@@ -39,12 +62,15 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Request counts and latencies, and the registry in which `/metrics` finds them.
     pub metrics: Arc<metrics::HttpMetrics>,
+    /// Per-client budgets.
+    pub throttles: Arc<throttle::Throttles>,
 }
 
 impl AppState {
     pub fn new(services: Services, config: WebConfig) -> Self {
         Self {
             metrics: Arc::new(metrics::HttpMetrics::new(&services)),
+            throttles: Arc::new(throttle::Throttles::new(&config.limits)),
             services,
             config: Arc::new(config),
         }

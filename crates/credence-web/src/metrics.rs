@@ -122,6 +122,42 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 }
 
 /// `GET /metrics`: every metric in the Prometheus text format.
+/// `GET /metrics` on the public router: only with the operator's metrics token
+/// (`Authorization: Bearer …`); 404 when none is configured, as if there were no such page.
+pub async fn render_protected(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, WebError> {
+    let Some(token) = state.config.metrics_token.as_deref() else {
+        return Err(WebError::not_found("There is no such page."));
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !same_secret(sent.as_bytes(), token.as_bytes()) {
+        let mut refused = WebError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Metrics need the operator's metrics token, sent as Authorization: Bearer.",
+        )
+        .into_response();
+        refused.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return Ok(refused);
+    }
+    render(State(state)).await
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `GET /metrics` on the operator's own metrics listener (`server.metrics_listen`).
 pub async fn render(State(state): State<AppState>) -> Result<Response, WebError> {
     let mut text = String::new();
     prometheus_client::encoding::prometheus_text::encode(&mut text, &state.metrics.registry)

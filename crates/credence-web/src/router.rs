@@ -22,6 +22,14 @@ use crate::{assets, metrics, AppState, WebError};
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// Only `GET /metrics`, with no token: for a listener of its own that only the operator's
+/// monitoring reaches (`server.metrics_listen`).
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::render))
+        .with_state(state)
+}
+
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
@@ -30,7 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(frameworks::home))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::render))
+        .route("/metrics", get(metrics::render_protected))
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{slug}", get(frameworks::show))
         .route(
@@ -40,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(assets::serve))
         .route("/orgs/{slug}", get(api::orgs::profile))
         .route("/orgs/{slug}/did.json", get(api::orgs::did_document))
+        .route("/audit/checkpoint", get(api::audit_checkpoint::latest))
         .route(
             "/orgs/{slug}/status/{purpose}",
             get(api::awards::status_list),
@@ -171,6 +180,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api_routes(body_limit))
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
+        .layer(middleware::from_fn(private_no_store))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -231,6 +241,27 @@ fn api_routes(body_limit: usize) -> Router<AppState> {
 
 async fn not_found(request: Request) -> WebError {
     WebError::not_found(format!("Nothing is published at {}.", request.uri().path()))
+}
+
+/// Answers to a signed-in browser (a session cookie) or an authenticated program (an
+/// `Authorization` header) may be private: nothing may store them (`Cache-Control:
+/// no-store`, replacing whatever a handler set). Anonymous answers keep their own caching.
+async fn private_no_store(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let authenticated = headers.contains_key(header::AUTHORIZATION)
+        || headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|c| c.trim_start().starts_with(crate::auth::SESSION_COOKIE));
+    let mut response = next.run(request).await;
+    if authenticated {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Turns `application/problem+json` answers into HTML pages for clients that ask for HTML

@@ -1,10 +1,13 @@
 //! Operator commands over the same database as a running server: `admin create`,
-//! `org create | list | add-member | trust | key rotate`, `token create`, `audit verify`.
+//! `org create | list | add-member | trust | key rotate`, `token create`, `audit verify`
+//! and `audit checkpoint`.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
 use credence_domain::registry::{DidMethod, OrgKind, Role};
 use credence_service::accounts::{NewAccount, Password};
+use credence_service::audit_chain::AuditCheckpoint;
 use credence_service::orgs::NewOrg;
 use credence_service::{Actor, Operator};
 
@@ -206,12 +209,36 @@ pub async fn run_token(config: Config, command: TokenCommand) -> Result<(), Fail
 }
 
 pub async fn run_audit(config: Config, command: AuditCommand) -> Result<(), Failure> {
-    let AuditCommand::Verify = command;
+    let file = match command {
+        AuditCommand::Checkpoint => {
+            let services = services(&config).await?;
+            let checkpoint = services
+                .registry
+                .checkpoint_audit(&operator()?)
+                .await
+                .map_err(|e| service_failure("audit checkpoint", e))?;
+            let text = serde_json::to_string_pretty(&checkpoint)
+                .map_err(|e| Failure::Failed(anyhow::anyhow!("writing the checkpoint: {e}")))?;
+            return print_line(&text);
+        }
+        AuditCommand::Verify { checkpoint } => checkpoint,
+    };
+    let given = file.as_deref().map(read_checkpoint).transpose()?;
     let services = services(&config).await?;
+    if let (Some(path), Some(checkpoint)) = (&file, &given) {
+        checkpoint
+            .check_key(&services.registry.audit_public_key())
+            .map_err(|why| {
+                Failure::Refused(format!(
+                    "{}: the checkpoint is refused: {why}",
+                    path.display()
+                ))
+            })?;
+    }
     let interactive = std::io::stderr().is_terminal();
     let report = services
         .registry
-        .verify_audit_chain(&operator()?, |done, total| {
+        .verify_audit_chain_with(&operator()?, given.as_ref(), |done, total| {
             if interactive {
                 eprint!("\rChecked {done} of {total} entries");
             }
@@ -223,12 +250,30 @@ pub async fn run_audit(config: Config, command: AuditCommand) -> Result<(), Fail
     }
     match report.broken {
         None => print_line(&format!(
-            "The audit chain holds: {} entries checked.",
-            report.entries
+            "The audit chain holds: {} entries checked, {} checkpoints match it{}.",
+            report.entries,
+            report.checkpoints,
+            file.map(|f| format!(" (the one in {} among them)", f.display()))
+                .unwrap_or_default()
         )),
         Some((seq, why)) => Err(Failure::Failed(anyhow::anyhow!(
-            "the audit chain is broken at entry {seq}: {why} ({} entries before it hold)",
-            report.entries
+            "the audit chain is broken at entry {seq}: {why}{}",
+            match report.entries {
+                0 => String::new(),
+                n => format!(" ({n} entries before it hold)"),
+            }
         ))),
     }
+}
+
+/// Reads a checkpoint file; a file that is not one is refused, naming it.
+fn read_checkpoint(path: &Path) -> Result<AuditCheckpoint, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Refused(format!("{}: cannot read it: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Refused(format!(
+            "{}: not an audit checkpoint (the JSON of GET /audit/checkpoint): {e}",
+            path.display()
+        ))
+    })
 }

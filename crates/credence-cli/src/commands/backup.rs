@@ -1,11 +1,15 @@
 //! `credence backup DEST`: a consistent copy of a SQLite registry, taken while it serves
 //! (`VACUUM INTO`), with the master key that opens its signing keys beside it (mode 0600).
 //! DEST is laid out as a data folder, so restoring is pointing `database.data_dir` at it.
+//! A signed checkpoint of the audit chain is made first and written beside DEST, as
+//! `DEST.checkpoint.json`, so the copy's chain can be checked against it later.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
+use credence_service::audit_chain::{make_checkpoint, AuditCheckpoint};
+use credence_service::ServiceError;
 use credence_store::Store;
 use credence_vc::sealed::MasterKey;
 
@@ -36,7 +40,8 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
     let dest = args.dest;
     let db_copy = dest.join(DATABASE_FILE);
     let key_copy = dest.join(MASTER_KEY_FILE);
-    for existing in [&db_copy, &key_copy] {
+    let checkpoint_file = checkpoint_path(&dest);
+    for existing in [&db_copy, &key_copy, &checkpoint_file] {
         if existing.exists() {
             return Err(Failure::Refused(format!(
                 "{} exists: back up into a new or empty folder",
@@ -44,11 +49,27 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
             )));
         }
     }
+    // The master key: without it the copied signing keys cannot be opened.
+    let key_path = config.master_key_path();
+    let master = match std::fs::read_to_string(&key_path) {
+        Ok(text) => {
+            let key = MasterKey::from_hex(&text)
+                .map_err(|e| Failure::Refused(format!("{}: {e}", key_path.display())))?;
+            Some((text, key))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(Failure::Failed(anyhow::anyhow!(
+                "cannot read the master key file {}: {e}",
+                key_path.display()
+            )))
+        }
+    };
     std::fs::create_dir_all(&dest)
         .with_context(|| format!("cannot create the folder {}", dest.display()))?;
 
     // The database: VACUUM INTO a partial file, then rename, so a DEST/credence.db is
-    // always a complete copy.
+    // always a complete copy. The checkpoint is made first, so the copy holds its entry.
     eprintln!(
         "Copying the database {} to {} ...",
         source.display(),
@@ -60,6 +81,10 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
     let store = Store::connect(&database)
         .await
         .with_context(|| format!("cannot open the database {}", database.url))?;
+    let checkpoint = match &master {
+        Some((_, key)) => checkpoint(&store, key).await,
+        None => None,
+    };
     let copied = store.backup_sqlite_into(&partial).await;
     store.close().await.context("closing the database")?;
     copied.with_context(|| format!("cannot copy the database into {}", partial.display()))?;
@@ -73,12 +98,8 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
         started.elapsed().as_secs_f64()
     );
 
-    // The master key: without it the copied signing keys cannot be opened.
-    let key_path = config.master_key_path();
-    match std::fs::read_to_string(&key_path) {
-        Ok(text) => {
-            MasterKey::from_hex(&text)
-                .map_err(|e| Failure::Refused(format!("{}: {e}", key_path.display())))?;
+    match &master {
+        Some((text, _)) => {
             write_private(&key_copy, text.as_bytes())?;
             eprintln!(
                 "Copied the master key {} to {} (mode 0600).",
@@ -86,18 +107,21 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
                 key_copy.display()
             );
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
-                "No master key at {}: no signing key has been sealed yet, so none is copied.",
-                key_path.display()
-            );
-        }
-        Err(e) => {
-            return Err(Failure::Failed(anyhow::anyhow!(
-                "cannot read the master key file {}: {e}",
-                key_path.display()
-            )))
-        }
+        None => eprintln!(
+            "No master key at {}: no signing key has been sealed yet, so none is copied.",
+            key_path.display()
+        ),
+    }
+    if let Some(checkpoint) = checkpoint {
+        let text = serde_json::to_string_pretty(&checkpoint).context("writing the checkpoint")?;
+        std::fs::write(&checkpoint_file, format!("{text}\n"))
+            .with_context(|| format!("cannot write {}", checkpoint_file.display()))?;
+        eprintln!(
+            "Wrote the audit checkpoint of entry {} to {}: keep a copy apart from the backup \
+             to check it with `credence audit verify --checkpoint`.",
+            checkpoint.seq,
+            checkpoint_file.display()
+        );
     }
     println!(
         "Backup complete in {}. To restore, point database.data_dir (CREDENCE_DATA_DIR) at \
@@ -105,6 +129,30 @@ pub async fn run(config: Config, args: BackupArgs) -> Result<(), Failure> {
         dest.display()
     );
     Ok(())
+}
+
+/// A signed checkpoint of the chain's head, or `None` with a warning: the backup goes on.
+async fn checkpoint(store: &Store, key: &MasterKey) -> Option<AuditCheckpoint> {
+    match make_checkpoint(store, key).await {
+        Ok(checkpoint) => Some(checkpoint),
+        Err(e) => {
+            let why = match e {
+                ServiceError::Internal(detail) | ServiceError::Unavailable(detail) => detail,
+                other => other.to_string(),
+            };
+            eprintln!("warning: no audit checkpoint was made ({why}); the backup goes on");
+            None
+        }
+    }
+}
+
+/// Where the checkpoint of a backup into `dest` goes: beside it, `DEST.checkpoint.json`
+/// (inside it when `dest` has no name of its own, such as `.`).
+fn checkpoint_path(dest: &Path) -> PathBuf {
+    match dest.file_name() {
+        Some(name) => dest.with_file_name(format!("{}.checkpoint.json", name.to_string_lossy())),
+        None => dest.join("audit-checkpoint.json"),
+    }
 }
 
 /// The file of a `sqlite:` URL, or `None` for another engine.
@@ -151,7 +199,25 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_file;
+    use super::{checkpoint_path, sqlite_file};
+
+    #[test]
+    fn the_checkpoint_goes_beside_the_backup() {
+        for (dest, file) in [
+            (
+                "/var/backups/nightly",
+                "/var/backups/nightly.checkpoint.json",
+            ),
+            ("nightly/", "nightly.checkpoint.json"),
+            (".", "./audit-checkpoint.json"),
+        ] {
+            assert_eq!(
+                checkpoint_path(std::path::Path::new(dest)),
+                std::path::PathBuf::from(file),
+                "{dest}"
+            );
+        }
+    }
 
     #[test]
     fn only_sqlite_urls_name_a_file() {

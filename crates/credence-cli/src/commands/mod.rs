@@ -4,6 +4,7 @@ mod admin;
 mod award;
 mod backup;
 mod framework;
+mod http_server;
 mod serve;
 mod vc;
 
@@ -30,6 +31,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config(ConfigCommand::Show) => {
             let mut shown = config.clone();
             shown.database.url = credence_store::DatabaseUrl::new(shown.database.url).to_string();
+            if !shown.server.metrics_token.is_empty() {
+                shown.server.metrics_token = "[hidden]".into();
+            }
             let text = toml::to_string_pretty(&shown).context("cannot print the configuration")?;
             print!("{text}");
             Ok(())
@@ -80,6 +84,9 @@ fn init_logging(config: &Config) {
 
 /// Connects to the configured database and applies pending migrations.
 async fn open_store(config: &Config) -> Result<Store, Failure> {
+    if config.uses_local_sqlite() {
+        secure_data_dir(&config.database.data_dir)?;
+    }
     let database = config.database();
     let store = Store::connect(&database)
         .await
@@ -89,6 +96,47 @@ async fn open_store(config: &Config) -> Result<Store, Failure> {
         .await
         .with_context(|| format!("cannot migrate the database {}", database.url))?;
     Ok(store)
+}
+
+/// The data folder holds password hashes, attachments and e-mail addresses: it is created
+/// private (0700) and the database file before SQLite opens it (0600; SQLite gives its
+/// write-ahead log and shared-memory files the database file's mode). A folder or file that
+/// exists with wider permissions is left as the operator made it, with a warning.
+fn secure_data_dir(dir: &std::path::Path) -> Result<(), Failure> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    }
+    let database = dir.join("credence.db");
+    if !database.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&database)
+            .with_context(|| format!("cannot create the database {}", database.display()))?;
+    }
+    let wal = dir.join("credence.db-wal");
+    let shm = dir.join("credence.db-shm");
+    for path in [dir, database.as_path(), wal.as_path(), shm.as_path()] {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let wanted = if meta.is_dir() { "0700" } else { "0600" };
+            eprintln!(
+                "warning: {} has mode {mode:04o}, readable by other users of this machine; it holds password hashes, attachments and e-mail addresses (chmod {wanted} {})",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Maps a service error to a command failure: refusals of input exit with 2.
@@ -127,6 +175,11 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             config.server.status_list_recheck_ms.min(60_000),
         ),
         canonicalizer: config.canonicalizer()?,
+        guard: credence_service::guard::GuardConfig {
+            hash_concurrency: config.security.password_hash_concurrency.clamp(1, 256),
+            hash_queue: config.security.password_hash_queue,
+            ..credence_service::guard::GuardConfig::default()
+        },
     })
 }
 

@@ -46,12 +46,32 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
         tracing::warn!(error = %e, "warming the canonicaliser failed");
     }
     let listen = args.listen.unwrap_or(config.server.listen);
+    let token = config.server.metrics_token.trim();
     let state = AppState::new(
         services,
         WebConfig {
             body_limit_bytes: config.server.body_limit_bytes,
+            metrics_token: (!token.is_empty()).then(|| token.to_owned()),
+            limits: credence_web::throttle::Limits {
+                sign_in_per_minute: config.limits.sign_in_per_minute,
+                register_per_minute: config.limits.register_per_minute,
+                bad_token_per_minute: config.limits.bad_token_per_minute,
+                verify_per_minute: config.limits.verify_per_minute,
+            },
         },
     );
+    if let Some(address) = config.metrics_listen()? {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen for metrics on {address}"))?;
+        let metrics = credence_web::metrics_router(state.clone());
+        tracing::info!(%address, "metrics are served on their own address");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, metrics).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -60,8 +80,15 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
         .context("reading the listening address")?;
     tracing::info!(address = %local, database = %config.database().url, "Credence is serving");
     eprintln!("Credence is serving on http://{local}/ (Ctrl-C to stop)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let secs = |n: u64| std::time::Duration::from_secs(n.max(1));
+    let limits = super::http_server::ServerLimits {
+        header_read: secs(config.server.header_read_timeout_secs),
+        body_idle: secs(config.server.body_timeout_secs),
+        request: secs(config.server.request_timeout_secs),
+        max_connections: config.server.max_connections.max(1),
+        drain: std::time::Duration::from_secs(30),
+    };
+    super::http_server::serve(listener, router(state), limits, shutdown_signal())
         .await
         .context("the server stopped with an error")?;
     tracing::info!("Credence stopped");

@@ -4,6 +4,7 @@ pub mod account;
 pub mod accreditation;
 pub mod achievement;
 pub mod api_token;
+pub mod audit_checkpoint;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod award;

@@ -1,18 +1,45 @@
 //! The hash-chained audit log. Appending updates the one-row chain head in the same
 //! transaction, which serialises appends across processes (PostgreSQL takes a row lock on
 //! the head until commit) and gives every entry the next sequence number with no gaps.
+//!
+//! Signed checkpoints of the head are kept beside the chain (`audit_checkpoints`). The
+//! store never holds the key that signs them: an [`AuditCheckpointer`] given by the service
+//! signs, and the store keeps what it returns.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use credence_domain::registry::AuditLink;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
     Statement,
 };
 
-use crate::entity::{audit_entry, audit_head};
+use crate::entity::{audit_checkpoint, audit_entry, audit_head};
 use crate::{StoreError, Tx};
 
-use super::{AuditRow, Page};
+use super::{AuditCheckpointRow, AuditRow, Page};
+
+/// Signs a checkpoint of the chain's entry (sequence number, hash).
+pub type CheckpointSigner = dyn Fn(i64, &str) -> AuditCheckpointRow + Send + Sync;
+
+/// Makes checkpoints as the chain grows: whenever an append carries the head past a
+/// multiple of `every`, `sign` is given the new head (sequence number and hash), and the
+/// checkpoint it returns is stored in the same transaction as the entries.
+#[derive(Clone)]
+pub struct AuditCheckpointer {
+    pub every: i64,
+    pub sign: Arc<CheckpointSigner>,
+}
+
+impl std::fmt::Debug for AuditCheckpointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditCheckpointer")
+            .field("every", &self.every)
+            .finish_non_exhaustive()
+    }
+}
 
 /// An entry to append; the store adds the sequence number and the hashes.
 #[derive(Debug, Clone)]
@@ -111,7 +138,7 @@ impl Tx {
             stored.push(AuditRow { hash, ..row });
         }
         audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::Hash, prev_hash.into())
+            .col_expr(audit_head::Column::Hash, prev_hash.as_str().into())
             .filter(audit_head::Column::Id.eq(1))
             .exec(self.conn())
             .await?;
@@ -122,7 +149,67 @@ impl Tx {
             .exec(self.conn())
             .await?;
         }
+        if let Some(checkpointer) = self.checkpointer.as_ref().filter(|c| c.every > 0) {
+            if last / checkpointer.every > (last - count) / checkpointer.every {
+                self.insert_audit_checkpoint((checkpointer.sign)(last, &prev_hash))
+                    .await?;
+            }
+        }
         Ok(stored)
+    }
+
+    /// Reads the chain head and holds it until this transaction ends, so no entry is
+    /// appended meanwhile (a row lock on PostgreSQL; SQLite writers are serialised).
+    pub async fn lock_audit_head(&self) -> Result<(i64, String), StoreError> {
+        let backend = self.conn().get_database_backend();
+        let row = self
+            .conn()
+            .query_one(Statement::from_string(
+                backend,
+                "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
+        let seq: i64 = row
+            .try_get_by_index(0)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let hash: String = row
+            .try_get_by_index(1)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((seq, hash))
+    }
+
+    /// Stores a checkpoint; `false` when one of that sequence number was stored already.
+    pub async fn insert_audit_checkpoint(
+        &self,
+        checkpoint: AuditCheckpointRow,
+    ) -> Result<bool, StoreError> {
+        let inserted =
+            audit_checkpoint::Entity::insert(audit_checkpoint::ActiveModel::from(checkpoint))
+                .on_conflict(
+                    OnConflict::column(audit_checkpoint::Column::Seq)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(self.conn())
+                .await?;
+        Ok(inserted > 0)
+    }
+
+    /// Every stored checkpoint, oldest first.
+    pub async fn audit_checkpoints(&self) -> Result<Vec<AuditCheckpointRow>, StoreError> {
+        Ok(audit_checkpoint::Entity::find()
+            .order_by(audit_checkpoint::Column::Seq, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// The checkpoint of the highest sequence number, if any.
+    pub async fn latest_audit_checkpoint(&self) -> Result<Option<AuditCheckpointRow>, StoreError> {
+        Ok(audit_checkpoint::Entity::find()
+            .order_by(audit_checkpoint::Column::Seq, Order::Desc)
+            .one(self.conn())
+            .await?)
     }
 
     /// Entries in chain order, from sequence number `after` + 1, at most `limit`.

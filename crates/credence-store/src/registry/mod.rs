@@ -12,6 +12,7 @@ pub use crate::entity::account::Model as AccountRow;
 pub use crate::entity::accreditation::Model as AccreditationRow;
 pub use crate::entity::achievement::Model as AchievementRow;
 pub use crate::entity::api_token::Model as TokenRow;
+pub use crate::entity::audit_checkpoint::Model as AuditCheckpointRow;
 pub use crate::entity::audit_entry::Model as AuditRow;
 pub use crate::entity::award::Model as AwardRow;
 pub use crate::entity::bulk_job::Model as BulkJobRow;
@@ -25,7 +26,7 @@ pub use crate::entity::session::Model as SessionRow;
 pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 
-pub use audit::NewAuditEntry;
+pub use audit::{AuditCheckpointer, NewAuditEntry};
 pub use evidence::{AttachmentMeta, NewDecision};
 
 /// One page of a list: `limit` rows after skipping `offset`.

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::ApiJson;
 use crate::auth::{cookie, CurrentActor, SESSION_COOKIE};
 use crate::error::Problem;
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -18,7 +19,8 @@ use crate::{AppState, WebError};
 pub struct RegisterBody {
     pub email: String,
     pub display_name: String,
-    pub password: String,
+    #[schema(value_type = String)]
+    pub password: Password,
 }
 
 /// `POST /api/v1/accounts`: create a holder account.
@@ -26,15 +28,17 @@ pub struct RegisterBody {
     responses((status = 201, body = AccountView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<AccountView>), WebError> {
+    state.throttles.spend(Budget::Register, client)?;
     let account = state
         .services
         .registry
         .register(NewAccount {
             email: body.email,
             display_name: body.display_name,
-            password: Password::new(body.password),
+            password: body.password,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(account)))
@@ -44,7 +48,8 @@ pub async fn register(
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
     pub email: String,
-    pub password: String,
+    #[schema(value_type = String)]
+    pub password: Password,
 }
 
 /// The `Set-Cookie` value of a session: HttpOnly, SameSite=Lax, Secure over TLS.
@@ -61,12 +66,12 @@ pub fn session_cookie(value: &str, secure: bool, max_age_seconds: i64) -> Header
     responses((status = 201, description = "Signed in: `{account, csrf_token}`; the session cookie is set"), (status = 401, body = Problem)))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Response, WebError> {
+    state.throttles.spend(Budget::SignIn, client)?;
     let registry = &state.services.registry;
-    let session = registry
-        .sign_in(&body.email, Password::new(body.password))
-        .await?;
+    let session = registry.sign_in(&body.email, body.password).await?;
     let secure = registry.config().base_url.starts_with("https://");
     let max_age = registry.config().session_hours * 3600;
     let mut response = (
@@ -106,4 +111,27 @@ pub async fn me(
 ) -> Result<Json<AccountView>, WebError> {
     let holder = current.actor.holder()?;
     Ok(Json(state.services.registry.me(&holder).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RegisterBody, SignInBody};
+
+    /// No request type holding a password prints it.
+    #[test]
+    fn debug_never_prints_a_password() {
+        let secret = "correct horse battery staple 1729";
+        let sign_in: SignInBody = serde_json::from_value(
+            serde_json::json!({"email": "a@example.org", "password": secret}),
+        )
+        .expect("a body");
+        let register: RegisterBody = serde_json::from_value(serde_json::json!({
+            "email": "a@example.org", "display_name": "A", "password": secret
+        }))
+        .expect("a body");
+        for printed in [format!("{sign_in:?}"), format!("{register:?}")] {
+            assert!(!printed.contains(secret), "{printed}");
+            assert!(printed.contains("redacted"), "{printed}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
 use crate::error::Problem;
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 const JSON_LD: &str = "application/ld+json";
@@ -253,8 +254,10 @@ pub async fn status_list(
 #[utoipa::path(post, path = "/verify", tag = "verification", request_body(content = Object, description = "A credential (JSON object)"), responses((status = 200, description = "The verification report: the checks made and their outcomes"), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, WebError> {
+    state.throttles.spend(Budget::Verify, client)?;
     let report = state
         .services
         .registry

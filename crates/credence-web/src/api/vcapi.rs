@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use super::ApiJson;
 use crate::auth::CurrentActor;
 use crate::error::Problem;
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize)]
@@ -128,8 +129,10 @@ pub struct VerifyBody {
 /// warnings and errors, and the full report.
 pub async fn verify(
     State(state): State<AppState>,
+    client: ClientAddr,
     body: Result<ApiJson<VerifyBody>, WebError>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
+    state.throttles.spend(Budget::Verify, client)?;
     let ApiJson(body) = body.map_err(bad_input)?;
     verify_body(state, body).await.map_err(bad_input)
 }
@@ -301,8 +304,10 @@ pub struct PresentationOptions {
 /// every credential inside.
 pub async fn verify_presentation(
     State(state): State<AppState>,
+    client: ClientAddr,
     body: Result<ApiJson<PresentationBody>, WebError>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
+    state.throttles.spend(Budget::Verify, client)?;
     let ApiJson(body) = body.map_err(bad_input)?;
     presentation_body(state, body).await.map_err(bad_input)
 }

@@ -14,6 +14,7 @@ use crate::api::accounts::session_cookie;
 use crate::auth::{cookie, SESSION_COOKIE};
 use crate::pages::session::{check_csrf, safe_next, url_encode, Nav};
 use crate::pages::{form_errors, render, render_with, FieldError};
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 /// The cookie carrying the sign-in forms' anti-forgery token.
@@ -145,7 +146,8 @@ pub async fn login_form(
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
     email: String,
-    password: String,
+    #[serde(default)]
+    password: Password,
     #[serde(default)]
     next: Option<String>,
     form_token: String,
@@ -166,18 +168,17 @@ fn forged() -> WebError {
 /// `POST /login`: checks the password, opens a session and goes on to `next`.
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     if !form_token_matches(&headers, &form.form_token) {
         return Err(forged());
     }
+    state.throttles.spend(Budget::SignIn, client)?;
     let next = safe_next(form.next.as_deref());
     let registry = &state.services.registry;
-    match registry
-        .sign_in(form.email.trim(), Password::new(form.password))
-        .await
-    {
+    match registry.sign_in(form.email.trim(), form.password).await {
         Ok(session) => {
             let max_age = registry.config().session_hours * 3600;
             let mut response = Redirect::to(&next).into_response();
@@ -284,7 +285,8 @@ pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Re
 pub struct RegisterForm {
     email: String,
     display_name: String,
-    password: String,
+    #[serde(default)]
+    password: Password,
     form_token: String,
 }
 
@@ -292,14 +294,16 @@ pub struct RegisterForm {
 pub async fn register(
     State(state): State<AppState>,
     nav: Nav,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, WebError> {
     if !form_token_matches(&headers, &form.form_token) {
         return Err(forged());
     }
+    state.throttles.spend(Budget::Register, client)?;
     let registry = &state.services.registry;
-    let password = Password::new(form.password.clone());
+    let password = form.password.clone();
     let created = registry
         .register(NewAccount {
             email: form.email.trim().to_owned(),
@@ -339,6 +343,28 @@ pub async fn register(
                 &token,
                 is_secure(&state),
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LoginForm, RegisterForm};
+
+    /// No form holding a password prints it.
+    #[test]
+    fn debug_never_prints_a_password() {
+        let secret = "correct horse battery staple 1729";
+        let login: LoginForm = serde_json::from_value(serde_json::json!({
+            "email": "a@example.org", "password": secret, "form_token": "t"
+        }))
+        .expect("a form");
+        let register: RegisterForm = serde_json::from_value(serde_json::json!({
+            "email": "a@example.org", "display_name": "A", "password": secret, "form_token": "t"
+        }))
+        .expect("a form");
+        for printed in [format!("{login:?}"), format!("{register:?}")] {
+            assert!(!printed.contains(secret), "{printed}");
         }
     }
 }

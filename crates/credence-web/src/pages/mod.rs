@@ -95,6 +95,21 @@ pub fn form_errors(error: ServiceError) -> Result<(StatusCode, Vec<FieldError>),
                 message,
             }],
         )),
+        // Said on the form, in the words the service chose (when to try again).
+        ServiceError::TooManyRequests { message, .. } => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        )),
+        ServiceError::Busy(message) => Ok((
+            StatusCode::SERVICE_UNAVAILABLE,
+            vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        )),
         other => Err(other.into()),
     }
 }

@@ -196,11 +196,43 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-/// Where to go after signing in: only a path on this site, never another origin.
+/// Where to go after signing in (or after a form with a `back` field): only a path on this
+/// site, never another origin. The value must be a same-origin relative path with no
+/// control characters, whitespace or backslashes (browsers drop a tab or newline and would
+/// read `/\t/evil.example` as `//evil.example`); it is parsed as a URL against this site
+/// and must stay on it. Anything else goes to the dashboard.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/dashboard".to_owned(),
+    const DEFAULT: &str = "/dashboard";
+    const HERE: &str = "https://credence.invalid";
+    let Some(n) = next else {
+        return DEFAULT.to_owned();
+    };
+    let clean = !n.is_empty()
+        && n.starts_with('/')
+        && !n.starts_with("//")
+        && !n
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if !clean {
+        return DEFAULT.to_owned();
+    }
+    let Ok(base) = url::Url::parse(HERE) else {
+        return DEFAULT.to_owned();
+    };
+    match base.join(n) {
+        Ok(url) if url.origin() == base.origin() && url.path().starts_with('/') => {
+            let mut out = url.path().to_owned();
+            if let Some(query) = url.query() {
+                out.push('?');
+                out.push_str(query);
+            }
+            if out.starts_with("//") {
+                DEFAULT.to_owned()
+            } else {
+                out
+            }
+        }
+        _ => DEFAULT.to_owned(),
     }
 }
 
@@ -230,4 +262,30 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "accreditation-revoked" => "The accreditation is revoked.",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_origin_paths_are_followed() {
+        for (given, expected) in [
+            ("/evidence", "/evidence"),
+            ("/console/hee/awards?page=2", "/console/hee/awards?page=2"),
+            ("/a/../b", "/b"),
+            ("https://evil.example/", "/dashboard"),
+            ("//evil.example", "/dashboard"),
+            ("/\\evil.example", "/dashboard"),
+            ("/\t/evil.example/x", "/dashboard"),
+            ("/\n/evil.example", "/dashboard"),
+            ("/\r\nSet-Cookie: x=1", "/dashboard"),
+            (" /evidence", "/dashboard"),
+            ("evidence", "/dashboard"),
+            ("", "/dashboard"),
+        ] {
+            assert_eq!(safe_next(Some(given)), expected, "{given:?}");
+        }
+        assert_eq!(safe_next(None), "/dashboard");
+    }
 }

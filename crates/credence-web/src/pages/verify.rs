@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::pages::session::Nav;
 use crate::pages::{render, render_with, MultipartForm};
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 /// One check as a line a non-specialist reads.
@@ -110,7 +111,7 @@ impl CredentialSummary {
                         code: text(a, "targetCode").unwrap_or_default(),
                         text: text(a, "targetName").unwrap_or_default(),
                         level: text(a, "targetDescription").unwrap_or_default(),
-                        url: text(a, "targetUrl"),
+                        url: web_link(text(a, "targetUrl")),
                     })
                     .collect()
             })
@@ -123,7 +124,7 @@ impl CredentialSummary {
         .into_iter()
         .map(|e| EvidenceLink {
             name: text(e, "name").unwrap_or_else(|| "Evidence".into()),
-            url: text(e, "id").filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            url: web_link(text(e, "id")),
             narrative: text(e, "narrative").or_else(|| text(e, "description")),
         })
         .collect();
@@ -145,6 +146,17 @@ impl CredentialSummary {
             evidence,
         }
     }
+}
+
+/// A URL from credential content that may become a link: `http` or `https` only, as a
+/// URL parser reads it (so `javascript:`, `data:` and look-alikes such as ` javascript:` or
+/// `java\tscript:` are shown as text, never linked).
+pub fn web_link(url: Option<String>) -> Option<String> {
+    let parsed = url::Url::parse(url?.as_str()).ok()?;
+    matches!(parsed.scheme(), "http" | "https")
+        .then(|| parsed.host().is_some())
+        .filter(|has_host| *has_host)
+        .map(|_| parsed.to_string())
 }
 
 fn check_label(code: &str) -> &'static str {
@@ -258,6 +270,7 @@ pub struct VerifyQuery {
 pub async fn verify_form(
     State(state): State<AppState>,
     nav: Nav,
+    client: ClientAddr,
     Query(query): Query<VerifyQuery>,
 ) -> Result<Response, WebError> {
     let Some(url) = query.credential.filter(|u| !u.trim().is_empty()) else {
@@ -270,6 +283,7 @@ pub async fn verify_form(
             result: None,
         }));
     };
+    state.throttles.spend(Budget::Verify, client)?;
     let outcome = match credential_by_url(&state, &url).await {
         Ok(doc) => check(&state, doc, None, format!("the credential at {url}")).await,
         Err(e) => Err(e),
@@ -394,8 +408,10 @@ fn credential_from_file(name: &str, bytes: &[u8]) -> Result<Value, String> {
 pub async fn verify_submit(
     State(state): State<AppState>,
     nav: Nav,
+    client: ClientAddr,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
+    state.throttles.spend(Budget::Verify, client)?;
     let form = MultipartForm::read(multipart).await?;
     let pasted = form.field("credential").to_owned();
     let url = form.field("url").trim().to_owned();
@@ -433,4 +449,31 @@ pub async fn verify_submit(
         )
     };
     Ok(page_for(nav, outcome, pasted, url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_link;
+
+    #[test]
+    fn only_http_and_https_become_links() {
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "//evil.example",
+            "not a url",
+        ] {
+            assert_eq!(web_link(Some(bad.into())), None, "{bad:?}");
+        }
+        assert_eq!(
+            web_link(Some("https://example.org/a?b=1".into())).as_deref(),
+            Some("https://example.org/a?b=1")
+        );
+        assert!(web_link(Some("http://example.org/".into())).is_some());
+    }
 }
