@@ -304,3 +304,47 @@ fn the_data_folder_is_private_and_wider_permissions_are_warned_of() {
         stderr(&out)
     );
 }
+
+/// `serve --listen` without a public URL: credentials name the address actually listened
+/// on (here a port the system chose), and the operator is warned that a loopback address
+/// reaches nobody else.
+#[test]
+fn serve_names_the_address_it_listens_on_and_warns_of_loopback() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("CREDENCE_DATABASE_URL")
+        .env_remove("CREDENCE_DATA_DIR")
+        .env_remove("CREDENCE_CONFIG")
+        .env_remove("CREDENCE_PUBLIC_URL")
+        .env("CREDENCE_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start credence serve");
+    let stderr = child.stderr.take().expect("its standard error");
+    let mut warning = None;
+    let mut serving = None;
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if line.starts_with("warning: the public URL is ") {
+            warning = Some(line.clone());
+        }
+        if let Some(rest) = line.strip_prefix("Credence is serving on http://") {
+            serving = rest.split('/').next().map(str::to_owned);
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let address = serving.expect("it serves");
+    assert!(!address.ends_with(":0") && !address.ends_with(":8080"), "{address}");
+    let warning = warning.expect("a loopback warning");
+    assert!(
+        warning.contains(&format!("http://{address}:")) || warning.contains(&format!("http://{address} ")),
+        "{warning}"
+    );
+}

@@ -240,7 +240,9 @@ async fn sign_in_needs_the_form_token_and_pages_need_a_session() {
     // Security headers on every page.
     let csp = dashboard.header("content-security-policy");
     assert!(
-        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        csp.contains("script-src 'self'")
+            && csp.contains("connect-src 'self'")
+            && !csp.contains("unsafe-inline"),
         "{csp}"
     );
     assert_eq!(dashboard.header("x-content-type-options"), "nosniff");

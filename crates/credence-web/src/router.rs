@@ -19,8 +19,10 @@ use crate::pages::console::{self, admin as console_admin, awards as console_awar
 use crate::pages::{account, assess, credentials, frameworks, health, holder, verify};
 use crate::{assets, metrics, AppState, WebError};
 
+// `connect-src 'self'`: the bulk job page's script polls the job's status on this site.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                   script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                   script-src 'self'; connect-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
 
 /// Only `GET /metrics`, with no token: for a listener of its own that only the operator's
 /// monitoring reaches (`server.metrics_listen`).

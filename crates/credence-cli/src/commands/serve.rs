@@ -10,8 +10,19 @@ use crate::cli::ServeArgs;
 use crate::config::Config;
 use crate::Failure;
 
-pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
+pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
+    // Listen first: without a configured public URL, credentials name the address actually
+    // listened on (the flag's, and the port chosen for port 0), not the default 8080.
+    let listen = args.listen.unwrap_or(config.server.listen);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let local = listener
+        .local_addr()
+        .context("reading the listening address")?;
+    config.server.listen = local;
     let mut registry = registry_config(&config)?;
+    warn_if_unreachable(&registry.base_url);
     registry.demo = args.demo;
     let canonicalizer = registry.canonicalizer.clone();
     let services = Services::new(open_store(&config).await?, registry);
@@ -45,7 +56,6 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
     if let Ok(Err(e)) = warm.await {
         tracing::warn!(error = %e, "warming the canonicaliser failed");
     }
-    let listen = args.listen.unwrap_or(config.server.listen);
     let token = config.server.metrics_token.trim();
     let state = AppState::new(
         services,
@@ -72,12 +82,6 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
             }
         });
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let local = listener
-        .local_addr()
-        .context("reading the listening address")?;
     tracing::info!(address = %local, database = %config.database().url, "Credence is serving");
     eprintln!("Credence is serving on http://{local}/ (Ctrl-C to stop)");
     let secs = |n: u64| std::time::Duration::from_secs(n.max(1));
@@ -93,6 +97,25 @@ pub async fn run(config: Config, args: ServeArgs) -> Result<(), Failure> {
         .context("the server stopped with an error")?;
     tracing::info!("Credence stopped");
     Ok(())
+}
+
+/// Credentials name the public URL for ever: say so when nobody else can reach it.
+fn warn_if_unreachable(base_url: &str) {
+    let host = url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    if loopback {
+        tracing::warn!(public_url = %base_url, "credentials issued now will name an address only this machine can reach; set server.public_url (CREDENCE_PUBLIC_URL) before issuing");
+        eprintln!(
+            "warning: the public URL is {base_url}: credentials issued now will name an address only this machine can reach, for ever. Set server.public_url (CREDENCE_PUBLIC_URL) to the address people use before issuing real credentials."
+        );
+    }
 }
 
 /// Seeds the demo world, saying what it does (a first run signs a few hundred documents).
