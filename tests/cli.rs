@@ -341,10 +341,26 @@ fn serve_names_the_address_it_listens_on_and_warns_of_loopback() {
     let _ = child.kill();
     let _ = child.wait();
     let address = serving.expect("it serves");
-    assert!(!address.ends_with(":0") && !address.ends_with(":8080"), "{address}");
+    assert!(
+        !address.ends_with(":0") && !address.ends_with(":8080"),
+        "{address}"
+    );
     let warning = warning.expect("a loopback warning");
     assert!(
-        warning.contains(&format!("http://{address}:")) || warning.contains(&format!("http://{address} ")),
+        warning.contains(&format!("http://{address}:"))
+            || warning.contains(&format!("http://{address} ")),
         "{warning}"
+    );
+}
+
+#[test]
+fn admin_usage_lists_accounts_against_the_quotas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = credence(dir.path(), &["admin", "usage", "--top", "5"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("quotas: 2000 evidence, 209715200 bytes"),
+        "{}",
+        stdout(&out)
     );
 }

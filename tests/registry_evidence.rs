@@ -1195,3 +1195,64 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
     .await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// Per-account quotas: evidence records and attachment bytes are refused past them (413,
+/// saying what is used), nothing is stored by a refusal, and operators see the usage.
+#[tokio::test]
+async fn storage_quotas_refuse_past_the_limit_and_operators_see_usage() {
+    let db = std::sync::Arc::new(crate::support::TestDb::new().await);
+    let app = TestApp::over_with(db.clone(), db.store().await, |base| {
+        let mut config = credence_service::RegistryConfig::for_tests(base).expect("settings");
+        config.quotas = credence_service::Quotas {
+            evidence_records: 2,
+            attachment_bytes: 10_000,
+        };
+        config
+    })
+    .await;
+    let auth = app.holder("quota@evidence.test", "Quota").await;
+    let first = record(&app, &auth, evidence("T1-01", "awareness")).await;
+    record(&app, &auth, evidence("T1-02", "awareness")).await;
+    let third = app
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(evidence("T1-03", "awareness")),
+            &auth,
+        )
+        .await;
+    assert_eq!(
+        third.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        third.body
+    );
+    assert!(
+        third.body.contains("2 pieces of evidence"),
+        "{}",
+        third.body
+    );
+    let path = format!("/api/v1/evidence/{first}/attachments?name=notes.txt");
+    let ok = raw(&app, "POST", &path, "text/plain", vec![b'a'; 6_000], &auth).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let over = raw(&app, "POST", &path, "text/plain", vec![b'b'; 6_000], &auth).await;
+    assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", over.body);
+    assert!(over.body.contains("used"), "{}", over.body);
+    let operator =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .expect("the operator");
+    let usage = app
+        .services
+        .registry
+        .storage_usage(&operator, 5)
+        .await
+        .expect("usage");
+    let mine = usage
+        .iter()
+        .find(|u| u.email == "quota@evidence.test")
+        .expect("listed");
+    assert_eq!(mine.usage.evidence, 2);
+    assert_eq!(mine.usage.attachment_bytes, 6_000);
+    assert_eq!(usage[0].email, "quota@evidence.test", "the largest first");
+}

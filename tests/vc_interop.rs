@@ -444,7 +444,13 @@ fn tamper(doc: &mut Value, kind: usize) -> &'static str {
         5 => {
             let tags = &mut object["credentialSubject"]["achievement"]["tag"];
             match tags.as_array_mut() {
-                Some(items) if !items.is_empty() => {
+                // A tag that appears twice is one statement in RDF: removing one copy
+                // changes nothing that is signed, so only a tag that appears once is removed.
+                Some(items)
+                    if items
+                        .last()
+                        .is_some_and(|last| items.iter().filter(|t| *t == last).count() == 1) =>
+                {
                     items.pop();
                     "a tag removed"
                 }

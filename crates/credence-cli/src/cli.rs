@@ -132,6 +132,13 @@ pub enum AdminCommand {
         #[arg(long, default_value = "Operator")]
         name: String,
     },
+    /// What accounts store against their quotas (quotas.* in the configuration): the
+    /// accounts storing the most attachment bytes first.
+    Usage {
+        /// How many accounts to list.
+        #[arg(long, default_value_t = 20)]
+        top: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

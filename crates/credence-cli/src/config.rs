@@ -51,6 +51,13 @@ body_timeout_secs = 30
 request_timeout_secs = 120
 max_connections = 1024
 
+[quotas]
+# What one account may store (0: no limit): pieces of evidence in any state, and bytes of
+# attachments over all of them. Past either, recording or attaching is refused (413) with
+# what is used. `credence admin usage` lists the accounts storing the most.
+evidence_records = 2000
+attachment_bytes = 209715200
+
 [limits]
 # Requests a minute from one client address (0: no limit); over budget the answer is 429
 # with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute
@@ -109,6 +116,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseSection,
     pub security: SecurityConfig,
+    pub quotas: QuotasConfig,
     pub limits: LimitsConfig,
     pub vc: VcConfig,
     pub log: LogConfig,
@@ -157,6 +165,24 @@ pub struct ServerConfig {
     pub body_timeout_secs: u64,
     pub request_timeout_secs: u64,
     pub max_connections: usize,
+}
+
+/// What one account may store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotasConfig {
+    pub evidence_records: i64,
+    pub attachment_bytes: i64,
+}
+
+impl Default for QuotasConfig {
+    fn default() -> Self {
+        let d = credence_service::Quotas::default();
+        Self {
+            evidence_records: d.evidence_records,
+            attachment_bytes: d.attachment_bytes,
+        }
+    }
 }
 
 /// Per-client request budgets.

@@ -977,7 +977,9 @@ impl Registry {
             renews,
             key: new.key.as_deref(),
         };
-        let prepared = match self.prepare_award(&ctx, &plan, indices, &issuer.0.label, now) {
+        let prepared = match crate::registry::cpu_bound(|| {
+            self.prepare_award(&ctx, &plan, indices, &issuer.0.label, now)
+        }) {
             Ok(p) => p,
             Err(Ok(problems)) => {
                 return Err(ServiceError::Invalid(credence_domain::Problems(

@@ -28,6 +28,9 @@ pub enum ServiceError {
         message: String,
         retry_after_secs: u32,
     },
+    /// The account would store more than its quota allows (HTTP 413).
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// The service is busy with work it bounds (password hashing); try again shortly
     /// (HTTP 503 with `Retry-After`).
     #[error("{0}")]

@@ -368,6 +368,19 @@ fn evidence_view(
     }
 }
 
+/// Bytes in words: "3.2 MiB", "512 KiB", "900 bytes".
+fn human_bytes(n: i64) -> String {
+    const KIB: f64 = 1024.0;
+    let f = n as f64;
+    if f >= KIB * KIB {
+        format!("{:.1} MiB", f / (KIB * KIB))
+    } else if f >= KIB {
+        format!("{:.0} KiB", f / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 fn attachment_view(a: &AttachmentMeta) -> AttachmentView {
     AttachmentView {
         id: a.id.clone(),
@@ -524,6 +537,16 @@ impl Registry {
         })
     }
 
+    /// What the accounts storing the most store (operators only), against their quotas.
+    pub async fn storage_usage(
+        &self,
+        _operator: &crate::actor::OperatorPower,
+        top: u64,
+    ) -> Result<Vec<credence_store::registry::AccountUsage>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx.top_usage(top.clamp(1, 10_000)).await?)
+    }
+
     /// Records a new piece of evidence, as a draft.
     pub async fn record_evidence(
         &self,
@@ -533,6 +556,12 @@ impl Registry {
         let now = self.now();
         let tx = self.store.write().await?;
         let checked = self.check_input(&tx, &input).await?;
+        let quota = self.config.quotas.evidence_records;
+        if quota > 0 && tx.usage_of_holder(&holder.account_id).await?.evidence >= quota {
+            return Err(ServiceError::QuotaExceeded(format!(
+                "You have recorded {quota} pieces of evidence, as many as one account may keep here. Delete drafts you no longer need, or ask the operator of this Credence for more room."
+            )));
+        }
         let row = EvidenceRow {
             id: new_id(),
             holder_id: holder.account_id.clone(),
@@ -704,6 +733,22 @@ impl Registry {
         let tx = self.store.write().await?;
         let row = self.own_evidence(&tx, holder, id).await?;
         require_draft(&row, "given attachments")?;
+        let quota = self.config.quotas.attachment_bytes;
+        if quota > 0 {
+            let used = tx
+                .usage_of_holder(&holder.account_id)
+                .await?
+                .attachment_bytes;
+            let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
+            if used.saturating_add(size) > quota {
+                return Err(ServiceError::QuotaExceeded(format!(
+                    "This file ({}) would take your attachments past the {} one account may keep here ({} used). Delete attachments you no longer need, or ask the operator of this Credence for more room.",
+                    human_bytes(size),
+                    human_bytes(quota),
+                    human_bytes(used)
+                )));
+            }
+        }
         if tx.count_attachments(&row.id).await? >= MAX_ATTACHMENTS {
             return Err(ServiceError::invalid(
                 "/content",

@@ -27,7 +27,7 @@ pub use actor::{Actor, Operator};
 pub use credence_store::registry::Page;
 pub use error::ServiceError;
 pub use frameworks::{FrameworkService, ImportReport};
-pub use registry::{PasswordCost, Registry, RegistryConfig};
+pub use registry::{PasswordCost, Quotas, Registry, RegistryConfig};
 
 use credence_store::Store;
 

@@ -73,6 +73,26 @@ pub struct RegistryConfig {
     pub canonicalizer: Canonicalizer,
     /// How many password hashes run and wait at once, and when an account is locked.
     pub guard: crate::guard::GuardConfig,
+    /// What one account may store.
+    pub quotas: Quotas,
+}
+
+/// What one account may store (0: no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotas {
+    /// Pieces of evidence, in any state.
+    pub evidence_records: i64,
+    /// Bytes of attachments over all its evidence.
+    pub attachment_bytes: i64,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self {
+            evidence_records: 2_000,
+            attachment_bytes: 200 * 1024 * 1024,
+        }
+    }
 }
 
 impl RegistryConfig {
@@ -89,6 +109,7 @@ impl RegistryConfig {
             status_list_recheck: std::time::Duration::from_secs(1),
             canonicalizer: Canonicalizer::standard().clone(),
             guard: crate::guard::GuardConfig::default(),
+            quotas: Quotas::default(),
         })
     }
 
@@ -199,5 +220,18 @@ pub(crate) fn audit_entry(
         org_id: org_id.map(str::to_owned),
         subject: subject.to_owned(),
         detail: detail.to_string(),
+    }
+}
+
+/// Runs CPU-heavy work (signing, verifying: hundreds of microseconds to milliseconds) so
+/// that it does not hold up the other tasks of an async worker: on a multi-threaded runtime
+/// the worker hands its tasks to others while `work` runs (`block_in_place`); on a
+/// current-thread runtime (tests, small tools) there is no other worker, and it just runs.
+pub(crate) fn cpu_bound<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
     }
 }

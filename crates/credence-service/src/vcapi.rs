@@ -231,12 +231,13 @@ impl Registry {
         check_before_signing(&unsigned, "/credential")?;
         let signer = self.active_signer(&tx, org).await?;
         let options = self.proof_options(org, &signer, &stamp, request.cryptosuite);
-        let signed = sign(&unsigned, &signer.key, &options).map_err(|e| {
-            ServiceError::invalid(
-                "/credential",
-                format!("The credential cannot be signed: {e}"),
-            )
-        })?;
+        let signed = crate::registry::cpu_bound(|| sign(&unsigned, &signer.key, &options))
+            .map_err(|e| {
+                ServiceError::invalid(
+                    "/credential",
+                    format!("The credential cannot be signed: {e}"),
+                )
+            })?;
         let valid_from = signed
             .get("validFrom")
             .or_else(|| signed.get("issuanceDate"))

@@ -109,7 +109,7 @@ impl Registry {
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
-        let report = verify_credential(doc, &ctx);
+        let report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
         let report = self.with_accreditation_check(doc, report).await?;
         self.metrics.verified(report.verdict);
         Ok(report)

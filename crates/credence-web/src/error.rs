@@ -85,6 +85,10 @@ impl From<ServiceError> for WebError {
                 err.retry_after = Some(retry_after_secs.max(1));
                 err
             }
+            // 413: the account's storage quota would be exceeded.
+            ServiceError::QuotaExceeded(detail) => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "Quota exceeded", detail)
+            }
             // 503: bounded work is full (password hashing); retry after `Retry-After`.
             ServiceError::Busy(detail) => {
                 let mut err = Self::new(StatusCode::SERVICE_UNAVAILABLE, "Busy", detail);

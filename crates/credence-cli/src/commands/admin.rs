@@ -86,6 +86,39 @@ pub async fn run_admin(config: Config, command: AdminCommand) -> Result<(), Fail
             );
             Ok(())
         }
+        AdminCommand::Usage { top } => {
+            let services = services(&config).await?;
+            let quotas = services.registry.config().quotas;
+            let rows = services
+                .registry
+                .storage_usage(&operator()?, top)
+                .await
+                .map_err(|e| service_failure("admin usage", e))?;
+            let limit = |n: i64| {
+                if n > 0 {
+                    n.to_string()
+                } else {
+                    "no limit".into()
+                }
+            };
+            println!(
+                "{:<40} {:>10} {:>16}",
+                format!(
+                    "account (quotas: {} evidence, {} bytes)",
+                    limit(quotas.evidence_records),
+                    limit(quotas.attachment_bytes)
+                ),
+                "evidence",
+                "attachment bytes"
+            );
+            for row in rows {
+                println!(
+                    "{:<40} {:>10} {:>16}",
+                    row.email, row.usage.evidence, row.usage.attachment_bytes
+                );
+            }
+            Ok(())
+        }
     }
 }
 

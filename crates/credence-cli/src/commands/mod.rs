@@ -180,6 +180,10 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             hash_queue: config.security.password_hash_queue,
             ..credence_service::guard::GuardConfig::default()
         },
+        quotas: credence_service::Quotas {
+            evidence_records: config.quotas.evidence_records.max(0),
+            attachment_bytes: config.quotas.attachment_bytes.max(0),
+        },
     })
 }
 

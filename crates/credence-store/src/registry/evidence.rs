@@ -2,14 +2,29 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::entity::{evidence, evidence_attachment, evidence_decision, framework};
 use crate::{StoreError, Tx};
 
 use super::{AttachmentRow, DecisionRow, EvidenceRow, Page};
+
+/// What one account stores: its pieces of evidence and their attachments' bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub evidence: i64,
+    pub attachment_bytes: i64,
+}
+
+/// An account's usage, for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountUsage {
+    pub account_id: String,
+    pub email: String,
+    pub usage: Usage,
+}
 
 /// An attachment without its content, for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +197,58 @@ impl Tx {
             .exec(self.conn())
             .await?;
         Ok(())
+    }
+
+    /// What `holder_id` stores (for quotas).
+    pub async fn usage_of_holder(&self, holder_id: &str) -> Result<Usage, StoreError> {
+        let sql = "SELECT (SELECT COUNT(*) FROM evidence WHERE holder_id = $1) AS evidence, \
+                   CAST((SELECT COALESCE(SUM(a.size), 0) FROM evidence_attachments a \
+                   JOIN evidence e ON e.id = a.evidence_id WHERE e.holder_id = $1) AS BIGINT) AS bytes";
+        let row = self
+            .conn()
+            .query_one(Statement::from_sql_and_values(
+                self.conn().get_database_backend(),
+                sql,
+                [holder_id.into()],
+            ))
+            .await?;
+        Ok(match row {
+            Some(row) => Usage {
+                evidence: row.try_get("", "evidence")?,
+                attachment_bytes: row.try_get("", "bytes")?,
+            },
+            None => Usage::default(),
+        })
+    }
+
+    /// The accounts storing the most attachment bytes, then the most evidence.
+    pub async fn top_usage(&self, limit: u64) -> Result<Vec<AccountUsage>, StoreError> {
+        let sql = "SELECT a.id AS id, a.email AS email, \
+                   (SELECT COUNT(*) FROM evidence e WHERE e.holder_id = a.id) AS evidence, \
+                   CAST((SELECT COALESCE(SUM(t.size), 0) FROM evidence_attachments t \
+                   JOIN evidence e ON e.id = t.evidence_id WHERE e.holder_id = a.id) AS BIGINT) AS bytes \
+                   FROM accounts a ORDER BY bytes DESC, evidence DESC, a.email LIMIT $1";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .conn()
+            .query_all(Statement::from_sql_and_values(
+                self.conn().get_database_backend(),
+                sql,
+                [limit.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccountUsage {
+                    account_id: row.try_get("", "id")?,
+                    email: row.try_get("", "email")?,
+                    usage: Usage {
+                        evidence: row.try_get("", "evidence")?,
+                        attachment_bytes: row.try_get("", "bytes")?,
+                    },
+                })
+            })
+            .collect()
     }
 
     pub async fn count_attachments(&self, evidence_id: &str) -> Result<u64, StoreError> {

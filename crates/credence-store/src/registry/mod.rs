@@ -27,7 +27,7 @@ pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};
-pub use evidence::{AttachmentMeta, NewDecision};
+pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

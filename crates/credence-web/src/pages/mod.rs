@@ -103,6 +103,13 @@ pub fn form_errors(error: ServiceError) -> Result<(StatusCode, Vec<FieldError>),
                 message,
             }],
         )),
+        ServiceError::QuotaExceeded(message) => Ok((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec![FieldError {
+                field: String::new(),
+                message,
+            }],
+        )),
         ServiceError::Busy(message) => Ok((
             StatusCode::SERVICE_UNAVAILABLE,
             vec![FieldError {
