@@ -364,3 +364,44 @@ fn admin_usage_lists_accounts_against_the_quotas() {
         stdout(&out)
     );
 }
+
+/// `credence --help` lists every command on one short line; a bad log filter is refused.
+#[test]
+fn help_lists_every_command_briefly_and_a_bad_log_filter_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = credence(dir.path(), &["--help"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let commands: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    for name in [
+        "serve",
+        "migrate",
+        "backup",
+        "framework",
+        "config",
+        "admin",
+        "org",
+        "token",
+        "audit",
+        "award",
+        "vc",
+    ] {
+        let line = commands
+            .iter()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} is not listed:\n{text}"));
+        assert!(line.len() <= 100, "{line}");
+    }
+    let out = credence(
+        dir.path(),
+        &["migrate"],
+        &[("CREDENCE_LOG", "[[not a filter")],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("log.filter"), "{}", stderr(&out));
+}

@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 /// Credence: a registry for competency evidence and verifiable credentials.
+///
+/// `credence serve` runs the registry; the other commands work on the same database (or, for
+/// `credence vc`, on files alone). `credence COMMAND --help` says more about each.
 #[derive(Debug, Parser)]
-#[command(name = "credence", version, about)]
+#[command(name = "credence", version)]
 pub struct Cli {
     /// Configuration file (TOML). Default: ./credence.toml when it exists.
     #[arg(long, global = true, env = "CREDENCE_CONFIG", value_name = "FILE")]
@@ -23,9 +26,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Copy a SQLite registry, while it serves, into a new folder DEST with the master key
-    /// (mode 0600): DEST is a data folder to restore from (see OPERATIONS.md). PostgreSQL
-    /// is backed up with pg_dump instead.
+    /// Copy a SQLite registry, while it serves, with its master key.
+    ///
+    /// DEST becomes a data folder to restore from, with the master key (mode 0600) and the
+    /// audit log's latest signed checkpoint (see OPERATIONS.md). PostgreSQL is backed up
+    /// with pg_dump instead.
     Backup(BackupArgs),
     /// Validate, import and export competency frameworks.
     #[command(subcommand)]
@@ -33,7 +38,7 @@ pub enum Command {
     /// Inspect configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
-    /// Operator accounts.
+    /// Operator accounts, and what accounts store.
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Organisations: create, list, trust, rotate keys.
@@ -42,13 +47,14 @@ pub enum Command {
     /// API tokens for automation.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// The hash-chained audit log.
+    /// The hash-chained audit log and its signed checkpoints.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Award achievements, directly on the database.
     #[command(subcommand)]
     Award(AwardCommand),
-    /// Work with verifiable credentials in files: keys, signing, verifying, baking.
+    /// Verifiable credentials in files: keys, signing, verifying, baking.
+    ///
     /// Needs no database and no configuration.
     #[command(subcommand)]
     Vc(VcCommand),

@@ -40,11 +40,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Config(ConfigCommand::Default) => Ok(()),
         Command::Serve(args) => {
-            init_logging(&config);
+            init_logging(&config)?;
             runtime()?.block_on(serve::run(config, args))
         }
         Command::Migrate => {
-            init_logging(&config);
+            init_logging(&config)?;
             runtime()?.block_on(async {
                 let store = open_store(&config).await?;
                 eprintln!("Migrations applied to {}.", config.database().url);
@@ -70,16 +70,26 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .context("cannot start the async runtime")?)
 }
 
-fn init_logging(config: &Config) {
+/// Logs to standard error, in colour only when it is a terminal. A filter that does not
+/// parse is refused, naming the setting, rather than read as "info".
+fn init_logging(config: &Config) -> Result<(), Failure> {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_new(&config.log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(&config.log.filter).map_err(|e| {
+        Failure::Refused(format!(
+            "log.filter (CREDENCE_LOG): {:?} is not a filter such as \"info\" or \"credence_web=debug,info\": {e}",
+            config.log.filter
+        ))
+    })?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match config.log.format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    Ok(())
 }
 
 /// Connects to the configured database and applies pending migrations.
