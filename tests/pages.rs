@@ -738,3 +738,66 @@ async fn links_in_credential_content_are_http_or_https_only() {
         .body
         .contains(r#"<a href="https://example.org/framework/x-2">Web link</a>"#));
 }
+
+/// Three verdicts: a credential given with an e-mail address that is not its holder's is
+/// "verified, with warnings", the warning first; a revoked one is not valid and says the
+/// reason and date its issuer gave.
+#[tokio::test]
+async fn verify_page_warns_of_a_wrong_email_and_says_why_a_credential_was_revoked() {
+    let app = TestApp::new().await;
+    let (_holder, award_id, credential) = awarded(&app, "wes@pages.test", "Wes").await;
+    let reply = post_multipart(
+        &app,
+        "/verify",
+        &[
+            ("credential", &credential.to_string()),
+            ("email", "somebody.else@pages.test"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains("<h2 id=\"verdict-heading\">Verified, with warnings</h2>"),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("verdict-warning"));
+    assert!(reply
+        .body
+        .contains("<p>The e-mail address you gave is not the one this credential was awarded to."));
+    let issuer = app.token("pages-ics", "issuer").await;
+    let revoke = app
+        .call(
+            "POST",
+            &format!("/api/v1/awards/{award_id}/status"),
+            Some(json!({"action": "revoke", "reason": "Awarded to the wrong cohort."})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
+    let reply = post_multipart(
+        &app,
+        "/verify",
+        &[("credential", &credential.to_string())],
+        None,
+    )
+    .await;
+    assert!(
+        reply
+            .body
+            .contains("<h2 id=\"verdict-heading\">Not valid</h2>"),
+        "{}",
+        reply.body
+    );
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    assert!(
+        reply.body.contains(&format!(
+            "The issuer revoked it on {today}, giving this reason: Awarded to the wrong cohort."
+        )),
+        "{}",
+        reply.body
+    );
+}

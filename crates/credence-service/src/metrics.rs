@@ -79,6 +79,7 @@ impl Metrics {
     pub(crate) fn verified(&self, verdict: Verdict) {
         let verdict = match verdict {
             Verdict::Verified => "verified",
+            Verdict::VerifiedWithWarnings => "verified_with_warnings",
             Verdict::NotValid => "not_valid",
             Verdict::Incomplete => "incomplete",
         };

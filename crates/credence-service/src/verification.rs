@@ -111,7 +111,55 @@ impl Registry {
             .with_canonicalizer(&canonicalizer);
         let report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
         let report = self.with_accreditation_check(doc, report).await?;
+        let report = self.with_status_reason(doc, report).await?;
         self.metrics.verified(report.verdict);
+        Ok(report)
+    }
+
+    /// For a credential issued here that its issuer revoked or suspended, the reason and
+    /// date the issuer gave, added to the status check that failed.
+    async fn with_status_reason(
+        &self,
+        doc: &Value,
+        mut report: VerificationReport,
+    ) -> Result<VerificationReport, ServiceError> {
+        let failed = |code: &str| {
+            report
+                .check(code)
+                .is_some_and(|c| c.outcome == credence_vc::verify::Outcome::Failed)
+        };
+        let code = if failed("status.revocation") {
+            "status.revocation"
+        } else if failed("status.suspension") {
+            "status.suspension"
+        } else {
+            return Ok(report);
+        };
+        let Some(id) = doc.get("id").and_then(Value::as_str) else {
+            return Ok(report);
+        };
+        let award = {
+            let tx = self.store.read().await?;
+            tx.award_by_credential_id(id).await?
+        };
+        let Some(award) = award else {
+            return Ok(report);
+        };
+        let Some(reason) = award.status_reason.filter(|r| !r.trim().is_empty()) else {
+            return Ok(report);
+        };
+        let when = award.updated_at.format("%-d %B %Y");
+        let done = if code == "status.revocation" {
+            "revoked"
+        } else {
+            "suspended"
+        };
+        if let Some(check) = report.checks.iter_mut().find(|c| c.code == code) {
+            check.message = format!(
+                "{} The issuer {done} it on {when}, giving this reason: {reason}",
+                check.message
+            );
+        }
         Ok(report)
     }
 }

@@ -155,8 +155,11 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Every check passed, did not apply, or only warned.
+    /// Every check passed or did not apply.
     Verified,
+    /// No check failed and every check could be made, but at least one warned (the
+    /// issuer's accreditation was revoked, say): verified, with what to weigh.
+    VerifiedWithWarnings,
     /// At least one check failed.
     NotValid,
     /// No check failed, but at least one could not be made.
@@ -168,6 +171,7 @@ impl Verdict {
     pub fn label(self) -> &'static str {
         match self {
             Self::Verified => "Verified",
+            Self::VerifiedWithWarnings => "Verified, with warnings",
             Self::NotValid => "Not valid",
             Self::Incomplete => "Could not fully check",
         }
@@ -223,6 +227,8 @@ impl VerificationReport {
             Verdict::NotValid
         } else if checks.iter().any(|c| c.outcome == Outcome::Unknown) {
             Verdict::Incomplete
+        } else if checks.iter().any(|c| c.outcome == Outcome::Warning) {
+            Verdict::VerifiedWithWarnings
         } else {
             Verdict::Verified
         };
@@ -242,9 +248,12 @@ impl VerificationReport {
         self.checks.iter().find(|c| c.code == code)
     }
 
-    /// Whether the verdict is [`Verdict::Verified`].
+    /// Whether the verdict is [`Verdict::Verified`], with or without warnings.
     pub fn is_verified(&self) -> bool {
-        self.verdict == Verdict::Verified
+        matches!(
+            self.verdict,
+            Verdict::Verified | Verdict::VerifiedWithWarnings
+        )
     }
 }
 

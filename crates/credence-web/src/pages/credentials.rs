@@ -101,7 +101,7 @@ pub async fn credential(
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     let report = registry.verify_credential_json(&doc).await?;
-    let (verdict_class, verdict, verdict_sentence) = verdict_words(&report);
+    let (verdict_class, verdict, verdict_sentence) = verdict_words(&report, None);
     let mut summary = CredentialSummary::from_json(&doc);
     if summary.subject_name.is_none() {
         summary.subject_name = visible.holder_name;

@@ -201,8 +201,35 @@ pub fn check_lines(report: &VerificationReport) -> Vec<CheckLine> {
         .collect()
 }
 
-/// The verdict as the page shows it: a CSS class, a heading and a sentence.
-pub fn verdict_words(report: &VerificationReport) -> (&'static str, &'static str, String) {
+/// The verdict as the page shows it: a CSS class, a heading and a sentence. A credential
+/// that verified with warnings, or whose holder is not the person whose e-mail address was
+/// given (`email_matches` false), is "verified, with warnings", each warning said first.
+pub fn verdict_words(
+    report: &VerificationReport,
+    email_matches: Option<bool>,
+) -> (&'static str, &'static str, String) {
+    let mut warnings: Vec<String> = report
+        .checks
+        .iter()
+        .filter(|c| c.outcome == Outcome::Warning)
+        .map(|c| c.message.clone())
+        .collect();
+    if email_matches == Some(false) {
+        warnings.insert(
+            0,
+            "The e-mail address you gave is not the one this credential was awarded to.".into(),
+        );
+    }
+    if report.is_verified() && !warnings.is_empty() {
+        return (
+            "warning",
+            Verdict::VerifiedWithWarnings.label(),
+            format!(
+                "{} Otherwise, the issuer signed this credential, it has not been changed, and it stands today.",
+                warnings.join(" ")
+            ),
+        );
+    }
     let failed: Vec<&str> = report
         .checks
         .iter()
@@ -220,6 +247,11 @@ pub fn verdict_words(report: &VerificationReport) -> (&'static str, &'static str
             "verified",
             Verdict::Verified.label(),
             "Every check passed: the issuer signed this credential, it has not been changed, and it stands today.".into(),
+        ),
+        Verdict::VerifiedWithWarnings => (
+            "warning",
+            Verdict::VerifiedWithWarnings.label(),
+            warnings.join(" "),
         ),
         Verdict::NotValid => ("not-valid", Verdict::NotValid.label(), failed.join(" ")),
         Verdict::Incomplete => (
@@ -362,13 +394,14 @@ async fn check(
         .map_err(|e| {
             format!("The credential could not be checked just now ({e}). Try again later.")
         })?;
-    let (verdict_class, verdict, verdict_sentence) = verdict_words(&report);
     let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
         let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
         EmailCheck {
             matches: email_matches(&subject, e.trim()),
         }
     });
+    let (verdict_class, verdict, verdict_sentence) =
+        verdict_words(&report, email.as_ref().map(|e| e.matches));
     Ok(VerifyResult {
         verdict_class,
         verdict,
