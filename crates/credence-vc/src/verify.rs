@@ -1217,7 +1217,7 @@ mod tests {
             "schema deviation",
             &sign_did_key(&bare_dates, &key),
             &good,
-            Verdict::Verified,
+            Verdict::VerifiedWithWarnings,
             &[(
                 "schema",
                 Warning,
