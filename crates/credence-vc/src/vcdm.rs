@@ -369,8 +369,8 @@ fn get<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     map.get(key).filter(|v| !v.is_null())
 }
 
-/// "a number", "an array", ... for messages.
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, for messages: "a number", "an array", ...
+pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

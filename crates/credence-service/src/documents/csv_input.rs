@@ -12,6 +12,7 @@
 //! These parsers check shape only; whether a statement or a level exists in a framework,
 //! or an e-mail address belongs to an account, is for the service to decide.
 
+use credence_vc::vcdm::kind as json_kind;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -765,18 +766,6 @@ fn bulk_csv(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
         out.push(RowResult { row: *row, outcome });
     }
     Ok(out)
-}
-
-/// What a JSON value is, for messages.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn bulk_json(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {

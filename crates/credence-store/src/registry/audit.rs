@@ -161,13 +161,16 @@ impl Tx {
     /// Reads the chain head and holds it until this transaction ends, so no entry is
     /// appended meanwhile (a row lock on PostgreSQL; SQLite writers are serialised).
     pub async fn lock_audit_head(&self) -> Result<(i64, String), StoreError> {
+        self.read_audit_head("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .await
+    }
+
+    /// The head's (seq, hash) as `sql` returns them.
+    async fn read_audit_head(&self, sql: &str) -> Result<(i64, String), StoreError> {
         let backend = self.conn().get_database_backend();
         let row = self
             .conn()
-            .query_one(Statement::from_string(
-                backend,
-                "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
-            ))
+            .query_one(Statement::from_string(backend, sql))
             .await?
             .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
         let seq: i64 = row
@@ -224,22 +227,8 @@ impl Tx {
 
     /// The chain head: the last sequence number and hash.
     pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
-        let backend = self.conn().get_database_backend();
-        let row = self
-            .conn()
-            .query_one(Statement::from_string(
-                backend,
-                "SELECT seq, hash FROM audit_head WHERE id = 1",
-            ))
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("the audit chain head is missing".into()))?;
-        let seq: i64 = row
-            .try_get_by_index(0)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let hash: String = row
-            .try_get_by_index(1)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok((seq, hash))
+        self.read_audit_head("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .await
     }
 
     /// Newest first, optionally only one organisation's entries.
