@@ -1256,3 +1256,35 @@ async fn storage_quotas_refuse_past_the_limit_and_operators_see_usage() {
     assert_eq!(mine.usage.attachment_bytes, 6_000);
     assert_eq!(usage[0].email, "quota@evidence.test", "the largest first");
 }
+
+/// One piece of evidence waits per statement and level: submitting a second is refused with
+/// what to do instead, and nothing changes.
+#[tokio::test]
+async fn a_second_submission_for_the_same_statement_and_level_is_refused() {
+    let app = TestApp::new().await;
+    app.org("dup-ics", "provider", "key").await;
+    let auth = app.holder("dup@evidence.test", "Dup").await;
+    let first = record(&app, &auth, evidence("T1-01", "awareness")).await;
+    let second = record(&app, &auth, evidence("T1-01", "awareness")).await;
+    let other_level = record(&app, &auth, evidence("T1-01", "familiarity")).await;
+    submit(&app, &auth, &first, "dup-ics").await;
+    let reply = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{second}/submit"),
+            Some(json!({"org": "dup-ics"})),
+            &auth,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(
+        reply.body.contains("already waiting for an assessor"),
+        "{}",
+        reply.body
+    );
+    let still = app
+        .call("GET", &format!("/api/v1/evidence/{second}"), None, &auth)
+        .await;
+    assert_eq!(still.json()["status"], "draft");
+    submit(&app, &auth, &other_level, "dup-ics").await;
+}

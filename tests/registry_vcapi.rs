@@ -598,6 +598,22 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
         let reply = app.call("POST", path, Some(body.clone()), auth).await;
         assert_eq!(reply.status, expected, "{path} {body}: {}", reply.body);
     }
+    // One active accreditation per body and provider: a second is refused until the first
+    // is revoked.
+    let again = app
+        .call(
+            "POST",
+            "/api/v1/orgs/hee/accreditations",
+            Some(json!({"provider": "linchester-ics", "pathways": ["foundational"]})),
+            &body_issuer,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(
+        again.body.contains("revoke that accreditation first"),
+        "{}",
+        again.body
+    );
 
     // Revoked: the chain no longer stands, and the accreditation credential is revoked.
     let revoke_path = format!("/api/v1/accreditations/{accreditation_id}/revoke");
@@ -620,6 +636,30 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
         .await;
     assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
     assert_eq!(revoked.json()["status"], "revoked");
+    let renewed = app
+        .call(
+            "POST",
+            "/api/v1/orgs/hee/accreditations",
+            Some(json!({"provider": "linchester-ics", "pathways": ["foundational"]})),
+            &body_issuer,
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::CREATED, "{}", renewed.body);
+    let renewed_id = renewed.json()["id"].as_str().unwrap().to_owned();
+    let revoked_again = app
+        .call(
+            "POST",
+            &format!("/api/v1/accreditations/{renewed_id}/revoke"),
+            Some(json!({"reason": "Only to test a renewal."})),
+            &body_issuer,
+        )
+        .await;
+    assert_eq!(
+        revoked_again.status,
+        StatusCode::OK,
+        "{}",
+        revoked_again.body
+    );
     let report = verify_here(&app, credential.clone()).await;
     assert_eq!(check(&report), "warning");
     assert!(report.to_string().contains("revoked"), "{report:#}");

@@ -132,6 +132,22 @@ impl Registry {
                 }
             }
         }
+        // One active accreditation per body and provider: a second would leave verifiers
+        // two answers. A change of pathways is a revocation and a new accreditation.
+        let active = {
+            let tx = self.store.read().await?;
+            tx.accreditations_of(&body.id, true).await?
+        }
+        .into_iter()
+        .find(|a| a.provider_org_id == provider.id && a.status == "active");
+        if let Some(active) = active {
+            return Err(ServiceError::Conflict(format!(
+                "{} already accredits {} (since {}). To change what it covers, revoke that accreditation first, then accredit again.",
+                body.name,
+                provider.name,
+                active.created_at.format("%-d %B %Y")
+            )));
+        }
         let mut attempt = 0;
         loop {
             attempt += 1;

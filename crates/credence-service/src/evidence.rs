@@ -848,6 +848,26 @@ impl Registry {
         }
         .ok_or_else(|| ServiceError::invalid("/org", "No such organisation."))?;
         require_draft(&row, "submitted")?;
+        // One piece of evidence waits per statement and level: a second would ask an
+        // assessor to decide the same thing twice.
+        let waiting = tx
+            .evidence_of_holder(&holder.account_id, Page::new(0, 10_000))
+            .await?
+            .into_iter()
+            .find(|e| {
+                e.id != row.id
+                    && e.status == EvidenceStatus::Submitted.as_str()
+                    && e.framework_id == row.framework_id
+                    && e.statement_code == row.statement_code
+                    && e.level_claimed == row.level_claimed
+            });
+        if let Some(waiting) = waiting {
+            return Err(ServiceError::Conflict(format!(
+                "Evidence for {} at this level is already waiting for an assessor (submitted {}). Attach this file to that one, or wait for its decision.",
+                row.statement_code,
+                waiting.updated_at.format("%-d %B %Y")
+            )));
+        }
         row.status = EvidenceStatus::Submitted.as_str().to_owned();
         row.org_id = Some(org.id.clone());
         row.updated_at = now;
