@@ -745,7 +745,12 @@ async fn links_in_credential_content_are_http_or_https_only() {
 #[tokio::test]
 async fn verify_page_warns_of_a_wrong_email_and_says_why_a_credential_was_revoked() {
     let app = TestApp::new().await;
-    let (_holder, award_id, credential) = awarded(&app, "wes@pages.test", "Wes").await;
+    let (holder, award_id, credential) = awarded(&app, "wes@pages.test", "Wes").await;
+    // LinkedIn only for a public credential that stands: this one is still private.
+    let own = page(&app, &format!("/credentials/{award_id}"), &holder).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("This credential is private"));
+    assert!(!own.body.contains("linkedin.com"), "{}", own.body);
     let reply = post_multipart(
         &app,
         "/verify",

@@ -27,7 +27,9 @@ struct CredentialPage {
     award_id: String,
     url: String,
     verify_url: String,
-    linkedin_url: String,
+    /// Offered only for a public credential that stands today (shared links to a private
+    /// or revoked credential would lead to a refusal or a "not valid" page).
+    linkedin_url: Option<String>,
     r: PageVerdict,
     s: CredentialSummary,
     /// Whether the viewer is the holder (who sees sharing advice).
@@ -114,7 +116,8 @@ pub async fn credential(
         title: summary.achievement_name.clone(),
         award_id: id.clone(),
         verify_url: format!("/verify?credential={}", url_encode(&url)),
-        linkedin_url: linkedin_url(&summary, &doc, &url, &id),
+        linkedin_url: (award.public && award.status == "active" && report.is_verified())
+            .then(|| linkedin_url(&summary, &doc, &url, &id)),
         url,
         r: PageVerdict {
             verdict_class,
