@@ -806,3 +806,29 @@ async fn verify_page_warns_of_a_wrong_email_and_says_why_a_credential_was_revoke
         reply.body
     );
 }
+
+/// Evidence kinds in words, not their stored codes.
+#[tokio::test]
+async fn evidence_pages_name_kinds_in_words() {
+    let app = TestApp::new().await;
+    let auth = app.holder("kim@pages.test", "Kim").await;
+    let body = json!({
+        "kind": "cpd-activity", "narrative": "A webinar on AI evaluation.", "date": "2026-03-01",
+        "framework": "nhs-ai-confidence-2022", "statement": "T1-01", "level": "awareness"
+    });
+    let reply = app
+        .call("POST", "/api/v1/evidence", Some(body), &auth)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let id = reply.json()["id"].as_str().expect("id").to_owned();
+    for path in ["/evidence".to_owned(), format!("/evidence/{id}")] {
+        let shown = page(&app, &path, &auth).await;
+        assert_eq!(shown.status, StatusCode::OK, "{path}");
+        assert!(
+            shown.body.contains("CPD activity"),
+            "{path}: {}",
+            shown.body
+        );
+        assert!(!shown.body.contains(">cpd-activity<"), "{path}");
+    }
+}

@@ -164,6 +164,15 @@ pub struct EvidenceFormValues {
     narrative: String,
 }
 
+/// An evidence kind as stored ("cpd-activity"), in words ("CPD activity"); an unknown one
+/// as it is.
+pub fn evidence_kind_text(kind: &str) -> &str {
+    match kind.parse::<EvidenceKind>() {
+        Ok(known) => kind_label(known),
+        Err(_) => kind,
+    }
+}
+
 fn kind_label(kind: EvidenceKind) -> &'static str {
     match kind {
         EvidenceKind::CourseCompletion => "Course completion",
