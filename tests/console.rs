@@ -940,3 +940,51 @@ async fn every_console_page_passes_axe_in_chromium() {
     assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
     assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
 }
+
+/// Landing by role: the dashboard an issuer or an assessor signs in to says first what
+/// waits for them, with links.
+#[tokio::test]
+async fn the_dashboard_says_what_waits_for_each_role() {
+    let w = world().await;
+    let app = &w.app;
+    let shown = page(app, &w.issuer, "/dashboard").await;
+    assert!(shown.body.contains("Waiting for you"), "{}", shown.body);
+    assert!(shown
+        .body
+        .contains(&format!("<a href=\"/console/{ORG}\">Open the console of")));
+    // A holder submits evidence; an assessor of the organisation sees it waiting.
+    let assessor = app.holder("asa@console.test", "Asa Assessor").await;
+    app.grant(ORG, "asa@console.test", "assessor").await;
+    let holder = app.holder("hal@console.test", "Hal").await;
+    let body = serde_json::json!({
+        "kind": "course-completion", "narrative": "Completed the module.", "date": "2026-03-01",
+        "framework": "nhs-ai-confidence-2022", "statement": "T1-01", "level": "awareness"
+    });
+    let recorded = app
+        .call("POST", "/api/v1/evidence", Some(body), &holder)
+        .await;
+    let id = recorded.json()["id"].as_str().expect("id").to_owned();
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{id}/submit"),
+            Some(serde_json::json!({"org": ORG})),
+            &holder,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let shown = page(app, &assessor, "/dashboard").await;
+    assert!(
+        shown
+            .body
+            .contains("1 piece of evidence waits for an assessor at"),
+        "{}",
+        shown.body
+    );
+    assert!(shown
+        .body
+        .contains("<a href=\"/assess\">Assess evidence</a>"));
+    // A holder with no role sees no such section.
+    let plain = page(app, &holder, "/dashboard").await;
+    assert!(!plain.body.contains("Waiting for you"));
+}

@@ -158,6 +158,20 @@ pub struct Dashboard {
     pub archetypes: Vec<ArchetypeChoice>,
     pub evidence_by_status: Vec<(String, usize)>,
     pub credentials: usize,
+    /// What waits for the account in the organisations where it holds a role, first on the
+    /// page: assessors see the evidence waiting, issuers and admins their console.
+    pub waiting: Vec<Waiting>,
+}
+
+/// Work waiting for the account in one organisation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Waiting {
+    /// What waits, in a sentence: "3 pieces of evidence wait for an assessor".
+    pub text: String,
+    /// Where to do it.
+    pub link: String,
+    /// The link's words.
+    pub action: String,
 }
 
 /// The framework whose pathways dashboards show.
@@ -351,6 +365,48 @@ impl Registry {
                 })
                 .collect();
         }
+        let mut waiting = Vec::new();
+        for role in &roles {
+            let Some(org) = tx.org_by_slug(&role.org).await? else {
+                continue;
+            };
+            match role.role {
+                credence_domain::registry::Role::Assessor => {
+                    let n = tx.count_evidence_queue(&org.id).await?;
+                    waiting.push(Waiting {
+                        text: match n {
+                            0 => format!("No evidence waits for an assessor at {}.", org.name),
+                            1 => format!(
+                                "1 piece of evidence waits for an assessor at {}.",
+                                org.name
+                            ),
+                            n => format!(
+                                "{n} pieces of evidence wait for an assessor at {}.",
+                                org.name
+                            ),
+                        },
+                        link: "/assess".into(),
+                        action: "Assess evidence".into(),
+                    });
+                }
+                credence_domain::registry::Role::Issuer
+                | credence_domain::registry::Role::Admin => {
+                    let link = format!("/console/{}", org.slug);
+                    if waiting.iter().any(|w: &Waiting| w.link == link) {
+                        continue;
+                    }
+                    waiting.push(Waiting {
+                        text: format!(
+                            "You {} for {}: awards, achievements and what waits for a decision are in its console.",
+                            if role.role == credence_domain::registry::Role::Issuer { "issue credentials" } else { "administer the organisation" },
+                            org.name
+                        ),
+                        link,
+                        action: format!("Open the console of {}", org.name),
+                    });
+                }
+            }
+        }
         let mut by_status: Vec<(String, usize)> = Vec::new();
         for status in ["draft", "submitted", "attested", "rejected"] {
             let n = evidence.iter().filter(|e| e.status == status).count();
@@ -362,6 +418,7 @@ impl Registry {
             archetypes,
             evidence_by_status: by_status,
             credentials: awards.len(),
+            waiting,
         })
     }
 

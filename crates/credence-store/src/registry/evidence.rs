@@ -116,6 +116,15 @@ impl Tx {
             .await?)
     }
 
+    /// How much evidence waits for a decision at an organisation.
+    pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::OrgId.eq(org_id))
+            .filter(evidence::Column::Status.eq("submitted"))
+            .count(self.conn())
+            .await?)
+    }
+
     /// Evidence submitted to an organisation and awaiting a decision, oldest first.
     pub async fn evidence_queue(
         &self,
