@@ -509,6 +509,21 @@ async fn a_bulk_csv_upload_makes_a_job_whose_page_lists_each_row() {
         shown.body.contains("nobody@console.test"),
         "the refusal names the address"
     );
+    // True totals, only the refused rows on request, and the whole report as CSV.
+    assert!(shown
+        .body
+        .contains("<strong>1</strong> awarded or already awarded"));
+    let refused = page(&w.app, &w.issuer, &format!("{job_path}?only=refused")).await;
+    assert_eq!(refused.body.matches("tag-row-refused").count(), 2);
+    assert_eq!(refused.body.matches("tag-row-awarded").count(), 0);
+    let report = page(&w.app, &w.issuer, &format!("{job_path}/report.csv")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.header("content-type").starts_with("text/csv"));
+    let lines: Vec<&str> = report.body.lines().collect();
+    assert_eq!(lines[0], "row,key,outcome,award,message");
+    assert_eq!(lines.len(), 4, "{}", report.body);
+    assert!(lines[1].contains(",row-1,awarded,http"), "{}", report.body);
+    assert!(lines[2].contains(",row-2,refused,,"), "{}", report.body);
     let bulk = page(&w.app, &w.issuer, &format!("/console/{ORG}/bulk")).await;
     assert!(bulk.body.contains(&job_id));
 
@@ -987,4 +1002,65 @@ async fn the_dashboard_says_what_waits_for_each_role() {
     // A holder with no role sees no such section.
     let plain = page(app, &holder, "/dashboard").await;
     assert!(!plain.body.contains("Waiting for you"));
+}
+
+/// A large job's rows page through, 200 at a time, and the CSV report has every row.
+#[tokio::test]
+async fn a_large_bulk_job_pages_through_every_row() {
+    let w = world().await;
+    let (cookie, csrf) = session(&w.issuer);
+    let mut csv = String::from("key,email,name,valid_from,override_justification\n");
+    for i in 1..=205 {
+        csv.push_str(&format!("k-{i},nobody{i}@console.test,,,\n"));
+    }
+    let boundary = "console-test-boundary";
+    let mut body = String::new();
+    for (name, value) in [("csrf", csrf), ("achievement", w.achievement.as_str())] {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cohort.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    ));
+    let request = Request::post(format!("/console/{ORG}/bulk/upload"))
+        .header("accept", "text/html")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("cookie", format!("credence_session={cookie}"))
+        .body(Body::from(body))
+        .expect("a request");
+    let reply = w.app.request(request).await;
+    let job_path = location(&reply);
+    let job_id = job_path.rsplit('/').next().expect("a job id").to_owned();
+    for _ in 0..200 {
+        let job = w
+            .app
+            .call("GET", &format!("/api/v1/bulk/{job_id}"), None, &w.issuer)
+            .await;
+        if job.json()["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let first = page(&w.app, &w.issuer, &job_path).await;
+    assert_eq!(first.body.matches("tag-row-refused").count(), 200);
+    assert!(
+        first.body.contains("<strong>205</strong> refused"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains("?page=2\" rel=\"next\">Next rows</a>"),
+        "{}",
+        first.body
+    );
+    let second = page(&w.app, &w.issuer, &format!("{job_path}?page=2")).await;
+    assert_eq!(second.body.matches("tag-row-refused").count(), 5);
+    assert!(second.body.contains("k-205"));
+    assert!(!second.body.contains("Next rows"));
+    let report = page(&w.app, &w.issuer, &format!("{job_path}/report.csv")).await;
+    assert_eq!(report.body.lines().count(), 206);
 }

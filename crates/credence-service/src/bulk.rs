@@ -660,6 +660,17 @@ impl Registry {
         id: &str,
         page: Page,
     ) -> Result<Vec<BulkRowView>, ServiceError> {
+        self.bulk_rows_where(issuer, id, false, page).await
+    }
+
+    /// A page of a job's rows, only the refused ones when `refused_only` (issuers).
+    pub async fn bulk_rows_where(
+        &self,
+        issuer: &Issuer,
+        id: &str,
+        refused_only: bool,
+        page: Page,
+    ) -> Result<Vec<BulkRowView>, ServiceError> {
         let tx = self.store.read().await?;
         let job = tx
             .bulk_job(id)
@@ -667,7 +678,7 @@ impl Registry {
             .filter(|j| j.org_id == issuer.0.org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("bulk job '{id}'")))?;
         Ok(tx
-            .bulk_rows(&job.id, page)
+            .bulk_rows_with(&job.id, refused_only.then_some("refused"), page)
             .await?
             .into_iter()
             .map(row_view)

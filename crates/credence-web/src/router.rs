@@ -128,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .route("/console/{org}/bulk", get(console_awards::bulk_form))
         .route("/console/{org}/bulk/{id}", get(console_awards::bulk_job))
         .route(
+            "/console/{org}/bulk/{id}/report.csv",
+            get(console_awards::bulk_report),
+        )
+        .route(
             "/console/{org}/members",
             get(console_admin::members).post(console_admin::add_member),
         )

@@ -442,8 +442,21 @@ impl Tx {
 
     /// A job's rows in file order.
     pub async fn bulk_rows(&self, job_id: &str, page: Page) -> Result<Vec<BulkRowRow>, StoreError> {
-        Ok(bulk_row::Entity::find()
-            .filter(bulk_row::Column::JobId.eq(job_id))
+        self.bulk_rows_with(job_id, None, page).await
+    }
+
+    /// A job's rows of one outcome (`refused`, ...), or all of them, in file order.
+    pub async fn bulk_rows_with(
+        &self,
+        job_id: &str,
+        outcome: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<BulkRowRow>, StoreError> {
+        let mut query = bulk_row::Entity::find().filter(bulk_row::Column::JobId.eq(job_id));
+        if let Some(outcome) = outcome {
+            query = query.filter(bulk_row::Column::Outcome.eq(outcome));
+        }
+        Ok(query
             .order_by(bulk_row::Column::RowNo, Order::Asc)
             .offset(page.offset)
             .limit(page.limit)

@@ -783,13 +783,45 @@ struct BulkJobPage {
     job: BulkJobView,
     created: String,
     rows: Vec<BulkRowView>,
-    awarded: usize,
+    /// Rows awarded or already awarded, from the job's own counts (every row, not a page).
+    awarded: i64,
+    /// The page shown (1-based), and whether only refused rows are.
+    page: u64,
+    refused_only: bool,
+    has_next: bool,
 }
 
 impl BulkJobPage {
     fn running(&self) -> bool {
         self.job.state == "running"
     }
+
+    /// The address of page `page` of this view.
+    fn page_link(&self, page: u64) -> String {
+        format!(
+            "/console/{}/bulk/{}?page={page}{}",
+            self.c.slug,
+            self.job.id,
+            if self.refused_only {
+                "&only=refused"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// Rows of a bulk job page.
+const BULK_PAGE_ROWS: u64 = 200;
+
+/// Which rows of a bulk job to show.
+#[derive(Debug, Default, Deserialize)]
+pub struct BulkJobQuery {
+    #[serde(default)]
+    page: Option<u64>,
+    /// `refused`: only the refused rows.
+    #[serde(default)]
+    only: Option<String>,
 }
 
 /// `GET /console/{org}/bulk/{id}`: a job's progress and its per-row results. While the job
@@ -799,6 +831,7 @@ pub async fn bulk_job(
     State(state): State<AppState>,
     user: SignedIn,
     Path((slug, id)): Path<(String, String)>,
+    Query(query): Query<BulkJobQuery>,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
@@ -810,16 +843,26 @@ pub async fn bulk_job(
             c.name
         )));
     }
-    let rows = registry
-        .bulk_rows_of(issuer, &job.id, Page::new(0, Page::MAX_LIMIT))
+    let page = query.page.unwrap_or(1).max(1);
+    let refused_only = query.only.as_deref() == Some("refused");
+    // One row more than a page, to know whether there is a next one.
+    let mut rows = registry
+        .bulk_rows_where(
+            issuer,
+            &job.id,
+            refused_only,
+            Page::new((page - 1) * BULK_PAGE_ROWS, BULK_PAGE_ROWS + 1),
+        )
         .await?;
+    let has_next = rows.len() as u64 > BULK_PAGE_ROWS;
+    rows.truncate(BULK_PAGE_ROWS as usize);
     let achievement = registry
         .achievements(&c.slug)
         .await?
         .into_iter()
         .find(|a| a.uuid == job.achievement_id)
         .map_or_else(|| job.achievement_id.clone(), |a| a.name);
-    let awarded = rows.iter().filter(|r| r.outcome != "refused").count();
+    let awarded = job.done - job.refused;
     Ok(render(&BulkJobPage {
         nav: user.nav,
         title: format!("Bulk award of {achievement}"),
@@ -828,5 +871,91 @@ pub async fn bulk_job(
         job,
         rows,
         awarded,
+        page,
+        refused_only,
+        has_next,
     }))
+}
+
+/// `GET /console/{org}/bulk/{id}/report.csv`: every row's result, for a spreadsheet.
+pub async fn bulk_report(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "bulk").await?;
+    let issuer = c.issuer()?;
+    let registry = &state.services.registry;
+    let mut csv = String::from("row,key,outcome,award,message\r\n");
+    let mut offset = 0;
+    loop {
+        let rows = registry
+            .bulk_rows_where(issuer, &id, false, Page::new(offset, Page::MAX_LIMIT))
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        offset += rows.len() as u64;
+        for r in rows {
+            let award = r
+                .award_id
+                .as_deref()
+                .map(|a| registry.url(&format!("/credentials/{a}")))
+                .unwrap_or_default();
+            let fields = [
+                r.row.to_string(),
+                r.key,
+                r.outcome,
+                award,
+                r.message.unwrap_or_default(),
+            ];
+            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+            csv.push_str(&line.join(","));
+            csv.push_str("\r\n");
+        }
+    }
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bulk-{id}.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading
+/// =, +, - or @ is prefixed with a quote mark so a spreadsheet does not run it as a formula.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
+    }
 }
