@@ -215,7 +215,7 @@ async fn an_issuer_awards_lists_and_changes_the_status_through_the_console() {
         app,
         issuer,
         &status_path,
-        &[("action", "revoke"), ("reason", " ")],
+        &[("action", "revoke"), ("reason", " "), ("confirm", "yes")],
     )
     .await;
     assert_eq!(
@@ -226,12 +226,27 @@ async fn an_issuer_awards_lists_and_changes_the_status_through_the_console() {
     );
     assert!(reply.body.contains(r#"<option value="revoke" selected>"#));
     assert_eq!(awards(app).await[0]["status"], "suspended");
-
+    // A revocation without its confirmation is refused, and nothing changes.
     let reply = submit(
         app,
         issuer,
         &status_path,
         &[("action", "revoke"), ("reason", "Awarded in error.")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("A revocation cannot be undone"));
+    assert_eq!(awards(app).await[0]["status"], "suspended");
+
+    let reply = submit(
+        app,
+        issuer,
+        &status_path,
+        &[
+            ("action", "revoke"),
+            ("reason", "Awarded in error."),
+            ("confirm", "yes"),
+        ],
     )
     .await;
     let shown = page(app, issuer, &location(&reply)).await;
@@ -339,7 +354,11 @@ async fn a_form_without_the_session_csrf_token_is_refused_and_changes_nothing() 
         .trim_end_matches("?notice=awarded")
         .to_owned();
     let status_path = format!("/console/{ORG}/awards/{id}/status");
-    let change = [("action", "revoke"), ("reason", "Forged.")];
+    let change = [
+        ("action", "revoke"),
+        ("reason", "Forged."),
+        ("confirm", "yes"),
+    ];
     let reply = post(&w.app, &w.issuer, &status_path, Some("forged"), &change).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     let reply = post(
@@ -431,7 +450,11 @@ async fn each_section_is_open_only_to_the_roles_it_is_for() {
             app,
             who,
             &format!("{award_path}/status"),
-            &[("action", "revoke"), ("reason", "Not mine to revoke.")],
+            &[
+                ("action", "revoke"),
+                ("reason", "Not mine to revoke."),
+                ("confirm", "yes"),
+            ],
         )
         .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);

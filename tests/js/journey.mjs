@@ -161,6 +161,7 @@ try {
   await issuer.page.goto(`${brief.base}/console/${brief.org}/awards/${awardId}`);
   await issuer.page.getByLabel("New status").selectOption("revoke");
   await issuer.page.getByLabel("Reason").fill("Awarded in error during the journey test.");
+  await issuer.page.getByLabel("I understand that a revocation is permanent").check();
   await issuer.page.getByRole("button", { name: "Change status" }).click();
   await expectText(issuer.page, "status is changed");
 

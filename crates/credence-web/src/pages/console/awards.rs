@@ -634,6 +634,9 @@ pub struct StatusForm {
     action: String,
     #[serde(default)]
     reason: String,
+    /// Present (`yes`) when the issuer confirmed a revocation, which cannot be undone.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// `POST /console/{org}/awards/{id}/status`: revokes, suspends or reinstates, with a reason.
@@ -650,6 +653,11 @@ pub async fn change_status(
         Err(_) => Err(vec![FieldError {
             field: "action".into(),
             message: "Choose the new status: revoke, suspend or reinstate.".into(),
+        }]),
+        // A revocation is for ever: it takes a second, deliberate step (no script needed).
+        Ok(StatusAction::Revoke) if form.confirm.is_none() => Err(vec![FieldError {
+            field: "confirm".into(),
+            message: "A revocation cannot be undone: tick the box to confirm it.".into(),
         }]),
         Ok(action) => match state
             .services
