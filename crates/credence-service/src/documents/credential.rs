@@ -1,7 +1,8 @@
 //! The unsigned OB 3.0 `OpenBadgeCredential` awarding an achievement to a holder: the
 //! holder's salted, hashed e-mail address, the embedded achievement, one result per
-//! competency statement, evidence links and the two status entries (revocation and
-//! suspension). The service signs what this returns and stores it as signed.
+//! competency statement, evidence links and its status entry (revocation, and suspension
+//! too when its achievement opts in). The service signs what this returns and stores it as
+//! signed.
 
 use std::collections::HashMap;
 
