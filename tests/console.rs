@@ -1087,3 +1087,17 @@ async fn a_large_bulk_job_pages_through_every_row() {
     let report = page(&w.app, &w.issuer, &format!("{job_path}/report.csv")).await;
     assert_eq!(report.body.lines().count(), 206);
 }
+
+/// Issuing on a loopback public address is warned of in the console: credentials would name
+/// an address nobody else can reach. (Tests run on one.)
+#[tokio::test]
+async fn the_console_warns_when_the_public_address_is_local() {
+    let w = world().await;
+    let shown = page(&w.app, &w.issuer, &format!("/console/{ORG}")).await;
+    assert!(
+        shown.body.contains("which only this machine can reach"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains(&w.app.base_url));
+}

@@ -113,6 +113,20 @@ impl RegistryConfig {
         })
     }
 
+    /// Whether the public address is one only this machine can reach (a loopback or
+    /// unspecified address, or `localhost`): credentials issued now would name it for ever.
+    pub fn public_url_is_local(&self) -> bool {
+        let host = url::Url::parse(&self.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        host == "localhost"
+            || host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+    }
+
     /// The host (with `%3A` and port when there is one) used in `did:web` identifiers.
     pub fn did_web_host(&self) -> String {
         let rest = self
@@ -233,5 +247,25 @@ pub(crate) fn cpu_bound<T>(work: impl FnOnce() -> T) -> T {
             tokio::task::block_in_place(work)
         }
         _ => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegistryConfig;
+
+    #[test]
+    fn a_local_public_address_is_recognised() {
+        for (url, local) in [
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("http://[::1]:8080", true),
+            ("http://0.0.0.0:8080", true),
+            ("https://credentials.example.org", false),
+            ("http://192.0.2.10:8080", false),
+        ] {
+            let config = RegistryConfig::for_tests(url).expect("settings");
+            assert_eq!(config.public_url_is_local(), local, "{url}");
+        }
     }
 }

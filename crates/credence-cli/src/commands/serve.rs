@@ -22,7 +22,14 @@ pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         .context("reading the listening address")?;
     config.server.listen = local;
     let mut registry = registry_config(&config)?;
-    warn_if_unreachable(&registry.base_url);
+    if registry.public_url_is_local() {
+        // Credentials name the public URL for ever: say so when nobody else can reach it.
+        tracing::warn!(public_url = %registry.base_url, "credentials issued now will name an address only this machine can reach; set server.public_url (CREDENCE_PUBLIC_URL) before issuing");
+        eprintln!(
+            "warning: the public URL is {}: credentials issued now will name an address only this machine can reach, for ever. Set server.public_url (CREDENCE_PUBLIC_URL) to the address people use before issuing real credentials.",
+            registry.base_url
+        );
+    }
     registry.demo = args.demo;
     let canonicalizer = registry.canonicalizer.clone();
     let services = Services::new(open_store(&config).await?, registry);
@@ -97,25 +104,6 @@ pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
         .context("the server stopped with an error")?;
     tracing::info!("Credence stopped");
     Ok(())
-}
-
-/// Credentials name the public URL for ever: say so when nobody else can reach it.
-fn warn_if_unreachable(base_url: &str) {
-    let host = url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_matches(|c| c == '[' || c == ']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
-    if loopback {
-        tracing::warn!(public_url = %base_url, "credentials issued now will name an address only this machine can reach; set server.public_url (CREDENCE_PUBLIC_URL) before issuing");
-        eprintln!(
-            "warning: the public URL is {base_url}: credentials issued now will name an address only this machine can reach, for ever. Set server.public_url (CREDENCE_PUBLIC_URL) to the address people use before issuing real credentials."
-        );
-    }
 }
 
 /// Seeds the demo world, saying what it does (a first run signs a few hundred documents).

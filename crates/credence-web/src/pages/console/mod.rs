@@ -40,6 +40,9 @@ pub struct Console {
     pub is_body: bool,
     /// The section shown, for `aria-current` in the section navigation.
     pub section: &'static str,
+    /// The public address, when only this machine can reach it: issuers are warned that
+    /// credentials issued now will name it.
+    pub local_public_url: Option<String>,
     issuer: Option<Issuer>,
     admin: Option<OrgAdmin>,
 }
@@ -101,6 +104,12 @@ pub async fn console_for(
         is_admin: admin.is_some(),
         is_body: org.kind == OrgKind::AccreditingBody.as_str(),
         section,
+        local_public_url: {
+            let config = state.services.registry.config();
+            config
+                .public_url_is_local()
+                .then(|| config.base_url.clone())
+        },
         issuer,
         admin,
     })
