@@ -860,15 +860,25 @@ async fn achievements_and_accreditations_through_the_console() {
         app,
         &w.admin,
         &format!("{given}/{id}/revoke"),
-        &[("reason", " ")],
+        &[("reason", " "), ("confirm", "yes")],
     )
     .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Unconfirmed: refused, and the accreditation stands.
     let reply = submit(
         app,
         &w.admin,
         &format!("{given}/{id}/revoke"),
         &[("reason", "The provider closed.")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("cannot be undone"));
+    let reply = submit(
+        app,
+        &w.admin,
+        &format!("{given}/{id}/revoke"),
+        &[("reason", "The provider closed."), ("confirm", "yes")],
     )
     .await;
     assert!(location(&reply).ends_with("?notice=accreditation-revoked"));

@@ -832,3 +832,41 @@ async fn evidence_pages_name_kinds_in_words() {
         assert!(!shown.body.contains(">cpd-activity<"), "{path}");
     }
 }
+
+/// Deleting a draft takes a confirmation (no script needed); unconfirmed, nothing is lost.
+#[tokio::test]
+async fn deleting_a_draft_needs_a_confirmation() {
+    let app = TestApp::new().await;
+    let auth = app.holder("del@pages.test", "Del").await;
+    let body = json!({
+        "kind": "reflective-account", "narrative": "Notes.", "date": "2026-03-01",
+        "framework": "nhs-ai-confidence-2022", "statement": "T1-01", "level": "awareness"
+    });
+    let reply = app
+        .call("POST", "/api/v1/evidence", Some(body), &auth)
+        .await;
+    let id = reply.json()["id"].as_str().expect("id").to_owned();
+    let shown = page(&app, &format!("/evidence/{id}"), &auth).await;
+    assert!(shown
+        .body
+        .contains("Delete this draft and its attachments for good"));
+    let path = format!("/evidence/{id}/delete");
+    let refused = post_form(&app, &path, &[("csrf", csrf(&auth))], &auth).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let still = app
+        .call("GET", &format!("/api/v1/evidence/{id}"), None, &auth)
+        .await;
+    assert_eq!(still.status, StatusCode::OK);
+    let done = post_form(
+        &app,
+        &path,
+        &[("csrf", csrf(&auth)), ("confirm", "yes")],
+        &auth,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let gone = app
+        .call("GET", &format!("/api/v1/evidence/{id}"), None, &auth)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}

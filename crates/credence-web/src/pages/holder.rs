@@ -453,19 +453,30 @@ pub async fn evidence_submit(
     }
 }
 
+/// The delete form: its CSRF token and the confirmation.
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
+pub struct DeleteForm {
     csrf: String,
+    /// Present (`yes`) when the deletion, which cannot be undone, is confirmed.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
-/// `POST /evidence/{id}/delete`: deletes a draft.
+/// `POST /evidence/{id}/delete`: deletes a draft, once confirmed.
 pub async fn evidence_delete(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<DeleteForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
+    if form.confirm.is_none() {
+        return Err(WebError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Not deleted",
+            "Deleting a draft cannot be undone: go back, tick the box to confirm, and delete again.",
+        ));
+    }
     state
         .services
         .registry

@@ -692,6 +692,9 @@ pub struct RevokeAccreditationForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// Present (`yes`) when the revocation, which cannot be undone, is confirmed.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// `POST /console/{org}/accreditations/{id}/revoke`: revokes an accreditation the body
@@ -705,6 +708,16 @@ pub async fn revoke_accreditation(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "accreditations").await?;
     let issuer = c.issuer()?.clone();
+    if form.confirm.is_none() {
+        let errors = vec![FieldError {
+            field: String::new(),
+            message: "Revoking an accreditation cannot be undone: tick the box to confirm it."
+                .into(),
+        }];
+        let page =
+            accreditations_page(&state, user, c, AccreditForm::default(), errors, None).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
     match state
         .services
         .registry
