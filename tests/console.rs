@@ -473,46 +473,11 @@ async fn each_section_is_open_only_to_the_roles_it_is_for() {
 #[tokio::test]
 async fn a_bulk_csv_upload_makes_a_job_whose_page_lists_each_row() {
     let w = world().await;
-    let (cookie, csrf) = session(&w.issuer);
     let csv = "key,email,name,valid_from,override_justification\n\
                row-1,done@console.test,,,\n\
                row-2,nobody@console.test,,,\n\
                row-3,partial@console.test,,,\n";
-    let boundary = "console-test-boundary";
-    let mut body = String::new();
-    for (name, value) in [("csrf", csrf), ("achievement", w.achievement.as_str())] {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
-    }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cohort.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-    ));
-    let request = Request::post(format!("/console/{ORG}/bulk/upload"))
-        .header("accept", "text/html")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("cookie", format!("credence_session={cookie}"))
-        .body(Body::from(body))
-        .expect("a request");
-    let reply = w.app.request(request).await;
-    let job_path = location(&reply);
-    let job_id = job_path.rsplit('/').next().expect("a job id").to_owned();
-    let mut finished = false;
-    for _ in 0..100 {
-        let job = w
-            .app
-            .call("GET", &format!("/api/v1/bulk/{job_id}"), None, &w.issuer)
-            .await;
-        if job.json()["state"] != "running" {
-            finished = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(finished, "the job ends");
+    let (job_path, job_id) = bulk_upload_and_wait(&w, csv).await;
     let shown = page(&w.app, &w.issuer, &job_path).await;
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
     assert!(shown.body.contains("<progress"));
@@ -551,6 +516,8 @@ async fn a_bulk_csv_upload_makes_a_job_whose_page_lists_each_row() {
     assert!(bulk.body.contains(&job_id));
 
     // The upload has the bulk files' own limit, above the general one (1 MiB).
+    let (cookie, csrf) = session(&w.issuer);
+    let boundary = "console-test-boundary";
     let big = format!(
         "key,email,name\nbig-1,done@console.test,{}\n",
         "n".repeat(1_500_000)
@@ -1037,15 +1004,10 @@ async fn the_dashboard_says_what_waits_for_each_role() {
     assert!(!plain.body.contains("Waiting for you"));
 }
 
-/// A large job's rows page through, 200 at a time, and the CSV report has every row.
-#[tokio::test]
-async fn a_large_bulk_job_pages_through_every_row() {
-    let w = world().await;
+/// Uploads `csv` as a bulk award of the world's achievement through the console and waits
+/// for the job to end; returns the job page's path and the job id.
+async fn bulk_upload_and_wait(w: &World, csv: &str) -> (String, String) {
     let (cookie, csrf) = session(&w.issuer);
-    let mut csv = String::from("key,email,name,valid_from,override_justification\n");
-    for i in 1..=205 {
-        csv.push_str(&format!("k-{i},nobody{i}@console.test,,,\n"));
-    }
     let boundary = "console-test-boundary";
     let mut body = String::new();
     for (name, value) in [("csrf", csrf), ("achievement", w.achievement.as_str())] {
@@ -1068,16 +1030,31 @@ async fn a_large_bulk_job_pages_through_every_row() {
     let reply = w.app.request(request).await;
     let job_path = location(&reply);
     let job_id = job_path.rsplit('/').next().expect("a job id").to_owned();
+    let mut finished = false;
     for _ in 0..200 {
         let job = w
             .app
             .call("GET", &format!("/api/v1/bulk/{job_id}"), None, &w.issuer)
             .await;
         if job.json()["state"] != "running" {
+            finished = true;
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    assert!(finished, "the job ends");
+    (job_path, job_id)
+}
+
+/// A large job's rows page through, 200 at a time, and the CSV report has every row.
+#[tokio::test]
+async fn a_large_bulk_job_pages_through_every_row() {
+    let w = world().await;
+    let mut csv = String::from("key,email,name,valid_from,override_justification\n");
+    for i in 1..=205 {
+        csv.push_str(&format!("k-{i},nobody{i}@console.test,,,\n"));
+    }
+    let (job_path, _) = bulk_upload_and_wait(&w, &csv).await;
     let first = page(&w.app, &w.issuer, &job_path).await;
     assert_eq!(first.body.matches("tag-row-refused").count(), 200);
     assert!(
