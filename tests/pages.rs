@@ -870,3 +870,61 @@ async fn deleting_a_draft_needs_a_confirmation() {
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+/// "Submit to" lists the holder's own organisations first (here, the one they submitted to
+/// before), so the default is one they have to do with; "assessed by" names it.
+#[tokio::test]
+async fn submit_to_defaults_to_the_holders_own_organisation() {
+    let app = TestApp::new().await;
+    app.org("aaa-clinic", "provider", "key").await;
+    app.org("zed-ics", "provider", "key").await;
+    let auth = app.holder("sub@pages.test", "Sub").await;
+    let record = |statement: &'static str| {
+        json!({
+            "kind": "reflective-account", "narrative": "Notes.", "date": "2026-03-01",
+            "framework": "nhs-ai-confidence-2022", "statement": statement, "level": "awareness"
+        })
+    };
+    let first = app
+        .call("POST", "/api/v1/evidence", Some(record("T1-01")), &auth)
+        .await;
+    let first = first.json()["id"].as_str().expect("id").to_owned();
+    let second = app
+        .call("POST", "/api/v1/evidence", Some(record("T1-02")), &auth)
+        .await;
+    let second = second.json()["id"].as_str().expect("id").to_owned();
+    let before = page(&app, &format!("/evidence/{second}"), &auth).await;
+    let options = |body: &str| -> Vec<String> {
+        body.split("<option value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or_default().to_owned())
+            .filter(|v| v.ends_with("-ics") || v.ends_with("-clinic"))
+            .collect()
+    };
+    assert_eq!(
+        options(&before.body).first().map(String::as_str),
+        Some("aaa-clinic")
+    );
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{first}/submit"),
+            Some(json!({"org": "zed-ics"})),
+            &auth,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let after = page(&app, &format!("/evidence/{second}"), &auth).await;
+    assert_eq!(
+        options(&after.body).first().map(String::as_str),
+        Some("zed-ics")
+    );
+    let detail = page(&app, &format!("/evidence/{first}"), &auth).await;
+    assert!(
+        detail
+            .body
+            .contains("<dt>Assessed by</dt><dd>Organisation zed-ics</dd>"),
+        "{}",
+        detail.body
+    );
+}

@@ -312,7 +312,10 @@ struct EvidenceDetailPage {
     error: Option<String>,
     e: EvidenceDetail,
     statement_text: String,
+    /// The holder's own organisations first.
     assessing_orgs: Vec<OrgView>,
+    /// The name of the organisation the evidence went to, if any.
+    assessor_name: Option<String>,
 }
 
 async fn evidence_page(
@@ -335,13 +338,45 @@ async fn evidence_page(
         .ok()
         .and_then(|c| fw.statement(&c).map(|s| s.text.clone()))
         .unwrap_or_default();
-    let assessing_orgs = registry
+    // The holder's own organisations first (those they hold a role in, then those they
+    // submitted to before), so the one chosen by default is one they have to do with.
+    let mine: Vec<String> = registry
+        .me(&user.holder)
+        .await?
+        .roles
+        .into_iter()
+        .map(|r| r.org)
+        .collect();
+    let before: Vec<String> = registry
+        .holder_evidence(&user.holder, Page::new(0, Page::MAX_LIMIT))
+        .await?
+        .into_iter()
+        .filter_map(|v| v.org)
+        .collect();
+    let mut assessing_orgs: Vec<OrgView> = registry
         .orgs()
         .await?
         .into_iter()
         .filter(|o| o.kind != OrgKind::AccreditingBody.as_str())
         .collect();
+    assessing_orgs.sort_by_key(|o| {
+        let rank = if mine.contains(&o.slug) {
+            0
+        } else if before.contains(&o.slug) {
+            1
+        } else {
+            2
+        };
+        (rank, o.name.to_lowercase())
+    });
+    let assessor_name = e.evidence.org.as_ref().map(|slug| {
+        assessing_orgs
+            .iter()
+            .find(|o| &o.slug == slug)
+            .map_or_else(|| slug.clone(), |o| o.name.clone())
+    });
     Ok(EvidenceDetailPage {
+        assessor_name,
         nav: user.nav,
         title: format!("Evidence for {}", e.evidence.statement),
         notice: notice(notice_code),
