@@ -1073,6 +1073,11 @@ async fn a_large_bulk_job_pages_through_every_row() {
     assert!(!second.body.contains("Next rows"));
     let report = page(&w.app, &w.issuer, &format!("{job_path}/report.csv")).await;
     assert_eq!(report.body.lines().count(), 206);
+    // Page numbers a hand-edited link may carry: no panic, no 500.
+    for odd in ["0", "99", "18446744073709551615"] {
+        let shown = page(&w.app, &w.issuer, &format!("{job_path}?page={odd}")).await;
+        assert_eq!(shown.status, StatusCode::OK, "page={odd}");
+    }
 }
 
 /// Issuing on a loopback public address is warned of in the console: credentials would name

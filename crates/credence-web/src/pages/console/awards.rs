@@ -851,7 +851,8 @@ pub async fn bulk_job(
             c.name
         )));
     }
-    let page = query.page.unwrap_or(1).max(1);
+    // Any page number a link can carry, without overflow: past the last page is empty.
+    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
     let refused_only = query.only.as_deref() == Some("refused");
     // One row more than a page, to know whether there is a next one.
     let mut rows = registry
