@@ -222,11 +222,37 @@ async fn vc_1_1_and_2_0_credentials_issued_with_either_suite_verify_in_javascrip
     let signed = reply.json();
     assert_eq!(signed["proof"]["cryptosuite"], "eddsa-jcs-2022");
     assert_eq!(js.run(&["verify"], &signed)["verified"], true);
-    // Its status lists are re-signed with it too, and still verify.
+    // Its status list is re-signed with it at the next change, and still verifies: revoking
+    // an earlier credential makes verification read the new list, check its proof and find
+    // the bit set.
+    let (_, earlier) = &issued[0];
+    let id = earlier["id"].as_str().expect("an id");
+    let revoked = app
+        .call(
+            "POST",
+            "/credentials/status",
+            Some(json!({"credentialId": id, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}, "status": true})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
     let list = app
         .call("GET", "/orgs/triadix/status/revocation", None, &Auth::None)
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.json()["proof"]["cryptosuite"], "eddsa-jcs-2022");
+    let report = app
+        .call("POST", "/api/v1/verify", Some(earlier.clone()), &Auth::None)
+        .await
+        .json();
+    let revocation = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["code"] == "status.revocation")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(revocation["outcome"], "failed", "{report:#}");
 }
 
 #[tokio::test]
