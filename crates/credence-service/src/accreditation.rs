@@ -12,14 +12,13 @@ use credence_domain::{bundled, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
 use credence_vc::proof::{issuer_id, sign};
-use credence_vc::status_list::{status_list_entry, StatusPurpose};
 use credence_vc::verify::{Check, Outcome, VerificationReport};
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
-use crate::documents::credential::status_list_url;
+use crate::documents::credential::{credential_status, StatusIndices};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
@@ -175,9 +174,16 @@ impl Registry {
         let id = new_id();
         let credential_id = self.url(&format!("/credentials/{id}"));
         let (revocation, suspension) = free_indices(&tx, &body.id, 1).await?[0];
-        let list = status_list_url(&self.config.base_url, &body.slug, StatusPurpose::Revocation);
         let index =
             usize::try_from(revocation).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let status = credential_status(
+            &self.config.base_url,
+            &body.slug,
+            StatusIndices {
+                revocation: index,
+                suspension: None,
+            },
+        );
         let unsigned = json!({
             "@context": [CREDENTIALS_V2, OB_V3P0_3_0_3],
             "id": credential_id,
@@ -193,7 +199,7 @@ impl Registry {
                     body.name, provider.name, names.join("; ")
                 ),
             },
-            "credentialStatus": status_list_entry(&list, index, StatusPurpose::Revocation),
+            "credentialStatus": status,
         });
         check_before_signing(&unsigned, "")?;
         let signer = self.active_signer(&tx, body).await?;

@@ -365,14 +365,6 @@ pub fn award_credential(input: &AwardInput<'_>) -> Value {
         }));
     }
 
-    let status = |purpose, index| {
-        status_list_entry(
-            &status_list_url(input.base_url, input.org_slug, purpose),
-            index,
-            purpose,
-        )
-    };
-
     let mut vc = Map::new();
     vc.insert("@context".into(), context);
     vc.insert(
@@ -390,13 +382,29 @@ pub fn award_credential(input: &AwardInput<'_>) -> Value {
     if !evidence.is_empty() {
         vc.insert("evidence".into(), Value::Array(evidence));
     }
-    let revocation = status(StatusPurpose::Revocation, input.status.revocation);
-    let credential_status = match input.status.suspension {
-        Some(index) => json!([revocation, status(StatusPurpose::Suspension, index)]),
-        None => revocation,
-    };
-    vc.insert("credentialStatus".into(), credential_status);
+    vc.insert(
+        "credentialStatus".into(),
+        credential_status(input.base_url, input.org_slug, input.status),
+    );
     Value::Object(vc)
+}
+
+/// A credential's `credentialStatus`: the revocation entry as an object, as Open Badges 3.0
+/// requires, or an array of it and the suspension entry when there is one (see
+/// [`StatusIndices`]).
+pub fn credential_status(base_url: &str, org_slug: &str, indices: StatusIndices) -> Value {
+    let entry = |purpose, index| {
+        status_list_entry(
+            &status_list_url(base_url, org_slug, purpose),
+            index,
+            purpose,
+        )
+    };
+    let revocation = entry(StatusPurpose::Revocation, indices.revocation);
+    match indices.suspension {
+        Some(index) => json!([revocation, entry(StatusPurpose::Suspension, index)]),
+        None => revocation,
+    }
 }
 
 #[cfg(test)]
