@@ -850,18 +850,7 @@ impl Registry {
         require_draft(&row, "submitted")?;
         // One piece of evidence waits per statement and level: a second would ask an
         // assessor to decide the same thing twice.
-        let waiting = tx
-            .evidence_of_holder(&holder.account_id, Page::new(0, 10_000))
-            .await?
-            .into_iter()
-            .find(|e| {
-                e.id != row.id
-                    && e.status == EvidenceStatus::Submitted.as_str()
-                    && e.framework_id == row.framework_id
-                    && e.statement_code == row.statement_code
-                    && e.level_claimed == row.level_claimed
-            });
-        if let Some(waiting) = waiting {
+        if let Some(waiting) = tx.waiting_twin(&row).await? {
             return Err(ServiceError::Conflict(format!(
                 "Evidence for {} at this level is already waiting for an assessor (submitted {}). Attach this file to that one, or wait for its decision.",
                 row.statement_code,

@@ -116,6 +116,20 @@ impl Tx {
             .await?)
     }
 
+    /// Another of `row`'s holder's pieces of evidence for the same statement and level that
+    /// waits for a decision, if any.
+    pub async fn waiting_twin(&self, row: &EvidenceRow) -> Result<Option<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find()
+            .filter(evidence::Column::HolderId.eq(&row.holder_id))
+            .filter(evidence::Column::FrameworkId.eq(row.framework_id))
+            .filter(evidence::Column::StatementCode.eq(&row.statement_code))
+            .filter(evidence::Column::LevelClaimed.eq(&row.level_claimed))
+            .filter(evidence::Column::Status.eq("submitted"))
+            .filter(evidence::Column::Id.ne(&row.id))
+            .one(self.conn())
+            .await?)
+    }
+
     /// How much evidence waits for a decision at an organisation.
     pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
         Ok(evidence::Entity::find()
