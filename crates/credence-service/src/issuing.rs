@@ -20,13 +20,7 @@ use credence_domain::Problems;
 /// the bundled 1EdTech schema. Credentials of other types are checked against the data
 /// model only.
 pub(crate) fn check_before_signing(unsigned: &Value, prefix: &str) -> Result<(), ServiceError> {
-    let mut problems: Vec<credence_domain::Problem> = check_credential(unsigned)
-        .into_iter()
-        .map(|v| credence_domain::Problem {
-            pointer: format!("{prefix}{}", v.pointer),
-            message: format!("{} (VC Data Model, {})", v.message, v.requirement),
-        })
-        .collect();
+    let mut problems = data_model_problems(unsigned, prefix, &[]);
     match validate_credential(unsigned) {
         Ok(()) | Err(SchemaError::UnknownType) => {}
         Err(SchemaError::Invalid { schema, violations }) => {
@@ -42,11 +36,7 @@ pub(crate) fn check_before_signing(unsigned: &Value, prefix: &str) -> Result<(),
             return Err(ServiceError::Internal(other.to_string()))
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError::Invalid(Problems(problems)))
-    }
+    refuse(problems)
 }
 
 /// Refuses `document` (422, pointers under `prefix`) when it breaks a MUST of the VC Data
@@ -56,14 +46,26 @@ pub(crate) fn check_data_model(
     prefix: &str,
     waived: &[&str],
 ) -> Result<(), ServiceError> {
-    let problems: Vec<credence_domain::Problem> = check_credential(document)
+    refuse(data_model_problems(document, prefix, waived))
+}
+
+/// The data model's violations in `document`, as problems under `prefix`.
+fn data_model_problems(
+    document: &Value,
+    prefix: &str,
+    waived: &[&str],
+) -> Vec<credence_domain::Problem> {
+    check_credential(document)
         .into_iter()
         .filter(|v| !waived.contains(&v.requirement))
         .map(|v| credence_domain::Problem {
             pointer: format!("{prefix}{}", v.pointer),
             message: format!("{} (VC Data Model, {})", v.message, v.requirement),
         })
-        .collect();
+        .collect()
+}
+
+fn refuse(problems: Vec<credence_domain::Problem>) -> Result<(), ServiceError> {
     if problems.is_empty() {
         Ok(())
     } else {
