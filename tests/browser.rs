@@ -159,3 +159,86 @@ async fn the_whole_journey_in_chromium() {
     assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
     assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
 }
+
+/// A bulk job's page opened while the job runs reaches "Finished" by itself: its script
+/// polls the job under the Content-Security-Policy (`connect-src 'self'`) and shows the
+/// result without anyone reloading. The test holds the job back until the page is open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
+    use credence_service::documents::BulkFormat;
+    use credence_service::{Actor, Operator};
+
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    app.org("bulk-ics", "provider", "web").await;
+    let issuer = person(&app, "issuer@bulk.test", "Isla Issuer").await;
+    app.grant("bulk-ics", "issuer@bulk.test", "issuer").await;
+    let done = app.holder("done@bulk.test", "Dee Done").await;
+    let me = app.call("GET", "/api/v1/me", None, &done).await;
+    let done_id = me.json()["id"].as_str().expect("an id").to_owned();
+    crate::registry_awards::attest_foundational(&app, &done_id, 30).await;
+    let token = app.token("bulk-ics", "issuer").await;
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/orgs/bulk-ics/achievements",
+            Some(serde_json::json!({"pathway": "foundational"})),
+            &token,
+        )
+        .await;
+    let achievement = created.json()["id"].as_str().expect("an id").to_owned();
+
+    // The job is recorded now and run only once the browser shows it in progress.
+    let registry = app.services.registry.clone();
+    let org = registry.org("bulk-ics").await.expect("the organisation");
+    let operator = Actor::from_operator(&Operator::local_command_line())
+        .operator()
+        .expect("the local operator");
+    let csv = "key,email\nb-1,done@bulk.test\nb-2,nobody@bulk.test\n";
+    let work = registry
+        .create_bulk_job(
+            &operator.issuer_for(&org),
+            &achievement,
+            csv,
+            BulkFormat::Csv,
+        )
+        .await
+        .expect("a job");
+    let job_path = format!("/console/bulk-ics/bulk/{}", work.job.id);
+    let signal_dir = tempfile::tempdir().unwrap();
+    let signal = signal_dir.path().join("page-open");
+    let brief = serde_json::json!({
+        "base": base,
+        "chromium": chromium(),
+        "screenshots": screenshot_path("bulk").parent().unwrap(),
+        "job_path": job_path,
+        "signal": signal,
+        "issuer": issuer,
+    });
+    let browser = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("bulk_progress.mjs", &[], &brief)
+    });
+    let mut open = false;
+    for _ in 0..600 {
+        if signal.exists() {
+            open = true;
+            break;
+        }
+        if browser.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    if open {
+        registry
+            .run_bulk_job(work, &|_, _| {})
+            .await
+            .expect("the job runs");
+    }
+    let report = browser.await.unwrap();
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert_eq!(report["before"], "In progress", "{report:#}");
+    assert_eq!(report["after"], "Finished", "{report:#}");
+    assert_eq!(report["rows"], 2, "every row is listed: {report:#}");
+    assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
+}

@@ -470,6 +470,30 @@ async fn each_section_is_open_only_to_the_roles_it_is_for() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
 
+/// A row refused while the file was read (before any award was tried) is reported with the
+/// line it starts on and the key it was given, so the issuer can find it in their file even
+/// when a quoted field spans lines.
+#[tokio::test]
+async fn rows_refused_while_reading_show_their_line_and_key() {
+    let w = world().await;
+    let csv = "key,email,name,valid_from,override_justification\n\
+               row-1,done@console.test,\"Dana\nDone\",,\n\
+               row-2,not-an-address,,,\n\
+               ,done@console.test,,,\n";
+    let (job_path, _) = bulk_upload_and_wait(&w, csv).await;
+    let report = page(&w.app, &w.issuer, &format!("{job_path}/report.csv")).await;
+    let lines: Vec<&str> = report.body.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", report.body);
+    assert!(lines[2].starts_with("2,row-2,refused,,"), "{}", report.body);
+    assert!(lines[2].contains("Line 4 of the file"), "{}", report.body);
+    assert!(lines[3].starts_with("3,,refused,,"), "{}", report.body);
+    assert!(lines[3].contains("Line 5 of the file"), "{}", report.body);
+    assert!(lines[3].contains("The key is missing"), "{}", report.body);
+    let shown = page(&w.app, &w.issuer, &format!("{job_path}?only=refused")).await;
+    assert!(shown.body.contains(">row-2</td>"), "{}", shown.body);
+    assert!(shown.body.contains("Line 4 of the file"), "{}", shown.body);
+}
+
 #[tokio::test]
 async fn a_bulk_csv_upload_makes_a_job_whose_page_lists_each_row() {
     let w = world().await;
@@ -715,15 +739,32 @@ async fn an_admin_manages_tokens_members_and_keys() {
         .find("member.add")
         .expect("the member is recorded");
     assert!(rotate < added, "newest first");
-    // Actors are named, not shown as internal labels.
+    // Entries read as sentences naming the actor and the subject; the stored record (its
+    // action code and labels) is behind a disclosure.
     assert!(
-        audit
-            .body
-            .contains("<td>Adam Admin &#60;admin@console.test&#62;</td>"),
+        audit.body.contains(
+            "<span class=\"audit-who\">Adam Admin &#60;admin@console.test&#62;</span> made a new signing key for <a href=\"/orgs/"
+        ),
         "{}",
         audit.body
     );
-    assert!(!audit.body.contains("<td>account:"), "{}", audit.body);
+    assert!(
+        audit.body.contains("</span> gave "),
+        "the member's role change reads as a sentence: {}",
+        audit.body
+    );
+    let sentences: Vec<&str> = audit
+        .body
+        .split("<p class=\"audit-sentence\">")
+        .skip(1)
+        .map(|s| s.split("</p>").next().unwrap_or_default())
+        .collect();
+    assert!(!sentences.is_empty());
+    for sentence in sentences {
+        assert!(!sentence.contains("account:"), "{sentence}");
+        assert!(!sentence.contains("key.rotate"), "{sentence}");
+    }
+    assert!(audit.body.contains("<details class=\"audit-record\">"));
 }
 
 #[tokio::test]

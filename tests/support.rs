@@ -288,9 +288,6 @@ pub struct JsHarness {
     repo: std::path::PathBuf,
 }
 
-/// The harness's scripts, copied next to `node_modules`.
-const JS_SCRIPTS: [&str; 3] = ["interop.mjs", "journey.mjs", "console.mjs"];
-
 /// The harness, installed on first use (one install even when tests run in parallel, and
 /// race-free between test processes sharing the target folder: each installs into a fresh
 /// folder and renames it into place).
@@ -396,7 +393,12 @@ fn install_js_harness() -> Result<JsHarness, String> {
     }
     // The scripts must sit next to node_modules for Node to resolve their imports; each is
     // named by its content, so concurrent copies of the same script write the same bytes.
-    for name in JS_SCRIPTS {
+    let names = std::fs::read_dir(&source)
+        .map_err(|e| format!("list tests/js: {e}"))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".mjs"));
+    for name in names {
+        let name = name.as_str();
         let script = read(name)?;
         let target = folder.join(script_name(name, &script));
         if !target.is_file() {

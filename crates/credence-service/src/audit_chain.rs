@@ -237,12 +237,20 @@ pub struct AuditView {
     pub actor_name: Option<String>,
     pub action: String,
     pub subject: String,
+    /// What the subject is, for people: an account's name, an organisation's name, an
+    /// achievement's name, or for an award its achievement and recipient (absent when it
+    /// no longer exists or has no name).
+    pub subject_name: Option<String>,
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
     pub hash: String,
 }
 
-fn audit_view(row: AuditRow, actor_name: Option<String>) -> AuditView {
+fn audit_view(
+    row: AuditRow,
+    actor_name: Option<String>,
+    subject_name: Option<String>,
+) -> AuditView {
     AuditView {
         seq: row.seq,
         at: row.at.to_rfc3339(),
@@ -250,38 +258,84 @@ fn audit_view(row: AuditRow, actor_name: Option<String>) -> AuditView {
         actor_name,
         action: row.action,
         subject: row.subject,
+        subject_name,
         detail: serde_json::from_str(&row.detail).unwrap_or(serde_json::Value::Null),
         hash: row.hash,
     }
 }
 
-/// Views of `rows`, each with its actor's name: one read per distinct account or token.
+/// Views of `rows`, each with its actor's and its subject's names: one read per distinct
+/// actor or subject.
 async fn named_views(tx: &Tx, rows: Vec<AuditRow>) -> Result<Vec<AuditView>, ServiceError> {
     let mut names: HashMap<String, Option<String>> = HashMap::new();
     for row in &rows {
-        if names.contains_key(&row.actor) {
-            continue;
+        for label in [&row.actor, &row.subject] {
+            if !names.contains_key(label) {
+                let name = name_of(tx, label).await?;
+                names.insert(label.clone(), name);
+            }
         }
-        let name = if let Some(id) = row.actor.strip_prefix("account:") {
-            tx.account(id)
-                .await?
-                .map(|a| format!("{} <{}>", a.display_name, a.email))
-        } else if let Some(id) = row.actor.strip_prefix("token:") {
-            tx.token(id)
-                .await?
-                .map(|t| format!("API token \u{201c}{}\u{201d}", t.label))
-        } else {
-            None
-        };
-        names.insert(row.actor.clone(), name);
     }
     Ok(rows
         .into_iter()
         .map(|row| {
-            let name = names.get(&row.actor).cloned().flatten();
-            audit_view(row, name)
+            let actor = names.get(&row.actor).cloned().flatten();
+            let subject = names.get(&row.subject).cloned().flatten();
+            audit_view(row, actor, subject)
         })
         .collect())
+}
+
+/// The name people know an audit actor or subject by (`account:{id}`, `token:{id}`,
+/// `org:{slug}`, `achievement:{id}`, `award:{id}`, `accreditation:{id}` (its provider),
+/// `evidence:{id}`), when it still exists.
+async fn name_of(tx: &Tx, label: &str) -> Result<Option<String>, ServiceError> {
+    let Some((kind, id)) = label.split_once(':') else {
+        return Ok(None);
+    };
+    Ok(match kind {
+        "account" => tx
+            .account(id)
+            .await?
+            .map(|a| format!("{} <{}>", a.display_name, a.email)),
+        "token" => tx
+            .token(id)
+            .await?
+            .map(|t| format!("API token \u{201c}{}\u{201d}", t.label)),
+        // Organisations are named by slug in the trail.
+        "org" => tx.org_by_slug(id).await?.map(|o| o.name),
+        "accreditation" => match tx.accreditation(id).await? {
+            Some(a) => tx.org(&a.provider_org_id).await?.map(|o| o.name),
+            None => None,
+        },
+        "evidence" => match tx.evidence(id).await? {
+            Some(e) => {
+                let holder = tx.account(&e.holder_id).await?;
+                let whose = holder.map_or_else(String::new, |h| format!(" of {}", h.display_name));
+                Some(format!("evidence{whose} for {}", e.statement_code))
+            }
+            None => None,
+        },
+        "achievement" => tx.achievement(id).await?.map(|a| a.name),
+        "award" => match tx.award(id).await? {
+            Some(award) => {
+                let achievement = match &award.achievement_id {
+                    Some(a) => tx.achievement(a).await?.map(|a| a.name),
+                    None => None,
+                };
+                let holder = match &award.holder_id {
+                    Some(h) => tx.account(h).await?.map(|h| h.display_name),
+                    None => award.recipient_email.clone(),
+                };
+                match (achievement, holder) {
+                    (Some(a), Some(h)) => Some(format!("{a} for {h}")),
+                    (a, h) => a.or(h),
+                }
+            }
+            None => None,
+        },
+        _ => None,
+    })
 }
 
 impl Registry {

@@ -361,7 +361,13 @@ impl Registry {
                         })
                         .collect::<Vec<_>>()
                         .join(" ");
-                    report.push(refused(job, row.row, "", message));
+                    // The line lets the issuer find the row in the file they sent.
+                    let message = match row.line {
+                        Some(line) => format!("Line {line} of the file: {message}"),
+                        None => message,
+                    };
+                    let key = row.key.as_deref().unwrap_or("");
+                    report.push(refused(job, row.row, key, message));
                 }
                 Ok(award) => match Email::new(&award.email) {
                     Ok(email) => candidates.push((row.row, award, email)),

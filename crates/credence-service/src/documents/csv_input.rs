@@ -104,18 +104,25 @@ impl fmt::Display for Problem {
 }
 
 /// The outcome of one data row: its 1-based number (the header excluded; for JSON, the
-/// array index plus one) and the record, or every problem found in it.
+/// array index plus one), the line of the file it starts on (CSV only; a quoted field may
+/// span lines), its key as written when it has one, and the record, or every problem found
+/// in it. The line and key let an issuer find a refused row in the file they sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowResult<T> {
     pub row: usize,
+    pub line: Option<usize>,
+    pub key: Option<String>,
     pub outcome: Result<T, Vec<Problem>>,
 }
 
-/// Written as `{"row": 3, "record": {...}}` or `{"row": 3, "problems": [...]}`.
+/// Written as `{"row": 3, "line": 4, "record": {...}}` or `{"row": 3, "problems": [...]}`.
 impl<T: Serialize> Serialize for RowResult<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("RowResult", 2)?;
+        let mut s = serializer.serialize_struct("RowResult", 3)?;
         s.serialize_field("row", &self.row)?;
+        if let Some(line) = self.line {
+            s.serialize_field("line", &line)?;
+        }
         match &self.outcome {
             Ok(record) => s.serialize_field("record", record)?,
             Err(problems) => s.serialize_field("problems", problems)?,
@@ -600,7 +607,12 @@ pub fn parse_completion_records(
             }
             _ => Err(problems),
         };
-        out.push(RowResult { row: *row, outcome });
+        out.push(RowResult {
+            row: *row,
+            line: Some(record.line),
+            key: None,
+            outcome,
+        });
     }
     Ok(out)
 }
@@ -681,6 +693,17 @@ fn parse_valid_from(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Checks one bulk award given its trimmed values (in [`BULK_COLUMNS`] order);
 /// `first_row_of_key` remembers which row used each key first.
+/// A row's key as written, for the report of a refused row: shortened to
+/// [`MAX_KEY_CHARS`] characters, control characters dropped, absent when empty.
+fn written_key(value: Option<&str>) -> Option<String> {
+    let key: String = value?
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_KEY_CHARS)
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
 fn bulk_row(
     row: usize,
     values: &[Option<&str>],
@@ -762,8 +785,14 @@ fn bulk_csv(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
     for (row, record) in &table.rows {
         let mut problems = Vec::new();
         let values = row_values(&table, &BULK_COLUMNS, record, &mut problems);
+        let key = written_key(values[0]);
         let outcome = bulk_row(*row, &values, problems, &mut first_row_of_key);
-        out.push(RowResult { row: *row, outcome });
+        out.push(RowResult {
+            row: *row,
+            line: Some(record.line),
+            key,
+            outcome,
+        });
     }
     Ok(out)
 }
@@ -790,6 +819,8 @@ fn bulk_json(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
         let Value::Object(object) = item else {
             out.push(RowResult {
                 row,
+                line: None,
+                key: None,
                 outcome: Err(vec![Problem::row(format!(
                     "Each entry must be a JSON object; this one is {}.",
                     json_kind(item)
@@ -825,8 +856,14 @@ fn bulk_json(text: &str) -> Result<Vec<RowResult<BulkAwardRow>>, CsvError> {
             };
             values.push(value);
         }
+        let key = written_key(values[0]);
         let outcome = bulk_row(row, &values, problems, &mut first_row_of_key);
-        out.push(RowResult { row, outcome });
+        out.push(RowResult {
+            row,
+            line: None,
+            key,
+            outcome,
+        });
     }
     Ok(out)
 }

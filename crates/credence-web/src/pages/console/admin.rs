@@ -527,11 +527,12 @@ pub async fn audit(
         .await?;
     let has_next = entries.len() as u64 > AUDIT_PER_PAGE;
     entries.truncate(AUDIT_PER_PAGE as usize);
+    let entries = audit_lines(&c.slug, entries);
     Ok(render(&AuditPage {
         nav: user.nav,
         title: format!("Audit trail of {}", c.name),
         c,
-        entries: audit_lines(entries),
+        entries,
         page,
         has_next,
     }))

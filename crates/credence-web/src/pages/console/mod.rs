@@ -5,6 +5,7 @@
 //! decides authorisation again with the role's proof type.
 
 pub mod admin;
+mod audit_words;
 pub mod awards;
 
 use askama::Template;
@@ -13,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use credence_domain::registry::{AwardStatus, OrgKind};
 use credence_service::actor::{Issuer, OrgAdmin};
-use credence_service::audit_chain::AuditView;
 use credence_service::awards::AwardView;
 use credence_service::bulk::BulkJobView;
 use credence_service::Page;
@@ -22,6 +22,7 @@ use crate::pages::credentials::NoticeQuery;
 use crate::pages::render;
 use crate::pages::session::{notice, Nav, SignedIn};
 use crate::{AppState, WebError};
+pub use audit_words::{audit_lines, AuditLine};
 
 /// How many recent awards and bulk jobs the overview shows.
 const OVERVIEW_ROWS: u64 = 10;
@@ -120,7 +121,7 @@ pub fn when(rfc3339: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339) {
         Ok(t) => t
             .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%d %H:%M UTC")
+            .format("%-d %B %Y, %H:%M UTC")
             .to_string(),
         Err(_) => rfc3339.to_owned(),
     }
@@ -198,36 +199,6 @@ pub fn job_lines(
         .collect()
 }
 
-/// An audit entry as the console shows it.
-#[derive(Debug, Clone)]
-pub struct AuditLine {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-}
-
-/// Lines for audit entries.
-pub fn audit_lines(entries: Vec<AuditView>) -> Vec<AuditLine> {
-    entries
-        .into_iter()
-        .map(|e| AuditLine {
-            seq: e.seq,
-            at: when(&e.at),
-            actor: e.actor_name.unwrap_or(e.actor),
-            action: e.action,
-            subject: e.subject,
-            detail: match &e.detail {
-                serde_json::Value::Object(m) if m.is_empty() => String::new(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            },
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "console_overview.html")]
 struct OverviewPage {
@@ -281,6 +252,7 @@ pub async fn overview(
     }
     if let Ok(admin) = c.admin() {
         trail = audit_lines(
+            &c.slug,
             registry
                 .org_audit(admin, Page::new(0, OVERVIEW_ROWS))
                 .await?,

@@ -1,0 +1,46 @@
+// A bulk award job's page in a real browser: it opens while the job is still running and
+// must reach "Finished" by itself (its script polls the job; nobody reloads the page).
+//
+// Reads a JSON brief on standard input: {base, chromium, screenshots, job_path, signal,
+// issuer: {email, password}}. After the page shows "In progress" it writes the file
+// `signal`, and the Rust test then runs the job. Prints a JSON report:
+// {ok, error, before, after, rows, cspErrors}.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const brief = JSON.parse(readFileSync(0, "utf8"));
+const report = { cspErrors: [] };
+const browser = await chromium.launch({
+  executablePath: brief.chromium,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("console", (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
+  });
+  await page.goto(`${brief.base}/login`);
+  await page.getByLabel("E-mail address").fill(brief.issuer.email);
+  await page.getByLabel("Password").fill(brief.issuer.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/dashboard/);
+
+  await page.goto(`${brief.base}${brief.job_path}`);
+  report.before = (await page.locator("#progress-heading").innerText()).trim();
+  await page.screenshot({ path: join(brief.screenshots, "bulk-running.png"), fullPage: true });
+  writeFileSync(brief.signal, "page open");
+  // The page's own script must bring the result: wait without touching the page.
+  await page.locator("#progress-heading", { hasText: "Finished" }).waitFor({ timeout: 30000 });
+  report.after = (await page.locator("#progress-heading").innerText()).trim();
+  report.rows = await page.locator("tbody tr").count();
+  await page.screenshot({ path: join(brief.screenshots, "bulk-finished.png"), fullPage: true });
+  report.ok = true;
+} catch (e) {
+  report.ok = false;
+  report.error = `${e.stack || e}`;
+} finally {
+  await browser.close();
+}
+writeFileSync(1, JSON.stringify(report));
