@@ -158,6 +158,65 @@ async fn the_whole_journey_in_chromium() {
         .collect();
     assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
     assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
+
+    // The signed credential names the address the server answers on (not a default port),
+    // and what it links to answers there.
+    let named = |key: &str| report[key].as_str().unwrap_or_default().to_owned();
+    assert!(named("credentialId").starts_with(&base), "{report:#}");
+    assert!(named("statusListUrl").starts_with(&base), "{report:#}");
+    assert!(
+        report["images"].as_u64().is_some_and(|n| n >= 2),
+        "{report:#}"
+    );
+    assert_eq!(report["brokenImages"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["statusListStatus"], 200, "{report:#}");
+    assert_eq!(report["issuerPageStatus"], 200, "{report:#}");
+    // Three verdicts: a wrong e-mail address is a warning said first, not "every check passed".
+    assert_eq!(
+        report["mismatchVerdict"], "Verified, with warnings",
+        "{report:#}"
+    );
+    assert!(
+        named("mismatchSentence").starts_with("The e-mail address you gave is not"),
+        "{report:#}"
+    );
+    // A revoked verdict gives the issuer's reason.
+    let lines = report["revokedLines"].to_string();
+    assert!(
+        lines.contains("Awarded in error during the journey test."),
+        "{report:#}"
+    );
+    // Only the actions that apply, and LinkedIn only while public and active.
+    let choices = report["statusChoices"].to_string();
+    assert!(choices.contains("Revoke"), "{report:#}");
+    assert!(
+        !choices.contains("Reinstate"),
+        "an active award cannot be reinstated: {report:#}"
+    );
+    assert_eq!(report["linkedinWhenActive"], 1, "{report:#}");
+    assert_eq!(report["linkedinWhenRevoked"], 0, "{report:#}");
+    // Landing by role, phone width, print.
+    assert!(
+        named("assessorLanding").contains("Waiting for you"),
+        "{report:#}"
+    );
+    assert!(
+        report["phoneScrollWidth"]
+            .as_u64()
+            .is_some_and(|w| w <= 390),
+        "{report:#}"
+    );
+    let printed = report["printedAddresses"].to_string();
+    assert!(
+        printed.contains(&format!("{base}/credentials/")),
+        "{report:#}"
+    );
+    assert!(
+        report["printedPages"]
+            .as_u64()
+            .is_some_and(|n| (1..=2).contains(&n)),
+        "the printed portfolio is compact: {report:#}"
+    );
 }
 
 /// A bulk job's page opened while the job runs reaches "Finished" by itself: its script

@@ -99,8 +99,12 @@ try {
   await expectText(holder.page, "An assessor will review it");
   await check(holder.page, "evidence-detail");
 
-  step("assessor attests");
+  step("assessor lands on what waits for them");
   await signIn(assessor.page, brief.assessor);
+  await expectText(assessor.page, "1 piece of evidence waits for an assessor");
+  report.assessorLanding = (await assessor.page.locator("main").innerText()).slice(0, 400);
+
+  step("assessor attests");
   await assessor.page.goto(`${brief.base}/assess`);
   await check(assessor.page, "assess");
   await assessor.page.getByRole("button", { name: new RegExp(`^Attest evidence ${brief.statement}`) }).click();
@@ -133,6 +137,21 @@ try {
   await check(holder.page, "portfolio-settings");
   await holder.page.goto(`${brief.base}/credentials/${awardId}`);
   await check(holder.page, "credential");
+  report.linkedinWhenActive = await holder.page.getByRole("link", { name: /Add to LinkedIn/ }).count();
+
+  step("the signed credential names the address this Credence answers on");
+  const vc = await (await holder.page.request.get(`${brief.base}/credentials/${awardId}`, { headers: { Accept: "application/ld+json" } })).json();
+  report.credentialId = vc.id;
+  report.issuerId = typeof vc.issuer === "string" ? vc.issuer : vc.issuer.id;
+  report.statusListUrl = [vc.credentialStatus].flat()[0].statusListCredential;
+  const issuerUrl = `${brief.base}/orgs/${brief.org}`;
+  // Every image on the credential's page (its badge, its QR code) loads under the CSP.
+  report.brokenImages = await holder.page.evaluate(() =>
+    [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
+  );
+  report.images = await holder.page.evaluate(() => document.images.length);
+  report.statusListStatus = (await holder.page.request.get(report.statusListUrl)).status();
+  report.issuerPageStatus = (await holder.page.request.get(issuerUrl)).status();
   const [download] = await Promise.all([
     holder.page.waitForEvent("download"),
     holder.page.getByRole("link", { name: "Download baked PNG" }).click(),
@@ -151,11 +170,29 @@ try {
   await check(visitor.page, "portfolio");
   await visitor.page.emulateMedia({ media: "print" });
   await visitor.page.screenshot({ path: join(brief.screenshots, "journey-portfolio-print.png"), fullPage: true });
+  report.printedAddresses = await visitor.page.locator(".credential-address").allInnerTexts();
+  const pdf = await visitor.page.pdf({ format: "A4", printBackground: true });
+  writeFileSync(join(brief.screenshots, "journey-portfolio.pdf"), pdf);
+  report.printedPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
   await visitor.page.emulateMedia({ media: "screen" });
 
   step("a visitor verifies the PNG");
   const before = await verifyFile(visitor.page, png, "verify-valid");
   if (before !== "Verified") throw new Error(`expected Verified, saw ${before}`);
+
+  step("a visitor checks it against another e-mail address");
+  await visitor.page.goto(`${brief.base}/verify`);
+  await visitor.page.getByLabel("A credential file or badge image").setInputFiles(png);
+  await visitor.page.getByLabel("Optional: check it was issued to this e-mail address").fill("someone.else@journey.test");
+  await visitor.page.getByRole("button", { name: "Verify", exact: true }).click();
+  await visitor.page.locator("#verdict-heading").waitFor();
+  report.mismatchVerdict = (await visitor.page.locator("#verdict-heading").innerText()).trim();
+  report.mismatchSentence = (await visitor.page.locator(".verdict p:not(.verdict-mark)").first().innerText()).trim();
+  await check(visitor.page, "verify-warning");
+
+  step("issuer sees only the actions that apply");
+  await issuer.page.goto(`${brief.base}/console/${brief.org}/awards/${awardId}`);
+  report.statusChoices = await issuer.page.getByLabel("New status").locator("option").allInnerTexts();
 
   step("issuer revokes");
   await issuer.page.goto(`${brief.base}/console/${brief.org}/awards/${awardId}`);
@@ -170,6 +207,14 @@ try {
   if (after !== "Not valid") throw new Error(`expected Not valid, saw ${after}`);
   const revocation = await visitor.page.locator(".check-failed").allInnerTexts();
   if (!revocation.some((t) => /revoked/i.test(t))) throw new Error(`no revocation line: ${revocation}`);
+  report.revokedLines = revocation;
+  await holder.page.goto(`${brief.base}/credentials/${awardId}`);
+  report.linkedinWhenRevoked = await holder.page.getByRole("link", { name: /Add to LinkedIn/ }).count();
+
+  step("a phone-sized verification does not scroll sideways");
+  await visitor.page.setViewportSize({ width: 390, height: 844 });
+  await verifyFile(visitor.page, png, "verify-phone");
+  report.phoneScrollWidth = await visitor.page.evaluate(() => document.documentElement.scrollWidth);
 
   step("phone-sized dashboard");
   await holder.page.setViewportSize({ width: 390, height: 844 });

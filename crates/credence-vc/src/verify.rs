@@ -626,15 +626,18 @@ fn check_valid_from(doc: &Value, field: &str, now: DateTime<Utc>) -> Check {
             Outcome::NotApplicable,
             "The credential does not say from when it is valid.",
         ),
-        Ok(Some((text, from))) if from > now => Check::new(
+        Ok(Some((_, from))) if from > now => Check::new(
             CODE,
             Outcome::Failed,
-            format!("The credential is not valid yet: it becomes valid on {text}."),
+            format!(
+                "The credential is not valid yet: it becomes valid on {}.",
+                in_words(from)
+            ),
         ),
-        Ok(Some((text, _))) => Check::new(
+        Ok(Some((_, from))) => Check::new(
             CODE,
             Outcome::Passed,
-            format!("The credential has been valid since {text}."),
+            format!("The credential has been valid since {}.", in_words(from)),
         ),
     }
 }
@@ -648,17 +651,28 @@ fn check_valid_until(doc: &Value, field: &str, now: DateTime<Utc>) -> Check {
             Outcome::NotApplicable,
             "The credential has no expiry date.",
         ),
-        Ok(Some((text, until))) if until < now => Check::new(
+        Ok(Some((_, until))) if until < now => Check::new(
             CODE,
             Outcome::Failed,
-            format!("The credential has expired: it was valid until {text}."),
+            format!(
+                "The credential has expired: it was valid until {}.",
+                in_words(until)
+            ),
         ),
-        Ok(Some((text, _))) => Check::new(
+        Ok(Some((_, until))) => Check::new(
             CODE,
             Outcome::Passed,
-            format!("The credential has not expired: it is valid until {text}."),
+            format!(
+                "The credential has not expired: it is valid until {}.",
+                in_words(until)
+            ),
         ),
     }
+}
+
+/// A moment as people read it: "5 December 2026 at 04:51:41 UTC".
+fn in_words(t: DateTime<Utc>) -> String {
+    t.format("%-d %B %Y at %H:%M:%S UTC").to_string()
 }
 
 fn status_code(purpose: StatusPurpose) -> &'static str {
@@ -1008,8 +1022,8 @@ mod tests {
             ("context", Passed, "known"),
             ("proof", Passed, "intact"),
             ("issuer", Passed, "belonging to its issuer"),
-            ("valid_from", Passed, "2025-03-01T12:00:00Z"),
-            ("valid_until", Passed, "2030-03-01T12:00:00Z"),
+            ("valid_from", Passed, "1 March 2025 at 12:00:00 UTC"),
+            ("valid_until", Passed, "1 March 2030 at 12:00:00 UTC"),
             ("status.revocation", Passed, "not been revoked"),
             ("status.suspension", NotApplicable, "cannot be suspended"),
             ("schema", Passed, "Open Badges 3.0"),
@@ -1259,7 +1273,7 @@ mod tests {
             &good,
             Verdict::NotValid,
             &[
-                ("valid_from", Passed, "2024-01-01"),
+                ("valid_from", Passed, "1 January 2024"),
                 ("valid_until", Failed, "expired"),
                 ("schema", NotApplicable, "not an Open Badge"),
             ],
