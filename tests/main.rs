@@ -5,6 +5,7 @@
 mod audit_checkpoint;
 mod authz_matrix;
 mod backup;
+mod badge_png;
 mod browser;
 mod cli;
 mod conformance;

@@ -531,6 +531,7 @@ impl Registry {
             spec.name = n.clone();
         }
         spec.caption = new.product.as_ref().map(Product::label);
+        spec.issuer = Some(org.name.clone());
         let image = badge_data_url(&badge_svg(&spec));
         let profile = issuer_profile(self, org);
         let validity = new

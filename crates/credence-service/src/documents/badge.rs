@@ -1,21 +1,48 @@
 //! Badge images: one SVG per pathway, recognisable by its colour and emblem (one per
 //! archetype, another for the foundational and for product-specific pathways), with the
-//! pathway's name written on it. Deterministic, so the same pathway always gets the same
-//! bytes, and small enough to embed as a `data:` URL in the achievement.
+//! achievement's name, the kind of pathway and the issuer's name written on it in the
+//! bundled font (see [`super::badge_font`]). Deterministic, so the same pathway always
+//! gets the same bytes, and small enough to embed as a `data:` URL in the achievement.
 
 use base64::Engine as _;
 use credence_domain::framework::Pathway;
 use credence_domain::{ArchetypeCode, PathwayKind};
 
+use super::badge_font::{self, fit, wrap, Pen};
+
 /// The side of the square the badge is drawn in.
 pub const VIEW_BOX: u32 = 256;
 
-/// How many characters fit on one line of the name.
-const NAME_LINE_CHARS: usize = 20;
-/// How many lines the name may take.
+/// The name: bold, on at most three lines, each as wide as the white disc allows at the
+/// lowest of them.
+const NAME_PEN: Pen = Pen {
+    size: 14.0,
+    bold: true,
+};
+const NAME_WIDTH: f32 = 176.0;
 const NAME_LINES: usize = 3;
-/// How many characters fit on the caption line.
-const CAPTION_CHARS: usize = 22;
+/// The kind of pathway, under the name.
+const LABEL_PEN: Pen = Pen {
+    size: 11.0,
+    bold: false,
+};
+const LABEL_WIDTH: f32 = 150.0;
+/// The caption, the lowest line inside the disc and so the narrowest.
+const CAPTION_PEN: Pen = Pen {
+    size: 10.0,
+    bold: false,
+};
+const CAPTION_WIDTH: f32 = 108.0;
+/// The issuer's name, in white along the top of the coloured ring: the arc's radius puts
+/// the letters in the middle of the ring, and the width leaves the ring's sides clear.
+const ISSUER_PEN: Pen = Pen {
+    size: 11.0,
+    bold: true,
+};
+const ISSUER_WIDTH: f32 = 280.0;
+const ISSUER_ARC_RADIUS: u32 = 111;
+/// The radius of the white disc inside the ring (the ring's outer radius is 124).
+const DISC_RADIUS: u32 = 106;
 
 /// What a badge shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +56,8 @@ pub struct BadgeSpec {
     pub archetype: Option<ArchetypeCode>,
     /// A short line under the kind, such as a product and its version.
     pub caption: Option<String>,
+    /// The issuing organisation's name, written along the top of the ring.
+    pub issuer: Option<String>,
 }
 
 impl BadgeSpec {
@@ -39,6 +68,7 @@ impl BadgeSpec {
             kind: pathway.kind,
             archetype: pathway.archetype.clone(),
             caption: None,
+            issuer: None,
         }
     }
 }
@@ -148,72 +178,6 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
-/// Cuts `text` to at most `max` characters, ending with an ellipsis when cut.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-        cut = cut.trim_end().to_owned();
-        cut.push('…');
-        cut
-    }
-}
-
-/// Splits `text` into at most `lines` lines of at most `width` characters, breaking at
-/// spaces where it can; what does not fit ends the last line with an ellipsis.
-fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut overflow = false;
-    for word in text.split_whitespace() {
-        let mut word = word.to_owned();
-        loop {
-            let current_len = current.chars().count();
-            let word_len = word.chars().count();
-            let needed = if current.is_empty() {
-                word_len
-            } else {
-                current_len + 1 + word_len
-            };
-            if needed <= width {
-                if !current.is_empty() {
-                    current.push(' ');
-                }
-                current.push_str(&word);
-                break;
-            }
-            if current.is_empty() {
-                // A word longer than a line is cut.
-                let head: String = word.chars().take(width).collect();
-                word = word.chars().skip(width).collect();
-                out.push(head);
-            } else {
-                out.push(std::mem::take(&mut current));
-            }
-            if out.len() == lines {
-                overflow = true;
-                break;
-            }
-        }
-        if overflow {
-            break;
-        }
-    }
-    if !overflow && !current.is_empty() {
-        out.push(current);
-    }
-    if overflow {
-        if let Some(last) = out.last_mut() {
-            let mut cut: String = last.chars().take(width.saturating_sub(1)).collect();
-            cut = cut.trim_end().to_owned();
-            cut.push('…');
-            *last = cut;
-        }
-    }
-    out
-}
-
 /// The label under the name: the kind of pathway, and the archetype's name for an
 /// advanced one (the code, capitalised).
 fn kind_label(spec: &BadgeSpec) -> String {
@@ -230,47 +194,80 @@ fn kind_label(spec: &BadgeSpec) -> String {
     }
 }
 
+/// The badge's accessible name: the name, the caption in brackets, and the issuer.
+fn title(spec: &BadgeSpec) -> String {
+    let mut title = spec.name.clone();
+    if let Some(caption) = &spec.caption {
+        title.push_str(&format!(" ({caption})"));
+    }
+    if let Some(issuer) = spec
+        .issuer
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        title.push_str(&format!(", issued by {issuer}"));
+    }
+    title
+}
+
 /// The badge as SVG text: a 256×256 view box, `role="img"`, a `<title>` with the name,
-/// a ring and an emblem in the look's colour, the name on up to three lines, the kind of
-/// pathway and the caption. Every piece of text is XML-escaped.
+/// caption and issuer, a ring in the look's colour with the issuer's name along its top,
+/// an emblem, the name on up to three lines, the kind of pathway and the caption. Lines are
+/// wrapped and cut by their width in the bundled font; every piece of text is XML-escaped.
 pub fn badge_svg(spec: &BadgeSpec) -> String {
     let look = look(spec);
     let colour = look.colour;
-    let title = match &spec.caption {
-        Some(caption) => format!("{} ({caption})", spec.name),
-        None => spec.name.clone(),
-    };
-    let title = xml_escape(&title);
-    let font = r#"font-family="Arial, Helvetica, sans-serif" text-anchor="middle""#;
+    let title = xml_escape(&title(spec));
+    let family = badge_font::FAMILY;
+    let font =
+        format!(r#"font-family="'{family}', Arial, Helvetica, sans-serif" text-anchor="middle""#);
 
-    let mut svg = String::with_capacity(2048);
+    let mut svg = String::with_capacity(2560);
     svg.push_str(&format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW_BOX} {VIEW_BOX}" width="{VIEW_BOX}" height="{VIEW_BOX}" role="img" aria-label="{title}">"#
     ));
     svg.push_str(&format!("<title>{title}</title>"));
     svg.push_str(&format!(
-        r##"<circle cx="128" cy="128" r="124" fill="{colour}"/><circle cx="128" cy="128" r="108" fill="#ffffff"/>"##
+        r##"<circle cx="128" cy="128" r="124" fill="{colour}"/><circle cx="128" cy="128" r="{DISC_RADIUS}" fill="#ffffff"/>"##
     ));
+    let issuer = spec.issuer.as_deref().map(str::trim);
+    if let Some(issuer) = issuer.filter(|i| !i.is_empty()) {
+        // A half circle over the top, left to right, so the letters stand upright on it.
+        let (left, right, r) = (
+            128 - ISSUER_ARC_RADIUS,
+            128 + ISSUER_ARC_RADIUS,
+            ISSUER_ARC_RADIUS,
+        );
+        svg.push_str(&format!(
+            r##"<defs><path id="credence-badge-issuer-arc" d="M{left} 128 A{r} {r} 0 0 1 {right} 128"/></defs><text {font} font-size="{}" font-weight="bold" fill="#ffffff"><textPath href="#credence-badge-issuer-arc" startOffset="50%">{}</textPath></text>"##,
+            ISSUER_PEN.size,
+            xml_escape(&fit(issuer, ISSUER_WIDTH, &|t| ISSUER_PEN.width(t)))
+        ));
+    }
     svg.push_str(&emblem_svg(look.emblem, colour));
 
-    let lines = wrap(&spec.name, NAME_LINE_CHARS, NAME_LINES);
+    let lines = wrap(&spec.name, NAME_WIDTH, NAME_LINES, &|t| NAME_PEN.width(t));
     // Centre the name's lines on y = 163, 17 units apart.
     let first = 163 - (lines.len().saturating_sub(1) as i32) * 17 / 2;
     for (i, line) in lines.iter().enumerate() {
         let y = first + i as i32 * 17;
         svg.push_str(&format!(
-            r##"<text x="128" y="{y}" {font} font-size="14" font-weight="bold" fill="#212b32">{}</text>"##,
+            r##"<text x="128" y="{y}" {font} font-size="{}" font-weight="bold" fill="#212b32">{}</text>"##,
+            NAME_PEN.size,
             xml_escape(line)
         ));
     }
     svg.push_str(&format!(
-        r#"<text x="128" y="200" {font} font-size="11" fill="{colour}">{}</text>"#,
-        xml_escape(&kind_label(spec))
+        r#"<text x="128" y="200" {font} font-size="{}" fill="{colour}">{}</text>"#,
+        LABEL_PEN.size,
+        xml_escape(&fit(&kind_label(spec), LABEL_WIDTH, &|t| LABEL_PEN.width(t)))
     ));
     if let Some(caption) = &spec.caption {
         svg.push_str(&format!(
-            r##"<text x="128" y="215" {font} font-size="10" fill="#425563">{}</text>"##,
-            xml_escape(&truncate(caption, CAPTION_CHARS))
+            r##"<text x="128" y="215" {font} font-size="{}" fill="#425563">{}</text>"##,
+            CAPTION_PEN.size,
+            xml_escape(&fit(caption, CAPTION_WIDTH, &|t| CAPTION_PEN.width(t)))
         ));
     }
     svg.push_str("</svg>");
@@ -440,6 +437,7 @@ pub(crate) mod tests {
             kind,
             archetype: archetype.map(|a| ArchetypeCode::new(a).expect("code")),
             caption: None,
+            issuer: None,
         }
     }
 
@@ -536,46 +534,40 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn names_wrap_onto_three_lines_at_most() {
-        let check = |text: &str, expected: &[&str]| {
-            assert_eq!(
-                wrap(text, NAME_LINE_CHARS, NAME_LINES),
-                expected,
-                "{text:?}"
-            );
-        };
-        check(
-            "Foundational AI education",
-            &["Foundational AI", "education"],
+    fn the_issuer_is_named_on_the_ring_and_in_the_title() {
+        let mut s = spec("Foundational AI education", PathwayKind::Foundational, None);
+        let svg = badge_svg(&s);
+        assert!(!svg.contains("textPath"), "{svg}");
+        assert!(
+            svg.contains(r#"font-family="'Noto Sans', Arial, Helvetica, sans-serif""#),
+            "{svg}"
         );
-        check(
-            "Advanced AI education for Embedders",
-            &["Advanced AI", "education for", "Embedders"],
+        s.issuer = Some("St <Mary's> & Co".into());
+        s.caption = Some("ChestScan 2".into());
+        let svg = badge_svg(&s);
+        well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        assert!(
+            svg.contains("<title>Foundational AI education (ChestScan 2), issued by St &lt;Mary&apos;s&gt; &amp; Co</title>"),
+            "{svg}"
         );
-        check(
-            "Product-specific AI training",
-            &["Product-specific AI", "training"],
+        assert!(
+            svg.contains(r##"<textPath href="#credence-badge-issuer-arc" startOffset="50%">St &lt;Mary&apos;s&gt; &amp; Co</textPath>"##),
+            "{svg}"
         );
-        check("", &[]);
-        check("   ", &[]);
-        check("Short", &["Short"]);
-        check(
-            "Averyveryverylongwordthatgoesonandon",
-            &["Averyveryverylongwor", "dthatgoesonandon"],
+        // A long name is cut to the width the ring leaves it, with an ellipsis.
+        s.issuer = Some(
+            "The Royal Wolverhampton and Westminster University Hospitals NHS Foundation Trust"
+                .into(),
         );
-        check(
-            "one two three four five six seven eight nine ten eleven twelve",
-            &[
-                "one two three four",
-                "five six seven eight",
-                "nine ten eleven…",
-            ],
+        let svg = badge_svg(&s);
+        let marker = r#"startOffset="50%">"#;
+        let start = svg.find(marker).expect("the issuer") + marker.len();
+        let shown = &svg[start..start + svg[start..].find('<').expect("its end")];
+        assert!(
+            shown.starts_with("The Royal") && shown.ends_with('…'),
+            "{shown}"
         );
-        assert_eq!(truncate("short", 22), "short");
-        assert_eq!(
-            truncate("ChestScan triage 2.1.0 build 2026", 22),
-            "ChestScan triage 2.1.…"
-        );
+        assert!(ISSUER_PEN.width(shown) <= ISSUER_WIDTH, "{shown}");
     }
 
     #[test]

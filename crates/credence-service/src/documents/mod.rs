@@ -20,6 +20,7 @@
 
 pub mod achievement;
 pub mod badge;
+pub mod badge_font;
 pub mod credential;
 pub mod csv_input;
 
