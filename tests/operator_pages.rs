@@ -119,7 +119,15 @@ async fn audit(app: &TestApp, slug: &str) -> Vec<(String, String)> {
     entries
 }
 
-fn new_org<'a>(slug: &'a str, name: &'a str, kind: &'a str, method: &'a str) -> Vec<(&'a str, &'a str)> {
+/// A request of the matrix: method, path, form fields, and where the operator is sent.
+type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a str);
+
+fn new_org<'a>(
+    slug: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    method: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("slug", slug),
         ("name", name),
@@ -146,7 +154,9 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
         "{}",
         dashboard.body
     );
-    assert!(dashboard.body.contains("<a href=\"/operator\">Operator</a>"));
+    assert!(dashboard
+        .body
+        .contains("<a href=\"/operator\">Operator</a>"));
     let empty = get(&app, &op, "/operator").await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.body.contains("Create your first organisation"));
@@ -223,7 +233,7 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
     let list = get(&app, &op, "/operator").await;
     assert!(list.body.contains("First ICS") && list.body.contains("Keyed Body"));
     assert!(list.body.contains("Education or training provider"));
-    assert!(list.body.contains("Not trusted"));
+    assert!(list.body.contains("Its accreditations are not trusted"));
     let dashboard = get(&app, &op, "/dashboard").await;
     assert!(dashboard
         .body
@@ -276,14 +286,15 @@ async fn only_operators_open_and_post_the_operator_pages() {
     app.org("matrix-body", "accrediting-body", "web").await;
     let holder = app.holder("holder@operator.test", "Hana Holder").await;
     let admin = app.holder("admin@operator.test", "Adam Admin").await;
-    app.grant("matrix-body", "admin@operator.test", "admin").await;
+    app.grant("matrix-body", "admin@operator.test", "admin")
+        .await;
     let op = operator(&app).await;
     let admin_id = app.call("GET", "/api/v1/me", None, &admin).await.json()["id"]
         .as_str()
         .expect("an id")
         .to_owned();
 
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("GET", "/operator", vec![], ""),
         ("GET", "/operator/orgs/new", vec![], ""),
         ("GET", "/operator/orgs/matrix-body", vec![], ""),
@@ -331,14 +342,22 @@ async fn only_operators_open_and_post_the_operator_pages() {
             match *name {
                 "signed out" => {
                     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{case}");
-                    assert!(reply.header("location").starts_with("/login?next="), "{case}");
+                    assert!(
+                        reply.header("location").starts_with("/login?next="),
+                        "{case}"
+                    );
                 }
                 "operator" if *method == "GET" => {
                     assert_eq!(reply.status, StatusCode::OK, "{case}: {}", reply.body);
                 }
                 "operator" => assert_eq!(location(&reply), *success, "{case}"),
                 _ => {
-                    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{case}: {}", reply.body);
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::FORBIDDEN,
+                        "{case}: {}",
+                        reply.body
+                    );
                     assert!(reply.body.contains("not an operator account"), "{case}");
                 }
             }
@@ -423,6 +442,13 @@ async fn bad_input_is_shown_beside_its_field_and_writes_nothing() {
         ],
     );
     assert_eq!(all_wrong.body.matches("class=\"field-error\"").count(), 5);
+    let empty = post(&app, &op, "/operator/orgs", &[]).await;
+    check(
+        &empty,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["Enter a short name: lower-case letters, digits and hyphens."],
+    );
+    assert_eq!(empty.body.matches("class=\"field-error\"").count(), 4);
     assert_eq!(slugs(&app).await, vec!["taken"]);
 
     let duplicate = post(
@@ -487,7 +513,10 @@ async fn bad_input_is_shown_beside_its_field_and_writes_nothing() {
         (
             vec![("email", "not an address"), ("role", "owner")],
             StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["id=\"member-email-error\"", "Choose a role: admin, issuer or assessor."],
+            vec![
+                "id=\"member-email-error\"",
+                "Choose a role: admin, issuer or assessor.",
+            ],
         ),
     ] {
         let reply = post(&app, &op, "/operator/orgs/taken/members", &fields).await;
@@ -519,7 +548,11 @@ async fn bad_input_is_shown_beside_its_field_and_writes_nothing() {
     assert_eq!(not_a_body.status, StatusCode::UNPROCESSABLE_ENTITY);
     let unknown = get(&app, &op, "/operator/orgs/nowhere").await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    let actions: Vec<String> = audit(&app, "taken").await.into_iter().map(|e| e.1).collect();
+    let actions: Vec<String> = audit(&app, "taken")
+        .await
+        .into_iter()
+        .map(|e| e.1)
+        .collect();
     assert_eq!(actions, ["org.create", "trust.add"]);
     let page = get(&app, &op, "/operator/orgs/taken").await;
     assert!(page.body.contains("Stop trusting"));
@@ -533,9 +566,18 @@ async fn the_list_answers_json() {
     app.org("json-body", "accrediting-body", "key").await;
     app.org("json-ics", "provider", "web").await;
     app.holder("member@operator.test", "Mo Member").await;
-    app.grant("json-ics", "member@operator.test", "issuer").await;
+    app.grant("json-ics", "member@operator.test", "issuer")
+        .await;
     app.grant("json-ics", "member@operator.test", "admin").await;
-    location(&post(&app, &op, "/operator/orgs/json-body/trust", &[("trust", "yes")]).await);
+    location(
+        &post(
+            &app,
+            &op,
+            "/operator/orgs/json-body/trust",
+            &[("trust", "yes")],
+        )
+        .await,
+    );
     let reply = app.call("GET", "/operator", None, &op).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.header("content-type").starts_with("application/json"));
@@ -557,15 +599,31 @@ async fn the_list_answers_json() {
     assert_eq!(
         summary,
         vec![
-            ("json-body".into(), "key".into(), Some(0), Some(true), Some(true)),
-            ("json-ics".into(), "web".into(), Some(1), Some(false), Some(false)),
+            (
+                "json-body".into(),
+                "key".into(),
+                Some(0),
+                Some(true),
+                Some(true)
+            ),
+            (
+                "json-ics".into(),
+                "web".into(),
+                Some(1),
+                Some(false),
+                Some(false)
+            ),
         ]
     );
-    assert!(items[0]["did"].as_str().is_some_and(|d| d.starts_with("did:key:")));
+    assert!(items[0]["did"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("did:key:")));
     let holder = app.holder("json-holder@operator.test", "J Holder").await;
     let refused = app.call("GET", "/operator", None, &holder).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.header("content-type").starts_with("application/problem+json"));
+    assert!(refused
+        .header("content-type")
+        .starts_with("application/problem+json"));
 }
 
 /// The operator pages in Chromium at 1280 and 390 pixels: axe-core's WCAG 2.2 AA rules, no
@@ -577,11 +635,13 @@ async fn operator_pages_in_chromium() {
     app.org("linchester-ics", "provider", "web").await;
     app.org("hee", "accrediting-body", "key").await;
     app.holder("ines@chromium.test", "Ines Issuer").await;
-    app.grant("linchester-ics", "ines@chromium.test", "issuer").await;
-    app.grant("linchester-ics", "ines@chromium.test", "admin").await;
+    app.grant("linchester-ics", "ines@chromium.test", "issuer")
+        .await;
+    app.grant("linchester-ics", "ines@chromium.test", "admin")
+        .await;
     let base = app.serve().await;
-    let screenshots = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/screenshots");
+    let screenshots =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&screenshots).expect("a screenshots folder");
     let brief = serde_json::json!({
         "base": base,

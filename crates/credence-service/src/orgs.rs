@@ -149,7 +149,12 @@ pub(crate) fn org_field_problems(slug: &str, name: &str, url: Option<&str>) -> V
             message,
         });
     };
-    if let Err(e) = OrgSlug::new(slug.trim()) {
+    if slug.trim().is_empty() {
+        problem(
+            "/slug",
+            "Enter a short name: lower-case letters, digits and hyphens.".into(),
+        );
+    } else if let Err(e) = OrgSlug::new(slug.trim()) {
         problem("/slug", e.to_string());
     }
     let name = name.trim();

@@ -111,7 +111,8 @@ fn kind_choices() -> Vec<Described> {
 }
 
 fn did_method_choices() -> Vec<Described> {
-    DidMethod::ALL
+    // did:web first: it is the default, as on the command line.
+    [DidMethod::Web, DidMethod::Key]
         .iter()
         .map(|m| match m {
             DidMethod::Web => Described {
@@ -275,7 +276,12 @@ pub async fn create_org(
         did_method: form.did_method.clone(),
         url: form.url.clone(),
     };
-    match state.services.registry.operator_create_org(&op, typed).await {
+    match state
+        .services
+        .registry
+        .operator_create_org(&op, typed)
+        .await
+    {
         Ok(org) => Ok(Redirect::to(&format!(
             "/operator/orgs/{}?notice=org-created",
             url_encode(&org.slug)
@@ -392,7 +398,10 @@ async fn refused(
 ) -> Result<Response, WebError> {
     let (status, errors) = form_errors(error)?;
     let d = state.services.registry.operator_org(op, slug).await?;
-    Ok(render_with(status, &org_page(user.nav, d, None, form, errors)))
+    Ok(render_with(
+        status,
+        &org_page(user.nav, d, None, form, errors),
+    ))
 }
 
 fn default_member_form() -> MemberForm {
