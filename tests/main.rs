@@ -16,6 +16,7 @@ mod frameworks_schema;
 mod frameworks_store;
 mod multiprocess;
 mod observability;
+mod operator_pages;
 mod pages;
 mod registry_awards;
 mod registry_core;

@@ -16,6 +16,7 @@ pub mod frameworks;
 pub mod guard;
 pub mod issuing;
 pub mod metrics;
+pub mod operator;
 pub mod orgs;
 pub mod portfolio;
 pub mod registry;

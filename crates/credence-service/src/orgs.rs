@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::OrgSlug;
+use credence_domain::{OrgSlug, Problem, Problems};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -139,6 +139,44 @@ pub(crate) fn optional_text(
     Ok(value)
 }
 
+/// Every problem with a new organisation's slug, name and web address, at once (empty when
+/// they are all acceptable), so a form can show each beside its field.
+pub(crate) fn org_field_problems(slug: &str, name: &str, url: Option<&str>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |pointer: &str, message: String| {
+        problems.push(Problem {
+            pointer: pointer.to_owned(),
+            message,
+        });
+    };
+    if slug.trim().is_empty() {
+        problem(
+            "/slug",
+            "Enter a short name: lower-case letters, digits and hyphens.".into(),
+        );
+    } else if let Err(e) = OrgSlug::new(slug.trim()) {
+        problem("/slug", e.to_string());
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        problem(
+            "/name",
+            "The name must have between 1 and 200 characters.".into(),
+        );
+    }
+    let url = url.map(str::trim).filter(|u| !u.is_empty());
+    if let Some(u) = url {
+        if u.chars().count() > 500 {
+            problem("/url", "At most 500 characters.".into());
+        } else if !(u.starts_with("https://") || u.starts_with("http://"))
+            || url::Url::parse(u).is_err()
+        {
+            problem("/url", "The web address must be an http(s) URL.".into());
+        }
+    }
+    problems
+}
+
 impl Registry {
     /// The `did:web` identifier of an organisation of this Credence.
     pub fn did_web_of(&self, slug: &str) -> String {
@@ -174,26 +212,14 @@ impl Registry {
         operator: &OperatorPower,
         new: NewOrg,
     ) -> Result<OrgView, ServiceError> {
+        let problems = org_field_problems(&new.slug, &new.name, new.url.as_deref());
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(Problems(problems)));
+        }
         let slug = OrgSlug::new(new.slug.trim())
             .map_err(|e| ServiceError::invalid("/slug", e.to_string()))?;
         let name = new.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(ServiceError::invalid(
-                "/name",
-                "The name must have between 1 and 200 characters.",
-            ));
-        }
         let url = optional_text(new.url, "/url", 500)?;
-        if let Some(u) = &url {
-            if !(u.starts_with("https://") || u.starts_with("http://"))
-                || url::Url::parse(u).is_err()
-            {
-                return Err(ServiceError::invalid(
-                    "/url",
-                    "The web address must be an http(s) URL.",
-                ));
-            }
-        }
         let description = optional_text(new.description, "/description", 2000)?;
         let now = self.now();
         let tx = self.store.write().await?;

@@ -16,7 +16,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::api;
 use crate::negotiate::Format;
 use crate::pages::console::{self, admin as console_admin, awards as console_awards};
-use crate::pages::{account, assess, credentials, frameworks, health, holder, verify};
+use crate::pages::{account, assess, credentials, frameworks, health, holder, operator, verify};
 use crate::{assets, metrics, AppState, WebError};
 
 // `connect-src 'self'`: the bulk job page's script polls the job's status on this site.
@@ -106,6 +106,17 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{slug}", get(holder::portfolio_public))
         .route("/assess", get(assess::queue))
         .route("/assess/{id}", post(assess::decide))
+        // The operator pages: organisations, members and trust.
+        .route("/operator", get(operator::orgs))
+        .route("/operator/orgs", post(operator::create_org))
+        .route("/operator/orgs/new", get(operator::new_org))
+        .route("/operator/orgs/{slug}", get(operator::org))
+        .route("/operator/orgs/{slug}/members", post(operator::add_member))
+        .route(
+            "/operator/orgs/{slug}/members/remove",
+            post(operator::remove_member),
+        )
+        .route("/operator/orgs/{slug}/trust", post(operator::trust))
         // The issuer console of one organisation.
         .route("/console/{org}", get(console::overview))
         .route(

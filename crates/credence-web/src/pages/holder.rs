@@ -30,6 +30,8 @@ struct DashboardPage {
     title: String,
     notice: Option<&'static str>,
     d: Dashboard,
+    /// For an operator: the way to the operator pages.
+    operator: Option<crate::pages::operator::OperatorLink>,
 }
 
 /// `GET /dashboard`.
@@ -39,7 +41,9 @@ pub async fn dashboard(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let d = state.services.registry.dashboard(&user.holder).await?;
+    let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
     Ok(render(&DashboardPage {
+        operator,
         nav: user.nav,
         title: format!("{}'s dashboard", d.account.display_name),
         notice: notice(query.notice.as_deref()),

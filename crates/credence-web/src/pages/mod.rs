@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod frameworks;
 pub mod health;
 pub mod holder;
+pub mod operator;
 pub mod session;
 pub mod verify;
 

@@ -24,6 +24,8 @@ pub struct NavUser {
     pub assessor_orgs: Vec<String>,
     /// Organisations (slugs) whose console the person may open (issuers and admins).
     pub console_orgs: Vec<String>,
+    /// Whether the account operates this installation (the header links the operator pages).
+    pub is_operator: bool,
 }
 
 /// What every page's layout needs: who is signed in (if anyone) and whether this is a
@@ -62,6 +64,7 @@ fn nav_user(account: &AccountView, csrf: String) -> NavUser {
         csrf,
         assessor_orgs: orgs_with(&[Role::Assessor]),
         console_orgs: orgs_with(&[Role::Issuer, Role::Admin]),
+        is_operator: account.is_operator,
     }
 }
 
