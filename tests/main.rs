@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod conformance;
 mod console;
+mod console_award_list;
 mod demo;
 mod frameworks_http;
 mod frameworks_schema;

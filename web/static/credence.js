@@ -16,6 +16,25 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // The awards list: one box ticks every award on the page (without script, a link
+  // reloads the page with every award ticked).
+  for (const all of document.querySelectorAll("input[data-select-all]")) {
+    const boxes = [...all.form.querySelectorAll('input[type=checkbox][name="award"]')];
+    const link = all.form.querySelector("[data-select-all-link]");
+    if (link) link.closest("p").hidden = true;
+    all.hidden = false;
+    const sync = () => {
+      const ticked = boxes.filter((b) => b.checked).length;
+      all.checked = ticked > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    };
+    all.addEventListener("change", () => {
+      for (const b of boxes) b.checked = all.checked;
+      sync();
+    });
+    for (const b of boxes) b.addEventListener("change", sync);
+    sync();
+  }
   // Bulk award progress: a page with a [data-poll] element reloads its job's status.
   const poll = document.querySelector("[data-poll]");
   if (poll) {

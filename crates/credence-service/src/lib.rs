@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod accreditation;
 pub mod actor;
 pub mod audit_chain;
+pub mod award_list;
 pub mod awards;
 pub mod badges;
 pub mod bulk;

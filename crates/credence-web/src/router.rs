@@ -15,7 +15,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::api;
 use crate::negotiate::Format;
-use crate::pages::console::{self, admin as console_admin, awards as console_awards};
+use crate::pages::console::{
+    self, admin as console_admin, award_list as console_award_list, awards as console_awards,
+};
 use crate::pages::{account, assess, credentials, frameworks, health, holder, operator, verify};
 use crate::{assets, metrics, AppState, WebError};
 
@@ -123,7 +125,11 @@ pub fn router(state: AppState) -> Router {
             "/console/{org}/award",
             get(console_awards::award_form).post(console_awards::award),
         )
-        .route("/console/{org}/awards", get(console_awards::awards))
+        .route("/console/{org}/awards", get(console_award_list::awards))
+        .route(
+            "/console/{org}/awards/batch",
+            post(console_award_list::batch),
+        )
         .route(
             "/console/{org}/awards/{id}",
             get(console_awards::award_detail),

@@ -4,6 +4,7 @@
 mod accounts;
 mod accreditations;
 mod audit;
+mod award_list;
 mod awards;
 mod evidence;
 mod orgs;
@@ -27,6 +28,7 @@ pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};
+pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 
 /// One page of a list: `limit` rows after skipping `offset`.

@@ -1,6 +1,7 @@
 //! The issuer's sections of the console: achievements (publish one from a pathway, with its
-//! badge image), the award form, the list of awards and one award with its status form,
-//! and bulk awards from a CSV file with a job page that shows progress and per-row results.
+//! badge image), the award form, one award with its status form (the list of awards is
+//! `award_list.rs`), and bulk awards from a CSV file with a job page that shows progress
+//! and per-row results.
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -24,9 +25,6 @@ use crate::pages::{
     error_for, form_errors, joined, render, render_with, FieldError, MultipartForm,
 };
 use crate::{AppState, WebError};
-
-/// Awards per page of the awards list.
-const AWARDS_PER_PAGE: u64 = 50;
 
 /// The messages of a refused form, as one sentence list (for forms without fields).
 /// The achievements of the console's organisation as choices.
@@ -384,56 +382,6 @@ pub async fn award(
 
 // ---------------------------------------------------------------------------------------
 // Awards.
-
-#[derive(Template)]
-#[template(path = "console_awards.html")]
-struct AwardsPage {
-    nav: Nav,
-    title: String,
-    notice: Option<&'static str>,
-    c: Console,
-    items: Vec<AwardLine>,
-    /// The page shown, from 1.
-    page: u64,
-    has_next: bool,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    notice: Option<String>,
-    page: Option<u64>,
-}
-
-/// `GET /console/{org}/awards?page=`: the organisation's awards, newest first.
-pub async fn awards(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(slug): Path<String>,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let c = console_for(&state, &user, &slug, "awards").await?;
-    let page = query.page.unwrap_or(1).clamp(1, 100_000);
-    let registry = &state.services.registry;
-    // One more than a page is asked for, to know whether a next page exists.
-    let mut views = registry
-        .org_awards(
-            c.issuer()?,
-            Page::new((page - 1) * AWARDS_PER_PAGE, AWARDS_PER_PAGE + 1),
-        )
-        .await?;
-    let has_next = views.len() as u64 > AWARDS_PER_PAGE;
-    views.truncate(AWARDS_PER_PAGE as usize);
-    let items = award_lines(views, &registry.achievements(&c.slug).await?);
-    Ok(render(&AwardsPage {
-        nav: user.nav,
-        title: format!("Awards of {}", c.name),
-        notice: notice(query.notice.as_deref()),
-        c,
-        items,
-        page,
-        has_next,
-    }))
-}
 
 #[derive(Template)]
 #[template(path = "console_award_detail.html")]

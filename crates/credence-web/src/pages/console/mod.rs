@@ -6,6 +6,7 @@
 
 pub mod admin;
 mod audit_words;
+pub mod award_list;
 pub mod awards;
 
 use askama::Template;
