@@ -195,6 +195,14 @@ async fn the_whole_journey_in_chromium() {
     );
     assert_eq!(report["linkedinWhenActive"], 1, "{report:#}");
     assert_eq!(report["linkedinWhenRevoked"], 0, "{report:#}");
+    // The issuer finds the award among the organisation's by its recipient's name.
+    let rows = report["foundRows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{report:#}");
+    assert!(rows[0].to_string().contains("Journey Holder"), "{report:#}");
+    assert!(
+        rows[0].to_string().contains("holder@journey.test"),
+        "{report:#}"
+    );
     // Landing by role, phone width, print.
     assert!(
         named("assessorLanding").contains("Waiting for you"),

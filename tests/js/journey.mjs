@@ -190,8 +190,17 @@ try {
   report.mismatchSentence = (await visitor.page.locator(".verdict p:not(.verdict-mark)").first().innerText()).trim();
   await check(visitor.page, "verify-warning");
 
+  step("issuer finds the award by its recipient's name");
+  await issuer.page.goto(`${brief.base}/console/${brief.org}/awards`);
+  await issuer.page.getByLabel("Recipient's name or e-mail address").fill("journey HOLDER");
+  await issuer.page.getByRole("button", { name: "Search", exact: true }).click();
+  await issuer.page.waitForURL(/[?&]q=journey/);
+  report.foundRows = await issuer.page.locator("tbody tr").allInnerTexts();
+  await check(issuer.page, "console-awards-search");
+  await issuer.page.locator("tbody tr", { hasText: brief.holder.email }).getByRole("link").first().click();
+  await issuer.page.waitForURL(new RegExp(`/awards/${awardId}$`));
+
   step("issuer sees only the actions that apply");
-  await issuer.page.goto(`${brief.base}/console/${brief.org}/awards/${awardId}`);
   report.statusChoices = await issuer.page.getByLabel("New status").locator("option").allInnerTexts();
 
   step("issuer revokes");
