@@ -16,6 +16,7 @@ use credence_service::Page;
 use serde::Deserialize;
 
 use crate::pages::credentials::NoticeQuery;
+use crate::pages::picker::{statement_picker, PickerPathway};
 use crate::pages::session::{notice, Nav, SignedIn};
 use crate::pages::{form_errors, joined, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
@@ -30,6 +31,13 @@ struct DashboardPage {
     title: String,
     notice: Option<&'static str>,
     d: Dashboard,
+    errors: Vec<FieldError>,
+}
+
+impl DashboardPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
 }
 
 /// `GET /dashboard`.
@@ -44,6 +52,7 @@ pub async fn dashboard(
         title: format!("{}'s dashboard", d.account.display_name),
         notice: notice(query.notice.as_deref()),
         d,
+        errors: Vec::new(),
     }))
 }
 
@@ -77,12 +86,28 @@ pub async fn set_archetypes(
     Form(form): Form<ArchetypesForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    state
-        .services
-        .registry
-        .set_archetypes(&user.holder, &form.archetypes)
-        .await?;
-    Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response())
+    let registry = &state.services.registry;
+    match registry.set_archetypes(&user.holder, &form.archetypes).await {
+        Ok(_) => Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let mut d = registry.dashboard(&user.holder).await?;
+            // The boxes as they were ticked, not as they are stored.
+            for a in &mut d.archetypes {
+                a.chosen = form.archetypes.contains(&a.code);
+            }
+            Ok(render_with(
+                status,
+                &DashboardPage {
+                    nav: user.nav,
+                    title: format!("{}'s dashboard", d.account.display_name),
+                    notice: None,
+                    d,
+                    errors,
+                },
+            ))
+        }
+    }
 }
 
 #[derive(Template)]
@@ -132,7 +157,7 @@ pub struct ChoiceGroup {
 struct EvidenceNewPage {
     nav: Nav,
     title: &'static str,
-    statements: Vec<ChoiceGroup>,
+    statements: Vec<PickerPathway>,
     levels: Vec<ChoiceGroup>,
     kinds: Vec<Choice>,
     form: EvidenceFormValues,
@@ -195,22 +220,7 @@ async fn evidence_form(
         .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     let fw = state.services.frameworks.get(&slug, None).await?;
     let doc = fw.document();
-    let statements = doc
-        .pathways
-        .iter()
-        .map(|p| ChoiceGroup {
-            label: p.name.clone(),
-            choices: fw
-                .pathway_statements(&p.code)
-                .filter(|s| s.level.is_some())
-                .map(|s| Choice {
-                    value: s.code.as_str().to_owned(),
-                    label: format!("{} · {}", s.code, s.text),
-                })
-                .collect(),
-        })
-        .filter(|g| !g.choices.is_empty())
-        .collect();
+    let statements = statement_picker(&fw, form.statement.trim());
     let levels = doc
         .taxonomies
         .iter()
@@ -585,7 +595,13 @@ pub async fn portfolio_save(
     match registry.update_portfolio(&user.holder, settings).await {
         Ok(_) => Ok(Redirect::to("/portfolio?notice=portfolio-saved").into_response()),
         Err(e) => {
-            let (status, errors) = form_errors(e)?;
+            let (status, mut errors) = form_errors(e)?;
+            // The only conflict is an address taken by someone else: said beside it.
+            if status == StatusCode::CONFLICT {
+                for e in &mut errors {
+                    e.field = "slug".into();
+                }
+            }
             let p = registry.own_portfolio(&user.holder).await?;
             Ok(render_with(
                 status,

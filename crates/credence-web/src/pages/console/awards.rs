@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::framework::PathwayKind;
 use credence_domain::registry::StatusAction;
-use credence_domain::FrameworkSlug;
+use credence_domain::{FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use credence_service::bulk::{BulkJobView, BulkRowView};
 use credence_service::documents::{BulkFormat, Product};
@@ -201,42 +201,39 @@ pub async fn create_achievement(
     let issuer = c.issuer()?.clone();
     let (_, product_pathways) = pathway_choices(&state).await?;
     let is_product = product_pathways.contains(&form.pathway.trim().to_owned());
+    // A validity that is not a number is said together with every other problem.
+    let mut problems = FormProblems::new();
     let validity_days = match form.validity_days.trim() {
-        "" => Ok(None),
-        text => text.parse::<i64>().map(Some).map_err(|_| FieldError {
-            field: "validity_days".into(),
-            message: "The validity is a whole number of days, such as 365.".into(),
+        "" => None,
+        text => problems.take("/validity_days", text.parse::<i64>(), |_| {
+            "Give the validity as a whole number of days, such as 365, or leave it empty.".into()
         }),
     };
-    let outcome = match validity_days {
-        Err(e) => Err(vec![e]),
-        Ok(validity_days) => {
-            let product = (is_product
-                || !form.product_name.trim().is_empty()
-                || !form.product_version.trim().is_empty())
-            .then(|| Product {
-                name: form.product_name.trim().to_owned(),
-                version: form.product_version.trim().to_owned(),
-            });
-            let new = NewAchievement {
-                pathway: form.pathway.clone(),
-                framework: None,
-                name: Some(form.name.clone()),
-                description: Some(form.description.clone()),
-                validity_days,
-                product,
-                suspendable: form.suspendable.is_some(),
-            };
-            match state
-                .services
-                .registry
-                .create_achievement(&issuer, new)
-                .await
-            {
-                Ok(_) => Ok(()),
-                Err(e) => Err(form_errors(e)?.1),
-            }
-        }
+    let product = (is_product
+        || !form.product_name.trim().is_empty()
+        || !form.product_version.trim().is_empty())
+    .then(|| Product {
+        name: form.product_name.trim().to_owned(),
+        version: form.product_version.trim().to_owned(),
+    });
+    let new = NewAchievement {
+        pathway: form.pathway.clone(),
+        framework: None,
+        name: Some(form.name.clone()),
+        description: Some(form.description.clone()),
+        validity_days,
+        product,
+        suspendable: form.suspendable.is_some(),
+    };
+    let registry = &state.services.registry;
+    let result = if problems.is_empty() {
+        registry.create_achievement(&issuer, new).await.map(|_| ())
+    } else {
+        registry.check_achievement(&issuer, &new, &mut problems).await
+    };
+    let outcome = match result {
+        Ok(()) => Ok(()),
+        Err(e) => Err(form_errors(e)?.1),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(

@@ -1,0 +1,274 @@
+//! The checks of what people type into forms (and send to the API), collecting every
+//! problem at once with its field's pointer, in words a person can act on: no codes of
+//! kinds, no field names in snake case.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use credence_domain::registry::EvidenceKind;
+use credence_domain::validate::text_problem;
+use credence_domain::{Framework, FormProblems, LevelCode, StatementCode};
+
+/// The evidence fields that need no framework, checked; `None` for a field with a problem.
+pub(crate) struct EvidenceFields {
+    pub kind: Option<EvidenceKind>,
+    pub narrative: String,
+    pub date: Option<NaiveDate>,
+    pub provider: Option<String>,
+}
+
+/// Checks the kind, narrative, date and provider of a piece of evidence.
+pub(crate) fn evidence_fields(
+    p: &mut FormProblems,
+    kind: &str,
+    narrative: &str,
+    date: &str,
+    provider: Option<&str>,
+    today: NaiveDate,
+    max_narrative: usize,
+    max_provider: usize,
+) -> EvidenceFields {
+    let kind = if kind.trim().is_empty() {
+        p.add("/kind", "Choose the kind of evidence.");
+        None
+    } else {
+        p.take("/kind", EvidenceKind::from_str(kind.trim()), |_| {
+            "Choose the kind of evidence from the list.".into()
+        })
+    };
+    p.check(
+        "/narrative",
+        text_problem(
+            narrative,
+            "the description",
+            "Describe what you did and what it shows.",
+            1,
+            max_narrative,
+        ),
+    );
+    p.check(
+        "/provider",
+        text_problem(
+            provider.unwrap_or_default(),
+            "the provider's name",
+            "",
+            0,
+            max_provider,
+        ),
+    );
+    EvidenceFields {
+        kind,
+        narrative: narrative.trim().to_owned(),
+        date: date_field(p, "/date", date, today),
+        provider: provider
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned),
+    }
+}
+
+/// A date of something done: written year-month-day, not in the future, not before 1900.
+pub(crate) fn date_field(
+    p: &mut FormProblems,
+    pointer: &str,
+    text: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    if text.trim().is_empty() {
+        p.add(pointer, "Enter the date, such as 2026-03-14.");
+        return None;
+    }
+    let date = p.take(
+        pointer,
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d"),
+        |_| "Enter the date as year-month-day, such as 2026-03-14.".into(),
+    )?;
+    if date > today {
+        p.add(pointer, "The date cannot be in the future.");
+        return None;
+    }
+    if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
+        p.add(pointer, "The date cannot be before 1900.");
+        return None;
+    }
+    Some(date)
+}
+
+/// The statement chosen and the level claimed for it, checked against `framework`; a
+/// missing or unknown statement and a level of another taxonomy are each reported.
+pub(crate) fn statement_and_level(
+    p: &mut FormProblems,
+    framework: &Framework,
+    statement: &str,
+    level: &str,
+) -> Option<(StatementCode, LevelCode)> {
+    let code = if statement.trim().is_empty() {
+        p.add("/statement", "Choose the competency statement your evidence shows.");
+        None
+    } else {
+        let found = StatementCode::new(statement.trim())
+            .ok()
+            .filter(|s| framework.statement(s).is_some());
+        if found.is_none() {
+            p.add(
+                "/statement",
+                "Choose a competency statement from the list; there is none with that code.",
+            );
+        }
+        found
+    };
+    let level = if level.trim().is_empty() {
+        p.add("/level", "Choose the level you reached.");
+        None
+    } else {
+        match &code {
+            Some(code) => p.take(
+                "/level",
+                level_of(framework, code, level),
+                std::convert::identity,
+            ),
+            None => {
+                let known = LevelCode::new(level.trim())
+                    .ok()
+                    .filter(|l| framework.level(l).is_some());
+                if known.is_none() {
+                    p.add("/level", "Choose the level you reached from the list.");
+                }
+                known
+            }
+        }
+    };
+    Some((code?, level?))
+}
+
+/// The level `level` if it is one of the levels of the taxonomy `statement` is measured
+/// in; otherwise what to choose instead, naming the levels in words.
+pub(crate) fn level_of(
+    framework: &Framework,
+    statement: &StatementCode,
+    level: &str,
+) -> Result<LevelCode, String> {
+    let Some(statement) = framework.statement(statement) else {
+        return Err("Choose a competency statement from the list.".into());
+    };
+    let taxonomy = framework
+        .document()
+        .taxonomies
+        .iter()
+        .find(|t| t.code == statement.taxonomy);
+    let wrong = || {
+        let (name, levels) = taxonomy.map_or((String::new(), Vec::new()), |t| {
+            (
+                t.name.to_lowercase(),
+                t.levels.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
+            )
+        });
+        format!(
+            "Statement {} is measured in {name} levels: choose {}.",
+            statement.code,
+            one_of(&levels)
+        )
+    };
+    let code = LevelCode::new(level.trim()).map_err(|_| wrong())?;
+    match framework.taxonomy_of(&code) {
+        Some(t) if t.code == statement.taxonomy => Ok(code),
+        _ => Err(wrong()),
+    }
+}
+
+/// "A", "A or B", "A, B or C".
+pub(crate) fn one_of(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date")
+    }
+
+    /// The problems of the evidence fields, as (pointer, message) pairs.
+    fn check(kind: &str, narrative: &str, date: &str, provider: &str, expected: &[(&str, &str)]) {
+        let mut p = FormProblems::new();
+        evidence_fields(&mut p, kind, narrative, date, Some(provider), today(), 50, 10);
+        let got = match p.finish() {
+            Ok(()) => Vec::new(),
+            Err(problems) => problems
+                .0
+                .into_iter()
+                .map(|p| (p.pointer, p.message))
+                .collect(),
+        };
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn evidence_fields_report_every_problem_in_words() {
+        check("assessment", "Did it.", "2026-01-01", "", &[]);
+        check(
+            "",
+            "",
+            "",
+            "",
+            &[
+                ("/kind", "Choose the kind of evidence."),
+                ("/narrative", "Describe what you did and what it shows."),
+                ("/date", "Enter the date, such as 2026-03-14."),
+            ],
+        );
+        check(
+            "essay",
+            &"x".repeat(51),
+            "14/03/2026",
+            "A provider with a long name",
+            &[
+                ("/kind", "Choose the kind of evidence from the list."),
+                (
+                    "/narrative",
+                    "Shorten the description to at most 50 characters; it has 51 characters.",
+                ),
+                (
+                    "/provider",
+                    "Shorten the provider's name to at most 10 characters; it has 27 characters.",
+                ),
+                (
+                    "/date",
+                    "Enter the date as year-month-day, such as 2026-03-14.",
+                ),
+            ],
+        );
+        check(
+            "project",
+            "Did it.",
+            "2027-01-01",
+            "",
+            &[("/date", "The date cannot be in the future.")],
+        );
+        check(
+            "project",
+            "Did it.",
+            "1899-12-31",
+            "",
+            &[("/date", "The date cannot be before 1900.")],
+        );
+    }
+
+    #[test]
+    fn lists_read_as_words() {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(one_of(&words(&[])), "");
+        assert_eq!(one_of(&words(&["A"])), "A");
+        assert_eq!(one_of(&words(&["A", "B"])), "A or B");
+        assert_eq!(one_of(&words(&["A", "B", "C"])), "A, B or C");
+    }
+}
