@@ -10,6 +10,7 @@ mod cli;
 mod conformance;
 mod console;
 mod demo;
+mod forms;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;

@@ -17,6 +17,7 @@ use credence_service::{Page, ServiceError};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::missing::missing_count;
 use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLine};
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -275,27 +276,16 @@ struct AwardPage {
     achievements: Vec<Choice>,
     form: AwardForm,
     errors: Vec<FieldError>,
-    /// What the completion check found missing, one line per requirement.
+    /// What the completion check found missing, one line per group of statements (or
+    /// prerequisite pathway).
     missing: Vec<String>,
+    /// How many statements (and prerequisite pathways) are missing, in words.
+    missing_count: String,
 }
 
 impl AwardPage {
     fn err(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
-    }
-
-    /// Messages about the form as a whole (not about one of its fields).
-    fn general(&self) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|e| {
-                !matches!(
-                    e.field.as_str(),
-                    "achievement" | "email" | "name" | "override_justification" | "missing"
-                )
-            })
-            .map(|e| e.message.as_str())
-            .collect()
     }
 }
 
@@ -311,7 +301,7 @@ async fn award_page(
         .iter()
         .filter(|e| e.field == "missing")
         .map(|e| e.message.clone())
-        .collect();
+        .collect::<Vec<_>>();
     Ok(AwardPage {
         nav: user.nav,
         title: "Award a credential".into(),
@@ -319,6 +309,7 @@ async fn award_page(
         achievements,
         form,
         errors,
+        missing_count: missing_count(&missing),
         missing,
     })
 }

@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod awards;
+pub mod missing;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
