@@ -449,6 +449,76 @@ async fn console_forms_report_every_problem_beside_its_field() {
     for case in cases {
         check(&app, &issuer, None, case).await;
     }
+    let admin_cases = [
+        Case {
+            name: "member",
+            path: "/console/forms-ics/members",
+            fields: owned(&[("csrf", &token), ("email", "cy@"), ("role", "owner")]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[
+                ("email", "Enter an e-mail address in the form name@example.org."),
+                (
+                    "role",
+                    "Choose a role from the list: administrator, issuer or assessor.",
+                ),
+            ],
+            kept: &["value=\"cy@\""],
+        },
+        Case {
+            name: "token",
+            path: "/console/forms-ics/tokens",
+            fields: owned(&[
+                ("csrf", &token),
+                ("role", ""),
+                ("label", &"L".repeat(201)),
+                ("days", "ninety"),
+            ]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[
+                ("role", "Choose a role: administrator, issuer or assessor."),
+                (
+                    "label",
+                    "Shorten the label to at most 200 characters; it has 201 characters.",
+                ),
+                (
+                    "days",
+                    "Give the lifetime as a whole number of days, such as 90.",
+                ),
+            ],
+            kept: &["value=\"ninety\""],
+        },
+    ];
+    for case in admin_cases {
+        check(&app, &issuer, None, case).await;
+    }
+    // An accrediting body's form: no provider and a pathway not in the framework.
+    app.org("forms-body", "accrediting-body", "web").await;
+    app.grant("forms-body", "ida@forms.test", "issuer").await;
+    check(
+        &app,
+        &issuer,
+        None,
+        Case {
+            name: "accreditation",
+            path: "/console/forms-body/accreditations",
+            fields: owned(&[
+                ("csrf", &token),
+                ("provider", ""),
+                ("pathway", "foundational"),
+                ("pathway", "astrology"),
+            ]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[
+                ("provider", "Choose the provider to accredit."),
+                (
+                    "pathways",
+                    "Choose pathways from the list of the framework's pathways.",
+                ),
+            ],
+            kept: &["value=\"foundational\" checked"],
+        },
+    )
+    .await;
 
     // Awarding before the pathway is complete: the reason is asked for beside its field,
     // and what is missing is counted in statements.

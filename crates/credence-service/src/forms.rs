@@ -5,9 +5,13 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use credence_domain::registry::EvidenceKind;
-use credence_domain::validate::text_problem;
-use credence_domain::{Framework, FormProblems, LevelCode, StatementCode};
+use credence_domain::registry::{EvidenceKind, Role};
+use credence_domain::validate::{email_problem, text_problem};
+use credence_domain::{FormProblems, Framework, LevelCode, StatementCode};
+
+use crate::actor::OrgAdmin;
+use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
+use crate::{Registry, ServiceError};
 
 /// The evidence fields that need no framework, checked; `None` for a field with a problem.
 pub(crate) struct EvidenceFields {
@@ -182,6 +186,80 @@ pub(crate) fn one_of(words: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The role chosen in a form, in words when it is not one.
+fn role_field(p: &mut FormProblems, role: &str) -> Option<Role> {
+    if role.trim().is_empty() {
+        p.add("/role", "Choose a role: administrator, issuer or assessor.");
+        return None;
+    }
+    p.take("/role", Role::from_str(role.trim()), |_| {
+        "Choose a role from the list: administrator, issuer or assessor.".into()
+    })
+}
+
+/// The lifetime of a token typed in a form, in days.
+fn days_field(p: &mut FormProblems, days: &str) -> Option<i64> {
+    let days = p.take("/days", days.trim().parse::<i64>(), |_| {
+        "Give the lifetime as a whole number of days, such as 90.".into()
+    })?;
+    if (1..=MAX_TOKEN_DAYS).contains(&days) {
+        Some(days)
+    } else {
+        p.add(
+            "/days",
+            format!("Give a lifetime between 1 and {MAX_TOKEN_DAYS} days."),
+        );
+        None
+    }
+}
+
+impl Registry {
+    /// Gives an account a role, from the members form (the role as chosen there); every
+    /// problem of the form is reported at once.
+    pub async fn add_member_from_form(
+        &self,
+        admin: &OrgAdmin,
+        email: &str,
+        role: &str,
+    ) -> Result<MemberView, ServiceError> {
+        let mut p = FormProblems::new();
+        p.check(
+            "/email",
+            email_problem(
+                email,
+                "Enter the e-mail address of the person's Credence account.",
+            ),
+        );
+        let role = role_field(&mut p, role);
+        p.finish().map_err(ServiceError::Invalid)?;
+        let role = role.ok_or_else(|| ServiceError::Internal("a checked role is missing".into()))?;
+        self.add_member(admin, email, role).await
+    }
+
+    /// Makes an API token from the tokens form (the role and lifetime as typed there);
+    /// every problem of the form is reported at once.
+    pub async fn create_token_from_form(
+        &self,
+        admin: &OrgAdmin,
+        role: &str,
+        label: &str,
+        days: &str,
+    ) -> Result<NewToken, ServiceError> {
+        let mut p = FormProblems::new();
+        let role = role_field(&mut p, role);
+        p.check(
+            "/label",
+            text_problem(label, "the label", "", 0, 200),
+        );
+        let days = days_field(&mut p, days);
+        p.finish().map_err(ServiceError::Invalid)?;
+        match (role, days) {
+            (Some(role), Some(days)) => self.create_token(admin, role, label, days).await,
+            _ => Err(ServiceError::Internal("a checked field is missing".into())),
+        }
     }
 }
 

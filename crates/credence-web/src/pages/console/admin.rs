@@ -39,15 +39,6 @@ fn role_choices() -> Vec<Choice> {
         .collect()
 }
 
-fn parse_role(text: &str) -> Result<Role, Vec<FieldError>> {
-    text.parse::<Role>().map_err(|_| {
-        vec![FieldError {
-            field: "role".into(),
-            message: "Choose a role: admin, issuer or assessor.".into(),
-        }]
-    })
-}
-
 // ---------------------------------------------------------------------------------------
 // Members.
 
@@ -127,17 +118,14 @@ pub async fn add_member(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "members").await?;
     let admin = c.admin()?.clone();
-    let outcome = match parse_role(&form.role) {
-        Err(errors) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        Ok(role) => match state
-            .services
-            .registry
-            .add_member(&admin, &form.email, role)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(form_errors(e)?),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .add_member_from_form(&admin, &form.email, &form.role)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(form_errors(e)?),
     };
     match outcome {
         Ok(()) => Ok(
@@ -292,23 +280,14 @@ pub async fn create_token(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "tokens").await?;
     let admin = c.admin()?.clone();
-    let days = form.days.trim().parse::<i64>().map_err(|_| {
-        vec![FieldError {
-            field: "days".into(),
-            message: "The lifetime is a whole number of days, such as 90.".into(),
-        }]
-    });
-    let outcome = match (parse_role(&form.role), days) {
-        (Err(errors), _) | (_, Err(errors)) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        (Ok(role), Ok(days)) => match state
-            .services
-            .registry
-            .create_token(&admin, role, &form.label, days)
-            .await
-        {
-            Ok(token) => Ok(token),
-            Err(e) => Err(form_errors(e)?),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .create_token_from_form(&admin, &form.role, &form.label, &form.days)
+        .await
+    {
+        Ok(token) => Ok(token),
+        Err(e) => Err(form_errors(e)?),
     };
     match outcome {
         Ok(token) => {
