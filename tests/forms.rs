@@ -59,6 +59,41 @@ async fn page(app: &TestApp, path: &str, auth: &Auth) -> Reply {
         .await
 }
 
+/// A multipart form (text fields and one file) as a browser sends it, signed in.
+async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+    auth: &Auth,
+) -> Reply {
+    let boundary = "credence-forms-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{}\"\r\ncontent-type: text/csv\r\n\r\n", file.0)
+            .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut request = Request::post(path)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("accept", "text/html");
+    if let Auth::Session { cookie, .. } = auth {
+        request = request.header("cookie", format!("credence_session={cookie}"));
+    }
+    app.request(request.body(Body::from(body)).expect("a request"))
+        .await
+}
+
 fn csrf(auth: &Auth) -> String {
     match auth {
         Auth::Session { csrf, .. } => csrf.clone(),
@@ -614,4 +649,103 @@ async fn the_statement_picker_holds_every_statement_grouped_with_its_level() {
     assert_eq!(reply.body.matches("data-picker-pathway open").count(), 1);
     // The search box is there for the script to show.
     assert!(reply.body.contains("id=\"statement-search\" type=\"search\""));
+}
+
+#[tokio::test]
+async fn status_keys_and_bulk_forms_report_every_problem_beside_its_field() {
+    let app = TestApp::new().await;
+    app.org("forms-ics", "provider", "web").await;
+    let issuer = app.holder("ida@forms.test", "Ida").await;
+    app.grant("forms-ics", "ida@forms.test", "issuer").await;
+    app.grant("forms-ics", "ida@forms.test", "admin").await;
+    app.holder("cy@forms.test", "Cy").await;
+    let api = app.token("forms-ics", "issuer").await;
+    let made = app
+        .call(
+            "POST",
+            "/api/v1/orgs/forms-ics/achievements",
+            Some(json!({"pathway": "foundational"})),
+            &api,
+        )
+        .await;
+    let achievement = made.json()["uuid"].as_str().expect("uuid").to_owned();
+    let awarded = app
+        .call(
+            "POST",
+            "/api/v1/orgs/forms-ics/awards",
+            Some(json!({"achievement": achievement, "email": "cy@forms.test",
+                "override_justification": "Completed the equivalent course elsewhere."})),
+            &api,
+        )
+        .await;
+    assert_eq!(awarded.status, StatusCode::CREATED, "{}", awarded.body);
+    let award = awarded.json()["award"]["id"]
+        .as_str()
+        .expect("an award")
+        .to_owned();
+    let token = csrf(&issuer);
+    let status_path = format!("/console/forms-ics/awards/{award}/status");
+    let cases = [
+        Case {
+            name: "status change",
+            path: &status_path,
+            fields: owned(&[("csrf", &token), ("action", "revoke"), ("reason", " ")]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[
+                (
+                    "confirm",
+                    "A revocation cannot be undone: tick the box to confirm it.",
+                ),
+                (
+                    "reason",
+                    "Give a reason for the change; the holder is shown it.",
+                ),
+            ],
+            kept: &["<option value=\"revoke\" selected>"],
+        },
+        Case {
+            name: "cryptosuite",
+            path: "/console/forms-ics/keys/cryptosuite",
+            fields: owned(&[("csrf", &token), ("cryptosuite", "rsa-2048")]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[("cryptosuite", "Choose one of the cryptosuites listed.")],
+            kept: &[],
+        },
+        Case {
+            name: "key rotation",
+            path: "/console/forms-ics/keys/rotate",
+            fields: owned(&[("csrf", &token)]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[("confirm", "Tick the box to confirm the rotation.")],
+            kept: &[],
+        },
+    ];
+    for case in cases {
+        check(&app, &issuer, None, case).await;
+    }
+    // The bulk form: a file without the required columns and an unknown achievement are
+    // both reported, each beside its field.
+    let before = snapshot(&app, &issuer).await;
+    let reply = post_multipart(
+        &app,
+        "/console/forms-ics/bulk/upload",
+        &[("csrf", &token), ("achievement", "not-an-achievement")],
+        ("cohort.csv", b"who,when\nsam,today\n"),
+        &issuer,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        field_error(&reply.body, "achievement"),
+        Some(
+            escaped(
+                "Choose an achievement from the list; Organisation forms-ics has none with that identifier."
+            )
+            .as_str()
+        )
+    );
+    let file = field_error(&reply.body, "file").expect("the file's problem beside it");
+    assert!(!file.is_empty());
+    assert!(reply.body.contains("<a href=\"#file\">") && reply.body.contains("<a href=\"#achievement\">"));
+    assert_eq!(snapshot(&app, &issuer).await, before, "no job started");
 }

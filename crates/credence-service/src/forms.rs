@@ -5,11 +5,12 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use credence_domain::registry::{EvidenceKind, Role};
+use credence_domain::registry::{EvidenceKind, Role, StatusAction};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::{FormProblems, Framework, LevelCode, StatementCode};
 
-use crate::actor::OrgAdmin;
+use crate::actor::{Issuer, OrgAdmin};
+use crate::awards::AwardView;
 use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
 use crate::{Registry, ServiceError};
 
@@ -237,6 +238,44 @@ impl Registry {
         p.finish().map_err(ServiceError::Invalid)?;
         let role = role.ok_or_else(|| ServiceError::Internal("a checked role is missing".into()))?;
         self.add_member(admin, email, role).await
+    }
+
+    /// Revokes, suspends or reinstates an award from the status form (the action as
+    /// chosen there, and whether a revocation was confirmed); every problem of the form is
+    /// reported at once.
+    pub async fn change_award_status_from_form(
+        &self,
+        issuer: &Issuer,
+        award_id: &str,
+        action: &str,
+        reason: &str,
+        confirmed: bool,
+    ) -> Result<AwardView, ServiceError> {
+        let mut p = FormProblems::new();
+        let action = p.take("/action", StatusAction::from_str(action.trim()), |_| {
+            "Choose the new status: revoke, suspend or reinstate.".into()
+        });
+        if action == Some(StatusAction::Revoke) && !confirmed {
+            p.add(
+                "/confirm",
+                "A revocation cannot be undone: tick the box to confirm it.",
+            );
+        }
+        p.check(
+            "/reason",
+            text_problem(
+                reason,
+                "the reason",
+                "Give a reason for the change; the holder is shown it.",
+                1,
+                1000,
+            ),
+        );
+        p.finish().map_err(ServiceError::Invalid)?;
+        let action =
+            action.ok_or_else(|| ServiceError::Internal("a checked action is missing".into()))?;
+        self.change_award_status(issuer, award_id, action, reason)
+            .await
     }
 
     /// Makes an API token from the tokens form (the role and lifetime as typed there);

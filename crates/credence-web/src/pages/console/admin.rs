@@ -345,7 +345,7 @@ struct KeysPage {
     notice: Option<&'static str>,
     c: Console,
     keys: Vec<KeyView>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
     /// The cryptosuite the organisation signs with by default.
     cryptosuite: String,
 }
@@ -363,6 +363,10 @@ const SUITES: [(&str, &str); 2] = [
 ];
 
 impl KeysPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
     fn suites(&self) -> &'static [(&'static str, &'static str)] {
         &SUITES
     }
@@ -373,7 +377,7 @@ async fn keys_page(
     user: SignedIn,
     c: Console,
     notice_code: Option<&str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
 ) -> Result<KeysPage, WebError> {
     let mut keys = state.services.registry.keys(c.admin()?).await?;
     for k in &mut keys {
@@ -389,7 +393,7 @@ async fn keys_page(
         notice: notice(notice_code),
         c,
         keys,
-        error,
+        errors,
         cryptosuite,
     })
 }
@@ -403,7 +407,7 @@ pub async fn keys(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "keys").await?;
     Ok(render(
-        &keys_page(&state, user, c, query.notice.as_deref(), None).await?,
+        &keys_page(&state, user, c, query.notice.as_deref(), Vec::new()).await?,
     ))
 }
 
@@ -425,8 +429,11 @@ pub async fn rotate_key(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "keys").await?;
     if form.confirm.is_none() {
-        let message = "Tick the box to confirm the rotation.".to_owned();
-        let page = keys_page(&state, user, c, None, Some(message)).await?;
+        let errors = vec![FieldError {
+            field: "confirm".into(),
+            message: "Tick the box to confirm the rotation.".into(),
+        }];
+        let page = keys_page(&state, user, c, None, errors).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     state.services.registry.rotate_key(c.admin()?).await?;
@@ -460,8 +467,11 @@ pub async fn set_cryptosuite(
             Redirect::to(&format!("/console/{}/keys?notice=suite-chosen", c.slug)).into_response(),
         ),
         Err(ServiceError::Invalid(_)) => {
-            let message = "Choose one of the cryptosuites listed.".to_owned();
-            let page = keys_page(&state, user, c, None, Some(message)).await?;
+            let errors = vec![FieldError {
+                field: "cryptosuite".into(),
+                message: "Choose one of the cryptosuites listed.".into(),
+            }];
+            let page = keys_page(&state, user, c, None, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

@@ -22,7 +22,7 @@ use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLi
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
 use crate::pages::{
-    error_for, form_errors, joined, render, render_with, FieldError, MultipartForm,
+    error_for, form_errors, render, render_with, FieldError, MultipartForm,
 };
 use crate::{AppState, WebError};
 
@@ -637,25 +637,20 @@ pub async fn change_status(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "awards").await?;
     let issuer = c.issuer()?.clone();
-    let outcome = match form.action.parse::<StatusAction>() {
-        Err(_) => Err(vec![FieldError {
-            field: "action".into(),
-            message: "Choose the new status: revoke, suspend or reinstate.".into(),
-        }]),
-        // A revocation is for ever: it takes a second, deliberate step (no script needed).
-        Ok(StatusAction::Revoke) if form.confirm.is_none() => Err(vec![FieldError {
-            field: "confirm".into(),
-            message: "A revocation cannot be undone: tick the box to confirm it.".into(),
-        }]),
-        Ok(action) => match state
-            .services
-            .registry
-            .change_award_status(&issuer, &id, action, &form.reason)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(form_errors(e)?.1),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .change_award_status_from_form(
+            &issuer,
+            &id,
+            &form.action,
+            &form.reason,
+            form.confirm.is_some(),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(form_errors(e)?.1),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -689,7 +684,13 @@ struct BulkPage {
     achievements: Vec<Choice>,
     achievement: String,
     jobs: Vec<JobLine>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+impl BulkPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
 }
 
 async fn bulk_page(
@@ -697,7 +698,7 @@ async fn bulk_page(
     user: SignedIn,
     c: Console,
     achievement: String,
-    error: Option<String>,
+    errors: Vec<FieldError>,
 ) -> Result<BulkPage, WebError> {
     let registry = &state.services.registry;
     let all = registry.achievements(&c.slug).await?;
@@ -714,7 +715,7 @@ async fn bulk_page(
         c,
         achievement,
         jobs,
-        error,
+        errors,
     })
 }
 
@@ -726,7 +727,7 @@ pub async fn bulk_form(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "bulk").await?;
     Ok(render(
-        &bulk_page(&state, user, c, String::new(), None).await?,
+        &bulk_page(&state, user, c, String::new(), Vec::new()).await?,
     ))
 }
 
@@ -744,10 +745,16 @@ pub async fn bulk_upload(
     let file = form.file.map(|f| f.bytes);
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?.clone();
+    let file_error = |message: &str| {
+        Err(vec![FieldError {
+            field: "file".into(),
+            message: message.into(),
+        }])
+    };
     let outcome = match file.as_deref().map(std::str::from_utf8) {
-        None => Err("Choose a CSV file to upload.".to_owned()),
+        None => file_error("Choose a CSV file to upload."),
         Some(Err(_)) => {
-            Err("The file is not UTF-8 text; save it as CSV UTF-8 and try again.".to_owned())
+            file_error("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
         }
         Some(Ok(text)) => match state
             .services
@@ -756,15 +763,15 @@ pub async fn bulk_upload(
             .await
         {
             Ok(job) => Ok(job),
-            Err(e) => Err(joined(&form_errors(e)?.1)),
+            Err(e) => Err(form_errors(e)?.1),
         },
     };
     match outcome {
         Ok(job) => {
             Ok(Redirect::to(&format!("/console/{}/bulk/{}", c.slug, job.id)).into_response())
         }
-        Err(message) => {
-            let page = bulk_page(&state, user, c, achievement, Some(message)).await?;
+        Err(errors) => {
+            let page = bulk_page(&state, user, c, achievement, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
