@@ -817,7 +817,9 @@ impl Registry {
             Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
             Err(_) => None,
         }
-        .ok_or_else(|| ServiceError::invalid("/org", "No such organisation."))?;
+        .ok_or_else(|| {
+                ServiceError::invalid("/org", "Choose an organisation from the list.")
+            })?;
         require_draft(&row, "submitted")?;
         // One piece of evidence waits per statement and level: a second would ask an
         // assessor to decide the same thing twice.

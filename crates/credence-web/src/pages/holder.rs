@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::picker::{statement_picker, PickerPathway};
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{form_errors, joined, render, render_with, FieldError, MultipartForm};
+use crate::pages::{form_errors, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
 
 /// The framework evidence is recorded against from the pages.
@@ -319,7 +319,9 @@ struct EvidenceDetailPage {
     nav: Nav,
     title: String,
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+    /// The organisation chosen in the submit form, kept when it is refused.
+    chosen_org: String,
     e: EvidenceDetail,
     statement_text: String,
     /// The holder's own organisations first.
@@ -333,7 +335,8 @@ async fn evidence_page(
     user: SignedIn,
     id: &str,
     notice_code: Option<&str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+    chosen_org: String,
 ) -> Result<EvidenceDetailPage, WebError> {
     let registry = &state.services.registry;
     let e = registry.evidence_detail(&user.holder, id).await?;
@@ -390,7 +393,8 @@ async fn evidence_page(
         nav: user.nav,
         title: format!("Evidence for {}", e.evidence.statement),
         notice: notice(notice_code),
-        error,
+        errors,
+        chosen_org,
         e,
         statement_text,
         assessing_orgs,
@@ -398,6 +402,10 @@ async fn evidence_page(
 }
 
 impl EvidenceDetailPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+
     /// A history step's time as people read it.
     fn when(&self, at: &str) -> String {
         chrono::DateTime::parse_from_rfc3339(at)
@@ -418,7 +426,15 @@ pub async fn evidence_detail(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     Ok(render(
-        &evidence_page(&state, user, &id, query.notice.as_deref(), None).await?,
+        &evidence_page(
+            &state,
+            user,
+            &id,
+            query.notice.as_deref(),
+            Vec::new(),
+            String::new(),
+        )
+        .await?,
     ))
 }
 
@@ -432,7 +448,10 @@ pub async fn evidence_attach(
     let form = MultipartForm::read(multipart).await?;
     user.check_csrf(form.field("csrf"))?;
     let outcome = match form.file {
-        None => Err("Choose a file to attach.".to_owned()),
+        None => Err(vec![FieldError {
+            field: "file".into(),
+            message: "Choose a file to attach.".into(),
+        }]),
         Some(file) => match state
             .services
             .registry
@@ -446,19 +465,24 @@ pub async fn evidence_attach(
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => {
-                let (_, errors) = form_errors(e)?;
-                Err(joined(&errors))
-            }
+            // The form has one field: every problem of the file is said beside it.
+            Err(e) => Err(form_errors(e)?
+                .1
+                .into_iter()
+                .map(|e| FieldError {
+                    field: "file".into(),
+                    message: e.message,
+                })
+                .collect()),
         },
     };
     match outcome {
         Ok(()) => {
             Ok(Redirect::to(&format!("/evidence/{id}?notice=attachment-added")).into_response())
         }
-        Err(message) => Ok(render_with(
+        Err(errors) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &evidence_page(&state, user, &id, None, Some(message)).await?,
+            &evidence_page(&state, user, &id, None, errors, String::new()).await?,
         )),
     }
 }
@@ -489,10 +513,9 @@ pub async fn evidence_submit(
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let message = joined(&errors);
             Ok(render_with(
                 status,
-                &evidence_page(&state, user, &id, None, Some(message)).await?,
+                &evidence_page(&state, user, &id, None, errors, form.org).await?,
             ))
         }
     }
