@@ -170,15 +170,20 @@ async fn check(app: &TestApp, auth: &Auth, form_cookie: Option<&str>, case: Case
             .unwrap_or_else(|| panic!("{name}: no message beside {field}: {}", reply.body));
         assert_eq!(beside, escaped(message), "{name}: beside {field}");
         assert!(
-            reply.body.contains(&format!("<a href=\"#{field}\">{}</a>", escaped(message))),
+            reply
+                .body
+                .contains(&format!("<a href=\"#{field}\">{}</a>", escaped(message))),
             "{name}: the summary links to {field}"
         );
         let id = format!("{field}-error");
         assert!(
-            reply.body.split("aria-describedby=\"").skip(1).any(|rest| rest
-                [..rest.find('"').unwrap_or(0)]
-                .split(' ')
-                .any(|d| d == id)),
+            reply
+                .body
+                .split("aria-describedby=\"")
+                .skip(1)
+                .any(|rest| rest[..rest.find('"').unwrap_or(0)]
+                    .split(' ')
+                    .any(|d| d == id)),
             "{name}: {field} is described by its message"
         );
         // (d) in words: no snake case, no raw codes.
@@ -311,6 +316,60 @@ async fn holder_forms_report_every_problem_beside_its_field() {
     for case in cases {
         check(&app, &holder, None, case).await;
     }
+    // The evidence page's forms: submitting to an organisation that is not in the list,
+    // and attaching without choosing a file.
+    let draft = app
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(
+                json!({"kind": "assessment", "narrative": "Did it.", "date": "2026-01-10",
+                "framework": "nhs-ai-confidence-2022", "statement": "T1-01", "level": "awareness"}),
+            ),
+            &holder,
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    let id = draft.json()["id"].as_str().expect("an id").to_owned();
+    let submit_path = format!("/evidence/{id}/submit");
+    check(
+        &app,
+        &holder,
+        None,
+        Case {
+            name: "submit",
+            path: &submit_path,
+            fields: owned(&[("csrf", &token), ("org", "nowhere")]),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            expected: &[("org", "Choose an organisation from the list.")],
+            kept: &[],
+        },
+    )
+    .await;
+    let before = snapshot(&app, &holder).await;
+    let reply = post_multipart(
+        &app,
+        &format!("/evidence/{id}/attachments"),
+        &[("csrf", &token)],
+        ("", b""),
+        &holder,
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        field_error(&reply.body, "file"),
+        Some("Choose a file to attach.")
+    );
+    assert!(reply
+        .body
+        .contains("<a href=\"#file\">Choose a file to attach.</a>"));
+    assert_eq!(snapshot(&app, &holder).await, before, "nothing attached");
+
     // The level of another taxonomy is named in words, with the levels to choose from.
     let reply = post_form(
         &app,
@@ -332,7 +391,10 @@ async fn holder_forms_report_every_problem_beside_its_field() {
         level.starts_with("Statement T1-01 is measured in ") && level.contains(" or "),
         "{level}"
     );
-    assert!(!level.contains("awareness,"), "level names, not codes: {level}");
+    assert!(
+        !level.contains("awareness,"),
+        "level names, not codes: {level}"
+    );
 }
 
 /// The sign-in form's anti-forgery token, from a fresh form.
@@ -364,7 +426,10 @@ async fn sign_in_and_registration_report_every_problem_beside_its_field() {
             ]),
             status: StatusCode::UNPROCESSABLE_ENTITY,
             expected: &[
-                ("email", "Enter an e-mail address in the form name@example.org."),
+                (
+                    "email",
+                    "Enter an e-mail address in the form name@example.org.",
+                ),
                 ("display_name", "Enter your name."),
                 (
                     "password",
@@ -491,7 +556,10 @@ async fn console_forms_report_every_problem_beside_its_field() {
             fields: owned(&[("csrf", &token), ("email", "cy@"), ("role", "owner")]),
             status: StatusCode::UNPROCESSABLE_ENTITY,
             expected: &[
-                ("email", "Enter an e-mail address in the form name@example.org."),
+                (
+                    "email",
+                    "Enter an e-mail address in the form name@example.org.",
+                ),
                 (
                     "role",
                     "Choose a role from the list: administrator, issuer or assessor.",
@@ -570,16 +638,22 @@ async fn console_forms_report_every_problem_beside_its_field() {
         None,
     )
     .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     let reason = field_error(&reply.body, "override_justification").expect("a reason asked");
     assert!(
-        reason.contains("Give a reason of at least 20 characters for awarding without all the evidence"),
+        reason.contains(
+            "Give a reason of at least 20 characters for awarding without all the evidence"
+        ),
         "{reason}"
     );
-    let framework = Framework::from_json(
-        credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes(),
-    )
-    .expect("the framework");
+    let framework =
+        Framework::from_json(credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
+            .expect("the framework");
     let code = credence_domain::PathwayCode::new("foundational").expect("a code");
     let statements = framework
         .pathway_statements(&code)
@@ -600,16 +674,27 @@ async fn console_forms_report_every_problem_beside_its_field() {
 async fn the_statement_picker_holds_every_statement_grouped_with_its_level() {
     let app = TestApp::new().await;
     let holder = app.holder("pia@forms.test", "Pia").await;
-    let reply = page(&app, "/evidence/new?statement=T1-01&level=awareness", &holder).await;
-    assert_eq!(reply.status, StatusCode::OK);
-    let framework = Framework::from_json(
-        credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes(),
+    let reply = page(
+        &app,
+        "/evidence/new?statement=T1-01&level=awareness",
+        &holder,
     )
-    .expect("the framework");
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let framework =
+        Framework::from_json(credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
+            .expect("the framework");
     let doc = framework.document();
-    let assessable: Vec<_> = doc.statements.iter().filter(|s| s.level.is_some()).collect();
+    let assessable: Vec<_> = doc
+        .statements
+        .iter()
+        .filter(|s| s.level.is_some())
+        .collect();
     assert_eq!(
-        reply.body.matches("type=\"radio\" name=\"statement\"").count(),
+        reply
+            .body
+            .matches("type=\"radio\" name=\"statement\"")
+            .count(),
         assessable.len(),
         "one choice per assessable statement"
     );
@@ -638,7 +723,11 @@ async fn the_statement_picker_holds_every_statement_grouped_with_its_level() {
         level.name
     )));
     let group = match &first.factor {
-        Some(f) => format!("<legend>{} · {}</legend>", escaped(&first.layer), escaped(f)),
+        Some(f) => format!(
+            "<legend>{} · {}</legend>",
+            escaped(&first.layer),
+            escaped(f)
+        ),
         None => format!("<legend>{}</legend>", escaped(&first.layer)),
     };
     assert!(reply.body.contains(&group), "grouped under {group}");
@@ -648,7 +737,9 @@ async fn the_statement_picker_holds_every_statement_grouped_with_its_level() {
         .contains("id=\"statement-T1-01\" value=\"T1-01\" checked"));
     assert_eq!(reply.body.matches("data-picker-pathway open").count(), 1);
     // The search box is there for the script to show.
-    assert!(reply.body.contains("id=\"statement-search\" type=\"search\""));
+    assert!(reply
+        .body
+        .contains("id=\"statement-search\" type=\"search\""));
 }
 
 #[tokio::test]
@@ -734,7 +825,12 @@ async fn status_keys_and_bulk_forms_report_every_problem_beside_its_field() {
         &issuer,
     )
     .await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     assert_eq!(
         field_error(&reply.body, "achievement"),
         Some(
@@ -746,6 +842,78 @@ async fn status_keys_and_bulk_forms_report_every_problem_beside_its_field() {
     );
     let file = field_error(&reply.body, "file").expect("the file's problem beside it");
     assert!(!file.is_empty());
-    assert!(reply.body.contains("<a href=\"#file\">") && reply.body.contains("<a href=\"#achievement\">"));
+    assert!(
+        reply.body.contains("<a href=\"#file\">")
+            && reply.body.contains("<a href=\"#achievement\">")
+    );
     assert_eq!(snapshot(&app, &issuer).await, before, "no job started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statement_picker_narrows_as_you_type_in_chromium() {
+    let app = TestApp::new().await;
+    let base = app.serve().await;
+    app.holder("pat@forms.test", "Pat").await;
+    let screenshots =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&screenshots).expect("a screenshot folder");
+    let brief = json!({
+        "base": base,
+        "chromium": std::env::var("CREDENCE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "screenshots": screenshots,
+        "holder": {"email": "pat@forms.test", "password": "correct horse battery staple"},
+        "query": "bias",
+    });
+    let report = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("picker.mjs", &[], &brief)
+    })
+    .await
+    .expect("the browser ran");
+    assert_eq!(report["ok"], true, "the picker broke: {report:#}");
+    let framework =
+        Framework::from_json(credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
+            .expect("the framework");
+    let matching: Vec<&str> = framework
+        .document()
+        .statements
+        .iter()
+        .filter(|s| s.level.is_some() && s.text.to_lowercase().contains("bias"))
+        .map(|s| s.code.as_str())
+        .collect();
+    let total = framework
+        .document()
+        .statements
+        .iter()
+        .filter(|s| s.level.is_some())
+        .count();
+    assert_eq!(report["total"], total, "{report:#}");
+    let shown = report["shown"].as_u64().expect("a count") as usize;
+    assert!(
+        shown >= matching.len() && shown > 0 && shown < total,
+        "narrowed to the matches ({} by their text): {report:#}",
+        matching.len()
+    );
+    assert_eq!(
+        report["countText"],
+        format!("{shown} statements match."),
+        "{report:#}"
+    );
+    assert_eq!(report["openWithMatch"], true, "{report:#}");
+    assert!(
+        report["chosen"].is_string(),
+        "a match was chosen: {report:#}"
+    );
+    assert_eq!(report["stayed"], true, "Enter did not send the form");
+    assert_eq!(
+        report["cleared"], total,
+        "clearing shows every statement again"
+    );
+    let failing: Vec<_> = report["axe"]
+        .as_object()
+        .expect("axe results")
+        .iter()
+        .filter(|(_, v)| !v.as_array().is_some_and(Vec::is_empty))
+        .collect();
+    assert!(failing.is_empty(), "accessibility violations: {failing:#?}");
+    assert_eq!(report["cspErrors"], json!([]), "{report:#}");
 }

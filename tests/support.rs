@@ -289,7 +289,7 @@ pub struct JsHarness {
 }
 
 /// The harness's scripts, copied next to `node_modules`.
-const JS_SCRIPTS: [&str; 3] = ["interop.mjs", "journey.mjs", "console.mjs"];
+const JS_SCRIPTS: [&str; 4] = ["interop.mjs", "journey.mjs", "console.mjs", "picker.mjs"];
 
 /// The harness, installed on first use (one install even when tests run in parallel, and
 /// race-free between test processes sharing the target folder: each installs into a fresh

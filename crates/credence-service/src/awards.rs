@@ -582,9 +582,9 @@ impl Registry {
         let now = self.now();
         let tx = self.store.write().await?;
         let framework = self.framework_by_id(&tx, stored.summary.id).await?;
-        let pathway = framework.pathway(&pathway_code).ok_or_else(|| {
-            ServiceError::invalid("/pathway", "Choose a pathway from the list.")
-        })?;
+        let pathway = framework
+            .pathway(&pathway_code)
+            .ok_or_else(|| ServiceError::invalid("/pathway", "Choose a pathway from the list."))?;
         let uuid = new_id();
         let achievement_id = self.url(&format!("/achievements/{uuid}"));
         let mut spec = BadgeSpec::for_pathway(pathway);

@@ -12,8 +12,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
-    Attainment, FormProblems, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode, PathwayProgress,
-    StatementCode,
+    Attainment, FormProblems, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode,
+    PathwayProgress, StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -415,28 +415,29 @@ impl Registry {
         let mut p = FormProblems::new();
         let fields = crate::forms::evidence_fields(
             &mut p,
-            &input.kind,
-            &input.narrative,
-            &input.date,
-            input.provider.as_deref(),
+            crate::forms::EvidenceText {
+                kind: &input.kind,
+                narrative: &input.narrative,
+                date: &input.date,
+                provider: input.provider.as_deref(),
+            },
             self.now().date_naive(),
-            MAX_NARRATIVE_CHARS,
-            MAX_PROVIDER_CHARS,
+            crate::forms::EvidenceLimits {
+                narrative: MAX_NARRATIVE_CHARS,
+                provider: MAX_PROVIDER_CHARS,
+            },
         );
-        let version = match optional_text(
-            input.framework_version.as_deref(),
-            "/framework_version",
-            64,
-        ) {
-            Ok(v) => v,
-            Err(ServiceError::Invalid(problems)) => {
-                for problem in problems.0 {
-                    p.add(&problem.pointer, problem.message);
+        let version =
+            match optional_text(input.framework_version.as_deref(), "/framework_version", 64) {
+                Ok(v) => v,
+                Err(ServiceError::Invalid(problems)) => {
+                    for problem in problems.0 {
+                        p.add(&problem.pointer, problem.message);
+                    }
+                    None
                 }
-                None
-            }
-            Err(e) => return Err(e),
-        };
+                Err(e) => return Err(e),
+            };
         let framework = framework_by_slug(tx, input.framework.trim(), version.as_deref()).await?;
         let target = match &framework {
             Some(f) => crate::forms::statement_and_level(
@@ -817,9 +818,7 @@ impl Registry {
             Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
             Err(_) => None,
         }
-        .ok_or_else(|| {
-                ServiceError::invalid("/org", "Choose an organisation from the list.")
-            })?;
+        .ok_or_else(|| ServiceError::invalid("/org", "Choose an organisation from the list."))?;
         require_draft(&row, "submitted")?;
         // One piece of evidence waits per statement and level: a second would ask an
         // assessor to decide the same thing twice.

@@ -22,17 +22,35 @@ pub(crate) struct EvidenceFields {
     pub provider: Option<String>,
 }
 
+/// The longest narrative and provider's name of a piece of evidence, in characters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EvidenceLimits {
+    pub narrative: usize,
+    pub provider: usize,
+}
+
+/// The evidence fields as typed: kind, narrative, date and provider.
+pub(crate) struct EvidenceText<'a> {
+    pub kind: &'a str,
+    pub narrative: &'a str,
+    pub date: &'a str,
+    pub provider: Option<&'a str>,
+}
+
 /// Checks the kind, narrative, date and provider of a piece of evidence.
 pub(crate) fn evidence_fields(
     p: &mut FormProblems,
-    kind: &str,
-    narrative: &str,
-    date: &str,
-    provider: Option<&str>,
+    typed: EvidenceText<'_>,
     today: NaiveDate,
-    max_narrative: usize,
-    max_provider: usize,
+    limits: EvidenceLimits,
 ) -> EvidenceFields {
+    let EvidenceText {
+        kind,
+        narrative,
+        date,
+        provider,
+    } = typed;
+    let (max_narrative, max_provider) = (limits.narrative, limits.provider);
     let kind = if kind.trim().is_empty() {
         p.add("/kind", "Choose the kind of evidence.");
         None
@@ -108,7 +126,10 @@ pub(crate) fn statement_and_level(
     level: &str,
 ) -> Option<(StatementCode, LevelCode)> {
     let code = if statement.trim().is_empty() {
-        p.add("/statement", "Choose the competency statement your evidence shows.");
+        p.add(
+            "/statement",
+            "Choose the competency statement your evidence shows.",
+        );
         None
     } else {
         let found = StatementCode::new(statement.trim())
@@ -236,7 +257,8 @@ impl Registry {
         );
         let role = role_field(&mut p, role);
         p.finish().map_err(ServiceError::Invalid)?;
-        let role = role.ok_or_else(|| ServiceError::Internal("a checked role is missing".into()))?;
+        let role =
+            role.ok_or_else(|| ServiceError::Internal("a checked role is missing".into()))?;
         self.add_member(admin, email, role).await
     }
 
@@ -289,10 +311,7 @@ impl Registry {
     ) -> Result<NewToken, ServiceError> {
         let mut p = FormProblems::new();
         let role = role_field(&mut p, role);
-        p.check(
-            "/label",
-            text_problem(label, "the label", "", 0, 200),
-        );
+        p.check("/label", text_problem(label, "the label", "", 0, 200));
         let days = days_field(&mut p, days);
         p.finish().map_err(ServiceError::Invalid)?;
         match (role, days) {
@@ -313,7 +332,20 @@ mod tests {
     /// The problems of the evidence fields, as (pointer, message) pairs.
     fn check(kind: &str, narrative: &str, date: &str, provider: &str, expected: &[(&str, &str)]) {
         let mut p = FormProblems::new();
-        evidence_fields(&mut p, kind, narrative, date, Some(provider), today(), 50, 10);
+        evidence_fields(
+            &mut p,
+            EvidenceText {
+                kind,
+                narrative,
+                date,
+                provider: Some(provider),
+            },
+            today(),
+            EvidenceLimits {
+                narrative: 50,
+                provider: 10,
+            },
+        );
         let got = match p.finish() {
             Ok(()) => Vec::new(),
             Err(problems) => problems

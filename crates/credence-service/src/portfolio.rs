@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use credence_domain::validate::address_problem;
 use credence_domain::{
-    ArchetypeCode, FormProblems, Attainment, Framework, LevelCode, PathwayCode, PathwayKind,
+    ArchetypeCode, Attainment, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind,
     StatementCode,
 };
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};

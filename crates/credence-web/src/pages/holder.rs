@@ -87,7 +87,10 @@ pub async fn set_archetypes(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let registry = &state.services.registry;
-    match registry.set_archetypes(&user.holder, &form.archetypes).await {
+    match registry
+        .set_archetypes(&user.holder, &form.archetypes)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;

@@ -121,11 +121,22 @@ mod tests {
         shown.sort_unstable();
         shown.dedup();
         assert_eq!(shown.len(), assessable.len(), "each statement once");
-        assert_eq!(picker.iter().filter(|p| p.open).count(), 1, "T1-01's pathway is open");
+        assert_eq!(
+            picker.iter().filter(|p| p.open).count(),
+            1,
+            "T1-01's pathway is open"
+        );
         for p in &picker {
-            assert_eq!(p.count, p.groups.iter().map(|g| g.statements.len()).sum::<usize>());
+            assert_eq!(
+                p.count,
+                p.groups.iter().map(|g| g.statements.len()).sum::<usize>()
+            );
             for s in p.groups.iter().flat_map(|g| g.statements.iter()) {
-                assert!(!s.level.is_empty() && s.level.chars().next().is_some_and(char::is_uppercase), "{}", s.level);
+                assert!(
+                    !s.level.is_empty() && s.level.chars().next().is_some_and(char::is_uppercase),
+                    "{}",
+                    s.level
+                );
                 assert!(s.search.contains(&s.code.to_lowercase()));
             }
         }

@@ -21,9 +21,7 @@ use super::missing::missing_count;
 use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLine};
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{
-    error_for, form_errors, render, render_with, FieldError, MultipartForm,
-};
+use crate::pages::{error_for, form_errors, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
 
 /// Awards per page of the awards list.
@@ -230,7 +228,9 @@ pub async fn create_achievement(
     let result = if problems.is_empty() {
         registry.create_achievement(&issuer, new).await.map(|_| ())
     } else {
-        registry.check_achievement(&issuer, &new, &mut problems).await
+        registry
+            .check_achievement(&issuer, &new, &mut problems)
+            .await
     };
     let outcome = match result {
         Ok(()) => Ok(()),
