@@ -4,7 +4,8 @@
 //
 // Reads a JSON brief on standard input: {base, chromium, screenshots, holder: {email,
 // password}, query}. Prints a JSON report: {ok, error, total, shown, countText, openWithMatch,
-// chosen, cleared, axe: {name: [violations]}, cspErrors, screenshots}.
+// chosen, stayed, cleared, fieldErrors, summaryLinks, axe: {name: [violations]}, cspErrors,
+// screenshots}.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -78,6 +79,17 @@ try {
   report.stayed = page.url().endsWith("/evidence/new");
   await search.fill("");
   report.cleared = await shownCount(page);
+  // The form sent empty: every problem beside its field and in the summary, which links
+  // to the fields; checked and photographed at both widths.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${brief.base}/evidence/new`);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await page.locator("#error-summary").waitFor();
+  report.fieldErrors = await page.locator(".field-error").count();
+  report.summaryLinks = await page.locator("#error-summary a").count();
+  await check(page, "errors-desktop");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, "errors-phone");
   report.ok = true;
 } catch (e) {
   report.ok = false;

@@ -411,22 +411,8 @@ impl Registry {
         input: &EvidenceInput,
     ) -> Result<CheckedInput, ServiceError> {
         // Every field is checked before anything is refused, so that all the problems
-        // are reported together.
+        // are reported together, in the order the form shows the fields.
         let mut p = FormProblems::new();
-        let fields = crate::forms::evidence_fields(
-            &mut p,
-            crate::forms::EvidenceText {
-                kind: &input.kind,
-                narrative: &input.narrative,
-                date: &input.date,
-                provider: input.provider.as_deref(),
-            },
-            self.now().date_naive(),
-            crate::forms::EvidenceLimits {
-                narrative: MAX_NARRATIVE_CHARS,
-                provider: MAX_PROVIDER_CHARS,
-            },
-        );
         let version =
             match optional_text(input.framework_version.as_deref(), "/framework_version", 64) {
                 Ok(v) => v,
@@ -458,6 +444,20 @@ impl Registry {
                 None
             }
         };
+        let fields = crate::forms::evidence_fields(
+            &mut p,
+            crate::forms::EvidenceText {
+                kind: &input.kind,
+                narrative: &input.narrative,
+                date: &input.date,
+                provider: input.provider.as_deref(),
+            },
+            self.now().date_naive(),
+            crate::forms::EvidenceLimits {
+                narrative: MAX_NARRATIVE_CHARS,
+                provider: MAX_PROVIDER_CHARS,
+            },
+        );
         p.finish().map_err(ServiceError::Invalid)?;
         let missing = || ServiceError::Internal("a checked evidence field is missing".into());
         let (statement, level) = target.ok_or_else(missing)?;

@@ -37,7 +37,8 @@ pub(crate) struct EvidenceText<'a> {
     pub provider: Option<&'a str>,
 }
 
-/// Checks the kind, narrative, date and provider of a piece of evidence.
+/// Checks the kind, date, provider and narrative of a piece of evidence, in the order the
+/// form shows them.
 pub(crate) fn evidence_fields(
     p: &mut FormProblems,
     typed: EvidenceText<'_>,
@@ -59,16 +60,7 @@ pub(crate) fn evidence_fields(
             "Choose the kind of evidence from the list.".into()
         })
     };
-    p.check(
-        "/narrative",
-        text_problem(
-            narrative,
-            "the description",
-            "Describe what you did and what it shows.",
-            1,
-            max_narrative,
-        ),
-    );
+    let date = date_field(p, "/date", date, today);
     p.check(
         "/provider",
         text_problem(
@@ -79,10 +71,20 @@ pub(crate) fn evidence_fields(
             max_provider,
         ),
     );
+    p.check(
+        "/narrative",
+        text_problem(
+            narrative,
+            "the description",
+            "Describe what you did and what it shows.",
+            1,
+            max_narrative,
+        ),
+    );
     EvidenceFields {
         kind,
         narrative: narrative.trim().to_owned(),
-        date: date_field(p, "/date", date, today),
+        date,
         provider: provider
             .map(str::trim)
             .filter(|v| !v.is_empty())
@@ -371,8 +373,8 @@ mod tests {
             "",
             &[
                 ("/kind", "Choose the kind of evidence."),
-                ("/narrative", "Describe what you did and what it shows."),
                 ("/date", "Enter the date, such as 2026-03-14."),
+                ("/narrative", "Describe what you did and what it shows."),
             ],
         );
         check(
@@ -383,16 +385,16 @@ mod tests {
             &[
                 ("/kind", "Choose the kind of evidence from the list."),
                 (
-                    "/narrative",
-                    "Shorten the description to at most 50 characters; it has 51 characters.",
+                    "/date",
+                    "Enter the date as year-month-day, such as 2026-03-14.",
                 ),
                 (
                     "/provider",
                     "Shorten the provider's name to at most 10 characters; it has 27 characters.",
                 ),
                 (
-                    "/date",
-                    "Enter the date as year-month-day, such as 2026-03-14.",
+                    "/narrative",
+                    "Shorten the description to at most 50 characters; it has 51 characters.",
                 ),
             ],
         );
