@@ -11,6 +11,7 @@ mod conformance;
 mod console;
 mod demo;
 mod forms;
+mod forms_console;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;

@@ -9,7 +9,6 @@ use chrono::{DateTime, Duration, Utc};
 use credence_domain::framework::Pathway;
 use credence_domain::progress::{progress, Attainment, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
-use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::{
     FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
 };
@@ -483,81 +482,6 @@ impl Registry {
         Ok(framework)
     }
 
-    /// Checks an achievement before it is published, adding every problem to `problems`
-    /// (which may already hold the caller's own, such as a validity that is not a number);
-    /// `Err` with all of them when there is any. Nothing is written.
-    pub async fn check_achievement(
-        &self,
-        _issuer: &Issuer,
-        new: &NewAchievement,
-        problems: &mut FormProblems,
-    ) -> Result<(), ServiceError> {
-        let slug = new.framework.as_deref().unwrap_or(DEFAULT_FRAMEWORK);
-        let stored = match FrameworkSlug::new(slug.trim()) {
-            Ok(slug) => self.store.find_framework(slug.as_str(), None).await?,
-            Err(_) => None,
-        };
-        let framework = match &stored {
-            Some(stored) => {
-                let tx = self.store.read().await?;
-                Some(self.framework_by_id(&tx, stored.summary.id).await?)
-            }
-            None => {
-                problems.add("/framework", "No such framework is stored.");
-                None
-            }
-        };
-        if new.pathway.trim().is_empty() {
-            problems.add("/pathway", "Choose the pathway the achievement is for.");
-        } else if let Some(framework) = &framework {
-            let known = PathwayCode::new(new.pathway.trim())
-                .ok()
-                .filter(|code| framework.pathway(code).is_some());
-            if known.is_none() {
-                problems.add("/pathway", "Choose a pathway from the list.");
-            }
-        }
-        problems.check(
-            "/name",
-            text_problem(
-                new.name.as_deref().unwrap_or_default(),
-                "the name",
-                "",
-                0,
-                200,
-            ),
-        );
-        problems.check(
-            "/description",
-            text_problem(
-                new.description.as_deref().unwrap_or_default(),
-                "the description",
-                "",
-                0,
-                4000,
-            ),
-        );
-        if let Some(days) = new.validity_days {
-            if !(1..=36_600).contains(&days) {
-                problems.add(
-                    "/validity_days",
-                    "Give a validity between 1 and 36600 days, or leave it empty for no expiry.",
-                );
-            }
-        }
-        if let Some(p) = &new.product {
-            if p.name.trim().is_empty() || p.version.trim().is_empty() {
-                problems.add(
-                    "/product",
-                    "Give the product's name and its version: a product-specific pathway is published once per product and version.",
-                );
-            }
-        }
-        std::mem::take(problems)
-            .finish()
-            .map_err(ServiceError::Invalid)
-    }
-
     /// Publishes an achievement for a pathway of a framework's latest version.
     pub async fn create_achievement(
         &self,
@@ -944,43 +868,7 @@ impl Registry {
         new: NewAward,
     ) -> Result<AwardOutcome, ServiceError> {
         // Every field is checked before anything is refused.
-        let mut problems = FormProblems::new();
-        if new.achievement.trim().is_empty() {
-            problems.add("/achievement", "Choose the achievement to award.");
-        }
-        problems.check(
-            "/email",
-            email_problem(&new.email, "Enter the recipient's e-mail address."),
-        );
-        if let Some(key) = &new.key {
-            if key.trim().is_empty() || key.chars().count() > 200 {
-                problems.add(
-                    "/key",
-                    "An idempotency key has between 1 and 200 characters.",
-                );
-            }
-        }
-        problems.check(
-            "/name",
-            text_problem(
-                new.name.as_deref().unwrap_or_default(),
-                "the credential's name",
-                "",
-                0,
-                200,
-            ),
-        );
-        if let Err(message) = check_justification(new.override_justification.as_deref()) {
-            problems.add("/override_justification", message);
-        }
-        let valid_from = match new.valid_from.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => problems.take(
-                "/valid_from",
-                DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
-                |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
-            ),
-        };
+        let (problems, valid_from) = crate::forms::award_fields(&new);
         problems.finish().map_err(ServiceError::Invalid)?;
         let email =
             Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;

@@ -4,13 +4,15 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use credence_domain::registry::{EvidenceKind, Role, StatusAction};
 use credence_domain::validate::{email_problem, text_problem};
-use credence_domain::{FormProblems, Framework, LevelCode, StatementCode};
+use credence_domain::{
+    FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
+};
 
 use crate::actor::{Issuer, OrgAdmin};
-use crate::awards::AwardView;
+use crate::awards::{check_justification, AwardView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
 use crate::{Registry, ServiceError};
 
@@ -216,11 +218,11 @@ pub(crate) fn one_of(words: &[String]) -> String {
 /// The role chosen in a form, in words when it is not one.
 fn role_field(p: &mut FormProblems, role: &str) -> Option<Role> {
     if role.trim().is_empty() {
-        p.add("/role", "Choose a role: administrator, issuer or assessor.");
+        p.add("/role", "Choose a role: admin, issuer or assessor.");
         return None;
     }
     p.take("/role", Role::from_str(role.trim()), |_| {
-        "Choose a role from the list: administrator, issuer or assessor.".into()
+        "Choose a role from the list: admin, issuer or assessor.".into()
     })
 }
 
@@ -240,7 +242,125 @@ fn days_field(p: &mut FormProblems, days: &str) -> Option<i64> {
     }
 }
 
+/// Checks the fields of an award, every one; with the start of validity when one is given
+/// and valid.
+pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc>>) {
+    let mut problems = FormProblems::new();
+    if new.achievement.trim().is_empty() {
+        problems.add("/achievement", "Choose the achievement to award.");
+    }
+    problems.check(
+        "/email",
+        email_problem(&new.email, "Enter the recipient's e-mail address."),
+    );
+    if let Some(key) = &new.key {
+        if key.trim().is_empty() || key.chars().count() > 200 {
+            problems.add(
+                "/key",
+                "An idempotency key has between 1 and 200 characters.",
+            );
+        }
+    }
+    problems.check(
+        "/name",
+        text_problem(
+            new.name.as_deref().unwrap_or_default(),
+            "the credential's name",
+            "",
+            0,
+            200,
+        ),
+    );
+    if let Err(message) = check_justification(new.override_justification.as_deref()) {
+        problems.add("/override_justification", message);
+    }
+    let valid_from = match new.valid_from.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => problems.take(
+            "/valid_from",
+            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
+            |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
+        ),
+    };
+    (problems, valid_from)
+}
+
 impl Registry {
+    /// Checks an achievement before it is published, adding every problem to `problems`
+    /// (which may already hold the caller's own, such as a validity that is not a number);
+    /// `Err` with all of them when there is any. Nothing is written.
+    pub async fn check_achievement(
+        &self,
+        _issuer: &Issuer,
+        new: &NewAchievement,
+        problems: &mut FormProblems,
+    ) -> Result<(), ServiceError> {
+        let slug = new.framework.as_deref().unwrap_or(DEFAULT_FRAMEWORK);
+        let stored = match FrameworkSlug::new(slug.trim()) {
+            Ok(slug) => self.store.find_framework(slug.as_str(), None).await?,
+            Err(_) => None,
+        };
+        let framework = match &stored {
+            Some(stored) => {
+                let tx = self.store.read().await?;
+                Some(self.framework_by_id(&tx, stored.summary.id).await?)
+            }
+            None => {
+                problems.add("/framework", "No such framework is stored.");
+                None
+            }
+        };
+        if new.pathway.trim().is_empty() {
+            problems.add("/pathway", "Choose the pathway the achievement is for.");
+        } else if let Some(framework) = &framework {
+            let known = PathwayCode::new(new.pathway.trim())
+                .ok()
+                .filter(|code| framework.pathway(code).is_some());
+            if known.is_none() {
+                problems.add("/pathway", "Choose a pathway from the list.");
+            }
+        }
+        problems.check(
+            "/name",
+            text_problem(
+                new.name.as_deref().unwrap_or_default(),
+                "the name",
+                "",
+                0,
+                200,
+            ),
+        );
+        problems.check(
+            "/description",
+            text_problem(
+                new.description.as_deref().unwrap_or_default(),
+                "the description",
+                "",
+                0,
+                4000,
+            ),
+        );
+        if let Some(days) = new.validity_days {
+            if !(1..=36_600).contains(&days) {
+                problems.add(
+                    "/validity_days",
+                    "Give a validity between 1 and 36600 days, or leave it empty for no expiry.",
+                );
+            }
+        }
+        if let Some(p) = &new.product {
+            if p.name.trim().is_empty() || p.version.trim().is_empty() {
+                problems.add(
+                    "/product",
+                    "Give the product's name and its version: a product-specific pathway is published once per product and version.",
+                );
+            }
+        }
+        std::mem::take(problems)
+            .finish()
+            .map_err(ServiceError::Invalid)
+    }
+
     /// Gives an account a role, from the members form (the role as chosen there); every
     /// problem of the form is reported at once.
     pub async fn add_member_from_form(
