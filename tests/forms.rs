@@ -305,6 +305,7 @@ async fn holder_forms_report_every_problem_beside_its_field() {
                 ("csrf", &token),
                 ("archetype", "wizard"),
                 ("archetype", "shaper"),
+                ("archetype", "alchemist"),
             ]),
             status: StatusCode::UNPROCESSABLE_ENTITY,
             expected: &[(
@@ -469,6 +470,31 @@ async fn sign_in_and_registration_report_every_problem_beside_its_field() {
         )
         .await;
     assert_eq!(signed.status, StatusCode::UNAUTHORIZED, "{}", signed.body);
+    // An address already registered is said beside the address.
+    app.holder("gil@forms.test", "Gil").await;
+    let token = form_token(&app, "/register").await;
+    check(
+        &app,
+        &Auth::None,
+        Some(&token),
+        Case {
+            name: "registration of a known address",
+            path: "/register",
+            fields: owned(&[
+                ("form_token", &token),
+                ("email", "gil@forms.test"),
+                ("display_name", "Gil Again"),
+                ("password", "another long password"),
+            ]),
+            status: StatusCode::CONFLICT,
+            expected: &[(
+                "email",
+                "An account with the e-mail address gil@forms.test already exists: sign in instead.",
+            )],
+            kept: &["value=\"Gil Again\""],
+        },
+    )
+    .await;
 }
 
 #[tokio::test]

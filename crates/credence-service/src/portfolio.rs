@@ -249,10 +249,12 @@ impl Registry {
                 Some(c) => {
                     chosen.insert(c.as_str().to_owned());
                 }
-                None => problems.add(
+                // One message says it for every unknown code.
+                None if problems.is_empty() => problems.add(
                     &format!("/archetypes/{i}"),
                     "Choose your roles from the list of archetypes shown.",
                 ),
+                None => {}
             }
         }
         problems.finish().map_err(ServiceError::Invalid)?;
