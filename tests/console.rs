@@ -790,7 +790,9 @@ async fn achievements_and_accreditations_through_the_console() {
         "{}",
         reply.body
     );
-    assert!(reply.body.contains("A product needs a name and a version."));
+    assert!(reply.body.contains(
+        "id=\"product-error\">Give the product&#39;s name and its version: a product-specific pathway is published once per product and version.</p>"
+    ));
     assert!(reply.body.contains(r#"value="ChestScan triage""#));
     assert!(reply
         .body

@@ -12,6 +12,8 @@ mod conformance;
 mod console;
 mod console_award_list;
 mod demo;
+mod forms;
+mod forms_console;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;

@@ -295,7 +295,9 @@ async fn evidence_forms_keep_their_input_and_check_the_csrf_token() {
         "escaped and kept: {}",
         reply.body
     );
-    assert!(reply.body.contains("<option value=\"T1-01\" selected>"));
+    assert!(reply
+        .body
+        .contains("id=\"statement-T1-01\" value=\"T1-01\" checked>"));
     // A post without the session's token changes nothing.
     let forged = post_form(
         &app,

@@ -57,4 +57,47 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     setTimeout(tick, 1000);
   }
+  // The statement picker: a search box, shown only with script, narrows the statements
+  // to those whose code or words contain every word typed, opening the pathways that
+  // hold a match. Without script every pathway can still be opened and read.
+  const search = document.querySelector("[data-picker-search]");
+  if (search) {
+    const input = search.querySelector("input");
+    const count = search.querySelector("[data-picker-count]");
+    const items = Array.from(document.querySelectorAll("[data-picker-item]"));
+    const groups = Array.from(document.querySelectorAll("[data-picker-group]"));
+    const pathways = Array.from(document.querySelectorAll("[data-picker-pathway]"));
+    const wasOpen = pathways.map((p) => p.open);
+    search.hidden = false;
+    const filter = () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+      let shown = 0;
+      for (const item of items) {
+        const text = item.dataset.search || "";
+        const match = words.every((w) => text.includes(w));
+        item.hidden = !match;
+        if (match) shown += 1;
+      }
+      for (const group of groups) {
+        group.hidden = !group.querySelector("[data-picker-item]:not([hidden])");
+      }
+      pathways.forEach((pathway, i) => {
+        const any = !!pathway.querySelector("[data-picker-item]:not([hidden])");
+        pathway.hidden = !any;
+        pathway.open = words.length > 0 ? any : wasOpen[i];
+      });
+      if (words.length === 0) {
+        count.textContent = "";
+      } else if (shown === 0) {
+        count.textContent = "No statement matches.";
+      } else {
+        count.textContent = shown === 1 ? "1 statement matches." : `${shown} statements match.`;
+      }
+    };
+    input.addEventListener("input", filter);
+    // Enter in the search box narrows the list; it does not send the form.
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
+    });
+  }
 });

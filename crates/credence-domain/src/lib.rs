@@ -16,7 +16,7 @@ pub use codes::{
 };
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use progress::{progress, Attainment, PathwayProgress};
-pub use validate::{Problem, Problems};
+pub use validate::{FormProblems, Problem, Problems};
 
 /// Frameworks compiled into the binary, always available even with an empty database.
 pub mod bundled {

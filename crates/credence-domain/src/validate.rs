@@ -467,3 +467,226 @@ fn find_cycle(doc: &FrameworkDocument, index: &HashMap<&str, usize>) -> Option<V
     }
     None
 }
+
+/// Collects every problem of a form or request at once, each with the JSON pointer of
+/// its field, so that a person sees all of them beside their fields together.
+#[derive(Debug, Default)]
+pub struct FormProblems(Vec<Problem>);
+
+impl FormProblems {
+    /// No problem yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem of the field at `pointer`.
+    pub fn add(&mut self, pointer: &str, message: impl Into<String>) {
+        self.0.push(Problem {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Records `message` when `problem` is `Some`; for the checks below.
+    pub fn check(&mut self, pointer: &str, problem: Option<String>) {
+        if let Some(message) = problem {
+            self.add(pointer, message);
+        }
+    }
+
+    /// The value of `result`, or `None` after recording `message(error)` at `pointer`.
+    pub fn take<T, E>(
+        &mut self,
+        pointer: &str,
+        result: Result<T, E>,
+        message: impl FnOnce(E) -> String,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.add(pointer, message(e));
+                None
+            }
+        }
+    }
+
+    /// Whether a problem was recorded for the field at `pointer`.
+    pub fn has(&self, pointer: &str) -> bool {
+        self.0.iter().any(|p| p.pointer == pointer)
+    }
+
+    /// Whether no problem was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was recorded, otherwise every problem recorded.
+    pub fn finish(self) -> Result<(), Problems> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Problems(self.0))
+        }
+    }
+}
+
+/// "1 character", "20 characters".
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_owned()
+    } else {
+        format!("{n} characters")
+    }
+}
+
+/// The problem of a text field, if any: `what` names the field in words ("your name"),
+/// `ask` is what to do when it is empty ("Enter your name."); `None` when the text, trimmed,
+/// has between `min` and `max` characters. An empty optional field has `min` 0.
+pub fn text_problem(value: &str, what: &str, ask: &str, min: usize, max: usize) -> Option<String> {
+    let n = value.trim().chars().count();
+    if n == 0 && min > 0 {
+        Some(ask.to_owned())
+    } else if n < min {
+        Some(format!(
+            "Write at least {} for {what}; it has {}.",
+            characters(min),
+            characters(n)
+        ))
+    } else if n > max {
+        Some(format!(
+            "Shorten {what} to at most {}; it has {}.",
+            characters(max),
+            characters(n)
+        ))
+    } else {
+        None
+    }
+}
+
+/// The problem of an e-mail address field, if any; `ask` is what to do when it is empty.
+pub fn email_problem(value: &str, ask: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        Some(ask.to_owned())
+    } else if crate::registry::Email::new(value).is_err() {
+        Some("Enter an e-mail address in the form name@example.org.".to_owned())
+    } else {
+        None
+    }
+}
+
+/// The problem of a web address part such as a portfolio's or an organisation's address,
+/// if any (lower-case letters, digits and hyphens); `what` names it ("the address").
+pub fn address_problem(value: &str, what: &str) -> Option<String> {
+    let value = value.trim();
+    if value.chars().count() > 64 {
+        Some(format!("Shorten {what} to at most 64 characters."))
+    } else if crate::codes::OrgSlug::new(value).is_err() {
+        Some(format!(
+            "Use only lower-case letters, digits and hyphens in {what}, starting with a letter or digit."
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::{address_problem, email_problem, text_problem, FormProblems};
+
+    fn check(got: Option<String>, expected: Option<&str>) {
+        assert_eq!(got.as_deref(), expected);
+    }
+
+    #[test]
+    fn text_fields_are_checked_in_words() {
+        let ask = "Enter your name.";
+        for (value, min, max, expected) in [
+            ("", 1, 10, Some("Enter your name.")),
+            ("   ", 1, 10, Some("Enter your name.")),
+            ("", 0, 10, None),
+            ("Sam", 1, 10, None),
+            (
+                "short",
+                20,
+                2000,
+                Some("Write at least 20 characters for your name; it has 5 characters."),
+            ),
+            (
+                "abcdefghijk",
+                1,
+                10,
+                Some("Shorten your name to at most 10 characters; it has 11 characters."),
+            ),
+            (
+                "a",
+                2,
+                10,
+                Some("Write at least 2 characters for your name; it has 1 character."),
+            ),
+        ] {
+            check(text_problem(value, "your name", ask, min, max), expected);
+        }
+    }
+
+    #[test]
+    fn email_addresses_are_checked_in_words() {
+        let ask = "Enter your e-mail address.";
+        let form = "Enter an e-mail address in the form name@example.org.";
+        for (value, expected) in [
+            ("", Some(ask)),
+            ("sam", Some(form)),
+            ("sam@", Some(form)),
+            ("sam@example", Some(form)),
+            ("sam@example.org", None),
+            (" Sam@Example.org ", None),
+        ] {
+            check(email_problem(value, ask), expected);
+        }
+    }
+
+    #[test]
+    fn addresses_are_checked_in_words() {
+        let rule = "Use only lower-case letters, digits and hyphens in the address, starting with a letter or digit.";
+        for (value, expected) in [
+            ("pat-1", None),
+            ("Pat", Some(rule)),
+            ("-pat", Some(rule)),
+            ("pat smith", Some(rule)),
+            ("", Some(rule)),
+        ] {
+            check(address_problem(value, "the address"), expected);
+        }
+        check(
+            address_problem(&"a".repeat(65), "the address"),
+            Some("Shorten the address to at most 64 characters."),
+        );
+    }
+
+    #[test]
+    fn every_problem_is_collected_with_its_field() {
+        let mut problems = FormProblems::new();
+        assert!(problems.is_empty());
+        problems.check("/email", email_problem("", "Enter your e-mail address."));
+        problems.check("/name", text_problem("Sam", "your name", "Enter it.", 1, 9));
+        let number: Option<i64> =
+            problems.take("/days", "x".parse::<i64>(), |_| "Enter a number.".into());
+        assert_eq!(number, None);
+        problems.add("/password", "Choose a longer password.");
+        assert!(problems.has("/email") && problems.has("/days") && !problems.has("/name"));
+        let all = problems.finish().expect_err("three problems");
+        let got: Vec<(&str, &str)> = all
+            .0
+            .iter()
+            .map(|p| (p.pointer.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/email", "Enter your e-mail address."),
+                ("/days", "Enter a number."),
+                ("/password", "Choose a longer password."),
+            ]
+        );
+        assert_eq!(FormProblems::new().finish(), Ok(()));
+    }
+}

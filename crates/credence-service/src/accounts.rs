@@ -5,6 +5,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
 use credence_domain::registry::{Email, Role};
+use credence_domain::validate::{email_problem, text_problem};
+use credence_domain::FormProblems;
 use credence_store::registry::{AccountRow, SessionRow};
 use credence_store::Tx;
 use serde::Serialize;
@@ -114,21 +116,24 @@ fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-fn check_password(password: &Password) -> Result<(), ServiceError> {
+/// The problem of a new password, if any.
+fn password_problem(password: &Password) -> Option<String> {
     let n = password.expose().chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        return Err(ServiceError::invalid(
-            "/password",
-            format!("The password must have at least {MIN_PASSWORD_CHARS} characters."),
-        ));
+    if n == 0 {
+        Some(format!(
+            "Choose a password of at least {MIN_PASSWORD_CHARS} characters."
+        ))
+    } else if n < MIN_PASSWORD_CHARS {
+        Some(format!(
+            "Choose a longer password: it needs at least {MIN_PASSWORD_CHARS} characters and has {n}."
+        ))
+    } else if n > MAX_PASSWORD_CHARS {
+        Some(format!(
+            "Choose a shorter password: it may have at most {MAX_PASSWORD_CHARS} characters."
+        ))
+    } else {
+        None
     }
-    if n > MAX_PASSWORD_CHARS {
-        return Err(ServiceError::invalid(
-            "/password",
-            format!("The password must have at most {MAX_PASSWORD_CHARS} characters."),
-        ));
-    }
-    Ok(())
 }
 
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
@@ -199,16 +204,21 @@ impl Registry {
         is_operator: bool,
         actor_label: &str,
     ) -> Result<AccountView, ServiceError> {
+        // Every field is checked before anything is refused.
+        let mut problems = FormProblems::new();
+        problems.check(
+            "/email",
+            email_problem(&new.email, "Enter your e-mail address."),
+        );
+        problems.check(
+            "/display_name",
+            text_problem(&new.display_name, "your name", "Enter your name.", 1, 200),
+        );
+        problems.check("/password", password_problem(&new.password));
+        problems.finish().map_err(ServiceError::Invalid)?;
         let email =
             Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
         let display_name = new.display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > 200 {
-            return Err(ServiceError::invalid(
-                "/display_name",
-                "The name must have between 1 and 200 characters.",
-            ));
-        }
-        check_password(&new.password)?;
         let hash = {
             let _slot = self.guard.slot().await?;
             hash_password(self.config.password_cost, new.password).await?
@@ -231,7 +241,7 @@ impl Registry {
         let tx = self.store.write().await?;
         if tx.account_by_email(email.as_str()).await?.is_some() {
             return Err(ServiceError::Conflict(format!(
-                "An account with the e-mail address {email} already exists."
+                "An account with the e-mail address {email} already exists: sign in instead."
             )));
         }
         tx.insert_account(row.clone()).await?;
@@ -287,6 +297,15 @@ impl Registry {
         let refused = || {
             ServiceError::Unauthenticated("The e-mail address or the password is not right.".into())
         };
+        // Empty fields are said beside the fields; anything typed is checked as a whole.
+        let mut problems = FormProblems::new();
+        if email.trim().is_empty() {
+            problems.add("/email", "Enter your e-mail address.");
+        }
+        if password.expose().is_empty() {
+            problems.add("/password", "Enter your password.");
+        }
+        problems.finish().map_err(ServiceError::Invalid)?;
         let email = Email::new(email).map_err(|_| refused())?;
         // A locked address is refused before any hashing, known or not (the same answer).
         self.guard.check(email.as_str())?;

@@ -8,7 +8,7 @@
 
 use chrono::SecondsFormat;
 use credence_domain::registry::{OrgKind, StatusAction};
-use credence_domain::{bundled, PathwayCode};
+use credence_domain::{bundled, FormProblems, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
 use credence_vc::proof::{issuer_id, sign};
@@ -82,27 +82,41 @@ impl Registry {
                 body.slug
             )));
         }
-        let provider = match self.org(provider).await {
-            Ok(org) => org,
-            Err(ServiceError::NotFound(_)) => {
-                return Err(ServiceError::invalid(
-                    "/provider",
-                    format!("No organisation has the slug '{provider}'."),
-                ))
+        // Every field is checked before anything is refused.
+        let mut problems = FormProblems::new();
+        let provider = if provider.trim().is_empty() {
+            problems.add("/provider", "Choose the provider to accredit.");
+            None
+        } else {
+            match self.org(provider.trim()).await {
+                Ok(org) if org.id == body.id => {
+                    problems.add(
+                        "/provider",
+                        "Choose another organisation: a body cannot accredit itself.",
+                    );
+                    None
+                }
+                Ok(org) => Some(org),
+                Err(ServiceError::NotFound(_)) => {
+                    problems.add(
+                        "/provider",
+                        "Choose a provider from the list; no organisation has that address.",
+                    );
+                    None
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
-        if provider.id == body.id {
-            return Err(ServiceError::invalid(
-                "/provider",
-                "A body cannot accredit itself.",
-            ));
-        }
-        if pathways.is_empty() || pathways.len() > 50 {
-            return Err(ServiceError::invalid(
+        if pathways.is_empty() {
+            problems.add("/pathways", "Choose at least one pathway to accredit for.");
+        } else if pathways.len() > 50 {
+            problems.add(
                 "/pathways",
-                "Name between 1 and 50 pathways.",
-            ));
+                format!(
+                    "Choose at most 50 pathways; {} were chosen.",
+                    pathways.len()
+                ),
+            );
         }
         // Pathway codes are those of the bundled framework, which every installation has.
         let framework =
@@ -120,17 +134,15 @@ impl Registry {
             });
             match known {
                 Some(name) => names.push(name),
-                None => {
-                    return Err(ServiceError::invalid(
-                        &format!("/pathways/{i}"),
-                        format!(
-                            "'{code}' is not a pathway of {}.",
-                            framework.document().slug
-                        ),
-                    ))
-                }
+                None => problems.add(
+                    &format!("/pathways/{i}"),
+                    "Choose pathways from the list of the framework's pathways.",
+                ),
             }
         }
+        problems.finish().map_err(ServiceError::Invalid)?;
+        let provider = provider
+            .ok_or_else(|| ServiceError::Internal("a checked provider is missing".into()))?;
         // One active accreditation per body and provider: a second would leave verifiers
         // two answers. A change of pathways is a revocation and a new accreditation.
         let active = {

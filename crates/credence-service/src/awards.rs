@@ -9,7 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 use credence_domain::framework::Pathway;
 use credence_domain::progress::{progress, Attainment, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
-use credence_domain::{Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{
+    FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
+};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::{StoreError, Tx};
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -412,11 +414,13 @@ pub(crate) fn check_justification(text: Option<&str>) -> Result<Option<String>, 
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) if t.chars().count() < MIN_JUSTIFICATION_CHARS => Err(format!(
-            "An override justification needs at least {MIN_JUSTIFICATION_CHARS} characters."
+            "Give a reason of at least {MIN_JUSTIFICATION_CHARS} characters for awarding without all the evidence; this one has {}.",
+            t.chars().count()
         )),
-        Some(t) if t.chars().count() > 2000 => {
-            Err("An override justification has at most 2000 characters.".into())
-        }
+        Some(t) if t.chars().count() > 2000 => Err(format!(
+            "Shorten the reason for awarding without all the evidence to at most 2000 characters; it has {}.",
+            t.chars().count()
+        )),
         Some(t) => Ok(Some(t.to_owned())),
     }
 }
@@ -484,6 +488,8 @@ impl Registry {
         issuer: &Issuer,
         new: NewAchievement,
     ) -> Result<AchievementView, ServiceError> {
+        self.check_achievement(issuer, &new, &mut FormProblems::new())
+            .await?;
         let org = &issuer.0.org;
         let slug = new.framework.as_deref().unwrap_or(DEFAULT_FRAMEWORK);
         let slug = FrameworkSlug::new(slug.trim())
@@ -492,38 +498,17 @@ impl Registry {
             .store
             .find_framework(slug.as_str(), None)
             .await?
-            .ok_or_else(|| {
-                ServiceError::invalid("/framework", format!("No framework '{slug}' is stored."))
-            })?;
+            .ok_or_else(|| ServiceError::invalid("/framework", "No such framework is stored."))?;
         let pathway_code = PathwayCode::new(new.pathway.trim())
             .map_err(|e| ServiceError::invalid("/pathway", e.to_string()))?;
         let name = optional_text(new.name, "/name", 200)?;
         let description = optional_text(new.description, "/description", 4000)?;
-        if let Some(days) = new.validity_days {
-            if !(1..=36_600).contains(&days) {
-                return Err(ServiceError::invalid(
-                    "/validity_days",
-                    "The validity must be between 1 and 36600 days.",
-                ));
-            }
-        }
-        if let Some(p) = &new.product {
-            if p.name.trim().is_empty() || p.version.trim().is_empty() {
-                return Err(ServiceError::invalid(
-                    "/product",
-                    "A product needs a name and a version.",
-                ));
-            }
-        }
         let now = self.now();
         let tx = self.store.write().await?;
         let framework = self.framework_by_id(&tx, stored.summary.id).await?;
-        let pathway = framework.pathway(&pathway_code).ok_or_else(|| {
-            ServiceError::invalid(
-                "/pathway",
-                format!("The framework {slug} has no pathway '{pathway_code}'."),
-            )
-        })?;
+        let pathway = framework
+            .pathway(&pathway_code)
+            .ok_or_else(|| ServiceError::invalid("/pathway", "Choose a pathway from the list."))?;
         let uuid = new_id();
         let achievement_id = self.url(&format!("/achievements/{uuid}"));
         let mut spec = BadgeSpec::for_pathway(pathway);
@@ -648,7 +633,10 @@ impl Registry {
             Ok(_) | Err(ServiceError::NotFound(_)) => {
                 return Err(ServiceError::invalid(
                     pointer,
-                    format!("{} has no achievement '{achievement}'.", org.slug),
+                    format!(
+                        "Choose an achievement from the list; {} has none with that identifier.",
+                        org.name
+                    ),
                 ))
             }
             Err(e) => return Err(e),
@@ -744,9 +732,9 @@ impl Registry {
             .map_err(|e| Err(ServiceError::Internal(e.to_string())))?;
         if !progress.complete && justification.is_none() {
             let mut problems = vec![(
-                "/email".to_owned(),
+                "/override_justification".to_owned(),
                 format!(
-                    "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give an override_justification of at least {MIN_JUSTIFICATION_CHARS} characters to award anyway.",
+                    "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give a reason of at least {MIN_JUSTIFICATION_CHARS} characters for awarding without all the evidence, or award once the rest is attested.",
                     plan.account.email, pathway.name, progress.met(), progress.required()
                 ),
             )];
@@ -880,30 +868,12 @@ impl Registry {
         issuer: &Issuer,
         new: NewAward,
     ) -> Result<AwardOutcome, ServiceError> {
+        // Every field is checked before anything is refused.
+        let (problems, valid_from) = crate::forms::award_fields(&new);
+        problems.finish().map_err(ServiceError::Invalid)?;
         let email =
             Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
-        if let Some(key) = &new.key {
-            if key.trim().is_empty() || key.chars().count() > 200 {
-                return Err(ServiceError::invalid(
-                    "/key",
-                    "An idempotency key has between 1 and 200 characters.",
-                ));
-            }
-        }
         let name = optional_text(new.name.clone(), "/name", 200)?;
-        let valid_from = match new.valid_from.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(
-                DateTime::parse_from_rfc3339(text)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| {
-                        ServiceError::invalid(
-                            "/valid_from",
-                            "A date-time with a time zone, such as 2026-11-28T09:30:00Z.",
-                        )
-                    })?,
-            ),
-        };
         let mut attempt = 0;
         loop {
             attempt += 1;

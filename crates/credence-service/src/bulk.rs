@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::Email;
+use credence_domain::FormProblems;
 use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, NewAuditEntry, Page};
 use serde::Serialize;
 use serde_json::json;
@@ -180,15 +181,37 @@ impl Registry {
         text: &str,
         format: BulkFormat,
     ) -> Result<BulkWork, ServiceError> {
-        let rows = parse_bulk_awards(text, format)
-            .map_err(|e| ServiceError::invalid("/file", e.to_string()))?;
+        // The file and the achievement are both checked before either is refused.
+        let mut problems = FormProblems::new();
+        let rows = problems.take("/file", parse_bulk_awards(text, format), |e| e.to_string());
         let now = self.now();
         let tx = self.store.write().await?;
         // Checks the achievement belongs to the organisation (and opens the key once early,
         // so a broken key is reported now rather than in the background).
-        let ctx = self
-            .award_context(&tx, issuer, achievement, "/achievement")
-            .await?;
+        let ctx = if achievement.trim().is_empty() {
+            problems.add("/achievement", "Choose the achievement to award.");
+            None
+        } else {
+            match self
+                .award_context(&tx, issuer, achievement, "/achievement")
+                .await
+            {
+                Ok(ctx) => Some(ctx),
+                Err(ServiceError::Invalid(found)) => {
+                    for p in found.0 {
+                        problems.add(&p.pointer, p.message);
+                    }
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        problems.finish().map_err(ServiceError::Invalid)?;
+        let (Some(rows), Some(ctx)) = (rows, ctx) else {
+            return Err(ServiceError::Internal(
+                "a checked bulk field is missing".into(),
+            ));
+        };
         let row = BulkJobRow {
             id: new_id(),
             org_id: issuer.0.org.id.clone(),

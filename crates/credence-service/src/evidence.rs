@@ -12,8 +12,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
-    Attainment, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode, PathwayProgress,
-    StatementCode,
+    Attainment, FormProblems, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode,
+    PathwayProgress, StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -294,52 +294,8 @@ fn check_level(
     level: &str,
     pointer: &str,
 ) -> Result<LevelCode, ServiceError> {
-    let statement = framework.statement(statement).ok_or_else(|| {
-        ServiceError::invalid("/statement", "The framework has no such statement.")
-    })?;
-    let allowed = || {
-        framework
-            .document()
-            .taxonomies
-            .iter()
-            .find(|t| t.code == statement.taxonomy)
-            .map(|t| {
-                t.levels
-                    .iter()
-                    .map(|l| l.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
-    let wrong = || {
-        ServiceError::invalid(
-            pointer,
-            format!(
-                "Statement {} is in the {} taxonomy: the level must be one of {}.",
-                statement.code,
-                statement.taxonomy,
-                allowed()
-            ),
-        )
-    };
-    let code = LevelCode::new(level.trim()).map_err(|_| wrong())?;
-    match framework.taxonomy_of(&code) {
-        Some(t) if t.code == statement.taxonomy => Ok(code),
-        _ => Err(wrong()),
-    }
-}
-
-fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate, ServiceError> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ServiceError::invalid("/date", "The date must be written YYYY-MM-DD."))?;
-    if date > today {
-        return Err(ServiceError::invalid("/date", "The date is in the future."));
-    }
-    if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
-        return Err(ServiceError::invalid("/date", "The date is before 1900."));
-    }
-    Ok(date)
+    crate::forms::level_of(framework, statement, level)
+        .map_err(|message| ServiceError::invalid(pointer, message))
 }
 
 fn evidence_view(
@@ -454,47 +410,63 @@ impl Registry {
         tx: &Tx,
         input: &EvidenceInput,
     ) -> Result<CheckedInput, ServiceError> {
-        let kind = EvidenceKind::from_str(input.kind.trim())
-            .map_err(|e| ServiceError::invalid("/kind", e.to_string()))?;
-        let narrative = input.narrative.trim().to_owned();
-        let chars = narrative.chars().count();
-        if chars == 0 || chars > MAX_NARRATIVE_CHARS {
-            return Err(ServiceError::invalid(
-                "/narrative",
-                format!("The narrative must have between 1 and {MAX_NARRATIVE_CHARS} characters."),
-            ));
-        }
-        let date = parse_date(&input.date, self.now().date_naive())?;
-        let provider = optional_text(input.provider.as_deref(), "/provider", MAX_PROVIDER_CHARS)?;
-        let version = optional_text(input.framework_version.as_deref(), "/framework_version", 64)?;
-        let framework = framework_by_slug(tx, input.framework.trim(), version.as_deref())
-            .await?
-            .ok_or_else(|| {
-                ServiceError::invalid(
+        // Every field is checked before anything is refused, so that all the problems
+        // are reported together, in the order the form shows the fields.
+        let mut p = FormProblems::new();
+        let version =
+            match optional_text(input.framework_version.as_deref(), "/framework_version", 64) {
+                Ok(v) => v,
+                Err(ServiceError::Invalid(problems)) => {
+                    for problem in problems.0 {
+                        p.add(&problem.pointer, problem.message);
+                    }
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+        let framework = framework_by_slug(tx, input.framework.trim(), version.as_deref()).await?;
+        let target = match &framework {
+            Some(f) => crate::forms::statement_and_level(
+                &mut p,
+                &f.framework,
+                &input.statement,
+                &input.level,
+            ),
+            None => {
+                p.add(
                     if version.is_some() {
                         "/framework_version"
                     } else {
                         "/framework"
                     },
                     "No such framework (version) is stored on this Credence.",
-                )
-            })?;
-        let statement = StatementCode::new(input.statement.trim())
-            .ok()
-            .filter(|s| framework.framework.statement(s).is_some())
-            .ok_or_else(|| {
-                ServiceError::invalid(
-                    "/statement",
-                    format!("The framework {} has no such statement.", framework.slug),
-                )
-            })?;
-        let level = check_level(&framework.framework, &statement, &input.level, "/level")?;
+                );
+                None
+            }
+        };
+        let fields = crate::forms::evidence_fields(
+            &mut p,
+            crate::forms::EvidenceText {
+                kind: &input.kind,
+                narrative: &input.narrative,
+                date: &input.date,
+                provider: input.provider.as_deref(),
+            },
+            self.now().date_naive(),
+            crate::forms::EvidenceLimits {
+                narrative: MAX_NARRATIVE_CHARS,
+                provider: MAX_PROVIDER_CHARS,
+            },
+        );
+        p.finish().map_err(ServiceError::Invalid)?;
+        let missing = || ServiceError::Internal("a checked evidence field is missing".into());
+        let (statement, level) = target.ok_or_else(missing)?;
         Ok(CheckedInput {
-            framework,
-            kind,
-            narrative,
-            date,
-            provider,
+            framework: framework.ok_or_else(missing)?,
+            kind: fields.kind.ok_or_else(missing)?,
+            narrative: fields.narrative,
+            date: fields.date.ok_or_else(missing)?,
+            provider: fields.provider,
             statement,
             level,
         })
@@ -846,7 +818,7 @@ impl Registry {
             Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
             Err(_) => None,
         }
-        .ok_or_else(|| ServiceError::invalid("/org", "No such organisation."))?;
+        .ok_or_else(|| ServiceError::invalid("/org", "Choose an organisation from the list."))?;
         require_draft(&row, "submitted")?;
         // One piece of evidence waits per statement and level: a second would ask an
         // assessor to decide the same thing twice.

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod evidence;
+mod forms;
 pub mod frameworks;
 pub mod guard;
 pub mod issuing;

@@ -467,7 +467,7 @@ impl Registry {
         {
             return Err(ServiceError::Conflict(format!(
                 "{email} is already {role} of {}.",
-                org.slug
+                org.name
             )));
         }
         tx.insert_membership(MembershipRow {
@@ -556,12 +556,15 @@ impl Registry {
         if !(1..=MAX_TOKEN_DAYS).contains(&days) {
             return Err(ServiceError::invalid(
                 "/days",
-                format!("A token lives between 1 and {MAX_TOKEN_DAYS} days."),
+                format!("Give a lifetime between 1 and {MAX_TOKEN_DAYS} days."),
             ));
         }
         let label = label.trim();
         if label.chars().count() > 200 {
-            return Err(ServiceError::invalid("/label", "At most 200 characters."));
+            return Err(ServiceError::invalid(
+                "/label",
+                "Shorten the label to at most 200 characters.",
+            ));
         }
         let value = format!("crd_{}", random_secret()?);
         let now = self.now();

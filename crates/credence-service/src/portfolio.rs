@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
+use credence_domain::validate::address_problem;
 use credence_domain::{
-    ArchetypeCode, Attainment, Framework, LevelCode, OrgSlug, PathwayCode, PathwayKind,
+    ArchetypeCode, Attainment, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind,
     StatementCode,
 };
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
@@ -187,19 +188,18 @@ impl Registry {
     ) -> Result<AccountView, ServiceError> {
         let slug = match settings.slug.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(s) => Some(
-                OrgSlug::new(s)
-                    .map_err(|e| ServiceError::invalid("/slug", e.to_string()))?
-                    .as_str()
-                    .to_owned(),
-            ),
+            Some(s) => Some(s.to_owned()),
         };
-        if settings.public && slug.is_none() {
-            return Err(ServiceError::invalid(
+        let mut problems = FormProblems::new();
+        match &slug {
+            Some(s) => problems.check("/slug", address_problem(s, "your portfolio's address")),
+            None if settings.public => problems.add(
                 "/slug",
-                "choose an address before publishing your portfolio",
-            ));
+                "Choose an address for your portfolio before publishing it.",
+            ),
+            None => {}
         }
+        problems.finish().map_err(ServiceError::Invalid)?;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut row = own_account(&tx, holder).await?;
@@ -207,7 +207,7 @@ impl Registry {
             if let Some(other) = tx.account_by_portfolio(slug).await? {
                 if other.id != row.id {
                     return Err(ServiceError::Conflict(format!(
-                        "The portfolio address '{slug}' is taken; choose another."
+                        "The portfolio address {slug} is taken by someone else; choose another."
                     )));
                 }
             }
@@ -240,20 +240,24 @@ impl Registry {
     ) -> Result<AccountView, ServiceError> {
         let framework = self.dashboard_framework().await?;
         let mut chosen = BTreeSet::new();
+        let mut problems = FormProblems::new();
         for (i, code) in codes.iter().enumerate() {
             let known = ArchetypeCode::new(code.trim())
                 .ok()
                 .filter(|c| framework.archetype(c).is_some());
             match known {
-                Some(c) => chosen.insert(c.as_str().to_owned()),
-                None => {
-                    return Err(ServiceError::invalid(
-                        &format!("/archetypes/{i}"),
-                        format!("'{code}' is not one of the framework's archetypes"),
-                    ))
+                Some(c) => {
+                    chosen.insert(c.as_str().to_owned());
                 }
-            };
+                // One message says it for every unknown code.
+                None if problems.is_empty() => problems.add(
+                    &format!("/archetypes/{i}"),
+                    "Choose your roles from the list of archetypes shown.",
+                ),
+                None => {}
+            }
         }
+        problems.finish().map_err(ServiceError::Invalid)?;
         let tx = self.store.write().await?;
         let mut row = own_account(&tx, holder).await?;
         row.archetypes = chosen.into_iter().collect::<Vec<_>>().join(",");

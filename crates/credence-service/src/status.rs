@@ -219,11 +219,14 @@ impl Registry {
         reason: &str,
     ) -> Result<AwardView, ServiceError> {
         let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 1000 {
-            return Err(ServiceError::invalid(
-                "/reason",
-                "A reason of 1 to 1000 characters is required.",
-            ));
+        if let Some(message) = credence_domain::validate::text_problem(
+            reason,
+            "the reason",
+            "Give a reason for the change; the holder is shown it.",
+            1,
+            1000,
+        ) {
+            return Err(ServiceError::invalid("/reason", message));
         }
         let id = uuid_id(award_id, "award")?;
         let now = self.now();

@@ -328,7 +328,13 @@ pub async fn register(
             Ok(response)
         }
         Err(e) => {
-            let (status, errors) = form_errors(e)?;
+            let (status, mut errors) = form_errors(e)?;
+            // The only conflict is an e-mail address already registered: said beside it.
+            if status == StatusCode::CONFLICT {
+                for e in &mut errors {
+                    e.field = "email".into();
+                }
+            }
             let token = new_form_token()?;
             let page = RegisterPage {
                 nav,

@@ -16,8 +16,9 @@ use credence_service::Page;
 use serde::Deserialize;
 
 use crate::pages::credentials::NoticeQuery;
+use crate::pages::picker::{statement_picker, PickerPathway};
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{form_errors, joined, render, render_with, FieldError, MultipartForm};
+use crate::pages::{form_errors, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
 
 /// The framework evidence is recorded against from the pages.
@@ -32,6 +33,13 @@ struct DashboardPage {
     d: Dashboard,
     /// For an operator: the way to the operator pages.
     operator: Option<crate::pages::operator::OperatorLink>,
+    errors: Vec<FieldError>,
+}
+
+impl DashboardPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
 }
 
 /// `GET /dashboard`.
@@ -48,6 +56,7 @@ pub async fn dashboard(
         title: format!("{}'s dashboard", d.account.display_name),
         notice: notice(query.notice.as_deref()),
         d,
+        errors: Vec::new(),
     }))
 }
 
@@ -81,12 +90,33 @@ pub async fn set_archetypes(
     Form(form): Form<ArchetypesForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    state
-        .services
-        .registry
+    let registry = &state.services.registry;
+    match registry
         .set_archetypes(&user.holder, &form.archetypes)
-        .await?;
-    Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let mut d = registry.dashboard(&user.holder).await?;
+            // The boxes as they were ticked, not as they are stored.
+            for a in &mut d.archetypes {
+                a.chosen = form.archetypes.contains(&a.code);
+            }
+            let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
+            Ok(render_with(
+                status,
+                &DashboardPage {
+                    operator,
+                    nav: user.nav,
+                    title: format!("{}'s dashboard", d.account.display_name),
+                    notice: None,
+                    d,
+                    errors,
+                },
+            ))
+        }
+    }
 }
 
 #[derive(Template)]
@@ -136,7 +166,7 @@ pub struct ChoiceGroup {
 struct EvidenceNewPage {
     nav: Nav,
     title: &'static str,
-    statements: Vec<ChoiceGroup>,
+    statements: Vec<PickerPathway>,
     levels: Vec<ChoiceGroup>,
     kinds: Vec<Choice>,
     form: EvidenceFormValues,
@@ -199,22 +229,7 @@ async fn evidence_form(
         .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
     let fw = state.services.frameworks.get(&slug, None).await?;
     let doc = fw.document();
-    let statements = doc
-        .pathways
-        .iter()
-        .map(|p| ChoiceGroup {
-            label: p.name.clone(),
-            choices: fw
-                .pathway_statements(&p.code)
-                .filter(|s| s.level.is_some())
-                .map(|s| Choice {
-                    value: s.code.as_str().to_owned(),
-                    label: format!("{} · {}", s.code, s.text),
-                })
-                .collect(),
-        })
-        .filter(|g| !g.choices.is_empty())
-        .collect();
+    let statements = statement_picker(&fw, form.statement.trim());
     let levels = doc
         .taxonomies
         .iter()
@@ -313,7 +328,9 @@ struct EvidenceDetailPage {
     nav: Nav,
     title: String,
     notice: Option<&'static str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+    /// The organisation chosen in the submit form, kept when it is refused.
+    chosen_org: String,
     e: EvidenceDetail,
     statement_text: String,
     /// The holder's own organisations first.
@@ -327,7 +344,8 @@ async fn evidence_page(
     user: SignedIn,
     id: &str,
     notice_code: Option<&str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+    chosen_org: String,
 ) -> Result<EvidenceDetailPage, WebError> {
     let registry = &state.services.registry;
     let e = registry.evidence_detail(&user.holder, id).await?;
@@ -384,7 +402,8 @@ async fn evidence_page(
         nav: user.nav,
         title: format!("Evidence for {}", e.evidence.statement),
         notice: notice(notice_code),
-        error,
+        errors,
+        chosen_org,
         e,
         statement_text,
         assessing_orgs,
@@ -392,6 +411,10 @@ async fn evidence_page(
 }
 
 impl EvidenceDetailPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        crate::pages::error_for(&self.errors, field)
+    }
+
     /// A history step's time as people read it.
     fn when(&self, at: &str) -> String {
         chrono::DateTime::parse_from_rfc3339(at)
@@ -412,7 +435,15 @@ pub async fn evidence_detail(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     Ok(render(
-        &evidence_page(&state, user, &id, query.notice.as_deref(), None).await?,
+        &evidence_page(
+            &state,
+            user,
+            &id,
+            query.notice.as_deref(),
+            Vec::new(),
+            String::new(),
+        )
+        .await?,
     ))
 }
 
@@ -426,7 +457,10 @@ pub async fn evidence_attach(
     let form = MultipartForm::read(multipart).await?;
     user.check_csrf(form.field("csrf"))?;
     let outcome = match form.file {
-        None => Err("Choose a file to attach.".to_owned()),
+        None => Err(vec![FieldError {
+            field: "file".into(),
+            message: "Choose a file to attach.".into(),
+        }]),
         Some(file) => match state
             .services
             .registry
@@ -440,19 +474,24 @@ pub async fn evidence_attach(
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => {
-                let (_, errors) = form_errors(e)?;
-                Err(joined(&errors))
-            }
+            // The form has one field: every problem of the file is said beside it.
+            Err(e) => Err(form_errors(e)?
+                .1
+                .into_iter()
+                .map(|e| FieldError {
+                    field: "file".into(),
+                    message: e.message,
+                })
+                .collect()),
         },
     };
     match outcome {
         Ok(()) => {
             Ok(Redirect::to(&format!("/evidence/{id}?notice=attachment-added")).into_response())
         }
-        Err(message) => Ok(render_with(
+        Err(errors) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &evidence_page(&state, user, &id, None, Some(message)).await?,
+            &evidence_page(&state, user, &id, None, errors, String::new()).await?,
         )),
     }
 }
@@ -483,10 +522,9 @@ pub async fn evidence_submit(
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let message = joined(&errors);
             Ok(render_with(
                 status,
-                &evidence_page(&state, user, &id, None, Some(message)).await?,
+                &evidence_page(&state, user, &id, None, errors, form.org).await?,
             ))
         }
     }
@@ -589,7 +627,13 @@ pub async fn portfolio_save(
     match registry.update_portfolio(&user.holder, settings).await {
         Ok(_) => Ok(Redirect::to("/portfolio?notice=portfolio-saved").into_response()),
         Err(e) => {
-            let (status, errors) = form_errors(e)?;
+            let (status, mut errors) = form_errors(e)?;
+            // The only conflict is an address taken by someone else: said beside it.
+            if status == StatusCode::CONFLICT {
+                for e in &mut errors {
+                    e.field = "slug".into();
+                }
+            }
             let p = registry.own_portfolio(&user.holder).await?;
             Ok(render_with(
                 status,

@@ -9,6 +9,7 @@ pub mod frameworks;
 pub mod health;
 pub mod holder;
 pub mod operator;
+pub mod picker;
 pub mod session;
 pub mod verify;
 
@@ -67,6 +68,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The id of the element of the field, which the summary at the top of a form links
+    /// to: the first part of the field's pointer (`archetypes` for `/archetypes/2`).
+    pub fn anchor(&self) -> &str {
+        self.field.split('.').next().unwrap_or_default()
+    }
+}
+
 /// The messages to show on a form when the service refused its content (invalid fields, a
 /// conflict, a refused sign-in); any other error passes through to become an error page.
 pub fn form_errors(error: ServiceError) -> Result<(StatusCode, Vec<FieldError>), WebError> {
@@ -122,11 +131,12 @@ pub fn form_errors(error: ServiceError) -> Result<(StatusCode, Vec<FieldError>),
     }
 }
 
-/// The message for one field, for templates.
+/// The message for one field, for templates: the first about the field or a part of it
+/// (`/archetypes/2` is about `archetypes`).
 pub fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors
         .iter()
-        .find(|e| e.field == field)
+        .find(|e| e.field == field || (!field.is_empty() && e.anchor() == field))
         .map(|e| e.message.as_str())
 }
 

@@ -39,15 +39,6 @@ fn role_choices() -> Vec<Choice> {
         .collect()
 }
 
-fn parse_role(text: &str) -> Result<Role, Vec<FieldError>> {
-    text.parse::<Role>().map_err(|_| {
-        vec![FieldError {
-            field: "role".into(),
-            message: "Choose a role: admin, issuer or assessor.".into(),
-        }]
-    })
-}
-
 // ---------------------------------------------------------------------------------------
 // Members.
 
@@ -127,17 +118,14 @@ pub async fn add_member(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "members").await?;
     let admin = c.admin()?.clone();
-    let outcome = match parse_role(&form.role) {
-        Err(errors) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        Ok(role) => match state
-            .services
-            .registry
-            .add_member(&admin, &form.email, role)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(form_errors(e)?),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .add_member_from_form(&admin, &form.email, &form.role)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(form_errors(e)?),
     };
     match outcome {
         Ok(()) => Ok(
@@ -292,23 +280,14 @@ pub async fn create_token(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "tokens").await?;
     let admin = c.admin()?.clone();
-    let days = form.days.trim().parse::<i64>().map_err(|_| {
-        vec![FieldError {
-            field: "days".into(),
-            message: "The lifetime is a whole number of days, such as 90.".into(),
-        }]
-    });
-    let outcome = match (parse_role(&form.role), days) {
-        (Err(errors), _) | (_, Err(errors)) => Err((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        (Ok(role), Ok(days)) => match state
-            .services
-            .registry
-            .create_token(&admin, role, &form.label, days)
-            .await
-        {
-            Ok(token) => Ok(token),
-            Err(e) => Err(form_errors(e)?),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .create_token_from_form(&admin, &form.role, &form.label, &form.days)
+        .await
+    {
+        Ok(token) => Ok(token),
+        Err(e) => Err(form_errors(e)?),
     };
     match outcome {
         Ok(token) => {
@@ -366,7 +345,7 @@ struct KeysPage {
     notice: Option<&'static str>,
     c: Console,
     keys: Vec<KeyView>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
     /// The cryptosuite the organisation signs with by default.
     cryptosuite: String,
 }
@@ -384,6 +363,10 @@ const SUITES: [(&str, &str); 2] = [
 ];
 
 impl KeysPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
     fn suites(&self) -> &'static [(&'static str, &'static str)] {
         &SUITES
     }
@@ -394,7 +377,7 @@ async fn keys_page(
     user: SignedIn,
     c: Console,
     notice_code: Option<&str>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
 ) -> Result<KeysPage, WebError> {
     let mut keys = state.services.registry.keys(c.admin()?).await?;
     for k in &mut keys {
@@ -410,7 +393,7 @@ async fn keys_page(
         notice: notice(notice_code),
         c,
         keys,
-        error,
+        errors,
         cryptosuite,
     })
 }
@@ -424,7 +407,7 @@ pub async fn keys(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "keys").await?;
     Ok(render(
-        &keys_page(&state, user, c, query.notice.as_deref(), None).await?,
+        &keys_page(&state, user, c, query.notice.as_deref(), Vec::new()).await?,
     ))
 }
 
@@ -446,8 +429,11 @@ pub async fn rotate_key(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "keys").await?;
     if form.confirm.is_none() {
-        let message = "Tick the box to confirm the rotation.".to_owned();
-        let page = keys_page(&state, user, c, None, Some(message)).await?;
+        let errors = vec![FieldError {
+            field: "confirm".into(),
+            message: "Tick the box to confirm the rotation.".into(),
+        }];
+        let page = keys_page(&state, user, c, None, errors).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
     state.services.registry.rotate_key(c.admin()?).await?;
@@ -481,8 +467,11 @@ pub async fn set_cryptosuite(
             Redirect::to(&format!("/console/{}/keys?notice=suite-chosen", c.slug)).into_response(),
         ),
         Err(ServiceError::Invalid(_)) => {
-            let message = "Choose one of the cryptosuites listed.".to_owned();
-            let page = keys_page(&state, user, c, None, Some(message)).await?;
+            let errors = vec![FieldError {
+                field: "cryptosuite".into(),
+                message: "Choose one of the cryptosuites listed.".into(),
+            }];
+            let page = keys_page(&state, user, c, None, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

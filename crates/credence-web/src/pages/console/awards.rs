@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::framework::PathwayKind;
 use credence_domain::registry::StatusAction;
-use credence_domain::FrameworkSlug;
+use credence_domain::{FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use credence_service::bulk::{BulkJobView, BulkRowView};
 use credence_service::documents::{BulkFormat, Product};
@@ -18,12 +18,11 @@ use credence_service::{Page, ServiceError};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::missing::missing_count;
 use super::{award_lines, console_for, job_lines, when, AwardLine, Console, JobLine};
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
-use crate::pages::{
-    error_for, form_errors, joined, render, render_with, FieldError, MultipartForm,
-};
+use crate::pages::{error_for, form_errors, render, render_with, FieldError, MultipartForm};
 use crate::{AppState, WebError};
 
 /// The messages of a refused form, as one sentence list (for forms without fields).
@@ -199,42 +198,41 @@ pub async fn create_achievement(
     let issuer = c.issuer()?.clone();
     let (_, product_pathways) = pathway_choices(&state).await?;
     let is_product = product_pathways.contains(&form.pathway.trim().to_owned());
+    // A validity that is not a number is said together with every other problem.
+    let mut problems = FormProblems::new();
     let validity_days = match form.validity_days.trim() {
-        "" => Ok(None),
-        text => text.parse::<i64>().map(Some).map_err(|_| FieldError {
-            field: "validity_days".into(),
-            message: "The validity is a whole number of days, such as 365.".into(),
+        "" => None,
+        text => problems.take("/validity_days", text.parse::<i64>(), |_| {
+            "Give the validity as a whole number of days, such as 365, or leave it empty.".into()
         }),
     };
-    let outcome = match validity_days {
-        Err(e) => Err(vec![e]),
-        Ok(validity_days) => {
-            let product = (is_product
-                || !form.product_name.trim().is_empty()
-                || !form.product_version.trim().is_empty())
-            .then(|| Product {
-                name: form.product_name.trim().to_owned(),
-                version: form.product_version.trim().to_owned(),
-            });
-            let new = NewAchievement {
-                pathway: form.pathway.clone(),
-                framework: None,
-                name: Some(form.name.clone()),
-                description: Some(form.description.clone()),
-                validity_days,
-                product,
-                suspendable: form.suspendable.is_some(),
-            };
-            match state
-                .services
-                .registry
-                .create_achievement(&issuer, new)
-                .await
-            {
-                Ok(_) => Ok(()),
-                Err(e) => Err(form_errors(e)?.1),
-            }
-        }
+    let product = (is_product
+        || !form.product_name.trim().is_empty()
+        || !form.product_version.trim().is_empty())
+    .then(|| Product {
+        name: form.product_name.trim().to_owned(),
+        version: form.product_version.trim().to_owned(),
+    });
+    let new = NewAchievement {
+        pathway: form.pathway.clone(),
+        framework: None,
+        name: Some(form.name.clone()),
+        description: Some(form.description.clone()),
+        validity_days,
+        product,
+        suspendable: form.suspendable.is_some(),
+    };
+    let registry = &state.services.registry;
+    let result = if problems.is_empty() {
+        registry.create_achievement(&issuer, new).await.map(|_| ())
+    } else {
+        registry
+            .check_achievement(&issuer, &new, &mut problems)
+            .await
+    };
+    let outcome = match result {
+        Ok(()) => Ok(()),
+        Err(e) => Err(form_errors(e)?.1),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -276,27 +274,16 @@ struct AwardPage {
     achievements: Vec<Choice>,
     form: AwardForm,
     errors: Vec<FieldError>,
-    /// What the completion check found missing, one line per requirement.
+    /// What the completion check found missing, one line per group of statements (or
+    /// prerequisite pathway).
     missing: Vec<String>,
+    /// How many statements (and prerequisite pathways) are missing, in words.
+    missing_count: String,
 }
 
 impl AwardPage {
     fn err(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
-    }
-
-    /// Messages about the form as a whole (not about one of its fields).
-    fn general(&self) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|e| {
-                !matches!(
-                    e.field.as_str(),
-                    "achievement" | "email" | "name" | "override_justification" | "missing"
-                )
-            })
-            .map(|e| e.message.as_str())
-            .collect()
     }
 }
 
@@ -312,7 +299,7 @@ async fn award_page(
         .iter()
         .filter(|e| e.field == "missing")
         .map(|e| e.message.clone())
-        .collect();
+        .collect::<Vec<_>>();
     Ok(AwardPage {
         nav: user.nav,
         title: "Award a credential".into(),
@@ -320,6 +307,7 @@ async fn award_page(
         achievements,
         form,
         errors,
+        missing_count: missing_count(&missing),
         missing,
     })
 }
@@ -597,25 +585,20 @@ pub async fn change_status(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "awards").await?;
     let issuer = c.issuer()?.clone();
-    let outcome = match form.action.parse::<StatusAction>() {
-        Err(_) => Err(vec![FieldError {
-            field: "action".into(),
-            message: "Choose the new status: revoke, suspend or reinstate.".into(),
-        }]),
-        // A revocation is for ever: it takes a second, deliberate step (no script needed).
-        Ok(StatusAction::Revoke) if form.confirm.is_none() => Err(vec![FieldError {
-            field: "confirm".into(),
-            message: "A revocation cannot be undone: tick the box to confirm it.".into(),
-        }]),
-        Ok(action) => match state
-            .services
-            .registry
-            .change_award_status(&issuer, &id, action, &form.reason)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(form_errors(e)?.1),
-        },
+    let outcome = match state
+        .services
+        .registry
+        .change_award_status_from_form(
+            &issuer,
+            &id,
+            &form.action,
+            &form.reason,
+            form.confirm.is_some(),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(form_errors(e)?.1),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -649,7 +632,13 @@ struct BulkPage {
     achievements: Vec<Choice>,
     achievement: String,
     jobs: Vec<JobLine>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+impl BulkPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
 }
 
 async fn bulk_page(
@@ -657,7 +646,7 @@ async fn bulk_page(
     user: SignedIn,
     c: Console,
     achievement: String,
-    error: Option<String>,
+    errors: Vec<FieldError>,
 ) -> Result<BulkPage, WebError> {
     let registry = &state.services.registry;
     let all = registry.achievements(&c.slug).await?;
@@ -674,7 +663,7 @@ async fn bulk_page(
         c,
         achievement,
         jobs,
-        error,
+        errors,
     })
 }
 
@@ -686,7 +675,7 @@ pub async fn bulk_form(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "bulk").await?;
     Ok(render(
-        &bulk_page(&state, user, c, String::new(), None).await?,
+        &bulk_page(&state, user, c, String::new(), Vec::new()).await?,
     ))
 }
 
@@ -704,10 +693,16 @@ pub async fn bulk_upload(
     let file = form.file.map(|f| f.bytes);
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?.clone();
+    let file_error = |message: &str| {
+        Err(vec![FieldError {
+            field: "file".into(),
+            message: message.into(),
+        }])
+    };
     let outcome = match file.as_deref().map(std::str::from_utf8) {
-        None => Err("Choose a CSV file to upload.".to_owned()),
+        None => file_error("Choose a CSV file to upload."),
         Some(Err(_)) => {
-            Err("The file is not UTF-8 text; save it as CSV UTF-8 and try again.".to_owned())
+            file_error("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")
         }
         Some(Ok(text)) => match state
             .services
@@ -716,15 +711,15 @@ pub async fn bulk_upload(
             .await
         {
             Ok(job) => Ok(job),
-            Err(e) => Err(joined(&form_errors(e)?.1)),
+            Err(e) => Err(form_errors(e)?.1),
         },
     };
     match outcome {
         Ok(job) => {
             Ok(Redirect::to(&format!("/console/{}/bulk/{}", c.slug, job.id)).into_response())
         }
-        Err(message) => {
-            let page = bulk_page(&state, user, c, achievement, Some(message)).await?;
+        Err(errors) => {
+            let page = bulk_page(&state, user, c, achievement, errors).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
     }
