@@ -110,7 +110,7 @@ pub struct SessionActor {
 
 fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
     let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, None)
-        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+        .map_err(ServiceError::wrap("argon2 parameters"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -135,16 +135,17 @@ fn check_password(password: &Password) -> Result<(), ServiceError> {
 async fn hash_password(cost: PasswordCost, password: Password) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        getrandom::fill(&mut salt_bytes)
+            .map_err(|e| ServiceError::internal(format!("drawing a password salt: {e}")))?;
         let salt = SaltString::encode_b64(&salt_bytes)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("encoding a password salt"))?;
         argon2(cost)?
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("argon2: {e}")))
+            .map_err(ServiceError::wrap("argon2"))
     })
     .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?
+    .map_err(ServiceError::wrap("hashing a password"))?
 }
 
 async fn password_matches(
@@ -165,7 +166,7 @@ async fn password_matches(
                         .and_then(|a| {
                             a.hash_password(b"never a real password", &salt)
                                 .map(|h| h.to_string())
-                                .map_err(|e| ServiceError::Internal(e.to_string()))
+                                .map_err(ServiceError::wrap("hashing a stand-in password"))
                         })
                         .unwrap_or_default()
                 });
@@ -181,14 +182,15 @@ async fn password_matches(
         Ok(ok)
     })
     .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?
+    .map_err(ServiceError::wrap("checking a password"))?
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 fn random_salt() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::internal(format!("drawing random bytes for a secret: {e}")))?;
     Ok(hex::encode(bytes))
 }
 
@@ -365,7 +367,7 @@ impl Registry {
             row.role
                 .parse()
                 .map_err(|e: credence_domain::registry::ChoiceError| {
-                    ServiceError::Internal(e.to_string())
+                    ServiceError::internal_from("reading a stored membership role", e)
                 })?;
         Ok(Some(Actor::token(
             &row.id,

@@ -107,7 +107,7 @@ impl Registry {
         // Pathway codes are those of the bundled framework, which every installation has.
         let framework =
             credence_domain::Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                .map_err(ServiceError::wrap("reading the bundled framework"))?;
         let mut names = Vec::new();
         for (i, code) in pathways.iter().enumerate() {
             let known = PathwayCode::new(code.as_str()).ok().and_then(|c| {
@@ -174,8 +174,8 @@ impl Registry {
         let id = new_id();
         let credential_id = self.url(&format!("/credentials/{id}"));
         let (revocation, suspension) = free_indices(&tx, &body.id, 1).await?[0];
-        let index =
-            usize::try_from(revocation).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let index = usize::try_from(revocation)
+            .map_err(ServiceError::wrap("reading an accreditation status index"))?;
         let status = credential_status(
             &self.config.base_url,
             &body.slug,
@@ -205,7 +205,7 @@ impl Registry {
         let signer = self.active_signer(&tx, body).await?;
         let options = self.proof_options(body, &signer, &stamp, None);
         let signed = sign(&unsigned, &signer.key, &options)
-            .map_err(|e| ServiceError::Internal(format!("signing an accreditation: {e}")))?;
+            .map_err(ServiceError::wrap("signing an accreditation"))?;
         let text = signed.to_string();
         let award = AwardRow {
             id: id.clone(),
@@ -236,7 +236,7 @@ impl Registry {
             body_org_id: body.id.clone(),
             provider_org_id: provider.id.clone(),
             pathways: serde_json::to_string(pathways)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                .map_err(ServiceError::wrap("writing accredited pathways"))?,
             credential: text,
             revocation_index: revocation,
             status: "active".into(),
@@ -271,7 +271,7 @@ impl Registry {
             .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         tx.org(&row.body_org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("an accreditation names a missing body".into()))
+            .ok_or_else(|| ServiceError::internal("an accreditation names a missing body"))
     }
 
     /// Revokes an accreditation the body gave, with a reason.
@@ -298,14 +298,15 @@ impl Registry {
         self.change_award_status(issuer, &id, StatusAction::Revoke, reason)
             .await?;
         let tx = self.store.read().await?;
-        let provider = tx.org(&row.provider_org_id).await?.ok_or_else(|| {
-            ServiceError::Internal("an accreditation names a missing provider".into())
-        })?;
+        let provider = tx
+            .org(&row.provider_org_id)
+            .await?
+            .ok_or_else(|| ServiceError::internal("an accreditation names a missing provider"))?;
         let trusted = tx.trusted_bodies().await?;
         let row = tx
             .accreditation(&id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("the accreditation vanished".into()))?;
+            .ok_or_else(|| ServiceError::internal("the accreditation vanished"))?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
     }
 

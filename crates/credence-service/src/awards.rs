@@ -264,7 +264,7 @@ fn check_award(ctx: &AwardContext, credential: &mut Value) -> Result<(), Service
 /// idempotency key) was taken by a concurrent writer, which the caller retries.
 pub(crate) fn taken_meanwhile(e: StoreError) -> ServiceError {
     match e {
-        StoreError::Duplicate => {
+        StoreError::Duplicate { .. } => {
             ServiceError::Conflict("a status index or key was taken meanwhile".into())
         }
         other => other.into(),
@@ -281,7 +281,8 @@ pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
 /// A random index in `0..STATUS_LIST_ENTRIES`.
 fn random_index() -> Result<i64, ServiceError> {
     let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::internal(format!("drawing random bytes for an id: {e}")))?;
     Ok(i64::from(
         u32::from_le_bytes(bytes) % STATUS_LIST_ENTRIES as u32,
     ))
@@ -384,7 +385,7 @@ pub(crate) struct AwardContext {
 impl AwardContext {
     pub(crate) fn pathway(&self) -> Result<&Pathway, ServiceError> {
         self.framework.pathway(&self.pathway_code).ok_or_else(|| {
-            ServiceError::Internal(format!("pathway {} vanished", self.pathway_code))
+            ServiceError::internal(format!("pathway {} vanished", self.pathway_code))
         })
     }
 }
@@ -468,9 +469,9 @@ impl Registry {
         let (slug, _, document) = tx
             .framework_by_id(id)
             .await?
-            .ok_or_else(|| ServiceError::Internal(format!("framework {id} is missing")))?;
+            .ok_or_else(|| ServiceError::internal(format!("framework {id} is missing")))?;
         let framework = Arc::new(Framework::from_json(document.as_bytes()).map_err(|p| {
-            ServiceError::Internal(format!("stored framework {slug} no longer validates: {p}"))
+            ServiceError::internal(format!("stored framework {slug} no longer validates: {p}"))
         })?);
         if let Ok(mut cache) = self.caches.frameworks.write() {
             cache.insert(id, framework.clone());
@@ -609,7 +610,8 @@ impl Registry {
     pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
         let tx = self.store.read().await?;
         let row = self.achievement_row(&tx, id).await?;
-        serde_json::from_str(&row.document).map_err(|e| ServiceError::Internal(e.to_string()))
+        serde_json::from_str(&row.document)
+            .map_err(ServiceError::wrap("reading a stored credential"))
     }
 
     /// The achievement's badge image, as SVG text (public).
@@ -630,8 +632,8 @@ impl Registry {
             .ok_or_else(|| ServiceError::NotFound("the achievement's image".into()))?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+            .map_err(ServiceError::wrap("decoding an achievement image"))?;
+        String::from_utf8(bytes).map_err(ServiceError::wrap("reading an achievement image as text"))
     }
 
     /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
@@ -654,10 +656,10 @@ impl Registry {
             Err(e) => return Err(e),
         };
         let document: Value = serde_json::from_str(&achievement.document)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading a stored achievement"))?;
         let framework = self.framework_by_id(tx, achievement.framework_id).await?;
         let pathway_code = PathwayCode::new(&achievement.pathway)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading an achievement pathway"))?;
         let signer = self.active_signer(tx, &org).await?;
         let profile = issuer_profile(self, &org);
         let canonicalizer = match self.prepared_achievement(&document) {
@@ -740,8 +742,12 @@ impl Registry {
                 })
             })
             .collect();
-        let progress = progress(framework, &ctx.pathway_code, &attained)
-            .map_err(|e| Err(ServiceError::Internal(e.to_string())))?;
+        let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
+            Err(ServiceError::internal_from(
+                "measuring progress for an award",
+                e,
+            ))
+        })?;
         if !progress.complete && justification.is_none() {
             let mut problems = vec![(
                 "/email".to_owned(),
@@ -843,7 +849,7 @@ impl Registry {
         let mut options = self.proof_options(&ctx.org, &ctx.signer, &date_time(now), None);
         options.canonicalizer = ctx.canonicalizer.clone();
         let signed = sign_owned(credential, &ctx.signer.key, &options)
-            .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
+            .map_err(|e| Err(ServiceError::internal_from(format!("signing an award"), e)))?;
         let row = AwardRow {
             id: uuid.hyphenated().to_string(),
             org_id: ctx.org.id.clone(),
@@ -933,7 +939,7 @@ impl Registry {
                 return Ok(AwardOutcome {
                     award: award_view(self, &existing),
                     credential: serde_json::from_str(&existing.credential)
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                        .map_err(ServiceError::wrap("reading a stored credential"))?,
                     created: false,
                 });
             }
@@ -1035,7 +1041,7 @@ impl Registry {
         let org = tx
             .org(&award.org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("an award names a missing org".into()))?;
+            .ok_or_else(|| ServiceError::internal("an award names a missing org"))?;
         actor.issuer(&org)
     }
 

@@ -326,7 +326,7 @@ impl Registry {
         let row = tx
             .bulk_job(&work.job.id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("bulk job vanished".into()))?;
+            .ok_or_else(|| ServiceError::internal("bulk job vanished"))?;
         tx.commit().await?;
         result?;
         Ok(job_view(&row, now))
@@ -444,7 +444,7 @@ impl Registry {
             };
             let pair = indices
                 .next()
-                .ok_or_else(|| ServiceError::Internal("too few status indices".into()))?;
+                .ok_or_else(|| ServiceError::internal("too few status indices"))?;
             to_sign.push((*row_no, award, plan, pair));
         }
         drop(tx);
@@ -553,7 +553,7 @@ impl Registry {
         let mut outcome = writing
             .task
             .await
-            .map_err(|e| ServiceError::Internal(format!("a bulk batch's writing stopped: {e}")))?;
+            .map_err(ServiceError::wrap("a bulk batch's writing stopped"))?;
         let mut attempt = 1;
         loop {
             match outcome {
@@ -633,7 +633,7 @@ impl Registry {
         let org = tx
             .org(&job.org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("a bulk job names a missing org".into()))?;
+            .ok_or_else(|| ServiceError::internal("a bulk job names a missing org"))?;
         actor.issuer(&org)?;
         Ok(job)
     }

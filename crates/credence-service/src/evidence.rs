@@ -219,9 +219,9 @@ async fn parsed_framework(tx: &Tx, id: i64, digest: &str) -> Result<Arc<Framewor
     let text = tx
         .framework_text(id)
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("framework row {id} vanished")))?;
+        .ok_or_else(|| ServiceError::internal(format!("framework row {id} vanished")))?;
     let framework = Arc::new(Framework::from_json(text.as_bytes()).map_err(|p| {
-        ServiceError::Internal(format!("stored framework {id} no longer validates: {p}"))
+        ServiceError::internal(format!("stored framework {id} no longer validates: {p}"))
     })?);
     if let Ok(mut cache) = framework_cache().write() {
         cache.insert(digest.to_owned(), framework.clone());
@@ -252,7 +252,7 @@ async fn framework_by_id(tx: &Tx, id: i64) -> Result<LoadedFramework, ServiceErr
     let (slug, version, digest) = tx
         .framework_key_by_id(id)
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("evidence names framework row {id}")))?;
+        .ok_or_else(|| ServiceError::internal(format!("evidence names framework row {id}")))?;
     Ok(LoadedFramework {
         id,
         slug,
@@ -410,7 +410,8 @@ fn not_found(id: &str) -> ServiceError {
 }
 
 fn status_of(row: &EvidenceRow) -> Result<EvidenceStatus, ServiceError> {
-    EvidenceStatus::from_str(&row.status).map_err(|e| ServiceError::Internal(e.to_string()))
+    EvidenceStatus::from_str(&row.status)
+        .map_err(ServiceError::wrap("reading a stored evidence status"))
 }
 
 fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
@@ -756,7 +757,7 @@ impl Registry {
             ));
         }
         let size = i64::try_from(content.len())
-            .map_err(|_| ServiceError::Internal("attachment size overflow".into()))?;
+            .map_err(|_| ServiceError::internal("attachment size overflow"))?;
         let attachment = AttachmentRow {
             id: new_id(),
             evidence_id: row.id.clone(),
@@ -900,7 +901,7 @@ impl Registry {
             let holder = tx
                 .account(&row.holder_id)
                 .await?
-                .ok_or_else(|| ServiceError::Internal("evidence names a missing account".into()))?;
+                .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
             let statement_text = StatementCode::new(row.statement_code.as_str())
                 .ok()
                 .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
@@ -962,7 +963,7 @@ impl Registry {
         }
         let framework = framework_by_id(&tx, row.framework_id).await?;
         let statement = StatementCode::new(row.statement_code.as_str())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading a stored statement code"))?;
         let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
         let (status, level) = match input.decision.trim() {
             "attest" => {
@@ -971,7 +972,7 @@ impl Registry {
                 })?;
                 let level = check_level(&framework.framework, &statement, level, "/level")?;
                 let claimed = LevelCode::new(row.level_claimed.as_str())
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
                 if !framework.framework.satisfies(&claimed, &level) {
                     return Err(ServiceError::invalid(
                         "/level",

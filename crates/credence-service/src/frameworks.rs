@@ -35,7 +35,7 @@ type VersionCache = HashMap<(String, String), Arc<Framework>>;
 pub fn validate(bytes: &[u8]) -> Result<(Framework, String, String), ServiceError> {
     let framework = Framework::from_json(bytes).map_err(ServiceError::Invalid)?;
     let normalised = serde_json::to_string_pretty(framework.document())
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .map_err(ServiceError::wrap("normalising a framework document"))?;
     let digest = hex::encode(Sha256::digest(normalised.as_bytes()));
     Ok((framework, normalised, digest))
 }
@@ -76,7 +76,7 @@ impl FrameworkService {
             return Ok(hit);
         }
         let framework = Framework::from_json(stored.document.as_bytes()).map_err(|p| {
-            ServiceError::Internal(format!("stored framework {slug} no longer validates: {p}"))
+            ServiceError::internal(format!("stored framework {slug} no longer validates: {p}"))
         })?;
         let framework = Arc::new(framework);
         if let Ok(mut cache) = self.cache.write() {

@@ -185,13 +185,13 @@ impl Registry {
 
     /// Makes a key, seals it and stores it as the organisation's active key.
     async fn add_key(&self, tx: &Tx, org: &OrgRow, fragment: &str) -> Result<KeyRow, ServiceError> {
-        let key = SigningKey::generate().map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let key = SigningKey::generate().map_err(ServiceError::wrap("generating a signing key"))?;
         let id = new_id();
         let sealed = self
             .config
             .master_key
             .seal(&key, id.as_bytes())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("sealing a signing key"))?;
         let row = KeyRow {
             id,
             org_id: org.id.clone(),
@@ -318,7 +318,7 @@ impl Registry {
                 Ok(WebKey {
                     fragment: k.fragment.clone(),
                     public_key: VerifyingKey::from_multibase(&k.public_key_multibase)
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                        .map_err(ServiceError::wrap("reading a stored public key"))?,
                     active: k.active,
                 })
             })
@@ -428,13 +428,13 @@ impl Registry {
     ) -> Result<Signer, ServiceError> {
         let keys = tx.keys_of_org(&org.id).await?;
         let key = keys.iter().rev().find(|k| k.active).ok_or_else(|| {
-            ServiceError::Internal(format!("organisation {} has no active key", org.slug))
+            ServiceError::internal(format!("organisation {} has no active key", org.slug))
         })?;
         let opened = self
             .config
             .master_key
             .open(&key.sealed_private_key, key.id.as_bytes())
-            .map_err(|e| ServiceError::Internal(format!("signing key of {}: {e}", org.slug)))?;
+            .map_err(|e| ServiceError::internal_from(format!("signing key of {}", org.slug), e))?;
         Ok(Signer {
             verification_method: verification_method(org, key),
             key: opened,

@@ -431,8 +431,11 @@ impl Registry {
         let evidence = tx
             .evidence_of_holder(&holder.account_id, Page::new(0, Page::MAX_LIMIT))
             .await?;
-        let zip_error = |e: zip::result::ZipError| ServiceError::Internal(e.to_string());
-        let io_error = |e: std::io::Error| ServiceError::Internal(e.to_string());
+        let zip_error = |e: zip::result::ZipError| {
+            ServiceError::internal_from("writing a portfolio archive", e)
+        };
+        let io_error =
+            |e: std::io::Error| ServiceError::internal_from("writing a portfolio archive", e);
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -461,7 +464,7 @@ impl Registry {
             .as_bytes(),
         )?;
         let index = serde_json::to_vec_pretty(&portfolio)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("writing a portfolio index"))?;
         put(&mut zip, "portfolio.json", &index)?;
         for award in &awards {
             put(
@@ -472,8 +475,9 @@ impl Registry {
         }
         for row in &evidence {
             let detail = self.evidence_detail(holder, &row.id).await?;
-            let json = serde_json::to_vec_pretty(&detail)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let json = serde_json::to_vec_pretty(&detail).map_err(ServiceError::wrap(
+                "writing evidence into a portfolio archive",
+            ))?;
             put(
                 &mut zip,
                 &format!("evidence/{}/evidence.json", row.id),

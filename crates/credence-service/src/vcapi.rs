@@ -174,7 +174,7 @@ impl Registry {
         let suspendable = request.status == Some(true);
         if request.status.is_some() {
             let index =
-                |i: i64| usize::try_from(i).map_err(|e| ServiceError::Internal(e.to_string()));
+                |i: i64| usize::try_from(i).map_err(ServiceError::wrap("reading a status index"));
             let indices = StatusIndices {
                 revocation: index(revocation)?,
                 suspension: suspendable.then(|| index(suspension)).transpose()?,

@@ -151,7 +151,7 @@ impl Store {
                 let e = StoreError::from(e);
                 drop(tx);
                 // Another process imported the same version at the same moment.
-                if matches!(e, StoreError::Duplicate) {
+                if matches!(e, StoreError::Duplicate { .. }) {
                     if let Some(existing) = self
                         .find_framework(fw.slug().as_str(), Some(fw.version()))
                         .await?

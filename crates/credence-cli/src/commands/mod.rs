@@ -157,7 +157,8 @@ fn service_failure(context: &str, e: ServiceError) -> Failure {
         | ServiceError::NotFound(detail)
         | ServiceError::Forbidden(detail)
         | ServiceError::Unauthenticated(detail) => Failure::Refused(format!("{context}: {detail}")),
-        other => Failure::Failed(anyhow::anyhow!("{context}: {other}")),
+        // The error itself, with its chain of causes, which `main` prints whole.
+        other => Failure::Failed(anyhow::Error::new(other).context(context.to_owned())),
     }
 }
 
