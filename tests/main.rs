@@ -15,6 +15,7 @@ mod demo;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod logs;
 mod multiprocess;
 mod observability;
 mod operator_pages;

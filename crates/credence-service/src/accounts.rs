@@ -261,6 +261,7 @@ impl Registry {
     }
 
     /// Self-registration of a holder (when the installation allows it).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn register(&self, new: NewAccount) -> Result<AccountView, ServiceError> {
         if !self.config.open_registration {
             return Err(ServiceError::Forbidden(
@@ -271,6 +272,7 @@ impl Registry {
     }
 
     /// An operator account (`credence admin create`), or any account made by the operator.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_account_as_operator(
         &self,
         operator: &OperatorPower,
@@ -281,6 +283,7 @@ impl Registry {
     }
 
     /// Checks a password and opens a session.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn sign_in(
         &self,
         email: &str,
@@ -333,6 +336,7 @@ impl Registry {
     }
 
     /// Ends a session.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn sign_out(&self, cookie_value: &str) -> Result<(), ServiceError> {
         let tx = self.store.write().await?;
         tx.delete_session(&sha256_hex(cookie_value)).await?;
@@ -341,6 +345,7 @@ impl Registry {
     }
 
     /// The actor behind a session cookie, or `None` when the session is unknown or expired.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_actor(
         &self,
         cookie_value: &str,
@@ -358,6 +363,7 @@ impl Registry {
     }
 
     /// The actor behind an API token, or `None` when it is unknown, revoked or expired.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, ServiceError> {
         let tx = self.store.read().await?;
         let Some(row) = tx.live_token(&sha256_hex(token), self.now()).await? else {
@@ -379,6 +385,7 @@ impl Registry {
     }
 
     /// The signed-in account, with its roles.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn me(&self, holder: &Holder) -> Result<AccountView, ServiceError> {
         let tx = self.store.read().await?;
         let account = tx

@@ -69,6 +69,7 @@ impl Registry {
     }
 
     /// The body (whose issuer the actor is) accredits `provider` for `pathways`.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, provider = %provider))]
     pub async fn accredit(
         &self,
         issuer: &Issuer,
@@ -262,6 +263,7 @@ impl Registry {
     }
 
     /// The body that gave an accreditation (404 for an unknown one).
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
         let id = uuid_id(id, "accreditation")?;
         let tx = self.store.read().await?;
@@ -275,6 +277,7 @@ impl Registry {
     }
 
     /// Revokes an accreditation the body gave, with a reason.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn revoke_accreditation(
         &self,
         issuer: &Issuer,
@@ -311,6 +314,7 @@ impl Registry {
     }
 
     /// Whether an organisation holds a standing accreditation from a trusted body.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
@@ -322,6 +326,7 @@ impl Registry {
     }
 
     /// Accreditations an organisation gave and received (public).
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn accreditations(
         &self,
         slug: &str,
@@ -349,6 +354,7 @@ impl Registry {
     /// Credence's organisations: which trusted bodies accredit it, for which pathways, and
     /// whether the credential's pathway is among them. Credentials from elsewhere are left
     /// as they are.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn with_accreditation_check(
         &self,
         doc: &Value,

@@ -480,6 +480,7 @@ impl Registry {
     }
 
     /// Publishes an achievement for a pathway of a framework's latest version.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn create_achievement(
         &self,
         issuer: &Issuer,
@@ -586,6 +587,7 @@ impl Registry {
     }
 
     /// An organisation's achievements (public).
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn achievements(&self, slug: &str) -> Result<Vec<AchievementView>, ServiceError> {
         let org = self.org(slug).await?;
         let tx = self.store.read().await?;
@@ -607,6 +609,7 @@ impl Registry {
     }
 
     /// The OB 3.0 `Achievement` document (public).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
         let tx = self.store.read().await?;
         let row = self.achievement_row(&tx, id).await?;
@@ -615,6 +618,7 @@ impl Registry {
     }
 
     /// The achievement's badge image, as SVG text (public).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn achievement_image(&self, id: &str) -> Result<String, ServiceError> {
         use base64::Engine;
         let document = self.achievement_json(id).await?;
@@ -881,6 +885,7 @@ impl Registry {
 
     /// Awards an achievement to a holder (by e-mail). With a key, the same request again
     /// returns the award already made.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn award(
         &self,
         issuer: &Issuer,
@@ -1027,6 +1032,7 @@ impl Registry {
     }
 
     /// The issuer role for the organisation that made an award (404 for an unknown award).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
     pub async fn award_issuer(
         &self,
         actor: &Actor,
@@ -1047,12 +1053,14 @@ impl Registry {
 
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
         Ok(self.visible_award(actor, id).await?.credential)
     }
 
     /// The award behind a credential, the credential exactly as stored and its holder's
     /// display name, under the same rule as [`Registry::credential_text`].
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn visible_award(
         &self,
         actor: &Actor,
@@ -1084,6 +1092,7 @@ impl Registry {
     }
 
     /// The holder's own awards.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn my_awards(&self, holder: &Holder) -> Result<Vec<AwardView>, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx
@@ -1095,6 +1104,7 @@ impl Registry {
     }
 
     /// Makes one of the holder's awards public or private.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn set_award_visibility(
         &self,
         holder: &Holder,
@@ -1129,6 +1139,7 @@ impl Registry {
     }
 
     /// An organisation's awards, newest first (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn org_awards(
         &self,
         issuer: &Issuer,

@@ -68,6 +68,7 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
 impl Registry {
     /// The award's badge image with its credential baked in, for whoever may see the
     /// credential (see [`Registry::credential_text`]).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
     pub async fn baked_badge(
         &self,
         actor: &Actor,

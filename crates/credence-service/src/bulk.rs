@@ -173,6 +173,7 @@ impl Registry {
     }
 
     /// Parses a bulk file and records the job; [`Registry::run_bulk_job`] processes it.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
     pub async fn create_bulk_job(
         &self,
         issuer: &Issuer,
@@ -223,6 +224,7 @@ impl Registry {
     }
 
     /// Creates a job and processes it in a background task; returns at once.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
     pub async fn start_bulk_awards(
         &self,
         issuer: &Issuer,
@@ -245,6 +247,7 @@ impl Registry {
     }
 
     /// Processes a job's rows, calling `progress(done, total)` after each batch.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn run_bulk_job(
         &self,
         work: BulkWork,
@@ -639,11 +642,13 @@ impl Registry {
     }
 
     /// A job's progress (issuers of its organisation).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn bulk_job(&self, actor: &Actor, id: &str) -> Result<BulkJobView, ServiceError> {
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
     }
 
     /// The organisation's bulk jobs, newest first (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn org_bulk_jobs(
         &self,
         issuer: &Issuer,
@@ -660,6 +665,7 @@ impl Registry {
     }
 
     /// A job's per-row report, for an issuer already established (the command line).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_of(
         &self,
         issuer: &Issuer,
@@ -670,6 +676,7 @@ impl Registry {
     }
 
     /// A page of a job's rows, only the refused ones when `refused_only` (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_where(
         &self,
         issuer: &Issuer,
@@ -692,6 +699,7 @@ impl Registry {
     }
 
     /// A job's per-row report, in file order (issuers of its organisation).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn bulk_rows(
         &self,
         actor: &Actor,

@@ -921,6 +921,7 @@ impl Registry {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as
     /// the operator and as the demo accounts. What already exists is left alone, so a second
     /// run changes nothing; `progress` is told each stage.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn seed_demo(
         &self,
         operator: &OperatorPower,

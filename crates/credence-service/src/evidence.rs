@@ -539,6 +539,7 @@ impl Registry {
     }
 
     /// What the accounts storing the most store (operators only), against their quotas.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn storage_usage(
         &self,
         _operator: &crate::actor::OperatorPower,
@@ -549,6 +550,7 @@ impl Registry {
     }
 
     /// Records a new piece of evidence, as a draft.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn record_evidence(
         &self,
         holder: &Holder,
@@ -599,6 +601,7 @@ impl Registry {
     }
 
     /// The holder's evidence, newest first.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn holder_evidence(
         &self,
         holder: &Holder,
@@ -630,6 +633,7 @@ impl Registry {
     }
 
     /// One of the holder's own pieces of evidence, with attachments and history.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn evidence_detail(
         &self,
         holder: &Holder,
@@ -641,6 +645,7 @@ impl Registry {
     }
 
     /// Replaces a draft's content.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn edit_evidence(
         &self,
         holder: &Holder,
@@ -677,6 +682,7 @@ impl Registry {
     }
 
     /// Deletes a draft with its attachments.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn delete_evidence(&self, holder: &Holder, id: &str) -> Result<(), ServiceError> {
         let now = self.now();
         let tx = self.store.write().await?;
@@ -699,6 +705,7 @@ impl Registry {
 
     /// Attaches a file to a draft. `media_type` is the request's `Content-Type` (its
     /// parameters are ignored).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn add_attachment(
         &self,
         holder: &Holder,
@@ -794,6 +801,7 @@ impl Registry {
 
     /// An attachment's content, for the evidence's holder or an assessor of the
     /// organisation it was submitted to; anyone else is told it does not exist.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), evidence_id = %evidence_id, attachment_id = %attachment_id))]
     pub async fn attachment_download(
         &self,
         actor: &Actor,
@@ -834,6 +842,7 @@ impl Registry {
     }
 
     /// Submits a draft to an organisation for assessment.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id, org_slug = %org_slug))]
     pub async fn submit_evidence(
         &self,
         holder: &Holder,
@@ -887,6 +896,7 @@ impl Registry {
     }
 
     /// The assessor's work queue: evidence submitted to the organisation, oldest first.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %assessor.0.org.slug))]
     pub async fn evidence_queue(
         &self,
         assessor: &Assessor,
@@ -924,6 +934,7 @@ impl Registry {
 
     /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
     /// submitted to may decide; the decision is appended to the history.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn decide_evidence(
         &self,
         actor: &Actor,
@@ -1042,6 +1053,7 @@ impl Registry {
 
     /// The holder's progress towards a pathway of a framework (latest version), from their
     /// attested evidence at the confirmed levels.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, framework = %framework, pathway = %pathway))]
     pub async fn holder_progress(
         &self,
         holder: &Holder,
@@ -1083,6 +1095,7 @@ impl Registry {
     ///
     /// For the award use cases, to check completion before awarding a pathway badge.
     /// Not found when the framework version is not stored or has no such pathway.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id))]
     pub async fn progress_of(
         &self,
         holder_account_id: &str,
@@ -1121,6 +1134,7 @@ impl Registry {
     /// oldest first; each row's `level_confirmed` is the attested level.
     ///
     /// For the award use cases, to link the evidence behind an award.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id, framework_id = %framework_id))]
     pub async fn attested_evidence_for(
         &self,
         holder_account_id: &str,
@@ -1136,6 +1150,7 @@ impl Registry {
     /// evidence, one transaction for the whole file. A row already imported (same
     /// organisation, reference, e-mail and statement) is reported as a duplicate and
     /// changes nothing; a row naming an e-mail without an account is refused.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn import_completions(
         &self,
         issuer: &Issuer,

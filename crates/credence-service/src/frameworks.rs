@@ -49,11 +49,13 @@ impl FrameworkService {
     }
 
     /// Every stored framework version.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list(&self) -> Result<Vec<FrameworkSummary>, ServiceError> {
         Ok(self.store.list_frameworks().await?)
     }
 
     /// A framework by slug, in its latest version unless one is named.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn get(
         &self,
         slug: &FrameworkSlug,
@@ -96,6 +98,7 @@ impl FrameworkService {
     /// Imports a framework document. Importing the same content twice changes nothing; a
     /// new version is stored beside the earlier ones; different content under an existing
     /// version is refused, since credentials refer to it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn import(
         &self,
         operator: &Operator,
@@ -132,6 +135,7 @@ impl FrameworkService {
     }
 
     /// Imports every bundled framework that is not stored yet.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn import_bundled(
         &self,
         operator: &Operator,

@@ -180,6 +180,7 @@ const DASHBOARD_FRAMEWORK: &str = "nhs-ai-confidence-2022";
 impl Registry {
     /// Changes the holder's portfolio address and visibility. A public portfolio needs an
     /// address; an address taken by someone else is a conflict.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn update_portfolio(
         &self,
         holder: &Holder,
@@ -233,6 +234,7 @@ impl Registry {
 
     /// Chooses the workforce archetypes the holder follows (codes of the dashboard
     /// framework's archetypes).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn set_archetypes(
         &self,
         holder: &Holder,
@@ -264,6 +266,7 @@ impl Registry {
     }
 
     /// Shows one of the holder's pieces of evidence on their public portfolio, or hides it.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn set_evidence_visibility(
         &self,
         holder: &Holder,
@@ -298,6 +301,7 @@ impl Registry {
 
     /// A published portfolio by its address: only the items its holder made public.
     /// An unpublished or unknown address is not found.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn public_portfolio(&self, slug: &str) -> Result<PortfolioView, ServiceError> {
         let not_found = || ServiceError::NotFound(format!("portfolio '{slug}'"));
         let tx = self.store.read().await?;
@@ -310,6 +314,7 @@ impl Registry {
     }
 
     /// The holder's whole portfolio, each item with its visibility.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn own_portfolio(&self, holder: &Holder) -> Result<PortfolioView, ServiceError> {
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
@@ -317,6 +322,7 @@ impl Registry {
     }
 
     /// The holder's dashboard.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn dashboard(&self, holder: &Holder) -> Result<Dashboard, ServiceError> {
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
@@ -424,6 +430,7 @@ impl Registry {
 
     /// Everything the holder owns as one zip archive: each credential exactly as signed,
     /// each piece of evidence with its history and attachments, and an index.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn portfolio_archive(&self, holder: &Holder) -> Result<Vec<u8>, ServiceError> {
         let portfolio = self.own_portfolio(holder).await?;
         let tx = self.store.read().await?;

@@ -99,6 +99,7 @@ impl Registry {
     /// [`RegistryConfig::status_list_recheck`](crate::RegistryConfig) after the database was
     /// last asked, unless this process has changed a status since: a revocation made here
     /// is served at once, one made by another process sharing the database within that time.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, purpose = %purpose))]
     pub async fn status_list(
         &self,
         slug: &str,
@@ -211,6 +212,7 @@ impl Registry {
 
     /// Revokes, suspends or reinstates an award of the issuer's organisation, with a
     /// reason; both lists are re-signed in the same transaction.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
     pub async fn change_award_status(
         &self,
         issuer: &Issuer,

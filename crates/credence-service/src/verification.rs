@@ -52,6 +52,7 @@ fn status_urls(doc: &Value) -> Vec<String> {
 
 impl Registry {
     /// Verifies a credential and reports every check.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_credential_json(
         &self,
         doc: &Value,
