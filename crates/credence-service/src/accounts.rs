@@ -110,7 +110,7 @@ pub struct SessionActor {
 
 fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
     let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, None)
-        .map_err(ServiceError::wrap("argon2 parameters"))?;
+        .map_err(ServiceError::wrap("setting the argon2 parameters"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -142,10 +142,12 @@ async fn hash_password(cost: PasswordCost, password: Password) -> Result<String,
         argon2(cost)?
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(ServiceError::wrap("argon2"))
+            .map_err(ServiceError::wrap("hashing a password with argon2"))
     })
     .await
-    .map_err(ServiceError::wrap("hashing a password"))?
+    .map_err(ServiceError::wrap(
+        "waiting for the password hashing thread",
+    ))?
 }
 
 async fn password_matches(
@@ -182,7 +184,9 @@ async fn password_matches(
         Ok(ok)
     })
     .await
-    .map_err(ServiceError::wrap("checking a password"))?
+    .map_err(ServiceError::wrap(
+        "waiting for the password checking thread",
+    ))?
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();

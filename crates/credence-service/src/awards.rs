@@ -853,7 +853,7 @@ impl Registry {
         let mut options = self.proof_options(&ctx.org, &ctx.signer, &date_time(now), None);
         options.canonicalizer = ctx.canonicalizer.clone();
         let signed = sign_owned(credential, &ctx.signer.key, &options)
-            .map_err(|e| Err(ServiceError::internal_from(format!("signing an award"), e)))?;
+            .map_err(|e| Err(ServiceError::internal_from("signing an award", e)))?;
         let row = AwardRow {
             id: uuid.hyphenated().to_string(),
             org_id: ctx.org.id.clone(),

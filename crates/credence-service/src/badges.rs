@@ -49,8 +49,8 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
         fontdb: fonts(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options)
-        .map_err(ServiceError::wrap("badge SVG does not parse"))?;
+    let tree =
+        usvg::Tree::from_str(svg, &options).map_err(ServiceError::wrap("parsing the badge SVG"))?;
     let size = tree.size();
     let scale = PNG_SIDE as f32 / size.width().max(size.height()).max(1.0);
     let mut pixmap = resvg::tiny_skia::Pixmap::new(PNG_SIDE, PNG_SIDE)
@@ -62,7 +62,7 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
     );
     pixmap
         .encode_png()
-        .map_err(ServiceError::wrap("cannot encode the badge image"))
+        .map_err(ServiceError::wrap("encoding the badge image"))
 }
 
 impl Registry {

@@ -556,7 +556,7 @@ impl Registry {
         let mut outcome = writing
             .task
             .await
-            .map_err(ServiceError::wrap("a bulk batch's writing stopped"))?;
+            .map_err(ServiceError::wrap("writing a bulk batch"))?;
         let mut attempt = 1;
         loop {
             match outcome {

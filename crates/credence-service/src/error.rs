@@ -97,9 +97,7 @@ impl ServiceError {
             message: message.into(),
         }]))
     }
-}
 
-impl ServiceError {
     /// A fault of ours with no error under it: an invariant that did not hold.
     pub fn internal(context: impl Into<String>) -> Self {
         Self::Internal(Fault {
