@@ -17,6 +17,7 @@ mod forms_console;
 mod frameworks_http;
 mod frameworks_schema;
 mod frameworks_store;
+mod logs;
 mod multiprocess;
 mod observability;
 mod operator_pages;

@@ -184,79 +184,111 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn json_logs_name_the_request_id() {
-    use std::io::{BufRead, Read, Write};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
+/// `credence serve` in a folder of its own, logging JSON at `filter`, with every line it
+/// logs collected as it comes.
+pub struct LoggingServer {
+    _server: Server,
+    _dir: tempfile::TempDir,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// Where it listens, as `host:port`.
+    pub address: String,
+}
 
-    let dir = tempfile::tempdir().expect("a folder");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_credence"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("CREDENCE_DATABASE_URL")
-        .env_remove("CREDENCE_DATA_DIR")
-        .env_remove("CREDENCE_CONFIG")
-        .env("CREDENCE_LOG", "info")
-        .env("CREDENCE_LOG_FORMAT", "json")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start credence serve");
-    let stderr = child.stderr.take().expect("its standard error");
-    let server = Server(child);
-    let lines: Arc<Mutex<Vec<String>>> = Arc::default();
-    let collected = lines.clone();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            collected.lock().expect("lines").push(line);
-        }
-    });
-    let wait_for = |what: &dyn Fn(&str) -> bool| -> Option<String> {
+impl LoggingServer {
+    pub fn start(filter: &str) -> Self {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_credence"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(dir.path())
+            .env_remove("CREDENCE_DATABASE_URL")
+            .env_remove("CREDENCE_DATA_DIR")
+            .env_remove("CREDENCE_CONFIG")
+            .env("CREDENCE_LOG", filter)
+            .env("CREDENCE_LOG_FORMAT", "json")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start credence serve");
+        let stderr = child.stderr.take().expect("its standard error");
+        let server = Server(child);
+        let lines = std::sync::Arc::<std::sync::Mutex<Vec<String>>>::default();
+        let collected = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                collected.lock().expect("lines").push(line);
+            }
+        });
+        let mut started = Self {
+            _server: server,
+            _dir: dir,
+            lines,
+            address: String::new(),
+        };
+        let serving = started
+            .wait_for(|l| l.starts_with("Credence is serving on http://"))
+            .unwrap_or_else(|| panic!("no serving line: {:?}", started.lines()));
+        started.address = serving
+            .trim_start_matches("Credence is serving on http://")
+            .split('/')
+            .next()
+            .expect("an address")
+            .to_owned();
+        started
+    }
+
+    /// Every line logged so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().expect("lines").clone()
+    }
+
+    /// The first line logged that `what` accepts, waiting up to two minutes for it.
+    pub fn wait_for(&self, what: impl Fn(&str) -> bool) -> Option<String> {
+        use std::time::{Duration, Instant};
         let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {
-            if let Some(line) = lines.lock().expect("lines").iter().find(|l| what(l)) {
+            if let Some(line) = self.lines.lock().expect("lines").iter().find(|l| what(l)) {
                 return Some(line.clone());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         None
-    };
-    let serving = wait_for(&|l| l.starts_with("Credence is serving on http://"))
-        .unwrap_or_else(|| panic!("no serving line: {:?}", lines.lock().expect("lines")));
-    let address = serving
-        .trim_start_matches("Credence is serving on http://")
-        .split('/')
-        .next()
-        .expect("an address")
-        .to_owned();
+    }
 
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    stream
-        .write_all(
-            b"GET /healthz HTTP/1.1\r\nHost: x\r\nx-request-id: e2e-42\r\nConnection: close\r\n\r\n",
+    /// Sends `GET path` with the request id `request_id`; returns the whole response.
+    pub fn get(&self, path: &str, request_id: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.address).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\
+             x-request-id: {request_id}\r\nConnection: close\r\n\r\n"
         )
         .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        response
+    }
+}
+
+#[test]
+fn json_logs_name_the_request_id() {
+    let server = LoggingServer::start("info");
+    let response = server.get("/healthz", "e2e-42");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("x-request-id: e2e-42"), "{response}");
 
-    let logged = wait_for(&|l| l.contains("e2e-42")).unwrap_or_else(|| {
-        panic!(
-            "no log line names the request: {:?}",
-            lines.lock().expect("lines")
-        )
-    });
+    let logged = server
+        .wait_for(|l| l.contains("e2e-42"))
+        .unwrap_or_else(|| panic!("no log line names the request: {:?}", server.lines()));
     let entry: serde_json::Value = serde_json::from_str(&logged).expect("a JSON log line");
     assert_eq!(entry["span"]["request_id"], "e2e-42", "{entry}");
     assert_eq!(entry["span"]["path"], "/healthz", "{entry}");
     assert!(entry["level"].is_string(), "{entry}");
-    drop(server);
 }
 
 /// `/metrics` is not public: without the operator's token it is refused (and with no token

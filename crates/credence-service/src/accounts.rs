@@ -112,7 +112,7 @@ pub struct SessionActor {
 
 fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
     let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, None)
-        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+        .map_err(ServiceError::wrap("setting the argon2 parameters"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -140,16 +140,19 @@ fn password_problem(password: &Password) -> Option<String> {
 async fn hash_password(cost: PasswordCost, password: Password) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        getrandom::fill(&mut salt_bytes)
+            .map_err(|e| ServiceError::internal(format!("drawing a password salt: {e}")))?;
         let salt = SaltString::encode_b64(&salt_bytes)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("encoding a password salt"))?;
         argon2(cost)?
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("argon2: {e}")))
+            .map_err(ServiceError::wrap("hashing a password with argon2"))
     })
     .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?
+    .map_err(ServiceError::wrap(
+        "waiting for the password hashing thread",
+    ))?
 }
 
 async fn password_matches(
@@ -170,7 +173,7 @@ async fn password_matches(
                         .and_then(|a| {
                             a.hash_password(b"never a real password", &salt)
                                 .map(|h| h.to_string())
-                                .map_err(|e| ServiceError::Internal(e.to_string()))
+                                .map_err(ServiceError::wrap("hashing a stand-in password"))
                         })
                         .unwrap_or_default()
                 });
@@ -186,14 +189,17 @@ async fn password_matches(
         Ok(ok)
     })
     .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?
+    .map_err(ServiceError::wrap(
+        "waiting for the password checking thread",
+    ))?
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 fn random_salt() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::internal(format!("drawing random bytes for a secret: {e}")))?;
     Ok(hex::encode(bytes))
 }
 
@@ -269,6 +275,7 @@ impl Registry {
     }
 
     /// Self-registration of a holder (when the installation allows it).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn register(&self, new: NewAccount) -> Result<AccountView, ServiceError> {
         if !self.config.open_registration {
             return Err(ServiceError::Forbidden(
@@ -279,6 +286,7 @@ impl Registry {
     }
 
     /// An operator account (`credence admin create`), or any account made by the operator.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_account_as_operator(
         &self,
         operator: &OperatorPower,
@@ -289,6 +297,7 @@ impl Registry {
     }
 
     /// Checks a password and opens a session.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn sign_in(
         &self,
         email: &str,
@@ -350,6 +359,7 @@ impl Registry {
     }
 
     /// Ends a session.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn sign_out(&self, cookie_value: &str) -> Result<(), ServiceError> {
         let tx = self.store.write().await?;
         tx.delete_session(&sha256_hex(cookie_value)).await?;
@@ -358,6 +368,7 @@ impl Registry {
     }
 
     /// The actor behind a session cookie, or `None` when the session is unknown or expired.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session_actor(
         &self,
         cookie_value: &str,
@@ -375,6 +386,7 @@ impl Registry {
     }
 
     /// The actor behind an API token, or `None` when it is unknown, revoked or expired.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>, ServiceError> {
         let tx = self.store.read().await?;
         let Some(row) = tx.live_token(&sha256_hex(token), self.now()).await? else {
@@ -384,7 +396,7 @@ impl Registry {
             row.role
                 .parse()
                 .map_err(|e: credence_domain::registry::ChoiceError| {
-                    ServiceError::Internal(e.to_string())
+                    ServiceError::internal_from("reading a stored membership role", e)
                 })?;
         Ok(Some(Actor::token(
             &row.id,
@@ -396,6 +408,7 @@ impl Registry {
     }
 
     /// The signed-in account, with its roles.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn me(&self, holder: &Holder) -> Result<AccountView, ServiceError> {
         let tx = self.store.read().await?;
         let account = tx

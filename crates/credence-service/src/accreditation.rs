@@ -69,6 +69,7 @@ impl Registry {
     }
 
     /// The body (whose issuer the actor is) accredits `provider` for `pathways`.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, provider = %provider))]
     pub async fn accredit(
         &self,
         issuer: &Issuer,
@@ -121,7 +122,7 @@ impl Registry {
         // Pathway codes are those of the bundled framework, which every installation has.
         let framework =
             credence_domain::Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                .map_err(ServiceError::wrap("reading the bundled framework"))?;
         let mut names = Vec::new();
         for (i, code) in pathways.iter().enumerate() {
             let known = PathwayCode::new(code.as_str()).ok().and_then(|c| {
@@ -186,8 +187,8 @@ impl Registry {
         let id = new_id();
         let credential_id = self.url(&format!("/credentials/{id}"));
         let (revocation, suspension) = free_indices(&tx, &body.id, 1).await?[0];
-        let index =
-            usize::try_from(revocation).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let index = usize::try_from(revocation)
+            .map_err(ServiceError::wrap("reading an accreditation status index"))?;
         let status = credential_status(
             &self.config.base_url,
             &body.slug,
@@ -217,7 +218,7 @@ impl Registry {
         let signer = self.active_signer(&tx, body).await?;
         let options = self.proof_options(body, &signer, &stamp, None);
         let signed = sign(&unsigned, &signer.key, &options)
-            .map_err(|e| ServiceError::Internal(format!("signing an accreditation: {e}")))?;
+            .map_err(ServiceError::wrap("signing an accreditation"))?;
         let text = signed.to_string();
         let award = AwardRow {
             id: id.clone(),
@@ -248,7 +249,7 @@ impl Registry {
             body_org_id: body.id.clone(),
             provider_org_id: provider.id.clone(),
             pathways: serde_json::to_string(pathways)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                .map_err(ServiceError::wrap("writing accredited pathways"))?,
             credential: text,
             revocation_index: revocation,
             status: "active".into(),
@@ -274,6 +275,7 @@ impl Registry {
     }
 
     /// The body that gave an accreditation (404 for an unknown one).
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
         let id = uuid_id(id, "accreditation")?;
         let tx = self.store.read().await?;
@@ -283,10 +285,11 @@ impl Registry {
             .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         tx.org(&row.body_org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("an accreditation names a missing body".into()))
+            .ok_or_else(|| ServiceError::internal("an accreditation names a missing body"))
     }
 
     /// Revokes an accreditation the body gave, with a reason.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn revoke_accreditation(
         &self,
         issuer: &Issuer,
@@ -310,18 +313,20 @@ impl Registry {
         self.change_award_status(issuer, &id, StatusAction::Revoke, reason)
             .await?;
         let tx = self.store.read().await?;
-        let provider = tx.org(&row.provider_org_id).await?.ok_or_else(|| {
-            ServiceError::Internal("an accreditation names a missing provider".into())
-        })?;
+        let provider = tx
+            .org(&row.provider_org_id)
+            .await?
+            .ok_or_else(|| ServiceError::internal("an accreditation names a missing provider"))?;
         let trusted = tx.trusted_bodies().await?;
         let row = tx
             .accreditation(&id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("the accreditation vanished".into()))?;
+            .ok_or_else(|| ServiceError::internal("the accreditation vanished"))?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
     }
 
     /// Whether an organisation holds a standing accreditation from a trusted body.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
@@ -333,6 +338,7 @@ impl Registry {
     }
 
     /// Accreditations an organisation gave and received (public).
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn accreditations(
         &self,
         slug: &str,
@@ -360,6 +366,7 @@ impl Registry {
     /// Credence's organisations: which trusted bodies accredit it, for which pathways, and
     /// whether the credential's pathway is among them. Credentials from elsewhere are left
     /// as they are.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn with_accreditation_check(
         &self,
         doc: &Value,

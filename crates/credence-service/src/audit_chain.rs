@@ -340,6 +340,7 @@ async fn name_of(tx: &Tx, label: &str) -> Result<Option<String>, ServiceError> {
 
 impl Registry {
     /// Makes a checkpoint of the chain's head now (see [`make_checkpoint`]).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn checkpoint_audit(
         &self,
         _operator: &OperatorPower,
@@ -349,6 +350,7 @@ impl Registry {
 
     /// The latest stored checkpoint, which anyone may read and keep (not found before the
     /// first one is made).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn latest_audit_checkpoint(&self) -> Result<AuditCheckpoint, ServiceError> {
         let tx = self.store.read().await?;
         tx.latest_audit_checkpoint()
@@ -364,6 +366,7 @@ impl Registry {
 
     /// Checks the whole chain and every stored checkpoint; `progress` is told how many
     /// entries are done.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain(
         &self,
         operator: &OperatorPower,
@@ -375,6 +378,7 @@ impl Registry {
     /// Checks the whole chain: each entry's link and hash, that every stored checkpoint is
     /// signed by this installation's audit key and matches the chain at its entry, and the
     /// same of `given`, a checkpoint saved earlier outside the database.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain_with(
         &self,
         _operator: &OperatorPower,
@@ -511,6 +515,7 @@ impl Registry {
     }
 
     /// One organisation's audit trail, newest first.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn org_audit(
         &self,
         admin: &OrgAdmin,
@@ -524,6 +529,7 @@ impl Registry {
     /// The history of one award of the issuer's organisation, oldest first: who issued
     /// it and who changed its status or visibility, when and why (404 for another
     /// organisation's award).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
     pub async fn award_history(
         &self,
         issuer: &Issuer,
@@ -547,6 +553,7 @@ impl Registry {
     }
 
     /// The whole audit trail, newest first (operator only).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn all_audit(
         &self,
         _operator: &OperatorPower,

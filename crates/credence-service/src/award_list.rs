@@ -184,6 +184,7 @@ fn parse_state(state: &str) -> Result<Option<ListedState>, ServiceError> {
 
 impl Registry {
     /// One page of the organisation's awards matching `filter`, newest first (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn award_list(
         &self,
         issuer: &Issuer,
@@ -248,6 +249,7 @@ impl Registry {
     /// with one reason, through [`Registry::change_award_status`] (so each change is audited
     /// and the lists re-signed as for one award). The request is checked whole before
     /// anything changes; an award the action does not apply to is skipped with the reason.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn change_awards_status(
         &self,
         issuer: &Issuer,

@@ -266,7 +266,7 @@ fn check_award(ctx: &AwardContext, credential: &mut Value) -> Result<(), Service
 /// idempotency key) was taken by a concurrent writer, which the caller retries.
 pub(crate) fn taken_meanwhile(e: StoreError) -> ServiceError {
     match e {
-        StoreError::Duplicate => {
+        StoreError::Duplicate { .. } => {
             ServiceError::Conflict("a status index or key was taken meanwhile".into())
         }
         other => other.into(),
@@ -283,7 +283,8 @@ pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
 /// A random index in `0..STATUS_LIST_ENTRIES`.
 fn random_index() -> Result<i64, ServiceError> {
     let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::internal(format!("drawing random bytes for an id: {e}")))?;
     Ok(i64::from(
         u32::from_le_bytes(bytes) % STATUS_LIST_ENTRIES as u32,
     ))
@@ -386,7 +387,7 @@ pub(crate) struct AwardContext {
 impl AwardContext {
     pub(crate) fn pathway(&self) -> Result<&Pathway, ServiceError> {
         self.framework.pathway(&self.pathway_code).ok_or_else(|| {
-            ServiceError::Internal(format!("pathway {} vanished", self.pathway_code))
+            ServiceError::internal(format!("pathway {} vanished", self.pathway_code))
         })
     }
 }
@@ -472,9 +473,9 @@ impl Registry {
         let (slug, _, document) = tx
             .framework_by_id(id)
             .await?
-            .ok_or_else(|| ServiceError::Internal(format!("framework {id} is missing")))?;
+            .ok_or_else(|| ServiceError::internal(format!("framework {id} is missing")))?;
         let framework = Arc::new(Framework::from_json(document.as_bytes()).map_err(|p| {
-            ServiceError::Internal(format!("stored framework {slug} no longer validates: {p}"))
+            ServiceError::internal(format!("stored framework {slug} no longer validates: {p}"))
         })?);
         if let Ok(mut cache) = self.caches.frameworks.write() {
             cache.insert(id, framework.clone());
@@ -483,6 +484,7 @@ impl Registry {
     }
 
     /// Publishes an achievement for a pathway of a framework's latest version.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn create_achievement(
         &self,
         issuer: &Issuer,
@@ -570,6 +572,7 @@ impl Registry {
     }
 
     /// An organisation's achievements (public).
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn achievements(&self, slug: &str) -> Result<Vec<AchievementView>, ServiceError> {
         let org = self.org(slug).await?;
         let tx = self.store.read().await?;
@@ -591,13 +594,16 @@ impl Registry {
     }
 
     /// The OB 3.0 `Achievement` document (public).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
         let tx = self.store.read().await?;
         let row = self.achievement_row(&tx, id).await?;
-        serde_json::from_str(&row.document).map_err(|e| ServiceError::Internal(e.to_string()))
+        serde_json::from_str(&row.document)
+            .map_err(ServiceError::wrap("reading a stored credential"))
     }
 
     /// The achievement's badge image, as SVG text (public).
+    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
     pub async fn achievement_image(&self, id: &str) -> Result<String, ServiceError> {
         use base64::Engine;
         let document = self.achievement_json(id).await?;
@@ -615,8 +621,8 @@ impl Registry {
             .ok_or_else(|| ServiceError::NotFound("the achievement's image".into()))?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+            .map_err(ServiceError::wrap("decoding an achievement image"))?;
+        String::from_utf8(bytes).map_err(ServiceError::wrap("reading an achievement image as text"))
     }
 
     /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
@@ -642,10 +648,10 @@ impl Registry {
             Err(e) => return Err(e),
         };
         let document: Value = serde_json::from_str(&achievement.document)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading a stored achievement"))?;
         let framework = self.framework_by_id(tx, achievement.framework_id).await?;
         let pathway_code = PathwayCode::new(&achievement.pathway)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading an achievement pathway"))?;
         let signer = self.active_signer(tx, &org).await?;
         let profile = issuer_profile(self, &org);
         let canonicalizer = match self.prepared_achievement(&document) {
@@ -728,8 +734,12 @@ impl Registry {
                 })
             })
             .collect();
-        let progress = progress(framework, &ctx.pathway_code, &attained)
-            .map_err(|e| Err(ServiceError::Internal(e.to_string())))?;
+        let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
+            Err(ServiceError::internal_from(
+                "measuring progress for an award",
+                e,
+            ))
+        })?;
         if !progress.complete && justification.is_none() {
             let mut problems = vec![(
                 "/override_justification".to_owned(),
@@ -831,7 +841,7 @@ impl Registry {
         let mut options = self.proof_options(&ctx.org, &ctx.signer, &date_time(now), None);
         options.canonicalizer = ctx.canonicalizer.clone();
         let signed = sign_owned(credential, &ctx.signer.key, &options)
-            .map_err(|e| Err(ServiceError::Internal(format!("signing an award: {e}"))))?;
+            .map_err(|e| Err(ServiceError::internal_from("signing an award", e)))?;
         let row = AwardRow {
             id: uuid.hyphenated().to_string(),
             org_id: ctx.org.id.clone(),
@@ -863,6 +873,7 @@ impl Registry {
 
     /// Awards an achievement to a holder (by e-mail). With a key, the same request again
     /// returns the award already made.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn award(
         &self,
         issuer: &Issuer,
@@ -903,7 +914,7 @@ impl Registry {
                 return Ok(AwardOutcome {
                     award: award_view(self, &existing),
                     credential: serde_json::from_str(&existing.credential)
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                        .map_err(ServiceError::wrap("reading a stored credential"))?,
                     created: false,
                 });
             }
@@ -991,6 +1002,7 @@ impl Registry {
     }
 
     /// The issuer role for the organisation that made an award (404 for an unknown award).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
     pub async fn award_issuer(
         &self,
         actor: &Actor,
@@ -1005,18 +1017,20 @@ impl Registry {
         let org = tx
             .org(&award.org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("an award names a missing org".into()))?;
+            .ok_or_else(|| ServiceError::internal("an award names a missing org"))?;
         actor.issuer(&org)
     }
 
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
         Ok(self.visible_award(actor, id).await?.credential)
     }
 
     /// The award behind a credential, the credential exactly as stored and its holder's
     /// display name, under the same rule as [`Registry::credential_text`].
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn visible_award(
         &self,
         actor: &Actor,
@@ -1048,6 +1062,7 @@ impl Registry {
     }
 
     /// The holder's own awards.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn my_awards(&self, holder: &Holder) -> Result<Vec<AwardView>, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx
@@ -1059,6 +1074,7 @@ impl Registry {
     }
 
     /// Makes one of the holder's awards public or private.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn set_award_visibility(
         &self,
         holder: &Holder,
@@ -1093,6 +1109,7 @@ impl Registry {
     }
 
     /// An organisation's awards, newest first (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn org_awards(
         &self,
         issuer: &Issuer,

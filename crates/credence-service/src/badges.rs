@@ -49,12 +49,12 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
         fontdb: fonts(),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options)
-        .map_err(|e| ServiceError::Internal(format!("badge SVG does not parse: {e}")))?;
+    let tree =
+        usvg::Tree::from_str(svg, &options).map_err(ServiceError::wrap("parsing the badge SVG"))?;
     let size = tree.size();
     let scale = PNG_SIDE as f32 / size.width().max(size.height()).max(1.0);
     let mut pixmap = resvg::tiny_skia::Pixmap::new(PNG_SIDE, PNG_SIDE)
-        .ok_or_else(|| ServiceError::Internal("cannot allocate the badge image".into()))?;
+        .ok_or_else(|| ServiceError::internal("cannot allocate the badge image"))?;
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::from_scale(scale, scale),
@@ -62,12 +62,13 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
     );
     pixmap
         .encode_png()
-        .map_err(|e| ServiceError::Internal(format!("cannot encode the badge image: {e}")))
+        .map_err(ServiceError::wrap("encoding the badge image"))
 }
 
 impl Registry {
     /// The award's badge image with its credential baked in, for whoever may see the
     /// credential (see [`Registry::credential_text`]).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
     pub async fn baked_badge(
         &self,
         actor: &Actor,
@@ -75,8 +76,8 @@ impl Registry {
         format: BadgeFormat,
     ) -> Result<Download, ServiceError> {
         let text = self.credential_text(actor, award_id).await?;
-        let credential: Value =
-            serde_json::from_str(&text).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let credential: Value = serde_json::from_str(&text)
+            .map_err(ServiceError::wrap("reading a stored credential"))?;
         let achievement_id = {
             let tx = self.store.read().await?;
             tx.award(award_id)
@@ -92,7 +93,7 @@ impl Registry {
         let svg = self.achievement_image(&achievement_id).await?;
         let baked = BakedCredential::Json(credential);
         let bake_error =
-            |e: credence_vc::baking::BakingError| ServiceError::Internal(e.to_string());
+            |e: credence_vc::baking::BakingError| ServiceError::internal_from("baking a badge", e);
         Ok(match format {
             BadgeFormat::Svg => Download {
                 file_name: format!("credential-{award_id}.svg"),
@@ -102,7 +103,7 @@ impl Registry {
             BadgeFormat::Png => {
                 let png = tokio::task::spawn_blocking(move || render_png(&svg))
                     .await
-                    .map_err(|e| ServiceError::Internal(e.to_string()))??;
+                    .map_err(ServiceError::wrap("rendering a PNG badge"))??;
                 Download {
                     file_name: format!("credential-{award_id}.png"),
                     media_type: "image/png".into(),

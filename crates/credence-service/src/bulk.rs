@@ -174,6 +174,7 @@ impl Registry {
     }
 
     /// Parses a bulk file and records the job; [`Registry::run_bulk_job`] processes it.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
     pub async fn create_bulk_job(
         &self,
         issuer: &Issuer,
@@ -246,6 +247,7 @@ impl Registry {
     }
 
     /// Creates a job and processes it in a background task; returns at once.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
     pub async fn start_bulk_awards(
         &self,
         issuer: &Issuer,
@@ -268,6 +270,7 @@ impl Registry {
     }
 
     /// Processes a job's rows, calling `progress(done, total)` after each batch.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn run_bulk_job(
         &self,
         work: BulkWork,
@@ -349,7 +352,7 @@ impl Registry {
         let row = tx
             .bulk_job(&work.job.id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("bulk job vanished".into()))?;
+            .ok_or_else(|| ServiceError::internal("bulk job vanished"))?;
         tx.commit().await?;
         result?;
         Ok(job_view(&row, now))
@@ -467,7 +470,7 @@ impl Registry {
             };
             let pair = indices
                 .next()
-                .ok_or_else(|| ServiceError::Internal("too few status indices".into()))?;
+                .ok_or_else(|| ServiceError::internal("too few status indices"))?;
             to_sign.push((*row_no, award, plan, pair));
         }
         drop(tx);
@@ -576,7 +579,7 @@ impl Registry {
         let mut outcome = writing
             .task
             .await
-            .map_err(|e| ServiceError::Internal(format!("a bulk batch's writing stopped: {e}")))?;
+            .map_err(ServiceError::wrap("writing a bulk batch"))?;
         let mut attempt = 1;
         loop {
             match outcome {
@@ -656,17 +659,19 @@ impl Registry {
         let org = tx
             .org(&job.org_id)
             .await?
-            .ok_or_else(|| ServiceError::Internal("a bulk job names a missing org".into()))?;
+            .ok_or_else(|| ServiceError::internal("a bulk job names a missing org"))?;
         actor.issuer(&org)?;
         Ok(job)
     }
 
     /// A job's progress (issuers of its organisation).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn bulk_job(&self, actor: &Actor, id: &str) -> Result<BulkJobView, ServiceError> {
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
     }
 
     /// The organisation's bulk jobs, newest first (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn org_bulk_jobs(
         &self,
         issuer: &Issuer,
@@ -683,6 +688,7 @@ impl Registry {
     }
 
     /// A job's per-row report, for an issuer already established (the command line).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_of(
         &self,
         issuer: &Issuer,
@@ -693,6 +699,7 @@ impl Registry {
     }
 
     /// A page of a job's rows, only the refused ones when `refused_only` (issuers).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_where(
         &self,
         issuer: &Issuer,
@@ -715,6 +722,7 @@ impl Registry {
     }
 
     /// A job's per-row report, in file order (issuers of its organisation).
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn bulk_rows(
         &self,
         actor: &Actor,

@@ -673,7 +673,7 @@ fn persona(slug: &str) -> Result<&'static Persona, ServiceError> {
     PERSONAS
         .iter()
         .find(|p| p.slug == slug)
-        .ok_or_else(|| ServiceError::Internal(format!("the demo has no persona {slug}")))
+        .ok_or_else(|| ServiceError::internal(format!("the demo has no persona {slug}")))
 }
 
 /// Every demo account a newcomer may sign in as (with [`DEMO_PASSWORD`]): the eleven
@@ -710,7 +710,7 @@ fn staff_of(org: &str, role: Role) -> Result<&'static str, ServiceError> {
         .iter()
         .find(|s| s.org == org && s.roles.contains(&role))
         .map(|s| s.local)
-        .ok_or_else(|| ServiceError::Internal(format!("the demo has no {role} at {org}")))
+        .ok_or_else(|| ServiceError::internal(format!("the demo has no {role} at {org}")))
 }
 
 /// Where a piece of demo evidence ends up.
@@ -778,7 +778,7 @@ fn target_of(i: usize, counts: Counts, confirmed: &LevelCode) -> Option<Target> 
 fn day(start: (i32, u32, u32), offset: usize) -> Result<chrono::NaiveDate, ServiceError> {
     chrono::NaiveDate::from_ymd_opt(start.0, start.1, start.2)
         .and_then(|d| d.checked_add_days(chrono::Days::new(offset as u64)))
-        .ok_or_else(|| ServiceError::Internal("a demo date is out of range".into()))
+        .ok_or_else(|| ServiceError::internal("a demo date is out of range"))
 }
 
 const ADVANCED_KINDS: [&str; 5] = [
@@ -794,7 +794,8 @@ fn items(framework: &Framework, plan: &EvidencePlan) -> Result<Vec<Item>, Servic
     let who = persona(plan.persona)?;
     let assessor = staff_of(plan.org, Role::Assessor)?;
     let code = |text: &str| {
-        PathwayCode::new(text).map_err(|e| ServiceError::Internal(format!("pathway {text}: {e}")))
+        PathwayCode::new(text)
+            .map_err(|e| ServiceError::internal_from(format!("pathway {text}"), e))
     };
     let mut out = Vec::new();
     let foundational = code("foundational")?;
@@ -920,6 +921,7 @@ impl Registry {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as
     /// the operator and as the demo accounts. What already exists is left alone, so a second
     /// run changes nothing; `progress` is told each stage.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn seed_demo(
         &self,
         operator: &OperatorPower,
@@ -934,7 +936,7 @@ impl Registry {
         let achievements = self.seed_achievements(&accounts, &mut summary).await?;
         progress("evidence of the eleven personas");
         let framework = Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading the bundled framework"))?;
         for plan in &PLANS {
             self.seed_evidence(&framework, plan, &accounts, &mut summary)
                 .await?;
@@ -1048,7 +1050,7 @@ impl Registry {
     ) -> Result<crate::Actor, ServiceError> {
         let id = accounts
             .get(local)
-            .ok_or_else(|| ServiceError::Internal(format!("no demo account {local}")))?;
+            .ok_or_else(|| ServiceError::internal(format!("no demo account {local}")))?;
         self.account_actor(id).await
     }
 
@@ -1250,10 +1252,10 @@ impl Registry {
                 .iter()
                 .find(|x| x.key == a.achievement)
                 .ok_or_else(|| {
-                    ServiceError::Internal(format!("no demo achievement {}", a.achievement))
+                    ServiceError::internal(format!("no demo achievement {}", a.achievement))
                 })?;
             let uuid = achievements.get(a.achievement).ok_or_else(|| {
-                ServiceError::Internal(format!("no demo achievement {}", a.achievement))
+                ServiceError::internal(format!("no demo achievement {}", a.achievement))
             })?;
             let issuer = self.demo_issuer(accounts, spec.org).await?;
             // The second tri-X award renews the first: the product changed, and so did the

@@ -219,9 +219,9 @@ async fn parsed_framework(tx: &Tx, id: i64, digest: &str) -> Result<Arc<Framewor
     let text = tx
         .framework_text(id)
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("framework row {id} vanished")))?;
+        .ok_or_else(|| ServiceError::internal(format!("framework row {id} vanished")))?;
     let framework = Arc::new(Framework::from_json(text.as_bytes()).map_err(|p| {
-        ServiceError::Internal(format!("stored framework {id} no longer validates: {p}"))
+        ServiceError::internal(format!("stored framework {id} no longer validates: {p}"))
     })?);
     if let Ok(mut cache) = framework_cache().write() {
         cache.insert(digest.to_owned(), framework.clone());
@@ -252,7 +252,7 @@ async fn framework_by_id(tx: &Tx, id: i64) -> Result<LoadedFramework, ServiceErr
     let (slug, version, digest) = tx
         .framework_key_by_id(id)
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("evidence names framework row {id}")))?;
+        .ok_or_else(|| ServiceError::internal(format!("evidence names framework row {id}")))?;
     Ok(LoadedFramework {
         id,
         slug,
@@ -366,7 +366,8 @@ fn not_found(id: &str) -> ServiceError {
 }
 
 fn status_of(row: &EvidenceRow) -> Result<EvidenceStatus, ServiceError> {
-    EvidenceStatus::from_str(&row.status).map_err(|e| ServiceError::Internal(e.to_string()))
+    EvidenceStatus::from_str(&row.status)
+        .map_err(ServiceError::wrap("reading a stored evidence status"))
 }
 
 fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
@@ -510,6 +511,7 @@ impl Registry {
     }
 
     /// What the accounts storing the most store (operators only), against their quotas.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn storage_usage(
         &self,
         _operator: &crate::actor::OperatorPower,
@@ -520,6 +522,7 @@ impl Registry {
     }
 
     /// Records a new piece of evidence, as a draft.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn record_evidence(
         &self,
         holder: &Holder,
@@ -570,6 +573,7 @@ impl Registry {
     }
 
     /// The holder's evidence, newest first.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn holder_evidence(
         &self,
         holder: &Holder,
@@ -601,6 +605,7 @@ impl Registry {
     }
 
     /// One of the holder's own pieces of evidence, with attachments and history.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn evidence_detail(
         &self,
         holder: &Holder,
@@ -612,6 +617,7 @@ impl Registry {
     }
 
     /// Replaces a draft's content.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn edit_evidence(
         &self,
         holder: &Holder,
@@ -648,6 +654,7 @@ impl Registry {
     }
 
     /// Deletes a draft with its attachments.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn delete_evidence(&self, holder: &Holder, id: &str) -> Result<(), ServiceError> {
         let now = self.now();
         let tx = self.store.write().await?;
@@ -670,6 +677,7 @@ impl Registry {
 
     /// Attaches a file to a draft. `media_type` is the request's `Content-Type` (its
     /// parameters are ignored).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn add_attachment(
         &self,
         holder: &Holder,
@@ -728,7 +736,7 @@ impl Registry {
             ));
         }
         let size = i64::try_from(content.len())
-            .map_err(|_| ServiceError::Internal("attachment size overflow".into()))?;
+            .map_err(|_| ServiceError::internal("attachment size overflow"))?;
         let attachment = AttachmentRow {
             id: new_id(),
             evidence_id: row.id.clone(),
@@ -765,6 +773,7 @@ impl Registry {
 
     /// An attachment's content, for the evidence's holder or an assessor of the
     /// organisation it was submitted to; anyone else is told it does not exist.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), evidence_id = %evidence_id, attachment_id = %attachment_id))]
     pub async fn attachment_download(
         &self,
         actor: &Actor,
@@ -805,6 +814,7 @@ impl Registry {
     }
 
     /// Submits a draft to an organisation for assessment.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id, org_slug = %org_slug))]
     pub async fn submit_evidence(
         &self,
         holder: &Holder,
@@ -858,6 +868,7 @@ impl Registry {
     }
 
     /// The assessor's work queue: evidence submitted to the organisation, oldest first.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %assessor.0.org.slug))]
     pub async fn evidence_queue(
         &self,
         assessor: &Assessor,
@@ -872,7 +883,7 @@ impl Registry {
             let holder = tx
                 .account(&row.holder_id)
                 .await?
-                .ok_or_else(|| ServiceError::Internal("evidence names a missing account".into()))?;
+                .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
             let statement_text = StatementCode::new(row.statement_code.as_str())
                 .ok()
                 .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
@@ -895,6 +906,7 @@ impl Registry {
 
     /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
     /// submitted to may decide; the decision is appended to the history.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
     pub async fn decide_evidence(
         &self,
         actor: &Actor,
@@ -934,7 +946,7 @@ impl Registry {
         }
         let framework = framework_by_id(&tx, row.framework_id).await?;
         let statement = StatementCode::new(row.statement_code.as_str())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("reading a stored statement code"))?;
         let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
         let (status, level) = match input.decision.trim() {
             "attest" => {
@@ -943,7 +955,7 @@ impl Registry {
                 })?;
                 let level = check_level(&framework.framework, &statement, level, "/level")?;
                 let claimed = LevelCode::new(row.level_claimed.as_str())
-                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
                 if !framework.framework.satisfies(&claimed, &level) {
                     return Err(ServiceError::invalid(
                         "/level",
@@ -1013,6 +1025,7 @@ impl Registry {
 
     /// The holder's progress towards a pathway of a framework (latest version), from their
     /// attested evidence at the confirmed levels.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, framework = %framework, pathway = %pathway))]
     pub async fn holder_progress(
         &self,
         holder: &Holder,
@@ -1054,6 +1067,7 @@ impl Registry {
     ///
     /// For the award use cases, to check completion before awarding a pathway badge.
     /// Not found when the framework version is not stored or has no such pathway.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id))]
     pub async fn progress_of(
         &self,
         holder_account_id: &str,
@@ -1092,6 +1106,7 @@ impl Registry {
     /// oldest first; each row's `level_confirmed` is the attested level.
     ///
     /// For the award use cases, to link the evidence behind an award.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id, framework_id = %framework_id))]
     pub async fn attested_evidence_for(
         &self,
         holder_account_id: &str,
@@ -1107,6 +1122,7 @@ impl Registry {
     /// evidence, one transaction for the whole file. A row already imported (same
     /// organisation, reference, e-mail and statement) is reported as a duplicate and
     /// changes nothing; a row naming an e-mail without an account is refused.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
     pub async fn import_completions(
         &self,
         issuer: &Issuer,

@@ -35,7 +35,7 @@ type VersionCache = HashMap<(String, String), Arc<Framework>>;
 pub fn validate(bytes: &[u8]) -> Result<(Framework, String, String), ServiceError> {
     let framework = Framework::from_json(bytes).map_err(ServiceError::Invalid)?;
     let normalised = serde_json::to_string_pretty(framework.document())
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        .map_err(ServiceError::wrap("normalising a framework document"))?;
     let digest = hex::encode(Sha256::digest(normalised.as_bytes()));
     Ok((framework, normalised, digest))
 }
@@ -49,11 +49,13 @@ impl FrameworkService {
     }
 
     /// Every stored framework version.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn list(&self) -> Result<Vec<FrameworkSummary>, ServiceError> {
         Ok(self.store.list_frameworks().await?)
     }
 
     /// A framework by slug, in its latest version unless one is named.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn get(
         &self,
         slug: &FrameworkSlug,
@@ -76,7 +78,7 @@ impl FrameworkService {
             return Ok(hit);
         }
         let framework = Framework::from_json(stored.document.as_bytes()).map_err(|p| {
-            ServiceError::Internal(format!("stored framework {slug} no longer validates: {p}"))
+            ServiceError::internal(format!("stored framework {slug} no longer validates: {p}"))
         })?;
         let framework = Arc::new(framework);
         if let Ok(mut cache) = self.cache.write() {
@@ -96,6 +98,7 @@ impl FrameworkService {
     /// Imports a framework document. Importing the same content twice changes nothing; a
     /// new version is stored beside the earlier ones; different content under an existing
     /// version is refused, since credentials refer to it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn import(
         &self,
         operator: &Operator,
@@ -132,6 +135,7 @@ impl FrameworkService {
     }
 
     /// Imports every bundled framework that is not stored yet.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn import_bundled(
         &self,
         operator: &Operator,

@@ -100,7 +100,7 @@ impl PasswordGuard {
         drop(ticket);
         permit
             .map(HashSlot)
-            .map_err(|e| ServiceError::Internal(e.to_string()))
+            .map_err(ServiceError::wrap("waiting for a password hashing slot"))
     }
 
     /// Refuses (429) while `account` (a normalised e-mail address, known or not) is locked.
@@ -174,7 +174,7 @@ impl Drop for Waiting<'_> {
 }
 
 fn poisoned<T>(_: std::sync::PoisonError<T>) -> ServiceError {
-    ServiceError::Internal("the password guard's lock is poisoned".into())
+    ServiceError::internal("the password guard's lock is poisoned")
 }
 
 /// The refusal of a locked account, in plain words, with when to try again.

@@ -33,7 +33,10 @@ pub(crate) fn check_before_signing(unsigned: &Value, prefix: &str) -> Result<(),
             }))
         }
         Err(other @ SchemaError::BadSchema { .. }) => {
-            return Err(ServiceError::Internal(other.to_string()))
+            return Err(ServiceError::internal_from(
+                "checking a credential against its schema",
+                other,
+            ))
         }
     }
     refuse(problems)

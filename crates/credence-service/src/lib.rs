@@ -28,7 +28,7 @@ pub mod verification;
 
 pub use actor::{Actor, Operator};
 pub use credence_store::registry::Page;
-pub use error::ServiceError;
+pub use error::{error_chain, BoxError, Fault, ServiceError};
 pub use frameworks::{FrameworkService, ImportReport};
 pub use registry::{PasswordCost, Quotas, Registry, RegistryConfig};
 

@@ -91,6 +91,7 @@ fn parse_role(text: &str) -> Result<Role, Problem> {
 
 impl Registry {
     /// Every organisation with its member count and whether it is trusted, by name.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn operator_orgs(
         &self,
         _operator: &OperatorPower,
@@ -117,6 +118,7 @@ impl Registry {
     }
 
     /// One organisation with its members and their roles.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_org(
         &self,
         operator: &OperatorPower,
@@ -140,6 +142,7 @@ impl Registry {
     /// Creates an organisation from the operator's form: every problem with the form is
     /// reported at once (422), a slug already taken is a conflict (409), and nothing is
     /// written unless all is well. The organisation is made as `credence org create` makes it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn operator_create_org(
         &self,
         operator: &OperatorPower,
@@ -152,6 +155,7 @@ impl Registry {
     /// Gives an account (by e-mail address) a role in the organisation, as
     /// `credence org add-member` does; a malformed address and a missing role are reported
     /// together, an address no account has is a problem of the e-mail field.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_add_member(
         &self,
         operator: &OperatorPower,
@@ -174,6 +178,7 @@ impl Registry {
     }
 
     /// Takes one role away from a member of the organisation.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, account_id = %account_id))]
     pub async fn operator_remove_member(
         &self,
         operator: &OperatorPower,
@@ -190,6 +195,7 @@ impl Registry {
     /// Trusts an accrediting body, or stops trusting it, as `credence org trust` does.
     /// Stopping needs `confirmed`: credentials whose accreditation chain ends at this body
     /// stop reading as accredited at once.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_trust(
         &self,
         operator: &OperatorPower,

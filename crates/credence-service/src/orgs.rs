@@ -185,13 +185,13 @@ impl Registry {
 
     /// Makes a key, seals it and stores it as the organisation's active key.
     async fn add_key(&self, tx: &Tx, org: &OrgRow, fragment: &str) -> Result<KeyRow, ServiceError> {
-        let key = SigningKey::generate().map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let key = SigningKey::generate().map_err(ServiceError::wrap("generating a signing key"))?;
         let id = new_id();
         let sealed = self
             .config
             .master_key
             .seal(&key, id.as_bytes())
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("sealing a signing key"))?;
         let row = KeyRow {
             id,
             org_id: org.id.clone(),
@@ -207,6 +207,7 @@ impl Registry {
     }
 
     /// Creates an organisation with its DID and first key (operator only).
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_org(
         &self,
         operator: &OperatorPower,
@@ -267,6 +268,7 @@ impl Registry {
     }
 
     /// An organisation by slug.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
         let slug = OrgSlug::new(slug)
             .map_err(|_| ServiceError::NotFound(format!("organisation '{slug}'")))?;
@@ -277,12 +279,14 @@ impl Registry {
     }
 
     /// Every organisation, as anyone may see them.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn orgs(&self) -> Result<Vec<OrgView>, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx.orgs().await?.iter().map(org_view).collect())
     }
 
     /// The organisation's public OB 3.0 `Profile`.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn org_profile(&self, slug: &str) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         Ok(self.profile_json(&org))
@@ -303,6 +307,7 @@ impl Registry {
     }
 
     /// The organisation's `did:web` document, listing every key it has used.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn did_document(&self, slug: &str) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         if org.did_method != DidMethod::Web.as_str() {
@@ -318,7 +323,7 @@ impl Registry {
                 Ok(WebKey {
                     fragment: k.fragment.clone(),
                     public_key: VerifyingKey::from_multibase(&k.public_key_multibase)
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?,
+                        .map_err(ServiceError::wrap("reading a stored public key"))?,
                     active: k.active,
                 })
             })
@@ -327,6 +332,7 @@ impl Registry {
     }
 
     /// The organisation's keys (public parts), oldest first.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn keys(&self, admin: &OrgAdmin) -> Result<Vec<KeyView>, ServiceError> {
         let tx = self.store.read().await?;
         let org = &admin.0.org;
@@ -346,6 +352,7 @@ impl Registry {
 
     /// Makes a new active key and retires the old one, which stays in the DID document.
     /// A `did:key` organisation gets a new DID (the new key's).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn rotate_key(&self, admin: &OrgAdmin) -> Result<KeyView, ServiceError> {
         let now = self.now();
         let tx = self.store.write().await?;
@@ -390,6 +397,7 @@ impl Registry {
     /// Chooses the cryptosuite the organisation signs with unless a request names one:
     /// `eddsa-rdfc-2022` (the default, which Open Badges 3.0 verifiers expect) or
     /// `eddsa-jcs-2022`.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn set_cryptosuite(
         &self,
         admin: &OrgAdmin,
@@ -428,13 +436,13 @@ impl Registry {
     ) -> Result<Signer, ServiceError> {
         let keys = tx.keys_of_org(&org.id).await?;
         let key = keys.iter().rev().find(|k| k.active).ok_or_else(|| {
-            ServiceError::Internal(format!("organisation {} has no active key", org.slug))
+            ServiceError::internal(format!("organisation {} has no active key", org.slug))
         })?;
         let opened = self
             .config
             .master_key
             .open(&key.sealed_private_key, key.id.as_bytes())
-            .map_err(|e| ServiceError::Internal(format!("signing key of {}: {e}", org.slug)))?;
+            .map_err(|e| ServiceError::internal_from(format!("signing key of {}", org.slug), e))?;
         Ok(Signer {
             verification_method: verification_method(org, key),
             key: opened,
@@ -443,6 +451,7 @@ impl Registry {
     }
 
     /// Gives an account (by e-mail) a role in the organisation.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn add_member(
         &self,
         admin: &OrgAdmin,
@@ -497,6 +506,7 @@ impl Registry {
     }
 
     /// Takes a role away.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug, account_id = %account_id))]
     pub async fn remove_member(
         &self,
         admin: &OrgAdmin,
@@ -529,6 +539,7 @@ impl Registry {
     }
 
     /// The organisation's members and their roles.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn members(&self, admin: &OrgAdmin) -> Result<Vec<MemberView>, ServiceError> {
         let tx = self.store.read().await?;
         let mut out = Vec::new();
@@ -546,6 +557,7 @@ impl Registry {
     }
 
     /// A new API token for one role of the organisation, valid for `days` days.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn create_token(
         &self,
         admin: &OrgAdmin,
@@ -604,6 +616,7 @@ impl Registry {
     }
 
     /// The organisation's tokens (never their values).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
     pub async fn tokens(&self, admin: &OrgAdmin) -> Result<Vec<TokenView>, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx
@@ -615,6 +628,7 @@ impl Registry {
     }
 
     /// Revokes a token at once.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug, token_id = %token_id))]
     pub async fn revoke_token(&self, admin: &OrgAdmin, token_id: &str) -> Result<(), ServiceError> {
         let now = self.now();
         let tx = self.store.write().await?;
@@ -641,6 +655,7 @@ impl Registry {
     }
 
     /// Marks an accrediting body as trusted by this installation (operator only).
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn trust_body(
         &self,
         operator: &OperatorPower,

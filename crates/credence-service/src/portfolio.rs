@@ -181,6 +181,7 @@ const DASHBOARD_FRAMEWORK: &str = "nhs-ai-confidence-2022";
 impl Registry {
     /// Changes the holder's portfolio address and visibility. A public portfolio needs an
     /// address; an address taken by someone else is a conflict.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn update_portfolio(
         &self,
         holder: &Holder,
@@ -233,6 +234,7 @@ impl Registry {
 
     /// Chooses the workforce archetypes the holder follows (codes of the dashboard
     /// framework's archetypes).
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn set_archetypes(
         &self,
         holder: &Holder,
@@ -268,6 +270,7 @@ impl Registry {
     }
 
     /// Shows one of the holder's pieces of evidence on their public portfolio, or hides it.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
     pub async fn set_evidence_visibility(
         &self,
         holder: &Holder,
@@ -302,6 +305,7 @@ impl Registry {
 
     /// A published portfolio by its address: only the items its holder made public.
     /// An unpublished or unknown address is not found.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn public_portfolio(&self, slug: &str) -> Result<PortfolioView, ServiceError> {
         let not_found = || ServiceError::NotFound(format!("portfolio '{slug}'"));
         let tx = self.store.read().await?;
@@ -314,6 +318,7 @@ impl Registry {
     }
 
     /// The holder's whole portfolio, each item with its visibility.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn own_portfolio(&self, holder: &Holder) -> Result<PortfolioView, ServiceError> {
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
@@ -321,6 +326,7 @@ impl Registry {
     }
 
     /// The holder's dashboard.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn dashboard(&self, holder: &Holder) -> Result<Dashboard, ServiceError> {
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
@@ -428,6 +434,7 @@ impl Registry {
 
     /// Everything the holder owns as one zip archive: each credential exactly as signed,
     /// each piece of evidence with its history and attachments, and an index.
+    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
     pub async fn portfolio_archive(&self, holder: &Holder) -> Result<Vec<u8>, ServiceError> {
         let portfolio = self.own_portfolio(holder).await?;
         let tx = self.store.read().await?;
@@ -435,8 +442,11 @@ impl Registry {
         let evidence = tx
             .evidence_of_holder(&holder.account_id, Page::new(0, Page::MAX_LIMIT))
             .await?;
-        let zip_error = |e: zip::result::ZipError| ServiceError::Internal(e.to_string());
-        let io_error = |e: std::io::Error| ServiceError::Internal(e.to_string());
+        let zip_error = |e: zip::result::ZipError| {
+            ServiceError::internal_from("writing a portfolio archive", e)
+        };
+        let io_error =
+            |e: std::io::Error| ServiceError::internal_from("writing a portfolio archive", e);
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -465,7 +475,7 @@ impl Registry {
             .as_bytes(),
         )?;
         let index = serde_json::to_vec_pretty(&portfolio)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("writing a portfolio index"))?;
         put(&mut zip, "portfolio.json", &index)?;
         for award in &awards {
             put(
@@ -476,8 +486,9 @@ impl Registry {
         }
         for row in &evidence {
             let detail = self.evidence_detail(holder, &row.id).await?;
-            let json = serde_json::to_vec_pretty(&detail)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            let json = serde_json::to_vec_pretty(&detail).map_err(ServiceError::wrap(
+                "writing evidence into a portfolio archive",
+            ))?;
             put(
                 &mut zip,
                 &format!("evidence/{}/evidence.json", row.id),

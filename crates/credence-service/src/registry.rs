@@ -100,7 +100,8 @@ impl RegistryConfig {
     pub fn for_tests(base_url: &str) -> Result<Self, ServiceError> {
         Ok(Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            master_key: MasterKey::generate().map_err(|e| ServiceError::Internal(e.to_string()))?,
+            master_key: MasterKey::generate()
+                .map_err(ServiceError::wrap("generating a master key"))?,
             password_cost: PasswordCost::cheapest_for_tests(),
             session_hours: 12,
             open_registration: true,
@@ -190,7 +191,8 @@ impl Registry {
 pub(crate) fn random_secret() -> Result<String, ServiceError> {
     use base64::Engine;
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::internal(format!("drawing random bytes for a token: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 

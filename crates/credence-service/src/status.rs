@@ -62,7 +62,7 @@ impl Registry {
             .await?
             .unwrap_or(0);
         let mut list = StatusList::new(STATUS_LIST_ENTRIES)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            .map_err(ServiceError::wrap("making a status list"))?;
         let bits = tx
             .status_bits(
                 &org.id,
@@ -72,16 +72,16 @@ impl Registry {
             .await?;
         for index in bits {
             let index =
-                usize::try_from(index).map_err(|e| ServiceError::Internal(e.to_string()))?;
+                usize::try_from(index).map_err(ServiceError::wrap("reading a status index"))?;
             list.set(index, true)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                .map_err(ServiceError::wrap("setting a status bit"))?;
         }
         let url = status_list_url(&self.config.base_url, &org.slug, purpose);
         let unsigned = status_list_credential(&url, &org.did, purpose, &list, now);
         let signer = self.active_signer(tx, org).await?;
         let options = self.proof_options(org, &signer, &date_time(now), None);
         let signed = sign(&unsigned, &signer.key, &options)
-            .map_err(|e| ServiceError::Internal(format!("signing a status list: {e}")))?;
+            .map_err(ServiceError::wrap("signing a status list"))?;
         let row = StatusListRow {
             org_id: org.id.clone(),
             purpose: purpose.as_str().to_owned(),
@@ -99,6 +99,7 @@ impl Registry {
     /// [`RegistryConfig::status_list_recheck`](crate::RegistryConfig) after the database was
     /// last asked, unless this process has changed a status since: a revocation made here
     /// is served at once, one made by another process sharing the database within that time.
+    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, purpose = %purpose))]
     pub async fn status_list(
         &self,
         slug: &str,
@@ -179,19 +180,19 @@ impl Registry {
                     None => {
                         let made = match self.rebuild_status_list(&tx, org, purpose).await {
                             Ok(row) => tx.commit().await.map(|()| row),
-                            Err(ServiceError::Conflict(_)) => Err(StoreError::Duplicate),
+                            Err(ServiceError::Conflict(detail)) => {
+                                Err(StoreError::Duplicate { constraint: detail })
+                            }
                             Err(e) => return Err(e),
                         };
                         match made {
                             Ok(row) => row,
                             // Another process made it first: read theirs.
-                            Err(StoreError::Duplicate) => {
+                            Err(StoreError::Duplicate { .. }) => {
                                 let tx = self.store.read().await?;
                                 tx.status_list(&org.id, purpose.as_str())
                                     .await?
-                                    .ok_or_else(|| {
-                                        ServiceError::Internal("status list vanished".into())
-                                    })?
+                                    .ok_or_else(|| ServiceError::internal("status list vanished"))?
                             }
                             Err(e) => return Err(e.into()),
                         }
@@ -211,6 +212,7 @@ impl Registry {
 
     /// Revokes, suspends or reinstates an award of the issuer's organisation, with a
     /// reason; both lists are re-signed in the same transaction.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
     pub async fn change_award_status(
         &self,
         issuer: &Issuer,
@@ -243,7 +245,7 @@ impl Registry {
         let current: AwardStatus = award
             .status
             .parse()
-            .map_err(|_| ServiceError::Internal(format!("award {id} has a bad status")))?;
+            .map_err(|_| ServiceError::internal(format!("award {id} has a bad status")))?;
         let next = current
             .apply(action)
             .map_err(|why| ServiceError::Conflict(format!("Cannot {action} the award: {why}.")))?;

@@ -64,6 +64,7 @@ impl Registry {
     /// Issues `credential` for the organisation named by its `issuer`, which the actor must
     /// be an issuer of, after checking it against the VC Data Model and, for an Open Badges
     /// credential, the 1EdTech schema. `request` asks for status entries and a cryptosuite.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id()))]
     pub async fn vcapi_issue(
         &self,
         actor: &Actor,
@@ -174,7 +175,7 @@ impl Registry {
         let suspendable = request.status == Some(true);
         if request.status.is_some() {
             let index =
-                |i: i64| usize::try_from(i).map_err(|e| ServiceError::Internal(e.to_string()));
+                |i: i64| usize::try_from(i).map_err(ServiceError::wrap("reading a status index"));
             let indices = StatusIndices {
                 revocation: index(revocation)?,
                 suspension: suspendable.then(|| index(suspension)).transpose()?,
@@ -253,6 +254,7 @@ impl Registry {
     }
 
     /// Changes the status of a credential issued here, found by its id.
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), credential_id = %credential_id))]
     pub async fn vcapi_status(
         &self,
         actor: &Actor,
@@ -285,6 +287,7 @@ impl Registry {
 
     /// Verifies a presentation: its proof (purpose `authentication`, the expected challenge
     /// and domain), then every credential in it.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_presentation(
         &self,
         presentation: &Value,

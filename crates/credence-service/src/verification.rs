@@ -52,6 +52,7 @@ fn status_urls(doc: &Value) -> Vec<String> {
 
 impl Registry {
     /// Verifies a credential and reports every check.
+    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_credential_json(
         &self,
         doc: &Value,
@@ -70,7 +71,7 @@ impl Registry {
                 };
                 for key in keys {
                     let public_key = VerifyingKey::from_multibase(&key.public_key_multibase)
-                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                        .map_err(ServiceError::wrap("reading a stored public key"))?;
                     resolver = resolver.with(VerificationMethod {
                         id: format!("{}#{}", org.did, key.fragment),
                         controller: org.did.clone(),
@@ -102,7 +103,7 @@ impl Registry {
             };
             let list = self.status_list_of(&org, purpose).await?;
             let value: Value = serde_json::from_str(&list.json)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                .map_err(ServiceError::wrap("reading a stored status list"))?;
             fetcher.lists.insert(url, value);
         }
         let canonicalizer = self.canonicalizer_for(doc).await;

@@ -10,15 +10,16 @@ pub enum StoreError {
     /// The database cannot be reached or did not answer in time.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
-    /// A uniqueness constraint refused the write.
-    #[error("a record with the same key already exists")]
-    Duplicate,
+    /// A uniqueness constraint refused the write. `constraint` names it: PostgreSQL's
+    /// constraint name, or SQLite's `table.column` list.
+    #[error("a record with the same key already exists ({constraint})")]
+    Duplicate { constraint: String },
     /// Stored data could not be read back as expected.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-    /// Any other database error.
-    #[error("database error: {0}")]
-    Database(String),
+    /// Any other database error, kept whole as the cause.
+    #[error("database error")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl StoreError {
@@ -32,7 +33,7 @@ impl StoreError {
             sqlx::Error::Database(ref db) if db.code().is_some_and(|c| is_outage_code(&c)) => {
                 Self::Unavailable(e.to_string())
             }
-            other => Self::Database(other.to_string()),
+            other => Self::Database(Box::new(other)),
         }
     }
 }
@@ -54,22 +55,66 @@ fn is_outage_code(code: &str) -> bool {
 impl From<sea_orm::DbErr> for StoreError {
     fn from(e: sea_orm::DbErr) -> Self {
         use sea_orm::{DbErr, RuntimeErr, SqlErr};
-        if let Some(SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
-            return Self::Duplicate;
+        if let Some(SqlErr::UniqueConstraintViolation(message)) = e.sql_err() {
+            let constraint = constraint_of(&e).unwrap_or_else(|| sqlite_constraint(&message));
+            return Self::Duplicate { constraint };
         }
         match e {
             DbErr::ConnectionAcquire(err) => Self::Unavailable(err.to_string()),
             DbErr::Conn(RuntimeErr::SqlxError(err))
             | DbErr::Exec(RuntimeErr::SqlxError(err))
             | DbErr::Query(RuntimeErr::SqlxError(err)) => Self::from_sqlx(err),
-            other => Self::Database(other.to_string()),
+            other => Self::Database(Box::new(other)),
         }
     }
 }
 
+/// The name of the constraint a database error reports, with its table when known
+/// (PostgreSQL reports both; SQLite neither).
+fn constraint_of(e: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx::Error::Database(db)))
+    | DbErr::Query(RuntimeErr::SqlxError(sqlx::Error::Database(db)))) = e
+    else {
+        return None;
+    };
+    let constraint = db.constraint()?;
+    Some(match db.table() {
+        Some(table) => format!("{table}.{constraint}"),
+        None => constraint.to_owned(),
+    })
+}
+
+/// The columns named by SQLite's "UNIQUE constraint failed: table.column, ..." message
+/// (the whole message when it has another shape).
+fn sqlite_constraint(message: &str) -> String {
+    message
+        .rsplit_once("constraint failed: ")
+        .map_or(message, |(_, columns)| columns)
+        .trim()
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_outage_code;
+    use super::{is_outage_code, sqlite_constraint};
+
+    #[test]
+    fn sqlite_duplicates_name_their_columns() {
+        for (message, expected) in [
+            (
+                "UNIQUE constraint failed: awards.org_id, awards.idempotency_key",
+                "awards.org_id, awards.idempotency_key",
+            ),
+            (
+                "error returned from database: (code: 2067) UNIQUE constraint failed: orgs.slug",
+                "orgs.slug",
+            ),
+            ("something else", "something else"),
+        ] {
+            assert_eq!(sqlite_constraint(message), expected, "{message}");
+        }
+    }
 
     #[test]
     fn outage_codes_are_told_apart_from_statement_errors() {

@@ -57,6 +57,7 @@ fn summary(m: framework::Model) -> (FrameworkSummary, String) {
 
 impl Store {
     /// Every stored framework version, by slug, newest import first within a slug.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list_frameworks(&self) -> Result<Vec<FrameworkSummary>, StoreError> {
         let rows = framework::Entity::find()
             .select_only()
@@ -94,6 +95,7 @@ impl Store {
 
     /// A framework version by slug; the most recently imported version when `version` is
     /// `None`.
+    #[tracing::instrument(level = "debug", skip_all, fields(slug = %slug))]
     pub async fn find_framework(
         &self,
         slug: &str,
@@ -118,6 +120,7 @@ impl Store {
     /// `document` is the normalised JSON text and `sha256` its digest: importing the same
     /// content again changes nothing, and a different content under an existing version is
     /// reported as a conflict, never written over the stored one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import_framework(
         &self,
         fw: &Framework,
@@ -151,7 +154,7 @@ impl Store {
                 let e = StoreError::from(e);
                 drop(tx);
                 // Another process imported the same version at the same moment.
-                if matches!(e, StoreError::Duplicate) {
+                if matches!(e, StoreError::Duplicate { .. }) {
                     if let Some(existing) = self
                         .find_framework(fw.slug().as_str(), Some(fw.version()))
                         .await?
@@ -194,6 +197,7 @@ impl Store {
     }
 
     /// How many statements are stored for a framework version.
+    #[tracing::instrument(level = "debug", skip_all, fields(framework_id = %framework_id))]
     pub async fn count_statements(&self, framework_id: i64) -> Result<u64, StoreError> {
         Ok(framework_statement::Entity::find()
             .filter(framework_statement::Column::FrameworkId.eq(framework_id))

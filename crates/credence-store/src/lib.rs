@@ -89,6 +89,7 @@ pub struct SqliteSettings {
 impl Store {
     /// Opens a pool on the configured database. A SQLite file (and its folder) is created
     /// when missing, in WAL mode with foreign keys enforced.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
         let url = config.url.expose();
         if url.starts_with("sqlite:") {
@@ -171,6 +172,7 @@ impl Store {
     }
 
     /// Applies every pending migration.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
         Ok(())
@@ -179,6 +181,7 @@ impl Store {
     /// Checks that the database answers. On SQLite this checks that the file opened is still
     /// at its path and reads the schema from it, so a removed, replaced or unreadable file
     /// fails it (`SELECT 1` would not touch the file).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.check_sqlite_file()?;
         let sql = match self.engine {
@@ -192,6 +195,7 @@ impl Store {
     /// Writes a consistent copy of a SQLite database to `dest` (which must not exist) with
     /// `VACUUM INTO`, while other connections and processes go on reading and writing.
     /// Refused on PostgreSQL, whose tool for this is `pg_dump`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn backup_sqlite_into(&self, dest: &std::path::Path) -> Result<(), StoreError> {
         use sea_orm::Statement;
         if self.engine != Engine::Sqlite {
@@ -214,6 +218,7 @@ impl Store {
 
     /// SQLite's settings on a pooled connection; `None` on PostgreSQL. For diagnostics and
     /// tests.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sqlite_settings(&self) -> Result<Option<SqliteSettings>, StoreError> {
         use sea_orm::Statement;
         if self.engine != Engine::Sqlite {
@@ -246,6 +251,7 @@ impl Store {
     }
 
     /// Closes the pool, waiting for connections in use to be returned.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await?;
         Ok(())

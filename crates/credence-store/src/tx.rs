@@ -36,6 +36,7 @@ pub(crate) type WriteLock = Arc<Mutex<()>>;
 
 impl Store {
     /// A transaction for reading: a consistent snapshot, never blocked by writers.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn read(&self) -> Result<Tx, StoreError> {
         Ok(Tx {
             tx: self.conn().begin().await?,
@@ -47,6 +48,7 @@ impl Store {
 
     /// A transaction that may write. On SQLite, refused as unavailable when the database
     /// file was removed or replaced since it was opened.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn write(&self) -> Result<Tx, StoreError> {
         self.check_sqlite_file()?;
         let guard = match self.engine() {
@@ -71,6 +73,7 @@ impl Store {
 
 impl Tx {
     /// Makes every write of this transaction durable and visible.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
         Ok(())
@@ -81,6 +84,7 @@ impl Tx {
     /// first, so on PostgreSQL (read committed, no in-process writer lock) two writers in
     /// any processes never both read the same award state or list version, and each reads
     /// what the other committed. SQLite write transactions are serialised already.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn lock_status_lists(&self, org_id: &str) -> Result<(), StoreError> {
         if self.engine != Engine::Postgres {
             return Ok(());

@@ -106,9 +106,13 @@ impl From<ServiceError> for WebError {
                 err.retry_after = Some(RETRY_AFTER_SECS);
                 err
             }
-            // 500: our fault; the detail is logged only.
-            ServiceError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
+            // 500: our fault; the whole chain of causes is logged here, once, never shown.
+            ServiceError::Internal(ref fault) => {
+                tracing::error!(
+                    context = fault.context(),
+                    error = %credence_service::error_chain(&e),
+                    "internal error"
+                );
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Internal error",

@@ -161,7 +161,7 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 pub async fn render(State(state): State<AppState>) -> Result<Response, WebError> {
     let mut text = String::new();
     prometheus_client::encoding::prometheus_text::encode(&mut text, &state.metrics.registry)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+        .map_err(credence_service::ServiceError::wrap("encoding the metrics"))?;
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

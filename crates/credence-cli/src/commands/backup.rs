@@ -137,8 +137,8 @@ async fn checkpoint(store: &Store, key: &MasterKey) -> Option<AuditCheckpoint> {
         Ok(checkpoint) => Some(checkpoint),
         Err(e) => {
             let why = match e {
-                ServiceError::Internal(detail) | ServiceError::Unavailable(detail) => detail,
-                other => other.to_string(),
+                ServiceError::Unavailable(detail) => detail,
+                other => credence_service::error_chain(&other),
             };
             eprintln!("warning: no audit checkpoint was made ({why}); the backup goes on");
             None

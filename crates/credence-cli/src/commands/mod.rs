@@ -71,9 +71,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Logs to standard error, in colour only when it is a terminal. A filter that does not
-/// parse is refused, naming the setting, rather than read as "info".
+/// parse is refused, naming the setting, rather than read as "info". The JSON log also has
+/// a line for each span that closes (a request, a use case at `info`; store calls at
+/// `debug`) with its fields, its times and its request's id, so a slow request can be
+/// followed through it.
 fn init_logging(config: &Config) -> Result<(), Failure> {
     use std::io::IsTerminal;
+    use tracing_subscriber::util::SubscriberInitExt;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log.filter).map_err(|e| {
         Failure::Refused(format!(
@@ -81,14 +85,18 @@ fn init_logging(config: &Config) -> Result<(), Failure> {
             config.log.filter
         ))
     })?;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr);
-    let _ = match config.log.format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
+    match config.log.format {
+        LogFormat::Json => {
+            let _ = crate::json_log::subscriber(filter).try_init();
+        }
+        LogFormat::Text => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
+    }
     Ok(())
 }
 
@@ -157,7 +165,8 @@ fn service_failure(context: &str, e: ServiceError) -> Failure {
         | ServiceError::NotFound(detail)
         | ServiceError::Forbidden(detail)
         | ServiceError::Unauthenticated(detail) => Failure::Refused(format!("{context}: {detail}")),
-        other => Failure::Failed(anyhow::anyhow!("{context}: {other}")),
+        // The error itself, with its chain of causes, which `main` prints whole.
+        other => Failure::Failed(anyhow::Error::new(other).context(context.to_owned())),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::{StoreError, Tx};
 use super::{AccountRow, SessionRow};
 
 impl Tx {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_account(&self, row: AccountRow) -> Result<(), StoreError> {
         account::Entity::insert(account::ActiveModel::from(row))
             .exec(self.conn())
@@ -16,10 +17,12 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
         Ok(account::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRow>, StoreError> {
         Ok(account::Entity::find()
             .filter(account::Column::Email.eq(email))
@@ -27,6 +30,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(slug = %slug))]
     pub async fn account_by_portfolio(&self, slug: &str) -> Result<Option<AccountRow>, StoreError> {
         Ok(account::Entity::find()
             .filter(account::Column::PortfolioSlug.eq(slug))
@@ -34,6 +38,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn count_operators(&self) -> Result<u64, StoreError> {
         Ok(account::Entity::find()
             .filter(account::Column::IsOperator.eq(true))
@@ -42,6 +47,7 @@ impl Tx {
     }
 
     /// Updates an account's editable fields (everything but id, e-mail and salt).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_account(&self, row: AccountRow) -> Result<(), StoreError> {
         let mut model = account::ActiveModel::from(row).reset_all();
         model.email = sea_orm::ActiveValue::NotSet;
@@ -51,6 +57,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_session(&self, row: SessionRow) -> Result<(), StoreError> {
         session::Entity::insert(session::ActiveModel::from(row))
             .exec(self.conn())
@@ -59,6 +66,7 @@ impl Tx {
     }
 
     /// A live session and its account, by the hash of the cookie value.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(
         &self,
         token_hash: &str,
@@ -78,6 +86,7 @@ impl Tx {
         Ok(Some((session, account)))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         session::Entity::delete_by_id(token_hash)
             .exec(self.conn())
@@ -86,6 +95,7 @@ impl Tx {
     }
 
     /// Removes expired sessions; returns how many.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lte(now))

@@ -11,6 +11,7 @@ use crate::{StoreError, Tx};
 use super::AccreditationRow;
 
 impl Tx {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_accreditation(&self, row: AccreditationRow) -> Result<(), StoreError> {
         accreditation::Entity::insert(accreditation::ActiveModel::from(row))
             .exec(self.conn())
@@ -18,6 +19,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn accreditation(&self, id: &str) -> Result<Option<AccreditationRow>, StoreError> {
         Ok(accreditation::Entity::find_by_id(id)
             .one(self.conn())
@@ -25,6 +27,7 @@ impl Tx {
     }
 
     /// Accreditations an organisation received (as provider) or gave (as body), newest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn accreditations_of(
         &self,
         org_id: &str,
@@ -42,6 +45,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_accreditation_status(
         &self,
         id: &str,

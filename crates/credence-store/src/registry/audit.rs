@@ -77,6 +77,7 @@ impl AuditRow {
 
 impl Tx {
     /// Appends an entry to the chain and returns it as stored.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditRow, StoreError> {
         self.append_chain(vec![entry])
             .await?
@@ -86,6 +87,7 @@ impl Tx {
 
     /// Appends entries to the chain, in order, with one update of the chain head and
     /// batched inserts: the same chain as appending them one at a time.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn append_audit_many(&self, entries: Vec<NewAuditEntry>) -> Result<(), StoreError> {
         self.append_chain(entries).await.map(drop)
     }
@@ -160,6 +162,7 @@ impl Tx {
 
     /// Reads the chain head and holds it until this transaction ends, so no entry is
     /// appended meanwhile (a row lock on PostgreSQL; SQLite writers are serialised).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn lock_audit_head(&self) -> Result<(i64, String), StoreError> {
         self.read_audit_head("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
             .await
@@ -183,6 +186,7 @@ impl Tx {
     }
 
     /// Stores a checkpoint; `false` when one of that sequence number was stored already.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_audit_checkpoint(
         &self,
         checkpoint: AuditCheckpointRow,
@@ -200,6 +204,7 @@ impl Tx {
     }
 
     /// Every stored checkpoint, oldest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_checkpoints(&self) -> Result<Vec<AuditCheckpointRow>, StoreError> {
         Ok(audit_checkpoint::Entity::find()
             .order_by(audit_checkpoint::Column::Seq, Order::Asc)
@@ -208,6 +213,7 @@ impl Tx {
     }
 
     /// The checkpoint of the highest sequence number, if any.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn latest_audit_checkpoint(&self) -> Result<Option<AuditCheckpointRow>, StoreError> {
         Ok(audit_checkpoint::Entity::find()
             .order_by(audit_checkpoint::Column::Seq, Order::Desc)
@@ -216,6 +222,7 @@ impl Tx {
     }
 
     /// Entries in chain order, from sequence number `after` + 1, at most `limit`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_chain(&self, after: i64, limit: u64) -> Result<Vec<AuditRow>, StoreError> {
         Ok(audit_entry::Entity::find()
             .filter(audit_entry::Column::Seq.gt(after))
@@ -226,12 +233,14 @@ impl Tx {
     }
 
     /// The chain head: the last sequence number and hash.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
         self.read_audit_head("SELECT seq, hash FROM audit_head WHERE id = 1")
             .await
     }
 
     /// Newest first, optionally only one organisation's entries.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_page(
         &self,
         org_id: Option<&str>,
@@ -251,6 +260,7 @@ impl Tx {
 
     /// The entries about one subject (such as `award:{id}`) in an organisation's trail,
     /// oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn audit_of_subject(
         &self,
         org_id: &str,
@@ -270,6 +280,7 @@ impl Tx {
     /// For tests of the tamper check only: rewrites one entry's detail without fixing
     /// the chain, as an attacker with database access would.
     #[doc(hidden)]
+    #[tracing::instrument(level = "debug", skip_all, fields(seq = %seq))]
     pub async fn tamper_audit_detail(&self, seq: i64, detail: &str) -> Result<(), StoreError> {
         audit_entry::Entity::update_many()
             .col_expr(audit_entry::Column::Detail, detail.into())
@@ -281,6 +292,7 @@ impl Tx {
 
     /// For tests of the tamper check only: deletes one entry.
     #[doc(hidden)]
+    #[tracing::instrument(level = "debug", skip_all, fields(seq = %seq))]
     pub async fn tamper_audit_delete(&self, seq: i64) -> Result<(), StoreError> {
         audit_entry::Entity::delete_by_id(seq)
             .exec(self.conn())

@@ -175,6 +175,7 @@ fn listed(query: Select<award::Entity>) -> Select<award::Entity> {
 impl Tx {
     /// One page of an organisation's awards matching `q`, newest first, and how many match
     /// in all.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn award_list(
         &self,
         q: &AwardListQuery<'_>,
@@ -193,6 +194,7 @@ impl Tx {
     }
 
     /// Those of `ids` that are awards of the organisation, with their recipients.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn award_list_rows(
         &self,
         org_id: &str,

@@ -23,6 +23,7 @@ const IN_CHUNK: usize = 500;
 
 impl Tx {
     /// A stored framework version's slug, version and document text, by id.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn framework_by_id(
         &self,
         id: i64,
@@ -33,6 +34,7 @@ impl Tx {
             .map(|f| (f.slug, f.version, f.document)))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_achievement(&self, row: AchievementRow) -> Result<(), StoreError> {
         achievement::Entity::insert(achievement::ActiveModel::from(row))
             .exec(self.conn())
@@ -40,11 +42,13 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn achievement(&self, id: &str) -> Result<Option<AchievementRow>, StoreError> {
         Ok(achievement::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
     /// An organisation's achievements, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn achievements_of_org(
         &self,
         org_id: &str,
@@ -58,6 +62,7 @@ impl Tx {
     }
 
     /// A holder's attested evidence in one framework version.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence_of(
         &self,
         holder_id: &str,
@@ -68,6 +73,7 @@ impl Tx {
     }
 
     /// The attested evidence of several holders in one framework version.
+    #[tracing::instrument(level = "debug", skip_all, fields(framework_id = %framework_id))]
     pub async fn attested_evidence_of_holders(
         &self,
         holder_ids: &[String],
@@ -93,6 +99,7 @@ impl Tx {
     /// Stores a piece of evidence as it is. The evidence API is built elsewhere; tests use
     /// this to give a holder attested evidence directly.
     #[doc(hidden)]
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_evidence_row(&self, row: EvidenceRow) -> Result<(), StoreError> {
         evidence::Entity::insert(evidence::ActiveModel::from(row))
             .exec(self.conn())
@@ -101,6 +108,7 @@ impl Tx {
     }
 
     /// Accounts by (normalised) e-mail address.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn accounts_by_emails(
         &self,
         emails: &[String],
@@ -117,6 +125,7 @@ impl Tx {
         Ok(out)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_award(&self, row: AwardRow) -> Result<(), StoreError> {
         award::Entity::insert(award::ActiveModel::from(row))
             .exec(self.conn())
@@ -125,6 +134,7 @@ impl Tx {
     }
 
     /// Several awards in one statement.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_awards(&self, rows: Vec<AwardRow>) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
@@ -135,11 +145,13 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn award(&self, id: &str) -> Result<Option<AwardRow>, StoreError> {
         Ok(award::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
     /// The award whose credential has this `id`.
+    #[tracing::instrument(level = "debug", skip_all, fields(credential_id = %credential_id))]
     pub async fn award_by_credential_id(
         &self,
         credential_id: &str,
@@ -151,6 +163,7 @@ impl Tx {
     }
 
     /// The award an organisation made under an idempotency key.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn award_by_key(
         &self,
         org_id: &str,
@@ -164,6 +177,7 @@ impl Tx {
     }
 
     /// The awards an organisation made under any of `keys`.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn awards_by_keys(
         &self,
         org_id: &str,
@@ -183,6 +197,7 @@ impl Tx {
     }
 
     /// A holder's awards, newest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn awards_of_holder(&self, holder_id: &str) -> Result<Vec<AwardRow>, StoreError> {
         Ok(award::Entity::find()
             .filter(award::Column::HolderId.eq(holder_id))
@@ -194,6 +209,7 @@ impl Tx {
 
     /// A holder's awards, newest first, with `credential` left empty: for lists and pages,
     /// which need an award's facts but not its signed document (the largest column by far).
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn award_facts_of_holder(
         &self,
         holder_id: &str,
@@ -213,6 +229,7 @@ impl Tx {
     }
 
     /// An organisation's awards, newest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn awards_of_org(
         &self,
         org_id: &str,
@@ -229,6 +246,7 @@ impl Tx {
     }
 
     /// Which of the candidate indices an organisation already uses, per list.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn taken_status_indices(
         &self,
         org_id: &str,
@@ -264,6 +282,7 @@ impl Tx {
 
     /// The revocation indices of an organisation's awards in `status` (for the revocation
     /// list, `revoked`) or their suspension indices (for the suspension list, `suspended`).
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn status_bits(
         &self,
         org_id: &str,
@@ -285,6 +304,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_status(
         &self,
         id: &str,
@@ -304,6 +324,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_public(
         &self,
         id: &str,
@@ -322,6 +343,7 @@ impl Tx {
     }
 
     /// The version of an organisation's status list (one indexed read).
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, purpose = %purpose))]
     pub async fn status_list_version(
         &self,
         org_id: &str,
@@ -337,6 +359,7 @@ impl Tx {
         )
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, purpose = %purpose))]
     pub async fn status_list(
         &self,
         org_id: &str,
@@ -350,6 +373,7 @@ impl Tx {
     }
 
     /// Stores a status list: a new row at version 1, or a replacement of the stored one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save_status_list(&self, row: StatusListRow) -> Result<(), StoreError> {
         let exists = self
             .status_list_version(&row.org_id, &row.purpose)
@@ -368,6 +392,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_bulk_job(&self, row: BulkJobRow) -> Result<(), StoreError> {
         bulk_job::Entity::insert(bulk_job::ActiveModel::from(row))
             .exec(self.conn())
@@ -375,11 +400,13 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn bulk_job(&self, id: &str) -> Result<Option<BulkJobRow>, StoreError> {
         Ok(bulk_job::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
     /// An organisation's bulk jobs, newest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn bulk_jobs_of_org(
         &self,
         org_id: &str,
@@ -396,6 +423,7 @@ impl Tx {
     }
 
     /// Records a job's progress.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn update_bulk_job(
         &self,
         id: &str,
@@ -418,6 +446,7 @@ impl Tx {
     }
 
     /// Extends a running job's lease to `until`; a job no longer running is left alone.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn renew_bulk_lease(&self, id: &str, until: DateTime<Utc>) -> Result<(), StoreError> {
         bulk_job::Entity::update_many()
             .col_expr(
@@ -431,6 +460,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_bulk_rows(&self, rows: Vec<BulkRowRow>) -> Result<(), StoreError> {
         for chunk in rows.chunks(100) {
             bulk_row::Entity::insert_many(chunk.iter().cloned().map(bulk_row::ActiveModel::from))
@@ -441,11 +471,13 @@ impl Tx {
     }
 
     /// A job's rows in file order.
+    #[tracing::instrument(level = "debug", skip_all, fields(job_id = %job_id))]
     pub async fn bulk_rows(&self, job_id: &str, page: Page) -> Result<Vec<BulkRowRow>, StoreError> {
         self.bulk_rows_with(job_id, None, page).await
     }
 
     /// A job's rows of one outcome (`refused`, ...), or all of them, in file order.
+    #[tracing::instrument(level = "debug", skip_all, fields(job_id = %job_id))]
     pub async fn bulk_rows_with(
         &self,
         job_id: &str,

@@ -66,6 +66,7 @@ fn meta(
 }
 
 impl Tx {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_evidence(&self, row: EvidenceRow) -> Result<(), StoreError> {
         evidence::Entity::insert(evidence::ActiveModel::from(row))
             .exec(self.conn())
@@ -73,11 +74,13 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn evidence(&self, id: &str) -> Result<Option<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
     /// Writes every column of a stored piece of evidence but its id, holder and creation time.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn update_evidence(&self, row: EvidenceRow) -> Result<(), StoreError> {
         let mut model = evidence::ActiveModel::from(row).reset_all();
         model.holder_id = sea_orm::ActiveValue::NotSet;
@@ -87,6 +90,7 @@ impl Tx {
     }
 
     /// Deletes a piece of evidence with its attachments and decisions.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn delete_evidence(&self, id: &str) -> Result<(), StoreError> {
         evidence_attachment::Entity::delete_many()
             .filter(evidence_attachment::Column::EvidenceId.eq(id))
@@ -101,6 +105,7 @@ impl Tx {
     }
 
     /// A holder's evidence, newest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn evidence_of_holder(
         &self,
         holder_id: &str,
@@ -118,6 +123,7 @@ impl Tx {
 
     /// Another of `row`'s holder's pieces of evidence for the same statement and level that
     /// waits for a decision, if any.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn waiting_twin(&self, row: &EvidenceRow) -> Result<Option<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::HolderId.eq(&row.holder_id))
@@ -131,6 +137,7 @@ impl Tx {
     }
 
     /// How much evidence waits for a decision at an organisation.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::OrgId.eq(org_id))
@@ -140,6 +147,7 @@ impl Tx {
     }
 
     /// Evidence submitted to an organisation and awaiting a decision, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn evidence_queue(
         &self,
         org_id: &str,
@@ -157,6 +165,7 @@ impl Tx {
     }
 
     /// A holder's attested evidence in one framework version, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence(
         &self,
         holder_id: &str,
@@ -173,6 +182,7 @@ impl Tx {
     }
 
     /// Imported evidence with this organisation, reference, holder and statement, if any.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, holder_id = %holder_id))]
     pub async fn imported_evidence(
         &self,
         org_id: &str,
@@ -190,6 +200,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_decision(&self, new: NewDecision) -> Result<(), StoreError> {
         use sea_orm::ActiveValue::{NotSet, Set};
         evidence_decision::Entity::insert(evidence_decision::ActiveModel {
@@ -207,6 +218,7 @@ impl Tx {
     }
 
     /// A piece of evidence's history, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
     pub async fn decisions_of(&self, evidence_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
         Ok(evidence_decision::Entity::find()
             .filter(evidence_decision::Column::EvidenceId.eq(evidence_id))
@@ -215,6 +227,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_attachment(&self, row: AttachmentRow) -> Result<(), StoreError> {
         evidence_attachment::Entity::insert(evidence_attachment::ActiveModel::from(row))
             .exec(self.conn())
@@ -223,6 +236,7 @@ impl Tx {
     }
 
     /// What `holder_id` stores (for quotas).
+    #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn usage_of_holder(&self, holder_id: &str) -> Result<Usage, StoreError> {
         let sql = "SELECT (SELECT COUNT(*) FROM evidence WHERE holder_id = $1) AS evidence, \
                    CAST((SELECT COALESCE(SUM(a.size), 0) FROM evidence_attachments a \
@@ -245,6 +259,7 @@ impl Tx {
     }
 
     /// The accounts storing the most attachment bytes, then the most evidence.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn top_usage(&self, limit: u64) -> Result<Vec<AccountUsage>, StoreError> {
         let sql = "SELECT a.id AS id, a.email AS email, \
                    (SELECT COUNT(*) FROM evidence e WHERE e.holder_id = a.id) AS evidence, \
@@ -274,6 +289,7 @@ impl Tx {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
     pub async fn count_attachments(&self, evidence_id: &str) -> Result<u64, StoreError> {
         Ok(evidence_attachment::Entity::find()
             .filter(evidence_attachment::Column::EvidenceId.eq(evidence_id))
@@ -282,6 +298,7 @@ impl Tx {
     }
 
     /// A piece of evidence's attachments without their content, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
     pub async fn attachments_of(
         &self,
         evidence_id: &str,
@@ -307,6 +324,7 @@ impl Tx {
     }
 
     /// One attachment with its content.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>, StoreError> {
         Ok(evidence_attachment::Entity::find_by_id(id)
             .one(self.conn())
@@ -315,6 +333,7 @@ impl Tx {
 
     /// A framework version's row id, version and content digest, by slug; the latest
     /// import when `version` is `None`.
+    #[tracing::instrument(level = "debug", skip_all, fields(slug = %slug))]
     pub async fn framework_key(
         &self,
         slug: &str,
@@ -338,6 +357,7 @@ impl Tx {
     }
 
     /// A framework version's slug, version and content digest, by its row id.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn framework_key_by_id(
         &self,
         id: i64,
@@ -355,6 +375,7 @@ impl Tx {
     }
 
     /// A framework version's document as stored, by its row id.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn framework_text(&self, id: i64) -> Result<Option<String>, StoreError> {
         Ok(framework::Entity::find_by_id(id)
             .select_only()

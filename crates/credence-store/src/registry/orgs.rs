@@ -11,6 +11,7 @@ use crate::{StoreError, Tx};
 use super::{KeyRow, MembershipRow, OrgRow, TokenRow};
 
 impl Tx {
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_org(&self, row: OrgRow) -> Result<(), StoreError> {
         organisation::Entity::insert(organisation::ActiveModel::from(row))
             .exec(self.conn())
@@ -18,12 +19,14 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn org(&self, id: &str) -> Result<Option<OrgRow>, StoreError> {
         Ok(organisation::Entity::find_by_id(id)
             .one(self.conn())
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(slug = %slug))]
     pub async fn org_by_slug(&self, slug: &str) -> Result<Option<OrgRow>, StoreError> {
         Ok(organisation::Entity::find()
             .filter(organisation::Column::Slug.eq(slug))
@@ -31,6 +34,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn org_by_did(&self, did: &str) -> Result<Option<OrgRow>, StoreError> {
         Ok(organisation::Entity::find()
             .filter(organisation::Column::Did.eq(did))
@@ -38,6 +42,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn orgs(&self) -> Result<Vec<OrgRow>, StoreError> {
         Ok(organisation::Entity::find()
             .order_by(organisation::Column::Slug, Order::Asc)
@@ -46,6 +51,7 @@ impl Tx {
     }
 
     /// Changes an organisation's DID (a `did:key` organisation's DID follows its key).
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_org_did(&self, id: &str, did: &str) -> Result<(), StoreError> {
         organisation::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
@@ -58,6 +64,7 @@ impl Tx {
     }
 
     /// Sets the cryptosuite an organisation signs with by default (`None`: the default).
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_org_cryptosuite(
         &self,
         id: &str,
@@ -73,6 +80,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_membership(&self, row: MembershipRow) -> Result<(), StoreError> {
         membership::Entity::insert(membership::ActiveModel::from(row))
             .exec(self.conn())
@@ -81,6 +89,7 @@ impl Tx {
     }
 
     /// Removes a role; returns whether the account held it.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, account_id = %account_id))]
     pub async fn delete_membership(
         &self,
         org_id: &str,
@@ -97,6 +106,7 @@ impl Tx {
         Ok(done.rows_affected > 0)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     pub async fn memberships_of_account(
         &self,
         account_id: &str,
@@ -107,6 +117,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn memberships_of_org(&self, org_id: &str) -> Result<Vec<MembershipRow>, StoreError> {
         Ok(membership::Entity::find()
             .filter(membership::Column::OrgId.eq(org_id))
@@ -115,6 +126,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_token(&self, row: TokenRow) -> Result<(), StoreError> {
         api_token::Entity::insert(api_token::ActiveModel::from(row))
             .exec(self.conn())
@@ -123,6 +135,7 @@ impl Tx {
     }
 
     /// A token that is neither revoked nor expired, by the hash of its value.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn live_token(
         &self,
         token_hash: &str,
@@ -136,10 +149,12 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
         Ok(api_token::Entity::find_by_id(id).one(self.conn()).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn tokens_of_org(&self, org_id: &str) -> Result<Vec<TokenRow>, StoreError> {
         Ok(api_token::Entity::find()
             .filter(api_token::Column::OrgId.eq(org_id))
@@ -148,6 +163,7 @@ impl Tx {
             .await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn revoke_token(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         api_token::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
@@ -159,6 +175,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_key(&self, row: KeyRow) -> Result<(), StoreError> {
         signing_key::Entity::insert(signing_key::ActiveModel::from(row))
             .exec(self.conn())
@@ -167,6 +184,7 @@ impl Tx {
     }
 
     /// Every key an organisation has had, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn keys_of_org(&self, org_id: &str) -> Result<Vec<KeyRow>, StoreError> {
         Ok(signing_key::Entity::find()
             .filter(signing_key::Column::OrgId.eq(org_id))
@@ -177,6 +195,7 @@ impl Tx {
     }
 
     /// Marks every active key of an organisation retired.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn retire_keys(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         signing_key::Entity::update_many()
             .col_expr(signing_key::Column::Active, false.into())
@@ -188,6 +207,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn trust_body(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         trusted_body::Entity::insert(trusted_body::ActiveModel {
             org_id: Set(org_id.to_owned()),
@@ -198,6 +218,7 @@ impl Tx {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn distrust_body(&self, org_id: &str) -> Result<bool, StoreError> {
         let done = trusted_body::Entity::delete_by_id(org_id)
             .exec(self.conn())
@@ -205,6 +226,7 @@ impl Tx {
         Ok(done.rows_affected > 0)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn trusted_bodies(&self) -> Result<Vec<String>, StoreError> {
         Ok(trusted_body::Entity::find()
             .all(self.conn())

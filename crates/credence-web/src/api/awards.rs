@@ -227,8 +227,9 @@ pub async fn status_list(
 ) -> Result<Response, WebError> {
     let list = state.services.registry.status_list(&slug, &purpose).await?;
     let etag = format!("\"v{}\"", list.version);
-    let etag_value = HeaderValue::from_str(&etag)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let etag_value = HeaderValue::from_str(&etag).map_err(credence_service::ServiceError::wrap(
+        "making a status list ETag",
+    ))?;
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -55,8 +55,9 @@ pub struct NextQuery {
 
 fn new_form_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    getrandom::fill(&mut bytes).map_err(|e| {
+        credence_service::ServiceError::internal(format!("drawing a form token: {e}"))
+    })?;
     Ok(hex::encode(bytes))
 }
 

@@ -79,8 +79,9 @@ async fn levels_up_to(
     state: &AppState,
     item: &QueueItem,
 ) -> Result<(Vec<Choice>, String), WebError> {
-    let slug = FrameworkSlug::new(&item.evidence.framework)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let slug = FrameworkSlug::new(&item.evidence.framework).map_err(
+        credence_service::ServiceError::wrap("reading an evidence framework slug"),
+    )?;
     let fw = state
         .services
         .frameworks

@@ -100,8 +100,9 @@ pub async fn credential(
     if format == Format::Json || !wants_html(&headers) {
         return Ok(([(header::CONTENT_TYPE, "application/ld+json")], text).into_response());
     }
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let doc: Value = serde_json::from_str(&text).map_err(credence_service::ServiceError::wrap(
+        "reading a stored credential",
+    ))?;
     let report = registry.verify_credential_json(&doc).await?;
     let (verdict_class, verdict, verdict_sentence) = verdict_words(&report, None);
     let mut summary = CredentialSummary::from_json(&doc);
@@ -203,9 +204,8 @@ pub async fn qr(
     registry.credential_text(&current.actor, &id).await?;
     let url = registry.url(&format!("/credentials/{id}"));
     let target = registry.url(&format!("/verify?credential={}", url_encode(&url)));
-    let code =
-        qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let code = qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
+        .map_err(credence_service::ServiceError::wrap("drawing a QR code"))?;
     let svg = code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)

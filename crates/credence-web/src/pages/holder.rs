@@ -225,8 +225,9 @@ async fn evidence_form(
     form: EvidenceFormValues,
     errors: Vec<FieldError>,
 ) -> Result<EvidenceNewPage, WebError> {
-    let slug = FrameworkSlug::new(FRAMEWORK)
-        .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+    let slug = FrameworkSlug::new(FRAMEWORK).map_err(credence_service::ServiceError::wrap(
+        "naming the default framework",
+    ))?;
     let fw = state.services.frameworks.get(&slug, None).await?;
     let doc = fw.document();
     let statements = statement_picker(&fw, form.statement.trim());
@@ -349,8 +350,9 @@ async fn evidence_page(
 ) -> Result<EvidenceDetailPage, WebError> {
     let registry = &state.services.registry;
     let e = registry.evidence_detail(&user.holder, id).await?;
-    let slug = FrameworkSlug::new(&e.evidence.framework)
-        .map_err(|err| WebError::from(credence_service::ServiceError::Internal(err.to_string())))?;
+    let slug = FrameworkSlug::new(&e.evidence.framework).map_err(
+        credence_service::ServiceError::wrap("reading an evidence framework slug"),
+    )?;
     let fw = state
         .services
         .frameworks

@@ -601,7 +601,7 @@ async fn accreditations_page(
             })
             .collect();
         let slug = credence_domain::FrameworkSlug::new(DEFAULT_FRAMEWORK)
-            .map_err(|e| WebError::from(credence_service::ServiceError::Internal(e.to_string())))?;
+            .map_err(ServiceError::wrap("naming the default framework"))?;
         let framework = state.services.frameworks.get(&slug, None).await?;
         pathways = framework
             .document()

@@ -95,7 +95,7 @@ impl AchievementsPage {
 /// of the product-specific ones.
 async fn pathway_choices(state: &AppState) -> Result<(Vec<ChoiceGroup>, Vec<String>), WebError> {
     let slug = FrameworkSlug::new(DEFAULT_FRAMEWORK)
-        .map_err(|e| WebError::from(ServiceError::Internal(e.to_string())))?;
+        .map_err(ServiceError::wrap("naming the default framework"))?;
     let fw = state.services.frameworks.get(&slug, None).await?;
     let mut groups = Vec::new();
     let mut product = Vec::new();
@@ -518,7 +518,7 @@ async fn award_detail_page(
     let renews = view.replaces_award_id.clone();
     let a = award_lines(vec![view], &achievements)
         .pop()
-        .ok_or_else(|| WebError::from(ServiceError::Internal("no award line".into())))?;
+        .ok_or_else(|| WebError::from(ServiceError::internal("no award line")))?;
     Ok(AwardDetailPage {
         nav: user.nav,
         title: format!("Award of {}", a.achievement),
