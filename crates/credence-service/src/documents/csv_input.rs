@@ -1303,7 +1303,24 @@ mod tests {
             parse_bulk_awards(csv, BulkFormat::Csv).unwrap_or_else(|e| panic!("{name} (CSV): {e}"));
         let from_json = parse_bulk_awards(&json.to_string(), BulkFormat::Json)
             .unwrap_or_else(|e| panic!("{name} (JSON): {e}"));
-        assert_eq!(from_csv, from_json, "{name}: CSV and JSON differ");
+        // The same rows, keys and outcomes; only CSV has lines.
+        let without_lines = |rows: &[RowResult<BulkAwardRow>]| -> Vec<RowResult<BulkAwardRow>> {
+            rows.iter()
+                .map(|r| RowResult {
+                    line: None,
+                    ..r.clone()
+                })
+                .collect()
+        };
+        assert_eq!(
+            without_lines(&from_csv),
+            from_json,
+            "{name}: CSV and JSON differ"
+        );
+        assert!(
+            from_csv.iter().all(|r| r.line.is_some_and(|l| l > r.row)),
+            "{name}: every CSV row has a line after the header"
+        );
         check_rows(name, &from_csv, expected);
     }
 
@@ -1544,11 +1561,11 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&rows).expect("json"),
             json!([
-                {"row": 1, "record": {
+                {"row": 1, "line": 2, "record": {
                     "key": "k", "email": "a@nhs.example", "name": null,
                     "valid_from": null, "override_justification": null
                 }},
-                {"row": 2, "problems": [
+                {"row": 2, "line": 3, "problems": [
                     {"field": "key", "message": "The key \"k\" was already used by row 1; each award needs its own key."},
                     {"field": "email", "message": "The e-mail address has no @."},
                 ]},
