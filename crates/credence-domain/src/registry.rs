@@ -416,10 +416,17 @@ mod tests {
         assert!(long.chars().count() <= 254 && long.len() > 254);
         check(&long, Ok(long.as_str()));
         check(
-            &format!("{}@{}.example", "a".repeat(60), vec!["n".repeat(60); 4].join(".")),
+            &format!(
+                "{}@{}.example",
+                "a".repeat(60),
+                vec!["n".repeat(60); 4].join(".")
+            ),
             Err("longer than 254 characters"),
         );
-        check(" Ada.Lovelace+x@NHS.example ", Ok("ada.lovelace+x@nhs.example"));
+        check(
+            " Ada.Lovelace+x@NHS.example ",
+            Ok("ada.lovelace+x@nhs.example"),
+        );
         check("é@ü.example", Ok("é@ü.example"));
     }
 

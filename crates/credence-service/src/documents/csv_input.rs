@@ -223,7 +223,10 @@ fn malformed(line: usize, message: &str) -> CsvError {
 fn strict(raw: &str, fields: &csv::StringRecord, line: usize) -> Result<(), CsvError> {
     let refuse = |at: &str, message: &str| {
         let offset = raw.len() - at.len();
-        Err(malformed(line + raw[..offset].matches('\n').count(), message))
+        Err(malformed(
+            line + raw[..offset].matches('\n').count(),
+            message,
+        ))
     };
     let mut rest = raw;
     for (i, field) in fields.iter().enumerate() {
@@ -1205,15 +1208,19 @@ mod tests {
     #[test]
     fn rows_keep_their_numbers_and_lines() {
         let check = |name: &str, text: &str, expected: &[(usize, usize)]| {
-            let rows = parse_bulk_awards(text, BulkFormat::Csv)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let rows =
+                parse_bulk_awards(text, BulkFormat::Csv).unwrap_or_else(|e| panic!("{name}: {e}"));
             let got: Vec<(usize, usize)> = rows
                 .iter()
                 .map(|r| (r.row, r.line.expect("a line")))
                 .collect();
             assert_eq!(got, expected, "{name}");
         };
-        check("LF", "key,email\nk1,a@nhs.example\nk2,b@nhs.example\n", &[(1, 2), (2, 3)]);
+        check(
+            "LF",
+            "key,email\nk1,a@nhs.example\nk2,b@nhs.example\n",
+            &[(1, 2), (2, 3)],
+        );
         check(
             "CRLF with blank lines",
             "key,email\r\n\r\nk1,a@nhs.example\r\n\r\n\r\nk2,b@nhs.example\r\n",
