@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod config_env;
 
 use std::process::ExitCode;
 
