@@ -111,7 +111,11 @@ fn a_bad_value_from_the_environment_names_the_variable() {
         ),
         ("CREDENCE_SERVER_LISTEN", "localhost", "server.listen"),
         ("CREDENCE_LOG_FORMAT", "xml", "log.format"),
-        ("CREDENCE_LOG", "[[not a filter", "not a value of log.filter"),
+        (
+            "CREDENCE_LOG",
+            "[[not a filter",
+            "not a value of log.filter",
+        ),
     ] {
         let out = credence(dir.path(), &["config", "show"], &[(name, value)]);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));

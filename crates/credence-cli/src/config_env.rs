@@ -302,8 +302,16 @@ mod tests {
         );
         check("CREDENCE_LOG_FORMAT", "xml", "log.format");
         check("CREDENCE_VC_CONTEXTS", "no-equals", "not KEY=VALUE");
-        check("CREDENCE_LOG", "[[not a filter", "not a value of log.filter");
-        check("CREDENCE_LOG_FILTER", "[[not a filter", "not a value of log.filter");
+        check(
+            "CREDENCE_LOG",
+            "[[not a filter",
+            "not a value of log.filter",
+        );
+        check(
+            "CREDENCE_LOG_FILTER",
+            "[[not a filter",
+            "not a value of log.filter",
+        );
     }
 
     #[test]
