@@ -8,6 +8,7 @@ mod backup;
 mod badge_png;
 mod browser;
 mod cli;
+mod config_env;
 mod conformance;
 mod console;
 mod console_award_list;

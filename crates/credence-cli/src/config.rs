@@ -15,37 +15,49 @@ use crate::Failure;
 /// that it parses to [`Config::default`], so the two never drift apart.
 pub const DEFAULT_TOML: &str = r#"# Credence configuration. Every setting is optional; these are the defaults.
 # Precedence: command-line flags > CREDENCE_* environment variables > this file > defaults.
+# Every setting can come from the environment: section.key from CREDENCE_<SECTION>_<KEY> in
+# upper case, as named beside each below (numbers as digits, true or false, vc.contexts as
+# URL=FILE pairs separated by commas). A value that does not fit is refused, naming the
+# variable. The older names CREDENCE_LISTEN, CREDENCE_PUBLIC_URL, CREDENCE_METRICS_TOKEN,
+# CREDENCE_METRICS_LISTEN, CREDENCE_DATA_DIR, CREDENCE_MASTER_KEY_FILE and CREDENCE_LOG
+# still work.
 
 [server]
-# Address and port to listen on. Environment: CREDENCE_LISTEN. Flag: serve --listen.
+# Address and port to listen on. Environment: CREDENCE_SERVER_LISTEN (or CREDENCE_LISTEN).
+# Flag: serve --listen.
 listen = "127.0.0.1:8080"
-# Largest request body accepted, in bytes.
+# Largest request body accepted, in bytes. Environment: CREDENCE_SERVER_BODY_LIMIT_BYTES.
 body_limit_bytes = 1048576
 # The public address of this Credence (scheme, host, optional port; no path), from which
 # credential ids, status list URLs and did:web identifiers are made. Empty means
 # http://{listen}. Set it before issuing: issued credentials keep the address they name.
-# Environment: CREDENCE_PUBLIC_URL.
+# Environment: CREDENCE_SERVER_PUBLIC_URL (or CREDENCE_PUBLIC_URL).
 public_url = ""
-# Whether anyone may create a holder account.
+# Whether anyone may create a holder account. Environment: CREDENCE_SERVER_OPEN_REGISTRATION.
 open_registration = true
 # Seconds a running bulk award job is kept alive by the process working on it: when that
 # process ends mid-job (killed, or its machine lost), the job reads as failed this long
 # after its last sign of life. Keep it well above the time of one batch of 200 rows.
+# Environment: CREDENCE_SERVER_BULK_JOB_LEASE_SECS.
 bulk_job_lease_secs = 60
 # Milliseconds the public status-list endpoint serves a list from memory before asking the
 # database again. A revocation made through this process is served at once; one made by
 # another process sharing the database, within this long (at most 60000). 0: always ask.
+# Environment: CREDENCE_SERVER_STATUS_LIST_RECHECK_MS.
 status_list_recheck_ms = 1000
 # GET /metrics (Prometheus) is not public. Either give a token that scrapers send as
-# "Authorization: Bearer TOKEN" on the main address (environment CREDENCE_METRICS_TOKEN),
-# or an address of its own where /metrics is served without a token, for a network only
-# your monitoring reaches (environment CREDENCE_METRICS_LISTEN, e.g. "127.0.0.1:9090").
-# With neither, metrics are not served.
+# "Authorization: Bearer TOKEN" on the main address (environment
+# CREDENCE_SERVER_METRICS_TOKEN, or CREDENCE_METRICS_TOKEN), or an address of its own where
+# /metrics is served without a token, for a network only your monitoring reaches
+# (environment CREDENCE_SERVER_METRICS_LISTEN, or CREDENCE_METRICS_LISTEN; e.g.
+# "127.0.0.1:9090"). With neither, metrics are not served.
 metrics_token = ""
 metrics_listen = ""
 # Slow or greedy clients: seconds to send a request's headers, the longest pause while
 # sending its body, and the longest a whole request may take (then 408); open connections
-# at most (more are closed at once).
+# at most (more are closed at once). Environment: CREDENCE_SERVER_HEADER_READ_TIMEOUT_SECS,
+# CREDENCE_SERVER_BODY_TIMEOUT_SECS, CREDENCE_SERVER_REQUEST_TIMEOUT_SECS,
+# CREDENCE_SERVER_MAX_CONNECTIONS.
 header_read_timeout_secs = 10
 body_timeout_secs = 30
 request_timeout_secs = 120
@@ -55,13 +67,15 @@ max_connections = 1024
 # What one account may store (0: no limit): pieces of evidence in any state, and bytes of
 # attachments over all of them. Past either, recording or attaching is refused (413) with
 # what is used. `credence admin usage` lists the accounts storing the most.
+# Environment: CREDENCE_QUOTAS_EVIDENCE_RECORDS, CREDENCE_QUOTAS_ATTACHMENT_BYTES.
 evidence_records = 2000
 attachment_bytes = 209715200
 
 [limits]
 # Requests a minute from one client address (0: no limit); over budget the answer is 429
-# with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute
-# (environment CREDENCE_LIMITS_VERIFY_PER_MINUTE; CREDENCE_LIMITS_SIGN_IN_PER_MINUTE likewise).
+# with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute.
+# Environment: CREDENCE_LIMITS_SIGN_IN_PER_MINUTE, CREDENCE_LIMITS_REGISTER_PER_MINUTE,
+# CREDENCE_LIMITS_BAD_TOKEN_PER_MINUTE, CREDENCE_LIMITS_VERIFY_PER_MINUTE.
 sign_in_per_minute = 20
 register_per_minute = 10
 bad_token_per_minute = 20
@@ -71,25 +85,30 @@ verify_per_minute = 600
 # Database URL. Empty means SQLite in data_dir (credence.db).
 # PostgreSQL: "postgres://user:password@host:5432/credence". Environment: CREDENCE_DATABASE_URL.
 url = ""
-# Folder for the SQLite database and other local state. Environment: CREDENCE_DATA_DIR.
+# Folder for the SQLite database and other local state.
+# Environment: CREDENCE_DATABASE_DATA_DIR (or CREDENCE_DATA_DIR).
 data_dir = "./credence-data"
 # Largest number of pooled database connections per process.
+# Environment: CREDENCE_DATABASE_MAX_CONNECTIONS.
 max_connections = 10
 # Seconds a request waits for a database connection (or, on SQLite, for another process's
 # write lock) before it is answered 503 Service Unavailable with a Retry-After header.
+# Environment: CREDENCE_DATABASE_TIMEOUT_SECS.
 timeout_secs = 10
 
 [security]
 # The master key file that seals organisations' signing keys (64 hexadecimal characters).
 # Empty means master.key in data_dir; it is generated, mode 0600, on first use. Back it up
 # with the database: without it, stored signing keys cannot be opened.
-# Environment: CREDENCE_MASTER_KEY_FILE.
+# Environment: CREDENCE_SECURITY_MASTER_KEY_FILE (or CREDENCE_MASTER_KEY_FILE).
 master_key_file = ""
 # argon2id memory cost for passwords, in KiB (OWASP: at least 19456).
+# Environment: CREDENCE_SECURITY_PASSWORD_MEMORY_KIB.
 password_memory_kib = 19456
 # Password checks (sign-in, registration) that run at once, each taking the memory above,
 # and how many more may wait; beyond that a sign-in is answered 503 with Retry-After at
 # once. Resident memory grows by about concurrency x memory at the most.
+# Environment: CREDENCE_SECURITY_PASSWORD_HASH_CONCURRENCY, CREDENCE_SECURITY_PASSWORD_HASH_QUEUE.
 password_hash_concurrency = 4
 password_hash_queue = 64
 
@@ -102,8 +121,8 @@ password_hash_queue = 64
 contexts = {}
 
 [log]
-# Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
-# Environment: CREDENCE_LOG.
+# Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one
+# that does not parse is refused. Environment: CREDENCE_LOG_FILTER (or CREDENCE_LOG).
 filter = "info"
 # "text" for people, "json" for log collectors (one object a line; each request's lines
 # carry its request_id). Environment: CREDENCE_LOG_FORMAT.
@@ -323,75 +342,10 @@ impl Config {
         toml::from_str(&text).map_err(|e| Failure::Refused(format!("{}: {e}", path.display())))
     }
 
-    /// Applies `CREDENCE_*` variables read through `var`.
+    /// Applies `CREDENCE_*` variables read through `var`: each setting `section.key` from
+    /// `CREDENCE_<SECTION>_<KEY>` or its older name (see [`crate::config_env`]).
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), Failure> {
-        if let Some(url) = var("CREDENCE_DATABASE_URL") {
-            self.database.url = url;
-        }
-        if let Some(dir) = var("CREDENCE_DATA_DIR") {
-            self.database.data_dir = PathBuf::from(dir);
-        }
-        if let Some(listen) = var("CREDENCE_LISTEN") {
-            self.server.listen = listen.parse().map_err(|_| {
-                Failure::Refused(format!(
-                    "CREDENCE_LISTEN: {listen:?} is not an address such as 127.0.0.1:8080"
-                ))
-            })?;
-        }
-        if let Some(url) = var("CREDENCE_PUBLIC_URL") {
-            self.server.public_url = url;
-        }
-        for (name, slot) in [
-            (
-                "CREDENCE_LIMITS_VERIFY_PER_MINUTE",
-                &mut self.limits.verify_per_minute,
-            ),
-            (
-                "CREDENCE_LIMITS_SIGN_IN_PER_MINUTE",
-                &mut self.limits.sign_in_per_minute,
-            ),
-        ] {
-            if let Some(n) = var(name) {
-                *slot = n.trim().parse().map_err(|_| {
-                    Failure::Refused(format!("{name}: {n:?} is not a whole number"))
-                })?;
-            }
-        }
-        if let Some(token) = var("CREDENCE_METRICS_TOKEN") {
-            self.server.metrics_token = token;
-        }
-        if let Some(listen) = var("CREDENCE_METRICS_LISTEN") {
-            self.server.metrics_listen = listen;
-        }
-        if let Some(file) = var("CREDENCE_MASTER_KEY_FILE") {
-            self.security.master_key_file = PathBuf::from(file);
-        }
-        if let Some(pairs) = var("CREDENCE_VC_CONTEXTS") {
-            self.vc.contexts.clear();
-            for pair in pairs.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                // A URL holds "://", so the last '=' separates it from the file.
-                let (url, file) = pair.rsplit_once('=').ok_or_else(|| {
-                    Failure::Refused(format!("CREDENCE_VC_CONTEXTS: {pair:?} is not URL=FILE"))
-                })?;
-                self.vc
-                    .contexts
-                    .insert(url.trim().to_owned(), PathBuf::from(file.trim()));
-            }
-        }
-        if let Some(filter) = var("CREDENCE_LOG") {
-            self.log.filter = filter;
-        }
-        if let Some(format) = var("CREDENCE_LOG_FORMAT") {
-            self.log.format = match format.trim() {
-                "text" => LogFormat::Text,
-                "json" => LogFormat::Json,
-                other => {
-                    return Err(Failure::Refused(format!(
-                        "CREDENCE_LOG_FORMAT: {other:?} is not \"text\" or \"json\""
-                    )))
-                }
-            };
-        }
+        *self = crate::config_env::apply(self, var)?;
         Ok(())
     }
 

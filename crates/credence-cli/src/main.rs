@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod config_env;
 mod json_log;
 
 use std::process::ExitCode;

@@ -147,35 +147,104 @@ impl AwardStatus {
     }
 }
 
-/// An e-mail address, trimmed and lower-cased. The check is deliberately modest: one `@`
-/// with text on both sides, a dot in the domain, no spaces or control characters, at most
-/// 254 characters.
+/// An e-mail address, trimmed and lower-cased. The check is the one every form, API call
+/// and uploaded file goes through, and deliberately modest: one `@` with at most 64
+/// characters before it, none of the characters an unquoted local part cannot have, no
+/// misplaced dots, a domain of dot-separated names of letters, digits and hyphens (not at
+/// either end, at most 63 characters each), no spaces or control characters, at most 254
+/// characters in all.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Email(String);
 
-/// Why a string is not an e-mail address.
+/// The most characters an e-mail address may have (RFC 5321's path limit less the
+/// brackets).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Why a string is not an e-mail address: the address as given (shortened) and what is
+/// wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not an e-mail address")]
-pub struct EmailError(pub String);
+#[error("'{value}' is not an e-mail address")]
+pub struct EmailError {
+    pub value: String,
+    /// What is wrong, ending a sentence that starts "The e-mail address": "has no @.".
+    pub reason: String,
+}
+
+impl EmailError {
+    /// What is wrong in a sentence: "The e-mail address has no @."
+    pub fn sentence(&self) -> String {
+        format!("The e-mail address {}", self.reason)
+    }
+}
+
+/// What is wrong with `email` (trimmed), ending a sentence that starts "The e-mail
+/// address", if anything is.
+fn email_fault(email: &str) -> Option<String> {
+    let fail = |what: &str| Some(what.to_owned());
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Some(format!("is longer than {MAX_EMAIL_CHARS} characters."));
+    }
+    if email.chars().any(char::is_whitespace) {
+        return fail("contains a space.");
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return fail("has no @.");
+    };
+    if local.contains('@') {
+        return fail("has more than one @.");
+    }
+    if local.is_empty() {
+        return fail("has nothing before the @.");
+    }
+    if local.chars().count() > 64 {
+        return fail("has more than 64 characters before the @.");
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return fail("has a misplaced dot before the @.");
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|c| c.is_control() || "\"(),:;<>[\\]".contains(*c))
+    {
+        return Some(format!(
+            "has the character {c:?}, which addresses cannot have."
+        ));
+    }
+    if domain.is_empty() {
+        return fail("has nothing after the @.");
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return fail("has no dot after the @ (as in nhs.net).");
+    }
+    for label in labels {
+        if label.is_empty() {
+            return fail("has a misplaced dot after the @.");
+        }
+        if label.chars().count() > 63 {
+            return fail("has a part of more than 63 characters after the @.");
+        }
+        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return fail("has a character after the @ that domain names cannot have.");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return fail("has a part after the @ that starts or ends with a hyphen.");
+        }
+    }
+    None
+}
 
 impl Email {
     pub fn new(value: &str) -> Result<Self, EmailError> {
         let value = value.trim().to_lowercase();
-        let refuse = || EmailError(value.chars().take(80).collect());
-        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(refuse());
+        match email_fault(&value) {
+            Some(reason) => Err(EmailError {
+                value: value.chars().take(80).collect(),
+                reason,
+            }),
+            None => Ok(Self(value)),
         }
-        let (local, domain) = value.split_once('@').ok_or_else(refuse)?;
-        if local.is_empty()
-            || domain.contains('@')
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-        {
-            return Err(refuse());
-        }
-        Ok(Self(value))
     }
 
     pub fn as_str(&self) -> &str {
@@ -302,6 +371,63 @@ mod tests {
         ] {
             assert!(Email::new(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Addresses on which the forms' check and the upload files' check used to disagree
+    /// (the forms accepted them, the files refused them, or the other way round): there is
+    /// one check now, and it says what is wrong.
+    #[test]
+    fn emails_once_judged_two_ways() {
+        let check = |input: &str, expected: Result<&str, &str>| {
+            let got = Email::new(input);
+            match (&got, expected) {
+                (Ok(email), Ok(wanted)) => assert_eq!(email.as_str(), wanted, "{input}"),
+                (Err(e), Err(part)) => {
+                    let sentence = e.sentence();
+                    assert!(sentence.contains(part), "{input}: {sentence} lacks {part}");
+                    assert!(sentence.ends_with('.'), "{sentence}");
+                    let shown: String = input.trim().to_lowercase().chars().take(80).collect();
+                    assert_eq!(e.to_string(), format!("'{shown}' is not an e-mail address"));
+                }
+                _ => panic!("{input}: {got:?}"),
+            }
+        };
+        check("ada..l@nhs.example", Err("misplaced dot before the @"));
+        check(".ada@nhs.example", Err("misplaced dot before the @"));
+        check("ada.@nhs.example", Err("misplaced dot before the @"));
+        check("a<b@nhs.example", Err("the character '<'"));
+        check("a(b)@nhs.example", Err("the character '('"));
+        check("ada@nhs..example", Err("misplaced dot after the @"));
+        check("ada@nhs_x.example", Err("domain names cannot have"));
+        check("ada@-nhs.example", Err("starts or ends with a hyphen"));
+        check("ada@nhs-.example", Err("starts or ends with a hyphen"));
+        check(
+            &format!("{}@nhs.example", "a".repeat(65)),
+            Err("more than 64 characters before the @"),
+        );
+        check(
+            &format!("ada@{}.example", "n".repeat(64)),
+            Err("a part of more than 63 characters"),
+        );
+        check("a\u{7}b@nhs.example", Err("the character '\\u{7}'"));
+        // Counted in characters, not bytes: 254 two-byte characters are not too long.
+        let local = "é".repeat(60);
+        let long = format!("{local}@{}.example", vec!["ü".repeat(60); 3].join("."));
+        assert!(long.chars().count() <= 254 && long.len() > 254);
+        check(&long, Ok(long.as_str()));
+        check(
+            &format!(
+                "{}@{}.example",
+                "a".repeat(60),
+                vec!["n".repeat(60); 4].join(".")
+            ),
+            Err("longer than 254 characters"),
+        );
+        check(
+            " Ada.Lovelace+x@NHS.example ",
+            Ok("ada.lovelace+x@nhs.example"),
+        );
+        check("é@ü.example", Ok("é@ü.example"));
     }
 
     #[test]

@@ -13,10 +13,13 @@
 //! `iTXt` text, which the specification forbids, is still read (within a size bound) so that
 //! images from careless tools can be opened; it is never written.
 //!
-//! The SVG support is a small, careful scanner rather than a full XML parser: it skips the
-//! XML declaration, comments, processing instructions, a DOCTYPE and CDATA sections, and it
-//! recognises the credential element by its literal name `openbadges:credential`.
+//! SVGs are read with roxmltree, a real XML parser that gives every node's byte range:
+//! baking edits the text at those ranges rather than re-serialising the document, so
+//! everything but the credential element and the namespace declaration stays byte for byte
+//! as it was. The credential element is `credential` in the OB 3.0 namespace; a badge that
+//! uses the `openbadges` prefix without declaring it is still read.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::read::ZlibDecoder;
@@ -32,6 +35,7 @@ pub const OB3_SVG_NAMESPACE: &str = "https://purl.imsglobal.org/ob/v3p0";
 pub const MAX_CREDENTIAL_BYTES: usize = 16 * 1024 * 1024;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+const SVG_PREFIX: &str = "openbadges";
 const SVG_ELEMENT: &str = "openbadges:credential";
 const SVG_NS_ATTRIBUTE: &str = "xmlns:openbadges";
 
@@ -172,8 +176,9 @@ pub fn detect_format(image: &[u8]) -> Result<ImageFormat, BakingError> {
     let Ok(text) = std::str::from_utf8(image) else {
         return Err(BakingError::UnknownFormat);
     };
-    match svg_root(text) {
-        Ok(_) => Ok(ImageFormat::Svg),
+    match with_svg(text, |text, doc| svg_root(text, doc).map(|_| ())) {
+        Ok(()) => Ok(ImageFormat::Svg),
+        Err(BakingError::SvgMalformed(_)) if looks_like_svg(text) => Ok(ImageFormat::Svg),
         Err(_) => Err(BakingError::UnknownFormat),
     }
 }
@@ -380,130 +385,194 @@ pub fn unbake_png(png: &[u8]) -> Result<Option<BakedCredential>, BakingError> {
 // SVG
 // ---------------------------------------------------------------------------------------
 
-/// A start tag (or empty-element tag) found in the SVG text.
-#[derive(Debug)]
-struct Tag<'a> {
-    /// Byte offset of `<`.
-    start: usize,
-    /// Byte offset just after `>`.
-    end: usize,
-    name: &'a str,
-    /// The text between the name and `>` or `/>`.
-    attributes: &'a str,
-    self_closing: bool,
-}
+/// How many elements may use the `openbadges` prefix without declaring it.
+const MAX_UNDECLARED: usize = 8;
 
 fn malformed(what: impl Into<String>) -> BakingError {
     BakingError::SvgMalformed(what.into())
 }
 
-/// The offset just after the first `needle` at or after `from`.
-fn skip_past(text: &str, from: usize, needle: &str, what: &str) -> Result<usize, BakingError> {
-    text.get(from..)
-        .and_then(|t| t.find(needle))
-        .map(|i| from + i + needle.len())
-        .ok_or_else(|| malformed(format!("a {what} is not closed")))
+/// How SVGs are parsed: a DOCTYPE with an internal subset is allowed (badge tools write
+/// them); roxmltree bounds entity expansion, and external entities are never fetched.
+fn parse_options<'input>() -> roxmltree::ParsingOptions<'input> {
+    roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    }
 }
 
-/// Parses the tag whose `<` is at `start`.
-fn parse_tag(text: &str, start: usize) -> Result<Tag<'_>, BakingError> {
-    let bytes = text.as_bytes();
-    let name_start = start + 1;
-    let mut i = name_start;
-    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>') {
-        i += 1;
-    }
-    let name = &text[name_start..i];
-    if name.is_empty() {
-        return Err(malformed(format!("a tag at byte {start} has no name")));
-    }
-    let attributes_start = i;
-    let mut quote = None;
-    while i < bytes.len() {
-        match (quote, bytes[i]) {
-            (None, b'"' | b'\'') => quote = Some(bytes[i]),
-            (Some(q), b) if b == q => quote = None,
-            (None, b'>') => {
-                let self_closing = i > attributes_start && bytes[i - 1] == b'/';
-                let attributes_end = if self_closing { i - 1 } else { i };
-                return Ok(Tag {
-                    start,
-                    end: i + 1,
-                    name,
-                    attributes: &text[attributes_start..attributes_end],
-                    self_closing,
-                });
+/// Parses `svg` with a real XML parser and gives `read` the text parsed and its tree. An
+/// SVG that uses the `openbadges` prefix without declaring it (as some hand-made badges
+/// do) is read as if each element using it declared the OB 3.0 namespace: the declaration
+/// is written into the text that is parsed, and so into a badge baked from it.
+fn with_svg<T>(
+    svg: &str,
+    read: impl FnOnce(&str, &roxmltree::Document<'_>) -> Result<T, BakingError>,
+) -> Result<T, BakingError> {
+    let mut text = Cow::Borrowed(svg);
+    for _ in 0..=MAX_UNDECLARED {
+        let declared = match roxmltree::Document::parse_with_options(&text, parse_options()) {
+            Ok(doc) => return read(&text, &doc),
+            Err(roxmltree::Error::UnknownNamespace(prefix, pos)) if prefix == SVG_PREFIX => {
+                declare_prefix(&text, pos)
             }
-            (None, b'<') => break,
-            _ => {}
-        }
-        i += 1;
+            Err(e) => return Err(svg_error(&text, &e)),
+        };
+        text = Cow::Owned(declared.ok_or_else(|| {
+            malformed(format!(
+                "it uses the prefix {SVG_PREFIX} without declaring its namespace"
+            ))
+        })?);
     }
     Err(malformed(format!(
-        "the <{name}> tag at byte {start} is not closed"
+        "more than {MAX_UNDECLARED} elements use the prefix {SVG_PREFIX} without declaring its namespace"
     )))
 }
 
-/// The attributes of a tag as (name, raw value) pairs.
-fn attributes(text: &str) -> Result<Vec<(&str, &str)>, BakingError> {
-    let mut out = Vec::new();
-    let mut rest = text.trim_start();
-    while !rest.is_empty() {
-        let eq = rest
-            .find('=')
-            .ok_or_else(|| malformed("an attribute has no value"))?;
-        let name = rest[..eq].trim();
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(malformed(format!("an attribute name {name:?} is invalid")));
-        }
-        let after = rest[eq + 1..].trim_start();
-        let quote = after
-            .chars()
-            .next()
-            .filter(|c| *c == '"' || *c == '\'')
-            .ok_or_else(|| malformed(format!("the value of attribute {name} is not quoted")))?;
-        let close = after[1..]
-            .find(quote)
-            .ok_or_else(|| malformed(format!("the value of attribute {name} is not closed")))?;
-        out.push((name, &after[1..1 + close]));
-        rest = after[close + 2..].trim_start();
+/// `text` with the OB 3.0 namespace declared for the element or attribute whose
+/// `openbadges:` prefix the parser found undeclared at `pos`; `None` when `pos` does not
+/// point at such a prefix in the text itself.
+fn declare_prefix(text: &str, pos: roxmltree::TextPos) -> Option<String> {
+    let offset = byte_offset(text, pos)?;
+    let rest = text.get(offset..)?;
+    if !rest.starts_with(&format!("{SVG_PREFIX}:")) {
+        return None;
     }
-    Ok(out)
+    let declaration = format!("{SVG_NS_ATTRIBUTE}=\"{OB3_SVG_NAMESPACE}\"");
+    if text[..offset].ends_with('<') {
+        // An element's name: the declaration follows it.
+        let end = offset + rest.find(|c: char| c.is_whitespace() || c == '/' || c == '>')?;
+        Some(format!("{} {declaration}{}", &text[..end], &text[end..]))
+    } else {
+        // An attribute's name: the declaration goes before it.
+        Some(format!("{}{declaration} {rest}", &text[..offset]))
+    }
 }
 
-/// Replaces the five predefined XML entities and character references.
-fn unescape(text: &str) -> Result<String, BakingError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let semi = after
-            .find(';')
-            .ok_or_else(|| malformed("an entity reference is not terminated"))?;
-        let entity = &after[..semi];
-        let ch = match entity {
-            "lt" => '<',
-            "gt" => '>',
-            "amp" => '&',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16).ok()
-                } else if let Some(dec) = entity.strip_prefix('#') {
-                    dec.parse().ok()
-                } else {
-                    None
-                };
-                code.and_then(char::from_u32)
-                    .ok_or_else(|| malformed(format!("unknown entity &{entity};")))?
-            }
-        };
-        out.push(ch);
-        rest = &after[semi + 1..];
+/// The byte offset of a parser's position (1-based row, and column in characters).
+fn byte_offset(text: &str, pos: roxmltree::TextPos) -> Option<usize> {
+    let line_start = match pos.row {
+        0 | 1 => 0,
+        row => text.match_indices('\n').nth(row as usize - 2)?.0 + 1,
+    };
+    let column = (pos.col as usize).checked_sub(1)?;
+    text[line_start..]
+        .char_indices()
+        .nth(column)
+        .map(|(i, _)| line_start + i)
+}
+
+/// The name of the tag whose `<` is at `at`.
+fn tag_name_at(text: &str, at: usize) -> &str {
+    let name = text.get(at + 1..).unwrap_or("");
+    let end = name
+        .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+        .unwrap_or(name.len());
+    &name[..end]
+}
+
+/// The parser's refusal in words, naming the construct left open where it can.
+fn svg_error(text: &str, e: &roxmltree::Error) -> BakingError {
+    use roxmltree::Error as E;
+    let at = |pos: &roxmltree::TextPos| format!("line {}, column {}", pos.row, pos.col);
+    match e {
+        E::NoRootNode => BakingError::SvgNoRoot(String::new()),
+        E::InvalidString("-->", pos) => malformed(format!("a comment is not closed ({})", at(pos))),
+        E::InvalidString("]]>", pos) => {
+            malformed(format!("a CDATA section is not closed ({})", at(pos)))
+        }
+        E::InvalidString("?>", pos) => malformed(format!(
+            "a processing instruction is not closed ({})",
+            at(pos)
+        )),
+        E::UnexpectedCloseTag(expected, actual, pos) => malformed(format!(
+            "the <{expected}> element is not closed: </{actual}> comes first ({})",
+            at(pos)
+        )),
+        E::UnclosedRootNode => malformed("the root element is not closed"),
+        E::UnknownEntityReference(name, pos) => {
+            malformed(format!("unknown entity &{name}; ({})", at(pos)))
+        }
+        E::UnexpectedEndOfStream => match text.rfind('<') {
+            Some(lt) => malformed(format!(
+                "the <{}> tag at byte {lt} is not closed",
+                tag_name_at(text, lt)
+            )),
+            None => malformed("it ends before its markup is closed"),
+        },
+        other => malformed(other.to_string()),
     }
-    out.push_str(rest);
+}
+
+/// The root `<svg>` element (no prefix), or why there is none.
+fn svg_root<'a, 'input>(
+    text: &str,
+    doc: &'a roxmltree::Document<'input>,
+) -> Result<roxmltree::Node<'a, 'input>, BakingError> {
+    let root = doc.root_element();
+    let name = tag_name_at(text, root.range().start);
+    if name != "svg" {
+        return Err(BakingError::SvgNoRoot(format!(
+            ": the root element is <{name}>"
+        )));
+    }
+    Ok(root)
+}
+
+/// Where the start tag of the element whose `<` is at `start` ends (just after its `>`),
+/// and whether it is an empty-element tag (`/>`). The parser has read the markup, so the
+/// first `>` outside a quoted attribute value ends the tag.
+fn start_tag_end(text: &str, start: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate().skip(start) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return (i + 1, i > 0 && bytes[i - 1] == b'/'),
+            _ => {}
+        }
+    }
+    (text.len(), false)
+}
+
+/// Whether `node` is a credential element: `credential` in the OB 3.0 namespace.
+fn is_credential(node: &roxmltree::Node<'_, '_>) -> bool {
+    node.is_element()
+        && node.tag_name().name() == "credential"
+        && node.tag_name().namespace() == Some(OB3_SVG_NAMESPACE)
+}
+
+/// The byte ranges of the outermost credential elements, in document order.
+fn credential_ranges(root: roxmltree::Node<'_, '_>) -> Vec<std::ops::Range<usize>> {
+    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    for node in root.descendants().filter(is_credential) {
+        let range = node.range();
+        if found.last().is_none_or(|last| range.start >= last.end) {
+            found.push(range);
+        }
+    }
+    found
+}
+
+/// The text content of a credential element: text and CDATA sections (as the parser gives
+/// them, references replaced), comments dropped.
+fn text_content(element: roxmltree::Node<'_, '_>) -> Result<String, BakingError> {
+    let mut out = String::new();
+    for child in element.children() {
+        match child.node_type() {
+            roxmltree::NodeType::Text => out.push_str(child.text().unwrap_or("")),
+            roxmltree::NodeType::Comment => {}
+            _ => {
+                return Err(malformed(format!(
+                    "the <{SVG_ELEMENT}> element contains markup other than text and CDATA"
+                )))
+            }
+        }
+        if out.len() > MAX_CREDENTIAL_BYTES {
+            return Err(BakingError::TooLarge);
+        }
+    }
     Ok(out)
 }
 
@@ -513,178 +582,12 @@ fn escape_attribute(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The root element's start tag. Skips a byte-order mark, the XML declaration, processing
-/// instructions, comments, a DOCTYPE (with an internal subset) and whitespace.
-fn svg_root(text: &str) -> Result<Tag<'_>, BakingError> {
-    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    loop {
-        let rest = &text[pos..];
-        let trimmed = rest.trim_start();
-        pos += rest.len() - trimmed.len();
-        if trimmed.starts_with("<?") {
-            pos = skip_past(text, pos, "?>", "processing instruction")?;
-        } else if trimmed.starts_with("<!--") {
-            pos = skip_past(text, pos, "-->", "comment")?;
-        } else if trimmed.starts_with("<!") {
-            pos = skip_doctype(text, pos)?;
-        } else if trimmed.starts_with('<') {
-            let tag = parse_tag(text, pos)?;
-            if tag.name != "svg" {
-                return Err(BakingError::SvgNoRoot(format!(
-                    ": the root element is <{}>",
-                    tag.name
-                )));
-            }
-            return Ok(tag);
-        } else {
-            return Err(BakingError::SvgNoRoot(String::new()));
-        }
-    }
-}
-
-/// Skips `<!DOCTYPE ...>`, including a bracketed internal subset and quoted strings.
-fn skip_doctype(text: &str, start: usize) -> Result<usize, BakingError> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut quote = None;
-    let mut i = start + 2;
-    while i < bytes.len() {
-        match (quote, bytes[i]) {
-            (None, b'"' | b'\'') => quote = Some(bytes[i]),
-            (Some(q), b) if b == q => quote = None,
-            (None, b'[') => depth += 1,
-            (None, b']') => depth = depth.saturating_sub(1),
-            (None, b'>') if depth == 0 => return Ok(i + 1),
-            _ => {}
-        }
-        i += 1;
-    }
-    Err(malformed("the DOCTYPE is not closed"))
-}
-
-/// A credential element found in the SVG: its whole span and its content span.
-struct Element<'a> {
-    start: usize,
-    end: usize,
-    tag: Tag<'a>,
-    content: &'a str,
-}
-
-/// Every `<openbadges:credential>` element at or after `from`, in document order.
-fn credential_elements(text: &str, from: usize) -> Result<Vec<Element<'_>>, BakingError> {
-    let mut found = Vec::new();
-    let mut pos = from;
-    while let Some(i) = text[pos..].find('<') {
-        let lt = pos + i;
-        let rest = &text[lt..];
-        pos = if rest.starts_with("<!--") {
-            skip_past(text, lt, "-->", "comment")?
-        } else if rest.starts_with("<![CDATA[") {
-            skip_past(text, lt, "]]>", "CDATA section")?
-        } else if rest.starts_with("<?") {
-            skip_past(text, lt, "?>", "processing instruction")?
-        } else if rest.starts_with("<!") || rest.starts_with("</") {
-            skip_past(text, lt, ">", "tag")?
-        } else {
-            let tag = parse_tag(text, lt)?;
-            if tag.name != SVG_ELEMENT {
-                tag.end
-            } else if tag.self_closing {
-                let end = tag.end;
-                found.push(Element {
-                    start: lt,
-                    end,
-                    content: "",
-                    tag,
-                });
-                end
-            } else {
-                let (close, end) = closing_tag(text, tag.end)?;
-                found.push(Element {
-                    start: lt,
-                    end,
-                    content: &text[tag.end..close],
-                    tag,
-                });
-                end
-            }
-        };
-    }
-    Ok(found)
-}
-
-/// Finds `</openbadges:credential>` from `from`, skipping CDATA sections and comments.
-/// Returns the offsets of its `<` and just after its `>`.
-fn closing_tag(text: &str, from: usize) -> Result<(usize, usize), BakingError> {
-    let mut pos = from;
-    while let Some(i) = text[pos..].find('<') {
-        let lt = pos + i;
-        let rest = &text[lt..];
-        if rest.starts_with("<![CDATA[") {
-            pos = skip_past(text, lt, "]]>", "CDATA section")?;
-        } else if rest.starts_with("<!--") {
-            pos = skip_past(text, lt, "-->", "comment")?;
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let end = skip_past(text, lt, ">", "closing tag")?;
-            if after.starts_with(SVG_ELEMENT)
-                && text[lt + 2 + SVG_ELEMENT.len()..end - 1].trim().is_empty()
-            {
-                return Ok((lt, end));
-            }
-            pos = end;
-        } else {
-            pos = lt + 1;
-        }
-    }
-    Err(malformed(format!(
-        "the <{SVG_ELEMENT}> element is not closed"
-    )))
-}
-
-/// The text content of an element: CDATA sections taken as they are, other text unescaped,
-/// comments dropped.
-fn text_content(content: &str) -> Result<String, BakingError> {
-    let mut out = String::with_capacity(content.len());
-    let mut pos = 0;
-    while let Some(i) = content[pos..].find('<') {
-        let lt = pos + i;
-        out.push_str(&unescape(&content[pos..lt])?);
-        let rest = &content[lt..];
-        if let Some(cdata) = rest.strip_prefix("<![CDATA[") {
-            let close = cdata
-                .find("]]>")
-                .ok_or_else(|| malformed("a CDATA section is not closed"))?;
-            out.push_str(&cdata[..close]);
-            pos = lt + 9 + close + 3;
-        } else if rest.starts_with("<!--") {
-            pos = skip_past(content, lt, "-->", "comment")?;
-        } else {
-            return Err(malformed(format!(
-                "the <{SVG_ELEMENT}> element contains markup other than text and CDATA"
-            )));
-        }
-    }
-    out.push_str(&unescape(&content[pos..])?);
-    Ok(out)
-}
-
 /// Bakes `credential` into SVG text. Any `<openbadges:credential>` element already present
-/// is removed; the new one is placed directly after the root start tag.
+/// is removed; the new one is placed directly after the root start tag. Everything else is
+/// kept byte for byte: the parser gives the positions, and the text is edited, not
+/// re-serialised.
 pub fn bake_svg(svg: &str, credential: &BakedCredential) -> Result<String, BakingError> {
     let text = credential.to_text()?;
-    let root = svg_root(svg)?;
-    let mut declared = false;
-    for (name, value) in attributes(root.attributes)? {
-        if name == SVG_NS_ATTRIBUTE {
-            let value = unescape(value)?;
-            if value != OB3_SVG_NAMESPACE {
-                return Err(BakingError::SvgPrefixTaken(value));
-            }
-            declared = true;
-        }
-    }
-    let existing = credential_elements(svg, root.end)?;
-
     let element = match credential {
         BakedCredential::Json(_) => format!(
             "<{SVG_ELEMENT}><![CDATA[{}]]></{SVG_ELEMENT}>",
@@ -694,38 +597,50 @@ pub fn bake_svg(svg: &str, credential: &BakedCredential) -> Result<String, Bakin
             format!("<{SVG_ELEMENT} verify=\"{}\"/>", escape_attribute(&text))
         }
     };
+    with_svg(svg, |svg, doc| {
+        let root = svg_root(svg, doc)?;
+        let declared = match root.lookup_namespace_uri(Some(SVG_PREFIX)) {
+            Some(uri) if uri != OB3_SVG_NAMESPACE => {
+                return Err(BakingError::SvgPrefixTaken(uri.to_owned()))
+            }
+            Some(_) => true,
+            None => false,
+        };
+        let start = root.range().start;
+        let (end, self_closing) = start_tag_end(svg, start);
+        let attributes = &svg[start + "<svg".len()..end - if self_closing { 2 } else { 1 }];
 
-    let mut out = String::with_capacity(svg.len() + element.len() + 64);
-    out.push_str(&svg[..root.start]);
-    out.push_str("<svg");
-    if !declared {
-        out.push_str(&format!(" {SVG_NS_ATTRIBUTE}=\"{OB3_SVG_NAMESPACE}\""));
-    }
-    out.push_str(root.attributes);
-    out.push('>');
-    out.push_str(&element);
-    if root.self_closing {
-        out.push_str("</svg>");
-    }
-    let mut pos = root.end;
-    for old in &existing {
-        out.push_str(&svg[pos..old.start]);
-        pos = old.end;
-    }
-    out.push_str(&svg[pos..]);
-    Ok(out)
+        let mut out = String::with_capacity(svg.len() + element.len() + 64);
+        out.push_str(&svg[..start]);
+        out.push_str("<svg");
+        if !declared {
+            out.push_str(&format!(" {SVG_NS_ATTRIBUTE}=\"{OB3_SVG_NAMESPACE}\""));
+        }
+        out.push_str(attributes);
+        out.push('>');
+        out.push_str(&element);
+        if self_closing {
+            out.push_str("</svg>");
+        }
+        let mut pos = end;
+        for old in credential_ranges(root) {
+            out.push_str(&svg[pos..old.start]);
+            pos = old.end;
+        }
+        out.push_str(&svg[pos..]);
+        Ok(out)
+    })
 }
 
 /// Extracts the credential from the first `<openbadges:credential>` element of an SVG:
 /// its `verify` attribute (a JWT) or else its text content (JSON).
 pub fn unbake_svg(svg: &str) -> Result<Option<BakedCredential>, BakingError> {
-    let root = svg_root(svg)?;
-    let Some(element) = credential_elements(svg, root.end)?.into_iter().next() else {
-        return Ok(None);
-    };
-    for (name, value) in attributes(element.tag.attributes)? {
-        if name == "verify" {
-            let jwt = unescape(value)?;
+    with_svg(svg, |svg, doc| {
+        let root = svg_root(svg, doc)?;
+        let Some(element) = root.descendants().find(is_credential) else {
+            return Ok(None);
+        };
+        if let Some(jwt) = element.attribute("verify") {
             let jwt = jwt.trim();
             return if is_compact_jwt(jwt) {
                 Ok(Some(BakedCredential::Jwt(jwt.to_owned())))
@@ -733,12 +648,19 @@ pub fn unbake_svg(svg: &str) -> Result<Option<BakedCredential>, BakingError> {
                 Err(BakingError::InvalidJwt)
             };
         }
-    }
-    let content = text_content(element.content)?;
-    if content.len() > MAX_CREDENTIAL_BYTES {
-        return Err(BakingError::TooLarge);
-    }
-    BakedCredential::from_text(&content).map(Some)
+        let content = text_content(element)?;
+        BakedCredential::from_text(&content).map(Some)
+    })
+}
+
+/// Whether text that does not parse is still meant as an SVG, so that what is wrong with
+/// it is said: markup (it starts with `<`, after a byte order mark and white space) with
+/// an `<svg` tag in it.
+fn looks_like_svg(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+        && text.contains("<svg")
 }
 
 #[cfg(test)]
@@ -1006,6 +928,57 @@ mod tests {
         assert_eq!(
             bake(&[0xff, 0xfe], &credential("x")),
             Err(BakingError::UnknownFormat)
+        );
+    }
+
+    /// SVGs are read as XML: namespaces are resolved, so the element is found under any
+    /// prefix bound to the OB 3.0 namespace, an undeclared `openbadges` prefix is still
+    /// read (on an element or an attribute), and a badge baked before Credence read SVGs
+    /// with an XML parser is re-baked to the same bytes.
+    #[test]
+    fn svgs_are_read_as_xml() {
+        let json = credential("x");
+        let text = json.to_text().expect("text");
+        let check = |svg: &str, expected: Option<BakedCredential>| {
+            assert_eq!(unbake_svg(svg).expect(svg), expected, "{svg}");
+        };
+        check(
+            &format!("<svg xmlns:ob=\"{OB3_SVG_NAMESPACE}\"><ob:credential><![CDATA[{text}]]></ob:credential></svg>"),
+            Some(json.clone()),
+        );
+        check(
+            &format!("<svg xmlns:openbadges=\"urn:other\"><openbadges:credential><![CDATA[{text}]]></openbadges:credential></svg>"),
+            None,
+        );
+        check(
+            &format!("<svg><g openbadges:x=\"1\"/><openbadges:credential verify=\"{JWT}\"/><openbadges:credential/></svg>"),
+            Some(BakedCredential::Jwt(JWT.into())),
+        );
+        let many = format!(
+            "<svg>{}</svg>",
+            "<openbadges:x/>".repeat(MAX_UNDECLARED + 1)
+        );
+        let err = unbake_svg(&many).expect_err("too many undeclared prefixes");
+        assert!(err.to_string().contains("without declaring"), "{err}");
+        let prefixed_root = "<s:svg xmlns:s=\"http://www.w3.org/2000/svg\"/>";
+        assert_eq!(
+            unbake_svg(prefixed_root)
+                .expect_err("not <svg>")
+                .to_string(),
+            "the SVG has no <svg> root element: the root element is <s:svg>"
+        );
+        // As the scanner before the parser baked it: read, and re-baked to the same bytes.
+        let earlier = format!(
+            "<?xml version=\"1.0\"?>\n<svg xmlns:openbadges=\"{OB3_SVG_NAMESPACE}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"10\"><openbadges:credential><![CDATA[{text}]]></openbadges:credential><title>A &amp; B</title><!-- c --></svg>\n"
+        );
+        check(&earlier, Some(json.clone()));
+        assert_eq!(bake_svg(&earlier, &json).expect("bakes"), earlier);
+        let jwt_earlier = format!(
+            "<svg xmlns:openbadges=\"{OB3_SVG_NAMESPACE}\" xmlns=\"http://www.w3.org/2000/svg\"><openbadges:credential verify=\"{JWT}\"/></svg>"
+        );
+        assert_eq!(
+            bake_svg(&jwt_earlier, &BakedCredential::Jwt(JWT.into())).expect("bakes"),
+            jwt_earlier
         );
     }
 

@@ -4,9 +4,11 @@
 //! page handlers), so another site cannot make a signed-in browser act.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use credence_service::Actor;
 
 use crate::{AppState, WebError};
@@ -24,16 +26,18 @@ pub struct CurrentActor {
     pub csrf_token: Option<String>,
 }
 
-/// A cookie's value from the request's `Cookie` headers.
+/// A cookie's value from the request's `Cookie` headers, read through axum-extra's cookie
+/// jar.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
+}
+
+/// `response` with `cookie` set (a `Set-Cookie` header added), written through
+/// axum-extra's cookie jar.
+pub fn with_cookie(response: impl IntoResponse, cookie: Cookie<'static>) -> Response {
+    (CookieJar::new().add(cookie), response).into_response()
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -118,5 +122,64 @@ impl FromRequestParts<AppState> for CurrentActor {
             actor: Actor::anonymous(),
             csrf_token: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::header::{COOKIE, SET_COOKIE};
+    use axum::http::{HeaderMap, StatusCode};
+
+    use super::{cookie, with_cookie, SESSION_COOKIE};
+    use crate::api::accounts::session_cookie;
+
+    /// Cookies are read from every `Cookie` header by exact name, and the session cookie
+    /// is written with the attributes that keep it private.
+    #[test]
+    fn cookies_are_read_and_written_through_the_jar() {
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, "theme=dark; credence_session=abc".parse().unwrap());
+        headers.append(COOKIE, "credence_form=t0k".parse().unwrap());
+        for (name, expected) in [
+            (SESSION_COOKIE, Some("abc")),
+            ("credence_form", Some("t0k")),
+            ("theme", Some("dark")),
+            ("credence", None),
+            ("credence_session_old", None),
+        ] {
+            assert_eq!(cookie(&headers, name).as_deref(), expected, "{name}");
+        }
+        assert_eq!(cookie(&HeaderMap::new(), SESSION_COOKIE), None);
+
+        let check = |secure: bool, max_age: i64, expected: &[&str]| {
+            let response = with_cookie(
+                StatusCode::NO_CONTENT,
+                session_cookie("v4lue", secure, max_age),
+            );
+            let set: Vec<&str> = response
+                .headers()
+                .get_all(SET_COOKIE)
+                .iter()
+                .map(|v| v.to_str().unwrap())
+                .collect();
+            assert_eq!(set.len(), 1, "{set:?}");
+            let attributes: Vec<&str> = set[0].split("; ").collect();
+            for part in expected {
+                assert!(attributes.contains(part), "{set:?} lacks {part}");
+            }
+            assert_eq!(attributes.contains(&"Secure"), secure, "{set:?}");
+        };
+        check(
+            false,
+            3600,
+            &[
+                "credence_session=v4lue",
+                "HttpOnly",
+                "SameSite=Lax",
+                "Path=/",
+                "Max-Age=3600",
+            ],
+        );
+        check(true, 0, &["credence_session=v4lue", "Max-Age=0"]);
     }
 }

@@ -272,12 +272,7 @@ async fn not_found(request: Request) -> WebError {
 async fn private_no_store(request: Request, next: Next) -> Response {
     let headers = request.headers();
     let authenticated = headers.contains_key(header::AUTHORIZATION)
-        || headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .any(|c| c.trim_start().starts_with(crate::auth::SESSION_COOKIE));
+        || crate::auth::cookie(headers, crate::auth::SESSION_COOKIE).is_some();
     let mut response = next.run(request).await;
     if authenticated {
         response

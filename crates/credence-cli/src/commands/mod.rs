@@ -81,7 +81,7 @@ fn init_logging(config: &Config) -> Result<(), Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log.filter).map_err(|e| {
         Failure::Refused(format!(
-            "log.filter (CREDENCE_LOG): {:?} is not a filter such as \"info\" or \"credence_web=debug,info\": {e}",
+            "log.filter (CREDENCE_LOG_FILTER or CREDENCE_LOG): {:?} is not a filter such as \"info\" or \"credence_web=debug,info\": {e}",
             config.log.filter
         ))
     })?;

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use credence_domain::registry::Email;
 use credence_domain::{LevelCode, StatementCode};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -30,9 +31,6 @@ pub const MAX_FIELD_CHARS: usize = 1_000;
 pub const MAX_KEY_CHARS: usize = 200;
 /// The largest file accepted, in bytes.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
-/// The most characters an e-mail address may have (RFC 5321's path limit less the
-/// brackets).
-const MAX_EMAIL_CHARS: usize = 254;
 
 /// Why a whole file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -137,7 +135,10 @@ impl<T: Serialize> Serialize for RowResult<T> {
 /// One CSV record and the line it starts on.
 struct Record {
     line: usize,
-    fields: Vec<String>,
+    /// How many rows it stands for: itself and the blank lines just before it, which keep
+    /// their row numbers.
+    rows: usize,
+    fields: csv::StringRecord,
 }
 
 impl Record {
@@ -146,103 +147,130 @@ impl Record {
     }
 }
 
-/// Reads RFC 4180 records one at a time.
+/// Reads RFC 4180 records one at a time through the `csv` crate, which splits records and
+/// fields and undoes quoting. That crate is lenient where RFC 4180 is not (a quote left open
+/// runs to the end of the file, text after a closing quote or a quote inside an unquoted
+/// field is kept); such a record is refused here instead, by comparing the record's text
+/// with the fields the crate read from it, so that an issuer learns of a broken file rather
+/// than receiving awards made from a misread one.
 struct Reader<'a> {
     text: &'a str,
-    pos: usize,
-    line: usize,
+    csv: csv::Reader<&'a [u8]>,
+    /// Whether the last record ended with a carriage return (whose line feed, if any, the
+    /// `csv` crate leaves at the start of the next record).
+    after_cr: bool,
 }
 
 impl<'a> Reader<'a> {
     fn new(text: &'a str) -> Self {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         Reader {
             text,
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    fn malformed(line: usize, message: &str) -> CsvError {
-        CsvError::Malformed {
-            line,
-            message: message.to_owned(),
+            csv,
+            after_cr: false,
         }
     }
 
     /// The next record, or `None` at the end of the text.
     fn next_record(&mut self) -> Option<Result<Record, CsvError>> {
-        if self.pos >= self.text.len() {
-            return None;
-        }
-        let bytes = self.text.as_bytes();
-        let start_line = self.line;
-        let mut fields = Vec::new();
-        loop {
-            let value = if bytes.get(self.pos) == Some(&b'"') {
-                self.pos += 1;
-                let mut value = String::new();
-                loop {
-                    let Some(offset) = self.text[self.pos..].find('"') else {
-                        return Some(Err(Self::malformed(
-                            start_line,
-                            "a quoted field is not closed (a \" is missing).",
-                        )));
-                    };
-                    let segment = &self.text[self.pos..self.pos + offset];
-                    self.line += segment.matches('\n').count();
-                    value.push_str(segment);
-                    self.pos += offset + 1;
-                    if bytes.get(self.pos) == Some(&b'"') {
-                        value.push('"');
-                        self.pos += 1;
-                    } else {
-                        break;
-                    }
-                }
-                if !matches!(bytes.get(self.pos), None | Some(b',' | b'\r' | b'\n')) {
-                    return Some(Err(Self::malformed(
-                        self.line,
-                        "text follows the closing quote of a field; write a quote inside a quoted field as two quotes (\"\").",
-                    )));
-                }
-                value
-            } else {
-                let rest = &self.text[self.pos..];
-                let end = rest.find([',', '\r', '\n']).unwrap_or(rest.len());
-                let raw = &rest[..end];
-                if raw.contains('"') {
-                    return Some(Err(Self::malformed(
-                        self.line,
-                        "a field has a quote but does not start with one; put the whole field in quotes and write the quote as two quotes (\"\").",
-                    )));
-                }
-                self.pos += end;
-                raw.to_owned()
-            };
-            fields.push(value);
-            match bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'\r') => {
-                    self.pos += 1;
-                    if bytes.get(self.pos) == Some(&b'\n') {
-                        self.pos += 1;
-                    }
-                    self.line += 1;
-                    break;
-                }
-                Some(b'\n') => {
-                    self.pos += 1;
-                    self.line += 1;
-                    break;
-                }
-                _ => break,
+        let mut fields = csv::StringRecord::new();
+        match self.csv.read_record(&mut fields) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => {
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                return Some(Err(malformed(line, &e.to_string())));
             }
         }
-        Some(Ok(Record {
-            line: start_line,
-            fields,
-        }))
+        let start = fields.position().map_or(0, |p| p.byte() as usize);
+        let end = (self.csv.position().byte() as usize).min(self.text.len());
+        let mut raw = self.text.get(start..end).unwrap_or("");
+        let mut line = fields.position().map_or(1, |p| p.line() as usize);
+        // The blank lines skipped before the record (the rest of a CRLF aside).
+        if self.after_cr {
+            if let Some(rest) = raw.strip_prefix('\n') {
+                raw = rest;
+                line += 1;
+            }
+        }
+        let body = raw.trim_start_matches(['\r', '\n']);
+        let blank = &raw[..raw.len() - body.len()];
+        line += blank.matches('\n').count();
+        // Each line break (CRLF, CR or LF) in the blank text is one blank row.
+        let rows = 1 + blank.matches(['\r', '\n']).count() - blank.matches("\r\n").count();
+        self.after_cr = body.ends_with('\r');
+        let body = body
+            .strip_suffix("\r\n")
+            .or_else(|| body.strip_suffix(['\r', '\n']))
+            .unwrap_or(body);
+        Some(strict(body, &fields, line).map(|()| Record { line, rows, fields }))
+    }
+}
+
+fn malformed(line: usize, message: &str) -> CsvError {
+    CsvError::Malformed {
+        line,
+        message: message.to_owned(),
+    }
+}
+
+/// Checks that `raw`, the text of a record starting on `line`, is exactly `fields` written
+/// as RFC 4180 asks: each field as it is, or in quotes with its quotes doubled.
+fn strict(raw: &str, fields: &csv::StringRecord, line: usize) -> Result<(), CsvError> {
+    let refuse = |at: &str, message: &str| {
+        let offset = raw.len() - at.len();
+        Err(malformed(
+            line + raw[..offset].matches('\n').count(),
+            message,
+        ))
+    };
+    let mut rest = raw;
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            rest = rest.strip_prefix(',').unwrap_or(rest);
+        }
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let Some(close) = closing_quote(quoted) else {
+                return refuse(rest, "a quoted field is not closed (a \" is missing).");
+            };
+            let after = &quoted[close + 1..];
+            if quoted[..close].replace("\"\"", "\"") != field
+                || !(after.is_empty() || after.starts_with(','))
+            {
+                return refuse(
+                    after,
+                    "text follows the closing quote of a field; write a quote inside a quoted field as two quotes (\"\").",
+                );
+            }
+            rest = after;
+        } else {
+            if field.contains('"') {
+                return refuse(
+                    rest,
+                    "a field has a quote but does not start with one; put the whole field in quotes and write the quote as two quotes (\"\").",
+                );
+            }
+            rest = rest.get(field.len()..).unwrap_or("");
+        }
+    }
+    Ok(())
+}
+
+/// The offset of the quote that closes a quoted field whose text (after its opening quote)
+/// is `quoted`: the first quote that is not one of a doubled pair.
+fn closing_quote(quoted: &str) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from + quoted[from..].find('"')?;
+        if quoted[at + 1..].starts_with('"') {
+            from = at + 2;
+        } else {
+            return Some(at);
+        }
     }
 }
 
@@ -322,7 +350,7 @@ fn read_table(text: &str, columns: &[Column]) -> Result<Table, CsvError> {
     let mut number = 0;
     while let Some(record) = reader.next_record() {
         let record = record?;
-        number += 1;
+        number += record.rows;
         if record.is_blank() {
             continue;
         }
@@ -351,7 +379,7 @@ fn row_values<'r>(
             "The row (from line {}) has {} field{} where the header has {}.",
             record.line,
             record.fields.len(),
-            plural(&record.fields),
+            if record.fields.len() == 1 { "" } else { "s" },
             table.width
         )));
     }
@@ -382,71 +410,16 @@ fn limited<'v>(field: &str, value: &'v str, problems: &mut Vec<Problem>) -> Opti
 // ---------------------------------------------------------------------------------------
 // Field checks
 
-/// Why `email` is not shaped like an e-mail address, if it is not.
-fn email_problem(email: &str) -> Option<String> {
-    let fail = |what: &str| Some(format!("The e-mail address {what}"));
-    if email.chars().count() > MAX_EMAIL_CHARS {
-        return fail(&format!("is longer than {MAX_EMAIL_CHARS} characters."));
-    }
-    if email.chars().any(char::is_whitespace) {
-        return fail("contains a space.");
-    }
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return fail("has no @.");
-    };
-    if local.contains('@') {
-        return fail("has more than one @.");
-    }
-    if local.is_empty() {
-        return fail("has nothing before the @.");
-    }
-    if local.chars().count() > 64 {
-        return fail("has more than 64 characters before the @.");
-    }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return fail("has a misplaced dot before the @.");
-    }
-    if let Some(c) = local
-        .chars()
-        .find(|c| c.is_control() || "\"(),:;<>[\\]".contains(*c))
-    {
-        return fail(&format!(
-            "has the character {c:?}, which addresses cannot have."
-        ));
-    }
-    if domain.is_empty() {
-        return fail("has nothing after the @.");
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return fail("has no dot after the @ (as in nhs.net).");
-    }
-    for label in labels {
-        if label.is_empty() {
-            return fail("has a misplaced dot after the @.");
-        }
-        if label.chars().count() > 63 {
-            return fail("has a part of more than 63 characters after the @.");
-        }
-        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
-            return fail("has a character after the @ that domain names cannot have.");
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return fail("has a part after the @ that starts or ends with a hyphen.");
-        }
-    }
-    None
-}
-
-/// Checks a required e-mail address.
+/// Checks a required e-mail address with the registry's one e-mail check.
 fn check_email(field: &str, value: Option<&str>, problems: &mut Vec<Problem>) -> Option<String> {
     let value = required(field, value, "The e-mail address is missing.", problems)?;
-    match email_problem(value) {
-        Some(message) => {
-            problems.push(Problem::field(field, message));
+    match Email::new(value) {
+        Err(e) => {
+            problems.push(Problem::field(field, e.sentence()));
             None
         }
-        None => Some(value.to_owned()),
+        // Kept as written; the service compares addresses through `Email`.
+        Ok(_) => Some(value.to_owned()),
     }
 }
 
@@ -1227,6 +1200,41 @@ mod tests {
             "quote in the header",
             "email,\"statement,level,date,reference\n",
             "Line 1 cannot be read",
+        );
+    }
+
+    /// Each row's number and the line it starts on, whatever the line breaks, blank lines
+    /// and quoted line breaks before it.
+    #[test]
+    fn rows_keep_their_numbers_and_lines() {
+        let check = |name: &str, text: &str, expected: &[(usize, usize)]| {
+            let rows =
+                parse_bulk_awards(text, BulkFormat::Csv).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got: Vec<(usize, usize)> = rows
+                .iter()
+                .map(|r| (r.row, r.line.expect("a line")))
+                .collect();
+            assert_eq!(got, expected, "{name}");
+        };
+        check(
+            "LF",
+            "key,email\nk1,a@nhs.example\nk2,b@nhs.example\n",
+            &[(1, 2), (2, 3)],
+        );
+        check(
+            "CRLF with blank lines",
+            "key,email\r\n\r\nk1,a@nhs.example\r\n\r\n\r\nk2,b@nhs.example\r\n",
+            &[(2, 3), (5, 6)],
+        );
+        check(
+            "a quoted line break, then a blank row of commas",
+            "\u{feff}key,email\n\"k\n1\",a@nhs.example\n,\nk2,b@nhs.example",
+            &[(1, 2), (3, 5)],
+        );
+        check(
+            "blank lines before the header",
+            "\n\r\nkey,email\nk1,a@nhs.example\n",
+            &[(1, 4)],
         );
     }
 

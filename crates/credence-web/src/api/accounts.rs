@@ -1,15 +1,16 @@
 //! Accounts and sessions: register, sign in and out, who am I.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use credence_service::accounts::{AccountView, NewAccount, Password};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::ApiJson;
-use crate::auth::{cookie, CurrentActor, SESSION_COOKIE};
+use crate::auth::{cookie, with_cookie, CurrentActor, SESSION_COOKIE};
 use crate::error::Problem;
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
@@ -52,13 +53,16 @@ pub struct SignInBody {
     pub password: Password,
 }
 
-/// The `Set-Cookie` value of a session: HttpOnly, SameSite=Lax, Secure over TLS.
-pub fn session_cookie(value: &str, secure: bool, max_age_seconds: i64) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("credence_session=; Path=/; Max-Age=0"))
+/// The session cookie: HttpOnly, SameSite=Lax, Secure over TLS; an empty value with a
+/// `max_age_seconds` of 0 ends it.
+pub fn session_cookie(value: &str, secure: bool, max_age_seconds: i64) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .secure(secure)
+        .build()
 }
 
 /// `POST /api/v1/session`: sign in; sets the session cookie and returns the CSRF token.
@@ -74,16 +78,14 @@ pub async fn sign_in(
     let session = registry.sign_in(&body.email, body.password).await?;
     let secure = registry.config().base_url.starts_with("https://");
     let max_age = registry.config().session_hours * 3600;
-    let mut response = (
+    let response = (
         StatusCode::CREATED,
         Json(json!({"account": session.account, "csrf_token": session.csrf_token})),
-    )
-        .into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie(&session.cookie_value, secure, max_age),
     );
-    Ok(response)
+    Ok(with_cookie(
+        response,
+        session_cookie(&session.cookie_value, secure, max_age),
+    ))
 }
 
 /// `DELETE /api/v1/session`: sign out.
@@ -96,11 +98,10 @@ pub async fn sign_out(
     if let Some(value) = cookie(&headers, SESSION_COOKIE) {
         state.services.registry.sign_out(&value).await?;
     }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", false, 0));
-    Ok(response)
+    Ok(with_cookie(
+        StatusCode::NO_CONTENT,
+        session_cookie("", false, 0),
+    ))
 }
 
 /// `GET /api/v1/me`: the signed-in account and its roles.

@@ -4,14 +4,15 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use credence_service::accounts::{NewAccount, Password};
 use serde::Deserialize;
 
 use crate::api::accounts::session_cookie;
-use crate::auth::{cookie, SESSION_COOKIE};
+use crate::auth::{cookie, with_cookie, SESSION_COOKIE};
 use crate::pages::session::{check_csrf, safe_next, url_encode, Nav};
 use crate::pages::{form_errors, render, render_with, FieldError};
 use crate::throttle::{Budget, ClientAddr};
@@ -61,12 +62,14 @@ fn new_form_token() -> Result<String, WebError> {
     Ok(hex::encode(bytes))
 }
 
-fn form_cookie(value: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{FORM_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("credence_form=; Path=/; Max-Age=0"))
+fn form_cookie(value: &str, secure: bool) -> Cookie<'static> {
+    Cookie::build((FORM_COOKIE, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::hours(1))
+        .secure(secure)
+        .build()
 }
 
 fn is_secure(state: &AppState) -> bool {
@@ -97,11 +100,8 @@ fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
 }
 
 /// Sends the page with a fresh anti-forgery cookie.
-fn with_form_cookie(mut response: Response, token: &str, secure: bool) -> Response {
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, form_cookie(token, secure));
-    response
+fn with_form_cookie(response: Response, token: &str, secure: bool) -> Response {
+    with_cookie(response, form_cookie(token, secure))
 }
 
 fn login_page(
@@ -182,12 +182,10 @@ pub async fn login(
     match registry.sign_in(form.email.trim(), form.password).await {
         Ok(session) => {
             let max_age = registry.config().session_hours * 3600;
-            let mut response = Redirect::to(&next).into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
+            Ok(with_cookie(
+                Redirect::to(&next),
                 session_cookie(&session.cookie_value, is_secure(&state), max_age),
-            );
-            Ok(response)
+            ))
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
@@ -230,11 +228,10 @@ pub async fn logout(
             state.services.registry.sign_out(&value).await?;
         }
     }
-    let mut response = Redirect::to("/login").into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, session_cookie("", false, 0));
-    Ok(response)
+    Ok(with_cookie(
+        Redirect::to("/login"),
+        session_cookie("", false, 0),
+    ))
 }
 
 #[derive(Template)]
@@ -319,14 +316,10 @@ pub async fn register(
     match outcome {
         Ok(session) => {
             let max_age = registry.config().session_hours * 3600;
-            let mut response =
-                Redirect::to(&format!("/dashboard?notice={}", url_encode("registered")))
-                    .into_response();
-            response.headers_mut().append(
-                header::SET_COOKIE,
+            Ok(with_cookie(
+                Redirect::to(&format!("/dashboard?notice={}", url_encode("registered"))),
                 session_cookie(&session.cookie_value, is_secure(&state), max_age),
-            );
-            Ok(response)
+            ))
         }
         Err(e) => {
             let (status, mut errors) = form_errors(e)?;

@@ -186,17 +186,10 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// Percent-encodes a query value.
+/// Encodes a query value (`application/x-www-form-urlencoded`, as the `url` crate writes
+/// it: a space becomes `+`, every byte but letters, digits and `*-._` is percent-encoded).
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// Where to go after signing in (or after a form with a `back` field): only a path on this
@@ -269,7 +262,30 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, url_encode};
+
+    /// Query values survive the trip: encoded here, decoded as axum's `Query` decodes them.
+    #[test]
+    fn query_values_are_encoded() {
+        for (given, expected) in [
+            ("/dashboard", "%2Fdashboard"),
+            ("registered", "registered"),
+            (
+                "Café & co = 100% sure?",
+                "Caf%C3%A9+%26+co+%3D+100%25+sure%3F",
+            ),
+            ("a+b/c#d", "a%2Bb%2Fc%23d"),
+            ("", ""),
+        ] {
+            let encoded = url_encode(given);
+            assert_eq!(encoded, expected, "{given:?}");
+            let decoded: Vec<(String, String)> =
+                url::form_urlencoded::parse(format!("v={encoded}").as_bytes())
+                    .into_owned()
+                    .collect();
+            assert_eq!(decoded, [("v".to_owned(), given.to_owned())], "{given:?}");
+        }
+    }
 
     #[test]
     fn only_same_origin_paths_are_followed() {
