@@ -15,7 +15,7 @@ mod router;
 pub mod throttle;
 
 pub use error::WebError;
-pub use router::{metrics_router, router};
+pub use router::{documented_routes, metrics_router, router};
 
 use std::sync::Arc;
 
