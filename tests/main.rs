@@ -29,5 +29,6 @@ mod registry_vcapi;
 mod resilience;
 mod security;
 mod support;
+mod tidy;
 mod vc_cli;
 mod vc_interop;
