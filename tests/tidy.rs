@@ -249,6 +249,76 @@ fn tidy_crate_dependencies_follow_architecture_md() {
     report("crate dependencies break ARCHITECTURE.md", &problems);
 }
 
+/// The workspace's own crates and the workspace crates each depends on: the diagram of
+/// ARCHITECTURE.md ("The crates"), which must change with this list.
+const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
+    (
+        "credence-cli",
+        &[
+            "credence-domain",
+            "credence-service",
+            "credence-store",
+            "credence-vc",
+            "credence-web",
+        ],
+    ),
+    (
+        "credence-web",
+        &["credence-domain", "credence-service", "credence-vc"],
+    ),
+    (
+        "credence-service",
+        &["credence-domain", "credence-store", "credence-vc"],
+    ),
+    ("credence-store", &["credence-domain", "credence-migration"]),
+    ("credence-vc", &[]),
+    ("credence-domain", &[]),
+    ("credence-migration", &[]),
+];
+
+#[test]
+fn tidy_the_crate_graph_is_the_one_architecture_md_draws() {
+    let crates = crate_dependencies();
+    let actual: BTreeMap<&str, BTreeSet<&str>> = crates
+        .iter()
+        .map(|(name, deps)| {
+            let own = deps
+                .iter()
+                .filter(|d| crates.contains_key(*d))
+                .map(String::as_str)
+                .collect();
+            (name.as_str(), own)
+        })
+        .collect();
+    let drawn: BTreeMap<&str, BTreeSet<&str>> = WORKSPACE_GRAPH
+        .iter()
+        .map(|(name, deps)| (*name, deps.iter().copied().collect()))
+        .collect();
+    assert_eq!(
+        actual, drawn,
+        "the crates' manifests and ARCHITECTURE.md's diagram (WORKSPACE_GRAPH in tests/tidy.rs) disagree"
+    );
+    // The document names every crate and only tidy tests that exist.
+    let doc = read(&root().join("ARCHITECTURE.md"));
+    let tidy = read(&root().join("tests/tidy.rs"));
+    let mut problems: Vec<String> = drawn
+        .keys()
+        .filter(|name| !doc.contains(*name))
+        .map(|name| format!("ARCHITECTURE.md: does not name the crate {name}"))
+        .collect();
+    for (n, line) in doc.lines().enumerate() {
+        for word in line.split('`').skip(1).step_by(2) {
+            if word.starts_with("tidy_") && !tidy.contains(&format!("fn {word}()")) {
+                problems.push(format!(
+                    "ARCHITECTURE.md:{}: names `{word}`, which tests/tidy.rs does not have",
+                    n + 1
+                ));
+            }
+        }
+    }
+    report("ARCHITECTURE.md is out of date", &problems);
+}
+
 // ---------------------------------------------------------------------------------------
 // The environment.
 
