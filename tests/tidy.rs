@@ -695,6 +695,27 @@ async fn tidy_the_openapi_document_lists_exactly_the_routes_the_router_serves() 
         missing.is_empty() && extra.is_empty(),
         "crates/credence-web/src/router.rs and /api/v1/openapi.json disagree:\n  served but not documented: {missing:?}\n  documented but not served: {extra:?}"
     );
+    // The VC-API's operations have ids no other operation has, as OpenAPI requires.
+    // (Some /api/v1 operations share an id today, `list` for one: the handlers' names.)
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if let Some(id) = op["operationId"].as_str() {
+                ids.entry(id.to_owned())
+                    .or_default()
+                    .push(format!("{method} {path}"));
+            }
+        }
+    }
+    for (id, users) in &ids {
+        let vc_api = users
+            .iter()
+            .any(|u| u.contains(" /credentials/") || u.contains(" /presentations/"));
+        assert!(
+            !vc_api || users.len() == 1,
+            "operationId {id} names {users:?}"
+        );
+    }
     // No route reaches the router around the tables: in `router.rs` (and nowhere else in
     // the web crate) no plain `.route(...)` is under `/api/` or at a documented path, and
     // only the documented table is nested at `/api/v1`.

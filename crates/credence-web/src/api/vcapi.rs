@@ -88,7 +88,7 @@ fn bad_input(mut e: WebError) -> WebError {
 }
 
 /// `POST /credentials/issue`: 201 with the signed credential.
-#[utoipa::path(post, path = "/credentials/issue", tag = "vc-api", request_body = IssueBody, security(("bearer" = []), ("session" = [])), responses((status = 201, description = "The signed credential"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/credentials/issue", operation_id = "vcapi_issue", tag = "vc-api", request_body = IssueBody, security(("bearer" = []), ("session" = [])), responses((status = 201, description = "The signed credential"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn issue(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -131,7 +131,7 @@ pub struct VerifyBody {
 
 /// `POST /credentials/verify`: 200 when every check passes, 400 otherwise, with the checks,
 /// warnings and errors, and the full report.
-#[utoipa::path(post, path = "/credentials/verify", tag = "vc-api", request_body = VerifyBody, security(()), responses((status = 200, description = "Every check passed: `{verified, checks, warnings, errors, report}`"), (status = 400, description = "A check failed or could not be made (same shape), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
+#[utoipa::path(post, path = "/credentials/verify", operation_id = "vcapi_verify_credential", tag = "vc-api", request_body = VerifyBody, security(()), responses((status = 200, description = "Every check passed: `{verified, checks, warnings, errors, report}`"), (status = 400, description = "A check failed or could not be made (same shape), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -263,7 +263,7 @@ fn status_action(body: &StatusBody) -> Result<(StatusAction, String), WebError> 
 }
 
 /// `POST /credentials/status`: revoke, suspend or reinstate a credential by its id.
-#[utoipa::path(post, path = "/credentials/status", tag = "vc-api", request_body = StatusBody, security(("bearer" = []), ("session" = [])), responses((status = 200, description = "`{credentialId, status}`: the credential's status after the change"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/credentials/status", operation_id = "vcapi_credential_status", tag = "vc-api", request_body = StatusBody, security(("bearer" = []), ("session" = [])), responses((status = 200, description = "`{credentialId, status}`: the credential's status after the change"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn status(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -311,7 +311,7 @@ pub struct PresentationOptions {
 
 /// `POST /presentations/verify`: the holder's proof (with `challenge` and `domain`) and
 /// every credential inside.
-#[utoipa::path(post, path = "/presentations/verify", tag = "vc-api", request_body = PresentationBody, security(()), responses((status = 200, description = "The presentation's proof and every credential inside verified: the report"), (status = 400, description = "A check failed (the report), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
+#[utoipa::path(post, path = "/presentations/verify", operation_id = "vcapi_verify_presentation", tag = "vc-api", request_body = PresentationBody, security(()), responses((status = 200, description = "The presentation's proof and every credential inside verified: the report"), (status = 400, description = "A check failed (the report), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
 pub async fn verify_presentation(
     State(state): State<AppState>,
     client: ClientAddr,
