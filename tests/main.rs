@@ -30,5 +30,6 @@ mod resilience;
 mod security;
 mod support;
 mod tidy;
+mod tidy_routes;
 mod vc_cli;
 mod vc_interop;
