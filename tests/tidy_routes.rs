@@ -30,13 +30,17 @@ fn documented_operations(doc: &Value) -> BTreeSet<(String, String)> {
     out
 }
 
+/// The served `/api/v1/openapi.json`.
+async fn openapi(app: &TestApp) -> Value {
+    app.call("GET", "/api/v1/openapi.json", None, &Auth::None)
+        .await
+        .json()
+}
+
 #[tokio::test]
 async fn tidy_the_openapi_document_lists_exactly_the_routes_the_router_serves() {
     let app = TestApp::new().await;
-    let doc = app
-        .call("GET", "/api/v1/openapi.json", None, &Auth::None)
-        .await
-        .json();
+    let doc = openapi(&app).await;
     let documented = documented_operations(&doc);
     let served: BTreeSet<(String, String)> =
         credence_web::documented_routes().into_iter().collect();
@@ -127,10 +131,7 @@ async fn tidy_the_openapi_document_lists_exactly_the_routes_the_router_serves() 
 #[tokio::test]
 async fn tidy_the_vc_api_declares_its_security_schemes() {
     let app = TestApp::new().await;
-    let doc = app
-        .call("GET", "/api/v1/openapi.json", None, &Auth::None)
-        .await
-        .json();
+    let doc = openapi(&app).await;
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["type"], "http", "{schemes}");
     assert_eq!(schemes["bearer"]["scheme"], "bearer", "{schemes}");
