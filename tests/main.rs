@@ -2,6 +2,9 @@
 //! They run against SQLite, and against PostgreSQL when `CREDENCE_TEST_DATABASE_URL` names
 //! an administrative connection (each test then gets a database of its own).
 
+// Tests may unwrap: a panic there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod audit_checkpoint;
 mod authz_matrix;
 mod backup;
@@ -30,5 +33,7 @@ mod registry_vcapi;
 mod resilience;
 mod security;
 mod support;
+mod tidy;
+mod tidy_routes;
 mod vc_cli;
 mod vc_interop;

@@ -491,6 +491,11 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/orgs/{slug}/accreditations", "post"),
         ("/accreditations/{id}/revoke", "post"),
         ("/openapi.json", "get"),
+        // The VC-API, served from the site's root (its paths say so with `servers`).
+        ("/credentials/issue", "post"),
+        ("/credentials/verify", "post"),
+        ("/credentials/status", "post"),
+        ("/presentations/verify", "post"),
     ];
     for (path, method) in routes {
         let op = &paths[path][method];

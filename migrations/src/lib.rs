@@ -1,6 +1,9 @@
 //! Credence's migration history. One history serves SQLite and PostgreSQL; an applied
 //! migration is never edited, only followed by a new one.
 
+// Tests may unwrap: a panic there is a failed test. Code that ships may not.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_frameworks;

@@ -4,6 +4,9 @@
 //! Nothing here performs IO. The store persists these types, the service orchestrates them,
 //! and the web and CLI crates present them.
 
+// Tests may unwrap: a panic there is a failed test. Code that ships may not.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod codes;
 pub mod framework;
 pub mod progress;

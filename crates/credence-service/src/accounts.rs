@@ -104,10 +104,19 @@ impl std::fmt::Debug for NewSession {
 }
 
 /// The actor behind a session, and the session's CSRF token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionActor {
     pub actor: Actor,
     pub csrf_token: String,
+}
+
+impl std::fmt::Debug for SessionActor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionActor")
+            .field("actor", &self.actor)
+            .field("csrf_token", &"[redacted]")
+            .finish()
+    }
 }
 
 fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {

@@ -1,6 +1,9 @@
 //! Credence's use cases. Every operation takes the actor performing it, so authorisation is
 //! decided here and nowhere else; handlers and CLI commands only translate requests.
 
+// Tests may unwrap: a panic there is a failed test. Code that ships may not.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod accounts;
 pub mod accreditation;
 pub mod actor;

@@ -2,6 +2,9 @@
 //! It exposes a [`Store`] with plain query functions that take and return domain types or
 //! small row structs, over SQLite (the default) or PostgreSQL.
 
+// Tests may unwrap: a panic there is a failed test. Code that ships may not.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod config;
 mod entity;
 mod error;

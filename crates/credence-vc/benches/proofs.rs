@@ -2,6 +2,9 @@
 //! warm (cached) contexts, plus the first document after start-up (cold context cache); and a
 //! Credence award: signing, and the checks every award passes before it is signed.
 
+// Benchmarks may unwrap: a panic there is a failed run.
+#![allow(clippy::unwrap_used)]
+
 use credence_vc::canon::Canonicalizer;
 use credence_vc::contexts::ContextSet;
 use credence_vc::did::StaticResolver;

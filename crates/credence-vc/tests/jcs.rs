@@ -2,6 +2,9 @@
 //! vendor/README.md), which `eddsa-jcs-2022` hashes: fixed expectations for tricky inputs and
 //! properties on generated documents.
 
+// Tests may unwrap: a panic there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use proptest::prelude::*;
 use serde_json::Value;
 

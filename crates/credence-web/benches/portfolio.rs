@@ -3,6 +3,9 @@
 //! request goes through the whole router (extractors, service, store, template) without a
 //! socket. Run with `cargo bench -p credence-web --bench portfolio`.
 
+// Benchmarks may unwrap: a panic there is a failed run.
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use axum::body::Body;

@@ -19,11 +19,23 @@ pub const SESSION_COOKIE: &str = "credence_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The caller, as established for this request.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CurrentActor {
     pub actor: Actor,
     /// The session's CSRF token when the caller came with a session cookie.
     pub csrf_token: Option<String>,
+}
+
+impl std::fmt::Debug for CurrentActor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CurrentActor")
+            .field("actor", &self.actor)
+            .field(
+                "csrf_token",
+                &self.csrf_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
 }
 
 /// A cookie's value from the request's `Cookie` headers, read through axum-extra's cookie
@@ -127,10 +139,10 @@ impl FromRequestParts<AppState> for CurrentActor {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use axum::http::header::{COOKIE, SET_COOKIE};
     use axum::http::{HeaderMap, StatusCode};
 
-    use super::{cookie, with_cookie, SESSION_COOKIE};
     use crate::api::accounts::session_cookie;
 
     /// Cookies are read from every `Cookie` header by exact name, and the session cookie
@@ -181,5 +193,21 @@ mod tests {
             ],
         );
         check(true, 0, &["credence_session=v4lue", "Max-Age=0"]);
+    }
+
+    #[test]
+    fn debug_never_prints_the_csrf_token() {
+        let current = CurrentActor {
+            actor: Actor::anonymous(),
+            csrf_token: Some("csrf-secret-5521".into()),
+        };
+        let session = credence_service::accounts::SessionActor {
+            actor: Actor::anonymous(),
+            csrf_token: "csrf-secret-5521".into(),
+        };
+        for printed in [format!("{current:?}"), format!("{session:?}")] {
+            assert!(!printed.contains("csrf-secret-5521"), "{printed}");
+            assert!(printed.contains("[redacted]"), "{printed}");
+        }
     }
 }

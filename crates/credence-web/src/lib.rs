@@ -1,6 +1,9 @@
 //! Credence's web layer: the only crate that knows HTTP and HTML. [`router`] builds the
 //! whole application so that tests can drive it without a socket.
 
+// Tests may unwrap: a panic there is a failed test. Code that ships may not.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod api;
 mod assets;
 pub mod auth;
@@ -12,7 +15,7 @@ mod router;
 pub mod throttle;
 
 pub use error::WebError;
-pub use router::{metrics_router, router};
+pub use router::{documented_routes, metrics_router, router};
 
 use std::sync::Arc;
 

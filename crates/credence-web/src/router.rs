@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::api;
+use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
@@ -38,6 +39,7 @@ pub fn metrics_router(state: AppState) -> Router {
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
     let http_metrics = state.metrics.clone();
+    let (api_v1, vc_api) = documented_routers(body_limit);
     Router::new()
         .route("/", get(frameworks::home))
         .route("/healthz", get(health::healthz))
@@ -182,14 +184,8 @@ pub fn router(state: AppState) -> Router {
             "/console/{org}/accreditations/{id}/revoke",
             post(console_admin::revoke_accreditation),
         )
-        // VC-API (W3C CCG), at the paths the specification gives.
-        .route("/credentials/issue", post(api::vcapi::issue))
-        .route("/credentials/verify", post(api::vcapi::verify))
-        .route("/credentials/status", post(api::vcapi::status))
-        .route(
-            "/presentations/verify",
-            post(api::vcapi::verify_presentation),
-        )
+        // VC-API (W3C CCG), at the paths the specification gives (listed in `vc_api`).
+        .merge(vc_api)
         .fallback(not_found)
         // The API applies the same limit itself, to every route but uploads and bulk files.
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -200,7 +196,7 @@ pub fn router(state: AppState) -> Router {
                 .route_layer(DefaultBodyLimit::max(api::awards::BULK_BODY_LIMIT))
                 .route_layer(RequestBodyLimitLayer::new(api::awards::BULK_BODY_LIMIT)),
         )
-        .nest("/api/v1", api_routes(body_limit))
+        .nest("/api/v1", api_v1)
         .with_state(state)
         .layer(middleware::from_fn(html_errors))
         .layer(middleware::from_fn(private_no_store))
@@ -245,21 +241,142 @@ fn request_span(request: &Request) -> tracing::Span {
     )
 }
 
-/// The JSON API, mounted under `/api/v1`, and its OpenAPI document at
-/// `/api/v1/openapi.json`. Request bodies are limited to `body_limit` bytes, except
-/// attachment uploads and bulk award files, which have limits of their own.
-fn api_routes(body_limit: usize) -> Router<AppState> {
-    let (documented, mut doc) = api::routes();
-    let (own_limits, own_doc) = api::own_limit_routes();
-    let (document, document_doc) = api::document_route();
-    doc.merge(own_doc);
-    doc.merge(document_doc);
-    let doc = std::sync::Arc::new(doc);
-    documented
-        .merge(document.route_layer(axum::Extension(doc)))
+/// `documented!("/api/v1"; post "/accounts" => api::accounts::register, …)`: a table of
+/// routes, each written as its method, path and handler, and described in the OpenAPI
+/// document by the handler's `#[utoipa::path]` (which must say the same method and path).
+macro_rules! documented {
+    ($prefix:literal; $($method:ident $path:literal => $handler:path),* $(,)?) => {
+        DocumentedRoutes::new($prefix)
+            $(.add(stringify!($method), $path, utoipa_axum::routes!($handler)))*
+    };
+}
+
+/// The routes described in `/api/v1/openapi.json`: the JSON API and the VC-API.
+struct Tables {
+    /// `/api/v1` routes under the general body limit.
+    api: DocumentedRoutes,
+    /// `/api/v1` routes with body limits of their own (attachment uploads, bulk files).
+    api_own_limits: DocumentedRoutes,
+    /// `GET /api/v1/openapi.json`.
+    document: DocumentedRoutes,
+    /// The VC-API, at the site's root.
+    vc_api: DocumentedRoutes,
+}
+
+impl Tables {
+    fn new() -> Self {
+        let api = documented!("/api/v1";
+            post "/accounts" => api::accounts::register,
+            post "/session" => api::accounts::sign_in,
+            delete "/session" => api::accounts::sign_out,
+            get "/me" => api::accounts::me,
+            get "/orgs" => api::orgs::list,
+            post "/orgs" => api::orgs::create,
+            get "/orgs/{slug}" => api::orgs::show,
+            get "/orgs/{slug}/members" => api::orgs::members,
+            post "/orgs/{slug}/members" => api::orgs::add_member,
+            delete "/orgs/{slug}/members/{account_id}/{role}" => api::orgs::remove_member,
+            get "/orgs/{slug}/tokens" => api::orgs::tokens,
+            post "/orgs/{slug}/tokens" => api::orgs::create_token,
+            delete "/orgs/{slug}/tokens/{id}" => api::orgs::revoke_token,
+            get "/orgs/{slug}/keys" => api::orgs::keys,
+            post "/orgs/{slug}/keys/rotate" => api::orgs::rotate_key,
+            put "/orgs/{slug}/cryptosuite" => api::orgs::set_cryptosuite,
+            get "/orgs/{slug}/audit" => api::orgs::audit,
+            put "/trusted-bodies/{slug}" => api::orgs::trust,
+            get "/orgs/{slug}/queue" => api::evidence::queue,
+            post "/orgs/{slug}/imports" => api::evidence::import,
+            get "/evidence" => api::evidence::list,
+            post "/evidence" => api::evidence::record,
+            get "/evidence/{id}" => api::evidence::show,
+            put "/evidence/{id}" => api::evidence::edit,
+            delete "/evidence/{id}" => api::evidence::delete,
+            get "/evidence/{id}/attachments/{attachment}" => api::evidence::download,
+            post "/evidence/{id}/submit" => api::evidence::submit,
+            post "/evidence/{id}/decision" => api::evidence::decide,
+            get "/progress/{framework}/{pathway}" => api::evidence::progress,
+            get "/orgs/{slug}/achievements" => api::awards::achievements,
+            post "/orgs/{slug}/achievements" => api::awards::create_achievement,
+            get "/orgs/{slug}/awards" => api::awards::org_awards,
+            post "/orgs/{slug}/awards" => api::awards::award,
+            get "/awards" => api::awards::my_awards,
+            post "/awards/{id}/status" => api::awards::change_status,
+            patch "/awards/{id}/visibility" => api::awards::visibility,
+            post "/verify" => api::awards::verify,
+            get "/bulk/{id}" => api::awards::bulk_job,
+            get "/bulk/{id}/rows" => api::awards::bulk_rows,
+            get "/orgs/{slug}/accreditations" => api::vcapi::accreditations,
+            post "/orgs/{slug}/accreditations" => api::vcapi::accredit,
+            post "/accreditations/{id}/revoke" => api::vcapi::revoke_accreditation,
+        );
+        let api_own_limits = documented!("/api/v1";
+            post "/evidence/{id}/attachments" => api::evidence::attach,
+        )
+        .own_body_limit(api::evidence::ATTACHMENT_BODY_LIMIT)
+        .merge(
+            documented!("/api/v1";
+                post "/orgs/{slug}/awards/bulk" => api::awards::bulk,
+            )
+            .own_body_limit(api::awards::BULK_BODY_LIMIT),
+        );
+        let document = documented!("/api/v1";
+            get "/openapi.json" => api::openapi_json,
+        );
+        let vc_api = documented!("";
+            post "/credentials/issue" => api::vcapi::issue,
+            post "/credentials/verify" => api::vcapi::verify,
+            post "/credentials/status" => api::vcapi::status,
+            post "/presentations/verify" => api::vcapi::verify_presentation,
+        );
+        Self {
+            api,
+            api_own_limits,
+            document,
+            vc_api,
+        }
+    }
+
+    fn all(&self) -> [&DocumentedRoutes; 4] {
+        [
+            &self.api,
+            &self.api_own_limits,
+            &self.document,
+            &self.vc_api,
+        ]
+    }
+}
+
+/// `(METHOD, path)` of every route described in `/api/v1/openapi.json`, as mounted: the
+/// tidy and API tests compare it with the document.
+pub fn documented_routes() -> Vec<(String, String)> {
+    let tables = Tables::new();
+    tables
+        .all()
+        .iter()
+        .flat_map(|t| t.listed().iter().cloned())
+        .collect()
+}
+
+/// The JSON API, to mount under `/api/v1`, with its OpenAPI document at
+/// `/api/v1/openapi.json`; and the VC-API, to mount at the root. Request bodies of the
+/// JSON API are limited to `body_limit` bytes, except attachment uploads and bulk award
+/// files, which have limits of their own.
+fn documented_routers(body_limit: usize) -> (Router<AppState>, Router<AppState>) {
+    let tables = Tables::new();
+    let doc = std::sync::Arc::new(api::document(&tables.all()));
+    let Tables {
+        api,
+        api_own_limits,
+        document,
+        vc_api,
+    } = tables;
+    let api_v1 = api
+        .merge(document.map_router(|r| r.route_layer(axum::Extension(doc))))
+        .into_router()
         .layer(RequestBodyLimitLayer::new(body_limit))
         // Merged after the layer above, so only their own limits apply.
-        .merge(own_limits)
+        .merge(api_own_limits.into_router());
+    (api_v1, vc_api.into_router())
 }
 
 async fn not_found(request: Request) -> WebError {

@@ -8,93 +8,64 @@ pub mod audit_checkpoint;
 pub mod awards;
 pub mod evidence;
 pub mod orgs;
+pub mod table;
 pub mod vcapi;
 
-use axum::extract::DefaultBodyLimit;
-use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
-use utoipa_axum::routes;
 
-use crate::AppState;
+use table::DocumentedRoutes;
 
-/// The document's fixed parts; the paths come from the handlers' annotations.
+/// The document's fixed parts; the paths come from the handlers' annotations, through the
+/// route table in `router.rs`.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Credence API",
-        description = "The JSON API of Credence, a registry for competency evidence and Open Badges 3.0 credentials. Errors are `application/problem+json` (RFC 9457). Authenticate with `Authorization: Bearer <API token>`, or a session cookie plus the `X-CSRF-Token` header for changes.",
+        description = "The JSON API of Credence, a registry for competency evidence and Open Badges 3.0 credentials, and its VC-API (W3C CCG) at the paths that specification gives, served from the site's root. Errors are `application/problem+json` (RFC 9457). Authenticate with `Authorization: Bearer <API token>`, or a session cookie plus the `X-CSRF-Token` header for changes.",
         license(name = "Apache-2.0")
     ),
     servers((url = "/api/v1")),
-    components(schemas(crate::error::Problem))
+    components(schemas(crate::error::Problem)),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
 
-/// Every `/api/v1` route whose body is subject to the general limit, with its OpenAPI
-/// description: a route cannot exist without appearing in the document.
-pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(accounts::register))
-        .routes(routes!(accounts::sign_in, accounts::sign_out))
-        .routes(routes!(accounts::me))
-        .routes(routes!(orgs::list, orgs::create))
-        .routes(routes!(orgs::show))
-        .routes(routes!(orgs::members, orgs::add_member))
-        .routes(routes!(orgs::remove_member))
-        .routes(routes!(orgs::tokens, orgs::create_token))
-        .routes(routes!(orgs::revoke_token))
-        .routes(routes!(orgs::keys))
-        .routes(routes!(orgs::rotate_key))
-        .routes(routes!(orgs::set_cryptosuite))
-        .routes(routes!(orgs::audit))
-        .routes(routes!(orgs::trust))
-        .routes(routes!(evidence::queue))
-        .routes(routes!(evidence::import))
-        .routes(routes!(evidence::list, evidence::record))
-        .routes(routes!(evidence::show, evidence::edit, evidence::delete))
-        .routes(routes!(evidence::download))
-        .routes(routes!(evidence::submit))
-        .routes(routes!(evidence::decide))
-        .routes(routes!(evidence::progress))
-        .routes(routes!(awards::achievements, awards::create_achievement))
-        .routes(routes!(awards::org_awards, awards::award))
-        .routes(routes!(awards::my_awards))
-        .routes(routes!(awards::change_status))
-        .routes(routes!(awards::visibility))
-        .routes(routes!(awards::verify))
-        .routes(routes!(awards::bulk_job))
-        .routes(routes!(awards::bulk_rows))
-        .routes(routes!(vcapi::accreditations, vcapi::accredit))
-        .routes(routes!(vcapi::revoke_accreditation))
-        .split_for_parts()
+/// The ways to authenticate: `bearer` (an API token) and `session` (a browser's session
+/// cookie, with the session's CSRF token in the `X-CSRF-Token` header on changes).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token of one organisation role, `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "A signed-in browser's session cookie; changes also need the session's CSRF token in the `X-CSRF-Token` header.",
+            ))),
+        );
+    }
 }
 
-/// The `/api/v1` routes whose bodies have a limit of their own instead of the general one
-/// (attachment uploads, bulk award files), with their OpenAPI description. Mount them so
-/// that the general limit does not also apply to them.
-pub fn own_limit_routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new()
-        .routes(routes!(evidence::attach).map(|route| {
-            route
-                .route_layer(DefaultBodyLimit::max(evidence::ATTACHMENT_BODY_LIMIT))
-                .route_layer(RequestBodyLimitLayer::new(evidence::ATTACHMENT_BODY_LIMIT))
-        }))
-        .routes(routes!(awards::bulk).map(|route| {
-            route
-                .route_layer(DefaultBodyLimit::max(awards::BULK_BODY_LIMIT))
-                .route_layer(RequestBodyLimitLayer::new(awards::BULK_BODY_LIMIT))
-        }))
-        .split_for_parts()
-}
-
-/// The route of the document itself, `GET /api/v1/openapi.json`, and its description. The
-/// handler reads the whole document from an [`axum::Extension`] that the caller adds with
-/// `route_layer` once every part is merged.
-pub fn document_route() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::new()
-        .routes(routes!(openapi_json))
-        .split_for_parts()
+/// The whole OpenAPI document: the fixed parts and the description of every table's routes.
+pub fn document(tables: &[&DocumentedRoutes]) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    for table in tables {
+        doc.merge(table.doc());
+    }
+    doc
 }
 
 /// `GET /api/v1/openapi.json` (public): this document.

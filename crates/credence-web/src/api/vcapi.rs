@@ -21,7 +21,8 @@ use crate::error::Problem;
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiIssueBody)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueBody {
     pub credential: Value,
@@ -29,7 +30,8 @@ pub struct IssueBody {
     pub options: IssueOptions,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiIssueOptions)]
 #[serde(rename_all = "camelCase")]
 pub struct IssueOptions {
     /// `{"type": "BitstringStatusListEntry"}` asks for a revocation entry; with
@@ -86,6 +88,7 @@ fn bad_input(mut e: WebError) -> WebError {
 }
 
 /// `POST /credentials/issue`: 201 with the signed credential.
+#[utoipa::path(post, path = "/credentials/issue", operation_id = "vcapi_issue", tag = "vc-api", request_body = IssueBody, security(("bearer" = []), ("session" = [])), responses((status = 201, description = "The signed credential"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn issue(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -117,7 +120,8 @@ async fn issue_body(
     Ok((StatusCode::CREATED, Json(credential)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiVerifyBody)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyBody {
     pub verifiable_credential: Value,
@@ -127,6 +131,7 @@ pub struct VerifyBody {
 
 /// `POST /credentials/verify`: 200 when every check passes, 400 otherwise, with the checks,
 /// warnings and errors, and the full report.
+#[utoipa::path(post, path = "/credentials/verify", operation_id = "vcapi_verify_credential", tag = "vc-api", request_body = VerifyBody, security(()), responses((status = 200, description = "Every check passed: `{verified, checks, warnings, errors, report}`"), (status = 400, description = "A check failed or could not be made (same shape), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -187,7 +192,8 @@ async fn verify_body(
 /// `{"credentialId", "credentialStatus": {"type", "statusPurpose"}, "status": true}`
 /// (`true` sets the purpose's bit: revoke or suspend; `false` lifts a suspension), or the
 /// earlier `{"credentialId", "credentialStatus": [{"type", "status": "revoked"}]}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiStatusBody)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusBody {
     pub credential_id: String,
@@ -257,6 +263,7 @@ fn status_action(body: &StatusBody) -> Result<(StatusAction, String), WebError> 
 }
 
 /// `POST /credentials/status`: revoke, suspend or reinstate a credential by its id.
+#[utoipa::path(post, path = "/credentials/status", operation_id = "vcapi_credential_status", tag = "vc-api", request_body = StatusBody, security(("bearer" = []), ("session" = [])), responses((status = 200, description = "`{credentialId, status}`: the credential's status after the change"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn status(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -286,7 +293,8 @@ async fn status_body(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiPresentationBody)]
 #[serde(rename_all = "camelCase")]
 pub struct PresentationBody {
     pub verifiable_presentation: Value,
@@ -294,7 +302,8 @@ pub struct PresentationBody {
     pub options: PresentationOptions,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = VcApiPresentationOptions)]
 pub struct PresentationOptions {
     pub challenge: Option<String>,
     pub domain: Option<String>,
@@ -302,6 +311,7 @@ pub struct PresentationOptions {
 
 /// `POST /presentations/verify`: the holder's proof (with `challenge` and `domain`) and
 /// every credential inside.
+#[utoipa::path(post, path = "/presentations/verify", operation_id = "vcapi_verify_presentation", tag = "vc-api", request_body = PresentationBody, security(()), responses((status = 200, description = "The presentation's proof and every credential inside verified: the report"), (status = 400, description = "A check failed (the report), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
 pub async fn verify_presentation(
     State(state): State<AppState>,
     client: ClientAddr,

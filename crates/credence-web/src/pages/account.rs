@@ -144,7 +144,7 @@ pub async fn login_form(
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct LoginForm {
     email: String,
     #[serde(default)]
@@ -152,6 +152,18 @@ pub struct LoginForm {
     #[serde(default)]
     next: Option<String>,
     form_token: String,
+}
+
+/// Never prints the password or the form's anti-forgery token.
+impl std::fmt::Debug for LoginForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginForm")
+            .field("email", &self.email)
+            .field("password", &self.password)
+            .field("next", &self.next)
+            .field("form_token", &"[redacted]")
+            .finish()
+    }
 }
 
 fn form_token_matches(headers: &HeaderMap, sent: &str) -> bool {
@@ -279,13 +291,25 @@ pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Re
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct RegisterForm {
     email: String,
     display_name: String,
     #[serde(default)]
     password: Password,
     form_token: String,
+}
+
+/// Never prints the password or the form's anti-forgery token.
+impl std::fmt::Debug for RegisterForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterForm")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("password", &self.password)
+            .field("form_token", &"[redacted]")
+            .finish()
+    }
 }
 
 /// `POST /register`: creates a holder account and signs it in.
@@ -356,15 +380,16 @@ mod tests {
     fn debug_never_prints_a_password() {
         let secret = "correct horse battery staple 1729";
         let login: LoginForm = serde_json::from_value(serde_json::json!({
-            "email": "a@example.org", "password": secret, "form_token": "t"
+            "email": "a@example.org", "password": secret, "form_token": "anti-forgery-9431"
         }))
         .expect("a form");
         let register: RegisterForm = serde_json::from_value(serde_json::json!({
-            "email": "a@example.org", "display_name": "A", "password": secret, "form_token": "t"
+            "email": "a@example.org", "display_name": "A", "password": secret, "form_token": "anti-forgery-9431"
         }))
         .expect("a form");
         for printed in [format!("{login:?}"), format!("{register:?}")] {
             assert!(!printed.contains(secret), "{printed}");
+            assert!(!printed.contains("anti-forgery-9431"), "{printed}");
         }
     }
 }
