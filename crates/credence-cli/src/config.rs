@@ -101,6 +101,22 @@ password_hash_queue = 64
 # Environment: CREDENCE_VC_CONTEXTS, as URL=FILE pairs separated by commas.
 contexts = {}
 
+[fetch]
+# Verification fetches what a credential names from other servers (did:web documents,
+# HTTPS keys, status lists), HTTPS only, never from private, loopback or link-local
+# addresses (OPERATIONS.md, "Outbound fetches"). false: fully offline verification.
+# Environment: CREDENCE_FETCH_ENABLED.
+enabled = true
+# Hosts ("host" or "host:port") that may be fetched although private or loopback, and over
+# plain HTTP: intranets and tests. Environment: CREDENCE_FETCH_ALLOW_HOSTS, comma-separated.
+allow_hosts = []
+# The largest document read, in bytes, and how many fetches run at once per host.
+max_bytes = 1048576
+per_host = 4
+# Answers are reused as their caching headers say, but at least and at most this long.
+cache_floor_secs = 60
+cache_ceiling_secs = 86400
+
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".
 # Environment: CREDENCE_LOG.
@@ -119,6 +135,7 @@ pub struct Config {
     pub quotas: QuotasConfig,
     pub limits: LimitsConfig,
     pub vc: VcConfig,
+    pub fetch: crate::fetch_config::FetchConfig,
     pub log: LogConfig,
 }
 
@@ -378,6 +395,7 @@ impl Config {
                     .insert(url.trim().to_owned(), PathBuf::from(file.trim()));
             }
         }
+        self.fetch.apply_env(&var)?;
         if let Some(filter) = var("CREDENCE_LOG") {
             self.log.filter = filter;
         }
@@ -393,6 +411,14 @@ impl Config {
             };
         }
         Ok(())
+    }
+
+    /// The outbound client of verification, or `None` when fetching is turned off.
+    pub fn fetcher(&self) -> Result<Option<credence_fetch::Fetcher>, Failure> {
+        let settings = self.fetch.settings()?;
+        Ok(settings
+            .enabled
+            .then(|| credence_fetch::Fetcher::new(settings)))
     }
 
     /// Whether the database is SQLite in the data folder.

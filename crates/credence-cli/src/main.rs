@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod fetch_config;
 
 use std::process::ExitCode;
 

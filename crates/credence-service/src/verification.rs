@@ -10,7 +10,7 @@ use credence_vc::keys::VerifyingKey;
 use credence_vc::proof::issuer_id;
 use credence_vc::status_list::StatusPurpose;
 use credence_vc::verify::{
-    verify_credential, FetchError, StatusFetcher, VerificationReport, VerifyContext,
+    verify_credential, FetchError, FetchNote, StatusFetcher, VerificationReport, VerifyContext,
 };
 use serde_json::Value;
 
@@ -18,21 +18,26 @@ use crate::documents::credential::status_list_url;
 use crate::registry::Registry;
 use crate::ServiceError;
 
-/// Status lists loaded before verifying, by URL.
+/// Status lists loaded before verifying, by URL, and why the others could not be fetched.
 #[derive(Debug, Default)]
 struct SnapshotFetcher {
     lists: HashMap<String, Value>,
+    failures: HashMap<String, String>,
 }
 
 impl StatusFetcher for SnapshotFetcher {
     fn fetch(&self, url: &str) -> Result<Value, FetchError> {
-        self.lists
-            .get(url)
-            .cloned()
-            .ok_or_else(|| FetchError::Unavailable {
-                url: url.to_owned(),
-                reason: "only this registry's own status lists are read".into(),
-            })
+        if let Some(list) = self.lists.get(url) {
+            return Ok(list.clone());
+        }
+        let reason = self.failures.get(url).map_or(
+            "only this registry's own status lists are read (fetching is turned off)",
+            String::as_str,
+        );
+        Err(FetchError::Unavailable {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        })
     }
 }
 
@@ -58,6 +63,7 @@ impl Registry {
     ) -> Result<VerificationReport, ServiceError> {
         let mut resolver = StaticResolver::new();
         let mut fetcher = SnapshotFetcher::default();
+        let mut local_methods = std::collections::HashSet::new();
         if let Some(issuer) = issuer_id(doc).filter(|i| i.starts_with("did:web:")) {
             let org = {
                 let tx = self.store.read().await?;
@@ -71,6 +77,7 @@ impl Registry {
                 for key in keys {
                     let public_key = VerifyingKey::from_multibase(&key.public_key_multibase)
                         .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    local_methods.insert(format!("{}#{}", org.did, key.fragment));
                     resolver = resolver.with(VerificationMethod {
                         id: format!("{}#{}", org.did, key.fragment),
                         controller: org.did.clone(),
@@ -79,6 +86,7 @@ impl Registry {
                 }
             }
         }
+        let mut remote_lists = Vec::new();
         for url in status_urls(doc) {
             let Some(rest) = url
                 .strip_prefix(&self.config.base_url)
@@ -105,11 +113,42 @@ impl Registry {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             fetcher.lists.insert(url, value);
         }
+        for url in status_urls(doc) {
+            if !fetcher.lists.contains_key(&url) && !url.starts_with(&self.config.base_url) {
+                remote_lists.push(url);
+            }
+        }
+        let mut fetches = Vec::new();
+        if let Some(outbound) = self
+            .config
+            .fetcher
+            .as_ref()
+            .filter(|f| f.settings().enabled)
+        {
+            let known = |method: &str| local_methods.contains(method);
+            let prepared = crate::remote::prepare(outbound, doc, &remote_lists, &known).await;
+            for method in prepared.methods {
+                resolver = resolver.with(method);
+            }
+            fetcher.lists.extend(prepared.lists);
+            fetcher.failures.extend(prepared.list_failures);
+            fetches = prepared.log;
+        }
         let canonicalizer = self.canonicalizer_for(doc).await;
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
-        let report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
+        let mut report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
+        report.fetches = fetches
+            .into_iter()
+            .map(|f| FetchNote {
+                url: f.url,
+                status: f.status,
+                from_cache: f.from_cache,
+                millis: f.millis,
+                error: f.error,
+            })
+            .collect();
         let report = self.with_accreditation_check(doc, report).await?;
         let report = self.with_status_reason(doc, report).await?;
         self.metrics.verified(report.verdict);

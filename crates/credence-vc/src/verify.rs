@@ -219,6 +219,25 @@ pub struct VerificationReport {
     pub verdict: Verdict,
     /// Every check, in the order made.
     pub checks: Vec<Check>,
+    /// Every document fetched from another server for this verification (the service
+    /// fetches; this crate never does).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fetches: Vec<FetchNote>,
+}
+
+/// One fetch made for a verification, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchNote {
+    /// The URL asked for.
+    pub url: String,
+    /// The final HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// Whether the answer came from the verifier's cache.
+    pub from_cache: bool,
+    /// How long it took, in milliseconds.
+    pub millis: u64,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
 }
 
 impl VerificationReport {
@@ -232,7 +251,11 @@ impl VerificationReport {
         } else {
             Verdict::Verified
         };
-        Self { verdict, checks }
+        Self {
+            verdict,
+            checks,
+            fetches: Vec::new(),
+        }
     }
 
     /// Adds a check made outside this crate (e.g. the registry's accreditation chain) and
@@ -240,7 +263,10 @@ impl VerificationReport {
     pub fn with_check(self, check: Check) -> Self {
         let mut checks = self.checks;
         checks.push(check);
-        Self::from_checks(checks)
+        Self {
+            fetches: self.fetches,
+            ..Self::from_checks(checks)
+        }
     }
 
     /// The first check with this code.

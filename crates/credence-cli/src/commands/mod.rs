@@ -194,6 +194,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             evidence_records: config.quotas.evidence_records.max(0),
             attachment_bytes: config.quotas.attachment_bytes.max(0),
         },
+        fetcher: config.fetcher()?,
     })
 }
 
