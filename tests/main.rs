@@ -12,6 +12,7 @@ mod conformance;
 mod console;
 mod console_award_list;
 mod demo;
+mod fetch;
 mod forms;
 mod forms_console;
 mod frameworks_http;

@@ -129,8 +129,8 @@ pub enum FetchError {
     #[error("the answer could not be read: {0}")]
     Http(String),
     /// The whole fetch took too long.
-    #[error("timed out after {0} s")]
-    Timeout(u64),
+    #[error("timed out after {} s", seconds(*.0))]
+    Timeout(Duration),
     /// The body is larger than allowed.
     #[error("the answer is larger than {} KiB", .0 / 1024)]
     TooLarge(usize),
@@ -143,6 +143,12 @@ pub enum FetchError {
     /// A content type that is not wanted.
     #[error("the server answered {0:?}, not a document of the expected kind")]
     ContentType(String),
+}
+
+/// A duration in seconds as people write it: `5`, `0.5`.
+fn seconds(d: Duration) -> String {
+    let text = format!("{:.3}", d.as_secs_f64());
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A document fetched (or taken from the cache).
@@ -249,7 +255,7 @@ impl Fetcher {
         let result =
             match tokio::time::timeout(total, self.fetch_fresh(url, want, &mut status)).await {
                 Ok(result) => result,
-                Err(_) => Err(FetchError::Timeout(total.as_secs().max(1))),
+                Err(_) => Err(FetchError::Timeout(total)),
             };
         (result, status)
     }
@@ -383,7 +389,14 @@ mod tests {
 
     #[test]
     fn errors_read_as_the_end_of_a_sentence() {
-        assert_eq!(FetchError::Timeout(5).to_string(), "timed out after 5 s");
+        assert_eq!(
+            FetchError::Timeout(Duration::from_secs(5)).to_string(),
+            "timed out after 5 s"
+        );
+        assert_eq!(
+            FetchError::Timeout(Duration::from_millis(500)).to_string(),
+            "timed out after 0.5 s"
+        );
         assert_eq!(
             FetchError::TooLarge(1024 * 1024).to_string(),
             "the answer is larger than 1024 KiB"

@@ -140,10 +140,7 @@ pub(crate) async fn prepare(
                 prepared.lists.insert(url.clone(), list);
             }
             Err(reason) => {
-                prepared.list_failures.insert(
-                    url.clone(),
-                    format!("the status list could not be fetched: {reason}"),
-                );
+                prepared.list_failures.insert(url.clone(), reason);
             }
         }
     }
