@@ -448,3 +448,22 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod operations_table {
+    use super::REFUSED_RANGES;
+
+    /// OPERATIONS.md lists every refused range (a single address without its `/128`).
+    #[test]
+    fn operations_md_lists_every_refused_range() {
+        let doc = include_str!("../../../OPERATIONS.md");
+        for range in REFUSED_RANGES {
+            let cidr = format!("`{}/{}`", range.network, range.prefix);
+            let single = format!("`{}`", range.network);
+            assert!(
+                doc.contains(&cidr) || (range.prefix == 128 && doc.contains(&single)),
+                "OPERATIONS.md does not list {cidr}"
+            );
+        }
+    }
+}
