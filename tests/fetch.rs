@@ -24,7 +24,7 @@ use credence_vc::status_list::{
 use credence_vc::verify::{Outcome, Verdict, VerificationReport};
 use serde_json::Value;
 
-use crate::support::{TestApp, TestDb};
+use crate::support::{credence, stdout, TestApp, TestDb};
 
 /// Serves `router` on a fresh loopback port.
 async fn serve(router: Router) -> SocketAddr {
@@ -477,4 +477,59 @@ async fn turned_off_fetches_nothing() {
     let (result, _) = fetcher.fetch(&format!("http://{addr}/x"), Want::Json).await;
     assert!(matches!(result, Err(FetchError::Disabled)));
     assert_eq!(connections.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_fetches_only_when_asked() {
+    let issuer = Issuer::default();
+    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
+    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
+    let vm = format!("{did}#key-1");
+    let list_url = format!("http://{addr}/status/1");
+    *issuer.did_document.lock().expect("lock") = did_web_document(
+        &did,
+        &[WebKey {
+            fragment: "key-1".into(),
+            public_key: key().verifying_key(),
+            active: true,
+        }],
+    );
+    *issuer.list.lock().expect("lock") = list(&did, &list_url, true, &vm);
+    let dir = tempfile::tempdir().expect("a folder");
+    let file = dir.path().join("credential.json");
+    std::fs::write(&file, signed(&credential(&did, &list_url), &vm).to_string()).expect("write");
+    let allow = addr.to_string();
+    let path = dir.path().to_owned();
+    let (offline, fetched, refused) = tokio::task::spawn_blocking(move || {
+        let run = |args: &[&str], env: &[(&str, &str)]| credence(&path, args, env);
+        (
+            run(&["vc", "verify", "--json", "credential.json"], &[]),
+            run(
+                &["vc", "verify", "--fetch", "--json", "credential.json"],
+                &[("CREDENCE_FETCH_ALLOW_HOSTS", allow.as_str())],
+            ),
+            run(&["vc", "verify", "--fetch", "credential.json"], &[]),
+        )
+    })
+    .await
+    .expect("the runs");
+
+    let report = |out: &std::process::Output| -> VerificationReport {
+        serde_json::from_str(&stdout(out)).expect("a JSON report")
+    };
+    let offline = report(&offline);
+    assert_eq!(outcome(&offline, "status.revocation"), Outcome::Unknown);
+    assert!(offline.fetches.is_empty());
+    let fetched = report(&fetched);
+    assert_eq!(outcome(&fetched, "proof"), Outcome::Passed, "{fetched:?}");
+    assert_eq!(outcome(&fetched, "status.revocation"), Outcome::Failed);
+    assert_eq!(fetched.fetches.len(), 2);
+    // Without the allow list, loopback is refused; the text report lists the refusals.
+    let text = stdout(&refused);
+    assert!(!refused.status.success());
+    assert!(
+        text.contains(&format!("{list_url}  failed: refused: only https")),
+        "{text}"
+    );
+    assert!(text.contains("127.0.0.1 is loopback"), "{text}");
 }

@@ -22,7 +22,7 @@ pub mod operator;
 pub mod orgs;
 pub mod portfolio;
 pub mod registry;
-mod remote;
+pub mod remote;
 pub mod status;
 pub mod vcapi;
 pub mod verification;

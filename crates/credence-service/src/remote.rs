@@ -7,11 +7,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use credence_fetch::{FetchRecord, Fetcher, Want};
 use credence_vc::did::{did_web_document_url, verification_methods, VerificationMethod};
+use credence_vc::verify::FetchNote;
 use serde_json::Value;
 
 /// Everything fetched for one verification.
 #[derive(Debug, Default)]
-pub(crate) struct Prepared {
+pub struct Prepared {
     /// Verification methods read from fetched DID and controller documents.
     pub methods: Vec<VerificationMethod>,
     /// Status list credentials by URL.
@@ -20,6 +21,33 @@ pub(crate) struct Prepared {
     pub list_failures: HashMap<String, String>,
     /// Every fetch made, in order.
     pub log: Vec<FetchRecord>,
+}
+
+/// The status list URLs a credential names.
+pub fn status_list_urls(doc: &Value) -> Vec<String> {
+    let entries: Vec<&Value> = match doc.get("credentialStatus") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    entries
+        .into_iter()
+        .filter_map(|e| e.get("statusListCredential").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The fetch log as the verification report lists it.
+pub fn notes(log: Vec<FetchRecord>) -> Vec<FetchNote> {
+    log.into_iter()
+        .map(|f| FetchNote {
+            url: f.url,
+            status: f.status,
+            from_cache: f.from_cache,
+            millis: f.millis,
+            error: f.error,
+        })
+        .collect()
 }
 
 /// The verification methods named by a document's proofs.
@@ -127,7 +155,7 @@ async fn resolve_method(fetcher: &Fetcher, method: &str, prepared: &mut Prepared
 
 /// Fetches the status lists in `list_urls` and the keys of every proof on the credential and
 /// on those lists, except methods `known` already answers.
-pub(crate) async fn prepare(
+pub async fn prepare(
     fetcher: &Fetcher,
     doc: &Value,
     list_urls: &[String],

@@ -10,7 +10,7 @@ use credence_vc::keys::VerifyingKey;
 use credence_vc::proof::issuer_id;
 use credence_vc::status_list::StatusPurpose;
 use credence_vc::verify::{
-    verify_credential, FetchError, FetchNote, StatusFetcher, VerificationReport, VerifyContext,
+    verify_credential, FetchError, StatusFetcher, VerificationReport, VerifyContext,
 };
 use serde_json::Value;
 
@@ -39,20 +39,6 @@ impl StatusFetcher for SnapshotFetcher {
             reason: reason.to_owned(),
         })
     }
-}
-
-/// The status list URLs a credential names.
-fn status_urls(doc: &Value) -> Vec<String> {
-    let entries: Vec<&Value> = match doc.get("credentialStatus") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
-    entries
-        .into_iter()
-        .filter_map(|e| e.get("statusListCredential").and_then(Value::as_str))
-        .map(str::to_owned)
-        .collect()
 }
 
 impl Registry {
@@ -87,7 +73,7 @@ impl Registry {
             }
         }
         let mut remote_lists = Vec::new();
-        for url in status_urls(doc) {
+        for url in crate::remote::status_list_urls(doc) {
             let Some(rest) = url
                 .strip_prefix(&self.config.base_url)
                 .and_then(|r| r.strip_prefix("/orgs/"))
@@ -113,7 +99,7 @@ impl Registry {
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             fetcher.lists.insert(url, value);
         }
-        for url in status_urls(doc) {
+        for url in crate::remote::status_list_urls(doc) {
             if !fetcher.lists.contains_key(&url) && !url.starts_with(&self.config.base_url) {
                 remote_lists.push(url);
             }
@@ -139,16 +125,7 @@ impl Registry {
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
         let mut report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
-        report.fetches = fetches
-            .into_iter()
-            .map(|f| FetchNote {
-                url: f.url,
-                status: f.status,
-                from_cache: f.from_cache,
-                millis: f.millis,
-                error: f.error,
-            })
-            .collect();
+        report.fetches = crate::remote::notes(fetches);
         let report = self.with_accreditation_check(doc, report).await?;
         let report = self.with_status_reason(doc, report).await?;
         self.metrics.verified(report.verdict);

@@ -7,6 +7,7 @@ mod framework;
 mod http_server;
 mod serve;
 mod vc;
+mod vc_fetch;
 
 use anyhow::Context;
 use credence_service::{PasswordCost, RegistryConfig, ServiceError, Services};
