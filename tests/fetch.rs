@@ -533,3 +533,121 @@ async fn the_command_line_fetches_only_when_asked() {
     );
     assert!(text.contains("127.0.0.1 is loopback"), "{text}");
 }
+
+/// The issuer's server publishing a credential by address as JSON, as a baked SVG badge and
+/// as an HTML page, beside its DID document and status list.
+fn publishing_router(issuer: Issuer, credential: Value) -> Router {
+    use credence_vc::baking::{bake_svg, BakedCredential};
+    let svg = bake_svg(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>",
+        &BakedCredential::Json(credential.clone()),
+    )
+    .expect("bake");
+    issuer_router(issuer, "/.well-known/did.json")
+        .route(
+            "/credential.json",
+            get(move || {
+                let c = credential.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/ld+json")],
+                        c.to_string(),
+                    )
+                        .into_response()
+                }
+            }),
+        )
+        .route(
+            "/badge.svg",
+            get(move || {
+                let svg = svg.clone();
+                async move { ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response() }
+            }),
+        )
+        .route(
+            "/page",
+            get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<p>hi</p>").into_response() }),
+        )
+}
+
+fn encoded(url: &str) -> String {
+    url::form_urlencoded::byte_serialize(url.as_bytes()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verify_page_checks_a_credential_by_its_address_and_lists_the_fetches() {
+    let issuer = Issuer::default();
+    let (listener, addr) = {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let a = l.local_addr().expect("address");
+        (l, a)
+    };
+    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
+    let vm = format!("{did}#key-1");
+    let list_url = format!("http://{addr}/status/1");
+    *issuer.did_document.lock().expect("lock") = did_web_document(
+        &did,
+        &[WebKey {
+            fragment: "key-1".into(),
+            public_key: key().verifying_key(),
+            active: true,
+        }],
+    );
+    *issuer.list.lock().expect("lock") = list(&did, &list_url, false, &vm);
+    let doc = signed(&credential(&did, &list_url), &vm);
+    let router = publishing_router(issuer, doc.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+
+    for path in ["/credential.json", "/badge.svg"] {
+        let url = format!("http://{addr}{path}");
+        let page = app
+            .get(
+                &format!("/verify?credential={}", encoded(&url)),
+                "text/html",
+            )
+            .await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        assert!(page.body.contains("What was fetched"), "{path}");
+        assert!(page.body.contains(&url), "{path}");
+        assert!(page.body.contains(&list_url), "{path}");
+        assert!(page.body.contains("HTTP 200, fetched now"), "{path}");
+        assert!(!page.body.contains("check-failed"), "{path}: {}", page.body);
+    }
+    // Not a credential: the form again, saying why.
+    let page = app
+        .get(
+            &format!(
+                "/verify?credential={}",
+                encoded(&format!("http://{addr}/page"))
+            ),
+            "text/html",
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("could not be fetched"), "{}", page.body);
+    assert!(page.body.contains("text/html"), "{}", page.body);
+
+    // A person looks at it at both widths.
+    let base = app.serve().await;
+    let shown = format!(
+        "{base}/verify?credential={}",
+        encoded(&format!("http://{addr}/credential.json"))
+    );
+    tokio::task::spawn_blocking(move || {
+        for (shot, size) in [
+            ("verify-by-address-desktop.png", "1280,2000"),
+            ("verify-by-address-phone.png", "390,2400"),
+        ] {
+            crate::browser::check_page(&shown, shot, size, |dom| {
+                assert!(dom.contains("What was fetched"));
+            });
+        }
+    })
+    .await
+    .expect("the browser ran");
+}

@@ -242,3 +242,87 @@ mod tests {
         );
     }
 }
+
+/// A credential published at an address on another server, read from the answer: JSON, or
+/// a PNG or SVG badge with a credential baked in.
+fn credential_from_answer(url: &str, content_type: &str, body: &[u8]) -> Result<Value, String> {
+    use credence_vc::baking::{unbake, BakedCredential};
+    if Want::Json.accepts(content_type) {
+        return match serde_json::from_slice::<Value>(body) {
+            Ok(doc) if doc.is_object() => Ok(doc),
+            Ok(_) => Err(format!("{url} answers JSON that is not a credential.")),
+            Err(e) => Err(format!(
+                "{url} answers something that is not valid JSON ({e})."
+            )),
+        };
+    }
+    match unbake(body) {
+        Ok(Some(BakedCredential::Json(doc))) => Ok(doc),
+        Ok(Some(BakedCredential::Jwt(_))) => Err(format!(
+            "{url} is a badge image carrying a credential in JWT form; this check reads Data Integrity credentials (JSON with an embedded proof)."
+        )),
+        Ok(None) => Err(format!("{url} is a badge image with no credential baked into it.")),
+        Err(e) => Err(format!("{url} is not a badge image Credence can read ({e}).")),
+    }
+}
+
+impl crate::registry::Registry {
+    /// Whether verification may fetch from other servers (`fetch.enabled`).
+    pub fn fetches_enabled(&self) -> bool {
+        self.config
+            .fetcher
+            .as_ref()
+            .is_some_and(|f| f.settings().enabled)
+    }
+
+    /// The credential at `url` on another server, fetched through the guarded client, with
+    /// the fetch as the report lists it; or why it could not be read, as a sentence.
+    pub async fn fetch_credential(&self, url: &str) -> Result<(Value, Vec<FetchNote>), String> {
+        let Some(fetcher) = self
+            .config
+            .fetcher
+            .as_ref()
+            .filter(|f| f.settings().enabled)
+        else {
+            return Err("This Credence does not fetch from other sites (fetching is turned off). Download the credential or its badge image and upload it instead.".into());
+        };
+        let mut log = Vec::new();
+        let fetched = fetcher
+            .fetch_logged(url.trim(), Want::Credential, &mut log)
+            .await
+            .map_err(|e| format!("The credential at {url} could not be fetched: {e}."))?;
+        let doc = credential_from_answer(url, &fetched.content_type, &fetched.body)?;
+        Ok((doc, notes(log)))
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::credential_from_answer;
+
+    fn check(content_type: &str, body: &[u8], expected: Result<(), &str>) {
+        let got = credential_from_answer("https://x.example/c", content_type, body).map(|_| ());
+        match (got, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(e), Err(needle)) => assert!(e.contains(needle), "{content_type}: {e}"),
+            (got, want) => panic!("{content_type}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn answers_are_read_as_json_or_baked_images() {
+        check(
+            "application/ld+json",
+            br#"{"type":["VerifiableCredential"]}"#,
+            Ok(()),
+        );
+        check("application/json", b"[1]", Err("not a credential"));
+        check("application/json", b"{", Err("not valid JSON"));
+        check(
+            "image/svg+xml",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            Err("no credential baked"),
+        );
+        check("image/png", b"not a png", Err("not a badge image"));
+    }
+}
