@@ -97,7 +97,7 @@ mod tests {
             true,
             0,
             None,
-            ("HTTP 200", "from the cache", "0 ms"),
+            ("HTTP 200", "from the cache", "under 1 ms"),
         );
         check(
             None,
