@@ -651,3 +651,100 @@ async fn the_verify_page_checks_a_credential_by_its_address_and_lists_the_fetche
     .await
     .expect("the browser ran");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_list_counts_only_with_its_own_proof_and_within_its_validity() {
+    let issuer = Issuer::default();
+    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
+    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
+    let vm = format!("{did}#key-1");
+    let list_url = format!("http://{addr}/status/1");
+    *issuer.did_document.lock().expect("lock") = did_web_document(
+        &did,
+        &[WebKey {
+            fragment: "key-1".into(),
+            public_key: key().verifying_key(),
+            active: true,
+        }],
+    );
+    let doc = signed(&credential(&did, &list_url), &vm);
+    let mut tampered = list(&did, &list_url, true, &vm);
+    tampered["credentialSubject"]["encodedList"] = StatusList::default().encode().into();
+    let mut expired = list(&did, &list_url, false, &vm);
+    if let Some(map) = expired.as_object_mut() {
+        map.remove("proof");
+    }
+    expired["validUntil"] = "2020-01-01T00:00:00Z".into();
+    expired["validFrom"] = "2019-01-01T00:00:00Z".into();
+    let expired = signed(&expired, &vm);
+    let mut early = list(&did, &list_url, false, &vm);
+    if let Some(map) = early.as_object_mut() {
+        map.remove("proof");
+    }
+    early["validFrom"] = "2100-01-01T00:00:00Z".into();
+    let early = signed(&early, &vm);
+    for (name, served, needle) in [
+        ("tampered", tampered, "its own signature does not verify"),
+        ("expired", expired, "is out of date"),
+        ("not yet valid", early, "is not valid yet"),
+    ] {
+        *issuer.list.lock().expect("lock") = served;
+        // A fresh application each time, so no list is taken from a cache.
+        let app = app_fetching(settings(&[addr.to_string()])).await;
+        let report = verify(&app, &doc).await;
+        let check = report.check("status.revocation").expect("status check");
+        assert_eq!(check.outcome, Outcome::Unknown, "{name}: {report:?}");
+        assert!(check.message.contains(needle), "{name}: {}", check.message);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_key_counts_only_when_its_controller_lists_it_for_assertions() {
+    let documents: Arc<Mutex<Value>> = Arc::default();
+    let served = documents.clone();
+    let router = Router::new().route(
+        "/issuer",
+        get(move || {
+            let doc = served.lock().expect("lock").clone();
+            async move { json_reply(&doc, "no-store") }
+        }),
+    );
+    let addr = serve(router).await;
+    let controller = format!("http://{addr}/issuer");
+    let vm = format!("{controller}#key-1");
+    let controller_document = |relationship: &str| {
+        serde_json::json!({
+            "@context": ["https://www.w3.org/ns/cid/v1"],
+            "id": controller,
+            "verificationMethod": [{
+                "id": vm,
+                "type": "Multikey",
+                "controller": controller,
+                "publicKeyMultibase": key().verifying_key().to_multibase(),
+            }],
+            relationship: [vm],
+        })
+    };
+    let mut unsigned = credential(&controller, "unused");
+    if let Some(map) = unsigned.as_object_mut() {
+        map.remove("credentialStatus");
+    }
+    let doc = signed(&unsigned, &vm);
+    for (relationship, expected) in [
+        ("assertionMethod", Outcome::Passed),
+        ("authentication", Outcome::Unknown),
+    ] {
+        *documents.lock().expect("lock") = controller_document(relationship);
+        let app = app_fetching(settings(&[addr.to_string()])).await;
+        let report = verify(&app, &doc).await;
+        assert_eq!(
+            outcome(&report, "proof"),
+            expected,
+            "{relationship}: {report:?}"
+        );
+        assert!(report
+            .fetches
+            .iter()
+            .any(|f| f.url == controller && f.status == Some(200)));
+    }
+}

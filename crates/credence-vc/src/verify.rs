@@ -839,6 +839,17 @@ fn check_status_entry(entry: &StatusEntry, issuer: Option<&str>, ctx: &VerifyCon
         return unknown(&format!("The issuer's {list_name} is out of date"))
             .detail(format!("The list at {} has expired.", entry.list_url));
     }
+    let list_from = list
+        .get("validFrom")
+        .and_then(Value::as_str)
+        .and_then(parse_date_time);
+    if list_from.is_some_and(|from| from > ctx.now) {
+        return unknown(&format!("The issuer's {list_name} is not valid yet")).detail(format!(
+            "The list at {} is valid only from {}.",
+            entry.list_url,
+            list_from.map(|d| d.to_rfc3339()).unwrap_or_default()
+        ));
+    }
     match check_status(entry, &list) {
         Ok(true) => Check::new(
             code,
