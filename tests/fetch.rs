@@ -748,3 +748,21 @@ async fn an_https_key_counts_only_when_its_controller_lists_it_for_assertions() 
             .any(|f| f.url == controller && f.status == Some(200)));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_credences_own_keys_and_lists_are_never_fetched() {
+    // Even with loopback allowed, a credential naming this Credence is checked from its
+    // database only: an unknown key or list of its own stays unresolved, with no fetch.
+    let app = app_fetching(settings(&["127.0.0.1".to_owned()])).await;
+    let host = app.services.registry.config().did_web_host();
+    let did = format!("did:web:{host}:orgs:nobody");
+    let list_url = format!("{}/orgs/nobody/status/revocation", app.base_url);
+    let report = verify(
+        &app,
+        &signed(&credential(&did, &list_url), &format!("{did}#key-9")),
+    )
+    .await;
+    assert!(report.fetches.is_empty(), "{:?}", report.fetches);
+    assert_ne!(outcome(&report, "proof"), Outcome::Passed);
+    assert_eq!(outcome(&report, "status.revocation"), Outcome::Unknown);
+}

@@ -22,6 +22,9 @@ use tokio::sync::Semaphore;
 
 pub use policy::{AllowHosts, UrlRefusal, REFUSED_RANGES};
 
+/// How many hosts' concurrency limits are kept before idle ones are forgotten.
+const MAX_IDLE_HOSTS: usize = 256;
+
 /// The operator's settings (`[fetch]` in the configuration file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -271,6 +274,11 @@ impl Fetcher {
             .hosts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Hosts nobody is fetching from now are forgotten, so the map stays small however
+        // many hosts are named.
+        if hosts.len() >= MAX_IDLE_HOSTS {
+            hosts.retain(|_, limit| Arc::strong_count(limit) > 1);
+        }
         hosts
             .entry(host.to_owned())
             .or_insert_with(|| Arc::new(Semaphore::new(self.settings.per_host.max(1))))
@@ -385,6 +393,19 @@ mod tests {
         ] {
             assert_eq!(want.accepts(content_type), ok, "{want:?} {content_type}");
         }
+    }
+
+    #[tokio::test]
+    async fn idle_hosts_are_forgotten() {
+        let fetcher = Fetcher::new(Settings::default());
+        let busy = fetcher.host_limit("busy.example");
+        for i in 0..MAX_IDLE_HOSTS + 10 {
+            let _ = fetcher.host_limit(&format!("h{i}.example"));
+        }
+        let hosts = fetcher.hosts.lock().expect("lock");
+        assert!(hosts.len() <= MAX_IDLE_HOSTS, "{}", hosts.len());
+        assert!(hosts.contains_key("busy.example"), "a host in use is kept");
+        drop(busy);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Verification of any credential against what this Credence knows: `did:key` offline,
 //! `did:web` of its own organisations (every key, active and retired) and its own status
-//! lists, read from the store into memory before the (synchronous) check runs. Anything
-//! else cannot be obtained, so its status is reported unknown, never "not revoked".
+//! lists, read from the store into memory before the (synchronous) check runs. Other
+//! issuers' keys and lists are fetched through the guarded client when fetching is on
+//! (`remote.rs`); what cannot be obtained is reported unknown, never "not revoked".
 
 use std::collections::HashMap;
 
@@ -111,7 +112,16 @@ impl Registry {
             .as_ref()
             .filter(|f| f.settings().enabled)
         {
-            let known = |method: &str| local_methods.contains(method);
+            // This Credence's own keys come from its database, never over the network: a
+            // method naming this Credence that the database does not hold stays unresolved.
+            let own_did = format!("did:web:{}", self.config.did_web_host());
+            let own = |m: &str| {
+                m.starts_with(&self.config.base_url)
+                    || m.split('#').next().is_some_and(|base| {
+                        base == own_did || base.starts_with(&format!("{own_did}:"))
+                    })
+            };
+            let known = |method: &str| local_methods.contains(method) || own(method);
             let prepared = crate::remote::prepare(outbound, doc, &remote_lists, &known).await;
             for method in prepared.methods {
                 resolver = resolver.with(method);
