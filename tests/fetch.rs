@@ -766,3 +766,74 @@ async fn this_credences_own_keys_and_lists_are_never_fetched() {
     assert_ne!(outcome(&report, "proof"), Outcome::Passed);
     assert_eq!(outcome(&report, "status.revocation"), Outcome::Unknown);
 }
+
+/// Serves `router` over TLS only, with the test certificate for 127.0.0.1 and localhost.
+async fn serve_tls(router: Router) -> SocketAddr {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certificates: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(include_bytes!("vectors/fetch-tls/server.pem"))
+            .collect::<Result<_, _>>()
+            .expect("the test certificate");
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("vectors/fetch-tls/server.key"))
+        .expect("the test key");
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certificates, key)
+        .expect("a TLS configuration");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a loopback port");
+    let addr = listener.local_addr().expect("its address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (acceptor, router) = (acceptor.clone(), router.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_is_fetched_with_the_certificate_checked() {
+    let router = Router::new().route(
+        "/doc",
+        get(|| async { json_reply(&serde_json::json!({"ok": true}), "no-store") }),
+    );
+    let addr = serve_tls(router).await;
+    let ca = credence_fetch::certificates_from_pem(include_bytes!("vectors/fetch-tls/ca.pem"))
+        .expect("the test CA");
+    let allow = [addr.to_string(), format!("localhost:{}", addr.port())];
+    let trusting = Fetcher::new(Settings {
+        extra_roots: ca,
+        ..settings(&allow)
+    });
+    for url in [
+        format!("https://{addr}/doc"),
+        format!("https://localhost:{}/doc", addr.port()),
+    ] {
+        let (result, status) = trusting.fetch(&url, Want::Json).await;
+        let fetched = result.unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(&fetched.body[..], br#"{"ok":true}"#);
+        assert_eq!(status, Some(200));
+    }
+    // Without the test CA the certificate is unknown: refused, and the server speaks no
+    // plain HTTP, so nothing is read.
+    let (result, _) = Fetcher::new(settings(&allow))
+        .fetch(&format!("https://{addr}/doc"), Want::Json)
+        .await;
+    let error = result
+        .expect_err("an unknown certificate authority")
+        .to_string();
+    assert!(error.starts_with("the secure connection failed"), "{error}");
+    assert!(error.contains("certificate"), "{error}");
+}

@@ -116,6 +116,8 @@ per_host = 4
 # Answers are reused as their caching headers say, but at least and at most this long.
 cache_floor_secs = 60
 cache_ceiling_secs = 86400
+# PEM files of certificate authorities trusted besides the public ones (an intranet's CA).
+ca_files = []
 
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info".

@@ -23,6 +23,8 @@ pub struct FetchConfig {
     pub cache_floor_secs: u64,
     /// The longest time an answer is reused, whatever its caching headers say.
     pub cache_ceiling_secs: u64,
+    /// PEM files of certificate authorities trusted besides the usual public ones.
+    pub ca_files: Vec<std::path::PathBuf>,
 }
 
 impl Default for FetchConfig {
@@ -35,6 +37,7 @@ impl Default for FetchConfig {
             per_host: d.per_host,
             cache_floor_secs: d.cache_floor.as_secs(),
             cache_ceiling_secs: d.cache_ceiling.as_secs(),
+            ca_files: Vec::new(),
         }
     }
 }
@@ -69,7 +72,20 @@ impl FetchConfig {
     pub fn settings(&self) -> Result<credence_fetch::Settings, Failure> {
         let allow_hosts =
             credence_fetch::AllowHosts::parse(&self.allow_hosts).map_err(Failure::Refused)?;
+        let mut extra_roots = Vec::new();
+        for file in &self.ca_files {
+            let pem = std::fs::read(file).map_err(|e| {
+                Failure::Refused(format!(
+                    "fetch.ca_files: cannot read {}: {e}",
+                    file.display()
+                ))
+            })?;
+            extra_roots.extend(credence_fetch::certificates_from_pem(&pem).map_err(|e| {
+                Failure::Refused(format!("fetch.ca_files: {}: {e}", file.display()))
+            })?);
+        }
         Ok(credence_fetch::Settings {
+            extra_roots,
             enabled: self.enabled,
             allow_hosts,
             max_bytes: self.max_bytes.max(1024),

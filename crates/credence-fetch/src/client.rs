@@ -24,11 +24,18 @@ use crate::FetchError;
 trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
-/// The TLS settings: the Mozilla roots shipped with `webpki-roots`, no client certificate.
-pub(crate) fn tls_connector() -> TlsConnector {
-    let roots = RootCertStore {
+/// The TLS settings: the Mozilla roots shipped with `webpki-roots` and the operator's
+/// `extra` roots (DER; one that cannot be read is skipped), no client certificate.
+pub(crate) fn tls_connector(extra: &[Vec<u8>]) -> TlsConnector {
+    let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    for der in extra {
+        let certificate = tokio_rustls::rustls::pki_types::CertificateDer::from(der.clone());
+        if let Err(e) = roots.add(certificate) {
+            tracing::warn!("an extra root certificate for fetching was refused: {e}");
+        }
+    }
     // ring rather than aws-lc-rs: it builds without a C toolchain of its own. Its provider
     // lacks post-quantum key exchange, which rustls marks as deprecated; classical key
     // exchange is what verifying public documents needs.

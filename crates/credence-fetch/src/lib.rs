@@ -50,6 +50,8 @@ pub struct Settings {
     pub cache_entries: usize,
     /// How many bytes of answers the cache keeps.
     pub cache_bytes: usize,
+    /// Certificate authorities trusted besides the Mozilla roots (DER), for intranets.
+    pub extra_roots: Vec<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
             cache_ceiling: Duration::from_secs(24 * 3600),
             cache_entries: 1024,
             cache_bytes: 32 * 1024 * 1024,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -148,6 +151,20 @@ pub enum FetchError {
     ContentType(String),
 }
 
+/// The certificates in PEM text (for `fetch.ca_files`), as DER.
+pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::CertificateDer;
+    let certificates: Vec<Vec<u8>> = CertificateDer::pem_slice_iter(pem)
+        .map(|c| c.map(|c| c.as_ref().to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("not PEM certificates ({e})"))?;
+    if certificates.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    Ok(certificates)
+}
+
 /// A duration in seconds as people write it: `5`, `0.5`.
 fn seconds(d: Duration) -> String {
     let text = format!("{:.3}", d.as_secs_f64());
@@ -205,11 +222,12 @@ impl Fetcher {
     /// A fetcher with these settings.
     pub fn new(settings: Settings) -> Self {
         let cache = cache::Cache::new(settings.cache_entries, settings.cache_bytes);
+        let tls = client::tls_connector(&settings.extra_roots);
         Self {
             settings: Arc::new(settings),
             cache: Arc::new(Mutex::new(cache)),
             hosts: Arc::default(),
-            tls: client::tls_connector(),
+            tls,
         }
     }
 
@@ -312,11 +330,13 @@ impl Fetcher {
             // https (did:web always does): after a failed handshake it is asked once more
             // without TLS. Hosts not in fetch.allow_hosts are never.
             let response = match fetched {
-                Err(FetchError::Tls(_)) if target.allowed => {
+                Err(FetchError::Tls(reason)) if target.allowed => {
                     let plain = policy::Target {
                         tls: false,
                         ..target.clone()
                     };
+                    // When plain HTTP fails too, the secure connection's failure is the
+                    // one worth reporting.
                     client::get(
                         &plain,
                         want.accept(),
@@ -324,7 +344,8 @@ impl Fetcher {
                         s.max_bytes,
                         &self.tls,
                     )
-                    .await?
+                    .await
+                    .map_err(|_| FetchError::Tls(reason))?
                 }
                 other => other?,
             };
@@ -406,6 +427,16 @@ mod tests {
         assert!(hosts.len() <= MAX_IDLE_HOSTS, "{}", hosts.len());
         assert!(hosts.contains_key("busy.example"), "a host in use is kept");
         drop(busy);
+    }
+
+    #[test]
+    fn extra_roots_are_read_from_pem() {
+        let ca = include_bytes!("../../../tests/vectors/fetch-tls/ca.pem");
+        assert_eq!(certificates_from_pem(ca).map(|c| c.len()), Ok(1));
+        assert_eq!(
+            certificates_from_pem(b"hello"),
+            Err("no certificate in it".to_owned())
+        );
     }
 
     #[test]
