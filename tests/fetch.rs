@@ -24,7 +24,7 @@ use credence_vc::status_list::{
 use credence_vc::verify::{Outcome, Verdict, VerificationReport};
 use serde_json::Value;
 
-use crate::support::{credence, stdout, TestApp, TestDb};
+use crate::support::{credence, stdout, Auth, TestApp, TestDb};
 
 /// Serves `router` on a fresh loopback port.
 async fn serve(router: Router) -> SocketAddr {
@@ -332,6 +332,18 @@ async fn slow_servers_oversized_bodies_and_wrong_types_are_cut_off() {
         .route(
             "/html",
             get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<p>hello</p>") }),
+        )
+        .route(
+            "/image",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/svg+xml"),
+                        (header::CACHE_CONTROL, "max-age=60"),
+                    ],
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+                )
+            }),
         );
     let addr = serve(router).await;
     let fetcher = Fetcher::new(Settings {
@@ -373,6 +385,17 @@ async fn slow_servers_oversized_bodies_and_wrong_types_are_cut_off() {
         "{result:?}"
     );
     assert_eq!(status, Some(200));
+    // An image kept in the cache for a credential is not handed out as a JSON document.
+    let image = format!("http://{addr}/image");
+    let (first, _) = fetcher.fetch(&image, Want::Credential).await;
+    assert!(first.is_ok_and(|f| !f.from_cache));
+    let (again, _) = fetcher.fetch(&image, Want::Credential).await;
+    assert!(again.is_ok_and(|f| f.from_cache));
+    let (as_json, _) = fetcher.fetch(&image, Want::Json).await;
+    assert!(
+        matches!(as_json, Err(FetchError::ContentType(_))),
+        "{as_json:?}"
+    );
 }
 
 /// A server that answers every connection with `size` bytes of JSON and no declared
@@ -618,6 +641,17 @@ async fn the_verify_page_checks_a_credential_by_its_address_and_lists_the_fetche
         assert!(page.body.contains("HTTP 200, fetched now"), "{path}");
         assert!(!page.body.contains("check-failed"), "{path}: {}", page.body);
     }
+    // The JSON API reports the same fetches.
+    let reply = app
+        .call("POST", "/api/v1/verify", Some(doc.clone()), &Auth::None)
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let fetches = reply.json()["fetches"].clone();
+    assert_eq!(fetches[0]["url"], list_url.as_str(), "{fetches}");
+    assert_eq!(fetches[0]["status"], 200);
+    assert_eq!(fetches[0]["from_cache"], true);
+    assert!(fetches[0]["millis"].is_u64());
+
     // Not a credential: the form again, saying why.
     let page = app
         .get(

@@ -260,7 +260,12 @@ impl Fetcher {
         if !self.settings.enabled {
             return (Err(FetchError::Disabled), None);
         }
-        let hit = self.lock_cache().get(url, Instant::now());
+        // An answer kept for another kind of document (an image asked for as a credential,
+        // now asked for as JSON) is not reused.
+        let hit = self
+            .lock_cache()
+            .get(url, Instant::now())
+            .filter(|e| want.accepts(&e.content_type));
         if let Some(entry) = hit {
             let fetched = Fetched {
                 url: url.to_owned(),
