@@ -24,10 +24,10 @@ use credence_vc::status_list::{
 use credence_vc::verify::{Outcome, Verdict, VerificationReport};
 use serde_json::Value;
 
-use crate::support::{credence, stdout, Auth, TestApp, TestDb};
+use crate::support::{TestApp, TestDb};
 
 /// Serves `router` on a fresh loopback port.
-async fn serve(router: Router) -> SocketAddr {
+pub(crate) async fn serve(router: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
@@ -55,7 +55,7 @@ async fn counting_listener() -> (SocketAddr, Arc<AtomicUsize>) {
     (addr, count)
 }
 
-fn settings(allow: &[String]) -> Settings {
+pub(crate) fn settings(allow: &[String]) -> Settings {
     Settings {
         allow_hosts: AllowHosts::parse(allow).expect("allow list"),
         cache_floor: Duration::ZERO,
@@ -64,7 +64,7 @@ fn settings(allow: &[String]) -> Settings {
 }
 
 /// An application whose verification fetches with `settings`.
-async fn app_fetching(settings: Settings) -> TestApp {
+pub(crate) async fn app_fetching(settings: Settings) -> TestApp {
     let db = Arc::new(TestDb::new().await);
     let store = db.store().await;
     TestApp::over_with(db, store, move |base| {
@@ -77,12 +77,12 @@ async fn app_fetching(settings: Settings) -> TestApp {
 
 /// The issuer's server: its DID document and status list, which the test changes.
 #[derive(Clone, Default)]
-struct Issuer {
-    did_document: Arc<Mutex<Value>>,
-    list: Arc<Mutex<Value>>,
+pub(crate) struct Issuer {
+    pub(crate) did_document: Arc<Mutex<Value>>,
+    pub(crate) list: Arc<Mutex<Value>>,
 }
 
-fn json_reply(value: &Value, cache: &'static str) -> axum::response::Response {
+pub(crate) fn json_reply(value: &Value, cache: &'static str) -> axum::response::Response {
     (
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -93,7 +93,7 @@ fn json_reply(value: &Value, cache: &'static str) -> axum::response::Response {
         .into_response()
 }
 
-fn issuer_router(issuer: Issuer, did_path: &'static str) -> Router {
+pub(crate) fn issuer_router(issuer: Issuer, did_path: &'static str) -> Router {
     let doc = issuer.did_document.clone();
     let list = issuer.list.clone();
     Router::new()
@@ -113,18 +113,18 @@ fn issuer_router(issuer: Issuer, did_path: &'static str) -> Router {
         )
 }
 
-fn key() -> SigningKey {
+pub(crate) fn key() -> SigningKey {
     SigningKey::from_seed(&[42; 32])
 }
 
-fn signed(doc: &Value, vm: &str) -> Value {
+pub(crate) fn signed(doc: &Value, vm: &str) -> Value {
     let mut options = ProofOptions::new(vm);
     options.created = Some("2026-01-01T00:00:00Z".into());
     sign(doc, &key(), &options).expect("sign")
 }
 
 /// An Open Badges credential from `issuer` whose revocation entry is index 7 of `list_url`.
-fn credential(issuer: &str, list_url: &str) -> Value {
+pub(crate) fn credential(issuer: &str, list_url: &str) -> Value {
     let mut doc: Value =
         serde_json::from_str(include_str!("vectors/ob3-interop/ob3-unsigned.json"))
             .expect("the unsigned vector");
@@ -136,7 +136,7 @@ fn credential(issuer: &str, list_url: &str) -> Value {
 }
 
 /// The issuer's revocation list with index 7 revoked or not, signed by the issuer.
-fn list(issuer: &str, list_url: &str, revoked: bool, vm: &str) -> Value {
+pub(crate) fn list(issuer: &str, list_url: &str, revoked: bool, vm: &str) -> Value {
     let mut bits = StatusList::default();
     bits.set(7, revoked).expect("index 7");
     let now = chrono::Utc::now() - chrono::Duration::hours(1);
@@ -146,14 +146,14 @@ fn list(issuer: &str, list_url: &str, revoked: bool, vm: &str) -> Value {
     )
 }
 
-fn outcome(report: &VerificationReport, code: &str) -> Outcome {
+pub(crate) fn outcome(report: &VerificationReport, code: &str) -> Outcome {
     report
         .check(code)
         .unwrap_or_else(|| panic!("no {code} check in {report:?}"))
         .outcome
 }
 
-async fn verify(app: &TestApp, doc: &Value) -> VerificationReport {
+pub(crate) async fn verify(app: &TestApp, doc: &Value) -> VerificationReport {
     app.services
         .registry
         .verify_credential_json(doc)
@@ -503,190 +503,6 @@ async fn turned_off_fetches_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_command_line_fetches_only_when_asked() {
-    let issuer = Issuer::default();
-    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
-    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
-    let vm = format!("{did}#key-1");
-    let list_url = format!("http://{addr}/status/1");
-    *issuer.did_document.lock().expect("lock") = did_web_document(
-        &did,
-        &[WebKey {
-            fragment: "key-1".into(),
-            public_key: key().verifying_key(),
-            active: true,
-        }],
-    );
-    *issuer.list.lock().expect("lock") = list(&did, &list_url, true, &vm);
-    let dir = tempfile::tempdir().expect("a folder");
-    let file = dir.path().join("credential.json");
-    std::fs::write(&file, signed(&credential(&did, &list_url), &vm).to_string()).expect("write");
-    let allow = addr.to_string();
-    let path = dir.path().to_owned();
-    let (offline, fetched, refused) = tokio::task::spawn_blocking(move || {
-        let run = |args: &[&str], env: &[(&str, &str)]| credence(&path, args, env);
-        (
-            run(&["vc", "verify", "--json", "credential.json"], &[]),
-            run(
-                &["vc", "verify", "--fetch", "--json", "credential.json"],
-                &[("CREDENCE_FETCH_ALLOW_HOSTS", allow.as_str())],
-            ),
-            run(&["vc", "verify", "--fetch", "credential.json"], &[]),
-        )
-    })
-    .await
-    .expect("the runs");
-
-    let report = |out: &std::process::Output| -> VerificationReport {
-        serde_json::from_str(&stdout(out)).expect("a JSON report")
-    };
-    let offline = report(&offline);
-    assert_eq!(outcome(&offline, "status.revocation"), Outcome::Unknown);
-    assert!(offline.fetches.is_empty());
-    let fetched = report(&fetched);
-    assert_eq!(outcome(&fetched, "proof"), Outcome::Passed, "{fetched:?}");
-    assert_eq!(outcome(&fetched, "status.revocation"), Outcome::Failed);
-    assert_eq!(fetched.fetches.len(), 2);
-    // Without the allow list, loopback is refused; the text report lists the refusals.
-    let text = stdout(&refused);
-    assert!(!refused.status.success());
-    assert!(
-        text.contains(&format!("{list_url}  failed: refused: only https")),
-        "{text}"
-    );
-    assert!(text.contains("127.0.0.1 is loopback"), "{text}");
-}
-
-/// The issuer's server publishing a credential by address as JSON, as a baked SVG badge and
-/// as an HTML page, beside its DID document and status list.
-fn publishing_router(issuer: Issuer, credential: Value) -> Router {
-    use credence_vc::baking::{bake_svg, BakedCredential};
-    let svg = bake_svg(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>",
-        &BakedCredential::Json(credential.clone()),
-    )
-    .expect("bake");
-    issuer_router(issuer, "/.well-known/did.json")
-        .route(
-            "/credential.json",
-            get(move || {
-                let c = credential.clone();
-                async move {
-                    (
-                        [(header::CONTENT_TYPE, "application/ld+json")],
-                        c.to_string(),
-                    )
-                        .into_response()
-                }
-            }),
-        )
-        .route(
-            "/badge.svg",
-            get(move || {
-                let svg = svg.clone();
-                async move { ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response() }
-            }),
-        )
-        .route(
-            "/page",
-            get(|| async { ([(header::CONTENT_TYPE, "text/html")], "<p>hi</p>").into_response() }),
-        )
-}
-
-fn encoded(url: &str) -> String {
-    url::form_urlencoded::byte_serialize(url.as_bytes()).collect()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_verify_page_checks_a_credential_by_its_address_and_lists_the_fetches() {
-    let issuer = Issuer::default();
-    let (listener, addr) = {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let a = l.local_addr().expect("address");
-        (l, a)
-    };
-    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
-    let vm = format!("{did}#key-1");
-    let list_url = format!("http://{addr}/status/1");
-    *issuer.did_document.lock().expect("lock") = did_web_document(
-        &did,
-        &[WebKey {
-            fragment: "key-1".into(),
-            public_key: key().verifying_key(),
-            active: true,
-        }],
-    );
-    *issuer.list.lock().expect("lock") = list(&did, &list_url, false, &vm);
-    let doc = signed(&credential(&did, &list_url), &vm);
-    let router = publishing_router(issuer, doc.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    let app = app_fetching(settings(&[addr.to_string()])).await;
-
-    for path in ["/credential.json", "/badge.svg"] {
-        let url = format!("http://{addr}{path}");
-        let page = app
-            .get(
-                &format!("/verify?credential={}", encoded(&url)),
-                "text/html",
-            )
-            .await;
-        assert_eq!(page.status, 200, "{path}: {}", page.body);
-        assert!(page.body.contains("What was fetched"), "{path}");
-        assert!(page.body.contains(&url), "{path}");
-        assert!(page.body.contains(&list_url), "{path}");
-        assert!(page.body.contains("HTTP 200, fetched now"), "{path}");
-        assert!(!page.body.contains("check-failed"), "{path}: {}", page.body);
-    }
-    // The JSON API reports the same fetches.
-    let reply = app
-        .call("POST", "/api/v1/verify", Some(doc.clone()), &Auth::None)
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let fetches = reply.json()["fetches"].clone();
-    assert_eq!(fetches[0]["url"], list_url.as_str(), "{fetches}");
-    assert_eq!(fetches[0]["status"], 200);
-    assert_eq!(fetches[0]["from_cache"], true);
-    assert!(fetches[0]["millis"].is_u64());
-
-    // Not a credential: the form again, saying why.
-    let page = app
-        .get(
-            &format!(
-                "/verify?credential={}",
-                encoded(&format!("http://{addr}/page"))
-            ),
-            "text/html",
-        )
-        .await;
-    assert_eq!(page.status, 422);
-    assert!(page.body.contains("could not be fetched"), "{}", page.body);
-    assert!(page.body.contains("text/html"), "{}", page.body);
-
-    // A person looks at it at both widths.
-    let base = app.serve().await;
-    let shown = format!(
-        "{base}/verify?credential={}",
-        encoded(&format!("http://{addr}/credential.json"))
-    );
-    tokio::task::spawn_blocking(move || {
-        for (shot, size) in [
-            ("verify-by-address-desktop.png", "1280,2000"),
-            ("verify-by-address-phone.png", "390,2400"),
-        ] {
-            crate::browser::check_page(&shown, shot, size, |dom| {
-                assert!(dom.contains("What was fetched"));
-            });
-        }
-    })
-    .await
-    .expect("the browser ran");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remote_list_counts_only_with_its_own_proof_and_within_its_validity() {
     let issuer = Issuer::default();
     let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
@@ -799,75 +615,4 @@ async fn this_credences_own_keys_and_lists_are_never_fetched() {
     assert!(report.fetches.is_empty(), "{:?}", report.fetches);
     assert_ne!(outcome(&report, "proof"), Outcome::Passed);
     assert_eq!(outcome(&report, "status.revocation"), Outcome::Unknown);
-}
-
-/// Serves `router` over TLS only, with the test certificate for 127.0.0.1 and localhost.
-async fn serve_tls(router: Router) -> SocketAddr {
-    use tokio_rustls::rustls::pki_types::pem::PemObject;
-    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certificates: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(include_bytes!("vectors/fetch-tls/server.pem"))
-            .collect::<Result<_, _>>()
-            .expect("the test certificate");
-    let key = PrivateKeyDer::from_pem_slice(include_bytes!("vectors/fetch-tls/server.key"))
-        .expect("the test key");
-    let config = tokio_rustls::rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certificates, key)
-        .expect("a TLS configuration");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a loopback port");
-    let addr = listener.local_addr().expect("its address");
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (acceptor, router) = (acceptor.clone(), router.clone());
-            tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let service = hyper_util::service::TowerToHyperService::new(router);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
-                    .await;
-            });
-        }
-    });
-    addr
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn https_is_fetched_with_the_certificate_checked() {
-    let router = Router::new().route(
-        "/doc",
-        get(|| async { json_reply(&serde_json::json!({"ok": true}), "no-store") }),
-    );
-    let addr = serve_tls(router).await;
-    let ca = credence_fetch::certificates_from_pem(include_bytes!("vectors/fetch-tls/ca.pem"))
-        .expect("the test CA");
-    let allow = [addr.to_string(), format!("localhost:{}", addr.port())];
-    let trusting = Fetcher::new(Settings {
-        extra_roots: ca,
-        ..settings(&allow)
-    });
-    for url in [
-        format!("https://{addr}/doc"),
-        format!("https://localhost:{}/doc", addr.port()),
-    ] {
-        let (result, status) = trusting.fetch(&url, Want::Json).await;
-        let fetched = result.unwrap_or_else(|e| panic!("{url}: {e}"));
-        assert_eq!(&fetched.body[..], br#"{"ok":true}"#);
-        assert_eq!(status, Some(200));
-    }
-    // Without the test CA the certificate is unknown: refused, and the server speaks no
-    // plain HTTP, so nothing is read.
-    let (result, _) = Fetcher::new(settings(&allow))
-        .fetch(&format!("https://{addr}/doc"), Want::Json)
-        .await;
-    let error = result
-        .expect_err("an unknown certificate authority")
-        .to_string();
-    assert!(error.starts_with("the secure connection failed"), "{error}");
-    assert!(error.contains("certificate"), "{error}");
 }

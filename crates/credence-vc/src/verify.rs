@@ -10,6 +10,7 @@
 use crate::canon::{CanonError, Canonicalizer};
 use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
 use crate::did::{DidError, DidResolver};
+pub use crate::fetch_note::FetchNote;
 use crate::memo::ProofMemo;
 use crate::proof::{issuer_id, verify_proofs, ProofError, VerifiedProof};
 use crate::schema::{self, SchemaError};
@@ -223,21 +224,6 @@ pub struct VerificationReport {
     /// fetches; this crate never does).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fetches: Vec<FetchNote>,
-}
-
-/// One fetch made for a verification, as the report lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FetchNote {
-    /// The URL asked for.
-    pub url: String,
-    /// The final HTTP status, when an answer came.
-    pub status: Option<u16>,
-    /// Whether the answer came from the verifier's cache.
-    pub from_cache: bool,
-    /// How long it took, in milliseconds.
-    pub millis: u64,
-    /// Why it failed, when it did.
-    pub error: Option<String>,
 }
 
 impl VerificationReport {
