@@ -616,3 +616,38 @@ async fn this_credences_own_keys_and_lists_are_never_fetched() {
     assert_ne!(outcome(&report, "proof"), Outcome::Passed);
     assert_eq!(outcome(&report, "status.revocation"), Outcome::Unknown);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_verification_fetches_a_bounded_number_of_documents() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let router = Router::new().route(
+        "/status/{n}",
+        get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async { (axum::http::StatusCode::NOT_FOUND, "no") }
+        }),
+    );
+    let addr = serve(router).await;
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+    let key = key();
+    let mut doc = credential(&key.verifying_key().did_key(), "unused");
+    doc["credentialStatus"] = (0..40)
+        .map(|n| {
+            status_list_entry(
+                &format!("http://{addr}/status/{n}"),
+                7,
+                StatusPurpose::Revocation,
+            )
+        })
+        .collect::<Vec<Value>>()
+        .into();
+    let doc = signed(&doc, &key.verifying_key().did_key_verification_method());
+    let report = verify(&app, &doc).await;
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        credence_service::remote::MAX_FETCHES
+    );
+    assert_eq!(report.fetches.len(), credence_service::remote::MAX_FETCHES);
+    assert_ne!(report.verdict, Verdict::Verified);
+}

@@ -93,12 +93,32 @@ fn assertion_methods(document: &Value, controller: &str) -> Vec<VerificationMeth
         .collect()
 }
 
+/// The most documents fetched for one verification: a credential naming more (status
+/// entries, proofs) gets the rest reported as not fetched, so one request cannot make this
+/// Credence fetch without end.
+pub const MAX_FETCHES: usize = 12;
+
+/// The most time spent fetching for one verification, in milliseconds (fetches run one
+/// after another, so this bounds how long a verification waits on other servers).
+pub const FETCH_BUDGET_MS: u64 = 12_000;
+
 /// Fetches a JSON document; a failure is recorded in the log and returned as a sentence.
 async fn fetch_json(
     fetcher: &Fetcher,
     url: &str,
     log: &mut Vec<FetchRecord>,
 ) -> Result<Value, String> {
+    if log.len() >= MAX_FETCHES {
+        return Err(format!(
+            "not fetched: the credential names more than {MAX_FETCHES} documents to fetch"
+        ));
+    }
+    if log.iter().map(|r| r.millis).sum::<u64>() >= FETCH_BUDGET_MS {
+        return Err(format!(
+            "not fetched: the {} s allowed for fetching were used up",
+            FETCH_BUDGET_MS / 1000
+        ));
+    }
     let fetched = fetcher
         .fetch_logged(url, Want::Json, log)
         .await
