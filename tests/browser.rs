@@ -48,7 +48,7 @@ fn screenshot_path(name: &str) -> PathBuf {
 
 /// Loads `url` in the browser, checks the rendered DOM with `check`, and saves a
 /// screenshot at the given window size.
-fn check_page(url: &str, shot: &str, size: &str, check: impl Fn(&str)) {
+pub(crate) fn check_page(url: &str, shot: &str, size: &str, check: impl Fn(&str)) {
     let dom = run_chromium(&["--dump-dom".into(), url.into()]);
     check(&dom);
     let path = screenshot_path(shot);

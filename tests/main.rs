@@ -16,6 +16,8 @@ mod conformance;
 mod console;
 mod console_award_list;
 mod demo;
+mod fetch;
+mod fetch_surfaces;
 mod forms;
 mod forms_console;
 mod frameworks_http;

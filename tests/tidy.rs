@@ -256,6 +256,7 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
         "credence-cli",
         &[
             "credence-domain",
+            "credence-fetch",
             "credence-service",
             "credence-store",
             "credence-vc",
@@ -268,10 +269,16 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
     ),
     (
         "credence-service",
-        &["credence-domain", "credence-store", "credence-vc"],
+        &[
+            "credence-domain",
+            "credence-fetch",
+            "credence-store",
+            "credence-vc",
+        ],
     ),
     ("credence-store", &["credence-domain", "credence-migration"]),
     ("credence-vc", &[]),
+    ("credence-fetch", &[]),
     ("credence-domain", &[]),
     ("credence-migration", &[]),
 ];

@@ -286,12 +286,18 @@ pub enum VcCommand {
         /// The unsigned credential (JSON).
         input: PathBuf,
     },
-    /// Verify a credential offline and report every check; exit 0 only if it is verified.
-    /// Status lists are never fetched, so status is reported as unknown when present.
+    /// Verify a credential and report every check; exit 0 only if it is verified. Offline
+    /// unless --fetch is given: status lists are then never fetched, so status is reported as
+    /// unknown when present.
     Verify {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Fetch what the credential names from other servers (did:web documents, HTTPS
+        /// keys, status lists) through the same guarded client as the server; hosts in
+        /// CREDENCE_FETCH_ALLOW_HOSTS may be private or plain HTTP.
+        #[arg(long)]
+        fetch: bool,
         /// Check validity dates at this time (RFC 3339) instead of now.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,

@@ -120,6 +120,24 @@ password_hash_queue = 64
 # Environment: CREDENCE_VC_CONTEXTS, as URL=FILE pairs separated by commas.
 contexts = {}
 
+[fetch]
+# Verification fetches what a credential names from other servers (did:web documents,
+# HTTPS keys, status lists), HTTPS only, never from private, loopback or link-local
+# addresses (OPERATIONS.md, "Outbound fetches"). false: fully offline verification.
+# Environment: CREDENCE_FETCH_ENABLED.
+enabled = true
+# Hosts ("host" or "host:port") that may be fetched although private or loopback, and over
+# plain HTTP: intranets and tests. Environment: CREDENCE_FETCH_ALLOW_HOSTS, comma-separated.
+allow_hosts = []
+# The largest document read, in bytes, and how many fetches run at once per host.
+max_bytes = 1048576
+per_host = 4
+# Answers are reused as their caching headers say, but at least and at most this long.
+cache_floor_secs = 60
+cache_ceiling_secs = 86400
+# PEM files of certificate authorities trusted besides the public ones (an intranet's CA).
+ca_files = []
+
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one
 # that does not parse is refused. Environment: CREDENCE_LOG_FILTER (or CREDENCE_LOG).
@@ -138,6 +156,7 @@ pub struct Config {
     pub quotas: QuotasConfig,
     pub limits: LimitsConfig,
     pub vc: VcConfig,
+    pub fetch: crate::fetch_config::FetchConfig,
     pub log: LogConfig,
 }
 
@@ -345,8 +364,18 @@ impl Config {
     /// Applies `CREDENCE_*` variables read through `var`: each setting `section.key` from
     /// `CREDENCE_<SECTION>_<KEY>` or its older name (see [`crate::config_env`]).
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), Failure> {
-        *self = crate::config_env::apply(self, var)?;
+        *self = crate::config_env::apply(self, &var)?;
+        // The fetch settings' own checks (host names, not URLs), with their messages.
+        self.fetch.apply_env(&var)?;
         Ok(())
+    }
+
+    /// The outbound client of verification, or `None` when fetching is turned off.
+    pub fn fetcher(&self) -> Result<Option<credence_fetch::Fetcher>, Failure> {
+        let settings = self.fetch.settings()?;
+        Ok(settings
+            .enabled
+            .then(|| credence_fetch::Fetcher::new(settings)))
     }
 
     /// Whether the database is SQLite in the data folder.

@@ -101,7 +101,7 @@ fn lookup(
 }
 
 /// The text of variable `name` as a TOML value of the kind `current` is: text as it is,
-/// whole numbers, `true` or `false`, or for a table (`vc.contexts`) `KEY=VALUE` pairs
+/// whole numbers, `true` or `false`, values separated by commas for a list, or for a table (`vc.contexts`) `KEY=VALUE` pairs
 /// separated by commas (the last `=` of a pair separates them, since a URL may hold one).
 fn value_like(current: &toml::Value, name: &str, text: &str) -> Result<toml::Value, Failure> {
     use toml::Value;
@@ -126,6 +126,14 @@ fn value_like(current: &toml::Value, name: &str, text: &str) -> Result<toml::Val
             }
             Value::Table(pairs.into_iter().collect())
         }
+        // A list (`fetch.allow_hosts`): values separated by commas.
+        Value::Array(_) => Value::Array(
+            text.split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| Value::String(v.to_owned()))
+                .collect(),
+        ),
         _ => Value::String(text.to_owned()),
     })
 }

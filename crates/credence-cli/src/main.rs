@@ -10,6 +10,7 @@ mod commands;
 mod config;
 mod config_env;
 mod json_log;
+mod fetch_config;
 
 use std::process::ExitCode;
 

@@ -25,6 +25,7 @@ pub mod operator;
 pub mod orgs;
 pub mod portfolio;
 pub mod registry;
+pub mod remote;
 pub mod status;
 pub mod vcapi;
 pub mod verification;

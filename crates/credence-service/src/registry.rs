@@ -75,6 +75,9 @@ pub struct RegistryConfig {
     pub guard: crate::guard::GuardConfig,
     /// What one account may store.
     pub quotas: Quotas,
+    /// The one outbound client (`[fetch]` settings): did:web documents, HTTPS keys and
+    /// status lists of other issuers. `None`: verification stays offline.
+    pub fetcher: Option<credence_fetch::Fetcher>,
 }
 
 /// What one account may store (0: no limit).
@@ -111,6 +114,7 @@ impl RegistryConfig {
             canonicalizer: Canonicalizer::standard().clone(),
             guard: crate::guard::GuardConfig::default(),
             quotas: Quotas::default(),
+            fetcher: None,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Verification of any credential against what this Credence knows: `did:key` offline,
 //! `did:web` of its own organisations (every key, active and retired) and its own status
-//! lists, read from the store into memory before the (synchronous) check runs. Anything
-//! else cannot be obtained, so its status is reported unknown, never "not revoked".
+//! lists, read from the store into memory before the (synchronous) check runs. Other
+//! issuers' keys and lists are fetched through the guarded client when fetching is on
+//! (`remote.rs`); what cannot be obtained is reported unknown, never "not revoked".
 
 use std::collections::HashMap;
 
@@ -18,36 +19,27 @@ use crate::documents::credential::status_list_url;
 use crate::registry::Registry;
 use crate::ServiceError;
 
-/// Status lists loaded before verifying, by URL.
+/// Status lists loaded before verifying, by URL, and why the others could not be fetched.
 #[derive(Debug, Default)]
 struct SnapshotFetcher {
     lists: HashMap<String, Value>,
+    failures: HashMap<String, String>,
 }
 
 impl StatusFetcher for SnapshotFetcher {
     fn fetch(&self, url: &str) -> Result<Value, FetchError> {
-        self.lists
-            .get(url)
-            .cloned()
-            .ok_or_else(|| FetchError::Unavailable {
-                url: url.to_owned(),
-                reason: "only this registry's own status lists are read".into(),
-            })
+        if let Some(list) = self.lists.get(url) {
+            return Ok(list.clone());
+        }
+        let reason = self.failures.get(url).map_or(
+            "only this registry's own status lists are read (fetching is turned off)",
+            String::as_str,
+        );
+        Err(FetchError::Unavailable {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        })
     }
-}
-
-/// The status list URLs a credential names.
-fn status_urls(doc: &Value) -> Vec<String> {
-    let entries: Vec<&Value> = match doc.get("credentialStatus") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
-    entries
-        .into_iter()
-        .filter_map(|e| e.get("statusListCredential").and_then(Value::as_str))
-        .map(str::to_owned)
-        .collect()
 }
 
 impl Registry {
@@ -59,6 +51,7 @@ impl Registry {
     ) -> Result<VerificationReport, ServiceError> {
         let mut resolver = StaticResolver::new();
         let mut fetcher = SnapshotFetcher::default();
+        let mut local_methods = std::collections::HashSet::new();
         if let Some(issuer) = issuer_id(doc).filter(|i| i.starts_with("did:web:")) {
             let org = {
                 let tx = self.store.read().await?;
@@ -72,6 +65,7 @@ impl Registry {
                 for key in keys {
                     let public_key = VerifyingKey::from_multibase(&key.public_key_multibase)
                         .map_err(ServiceError::wrap("reading a stored public key"))?;
+                    local_methods.insert(format!("{}#{}", org.did, key.fragment));
                     resolver = resolver.with(VerificationMethod {
                         id: format!("{}#{}", org.did, key.fragment),
                         controller: org.did.clone(),
@@ -80,7 +74,8 @@ impl Registry {
                 }
             }
         }
-        for url in status_urls(doc) {
+        let mut remote_lists = Vec::new();
+        for url in crate::remote::status_list_urls(doc) {
             let Some(rest) = url
                 .strip_prefix(&self.config.base_url)
                 .and_then(|r| r.strip_prefix("/orgs/"))
@@ -106,11 +101,42 @@ impl Registry {
                 .map_err(ServiceError::wrap("reading a stored status list"))?;
             fetcher.lists.insert(url, value);
         }
+        for url in crate::remote::status_list_urls(doc) {
+            if !fetcher.lists.contains_key(&url) && !url.starts_with(&self.config.base_url) {
+                remote_lists.push(url);
+            }
+        }
+        let mut fetches = Vec::new();
+        if let Some(outbound) = self
+            .config
+            .fetcher
+            .as_ref()
+            .filter(|f| f.settings().enabled)
+        {
+            // This Credence's own keys come from its database, never over the network: a
+            // method naming this Credence that the database does not hold stays unresolved.
+            let own_did = format!("did:web:{}", self.config.did_web_host());
+            let own = |m: &str| {
+                m.starts_with(&self.config.base_url)
+                    || m.split('#').next().is_some_and(|base| {
+                        base == own_did || base.starts_with(&format!("{own_did}:"))
+                    })
+            };
+            let known = |method: &str| local_methods.contains(method) || own(method);
+            let prepared = crate::remote::prepare(outbound, doc, &remote_lists, &known).await;
+            for method in prepared.methods {
+                resolver = resolver.with(method);
+            }
+            fetcher.lists.extend(prepared.lists);
+            fetcher.failures.extend(prepared.list_failures);
+            fetches = prepared.log;
+        }
         let canonicalizer = self.canonicalizer_for(doc).await;
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
-        let report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
+        let mut report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
+        report.fetches = crate::remote::notes(fetches);
         let report = self.with_accreditation_check(doc, report).await?;
         let report = self.with_status_reason(doc, report).await?;
         self.metrics.verified(report.verdict);

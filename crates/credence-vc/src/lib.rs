@@ -23,6 +23,7 @@ pub mod canon;
 pub mod contexts;
 pub mod did;
 pub mod error;
+pub mod fetch_note;
 pub mod keys;
 pub mod memo;
 pub mod model;

@@ -10,6 +10,7 @@
 use crate::canon::{CanonError, Canonicalizer};
 use crate::contexts::{CREDENTIALS_V1, CREDENTIALS_V2};
 use crate::did::{DidError, DidResolver};
+pub use crate::fetch_note::FetchNote;
 use crate::memo::ProofMemo;
 use crate::proof::{issuer_id, verify_proofs, ProofError, VerifiedProof};
 use crate::schema::{self, SchemaError};
@@ -219,6 +220,10 @@ pub struct VerificationReport {
     pub verdict: Verdict,
     /// Every check, in the order made.
     pub checks: Vec<Check>,
+    /// Every document fetched from another server for this verification (the service
+    /// fetches; this crate never does).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fetches: Vec<FetchNote>,
 }
 
 impl VerificationReport {
@@ -232,7 +237,11 @@ impl VerificationReport {
         } else {
             Verdict::Verified
         };
-        Self { verdict, checks }
+        Self {
+            verdict,
+            checks,
+            fetches: Vec::new(),
+        }
     }
 
     /// Adds a check made outside this crate (e.g. the registry's accreditation chain) and
@@ -240,7 +249,10 @@ impl VerificationReport {
     pub fn with_check(self, check: Check) -> Self {
         let mut checks = self.checks;
         checks.push(check);
-        Self::from_checks(checks)
+        Self {
+            fetches: self.fetches,
+            ..Self::from_checks(checks)
+        }
     }
 
     /// The first check with this code.
@@ -812,6 +824,17 @@ fn check_status_entry(entry: &StatusEntry, issuer: Option<&str>, ctx: &VerifyCon
     if list_until.is_some_and(|until| until < ctx.now) {
         return unknown(&format!("The issuer's {list_name} is out of date"))
             .detail(format!("The list at {} has expired.", entry.list_url));
+    }
+    let list_from = list
+        .get("validFrom")
+        .and_then(Value::as_str)
+        .and_then(parse_date_time);
+    if list_from.is_some_and(|from| from > ctx.now) {
+        return unknown(&format!("The issuer's {list_name} is not valid yet")).detail(format!(
+            "The list at {} is valid only from {}.",
+            entry.list_url,
+            list_from.map(|d| d.to_rfc3339()).unwrap_or_default()
+        ));
     }
     match check_status(entry, &list) {
         Ok(true) => Check::new(

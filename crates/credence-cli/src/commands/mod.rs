@@ -7,6 +7,7 @@ mod framework;
 mod http_server;
 mod serve;
 mod vc;
+mod vc_fetch;
 
 use anyhow::Context;
 use credence_service::{PasswordCost, RegistryConfig, ServiceError, Services};
@@ -203,6 +204,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             evidence_records: config.quotas.evidence_records.max(0),
             attachment_bytes: config.quotas.attachment_bytes.max(0),
         },
+        fetcher: config.fetcher()?,
     })
 }
 

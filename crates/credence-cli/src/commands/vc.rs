@@ -39,11 +39,12 @@ pub fn run(command: VcCommand) -> Result<(), Failure> {
         } => sign(&key, created, &cryptosuite, verification_method, &input),
         VcCommand::Verify {
             json,
+            fetch,
             at,
             trust_key,
             status_list,
             input,
-        } => verify(&input, json, at.as_deref(), &trust_key, &status_list),
+        } => verify(&input, json, fetch, at.as_deref(), &trust_key, &status_list),
         VcCommand::Bake {
             image,
             credential,
@@ -200,19 +201,33 @@ fn trust(resolver: StaticResolver, path: &Path) -> Result<StaticResolver, Failur
     }))
 }
 
-/// Status list credentials given on the command line, by id; nothing else is fetched.
+/// Status list credentials given on the command line (or fetched with --fetch), by id, and
+/// why those that could not be fetched were not.
 #[derive(Default)]
-struct ListFiles(std::collections::HashMap<String, Value>);
+struct ListFiles(
+    std::collections::HashMap<String, Value>,
+    std::collections::HashMap<String, String>,
+);
 
 impl verify::StatusFetcher for ListFiles {
     fn fetch(&self, url: &str) -> Result<Value, verify::FetchError> {
-        self.0.get(url).cloned().ok_or(verify::FetchError::Offline)
+        if let Some(list) = self.0.get(url) {
+            return Ok(list.clone());
+        }
+        match self.1.get(url) {
+            Some(reason) => Err(verify::FetchError::Unavailable {
+                url: url.to_owned(),
+                reason: reason.clone(),
+            }),
+            None => Err(verify::FetchError::Offline),
+        }
     }
 }
 
 fn verify(
     input: &Path,
     as_json: bool,
+    fetch: bool,
     at: Option<&str>,
     trusted: &[PathBuf],
     status_lists: &[PathBuf],
@@ -238,8 +253,14 @@ fn verify(
             .to_owned();
         lists.0.insert(id, list);
     }
+    let fetches = if fetch {
+        crate::commands::vc_fetch::prepare(&document, &mut resolver, &mut lists.0, &mut lists.1)?
+    } else {
+        Vec::new()
+    };
     let ctx = VerifyContext::new(now, &resolver, &lists).with_canonicalizer(canonicalizer);
-    let report = verify::verify_credential(&document, &ctx);
+    let mut report = verify::verify_credential(&document, &ctx);
+    report.fetches = fetches;
     if as_json {
         let mut text = serde_json::to_string_pretty(&report).context("cannot print the report")?;
         text.push('\n');
@@ -267,7 +288,8 @@ fn verify(
             .checks
             .iter()
             .any(|c| c.code.starts_with("status") && c.outcome == Outcome::Unknown);
-        if status_unknown {
+        text.push_str(&crate::commands::vc_fetch::describe(&report.fetches));
+        if status_unknown && !fetch {
             text.push_str(
                 "Note: this command works offline and never fetches status lists, so it cannot tell whether the credential was revoked or suspended. Verify it with the issuer's service for a complete answer.\n",
             );

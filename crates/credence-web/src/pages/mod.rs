@@ -12,6 +12,7 @@ pub mod operator;
 pub mod picker;
 pub mod session;
 pub mod verify;
+pub mod verify_fetches;
 
 use askama::Template;
 use axum::http::{header, StatusCode};

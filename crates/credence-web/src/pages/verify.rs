@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use credence_service::documents::credential::email_matches;
 use credence_vc::baking::{unbake, BakedCredential};
-use credence_vc::verify::{Outcome, Verdict, VerificationReport};
+use credence_vc::verify::{FetchNote, Outcome, Verdict, VerificationReport};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -290,6 +290,8 @@ pub struct VerifyResult {
     /// Where the credential came from, in words.
     pub source: String,
     pub json: String,
+    /// What was fetched from other servers to check it.
+    pub fetches: Vec<crate::pages::verify_fetches::FetchLine>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -317,7 +319,16 @@ pub async fn verify_form(
     };
     state.throttles.spend(Budget::Verify, client)?;
     let outcome = match credential_by_url(&state, &url).await {
-        Ok(doc) => check(&state, doc, None, format!("the credential at {url}")).await,
+        Ok((doc, fetched)) => {
+            check(
+                &state,
+                doc,
+                None,
+                format!("the credential at {url}"),
+                fetched,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     Ok(page_for(nav, outcome, String::new(), url))
@@ -352,26 +363,31 @@ fn page_for(
     }
 }
 
-/// Loads a credential published on this Credence by its URL; nothing is fetched from
-/// the network.
-async fn credential_by_url(state: &AppState, url: &str) -> Result<Value, String> {
+/// Loads a credential by its URL: one published on this Credence from the database, any
+/// other through the guarded fetcher when fetching is on (with that fetch).
+async fn credential_by_url(state: &AppState, url: &str) -> Result<(Value, Vec<FetchNote>), String> {
     let registry = &state.services.registry;
     let base = &registry.config().base_url;
-    let id = url
+    let Some(id) = url
         .trim()
         .strip_prefix(base.as_str())
         .and_then(|rest| rest.strip_prefix("/credentials/"))
         .map(|id| id.split(['?', '#']).next().unwrap_or(id))
-        .ok_or_else(|| {
-            format!(
-                "Only credentials published on this Credence ({base}) can be checked by their address, because Credence never fetches anything from other sites. Download the credential or its badge image and upload it instead."
-            )
-        })?;
+    else {
+        if registry.fetches_enabled() {
+            return registry.fetch_credential(url).await;
+        }
+        return Err(format!(
+            "Only credentials published on this Credence ({base}) can be checked by their address, because Credence never fetches anything from other sites. Download the credential or its badge image and upload it instead."
+        ));
+    };
     match registry
         .credential_text(&credence_service::Actor::anonymous(), id)
         .await
     {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("The stored credential is not JSON: {e}")),
+        Ok(text) => serde_json::from_str(&text)
+            .map(|doc| (doc, Vec::new()))
+            .map_err(|e| format!("The stored credential is not JSON: {e}")),
         Err(credence_service::ServiceError::NotFound(_))
         | Err(credence_service::ServiceError::Invalid(_)) => Err(
             "No public credential is published at that address. Its holder may have kept it private: ask them for the file or the badge image.".into(),
@@ -385,8 +401,9 @@ async fn check(
     doc: Value,
     email: Option<&str>,
     source: String,
+    fetched: Vec<FetchNote>,
 ) -> Result<VerifyResult, String> {
-    let report = state
+    let mut report = state
         .services
         .registry
         .verify_credential_json(&doc)
@@ -394,6 +411,7 @@ async fn check(
         .map_err(|e| {
             format!("The credential could not be checked just now ({e}). Try again later.")
         })?;
+    report.fetches.splice(0..0, fetched);
     let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
         let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
         EmailCheck {
@@ -411,6 +429,7 @@ async fn check(
         email,
         source,
         json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        fetches: crate::pages::verify_fetches::fetch_lines(&report.fetches),
     })
 }
 
@@ -462,17 +481,35 @@ pub async fn verify_submit(
     let email = Some(email.as_str()).filter(|e| !e.is_empty());
     let outcome = if let Some((name, bytes)) = file {
         match credential_from_file(&name, &bytes) {
-            Ok(doc) => check(&state, doc, email, format!("the uploaded file {name}")).await,
+            Ok(doc) => {
+                check(
+                    &state,
+                    doc,
+                    email,
+                    format!("the uploaded file {name}"),
+                    Vec::new(),
+                )
+                .await
+            }
             Err(e) => Err(e),
         }
     } else if !pasted.trim().is_empty() {
         match serde_json::from_str::<Value>(pasted.trim()) {
-            Ok(doc) => check(&state, doc, email, "the pasted JSON".into()).await,
+            Ok(doc) => check(&state, doc, email, "the pasted JSON".into(), Vec::new()).await,
             Err(e) => Err(format!("The pasted text is not valid JSON: {e}.")),
         }
     } else if !url.is_empty() {
         match credential_by_url(&state, &url).await {
-            Ok(doc) => check(&state, doc, email, format!("the credential at {url}")).await,
+            Ok((doc, fetched)) => {
+                check(
+                    &state,
+                    doc,
+                    email,
+                    format!("the credential at {url}"),
+                    fetched,
+                )
+                .await
+            }
             Err(e) => Err(e),
         }
     } else {
