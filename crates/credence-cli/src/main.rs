@@ -9,8 +9,8 @@ mod cli;
 mod commands;
 mod config;
 mod config_env;
-mod json_log;
 mod fetch_config;
+mod json_log;
 
 use std::process::ExitCode;
 

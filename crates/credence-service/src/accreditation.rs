@@ -142,8 +142,8 @@ impl Registry {
             }
         }
         problems.finish().map_err(ServiceError::Invalid)?;
-        let provider = provider
-            .ok_or_else(|| ServiceError::Internal("a checked provider is missing".into()))?;
+        let provider =
+            provider.ok_or_else(|| ServiceError::internal("a checked provider is missing"))?;
         // One active accreditation per body and provider: a second would leave verifiers
         // two answers. A change of pathways is a revocation and a new accreditation.
         let active = {

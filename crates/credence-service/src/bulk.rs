@@ -209,9 +209,7 @@ impl Registry {
         };
         problems.finish().map_err(ServiceError::Invalid)?;
         let (Some(rows), Some(ctx)) = (rows, ctx) else {
-            return Err(ServiceError::Internal(
-                "a checked bulk field is missing".into(),
-            ));
+            return Err(ServiceError::internal("a checked bulk field is missing"));
         };
         let row = BulkJobRow {
             id: new_id(),

@@ -460,7 +460,7 @@ impl Registry {
             },
         );
         p.finish().map_err(ServiceError::Invalid)?;
-        let missing = || ServiceError::Internal("a checked evidence field is missing".into());
+        let missing = || ServiceError::internal("a checked evidence field is missing");
         let (statement, level) = target.ok_or_else(missing)?;
         Ok(CheckedInput {
             framework: framework.ok_or_else(missing)?,

@@ -379,8 +379,7 @@ impl Registry {
         );
         let role = role_field(&mut p, role);
         p.finish().map_err(ServiceError::Invalid)?;
-        let role =
-            role.ok_or_else(|| ServiceError::Internal("a checked role is missing".into()))?;
+        let role = role.ok_or_else(|| ServiceError::internal("a checked role is missing"))?;
         self.add_member(admin, email, role).await
     }
 
@@ -416,8 +415,7 @@ impl Registry {
             ),
         );
         p.finish().map_err(ServiceError::Invalid)?;
-        let action =
-            action.ok_or_else(|| ServiceError::Internal("a checked action is missing".into()))?;
+        let action = action.ok_or_else(|| ServiceError::internal("a checked action is missing"))?;
         self.change_award_status(issuer, award_id, action, reason)
             .await
     }
@@ -438,7 +436,7 @@ impl Registry {
         p.finish().map_err(ServiceError::Invalid)?;
         match (role, days) {
             (Some(role), Some(days)) => self.create_token(admin, role, label, days).await,
-            _ => Err(ServiceError::Internal("a checked field is missing".into())),
+            _ => Err(ServiceError::internal("a checked field is missing")),
         }
     }
 }
