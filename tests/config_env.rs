@@ -39,12 +39,24 @@ const VALUES: &[(&str, &str, &str)] = &[
     ),
     ("log", "filter", "credence_web=debug,info"),
     ("log", "format", "json"),
+    ("fetch", "enabled", "false"),
+    ("fetch", "allow_hosts", "intranet.example:8443,10.0.0.7"),
+    ("fetch", "max_bytes", "65536"),
+    ("fetch", "per_host", "2"),
+    ("fetch", "cache_floor_secs", "5"),
+    ("fetch", "cache_ceiling_secs", "600"),
+    ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
 ];
 
 /// A setting's value as `config show` prints it, written as its variable holds it.
 fn shown(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => s.clone(),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(","),
         toml::Value::Table(t) => t
             .iter()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))

@@ -161,11 +161,20 @@ pub(crate) async fn verify(app: &TestApp, doc: &Value) -> VerificationReport {
         .expect("verification runs")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_did_web_issuer_verifies_and_its_revocation_shows_once_the_cache_expires() {
+/// A did:web issuer served on loopback at `/.well-known/did.json` (its port
+/// percent-encoded in the DID, as the method specifies), with one key, `key-1`, and a
+/// status list to be published at `list_url`.
+pub struct WebIssuer {
+    pub issuer: Issuer,
+    pub addr: SocketAddr,
+    pub did: String,
+    pub vm: String,
+    pub list_url: String,
+}
+
+pub async fn web_issuer() -> WebIssuer {
     let issuer = Issuer::default();
     let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
-    // did:web with the port percent-encoded, as the method specifies.
     let did = format!("did:web:127.0.0.1%3A{}", addr.port());
     let vm = format!("{did}#key-1");
     let list_url = format!("http://{addr}/status/1");
@@ -177,6 +186,25 @@ async fn a_did_web_issuer_verifies_and_its_revocation_shows_once_the_cache_expir
             active: true,
         }],
     );
+    WebIssuer {
+        issuer,
+        addr,
+        did,
+        vm,
+        list_url,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_did_web_issuer_verifies_and_its_revocation_shows_once_the_cache_expires() {
+    // did:web with the port percent-encoded, as the method specifies.
+    let WebIssuer {
+        issuer,
+        addr,
+        did,
+        vm,
+        list_url,
+    } = web_issuer().await;
     *issuer.list.lock().expect("lock") = list(&did, &list_url, false, &vm);
     let app = app_fetching(settings(&[addr.to_string()])).await;
     let doc = signed(&credential(&did, &list_url), &vm);
@@ -504,19 +532,13 @@ async fn turned_off_fetches_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remote_list_counts_only_with_its_own_proof_and_within_its_validity() {
-    let issuer = Issuer::default();
-    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
-    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
-    let vm = format!("{did}#key-1");
-    let list_url = format!("http://{addr}/status/1");
-    *issuer.did_document.lock().expect("lock") = did_web_document(
-        &did,
-        &[WebKey {
-            fragment: "key-1".into(),
-            public_key: key().verifying_key(),
-            active: true,
-        }],
-    );
+    let WebIssuer {
+        issuer,
+        addr,
+        did,
+        vm,
+        list_url,
+    } = web_issuer().await;
     let doc = signed(&credential(&did, &list_url), &vm);
     let mut tampered = list(&did, &list_url, true, &vm);
     tampered["credentialSubject"]["encodedList"] = StatusList::default().encode().into();

@@ -15,26 +15,20 @@ use credence_vc::verify::{Outcome, VerificationReport};
 use serde_json::Value;
 
 use crate::fetch::{
-    app_fetching, credential, issuer_router, json_reply, key, list, outcome, serve, settings,
-    signed, Issuer,
+    app_fetching, credential, issuer_router, json_reply, key, list, outcome, settings, signed,
+    web_issuer, Issuer, WebIssuer,
 };
 use crate::support::{credence, stdout, Auth};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_fetches_only_when_asked() {
-    let issuer = Issuer::default();
-    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
-    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
-    let vm = format!("{did}#key-1");
-    let list_url = format!("http://{addr}/status/1");
-    *issuer.did_document.lock().expect("lock") = did_web_document(
-        &did,
-        &[WebKey {
-            fragment: "key-1".into(),
-            public_key: key().verifying_key(),
-            active: true,
-        }],
-    );
+    let WebIssuer {
+        issuer,
+        addr,
+        did,
+        vm,
+        list_url,
+    } = web_issuer().await;
     *issuer.list.lock().expect("lock") = list(&did, &list_url, true, &vm);
     let dir = tempfile::tempdir().expect("a folder");
     let file = dir.path().join("credential.json");

@@ -149,7 +149,8 @@ const ONLY_IN: &[(&str, &[&str])] = &[
     // The CLI runs the HTTP server loop around the router (`commands/http_server.rs`).
     ("axum", &["credence-web", "credence-cli"]),
     ("tower-http", &["credence-web", "credence-cli"]),
-    ("hyper", &["credence-cli"]),
+    // The server loop, and the one outbound client (ARCHITECTURE.md, credence-fetch).
+    ("hyper", &["credence-cli", "credence-fetch"]),
     ("utoipa-axum", &["credence-web"]),
     ("clap", &["credence-cli"]),
     ("credence-web", &["credence-cli"]),

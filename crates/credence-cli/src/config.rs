@@ -130,12 +130,15 @@ enabled = true
 # plain HTTP: intranets and tests. Environment: CREDENCE_FETCH_ALLOW_HOSTS, comma-separated.
 allow_hosts = []
 # The largest document read, in bytes, and how many fetches run at once per host.
+# Environment: CREDENCE_FETCH_MAX_BYTES, CREDENCE_FETCH_PER_HOST.
 max_bytes = 1048576
 per_host = 4
 # Answers are reused as their caching headers say, but at least and at most this long.
+# Environment: CREDENCE_FETCH_CACHE_FLOOR_SECS, CREDENCE_FETCH_CACHE_CEILING_SECS.
 cache_floor_secs = 60
 cache_ceiling_secs = 86400
 # PEM files of certificate authorities trusted besides the public ones (an intranet's CA).
+# Environment: CREDENCE_FETCH_CA_FILES, comma-separated.
 ca_files = []
 
 [log]

@@ -199,6 +199,13 @@ mod tests {
         ),
         ("log", "filter", "credence_web=debug,info"),
         ("log", "format", "json"),
+        ("fetch", "enabled", "false"),
+        ("fetch", "allow_hosts", "intranet.example:8443,10.0.0.7"),
+        ("fetch", "max_bytes", "65536"),
+        ("fetch", "per_host", "2"),
+        ("fetch", "cache_floor_secs", "5"),
+        ("fetch", "cache_ceiling_secs", "600"),
+        ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
     ];
 
     /// The setting's value in `config`, written as its variable would hold it.
@@ -206,6 +213,11 @@ mod tests {
         let tree = toml::Table::try_from(config).expect("TOML");
         match &tree[section][key] {
             toml::Value::String(s) => s.clone(),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(","),
             toml::Value::Table(t) => t
                 .iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().expect("a string")))
