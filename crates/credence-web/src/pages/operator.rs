@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::negotiate::Format;
+use crate::pages::console::admin::RemoveMemberForm;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::session::{notice, url_encode, Nav, SignedIn};
 use crate::pages::{error_for, form_errors, render, render_with, FieldError};
@@ -453,17 +454,7 @@ pub async fn add_member(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct RemoveMemberForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    account: String,
-    #[serde(default)]
-    role: String,
-}
-
-/// `POST /operator/orgs/{slug}/members/remove`: takes one role away.
+/// `POST /operator/orgs/{slug}/members/remove`: takes one role away (the console's form).
 pub async fn remove_member(
     State(state): State<AppState>,
     user: SignedIn,

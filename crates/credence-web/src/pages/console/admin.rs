@@ -139,14 +139,15 @@ pub async fn add_member(
     }
 }
 
+/// The form that takes one role away from a member (the console's and the operator's).
 #[derive(Debug, Deserialize)]
 pub struct RemoveMemberForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
-    account: String,
+    pub account: String,
     #[serde(default)]
-    role: String,
+    pub role: String,
 }
 
 /// `POST /console/{org}/members/remove`: takes one role away from a member.
