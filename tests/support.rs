@@ -283,8 +283,8 @@ pub fn stderr(output: &Output) -> String {
 /// `<target>/js-cache/<hash of package.json and package-lock.json>/` and reused while those
 /// files are unchanged. Node and npm are required: without them the interop tests fail.
 pub struct JsHarness {
-    /// The folder holding `node_modules` and a copy of each script.
-    folder: std::path::PathBuf,
+    /// The folder holding a copy of every script, below the one holding `node_modules`.
+    scripts: std::path::PathBuf,
     repo: std::path::PathBuf,
 }
 
@@ -391,32 +391,44 @@ fn install_js_harness() -> Result<JsHarness, String> {
             }
         }
     }
-    // The scripts must sit next to node_modules for Node to resolve their imports; each is
-    // named by its content, so concurrent copies of the same script write the same bytes.
-    let names = std::fs::read_dir(&source)
+    // The scripts sit below node_modules so that Node resolves their imports, together in
+    // a folder named by all their contents, so that they can import each other
+    // (`browser_kit.mjs`) and a changed script never runs beside an old copy of another.
+    let mut scripts: Vec<(String, Vec<u8>)> = std::fs::read_dir(&source)
         .map_err(|e| format!("list tests/js: {e}"))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".mjs"));
-    for name in names {
-        let name = name.as_str();
-        let script = read(name)?;
-        let target = folder.join(script_name(name, &script));
-        if !target.is_file() {
-            let partial = folder.join(format!(".{name}-{}.part", uuid::Uuid::new_v4().simple()));
-            std::fs::write(&partial, &script)
-                .and_then(|()| std::fs::rename(&partial, &target))
-                .map_err(|e| format!("copy {name} into {}: {e}", folder.display()))?;
+        .filter(|name| name.ends_with(".mjs"))
+        .map(|name| Ok((name.clone(), read(&name)?)))
+        .collect::<Result<_, String>>()?;
+    scripts.sort();
+    let parts: Vec<&[u8]> = scripts
+        .iter()
+        .flat_map(|(name, bytes)| [name.as_bytes(), bytes.as_slice()])
+        .collect();
+    let scripts_dir = folder.join(format!("scripts-{}", fnv1a(&parts)));
+    if !scripts_dir.is_dir() {
+        let partial = folder.join(format!(".scripts-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&partial)
+            .map_err(|e| format!("create {}: {e}", partial.display()))?;
+        for (name, bytes) in &scripts {
+            std::fs::write(partial.join(name), bytes)
+                .map_err(|e| format!("copy {name} into {}: {e}", partial.display()))?;
+        }
+        // Another process may have put the same scripts in place first.
+        if std::fs::rename(&partial, &scripts_dir).is_err() {
+            let _ = std::fs::remove_dir_all(&partial);
+            if !scripts_dir.is_dir() {
+                return Err(format!(
+                    "could not copy the scripts into {}",
+                    scripts_dir.display()
+                ));
+            }
         }
     }
-    Ok(JsHarness { folder, repo })
-}
-
-fn script_name(name: &str, content: &[u8]) -> String {
-    format!(
-        "{}-{}.mjs",
-        name.trim_end_matches(".mjs"),
-        fnv1a(&[content])
-    )
+    Ok(JsHarness {
+        scripts: scripts_dir,
+        repo,
+    })
 }
 
 impl JsHarness {
@@ -435,9 +447,8 @@ impl JsHarness {
     ) -> serde_json::Value {
         use std::io::Write;
         use std::process::{Command, Stdio};
-        let source = std::fs::read(self.repo.join("tests/js").join(name))
-            .unwrap_or_else(|e| panic!("read tests/js/{name}: {e}"));
-        let script = self.folder.join(script_name(name, &source));
+        let script = self.scripts.join(name);
+        assert!(script.is_file(), "no script tests/js/{name}");
         let mut child = Command::new("node")
             .arg(&script)
             .args(args)

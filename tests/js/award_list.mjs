@@ -5,51 +5,16 @@
 //
 // Reads a JSON brief on standard input: {base, chromium, screenshots, person: {email,
 // password}, list}. Prints {ok, error, axe: {name: [violations]}, cspErrors, overflow, batch}.
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { check as checkPage, launch, openPage, readBrief, signIn, writeReport } from "./browser_kit.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const brief = JSON.parse(readFileSync(0, "utf8"));
+const brief = readBrief();
 const report = { axe: {}, cspErrors: [], overflow: [], screenshots: [] };
-
-const browser = await chromium.launch({
-  executablePath: brief.chromium,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
-
-async function check(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
-  );
-  report.axe[name] = result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-  }));
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  if (wide > 0) report.overflow.push(`${name}: ${wide}px`);
-  const path = join(brief.screenshots, `award-list-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  report.screenshots.push(path);
-}
+const browser = await launch(brief.chromium);
+const check = (page, name) => checkPage(page, report, brief.screenshots, "award-list", name);
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
-  });
-  await page.goto(`${brief.base}/login`);
-  await page.getByLabel("E-mail address").fill(brief.person.email);
-  await page.getByLabel("Password").fill(brief.person.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/dashboard/);
+  const { page } = await openPage(browser, report);
+  await signIn(page, brief.base, brief.person);
 
   const response = await page.goto(`${brief.base}${brief.list}`);
   if (!response.ok()) throw new Error(`${brief.list} answered ${response.status()}`);
@@ -88,4 +53,4 @@ try {
 } finally {
   await browser.close();
 }
-writeFileSync(1, JSON.stringify(report));
+writeReport(report);

@@ -5,27 +5,16 @@
 // issuer: {email, password}}. After the page shows "In progress" it writes the file
 // `signal`, and the Rust test then runs the job. Prints a JSON report:
 // {ok, error, before, after, rows, cspErrors}.
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import { launch, openPage, readBrief, signIn, writeReport } from "./browser_kit.mjs";
 
-const brief = JSON.parse(readFileSync(0, "utf8"));
+const brief = readBrief();
 const report = { cspErrors: [] };
-const browser = await chromium.launch({
-  executablePath: brief.chromium,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
+const browser = await launch(brief.chromium);
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
-  });
-  await page.goto(`${brief.base}/login`);
-  await page.getByLabel("E-mail address").fill(brief.issuer.email);
-  await page.getByLabel("Password").fill(brief.issuer.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/dashboard/);
+  const { page } = await openPage(browser, report);
+  await signIn(page, brief.base, brief.issuer);
 
   await page.goto(`${brief.base}${brief.job_path}`);
   report.before = (await page.locator("#progress-heading").innerText()).trim();
@@ -43,4 +32,4 @@ try {
 } finally {
   await browser.close();
 }
-writeFileSync(1, JSON.stringify(report));
+writeReport(report);

@@ -6,58 +6,19 @@
 // {ok, error, steps, axe: {page: [violations]}, cspErrors, screenshots}; when the journey
 // breaks, `error` names the step (the Rust test asserts on the report).
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { check as checkPage, launch, openPage, readBrief, signIn as signInAt, writeReport } from "./browser_kit.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-const brief = JSON.parse(readFileSync(0, "utf8"));
+const brief = readBrief();
 const report = { steps: [], axe: {}, cspErrors: [], screenshots: [] };
+const browser = await launch(brief.chromium);
 
-const browser = await chromium.launch({
-  executablePath: brief.chromium,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
-
-async function person() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
-  });
-  return { context, page };
-}
+const person = () => openPage(browser, report, { acceptDownloads: true });
+const check = (page, name) => checkPage(page, report, brief.screenshots, "journey", name);
+const signIn = (page, who) => signInAt(page, brief.base, who);
 
 function step(name) {
   report.steps.push(name);
-}
-
-async function check(page, name) {
-  // evaluate() runs over the DevTools protocol, so the page's CSP does not stop axe.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
-  );
-  report.axe[name] = result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-  }));
-  const path = join(brief.screenshots, `journey-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  report.screenshots.push(path);
-}
-
-async function signIn(page, who) {
-  await page.goto(`${brief.base}/login`);
-  await page.getByLabel("E-mail address").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/dashboard/);
 }
 
 async function expectText(page, text) {
@@ -237,4 +198,4 @@ try {
 } finally {
   await browser.close();
 }
-writeFileSync(1, JSON.stringify(report));
+writeReport(report);

@@ -4,37 +4,12 @@
 // Reads a JSON brief on standard input: {base, chromium, screenshots, person: {email,
 // password}, pages: {list, new, org, body}}. Prints {ok, error, axe: {page: [violations]},
 // cspErrors, screenshots}.
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { check as checkPage, launch, openPage, readBrief, signIn, writeReport } from "./browser_kit.mjs";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const brief = JSON.parse(readFileSync(0, "utf8"));
+const brief = readBrief();
 const report = { axe: {}, cspErrors: [], screenshots: [] };
-
-const browser = await chromium.launch({
-  executablePath: brief.chromium,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
-
-async function check(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } }),
-  );
-  report.axe[name] = result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-  }));
-  const path = join(brief.screenshots, `operator-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  report.screenshots.push(path);
-}
+const browser = await launch(brief.chromium);
+const check = (page, name) => checkPage(page, report, brief.screenshots, "operator", name);
 
 async function visit(page, path, name) {
   const response = await page.goto(`${brief.base}${path}`);
@@ -51,16 +26,8 @@ async function refused(page, name) {
 }
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("console", (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) report.cspErrors.push(msg.text());
-  });
-  await page.goto(`${brief.base}/login`);
-  await page.getByLabel("E-mail address").fill(brief.person.email);
-  await page.getByLabel("Password").fill(brief.person.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(/\/dashboard/);
+  const { page } = await openPage(browser, report);
+  await signIn(page, brief.base, brief.person);
   await check(page, "dashboard");
   await page.getByRole("link", { name: "Operator", exact: true }).click();
   await page.waitForURL(/\/operator$/);
@@ -81,4 +48,4 @@ try {
 } finally {
   await browser.close();
 }
-writeFileSync(1, JSON.stringify(report));
+writeReport(report);
