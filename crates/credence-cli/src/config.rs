@@ -367,9 +367,7 @@ impl Config {
     /// Applies `CREDENCE_*` variables read through `var`: each setting `section.key` from
     /// `CREDENCE_<SECTION>_<KEY>` or its older name (see [`crate::config_env`]).
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), Failure> {
-        *self = crate::config_env::apply(self, &var)?;
-        // The fetch settings' own checks (host names, not URLs), with their messages.
-        self.fetch.apply_env(&var)?;
+        *self = crate::config_env::apply(self, var)?;
         Ok(())
     }
 

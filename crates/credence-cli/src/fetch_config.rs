@@ -1,6 +1,6 @@
 //! The `[fetch]` section: whether and how verification fetches documents from other servers
-//! (did:web documents, HTTPS keys, status lists), read from the file and from
-//! `CREDENCE_FETCH_ENABLED` and `CREDENCE_FETCH_ALLOW_HOSTS`.
+//! (did:web documents, HTTPS keys, status lists), read from the file and, like every
+//! setting, from `CREDENCE_FETCH_<KEY>` (`config_env`).
 
 use serde::{Deserialize, Serialize};
 
@@ -43,31 +43,6 @@ impl Default for FetchConfig {
 }
 
 impl FetchConfig {
-    /// Applies `CREDENCE_FETCH_ENABLED` (true/false) and `CREDENCE_FETCH_ALLOW_HOSTS`
-    /// (comma-separated) read through `var`.
-    pub fn apply_env(&mut self, var: &impl Fn(&str) -> Option<String>) -> Result<(), Failure> {
-        if let Some(value) = var("CREDENCE_FETCH_ENABLED") {
-            self.enabled = match value.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => {
-                    return Err(Failure::Refused(format!(
-                        "CREDENCE_FETCH_ENABLED: {value:?} is not true or false"
-                    )))
-                }
-            };
-        }
-        if let Some(list) = var("CREDENCE_FETCH_ALLOW_HOSTS") {
-            self.allow_hosts = list
-                .split(',')
-                .map(str::trim)
-                .filter(|h| !h.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
-        Ok(())
-    }
-
     /// The fetcher's settings, or why an allowed host is not one.
     pub fn settings(&self) -> Result<credence_fetch::Settings, Failure> {
         let allow_hosts =
@@ -99,19 +74,18 @@ impl FetchConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     fn check(env: &[(&str, &str)], expected: Result<(bool, &[&str]), &str>) {
-        let mut config = FetchConfig::default();
+        // Through the configuration's one environment mechanism (`config_env`).
+        let mut config = crate::config::Config::default();
         let lookup = |name: &str| {
             env.iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| (*v).to_owned())
         };
         let got = config
-            .apply_env(&lookup)
-            .and_then(|()| config.settings())
-            .map(|s| (s.enabled, config.allow_hosts.clone()));
+            .apply_env(lookup)
+            .and_then(|()| config.fetch.settings())
+            .map(|s| (s.enabled, config.fetch.allow_hosts.clone()));
         match (got, expected) {
             (Ok((enabled, hosts)), Ok((want_enabled, want_hosts))) => {
                 assert_eq!(

@@ -1,5 +1,5 @@
 //! `credence vc verify --fetch`: what the credential names is fetched through the server's
-//! own guarded client (settings from `CREDENCE_FETCH_ALLOW_HOSTS`), then verified offline.
+//! own guarded client (settings from `CREDENCE_FETCH_*`, e.g. `CREDENCE_FETCH_ALLOW_HOSTS`), then verified offline.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use credence_vc::did::{DidResolver, StaticResolver};
 use credence_vc::verify::FetchNote;
 use serde_json::Value;
 
-use crate::fetch_config::FetchConfig;
+use crate::config::Config;
 use crate::Failure;
 
 /// Fetches the status lists and keys `document` names that are not given already, adding
@@ -20,9 +20,11 @@ pub fn prepare(
     lists: &mut HashMap<String, Value>,
     failures: &mut HashMap<String, String>,
 ) -> Result<Vec<FetchNote>, Failure> {
-    let mut config = FetchConfig::default();
-    config.apply_env(&|name| std::env::var(name).ok())?;
-    let mut settings = config.settings()?;
+    // The `[fetch]` settings from the environment, read as the server reads them
+    // (`CREDENCE_FETCH_*`; `credence vc` reads no configuration file).
+    let mut config = Config::default();
+    config.apply_env(|name| std::env::var(name).ok())?;
+    let mut settings = config.fetch.settings()?;
     // --fetch asks for fetching, whatever CREDENCE_FETCH_ENABLED says for the server.
     settings.enabled = true;
     let fetcher = Fetcher::new(settings);
