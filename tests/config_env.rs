@@ -46,6 +46,9 @@ const VALUES: &[(&str, &str, &str)] = &[
     ("fetch", "cache_floor_secs", "5"),
     ("fetch", "cache_ceiling_secs", "600"),
     ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
+    ("mail", "smtp_url", "smtp://mail.example:2525"),
+    ("mail", "from", "Registry <registry@example.org>"),
+    ("mail", "poll_ms", "250"),
 ];
 
 /// A setting's value as `config show` prints it, written as its variable holds it.

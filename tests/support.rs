@@ -299,12 +299,12 @@ pub fn js_harness() -> &'static JsHarness {
     }
 }
 
-fn repo_root() -> std::path::PathBuf {
+pub fn repo_root() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The cargo target folder this test binary was built in (`<target>/<profile>/deps/<exe>`).
-fn target_dir() -> std::path::PathBuf {
+pub fn target_dir() -> std::path::PathBuf {
     std::env::current_exe()
         .ok()
         .and_then(|exe| {
@@ -317,7 +317,7 @@ fn target_dir() -> std::path::PathBuf {
 }
 
 /// FNV-1a, 64 bits: a stable content stamp (no extra dependency needed).
-fn fnv1a(parts: &[&[u8]]) -> String {
+pub fn fnv1a(parts: &[&[u8]]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.iter().chain(&[0xff]) {

@@ -145,7 +145,10 @@ const ONLY_IN: &[(&str, &[&str])] = &[
     ("sea-orm-migration", &["credence-migration"]),
     ("sqlx", &["credence-store"]),
     ("credence-migration", &["credence-store"]),
-    ("askama", &["credence-web"]),
+    // Pages, and the words of e-mail (ARCHITECTURE.md, credence-mail).
+    ("askama", &["credence-web", "credence-mail"]),
+    // The one SMTP client.
+    ("lettre", &["credence-mail"]),
     // The CLI runs the HTTP server loop around the router (`commands/http_server.rs`).
     ("axum", &["credence-web", "credence-cli"]),
     ("tower-http", &["credence-web", "credence-cli"]),
@@ -193,6 +196,17 @@ const NEVER_IN: &[(&str, &[&str])] = &[
         ],
     ),
     ("credence-store", &["credence-vc", "credence-service"]),
+    (
+        "credence-mail",
+        &[
+            "sea-orm",
+            "sqlx",
+            "axum",
+            "credence-store",
+            "credence-service",
+            "credence-web",
+        ],
+    ),
     ("credence-service", &["axum", "askama", "sea-orm", "sqlx"]),
     ("credence-web", &["sea-orm", "sqlx"]),
 ];
@@ -258,6 +272,7 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
         &[
             "credence-domain",
             "credence-fetch",
+            "credence-mail",
             "credence-service",
             "credence-store",
             "credence-vc",
@@ -273,6 +288,7 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
         &[
             "credence-domain",
             "credence-fetch",
+            "credence-mail",
             "credence-store",
             "credence-vc",
         ],
@@ -280,6 +296,7 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
     ("credence-store", &["credence-domain", "credence-migration"]),
     ("credence-vc", &[]),
     ("credence-fetch", &[]),
+    ("credence-mail", &[]),
     ("credence-domain", &[]),
     ("credence-migration", &[]),
 ];

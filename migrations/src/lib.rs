@@ -13,6 +13,7 @@ mod m20261129_000001_portfolio;
 mod m20261130_000001_bulk_job_leases;
 mod m20261205_000001_conformance;
 mod m20261205_000002_audit_checkpoints;
+mod m20261206_000001_mail;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_bulk_job_leases::Migration),
             Box::new(m20261205_000001_conformance::Migration),
             Box::new(m20261205_000002_audit_checkpoints::Migration),
+            Box::new(m20261206_000001_mail::Migration),
         ]
     }
 }

@@ -53,6 +53,9 @@ pub enum Command {
     /// Award achievements, directly on the database.
     #[command(subcommand)]
     Award(AwardCommand),
+    /// E-mail: what waits in the outbox, and sending it.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Verifiable credentials in files: keys, signing, verifying, baking.
     ///
     /// Needs no database and no configuration.
@@ -145,6 +148,31 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 20)]
         top: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// The outbox, newest first: every message Credence wrote, where it stands, its
+    /// attempts and last error (never its body, which may hold a single-use link).
+    Outbox {
+        /// Only messages in this state.
+        #[arg(long, value_enum)]
+        state: Option<OutboxStateArg>,
+        /// How many messages to list.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Send every message due now to mail.smtp_url, once, and say what happened (a
+    /// running `serve` does this by itself).
+    Send,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutboxStateArg {
+    Queued,
+    Sent,
+    Bounced,
+    Failed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

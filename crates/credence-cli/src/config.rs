@@ -141,6 +141,19 @@ cache_ceiling_secs = 86400
 # Environment: CREDENCE_FETCH_CA_FILES, comma-separated.
 ca_files = []
 
+[mail]
+# The SMTP server e-mail goes to: "smtp://host:port" (STARTTLS when the server offers it;
+# add "?tls=required" to insist), "smtps://user:password@host:465" (TLS throughout), or
+# empty: no server, and messages wait in the outbox (`credence mail outbox`, the operator's
+# pages) until one is set. Environment: CREDENCE_MAIL_SMTP_URL (or CREDENCE_SMTP_URL).
+smtp_url = ""
+# The From: of every message; empty means "Credence <no-reply@HOST>" with the public
+# address's host. Environment: CREDENCE_MAIL_FROM.
+from = ""
+# Milliseconds between looks for mail queued by other processes or due for a retry (mail
+# this process queues goes at once). Environment: CREDENCE_MAIL_POLL_MS.
+poll_ms = 1000
+
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one
 # that does not parse is refused. Environment: CREDENCE_LOG_FILTER (or CREDENCE_LOG).
@@ -160,6 +173,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub vc: VcConfig,
     pub fetch: crate::fetch_config::FetchConfig,
+    pub mail: crate::mail_config::MailConfig,
     pub log: LogConfig,
 }
 

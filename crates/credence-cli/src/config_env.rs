@@ -19,6 +19,7 @@ pub const ALIASES: &[(&str, &str, &str)] = &[
     ("CREDENCE_DATA_DIR", "database", "data_dir"),
     ("CREDENCE_MASTER_KEY_FILE", "security", "master_key_file"),
     ("CREDENCE_LOG", "log", "filter"),
+    ("CREDENCE_SMTP_URL", "mail", "smtp_url"),
 ];
 
 /// The variable of the setting `section.key`: `CREDENCE_SECTION_KEY`.
@@ -206,6 +207,9 @@ mod tests {
         ("fetch", "cache_floor_secs", "5"),
         ("fetch", "cache_ceiling_secs", "600"),
         ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
+        ("mail", "smtp_url", "smtp://mail.example:2525"),
+        ("mail", "from", "Registry <registry@example.org>"),
+        ("mail", "poll_ms", "250"),
     ];
 
     /// The setting's value in `config`, written as its variable would hold it.

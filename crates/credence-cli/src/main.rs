@@ -11,6 +11,7 @@ mod config;
 mod config_env;
 mod fetch_config;
 mod json_log;
+mod mail_config;
 
 use std::process::ExitCode;
 

@@ -131,6 +131,28 @@ choice!(
     }
 );
 
+choice!(
+    /// Where an e-mail in the outbox stands.
+    OutboxState, "outbox state", {
+        /// Waiting to be sent, or to be tried again.
+        Queued = "queued",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Refused for good by the mail server (no such mailbox, message refused).
+        Bounced = "bounced",
+        /// Given up after the last retry.
+        Failed = "failed",
+    }
+);
+
+choice!(
+    /// What a link sent by e-mail is for.
+    EmailLinkPurpose, "e-mail link purpose", {
+        /// Choose a new password.
+        PasswordReset = "password_reset",
+    }
+);
+
 impl AwardStatus {
     /// The state after `action`, or why the action does not apply.
     pub fn apply(self, action: StatusAction) -> Result<AwardStatus, &'static str> {

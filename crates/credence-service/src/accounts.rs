@@ -126,7 +126,7 @@ fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, ServiceError> {
 }
 
 /// The problem of a new password, if any.
-fn password_problem(password: &Password) -> Option<String> {
+pub(crate) fn password_problem(password: &Password) -> Option<String> {
     let n = password.expose().chars().count();
     if n == 0 {
         Some(format!(
@@ -146,7 +146,10 @@ fn password_problem(password: &Password) -> Option<String> {
 }
 
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
-async fn hash_password(cost: PasswordCost, password: Password) -> Result<String, ServiceError> {
+pub(crate) async fn hash_password(
+    cost: PasswordCost,
+    password: Password,
+) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
         getrandom::fill(&mut salt_bytes)

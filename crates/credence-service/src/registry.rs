@@ -78,6 +78,8 @@ pub struct RegistryConfig {
     /// The one outbound client (`[fetch]` settings): did:web documents, HTTPS keys and
     /// status lists of other issuers. `None`: verification stays offline.
     pub fetcher: Option<credence_fetch::Fetcher>,
+    /// Where e-mail goes (`[mail]` settings); without a server it waits in the outbox.
+    pub mail: crate::mail::MailSettings,
 }
 
 /// What one account may store (0: no limit).
@@ -115,6 +117,7 @@ impl RegistryConfig {
             guard: crate::guard::GuardConfig::default(),
             quotas: Quotas::default(),
             fetcher: None,
+            mail: crate::mail::MailSettings::outbox_only("Credence <no-reply@credence.test>"),
         })
     }
 
@@ -154,6 +157,8 @@ pub struct Registry {
     pub(crate) metrics: crate::metrics::Metrics,
     /// Bounds password hashing and locks accounts after wrong passwords.
     pub(crate) guard: Arc<crate::guard::PasswordGuard>,
+    /// Woken when this process queues e-mail, so the delivery worker sends it at once.
+    pub(crate) mail_waiting: Arc<tokio::sync::Notify>,
 }
 
 impl Registry {
@@ -164,6 +169,7 @@ impl Registry {
             config: Arc::new(config),
             caches: Arc::default(),
             metrics: crate::metrics::Metrics::default(),
+            mail_waiting: Arc::default(),
         }
     }
 

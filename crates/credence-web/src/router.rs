@@ -19,7 +19,10 @@ use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
 };
-use crate::pages::{account, assess, credentials, frameworks, health, holder, operator, verify};
+use crate::pages::{
+    account, assess, credentials, frameworks, health, holder, operator, operator_mail, password,
+    verify,
+};
 use crate::{assets, metrics, AppState, WebError};
 
 // `connect-src 'self'`: the bulk job page's script polls the job's status on this site.
@@ -82,6 +85,14 @@ pub fn router(state: AppState) -> Router {
             "/register",
             get(account::register_form).post(account::register),
         )
+        .route(
+            "/password/forgot",
+            get(password::forgot_form).post(password::forgot),
+        )
+        .route(
+            "/password/reset/{secret}",
+            get(password::reset_form).post(password::reset),
+        )
         .route("/dashboard", get(holder::dashboard))
         .route("/dashboard/archetypes", post(holder::set_archetypes))
         .route(
@@ -112,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assess/{id}", post(assess::decide))
         // The operator pages: organisations, members and trust.
         .route("/operator", get(operator::orgs))
+        .route("/operator/mail", get(operator_mail::outbox))
         .route("/operator/orgs", post(operator::create_org))
         .route("/operator/orgs/new", get(operator::new_org))
         .route("/operator/orgs/{slug}", get(operator::org))

@@ -19,7 +19,7 @@ use crate::cli::{
 use crate::config::Config;
 use crate::Failure;
 
-fn operator() -> Result<credence_service::actor::OperatorPower, Failure> {
+pub(super) fn operator() -> Result<credence_service::actor::OperatorPower, Failure> {
     Actor::from_operator(&Operator::local_command_line())
         .operator()
         .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))

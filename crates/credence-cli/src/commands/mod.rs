@@ -5,6 +5,7 @@ mod award;
 mod backup;
 mod framework;
 mod http_server;
+mod mail;
 mod serve;
 mod vc;
 mod vc_fetch;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             if !shown.server.metrics_token.is_empty() {
                 shown.server.metrics_token = "[hidden]".into();
             }
+            shown.mail.smtp_url = shown.mail.smtp_url_shown();
             let text = toml::to_string_pretty(&shown).context("cannot print the configuration")?;
             print!("{text}");
             Ok(())
@@ -60,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Token(command) => runtime()?.block_on(admin::run_token(config, command)),
         Command::Audit(command) => runtime()?.block_on(admin::run_audit(config, command)),
         Command::Award(command) => runtime()?.block_on(award::run(config, command)),
+        Command::Mail(command) => runtime()?.block_on(mail::run(config, command)),
         Command::Vc(_) => Ok(()),
     }
 }
@@ -205,6 +208,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             attachment_bytes: config.quotas.attachment_bytes.max(0),
         },
         fetcher: config.fetcher()?,
+        mail: config.mail.settings(&config.public_url()?)?,
     })
 }
 

@@ -63,6 +63,16 @@ pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
     if let Ok(Err(e)) = warm.await {
         tracing::warn!(error = %e, "warming the canonicaliser failed");
     }
+    let _delivery = match services.registry.spawn_mail_delivery() {
+        Some(task) => {
+            tracing::info!(server = %config.mail.smtp_url_shown(), "e-mail is delivered");
+            Some(AbortOnDrop(task))
+        }
+        None => {
+            tracing::warn!("no mail server (mail.smtp_url): e-mail waits in the outbox");
+            None
+        }
+    };
     let token = config.server.metrics_token.trim();
     let state = AppState::new(
         services,
@@ -155,5 +165,14 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// Stops the e-mail delivery worker when the server stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

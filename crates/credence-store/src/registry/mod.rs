@@ -7,6 +7,7 @@ mod audit;
 mod award_list;
 mod awards;
 mod evidence;
+mod mail;
 mod orgs;
 
 pub use crate::entity::account::Model as AccountRow;
@@ -18,11 +19,13 @@ pub use crate::entity::audit_entry::Model as AuditRow;
 pub use crate::entity::award::Model as AwardRow;
 pub use crate::entity::bulk_job::Model as BulkJobRow;
 pub use crate::entity::bulk_row::Model as BulkRowRow;
+pub use crate::entity::email_link::Model as EmailLinkRow;
 pub use crate::entity::evidence::Model as EvidenceRow;
 pub use crate::entity::evidence_attachment::Model as AttachmentRow;
 pub use crate::entity::evidence_decision::Model as DecisionRow;
 pub use crate::entity::membership::Model as MembershipRow;
 pub use crate::entity::organisation::Model as OrgRow;
+pub use crate::entity::outbox::Model as OutboxRow;
 pub use crate::entity::session::Model as SessionRow;
 pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
@@ -30,6 +33,7 @@ pub use crate::entity::status_list::Model as StatusListRow;
 pub use audit::{AuditCheckpointer, NewAuditEntry};
 pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
+pub use mail::OutboxAttempt;
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -41,6 +41,8 @@ struct LoginPage {
     open_registration: bool,
     demo_personas: Vec<DemoPersona>,
     demo_password: &'static str,
+    /// Said once after another page sends the person here (a password just changed).
+    notice: Option<&'static str>,
 }
 
 impl LoginPage {
@@ -52,9 +54,10 @@ impl LoginPage {
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    notice: Option<String>,
 }
 
-fn new_form_token() -> Result<String, WebError> {
+pub(crate) fn new_form_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 24];
     getrandom::fill(&mut bytes).map_err(|e| {
         credence_service::ServiceError::internal(format!("drawing a form token: {e}"))
@@ -62,7 +65,7 @@ fn new_form_token() -> Result<String, WebError> {
     Ok(hex::encode(bytes))
 }
 
-fn form_cookie(value: &str, secure: bool) -> Cookie<'static> {
+pub(crate) fn form_cookie(value: &str, secure: bool) -> Cookie<'static> {
     Cookie::build((FORM_COOKIE, value.to_owned()))
         .path("/")
         .http_only(true)
@@ -72,7 +75,7 @@ fn form_cookie(value: &str, secure: bool) -> Cookie<'static> {
         .build()
 }
 
-fn is_secure(state: &AppState) -> bool {
+pub(crate) fn is_secure(state: &AppState) -> bool {
     state
         .services
         .registry
@@ -100,7 +103,7 @@ fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
 }
 
 /// Sends the page with a fresh anti-forgery cookie.
-fn with_form_cookie(response: Response, token: &str, secure: bool) -> Response {
+pub(crate) fn with_form_cookie(response: Response, token: &str, secure: bool) -> Response {
     with_cookie(response, form_cookie(token, secure))
 }
 
@@ -126,6 +129,7 @@ fn login_page(
         } else {
             ""
         },
+        notice: None,
     }
 }
 
@@ -140,7 +144,8 @@ pub async fn login_form(
         return Ok(Redirect::to(&next).into_response());
     }
     let token = new_form_token()?;
-    let page = login_page(&state, nav, next, String::new(), Vec::new(), token.clone());
+    let mut page = login_page(&state, nav, next, String::new(), Vec::new(), token.clone());
+    page.notice = crate::pages::session::notice(query.notice.as_deref());
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
@@ -166,11 +171,11 @@ impl std::fmt::Debug for LoginForm {
     }
 }
 
-fn form_token_matches(headers: &HeaderMap, sent: &str) -> bool {
+pub(crate) fn form_token_matches(headers: &HeaderMap, sent: &str) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && c == sent)
 }
 
-fn forged() -> WebError {
+pub(crate) fn forged() -> WebError {
     WebError::new(
         StatusCode::FORBIDDEN,
         "Forbidden",

@@ -9,6 +9,8 @@ pub mod frameworks;
 pub mod health;
 pub mod holder;
 pub mod operator;
+pub mod operator_mail;
+pub mod password;
 pub mod picker;
 pub mod session;
 pub mod verify;

@@ -24,7 +24,7 @@ use crate::pages::{error_for, form_errors, render, render_with, FieldError};
 use crate::{AppState, WebError};
 
 /// The operator's proof, or a 403 page saying whose pages these are.
-fn operator(user: &SignedIn) -> Result<OperatorPower, WebError> {
+pub(crate) fn operator(user: &SignedIn) -> Result<OperatorPower, WebError> {
     user.actor.operator().map_err(|_| {
         WebError::new(
             StatusCode::FORBIDDEN,

@@ -1,0 +1,121 @@
+//! The `[mail]` section: the SMTP server e-mail goes to and the sender's address, read from
+//! the file and, like every setting, from `CREDENCE_MAIL_<KEY>` (`config_env`), with the
+//! server also from `CREDENCE_SMTP_URL`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Failure;
+
+/// The `[mail]` section of the configuration file.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:port` (STARTTLS where offered), `smtps://user:password@host`, or empty:
+    /// no server, messages wait in the outbox.
+    pub smtp_url: String,
+    /// The `From:` of every message; empty means `Credence <no-reply@{public host}>`.
+    pub from: String,
+    /// Milliseconds between looks for mail queued by other processes or due again.
+    pub poll_ms: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: String::new(),
+            from: String::new(),
+            poll_ms: 1000,
+        }
+    }
+}
+
+/// Never prints the server's password.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &self.smtp_url_shown())
+            .field("from", &self.from)
+            .field("poll_ms", &self.poll_ms)
+            .finish()
+    }
+}
+
+impl MailConfig {
+    /// The server URL with any password replaced, for `config show` and logs.
+    pub fn smtp_url_shown(&self) -> String {
+        match url::Url::parse(&self.smtp_url) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("[hidden]"));
+                u.to_string()
+            }
+            _ => self.smtp_url.clone(),
+        }
+    }
+
+    /// The service's mail settings for the installation at `public_url`.
+    pub fn settings(
+        &self,
+        public_url: &str,
+    ) -> Result<credence_service::mail::MailSettings, Failure> {
+        let smtp = if self.smtp_url.trim().is_empty() {
+            None
+        } else {
+            Some(
+                credence_mail::SmtpSender::from_url(self.smtp_url.trim())
+                    .map_err(|e| Failure::Refused(format!("mail.smtp_url: {e}")))?,
+            )
+        };
+        let from = if self.from.trim().is_empty() {
+            let host = url::Url::parse(public_url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .filter(|h| h.contains('.'))
+                .unwrap_or_else(|| "localhost.localdomain".to_owned());
+            format!("Credence <no-reply@{host}>")
+        } else {
+            self.from.trim().to_owned()
+        };
+        Ok(credence_service::mail::MailSettings {
+            from,
+            smtp,
+            poll: std::time::Duration::from_millis(self.poll_ms.clamp(50, 600_000)),
+            retry_base: std::time::Duration::from_secs(30),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_never_shows() {
+        let config = MailConfig {
+            smtp_url: "smtps://mailer:hunter2@mail.example:465".into(),
+            ..MailConfig::default()
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert!(!config.smtp_url_shown().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_bad_server_is_refused_by_name() {
+        let config = MailConfig {
+            smtp_url: "http://mail.example".into(),
+            ..MailConfig::default()
+        };
+        let err = config
+            .settings("https://credence.example")
+            .expect_err("refused");
+        assert!(format!("{err:?}").contains("mail.smtp_url"), "{err:?}");
+    }
+
+    #[test]
+    fn the_sender_defaults_to_the_public_host() {
+        let s = MailConfig::default()
+            .settings("https://credence.example.org")
+            .expect("settings");
+        assert_eq!(s.from, "Credence <no-reply@credence.example.org>");
+        assert!(s.smtp.is_none());
+    }
+}

@@ -1,0 +1,128 @@
+//! Every message Credence sends. Each is a value with the facts it states; its words are
+//! in `web/mail/{name}.txt` and `web/mail/{name}.html` (askama, HTML escaped), both
+//! ending with the same footer. Messages about the account's own security (confirming an
+//! address, resetting a password) carry no unsubscribe link: they cannot be turned off.
+
+use askama::Template;
+
+use crate::compose::Unsubscribe;
+
+/// A message: its kind (for the outbox and logs), subject, bodies and unsubscribe address.
+/// `Sync`, so that a use case may hold one across an `.await`.
+pub trait Letter: Sync {
+    /// A short stable name, e.g. `password_reset`.
+    fn kind(&self) -> &'static str;
+    fn subject(&self) -> String;
+    fn text(&self) -> askama::Result<String>;
+    fn html(&self) -> askama::Result<String>;
+    /// `None` for messages about the account's security.
+    fn unsubscribe(&self) -> Option<&Unsubscribe>;
+}
+
+/// Declares the two templates of a letter and its [`Letter`] implementation.
+macro_rules! letter {
+    ($letter:ident, $kind:literal, $txt:literal, $html:literal, |$me:ident| $subject:expr, $unsub:expr) => {
+        const _: () = {
+            #[derive(Template)]
+            #[template(path = $txt)]
+            struct Text<'a> {
+                m: &'a $letter,
+            }
+
+            #[derive(Template)]
+            #[template(path = $html)]
+            struct Html<'a> {
+                m: &'a $letter,
+            }
+
+            impl Letter for $letter {
+                fn kind(&self) -> &'static str {
+                    $kind
+                }
+                fn subject(&self) -> String {
+                    let $me = self;
+                    $subject
+                }
+                fn text(&self) -> askama::Result<String> {
+                    Text { m: self }.render()
+                }
+                fn html(&self) -> askama::Result<String> {
+                    Html { m: self }.render()
+                }
+                fn unsubscribe(&self) -> Option<&Unsubscribe> {
+                    let unsub: fn(&$letter) -> Option<&Unsubscribe> = $unsub;
+                    unsub(self)
+                }
+            }
+        };
+    };
+}
+
+/// Confirms the address an account registered with (or changed to).
+#[derive(Debug, Clone)]
+pub struct ConfirmAddress {
+    pub name: String,
+    pub link: String,
+    pub hours: i64,
+}
+letter!(
+    ConfirmAddress,
+    "confirm_address",
+    "confirm_address.txt",
+    "confirm_address.html",
+    |_m| "Confirm your e-mail address for Credence".to_owned(),
+    |_| None
+);
+
+/// A single-use link to choose a new password.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub name: String,
+    pub link: String,
+    pub minutes: i64,
+}
+letter!(
+    PasswordReset,
+    "password_reset",
+    "password_reset.txt",
+    "password_reset.html",
+    |_m| "Reset your Credence password".to_owned(),
+    |_| None
+);
+
+/// A credential was awarded to an address that has no account yet: the link claims it.
+#[derive(Debug, Clone)]
+pub struct ClaimInvitation {
+    pub issuer: String,
+    pub achievement: String,
+    pub claim_link: String,
+    pub credential_link: String,
+    pub days: i64,
+    pub unsubscribe: Unsubscribe,
+}
+letter!(
+    ClaimInvitation,
+    "claim_invitation",
+    "claim_invitation.txt",
+    "claim_invitation.html",
+    |m| format!("{} awarded you {}", m.issuer, m.achievement),
+    |m| Some(&m.unsubscribe)
+);
+
+/// A credential was awarded to a person with an account.
+#[derive(Debug, Clone)]
+pub struct AwardNotice {
+    pub name: String,
+    pub achievement: String,
+    pub issuer: String,
+    pub link: String,
+    pub unsubscribe: Unsubscribe,
+}
+letter!(
+    AwardNotice,
+    "award",
+    "award_notice.txt",
+    "award_notice.html",
+    |m| format!("You have been awarded {}", m.achievement),
+    |m| Some(&m.unsubscribe)
+);

@@ -1,0 +1,347 @@
+//! E-mail: messages written to the outbox in the transaction of the change that causes
+//! them, and the delivery worker that sends them.
+//!
+//! The worker takes one due message at a time with a lease (a conditional update, so two
+//! processes on one database never both take it), hands it to the SMTP server, and records
+//! the outcome under the same lease. A refusal for good (5xx) bounces the message; anything
+//! else is tried again with a growing pause, up to [`MAX_ATTEMPTS`]. A process killed
+//! mid-send leaves a lease that runs out after [`LEASE_SECS`]; the message is then sent
+//! again with the same `Message-ID`, which the receiving server can recognise. With no
+//! SMTP server configured, messages wait in the outbox, listed for the operator.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use credence_domain::registry::OutboxState;
+use credence_mail::{compose, Letter, SmtpSender};
+use credence_store::registry::{OutboxAttempt, OutboxRow, Page};
+use credence_store::Tx;
+use serde::Serialize;
+
+use crate::actor::OperatorPower;
+use crate::registry::{new_id, Registry};
+use crate::ServiceError;
+
+/// How long a worker holds a message it is sending (well above the SMTP timeout).
+pub const LEASE_SECS: i64 = 120;
+/// Attempts before a message is given up as failed.
+pub const MAX_ATTEMPTS: i32 = 12;
+
+/// Where mail goes: the sender's address and, when configured, the SMTP server.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `From:` of every message, e.g. `Credence <no-reply@credence.example>`.
+    pub from: String,
+    /// `None`: no server configured; messages stay queued in the outbox.
+    pub smtp: Option<SmtpSender>,
+    /// How often the delivery worker looks for due messages.
+    pub poll: Duration,
+    /// The pause after a first failed attempt; it doubles with each further one, up to
+    /// six hours.
+    pub retry_base: Duration,
+}
+
+impl MailSettings {
+    /// No server: everything waits in the outbox.
+    pub fn outbox_only(from: &str) -> Self {
+        Self {
+            from: from.to_owned(),
+            smtp: None,
+            poll: Duration::from_secs(1),
+            retry_base: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A message to one person, ready to enqueue.
+pub(crate) struct Recipient<'a> {
+    pub name: &'a str,
+    pub address: &'a str,
+    pub account_id: Option<&'a str>,
+}
+
+impl Registry {
+    /// Composes `letter` and writes it to the outbox inside `tx`: it is sent if and only if
+    /// `tx` commits.
+    pub(crate) fn compose_for_outbox(
+        &self,
+        letter: &dyn Letter,
+        to: &Recipient<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxRow, ServiceError> {
+        let host = url::Url::parse(&self.config.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "credence.invalid".to_owned());
+        let composed = compose(letter, &self.config.mail.from, to.name, to.address, &host)
+            .map_err(ServiceError::wrap("composing an e-mail"))?;
+        let raw = String::from_utf8(composed.raw)
+            .map_err(ServiceError::wrap("an e-mail that is not 7-bit text"))?;
+        Ok(OutboxRow {
+            id: new_id(),
+            message_id: composed.message_id,
+            kind: letter.kind().to_owned(),
+            recipient: composed.to,
+            account_id: to.account_id.map(str::to_owned),
+            subject: composed.subject,
+            raw,
+            state: OutboxState::Queued.as_str().to_owned(),
+            attempts: 0,
+            next_attempt_at: now,
+            lease_owner: None,
+            lease_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        })
+    }
+
+    /// [`Self::compose_for_outbox`] and the insert, inside `tx`.
+    pub(crate) async fn enqueue_mail(
+        &self,
+        tx: &Tx,
+        letter: &dyn Letter,
+        to: &Recipient<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let row = self.compose_for_outbox(letter, to, now)?;
+        tx.insert_outbox(row).await?;
+        self.mail_waiting.notify_one();
+        Ok(())
+    }
+
+    /// Sends every message due now, one at a time, as worker `owner`. Returns what happened.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn deliver_due_mail(
+        &self,
+        sender: &SmtpSender,
+        owner: &str,
+    ) -> Result<DeliveryRound, ServiceError> {
+        let mut round = DeliveryRound::default();
+        // Each message is tried at most once a round, even when it is due again at once.
+        let mut tried = std::collections::HashSet::new();
+        loop {
+            let now = self.now();
+            let due = {
+                let tx = self.store.read().await?;
+                tx.outbox_due(now, 20 + tried.len() as u64).await?
+            };
+            let fresh: Vec<String> = due.into_iter().filter(|id| !tried.contains(id)).collect();
+            if fresh.is_empty() {
+                return Ok(round);
+            }
+            for id in fresh {
+                self.deliver_one(sender, owner, &id, &mut round).await?;
+                tried.insert(id);
+            }
+        }
+    }
+
+    async fn deliver_one(
+        &self,
+        sender: &SmtpSender,
+        owner: &str,
+        id: &str,
+        round: &mut DeliveryRound,
+    ) -> Result<(), ServiceError> {
+        let now = self.now();
+        let leased = {
+            let tx = self.store.write().await?;
+            let row = tx
+                .lease_outbox(id, owner, now, now + chrono::Duration::seconds(LEASE_SECS))
+                .await?;
+            tx.commit().await?;
+            row
+        };
+        let Some(row) = leased else {
+            return Ok(()); // another worker has it, or it was sent meanwhile
+        };
+        let outcome = sender
+            .send(
+                &self.config.mail.from_address(),
+                &row.recipient,
+                row.raw.as_bytes(),
+            )
+            .await;
+        let attempts = row.attempts.saturating_add(1);
+        let end = match &outcome {
+            Ok(()) => {
+                round.sent += 1;
+                tracing::info!(message_id = %row.message_id, kind = %row.kind, "e-mail sent");
+                OutboxAttempt {
+                    state: OutboxState::Sent.as_str().to_owned(),
+                    attempts,
+                    next_attempt_at: row.next_attempt_at,
+                    error: None,
+                    sent_at: Some(self.now()),
+                }
+            }
+            Err(e) => {
+                let state = if e.permanent {
+                    round.bounced += 1;
+                    OutboxState::Bounced
+                } else if attempts >= MAX_ATTEMPTS {
+                    round.failed += 1;
+                    OutboxState::Failed
+                } else {
+                    round.retried += 1;
+                    OutboxState::Queued
+                };
+                tracing::warn!(message_id = %row.message_id, attempts, error = %e, state = %state, "e-mail not sent");
+                OutboxAttempt {
+                    state: state.as_str().to_owned(),
+                    attempts,
+                    next_attempt_at: self.now() + backoff(self.config.mail.retry_base, attempts),
+                    error: Some(e.message.chars().take(500).collect()),
+                    sent_at: None,
+                }
+            }
+        };
+        let tx = self.store.write().await?;
+        let ours = tx.finish_outbox_attempt(id, owner, end).await?;
+        tx.commit().await?;
+        if !ours {
+            tracing::warn!(message_id = %row.message_id, "the lease ran out while sending; another worker may send it again");
+        }
+        Ok(())
+    }
+
+    /// Starts the delivery worker, when an SMTP server is configured: it sends what is due
+    /// at once when this process queues mail, and looks every `mail.poll` for mail queued by
+    /// other processes or due again.
+    pub fn spawn_mail_delivery(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let sender = self.config.mail.smtp.clone()?;
+        let registry = self.clone();
+        let owner = format!("worker:{}", new_id());
+        Some(tokio::spawn(async move {
+            loop {
+                if let Err(e) = registry.deliver_due_mail(&sender, &owner).await {
+                    tracing::error!(error = %crate::error_chain(&e), "e-mail delivery round failed");
+                }
+                let _ = tokio::time::timeout(
+                    registry.config.mail.poll,
+                    registry.mail_waiting.notified(),
+                )
+                .await;
+            }
+        }))
+    }
+
+    /// The outbox, newest first, for the operator: every message and where it stands.
+    pub async fn outbox(
+        &self,
+        _operator: &OperatorPower,
+        state: Option<OutboxState>,
+        page: Page,
+    ) -> Result<OutboxPage, ServiceError> {
+        let tx = self.store.read().await?;
+        let (rows, total) = tx.outbox_page(state.map(OutboxState::as_str), page).await?;
+        let counts = tx.outbox_counts().await?;
+        Ok(OutboxPage {
+            messages: rows.iter().map(outbox_view).collect(),
+            total,
+            counts: counts
+                .into_iter()
+                .filter_map(|(state, n)| Some((state.parse().ok()?, n)))
+                .collect(),
+            sending: self
+                .config
+                .mail
+                .smtp
+                .as_ref()
+                .map(|s| s.server().to_owned()),
+        })
+    }
+}
+
+impl MailSettings {
+    /// The bare address of `from`, for the SMTP envelope.
+    pub fn from_address(&self) -> String {
+        match (self.from.rfind('<'), self.from.rfind('>')) {
+            (Some(a), Some(b)) if a < b => self.from[a + 1..b].trim().to_owned(),
+            _ => self.from.trim().to_owned(),
+        }
+    }
+}
+
+/// The pause before attempt `attempts + 1`: `base`, twice that, four times… up to 6 hours.
+fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
+    let exp = u32::try_from(attempts.clamp(1, 16) - 1).unwrap_or(0);
+    let base = i64::try_from(base.as_millis()).unwrap_or(i64::MAX);
+    let millis = base.saturating_mul(1_i64 << exp).min(6 * 3600 * 1000);
+    chrono::Duration::milliseconds(millis)
+}
+
+/// What one delivery round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryRound {
+    pub sent: u32,
+    pub retried: u32,
+    pub bounced: u32,
+    pub failed: u32,
+}
+
+/// One message as the operator sees it (never its body: it may hold a single-use link).
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboxView {
+    pub id: String,
+    pub message_id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+fn outbox_view(row: &OutboxRow) -> OutboxView {
+    OutboxView {
+        id: row.id.clone(),
+        message_id: row.message_id.clone(),
+        kind: row.kind.clone(),
+        recipient: row.recipient.clone(),
+        subject: row.subject.clone(),
+        state: row.state.clone(),
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at,
+        last_error: row.last_error.clone(),
+        created_at: row.created_at,
+        sent_at: row.sent_at,
+    }
+}
+
+/// A page of the outbox, with the count in each state and the server mail goes to.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboxPage {
+    pub messages: Vec<OutboxView>,
+    pub total: u64,
+    pub counts: Vec<(OutboxState, i64)>,
+    /// The SMTP server (without password), or `None` when mail only waits.
+    pub sending: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_secs(30);
+        assert_eq!(backoff(base, 1).num_seconds(), 30);
+        assert_eq!(backoff(base, 2).num_seconds(), 60);
+        assert_eq!(backoff(base, 5).num_seconds(), 480);
+        assert_eq!(backoff(base, 40).num_seconds(), 6 * 3600);
+        assert_eq!(backoff(Duration::ZERO, 3).num_seconds(), 0);
+    }
+
+    #[test]
+    fn the_envelope_sender_is_the_bare_address() {
+        let s = MailSettings::outbox_only("Credence <no-reply@credence.example>");
+        assert_eq!(s.from_address(), "no-reply@credence.example");
+        let s = MailSettings::outbox_only("no-reply@credence.example");
+        assert_eq!(s.from_address(), "no-reply@credence.example");
+    }
+}
