@@ -1,7 +1,7 @@
 //! Tidy checks, rust-analyzer's habit: the rules of ARCHITECTURE.md that code review would
 //! otherwise have to remember (crate dependencies, file headers, secrets out of `Debug`,
-//! no reading of the environment outside the CLI, `unwrap` denied, file sizes), each
-//! failing with the file and line that break it.
+//! no reading of the environment outside the CLI, `unwrap` denied, file sizes, a
+//! documents crate without a clock), each failing with the file and line that break it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -193,6 +193,24 @@ const NEVER_IN: &[(&str, &[&str])] = &[
         ],
     ),
     ("credence-store", &["credence-vc", "credence-service"]),
+    (
+        "credence-documents",
+        &[
+            "sea-orm",
+            "sqlx",
+            "axum",
+            "tokio",
+            "reqwest",
+            "hyper",
+            "utoipa",
+            "askama",
+            "credence-store",
+            "credence-fetch",
+            "credence-service",
+            "credence-web",
+            "credence-migration",
+        ],
+    ),
     ("credence-service", &["axum", "askama", "sea-orm", "sqlx"]),
     ("credence-web", &["sea-orm", "sqlx"]),
 ];
@@ -250,12 +268,42 @@ fn tidy_crate_dependencies_follow_architecture_md() {
     report("crate dependencies break ARCHITECTURE.md", &problems);
 }
 
+/// What reads the clock or the system's randomness; `credence-documents` takes times and
+/// random values as parameters instead, so the same input always gives the same document.
+const CLOCK_AND_CHANCE: &[&str] = &[
+    "Utc::now",
+    "Local::now",
+    "SystemTime::now",
+    "Instant::now",
+    "Uuid::new_v4",
+    "getrandom",
+];
+
+#[test]
+fn tidy_the_documents_never_read_the_clock() {
+    let mut problems = Vec::new();
+    for path in rust_files("crates/credence-documents") {
+        let text = read(&path);
+        for (n, line) in non_test_lines(&text) {
+            let code = line.split("//").next().unwrap_or("");
+            if let Some(needle) = CLOCK_AND_CHANCE.iter().find(|c| code.contains(*c)) {
+                problems.push(format!(
+                    "{}:{n}: calls {needle}; take the time or random value as a parameter",
+                    rel(&path)
+                ));
+            }
+        }
+    }
+    report("credence-documents reads the clock or chance", &problems);
+}
+
 /// The workspace's own crates and the workspace crates each depends on: the diagram of
 /// ARCHITECTURE.md ("The crates"), which must change with this list.
 const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
     (
         "credence-cli",
         &[
+            "credence-documents",
             "credence-domain",
             "credence-fetch",
             "credence-service",
@@ -266,17 +314,24 @@ const WORKSPACE_GRAPH: &[(&str, &[&str])] = &[
     ),
     (
         "credence-web",
-        &["credence-domain", "credence-service", "credence-vc"],
+        &[
+            "credence-documents",
+            "credence-domain",
+            "credence-service",
+            "credence-vc",
+        ],
     ),
     (
         "credence-service",
         &[
+            "credence-documents",
             "credence-domain",
             "credence-fetch",
             "credence-store",
             "credence-vc",
         ],
     ),
+    ("credence-documents", &["credence-domain", "credence-vc"]),
     ("credence-store", &["credence-domain", "credence-migration"]),
     ("credence-vc", &[]),
     ("credence-fetch", &[]),
@@ -620,7 +675,7 @@ fn tidy_unwrap_is_denied_in_every_crate() {
 const OVER_THE_LIMIT: &[&str] = &[
     "crates/credence-service/src/awards.rs",
     "crates/credence-service/src/demo.rs",
-    "crates/credence-service/src/documents/csv_input.rs",
+    "crates/credence-documents/src/csv_input.rs",
     "crates/credence-service/src/evidence.rs",
     "crates/credence-service/src/portfolio.rs",
     "crates/credence-web/src/pages/console/awards.rs",
@@ -637,6 +692,7 @@ fn tidy_registry_files_stay_under_800_lines() {
         "crates/credence-service",
         "crates/credence-web",
         "crates/credence-cli",
+        "crates/credence-documents",
     ];
     let mut over = BTreeMap::new();
     for path in registry.iter().flat_map(|d| rust_files(d)) {
@@ -663,3 +719,4 @@ fn tidy_registry_files_stay_under_800_lines() {
     }
     report("file sizes", &problems);
 }
+
