@@ -681,21 +681,24 @@ const OVER_THE_LIMIT: &[&str] = &[
     "crates/credence-web/src/pages/console/awards.rs",
 ];
 
+/// The registry crates, whose files and functions are held to the limits below
+/// (migrations aside).
+const REGISTRY_CRATES: &[&str] = &[
+    "crates/credence-domain",
+    "crates/credence-store",
+    "crates/credence-service",
+    "crates/credence-web",
+    "crates/credence-cli",
+    "crates/credence-documents",
+];
+
 /// The most non-test lines a file of the registry crates may have.
 const LINE_LIMIT: usize = 800;
 
 #[test]
 fn tidy_registry_files_stay_under_800_lines() {
-    let registry = [
-        "crates/credence-domain",
-        "crates/credence-store",
-        "crates/credence-service",
-        "crates/credence-web",
-        "crates/credence-cli",
-        "crates/credence-documents",
-    ];
     let mut over = BTreeMap::new();
-    for path in registry.iter().flat_map(|d| rust_files(d)) {
+    for path in REGISTRY_CRATES.iter().flat_map(|d| rust_files(d)) {
         let lines = non_test_lines(&read(&path)).len();
         if lines > LINE_LIMIT {
             over.insert(rel(&path), lines);
@@ -862,16 +865,8 @@ where
 
 #[test]
 fn tidy_registry_functions_stay_under_120_lines() {
-    let registry = [
-        "crates/credence-domain",
-        "crates/credence-store",
-        "crates/credence-service",
-        "crates/credence-web",
-        "crates/credence-cli",
-        "crates/credence-documents",
-    ];
     let mut long = BTreeMap::new();
-    for path in registry.iter().flat_map(|d| rust_files(d)) {
+    for path in REGISTRY_CRATES.iter().flat_map(|d| rust_files(d)) {
         let file = rel(&path);
         if !file.contains("/src/") && !file.contains("/benches/") {
             continue;
