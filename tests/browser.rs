@@ -232,7 +232,7 @@ async fn the_whole_journey_in_chromium() {
 /// result without anyone reloading. The test holds the job back until the page is open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
-    use credence_service::documents::BulkFormat;
+    use credence_documents::BulkFormat;
     use credence_service::{Actor, Operator};
 
     let app = TestApp::new().await;

@@ -111,6 +111,63 @@ impl Collector {
 /// Checks the cross-references and rules a document must satisfy.
 pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
     let mut c = Collector(Vec::new());
+    let mut known = Known::default();
+    check_header(doc, &mut c);
+    check_taxonomies(doc, &mut c, &mut known);
+    check_layers(doc, &mut c, &mut known);
+    check_archetypes_and_question_sets(doc, &mut c, &mut known);
+    check_pathways(doc, &mut c, &mut known);
+    check_statements(doc, &mut c, &mut known);
+    check_questions(doc, &mut c, &mut known);
+    check_anomalies(doc, &mut c, &known);
+    if c.0.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(c.0))
+    }
+}
+
+/// The codes and names the parts of a document define, gathered part by part (in the
+/// order [`check`] reads them) for the parts after that refer to them.
+#[derive(Default)]
+struct Known<'d> {
+    taxonomies: HashSet<&'d str>,
+    /// Level code → its taxonomy's code: level codes are unique across the whole
+    /// framework, so a statement's level names exactly one taxonomy.
+    level_taxonomy: HashMap<&'d str, &'d str>,
+    /// Layer names.
+    layers: HashSet<&'d str>,
+    /// Factor name → its layer's name.
+    factor_layer: HashMap<&'d str, &'d str>,
+    archetypes: HashSet<&'d str>,
+    question_sets: HashSet<&'d str>,
+    /// Pathway code → its index.
+    pathways: HashMap<&'d str, usize>,
+    statements: HashSet<&'d str>,
+    questions: HashSet<&'d str>,
+}
+
+impl Known<'_> {
+    /// Checks the layer and factor a statement or question at `at` is placed in.
+    fn check_placement(&self, c: &mut Collector, at: &str, layer: &str, factor: Option<&str>) {
+        if !self.layers.contains(layer) {
+            c.add(format!("{at}/layer"), format!("unknown layer '{layer}'"));
+        }
+        if let Some(factor) = factor {
+            match self.factor_layer.get(factor) {
+                None => c.add(format!("{at}/factor"), format!("unknown factor '{factor}'")),
+                Some(&owner) if owner != layer && self.layers.contains(layer) => c.add(
+                    format!("{at}/factor"),
+                    format!("factor '{factor}' belongs to layer '{owner}', not '{layer}'"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The format, and the header fields that must not be empty.
+fn check_header(doc: &FrameworkDocument, c: &mut Collector) {
     if doc.format != FORMAT {
         c.add(
             "/format".into(),
@@ -126,15 +183,14 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             c.add(format!("/{field}"), format!("{field} must not be empty"));
         }
     }
+}
 
-    // Taxonomies and levels: level codes are unique across the whole framework, so a
-    // statement's level names exactly one taxonomy.
-    let mut taxonomy_codes = HashSet::new();
-    let mut level_taxonomy: HashMap<&str, &str> = HashMap::new();
+/// Taxonomies and their levels.
+fn check_taxonomies<'d>(doc: &'d FrameworkDocument, c: &mut Collector, known: &mut Known<'d>) {
     for (t, taxonomy) in doc.taxonomies.iter().enumerate() {
         let at = format!("/taxonomies/{t}");
         c.unique(
-            &mut taxonomy_codes,
+            &mut known.taxonomies,
             taxonomy.code.as_str(),
             format!("{at}/code"),
             "taxonomy code",
@@ -148,7 +204,8 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
         let mut ranks = HashSet::new();
         for (l, level) in taxonomy.levels.iter().enumerate() {
             let at = format!("{at}/levels/{l}");
-            if level_taxonomy
+            if known
+                .level_taxonomy
                 .insert(level.code.as_str(), taxonomy.code.as_str())
                 .is_some()
             {
@@ -168,11 +225,12 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
+}
 
-    // Layers and factors.
+/// Layers and their factors.
+fn check_layers<'d>(doc: &'d FrameworkDocument, c: &mut Collector, known: &mut Known<'d>) {
     let mut layer_codes = HashSet::new();
     let mut factor_codes = HashSet::new();
-    let mut factor_layer: HashMap<&str, &str> = HashMap::new();
     for (l, layer) in doc.layers.iter().enumerate() {
         let at = format!("/layers/{l}");
         c.unique(
@@ -189,7 +247,8 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
                 format!("{at}/code"),
                 "factor code",
             );
-            if factor_layer
+            if known
+                .factor_layer
                 .insert(factor.name.as_str(), layer.name.as_str())
                 .is_some()
             {
@@ -200,44 +259,32 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
-    let layer_names: HashSet<&str> = doc.layers.iter().map(|l| l.name.as_str()).collect();
+    known.layers = doc.layers.iter().map(|l| l.name.as_str()).collect();
+}
 
-    let check_placement = |c: &mut Collector, at: &str, layer: &str, factor: Option<&str>| {
-        if !layer_names.contains(layer) {
-            c.add(format!("{at}/layer"), format!("unknown layer '{layer}'"));
-        }
-        if let Some(factor) = factor {
-            match factor_layer.get(factor) {
-                None => c.add(format!("{at}/factor"), format!("unknown factor '{factor}'")),
-                Some(&owner) if owner != layer && layer_names.contains(layer) => c.add(
-                    format!("{at}/factor"),
-                    format!("factor '{factor}' belongs to layer '{owner}', not '{layer}'"),
-                ),
-                Some(_) => {}
-            }
-        }
-    };
-
-    // Archetypes and question sets.
-    let mut archetype_codes = HashSet::new();
+/// Archetypes, and question sets with the archetype they name.
+fn check_archetypes_and_question_sets<'d>(
+    doc: &'d FrameworkDocument,
+    c: &mut Collector,
+    known: &mut Known<'d>,
+) {
     for (a, archetype) in doc.archetypes.iter().enumerate() {
         c.unique(
-            &mut archetype_codes,
+            &mut known.archetypes,
             archetype.code.as_str(),
             format!("/archetypes/{a}/code"),
             "archetype code",
         );
     }
-    let mut set_codes = HashSet::new();
     for (s, set) in doc.question_sets.iter().enumerate() {
         c.unique(
-            &mut set_codes,
+            &mut known.question_sets,
             set.code.as_str(),
             format!("/question_sets/{s}/code"),
             "question set code",
         );
         if let Some(a) = &set.archetype {
-            if !archetype_codes.contains(a.as_str()) {
+            if !known.archetypes.contains(a.as_str()) {
                 c.add(
                     format!("/question_sets/{s}/archetype"),
                     format!("unknown archetype '{a}'"),
@@ -245,8 +292,10 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
+}
 
-    // Pathways: references, then cycles in the prerequisite graph.
+/// Pathways: references, then cycles in the prerequisite graph.
+fn check_pathways<'d>(doc: &'d FrameworkDocument, c: &mut Collector, known: &mut Known<'d>) {
     let mut pathway_codes = HashSet::new();
     for (p, pathway) in doc.pathways.iter().enumerate() {
         let at = format!("/pathways/{p}");
@@ -261,14 +310,14 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
                 format!("{at}/archetype"),
                 "an advanced pathway must name its archetype",
             ),
-            (Some(a), _) if !archetype_codes.contains(a.as_str()) => c.add(
+            (Some(a), _) if !known.archetypes.contains(a.as_str()) => c.add(
                 format!("{at}/archetype"),
                 format!("unknown archetype '{a}'"),
             ),
             _ => {}
         }
         if let Some(set) = &pathway.question_set {
-            if !set_codes.contains(set.as_str()) {
+            if !known.question_sets.contains(set.as_str()) {
                 c.add(
                     format!("{at}/question_set"),
                     format!("unknown question set '{set}'"),
@@ -276,7 +325,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
-    let index: HashMap<&str, usize> = doc
+    known.pathways = doc
         .pathways
         .iter()
         .enumerate()
@@ -284,7 +333,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
         .collect();
     for (p, pathway) in doc.pathways.iter().enumerate() {
         for (r, prerequisite) in pathway.prerequisites.iter().enumerate() {
-            if !index.contains_key(prerequisite.as_str()) {
+            if !known.pathways.contains_key(prerequisite.as_str()) {
                 c.add(
                     format!("/pathways/{p}/prerequisites/{r}"),
                     format!("unknown pathway '{prerequisite}'"),
@@ -292,7 +341,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
-    if let Some(cycle) = find_cycle(doc, &index) {
+    if let Some(cycle) = find_cycle(doc, &known.pathways) {
         let names: Vec<&str> = cycle
             .iter()
             .map(|&i| doc.pathways[i].code.as_str())
@@ -302,32 +351,33 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             format!("pathway prerequisites form a cycle: {}", names.join(" -> ")),
         );
     }
+}
 
-    // Statements.
+/// Statements: their pathway, taxonomy, level, placement and anomalies.
+fn check_statements<'d>(doc: &'d FrameworkDocument, c: &mut Collector, known: &mut Known<'d>) {
     let anomaly_codes: HashSet<&str> = doc.anomalies.iter().map(|a| a.code.as_str()).collect();
-    let mut statement_codes = HashSet::new();
     for (s, statement) in doc.statements.iter().enumerate() {
         let at = format!("/statements/{s}");
         c.unique(
-            &mut statement_codes,
+            &mut known.statements,
             statement.code.as_str(),
             format!("{at}/code"),
             "statement code",
         );
-        if !index.contains_key(statement.pathway.as_str()) {
+        if !known.pathways.contains_key(statement.pathway.as_str()) {
             c.add(
                 format!("{at}/pathway"),
                 format!("unknown pathway '{}'", statement.pathway),
             );
         }
-        if !taxonomy_codes.contains(statement.taxonomy.as_str()) {
+        if !known.taxonomies.contains(statement.taxonomy.as_str()) {
             c.add(
                 format!("{at}/taxonomy"),
                 format!("unknown taxonomy '{}'", statement.taxonomy),
             );
         }
         match &statement.level {
-            Some(level) => match level_taxonomy.get(level.as_str()) {
+            Some(level) => match known.level_taxonomy.get(level.as_str()) {
                 None => c.add(format!("{at}/level"), format!("unknown level '{level}'")),
                 Some(&owner) if owner != statement.taxonomy.as_str() => c.add(
                     format!("{at}/level"),
@@ -348,7 +398,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
         if statement.text.trim().is_empty() {
             c.add(format!("{at}/text"), "statement text must not be empty");
         }
-        check_placement(&mut c, &at, &statement.layer, statement.factor.as_deref());
+        known.check_placement(c, &at, &statement.layer, statement.factor.as_deref());
         for (a, anomaly) in statement.anomalies.iter().enumerate() {
             if !anomaly_codes.contains(anomaly.as_str()) {
                 c.add(
@@ -358,27 +408,30 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
     }
+}
 
-    // Questions.
-    let mut question_codes = HashSet::new();
+/// Questions: their question set and placement.
+fn check_questions<'d>(doc: &'d FrameworkDocument, c: &mut Collector, known: &mut Known<'d>) {
     for (q, question) in doc.questions.iter().enumerate() {
         let at = format!("/questions/{q}");
         c.unique(
-            &mut question_codes,
+            &mut known.questions,
             question.code.as_str(),
             format!("{at}/code"),
             "question code",
         );
-        if !set_codes.contains(question.question_set.as_str()) {
+        if !known.question_sets.contains(question.question_set.as_str()) {
             c.add(
                 format!("{at}/question_set"),
                 format!("unknown question set '{}'", question.question_set),
             );
         }
-        check_placement(&mut c, &at, &question.layer, question.factor.as_deref());
+        known.check_placement(c, &at, &question.layer, question.factor.as_deref());
     }
+}
 
-    // Anomalies.
+/// Anomalies: a decision each, and the statements and questions they name.
+fn check_anomalies(doc: &FrameworkDocument, c: &mut Collector, known: &Known<'_>) {
     let mut seen_anomalies = HashSet::new();
     for (a, anomaly) in doc.anomalies.iter().enumerate() {
         let at = format!("/anomalies/{a}");
@@ -392,7 +445,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             c.add(format!("{at}/decision"), "every anomaly needs a decision");
         }
         for (i, code) in anomaly.statements.iter().enumerate() {
-            if !statement_codes.contains(code.as_str()) {
+            if !known.statements.contains(code.as_str()) {
                 c.add(
                     format!("{at}/statements/{i}"),
                     format!("unknown statement '{code}'"),
@@ -400,19 +453,13 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
             }
         }
         for (i, code) in anomaly.questions.iter().enumerate() {
-            if !question_codes.contains(code.as_str()) {
+            if !known.questions.contains(code.as_str()) {
                 c.add(
                     format!("{at}/questions/{i}"),
                     format!("unknown question '{code}'"),
                 );
             }
         }
-    }
-
-    if c.0.is_empty() {
-        Ok(())
-    } else {
-        Err(Problems(c.0))
     }
 }
 

@@ -18,11 +18,11 @@ use serde_json::{json, Value};
 
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
-use crate::documents::credential::{credential_status, StatusIndices};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
+use credence_documents::credential::{credential_status, StatusIndices};
 
 const MAX_ATTEMPTS: usize = 5;
 

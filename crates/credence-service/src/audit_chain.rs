@@ -225,6 +225,161 @@ fn rewritten(matched: usize, good: Option<&Mark>, mark: &Mark, now: &str) -> Cha
     }
 }
 
+/// The stored checkpoints and `given` as marks in the order of their entries, once each
+/// is found signed by `ours`; `Err` is the report of the first that is not.
+fn checked_marks(
+    stored: Vec<AuditCheckpointRow>,
+    given: Option<&AuditCheckpoint>,
+    ours: &VerifyingKey,
+) -> Result<Vec<Mark>, ChainReport> {
+    let stored = stored.into_iter().map(|row| {
+        let label = format!("checkpoint seq {}", row.seq);
+        (AuditCheckpoint::from(row), label)
+    });
+    let given = given.map(|c| (c.clone(), format!("the given checkpoint (seq {})", c.seq)));
+    let mut marks = Vec::new();
+    for (checkpoint, label) in stored.chain(given) {
+        if let Err(why) = checkpoint.check_key(ours) {
+            return Err(ChainReport {
+                entries: 0,
+                checkpoints: 0,
+                broken: Some((checkpoint.seq, format!("{label} is not valid: {why}"))),
+            });
+        }
+        marks.push(Mark {
+            seq: checkpoint.seq,
+            hash: checkpoint.hash,
+            label,
+        });
+    }
+    marks.sort_by_key(|m| m.seq);
+    Ok(marks)
+}
+
+/// A walk along the chain in order, comparing it with the marks as it reaches their
+/// entries. Each step's `Err` is the report of the chain found broken there.
+struct Walk {
+    /// The marks not reached yet, in the order of their entries.
+    marks: std::iter::Peekable<std::vec::IntoIter<Mark>>,
+    /// The last mark the chain matched.
+    good: Option<Mark>,
+    /// How many marks the chain matched.
+    matched: usize,
+    /// The hash of the last entry checked (of the empty chain at first).
+    prev_hash: String,
+    /// Entries checked so far, which is also the last one's sequence number.
+    checked: i64,
+}
+
+impl Walk {
+    fn new(marks: Vec<Mark>) -> Self {
+        Self {
+            marks: marks.into_iter().peekable(),
+            good: None,
+            matched: 0,
+            prev_hash: AUDIT_GENESIS.to_owned(),
+            checked: 0,
+        }
+    }
+
+    /// The report of a chain broken at entry `seq`.
+    fn broken(&self, seq: i64, message: String) -> ChainReport {
+        ChainReport {
+            entries: self.checked,
+            checkpoints: self.matched,
+            broken: Some((seq, message)),
+        }
+    }
+
+    /// Compares the marks of entry 0 with the empty chain.
+    fn genesis(&mut self) -> Result<(), ChainReport> {
+        while let Some(mark) = self.marks.next_if(|m| m.seq == 0) {
+            if mark.hash != AUDIT_GENESIS {
+                let now = "the empty chain's hash is 64 zeros";
+                return Err(rewritten(self.matched, None, &mark, now));
+            }
+            self.matched += 1;
+            self.good = Some(mark);
+        }
+        Ok(())
+    }
+
+    /// Checks the next entry: its place, its link, its hash, and the marks of its entry.
+    fn entry(&mut self, row: AuditRow) -> Result<(), ChainReport> {
+        let expected_seq = self.checked + 1;
+        if row.seq != expected_seq {
+            return Err(self.broken(
+                expected_seq,
+                format!(
+                    "entry {expected_seq} is missing (the next entry is {})",
+                    row.seq
+                ),
+            ));
+        }
+        if row.prev_hash != self.prev_hash {
+            return Err(self.broken(
+                row.seq,
+                format!(
+                    "entry {} does not link to entry {}: its previous hash differs",
+                    row.seq,
+                    row.seq - 1
+                ),
+            ));
+        }
+        let recomputed = row.expected_hash(&self.prev_hash);
+        if recomputed != row.hash {
+            return Err(self.broken(
+                row.seq,
+                format!(
+                    "entry {} was altered: its content no longer matches its hash",
+                    row.seq
+                ),
+            ));
+        }
+        while let Some(mark) = self.marks.next_if(|m| m.seq == row.seq) {
+            if mark.hash != row.hash {
+                let now = format!("the chain has {}", row.hash);
+                return Err(rewritten(self.matched, self.good.as_ref(), &mark, &now));
+            }
+            self.matched += 1;
+            self.good = Some(mark);
+        }
+        self.prev_hash = row.hash;
+        self.checked += 1;
+        Ok(())
+    }
+
+    /// The report once every entry is read: broken if entries after the last one read
+    /// were removed (the head, or a mark, names a later entry).
+    fn end(mut self, head_seq: i64, head_hash: &str) -> ChainReport {
+        let checked = self.checked;
+        if checked != head_seq || self.prev_hash != head_hash {
+            return self.broken(
+                checked + 1,
+                format!(
+                    "the chain ends at entry {checked}, but its head records entry {head_seq}: \
+                     later entries were removed"
+                ),
+            );
+        }
+        if let Some(mark) = self.marks.next() {
+            return self.broken(
+                checked + 1,
+                format!(
+                    "the chain ends at entry {checked}, but {} vouches for entry {}: \
+                     entries were removed (or this is a copy older than the checkpoint)",
+                    mark.label, mark.seq
+                ),
+            );
+        }
+        ChainReport {
+            entries: checked,
+            checkpoints: self.matched,
+            broken: None,
+        }
+    }
+}
+
 /// An audit entry as shown.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AuditView {
@@ -387,131 +542,29 @@ impl Registry {
     ) -> Result<ChainReport, ServiceError> {
         let tx = self.store.read().await?;
         // Checkpoints before the head: any made meanwhile are then within the chain read.
-        let ours = self.audit_public_key();
-        let stored = tx.audit_checkpoints().await?.into_iter().map(|row| {
-            let label = format!("checkpoint seq {}", row.seq);
-            (AuditCheckpoint::from(row), label)
-        });
-        let given = given.map(|c| (c.clone(), format!("the given checkpoint (seq {})", c.seq)));
-        let mut marks = Vec::new();
-        for (checkpoint, label) in stored.chain(given) {
-            if let Err(why) = checkpoint.check_key(&ours) {
-                return Ok(ChainReport {
-                    entries: 0,
-                    checkpoints: 0,
-                    broken: Some((checkpoint.seq, format!("{label} is not valid: {why}"))),
-                });
-            }
-            marks.push(Mark {
-                seq: checkpoint.seq,
-                hash: checkpoint.hash,
-                label,
-            });
-        }
-        marks.sort_by_key(|m| m.seq);
-        let mut marks = marks.into_iter().peekable();
-        let mut good: Option<Mark> = None;
-        let mut matched = 0;
-        while let Some(mark) = marks.next_if(|m| m.seq == 0) {
-            if mark.hash != AUDIT_GENESIS {
-                let now = "the empty chain's hash is 64 zeros";
-                return Ok(rewritten(matched, None, &mark, now));
-            }
-            matched += 1;
-            good = Some(mark);
+        let stored = tx.audit_checkpoints().await?;
+        let marks = match checked_marks(stored, given, &self.audit_public_key()) {
+            Ok(marks) => marks,
+            Err(report) => return Ok(report),
+        };
+        let mut walk = Walk::new(marks);
+        if let Err(report) = walk.genesis() {
+            return Ok(report);
         }
         let (head_seq, head_hash) = tx.audit_head().await?;
-        let mut prev_hash = AUDIT_GENESIS.to_owned();
-        let mut expected_seq = 1;
-        let mut checked = 0;
         loop {
-            let batch = tx.audit_chain(expected_seq - 1, 1000).await?;
+            let batch = tx.audit_chain(walk.checked, 1000).await?;
             if batch.is_empty() {
                 break;
             }
             for row in batch {
-                if row.seq != expected_seq {
-                    return Ok(ChainReport {
-                        entries: checked,
-                        checkpoints: matched,
-                        broken: Some((
-                            expected_seq,
-                            format!(
-                                "entry {expected_seq} is missing (the next entry is {})",
-                                row.seq
-                            ),
-                        )),
-                    });
+                if let Err(report) = walk.entry(row) {
+                    return Ok(report);
                 }
-                if row.prev_hash != prev_hash {
-                    return Ok(ChainReport {
-                        entries: checked,
-                        checkpoints: matched,
-                        broken: Some((
-                            row.seq,
-                            format!(
-                                "entry {} does not link to entry {}: its previous hash differs",
-                                row.seq,
-                                row.seq - 1
-                            ),
-                        )),
-                    });
-                }
-                let recomputed = row.expected_hash(&prev_hash);
-                if recomputed != row.hash {
-                    return Ok(ChainReport {
-                        entries: checked,
-                        checkpoints: matched,
-                        broken: Some((
-                            row.seq,
-                            format!(
-                                "entry {} was altered: its content no longer matches its hash",
-                                row.seq
-                            ),
-                        )),
-                    });
-                }
-                while let Some(mark) = marks.next_if(|m| m.seq == row.seq) {
-                    if mark.hash != row.hash {
-                        let now = format!("the chain has {}", row.hash);
-                        return Ok(rewritten(matched, good.as_ref(), &mark, &now));
-                    }
-                    matched += 1;
-                    good = Some(mark);
-                }
-                prev_hash = row.hash;
-                expected_seq += 1;
-                checked += 1;
             }
-            progress(checked, head_seq);
+            progress(walk.checked, head_seq);
         }
-        if checked != head_seq || prev_hash != head_hash {
-            let seq = checked + 1;
-            return Ok(ChainReport {
-                entries: checked,
-                checkpoints: matched,
-                broken: Some((seq, format!("the chain ends at entry {checked}, but its head records entry {head_seq}: later entries were removed"))),
-            });
-        }
-        if let Some(mark) = marks.next() {
-            return Ok(ChainReport {
-                entries: checked,
-                checkpoints: matched,
-                broken: Some((
-                    checked + 1,
-                    format!(
-                        "the chain ends at entry {checked}, but {} vouches for entry {}: \
-                         entries were removed (or this is a copy older than the checkpoint)",
-                        mark.label, mark.seq
-                    ),
-                )),
-            });
-        }
-        Ok(ChainReport {
-            entries: checked,
-            checkpoints: matched,
-            broken: None,
-        })
+        Ok(walk.end(head_seq, &head_hash))
     }
 
     /// One organisation's audit trail, newest first.

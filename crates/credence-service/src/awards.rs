@@ -21,16 +21,16 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::actor::{Actor, Holder, Issuer};
-use crate::documents::{
-    achievement_document, award_credential, badge_data_url, badge_svg, date_time, embedding_types,
-    AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
-    IssuerProfile, Product, Recipient, StatusIndices,
-};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
+use credence_documents::{
+    achievement_document, award_credential, badge_data_url, badge_svg, date_time, embedding_types,
+    AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
+    IssuerProfile, Product, Recipient, StatusIndices,
+};
 
 /// The framework used when an achievement names none.
 pub const DEFAULT_FRAMEWORK: &str = "nhs-ai-confidence-2022";

@@ -9,10 +9,10 @@ use credence_vc::baking::{bake_png, bake_svg, BakedCredential};
 use resvg::usvg::{self, fontdb};
 use serde_json::Value;
 
-use crate::documents::badge_font;
 use crate::evidence::Download;
 use crate::registry::Registry;
 use crate::{Actor, ServiceError};
+use credence_documents::badge_font;
 
 /// The image format of a baked badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum BadgeFormat {
 const PNG_SIDE: u32 = 512;
 
 /// The fonts badge text is drawn with: only the bundled Noto Sans (see
-/// [`crate::documents::badge_font`]), loaded once per process and never the host's, so
+/// [`credence_documents::badge_font`]), loaded once per process and never the host's, so
 /// every machine draws the same pixels. It also answers for the generic families and for
 /// names it lacks (badges made before it, which ask for Arial), so no text goes missing.
 fn fonts() -> Arc<fontdb::Database> {
@@ -117,7 +117,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::documents::badge::{badge_svg, BadgeSpec};
+    use credence_documents::badge::{badge_svg, BadgeSpec};
     use credence_domain::{ArchetypeCode, PathwayKind};
     use resvg::tiny_skia::Pixmap;
 

@@ -13,10 +13,10 @@ use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
 use crate::awards::{free_indices_besides, taken_meanwhile, AwardContext, AwardPlan};
-use crate::documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, audit_entry, new_id, Registry};
 use crate::ServiceError;
+use credence_documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 
 /// Rows per transaction.
 pub const BATCH_ROWS: usize = 200;

@@ -14,12 +14,12 @@ use credence_store::registry::Page;
 use crate::accounts::{NewAccount, Password};
 use crate::actor::{Holder, OperatorPower};
 use crate::awards::{NewAchievement, NewAward, DEFAULT_FRAMEWORK};
-use crate::documents::Product;
 use crate::evidence::{DecisionInput, EvidenceInput, EvidenceView};
 use crate::orgs::NewOrg;
 use crate::portfolio::PortfolioSettings;
 use crate::registry::Registry;
 use crate::ServiceError;
+use credence_documents::Product;
 
 /// The password of every demo account. The demo is for trying Credence out, never for real
 /// data: anyone reading the login page may sign in as anyone.

@@ -24,9 +24,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::actor::{Actor, Assessor, Holder, Issuer};
-use crate::documents::csv_input::parse_completion_records;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
+use credence_documents::csv_input::parse_completion_records;
 
 /// The longest narrative, in characters.
 pub const MAX_NARRATIVE_CHARS: usize = 10_000;

@@ -13,7 +13,6 @@ pub mod awards;
 pub mod badges;
 pub mod bulk;
 pub mod demo;
-pub mod documents;
 mod error;
 pub mod evidence;
 mod forms;

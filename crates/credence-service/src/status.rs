@@ -16,10 +16,10 @@ use serde_json::json;
 
 use crate::actor::Issuer;
 use crate::awards::{award_view, uuid_id, AwardView, STATUS_LIST_ENTRIES};
-use crate::documents::credential::status_list_url;
-use crate::documents::date_time;
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
+use credence_documents::credential::status_list_url;
+use credence_documents::date_time;
 
 /// A signed status list credential as served.
 #[derive(Debug, Clone)]

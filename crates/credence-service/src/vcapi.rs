@@ -14,11 +14,11 @@ use serde_json::{json, Map, Value};
 
 use crate::actor::Actor;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
-use crate::documents::credential::{credential_status, StatusIndices};
 use crate::issuing::{check_before_signing, check_data_model};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
+use credence_documents::credential::{credential_status, StatusIndices};
 
 /// The Bitstring Status List context, which VC 1.1 documents need for status entries.
 const STATUS_V1: &str = "https://www.w3.org/ns/credentials/status/v1";

@@ -15,9 +15,9 @@ use credence_vc::verify::{
 };
 use serde_json::Value;
 
-use crate::documents::credential::status_list_url;
 use crate::registry::Registry;
 use crate::ServiceError;
+use credence_documents::credential::status_list_url;
 
 /// Status lists loaded before verifying, by URL, and why the others could not be fetched.
 #[derive(Debug, Default)]

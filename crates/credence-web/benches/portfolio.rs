@@ -10,12 +10,12 @@ use std::hint::black_box;
 
 use axum::body::Body;
 use axum::http::Request;
-use credence_service::actor::Holder;
+use credence_service::actor::{Holder, Issuer};
 use credence_service::awards::{NewAchievement, NewAward};
 use credence_service::evidence::EvidenceInput;
 use credence_service::orgs::NewOrg;
 use credence_service::portfolio::PortfolioSettings;
-use credence_service::{Actor, Operator, RegistryConfig, Services};
+use credence_service::{Actor, Operator, Registry, RegistryConfig, Services};
 use credence_store::{DatabaseConfig, DatabaseUrl, Store};
 use credence_web::{router, AppState, WebConfig};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -27,42 +27,10 @@ const EVIDENCE: usize = 200;
 /// Builds the registry: an organisation, a foundational achievement, one holder with 200
 /// pieces of evidence (30 attested) and 50 awards, everything public.
 async fn seeded(dir: &std::path::Path) -> axum::Router {
-    let store = Store::connect(&DatabaseConfig {
-        url: DatabaseUrl::sqlite_in(dir),
-        max_connections: 5,
-        timeout: DatabaseConfig::DEFAULT_TIMEOUT,
-    })
-    .await
-    .expect("open the store");
-    store.migrate().await.expect("migrate");
-    let config = RegistryConfig::for_tests("http://127.0.0.1:9").expect("settings");
-    let services = Services::new(store, config);
-    let operator_cli = Operator::local_command_line();
-    services
-        .frameworks
-        .import_bundled(&operator_cli)
-        .await
-        .expect("import the framework");
+    let services = open_services(dir).await;
     let registry = &services.registry;
-    let operator = Actor::from_operator(&operator_cli)
-        .operator()
-        .expect("operator");
-    registry
-        .create_org(
-            &operator,
-            NewOrg {
-                slug: "bench-ics".into(),
-                name: "Bench ICS".into(),
-                kind: "provider".parse().expect("kind"),
-                did_method: "web".parse().expect("method"),
-                url: None,
-                description: None,
-            },
-        )
-        .await
-        .expect("an organisation");
-    let org = registry.org("bench-ics").await.expect("the organisation");
-    let issuer = operator.issuer_for(&org);
+    let operator_cli = Operator::local_command_line();
+    let issuer = bench_issuer(registry, &operator_cli).await;
     let achievement = registry
         .create_achievement(
             &issuer,
@@ -78,90 +46,9 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         )
         .await
         .expect("an achievement");
-    let account = registry
-        .register(credence_service::accounts::NewAccount {
-            email: "bench@example.org".into(),
-            display_name: "Bench Holder".into(),
-            password: credence_service::accounts::Password::new("correct horse battery".into()),
-        })
-        .await
-        .expect("an account");
-    let holder = Holder {
-        account_id: account.id.clone(),
-        label: account.email.clone(),
-    };
-    let admin = Actor::from_operator(&operator_cli)
-        .org_admin(&org)
-        .expect("operator administers");
-    let password = || credence_service::accounts::Password::new("correct horse battery".into());
-    registry
-        .register(credence_service::accounts::NewAccount {
-            email: "assessor@example.org".into(),
-            display_name: "Bench Assessor".into(),
-            password: password(),
-        })
-        .await
-        .expect("an assessor account");
-    registry
-        .add_member(
-            &admin,
-            "assessor@example.org",
-            "assessor".parse().expect("role"),
-        )
-        .await
-        .expect("assessor role");
-    let session = registry
-        .sign_in("assessor@example.org", password())
-        .await
-        .expect("sign in");
-    let assessor_actor = registry
-        .session_actor(&session.cookie_value)
-        .await
-        .expect("session")
-        .expect("an actor")
-        .actor;
-    for i in 0..EVIDENCE {
-        let statement = format!("T1-{:02}", i % 30 + 1);
-        let detail = registry
-            .record_evidence(
-                &holder,
-                EvidenceInput {
-                    kind: "course-completion".into(),
-                    narrative: format!("Module {i} of the foundational programme, with a reflective account of what changed in practice."),
-                    date: "2026-01-15".into(),
-                    provider: Some("Bench Academy".into()),
-                    framework: "nhs-ai-confidence-2022".into(),
-                    framework_version: None,
-                    statement: statement.clone(),
-                    level: "awareness".into(),
-                },
-            )
-            .await
-            .expect("evidence");
-        let id = detail.evidence.id;
-        if i < 30 {
-            registry
-                .submit_evidence(&holder, &id, "bench-ics")
-                .await
-                .expect("submit");
-            registry
-                .decide_evidence(
-                    &assessor_actor,
-                    &id,
-                    credence_service::evidence::DecisionInput {
-                        decision: "attest".into(),
-                        level: Some("awareness".into()),
-                        comment: None,
-                    },
-                )
-                .await
-                .expect("attest");
-        }
-        registry
-            .set_evidence_visibility(&holder, &id, true)
-            .await
-            .expect("public evidence");
-    }
+    let holder = bench_holder(registry).await;
+    let assessor_actor = bench_assessor(registry, &operator_cli).await;
+    seed_evidence(registry, &holder, &assessor_actor).await;
     for i in 0..CREDENTIALS {
         let outcome = registry
             .award(
@@ -197,6 +84,146 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         .await
         .expect("publish");
     router(AppState::new(services, WebConfig::default()))
+}
+
+/// A migrated SQLite database in `dir` with the bundled framework imported.
+async fn open_services(dir: &std::path::Path) -> Services {
+    let store = Store::connect(&DatabaseConfig {
+        url: DatabaseUrl::sqlite_in(dir),
+        max_connections: 5,
+        timeout: DatabaseConfig::DEFAULT_TIMEOUT,
+    })
+    .await
+    .expect("open the store");
+    store.migrate().await.expect("migrate");
+    let config = RegistryConfig::for_tests("http://127.0.0.1:9").expect("settings");
+    let services = Services::new(store, config);
+    services
+        .frameworks
+        .import_bundled(&Operator::local_command_line())
+        .await
+        .expect("import the framework");
+    services
+}
+
+/// The organisation `bench-ics`, made by the operator, as its issuer.
+async fn bench_issuer(registry: &Registry, operator_cli: &Operator) -> Issuer {
+    let operator = Actor::from_operator(operator_cli)
+        .operator()
+        .expect("operator");
+    registry
+        .create_org(
+            &operator,
+            NewOrg {
+                slug: "bench-ics".into(),
+                name: "Bench ICS".into(),
+                kind: "provider".parse().expect("kind"),
+                did_method: "web".parse().expect("method"),
+                url: None,
+                description: None,
+            },
+        )
+        .await
+        .expect("an organisation");
+    let org = registry.org("bench-ics").await.expect("the organisation");
+    operator.issuer_for(&org)
+}
+
+/// The holder whose portfolio is rendered.
+async fn bench_holder(registry: &Registry) -> Holder {
+    let account = registry
+        .register(credence_service::accounts::NewAccount {
+            email: "bench@example.org".into(),
+            display_name: "Bench Holder".into(),
+            password: credence_service::accounts::Password::new("correct horse battery".into()),
+        })
+        .await
+        .expect("an account");
+    Holder {
+        account_id: account.id.clone(),
+        label: account.email.clone(),
+    }
+}
+
+/// An assessor of `bench-ics`, signed in.
+async fn bench_assessor(registry: &Registry, operator_cli: &Operator) -> Actor {
+    let org = registry.org("bench-ics").await.expect("the organisation");
+    let admin = Actor::from_operator(operator_cli)
+        .org_admin(&org)
+        .expect("operator administers");
+    let password = || credence_service::accounts::Password::new("correct horse battery".into());
+    registry
+        .register(credence_service::accounts::NewAccount {
+            email: "assessor@example.org".into(),
+            display_name: "Bench Assessor".into(),
+            password: password(),
+        })
+        .await
+        .expect("an assessor account");
+    registry
+        .add_member(
+            &admin,
+            "assessor@example.org",
+            "assessor".parse().expect("role"),
+        )
+        .await
+        .expect("assessor role");
+    let session = registry
+        .sign_in("assessor@example.org", password())
+        .await
+        .expect("sign in");
+    registry
+        .session_actor(&session.cookie_value)
+        .await
+        .expect("session")
+        .expect("an actor")
+        .actor
+}
+
+/// The holder's evidence, all public, the first 30 attested by the assessor.
+async fn seed_evidence(registry: &Registry, holder: &Holder, assessor_actor: &Actor) {
+    for i in 0..EVIDENCE {
+        let statement = format!("T1-{:02}", i % 30 + 1);
+        let detail = registry
+            .record_evidence(
+                holder,
+                EvidenceInput {
+                    kind: "course-completion".into(),
+                    narrative: format!("Module {i} of the foundational programme, with a reflective account of what changed in practice."),
+                    date: "2026-01-15".into(),
+                    provider: Some("Bench Academy".into()),
+                    framework: "nhs-ai-confidence-2022".into(),
+                    framework_version: None,
+                    statement: statement.clone(),
+                    level: "awareness".into(),
+                },
+            )
+            .await
+            .expect("evidence");
+        let id = detail.evidence.id;
+        if i < 30 {
+            registry
+                .submit_evidence(holder, &id, "bench-ics")
+                .await
+                .expect("submit");
+            registry
+                .decide_evidence(
+                    assessor_actor,
+                    &id,
+                    credence_service::evidence::DecisionInput {
+                        decision: "attest".into(),
+                        level: Some("awareness".into()),
+                        comment: None,
+                    },
+                )
+                .await
+                .expect("attest");
+        }
+        registry
+            .set_evidence_visibility(holder, &id, true)
+            .await
+            .expect("public evidence");
+    }
 }
 
 fn portfolio(c: &mut Criterion) {

@@ -1,6 +1,8 @@
 //! The route table: every URL Credence answers is listed here, and the layers every
 //! request passes through.
 
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -38,11 +40,38 @@ pub fn metrics_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Builds the whole application.
+/// Builds the whole application: every route family below, the VC-API and `/api/v1`
+/// (their tables are in [`documented_routers`]), then the layers.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit_bytes;
     let http_metrics = state.metrics.clone();
     let (api_v1, vc_api) = documented_routers(body_limit);
+    let routes = Router::new()
+        .merge(public_routes())
+        .merge(account_routes())
+        .merge(holder_routes())
+        .merge(operator_routes())
+        .merge(console_routes())
+        // VC-API (W3C CCG), at the paths the specification gives (listed in `vc_api`).
+        .merge(vc_api)
+        .fallback(not_found)
+        // The API applies the same limit itself, to every route but uploads and bulk files.
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // The console's bulk award upload, after the layer above: it has its own limit.
+        .route(
+            "/console/{org}/bulk/upload",
+            post(console_awards::bulk_upload)
+                .route_layer(DefaultBodyLimit::max(api::awards::BULK_BODY_LIMIT))
+                .route_layer(RequestBodyLimitLayer::new(api::awards::BULK_BODY_LIMIT)),
+        )
+        .nest("/api/v1", api_v1)
+        .with_state(state);
+    with_layers(routes, http_metrics)
+}
+
+/// What anyone may read: the home page, health and metrics, frameworks, assets, and the
+/// public documents (organisations, status lists, achievements, credentials).
+fn public_routes() -> Router<AppState> {
     Router::new()
         .route("/", get(frameworks::home))
         .route("/healthz", get(health::healthz))
@@ -74,7 +103,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/credentials/{id}/qr.svg", get(credentials::qr))
         .route("/credentials/{id}/{file}", get(credentials::badge))
-        // Pages for people.
+}
+
+/// Pages for people: verification, and signing in, out and up.
+fn account_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/verify",
             get(verify::verify_form).post(verify::verify_submit),
@@ -93,6 +126,11 @@ pub fn router(state: AppState) -> Router {
             "/password/reset/{secret}",
             get(password::reset_form).post(password::reset),
         )
+}
+
+/// A holder's pages (dashboard, evidence, credentials, portfolio) and the assessor's queue.
+fn holder_routes() -> Router<AppState> {
+    Router::new()
         .route("/dashboard", get(holder::dashboard))
         .route("/dashboard/archetypes", post(holder::set_archetypes))
         .route(
@@ -121,7 +159,11 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{slug}", get(holder::portfolio_public))
         .route("/assess", get(assess::queue))
         .route("/assess/{id}", post(assess::decide))
-        // The operator pages: organisations, members and trust.
+}
+
+/// The operator pages: organisations, members and trust.
+fn operator_routes() -> Router<AppState> {
+    Router::new()
         .route("/operator", get(operator::orgs))
         .route("/operator/mail", get(operator_mail::outbox))
         .route("/operator/orgs", post(operator::create_org))
@@ -133,7 +175,12 @@ pub fn router(state: AppState) -> Router {
             post(operator::remove_member),
         )
         .route("/operator/orgs/{slug}/trust", post(operator::trust))
-        // The issuer console of one organisation.
+}
+
+/// The issuer console of one organisation (but its bulk upload, which [`router`] mounts
+/// under a body limit of its own).
+fn console_routes() -> Router<AppState> {
+    Router::new()
         .route("/console/{org}", get(console::overview))
         .route(
             "/console/{org}/award",
@@ -196,20 +243,12 @@ pub fn router(state: AppState) -> Router {
             "/console/{org}/accreditations/{id}/revoke",
             post(console_admin::revoke_accreditation),
         )
-        // VC-API (W3C CCG), at the paths the specification gives (listed in `vc_api`).
-        .merge(vc_api)
-        .fallback(not_found)
-        // The API applies the same limit itself, to every route but uploads and bulk files.
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        // The console's bulk award upload, after the layer above: it has its own limit.
-        .route(
-            "/console/{org}/bulk/upload",
-            post(console_awards::bulk_upload)
-                .route_layer(DefaultBodyLimit::max(api::awards::BULK_BODY_LIMIT))
-                .route_layer(RequestBodyLimitLayer::new(api::awards::BULK_BODY_LIMIT)),
-        )
-        .nest("/api/v1", api_v1)
-        .with_state(state)
+}
+
+/// The layers every request passes through: problem documents as pages for browsers,
+/// caching and security headers, metrics, tracing and request ids.
+fn with_layers(routes: Router, http_metrics: Arc<metrics::HttpMetrics>) -> Router {
+    routes
         .layer(middleware::from_fn(html_errors))
         .layer(middleware::from_fn(private_no_store))
         .layer(SetResponseHeaderLayer::if_not_present(

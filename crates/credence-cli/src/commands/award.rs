@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::Context;
-use credence_service::documents::BulkFormat;
+use credence_documents::BulkFormat;
 use credence_service::{Actor, Operator, Page};
 
 use super::{service_failure, services};

@@ -5,12 +5,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use credence_documents::{BulkFormat, Product};
 use credence_domain::registry::StatusAction;
 use credence_service::awards::{
     AchievementView, AwardOutcome, AwardView, NewAchievement, NewAward,
 };
 use credence_service::bulk::{BulkJobView, BulkRowView};
-use credence_service::documents::{BulkFormat, Product};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

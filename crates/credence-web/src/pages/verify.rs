@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use credence_service::documents::credential::email_matches;
+use credence_documents::credential::email_matches;
 use credence_vc::baking::{unbake, BakedCredential};
 use credence_vc::verify::{FetchNote, Outcome, Verdict, VerificationReport};
 use serde::Deserialize;

@@ -344,8 +344,8 @@ pub fn achievement_document(input: &AchievementInput<'_>) -> Value {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::documents::badge::{badge_data_url, badge_svg, BadgeSpec};
-    use crate::documents::test_support::{issuer, nhs, BASE};
+    use crate::badge::{badge_data_url, badge_svg, BadgeSpec};
+    use crate::test_support::{issuer, nhs, BASE};
     use credence_domain::PathwayCode;
     use credence_vc::canon::Canonicalizer;
     use credence_vc::model::{OB_V3_CONTEXT, VC_V2_CONTEXT};

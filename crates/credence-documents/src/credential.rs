@@ -410,10 +410,10 @@ pub fn credential_status(base_url: &str, org_slug: &str, indices: StatusIndices)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::documents::achievement::tests::{achievement_id, nhs_achievement};
-    use crate::documents::achievement::{achievement_document, AchievementInput};
-    use crate::documents::badge::{badge_data_url, badge_svg, BadgeSpec};
-    use crate::documents::test_support::{issuer, nhs, BASE};
+    use crate::achievement::tests::{achievement_id, nhs_achievement};
+    use crate::achievement::{achievement_document, AchievementInput};
+    use crate::badge::{badge_data_url, badge_svg, BadgeSpec};
+    use crate::test_support::{issuer, nhs, BASE};
     use credence_domain::PathwayCode;
     use credence_vc::canon::Canonicalizer;
     use credence_vc::did::StaticResolver;

@@ -285,7 +285,7 @@ pub fn badge_data_url(svg: &str) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::documents::test_support::nhs;
+    use crate::test_support::nhs;
     use credence_vc::baking::{bake_svg, unbake_svg, BakedCredential};
     use serde_json::json;
 
