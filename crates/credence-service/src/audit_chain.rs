@@ -19,8 +19,7 @@ use credence_vc::keys::{signature_to_multibase, VerifyingKey};
 use credence_vc::sealed::MasterKey;
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Issuer, OperatorPower, OrgAdmin};
-use crate::registry::Registry;
+use crate::desks::{IssuerDesk, OperatorDesk, OrgAdminDesk, PublicDesk};
 use crate::ServiceError;
 
 /// A checkpoint is made whenever appending carries the chain past a multiple of this.
@@ -338,16 +337,15 @@ async fn name_of(tx: &Tx, label: &str) -> Result<Option<String>, ServiceError> {
     })
 }
 
-impl Registry {
+impl OperatorDesk<'_> {
     /// Makes a checkpoint of the chain's head now (see [`make_checkpoint`]).
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn checkpoint_audit(
-        &self,
-        _operator: &OperatorPower,
-    ) -> Result<AuditCheckpoint, ServiceError> {
+    pub async fn checkpoint_audit(&self) -> Result<AuditCheckpoint, ServiceError> {
         make_checkpoint(&self.store, &self.config.master_key).await
     }
+}
 
+impl PublicDesk<'_> {
     /// The latest stored checkpoint, which anyone may read and keep (not found before the
     /// first one is made).
     #[tracing::instrument(level = "info", skip_all)]
@@ -363,16 +361,17 @@ impl Registry {
     pub fn audit_public_key(&self) -> VerifyingKey {
         self.config.master_key.audit_verifying_key()
     }
+}
 
+impl OperatorDesk<'_> {
     /// Checks the whole chain and every stored checkpoint; `progress` is told how many
     /// entries are done.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain(
         &self,
-        operator: &OperatorPower,
         progress: impl FnMut(i64, i64),
     ) -> Result<ChainReport, ServiceError> {
-        self.verify_audit_chain_with(operator, None, progress).await
+        self.verify_audit_chain_with(None, progress).await
     }
 
     /// Checks the whole chain: each entry's link and hash, that every stored checkpoint is
@@ -381,13 +380,12 @@ impl Registry {
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain_with(
         &self,
-        _operator: &OperatorPower,
         given: Option<&AuditCheckpoint>,
         mut progress: impl FnMut(i64, i64),
     ) -> Result<ChainReport, ServiceError> {
         let tx = self.store.read().await?;
         // Checkpoints before the head: any made meanwhile are then within the chain read.
-        let ours = self.audit_public_key();
+        let ours = self.public().audit_public_key();
         let stored = tx.audit_checkpoints().await?.into_iter().map(|row| {
             let label = format!("checkpoint seq {}", row.seq);
             (AuditCheckpoint::from(row), label)
@@ -513,28 +511,26 @@ impl Registry {
             broken: None,
         })
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// One organisation's audit trail, newest first.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn org_audit(
-        &self,
-        admin: &OrgAdmin,
-        page: Page,
-    ) -> Result<Vec<AuditView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn org_audit(&self, page: Page) -> Result<Vec<AuditView>, ServiceError> {
+        let admin = &self.admin;
         let tx = self.store.read().await?;
         let rows = tx.audit_page(Some(&admin.0.org.id), page).await?;
         named_views(&tx, rows).await
     }
+}
 
+impl IssuerDesk<'_> {
     /// The history of one award of the issuer's organisation, oldest first: who issued
     /// it and who changed its status or visibility, when and why (404 for another
     /// organisation's award).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
-    pub async fn award_history(
-        &self,
-        issuer: &Issuer,
-        award_id: &str,
-    ) -> Result<Vec<AuditView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, award_id = %award_id))]
+    pub async fn award_history(&self, award_id: &str) -> Result<Vec<AuditView>, ServiceError> {
+        let issuer = &self.issuer;
         let id = crate::awards::uuid_id(award_id, "award")?;
         let tx = self.store.read().await?;
         let org = &issuer.0.org;
@@ -551,14 +547,12 @@ impl Registry {
             .await?;
         named_views(&tx, rows).await
     }
+}
 
+impl OperatorDesk<'_> {
     /// The whole audit trail, newest first (operator only).
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn all_audit(
-        &self,
-        _operator: &OperatorPower,
-        page: Page,
-    ) -> Result<Vec<AuditView>, ServiceError> {
+    pub async fn all_audit(&self, page: Page) -> Result<Vec<AuditView>, ServiceError> {
         let tx = self.store.read().await?;
         let rows = tx.audit_page(None, page).await?;
         named_views(&tx, rows).await

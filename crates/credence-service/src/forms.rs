@@ -11,10 +11,10 @@ use credence_domain::{
     FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
 };
 
-use crate::actor::{Issuer, OrgAdmin};
 use crate::awards::{check_justification, AwardView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use crate::desks::{IssuerDesk, OrgAdminDesk};
 use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
-use crate::{Registry, ServiceError};
+use crate::ServiceError;
 
 /// The evidence fields that need no framework, checked; `None` for a field with a problem.
 pub(crate) struct EvidenceFields {
@@ -285,13 +285,12 @@ pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc
     (problems, valid_from)
 }
 
-impl Registry {
+impl IssuerDesk<'_> {
     /// Checks an achievement before it is published, adding every problem to `problems`
     /// (which may already hold the caller's own, such as a validity that is not a number);
     /// `Err` with all of them when there is any. Nothing is written.
     pub async fn check_achievement(
         &self,
-        _issuer: &Issuer,
         new: &NewAchievement,
         problems: &mut FormProblems,
     ) -> Result<(), ServiceError> {
@@ -360,12 +359,13 @@ impl Registry {
             .finish()
             .map_err(ServiceError::Invalid)
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// Gives an account a role, from the members form (the role as chosen there); every
     /// problem of the form is reported at once.
     pub async fn add_member_from_form(
         &self,
-        admin: &OrgAdmin,
         email: &str,
         role: &str,
     ) -> Result<MemberView, ServiceError> {
@@ -380,15 +380,16 @@ impl Registry {
         let role = role_field(&mut p, role);
         p.finish().map_err(ServiceError::Invalid)?;
         let role = role.ok_or_else(|| ServiceError::internal("a checked role is missing"))?;
-        self.add_member(admin, email, role).await
+        self.add_member(email, role).await
     }
+}
 
+impl IssuerDesk<'_> {
     /// Revokes, suspends or reinstates an award from the status form (the action as
     /// chosen there, and whether a revocation was confirmed); every problem of the form is
     /// reported at once.
     pub async fn change_award_status_from_form(
         &self,
-        issuer: &Issuer,
         award_id: &str,
         action: &str,
         reason: &str,
@@ -416,15 +417,15 @@ impl Registry {
         );
         p.finish().map_err(ServiceError::Invalid)?;
         let action = action.ok_or_else(|| ServiceError::internal("a checked action is missing"))?;
-        self.change_award_status(issuer, award_id, action, reason)
-            .await
+        self.change_award_status(award_id, action, reason).await
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// Makes an API token from the tokens form (the role and lifetime as typed there);
     /// every problem of the form is reported at once.
     pub async fn create_token_from_form(
         &self,
-        admin: &OrgAdmin,
         role: &str,
         label: &str,
         days: &str,
@@ -435,7 +436,7 @@ impl Registry {
         let days = days_field(&mut p, days);
         p.finish().map_err(ServiceError::Invalid)?;
         match (role, days) {
-            (Some(role), Some(days)) => self.create_token(admin, role, label, days).await,
+            (Some(role), Some(days)) => self.create_token(role, label, days).await,
             _ => Err(ServiceError::internal("a checked field is missing")),
         }
     }

@@ -149,7 +149,7 @@ pub struct Registry {
     pub(crate) store: Store,
     pub(crate) config: Arc<RegistryConfig>,
     /// Parsed framework versions and signed status lists kept in memory.
-    pub(crate) caches: Arc<crate::awards::Caches>,
+    pub(crate) caches: Arc<crate::caches::Caches>,
     /// Counters of awards, verifications and status list rebuilds.
     pub(crate) metrics: crate::metrics::Metrics,
     /// Bounds password hashing and locks accounts after wrong passwords.

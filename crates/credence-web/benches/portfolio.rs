@@ -48,37 +48,37 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         .operator()
         .expect("operator");
     registry
-        .create_org(
-            &operator,
-            NewOrg {
-                slug: "bench-ics".into(),
-                name: "Bench ICS".into(),
-                kind: "provider".parse().expect("kind"),
-                did_method: "web".parse().expect("method"),
-                url: None,
-                description: None,
-            },
-        )
+        .with_operator(&operator)
+        .create_org(NewOrg {
+            slug: "bench-ics".into(),
+            name: "Bench ICS".into(),
+            kind: "provider".parse().expect("kind"),
+            did_method: "web".parse().expect("method"),
+            url: None,
+            description: None,
+        })
         .await
         .expect("an organisation");
-    let org = registry.org("bench-ics").await.expect("the organisation");
-    let issuer = operator.issuer_for(&org);
-    let achievement = registry
-        .create_achievement(
-            &issuer,
-            NewAchievement {
-                pathway: "foundational".into(),
-                framework: None,
-                name: None,
-                description: None,
-                validity_days: None,
-                product: None,
-                suspendable: false,
-            },
-        )
+    let org = registry
+        .public()
+        .org("bench-ics")
+        .await
+        .expect("the organisation");
+    let issuer = registry.with_issuer(&operator.issuer_for(&org));
+    let achievement = issuer
+        .create_achievement(NewAchievement {
+            pathway: "foundational".into(),
+            framework: None,
+            name: None,
+            description: None,
+            validity_days: None,
+            product: None,
+            suspendable: false,
+        })
         .await
         .expect("an achievement");
     let account = registry
+        .accounts()
         .register(credence_service::accounts::NewAccount {
             email: "bench@example.org".into(),
             display_name: "Bench Holder".into(),
@@ -90,11 +90,14 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         account_id: account.id.clone(),
         label: account.email.clone(),
     };
-    let admin = Actor::from_operator(&operator_cli)
-        .org_admin(&org)
-        .expect("operator administers");
+    let admin = registry.with_org_admin(
+        &Actor::from_operator(&operator_cli)
+            .org_admin(&org)
+            .expect("operator administers"),
+    );
     let password = || credence_service::accounts::Password::new("correct horse battery".into());
     registry
+        .accounts()
         .register(credence_service::accounts::NewAccount {
             email: "assessor@example.org".into(),
             display_name: "Bench Assessor".into(),
@@ -102,19 +105,17 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         })
         .await
         .expect("an assessor account");
-    registry
-        .add_member(
-            &admin,
-            "assessor@example.org",
-            "assessor".parse().expect("role"),
-        )
+    admin
+        .add_member("assessor@example.org", "assessor".parse().expect("role"))
         .await
         .expect("assessor role");
     let session = registry
+        .accounts()
         .sign_in("assessor@example.org", password())
         .await
         .expect("sign in");
     let assessor_actor = registry
+        .accounts()
         .session_actor(&session.cookie_value)
         .await
         .expect("session")
@@ -123,9 +124,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
     for i in 0..EVIDENCE {
         let statement = format!("T1-{:02}", i % 30 + 1);
         let detail = registry
-            .record_evidence(
-                &holder,
-                EvidenceInput {
+            .with_holder(&holder).record_evidence(EvidenceInput {
                     kind: "course-completion".into(),
                     narrative: format!("Module {i} of the foundational programme, with a reflective account of what changed in practice."),
                     date: "2026-01-15".into(),
@@ -141,12 +140,13 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         let id = detail.evidence.id;
         if i < 30 {
             registry
-                .submit_evidence(&holder, &id, "bench-ics")
+                .with_holder(&holder)
+                .submit_evidence(&id, "bench-ics")
                 .await
                 .expect("submit");
             registry
+                .caller(&assessor_actor)
                 .decide_evidence(
-                    &assessor_actor,
                     &id,
                     credence_service::evidence::DecisionInput {
                         decision: "attest".into(),
@@ -158,42 +158,39 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
                 .expect("attest");
         }
         registry
-            .set_evidence_visibility(&holder, &id, true)
+            .with_holder(&holder)
+            .set_evidence_visibility(&id, true)
             .await
             .expect("public evidence");
     }
     for i in 0..CREDENTIALS {
-        let outcome = registry
-            .award(
-                &issuer,
-                NewAward {
-                    achievement: achievement.uuid.clone(),
-                    email: "bench@example.org".into(),
-                    name: None,
-                    override_justification: Some(
-                        "Benchmark data: many awards of one achievement.".into(),
-                    ),
-                    valid_from: None,
-                    renews: None,
-                    key: Some(format!("bench-{i}")),
-                },
-            )
+        let outcome = issuer
+            .award(NewAward {
+                achievement: achievement.uuid.clone(),
+                email: "bench@example.org".into(),
+                name: None,
+                override_justification: Some(
+                    "Benchmark data: many awards of one achievement.".into(),
+                ),
+                valid_from: None,
+                renews: None,
+                key: Some(format!("bench-{i}")),
+            })
             .await
             .expect("an award");
         registry
-            .set_award_visibility(&holder, &outcome.award.id, true)
+            .with_holder(&holder)
+            .set_award_visibility(&outcome.award.id, true)
             .await
             .expect("public award");
     }
     registry
-        .update_portfolio(
-            &holder,
-            PortfolioSettings {
-                slug: Some("bench-holder".into()),
-                public: true,
-                show_progress: true,
-            },
-        )
+        .with_holder(&holder)
+        .update_portfolio(PortfolioSettings {
+            slug: Some("bench-holder".into()),
+            public: true,
+            show_progress: true,
+        })
         .await
         .expect("publish");
     router(AppState::new(services, WebConfig::default()))
