@@ -9,6 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use credence_domain::framework::Pathway;
 use credence_domain::progress::{progress, Attainment, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
+use credence_domain::validate::{email_problem, text_problem};
+use credence_domain::FormProblems;
 use credence_domain::{Framework, LevelCode, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::{StoreError, Tx};
@@ -596,7 +598,7 @@ impl IssuerDesk<'_> {
     pub async fn award(&self, new: NewAward) -> Result<AwardOutcome, ServiceError> {
         let issuer = &self.issuer;
         // Every field is checked before anything is refused.
-        let (problems, valid_from) = crate::forms::award_fields(&new);
+        let (problems, valid_from) = award_fields(&new);
         problems.finish().map_err(ServiceError::Invalid)?;
         let email =
             Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
@@ -718,4 +720,47 @@ impl Registry {
             created: true,
         })
     }
+}
+
+/// Checks the fields of an award, every one; with the start of validity when one is given
+/// and valid.
+pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc>>) {
+    let mut problems = FormProblems::new();
+    if new.achievement.trim().is_empty() {
+        problems.add("/achievement", "Choose the achievement to award.");
+    }
+    problems.check(
+        "/email",
+        email_problem(&new.email, "Enter the recipient's e-mail address."),
+    );
+    if let Some(key) = &new.key {
+        if key.trim().is_empty() || key.chars().count() > 200 {
+            problems.add(
+                "/key",
+                "An idempotency key has between 1 and 200 characters.",
+            );
+        }
+    }
+    problems.check(
+        "/name",
+        text_problem(
+            new.name.as_deref().unwrap_or_default(),
+            "the credential's name",
+            "",
+            0,
+            200,
+        ),
+    );
+    if let Err(message) = check_justification(new.override_justification.as_deref()) {
+        problems.add("/override_justification", message);
+    }
+    let valid_from = match new.valid_from.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => problems.take(
+            "/valid_from",
+            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
+            |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
+        ),
+    };
+    (problems, valid_from)
 }

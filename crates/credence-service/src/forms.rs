@@ -4,14 +4,14 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use credence_domain::registry::{EvidenceKind, Role, StatusAction};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::{
     FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
 };
 
-use crate::awards::{check_justification, AwardView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use crate::awards::{AwardView, NewAchievement, DEFAULT_FRAMEWORK};
 use crate::desks::{IssuerDesk, OrgAdminDesk};
 use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
 use crate::ServiceError;
@@ -240,49 +240,6 @@ fn days_field(p: &mut FormProblems, days: &str) -> Option<i64> {
         );
         None
     }
-}
-
-/// Checks the fields of an award, every one; with the start of validity when one is given
-/// and valid.
-pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc>>) {
-    let mut problems = FormProblems::new();
-    if new.achievement.trim().is_empty() {
-        problems.add("/achievement", "Choose the achievement to award.");
-    }
-    problems.check(
-        "/email",
-        email_problem(&new.email, "Enter the recipient's e-mail address."),
-    );
-    if let Some(key) = &new.key {
-        if key.trim().is_empty() || key.chars().count() > 200 {
-            problems.add(
-                "/key",
-                "An idempotency key has between 1 and 200 characters.",
-            );
-        }
-    }
-    problems.check(
-        "/name",
-        text_problem(
-            new.name.as_deref().unwrap_or_default(),
-            "the credential's name",
-            "",
-            0,
-            200,
-        ),
-    );
-    if let Err(message) = check_justification(new.override_justification.as_deref()) {
-        problems.add("/override_justification", message);
-    }
-    let valid_from = match new.valid_from.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => problems.take(
-            "/valid_from",
-            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
-            |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
-        ),
-    };
-    (problems, valid_from)
 }
 
 impl IssuerDesk<'_> {

@@ -22,6 +22,7 @@ pub mod awards;
 pub mod badges;
 pub mod bulk;
 mod caches;
+mod checkpoint;
 pub mod demo;
 pub mod desks;
 pub mod documents;

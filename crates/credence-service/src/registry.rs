@@ -159,7 +159,7 @@ pub struct Registry {
 impl Registry {
     pub fn new(store: Store, config: RegistryConfig) -> Self {
         Self {
-            store: crate::audit_chain::checkpointing(store, &config.master_key),
+            store: crate::checkpoint::checkpointing(store, &config.master_key),
             guard: Arc::new(crate::guard::PasswordGuard::new(config.guard)),
             config: Arc::new(config),
             caches: Arc::default(),
