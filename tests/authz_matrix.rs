@@ -65,8 +65,8 @@ impl World {
             .unwrap();
             app.services
                 .registry
+                .with_operator(&power)
                 .create_account_as_operator(
-                    &power,
                     NewAccount {
                         email: "operator@example.org".into(),
                         display_name: "Operator".into(),
@@ -485,7 +485,14 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
     );
 
     // The VC-API: issuers of the organisation the credential names.
-    let did = app.services.registry.org("org-a").await.unwrap().did;
+    let did = app
+        .services
+        .registry
+        .public()
+        .org("org-a")
+        .await
+        .unwrap()
+        .did;
     let unsigned = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],

@@ -42,17 +42,15 @@ async fn awarded(app: &TestApp) -> (Auth, String, String) {
             .expect("the operator");
     app.services
         .registry
-        .create_org(
-            &operator,
-            NewOrg {
-                slug: "badge-png".into(),
-                name: ISSUER.into(),
-                kind: "provider".parse().expect("a kind"),
-                did_method: "key".parse().expect("a DID method"),
-                url: None,
-                description: None,
-            },
-        )
+        .with_operator(&operator)
+        .create_org(NewOrg {
+            slug: "badge-png".into(),
+            name: ISSUER.into(),
+            kind: "provider".parse().expect("a kind"),
+            did_method: "key".parse().expect("a DID method"),
+            url: None,
+            description: None,
+        })
         .await
         .expect("create the organisation");
     let issuer = app.token("badge-png", "issuer").await;

@@ -257,18 +257,18 @@ async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
 
     // The job is recorded now and run only once the browser shows it in progress.
     let registry = app.services.registry.clone();
-    let org = registry.org("bulk-ics").await.expect("the organisation");
+    let org = registry
+        .public()
+        .org("bulk-ics")
+        .await
+        .expect("the organisation");
     let operator = Actor::from_operator(&Operator::local_command_line())
         .operator()
         .expect("the local operator");
     let csv = "key,email\nb-1,done@bulk.test\nb-2,nobody@bulk.test\n";
     let work = registry
-        .create_bulk_job(
-            &operator.issuer_for(&org),
-            &achievement,
-            csv,
-            BulkFormat::Csv,
-        )
+        .with_issuer(&operator.issuer_for(&org))
+        .create_bulk_job(&achievement, csv, BulkFormat::Csv)
         .await
         .expect("a job");
     let job_path = format!("/console/bulk-ics/bulk/{}", work.job.id);
@@ -298,6 +298,7 @@ async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
     }
     if open {
         registry
+            .with_issuer(&operator.issuer_for(&org))
             .run_bulk_job(work, &|_, _| {})
             .await
             .expect("the job runs");

@@ -518,7 +518,13 @@ async fn the_vc_api_refuses_what_the_data_model_forbids_and_names_the_pointer() 
         );
     }
     // Nothing was stored by the refusals: the organisation has issued nothing.
-    let org = app.services.registry.org("triadix").await.expect("org");
+    let org = app
+        .services
+        .registry
+        .public()
+        .org("triadix")
+        .await
+        .expect("org");
     let tx = app.services.registry.store().read().await.expect("read");
     let stored = tx
         .awards_of_org(&org.id, Page::new(0, 10))
@@ -561,7 +567,8 @@ async fn every_credential_of_the_demo_world_validates_against_the_1edtech_schema
         .expect("the operator");
     app.services
         .registry
-        .seed_demo(&operator, |_| {})
+        .with_operator(&operator)
+        .seed_demo(|_| {})
         .await
         .expect("the demo world");
     let awards = every_award(app.services.registry.store()).await;

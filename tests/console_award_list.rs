@@ -220,7 +220,13 @@ fn csrf(auth: &Auth) -> String {
 /// Every award of the organisation as stored.
 async fn stored(app: &TestApp) -> Vec<credence_store::registry::AwardRow> {
     let tx = app.services.registry.store().read().await.expect("a tx");
-    let org = app.services.registry.org(ORG).await.expect("the org");
+    let org = app
+        .services
+        .registry
+        .public()
+        .org(ORG)
+        .await
+        .expect("the org");
     let mut all = Vec::new();
     loop {
         let page = tx
@@ -584,7 +590,15 @@ async fn suspend_and_reinstate_batches_skip_awards_they_do_not_apply_to() {
     assert!(chosen.iter().all(|id| now[*id] == "active"));
     assert_eq!(now.len(), w.count);
     // A VC-API credential has no recipient account here: the list says so plainly.
-    let did = w.app.services.registry.org(ORG).await.expect("the org").did;
+    let did = w
+        .app
+        .services
+        .registry
+        .public()
+        .org(ORG)
+        .await
+        .expect("the org")
+        .did;
     let credential = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
         "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Outside badge",

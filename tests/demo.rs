@@ -20,22 +20,25 @@ fn operator() -> credence_service::actor::OperatorPower {
 /// Everything the demo makes that a newcomer can see, as counts by kind.
 async fn census(registry: &Registry) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    let orgs = registry.orgs().await.expect("organisations");
+    let orgs = registry.public().orgs().await.expect("organisations");
     counts.insert("organisations".into(), orgs.len());
     for org in &orgs {
         let achievements = registry
+            .public()
             .achievements(&org.slug)
             .await
             .expect("achievements");
         *counts.entry("achievements".into()).or_default() += achievements.len();
         let (given, _) = registry
+            .public()
             .accreditations(&org.slug)
             .await
             .expect("accreditations");
         *counts.entry("accreditations".into()).or_default() += given.len();
     }
     let audit = registry
-        .verify_audit_chain(&operator(), |_, _| {})
+        .with_operator(&operator())
+        .verify_audit_chain(|_, _| {})
         .await
         .expect("the audit chain");
     assert!(audit.broken.is_none(), "{:?}", audit.broken);
@@ -46,10 +49,12 @@ async fn census(registry: &Registry) -> BTreeMap<String, usize> {
 /// The actor of a demo account, signed in with the demo password.
 async fn sign_in(registry: &Registry, email: &str) -> Actor {
     let session = registry
+        .accounts()
         .sign_in(email, Password::new(DEMO_PASSWORD.into()))
         .await
         .unwrap_or_else(|e| panic!("{email} signs in with the demo password: {e}"));
     registry
+        .accounts()
         .session_actor(&session.cookie_value)
         .await
         .expect("the session")
@@ -73,7 +78,8 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     let started = std::time::Instant::now();
     let mut stages = Vec::new();
     let first = registry
-        .seed_demo(&operator(), |stage| stages.push(stage.to_owned()))
+        .with_operator(&operator())
+        .seed_demo(|stage| stages.push(stage.to_owned()))
         .await
         .expect("seed the demo");
     eprintln!(
@@ -86,7 +92,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     assert!(first.awards >= 6, "{first:?}");
 
     // The five organisations, each plainly marked as demo data.
-    let orgs = registry.orgs().await.expect("organisations");
+    let orgs = registry.public().orgs().await.expect("organisations");
     let mut slugs: Vec<&str> = orgs.iter().map(|o| o.slug.as_str()).collect();
     slugs.sort_unstable();
     assert_eq!(
@@ -105,6 +111,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         assert!(description.starts_with("Demo data"), "{description}");
     }
     let tri_x = registry
+        .public()
         .achievements("triadix")
         .await
         .expect("achievements");
@@ -137,14 +144,16 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         let actor = sign_in(registry, &login.email).await;
         let holder = actor.holder().expect("a holder");
         let evidence = registry
-            .holder_evidence(&holder, Page::new(0, 500))
+            .with_holder(&holder)
+            .holder_evidence(Page::new(0, 500))
             .await
             .expect("evidence");
         assert!(!evidence.is_empty(), "{} has evidence", login.display_name);
         for e in &evidence {
             if e.status == "rejected" {
                 let detail = registry
-                    .evidence_detail(&holder, &e.id)
+                    .with_holder(&holder)
+                    .evidence_detail(&e.id)
                     .await
                     .expect("the rejected evidence");
                 let last = detail.history.last().expect("a history");
@@ -160,7 +169,11 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
                 })
                 .or_default() += 1;
         }
-        let me = registry.me(&holder).await.expect("the account");
+        let me = registry
+            .with_holder(&holder)
+            .me()
+            .await
+            .expect("the account");
         assert_eq!(
             me.archetypes.len(),
             1,
@@ -175,6 +188,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
                 .expect("a public portfolio's address");
             assert_eq!(slug, login.display_name.to_lowercase().replace(' ', "-"));
             let portfolio = registry
+                .public()
                 .public_portfolio(slug)
                 .await
                 .expect("the public portfolio");
@@ -183,13 +197,20 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
             with_public_items +=
                 usize::from(!portfolio.credentials.is_empty() || !portfolio.evidence.is_empty());
         }
-        for award in registry.my_awards(&holder).await.expect("awards") {
+        for award in registry
+            .with_holder(&holder)
+            .my_awards()
+            .await
+            .expect("awards")
+        {
             let text = registry
-                .credential_text(&actor, &award.id)
+                .caller(&actor)
+                .credential_text(&award.id)
                 .await
                 .expect("the holder reads the credential");
             let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
             let report = registry
+                .public()
                 .verify_credential_json(&doc)
                 .await
                 .expect("a report");
@@ -267,7 +288,8 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     // A second seeding makes and changes nothing.
     let before = census(registry).await;
     let second = registry
-        .seed_demo(&operator(), |_| {})
+        .with_operator(&operator())
+        .seed_demo(|_| {})
         .await
         .expect("seed the demo again");
     assert_eq!(second, DemoSummary::default());

@@ -156,6 +156,7 @@ pub(crate) fn outcome(report: &VerificationReport, code: &str) -> Outcome {
 pub(crate) async fn verify(app: &TestApp, doc: &Value) -> VerificationReport {
     app.services
         .registry
+        .public()
         .verify_credential_json(doc)
         .await
         .expect("verification runs")

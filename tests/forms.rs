@@ -127,7 +127,8 @@ pub(crate) async fn snapshot(app: &TestApp, auth: &Auth) -> Value {
     let audit = app
         .services
         .registry
-        .all_audit(&operator, Page::new(0, Page::MAX_LIMIT))
+        .with_operator(&operator)
+        .all_audit(Page::new(0, Page::MAX_LIMIT))
         .await
         .expect("the audit trail");
     let me = app.call("GET", "/api/v1/me", None, auth).await;

@@ -39,7 +39,8 @@ async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::Delivery
     let registry = &app.services.registry;
     let sender = registry.config().mail.smtp.clone().expect("a server");
     registry
-        .deliver_due_mail(&sender, owner)
+        .with_operator(&operator())
+        .send_due_mail(&sender, owner)
         .await
         .expect("a delivery round")
 }
@@ -132,8 +133,8 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
     let listed = app
         .services
         .registry
+        .with_operator(&operator())
         .outbox(
-            &operator(),
             None,
             Page {
                 offset: 0,
@@ -219,6 +220,7 @@ async fn asking_again_and_again_sends_at_most_three_links_an_hour() {
     for _ in 0..5 {
         app.services
             .registry
+            .accounts()
             .request_password_reset("grace@example.org")
             .await
             .expect("asked");
@@ -269,6 +271,7 @@ async fn mail_waits_while_the_server_is_down_and_goes_once_when_it_is_back() {
         app.holder(&format!("{who}@example.org"), who).await;
         app.services
             .registry
+            .accounts()
             .request_password_reset(&format!("{who}@example.org"))
             .await
             .expect("asked");
@@ -278,8 +281,8 @@ async fn mail_waits_while_the_server_is_down_and_goes_once_when_it_is_back() {
     let waiting = app
         .services
         .registry
+        .with_operator(&operator())
         .outbox(
-            &operator(),
             None,
             Page {
                 offset: 0,
@@ -318,6 +321,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
         first
             .services
             .registry
+            .accounts()
             .request_password_reset(&email)
             .await
             .expect("asked");
@@ -339,6 +343,7 @@ async fn a_refused_address_is_recorded_as_bounced() {
     app.holder("gone@example.org", "Gone").await;
     app.services
         .registry
+        .accounts()
         .request_password_reset("gone@example.org")
         .await
         .expect("asked");
@@ -347,8 +352,8 @@ async fn a_refused_address_is_recorded_as_bounced() {
     let outbox = app
         .services
         .registry
+        .with_operator(&operator())
         .outbox(
-            &operator(),
             None,
             Page {
                 offset: 0,
@@ -383,6 +388,7 @@ async fn the_delivery_worker_sends_what_this_process_queues_at_once() {
     app.holder("ada@example.org", "Ada").await;
     app.services
         .registry
+        .accounts()
         .request_password_reset("ada@example.org")
         .await
         .expect("asked");
@@ -398,14 +404,15 @@ async fn without_a_server_mail_waits_and_the_operator_sees_it() {
     let holder = app.holder("ada@example.org", "Ada").await;
     app.services
         .registry
+        .accounts()
         .request_password_reset("ada@example.org")
         .await
         .expect("asked");
     use credence_service::accounts::{NewAccount, Password};
     app.services
         .registry
+        .with_operator(&operator())
         .create_account_as_operator(
-            &operator(),
             NewAccount {
                 email: "operator@example.org".into(),
                 display_name: "Operator".into(),

@@ -382,7 +382,14 @@ async fn two_servers_on_one_postgres_award_and_revoke_at_once_and_lose_nothing()
     let (issuer, _) = issuer_setup(&app, slug, "web").await;
     // A quarter of the awards are suspended: the achievement opts in to suspension.
     let achievement = crate::registry_awards::suspendable_achievement(&app, slug, &issuer).await;
-    let org_id = app.services.registry.org(slug).await.expect("the org").id;
+    let org_id = app
+        .services
+        .registry
+        .public()
+        .org(slug)
+        .await
+        .expect("the org")
+        .id;
     for i in 0..AWARDS {
         let auth = app.holder(&format!("p{i}@example.org"), "P").await;
         attest_foundational(&app, &account_id(&app, &auth).await, FOUNDATIONAL).await;
@@ -590,7 +597,14 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
     let app = registry.app().await;
     let slug = "bulk-kill";
     let (issuer, achievement) = issuer_setup(&app, slug, "web").await;
-    let org_id = app.services.registry.org(slug).await.expect("the org").id;
+    let org_id = app
+        .services
+        .registry
+        .public()
+        .org(slug)
+        .await
+        .expect("the org")
+        .id;
     for i in 0..HOLDERS {
         let auth = app.holder(&format!("q{i}@example.org"), "Q").await;
         attest_foundational(&app, &account_id(&app, &auth).await, FOUNDATIONAL).await;

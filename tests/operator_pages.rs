@@ -72,8 +72,8 @@ fn power() -> credence_service::actor::OperatorPower {
 async fn operator(app: &TestApp) -> Auth {
     app.services
         .registry
+        .with_operator(&power())
         .create_account_as_operator(
-            &power(),
             NewAccount {
                 email: OPERATOR_EMAIL.into(),
                 display_name: "Olu Operator".into(),
@@ -91,6 +91,7 @@ async fn slugs(app: &TestApp) -> Vec<String> {
     let mut slugs: Vec<String> = app
         .services
         .registry
+        .public()
         .orgs()
         .await
         .expect("organisations")
@@ -104,12 +105,13 @@ async fn slugs(app: &TestApp) -> Vec<String> {
 /// The audit entries of an organisation, as (actor, action), oldest first.
 async fn audit(app: &TestApp, slug: &str) -> Vec<(String, String)> {
     let registry = &app.services.registry;
-    let org = registry.org(slug).await.expect("the organisation");
+    let org = registry.public().org(slug).await.expect("the organisation");
     let admin = Actor::from_operator(&Operator::local_command_line())
         .org_admin(&org)
         .expect("the operator administers");
     let mut entries: Vec<_> = registry
-        .org_audit(&admin, Page::new(0, 100))
+        .with_org_admin(&admin)
+        .org_audit(Page::new(0, 100))
         .await
         .expect("the audit trail")
         .into_iter()
@@ -199,10 +201,10 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
         "/operator/orgs/keyed-body?notice=org-created"
     );
     let registry = &app.services.registry;
-    let web = registry.org("first-ics").await.expect("created");
-    assert_eq!(web.did, registry.did_web_of("first-ics"));
+    let web = registry.public().org("first-ics").await.expect("created");
+    assert_eq!(web.did, registry.public().did_web_of("first-ics"));
     assert_eq!(web.url.as_deref(), Some("https://example.org/"));
-    let key = registry.org("keyed-body").await.expect("created");
+    let key = registry.public().org("keyed-body").await.expect("created");
     assert!(key.did.starts_with("did:key:z6Mk"), "{}", key.did);
     assert_eq!(key.kind, "accrediting-body");
 
@@ -252,7 +254,8 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
 
     // Removing the role closes the console again.
     let ines = registry
-        .operator_org(&power(), "first-ics")
+        .with_operator(&power())
+        .operator_org("first-ics")
         .await
         .expect("the organisation")
         .members[0]
@@ -368,7 +371,8 @@ async fn only_operators_open_and_post_the_operator_pages() {
             let members = app
                 .services
                 .registry
-                .operator_org(&power(), "matrix-body")
+                .with_operator(&power())
+                .operator_org("matrix-body")
                 .await
                 .expect("the organisation");
             assert_eq!(members.members.len(), 1, "{name}");

@@ -96,7 +96,14 @@ async fn post_multipart(
 /// An organisation with a foundational achievement, and a holder awarded it; returns the
 /// holder's session and the award's id.
 async fn awarded(app: &TestApp, email: &str, name: &str) -> (Auth, String, Value) {
-    if app.services.registry.org("pages-ics").await.is_err() {
+    if app
+        .services
+        .registry
+        .public()
+        .org("pages-ics")
+        .await
+        .is_err()
+    {
         app.org("pages-ics", "provider", "web").await;
     }
     let issuer = app.token("pages-ics", "issuer").await;
@@ -666,7 +673,8 @@ async fn portfolios_are_private_until_published_and_show_only_chosen_items() {
     let stored = app
         .services
         .registry
-        .credential_text(&credence_service::Actor::anonymous(), &award_id)
+        .caller(&credence_service::Actor::anonymous())
+        .credential_text(&award_id)
         .await
         .expect("public now");
     let needle = stored.as_bytes();

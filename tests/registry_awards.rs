@@ -678,14 +678,21 @@ async fn did_key_awards_and_key_rotation_still_verify() {
     .await;
     assert_eq!(old.status, StatusCode::CREATED, "{}", old.body);
     let old_vc = old.json()["credential"].clone();
-    let org = app.services.registry.org("webbed").await.expect("org");
+    let org = app
+        .services
+        .registry
+        .public()
+        .org("webbed")
+        .await
+        .expect("org");
     let admin =
         credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
             .org_admin(&org)
             .expect("admin");
     app.services
         .registry
-        .rotate_key(&admin)
+        .with_org_admin(&admin)
+        .rotate_key()
         .await
         .expect("rotate");
     // A new award is signed with the new key; the old one still verifies.

@@ -253,7 +253,8 @@ async fn the_audit_chain_detects_an_altered_and_a_removed_entry() {
             .operator()
             .unwrap();
     let report = registry
-        .verify_audit_chain(&operator, |_, _| {})
+        .with_operator(&operator)
+        .verify_audit_chain(|_, _| {})
         .await
         .unwrap();
     assert_eq!(report.entries, 4);
@@ -265,7 +266,8 @@ async fn the_audit_chain_detects_an_altered_and_a_removed_entry() {
         .unwrap();
     tx.commit().await.unwrap();
     let report = registry
-        .verify_audit_chain(&operator, |_, _| {})
+        .with_operator(&operator)
+        .verify_audit_chain(|_, _| {})
         .await
         .unwrap();
     let (seq, why) = report.broken.expect("a broken link");
@@ -284,7 +286,8 @@ async fn the_audit_chain_detects_an_altered_and_a_removed_entry() {
         tx.tamper_audit_delete(victim).await.unwrap();
         tx.commit().await.unwrap();
         let report = registry
-            .verify_audit_chain(&operator, |_, _| {})
+            .with_operator(&operator)
+            .verify_audit_chain(|_, _| {})
             .await
             .unwrap();
         let (seq, why) = report.broken.expect("a broken link");

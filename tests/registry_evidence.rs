@@ -346,7 +346,8 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let chain = app
         .services
         .registry
-        .verify_audit_chain(&operator, |_, _| {})
+        .with_operator(&operator)
+        .verify_audit_chain(|_, _| {})
         .await
         .expect("the chain");
     assert!(chain.broken.is_none());
@@ -362,6 +363,7 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let me = app.call("GET", "/api/v1/me", None, &ada).await.json();
     let ada_id = me["id"].as_str().expect("an account id");
     let progress = registry
+        .public()
         .progress_of(
             ada_id,
             &framework,
@@ -965,16 +967,14 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
             .operator()
             .expect("the operator");
     registry
-        .trust_body(&operator, "hee", true)
+        .with_operator(&operator)
+        .trust_body("hee", true)
         .await
         .expect("trust");
-    let hee = registry.org("hee").await.expect("the body");
+    let hee = registry.public().org("hee").await.expect("the body");
     registry
-        .accredit(
-            &operator.issuer_for(&hee),
-            "linchester-ics",
-            &["foundational".to_owned()],
-        )
+        .with_accrediting_body(&operator.issuer_for(&hee))
+        .accredit("linchester-ics", &["foundational".to_owned()])
         .await
         .expect("accredit");
 
@@ -1245,7 +1245,8 @@ async fn storage_quotas_refuse_past_the_limit_and_operators_see_usage() {
     let usage = app
         .services
         .registry
-        .storage_usage(&operator, 5)
+        .with_operator(&operator)
+        .storage_usage(5)
         .await
         .expect("usage");
     let mine = usage

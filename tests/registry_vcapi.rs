@@ -176,7 +176,8 @@ async fn vc_api_issue_verify_and_revoke_agree_with_javascript() {
     let chain = app
         .services
         .registry
-        .verify_audit_chain(&operator, |_, _| {})
+        .with_operator(&operator)
+        .verify_audit_chain(|_, _| {})
         .await
         .unwrap();
     assert_eq!(chain.broken, None);
@@ -529,7 +530,8 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
             .unwrap();
     app.services
         .registry
-        .trust_body(&operator, "hee", true)
+        .with_operator(&operator)
+        .trust_body("hee", true)
         .await
         .unwrap();
     let report = verify_here(&app, credential.clone()).await;

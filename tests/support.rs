@@ -578,17 +578,15 @@ impl TestApp {
         let org = self
             .services
             .registry
-            .create_org(
-                &operator,
-                NewOrg {
-                    slug: slug.into(),
-                    name: format!("Organisation {slug}"),
-                    kind: kind.parse().expect("an organisation kind"),
-                    did_method: did_method.parse().expect("a DID method"),
-                    url: None,
-                    description: None,
-                },
-            )
+            .with_operator(&operator)
+            .create_org(NewOrg {
+                slug: slug.into(),
+                name: format!("Organisation {slug}"),
+                kind: kind.parse().expect("an organisation kind"),
+                did_method: did_method.parse().expect("a DID method"),
+                url: None,
+                description: None,
+            })
             .await
             .expect("create an organisation");
         org.did
@@ -597,12 +595,13 @@ impl TestApp {
     /// Gives the account with `email` a role in `slug`, as the operator.
     pub async fn grant(&self, slug: &str, email: &str, role: &str) {
         let registry = &self.services.registry;
-        let org = registry.org(slug).await.expect("the organisation");
+        let org = registry.public().org(slug).await.expect("the organisation");
         let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
             .org_admin(&org)
             .expect("operator administers");
         registry
-            .add_member(&admin, email, role.parse().expect("a role"))
+            .with_org_admin(&admin)
+            .add_member(email, role.parse().expect("a role"))
             .await
             .expect("add a member");
     }
@@ -610,12 +609,13 @@ impl TestApp {
     /// An API token for a role of `slug`, made as the operator.
     pub async fn token(&self, slug: &str, role: &str) -> Auth {
         let registry = &self.services.registry;
-        let org = registry.org(slug).await.expect("the organisation");
+        let org = registry.public().org(slug).await.expect("the organisation");
         let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
             .org_admin(&org)
             .expect("operator administers");
         let token = registry
-            .create_token(&admin, role.parse().expect("a role"), "test", 30)
+            .with_org_admin(&admin)
+            .create_token(role.parse().expect("a role"), "test", 30)
             .await
             .expect("a token");
         Auth::Token(token.value)

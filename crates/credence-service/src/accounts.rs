@@ -12,7 +12,8 @@ use credence_store::Tx;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::actor::{Actor, Grant, Holder, OperatorPower};
+use crate::actor::{Actor, Grant};
+use crate::desks::{AccountsDesk, HolderDesk, OperatorDesk};
 use crate::registry::{audit, new_id, random_secret, sha256_hex, PasswordCost, Registry};
 use crate::ServiceError;
 
@@ -285,7 +286,9 @@ impl Registry {
         tx.commit().await?;
         Ok(view(&row, Vec::new()))
     }
+}
 
+impl AccountsDesk<'_> {
     /// Self-registration of a holder (when the installation allows it).
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn register(&self, new: NewAccount) -> Result<AccountView, ServiceError> {
@@ -296,18 +299,22 @@ impl Registry {
         }
         self.create_account(new, false, "").await
     }
+}
 
-    /// An operator account (`credence admin create`), or any account made by the operator.
+impl OperatorDesk<'_> {
+    /// An operator account (`credence admin create`), or any account made by the self.operator.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn create_account_as_operator(
         &self,
-        operator: &OperatorPower,
         new: NewAccount,
         is_operator: bool,
     ) -> Result<AccountView, ServiceError> {
+        let operator = &self.operator;
         self.create_account(new, is_operator, &operator.label).await
     }
+}
 
+impl AccountsDesk<'_> {
     /// Checks a password and opens a session.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn sign_in(
@@ -418,10 +425,13 @@ impl Registry {
             },
         )))
     }
+}
 
+impl HolderDesk<'_> {
     /// The signed-in account, with its roles.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn me(&self, holder: &Holder) -> Result<AccountView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn me(&self) -> Result<AccountView, ServiceError> {
+        let holder = &self.holder;
         let tx = self.store.read().await?;
         let account = tx
             .account(&holder.account_id)

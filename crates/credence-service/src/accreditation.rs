@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 use crate::actor::Issuer;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id};
+use crate::desks::{AccreditingDesk, PublicDesk};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
@@ -67,15 +68,17 @@ impl Registry {
             created_at: row.created_at.to_rfc3339(),
         }
     }
+}
 
+impl AccreditingDesk<'_> {
     /// The body (whose issuer the actor is) accredits `provider` for `pathways`.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, provider = %provider))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, provider = %provider))]
     pub async fn accredit(
         &self,
-        issuer: &Issuer,
         provider: &str,
         pathways: &[String],
     ) -> Result<AccreditationView, ServiceError> {
+        let issuer = &self.issuer;
         let body = &issuer.0.org;
         if body.kind != OrgKind::AccreditingBody.as_str() {
             return Err(ServiceError::Forbidden(format!(
@@ -172,7 +175,9 @@ impl Registry {
             }
         }
     }
+}
 
+impl Registry {
     async fn accredit_once(
         &self,
         issuer: &Issuer,
@@ -273,7 +278,9 @@ impl Registry {
         self.metrics.awards_issued(IssuedVia::Accreditation, 1);
         Ok(self.accreditation_view(&row, body, provider, &trusted))
     }
+}
 
+impl PublicDesk<'_> {
     /// The body that gave an accreditation (404 for an unknown one).
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
@@ -287,15 +294,17 @@ impl Registry {
             .await?
             .ok_or_else(|| ServiceError::internal("an accreditation names a missing body"))
     }
+}
 
+impl AccreditingDesk<'_> {
     /// Revokes an accreditation the body gave, with a reason.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn revoke_accreditation(
         &self,
-        issuer: &Issuer,
         id: &str,
         reason: &str,
     ) -> Result<AccreditationView, ServiceError> {
+        let issuer = &self.issuer;
         let id = uuid_id(id, "accreditation")?;
         let row = {
             let tx = self.store.read().await?;
@@ -310,7 +319,8 @@ impl Registry {
         }
         // Revokes the credential (its status lists are re-signed); the accreditation row
         // follows in the same transaction, and the audit entry records the reason.
-        self.change_award_status(issuer, &id, StatusAction::Revoke, reason)
+        self.with_issuer(issuer)
+            .change_award_status(&id, StatusAction::Revoke, reason)
             .await?;
         let tx = self.store.read().await?;
         let provider = tx
@@ -324,10 +334,12 @@ impl Registry {
             .ok_or_else(|| ServiceError::internal("the accreditation vanished"))?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
     }
+}
 
+impl Registry {
     /// Whether an organisation holds a standing accreditation from a trusted body.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
+    pub(crate) async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
         Ok(tx
@@ -336,7 +348,9 @@ impl Registry {
             .iter()
             .any(|a| a.status == "active" && trusted.contains(&a.body_org_id)))
     }
+}
 
+impl PublicDesk<'_> {
     /// Accreditations an organisation gave and received (public).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn accreditations(
@@ -361,13 +375,15 @@ impl Registry {
         }
         Ok(out)
     }
+}
 
+impl Registry {
     /// Adds the accreditation chain to a report on a credential whose issuer is one of this
     /// Credence's organisations: which trusted bodies accredit it, for which pathways, and
     /// whether the credential's pathway is among them. Credentials from elsewhere are left
     /// as they are.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn with_accreditation_check(
+    pub(crate) async fn with_accreditation_check(
         &self,
         doc: &Value,
         report: VerificationReport,

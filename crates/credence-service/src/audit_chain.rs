@@ -10,24 +10,17 @@
 
 use credence_domain::registry::AUDIT_GENESIS;
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use credence_store::registry::{AuditCheckpointRow, AuditCheckpointer, AuditRow, Page};
+use chrono::Utc;
+use credence_store::registry::{AuditCheckpointRow, AuditRow, Page};
 use credence_store::{Store, Tx};
-use credence_vc::keys::{signature_to_multibase, VerifyingKey};
+use credence_vc::keys::VerifyingKey;
 use credence_vc::sealed::MasterKey;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::actor::{Issuer, OperatorPower, OrgAdmin};
-use crate::registry::Registry;
+pub use crate::checkpoint::{AuditCheckpoint, CHECKPOINT_EVERY, CHECKPOINT_TYPE};
+use crate::desks::{IssuerDesk, OperatorDesk, OrgAdminDesk, PublicDesk};
 use crate::ServiceError;
-
-/// A checkpoint is made whenever appending carries the chain past a multiple of this.
-pub const CHECKPOINT_EVERY: i64 = 100;
-
-/// The `type` of a checkpoint document.
-pub const CHECKPOINT_TYPE: &str = "CredenceAuditCheckpoint";
 
 /// What a chain check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,123 +31,6 @@ pub struct ChainReport {
     pub checkpoints: usize,
     /// The first broken link, if any: its sequence number and what is wrong.
     pub broken: Option<(i64, String)>,
-}
-
-/// A signed checkpoint of the audit chain: this installation's audit key says that entry
-/// `seq` of the chain had hash `hash` at time `at`. The JSON form is what is published and
-/// what an auditor keeps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AuditCheckpoint {
-    /// Always [`CHECKPOINT_TYPE`].
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The entry's sequence number (0: the empty chain, whose hash is 64 zeros).
-    pub seq: i64,
-    /// The entry's hash (SHA-256, lowercase hexadecimal).
-    pub hash: String,
-    /// When the checkpoint was signed (RFC 3339).
-    pub at: String,
-    /// The audit key's public key (Ed25519 Multikey, `z6Mk…`).
-    pub public_key_multibase: String,
-    /// The Ed25519 signature of [`AuditCheckpoint::signed_bytes`] (multibase, `z…`).
-    pub signature: String,
-}
-
-impl AuditCheckpoint {
-    /// The bytes signed: the UTF-8 of `credence-audit-checkpoint`, the sequence number in
-    /// decimal, the hash and the time exactly as in the document, joined by `\n` (no
-    /// newline at the end).
-    pub fn signed_bytes(seq: i64, hash: &str, at: &str) -> Vec<u8> {
-        format!("credence-audit-checkpoint\n{seq}\n{hash}\n{at}").into_bytes()
-    }
-
-    /// A checkpoint of entry `seq` with `hash`, signed now with `master`'s audit key.
-    pub fn sign(master: &MasterKey, seq: i64, hash: &str, at: DateTime<Utc>) -> Self {
-        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let signature = master.sign_audit(&Self::signed_bytes(seq, hash, &at));
-        Self {
-            kind: CHECKPOINT_TYPE.to_owned(),
-            seq,
-            hash: hash.to_owned(),
-            at,
-            public_key_multibase: master.audit_verifying_key().to_multibase(),
-            signature: signature_to_multibase(&signature),
-        }
-    }
-
-    /// Checks the document on its own: its type, and its signature with its own public
-    /// key. Anyone can do this; [`AuditCheckpoint::check_key`] also checks whose key it is.
-    pub fn check_signature(&self) -> Result<(), String> {
-        if self.kind != CHECKPOINT_TYPE {
-            return Err(format!(
-                "its type is \"{}\", not \"{CHECKPOINT_TYPE}\"",
-                self.kind
-            ));
-        }
-        if self.seq < 0 {
-            return Err("its sequence number is negative".into());
-        }
-        let key = VerifyingKey::from_multibase(&self.public_key_multibase)
-            .map_err(|e| format!("its publicKeyMultibase is not usable: {e}"))?;
-        if !key.verify_multibase(
-            &Self::signed_bytes(self.seq, &self.hash, &self.at),
-            &self.signature,
-        ) {
-            return Err("its signature does not verify with its public key".into());
-        }
-        Ok(())
-    }
-
-    /// Checks the signature and that it is by `ours`, this installation's audit key.
-    pub fn check_key(&self, ours: &VerifyingKey) -> Result<(), String> {
-        self.check_signature()?;
-        let ours = ours.to_multibase();
-        if self.public_key_multibase != ours {
-            return Err(format!(
-                "it is signed by another key ({}), not this installation's audit key ({ours})",
-                self.public_key_multibase
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl From<AuditCheckpointRow> for AuditCheckpoint {
-    fn from(row: AuditCheckpointRow) -> Self {
-        Self {
-            kind: CHECKPOINT_TYPE.to_owned(),
-            seq: row.seq,
-            hash: row.hash,
-            at: row.at,
-            public_key_multibase: row.public_key_multibase,
-            signature: row.signature,
-        }
-    }
-}
-
-impl From<AuditCheckpoint> for AuditCheckpointRow {
-    fn from(checkpoint: AuditCheckpoint) -> Self {
-        Self {
-            seq: checkpoint.seq,
-            hash: checkpoint.hash,
-            at: checkpoint.at,
-            public_key_multibase: checkpoint.public_key_multibase,
-            signature: checkpoint.signature,
-        }
-    }
-}
-
-/// `store`, making a checkpoint signed with `master`'s audit key whenever appending carries
-/// the chain past a multiple of [`CHECKPOINT_EVERY`].
-pub(crate) fn checkpointing(store: Store, master: &MasterKey) -> Store {
-    let master = master.clone();
-    store.with_audit_checkpoints(AuditCheckpointer {
-        every: CHECKPOINT_EVERY,
-        sign: Arc::new(move |seq, hash| {
-            AuditCheckpoint::sign(&master, seq, hash, Utc::now()).into()
-        }),
-    })
 }
 
 /// Makes a checkpoint of the chain's head now, or returns the one of the head made before
@@ -493,16 +369,15 @@ async fn name_of(tx: &Tx, label: &str) -> Result<Option<String>, ServiceError> {
     })
 }
 
-impl Registry {
+impl OperatorDesk<'_> {
     /// Makes a checkpoint of the chain's head now (see [`make_checkpoint`]).
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn checkpoint_audit(
-        &self,
-        _operator: &OperatorPower,
-    ) -> Result<AuditCheckpoint, ServiceError> {
+    pub async fn checkpoint_audit(&self) -> Result<AuditCheckpoint, ServiceError> {
         make_checkpoint(&self.store, &self.config.master_key).await
     }
+}
 
+impl PublicDesk<'_> {
     /// The latest stored checkpoint, which anyone may read and keep (not found before the
     /// first one is made).
     #[tracing::instrument(level = "info", skip_all)]
@@ -518,16 +393,17 @@ impl Registry {
     pub fn audit_public_key(&self) -> VerifyingKey {
         self.config.master_key.audit_verifying_key()
     }
+}
 
+impl OperatorDesk<'_> {
     /// Checks the whole chain and every stored checkpoint; `progress` is told how many
     /// entries are done.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain(
         &self,
-        operator: &OperatorPower,
         progress: impl FnMut(i64, i64),
     ) -> Result<ChainReport, ServiceError> {
-        self.verify_audit_chain_with(operator, None, progress).await
+        self.verify_audit_chain_with(None, progress).await
     }
 
     /// Checks the whole chain: each entry's link and hash, that every stored checkpoint is
@@ -536,14 +412,13 @@ impl Registry {
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_audit_chain_with(
         &self,
-        _operator: &OperatorPower,
         given: Option<&AuditCheckpoint>,
         mut progress: impl FnMut(i64, i64),
     ) -> Result<ChainReport, ServiceError> {
         let tx = self.store.read().await?;
         // Checkpoints before the head: any made meanwhile are then within the chain read.
         let stored = tx.audit_checkpoints().await?;
-        let marks = match checked_marks(stored, given, &self.audit_public_key()) {
+        let marks = match checked_marks(stored, given, &self.public().audit_public_key()) {
             Ok(marks) => marks,
             Err(report) => return Ok(report),
         };
@@ -566,29 +441,27 @@ impl Registry {
         }
         Ok(walk.end(head_seq, &head_hash))
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// One organisation's audit trail, newest first.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn org_audit(
-        &self,
-        admin: &OrgAdmin,
-        page: Page,
-    ) -> Result<Vec<AuditView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn org_audit(&self, page: Page) -> Result<Vec<AuditView>, ServiceError> {
+        let admin = &self.admin;
         let tx = self.store.read().await?;
         let rows = tx.audit_page(Some(&admin.0.org.id), page).await?;
         named_views(&tx, rows).await
     }
+}
 
+impl IssuerDesk<'_> {
     /// The history of one award of the issuer's organisation, oldest first: who issued
     /// it and who changed its status or visibility, when and why (404 for another
     /// organisation's award).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
-    pub async fn award_history(
-        &self,
-        issuer: &Issuer,
-        award_id: &str,
-    ) -> Result<Vec<AuditView>, ServiceError> {
-        let id = crate::awards::uuid_id(award_id, "award")?;
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, award_id = %award_id))]
+    pub async fn award_history(&self, award_id: &str) -> Result<Vec<AuditView>, ServiceError> {
+        let issuer = &self.issuer;
+        let id = crate::award_record::uuid_id(award_id, "award")?;
         let tx = self.store.read().await?;
         let org = &issuer.0.org;
         tx.award(&id)
@@ -604,14 +477,12 @@ impl Registry {
             .await?;
         named_views(&tx, rows).await
     }
+}
 
+impl OperatorDesk<'_> {
     /// The whole audit trail, newest first (operator only).
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn all_audit(
-        &self,
-        _operator: &OperatorPower,
-        page: Page,
-    ) -> Result<Vec<AuditView>, ServiceError> {
+    pub async fn all_audit(&self, page: Page) -> Result<Vec<AuditView>, ServiceError> {
         let tx = self.store.read().await?;
         let rows = tx.audit_page(None, page).await?;
         named_views(&tx, rows).await

@@ -9,9 +9,8 @@ use credence_domain::registry::{AwardStatus, StatusAction};
 use credence_store::registry::{AwardListQuery, AwardListRow, ListedState, Page};
 use serde::Serialize;
 
-use crate::actor::Issuer;
 use crate::awards::uuid_id;
-use crate::registry::Registry;
+use crate::desks::IssuerDesk;
 use crate::ServiceError;
 
 /// The most awards one batch may change.
@@ -182,15 +181,15 @@ fn parse_state(state: &str) -> Result<Option<ListedState>, ServiceError> {
     })
 }
 
-impl Registry {
+impl IssuerDesk<'_> {
     /// One page of the organisation's awards matching `filter`, newest first (issuers).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug))]
     pub async fn award_list(
         &self,
-        issuer: &Issuer,
         filter: &AwardListFilter,
         page: Page,
     ) -> Result<AwardList, ServiceError> {
+        let issuer = &self.issuer;
         let org = &issuer.0.org;
         let search = filter.search.trim();
         if search.chars().count() > MAX_SEARCH_CHARS {
@@ -249,12 +248,12 @@ impl Registry {
     /// with one reason, through [`Registry::change_award_status`] (so each change is audited
     /// and the lists re-signed as for one award). The request is checked whole before
     /// anything changes; an award the action does not apply to is skipped with the reason.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug))]
     pub async fn change_awards_status(
         &self,
-        issuer: &Issuer,
         change: &BatchChange,
     ) -> Result<BatchOutcome, ServiceError> {
+        let issuer = &self.issuer;
         let ids = check_batch(change)?;
         let org = &issuer.0.org;
         let rows: HashMap<String, AwardListRow> = {
@@ -283,7 +282,7 @@ impl Registry {
                 continue;
             }
             match self
-                .change_award_status(issuer, &id, change.action, &change.reason)
+                .change_award_status(&id, change.action, &change.reason)
                 .await
             {
                 Ok(_) => changed.push(id),

@@ -2,17 +2,17 @@
 //! the completion check over attested evidence, random status indices, signing, and what
 //! holders and issuers may read and change.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::framework::Pathway;
 use credence_domain::progress::{progress, Attainment, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
-use credence_domain::{
-    FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
-};
-use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
+use credence_domain::validate::{email_problem, text_problem};
+use credence_domain::FormProblems;
+use credence_domain::{Framework, LevelCode, PathwayCode, StatementCode};
+use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
 use credence_vc::proof::sign_owned;
@@ -20,45 +20,27 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::actor::{Actor, Holder, Issuer};
+use crate::achievements::issuer_profile;
+pub use crate::achievements::{AchievementView, NewAchievement, DEFAULT_FRAMEWORK};
+use crate::actor::Issuer;
+pub use crate::award_access::VisibleAward;
+pub(crate) use crate::award_record::{award_view, uuid_id};
+pub use crate::award_record::{AwardView, STATUS_LIST_ENTRIES};
+use crate::desks::IssuerDesk;
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
-use crate::registry::{audit, new_id, Registry};
+use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::{
-    achievement_document, award_credential, badge_data_url, badge_svg, date_time, embedding_types,
-    AchievedLevel, AchievementInput, AwardInput, AwardResults, BadgeSpec, EvidenceLink,
-    IssuerProfile, Product, Recipient, StatusIndices,
+    award_credential, date_time, embedding_types, AchievedLevel, AwardInput, AwardResults,
+    EvidenceLink, IssuerProfile, Recipient, StatusIndices,
 };
 
-/// The framework used when an achievement names none.
-pub const DEFAULT_FRAMEWORK: &str = "nhs-ai-confidence-2022";
-/// The number of entries of every status list, and so the range of status indices.
-pub const STATUS_LIST_ENTRIES: usize = credence_vc::status_list::MIN_ENTRIES;
 /// The shortest justification accepted for an award without complete evidence.
 pub const MIN_JUSTIFICATION_CHARS: usize = 20;
 /// How many times an award is retried when a random status index was taken meanwhile.
 const MAX_ATTEMPTS: usize = 5;
-
-/// What the registry keeps in memory: parsed framework versions (immutable) and the signed
-/// status lists with the version they were read at.
-#[derive(Debug, Default)]
-pub struct Caches {
-    pub(crate) frameworks: RwLock<HashMap<i64, Arc<Framework>>>,
-    pub(crate) status_lists: Mutex<HashMap<(String, String), CachedList>>,
-    /// What the public status-list endpoint served, by (organisation slug, purpose), and
-    /// when it last asked the database: see [`Registry::status_list`].
-    pub(crate) served_lists: RwLock<HashMap<(String, String), crate::status::ServedList>>,
-    /// Bumped after every status change this process commits, so that lists served from
-    /// memory before it are read again at once.
-    pub(crate) list_generation: std::sync::atomic::AtomicU64,
-    /// Documents whose proofs verified, so that verifying one again costs a hash.
-    pub(crate) proofs: credence_vc::memo::ProofMemo,
-    /// Achievements read into RDF once, by their `id`, for signing and verifying the
-    /// credentials that embed them (a credential uses one only if it embeds exactly it).
-    pub(crate) prepared: Mutex<HashMap<String, Arc<PreparedAchievement>>>,
-}
 
 /// At most this many prepared achievements are kept; the cache empties itself beyond.
 const PREPARED_ACHIEVEMENTS: usize = 256;
@@ -84,7 +66,7 @@ impl Registry {
             Some(prepared) => Some(prepared),
             None => match id.strip_prefix(&self.url("/achievements/")) {
                 // Not found, or the database unavailable: the document is read whole.
-                Some(own) => match self.achievement_json(own).await {
+                Some(own) => match self.public().achievement_json(own).await {
                     Ok(stored) => self.prepared_achievement(&stored),
                     Err(_) => None,
                 },
@@ -96,44 +78,6 @@ impl Registry {
             None => self.config.canonicalizer.clone(),
         }
     }
-}
-
-/// A signed status list's version and JSON text, by (organisation id, purpose).
-pub(crate) type CachedList = (i64, Arc<String>);
-
-/// A new achievement's details.
-#[derive(Debug, Clone, Default)]
-pub struct NewAchievement {
-    pub pathway: String,
-    /// A framework slug; the latest stored version is used.
-    pub framework: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub validity_days: Option<i64>,
-    pub product: Option<Product>,
-    /// Whether its awards can be suspended. They then carry a suspension entry beside the
-    /// revocation entry, which the Open Badges 3.0 schema does not allow (it wants one
-    /// `credentialStatus` object): strict OB 3.0 validators refuse such credentials. Off by
-    /// default.
-    pub suspendable: bool,
-}
-
-/// An achievement as anyone may see it.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
-pub struct AchievementView {
-    /// The uuid, as used in paths.
-    pub uuid: String,
-    /// The achievement's URL (its OB 3.0 id).
-    pub id: String,
-    pub org: String,
-    pub framework_id: i64,
-    pub pathway: String,
-    pub name: String,
-    pub description: String,
-    pub validity_days: Option<i64>,
-    /// Whether its awards can be suspended (and so carry two status entries).
-    pub suspendable: bool,
-    pub created_at: String,
 }
 
 /// A request to award an achievement to one holder.
@@ -152,37 +96,6 @@ pub struct NewAward {
     pub key: Option<String>,
 }
 
-/// An award as its holder and its issuers see it.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
-pub struct AwardView {
-    pub id: String,
-    /// The credential's URL (its VC id).
-    pub credential_id: String,
-    pub org_id: String,
-    pub achievement_id: Option<String>,
-    pub holder_id: Option<String>,
-    pub status: String,
-    pub status_reason: Option<String>,
-    pub valid_from: String,
-    pub valid_until: Option<String>,
-    pub public: bool,
-    pub idempotency_key: Option<String>,
-    pub override_justification: Option<String>,
-    pub replaces_award_id: Option<String>,
-    /// Whether the credential carries a suspension entry, so that it can be suspended.
-    pub suspendable: bool,
-    pub created_at: String,
-}
-
-/// An award its viewer may see, with its credential as stored and its holder's name.
-#[derive(Debug, Clone)]
-pub struct VisibleAward {
-    pub award: AwardView,
-    pub credential: String,
-    /// The holder's display name, when the award has a holder account.
-    pub holder_name: Option<String>,
-}
-
 /// The result of an award request.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AwardOutcome {
@@ -193,41 +106,6 @@ pub struct AwardOutcome {
     /// False when the idempotency key named an existing award.
     #[serde(skip)]
     pub created: bool,
-}
-
-pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
-    AwardView {
-        id: row.id.clone(),
-        credential_id: registry.url(&format!("/credentials/{}", row.id)),
-        org_id: row.org_id.clone(),
-        achievement_id: row.achievement_id.clone(),
-        holder_id: row.holder_id.clone(),
-        status: row.status.clone(),
-        status_reason: row.status_reason.clone(),
-        valid_from: date_time(row.valid_from),
-        valid_until: row.valid_until.map(date_time),
-        public: row.public,
-        idempotency_key: row.idempotency_key.clone(),
-        override_justification: row.override_justification.clone(),
-        replaces_award_id: row.replaces_award_id.clone(),
-        suspendable: row.suspendable,
-        created_at: row.created_at.to_rfc3339(),
-    }
-}
-
-fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> AchievementView {
-    AchievementView {
-        uuid: row.id.clone(),
-        id: registry.url(&format!("/achievements/{}", row.id)),
-        org: org.slug.clone(),
-        framework_id: row.framework_id,
-        pathway: row.pathway.clone(),
-        name: row.name.clone(),
-        description: row.description.clone(),
-        validity_days: row.validity_days,
-        suspendable: row.suspendable,
-        created_at: row.created_at.to_rfc3339(),
-    }
 }
 
 /// The checks before signing ([`check_before_signing`]) of an award of `ctx`'s achievement.
@@ -271,13 +149,6 @@ pub(crate) fn taken_meanwhile(e: StoreError) -> ServiceError {
         }
         other => other.into(),
     }
-}
-
-/// A path id that must be a UUID; anything else is unknown.
-pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
-    Uuid::parse_str(id)
-        .map(|u| u.hyphenated().to_string())
-        .map_err(|_| ServiceError::NotFound(format!("{what} '{id}'")))
 }
 
 /// A random index in `0..STATUS_LIST_ENTRIES`.
@@ -353,18 +224,6 @@ pub(crate) async fn free_indices_besides(
         ));
     }
     Ok(revocation.into_iter().zip(suspension).collect())
-}
-
-/// The organisation as the issuer of its documents.
-pub(crate) fn issuer_profile(registry: &Registry, org: &OrgRow) -> IssuerProfile {
-    IssuerProfile {
-        did: org.did.clone(),
-        name: org.name.clone(),
-        url: org
-            .url
-            .clone()
-            .unwrap_or_else(|| registry.url(&format!("/orgs/{}", org.slug))),
-    }
 }
 
 /// Everything that stays the same for every award of one achievement.
@@ -482,149 +341,9 @@ impl Registry {
         }
         Ok(framework)
     }
+}
 
-    /// Publishes an achievement for a pathway of a framework's latest version.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
-    pub async fn create_achievement(
-        &self,
-        issuer: &Issuer,
-        new: NewAchievement,
-    ) -> Result<AchievementView, ServiceError> {
-        self.check_achievement(issuer, &new, &mut FormProblems::new())
-            .await?;
-        let org = &issuer.0.org;
-        let slug = new.framework.as_deref().unwrap_or(DEFAULT_FRAMEWORK);
-        let slug = FrameworkSlug::new(slug.trim())
-            .map_err(|e| ServiceError::invalid("/framework", e.to_string()))?;
-        let stored = self
-            .store
-            .find_framework(slug.as_str(), None)
-            .await?
-            .ok_or_else(|| ServiceError::invalid("/framework", "No such framework is stored."))?;
-        let pathway_code = PathwayCode::new(new.pathway.trim())
-            .map_err(|e| ServiceError::invalid("/pathway", e.to_string()))?;
-        let name = optional_text(new.name, "/name", 200)?;
-        let description = optional_text(new.description, "/description", 4000)?;
-        let now = self.now();
-        let tx = self.store.write().await?;
-        let framework = self.framework_by_id(&tx, stored.summary.id).await?;
-        let pathway = framework
-            .pathway(&pathway_code)
-            .ok_or_else(|| ServiceError::invalid("/pathway", "Choose a pathway from the list."))?;
-        let uuid = new_id();
-        let achievement_id = self.url(&format!("/achievements/{uuid}"));
-        let mut spec = BadgeSpec::for_pathway(pathway);
-        if let Some(n) = &name {
-            spec.name = n.clone();
-        }
-        spec.caption = new.product.as_ref().map(Product::label);
-        spec.issuer = Some(org.name.clone());
-        let image = badge_data_url(&badge_svg(&spec));
-        let profile = issuer_profile(self, org);
-        let validity = new
-            .validity_days
-            .map(|d| u32::try_from(d).unwrap_or(u32::MAX));
-        let document = achievement_document(&AchievementInput {
-            framework: &framework,
-            pathway,
-            achievement_id: &achievement_id,
-            issuer: &profile,
-            base_url: &self.config.base_url,
-            name: name.as_deref(),
-            description: description.as_deref(),
-            image: &image,
-            validity_days: validity,
-            product: new.product.as_ref(),
-        });
-        let row = AchievementRow {
-            id: uuid,
-            org_id: org.id.clone(),
-            framework_id: stored.summary.id,
-            pathway: pathway_code.to_string(),
-            name: document
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or(&pathway.name)
-                .to_owned(),
-            description: document
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            validity_days: new.validity_days,
-            document: document.to_string(),
-            created_at: now,
-            suspendable: new.suspendable,
-        };
-        tx.insert_achievement(row.clone()).await?;
-        audit(
-            &tx,
-            now,
-            &issuer.0.label,
-            "achievement.create",
-            Some(&org.id),
-            &format!("achievement:{}", row.id),
-            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version, "suspendable": row.suspendable}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(achievement_view(self, org, &row))
-    }
-
-    /// An organisation's achievements (public).
-    #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn achievements(&self, slug: &str) -> Result<Vec<AchievementView>, ServiceError> {
-        let org = self.org(slug).await?;
-        let tx = self.store.read().await?;
-        Ok(tx
-            .achievements_of_org(&org.id)
-            .await?
-            .iter()
-            .map(|a| achievement_view(self, &org, a))
-            .collect())
-    }
-
-    /// An achievement by its uuid or its URL (`{base}/achievements/{uuid}`, its OB 3.0 id).
-    async fn achievement_row(&self, tx: &Tx, id: &str) -> Result<AchievementRow, ServiceError> {
-        let prefix = self.url("/achievements/");
-        let id = uuid_id(id.strip_prefix(&prefix).unwrap_or(id), "achievement")?;
-        tx.achievement(&id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("achievement '{id}'")))
-    }
-
-    /// The OB 3.0 `Achievement` document (public).
-    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
-    pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
-        let tx = self.store.read().await?;
-        let row = self.achievement_row(&tx, id).await?;
-        serde_json::from_str(&row.document)
-            .map_err(ServiceError::wrap("reading a stored credential"))
-    }
-
-    /// The achievement's badge image, as SVG text (public).
-    #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
-    pub async fn achievement_image(&self, id: &str) -> Result<String, ServiceError> {
-        use base64::Engine;
-        let document = self.achievement_json(id).await?;
-        let url = match document.get("image") {
-            Some(Value::String(s)) => s.clone(),
-            Some(image) => image
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            None => String::new(),
-        };
-        let encoded = url
-            .strip_prefix("data:image/svg+xml;base64,")
-            .ok_or_else(|| ServiceError::NotFound("the achievement's image".into()))?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map_err(ServiceError::wrap("decoding an achievement image"))?;
-        String::from_utf8(bytes).map_err(ServiceError::wrap("reading an achievement image as text"))
-    }
-
+impl Registry {
     /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
     pub(crate) async fn award_context(
         &self,
@@ -870,17 +589,16 @@ impl Registry {
             row,
         })
     }
+}
 
+impl IssuerDesk<'_> {
     /// Awards an achievement to a holder (by e-mail). With a key, the same request again
     /// returns the award already made.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
-    pub async fn award(
-        &self,
-        issuer: &Issuer,
-        new: NewAward,
-    ) -> Result<AwardOutcome, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug))]
+    pub async fn award(&self, new: NewAward) -> Result<AwardOutcome, ServiceError> {
+        let issuer = &self.issuer;
         // Every field is checked before anything is refused.
-        let (problems, valid_from) = crate::forms::award_fields(&new);
+        let (problems, valid_from) = award_fields(&new);
         problems.finish().map_err(ServiceError::Invalid)?;
         let email =
             Email::new(&new.email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
@@ -897,7 +615,9 @@ impl Registry {
             }
         }
     }
+}
 
+impl Registry {
     async fn award_once(
         &self,
         issuer: &Issuer,
@@ -1000,127 +720,47 @@ impl Registry {
             created: true,
         })
     }
+}
 
-    /// The issuer role for the organisation that made an award (404 for an unknown award).
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
-    pub async fn award_issuer(
-        &self,
-        actor: &Actor,
-        award_id: &str,
-    ) -> Result<Issuer, ServiceError> {
-        let id = uuid_id(award_id, "award")?;
-        let tx = self.store.read().await?;
-        let award = tx
-            .award(&id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
-        let org = tx
-            .org(&award.org_id)
-            .await?
-            .ok_or_else(|| ServiceError::internal("an award names a missing org"))?;
-        actor.issuer(&org)
+/// Checks the fields of an award, every one; with the start of validity when one is given
+/// and valid.
+pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc>>) {
+    let mut problems = FormProblems::new();
+    if new.achievement.trim().is_empty() {
+        problems.add("/achievement", "Choose the achievement to award.");
     }
-
-    /// The signed credential exactly as stored, if the award is public or the actor is its
-    /// holder or an issuer of its organisation; otherwise as if it did not exist.
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
-    pub async fn credential_text(&self, actor: &Actor, id: &str) -> Result<String, ServiceError> {
-        Ok(self.visible_award(actor, id).await?.credential)
-    }
-
-    /// The award behind a credential, the credential exactly as stored and its holder's
-    /// display name, under the same rule as [`Registry::credential_text`].
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
-    pub async fn visible_award(
-        &self,
-        actor: &Actor,
-        id: &str,
-    ) -> Result<VisibleAward, ServiceError> {
-        let id = uuid_id(id, "credential")?;
-        let tx = self.store.read().await?;
-        let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
-        let award = tx.award(&id).await?.ok_or_else(not_found)?;
-        let visible = award.public
-            || (actor.account_id().is_some() && actor.account_id() == award.holder_id.as_deref())
-            || match tx.org(&award.org_id).await? {
-                Some(org) => actor.issuer(&org).is_ok(),
-                None => false,
-            };
-        if visible {
-            let holder_name = match &award.holder_id {
-                Some(holder) => tx.account(holder).await?.map(|a| a.display_name),
-                None => None,
-            };
-            Ok(VisibleAward {
-                award: award_view(self, &award),
-                credential: award.credential,
-                holder_name,
-            })
-        } else {
-            Err(not_found())
+    problems.check(
+        "/email",
+        email_problem(&new.email, "Enter the recipient's e-mail address."),
+    );
+    if let Some(key) = &new.key {
+        if key.trim().is_empty() || key.chars().count() > 200 {
+            problems.add(
+                "/key",
+                "An idempotency key has between 1 and 200 characters.",
+            );
         }
     }
-
-    /// The holder's own awards.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn my_awards(&self, holder: &Holder) -> Result<Vec<AwardView>, ServiceError> {
-        let tx = self.store.read().await?;
-        Ok(tx
-            .awards_of_holder(&holder.account_id)
-            .await?
-            .iter()
-            .map(|a| award_view(self, a))
-            .collect())
+    problems.check(
+        "/name",
+        text_problem(
+            new.name.as_deref().unwrap_or_default(),
+            "the credential's name",
+            "",
+            0,
+            200,
+        ),
+    );
+    if let Err(message) = check_justification(new.override_justification.as_deref()) {
+        problems.add("/override_justification", message);
     }
-
-    /// Makes one of the holder's awards public or private.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
-    pub async fn set_award_visibility(
-        &self,
-        holder: &Holder,
-        id: &str,
-        public: bool,
-    ) -> Result<AwardView, ServiceError> {
-        let id = uuid_id(id, "award")?;
-        let now = self.now();
-        let tx = self.store.write().await?;
-        let mut award = tx
-            .award(&id)
-            .await?
-            .filter(|a| a.holder_id.as_deref() == Some(holder.account_id.as_str()))
-            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
-        if award.public != public {
-            tx.set_award_public(&id, public, now).await?;
-            audit(
-                &tx,
-                now,
-                &holder.label,
-                "award.visibility",
-                Some(&award.org_id),
-                &format!("award:{id}"),
-                json!({"public": public}),
-            )
-            .await?;
-            award.public = public;
-            award.updated_at = now;
-        }
-        tx.commit().await?;
-        Ok(award_view(self, &award))
-    }
-
-    /// An organisation's awards, newest first (issuers).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
-    pub async fn org_awards(
-        &self,
-        issuer: &Issuer,
-        page: Page,
-    ) -> Result<Vec<AwardView>, ServiceError> {
-        let tx = self.store.read().await?;
-        Ok(tx
-            .awards_of_org(&issuer.0.org.id, page)
-            .await?
-            .iter()
-            .map(|a| award_view(self, a))
-            .collect())
-    }
+    let valid_from = match new.valid_from.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => problems.take(
+            "/valid_from",
+            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
+            |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
+        ),
+    };
+    (problems, valid_from)
 }

@@ -9,9 +9,9 @@ use credence_vc::baking::{bake_png, bake_svg, BakedCredential};
 use resvg::usvg::{self, fontdb};
 use serde_json::Value;
 
+use crate::desks::CallerDesk;
 use crate::evidence::Download;
-use crate::registry::Registry;
-use crate::{Actor, ServiceError};
+use crate::ServiceError;
 use credence_documents::badge_font;
 
 /// The image format of a baked badge.
@@ -65,17 +65,16 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
         .map_err(ServiceError::wrap("encoding the badge image"))
 }
 
-impl Registry {
+impl CallerDesk<'_> {
     /// The award's badge image with its credential baked in, for whoever may see the
     /// credential (see [`Registry::credential_text`]).
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), award_id = %award_id))]
     pub async fn baked_badge(
         &self,
-        actor: &Actor,
         award_id: &str,
         format: BadgeFormat,
     ) -> Result<Download, ServiceError> {
-        let text = self.credential_text(actor, award_id).await?;
+        let text = self.credential_text(award_id).await?;
         let credential: Value = serde_json::from_str(&text)
             .map_err(ServiceError::wrap("reading a stored credential"))?;
         let achievement_id = {
@@ -90,7 +89,7 @@ impl Registry {
                     )
                 })?
         };
-        let svg = self.achievement_image(&achievement_id).await?;
+        let svg = self.public().achievement_image(&achievement_id).await?;
         let baked = BakedCredential::Json(credential);
         let bake_error =
             |e: credence_vc::baking::BakingError| ServiceError::internal_from("baking a badge", e);

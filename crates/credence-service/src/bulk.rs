@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
 use crate::awards::{free_indices_besides, taken_meanwhile, AwardContext, AwardPlan};
+use crate::desks::{CallerDesk, IssuerDesk};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, audit_entry, new_id, Registry};
 use crate::ServiceError;
@@ -172,16 +173,18 @@ impl Registry {
     fn lease(&self) -> Duration {
         Duration::seconds(self.config.bulk_job_lease_secs)
     }
+}
 
+impl IssuerDesk<'_> {
     /// Parses a bulk file and records the job; [`Registry::run_bulk_job`] processes it.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, achievement = %achievement))]
     pub async fn create_bulk_job(
         &self,
-        issuer: &Issuer,
         achievement: &str,
         text: &str,
         format: BulkFormat,
     ) -> Result<BulkWork, ServiceError> {
+        let issuer = &self.issuer;
         // The file and the achievement are both checked before either is refused.
         let mut problems = FormProblems::new();
         let rows = problems.take("/file", parse_bulk_awards(text, format), |e| e.to_string());
@@ -245,22 +248,23 @@ impl Registry {
     }
 
     /// Creates a job and processes it in a background task; returns at once.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, achievement = %achievement))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, achievement = %achievement))]
     pub async fn start_bulk_awards(
         &self,
-        issuer: &Issuer,
         achievement: &str,
         text: &str,
         format: BulkFormat,
     ) -> Result<BulkJobView, ServiceError> {
-        let work = self
-            .create_bulk_job(issuer, achievement, text, format)
-            .await?;
+        let work = self.create_bulk_job(achievement, text, format).await?;
         let job = work.job.clone();
-        let registry = self.clone();
+        let registry = Registry::clone(self);
         tokio::spawn(async move {
             let id = work.job.id.clone();
-            if let Err(e) = registry.run_bulk_job(work, &|_, _| {}).await {
+            if let Err(e) = registry
+                .with_issuer(&work.issuer)
+                .run_bulk_job(work, &|_, _| {})
+                .await
+            {
                 tracing::error!(job = %id, error = %e, "bulk award job failed");
             }
         });
@@ -280,7 +284,7 @@ impl Registry {
         let mut refused_count = 0i64;
         // Keeps the job's lease ahead of now while it runs, whatever a batch waits for.
         let renewer = {
-            let (registry, id) = (self.clone(), work.job.id.clone());
+            let (registry, id) = (Registry::clone(self), work.job.id.clone());
             // Four renewals a lease, so one slow renewal does not let it pass.
             let every = u64::try_from(self.config.bulk_job_lease_secs / 4).unwrap_or(1);
             AbortOnDrop(tokio::spawn(async move {
@@ -355,7 +359,9 @@ impl Registry {
         result?;
         Ok(job_view(&row, now))
     }
+}
 
+impl Registry {
     /// Reads and signs one batch, choosing status indices other than `in_flight` (those of
     /// the batch being written meanwhile). Nothing is written: [`Registry::write_batch`]
     /// writes the outcome in one transaction, whose unique constraints catch an index or a
@@ -661,20 +667,22 @@ impl Registry {
         actor.issuer(&org)?;
         Ok(job)
     }
+}
 
+impl CallerDesk<'_> {
     /// A job's progress (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
-    pub async fn bulk_job(&self, actor: &Actor, id: &str) -> Result<BulkJobView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    pub async fn bulk_job(&self, id: &str) -> Result<BulkJobView, ServiceError> {
+        let actor = &self.actor;
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
     }
+}
 
+impl IssuerDesk<'_> {
     /// The organisation's bulk jobs, newest first (issuers).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
-    pub async fn org_bulk_jobs(
-        &self,
-        issuer: &Issuer,
-        page: Page,
-    ) -> Result<Vec<BulkJobView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug))]
+    pub async fn org_bulk_jobs(&self, page: Page) -> Result<Vec<BulkJobView>, ServiceError> {
+        let issuer = &self.issuer;
         let tx = self.store.read().await?;
         let now = self.now();
         Ok(tx
@@ -686,25 +694,24 @@ impl Registry {
     }
 
     /// A job's per-row report, for an issuer already established (the command line).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_of(
         &self,
-        issuer: &Issuer,
         id: &str,
         page: Page,
     ) -> Result<Vec<BulkRowView>, ServiceError> {
-        self.bulk_rows_where(issuer, id, false, page).await
+        self.bulk_rows_where(id, false, page).await
     }
 
     /// A page of a job's rows, only the refused ones when `refused_only` (issuers).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_where(
         &self,
-        issuer: &Issuer,
         id: &str,
         refused_only: bool,
         page: Page,
     ) -> Result<Vec<BulkRowView>, ServiceError> {
+        let issuer = &self.issuer;
         let tx = self.store.read().await?;
         let job = tx
             .bulk_job(id)
@@ -718,15 +725,13 @@ impl Registry {
             .map(row_view)
             .collect())
     }
+}
 
+impl CallerDesk<'_> {
     /// A job's per-row report, in file order (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
-    pub async fn bulk_rows(
-        &self,
-        actor: &Actor,
-        id: &str,
-        page: Page,
-    ) -> Result<Vec<BulkRowView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    pub async fn bulk_rows(&self, id: &str, page: Page) -> Result<Vec<BulkRowView>, ServiceError> {
+        let actor = &self.actor;
         let job = self.bulk_job_row(actor, id).await?;
         let tx = self.store.read().await?;
         Ok(tx

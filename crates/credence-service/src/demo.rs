@@ -14,6 +14,7 @@ use credence_store::registry::Page;
 use crate::accounts::{NewAccount, Password};
 use crate::actor::{Holder, OperatorPower};
 use crate::awards::{NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use crate::desks::OperatorDesk;
 use crate::evidence::{DecisionInput, EvidenceInput, EvidenceView};
 use crate::orgs::NewOrg;
 use crate::portfolio::PortfolioSettings;
@@ -917,16 +918,16 @@ fn items(framework: &Framework, plan: &EvidencePlan) -> Result<Vec<Item>, Servic
     Ok(out)
 }
 
-impl Registry {
+impl OperatorDesk<'_> {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as
     /// the operator and as the demo accounts. What already exists is left alone, so a second
     /// run changes nothing; `progress` is told each stage.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn seed_demo(
         &self,
-        operator: &OperatorPower,
         mut progress: impl FnMut(&str),
     ) -> Result<DemoSummary, ServiceError> {
+        let operator = &self.operator;
         let mut summary = DemoSummary::default();
         progress("organisations and their staff");
         self.seed_orgs(operator, &mut summary).await?;
@@ -949,7 +950,9 @@ impl Registry {
             .await?;
         Ok(summary)
     }
+}
 
+impl Registry {
     async fn seed_orgs(
         &self,
         operator: &OperatorPower,
@@ -961,22 +964,22 @@ impl Registry {
                 Err(ServiceError::NotFound(_)) => {}
                 Err(e) => return Err(e),
             }
-            self.create_org(
-                operator,
-                NewOrg {
+            self.with_operator(operator)
+                .create_org(NewOrg {
                     slug: org.slug.into(),
                     name: org.name.into(),
                     kind: org.kind,
                     did_method: DidMethod::Web,
                     url: None,
                     description: Some(format!("{FICTIONAL} {}", org.about)),
-                },
-            )
-            .await?;
+                })
+                .await?;
             summary.organisations += 1;
         }
         // Trusting a trusted body again changes nothing.
-        self.trust_body(operator, ACCREDITOR, true).await
+        self.with_operator(operator)
+            .trust_body(ACCREDITOR, true)
+            .await
     }
 
     /// Makes the demo accounts and their roles; returns account ids by e-mail local part.
@@ -996,17 +999,17 @@ impl Registry {
                 Some(account) => account.id,
                 None => {
                     summary.accounts += 1;
-                    self.create_account_as_operator(
-                        operator,
-                        NewAccount {
-                            email: address,
-                            display_name: display_name.into(),
-                            password: Password::new(DEMO_PASSWORD.into()),
-                        },
-                        false,
-                    )
-                    .await?
-                    .id
+                    self.with_operator(operator)
+                        .create_account_as_operator(
+                            NewAccount {
+                                email: address,
+                                display_name: display_name.into(),
+                                password: Password::new(DEMO_PASSWORD.into()),
+                            },
+                            false,
+                        )
+                        .await?
+                        .id
                 }
             };
             ids.insert(local, id);
@@ -1019,14 +1022,16 @@ impl Registry {
             let org = self.org(slug).await?;
             let admin = operator.admin_of(&org);
             let address = email(local);
-            let members = self.members(&admin).await?;
+            let members = self.with_org_admin(&admin).members().await?;
             if members
                 .iter()
                 .any(|m| m.email == address && m.role == role.as_str())
             {
                 continue;
             }
-            self.add_member(&admin, &address, role).await?;
+            self.with_org_admin(&admin)
+                .add_member(&address, role)
+                .await?;
             summary.memberships += 1;
         }
         Ok(ids)
@@ -1068,7 +1073,7 @@ impl Registry {
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         let body = self.demo_issuer(accounts, ACCREDITOR).await?;
-        let (given, _) = self.accreditations(ACCREDITOR).await?;
+        let (given, _) = self.public().accreditations(ACCREDITOR).await?;
         for (provider, pathway) in [
             (LINCHESTER, "foundational"),
             (NYMOUTH, "foundational"),
@@ -1080,7 +1085,8 @@ impl Registry {
             {
                 continue;
             }
-            self.accredit(&body, provider, &[pathway.to_owned()])
+            self.with_accrediting_body(&body)
+                .accredit(provider, &[pathway.to_owned()])
                 .await?;
             summary.accreditations += 1;
         }
@@ -1096,6 +1102,7 @@ impl Registry {
         let mut ids = HashMap::new();
         for a in &ACHIEVEMENTS {
             let existing = self
+                .public()
                 .achievements(a.org)
                 .await?
                 .into_iter()
@@ -1120,9 +1127,8 @@ impl Registry {
                         ),
                     };
                     summary.achievements += 1;
-                    self.create_achievement(
-                        &issuer,
-                        NewAchievement {
+                    self.with_issuer(&issuer)
+                        .create_achievement(NewAchievement {
                             pathway: a.pathway.into(),
                             framework: Some(DEFAULT_FRAMEWORK.into()),
                             name: Some(a.name.into()),
@@ -1133,10 +1139,9 @@ impl Registry {
                                 version: version.into(),
                             }),
                             suspendable: a.suspendable,
-                        },
-                    )
-                    .await?
-                    .uuid
+                        })
+                        .await?
+                        .uuid
                 }
             };
             ids.insert(a.key, uuid);
@@ -1155,7 +1160,8 @@ impl Registry {
     ) -> Result<(), ServiceError> {
         let holder = self.demo_holder(accounts, plan.persona).await?;
         let existing: HashMap<String, EvidenceView> = self
-            .holder_evidence(&holder, Page::new(0, Page::MAX_LIMIT))
+            .with_holder(&holder)
+            .holder_evidence(Page::new(0, Page::MAX_LIMIT))
             .await?
             .into_iter()
             .map(|e| (e.statement.clone(), e))
@@ -1166,19 +1172,17 @@ impl Registry {
                 Some(view) => (view.id.clone(), view.status.clone()),
                 None => {
                     let detail = self
-                        .record_evidence(
-                            &holder,
-                            EvidenceInput {
-                                kind: item.kind.into(),
-                                narrative: item.narrative.clone(),
-                                date: item.date.format("%Y-%m-%d").to_string(),
-                                provider: item.provider.clone(),
-                                framework: DEFAULT_FRAMEWORK.into(),
-                                framework_version: None,
-                                statement: item.statement.code.to_string(),
-                                level: item.claimed.to_string(),
-                            },
-                        )
+                        .with_holder(&holder)
+                        .record_evidence(EvidenceInput {
+                            kind: item.kind.into(),
+                            narrative: item.narrative.clone(),
+                            date: item.date.format("%Y-%m-%d").to_string(),
+                            provider: item.provider.clone(),
+                            framework: DEFAULT_FRAMEWORK.into(),
+                            framework_version: None,
+                            statement: item.statement.code.to_string(),
+                            level: item.claimed.to_string(),
+                        })
                         .await?;
                     summary.evidence_steps += 1;
                     (detail.evidence.id, detail.evidence.status)
@@ -1186,22 +1190,23 @@ impl Registry {
             };
             if status == "draft" {
                 if let Some((file_name, text)) = item.attachment {
-                    let detail = self.evidence_detail(&holder, &id).await?;
+                    let detail = self.with_holder(&holder).evidence_detail(&id).await?;
                     if detail.attachments.is_empty() {
-                        self.add_attachment(
-                            &holder,
-                            &id,
-                            file_name,
-                            Some("text/plain"),
-                            text.as_bytes().to_vec(),
-                        )
-                        .await?;
+                        self.with_holder(&holder)
+                            .add_attachment(
+                                &id,
+                                file_name,
+                                Some("text/plain"),
+                                text.as_bytes().to_vec(),
+                            )
+                            .await?;
                         summary.evidence_steps += 1;
                     }
                 }
                 if !matches!(item.target, Target::Draft) {
                     status = self
-                        .submit_evidence(&holder, &id, item.org)
+                        .with_holder(&holder)
+                        .submit_evidence(&id, item.org)
                         .await?
                         .evidence
                         .status;
@@ -1232,7 +1237,9 @@ impl Registry {
                     actor
                 }
             };
-            self.decide_evidence(&assessor, &id, decision).await?;
+            self.caller(&assessor)
+                .decide_evidence(&id, decision)
+                .await?;
             summary.evidence_steps += 1;
         }
         Ok(())
@@ -1264,18 +1271,16 @@ impl Registry {
                 .then(|| issued.get("demo-user-persona-2-tri-x-1").cloned())
                 .flatten();
             let outcome = self
-                .award(
-                    &issuer,
-                    NewAward {
-                        achievement: uuid.clone(),
-                        email: email(a.persona),
-                        name: None,
-                        override_justification: None,
-                        valid_from: (a.fate == Fate::Expired).then(|| EXPIRED_VALID_FROM.into()),
-                        renews,
-                        key: Some(a.key.into()),
-                    },
-                )
+                .with_issuer(&issuer)
+                .award(NewAward {
+                    achievement: uuid.clone(),
+                    email: email(a.persona),
+                    name: None,
+                    override_justification: None,
+                    valid_from: (a.fate == Fate::Expired).then(|| EXPIRED_VALID_FROM.into()),
+                    renews,
+                    key: Some(a.key.into()),
+                })
                 .await?;
             if outcome.created {
                 summary.awards += 1;
@@ -1284,23 +1289,15 @@ impl Registry {
             match a.fate {
                 Fate::Revoked if award.status != "revoked" => {
                     award = self
-                        .change_award_status(
-                            &issuer,
-                            &award.id,
-                            StatusAction::Revoke,
-                            REVOKE_REASON,
-                        )
+                        .with_issuer(&issuer)
+                        .change_award_status(&award.id, StatusAction::Revoke, REVOKE_REASON)
                         .await?;
                     summary.changes += 1;
                 }
                 Fate::Suspended if award.status == "active" => {
                     award = self
-                        .change_award_status(
-                            &issuer,
-                            &award.id,
-                            StatusAction::Suspend,
-                            SUSPEND_REASON,
-                        )
+                        .with_issuer(&issuer)
+                        .change_award_status(&award.id, StatusAction::Suspend, SUSPEND_REASON)
                         .await?;
                     summary.changes += 1;
                 }
@@ -1310,7 +1307,8 @@ impl Registry {
                 && PLANS.iter().any(|p| p.persona == a.persona && p.public);
             if award.public != public {
                 let holder = self.demo_holder(accounts, a.persona).await?;
-                self.set_award_visibility(&holder, &award.id, public)
+                self.with_holder(&holder)
+                    .set_award_visibility(&award.id, public)
                     .await?;
                 summary.changes += 1;
             }
@@ -1339,10 +1337,12 @@ impl Registry {
         for plan in &PLANS {
             let who = persona(plan.persona)?;
             let holder = self.demo_holder(accounts, plan.persona).await?;
-            let me = self.me(&holder).await?;
+            let me = self.with_holder(&holder).me().await?;
             let archetype = who.archetype.to_lowercase();
             if me.archetypes != [archetype.clone()] {
-                self.set_archetypes(&holder, &[archetype]).await?;
+                self.with_holder(&holder)
+                    .set_archetypes(&[archetype])
+                    .await?;
                 summary.changes += 1;
             }
             if !plan.public {
@@ -1352,24 +1352,25 @@ impl Registry {
                 || !me.portfolio_public
                 || !me.portfolio_show_progress
             {
-                self.update_portfolio(
-                    &holder,
-                    PortfolioSettings {
+                self.with_holder(&holder)
+                    .update_portfolio(PortfolioSettings {
                         slug: Some(plan.persona.into()),
                         public: true,
                         show_progress: true,
-                    },
-                )
-                .await?;
+                    })
+                    .await?;
                 summary.changes += 1;
             }
             let evidence = self
-                .holder_evidence(&holder, Page::new(0, Page::MAX_LIMIT))
+                .with_holder(&holder)
+                .holder_evidence(Page::new(0, Page::MAX_LIMIT))
                 .await?;
             for e in evidence {
                 let show = e.status == "attested" && !foundational.contains(&e.statement);
                 if show && !e.public {
-                    self.set_evidence_visibility(&holder, &e.id, true).await?;
+                    self.with_holder(&holder)
+                        .set_evidence_visibility(&e.id, true)
+                        .await?;
                     summary.changes += 1;
                 }
             }

@@ -23,10 +23,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::actor::{Actor, Assessor, Holder, Issuer};
+use crate::actor::Holder;
+use crate::desks::{AssessorDesk, CallerDesk, HolderDesk, IssuerDesk, OperatorDesk, PublicDesk};
 use crate::registry::{audit, new_id, Registry};
 use crate::ServiceError;
 use credence_documents::csv_input::parse_completion_records;
+
+mod assessment;
+mod attachments;
+mod completions;
+mod progress;
 
 /// The longest narrative, in characters.
 pub const MAX_NARRATIVE_CHARS: usize = 10_000;
@@ -509,25 +515,28 @@ impl Registry {
                 .collect(),
         })
     }
+}
 
+impl OperatorDesk<'_> {
     /// What the accounts storing the most store (operators only), against their quotas.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn storage_usage(
         &self,
-        _operator: &crate::actor::OperatorPower,
         top: u64,
     ) -> Result<Vec<credence_store::registry::AccountUsage>, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx.top_usage(top.clamp(1, 10_000)).await?)
     }
+}
 
+impl HolderDesk<'_> {
     /// Records a new piece of evidence, as a draft.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
     pub async fn record_evidence(
         &self,
-        holder: &Holder,
         input: EvidenceInput,
     ) -> Result<EvidenceDetail, ServiceError> {
+        let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
         let checked = self.check_input(&tx, &input).await?;
@@ -573,12 +582,9 @@ impl Registry {
     }
 
     /// The holder's evidence, newest first.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn holder_evidence(
-        &self,
-        holder: &Holder,
-        page: Page,
-    ) -> Result<Vec<EvidenceView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn holder_evidence(&self, page: Page) -> Result<Vec<EvidenceView>, ServiceError> {
+        let holder = &self.holder;
         let tx = self.store.read().await?;
         let rows = tx.evidence_of_holder(&holder.account_id, page).await?;
         let mut frameworks: HashMap<i64, LoadedFramework> = HashMap::new();
@@ -605,25 +611,22 @@ impl Registry {
     }
 
     /// One of the holder's own pieces of evidence, with attachments and history.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
-    pub async fn evidence_detail(
-        &self,
-        holder: &Holder,
-        id: &str,
-    ) -> Result<EvidenceDetail, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
+    pub async fn evidence_detail(&self, id: &str) -> Result<EvidenceDetail, ServiceError> {
+        let holder = &self.holder;
         let tx = self.store.read().await?;
         let row = self.own_evidence(&tx, holder, id).await?;
         self.detail(&tx, &row).await
     }
 
     /// Replaces a draft's content.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn edit_evidence(
         &self,
-        holder: &Holder,
         id: &str,
         input: EvidenceInput,
     ) -> Result<EvidenceDetail, ServiceError> {
+        let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut row = self.own_evidence(&tx, holder, id).await?;
@@ -654,8 +657,9 @@ impl Registry {
     }
 
     /// Deletes a draft with its attachments.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
-    pub async fn delete_evidence(&self, holder: &Holder, id: &str) -> Result<(), ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
+    pub async fn delete_evidence(&self, id: &str) -> Result<(), ServiceError> {
+        let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
         let row = self.own_evidence(&tx, holder, id).await?;
@@ -675,152 +679,14 @@ impl Registry {
         Ok(())
     }
 
-    /// Attaches a file to a draft. `media_type` is the request's `Content-Type` (its
-    /// parameters are ignored).
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
-    pub async fn add_attachment(
-        &self,
-        holder: &Holder,
-        id: &str,
-        file_name: &str,
-        media_type: Option<&str>,
-        content: Vec<u8>,
-    ) -> Result<AttachmentView, ServiceError> {
-        let file_name = check_file_name(file_name)?;
-        let media_type = media_type
-            .and_then(|m| m.split(';').next())
-            .map(|m| m.trim().to_ascii_lowercase())
-            .filter(|m| ATTACHMENT_TYPES.contains(&m.as_str()))
-            .ok_or_else(|| {
-                ServiceError::invalid(
-                    "/content-type",
-                    format!(
-                        "An attachment must be sent with one of the types {}.",
-                        ATTACHMENT_TYPES.join(", ")
-                    ),
-                )
-            })?;
-        if content.is_empty() {
-            return Err(ServiceError::invalid("/content", "The file is empty."));
-        }
-        if content.len() > MAX_ATTACHMENT_BYTES {
-            return Err(ServiceError::invalid(
-                "/content",
-                format!("An attachment may have at most {MAX_ATTACHMENT_BYTES} bytes."),
-            ));
-        }
-        let now = self.now();
-        let tx = self.store.write().await?;
-        let row = self.own_evidence(&tx, holder, id).await?;
-        require_draft(&row, "given attachments")?;
-        let quota = self.config.quotas.attachment_bytes;
-        if quota > 0 {
-            let used = tx
-                .usage_of_holder(&holder.account_id)
-                .await?
-                .attachment_bytes;
-            let size = i64::try_from(content.len()).unwrap_or(i64::MAX);
-            if used.saturating_add(size) > quota {
-                return Err(ServiceError::QuotaExceeded(format!(
-                    "This file ({}) would take your attachments past the {} one account may keep here ({} used). Delete attachments you no longer need, or ask the operator of this Credence for more room.",
-                    human_bytes(size),
-                    human_bytes(quota),
-                    human_bytes(used)
-                )));
-            }
-        }
-        if tx.count_attachments(&row.id).await? >= MAX_ATTACHMENTS {
-            return Err(ServiceError::invalid(
-                "/content",
-                format!("A piece of evidence may have at most {MAX_ATTACHMENTS} attachments."),
-            ));
-        }
-        let size = i64::try_from(content.len())
-            .map_err(|_| ServiceError::internal("attachment size overflow"))?;
-        let attachment = AttachmentRow {
-            id: new_id(),
-            evidence_id: row.id.clone(),
-            file_name,
-            media_type,
-            size,
-            sha256: hex::encode(Sha256::digest(&content)),
-            content,
-            created_at: now,
-        };
-        let meta = AttachmentMeta {
-            id: attachment.id.clone(),
-            evidence_id: attachment.evidence_id.clone(),
-            file_name: attachment.file_name.clone(),
-            media_type: attachment.media_type.clone(),
-            size,
-            sha256: attachment.sha256.clone(),
-            created_at: now,
-        };
-        tx.insert_attachment(attachment).await?;
-        audit(
-            &tx,
-            now,
-            &holder.label,
-            "evidence.attach",
-            None,
-            &format!("evidence:{}", row.id),
-            json!({"attachment": meta.id, "file_name": meta.file_name, "sha256": meta.sha256, "size": size}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(attachment_view(&meta))
-    }
-
-    /// An attachment's content, for the evidence's holder or an assessor of the
-    /// organisation it was submitted to; anyone else is told it does not exist.
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), evidence_id = %evidence_id, attachment_id = %attachment_id))]
-    pub async fn attachment_download(
-        &self,
-        actor: &Actor,
-        evidence_id: &str,
-        attachment_id: &str,
-    ) -> Result<Download, ServiceError> {
-        if actor.is_anonymous() {
-            return Err(ServiceError::Unauthenticated(
-                "Sign in, or send an API token, to download attachments.".into(),
-            ));
-        }
-        let tx = self.store.read().await?;
-        let row = tx
-            .evidence(evidence_id)
-            .await?
-            .ok_or_else(|| not_found(evidence_id))?;
-        let is_holder = actor.account_id() == Some(row.holder_id.as_str());
-        let is_assessor = match &row.org_id {
-            Some(org_id) if !is_holder => match tx.org(org_id).await? {
-                Some(org) => actor.assessor(&org).is_ok(),
-                None => false,
-            },
-            _ => false,
-        };
-        if !is_holder && !is_assessor {
-            return Err(not_found(evidence_id));
-        }
-        let attachment = tx
-            .attachment(attachment_id)
-            .await?
-            .filter(|a| a.evidence_id == row.id)
-            .ok_or_else(|| ServiceError::NotFound("attachment".into()))?;
-        Ok(Download {
-            file_name: attachment.file_name,
-            media_type: attachment.media_type,
-            content: attachment.content,
-        })
-    }
-
     /// Submits a draft to an organisation for assessment.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id, org_slug = %org_slug))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id, org_slug = %org_slug))]
     pub async fn submit_evidence(
         &self,
-        holder: &Holder,
         id: &str,
         org_slug: &str,
     ) -> Result<EvidenceDetail, ServiceError> {
+        let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut row = self.own_evidence(&tx, holder, id).await?;
@@ -865,448 +731,5 @@ impl Registry {
         let detail = self.detail(&tx, &row).await?;
         tx.commit().await?;
         Ok(detail)
-    }
-
-    /// The assessor's work queue: evidence submitted to the organisation, oldest first.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %assessor.0.org.slug))]
-    pub async fn evidence_queue(
-        &self,
-        assessor: &Assessor,
-        page: Page,
-    ) -> Result<Vec<QueueItem>, ServiceError> {
-        let tx = self.store.read().await?;
-        let org = &assessor.0.org;
-        let rows = tx.evidence_queue(&org.id, page).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let framework = framework_by_id(&tx, row.framework_id).await?;
-            let holder = tx
-                .account(&row.holder_id)
-                .await?
-                .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
-            let statement_text = StatementCode::new(row.statement_code.as_str())
-                .ok()
-                .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
-                .unwrap_or_default();
-            out.push(QueueItem {
-                evidence: evidence_view(row, &framework, Some(org)),
-                holder_name: holder.display_name,
-                holder_email: holder.email,
-                statement_text,
-                attachments: tx
-                    .attachments_of(&row.id)
-                    .await?
-                    .iter()
-                    .map(attachment_view)
-                    .collect(),
-            });
-        }
-        Ok(out)
-    }
-
-    /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
-    /// submitted to may decide; the decision is appended to the history.
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), id = %id))]
-    pub async fn decide_evidence(
-        &self,
-        actor: &Actor,
-        id: &str,
-        input: DecisionInput,
-    ) -> Result<EvidenceDetail, ServiceError> {
-        let now = self.now();
-        let tx = self.store.write().await?;
-        let Some(mut row) = tx.evidence(id).await? else {
-            return Err(not_found(id));
-        };
-        let org = match &row.org_id {
-            Some(org_id) => tx.org(org_id).await?,
-            None => None,
-        };
-        let Some(org) = org else {
-            // Never submitted: only its holder knows it exists.
-            return Err(if actor.account_id() == Some(row.holder_id.as_str()) {
-                ServiceError::Conflict("Only submitted evidence can be decided.".into())
-            } else if actor.is_anonymous() {
-                actor.holder().err().unwrap_or_else(|| not_found(id))
-            } else {
-                not_found(id)
-            });
-        };
-        let assessor = actor.assessor(&org)?;
-        if assessor.0.account_id.as_deref() == Some(row.holder_id.as_str()) {
-            return Err(ServiceError::Forbidden(
-                "You may not assess your own evidence: another assessor must decide.".into(),
-            ));
-        }
-        if status_of(&row)? != EvidenceStatus::Submitted {
-            return Err(ServiceError::Conflict(format!(
-                "Only submitted evidence can be decided; this evidence is {}.",
-                row.status
-            )));
-        }
-        let framework = framework_by_id(&tx, row.framework_id).await?;
-        let statement = StatementCode::new(row.statement_code.as_str())
-            .map_err(ServiceError::wrap("reading a stored statement code"))?;
-        let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
-        let (status, level) = match input.decision.trim() {
-            "attest" => {
-                let level = input.level.as_deref().ok_or_else(|| {
-                    ServiceError::invalid("/level", "Give the level you confirm.")
-                })?;
-                let level = check_level(&framework.framework, &statement, level, "/level")?;
-                let claimed = LevelCode::new(row.level_claimed.as_str())
-                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
-                if !framework.framework.satisfies(&claimed, &level) {
-                    return Err(ServiceError::invalid(
-                        "/level",
-                        format!(
-                            "The confirmed level may not be above the level claimed ({claimed})."
-                        ),
-                    ));
-                }
-                (EvidenceStatus::Attested, Some(level.as_str().to_owned()))
-            }
-            "reject" => {
-                if input.level.is_some() {
-                    return Err(ServiceError::invalid(
-                        "/level",
-                        "A rejection confirms no level.",
-                    ));
-                }
-                if comment.is_none() {
-                    return Err(ServiceError::invalid(
-                        "/comment",
-                        "Say why the evidence is rejected.",
-                    ));
-                }
-                (EvidenceStatus::Rejected, None)
-            }
-            _ => {
-                return Err(ServiceError::invalid(
-                    "/decision",
-                    "The decision must be 'attest' or 'reject'.",
-                ))
-            }
-        };
-        let decision = match status {
-            EvidenceStatus::Attested => "attested",
-            _ => "rejected",
-        };
-        row.status = status.as_str().to_owned();
-        row.level_confirmed = level.clone();
-        row.updated_at = now;
-        tx.update_evidence(row.clone()).await?;
-        tx.insert_decision(NewDecision {
-            evidence_id: row.id.clone(),
-            actor_id: assessor.0.account_id.clone(),
-            decision: decision.into(),
-            level: level.clone(),
-            comment: comment.clone(),
-            decided_at: now,
-        })
-        .await?;
-        audit(
-            &tx,
-            now,
-            &assessor.0.label,
-            &format!(
-                "evidence.{}",
-                if level.is_some() { "attest" } else { "reject" }
-            ),
-            Some(&org.id),
-            &format!("evidence:{}", row.id),
-            json!({"level": level, "claimed": row.level_claimed, "comment": comment}),
-        )
-        .await?;
-        let detail = self.detail(&tx, &row).await?;
-        tx.commit().await?;
-        Ok(detail)
-    }
-
-    /// The holder's progress towards a pathway of a framework (latest version), from their
-    /// attested evidence at the confirmed levels.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, framework = %framework, pathway = %pathway))]
-    pub async fn holder_progress(
-        &self,
-        holder: &Holder,
-        framework: &str,
-        pathway: &str,
-    ) -> Result<ProgressView, ServiceError> {
-        let tx = self.store.read().await?;
-        let loaded = framework_by_slug(&tx, framework, None)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("framework '{framework}'")))?;
-        drop(tx);
-        let pathway_code = PathwayCode::new(pathway)
-            .map_err(|_| ServiceError::NotFound(format!("pathway '{pathway}'")))?;
-        let progress = self
-            .progress_of(&holder.account_id, &loaded.framework, &pathway_code)
-            .await?;
-        let next_step = progress.next_step(&loaded.framework);
-        let (met, missing): (Vec<_>, Vec<_>) =
-            progress.requirements.iter().cloned().partition(|r| r.met);
-        Ok(ProgressView {
-            framework: loaded.slug,
-            framework_version: loaded.version,
-            pathway: pathway_code.as_str().to_owned(),
-            complete: progress.complete,
-            required: progress.required(),
-            met: progress.met(),
-            met_statements: met,
-            missing_statements: missing,
-            gaps: progress.gaps,
-            prerequisites: progress.prerequisites,
-            not_assessable: progress.not_assessable,
-            next_step,
-        })
-    }
-
-    /// A holder's progress towards `pathway` of `framework` (the version it is), computed
-    /// from their attested evidence in that stored framework version, each piece counted
-    /// at its confirmed level. Draft, submitted and rejected evidence never counts.
-    ///
-    /// For the award use cases, to check completion before awarding a pathway badge.
-    /// Not found when the framework version is not stored or has no such pathway.
-    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id))]
-    pub async fn progress_of(
-        &self,
-        holder_account_id: &str,
-        framework: &Framework,
-        pathway: &PathwayCode,
-    ) -> Result<PathwayProgress, ServiceError> {
-        let tx = self.store.read().await?;
-        let (framework_id, _, _) = tx
-            .framework_key(framework.slug().as_str(), Some(framework.version()))
-            .await?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "framework '{}' version '{}'",
-                    framework.slug(),
-                    framework.version()
-                ))
-            })?;
-        drop(tx);
-        let rows = self
-            .attested_evidence_for(holder_account_id, framework_id)
-            .await?;
-        let attained: Vec<Attainment> = rows
-            .iter()
-            .filter_map(|row| {
-                Some(Attainment {
-                    statement: StatementCode::new(row.statement_code.as_str()).ok()?,
-                    level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
-                })
-            })
-            .collect();
-        credence_domain::progress(framework, pathway, &attained)
-            .map_err(|_| ServiceError::NotFound(format!("pathway '{pathway}'")))
-    }
-
-    /// A holder's attested evidence in one stored framework version (by its row id),
-    /// oldest first; each row's `level_confirmed` is the attested level.
-    ///
-    /// For the award use cases, to link the evidence behind an award.
-    #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id, framework_id = %framework_id))]
-    pub async fn attested_evidence_for(
-        &self,
-        holder_account_id: &str,
-        framework_id: i64,
-    ) -> Result<Vec<EvidenceRow>, ServiceError> {
-        let tx = self.store.read().await?;
-        Ok(tx
-            .attested_evidence(holder_account_id, framework_id)
-            .await?)
-    }
-
-    /// Imports a provider's completion records (CSV) as attested course-completion
-    /// evidence, one transaction for the whole file. A row already imported (same
-    /// organisation, reference, e-mail and statement) is reported as a duplicate and
-    /// changes nothing; a row naming an e-mail without an account is refused.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug))]
-    pub async fn import_completions(
-        &self,
-        issuer: &Issuer,
-        framework: Option<&str>,
-        csv: &str,
-    ) -> Result<CompletionImportReport, ServiceError> {
-        let org = &issuer.0.org;
-        if org.kind != OrgKind::Provider.as_str() {
-            return Err(ServiceError::Forbidden(format!(
-                "Only an education provider may import completion records; {} is not one.",
-                org.slug
-            )));
-        }
-        // Only an accredited provider's records become attested evidence: it must hold a
-        // standing accreditation from a body this installation trusts.
-        if !self.is_accredited(&org.id).await? {
-            return Err(ServiceError::Forbidden(format!(
-                "{} holds no standing accreditation from a trusted accrediting body, so its completion records cannot be imported.",
-                org.slug
-            )));
-        }
-        let now = self.now();
-        let records = parse_completion_records(csv, now.date_naive())
-            .map_err(|e| ServiceError::invalid("", e.to_string()))?;
-        let tx = self.store.write().await?;
-        let loaded = match framework {
-            Some(slug) => framework_by_slug(&tx, slug, None).await?,
-            None => {
-                let slugs: std::collections::BTreeSet<String> = self
-                    .store
-                    .list_frameworks()
-                    .await?
-                    .into_iter()
-                    .map(|f| f.slug)
-                    .collect();
-                match slugs.iter().next() {
-                    Some(only) if slugs.len() == 1 => framework_by_slug(&tx, only, None).await?,
-                    _ => {
-                        return Err(ServiceError::invalid(
-                            "/framework",
-                            "Name the framework of the records (?framework=slug).",
-                        ))
-                    }
-                }
-            }
-        }
-        .ok_or_else(|| ServiceError::invalid("/framework", "No such framework is stored."))?;
-        let mut rows = Vec::with_capacity(records.len());
-        let (mut imported, mut duplicates, mut refused) = (0, 0, 0);
-        for result in records {
-            let report = |outcome, messages: Vec<String>, evidence_id| ImportRowReport {
-                row: result.row,
-                outcome,
-                messages,
-                evidence_id,
-            };
-            let record = match &result.outcome {
-                Ok(record) => record,
-                Err(problems) => {
-                    refused += 1;
-                    rows.push(report(
-                        "refused",
-                        problems.iter().map(ToString::to_string).collect(),
-                        None,
-                    ));
-                    continue;
-                }
-            };
-            let account = match Email::new(&record.email) {
-                Ok(email) => tx.account_by_email(email.as_str()).await?,
-                Err(_) => None,
-            };
-            let Some(account) = account else {
-                refused += 1;
-                rows.push(report(
-                    "refused",
-                    vec![format!(
-                        "email: No account has the e-mail address {}; the person must create one first.",
-                        record.email
-                    )],
-                    None,
-                ));
-                continue;
-            };
-            let level = match check_level(
-                &loaded.framework,
-                &record.statement,
-                record.level.as_str(),
-                "/level",
-            ) {
-                Ok(level) => level,
-                Err(ServiceError::Invalid(problems)) => {
-                    refused += 1;
-                    rows.push(report(
-                        "refused",
-                        problems
-                            .0
-                            .iter()
-                            .map(|p| {
-                                format!("{}: {}", p.pointer.trim_start_matches('/'), p.message)
-                            })
-                            .collect(),
-                        None,
-                    ));
-                    continue;
-                }
-                Err(other) => return Err(other),
-            };
-            if let Some(existing) = tx
-                .imported_evidence(
-                    &org.id,
-                    &record.reference,
-                    &account.id,
-                    record.statement.as_str(),
-                )
-                .await?
-            {
-                duplicates += 1;
-                rows.push(report(
-                    "duplicate",
-                    vec!["Already imported.".into()],
-                    Some(existing.id),
-                ));
-                continue;
-            }
-            let row = EvidenceRow {
-                id: new_id(),
-                holder_id: account.id.clone(),
-                framework_id: loaded.id,
-                statement_code: record.statement.as_str().to_owned(),
-                level_claimed: level.as_str().to_owned(),
-                kind: EvidenceKind::CourseCompletion.as_str().to_owned(),
-                narrative: format!(
-                    "Completion recorded by {} (reference {}).",
-                    org.name, record.reference
-                ),
-                occurred_on: record.date,
-                provider: Some(org.name.clone()),
-                org_id: Some(org.id.clone()),
-                status: EvidenceStatus::Attested.as_str().to_owned(),
-                level_confirmed: Some(level.as_str().to_owned()),
-                source: "import".into(),
-                external_ref: Some(record.reference.clone()),
-                public: false,
-                created_at: now,
-                updated_at: now,
-            };
-            tx.insert_evidence(row.clone()).await?;
-            tx.insert_decision(NewDecision {
-                evidence_id: row.id.clone(),
-                actor_id: issuer.0.account_id.clone(),
-                decision: "attested".into(),
-                level: Some(level.as_str().to_owned()),
-                comment: Some(format!("Imported from {}'s completion records.", org.name)),
-                decided_at: now,
-            })
-            .await?;
-            imported += 1;
-            rows.push(report("imported", Vec::new(), Some(row.id)));
-        }
-        audit(
-            &tx,
-            now,
-            &issuer.0.label,
-            "evidence.import",
-            Some(&org.id),
-            &format!("org:{}", org.slug),
-            json!({
-                "framework": loaded.slug,
-                "version": loaded.version,
-                "imported": imported,
-                "duplicates": duplicates,
-                "refused": refused,
-            }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(CompletionImportReport {
-            framework: loaded.slug,
-            framework_version: loaded.version,
-            imported,
-            duplicates,
-            refused,
-            rows,
-        })
     }
 }

@@ -4,17 +4,17 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use credence_domain::registry::{EvidenceKind, Role, StatusAction};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::{
     FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
 };
 
-use crate::actor::{Issuer, OrgAdmin};
-use crate::awards::{check_justification, AwardView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use crate::awards::{AwardView, NewAchievement, DEFAULT_FRAMEWORK};
+use crate::desks::{IssuerDesk, OrgAdminDesk};
 use crate::orgs::{MemberView, NewToken, MAX_TOKEN_DAYS};
-use crate::{Registry, ServiceError};
+use crate::ServiceError;
 
 /// The evidence fields that need no framework, checked; `None` for a field with a problem.
 pub(crate) struct EvidenceFields {
@@ -242,56 +242,12 @@ fn days_field(p: &mut FormProblems, days: &str) -> Option<i64> {
     }
 }
 
-/// Checks the fields of an award, every one; with the start of validity when one is given
-/// and valid.
-pub(crate) fn award_fields(new: &NewAward) -> (FormProblems, Option<DateTime<Utc>>) {
-    let mut problems = FormProblems::new();
-    if new.achievement.trim().is_empty() {
-        problems.add("/achievement", "Choose the achievement to award.");
-    }
-    problems.check(
-        "/email",
-        email_problem(&new.email, "Enter the recipient's e-mail address."),
-    );
-    if let Some(key) = &new.key {
-        if key.trim().is_empty() || key.chars().count() > 200 {
-            problems.add(
-                "/key",
-                "An idempotency key has between 1 and 200 characters.",
-            );
-        }
-    }
-    problems.check(
-        "/name",
-        text_problem(
-            new.name.as_deref().unwrap_or_default(),
-            "the credential's name",
-            "",
-            0,
-            200,
-        ),
-    );
-    if let Err(message) = check_justification(new.override_justification.as_deref()) {
-        problems.add("/override_justification", message);
-    }
-    let valid_from = match new.valid_from.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => problems.take(
-            "/valid_from",
-            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)),
-            |_| "Give a date-time with a time zone, such as 2026-11-28T09:30:00Z.".into(),
-        ),
-    };
-    (problems, valid_from)
-}
-
-impl Registry {
+impl IssuerDesk<'_> {
     /// Checks an achievement before it is published, adding every problem to `problems`
     /// (which may already hold the caller's own, such as a validity that is not a number);
     /// `Err` with all of them when there is any. Nothing is written.
     pub async fn check_achievement(
         &self,
-        _issuer: &Issuer,
         new: &NewAchievement,
         problems: &mut FormProblems,
     ) -> Result<(), ServiceError> {
@@ -360,12 +316,13 @@ impl Registry {
             .finish()
             .map_err(ServiceError::Invalid)
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// Gives an account a role, from the members form (the role as chosen there); every
     /// problem of the form is reported at once.
     pub async fn add_member_from_form(
         &self,
-        admin: &OrgAdmin,
         email: &str,
         role: &str,
     ) -> Result<MemberView, ServiceError> {
@@ -380,15 +337,16 @@ impl Registry {
         let role = role_field(&mut p, role);
         p.finish().map_err(ServiceError::Invalid)?;
         let role = role.ok_or_else(|| ServiceError::internal("a checked role is missing"))?;
-        self.add_member(admin, email, role).await
+        self.add_member(email, role).await
     }
+}
 
+impl IssuerDesk<'_> {
     /// Revokes, suspends or reinstates an award from the status form (the action as
     /// chosen there, and whether a revocation was confirmed); every problem of the form is
     /// reported at once.
     pub async fn change_award_status_from_form(
         &self,
-        issuer: &Issuer,
         award_id: &str,
         action: &str,
         reason: &str,
@@ -416,15 +374,15 @@ impl Registry {
         );
         p.finish().map_err(ServiceError::Invalid)?;
         let action = action.ok_or_else(|| ServiceError::internal("a checked action is missing"))?;
-        self.change_award_status(issuer, award_id, action, reason)
-            .await
+        self.change_award_status(award_id, action, reason).await
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// Makes an API token from the tokens form (the role and lifetime as typed there);
     /// every problem of the form is reported at once.
     pub async fn create_token_from_form(
         &self,
-        admin: &OrgAdmin,
         role: &str,
         label: &str,
         days: &str,
@@ -435,7 +393,7 @@ impl Registry {
         let days = days_field(&mut p, days);
         p.finish().map_err(ServiceError::Invalid)?;
         match (role, days) {
-            (Some(role), Some(days)) => self.create_token(admin, role, label, days).await,
+            (Some(role), Some(days)) => self.create_token(role, label, days).await,
             _ => Err(ServiceError::internal("a checked field is missing")),
         }
     }

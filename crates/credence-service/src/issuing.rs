@@ -9,10 +9,18 @@ use credence_vc::schema::{validate_credential, SchemaError};
 use credence_vc::vcdm::check_credential;
 use serde_json::Value;
 
-use crate::orgs::Signer;
 use crate::registry::Registry;
 use crate::ServiceError;
 use credence_domain::Problems;
+use credence_vc::keys::SigningKey;
+
+/// What signing needs: the verification method id and the opened key.
+#[derive(Debug)]
+pub struct Signer {
+    pub verification_method: String,
+    pub key: SigningKey,
+    pub issuer_did: String,
+}
 
 /// Refuses `unsigned` (422, every problem named by its JSON pointer under `prefix`, such
 /// as `/credential`) when it breaks a MUST of the VC Data Model or, for an Open Badges 3.0

@@ -1,18 +1,30 @@
-//! Credence's use cases. Every operation takes the actor performing it, so authorisation is
-//! decided here and nowhere else; handlers and CLI commands only translate requests.
+//! Credence's use cases. Authorisation is decided here and nowhere else; handlers and CLI
+//! commands only translate requests.
+//!
+//! The use cases sit behind role handles, the [`desks`]: a caller opens the desk of its
+//! role from the [`Registry`] (`registry.issuer(&actor, slug).await?`,
+//! `registry.holder(&actor)?`, `registry.public()`, ...), which checks the actor's
+//! permission once and keeps the proof, and the desk offers exactly what that role may do.
+//! A web handler reaches a use case only through the desk of its role.
 
 // Tests may unwrap: a panic there is a failed test. Code that ships may not.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
 pub mod accreditation;
+mod achievements;
 pub mod actor;
 pub mod audit_chain;
+mod award_access;
 pub mod award_list;
+mod award_record;
 pub mod awards;
 pub mod badges;
 pub mod bulk;
+mod caches;
+mod checkpoint;
 pub mod demo;
+pub mod desks;
 mod error;
 pub mod evidence;
 mod forms;

@@ -18,7 +18,7 @@ use credence_store::registry::{OutboxAttempt, OutboxRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
 
-use crate::actor::OperatorPower;
+use crate::desks::OperatorDesk;
 use crate::registry::{new_id, Registry};
 use crate::ServiceError;
 
@@ -112,7 +112,7 @@ impl Registry {
 
     /// Sends every message due now, one at a time, as worker `owner`. Returns what happened.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn deliver_due_mail(
+    pub(crate) async fn deliver_due_mail(
         &self,
         sender: &SmtpSender,
         owner: &str,
@@ -226,11 +226,21 @@ impl Registry {
             }
         }))
     }
+}
+
+impl OperatorDesk<'_> {
+    /// Sends every message due now, as worker `owner` (the CLI's `mail send`).
+    pub async fn send_due_mail(
+        &self,
+        sender: &SmtpSender,
+        owner: &str,
+    ) -> Result<DeliveryRound, ServiceError> {
+        self.deliver_due_mail(sender, owner).await
+    }
 
     /// The outbox, newest first, for the operator: every message and where it stands.
     pub async fn outbox(
         &self,
-        _operator: &OperatorPower,
         state: Option<OutboxState>,
         page: Page,
     ) -> Result<OutboxPage, ServiceError> {

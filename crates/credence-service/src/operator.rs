@@ -10,9 +10,8 @@ use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
 use credence_domain::{Problem, Problems};
 use serde::Serialize;
 
-use crate::actor::OperatorPower;
+use crate::desks::OperatorDesk;
 use crate::orgs::{org_field_problems, org_view, MemberView, NewOrg, OrgView};
-use crate::registry::Registry;
 use crate::ServiceError;
 
 /// An organisation as the operator lists it.
@@ -89,13 +88,10 @@ fn parse_role(text: &str) -> Result<Role, Problem> {
         .map_err(|_| problem("/role", "Choose a role: admin, issuer or assessor."))
 }
 
-impl Registry {
+impl OperatorDesk<'_> {
     /// Every organisation with its member count and whether it is trusted, by name.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn operator_orgs(
-        &self,
-        _operator: &OperatorPower,
-    ) -> Result<Vec<OperatorOrgView>, ServiceError> {
+    pub async fn operator_orgs(&self) -> Result<Vec<OperatorOrgView>, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
         let mut out = Vec::new();
@@ -119,13 +115,13 @@ impl Registry {
 
     /// One organisation with its members and their roles.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn operator_org(
-        &self,
-        operator: &OperatorPower,
-        slug: &str,
-    ) -> Result<OperatorOrgDetail, ServiceError> {
+    pub async fn operator_org(&self, slug: &str) -> Result<OperatorOrgDetail, ServiceError> {
+        let operator = &self.operator;
         let row = self.org(slug).await?;
-        let members = self.members(&operator.admin_of(&row)).await?;
+        let members = self
+            .with_org_admin(&operator.admin_of(&row))
+            .members()
+            .await?;
         let trusted = self.store.read().await?.trusted_bodies().await?;
         let accounts: BTreeSet<&str> = members.iter().map(|m| m.account_id.as_str()).collect();
         Ok(OperatorOrgDetail {
@@ -143,13 +139,9 @@ impl Registry {
     /// reported at once (422), a slug already taken is a conflict (409), and nothing is
     /// written unless all is well. The organisation is made as `credence org create` makes it.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn operator_create_org(
-        &self,
-        operator: &OperatorPower,
-        form: OrgForm,
-    ) -> Result<OrgView, ServiceError> {
+    pub async fn operator_create_org(&self, form: OrgForm) -> Result<OrgView, ServiceError> {
         let new = parse_org_form(form)?;
-        self.create_org(operator, new).await
+        self.create_org(new).await
     }
 
     /// Gives an account (by e-mail address) a role in the organisation, as
@@ -158,11 +150,11 @@ impl Registry {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_add_member(
         &self,
-        operator: &OperatorPower,
         slug: &str,
         email: &str,
         role: &str,
     ) -> Result<MemberView, ServiceError> {
+        let operator = &self.operator;
         let org = self.org(slug).await?;
         let mut problems = Vec::new();
         if let Err(e) = Email::new(email) {
@@ -171,7 +163,9 @@ impl Registry {
         let role = parse_role(role).map_err(|p| problems.push(p)).ok();
         match role {
             Some(role) if problems.is_empty() => {
-                self.add_member(&operator.admin_of(&org), email, role).await
+                self.with_org_admin(&operator.admin_of(&org))
+                    .add_member(email, role)
+                    .await
             }
             _ => Err(ServiceError::Invalid(Problems(problems))),
         }
@@ -181,14 +175,15 @@ impl Registry {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, account_id = %account_id))]
     pub async fn operator_remove_member(
         &self,
-        operator: &OperatorPower,
         slug: &str,
         account_id: &str,
         role: &str,
     ) -> Result<(), ServiceError> {
+        let operator = &self.operator;
         let org = self.org(slug).await?;
         let role = parse_role(role).map_err(|p| ServiceError::Invalid(Problems(vec![p])))?;
-        self.remove_member(&operator.admin_of(&org), account_id, role)
+        self.with_org_admin(&operator.admin_of(&org))
+            .remove_member(account_id, role)
             .await
     }
 
@@ -198,7 +193,6 @@ impl Registry {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_trust(
         &self,
-        operator: &OperatorPower,
         slug: &str,
         trusted: bool,
         confirmed: bool,
@@ -209,7 +203,7 @@ impl Registry {
                 "Tick the box to confirm that this body's accreditations should no longer be trusted.",
             ));
         }
-        self.trust_body(operator, slug, trusted).await
+        self.trust_body(slug, trusted).await
     }
 }
 

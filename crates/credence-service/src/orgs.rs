@@ -12,7 +12,8 @@ use credence_vc::keys::{SigningKey, VerifyingKey};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::actor::{OperatorPower, OrgAdmin};
+use crate::desks::{OperatorDesk, OrgAdminDesk, PublicDesk};
+pub use crate::issuing::Signer;
 use crate::registry::{audit, new_id, random_secret, sha256_hex, Registry};
 use crate::ServiceError;
 
@@ -86,14 +87,6 @@ pub struct KeyView {
     pub active: bool,
     pub created_at: String,
     pub retired_at: Option<String>,
-}
-
-/// What signing needs: the verification method id and the opened key.
-#[derive(Debug)]
-pub struct Signer {
-    pub verification_method: String,
-    pub key: SigningKey,
-    pub issuer_did: String,
 }
 
 /// The longest a token may live.
@@ -179,7 +172,7 @@ pub(crate) fn org_field_problems(slug: &str, name: &str, url: Option<&str>) -> V
 
 impl Registry {
     /// The `did:web` identifier of an organisation of this Credence.
-    pub fn did_web_of(&self, slug: &str) -> String {
+    pub(crate) fn did_web_of(&self, slug: &str) -> String {
         format!("did:web:{}:orgs:{slug}", self.config.did_web_host())
     }
 
@@ -205,14 +198,13 @@ impl Registry {
         tx.insert_key(row.clone()).await?;
         Ok(row)
     }
+}
 
+impl OperatorDesk<'_> {
     /// Creates an organisation with its DID and first key (operator only).
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn create_org(
-        &self,
-        operator: &OperatorPower,
-        new: NewOrg,
-    ) -> Result<OrgView, ServiceError> {
+    pub async fn create_org(&self, new: NewOrg) -> Result<OrgView, ServiceError> {
+        let operator = &self.operator;
         let problems = org_field_problems(&new.slug, &new.name, new.url.as_deref());
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(Problems(problems)));
@@ -266,10 +258,12 @@ impl Registry {
         tx.commit().await?;
         Ok(org_view(&org))
     }
+}
 
+impl Registry {
     /// An organisation by slug.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+    pub(crate) async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
         let slug = OrgSlug::new(slug)
             .map_err(|_| ServiceError::NotFound(format!("organisation '{slug}'")))?;
         let tx = self.store.read().await?;
@@ -277,7 +271,21 @@ impl Registry {
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("organisation '{slug}'")))
     }
+}
 
+impl PublicDesk<'_> {
+    /// An organisation by slug (public).
+    pub async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+        Registry::org(self, slug).await
+    }
+
+    /// The `did:web` identifier an organisation `slug` has here.
+    pub fn did_web_of(&self, slug: &str) -> String {
+        Registry::did_web_of(self, slug)
+    }
+}
+
+impl PublicDesk<'_> {
     /// Every organisation, as anyone may see them.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn orgs(&self) -> Result<Vec<OrgView>, ServiceError> {
@@ -291,9 +299,11 @@ impl Registry {
         let org = self.org(slug).await?;
         Ok(self.profile_json(&org))
     }
+}
 
+impl Registry {
     /// The OB 3.0 `Profile` of an organisation, as embedded in the credentials it issues.
-    pub fn profile_json(&self, org: &OrgRow) -> Value {
+    pub(crate) fn profile_json(&self, org: &OrgRow) -> Value {
         let mut profile = json!({
             "id": org.did,
             "type": ["Profile"],
@@ -305,7 +315,9 @@ impl Registry {
         }
         profile
     }
+}
 
+impl PublicDesk<'_> {
     /// The organisation's `did:web` document, listing every key it has used.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn did_document(&self, slug: &str) -> Result<Value, ServiceError> {
@@ -330,10 +342,13 @@ impl Registry {
             .collect::<Result<Vec<_>, ServiceError>>()?;
         Ok(did_web_document(&org.did, &web_keys))
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// The organisation's keys (public parts), oldest first.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn keys(&self, admin: &OrgAdmin) -> Result<Vec<KeyView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn keys(&self) -> Result<Vec<KeyView>, ServiceError> {
+        let admin = &self.admin;
         let tx = self.store.read().await?;
         let org = &admin.0.org;
         Ok(tx
@@ -352,8 +367,9 @@ impl Registry {
 
     /// Makes a new active key and retires the old one, which stays in the DID document.
     /// A `did:key` organisation gets a new DID (the new key's).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn rotate_key(&self, admin: &OrgAdmin) -> Result<KeyView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn rotate_key(&self) -> Result<KeyView, ServiceError> {
+        let admin = &self.admin;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut org = tx
@@ -397,12 +413,9 @@ impl Registry {
     /// Chooses the cryptosuite the organisation signs with unless a request names one:
     /// `eddsa-rdfc-2022` (the default, which Open Badges 3.0 verifiers expect) or
     /// `eddsa-jcs-2022`.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn set_cryptosuite(
-        &self,
-        admin: &OrgAdmin,
-        name: &str,
-    ) -> Result<OrgView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn set_cryptosuite(&self, name: &str) -> Result<OrgView, ServiceError> {
+        let admin = &self.admin;
         let suite = crate::issuing::parse_suite(name, "/cryptosuite")?;
         let now = self.now();
         let tx = self.store.write().await?;
@@ -427,7 +440,9 @@ impl Registry {
         tx.commit().await?;
         Ok(org_view(&org))
     }
+}
 
+impl Registry {
     /// Opens the organisation's active key for signing, inside `tx`.
     pub(crate) async fn active_signer(
         &self,
@@ -449,15 +464,13 @@ impl Registry {
             issuer_did: org.did.clone(),
         })
     }
+}
 
+impl OrgAdminDesk<'_> {
     /// Gives an account (by e-mail) a role in the organisation.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn add_member(
-        &self,
-        admin: &OrgAdmin,
-        email: &str,
-        role: Role,
-    ) -> Result<MemberView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn add_member(&self, email: &str, role: Role) -> Result<MemberView, ServiceError> {
+        let admin = &self.admin;
         let email =
             Email::new(email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
         let now = self.now();
@@ -506,13 +519,9 @@ impl Registry {
     }
 
     /// Takes a role away.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug, account_id = %account_id))]
-    pub async fn remove_member(
-        &self,
-        admin: &OrgAdmin,
-        account_id: &str,
-        role: Role,
-    ) -> Result<(), ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, account_id = %account_id))]
+    pub async fn remove_member(&self, account_id: &str, role: Role) -> Result<(), ServiceError> {
+        let admin = &self.admin;
         let now = self.now();
         let org = &admin.0.org;
         let tx = self.store.write().await?;
@@ -539,8 +548,9 @@ impl Registry {
     }
 
     /// The organisation's members and their roles.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn members(&self, admin: &OrgAdmin) -> Result<Vec<MemberView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn members(&self) -> Result<Vec<MemberView>, ServiceError> {
+        let admin = &self.admin;
         let tx = self.store.read().await?;
         let mut out = Vec::new();
         for m in tx.memberships_of_org(&admin.0.org.id).await? {
@@ -557,14 +567,14 @@ impl Registry {
     }
 
     /// A new API token for one role of the organisation, valid for `days` days.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
     pub async fn create_token(
         &self,
-        admin: &OrgAdmin,
         role: Role,
         label: &str,
         days: i64,
     ) -> Result<NewToken, ServiceError> {
+        let admin = &self.admin;
         if !(1..=MAX_TOKEN_DAYS).contains(&days) {
             return Err(ServiceError::invalid(
                 "/days",
@@ -616,8 +626,9 @@ impl Registry {
     }
 
     /// The organisation's tokens (never their values).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug))]
-    pub async fn tokens(&self, admin: &OrgAdmin) -> Result<Vec<TokenView>, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn tokens(&self) -> Result<Vec<TokenView>, ServiceError> {
+        let admin = &self.admin;
         let tx = self.store.read().await?;
         Ok(tx
             .tokens_of_org(&admin.0.org.id)
@@ -628,8 +639,9 @@ impl Registry {
     }
 
     /// Revokes a token at once.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %admin.0.org.slug, token_id = %token_id))]
-    pub async fn revoke_token(&self, admin: &OrgAdmin, token_id: &str) -> Result<(), ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, token_id = %token_id))]
+    pub async fn revoke_token(&self, token_id: &str) -> Result<(), ServiceError> {
+        let admin = &self.admin;
         let now = self.now();
         let tx = self.store.write().await?;
         let token = tx
@@ -653,15 +665,13 @@ impl Registry {
         tx.commit().await?;
         Ok(())
     }
+}
 
+impl OperatorDesk<'_> {
     /// Marks an accrediting body as trusted by this installation (operator only).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn trust_body(
-        &self,
-        operator: &OperatorPower,
-        slug: &str,
-        trusted: bool,
-    ) -> Result<(), ServiceError> {
+    pub async fn trust_body(&self, slug: &str, trusted: bool) -> Result<(), ServiceError> {
+        let operator = &self.operator;
         let org = self.org(slug).await?;
         if org.kind != OrgKind::AccreditingBody.as_str() {
             return Err(ServiceError::invalid(

@@ -12,8 +12,9 @@ use credence_store::registry::EmailLinkRow;
 use serde_json::json;
 
 use crate::accounts::{hash_password, password_problem, Password};
+use crate::desks::AccountsDesk;
 use crate::mail::Recipient;
-use crate::registry::{audit, random_secret, sha256_hex, Registry};
+use crate::registry::{audit, random_secret, sha256_hex};
 use crate::ServiceError;
 
 /// How long a reset link works.
@@ -24,7 +25,7 @@ pub const RESETS_PER_HOUR: u64 = 3;
 
 const PURPOSE: EmailLinkPurpose = EmailLinkPurpose::PasswordReset;
 
-impl Registry {
+impl AccountsDesk<'_> {
     /// Sends a reset link to `email` if an account uses it. The answer is the same either
     /// way; only a malformed address is refused.
     #[tracing::instrument(level = "info", skip_all)]

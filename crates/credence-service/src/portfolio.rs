@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::accounts::{view as account_view, AccountView};
 use crate::actor::Holder;
+use crate::desks::{HolderDesk, PublicDesk};
 use crate::evidence::framework_by_slug;
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
@@ -178,15 +179,15 @@ pub struct Waiting {
 /// The framework whose pathways dashboards show.
 const DASHBOARD_FRAMEWORK: &str = "nhs-ai-confidence-2022";
 
-impl Registry {
+impl HolderDesk<'_> {
     /// Changes the holder's portfolio address and visibility. A public portfolio needs an
     /// address; an address taken by someone else is a conflict.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
     pub async fn update_portfolio(
         &self,
-        holder: &Holder,
         settings: PortfolioSettings,
     ) -> Result<AccountView, ServiceError> {
+        let holder = &self.holder;
         let slug = match settings.slug.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => Some(s.to_owned()),
@@ -234,12 +235,9 @@ impl Registry {
 
     /// Chooses the workforce archetypes the holder follows (codes of the dashboard
     /// framework's archetypes).
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn set_archetypes(
-        &self,
-        holder: &Holder,
-        codes: &[String],
-    ) -> Result<AccountView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn set_archetypes(&self, codes: &[String]) -> Result<AccountView, ServiceError> {
+        let holder = &self.holder;
         let framework = self.dashboard_framework().await?;
         let mut chosen = BTreeSet::new();
         let mut problems = FormProblems::new();
@@ -270,13 +268,13 @@ impl Registry {
     }
 
     /// Shows one of the holder's pieces of evidence on their public portfolio, or hides it.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id, id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn set_evidence_visibility(
         &self,
-        holder: &Holder,
         id: &str,
         public: bool,
     ) -> Result<(), ServiceError> {
+        let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut row = tx
@@ -302,7 +300,9 @@ impl Registry {
         tx.commit().await?;
         Ok(())
     }
+}
 
+impl PublicDesk<'_> {
     /// A published portfolio by its address: only the items its holder made public.
     /// An unpublished or unknown address is not found.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
@@ -316,18 +316,22 @@ impl Registry {
             .ok_or_else(not_found)?;
         self.portfolio_of(&tx, &account, true).await
     }
+}
 
+impl HolderDesk<'_> {
     /// The holder's whole portfolio, each item with its visibility.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn own_portfolio(&self, holder: &Holder) -> Result<PortfolioView, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn own_portfolio(&self) -> Result<PortfolioView, ServiceError> {
+        let holder = &self.holder;
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
         self.portfolio_of(&tx, &account, false).await
     }
 
     /// The holder's dashboard.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn dashboard(&self, holder: &Holder) -> Result<Dashboard, ServiceError> {
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn dashboard(&self) -> Result<Dashboard, ServiceError> {
+        let holder = &self.holder;
         let tx = self.store.read().await?;
         let account = own_account(&tx, holder).await?;
         let roles = crate::accounts::roles_of(&tx, &account.id).await?;
@@ -434,9 +438,10 @@ impl Registry {
 
     /// Everything the holder owns as one zip archive: each credential exactly as signed,
     /// each piece of evidence with its history and attachments, and an index.
-    #[tracing::instrument(level = "info", skip_all, fields(account = %holder.account_id))]
-    pub async fn portfolio_archive(&self, holder: &Holder) -> Result<Vec<u8>, ServiceError> {
-        let portfolio = self.own_portfolio(holder).await?;
+    #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id))]
+    pub async fn portfolio_archive(&self) -> Result<Vec<u8>, ServiceError> {
+        let holder = &self.holder;
+        let portfolio = self.own_portfolio().await?;
         let tx = self.store.read().await?;
         let awards = tx.awards_of_holder(&holder.account_id).await?;
         let evidence = tx
@@ -485,7 +490,7 @@ impl Registry {
             )?;
         }
         for row in &evidence {
-            let detail = self.evidence_detail(holder, &row.id).await?;
+            let detail = self.evidence_detail(&row.id).await?;
             let json = serde_json::to_vec_pretty(&detail).map_err(ServiceError::wrap(
                 "writing evidence into a portfolio archive",
             ))?;
@@ -512,7 +517,9 @@ impl Registry {
         let cursor = zip.finish().map_err(zip_error)?;
         Ok(cursor.into_inner())
     }
+}
 
+impl Registry {
     async fn dashboard_framework(&self) -> Result<Arc<Framework>, ServiceError> {
         let tx = self.store.read().await?;
         framework_by_slug(&tx, DASHBOARD_FRAMEWORK, None)

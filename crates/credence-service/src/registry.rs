@@ -152,7 +152,7 @@ pub struct Registry {
     pub(crate) store: Store,
     pub(crate) config: Arc<RegistryConfig>,
     /// Parsed framework versions and signed status lists kept in memory.
-    pub(crate) caches: Arc<crate::awards::Caches>,
+    pub(crate) caches: Arc<crate::caches::Caches>,
     /// Counters of awards, verifications and status list rebuilds.
     pub(crate) metrics: crate::metrics::Metrics,
     /// Bounds password hashing and locks accounts after wrong passwords.
@@ -164,7 +164,7 @@ pub struct Registry {
 impl Registry {
     pub fn new(store: Store, config: RegistryConfig) -> Self {
         Self {
-            store: crate::audit_chain::checkpointing(store, &config.master_key),
+            store: crate::checkpoint::checkpointing(store, &config.master_key),
             guard: Arc::new(crate::guard::PasswordGuard::new(config.guard)),
             config: Arc::new(config),
             caches: Arc::default(),

@@ -14,30 +14,14 @@ use credence_vc::proof::sign;
 use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose};
 use serde_json::json;
 
-use crate::actor::Issuer;
-use crate::awards::{award_view, uuid_id, AwardView, STATUS_LIST_ENTRIES};
+use crate::award_record::{award_view, uuid_id, AwardView, STATUS_LIST_ENTRIES};
+use crate::caches::ServedList;
+pub use crate::caches::StatusListDocument;
+use crate::desks::{IssuerDesk, PublicDesk};
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::credential::status_list_url;
 use credence_documents::date_time;
-
-/// A signed status list credential as served.
-#[derive(Debug, Clone)]
-pub struct StatusListDocument {
-    pub version: i64,
-    /// The signed credential's JSON text.
-    pub json: Arc<String>,
-}
-
-/// A list the public endpoint served, with when the database was last asked about it.
-#[derive(Debug, Clone)]
-pub(crate) struct ServedList {
-    document: StatusListDocument,
-    /// Taken before the database was read.
-    checked: Instant,
-    /// [`crate::awards::Caches::list_generation`] before the database was read.
-    generation: u64,
-}
 
 /// The award status whose awards have their bit set in a list.
 fn set_when(purpose: StatusPurpose) -> AwardStatus {
@@ -93,7 +77,9 @@ impl Registry {
         self.metrics.status_list_rebuilt();
         Ok(row)
     }
+}
 
+impl PublicDesk<'_> {
     /// An organisation's signed status list, by slug and purpose (public). Made on first
     /// need. Served from memory without asking the database for up to
     /// [`RegistryConfig::status_list_recheck`](crate::RegistryConfig) after the database was
@@ -139,7 +125,9 @@ impl Registry {
         }
         Ok(document)
     }
+}
 
+impl Registry {
     pub(crate) async fn status_list_of(
         &self,
         org: &OrgRow,
@@ -209,17 +197,19 @@ impl Registry {
             json,
         })
     }
+}
 
+impl IssuerDesk<'_> {
     /// Revokes, suspends or reinstates an award of the issuer's organisation, with a
     /// reason; both lists are re-signed in the same transaction.
-    #[tracing::instrument(level = "info", skip_all, fields(org = %issuer.0.org.slug, award_id = %award_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, award_id = %award_id))]
     pub async fn change_award_status(
         &self,
-        issuer: &Issuer,
         award_id: &str,
         action: StatusAction,
         reason: &str,
     ) -> Result<AwardView, ServiceError> {
+        let issuer = &self.issuer;
         let reason = reason.trim();
         if let Some(message) = credence_domain::validate::text_problem(
             reason,

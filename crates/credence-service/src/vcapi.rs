@@ -12,8 +12,8 @@ use credence_vc::verify::{parse_date_time, VerificationReport};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::actor::Actor;
 use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
+use crate::desks::{CallerDesk, PublicDesk};
 use crate::issuing::{check_before_signing, check_data_model};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, new_id, Registry};
@@ -60,17 +60,17 @@ fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>,
         .ok_or_else(|| ServiceError::invalid(pointer, "This must be a JSON object."))
 }
 
-impl Registry {
+impl CallerDesk<'_> {
     /// Issues `credential` for the organisation named by its `issuer`, which the actor must
     /// be an issuer of, after checking it against the VC Data Model and, for an Open Badges
     /// credential, the 1EdTech schema. `request` asks for status entries and a cryptosuite.
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id()))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id()))]
     pub async fn vcapi_issue(
         &self,
-        actor: &Actor,
         credential: Value,
         request: IssueRequest,
     ) -> Result<Value, ServiceError> {
+        let actor = &self.actor;
         let doc = object(&credential, "/credential")?;
         // The data model first, on the document as sent: a malformed issuer is a malformed
         // credential, not somebody else's DID. (What Credence adds, `issuanceDate` for a
@@ -131,7 +131,9 @@ impl Registry {
             }
         }
     }
+}
 
+impl Registry {
     async fn vcapi_issue_once(
         &self,
         issuer: &crate::actor::Issuer,
@@ -252,16 +254,18 @@ impl Registry {
         self.metrics.awards_issued(IssuedVia::VcApi, 1);
         Ok(signed)
     }
+}
 
+impl CallerDesk<'_> {
     /// Changes the status of a credential issued here, found by its id.
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), credential_id = %credential_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), credential_id = %credential_id))]
     pub async fn vcapi_status(
         &self,
-        actor: &Actor,
         credential_id: &str,
         action: StatusAction,
         reason: &str,
     ) -> Result<AwardView, ServiceError> {
+        let actor = &self.actor;
         let award = {
             let tx = self.store.read().await?;
             match tx.award_by_credential_id(credential_id).await? {
@@ -281,10 +285,11 @@ impl Registry {
         }
         .ok_or_else(|| ServiceError::NotFound(format!("credential '{credential_id}'")))?;
         let issuer = self.award_issuer(actor, &award.id).await?;
-        self.change_award_status(&issuer, &award.id, action, reason)
-            .await
+        issuer.change_award_status(&award.id, action, reason).await
     }
+}
 
+impl PublicDesk<'_> {
     /// Verifies a presentation: its proof (purpose `authentication`, the expected challenge
     /// and domain), then every credential in it.
     #[tracing::instrument(level = "info", skip_all)]
@@ -372,7 +377,7 @@ impl Registry {
         };
         let mut reports = Vec::new();
         for credential in credentials.into_iter().take(50) {
-            reports.push(self.verify_credential_json(credential).await?);
+            reports.push(self.public().verify_credential_json(credential).await?);
         }
         let verified =
             checks.iter().all(|c| c.passed) && reports.iter().all(VerificationReport::is_verified);

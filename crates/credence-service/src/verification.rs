@@ -15,6 +15,7 @@ use credence_vc::verify::{
 };
 use serde_json::Value;
 
+use crate::desks::PublicDesk;
 use crate::registry::Registry;
 use crate::ServiceError;
 use credence_documents::credential::status_list_url;
@@ -42,7 +43,7 @@ impl StatusFetcher for SnapshotFetcher {
     }
 }
 
-impl Registry {
+impl PublicDesk<'_> {
     /// Verifies a credential and reports every check.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_credential_json(
@@ -142,7 +143,9 @@ impl Registry {
         self.metrics.verified(report.verdict);
         Ok(report)
     }
+}
 
+impl Registry {
     /// For a credential issued here that its issuer revoked or suspended, the reason and
     /// date the issuer gave, added to the status check that failed.
     async fn with_status_reason(

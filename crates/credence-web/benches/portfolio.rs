@@ -32,18 +32,16 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
     let operator_cli = Operator::local_command_line();
     let issuer = bench_issuer(registry, &operator_cli).await;
     let achievement = registry
-        .create_achievement(
-            &issuer,
-            NewAchievement {
-                pathway: "foundational".into(),
-                framework: None,
-                name: None,
-                description: None,
-                validity_days: None,
-                product: None,
-                suspendable: false,
-            },
-        )
+        .with_issuer(&issuer)
+        .create_achievement(NewAchievement {
+            pathway: "foundational".into(),
+            framework: None,
+            name: None,
+            description: None,
+            validity_days: None,
+            product: None,
+            suspendable: false,
+        })
         .await
         .expect("an achievement");
     let holder = bench_holder(registry).await;
@@ -51,36 +49,33 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
     seed_evidence(registry, &holder, &assessor_actor).await;
     for i in 0..CREDENTIALS {
         let outcome = registry
-            .award(
-                &issuer,
-                NewAward {
-                    achievement: achievement.uuid.clone(),
-                    email: "bench@example.org".into(),
-                    name: None,
-                    override_justification: Some(
-                        "Benchmark data: many awards of one achievement.".into(),
-                    ),
-                    valid_from: None,
-                    renews: None,
-                    key: Some(format!("bench-{i}")),
-                },
-            )
+            .with_issuer(&issuer)
+            .award(NewAward {
+                achievement: achievement.uuid.clone(),
+                email: "bench@example.org".into(),
+                name: None,
+                override_justification: Some(
+                    "Benchmark data: many awards of one achievement.".into(),
+                ),
+                valid_from: None,
+                renews: None,
+                key: Some(format!("bench-{i}")),
+            })
             .await
             .expect("an award");
         registry
-            .set_award_visibility(&holder, &outcome.award.id, true)
+            .with_holder(&holder)
+            .set_award_visibility(&outcome.award.id, true)
             .await
             .expect("public award");
     }
     registry
-        .update_portfolio(
-            &holder,
-            PortfolioSettings {
-                slug: Some("bench-holder".into()),
-                public: true,
-                show_progress: true,
-            },
-        )
+        .with_holder(&holder)
+        .update_portfolio(PortfolioSettings {
+            slug: Some("bench-holder".into()),
+            public: true,
+            show_progress: true,
+        })
         .await
         .expect("publish");
     router(AppState::new(services, WebConfig::default()))
@@ -112,26 +107,29 @@ async fn bench_issuer(registry: &Registry, operator_cli: &Operator) -> Issuer {
         .operator()
         .expect("operator");
     registry
-        .create_org(
-            &operator,
-            NewOrg {
-                slug: "bench-ics".into(),
-                name: "Bench ICS".into(),
-                kind: "provider".parse().expect("kind"),
-                did_method: "web".parse().expect("method"),
-                url: None,
-                description: None,
-            },
-        )
+        .with_operator(&operator)
+        .create_org(NewOrg {
+            slug: "bench-ics".into(),
+            name: "Bench ICS".into(),
+            kind: "provider".parse().expect("kind"),
+            did_method: "web".parse().expect("method"),
+            url: None,
+            description: None,
+        })
         .await
         .expect("an organisation");
-    let org = registry.org("bench-ics").await.expect("the organisation");
+    let org = registry
+        .public()
+        .org("bench-ics")
+        .await
+        .expect("the organisation");
     operator.issuer_for(&org)
 }
 
 /// The holder whose portfolio is rendered.
 async fn bench_holder(registry: &Registry) -> Holder {
     let account = registry
+        .accounts()
         .register(credence_service::accounts::NewAccount {
             email: "bench@example.org".into(),
             display_name: "Bench Holder".into(),
@@ -147,12 +145,18 @@ async fn bench_holder(registry: &Registry) -> Holder {
 
 /// An assessor of `bench-ics`, signed in.
 async fn bench_assessor(registry: &Registry, operator_cli: &Operator) -> Actor {
-    let org = registry.org("bench-ics").await.expect("the organisation");
+    let org = registry
+        .public()
+        .org("bench-ics")
+        .await
+        .expect("the organisation");
     let admin = Actor::from_operator(operator_cli)
         .org_admin(&org)
         .expect("operator administers");
+    let admin = registry.with_org_admin(&admin);
     let password = || credence_service::accounts::Password::new("correct horse battery".into());
     registry
+        .accounts()
         .register(credence_service::accounts::NewAccount {
             email: "assessor@example.org".into(),
             display_name: "Bench Assessor".into(),
@@ -160,19 +164,17 @@ async fn bench_assessor(registry: &Registry, operator_cli: &Operator) -> Actor {
         })
         .await
         .expect("an assessor account");
-    registry
-        .add_member(
-            &admin,
-            "assessor@example.org",
-            "assessor".parse().expect("role"),
-        )
+    admin
+        .add_member("assessor@example.org", "assessor".parse().expect("role"))
         .await
         .expect("assessor role");
     let session = registry
+        .accounts()
         .sign_in("assessor@example.org", password())
         .await
         .expect("sign in");
     registry
+        .accounts()
         .session_actor(&session.cookie_value)
         .await
         .expect("session")
@@ -185,9 +187,8 @@ async fn seed_evidence(registry: &Registry, holder: &Holder, assessor_actor: &Ac
     for i in 0..EVIDENCE {
         let statement = format!("T1-{:02}", i % 30 + 1);
         let detail = registry
-            .record_evidence(
-                holder,
-                EvidenceInput {
+            .with_holder(holder)
+            .record_evidence(EvidenceInput {
                     kind: "course-completion".into(),
                     narrative: format!("Module {i} of the foundational programme, with a reflective account of what changed in practice."),
                     date: "2026-01-15".into(),
@@ -203,12 +204,13 @@ async fn seed_evidence(registry: &Registry, holder: &Holder, assessor_actor: &Ac
         let id = detail.evidence.id;
         if i < 30 {
             registry
-                .submit_evidence(holder, &id, "bench-ics")
+                .with_holder(holder)
+                .submit_evidence(&id, "bench-ics")
                 .await
                 .expect("submit");
             registry
+                .caller(assessor_actor)
                 .decide_evidence(
-                    assessor_actor,
                     &id,
                     credence_service::evidence::DecisionInput {
                         decision: "attest".into(),
@@ -220,7 +222,8 @@ async fn seed_evidence(registry: &Registry, holder: &Holder, assessor_actor: &Ac
                 .expect("attest");
         }
         registry
-            .set_evidence_visibility(holder, &id, true)
+            .with_holder(holder)
+            .set_evidence_visibility(&id, true)
             .await
             .expect("public evidence");
     }

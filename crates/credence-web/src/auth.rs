@@ -74,7 +74,7 @@ impl FromRequestParts<AppState> for CurrentActor {
                         "The Authorization header must be 'Bearer' followed by an API token.",
                     )
                 })?;
-            let actor = registry.token_actor(token).await?;
+            let actor = registry.accounts().token_actor(token).await?;
             if actor.is_none() {
                 // Guessing tokens costs the guesser: past the budget, 429 instead of 401.
                 state.throttles.spend(
@@ -95,7 +95,7 @@ impl FromRequestParts<AppState> for CurrentActor {
             });
         }
         if let Some(value) = cookie(&parts.headers, SESSION_COOKIE) {
-            if let Some(session) = registry.session_actor(&value).await? {
+            if let Some(session) = registry.accounts().session_actor(&value).await? {
                 // API calls check the header here; form posts carry the token in the body
                 // and are checked by the page handler, which marks them with the header-less
                 // form content type.

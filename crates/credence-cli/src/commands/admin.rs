@@ -69,8 +69,8 @@ pub async fn run_admin(config: Config, command: AdminCommand) -> Result<(), Fail
             let services = services(&config).await?;
             let account = services
                 .registry
+                .with_operator(&operator()?)
                 .create_account_as_operator(
-                    &operator()?,
                     NewAccount {
                         email,
                         display_name: name,
@@ -91,7 +91,8 @@ pub async fn run_admin(config: Config, command: AdminCommand) -> Result<(), Fail
             let quotas = services.registry.config().quotas;
             let rows = services
                 .registry
-                .storage_usage(&operator()?, top)
+                .with_operator(&operator()?)
+                .storage_usage(top)
                 .await
                 .map_err(|e| service_failure("admin usage", e))?;
             let limit = |n: i64| {
@@ -135,31 +136,30 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
             url,
         } => {
             let org = registry
-                .create_org(
-                    &operator,
-                    NewOrg {
-                        slug,
-                        name,
-                        kind: match kind {
-                            OrgKindArg::AccreditingBody => OrgKind::AccreditingBody,
-                            OrgKindArg::Provider => OrgKind::Provider,
-                            OrgKindArg::Employer => OrgKind::Employer,
-                            OrgKindArg::HealthcareSetting => OrgKind::HealthcareSetting,
-                        },
-                        did_method: match did_method {
-                            DidMethodArg::Key => DidMethod::Key,
-                            DidMethodArg::Web => DidMethod::Web,
-                        },
-                        url,
-                        description: None,
+                .with_operator(&operator)
+                .create_org(NewOrg {
+                    slug,
+                    name,
+                    kind: match kind {
+                        OrgKindArg::AccreditingBody => OrgKind::AccreditingBody,
+                        OrgKindArg::Provider => OrgKind::Provider,
+                        OrgKindArg::Employer => OrgKind::Employer,
+                        OrgKindArg::HealthcareSetting => OrgKind::HealthcareSetting,
                     },
-                )
+                    did_method: match did_method {
+                        DidMethodArg::Key => DidMethod::Key,
+                        DidMethodArg::Web => DidMethod::Web,
+                    },
+                    url,
+                    description: None,
+                })
                 .await
                 .map_err(|e| service_failure("org create", e))?;
             print_line(&org.did)
         }
         OrgCommand::List => {
             for org in registry
+                .public()
                 .orgs()
                 .await
                 .map_err(|e| service_failure("org list", e))?
@@ -177,6 +177,7 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
             role: r,
         } => {
             let org_row = registry
+                .public()
                 .org(&org)
                 .await
                 .map_err(|e| service_failure("org add-member", e))?;
@@ -184,7 +185,8 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
                 .org_admin(&org_row)
                 .map_err(|e| service_failure("org add-member", e))?;
             let member = registry
-                .add_member(&admin, &email, role(r))
+                .with_org_admin(&admin)
+                .add_member(&email, role(r))
                 .await
                 .map_err(|e| service_failure("org add-member", e))?;
             eprintln!("{} is now {} of {org}.", member.email, member.role);
@@ -192,7 +194,8 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
         }
         OrgCommand::Trust { org, remove } => {
             registry
-                .trust_body(&operator, &org, !remove)
+                .with_operator(&operator)
+                .trust_body(&org, !remove)
                 .await
                 .map_err(|e| service_failure("org trust", e))?;
             eprintln!(
@@ -203,6 +206,7 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
         }
         OrgCommand::Key(KeyCommand::Rotate { org }) => {
             let org_row = registry
+                .public()
                 .org(&org)
                 .await
                 .map_err(|e| service_failure("org key rotate", e))?;
@@ -210,7 +214,8 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
                 .org_admin(&org_row)
                 .map_err(|e| service_failure("org key rotate", e))?;
             let key = registry
-                .rotate_key(&admin)
+                .with_org_admin(&admin)
+                .rotate_key()
                 .await
                 .map_err(|e| service_failure("org key rotate", e))?;
             print_line(&key.verification_method)
@@ -228,6 +233,7 @@ pub async fn run_token(config: Config, command: TokenCommand) -> Result<(), Fail
     let services = services(&config).await?;
     let registry = &services.registry;
     let org_row = registry
+        .public()
         .org(&org)
         .await
         .map_err(|e| service_failure("token create", e))?;
@@ -235,7 +241,8 @@ pub async fn run_token(config: Config, command: TokenCommand) -> Result<(), Fail
         .org_admin(&org_row)
         .map_err(|e| service_failure("token create", e))?;
     let token = registry
-        .create_token(&admin, role(r), &label, days)
+        .with_org_admin(&admin)
+        .create_token(role(r), &label, days)
         .await
         .map_err(|e| service_failure("token create", e))?;
     print_line(&token.value)
@@ -247,7 +254,8 @@ pub async fn run_audit(config: Config, command: AuditCommand) -> Result<(), Fail
             let services = services(&config).await?;
             let checkpoint = services
                 .registry
-                .checkpoint_audit(&operator()?)
+                .with_operator(&operator()?)
+                .checkpoint_audit()
                 .await
                 .map_err(|e| service_failure("audit checkpoint", e))?;
             let text = serde_json::to_string_pretty(&checkpoint)
@@ -260,7 +268,7 @@ pub async fn run_audit(config: Config, command: AuditCommand) -> Result<(), Fail
     let services = services(&config).await?;
     if let (Some(path), Some(checkpoint)) = (&file, &given) {
         checkpoint
-            .check_key(&services.registry.audit_public_key())
+            .check_key(&services.registry.public().audit_public_key())
             .map_err(|why| {
                 Failure::Refused(format!(
                     "{}: the checkpoint is refused: {why}",
@@ -271,7 +279,8 @@ pub async fn run_audit(config: Config, command: AuditCommand) -> Result<(), Fail
     let interactive = std::io::stderr().is_terminal();
     let report = services
         .registry
-        .verify_audit_chain_with(&operator()?, given.as_ref(), |done, total| {
+        .with_operator(&operator()?)
+        .verify_audit_chain_with(given.as_ref(), |done, total| {
             if interactive {
                 eprint!("\rChecked {done} of {total} entries");
             }

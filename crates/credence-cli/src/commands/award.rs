@@ -28,16 +28,17 @@ pub async fn run(config: Config, command: AwardCommand) -> Result<(), Failure> {
         .operator()
         .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))?;
     let org_row = registry
+        .public()
         .org(&org)
         .await
         .map_err(|e| service_failure("award bulk", e))?;
-    let issuer = operator.issuer_for(&org_row);
+    let issuer = registry.with_issuer(&operator.issuer_for(&org_row));
     let format = match format {
         BulkFormatArg::Csv => BulkFormat::Csv,
         BulkFormatArg::Json => BulkFormat::Json,
     };
-    let work = registry
-        .create_bulk_job(&issuer, &achievement, &text, format)
+    let work = issuer
+        .create_bulk_job(&achievement, &text, format)
         .await
         .map_err(|e| service_failure(&file.display().to_string(), e))?;
     let job_id = work.job.id.clone();
@@ -49,7 +50,7 @@ pub async fn run(config: Config, command: AwardCommand) -> Result<(), Failure> {
             eprint!("\r{done}/{total} rows, {rate:.0} rows/s   ");
         }
     };
-    let job = registry
+    let job = issuer
         .run_bulk_job(work, &progress)
         .await
         .map_err(|e| service_failure("award bulk", e))?;
@@ -62,8 +63,8 @@ pub async fn run(config: Config, command: AwardCommand) -> Result<(), Failure> {
     let mut offset = 0;
     if job.refused > 0 {
         loop {
-            let rows = registry
-                .bulk_rows_of(&issuer, &job_id, Page::new(offset, Page::MAX_LIMIT))
+            let rows = issuer
+                .bulk_rows_of(&job_id, Page::new(offset, Page::MAX_LIMIT))
                 .await
                 .map_err(|e| service_failure("award bulk", e))?;
             if rows.is_empty() {

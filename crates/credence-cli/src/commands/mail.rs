@@ -21,8 +21,8 @@ pub async fn run(config: Config, command: MailCommand) -> Result<(), Failure> {
                 OutboxStateArg::Failed => OutboxState::Failed,
             });
             let page = registry
+                .with_operator(&operator()?)
                 .outbox(
-                    &operator()?,
                     state,
                     Page {
                         offset: 0,
@@ -80,7 +80,8 @@ pub async fn run(config: Config, command: MailCommand) -> Result<(), Failure> {
             };
             eprintln!("Sending what is due to {}...", sender.server());
             let round = registry
-                .deliver_due_mail(&sender, &format!("cli:{}", std::process::id()))
+                .with_operator(&operator()?)
+                .send_due_mail(&sender, &format!("cli:{}", std::process::id()))
                 .await
                 .map_err(|e| service_failure("mail send", e))?;
             println!(

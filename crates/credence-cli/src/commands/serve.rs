@@ -125,7 +125,8 @@ async fn seed_demo(services: &Services) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let summary = services
         .registry
-        .seed_demo(&operator, |stage| eprintln!("  demo: {stage}"))
+        .with_operator(&operator)
+        .seed_demo(|stage| eprintln!("  demo: {stage}"))
         .await
         .map_err(|e| service_failure("seeding the demo", e))?;
     if summary.is_empty() {

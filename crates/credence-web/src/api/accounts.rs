@@ -36,6 +36,7 @@ pub async fn register(
     let account = state
         .services
         .registry
+        .accounts()
         .register(NewAccount {
             email: body.email,
             display_name: body.display_name,
@@ -75,7 +76,10 @@ pub async fn sign_in(
 ) -> Result<Response, WebError> {
     state.throttles.spend(Budget::SignIn, client)?;
     let registry = &state.services.registry;
-    let session = registry.sign_in(&body.email, body.password).await?;
+    let session = registry
+        .accounts()
+        .sign_in(&body.email, body.password)
+        .await?;
     let secure = registry.config().base_url.starts_with("https://");
     let max_age = registry.config().session_hours * 3600;
     let response = (
@@ -96,7 +100,7 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     if let Some(value) = cookie(&headers, SESSION_COOKIE) {
-        state.services.registry.sign_out(&value).await?;
+        state.services.registry.accounts().sign_out(&value).await?;
     }
     Ok(with_cookie(
         StatusCode::NO_CONTENT,
@@ -111,7 +115,9 @@ pub async fn me(
     current: CurrentActor,
 ) -> Result<Json<AccountView>, WebError> {
     let holder = current.actor.holder()?;
-    Ok(Json(state.services.registry.me(&holder).await?))
+    Ok(Json(
+        state.services.registry.with_holder(&holder).me().await?,
+    ))
 }
 
 #[cfg(test)]

@@ -12,6 +12,11 @@ use crate::{AppState, WebError};
 /// `GET /audit/checkpoint`: `{"type": "CredenceAuditCheckpoint", "seq", "hash", "at",
 /// "publicKeyMultibase", "signature"}`; 404 before the first checkpoint is made.
 pub async fn latest(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
-    let checkpoint = state.services.registry.latest_audit_checkpoint().await?;
+    let checkpoint = state
+        .services
+        .registry
+        .public()
+        .latest_audit_checkpoint()
+        .await?;
     Ok(([(header::CACHE_CONTROL, "no-cache")], Json(checkpoint)))
 }

@@ -61,7 +61,7 @@ pub async fn create_achievement(
     ApiJson(body): ApiJson<CreateAchievementBody>,
 ) -> Result<(StatusCode, Json<AchievementView>), WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let issuer = registry.issuer(&current.actor, &slug).await?;
     let new = NewAchievement {
         pathway: body.pathway,
         framework: body.framework,
@@ -74,7 +74,7 @@ pub async fn create_achievement(
         }),
         suspendable: body.suspendable,
     };
-    let view = registry.create_achievement(&issuer, new).await?;
+    let view = issuer.create_achievement(new).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -84,7 +84,7 @@ pub async fn achievements(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let items = state.services.registry.achievements(&slug).await?;
+    let items = state.services.registry.public().achievements(&slug).await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -93,7 +93,12 @@ pub async fn achievement(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let document = state.services.registry.achievement_json(&id).await?;
+    let document = state
+        .services
+        .registry
+        .public()
+        .achievement_json(&id)
+        .await?;
     Ok(json_ld(document.to_string(), JSON_LD))
 }
 
@@ -102,7 +107,12 @@ pub async fn achievement_image(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let svg = state.services.registry.achievement_image(&id).await?;
+    let svg = state
+        .services
+        .registry
+        .public()
+        .achievement_image(&id)
+        .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
@@ -128,7 +138,7 @@ pub async fn award(
     ApiJson(body): ApiJson<AwardBody>,
 ) -> Result<(StatusCode, Json<AwardOutcome>), WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let issuer = registry.issuer(&current.actor, &slug).await?;
     let new = NewAward {
         achievement: body.achievement,
         email: body.email,
@@ -138,7 +148,7 @@ pub async fn award(
         renews: body.renews,
         key: body.key,
     };
-    let outcome = registry.award(&issuer, new).await?;
+    let outcome = issuer.award(new).await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -156,9 +166,9 @@ pub async fn org_awards(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<AwardView>>, WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let issuer = registry.issuer(&current.actor, &slug).await?;
     let page = page.page();
-    let items = registry.org_awards(&issuer, page).await?;
+    let items = issuer.org_awards(page).await?;
     Ok(Json(Listing::new(items, page)))
 }
 
@@ -179,8 +189,8 @@ pub async fn change_status(
 ) -> Result<Json<AwardView>, WebError> {
     let registry = &state.services.registry;
     let issuer = registry.award_issuer(&current.actor, &id).await?;
-    let view = registry
-        .change_award_status(&issuer, &id, body.action, &body.reason)
+    let view = issuer
+        .change_award_status(&id, body.action, &body.reason)
         .await?;
     Ok(Json(view))
 }
@@ -192,7 +202,12 @@ pub async fn my_awards(
     current: CurrentActor,
 ) -> Result<Json<Value>, WebError> {
     let holder = current.actor.holder()?;
-    let items = state.services.registry.my_awards(&holder).await?;
+    let items = state
+        .services
+        .registry
+        .with_holder(&holder)
+        .my_awards()
+        .await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -214,7 +229,8 @@ pub async fn visibility(
     let view = state
         .services
         .registry
-        .set_award_visibility(&holder, &id, body.public)
+        .with_holder(&holder)
+        .set_award_visibility(&id, body.public)
         .await?;
     Ok(Json(view))
 }
@@ -225,7 +241,12 @@ pub async fn status_list(
     Path((slug, purpose)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let list = state.services.registry.status_list(&slug, &purpose).await?;
+    let list = state
+        .services
+        .registry
+        .public()
+        .status_list(&slug, &purpose)
+        .await?;
     let etag = format!("\"v{}\"", list.version);
     let etag_value = HeaderValue::from_str(&etag).map_err(credence_service::ServiceError::wrap(
         "making a status list ETag",
@@ -262,6 +283,7 @@ pub async fn verify(
     let report = state
         .services
         .registry
+        .public()
         .verify_credential_json(&body)
         .await?;
     Ok(Json(json!(report)))
@@ -288,7 +310,7 @@ pub async fn bulk(
     body: Bytes,
 ) -> Result<(StatusCode, Json<BulkJobView>), WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let issuer = registry.issuer(&current.actor, &slug).await?;
     let format = match query.format.as_deref() {
         None | Some("csv") => BulkFormat::Csv,
         Some("json") => BulkFormat::Json,
@@ -300,8 +322,8 @@ pub async fn bulk(
     };
     let text = std::str::from_utf8(&body)
         .map_err(|_| WebError::bad_request("The file is not UTF-8 text."))?;
-    let job = registry
-        .start_bulk_awards(&issuer, &query.achievement, text, format)
+    let job = issuer
+        .start_bulk_awards(&query.achievement, text, format)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
@@ -317,7 +339,8 @@ pub async fn bulk_job(
         state
             .services
             .registry
-            .bulk_job(&current.actor, &id)
+            .caller(&current.actor)
+            .bulk_job(&id)
             .await?,
     ))
 }
@@ -334,7 +357,8 @@ pub async fn bulk_rows(
     let items = state
         .services
         .registry
-        .bulk_rows(&current.actor, &id, page)
+        .caller(&current.actor)
+        .bulk_rows(&id, page)
         .await?;
     Ok(Json(Listing::new(items, page)))
 }

@@ -75,7 +75,8 @@ pub async fn record(
     let detail = state
         .services
         .registry
-        .record_evidence(&holder, body)
+        .with_holder(&holder)
+        .record_evidence(body)
         .await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
@@ -92,7 +93,8 @@ pub async fn list(
     let items = state
         .services
         .registry
-        .holder_evidence(&holder, page)
+        .with_holder(&holder)
+        .holder_evidence(page)
         .await?;
     Ok(Json(Listing::new(items, page)))
 }
@@ -109,7 +111,8 @@ pub async fn show(
         state
             .services
             .registry
-            .evidence_detail(&holder, &id)
+            .with_holder(&holder)
+            .evidence_detail(&id)
             .await?,
     ))
 }
@@ -127,7 +130,8 @@ pub async fn edit(
         state
             .services
             .registry
-            .edit_evidence(&holder, &id, body)
+            .with_holder(&holder)
+            .edit_evidence(&id, body)
             .await?,
     ))
 }
@@ -143,7 +147,8 @@ pub async fn delete(
     state
         .services
         .registry
-        .delete_evidence(&holder, &id)
+        .with_holder(&holder)
+        .delete_evidence(&id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -165,7 +170,8 @@ pub async fn attach(
     let view = state
         .services
         .registry
-        .add_attachment(&holder, &id, &name, content_type(&headers), body.to_vec())
+        .with_holder(&holder)
+        .add_attachment(&id, &name, content_type(&headers), body.to_vec())
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -181,7 +187,8 @@ pub async fn download(
     let file = state
         .services
         .registry
-        .attachment_download(&current.actor, &id, &attachment)
+        .caller(&current.actor)
+        .attachment_download(&id, &attachment)
         .await?;
     let disposition = HeaderValue::from_str(&content_disposition(&file.file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
@@ -244,7 +251,8 @@ pub async fn submit(
         state
             .services
             .registry
-            .submit_evidence(&holder, &id, &body.org)
+            .with_holder(&holder)
+            .submit_evidence(&id, &body.org)
             .await?,
     ))
 }
@@ -262,7 +270,8 @@ pub async fn decide(
         state
             .services
             .registry
-            .decide_evidence(&current.actor, &id, body)
+            .caller(&current.actor)
+            .decide_evidence(&id, body)
             .await?,
     ))
 }
@@ -276,10 +285,10 @@ pub async fn queue(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<QueueItem>>, WebError> {
     let registry = &state.services.registry;
-    let assessor = current.actor.assessor(&registry.org(&slug).await?)?;
+    let assessor = registry.assessor(&current.actor, &slug).await?;
     let page = page.page();
     Ok(Json(Listing::new(
-        registry.evidence_queue(&assessor, page).await?,
+        assessor.evidence_queue(page).await?,
         page,
     )))
 }
@@ -296,7 +305,8 @@ pub async fn progress(
         state
             .services
             .registry
-            .holder_progress(&holder, &framework, &pathway)
+            .with_holder(&holder)
+            .holder_progress(&framework, &pathway)
             .await?,
     ))
 }
@@ -313,7 +323,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<CompletionImportReport>, WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
+    let issuer = registry.issuer(&current.actor, &slug).await?;
     if !content_type(&headers)
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/csv"))
     {
@@ -332,8 +342,8 @@ pub async fn import(
         )
     })?;
     Ok(Json(
-        registry
-            .import_completions(&issuer, query.framework.as_deref(), text)
+        issuer
+            .import_completions(query.framework.as_deref(), text)
             .await?,
     ))
 }

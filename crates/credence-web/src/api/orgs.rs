@@ -36,17 +36,15 @@ pub async fn create(
     let org = state
         .services
         .registry
-        .create_org(
-            &operator,
-            NewOrg {
-                slug: body.slug,
-                name: body.name,
-                kind: body.kind,
-                did_method: body.did_method,
-                url: body.url,
-                description: body.description,
-            },
-        )
+        .with_operator(&operator)
+        .create_org(NewOrg {
+            slug: body.slug,
+            name: body.name,
+            kind: body.kind,
+            did_method: body.did_method,
+            url: body.url,
+            description: body.description,
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
@@ -54,7 +52,7 @@ pub async fn create(
 /// `GET /api/v1/orgs`: every organisation (public).
 #[utoipa::path(get, path = "/orgs", tag = "organisations", responses((status = 200, description = "`{items: [OrgView]}`")))]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
-    let orgs = state.services.registry.orgs().await?;
+    let orgs = state.services.registry.public().orgs().await?;
     Ok(Json(json!({ "items": orgs })))
 }
 
@@ -64,7 +62,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<OrgView>, WebError> {
-    let org = state.services.registry.org(&slug).await?;
+    let org = state.services.registry.public().org(&slug).await?;
     Ok(Json(credence_service::orgs::org_view(&org)))
 }
 
@@ -76,8 +74,8 @@ pub async fn members(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    Ok(Json(json!({ "items": registry.members(&admin).await? })))
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    Ok(Json(json!({ "items": admin.members().await? })))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -96,8 +94,8 @@ pub async fn add_member(
     ApiJson(body): ApiJson<AddMemberBody>,
 ) -> Result<(StatusCode, Json<MemberView>), WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    let member = registry.add_member(&admin, &body.email, body.role).await?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    let member = admin.add_member(&body.email, body.role).await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
 
@@ -109,13 +107,13 @@ pub async fn remove_member(
     Path((slug, account_id, role)): Path<(String, String, String)>,
 ) -> Result<StatusCode, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
     let role: Role = role
         .parse()
         .map_err(|e: credence_domain::registry::ChoiceError| {
             WebError::bad_request(e.to_string())
         })?;
-    registry.remove_member(&admin, &account_id, role).await?;
+    admin.remove_member(&account_id, role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,8 +125,8 @@ pub async fn tokens(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    let items: Vec<TokenView> = registry.tokens(&admin).await?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    let items: Vec<TokenView> = admin.tokens().await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -155,9 +153,9 @@ pub async fn create_token(
     ApiJson(body): ApiJson<CreateTokenBody>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    let token = registry
-        .create_token(&admin, body.role, &body.label, body.days)
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    let token = admin
+        .create_token(body.role, &body.label, body.days)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -173,8 +171,8 @@ pub async fn revoke_token(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    registry.revoke_token(&admin, &id).await?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    admin.revoke_token(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -186,8 +184,8 @@ pub async fn keys(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    let items: Vec<KeyView> = registry.keys(&admin).await?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    let items: Vec<KeyView> = admin.keys().await?;
     Ok(Json(json!({ "items": items })))
 }
 
@@ -199,11 +197,8 @@ pub async fn rotate_key(
     Path(slug): Path<String>,
 ) -> Result<(StatusCode, Json<KeyView>), WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(registry.rotate_key(&admin).await?),
-    ))
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    Ok((StatusCode::CREATED, Json(admin.rotate_key().await?)))
 }
 
 /// The cryptosuite an organisation signs with by default.
@@ -223,10 +218,8 @@ pub async fn set_cryptosuite(
     ApiJson(body): ApiJson<CryptosuiteBody>,
 ) -> Result<Json<OrgView>, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
-    Ok(Json(
-        registry.set_cryptosuite(&admin, &body.cryptosuite).await?,
-    ))
+    let admin = registry.org_admin(&current.actor, &slug).await?;
+    Ok(Json(admin.set_cryptosuite(&body.cryptosuite).await?))
 }
 
 /// `GET /api/v1/orgs/{slug}/audit` (org admin): the organisation's audit trail.
@@ -238,12 +231,9 @@ pub async fn audit(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<AuditView>>, WebError> {
     let registry = &state.services.registry;
-    let admin = current.actor.org_admin(&registry.org(&slug).await?)?;
+    let admin = registry.org_admin(&current.actor, &slug).await?;
     let page = page.page();
-    Ok(Json(Listing::new(
-        registry.org_audit(&admin, page).await?,
-        page,
-    )))
+    Ok(Json(Listing::new(admin.org_audit(page).await?, page)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -264,7 +254,8 @@ pub async fn trust(
     state
         .services
         .registry
-        .trust_body(&operator, &slug, body.trusted)
+        .with_operator(&operator)
+        .trust_body(&slug, body.trusted)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -274,7 +265,9 @@ pub async fn did_document(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    Ok(Json(state.services.registry.did_document(&slug).await?))
+    Ok(Json(
+        state.services.registry.public().did_document(&slug).await?,
+    ))
 }
 
 /// `GET /orgs/{slug}` as JSON-LD: the organisation's OB 3.0 `Profile` (public).
@@ -282,5 +275,7 @@ pub async fn profile(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    Ok(Json(state.services.registry.org_profile(&slug).await?))
+    Ok(Json(
+        state.services.registry.public().org_profile(&slug).await?,
+    ))
 }

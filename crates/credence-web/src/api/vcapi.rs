@@ -115,7 +115,8 @@ async fn issue_body(
     let credential = state
         .services
         .registry
-        .vcapi_issue(&current.actor, body.credential, request)
+        .caller(&current.actor)
+        .vcapi_issue(body.credential, request)
         .await?;
     Ok((StatusCode::CREATED, Json(credential)))
 }
@@ -155,6 +156,7 @@ async fn verify_body(
     let report = state
         .services
         .registry
+        .public()
         .verify_credential_json(&body.verifiable_credential)
         .await?;
     let verified = report.is_verified();
@@ -286,7 +288,8 @@ async fn status_body(
     let award = state
         .services
         .registry
-        .vcapi_status(&current.actor, &body.credential_id, action, &reason)
+        .caller(&current.actor)
+        .vcapi_status(&body.credential_id, action, &reason)
         .await?;
     Ok(Json(
         json!({"credentialId": body.credential_id, "status": award.status}),
@@ -329,6 +332,7 @@ async fn presentation_body(
     let report = state
         .services
         .registry
+        .public()
         .verify_presentation(
             &body.verifiable_presentation,
             body.options.challenge.as_deref(),
@@ -359,10 +363,8 @@ pub async fn accredit(
     ApiJson(body): ApiJson<AccreditBody>,
 ) -> Result<(StatusCode, Json<AccreditationView>), WebError> {
     let registry = &state.services.registry;
-    let issuer = current.actor.issuer(&registry.org(&slug).await?)?;
-    let view = registry
-        .accredit(&issuer, &body.provider, &body.pathways)
-        .await?;
+    let body_desk = registry.accrediting_body(&current.actor, &slug).await?;
+    let view = body_desk.accredit(&body.provider, &body.pathways).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -372,7 +374,12 @@ pub async fn accreditations(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let (given, received) = state.services.registry.accreditations(&slug).await?;
+    let (given, received) = state
+        .services
+        .registry
+        .public()
+        .accreditations(&slug)
+        .await?;
     Ok(Json(json!({"given": given, "received": received})))
 }
 
@@ -391,11 +398,12 @@ pub async fn revoke_accreditation(
     ApiJson(body): ApiJson<RevokeBody>,
 ) -> Result<Json<AccreditationView>, WebError> {
     let registry = &state.services.registry;
-    let body_org = registry.accreditation_body(&id).await?;
+    let body_org = registry.public().accreditation_body(&id).await?;
     let issuer = current.actor.issuer(&body_org)?;
     Ok(Json(
         registry
-            .revoke_accreditation(&issuer, &id, &body.reason)
+            .with_accrediting_body(&issuer)
+            .revoke_accreditation(&id, &body.reason)
             .await?,
     ))
 }

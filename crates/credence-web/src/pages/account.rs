@@ -196,7 +196,11 @@ pub async fn login(
     state.throttles.spend(Budget::SignIn, client)?;
     let next = safe_next(form.next.as_deref());
     let registry = &state.services.registry;
-    match registry.sign_in(form.email.trim(), form.password).await {
+    match registry
+        .accounts()
+        .sign_in(form.email.trim(), form.password)
+        .await
+    {
         Ok(session) => {
             let max_age = registry.config().session_hours * 3600;
             Ok(with_cookie(
@@ -242,7 +246,7 @@ pub async fn logout(
     if nav.user.is_some() {
         check_csrf(&nav, &form.csrf)?;
         if let Some(value) = cookie(&headers, SESSION_COOKIE) {
-            state.services.registry.sign_out(&value).await?;
+            state.services.registry.accounts().sign_out(&value).await?;
         }
     }
     Ok(with_cookie(
@@ -332,6 +336,7 @@ pub async fn register(
     let registry = &state.services.registry;
     let password = form.password.clone();
     let created = registry
+        .accounts()
         .register(NewAccount {
             email: form.email.trim().to_owned(),
             display_name: form.display_name.clone(),
@@ -339,7 +344,7 @@ pub async fn register(
         })
         .await;
     let outcome = match created {
-        Ok(account) => registry.sign_in(&account.email, password).await,
+        Ok(account) => registry.accounts().sign_in(&account.email, password).await,
         Err(e) => Err(e),
     };
     match outcome {

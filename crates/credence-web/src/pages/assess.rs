@@ -51,10 +51,9 @@ async fn queues(state: &AppState, user: &SignedIn) -> Result<Vec<OrgQueue>, WebE
         .map(|u| u.assessor_orgs.clone())
         .unwrap_or_default();
     for slug in orgs {
-        let org = registry.org(&slug).await?;
-        let assessor = user.actor.assessor(&org)?;
-        let items = registry
-            .evidence_queue(&assessor, Page::new(0, Page::MAX_LIMIT))
+        let assessor = registry.assessor(&user.actor, &slug).await?;
+        let items = assessor
+            .evidence_queue(Page::new(0, Page::MAX_LIMIT))
             .await?;
         let mut entries = Vec::with_capacity(items.len());
         for item in items {
@@ -65,6 +64,7 @@ async fn queues(state: &AppState, user: &SignedIn) -> Result<Vec<OrgQueue>, WebE
                 claimed_label,
             });
         }
+        let org = assessor.organisation();
         out.push(OrgQueue {
             org: org.slug.clone(),
             org_name: org.name.clone(),
@@ -149,7 +149,8 @@ pub async fn decide(
     match state
         .services
         .registry
-        .decide_evidence(&user.actor, &id, input)
+        .caller(&user.actor)
+        .decide_evidence(&id, input)
         .await
     {
         Ok(_) => Ok(Redirect::to("/assess?notice=decided").into_response()),

@@ -95,7 +95,7 @@ pub async fn credential(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let registry = &state.services.registry;
-    let visible = registry.visible_award(&current.actor, &id).await?;
+    let visible = registry.caller(&current.actor).visible_award(&id).await?;
     let (award, text) = (visible.award, visible.credential);
     if format == Format::Json || !wants_html(&headers) {
         return Ok(([(header::CONTENT_TYPE, "application/ld+json")], text).into_response());
@@ -103,7 +103,7 @@ pub async fn credential(
     let doc: Value = serde_json::from_str(&text).map_err(credence_service::ServiceError::wrap(
         "reading a stored credential",
     ))?;
-    let report = registry.verify_credential_json(&doc).await?;
+    let report = registry.public().verify_credential_json(&doc).await?;
     let (verdict_class, verdict, verdict_sentence) = verdict_words(&report, None);
     let mut summary = CredentialSummary::from_json(&doc);
     if summary.subject_name.is_none() {
@@ -152,7 +152,8 @@ pub async fn badge(
     let download = state
         .services
         .registry
-        .baked_badge(&current.actor, &id, format)
+        .caller(&current.actor)
+        .baked_badge(&id, format)
         .await?;
     Ok(attachment(download))
 }
@@ -166,7 +167,8 @@ pub async fn download_json(
     let text = state
         .services
         .registry
-        .credential_text(&current.actor, &id)
+        .caller(&current.actor)
+        .credential_text(&id)
         .await?;
     Ok(attachment(credence_service::evidence::Download {
         file_name: format!("credential-{id}.json"),
@@ -201,7 +203,7 @@ pub async fn qr(
 ) -> Result<Response, WebError> {
     let registry = &state.services.registry;
     // Only for credentials the caller may see, so ids cannot be probed.
-    registry.credential_text(&current.actor, &id).await?;
+    registry.caller(&current.actor).credential_text(&id).await?;
     let url = registry.url(&format!("/credentials/{id}"));
     let target = registry.url(&format!("/verify?credential={}", url_encode(&url)));
     let code = qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
@@ -241,7 +243,12 @@ pub async fn mine(
     user: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let portfolio = state.services.registry.own_portfolio(&user.holder).await?;
+    let portfolio = state
+        .services
+        .registry
+        .with_holder(&user.holder)
+        .own_portfolio()
+        .await?;
     Ok(render(&MyCredentialsPage {
         nav: user.nav,
         title: "Your credentials",
@@ -294,7 +301,8 @@ pub async fn set_visibility(
     state
         .services
         .registry
-        .set_award_visibility(&user.holder, &id, public)
+        .with_holder(&user.holder)
+        .set_award_visibility(&id, public)
         .await?;
     Ok(Redirect::to(&back_to(&form, "/my/credentials")).into_response())
 }
@@ -311,7 +319,8 @@ pub async fn set_evidence_visibility(
     state
         .services
         .registry
-        .set_evidence_visibility(&user.holder, &id, public)
+        .with_holder(&user.holder)
+        .set_evidence_visibility(&id, public)
         .await?;
     Ok(Redirect::to(&back_to(&form, "/evidence")).into_response())
 }

@@ -48,7 +48,12 @@ pub async fn dashboard(
     user: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let d = state.services.registry.dashboard(&user.holder).await?;
+    let d = state
+        .services
+        .registry
+        .with_holder(&user.holder)
+        .dashboard()
+        .await?;
     let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
     Ok(render(&DashboardPage {
         operator,
@@ -92,13 +97,14 @@ pub async fn set_archetypes(
     user.check_csrf(&form.csrf)?;
     let registry = &state.services.registry;
     match registry
-        .set_archetypes(&user.holder, &form.archetypes)
+        .with_holder(&user.holder)
+        .set_archetypes(&form.archetypes)
         .await
     {
         Ok(_) => Ok(Redirect::to("/dashboard?notice=archetypes-saved").into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let mut d = registry.dashboard(&user.holder).await?;
+            let mut d = registry.with_holder(&user.holder).dashboard().await?;
             // The boxes as they were ticked, not as they are stored.
             for a in &mut d.archetypes {
                 a.chosen = form.archetypes.contains(&a.code);
@@ -137,7 +143,8 @@ pub async fn evidence_list(
     let items = state
         .services
         .registry
-        .holder_evidence(&user.holder, Page::new(0, Page::MAX_LIMIT))
+        .with_holder(&user.holder)
+        .holder_evidence(Page::new(0, Page::MAX_LIMIT))
         .await?;
     Ok(render(&EvidenceListPage {
         nav: user.nav,
@@ -307,7 +314,8 @@ pub async fn evidence_create(
     match state
         .services
         .registry
-        .record_evidence(&user.holder, input)
+        .with_holder(&user.holder)
+        .record_evidence(input)
         .await
     {
         Ok(detail) => Ok(Redirect::to(&format!(
@@ -349,7 +357,10 @@ async fn evidence_page(
     chosen_org: String,
 ) -> Result<EvidenceDetailPage, WebError> {
     let registry = &state.services.registry;
-    let e = registry.evidence_detail(&user.holder, id).await?;
+    let e = registry
+        .with_holder(&user.holder)
+        .evidence_detail(id)
+        .await?;
     let slug = FrameworkSlug::new(&e.evidence.framework).map_err(
         credence_service::ServiceError::wrap("reading an evidence framework slug"),
     )?;
@@ -365,19 +376,22 @@ async fn evidence_page(
     // The holder's own organisations first (those they hold a role in, then those they
     // submitted to before), so the one chosen by default is one they have to do with.
     let mine: Vec<String> = registry
-        .me(&user.holder)
+        .with_holder(&user.holder)
+        .me()
         .await?
         .roles
         .into_iter()
         .map(|r| r.org)
         .collect();
     let before: Vec<String> = registry
-        .holder_evidence(&user.holder, Page::new(0, Page::MAX_LIMIT))
+        .with_holder(&user.holder)
+        .holder_evidence(Page::new(0, Page::MAX_LIMIT))
         .await?
         .into_iter()
         .filter_map(|v| v.org)
         .collect();
     let mut assessing_orgs: Vec<OrgView> = registry
+        .public()
         .orgs()
         .await?
         .into_iter()
@@ -466,13 +480,8 @@ pub async fn evidence_attach(
         Some(file) => match state
             .services
             .registry
-            .add_attachment(
-                &user.holder,
-                &id,
-                &file.name,
-                file.media_type.as_deref(),
-                file.bytes,
-            )
+            .with_holder(&user.holder)
+            .add_attachment(&id, &file.name, file.media_type.as_deref(), file.bytes)
             .await
         {
             Ok(_) => Ok(()),
@@ -516,7 +525,8 @@ pub async fn evidence_submit(
     match state
         .services
         .registry
-        .submit_evidence(&user.holder, &id, &form.org)
+        .with_holder(&user.holder)
+        .submit_evidence(&id, &form.org)
         .await
     {
         Ok(_) => {
@@ -559,7 +569,8 @@ pub async fn evidence_delete(
     state
         .services
         .registry
-        .delete_evidence(&user.holder, &id)
+        .with_holder(&user.holder)
+        .delete_evidence(&id)
         .await?;
     Ok(Redirect::to("/evidence?notice=evidence-deleted").into_response())
 }
@@ -589,7 +600,12 @@ pub async fn portfolio_settings(
     user: SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let p = state.services.registry.own_portfolio(&user.holder).await?;
+    let p = state
+        .services
+        .registry
+        .with_holder(&user.holder)
+        .own_portfolio()
+        .await?;
     Ok(render(&PortfolioSettingsPage {
         nav: user.nav,
         title: "Your portfolio",
@@ -626,7 +642,11 @@ pub async fn portfolio_save(
         show_progress: form.show_progress.is_some(),
     };
     let registry = &state.services.registry;
-    match registry.update_portfolio(&user.holder, settings).await {
+    match registry
+        .with_holder(&user.holder)
+        .update_portfolio(settings)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/portfolio?notice=portfolio-saved").into_response()),
         Err(e) => {
             let (status, mut errors) = form_errors(e)?;
@@ -636,7 +656,7 @@ pub async fn portfolio_save(
                     e.field = "slug".into();
                 }
             }
-            let p = registry.own_portfolio(&user.holder).await?;
+            let p = registry.with_holder(&user.holder).own_portfolio().await?;
             Ok(render_with(
                 status,
                 &PortfolioSettingsPage {
@@ -662,7 +682,8 @@ pub async fn portfolio_export(
     let bytes = state
         .services
         .registry
-        .portfolio_archive(&user.holder)
+        .with_holder(&user.holder)
+        .portfolio_archive()
         .await?;
     let name = format!(
         "credence-portfolio-{}.zip",
@@ -695,7 +716,12 @@ pub async fn portfolio_public(
     nav: Nav,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = state.services.registry.public_portfolio(&slug).await?;
+    let p = state
+        .services
+        .registry
+        .public()
+        .public_portfolio(&slug)
+        .await?;
     Ok(render(&PortfolioPage {
         nav,
         title: format!("{}'s portfolio", p.display_name),

@@ -182,7 +182,12 @@ pub async fn orgs(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let op = operator(&user)?;
-    let orgs = state.services.registry.operator_orgs(&op).await?;
+    let orgs = state
+        .services
+        .registry
+        .with_operator(&op)
+        .operator_orgs()
+        .await?;
     if format == Format::Json {
         return Ok(Json(json!({ "items": orgs })).into_response());
     }
@@ -280,7 +285,8 @@ pub async fn create_org(
     match state
         .services
         .registry
-        .operator_create_org(&op, typed)
+        .with_operator(&op)
+        .operator_create_org(typed)
         .await
     {
         Ok(org) => Ok(Redirect::to(&format!(
@@ -398,7 +404,12 @@ async fn refused(
     error: ServiceError,
 ) -> Result<Response, WebError> {
     let (status, errors) = form_errors(error)?;
-    let d = state.services.registry.operator_org(op, slug).await?;
+    let d = state
+        .services
+        .registry
+        .with_operator(op)
+        .operator_org(slug)
+        .await?;
     Ok(render_with(
         status,
         &org_page(user.nav, d, None, form, errors),
@@ -420,7 +431,12 @@ pub async fn org(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let op = operator(&user)?;
-    let d = state.services.registry.operator_org(&op, &slug).await?;
+    let d = state
+        .services
+        .registry
+        .with_operator(&op)
+        .operator_org(&slug)
+        .await?;
     Ok(render(&org_page(
         user.nav,
         d,
@@ -442,7 +458,8 @@ pub async fn add_member(
     let added = state
         .services
         .registry
-        .operator_add_member(&op, &slug, &form.email, &form.role)
+        .with_operator(&op)
+        .operator_add_member(&slug, &form.email, &form.role)
         .await;
     match added {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -466,7 +483,8 @@ pub async fn remove_member(
     state
         .services
         .registry
-        .operator_remove_member(&op, &slug, &form.account, &form.role)
+        .with_operator(&op)
+        .operator_remove_member(&slug, &form.account, &form.role)
         .await?;
     Ok(Redirect::to(&format!(
         "/operator/orgs/{}?notice=member-removed",
@@ -503,7 +521,8 @@ pub async fn trust(
     match state
         .services
         .registry
-        .operator_trust(&op, &slug, trusted, confirmed)
+        .with_operator(&op)
+        .operator_trust(&slug, trusted, confirmed)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -539,7 +558,13 @@ pub async fn dashboard_link(
     let Ok(op) = user.actor.operator() else {
         return Ok(None);
     };
-    let n = state.services.registry.operator_orgs(&op).await?.len();
+    let n = state
+        .services
+        .registry
+        .with_operator(&op)
+        .operator_orgs()
+        .await?
+        .len();
     Ok(Some(match n {
         0 => OperatorLink {
             text: "This Credence has no organisation yet.".into(),

@@ -86,8 +86,8 @@ pub async fn outbox(
     let found = state
         .services
         .registry
+        .with_operator(&op)
         .outbox(
-            &op,
             chosen,
             Page {
                 offset: (page - 1).saturating_mul(PER_PAGE),

@@ -106,7 +106,11 @@ pub async fn forgot(
     state.throttles.spend(Budget::SignIn, client)?;
     let token = new_form_token()?;
     let registry = &state.services.registry;
-    let page = match registry.request_password_reset(form.email.trim()).await {
+    let page = match registry
+        .accounts()
+        .request_password_reset(form.email.trim())
+        .await
+    {
         Ok(()) => ForgotPage {
             sent_to: Some(form.email.trim().to_owned()),
             ..forgot_page(nav, String::new(), Vec::new(), token.clone())
@@ -159,6 +163,7 @@ pub async fn reset_form(
     if !state
         .services
         .registry
+        .accounts()
         .password_reset_link_works(&secret)
         .await?
     {
@@ -204,6 +209,7 @@ pub async fn reset(
     match state
         .services
         .registry
+        .accounts()
         .reset_password(&secret, form.password)
         .await
     {

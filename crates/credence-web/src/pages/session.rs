@@ -110,7 +110,7 @@ impl FromRequestParts<AppState> for Nav {
         let (Some(csrf), Ok(holder)) = (current.csrf_token, current.actor.holder()) else {
             return Ok(Self { user: None, demo });
         };
-        let account = state.services.registry.me(&holder).await?;
+        let account = state.services.registry.with_holder(&holder).me().await?;
         Ok(Self {
             user: Some(nav_user(&account, csrf)),
             demo,
@@ -173,7 +173,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let (Some(csrf), Ok(holder)) = (current.csrf_token, current.actor.holder()) else {
             return Err(SignInRejection::SignIn(ToSignIn(here)));
         };
-        let account = state.services.registry.me(&holder).await?;
+        let account = state.services.registry.with_holder(&holder).me().await?;
         let nav = Nav {
             user: Some(nav_user(&account, csrf)),
             demo,

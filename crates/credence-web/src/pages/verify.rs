@@ -382,7 +382,8 @@ async fn credential_by_url(state: &AppState, url: &str) -> Result<(Value, Vec<Fe
         ));
     };
     match registry
-        .credential_text(&credence_service::Actor::anonymous(), id)
+        .caller(&credence_service::Actor::anonymous())
+        .credential_text(id)
         .await
     {
         Ok(text) => serde_json::from_str(&text)
@@ -406,6 +407,7 @@ async fn check(
     let mut report = state
         .services
         .registry
+        .public()
         .verify_credential_json(&doc)
         .await
         .map_err(|e| {

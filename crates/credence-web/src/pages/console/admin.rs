@@ -79,7 +79,12 @@ async fn members_page(
     errors: Vec<FieldError>,
     notice_code: Option<&str>,
 ) -> Result<MembersPage, WebError> {
-    let members = state.services.registry.members(c.admin()?).await?;
+    let members = state
+        .services
+        .registry
+        .with_org_admin(c.admin()?)
+        .members()
+        .await?;
     Ok(MembersPage {
         nav: user.nav,
         title: format!("Members of {}", c.name),
@@ -121,7 +126,8 @@ pub async fn add_member(
     let outcome = match state
         .services
         .registry
-        .add_member_from_form(&admin, &form.email, &form.role)
+        .with_org_admin(&admin)
+        .add_member_from_form(&form.email, &form.role)
         .await
     {
         Ok(_) => Ok(()),
@@ -166,7 +172,8 @@ pub async fn remove_member(
     state
         .services
         .registry
-        .remove_member(c.admin()?, &form.account, role)
+        .with_org_admin(c.admin()?)
+        .remove_member(&form.account, role)
         .await?;
     Ok(Redirect::to(&format!(
         "/console/{}/members?notice=member-removed",
@@ -230,7 +237,8 @@ async fn tokens_page(
     let tokens = state
         .services
         .registry
-        .tokens(c.admin()?)
+        .with_org_admin(c.admin()?)
+        .tokens()
         .await?
         .into_iter()
         .map(|t| TokenLine {
@@ -284,7 +292,8 @@ pub async fn create_token(
     let outcome = match state
         .services
         .registry
-        .create_token_from_form(&admin, &form.role, &form.label, &form.days)
+        .with_org_admin(&admin)
+        .create_token_from_form(&form.role, &form.label, &form.days)
         .await
     {
         Ok(token) => Ok(token),
@@ -330,7 +339,8 @@ pub async fn revoke_token(
     state
         .services
         .registry
-        .revoke_token(c.admin()?, &id)
+        .with_org_admin(c.admin()?)
+        .revoke_token(&id)
         .await?;
     Ok(Redirect::to(&format!("/console/{}/tokens?notice=token-revoked", c.slug)).into_response())
 }
@@ -380,13 +390,18 @@ async fn keys_page(
     notice_code: Option<&str>,
     errors: Vec<FieldError>,
 ) -> Result<KeysPage, WebError> {
-    let mut keys = state.services.registry.keys(c.admin()?).await?;
+    let mut keys = state
+        .services
+        .registry
+        .with_org_admin(c.admin()?)
+        .keys()
+        .await?;
     for k in &mut keys {
         k.created_at = when(&k.created_at);
         k.retired_at = k.retired_at.as_deref().map(when);
     }
     keys.reverse();
-    let org = state.services.registry.org(&c.slug).await?;
+    let org = state.services.registry.public().org(&c.slug).await?;
     let cryptosuite = credence_service::orgs::org_view(&org).cryptosuite;
     Ok(KeysPage {
         nav: user.nav,
@@ -437,7 +452,12 @@ pub async fn rotate_key(
         let page = keys_page(&state, user, c, None, errors).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    state.services.registry.rotate_key(c.admin()?).await?;
+    state
+        .services
+        .registry
+        .with_org_admin(c.admin()?)
+        .rotate_key()
+        .await?;
     Ok(Redirect::to(&format!("/console/{}/keys?notice=key-rotated", c.slug)).into_response())
 }
 
@@ -461,7 +481,8 @@ pub async fn set_cryptosuite(
     match state
         .services
         .registry
-        .set_cryptosuite(c.admin()?, &form.cryptosuite)
+        .with_org_admin(c.admin()?)
+        .set_cryptosuite(&form.cryptosuite)
         .await
     {
         Ok(_) => Ok(
@@ -510,10 +531,8 @@ pub async fn audit(
     let mut entries = state
         .services
         .registry
-        .org_audit(
-            c.admin()?,
-            Page::new((page - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE + 1),
-        )
+        .with_org_admin(c.admin()?)
+        .org_audit(Page::new((page - 1) * AUDIT_PER_PAGE, AUDIT_PER_PAGE + 1))
         .await?;
     let has_next = entries.len() as u64 > AUDIT_PER_PAGE;
     entries.truncate(AUDIT_PER_PAGE as usize);
@@ -588,10 +607,11 @@ async fn accreditations_page(
     notice_code: Option<&str>,
 ) -> Result<AccreditationsPage, WebError> {
     let registry = &state.services.registry;
-    let (given, received) = registry.accreditations(&c.slug).await?;
+    let (given, received) = registry.public().accreditations(&c.slug).await?;
     let (mut providers, mut pathways) = (Vec::new(), Vec::new());
     if c.is_body && c.is_issuer {
         providers = registry
+            .public()
             .orgs()
             .await?
             .into_iter()
@@ -661,7 +681,8 @@ pub async fn accredit(
     match state
         .services
         .registry
-        .accredit(&issuer, &form.provider, &form.pathways)
+        .with_accrediting_body(&issuer)
+        .accredit(&form.provider, &form.pathways)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -712,7 +733,8 @@ pub async fn revoke_accreditation(
     match state
         .services
         .registry
-        .revoke_accreditation(&issuer, &id, &form.reason)
+        .with_accrediting_body(&issuer)
+        .revoke_accreditation(&id, &form.reason)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!(

@@ -354,6 +354,7 @@ async fn list_page(
 ) -> Result<(StatusCode, ListPage), WebError> {
     let registry = &state.services.registry;
     let achievements = registry
+        .public()
         .achievements(&c.slug)
         .await?
         .into_iter()
@@ -363,7 +364,8 @@ async fn list_page(
         })
         .collect();
     let (list, filter_errors) = match registry
-        .award_list(c.issuer()?, &view.filter(), view.rows())
+        .with_issuer(c.issuer()?)
+        .award_list(&view.filter(), view.rows())
         .await
     {
         Ok(list) => (list, Vec::new()),
@@ -444,7 +446,8 @@ pub async fn awards(
         let list = state
             .services
             .registry
-            .award_list(c.issuer()?, &view.filter(), view.rows())
+            .with_issuer(c.issuer()?)
+            .award_list(&view.filter(), view.rows())
             .await?;
         return Ok(Json(list).into_response());
     }
@@ -487,7 +490,8 @@ pub async fn batch(
             state
                 .services
                 .registry
-                .change_awards_status(&issuer, &change)
+                .with_issuer(&issuer)
+                .change_awards_status(&change)
                 .await
         }
     };

@@ -140,6 +140,7 @@ async fn achievements_page(
     let items = state
         .services
         .registry
+        .public()
         .achievements(&c.slug)
         .await?
         .into_iter()
@@ -224,10 +225,15 @@ pub async fn create_achievement(
     };
     let registry = &state.services.registry;
     let result = if problems.is_empty() {
-        registry.create_achievement(&issuer, new).await.map(|_| ())
+        registry
+            .with_issuer(&issuer)
+            .create_achievement(new)
+            .await
+            .map(|_| ())
     } else {
         registry
-            .check_achievement(&issuer, &new, &mut problems)
+            .with_issuer(&issuer)
+            .check_achievement(&new, &mut problems)
             .await
     };
     let outcome = match result {
@@ -294,7 +300,14 @@ async fn award_page(
     form: AwardForm,
     errors: Vec<FieldError>,
 ) -> Result<AwardPage, WebError> {
-    let achievements = achievement_choices(&state.services.registry.achievements(&c.slug).await?);
+    let achievements = achievement_choices(
+        &state
+            .services
+            .registry
+            .public()
+            .achievements(&c.slug)
+            .await?,
+    );
     let missing = errors
         .iter()
         .filter(|e| e.field == "missing")
@@ -354,7 +367,13 @@ pub async fn award(
             .filter(|j| !j.is_empty()),
         ..NewAward::default()
     };
-    match state.services.registry.award(&issuer, new).await {
+    match state
+        .services
+        .registry
+        .with_issuer(&issuer)
+        .award(new)
+        .await
+    {
         Ok(outcome) => Ok(Redirect::to(&format!(
             "/console/{}/awards/{}?notice=awarded",
             c.slug, outcome.award.id
@@ -457,7 +476,7 @@ async fn award_detail_page(
     errors: Vec<FieldError>,
 ) -> Result<AwardDetailPage, WebError> {
     let registry = &state.services.registry;
-    let visible = registry.visible_award(&user.actor, id).await?;
+    let visible = registry.caller(&user.actor).visible_award(id).await?;
     let (view, text) = (visible.award, visible.credential);
     if view.org_id != c.org_id {
         return Err(WebError::not_found(format!(
@@ -466,7 +485,7 @@ async fn award_detail_page(
         )));
     }
     let history = history_lines(
-        registry.award_history(c.issuer()?, id).await?,
+        registry.with_issuer(c.issuer()?).award_history(id).await?,
         user.actor.account_id(),
     );
     let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -509,7 +528,7 @@ async fn award_detail_page(
             }),
         )
         .collect();
-    let achievements = registry.achievements(&c.slug).await?;
+    let achievements = registry.public().achievements(&c.slug).await?;
     let valid_from = when(&view.valid_from);
     let valid_until = view.valid_until.as_deref().map(when);
     let public = view.public;
@@ -588,13 +607,8 @@ pub async fn change_status(
     let outcome = match state
         .services
         .registry
-        .change_award_status_from_form(
-            &issuer,
-            &id,
-            &form.action,
-            &form.reason,
-            form.confirm.is_some(),
-        )
+        .with_issuer(&issuer)
+        .change_award_status_from_form(&id, &form.action, &form.reason, form.confirm.is_some())
         .await
     {
         Ok(_) => Ok(()),
@@ -649,10 +663,11 @@ async fn bulk_page(
     errors: Vec<FieldError>,
 ) -> Result<BulkPage, WebError> {
     let registry = &state.services.registry;
-    let all = registry.achievements(&c.slug).await?;
+    let all = registry.public().achievements(&c.slug).await?;
     let jobs = job_lines(
         registry
-            .org_bulk_jobs(c.issuer()?, Page::new(0, 20))
+            .with_issuer(c.issuer()?)
+            .org_bulk_jobs(Page::new(0, 20))
             .await?,
         &all,
     );
@@ -707,7 +722,8 @@ pub async fn bulk_upload(
         Some(Ok(text)) => match state
             .services
             .registry
-            .start_bulk_awards(&issuer, &achievement, text, BulkFormat::Csv)
+            .with_issuer(&issuer)
+            .start_bulk_awards(&achievement, text, BulkFormat::Csv)
             .await
         {
             Ok(job) => Ok(job),
@@ -787,7 +803,7 @@ pub async fn bulk_job(
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
     let registry = &state.services.registry;
-    let job = registry.bulk_job(&user.actor, &id).await?;
+    let job = registry.caller(&user.actor).bulk_job(&id).await?;
     if job.org_id != c.org_id {
         return Err(WebError::not_found(format!(
             "{} has no bulk job '{id}'.",
@@ -799,8 +815,8 @@ pub async fn bulk_job(
     let refused_only = query.only.as_deref() == Some("refused");
     // One row more than a page, to know whether there is a next one.
     let mut rows = registry
+        .with_issuer(issuer)
         .bulk_rows_where(
-            issuer,
             &job.id,
             refused_only,
             Page::new((page - 1) * BULK_PAGE_ROWS, BULK_PAGE_ROWS + 1),
@@ -809,6 +825,7 @@ pub async fn bulk_job(
     let has_next = rows.len() as u64 > BULK_PAGE_ROWS;
     rows.truncate(BULK_PAGE_ROWS as usize);
     let achievement = registry
+        .public()
         .achievements(&c.slug)
         .await?
         .into_iter()
@@ -842,7 +859,8 @@ pub async fn bulk_report(
     let mut offset = 0;
     loop {
         let rows = registry
-            .bulk_rows_where(issuer, &id, false, Page::new(offset, Page::MAX_LIMIT))
+            .with_issuer(issuer)
+            .bulk_rows_where(&id, false, Page::new(offset, Page::MAX_LIMIT))
             .await?;
         if rows.is_empty() {
             break;

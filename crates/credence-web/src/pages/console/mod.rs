@@ -86,7 +86,7 @@ pub async fn console_for(
     slug: &str,
     section: &'static str,
 ) -> Result<Console, WebError> {
-    let org = state.services.registry.org(slug).await?;
+    let org = state.services.registry.public().org(slug).await?;
     let issuer = user.actor.issuer(&org).ok();
     let admin = user.actor.org_admin(&org).ok();
     if issuer.is_none() && admin.is_none() {
@@ -224,14 +224,15 @@ pub async fn overview(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "overview").await?;
     let registry = &state.services.registry;
-    let achievements = registry.achievements(&c.slug).await?;
+    let achievements = registry.public().achievements(&c.slug).await?;
     let (mut recent, mut suspended, mut jobs, mut trail) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     if let Ok(issuer) = c.issuer() {
         // Suspended awards wait for a decision (reinstate or revoke): they are looked for
         // among the latest awards the service lists in one page.
         let latest = registry
-            .org_awards(issuer, Page::new(0, Page::MAX_LIMIT))
+            .with_issuer(issuer)
+            .org_awards(Page::new(0, Page::MAX_LIMIT))
             .await?;
         suspended = award_lines(
             latest
@@ -247,7 +248,8 @@ pub async fn overview(
         );
         jobs = job_lines(
             registry
-                .org_bulk_jobs(issuer, Page::new(0, OVERVIEW_ROWS))
+                .with_issuer(issuer)
+                .org_bulk_jobs(Page::new(0, OVERVIEW_ROWS))
                 .await?,
             &achievements,
         );
@@ -256,7 +258,8 @@ pub async fn overview(
         trail = audit_lines(
             &c.slug,
             registry
-                .org_audit(admin, Page::new(0, OVERVIEW_ROWS))
+                .with_org_admin(admin)
+                .org_audit(Page::new(0, OVERVIEW_ROWS))
                 .await?,
         );
     }

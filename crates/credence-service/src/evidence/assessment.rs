@@ -1,0 +1,161 @@
+//! An assessor's side of evidence: the queue of what was submitted to the organisation, and
+//! decisions (attest or reject), appended to the evidence's history.
+
+use super::*;
+
+impl AssessorDesk<'_> {
+    /// The assessor's work queue: evidence submitted to the organisation, oldest first.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.assessor.0.org.slug))]
+    pub async fn evidence_queue(&self, page: Page) -> Result<Vec<QueueItem>, ServiceError> {
+        let assessor = &self.assessor;
+        let tx = self.store.read().await?;
+        let org = &assessor.0.org;
+        let rows = tx.evidence_queue(&org.id, page).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let framework = framework_by_id(&tx, row.framework_id).await?;
+            let holder = tx
+                .account(&row.holder_id)
+                .await?
+                .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
+            let statement_text = StatementCode::new(row.statement_code.as_str())
+                .ok()
+                .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
+                .unwrap_or_default();
+            out.push(QueueItem {
+                evidence: evidence_view(row, &framework, Some(org)),
+                holder_name: holder.display_name,
+                holder_email: holder.email,
+                statement_text,
+                attachments: tx
+                    .attachments_of(&row.id)
+                    .await?
+                    .iter()
+                    .map(attachment_view)
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl CallerDesk<'_> {
+    /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
+    /// submitted to may decide; the decision is appended to the history.
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    pub async fn decide_evidence(
+        &self,
+        id: &str,
+        input: DecisionInput,
+    ) -> Result<EvidenceDetail, ServiceError> {
+        let actor = &self.actor;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        let Some(mut row) = tx.evidence(id).await? else {
+            return Err(not_found(id));
+        };
+        let org = match &row.org_id {
+            Some(org_id) => tx.org(org_id).await?,
+            None => None,
+        };
+        let Some(org) = org else {
+            // Never submitted: only its holder knows it exists.
+            return Err(if actor.account_id() == Some(row.holder_id.as_str()) {
+                ServiceError::Conflict("Only submitted evidence can be decided.".into())
+            } else if actor.is_anonymous() {
+                actor.holder().err().unwrap_or_else(|| not_found(id))
+            } else {
+                not_found(id)
+            });
+        };
+        let assessor = actor.assessor(&org)?;
+        if assessor.0.account_id.as_deref() == Some(row.holder_id.as_str()) {
+            return Err(ServiceError::Forbidden(
+                "You may not assess your own evidence: another assessor must decide.".into(),
+            ));
+        }
+        if status_of(&row)? != EvidenceStatus::Submitted {
+            return Err(ServiceError::Conflict(format!(
+                "Only submitted evidence can be decided; this evidence is {}.",
+                row.status
+            )));
+        }
+        let framework = framework_by_id(&tx, row.framework_id).await?;
+        let statement = StatementCode::new(row.statement_code.as_str())
+            .map_err(ServiceError::wrap("reading a stored statement code"))?;
+        let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
+        let (status, level) = match input.decision.trim() {
+            "attest" => {
+                let level = input.level.as_deref().ok_or_else(|| {
+                    ServiceError::invalid("/level", "Give the level you confirm.")
+                })?;
+                let level = check_level(&framework.framework, &statement, level, "/level")?;
+                let claimed = LevelCode::new(row.level_claimed.as_str())
+                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
+                if !framework.framework.satisfies(&claimed, &level) {
+                    return Err(ServiceError::invalid(
+                        "/level",
+                        format!(
+                            "The confirmed level may not be above the level claimed ({claimed})."
+                        ),
+                    ));
+                }
+                (EvidenceStatus::Attested, Some(level.as_str().to_owned()))
+            }
+            "reject" => {
+                if input.level.is_some() {
+                    return Err(ServiceError::invalid(
+                        "/level",
+                        "A rejection confirms no level.",
+                    ));
+                }
+                if comment.is_none() {
+                    return Err(ServiceError::invalid(
+                        "/comment",
+                        "Say why the evidence is rejected.",
+                    ));
+                }
+                (EvidenceStatus::Rejected, None)
+            }
+            _ => {
+                return Err(ServiceError::invalid(
+                    "/decision",
+                    "The decision must be 'attest' or 'reject'.",
+                ))
+            }
+        };
+        let decision = match status {
+            EvidenceStatus::Attested => "attested",
+            _ => "rejected",
+        };
+        row.status = status.as_str().to_owned();
+        row.level_confirmed = level.clone();
+        row.updated_at = now;
+        tx.update_evidence(row.clone()).await?;
+        tx.insert_decision(NewDecision {
+            evidence_id: row.id.clone(),
+            actor_id: assessor.0.account_id.clone(),
+            decision: decision.into(),
+            level: level.clone(),
+            comment: comment.clone(),
+            decided_at: now,
+        })
+        .await?;
+        audit(
+            &tx,
+            now,
+            &assessor.0.label,
+            &format!(
+                "evidence.{}",
+                if level.is_some() { "attest" } else { "reject" }
+            ),
+            Some(&org.id),
+            &format!("evidence:{}", row.id),
+            json!({"level": level, "claimed": row.level_claimed, "comment": comment}),
+        )
+        .await?;
+        let detail = self.detail(&tx, &row).await?;
+        tx.commit().await?;
+        Ok(detail)
+    }
+}
