@@ -168,7 +168,8 @@ mod tests {
     /// reads too.
     fn values() -> Vec<(String, String, String)> {
         let sections: BTreeMap<String, BTreeMap<String, String>> =
-            toml::from_str(include_str!("../../../tests/config_env_values.toml")).expect("the table of values");
+            toml::from_str(include_str!("../../../tests/config_env_values.toml"))
+                .expect("the table of values");
         (sections.into_iter())
             .flat_map(|(s, keys)| keys.into_iter().map(move |(k, v)| (s.clone(), k, v)))
             .collect()
