@@ -5,7 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::entity::{account, accreditation, achievement, api_token, award, evidence, organisation};
+use crate::entity::{
+    account, accreditation, achievement, api_token, award, evidence, organisation,
+};
 use crate::{StoreError, Tx};
 
 use super::{
@@ -18,8 +20,8 @@ const IN_CHUNK: usize = 500;
 /// What the labels of a page name (`account:{id}`, `token:{id}`, `org:{slug}`,
 /// `accreditation:{id}`, `evidence:{id}`, `achievement:{id}`, `award:{id}`), with the
 /// accounts, organisations and achievements those rows refer to, each by its id (an
-/// organisation also by its slug).
-#[derive(Debug, Default)]
+/// organisation also by its slug). Not `Debug`: the token rows hold their hashes.
+#[derive(Default)]
 pub struct AuditNameRows {
     pub accounts: HashMap<String, AccountRow>,
     pub tokens: HashMap<String, TokenRow>,
@@ -49,7 +51,8 @@ impl Tx {
         let orgs = self.rows_in::<organisation::Entity, _>(organisation::Column::Slug, ids("org"));
         rows.orgs_by_slug = by(orgs.await?, |o| o.slug.clone());
         let accreditations = ids("accreditation");
-        let accreditations = self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
+        let accreditations =
+            self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
         rows.accreditations = by(accreditations.await?, |a| a.id.clone());
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
         rows.evidence = by(evidence.await?, |e| e.id.clone());
@@ -61,12 +64,21 @@ impl Tx {
         accounts.extend(rows.awards.values().filter_map(|a| a.holder_id.clone()));
         let accounts = self.rows_in::<account::Entity, _>(account::Column::Id, accounts);
         rows.accounts = by(accounts.await?, |a| a.id.clone());
-        let providers = rows.accreditations.values().map(|a| a.provider_org_id.clone());
-        let orgs = self.rows_in::<organisation::Entity, _>(organisation::Column::Id, providers.collect());
+        let providers = rows
+            .accreditations
+            .values()
+            .map(|a| a.provider_org_id.clone());
+        let orgs =
+            self.rows_in::<organisation::Entity, _>(organisation::Column::Id, providers.collect());
         rows.orgs = by(orgs.await?, |o| o.id.clone());
         let mut achievements = ids("achievement");
-        achievements.extend(rows.awards.values().filter_map(|a| a.achievement_id.clone()));
-        let achievements = self.rows_in::<achievement::Entity, _>(achievement::Column::Id, achievements);
+        achievements.extend(
+            rows.awards
+                .values()
+                .filter_map(|a| a.achievement_id.clone()),
+        );
+        let achievements =
+            self.rows_in::<achievement::Entity, _>(achievement::Column::Id, achievements);
         rows.achievements = by(achievements.await?, |a| a.id.clone());
         Ok(rows)
     }
