@@ -61,7 +61,9 @@ impl DemoSummary {
 static WORLD: LazyLock<Result<World, String>> = LazyLock::new(World::bundled);
 
 fn world() -> Result<&'static World, ServiceError> {
-    WORLD.as_ref().map_err(|e| ServiceError::internal(e.clone()))
+    WORLD
+        .as_ref()
+        .map_err(|e| ServiceError::internal(e.clone()))
 }
 
 fn email(local: &str) -> String {
@@ -91,7 +93,9 @@ pub fn demo_logins() -> Vec<DemoLogin> {
                 [Role::Admin] => "Manages the members of",
                 _ => "Publishes achievements and awards credentials for",
             },
-            world.org(&s.org).map_or(s.org.as_str(), |o| o.name.as_str())
+            world
+                .org(&s.org)
+                .map_or(s.org.as_str(), |o| o.name.as_str())
         ),
     });
     personas.chain(staff).collect()

@@ -147,7 +147,9 @@ impl Registry {
         let staff = world
             .staff_of(slug, Role::Issuer)
             .ok_or_else(|| ServiceError::internal(format!("the demo has no issuer at {slug}")))?;
-        self.demo_actor(accounts, &staff.account).await?.issuer(&org)
+        self.demo_actor(accounts, &staff.account)
+            .await?
+            .issuer(&org)
     }
 
     async fn demo_actor(&self, accounts: &Accounts, local: &str) -> Result<Actor, ServiceError> {
@@ -179,7 +181,7 @@ impl Registry {
                 continue;
             }
             let body = self.demo_issuer(world, accounts, &a.body).await?;
-            self.accredit(&body, &a.provider, &[a.pathway.clone()])
+            self.accredit(&body, &a.provider, std::slice::from_ref(&a.pathway))
                 .await?;
             summary.accreditations += 1;
         }
@@ -334,7 +336,8 @@ impl Registry {
     ) -> Result<(), ServiceError> {
         let mut issued: HashMap<&str, String> = HashMap::new();
         for a in &world.awards {
-            let missing = || ServiceError::internal(format!("no demo achievement {}", a.achievement));
+            let missing =
+                || ServiceError::internal(format!("no demo achievement {}", a.achievement));
             let spec = world.achievement(&a.achievement).ok_or_else(missing)?;
             let uuid = achievements.get(&a.achievement).ok_or_else(missing)?;
             let issuer = self.demo_issuer(world, accounts, &spec.org).await?;
@@ -363,7 +366,9 @@ impl Registry {
                 summary.changes += 1;
             }
             let public = matches!(a.fate, Fate::Valid | Fate::Expired)
-                && world.persona(&a.persona).is_some_and(|p| p.public_portfolio);
+                && world
+                    .persona(&a.persona)
+                    .is_some_and(|p| p.public_portfolio);
             if award.public != public {
                 let holder = self.demo_holder(accounts, &a.persona).await?;
                 self.set_award_visibility(&holder, &award.id, public)

@@ -168,7 +168,6 @@ fn number_or_all<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 #[serde(deny_unknown_fields)]
 pub struct CaseStudy {
     pub key: String,
-    pub about: String,
     pub lines: Vec<Quote>,
 }
 
@@ -259,9 +258,11 @@ pub struct Award {
 
 /// Puts `values` into the braces of `template` that name them.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_owned(), |text, (name, value)| {
-        text.replace(&format!("{{{name}}}"), value)
-    })
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
 }
 
 impl World {
@@ -273,9 +274,7 @@ impl World {
     /// Reads a world and checks that each name in it refers to something it has.
     pub fn from_toml(text: &str) -> Result<World, String> {
         let world: World = toml::from_str(text).map_err(|e| format!("the demo world: {e}"))?;
-        world
-            .check()
-            .map_err(|e| format!("the demo world: {e}"))?;
+        world.check().map_err(|e| format!("the demo world: {e}"))?;
         Ok(world)
     }
 
@@ -308,16 +307,20 @@ impl World {
 
     /// Every account's local part, with its display name: staff first, then personas.
     pub fn accounts(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        let staff = self.staff.iter().map(|s| (s.account.as_str(), s.display_name.as_str()));
+        let staff = self
+            .staff
+            .iter()
+            .map(|s| (s.account.as_str(), s.display_name.as_str()));
         let personas = (self.personas.iter()).map(|p| (p.account.as_str(), p.name.as_str()));
         staff.chain(personas)
     }
 
     /// Every membership, as (organisation, account, role): staff first, then personas.
     pub fn memberships(&self) -> impl Iterator<Item = (&str, &str, Role)> + '_ {
-        let staff = self.staff.iter().flat_map(|s| {
-            (s.roles.iter()).map(move |r| (s.org.as_str(), s.account.as_str(), *r))
-        });
+        let staff = self
+            .staff
+            .iter()
+            .flat_map(|s| (s.roles.iter()).map(move |r| (s.org.as_str(), s.account.as_str(), *r)));
         let personas = self.personas.iter().flat_map(|p| {
             p.member.iter().flat_map(move |m| {
                 (m.roles.iter()).map(move |r| (m.org.as_str(), p.account.as_str(), *r))
@@ -328,10 +331,10 @@ impl World {
 
     /// Whether `account` holds `role` at `org`.
     fn holds(&self, org: &str, account: &str, role: Role) -> bool {
-        self.memberships()
-            .any(|m| m == (org, account, role))
+        self.memberships().any(|m| m == (org, account, role))
     }
 
+    /// Checks that every key is there once and every name refers to something in the world.
     fn check(&self) -> Result<(), String> {
         let unique = |what: &str, keys: Vec<&str>| {
             let mut seen = HashSet::new();
@@ -340,34 +343,67 @@ impl World {
                 None => Ok(()),
             }
         };
-        unique("organisation", self.organisations.iter().map(|o| o.slug.as_str()).collect())?;
+        let organisations = self.organisations.iter().map(|o| o.slug.as_str());
+        unique("organisation", organisations.collect())?;
         unique("account", self.accounts().map(|(a, _)| a).collect())?;
-        unique("achievement", self.achievements.iter().map(|a| a.key.as_str()).collect())?;
-        unique("award", self.awards.iter().map(|a| a.key.as_str()).collect())?;
-        let org = |slug: &str, whose: &str| match self.org(slug) {
-            Some(_) => Ok(()),
-            None => Err(format!("{whose} names the organisation '{slug}', which is not in it")),
-        };
-        let staff = |slug: &str, role: Role, whose: &str| match self.staff_of(slug, role) {
-            Some(_) => Ok(()),
-            None => Err(format!("{whose} needs a staff account with the {role} role at '{slug}'")),
-        };
-        for (slug, account, _) in self.memberships() {
-            org(slug, &format!("the account '{account}'"))?;
-        }
+        let achievements = self.achievements.iter().map(|a| a.key.as_str());
+        unique("achievement", achievements.collect())?;
+        unique(
+            "award",
+            self.awards.iter().map(|a| a.key.as_str()).collect(),
+        )?;
         if self.texts.advanced_kinds.is_empty() {
             return Err("texts.advanced_kinds is empty".into());
         }
+        date("texts.foundational_from", &self.texts.foundational_from)?;
+        date("texts.advanced_from", &self.texts.advanced_from)?;
+        for (slug, account, _) in self.memberships() {
+            found(
+                self.org(slug),
+                &format!("the account '{account}'"),
+                "organisation",
+                slug,
+            )?;
+        }
+        self.check_evidence()?;
+        for a in &self.accreditations {
+            self.has_staff(&a.body, Role::Issuer, "an accreditation")?;
+            found(
+                self.org(&a.provider),
+                "an accreditation",
+                "organisation",
+                &a.provider,
+            )?;
+        }
+        for a in &self.achievements {
+            self.has_staff(
+                &a.org,
+                Role::Issuer,
+                &format!("the achievement '{}'", a.key),
+            )?;
+        }
+        self.check_awards()
+    }
+
+    fn has_staff(&self, slug: &str, role: Role, whose: &str) -> Result<(), String> {
+        match self.staff_of(slug, role) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "{whose} needs a staff account with the {role} role at '{slug}'"
+            )),
+        }
+    }
+
+    /// The personas' plans and the product training they name.
+    fn check_evidence(&self) -> Result<(), String> {
         for p in &self.personas {
             let whose = format!("the persona '{}'", p.account);
-            staff(&p.evidence.assessed_at, Role::Assessor, &whose)?;
+            self.has_staff(&p.evidence.assessed_at, Role::Assessor, &whose)?;
             if let Some(key) = &p.case_study {
-                self.case_study(key)
-                    .ok_or_else(|| format!("{whose} names the case study '{key}', which is not in it"))?;
+                found(self.case_study(key), &whose, "case study", key)?;
             }
             if let Some(key) = &p.evidence.product_training {
-                self.product_training(key)
-                    .ok_or_else(|| format!("{whose} names the product training '{key}', which is not in it"))?;
+                found(self.product_training(key), &whose, "product training", key)?;
             }
         }
         for t in &self.product_training {
@@ -378,42 +414,67 @@ impl World {
                     t.assessor, t.assessed_at
                 ));
             }
-            self.case_study(&t.duties)
-                .ok_or_else(|| format!("{whose} names the case study '{}', which is not in it", t.duties))?;
+            found(self.case_study(&t.duties), &whose, "case study", &t.duties)?;
             if t.training.is_empty() {
                 return Err(format!("{whose} has no training lines"));
             }
+            date(&format!("{whose}: first_day"), &t.first_day)?;
         }
-        for a in &self.accreditations {
-            staff(&a.body, Role::Issuer, "an accreditation")?;
-            org(&a.provider, "an accreditation")?;
-        }
-        for a in &self.achievements {
-            staff(&a.org, Role::Issuer, &format!("the achievement '{}'", a.key))?;
-        }
-        for a in &self.awards {
+        Ok(())
+    }
+
+    fn check_awards(&self) -> Result<(), String> {
+        for (n, a) in self.awards.iter().enumerate() {
             let whose = format!("the award '{}'", a.key);
-            self.achievement(&a.achievement)
-                .ok_or_else(|| format!("{whose} names the achievement '{}', which is not in it", a.achievement))?;
-            self.persona(&a.persona)
-                .ok_or_else(|| format!("{whose} names the persona '{}', which is not in it", a.persona))?;
+            found(
+                self.achievement(&a.achievement),
+                &whose,
+                "achievement",
+                &a.achievement,
+            )?;
+            found(self.persona(&a.persona), &whose, "persona", &a.persona)?;
             let needs_reason = matches!(a.fate, Fate::Revoked | Fate::Suspended);
             if needs_reason != a.reason.is_some() {
-                return Err(format!("{whose}: a reason is given for, and only for, a revoked or suspended award"));
+                return Err(format!(
+                    "{whose}: a reason is given for, and only for, a revoked or suspended award"
+                ));
             }
             if (a.fate == Fate::Expired) != a.valid_from.is_some() {
-                return Err(format!("{whose}: valid_from is given for, and only for, an expired award"));
+                return Err(format!(
+                    "{whose}: valid_from is given for, and only for, an expired award"
+                ));
+            }
+            if let Some(from) = &a.valid_from {
+                chrono::DateTime::parse_from_rfc3339(from).map_err(|e| {
+                    format!("{whose}: valid_from '{from}' is not an RFC 3339 time ({e})")
+                })?;
             }
             if let Some(earlier) = &a.renews {
-                self.awards
-                    .iter()
-                    .take_while(|b| b.key != a.key)
-                    .find(|b| &b.key == earlier)
-                    .ok_or_else(|| format!("{whose} renews '{earlier}', which is not an award before it"))?;
+                let before = self.awards[..n].iter().find(|b| &b.key == earlier);
+                before.ok_or_else(|| {
+                    format!("{whose} renews '{earlier}', which is not an award before it")
+                })?;
             }
         }
         Ok(())
     }
+}
+
+/// `Ok` when `thing` was found; else says that `whose` names a `what` the world lacks.
+fn found<T>(thing: Option<T>, whose: &str, what: &str, name: &str) -> Result<(), String> {
+    match thing {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "{whose} names the {what} '{name}', which is not in it"
+        )),
+    }
+}
+
+/// `Ok` when `text`, the value of `field`, is a day (`YYYY-MM-DD`).
+fn date(field: &str, text: &str) -> Result<(), String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|_| ())
+        .map_err(|e| format!("{field}: '{text}' is not a day (YYYY-MM-DD): {e}"))
 }
 
 #[cfg(test)]
@@ -438,10 +499,22 @@ mod tests {
                 assert!(message.contains(part), "{message} lacks {part:?}");
             }
         };
-        check("display_name = ", "display_nmae = ", &["unknown field `display_nmae`", "line "]);
-        check("kind = \"accrediting-body\"", "kind = \"club\"", &["club", "line "]);
+        check(
+            "display_name = ",
+            "display_nmae = ",
+            &["unknown field `display_nmae`", "line "],
+        );
+        check(
+            "kind = \"accrediting-body\"",
+            "kind = \"club\"",
+            &["club", "line "],
+        );
         check("fate = \"revoked\"", "fate = \"lost\"", &["lost", "line "]);
-        check("attested = \"all\"", "attested = \"most\"", &["'most' is not a count"]);
+        check(
+            "attested = \"all\"",
+            "attested = \"most\"",
+            &["'most' is not a count"],
+        );
         check(
             "achievement = \"tri-x-1\"",
             "achievement = \"tri-x-9\"",
@@ -452,12 +525,20 @@ mod tests {
             "assessed_at = \"triadix\"",
             &["the persona 'user-persona-3' needs a staff account with the assessor role at 'triadix'"],
         );
+        check(
+            "foundational_from = \"2025-02-03\"",
+            "foundational_from = \"2025-02-30\"",
+            &["texts.foundational_from: '2025-02-30' is not a day"],
+        );
     }
 
     #[test]
     fn fill_puts_values_in_their_braces() {
         assert_eq!(
-            fill("{who} said \"{what}\" ({who})", &[("who", "A"), ("what", "b")]),
+            fill(
+                "{who} said \"{what}\" ({who})",
+                &[("who", "A"), ("what", "b")]
+            ),
             "A said \"b\" (A)"
         );
     }
