@@ -81,15 +81,6 @@ fn pathway(text: &str) -> Result<PathwayCode, ServiceError> {
     PathwayCode::new(text).map_err(|e| ServiceError::internal_from(format!("pathway {text}"), e))
 }
 
-/// The statements of a pathway that require a level, with that level.
-fn statements<'f>(
-    framework: &'f Framework,
-    code: &'f PathwayCode,
-) -> impl Iterator<Item = (&'f Statement, LevelCode)> + 'f {
-    (framework.pathway_statements(code))
-        .filter_map(|s| s.level.clone().map(|level| (s, level)))
-}
-
 /// The evidence of one persona, in a fixed order: foundational, advanced, product training.
 pub(super) fn items<'w>(
     world: &'w World,
@@ -100,9 +91,16 @@ pub(super) fn items<'w>(
     let assessor = world
         .staff_of(&plan.assessed_at, Role::Assessor)
         .map(|s| s.account.as_str())
-        .ok_or_else(|| ServiceError::internal(format!("no demo assessor at {}", plan.assessed_at)))?;
-    let mut out = foundational(world, framework, who, assessor)?;
-    out.extend(advanced(world, framework, who, assessor)?);
+        .ok_or_else(|| {
+            ServiceError::internal(format!("no demo assessor at {}", plan.assessed_at))
+        })?;
+    let to = Submission {
+        world,
+        who,
+        assessor,
+    };
+    let mut out = foundational(to, framework)?;
+    out.extend(advanced(to, framework)?);
     if let Some(key) = &plan.product_training {
         let training = world
             .product_training(key)
@@ -112,13 +110,65 @@ pub(super) fn items<'w>(
     Ok(out)
 }
 
-fn foundational<'w>(
+/// Whose evidence of a pathway it is, and who decides it at the organisation of their plan.
+#[derive(Clone, Copy)]
+struct Submission<'w> {
     world: &'w World,
-    framework: &Framework,
     who: &'w Persona,
     assessor: &'w str,
+}
+
+/// What the evidence of one statement claims, and how it is confirmed.
+struct Claim<'w> {
+    claimed: LevelCode,
+    /// The level an attestation confirms.
+    confirmed: LevelCode,
+    kind: &'w str,
+    narrative: String,
+}
+
+impl<'w> Submission<'w> {
+    /// The evidence of the statements of `code` that require a level, as far as `counts`
+    /// goes, the `i`-th dated `i` days after `from`; `claim` says what the `i`-th claims.
+    fn pathway(
+        self,
+        framework: &Framework,
+        code: &PathwayCode,
+        counts: Counts,
+        from: &str,
+        claim: impl Fn(usize, &Statement, LevelCode) -> Claim<'w>,
+    ) -> Result<Vec<Item<'w>>, ServiceError> {
+        let rejection = &self.world.texts.rejection;
+        let statements = (framework.pathway_statements(code))
+            .filter_map(|s| s.level.clone().map(|level| (s, level)));
+        let mut out = Vec::new();
+        for (i, (statement, required)) in statements.enumerate() {
+            let c = claim(i, statement, required);
+            let Some(target) = target_of(i, counts, &c.confirmed, rejection) else {
+                continue;
+            };
+            out.push(Item {
+                statement: statement.clone(),
+                kind: c.kind,
+                narrative: c.narrative,
+                date: day(from, i)?,
+                provider: None,
+                claimed: c.claimed,
+                target,
+                org: &self.who.evidence.assessed_at,
+                assessor: self.assessor,
+                attachment: None,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn foundational<'w>(
+    to: Submission<'w>,
+    framework: &Framework,
 ) -> Result<Vec<Item<'w>>, ServiceError> {
-    let texts = &world.texts;
+    let (texts, who) = (&to.world.texts, to.who);
     let course = &who.foundational_course;
     let narrative = fill(
         &texts.foundational_narrative,
@@ -128,62 +178,51 @@ fn foundational<'w>(
             ("course", course.text.as_str()),
         ],
     );
-    let mut out = Vec::new();
-    for (i, (statement, required)) in statements(framework, &pathway("foundational")?).enumerate() {
-        // Every fifth claim is a level higher and confirmed so; every seventh is a level
-        // higher and confirmed only at the required level.
-        let (claimed, confirmed) = if i % 5 == 4 {
-            let above = level_above(framework, statement, 1).unwrap_or(required.clone());
-            (above.clone(), above)
-        } else if i % 7 == 6 {
-            let above = level_above(framework, statement, 1).unwrap_or(required.clone());
-            (above, required)
-        } else {
-            (required.clone(), required)
-        };
-        let Some(target) =
-            target_of(i, who.evidence.foundational, &confirmed, &texts.rejection)
-        else {
-            continue;
-        };
-        out.push(Item {
-            statement: statement.clone(),
-            kind: "course-completion",
-            narrative: narrative.clone(),
-            date: day(&texts.foundational_from, i)?,
-            provider: None,
-            claimed,
-            target,
-            org: &who.evidence.assessed_at,
-            assessor,
-            attachment: None,
-        });
-    }
-    Ok(out)
+    let (counts, from) = (who.evidence.foundational, &texts.foundational_from);
+    to.pathway(
+        framework,
+        &pathway("foundational")?,
+        counts,
+        from,
+        |i, statement, required| {
+            // Every fifth claim is a level higher and confirmed so; every seventh is a level
+            // higher and confirmed only at the required level.
+            let above = || level_above(framework, statement, 1).unwrap_or(required.clone());
+            let (claimed, confirmed) = if i % 5 == 4 {
+                (above(), above())
+            } else if i % 7 == 6 {
+                (above(), required.clone())
+            } else {
+                (required.clone(), required.clone())
+            };
+            Claim {
+                claimed,
+                confirmed,
+                kind: "course-completion",
+                narrative: narrative.clone(),
+            }
+        },
+    )
 }
 
-fn advanced<'w>(
-    world: &'w World,
-    framework: &Framework,
-    who: &'w Persona,
-    assessor: &'w str,
-) -> Result<Vec<Item<'w>>, ServiceError> {
+fn advanced<'w>(to: Submission<'w>, framework: &Framework) -> Result<Vec<Item<'w>>, ServiceError> {
+    let (world, who) = (to.world, to.who);
     let texts = &world.texts;
     let code = pathway(&format!("advanced-{}", who.archetype.to_lowercase()))?;
     let cases = match &who.case_study {
-        Some(key) => world.case_study(key).map(|c| c.lines.as_slice()).unwrap_or_default(),
+        Some(key) => world
+            .case_study(key)
+            .map(|c| c.lines.as_slice())
+            .unwrap_or_default(),
         None => &[],
     };
-    let mut out = Vec::new();
-    for (i, (statement, required)) in statements(framework, &code).enumerate() {
+    let (counts, from) = (who.evidence.advanced, &texts.advanced_from);
+    to.pathway(framework, &code, counts, from, |i, statement, required| {
         // Every third skill is claimed and confirmed a level higher (proficiency).
         let claimed = if statement.taxonomy.as_str() == "skill" && i % 3 == 2 {
             level_above(framework, statement, 1).unwrap_or(required)
         } else {
             required
-        };
-        let Some(target) = target_of(i, who.evidence.advanced, &claimed, &texts.rejection) else {
-            continue;
         };
         let kind = &texts.advanced_kinds[i % texts.advanced_kinds.len()];
         let narrative = match cases.get(i % cases.len().max(1)) {
@@ -208,20 +247,13 @@ fn advanced<'w>(
                 ],
             ),
         };
-        out.push(Item {
-            statement: statement.clone(),
+        Claim {
+            confirmed: claimed.clone(),
+            claimed,
             kind: &kind.kind,
             narrative,
-            date: day(&texts.advanced_from, i)?,
-            provider: None,
-            claimed,
-            target,
-            org: &who.evidence.assessed_at,
-            assessor,
-            attachment: None,
-        });
-    }
-    Ok(out)
+        }
+    })
 }
 
 /// Evidence of every statement of a product's pathway, all attested; every fourth is an
@@ -238,7 +270,10 @@ fn product<'w>(
         .unwrap_or_default();
     let mut out = Vec::new();
     // Counted among all the pathway's statements, those without a level too.
-    for (i, statement) in framework.pathway_statements(&pathway(&training.pathway)?).enumerate() {
+    for (i, statement) in framework
+        .pathway_statements(&pathway(&training.pathway)?)
+        .enumerate()
+    {
         let Some(required) = statement.level.clone() else {
             continue;
         };
@@ -249,7 +284,11 @@ fn product<'w>(
         };
         out.push(Item {
             statement: statement.clone(),
-            kind: if i % 4 == 3 { "assessment" } else { "course-completion" },
+            kind: if i % 4 == 3 {
+                "assessment"
+            } else {
+                "course-completion"
+            },
             narrative: fill(
                 &training.narrative,
                 &[
@@ -266,8 +305,10 @@ fn product<'w>(
             target: Target::Attested(required),
             org: &training.assessed_at,
             assessor: &training.assessor,
-            attachment: (i == 0)
-                .then_some((training.attachment.file_name.as_str(), training.attachment.text.as_str())),
+            attachment: (i == 0).then_some((
+                training.attachment.file_name.as_str(),
+                training.attachment.text.as_str(),
+            )),
         });
     }
     Ok(out)
