@@ -2,54 +2,19 @@
 //! default` prints is set by its `CREDENCE_<SECTION>_<KEY>` variable, and a value that does
 //! not fit is refused, naming the variable.
 
+use std::collections::BTreeMap;
+
 use crate::support::{credence, stderr, stdout};
 
-/// A value other than the default for every documented setting, as its variable holds it.
-const VALUES: &[(&str, &str, &str)] = &[
-    ("server", "listen", "0.0.0.0:9000"),
-    ("server", "body_limit_bytes", "2048"),
-    ("server", "public_url", "https://credentials.example.org"),
-    ("server", "open_registration", "false"),
-    ("server", "bulk_job_lease_secs", "90"),
-    ("server", "status_list_recheck_ms", "0"),
-    ("server", "metrics_token", "scrape-token"),
-    ("server", "metrics_listen", "127.0.0.1:9090"),
-    ("server", "header_read_timeout_secs", "5"),
-    ("server", "body_timeout_secs", "15"),
-    ("server", "request_timeout_secs", "60"),
-    ("server", "max_connections", "64"),
-    ("quotas", "evidence_records", "0"),
-    ("quotas", "attachment_bytes", "1000"),
-    ("limits", "sign_in_per_minute", "5"),
-    ("limits", "register_per_minute", "6"),
-    ("limits", "bad_token_per_minute", "7"),
-    ("limits", "verify_per_minute", "100000"),
-    ("database", "url", "postgres://credence@db-host/credence"),
-    ("database", "data_dir", "/var/lib/credence"),
-    ("database", "max_connections", "3"),
-    ("database", "timeout_secs", "2"),
-    ("security", "master_key_file", "/etc/credence/master.key"),
-    ("security", "password_memory_kib", "65536"),
-    ("security", "password_hash_concurrency", "2"),
-    ("security", "password_hash_queue", "8"),
-    (
-        "vc",
-        "contexts",
-        "https://example.org/ctx/v1=/etc/ctx.jsonld",
-    ),
-    ("log", "filter", "credence_web=debug,info"),
-    ("log", "format", "json"),
-    ("fetch", "enabled", "false"),
-    ("fetch", "allow_hosts", "intranet.example:8443,10.0.0.7"),
-    ("fetch", "max_bytes", "65536"),
-    ("fetch", "per_host", "2"),
-    ("fetch", "cache_floor_secs", "5"),
-    ("fetch", "cache_ceiling_secs", "600"),
-    ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
-    ("mail", "smtp_url", "smtp://mail.example:2525"),
-    ("mail", "from", "Registry <registry@example.org>"),
-    ("mail", "poll_ms", "250"),
-];
+/// A value other than the default for every documented setting, as its variable holds it:
+/// (section, key, value), from the table the unit tests of `config_env.rs` read too.
+fn values() -> Vec<(String, String, String)> {
+    let sections: BTreeMap<String, BTreeMap<String, String>> =
+        toml::from_str(include_str!("config_env_values.toml")).expect("the table of values");
+    (sections.into_iter())
+        .flat_map(|(s, keys)| keys.into_iter().map(move |(k, v)| (s.clone(), k, v)))
+        .collect()
+}
 
 /// A setting's value as `config show` prints it, written as its variable holds it.
 fn shown(value: &toml::Value) -> String {
@@ -75,10 +40,11 @@ fn every_setting_config_default_prints_comes_from_the_environment() {
     let out = credence(dir.path(), &["config", "default"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let documented: toml::Table = stdout(&out).parse().expect("the default is TOML");
+    let values = values();
     let mut vars = Vec::new();
     for (section, table) in &documented {
         for key in table.as_table().expect("a section").keys() {
-            let (_, _, value) = VALUES
+            let (_, _, value) = values
                 .iter()
                 .find(|(s, k, _)| s == section && k == key)
                 .unwrap_or_else(|| panic!("no value for {section}.{key}"));
@@ -87,12 +53,12 @@ fn every_setting_config_default_prints_comes_from_the_environment() {
                 stdout(&out).contains(&name),
                 "config default does not name {name}"
             );
-            vars.push((name, *value));
+            vars.push((name, value.as_str()));
         }
     }
     assert_eq!(
         vars.len(),
-        VALUES.len(),
+        values.len(),
         "a value for a setting that is gone"
     );
     // CREDENCE_LOG (which the test helper sets) would disagree with CREDENCE_LOG_FILTER.
@@ -101,11 +67,11 @@ fn every_setting_config_default_prints_comes_from_the_environment() {
     let out = credence(dir.path(), &["config", "show"], &env);
     assert!(out.status.success(), "{}", stderr(&out));
     let effective: toml::Table = stdout(&out).parse().expect("config show is TOML");
-    for (section, key, value) in VALUES {
-        let got = shown(&effective[*section][*key]);
-        match (*section, *key) {
+    for (section, key, value) in &values {
+        let got = shown(&effective[section.as_str()][key.as_str()]);
+        match (section.as_str(), key.as_str()) {
             ("server", "metrics_token") => assert_eq!(got, "[hidden]"),
-            _ => assert_eq!(got, *value, "{section}.{key}"),
+            _ => assert_eq!(&got, value, "{section}.{key}"),
         }
     }
 }

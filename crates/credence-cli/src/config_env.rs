@@ -165,52 +165,16 @@ mod tests {
     }
 
     /// A value other than the default for every setting `config default` prints, as its
-    /// variable would hold it.
-    const VALUES: &[(&str, &str, &str)] = &[
-        ("server", "listen", "0.0.0.0:9000"),
-        ("server", "body_limit_bytes", "2048"),
-        ("server", "public_url", "https://credentials.example.org"),
-        ("server", "open_registration", "false"),
-        ("server", "bulk_job_lease_secs", "90"),
-        ("server", "status_list_recheck_ms", "0"),
-        ("server", "metrics_token", "scrape-token"),
-        ("server", "metrics_listen", "127.0.0.1:9090"),
-        ("server", "header_read_timeout_secs", "5"),
-        ("server", "body_timeout_secs", "15"),
-        ("server", "request_timeout_secs", "60"),
-        ("server", "max_connections", "64"),
-        ("quotas", "evidence_records", "0"),
-        ("quotas", "attachment_bytes", "1000"),
-        ("limits", "sign_in_per_minute", "5"),
-        ("limits", "register_per_minute", "6"),
-        ("limits", "bad_token_per_minute", "7"),
-        ("limits", "verify_per_minute", "100000"),
-        ("database", "url", "postgres://credence@db/credence"),
-        ("database", "data_dir", "/var/lib/credence"),
-        ("database", "max_connections", "3"),
-        ("database", "timeout_secs", "2"),
-        ("security", "master_key_file", "/etc/credence/master.key"),
-        ("security", "password_memory_kib", "65536"),
-        ("security", "password_hash_concurrency", "2"),
-        ("security", "password_hash_queue", "8"),
-        (
-            "vc",
-            "contexts",
-            "https://example.org/ctx/v1=/etc/ctx.jsonld",
-        ),
-        ("log", "filter", "credence_web=debug,info"),
-        ("log", "format", "json"),
-        ("fetch", "enabled", "false"),
-        ("fetch", "allow_hosts", "intranet.example:8443,10.0.0.7"),
-        ("fetch", "max_bytes", "65536"),
-        ("fetch", "per_host", "2"),
-        ("fetch", "cache_floor_secs", "5"),
-        ("fetch", "cache_ceiling_secs", "600"),
-        ("fetch", "ca_files", "/etc/ssl/certs/ca-certificates.crt"),
-        ("mail", "smtp_url", "smtp://mail.example:2525"),
-        ("mail", "from", "Registry <registry@example.org>"),
-        ("mail", "poll_ms", "250"),
-    ];
+    /// variable would hold it: (section, key, value), from the table the integration test
+    /// reads too.
+    fn values() -> Vec<(String, String, String)> {
+        let sections: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(include_str!("../../../tests/config_env_values.toml"))
+                .expect("the table of values");
+        (sections.into_iter())
+            .flat_map(|(s, keys)| keys.into_iter().map(move |(k, v)| (s.clone(), k, v)))
+            .collect()
+    }
 
     /// The setting's value in `config`, written as its variable would hold it.
     fn written(config: &Config, section: &str, key: &str) -> String {
@@ -234,14 +198,16 @@ mod tests {
     #[test]
     fn every_documented_setting_can_be_set_from_the_environment() {
         let documented: toml::Table = DEFAULT_TOML.parse().expect("the default parses");
+        let values = values();
         let mut count = 0;
         for (section, table) in &documented {
             for key in table.as_table().expect("a section").keys() {
                 count += 1;
-                let (_, _, text) = VALUES
+                let (_, _, text) = values
                     .iter()
                     .find(|(s, k, _)| s == section && k == key)
                     .unwrap_or_else(|| panic!("no test value for {section}.{key}"));
+                let text = text.as_str();
                 let name = variable(section, key);
                 let default = Config::default();
                 assert_ne!(&written(&default, section, key), text, "{name}");
@@ -263,18 +229,20 @@ mod tests {
         }
         assert_eq!(
             count,
-            VALUES.len(),
+            values.len(),
             "a test value for a setting that is gone"
         );
     }
 
     #[test]
     fn older_names_still_work_and_may_not_disagree() {
+        let values = values();
         for (older, section, key) in ALIASES {
-            let (_, _, text) = VALUES
+            let (_, _, text) = values
                 .iter()
                 .find(|(s, k, _)| s == section && k == key)
                 .expect("a test value");
+            let text = text.as_str();
             let set = apply(&Config::default(), env(&[(older, text)])).expect(older);
             assert_eq!(&written(&set, section, key), text, "{older}");
             let name = variable(section, key);

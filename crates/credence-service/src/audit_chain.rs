@@ -8,11 +8,9 @@
 //! `credence audit checkpoint`, and published at `GET /audit/checkpoint`; checking the
 //! chain checks each stored checkpoint, and any an outsider saved, against it.
 
-use credence_domain::registry::AUDIT_GENESIS;
-use std::collections::HashMap;
-
 use chrono::Utc;
-use credence_store::registry::{AuditCheckpointRow, AuditRow, Page};
+use credence_domain::registry::AUDIT_GENESIS;
+use credence_store::registry::{AuditCheckpointRow, AuditNameRows, AuditRow, Page};
 use credence_store::{Store, Tx};
 use credence_vc::keys::VerifyingKey;
 use credence_vc::sealed::MasterKey;
@@ -295,23 +293,18 @@ fn audit_view(
     }
 }
 
-/// Views of `rows`, each with its actor's and its subject's names: one read per distinct
-/// actor or subject.
+/// Views of `rows`, each with its actor's and its subject's names, read for all the rows at
+/// once (a few queries, however many rows).
 async fn named_views(tx: &Tx, rows: Vec<AuditRow>) -> Result<Vec<AuditView>, ServiceError> {
-    let mut names: HashMap<String, Option<String>> = HashMap::new();
-    for row in &rows {
-        for label in [&row.actor, &row.subject] {
-            if !names.contains_key(label) {
-                let name = name_of(tx, label).await?;
-                names.insert(label.clone(), name);
-            }
-        }
-    }
+    let labels: Vec<&str> = (rows.iter())
+        .flat_map(|row| [row.actor.as_str(), row.subject.as_str()])
+        .collect();
+    let named = tx.audit_name_rows(&labels).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
-            let actor = names.get(&row.actor).cloned().flatten();
-            let subject = names.get(&row.subject).cloned().flatten();
+            let actor = name_of(&named, &row.actor);
+            let subject = name_of(&named, &row.subject);
             audit_view(row, actor, subject)
         })
         .collect())
@@ -320,53 +313,39 @@ async fn named_views(tx: &Tx, rows: Vec<AuditRow>) -> Result<Vec<AuditView>, Ser
 /// The name people know an audit actor or subject by (`account:{id}`, `token:{id}`,
 /// `org:{slug}`, `achievement:{id}`, `award:{id}`, `accreditation:{id}` (its provider),
 /// `evidence:{id}`), when it still exists.
-async fn name_of(tx: &Tx, label: &str) -> Result<Option<String>, ServiceError> {
-    let Some((kind, id)) = label.split_once(':') else {
-        return Ok(None);
-    };
-    Ok(match kind {
-        "account" => tx
-            .account(id)
-            .await?
-            .map(|a| format!("{} <{}>", a.display_name, a.email)),
-        "token" => tx
-            .token(id)
-            .await?
-            .map(|t| format!("API token \u{201c}{}\u{201d}", t.label)),
+fn name_of(named: &AuditNameRows, label: &str) -> Option<String> {
+    let (kind, id) = label.split_once(':')?;
+    let account = |id: &str| named.accounts.get(id);
+    let achievement = |id: &str| named.achievements.get(id).map(|a| a.name.clone());
+    match kind {
+        "account" => account(id).map(|a| format!("{} <{}>", a.display_name, a.email)),
+        "token" => (named.tokens.get(id)).map(|t| format!("API token \u{201c}{}\u{201d}", t.label)),
         // Organisations are named by slug in the trail.
-        "org" => tx.org_by_slug(id).await?.map(|o| o.name),
-        "accreditation" => match tx.accreditation(id).await? {
-            Some(a) => tx.org(&a.provider_org_id).await?.map(|o| o.name),
-            None => None,
-        },
-        "evidence" => match tx.evidence(id).await? {
-            Some(e) => {
-                let holder = tx.account(&e.holder_id).await?;
-                let whose = holder.map_or_else(String::new, |h| format!(" of {}", h.display_name));
-                Some(format!("evidence{whose} for {}", e.statement_code))
+        "org" => named.orgs_by_slug.get(id).map(|o| o.name.clone()),
+        "accreditation" => named
+            .accreditations
+            .get(id)
+            .and_then(|a| named.orgs.get(&a.provider_org_id))
+            .map(|o| o.name.clone()),
+        "evidence" => named.evidence.get(id).map(|e| {
+            let holder = account(&e.holder_id);
+            let whose = holder.map_or_else(String::new, |h| format!(" of {}", h.display_name));
+            format!("evidence{whose} for {}", e.statement_code)
+        }),
+        "achievement" => achievement(id),
+        "award" => named.awards.get(id).and_then(|award| {
+            let what = award.achievement_id.as_deref().and_then(achievement);
+            let holder = match &award.holder_id {
+                Some(h) => account(h).map(|h| h.display_name.clone()),
+                None => award.recipient_email.clone(),
+            };
+            match (what, holder) {
+                (Some(a), Some(h)) => Some(format!("{a} for {h}")),
+                (a, h) => a.or(h),
             }
-            None => None,
-        },
-        "achievement" => tx.achievement(id).await?.map(|a| a.name),
-        "award" => match tx.award(id).await? {
-            Some(award) => {
-                let achievement = match &award.achievement_id {
-                    Some(a) => tx.achievement(a).await?.map(|a| a.name),
-                    None => None,
-                };
-                let holder = match &award.holder_id {
-                    Some(h) => tx.account(h).await?.map(|h| h.display_name),
-                    None => award.recipient_email.clone(),
-                };
-                match (achievement, holder) {
-                    (Some(a), Some(h)) => Some(format!("{a} for {h}")),
-                    (a, h) => a.or(h),
-                }
-            }
-            None => None,
-        },
+        }),
         _ => None,
-    })
+    }
 }
 
 impl OperatorDesk<'_> {

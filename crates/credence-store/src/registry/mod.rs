@@ -4,6 +4,7 @@
 mod accounts;
 mod accreditations;
 mod audit;
+mod audit_names;
 mod award_list;
 mod awards;
 mod evidence;
@@ -31,6 +32,7 @@ pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};
+pub use audit_names::AuditNameRows;
 pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 pub use mail::OutboxAttempt;
