@@ -202,7 +202,7 @@ pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
         org_id: row.org_id.clone(),
         achievement_id: row.achievement_id.clone(),
         holder_id: row.holder_id.clone(),
-        status: row.status.clone(),
+        status: row.status.to_string(),
         status_reason: row.status_reason.clone(),
         valid_from: date_time(row.valid_from),
         valid_until: row.valid_until.map(date_time),
@@ -795,7 +795,7 @@ impl Registry {
                         e.level_confirmed.as_deref().unwrap_or("")
                     ),
                     narrative: Some(e.narrative.clone()).filter(|n| !n.is_empty()),
-                    genre: Some(e.kind.clone()),
+                    genre: Some(e.kind.to_string()),
                 })
             })
             .collect();
@@ -851,7 +851,7 @@ impl Registry {
             credential: signed.to_string(),
             revocation_index: indices.0,
             suspension_index: indices.1,
-            status: AwardStatus::Active.as_str().to_owned(),
+            status: AwardStatus::Active,
             status_reason: None,
             valid_from: plan.valid_from,
             valid_until,

@@ -6,7 +6,6 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono::NaiveDate;
@@ -309,12 +308,12 @@ fn evidence_view(
         framework_version: framework.version.clone(),
         statement: row.statement_code.clone(),
         level_claimed: row.level_claimed.clone(),
-        kind: row.kind.clone(),
+        kind: row.kind.to_string(),
         narrative: row.narrative.clone(),
         date: row.occurred_on.to_string(),
         provider: row.provider.clone(),
         org: org.map(|o| o.slug.clone()),
-        status: row.status.clone(),
+        status: row.status.to_string(),
         level_confirmed: row.level_confirmed.clone(),
         source: row.source.clone(),
         external_ref: row.external_ref.clone(),
@@ -365,13 +364,8 @@ fn not_found(id: &str) -> ServiceError {
     ))
 }
 
-fn status_of(row: &EvidenceRow) -> Result<EvidenceStatus, ServiceError> {
-    EvidenceStatus::from_str(&row.status)
-        .map_err(ServiceError::wrap("reading a stored evidence status"))
-}
-
 fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
-    if status_of(row)? == EvidenceStatus::Draft {
+    if row.status == EvidenceStatus::Draft {
         Ok(())
     } else {
         Err(ServiceError::Conflict(format!(
@@ -543,12 +537,12 @@ impl Registry {
             framework_id: checked.framework.id,
             statement_code: checked.statement.as_str().to_owned(),
             level_claimed: checked.level.as_str().to_owned(),
-            kind: checked.kind.as_str().to_owned(),
+            kind: checked.kind,
             narrative: checked.narrative,
             occurred_on: checked.date,
             provider: checked.provider,
             org_id: None,
-            status: EvidenceStatus::Draft.as_str().to_owned(),
+            status: EvidenceStatus::Draft,
             level_confirmed: None,
             source: "holder".into(),
             external_ref: None,
@@ -632,7 +626,7 @@ impl Registry {
         row.framework_id = checked.framework.id;
         row.statement_code = checked.statement.as_str().to_owned();
         row.level_claimed = checked.level.as_str().to_owned();
-        row.kind = checked.kind.as_str().to_owned();
+        row.kind = checked.kind;
         row.narrative = checked.narrative;
         row.occurred_on = checked.date;
         row.provider = checked.provider;
@@ -839,7 +833,7 @@ impl Registry {
                 waiting.updated_at.format("%-d %B %Y")
             )));
         }
-        row.status = EvidenceStatus::Submitted.as_str().to_owned();
+        row.status = EvidenceStatus::Submitted;
         row.org_id = Some(org.id.clone());
         row.updated_at = now;
         tx.update_evidence(row.clone()).await?;
@@ -938,7 +932,7 @@ impl Registry {
                 "You may not assess your own evidence: another assessor must decide.".into(),
             ));
         }
-        if status_of(&row)? != EvidenceStatus::Submitted {
+        if row.status != EvidenceStatus::Submitted {
             return Err(ServiceError::Conflict(format!(
                 "Only submitted evidence can be decided; this evidence is {}.",
                 row.status
@@ -992,7 +986,7 @@ impl Registry {
             EvidenceStatus::Attested => "attested",
             _ => "rejected",
         };
-        row.status = status.as_str().to_owned();
+        row.status = status;
         row.level_confirmed = level.clone();
         row.updated_at = now;
         tx.update_evidence(row.clone()).await?;
@@ -1130,7 +1124,7 @@ impl Registry {
         csv: &str,
     ) -> Result<CompletionImportReport, ServiceError> {
         let org = &issuer.0.org;
-        if org.kind != OrgKind::Provider.as_str() {
+        if org.kind != OrgKind::Provider {
             return Err(ServiceError::Forbidden(format!(
                 "Only an education provider may import completion records; {} is not one.",
                 org.slug
@@ -1254,7 +1248,7 @@ impl Registry {
                 framework_id: loaded.id,
                 statement_code: record.statement.as_str().to_owned(),
                 level_claimed: level.as_str().to_owned(),
-                kind: EvidenceKind::CourseCompletion.as_str().to_owned(),
+                kind: EvidenceKind::CourseCompletion,
                 narrative: format!(
                     "Completion recorded by {} (reference {}).",
                     org.name, record.reference
@@ -1262,7 +1256,7 @@ impl Registry {
                 occurred_on: record.date,
                 provider: Some(org.name.clone()),
                 org_id: Some(org.id.clone()),
-                status: EvidenceStatus::Attested.as_str().to_owned(),
+                status: EvidenceStatus::Attested,
                 level_confirmed: Some(level.as_str().to_owned()),
                 source: "import".into(),
                 external_ref: Some(record.reference.clone()),

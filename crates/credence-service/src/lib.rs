@@ -26,6 +26,7 @@ pub mod orgs;
 pub mod portfolio;
 pub mod registry;
 pub mod remote;
+pub mod schemas;
 pub mod status;
 pub mod vcapi;
 pub mod verification;

@@ -108,7 +108,7 @@ impl Registry {
                 .collect();
             out.push(OperatorOrgView {
                 members: members.len(),
-                accrediting_body: row.kind == OrgKind::AccreditingBody.as_str(),
+                accrediting_body: row.kind == OrgKind::AccreditingBody,
                 trusted: trusted.contains(&row.id),
                 org: org_view(&row),
             });
@@ -131,7 +131,7 @@ impl Registry {
         Ok(OperatorOrgDetail {
             org: OperatorOrgView {
                 members: accounts.len(),
-                accrediting_body: row.kind == OrgKind::AccreditingBody.as_str(),
+                accrediting_body: row.kind == OrgKind::AccreditingBody,
                 trusted: trusted.contains(&row.id),
                 org: org_view(&row),
             },

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
+use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
 use credence_domain::{
     ArchetypeCode, Attainment, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind,
@@ -418,9 +419,9 @@ impl Registry {
             }
         }
         let mut by_status: Vec<(String, usize)> = Vec::new();
-        for status in ["draft", "submitted", "attested", "rejected"] {
-            let n = evidence.iter().filter(|e| e.status == status).count();
-            by_status.push((status.to_owned(), n));
+        for status in EvidenceStatus::ALL {
+            let n = evidence.iter().filter(|e| e.status == *status).count();
+            by_status.push((status.to_string(), n));
         }
         Ok(Dashboard {
             account: account_view(&account, roles),
@@ -555,10 +556,10 @@ impl Registry {
                 continue;
             };
             let expired = award.valid_until.is_some_and(|u| u < now);
-            let state = if award.status == "active" && expired {
+            let state = if award.status == AwardStatus::Active && expired {
                 "expired".to_owned()
             } else {
-                award.status.clone()
+                award.status.to_string()
             };
             credentials.push(PortfolioCredential {
                 award_id: award.id.clone(),
@@ -610,11 +611,11 @@ impl Registry {
                 statement_text: text.unwrap_or_default(),
                 level_claimed: level_name(&row.level_claimed),
                 level_confirmed: row.level_confirmed.as_deref().map(level_name),
-                kind: row.kind.clone(),
+                kind: row.kind.to_string(),
                 narrative: row.narrative.clone(),
                 date: row.occurred_on.format("%-d %B %Y").to_string(),
                 provider: row.provider.clone(),
-                status: row.status.clone(),
+                status: row.status.to_string(),
                 public: row.public,
             });
         }

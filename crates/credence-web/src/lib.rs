@@ -11,6 +11,7 @@ mod error;
 mod metrics;
 mod negotiate;
 mod pages;
+pub mod path;
 mod router;
 pub mod throttle;
 

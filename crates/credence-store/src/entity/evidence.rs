@@ -1,5 +1,6 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
+use credence_domain::registry::{EvidenceKind, EvidenceStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,14 +12,14 @@ pub struct Model {
     pub framework_id: i64,
     pub statement_code: String,
     pub level_claimed: String,
-    pub kind: String,
+    pub kind: EvidenceKind,
     #[sea_orm(column_type = "Text")]
     pub narrative: String,
     pub occurred_on: ChronoDate,
     #[sea_orm(column_type = "Text")]
     pub provider: Option<String>,
     pub org_id: Option<String>,
-    pub status: String,
+    pub status: EvidenceStatus,
     pub level_confirmed: Option<String>,
     pub source: String,
     #[sea_orm(column_type = "Text")]

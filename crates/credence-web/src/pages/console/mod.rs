@@ -105,7 +105,7 @@ pub async fn console_for(
         name: org.name.clone(),
         is_issuer: issuer.is_some(),
         is_admin: admin.is_some(),
-        is_body: org.kind == OrgKind::AccreditingBody.as_str(),
+        is_body: org.kind == OrgKind::AccreditingBody,
         section,
         local_public_url: {
             let config = state.services.registry.config();
