@@ -306,15 +306,15 @@ fn evidence_view(
         id: row.id.clone(),
         framework: framework.slug.clone(),
         framework_version: framework.version.clone(),
-        statement: row.statement_code.clone(),
-        level_claimed: row.level_claimed.clone(),
+        statement: row.statement_code.to_string(),
+        level_claimed: row.level_claimed.to_string(),
         kind: row.kind.to_string(),
         narrative: row.narrative.clone(),
         date: row.occurred_on.to_string(),
         provider: row.provider.clone(),
         org: org.map(|o| o.slug.clone()),
         status: row.status.to_string(),
-        level_confirmed: row.level_confirmed.clone(),
+        level_confirmed: row.level_confirmed.as_ref().map(LevelCode::to_string),
         source: row.source.clone(),
         external_ref: row.external_ref.clone(),
         public: row.public,
@@ -535,8 +535,8 @@ impl Registry {
             id: new_id(),
             holder_id: holder.account_id.clone(),
             framework_id: checked.framework.id,
-            statement_code: checked.statement.as_str().to_owned(),
-            level_claimed: checked.level.as_str().to_owned(),
+            statement_code: checked.statement.clone(),
+            level_claimed: checked.level.clone(),
             kind: checked.kind,
             narrative: checked.narrative,
             occurred_on: checked.date,
@@ -624,8 +624,8 @@ impl Registry {
         require_draft(&row, "edited")?;
         let checked = self.check_input(&tx, &input).await?;
         row.framework_id = checked.framework.id;
-        row.statement_code = checked.statement.as_str().to_owned();
-        row.level_claimed = checked.level.as_str().to_owned();
+        row.statement_code = checked.statement.clone();
+        row.level_claimed = checked.level.clone();
         row.kind = checked.kind;
         row.narrative = checked.narrative;
         row.occurred_on = checked.date;
@@ -841,7 +841,7 @@ impl Registry {
             evidence_id: row.id.clone(),
             actor_id: Some(holder.account_id.clone()),
             decision: "submitted".into(),
-            level: Some(row.level_claimed.clone()),
+            level: Some(row.level_claimed.to_string()),
             comment: None,
             decided_at: now,
         })
@@ -878,9 +878,10 @@ impl Registry {
                 .account(&row.holder_id)
                 .await?
                 .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
-            let statement_text = StatementCode::new(row.statement_code.as_str())
-                .ok()
-                .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
+            let statement_text = framework
+                .framework
+                .statement(&row.statement_code)
+                .map(|s| s.text.clone())
                 .unwrap_or_default();
             out.push(QueueItem {
                 evidence: evidence_view(row, &framework, Some(org)),
@@ -939,8 +940,7 @@ impl Registry {
             )));
         }
         let framework = framework_by_id(&tx, row.framework_id).await?;
-        let statement = StatementCode::new(row.statement_code.as_str())
-            .map_err(ServiceError::wrap("reading a stored statement code"))?;
+        let statement = row.statement_code.clone();
         let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
         let (status, level) = match input.decision.trim() {
             "attest" => {
@@ -948,8 +948,7 @@ impl Registry {
                     ServiceError::invalid("/level", "Give the level you confirm.")
                 })?;
                 let level = check_level(&framework.framework, &statement, level, "/level")?;
-                let claimed = LevelCode::new(row.level_claimed.as_str())
-                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
+                let claimed = row.level_claimed.clone();
                 if !framework.framework.satisfies(&claimed, &level) {
                     return Err(ServiceError::invalid(
                         "/level",
@@ -958,7 +957,7 @@ impl Registry {
                         ),
                     ));
                 }
-                (EvidenceStatus::Attested, Some(level.as_str().to_owned()))
+                (EvidenceStatus::Attested, Some(level))
             }
             "reject" => {
                 if input.level.is_some() {
@@ -994,7 +993,7 @@ impl Registry {
             evidence_id: row.id.clone(),
             actor_id: assessor.0.account_id.clone(),
             decision: decision.into(),
-            level: level.clone(),
+            level: level.as_ref().map(LevelCode::to_string),
             comment: comment.clone(),
             decided_at: now,
         })
@@ -1087,8 +1086,8 @@ impl Registry {
             .iter()
             .filter_map(|row| {
                 Some(Attainment {
-                    statement: StatementCode::new(row.statement_code.as_str()).ok()?,
-                    level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
+                    statement: row.statement_code.clone(),
+                    level: row.level_confirmed.clone()?,
                 })
             })
             .collect();
@@ -1246,8 +1245,8 @@ impl Registry {
                 id: new_id(),
                 holder_id: account.id.clone(),
                 framework_id: loaded.id,
-                statement_code: record.statement.as_str().to_owned(),
-                level_claimed: level.as_str().to_owned(),
+                statement_code: record.statement.clone(),
+                level_claimed: level.clone(),
                 kind: EvidenceKind::CourseCompletion,
                 narrative: format!(
                     "Completion recorded by {} (reference {}).",
@@ -1257,7 +1256,7 @@ impl Registry {
                 provider: Some(org.name.clone()),
                 org_id: Some(org.id.clone()),
                 status: EvidenceStatus::Attested,
-                level_confirmed: Some(level.as_str().to_owned()),
+                level_confirmed: Some(level.clone()),
                 source: "import".into(),
                 external_ref: Some(record.reference.clone()),
                 public: false,

@@ -593,24 +593,25 @@ impl Registry {
         let mut evidence = Vec::with_capacity(rows.len());
         for row in &rows {
             let text = match &framework {
-                Some(f) if f.id == row.framework_id => StatementCode::new(&row.statement_code)
-                    .ok()
-                    .and_then(|c| f.framework.statement(&c).map(|s| s.text.clone())),
+                Some(f) if f.id == row.framework_id => f
+                    .framework
+                    .statement(&row.statement_code)
+                    .map(|s| s.text.clone()),
                 _ => None,
             };
-            let level_name = |code: &str| match &framework {
-                Some(f) => LevelCode::new(code)
-                    .ok()
-                    .and_then(|c| f.framework.level(&c).map(|l| l.name.clone()))
-                    .unwrap_or_else(|| code.to_owned()),
-                None => code.to_owned(),
+            let level_name = |code: &LevelCode| match &framework {
+                Some(f) => f
+                    .framework
+                    .level(code)
+                    .map_or_else(|| code.to_string(), |l| l.name.clone()),
+                None => code.to_string(),
             };
             evidence.push(PortfolioEvidence {
                 id: row.id.clone(),
-                statement: row.statement_code.clone(),
+                statement: row.statement_code.to_string(),
                 statement_text: text.unwrap_or_default(),
                 level_claimed: level_name(&row.level_claimed),
-                level_confirmed: row.level_confirmed.as_deref().map(level_name),
+                level_confirmed: row.level_confirmed.as_ref().map(level_name),
                 kind: row.kind.to_string(),
                 narrative: row.narrative.clone(),
                 date: row.occurred_on.format("%-d %B %Y").to_string(),
@@ -712,8 +713,8 @@ fn picture(
         .iter()
         .filter_map(|row| {
             Some(Attainment {
-                statement: StatementCode::new(row.statement_code.as_str()).ok()?,
-                level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
+                statement: row.statement_code.clone(),
+                level: row.level_confirmed.clone()?,
             })
         })
         .collect();
