@@ -36,7 +36,8 @@ pub struct AccreditationView {
     pub provider_name: String,
     pub pathways: Vec<String>,
     /// `active` or `revoked`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AccreditationStatus,
     pub reason: Option<String>,
     /// Whether this installation's operator trusts the body.
     pub body_trusted: bool,
@@ -60,7 +61,7 @@ impl Registry {
             provider: provider.slug.clone(),
             provider_name: provider.name.clone(),
             pathways: serde_json::from_str(&row.pathways).unwrap_or_default(),
-            status: row.status.to_string(),
+            status: row.status,
             reason: row.reason.clone(),
             body_trusted: trusted.contains(&body.id),
             credential_url: self.url(&format!("/credentials/{}", row.id)),

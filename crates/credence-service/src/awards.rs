@@ -161,7 +161,8 @@ pub struct AwardView {
     pub org_id: String,
     pub achievement_id: Option<String>,
     pub holder_id: Option<String>,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AwardStatus,
     pub status_reason: Option<String>,
     pub valid_from: String,
     pub valid_until: Option<String>,
@@ -202,7 +203,7 @@ pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
         org_id: row.org_id.clone(),
         achievement_id: row.achievement_id.clone(),
         holder_id: row.holder_id.clone(),
-        status: row.status.to_string(),
+        status: row.status,
         status_reason: row.status_reason.clone(),
         valid_from: date_time(row.valid_from),
         valid_until: row.valid_until.map(date_time),

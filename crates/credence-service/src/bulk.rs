@@ -35,7 +35,8 @@ pub struct BulkJobView {
     pub refused: i64,
     /// `running`, `finished` or `failed` (which includes a job interrupted by the end of
     /// the process working on it: the rows reported so far are complete, the rest absent).
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: BulkJobState,
     pub created_at: String,
     pub finished_at: Option<String>,
 }
@@ -46,7 +47,8 @@ pub struct BulkRowView {
     pub row: i64,
     pub key: String,
     /// `awarded`, `existing` or `refused`.
-    pub outcome: String,
+    #[schema(value_type = String)]
+    pub outcome: BulkRowOutcome,
     pub award_id: Option<String>,
     pub message: Option<String>,
 }
@@ -99,9 +101,9 @@ fn job_view(row: &BulkJobRow, now: DateTime<Utc>) -> BulkJobView {
         done: row.done,
         refused: row.refused,
         state: if interrupted {
-            BulkJobState::Failed.to_string()
+            BulkJobState::Failed
         } else {
-            row.state.to_string()
+            row.state
         },
         created_at: row.created_at.to_rfc3339(),
         finished_at: row.finished_at.map(|t| t.to_rfc3339()),
@@ -112,7 +114,7 @@ fn row_view(r: BulkRowRow) -> BulkRowView {
     BulkRowView {
         row: r.row_no,
         key: r.idempotency_key,
-        outcome: r.outcome.to_string(),
+        outcome: r.outcome,
         award_id: r.award_id,
         message: r.message,
     }

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use credence_domain::framework::Statement;
-use credence_domain::registry::{DidMethod, OrgKind, Role, StatusAction};
+use credence_domain::registry::{
+    AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, OrgKind, Role, StatusAction,
+};
 use credence_domain::{bundled, Framework, LevelCode, PathwayCode};
 use credence_store::registry::Page;
 
@@ -1076,7 +1078,7 @@ impl Registry {
         ] {
             if given
                 .iter()
-                .any(|a| a.provider == provider && a.status == "active")
+                .any(|a| a.provider == provider && a.status == AccreditationStatus::Active)
             {
                 continue;
             }
@@ -1163,7 +1165,7 @@ impl Registry {
         let mut assessors: HashMap<&str, crate::Actor> = HashMap::new();
         for item in items(framework, plan)? {
             let (id, mut status) = match existing.get(item.statement.code.as_str()) {
-                Some(view) => (view.id.clone(), view.status.clone()),
+                Some(view) => (view.id.clone(), view.status),
                 None => {
                     let detail = self
                         .record_evidence(
@@ -1184,7 +1186,7 @@ impl Registry {
                     (detail.evidence.id, detail.evidence.status)
                 }
             };
-            if status == "draft" {
+            if status == EvidenceStatus::Draft {
                 if let Some((file_name, text)) = item.attachment {
                     let detail = self.evidence_detail(&holder, &id).await?;
                     if detail.attachments.is_empty() {
@@ -1221,7 +1223,7 @@ impl Registry {
                 },
                 Target::Draft | Target::Submitted => continue,
             };
-            if status != "submitted" {
+            if status != EvidenceStatus::Submitted {
                 continue;
             }
             let assessor = match assessors.get(item.assessor) {
@@ -1282,7 +1284,7 @@ impl Registry {
             }
             let mut award = outcome.award;
             match a.fate {
-                Fate::Revoked if award.status != "revoked" => {
+                Fate::Revoked if award.status != AwardStatus::Revoked => {
                     award = self
                         .change_award_status(
                             &issuer,
@@ -1293,7 +1295,7 @@ impl Registry {
                         .await?;
                     summary.changes += 1;
                 }
-                Fate::Suspended if award.status == "active" => {
+                Fate::Suspended if award.status == AwardStatus::Active => {
                     award = self
                         .change_award_status(
                             &issuer,
@@ -1367,7 +1369,8 @@ impl Registry {
                 .holder_evidence(&holder, Page::new(0, Page::MAX_LIMIT))
                 .await?;
             for e in evidence {
-                let show = e.status == "attested" && !foundational.contains(&e.statement);
+                let show =
+                    e.status == EvidenceStatus::Attested && !foundational.contains(&e.statement);
                 if show && !e.public {
                     self.set_evidence_visibility(&holder, &e.id, true).await?;
                     summary.changes += 1;

@@ -33,8 +33,10 @@ pub struct OrgView {
     pub id: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
-    pub did_method: String,
+    #[schema(value_type = String)]
+    pub kind: OrgKind,
+    #[schema(value_type = String)]
+    pub did_method: DidMethod,
     pub did: String,
     pub url: Option<String>,
     pub description: Option<String>,
@@ -105,8 +107,8 @@ pub fn org_view(row: &OrgRow) -> OrgView {
         id: row.id.clone(),
         slug: row.slug.clone(),
         name: row.name.clone(),
-        kind: row.kind.to_string(),
-        did_method: row.did_method.to_string(),
+        kind: row.kind,
+        did_method: row.did_method,
         did: row.did.clone(),
         url: row.url.clone(),
         description: row.description.clone(),

@@ -11,7 +11,6 @@ mod error;
 mod metrics;
 mod negotiate;
 mod pages;
-pub mod path;
 mod router;
 pub mod throttle;
 
