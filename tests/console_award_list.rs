@@ -245,7 +245,7 @@ async fn statuses(app: &TestApp) -> HashMap<String, String> {
     stored(app)
         .await
         .into_iter()
-        .map(|a| (a.id, a.status))
+        .map(|a| (a.id, a.status.to_string()))
         .collect()
 }
 

@@ -150,7 +150,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
             .expect("evidence");
         assert!(!evidence.is_empty(), "{} has evidence", login.display_name);
         for e in &evidence {
-            if e.status == "rejected" {
+            if e.status.as_str() == "rejected" {
                 let detail = registry
                     .with_holder(&holder)
                     .evidence_detail(&e.id)
@@ -231,7 +231,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
 
     let revoked: Vec<_> = seen
         .iter()
-        .filter(|(_, a, _)| a.status == "revoked")
+        .filter(|(_, a, _)| a.status.as_str() == "revoked")
         .collect();
     assert_eq!(revoked.len(), 1, "exactly one revoked award");
     let (_, award, report) = revoked[0];
@@ -244,7 +244,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
 
     let suspended: Vec<_> = seen
         .iter()
-        .filter(|(_, a, _)| a.status == "suspended")
+        .filter(|(_, a, _)| a.status.as_str() == "suspended")
         .collect();
     assert_eq!(suspended.len(), 1, "exactly one suspended award");
     let (_, award, report) = suspended[0];
@@ -263,7 +263,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     assert_eq!(expired.len(), 1, "exactly one expired award");
     let (who, award, report) = expired[0];
     assert_eq!(who, "User Persona 2");
-    assert_eq!(award.status, "active");
+    assert_eq!(award.status.as_str(), "active");
     assert_eq!(report.verdict, Verdict::NotValid);
     assert_eq!(check(report, "status.revocation"), Outcome::Passed);
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use credence_domain::registry::OutboxState;
 use credence_mail::SmtpSender;
 use credence_service::mail::MailSettings;
 use credence_service::{Actor, Operator, Page, RegistryConfig};
@@ -148,7 +149,7 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
         Some(listed.messages[0].message_id.as_str()),
         "the message id is the one fixed in the outbox"
     );
-    assert_eq!(listed.messages[0].state, "sent");
+    assert_eq!(listed.messages[0].state, OutboxState::Sent);
     assert!(
         message.html().contains("Choose a new password"),
         "{}",
@@ -294,7 +295,7 @@ async fn mail_waits_while_the_server_is_down_and_goes_once_when_it_is_back() {
     assert!(waiting
         .messages
         .iter()
-        .all(|m| m.state == "queued" && m.attempts == 1));
+        .all(|m| m.state == OutboxState::Queued && m.attempts == 1));
     assert!(waiting.messages.iter().all(|m| m.last_error.is_some()));
 
     let sink = SmtpSink::start_with(port, "");
@@ -363,7 +364,7 @@ async fn a_refused_address_is_recorded_as_bounced() {
         .await
         .expect("the outbox");
     let m = &outbox.messages[0];
-    assert_eq!(m.state, "bounced");
+    assert_eq!(m.state, OutboxState::Bounced);
     assert!(
         m.last_error.as_deref().unwrap_or("").contains("550"),
         "{m:?}"

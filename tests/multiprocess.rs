@@ -338,7 +338,7 @@ async fn assert_lists_match(address: &str, slug: &str, awards: &[AwardRow]) {
             let set = list.get(index).expect("in range");
             assert_eq!(
                 set,
-                award.status == set_when,
+                award.status.as_str() == set_when,
                 "{address}: the {purpose} bit {index} of award {} ({}) is {set}",
                 award.id,
                 award.status
@@ -490,7 +490,7 @@ async fn two_servers_on_one_postgres_award_and_revoke_at_once_and_lose_nothing()
             Some(_) => "suspended",
             None => "active",
         };
-        assert_eq!(award.status, expected, "award {i}");
+        assert_eq!(award.status.as_str(), expected, "award {i}");
     }
     // One audit entry per award made and per change applied.
     let audit = audit_of(&store, &org_id).await;
@@ -655,7 +655,7 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
             break;
         }
         for row in &rows {
-            assert_eq!(row.outcome, "awarded", "{row:?}");
+            assert_eq!(row.outcome.as_str(), "awarded", "{row:?}");
             let id = row.award_id.as_deref().expect("an award id");
             assert!(
                 awards.iter().any(|a| a.id == id),
@@ -723,7 +723,10 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
             break;
         }
         offset += rows.len() as u64;
-        existing += rows.iter().filter(|r| r.outcome == "existing").count();
+        existing += rows
+            .iter()
+            .filter(|r| r.outcome.as_str() == "existing")
+            .count();
     }
     drop(tx);
     assert_eq!(

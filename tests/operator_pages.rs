@@ -206,7 +206,7 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
     assert_eq!(web.url.as_deref(), Some("https://example.org/"));
     let key = registry.public().org("keyed-body").await.expect("created");
     assert!(key.did.starts_with("did:key:z6Mk"), "{}", key.did);
-    assert_eq!(key.kind, "accrediting-body");
+    assert_eq!(key.kind.as_str(), "accrediting-body");
 
     // A registered account becomes the issuer.
     let issuer = app.holder("ines@operator.test", "Ines Issuer").await;

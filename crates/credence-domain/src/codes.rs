@@ -40,6 +40,9 @@ macro_rules! code_type {
         pub struct $name(String);
 
         impl $name {
+            /// What the code is: "framework slug".
+            pub const KIND: &'static str = $kind;
+
             /// Checks `value` and wraps it.
             pub fn new(value: impl Into<String>) -> Result<Self, CodeError> {
                 let value = value.into();
@@ -85,6 +88,9 @@ macro_rules! code_type {
                 &self.0
             }
         }
+
+        #[cfg(feature = "sea-orm")]
+        crate::column::text_value!($name);
     };
 }
 

@@ -8,7 +8,10 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod codes;
+#[cfg(feature = "sea-orm")]
+mod column;
 pub mod framework;
+pub mod ids;
 pub mod progress;
 pub mod registry;
 pub mod validate;
@@ -18,6 +21,10 @@ pub use codes::{
     QuestionCode, StatementCode, TaxonomyCode,
 };
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
+pub use ids::{
+    AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
+    IdError, KeyId, OrgId, TokenId,
+};
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};
 

@@ -1,6 +1,10 @@
 //! The registry's vocabulary: organisation kinds and roles, DID methods, evidence kinds and
-//! states, award states, e-mail addresses, and the audit chain's link hash. Each is a closed
-//! type parsed once where it enters, so the rest of the code never handles a bare string.
+//! states, award states, bulk job states, accreditation states, e-mail addresses, and the
+//! audit chain's link hash. Each is a closed type parsed once where it enters (a form, a
+//! path, a JSON body, a database row: the store's entities hold these types, so a row with
+//! a value outside the set is an error, never a string compared by hand), and the rest of
+//! the code never handles a bare string. With the `sea-orm` feature (the store's) each maps
+//! to its text column; OpenAPI schemas are declared at the web edge, not here.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,7 +24,8 @@ pub struct ChoiceError {
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident, $kind:literal, { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
         pub enum $name {
             $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
         }
@@ -28,6 +33,9 @@ macro_rules! choice {
         impl $name {
             /// Every value, in order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// What the values are: "award status".
+            pub const KIND: &'static str = $kind;
 
             /// The value as written in URLs, JSON and the database.
             pub fn as_str(self) -> &'static str {
@@ -38,6 +46,14 @@ macro_rules! choice {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// Never a number: a text column that is part of a primary key needs this.
+        #[cfg(feature = "sea-orm")]
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+                Err(sea_orm::DbErr::ConvertFromU64(stringify!($name)))
             }
         }
 
@@ -128,6 +144,34 @@ choice!(
         Revoke = "revoke",
         Suspend = "suspend",
         Reinstate = "reinstate",
+    }
+);
+
+choice!(
+    /// Where a bulk award job stands.
+    BulkJobState, "bulk job state", {
+        /// Being worked on (or interrupted, when its lease has run out).
+        Running = "running",
+        Finished = "finished",
+        Failed = "failed",
+    }
+);
+
+choice!(
+    /// What became of one row of a bulk award.
+    BulkRowOutcome, "bulk row outcome", {
+        Awarded = "awarded",
+        /// The row's idempotency key had been awarded before.
+        Existing = "existing",
+        Refused = "refused",
+    }
+);
+
+choice!(
+    /// An accreditation's state.
+    AccreditationStatus, "accreditation status", {
+        Active = "active",
+        Revoked = "revoked",
     }
 );
 

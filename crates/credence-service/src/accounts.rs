@@ -85,6 +85,7 @@ pub struct AccountView {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct RoleView {
     pub org: String,
+    #[schema(value_type = crate::schemas::Role)]
     pub role: Role,
 }
 
@@ -411,12 +412,7 @@ impl AccountsDesk<'_> {
         let Some(row) = tx.live_token(&sha256_hex(token), self.now()).await? else {
             return Ok(None);
         };
-        let role: Role =
-            row.role
-                .parse()
-                .map_err(|e: credence_domain::registry::ChoiceError| {
-                    ServiceError::internal_from("reading a stored membership role", e)
-                })?;
+        let role: Role = row.role;
         Ok(Some(Actor::token(
             &row.id,
             Grant {
@@ -474,10 +470,10 @@ impl Registry {
 pub(crate) async fn roles_of(tx: &Tx, account_id: &str) -> Result<Vec<RoleView>, ServiceError> {
     let mut roles = Vec::new();
     for m in tx.memberships_of_account(account_id).await? {
-        if let (Some(org), Ok(role)) = (tx.org(&m.org_id).await?, m.role.parse()) {
+        if let Some(org) = tx.org(&m.org_id).await? {
             roles.push(RoleView {
                 org: org.slug,
-                role,
+                role: m.role,
             });
         }
     }
@@ -486,11 +482,9 @@ pub(crate) async fn roles_of(tx: &Tx, account_id: &str) -> Result<Vec<RoleView>,
 
 fn grants(rows: &[credence_store::registry::MembershipRow]) -> Vec<Grant> {
     rows.iter()
-        .filter_map(|m| {
-            Some(Grant {
-                org_id: m.org_id.clone(),
-                role: m.role.parse().ok()?,
-            })
+        .map(|m| Grant {
+            org_id: m.org_id.clone(),
+            role: m.role,
         })
         .collect()
 }

@@ -7,7 +7,7 @@
 //! lives in the body's status lists and revoking it works like revoking any award.
 
 use chrono::SecondsFormat;
-use credence_domain::registry::{OrgKind, StatusAction};
+use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
 use credence_domain::{bundled, FormProblems, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
@@ -37,7 +37,8 @@ pub struct AccreditationView {
     pub provider_name: String,
     pub pathways: Vec<String>,
     /// `active` or `revoked`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AccreditationStatus,
     pub reason: Option<String>,
     /// Whether this installation's operator trusts the body.
     pub body_trusted: bool,
@@ -61,7 +62,7 @@ impl Registry {
             provider: provider.slug.clone(),
             provider_name: provider.name.clone(),
             pathways: serde_json::from_str(&row.pathways).unwrap_or_default(),
-            status: row.status.clone(),
+            status: row.status,
             reason: row.reason.clone(),
             body_trusted: trusted.contains(&body.id),
             credential_url: self.url(&format!("/credentials/{}", row.id)),
@@ -80,7 +81,7 @@ impl AccreditingDesk<'_> {
     ) -> Result<AccreditationView, ServiceError> {
         let issuer = &self.issuer;
         let body = &issuer.0.org;
-        if body.kind != OrgKind::AccreditingBody.as_str() {
+        if body.kind != OrgKind::AccreditingBody {
             return Err(ServiceError::Forbidden(format!(
                 "{} is not an accrediting body, so it cannot accredit.",
                 body.slug
@@ -154,7 +155,7 @@ impl AccreditingDesk<'_> {
             tx.accreditations_of(&body.id, true).await?
         }
         .into_iter()
-        .find(|a| a.provider_org_id == provider.id && a.status == "active");
+        .find(|a| a.provider_org_id == provider.id && a.status == AccreditationStatus::Active);
         if let Some(active) = active {
             return Err(ServiceError::Conflict(format!(
                 "{} already accredits {} (since {}). To change what it covers, revoke that accreditation first, then accredit again.",
@@ -234,7 +235,7 @@ impl Registry {
             credential: text.clone(),
             revocation_index: revocation,
             suspension_index: suspension,
-            status: "active".into(),
+            status: AwardStatus::Active,
             status_reason: None,
             valid_from: now,
             valid_until: None,
@@ -257,7 +258,7 @@ impl Registry {
                 .map_err(ServiceError::wrap("writing accredited pathways"))?,
             credential: text,
             revocation_index: revocation,
-            status: "active".into(),
+            status: AccreditationStatus::Active,
             reason: None,
             created_at: now,
             updated_at: now,
@@ -312,7 +313,7 @@ impl AccreditingDesk<'_> {
         }
         .filter(|a| a.body_org_id == issuer.0.org.id)
         .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
-        if row.status == "revoked" {
+        if row.status == AccreditationStatus::Revoked {
             return Err(ServiceError::Conflict(
                 "The accreditation is already revoked.".into(),
             ));
@@ -346,7 +347,7 @@ impl Registry {
             .accreditations_of(org_id, false)
             .await?
             .iter()
-            .any(|a| a.status == "active" && trusted.contains(&a.body_org_id)))
+            .any(|a| a.status == AccreditationStatus::Active && trusted.contains(&a.body_org_id)))
     }
 }
 
@@ -417,13 +418,13 @@ impl Registry {
             };
             let pathways: Vec<String> = serde_json::from_str(&row.pathways).unwrap_or_default();
             let covers = pathways.contains(&pathway);
-            if row.status == "active" && covers && trusted.contains(&body.id) {
+            if row.status == AccreditationStatus::Active && covers && trusted.contains(&body.id) {
                 standing.push(body.name.clone());
             } else if covers {
                 other.push(format!(
                     "{} ({})",
                     body.name,
-                    if row.status != "active" {
+                    if row.status != AccreditationStatus::Active {
                         "revoked"
                     } else {
                         "not a body this Credence trusts"

@@ -2,6 +2,7 @@
 //! uuid check on ids from paths, and the size of every status list: shared by `awards` and
 //! `status`, which so depend on this module and not on each other.
 
+use credence_domain::registry::AwardStatus;
 use credence_store::registry::AwardRow;
 use serde::Serialize;
 use uuid::Uuid;
@@ -21,7 +22,8 @@ pub struct AwardView {
     pub org_id: String,
     pub achievement_id: Option<String>,
     pub holder_id: Option<String>,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: AwardStatus,
     pub status_reason: Option<String>,
     pub valid_from: String,
     pub valid_until: Option<String>,
@@ -41,7 +43,7 @@ pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
         org_id: row.org_id.clone(),
         achievement_id: row.achievement_id.clone(),
         holder_id: row.holder_id.clone(),
-        status: row.status.clone(),
+        status: row.status,
         status_reason: row.status_reason.clone(),
         valid_from: date_time(row.valid_from),
         valid_until: row.valid_until.map(date_time),

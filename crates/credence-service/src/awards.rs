@@ -448,8 +448,8 @@ impl Registry {
             .iter()
             .filter_map(|e| {
                 Some(Attainment {
-                    statement: StatementCode::new(&e.statement_code).ok()?,
-                    level: LevelCode::new(e.level_confirmed.as_deref()?).ok()?,
+                    statement: e.statement_code.clone(),
+                    level: e.level_confirmed.clone()?,
                 })
             })
             .collect();
@@ -504,20 +504,22 @@ impl Registry {
             .evidence
             .iter()
             .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
-            .filter_map(|e| {
-                Some(EvidenceLink {
-                    uuid: Uuid::parse_str(&e.id).ok()?,
+            .map(|e| -> Result<EvidenceLink, ServiceError> {
+                Ok(EvidenceLink {
+                    uuid: Uuid::parse_str(&e.id)
+                        .map_err(ServiceError::wrap("reading a stored evidence id"))?,
                     name: format!(
                         "{} for {} at {}",
                         e.kind,
                         e.statement_code,
-                        e.level_confirmed.as_deref().unwrap_or("")
+                        e.level_confirmed.as_ref().map_or("", LevelCode::as_str)
                     ),
                     narrative: Some(e.narrative.clone()).filter(|n| !n.is_empty()),
-                    genre: Some(e.kind.clone()),
+                    genre: Some(e.kind.to_string()),
                 })
             })
-            .collect();
+            .collect::<Result<_, _>>()
+            .map_err(Err)?;
         let uuid = Uuid::new_v4();
         let valid_until = ctx
             .achievement
@@ -570,7 +572,7 @@ impl Registry {
             credential: signed.to_string(),
             revocation_index: indices.0,
             suspension_index: indices.1,
-            status: AwardStatus::Active.as_str().to_owned(),
+            status: AwardStatus::Active,
             status_reason: None,
             valid_from: plan.valid_from,
             valid_until,

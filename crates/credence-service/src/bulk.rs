@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use credence_domain::registry::Email;
+use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email};
 use credence_domain::FormProblems;
 use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, NewAuditEntry, Page};
 use serde::Serialize;
@@ -36,7 +36,8 @@ pub struct BulkJobView {
     pub refused: i64,
     /// `running`, `finished` or `failed` (which includes a job interrupted by the end of
     /// the process working on it: the rows reported so far are complete, the rest absent).
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: BulkJobState,
     pub created_at: String,
     pub finished_at: Option<String>,
 }
@@ -47,7 +48,8 @@ pub struct BulkRowView {
     pub row: i64,
     pub key: String,
     /// `awarded`, `existing` or `refused`.
-    pub outcome: String,
+    #[schema(value_type = String)]
+    pub outcome: BulkRowOutcome,
     pub award_id: Option<String>,
     pub message: Option<String>,
 }
@@ -90,7 +92,8 @@ impl Drop for AbortOnDrop {
 }
 
 fn job_view(row: &BulkJobRow, now: DateTime<Utc>) -> BulkJobView {
-    let interrupted = row.state == "running" && row.lease_until.is_none_or(|until| until < now);
+    let interrupted =
+        row.state == BulkJobState::Running && row.lease_until.is_none_or(|until| until < now);
     BulkJobView {
         id: row.id.clone(),
         org_id: row.org_id.clone(),
@@ -99,9 +102,9 @@ fn job_view(row: &BulkJobRow, now: DateTime<Utc>) -> BulkJobView {
         done: row.done,
         refused: row.refused,
         state: if interrupted {
-            "failed".into()
+            BulkJobState::Failed
         } else {
-            row.state.clone()
+            row.state
         },
         created_at: row.created_at.to_rfc3339(),
         finished_at: row.finished_at.map(|t| t.to_rfc3339()),
@@ -123,7 +126,7 @@ fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
         job_id: job.to_owned(),
         row_no: i64::try_from(row).unwrap_or(i64::MAX),
         idempotency_key: key.to_owned(),
-        outcome: "refused".into(),
+        outcome: BulkRowOutcome::Refused,
         award_id: None,
         message: Some(message),
     }
@@ -222,7 +225,7 @@ impl IssuerDesk<'_> {
             total: i64::try_from(rows.len()).unwrap_or(i64::MAX),
             done: 0,
             refused: 0,
-            state: "running".into(),
+            state: BulkJobState::Running,
             created_at: now,
             finished_at: None,
             lease_until: Some(now + self.lease()),
@@ -347,7 +350,11 @@ impl IssuerDesk<'_> {
         .await;
         drop(renewer);
         let now = self.now();
-        let state = if result.is_ok() { "finished" } else { "failed" };
+        let state = if result.is_ok() {
+            BulkJobState::Finished
+        } else {
+            BulkJobState::Failed
+        };
         let tx = self.store.write().await?;
         tx.update_bulk_job(&work.job.id, done, refused_count, state, Some(now))
             .await?;
@@ -445,7 +452,7 @@ impl Registry {
                     job_id: job.clone(),
                     row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
                     idempotency_key: award.key.clone(),
-                    outcome: "existing".into(),
+                    outcome: BulkRowOutcome::Existing,
                     award_id: Some(found.id.clone()),
                     message: None,
                 });
@@ -494,7 +501,7 @@ impl Registry {
                         job_id: job.clone(),
                         row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
                         idempotency_key: award.key.clone(),
-                        outcome: "awarded".into(),
+                        outcome: BulkRowOutcome::Awarded,
                         award_id: Some(row.id.clone()),
                         message: None,
                     });
@@ -626,14 +633,19 @@ impl Registry {
         tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
-        let refused_now = i64::try_from(report.iter().filter(|r| r.outcome == "refused").count())
-            .unwrap_or(i64::MAX);
+        let refused_now = i64::try_from(
+            report
+                .iter()
+                .filter(|r| r.outcome == BulkRowOutcome::Refused)
+                .count(),
+        )
+        .unwrap_or(i64::MAX);
         tx.insert_bulk_rows(report).await?;
         tx.update_bulk_job(
             job,
             done_before + done,
             refused_before + refused_now,
-            "running",
+            BulkJobState::Running,
             None,
         )
         .await?;
@@ -719,7 +731,11 @@ impl IssuerDesk<'_> {
             .filter(|j| j.org_id == issuer.0.org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("bulk job '{id}'")))?;
         Ok(tx
-            .bulk_rows_with(&job.id, refused_only.then_some("refused"), page)
+            .bulk_rows_with(
+                &job.id,
+                refused_only.then_some(BulkRowOutcome::Refused),
+                page,
+            )
             .await?
             .into_iter()
             .map(row_view)

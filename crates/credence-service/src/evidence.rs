@@ -6,7 +6,6 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono::NaiveDate;
@@ -88,13 +87,15 @@ pub struct EvidenceView {
     pub framework_version: String,
     pub statement: String,
     pub level_claimed: String,
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: EvidenceKind,
     pub narrative: String,
     pub date: String,
     pub provider: Option<String>,
     /// The slug of the organisation it was submitted to (or imported from).
     pub org: Option<String>,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: EvidenceStatus,
     pub level_confirmed: Option<String>,
     pub source: String,
     pub external_ref: Option<String>,
@@ -313,15 +314,15 @@ fn evidence_view(
         id: row.id.clone(),
         framework: framework.slug.clone(),
         framework_version: framework.version.clone(),
-        statement: row.statement_code.clone(),
-        level_claimed: row.level_claimed.clone(),
-        kind: row.kind.clone(),
+        statement: row.statement_code.to_string(),
+        level_claimed: row.level_claimed.to_string(),
+        kind: row.kind,
         narrative: row.narrative.clone(),
         date: row.occurred_on.to_string(),
         provider: row.provider.clone(),
         org: org.map(|o| o.slug.clone()),
-        status: row.status.clone(),
-        level_confirmed: row.level_confirmed.clone(),
+        status: row.status,
+        level_confirmed: row.level_confirmed.as_ref().map(LevelCode::to_string),
         source: row.source.clone(),
         external_ref: row.external_ref.clone(),
         public: row.public,
@@ -371,13 +372,8 @@ fn not_found(id: &str) -> ServiceError {
     ))
 }
 
-fn status_of(row: &EvidenceRow) -> Result<EvidenceStatus, ServiceError> {
-    EvidenceStatus::from_str(&row.status)
-        .map_err(ServiceError::wrap("reading a stored evidence status"))
-}
-
 fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
-    if status_of(row)? == EvidenceStatus::Draft {
+    if row.status == EvidenceStatus::Draft {
         Ok(())
     } else {
         Err(ServiceError::Conflict(format!(
@@ -550,14 +546,14 @@ impl HolderDesk<'_> {
             id: new_id(),
             holder_id: holder.account_id.clone(),
             framework_id: checked.framework.id,
-            statement_code: checked.statement.as_str().to_owned(),
-            level_claimed: checked.level.as_str().to_owned(),
-            kind: checked.kind.as_str().to_owned(),
+            statement_code: checked.statement.clone(),
+            level_claimed: checked.level.clone(),
+            kind: checked.kind,
             narrative: checked.narrative,
             occurred_on: checked.date,
             provider: checked.provider,
             org_id: None,
-            status: EvidenceStatus::Draft.as_str().to_owned(),
+            status: EvidenceStatus::Draft,
             level_confirmed: None,
             source: "holder".into(),
             external_ref: None,
@@ -633,9 +629,9 @@ impl HolderDesk<'_> {
         require_draft(&row, "edited")?;
         let checked = self.check_input(&tx, &input).await?;
         row.framework_id = checked.framework.id;
-        row.statement_code = checked.statement.as_str().to_owned();
-        row.level_claimed = checked.level.as_str().to_owned();
-        row.kind = checked.kind.as_str().to_owned();
+        row.statement_code = checked.statement.clone();
+        row.level_claimed = checked.level.clone();
+        row.kind = checked.kind;
         row.narrative = checked.narrative;
         row.occurred_on = checked.date;
         row.provider = checked.provider;
@@ -705,7 +701,7 @@ impl HolderDesk<'_> {
                 waiting.updated_at.format("%-d %B %Y")
             )));
         }
-        row.status = EvidenceStatus::Submitted.as_str().to_owned();
+        row.status = EvidenceStatus::Submitted;
         row.org_id = Some(org.id.clone());
         row.updated_at = now;
         tx.update_evidence(row.clone()).await?;
@@ -713,7 +709,7 @@ impl HolderDesk<'_> {
             evidence_id: row.id.clone(),
             actor_id: Some(holder.account_id.clone()),
             decision: "submitted".into(),
-            level: Some(row.level_claimed.clone()),
+            level: Some(row.level_claimed.to_string()),
             comment: None,
             decided_at: now,
         })

@@ -39,6 +39,7 @@ pub mod password_reset;
 pub mod portfolio;
 pub mod registry;
 pub mod remote;
+pub mod schemas;
 pub mod status;
 pub mod vcapi;
 pub mod verification;

@@ -85,7 +85,7 @@ impl Registry {
             account_id: to.account_id.map(str::to_owned),
             subject: composed.subject,
             raw,
-            state: OutboxState::Queued.as_str().to_owned(),
+            state: OutboxState::Queued,
             attempts: 0,
             next_attempt_at: now,
             lease_owner: None,
@@ -169,7 +169,7 @@ impl Registry {
                 round.sent += 1;
                 tracing::info!(message_id = %row.message_id, kind = %row.kind, "e-mail sent");
                 OutboxAttempt {
-                    state: OutboxState::Sent.as_str().to_owned(),
+                    state: OutboxState::Sent,
                     attempts,
                     next_attempt_at: row.next_attempt_at,
                     error: None,
@@ -189,7 +189,7 @@ impl Registry {
                 };
                 tracing::warn!(message_id = %row.message_id, attempts, error = %e, state = %state, "e-mail not sent");
                 OutboxAttempt {
-                    state: state.as_str().to_owned(),
+                    state,
                     attempts,
                     next_attempt_at: self.now() + backoff(self.config.mail.retry_base, attempts),
                     error: Some(e.message.chars().take(500).collect()),
@@ -245,15 +245,12 @@ impl OperatorDesk<'_> {
         page: Page,
     ) -> Result<OutboxPage, ServiceError> {
         let tx = self.store.read().await?;
-        let (rows, total) = tx.outbox_page(state.map(OutboxState::as_str), page).await?;
+        let (rows, total) = tx.outbox_page(state, page).await?;
         let counts = tx.outbox_counts().await?;
         Ok(OutboxPage {
             messages: rows.iter().map(outbox_view).collect(),
             total,
-            counts: counts
-                .into_iter()
-                .filter_map(|(state, n)| Some((state.parse().ok()?, n)))
-                .collect(),
+            counts,
             sending: self
                 .config
                 .mail
@@ -299,7 +296,7 @@ pub struct OutboxView {
     pub kind: String,
     pub recipient: String,
     pub subject: String,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -314,7 +311,7 @@ fn outbox_view(row: &OutboxRow) -> OutboxView {
         kind: row.kind.clone(),
         recipient: row.recipient.clone(),
         subject: row.subject.clone(),
-        state: row.state.clone(),
+        state: row.state,
         attempts: row.attempts,
         next_attempt_at: row.next_attempt_at,
         last_error: row.last_error.clone(),

@@ -104,7 +104,7 @@ impl OperatorDesk<'_> {
                 .collect();
             out.push(OperatorOrgView {
                 members: members.len(),
-                accrediting_body: row.kind == OrgKind::AccreditingBody.as_str(),
+                accrediting_body: row.kind == OrgKind::AccreditingBody,
                 trusted: trusted.contains(&row.id),
                 org: org_view(&row),
             });
@@ -127,7 +127,7 @@ impl OperatorDesk<'_> {
         Ok(OperatorOrgDetail {
             org: OperatorOrgView {
                 members: accounts.len(),
-                accrediting_body: row.kind == OrgKind::AccreditingBody.as_str(),
+                accrediting_body: row.kind == OrgKind::AccreditingBody,
                 trusted: trusted.contains(&row.id),
                 org: org_view(&row),
             },

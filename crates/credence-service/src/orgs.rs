@@ -34,8 +34,10 @@ pub struct OrgView {
     pub id: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
-    pub did_method: String,
+    #[schema(value_type = String)]
+    pub kind: OrgKind,
+    #[schema(value_type = String)]
+    pub did_method: DidMethod,
     pub did: String,
     pub url: Option<String>,
     pub description: Option<String>,
@@ -98,8 +100,8 @@ pub fn org_view(row: &OrgRow) -> OrgView {
         id: row.id.clone(),
         slug: row.slug.clone(),
         name: row.name.clone(),
-        kind: row.kind.clone(),
-        did_method: row.did_method.clone(),
+        kind: row.kind,
+        did_method: row.did_method,
         did: row.did.clone(),
         url: row.url.clone(),
         description: row.description.clone(),
@@ -109,7 +111,7 @@ pub fn org_view(row: &OrgRow) -> OrgView {
 
 /// The verification method id of `key` for an organisation.
 pub(crate) fn verification_method(org: &OrgRow, key: &KeyRow) -> String {
-    if org.did_method == DidMethod::Key.as_str() {
+    if org.did_method == DidMethod::Key {
         format!("did:key:{0}#{0}", key.public_key_multibase)
     } else {
         format!("{}#{}", org.did, key.fragment)
@@ -225,8 +227,8 @@ impl OperatorDesk<'_> {
             id: new_id(),
             slug: slug.as_str().to_owned(),
             name,
-            kind: new.kind.as_str().to_owned(),
-            did_method: new.did_method.as_str().to_owned(),
+            kind: new.kind,
+            did_method: new.did_method,
             did: String::new(),
             url,
             description,
@@ -322,7 +324,7 @@ impl PublicDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn did_document(&self, slug: &str) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
-        if org.did_method != DidMethod::Web.as_str() {
+        if org.did_method != DidMethod::Web {
             return Err(ServiceError::NotFound(format!(
                 "a did:web document for '{slug}' (it uses did:key)"
             )));
@@ -385,7 +387,7 @@ impl OrgAdminDesk<'_> {
             + 1;
         tx.retire_keys(&org.id, now).await?;
         let key = self.add_key(&tx, &org, &format!("key-{next}")).await?;
-        if org.did_method == DidMethod::Key.as_str() {
+        if org.did_method == DidMethod::Key {
             org.did = format!("did:key:{}", key.public_key_multibase);
             tx.set_org_did(&org.id, &org.did).await?;
         }
@@ -485,7 +487,7 @@ impl OrgAdminDesk<'_> {
         let existing = tx.memberships_of_org(&org.id).await?;
         if existing
             .iter()
-            .any(|m| m.account_id == account.id && m.role == role.as_str())
+            .any(|m| m.account_id == account.id && m.role == role)
         {
             return Err(ServiceError::Conflict(format!(
                 "{email} is already {role} of {}.",
@@ -495,7 +497,7 @@ impl OrgAdminDesk<'_> {
         tx.insert_membership(MembershipRow {
             org_id: org.id.clone(),
             account_id: account.id.clone(),
-            role: role.as_str().to_owned(),
+            role,
             created_at: now,
         })
         .await?;
@@ -525,10 +527,7 @@ impl OrgAdminDesk<'_> {
         let now = self.now();
         let org = &admin.0.org;
         let tx = self.store.write().await?;
-        if !tx
-            .delete_membership(&org.id, account_id, role.as_str())
-            .await?
-        {
+        if !tx.delete_membership(&org.id, account_id, role).await? {
             return Err(ServiceError::NotFound(format!(
                 "a {role} membership of account {account_id}"
             )));
@@ -559,7 +558,7 @@ impl OrgAdminDesk<'_> {
                     account_id: a.id,
                     email: a.email,
                     display_name: a.display_name,
-                    role: m.role,
+                    role: m.role.to_string(),
                 });
             }
         }
@@ -595,7 +594,7 @@ impl OrgAdminDesk<'_> {
             id: new_id(),
             token_hash: sha256_hex(&value),
             org_id: org.id.clone(),
-            role: role.as_str().to_owned(),
+            role,
             label: if label.is_empty() {
                 format!("{role} token")
             } else {
@@ -673,7 +672,7 @@ impl OperatorDesk<'_> {
     pub async fn trust_body(&self, slug: &str, trusted: bool) -> Result<(), ServiceError> {
         let operator = &self.operator;
         let org = self.org(slug).await?;
-        if org.kind != OrgKind::AccreditingBody.as_str() {
+        if org.kind != OrgKind::AccreditingBody {
             return Err(ServiceError::invalid(
                 "/org",
                 format!("{slug} is not an accrediting body."),
@@ -707,7 +706,7 @@ impl OperatorDesk<'_> {
 fn token_view(row: &TokenRow) -> TokenView {
     TokenView {
         id: row.id.clone(),
-        role: row.role.clone(),
+        role: row.role.to_string(),
         label: row.label.clone(),
         created_at: row.created_at.to_rfc3339(),
         expires_at: row.expires_at.to_rfc3339(),

@@ -41,18 +41,17 @@ impl AccountsDesk<'_> {
             return Ok(());
         };
         let recent = tx
-            .count_email_links_since(&account.id, PURPOSE.as_str(), now - Duration::hours(1))
+            .count_email_links_since(&account.id, PURPOSE, now - Duration::hours(1))
             .await?;
         if recent >= RESETS_PER_HOUR {
             tracing::info!(account = %account.id, "password reset asked again too soon: nothing sent");
             return Ok(());
         }
         let secret = random_secret()?;
-        tx.retire_email_links(&account.id, PURPOSE.as_str(), now)
-            .await?;
+        tx.retire_email_links(&account.id, PURPOSE, now).await?;
         tx.insert_email_link(EmailLinkRow {
             token_hash: sha256_hex(&secret),
-            purpose: PURPOSE.as_str().to_owned(),
+            purpose: PURPOSE,
             account_id: Some(account.id.clone()),
             email: account.email.clone(),
             created_at: now,
@@ -89,7 +88,7 @@ impl AccountsDesk<'_> {
     pub async fn password_reset_link_works(&self, secret: &str) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         Ok(tx
-            .live_email_link(&sha256_hex(secret), PURPOSE.as_str(), self.now())
+            .live_email_link(&sha256_hex(secret), PURPOSE, self.now())
             .await?
             .is_some())
     }
@@ -115,7 +114,7 @@ impl AccountsDesk<'_> {
         };
         let now = self.now();
         let tx = self.store.write().await?;
-        let Some(link) = tx.live_email_link(&hash, PURPOSE.as_str(), now).await? else {
+        let Some(link) = tx.live_email_link(&hash, PURPOSE, now).await? else {
             return Err(expired());
         };
         let account_id = link.account_id.clone().unwrap_or_default();

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
+use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
 use credence_domain::{
     ArchetypeCode, Attainment, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind,
@@ -422,9 +423,9 @@ impl HolderDesk<'_> {
             }
         }
         let mut by_status: Vec<(String, usize)> = Vec::new();
-        for status in ["draft", "submitted", "attested", "rejected"] {
-            let n = evidence.iter().filter(|e| e.status == status).count();
-            by_status.push((status.to_owned(), n));
+        for status in EvidenceStatus::ALL {
+            let n = evidence.iter().filter(|e| e.status == *status).count();
+            by_status.push((status.to_string(), n));
         }
         Ok(Dashboard {
             account: account_view(&account, roles),
@@ -562,10 +563,10 @@ impl Registry {
                 continue;
             };
             let expired = award.valid_until.is_some_and(|u| u < now);
-            let state = if award.status == "active" && expired {
+            let state = if award.status == AwardStatus::Active && expired {
                 "expired".to_owned()
             } else {
-                award.status.clone()
+                award.status.to_string()
             };
             credentials.push(PortfolioCredential {
                 award_id: award.id.clone(),
@@ -599,29 +600,30 @@ impl Registry {
         let mut evidence = Vec::with_capacity(rows.len());
         for row in &rows {
             let text = match &framework {
-                Some(f) if f.id == row.framework_id => StatementCode::new(&row.statement_code)
-                    .ok()
-                    .and_then(|c| f.framework.statement(&c).map(|s| s.text.clone())),
+                Some(f) if f.id == row.framework_id => f
+                    .framework
+                    .statement(&row.statement_code)
+                    .map(|s| s.text.clone()),
                 _ => None,
             };
-            let level_name = |code: &str| match &framework {
-                Some(f) => LevelCode::new(code)
-                    .ok()
-                    .and_then(|c| f.framework.level(&c).map(|l| l.name.clone()))
-                    .unwrap_or_else(|| code.to_owned()),
-                None => code.to_owned(),
+            let level_name = |code: &LevelCode| match &framework {
+                Some(f) => f
+                    .framework
+                    .level(code)
+                    .map_or_else(|| code.to_string(), |l| l.name.clone()),
+                None => code.to_string(),
             };
             evidence.push(PortfolioEvidence {
                 id: row.id.clone(),
-                statement: row.statement_code.clone(),
+                statement: row.statement_code.to_string(),
                 statement_text: text.unwrap_or_default(),
                 level_claimed: level_name(&row.level_claimed),
-                level_confirmed: row.level_confirmed.as_deref().map(level_name),
-                kind: row.kind.clone(),
+                level_confirmed: row.level_confirmed.as_ref().map(level_name),
+                kind: row.kind.to_string(),
                 narrative: row.narrative.clone(),
                 date: row.occurred_on.format("%-d %B %Y").to_string(),
                 provider: row.provider.clone(),
-                status: row.status.clone(),
+                status: row.status.to_string(),
                 public: row.public,
             });
         }
@@ -718,8 +720,8 @@ fn picture(
         .iter()
         .filter_map(|row| {
             Some(Attainment {
-                statement: StatementCode::new(row.statement_code.as_str()).ok()?,
-                level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
+                statement: row.statement_code.clone(),
+                level: row.level_confirmed.clone()?,
             })
         })
         .collect();

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-use credence_domain::registry::{AwardStatus, StatusAction};
+use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
 use credence_store::registry::{OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
@@ -50,7 +50,7 @@ impl Registry {
         let bits = tx
             .status_bits(
                 &org.id,
-                set_when(purpose).as_str(),
+                set_when(purpose),
                 purpose == StatusPurpose::Suspension,
             )
             .await?;
@@ -232,10 +232,7 @@ impl IssuerDesk<'_> {
             .await?
             .filter(|a| a.org_id == org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
-        let current: AwardStatus = award
-            .status
-            .parse()
-            .map_err(|_| ServiceError::internal(format!("award {id} has a bad status")))?;
+        let current: AwardStatus = award.status;
         let next = current
             .apply(action)
             .map_err(|why| ServiceError::Conflict(format!("Cannot {action} the award: {why}.")))?;
@@ -244,11 +241,11 @@ impl IssuerDesk<'_> {
                 "Cannot suspend the award: its credential carries a revocation entry only (its achievement does not opt in to suspension, which keeps it valid against the Open Badges 3.0 schema). Revoke it instead, or award again from an achievement that allows suspension.".into(),
             ));
         }
-        tx.set_award_status(&id, next.as_str(), reason, now).await?;
+        tx.set_award_status(&id, next, reason, now).await?;
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.
         if next == AwardStatus::Revoked && tx.accreditation(&id).await?.is_some() {
-            tx.set_accreditation_status(&id, "revoked", reason, now)
+            tx.set_accreditation_status(&id, AccreditationStatus::Revoked, reason, now)
                 .await?;
         }
         let mut versions = Vec::new();
@@ -269,7 +266,7 @@ impl IssuerDesk<'_> {
         // After the commit: a list read before it and cached under the old generation is
         // not served again.
         self.caches.list_generation.fetch_add(1, Ordering::Release);
-        award.status = next.as_str().to_owned();
+        award.status = next;
         award.status_reason = Some(reason.to_owned());
         award.updated_at = now;
         Ok(award_view(self, &award))

@@ -4,7 +4,7 @@
 //! lists, revocation and public serving work as for any award.
 
 use chrono::SecondsFormat;
-use credence_domain::registry::StatusAction;
+use credence_domain::registry::{AwardStatus, StatusAction};
 use credence_store::registry::AwardRow;
 use credence_vc::contexts::CREDENTIALS_V1;
 use credence_vc::proof::{issuer_id, sign, verify_proofs, Cryptosuite};
@@ -225,7 +225,7 @@ impl Registry {
             credential: signed.to_string(),
             revocation_index: revocation,
             suspension_index: suspension,
-            status: "active".into(),
+            status: AwardStatus::Active,
             status_reason: None,
             valid_from,
             valid_until,

@@ -73,7 +73,7 @@ pub async fn run(config: Config, command: AwardCommand) -> Result<(), Failure> {
             offset += rows.len() as u64;
             refused_lines.extend(
                 rows.into_iter()
-                    .filter(|r| r.outcome == "refused")
+                    .filter(|r| r.outcome == credence_domain::registry::BulkRowOutcome::Refused)
                     .map(|r| format!("row {}: {}", r.row, r.message.unwrap_or_default())),
             );
         }

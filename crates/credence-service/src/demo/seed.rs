@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use credence_domain::registry::{DidMethod, Role, StatusAction};
+use credence_domain::registry::{
+    AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, Role, StatusAction,
+};
 use credence_domain::{bundled, Framework, PathwayCode};
 use credence_store::registry::Page;
 
@@ -13,10 +15,10 @@ use super::{email, DemoSummary, DEMO_PASSWORD};
 use crate::accounts::{NewAccount, Password};
 use crate::actor::{Holder, Issuer, OperatorPower};
 use crate::awards::{NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use crate::desks::OperatorDesk;
 use crate::evidence::{DecisionInput, EvidenceInput, EvidenceView};
 use crate::orgs::NewOrg;
 use crate::portfolio::PortfolioSettings;
-use crate::desks::OperatorDesk;
 use crate::registry::Registry;
 use crate::{Actor, ServiceError};
 use credence_documents::Product;
@@ -185,7 +187,9 @@ impl Registry {
                 );
             }
             let active = given.get(&a.body).is_some_and(|given| {
-                (given.iter()).any(|g| g.provider == a.provider.as_str() && g.status == "active")
+                (given.iter()).any(|g| {
+                    g.provider == a.provider.as_str() && g.status == AccreditationStatus::Active
+                })
             });
             if active {
                 continue;
@@ -295,7 +299,7 @@ impl Registry {
                 (detail.evidence.id, detail.evidence.status)
             }
         };
-        if status == "draft" {
+        if status == EvidenceStatus::Draft {
             if let Some((file_name, text)) = item.attachment {
                 let detail = self.with_holder(holder).evidence_detail(&id).await?;
                 if detail.attachments.is_empty() {
@@ -332,7 +336,7 @@ impl Registry {
             },
             Target::Draft | Target::Submitted => return Ok(()),
         };
-        if status != "submitted" {
+        if status != EvidenceStatus::Submitted {
             return Ok(());
         }
         let assessor = match assessors.get(item.assessor) {
@@ -382,8 +386,10 @@ impl Registry {
             let mut award = outcome.award;
             let reason = a.reason.as_deref().unwrap_or_default();
             let change = match a.fate {
-                Fate::Revoked if award.status != "revoked" => Some(StatusAction::Revoke),
-                Fate::Suspended if award.status == "active" => Some(StatusAction::Suspend),
+                Fate::Revoked if award.status != AwardStatus::Revoked => Some(StatusAction::Revoke),
+                Fate::Suspended if award.status == AwardStatus::Active => {
+                    Some(StatusAction::Suspend)
+                }
                 _ => None,
             };
             if let Some(action) = change {
@@ -469,7 +475,7 @@ impl Registry {
             .holder_evidence(Page::new(0, Page::MAX_LIMIT))
             .await?;
         for e in evidence {
-            let show = e.status == "attested" && !foundational.contains(&e.statement);
+            let show = e.status == EvidenceStatus::Attested && !foundational.contains(&e.statement);
             if show && !e.public {
                 self.with_holder(&holder)
                     .set_evidence_visibility(&e.id, true)

@@ -18,9 +18,10 @@ impl AssessorDesk<'_> {
                 .account(&row.holder_id)
                 .await?
                 .ok_or_else(|| ServiceError::internal("evidence names a missing account"))?;
-            let statement_text = StatementCode::new(row.statement_code.as_str())
-                .ok()
-                .and_then(|c| framework.framework.statement(&c).map(|s| s.text.clone()))
+            let statement_text = framework
+                .framework
+                .statement(&row.statement_code)
+                .map(|s| s.text.clone())
                 .unwrap_or_default();
             out.push(QueueItem {
                 evidence: evidence_view(row, &framework, Some(org)),
@@ -74,15 +75,14 @@ impl CallerDesk<'_> {
                 "You may not assess your own evidence: another assessor must decide.".into(),
             ));
         }
-        if status_of(&row)? != EvidenceStatus::Submitted {
+        if row.status != EvidenceStatus::Submitted {
             return Err(ServiceError::Conflict(format!(
                 "Only submitted evidence can be decided; this evidence is {}.",
                 row.status
             )));
         }
         let framework = framework_by_id(&tx, row.framework_id).await?;
-        let statement = StatementCode::new(row.statement_code.as_str())
-            .map_err(ServiceError::wrap("reading a stored statement code"))?;
+        let statement = row.statement_code.clone();
         let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
         let (status, level) = match input.decision.trim() {
             "attest" => {
@@ -90,8 +90,7 @@ impl CallerDesk<'_> {
                     ServiceError::invalid("/level", "Give the level you confirm.")
                 })?;
                 let level = check_level(&framework.framework, &statement, level, "/level")?;
-                let claimed = LevelCode::new(row.level_claimed.as_str())
-                    .map_err(ServiceError::wrap("reading a stored claimed level"))?;
+                let claimed = row.level_claimed.clone();
                 if !framework.framework.satisfies(&claimed, &level) {
                     return Err(ServiceError::invalid(
                         "/level",
@@ -100,7 +99,7 @@ impl CallerDesk<'_> {
                         ),
                     ));
                 }
-                (EvidenceStatus::Attested, Some(level.as_str().to_owned()))
+                (EvidenceStatus::Attested, Some(level))
             }
             "reject" => {
                 if input.level.is_some() {
@@ -128,7 +127,7 @@ impl CallerDesk<'_> {
             EvidenceStatus::Attested => "attested",
             _ => "rejected",
         };
-        row.status = status.as_str().to_owned();
+        row.status = status;
         row.level_confirmed = level.clone();
         row.updated_at = now;
         tx.update_evidence(row.clone()).await?;
@@ -136,7 +135,7 @@ impl CallerDesk<'_> {
             evidence_id: row.id.clone(),
             actor_id: assessor.0.account_id.clone(),
             decision: decision.into(),
-            level: level.clone(),
+            level: level.as_ref().map(LevelCode::to_string),
             comment: comment.clone(),
             decided_at: now,
         })

@@ -16,7 +16,7 @@ impl IssuerDesk<'_> {
     ) -> Result<CompletionImportReport, ServiceError> {
         let issuer = &self.issuer;
         let org = &issuer.0.org;
-        if org.kind != OrgKind::Provider.as_str() {
+        if org.kind != OrgKind::Provider {
             return Err(ServiceError::Forbidden(format!(
                 "Only an education provider may import completion records; {} is not one.",
                 org.slug
@@ -138,9 +138,9 @@ impl IssuerDesk<'_> {
                 id: new_id(),
                 holder_id: account.id.clone(),
                 framework_id: loaded.id,
-                statement_code: record.statement.as_str().to_owned(),
-                level_claimed: level.as_str().to_owned(),
-                kind: EvidenceKind::CourseCompletion.as_str().to_owned(),
+                statement_code: record.statement.clone(),
+                level_claimed: level.clone(),
+                kind: EvidenceKind::CourseCompletion,
                 narrative: format!(
                     "Completion recorded by {} (reference {}).",
                     org.name, record.reference
@@ -148,8 +148,8 @@ impl IssuerDesk<'_> {
                 occurred_on: record.date,
                 provider: Some(org.name.clone()),
                 org_id: Some(org.id.clone()),
-                status: EvidenceStatus::Attested.as_str().to_owned(),
-                level_confirmed: Some(level.as_str().to_owned()),
+                status: EvidenceStatus::Attested,
+                level_confirmed: Some(level.clone()),
                 source: "import".into(),
                 external_ref: Some(record.reference.clone()),
                 public: false,

@@ -76,8 +76,8 @@ impl PublicDesk<'_> {
             .iter()
             .filter_map(|row| {
                 Some(Attainment {
-                    statement: StatementCode::new(row.statement_code.as_str()).ok()?,
-                    level: LevelCode::new(row.level_confirmed.as_deref()?).ok()?,
+                    statement: row.statement_code.clone(),
+                    level: row.level_confirmed.clone()?,
                 })
             })
             .collect();

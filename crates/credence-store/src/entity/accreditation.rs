@@ -1,5 +1,6 @@
 //! The `accreditations` table. An accrediting body's signed, revocable accreditation of a provider for pathways.
 
+use credence_domain::registry::AccreditationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +15,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub credential: String,
     pub revocation_index: i64,
-    pub status: String,
+    pub status: AccreditationStatus,
     #[sea_orm(column_type = "Text")]
     pub reason: Option<String>,
     pub created_at: ChronoDateTimeUtc,

@@ -1,5 +1,6 @@
 //! The `api_tokens` table. An API token: stored as the SHA-256 of its value, scoped to one organisation role.
 
+use credence_domain::registry::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: String,
     pub token_hash: String,
     pub org_id: String,
-    pub role: String,
+    pub role: Role,
     #[sea_orm(column_type = "Text")]
     pub label: String,
     pub created_by: Option<String>,

@@ -1,5 +1,6 @@
 //! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
 
+use credence_domain::registry::AwardStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,7 +17,7 @@ pub struct Model {
     pub credential: String,
     pub revocation_index: i64,
     pub suspension_index: i64,
-    pub status: String,
+    pub status: AwardStatus,
     #[sea_orm(column_type = "Text")]
     pub status_reason: Option<String>,
     pub valid_from: ChronoDateTimeUtc,

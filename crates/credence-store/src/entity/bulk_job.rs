@@ -1,5 +1,6 @@
 //! The `bulk_jobs` table. A bulk award request and its progress.
 
+use credence_domain::registry::BulkJobState;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +15,7 @@ pub struct Model {
     pub total: i64,
     pub done: i64,
     pub refused: i64,
-    pub state: String,
+    pub state: BulkJobState,
     pub created_at: ChronoDateTimeUtc,
     pub finished_at: Option<ChronoDateTimeUtc>,
     /// While running, until when the process working on the job holds it.

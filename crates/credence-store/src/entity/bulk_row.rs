@@ -1,5 +1,6 @@
 //! The `bulk_rows` table. The outcome of one row of a bulk award.
 
+use credence_domain::registry::BulkRowOutcome;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub row_no: i64,
     pub idempotency_key: String,
-    pub outcome: String,
+    pub outcome: BulkRowOutcome,
     pub award_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub message: Option<String>,

@@ -1,6 +1,7 @@
 //! The `email_links` table. A single-use link sent by e-mail, stored by the SHA-256 of its
 //! secret (the secret itself is only in the message).
 
+use credence_domain::registry::EmailLinkPurpose;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
-    pub purpose: String,
+    pub purpose: EmailLinkPurpose,
     pub account_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub email: String,

@@ -1,5 +1,7 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
+use credence_domain::registry::{EvidenceKind, EvidenceStatus};
+use credence_domain::{LevelCode, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,17 +11,17 @@ pub struct Model {
     pub id: String,
     pub holder_id: String,
     pub framework_id: i64,
-    pub statement_code: String,
-    pub level_claimed: String,
-    pub kind: String,
+    pub statement_code: StatementCode,
+    pub level_claimed: LevelCode,
+    pub kind: EvidenceKind,
     #[sea_orm(column_type = "Text")]
     pub narrative: String,
     pub occurred_on: ChronoDate,
     #[sea_orm(column_type = "Text")]
     pub provider: Option<String>,
     pub org_id: Option<String>,
-    pub status: String,
-    pub level_confirmed: Option<String>,
+    pub status: EvidenceStatus,
+    pub level_confirmed: Option<LevelCode>,
     pub source: String,
     #[sea_orm(column_type = "Text")]
     pub external_ref: Option<String>,

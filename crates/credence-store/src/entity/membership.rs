@@ -1,5 +1,6 @@
 //! The `memberships` table. A role an account holds in an organisation (admin, issuer, assessor).
 
+use credence_domain::registry::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub account_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub role: String,
+    pub role: Role,
     pub created_at: ChronoDateTimeUtc,
 }
 

@@ -1,5 +1,6 @@
 //! The `organisations` table. An organisation: accrediting body, education provider, employer or healthcare setting.
 
+use credence_domain::registry::{DidMethod, OrgKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,8 +11,8 @@ pub struct Model {
     pub slug: String,
     #[sea_orm(column_type = "Text")]
     pub name: String,
-    pub kind: String,
-    pub did_method: String,
+    pub kind: OrgKind,
+    pub did_method: DidMethod,
     pub did: String,
     #[sea_orm(column_type = "Text")]
     pub url: Option<String>,

@@ -1,5 +1,6 @@
 //! The `outbox` table. An e-mail, whole, waiting to be sent or kept as sent.
 
+use credence_domain::registry::OutboxState;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -18,7 +19,7 @@ pub struct Model {
     /// The message as sent (RFC 5322, 7-bit: its parts are quoted-printable or base64).
     #[sea_orm(column_type = "Text")]
     pub raw: String,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: ChronoDateTimeUtc,
     pub lease_owner: Option<String>,

@@ -1,6 +1,7 @@
 //! Accreditations given by accrediting bodies to providers.
 
 use chrono::{DateTime, Utc};
+use credence_domain::registry::AccreditationStatus;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -49,13 +50,13 @@ impl Tx {
     pub async fn set_accreditation_status(
         &self,
         id: &str,
-        status: &str,
+        status: AccreditationStatus,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         accreditation::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
-            status: Set(status.to_owned()),
+            status: Set(status),
             reason: Set(Some(reason.to_owned())),
             updated_at: Set(at),
             ..Default::default()

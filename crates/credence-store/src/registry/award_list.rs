@@ -3,6 +3,7 @@
 //! filtered by achievement and state, counted and paged in SQL on SQLite and PostgreSQL.
 
 use chrono::{DateTime, Utc};
+use credence_domain::registry::AwardStatus;
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -51,7 +52,7 @@ pub struct AwardListRow {
     pub achievement_id: Option<String>,
     pub holder_id: Option<String>,
     pub recipient_email: Option<String>,
-    pub status: String,
+    pub status: AwardStatus,
     pub status_reason: Option<String>,
     pub valid_until: Option<DateTime<Utc>>,
     pub suspendable: bool,
@@ -131,13 +132,15 @@ fn filtered(q: &AwardListQuery<'_>) -> Select<award::Entity> {
         .add(award::Column::ValidUntil.gte(q.now));
     query = match q.state {
         None => query,
-        Some(ListedState::Revoked) => query.filter(award::Column::Status.eq("revoked")),
-        Some(ListedState::Suspended) => query.filter(award::Column::Status.eq("suspended")),
+        Some(ListedState::Revoked) => query.filter(award::Column::Status.eq(AwardStatus::Revoked)),
+        Some(ListedState::Suspended) => {
+            query.filter(award::Column::Status.eq(AwardStatus::Suspended))
+        }
         Some(ListedState::Active) => query
-            .filter(award::Column::Status.eq("active"))
+            .filter(award::Column::Status.eq(AwardStatus::Active))
             .filter(not_expired),
         Some(ListedState::Expired) => query
-            .filter(award::Column::Status.eq("active"))
+            .filter(award::Column::Status.eq(AwardStatus::Active))
             .filter(award::Column::ValidUntil.lt(q.now)),
     };
     query

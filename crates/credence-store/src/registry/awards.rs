@@ -1,6 +1,7 @@
 //! Achievements, awards, status lists and bulk award jobs, plus the small read of attested
 //! evidence that the completion check needs.
 
+use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -85,7 +86,7 @@ impl Tx {
                 evidence::Entity::find()
                     .filter(evidence::Column::HolderId.is_in(chunk.iter().cloned()))
                     .filter(evidence::Column::FrameworkId.eq(framework_id))
-                    .filter(evidence::Column::Status.eq("attested"))
+                    .filter(evidence::Column::Status.eq(EvidenceStatus::Attested))
                     .filter(evidence::Column::LevelConfirmed.is_not_null())
                     .order_by(evidence::Column::CreatedAt, Order::Asc)
                     .order_by(evidence::Column::Id, Order::Asc)
@@ -286,7 +287,7 @@ impl Tx {
     pub async fn status_bits(
         &self,
         org_id: &str,
-        status: &str,
+        status: AwardStatus,
         suspension: bool,
     ) -> Result<Vec<i64>, StoreError> {
         let column = if suspension {
@@ -308,13 +309,13 @@ impl Tx {
     pub async fn set_award_status(
         &self,
         id: &str,
-        status: &str,
+        status: AwardStatus,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         award::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
-            status: Set(status.to_owned()),
+            status: Set(status),
             status_reason: Set(Some(reason.to_owned())),
             updated_at: Set(at),
             ..Default::default()
@@ -429,14 +430,14 @@ impl Tx {
         id: &str,
         done: i64,
         refused: i64,
-        state: &str,
+        state: BulkJobState,
         finished_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         bulk_job::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
             done: Set(done),
             refused: Set(refused),
-            state: Set(state.to_owned()),
+            state: Set(state),
             finished_at: Set(finished_at),
             ..Default::default()
         }
@@ -454,7 +455,7 @@ impl Tx {
                 sea_orm::sea_query::Expr::value(until),
             )
             .filter(bulk_job::Column::Id.eq(id))
-            .filter(bulk_job::Column::State.eq("running"))
+            .filter(bulk_job::Column::State.eq(BulkJobState::Running))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -481,7 +482,7 @@ impl Tx {
     pub async fn bulk_rows_with(
         &self,
         job_id: &str,
-        outcome: Option<&str>,
+        outcome: Option<BulkRowOutcome>,
         page: Page,
     ) -> Result<Vec<BulkRowRow>, StoreError> {
         let mut query = bulk_row::Entity::find().filter(bulk_row::Column::JobId.eq(job_id));

@@ -1,6 +1,7 @@
 //! Evidence, its decision history and its attachments.
 
 use chrono::{DateTime, Utc};
+use credence_domain::registry::EvidenceStatus;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -130,7 +131,7 @@ impl Tx {
             .filter(evidence::Column::FrameworkId.eq(row.framework_id))
             .filter(evidence::Column::StatementCode.eq(&row.statement_code))
             .filter(evidence::Column::LevelClaimed.eq(&row.level_claimed))
-            .filter(evidence::Column::Status.eq("submitted"))
+            .filter(evidence::Column::Status.eq(EvidenceStatus::Submitted))
             .filter(evidence::Column::Id.ne(&row.id))
             .one(self.conn())
             .await?)
@@ -141,7 +142,7 @@ impl Tx {
     pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::OrgId.eq(org_id))
-            .filter(evidence::Column::Status.eq("submitted"))
+            .filter(evidence::Column::Status.eq(EvidenceStatus::Submitted))
             .count(self.conn())
             .await?)
     }
@@ -155,7 +156,7 @@ impl Tx {
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::OrgId.eq(org_id))
-            .filter(evidence::Column::Status.eq("submitted"))
+            .filter(evidence::Column::Status.eq(EvidenceStatus::Submitted))
             .order_by(evidence::Column::UpdatedAt, Order::Asc)
             .order_by(evidence::Column::Id, Order::Asc)
             .offset(page.offset)
@@ -174,7 +175,7 @@ impl Tx {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::HolderId.eq(holder_id))
             .filter(evidence::Column::FrameworkId.eq(framework_id))
-            .filter(evidence::Column::Status.eq("attested"))
+            .filter(evidence::Column::Status.eq(EvidenceStatus::Attested))
             .order_by(evidence::Column::CreatedAt, Order::Asc)
             .order_by(evidence::Column::Id, Order::Asc)
             .all(self.conn())

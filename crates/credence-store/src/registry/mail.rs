@@ -3,6 +3,7 @@
 //! database exactly one wins it.
 
 use chrono::{DateTime, Utc};
+use credence_domain::registry::{EmailLinkPurpose, OutboxState};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -11,7 +12,7 @@ use crate::{StoreError, Tx};
 
 use super::{EmailLinkRow, OutboxRow, Page};
 
-const QUEUED: &str = "queued";
+const QUEUED: OutboxState = OutboxState::Queued;
 
 impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
@@ -102,7 +103,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn outbox_page(
         &self,
-        state: Option<&str>,
+        state: Option<OutboxState>,
         page: Page,
     ) -> Result<(Vec<OutboxRow>, u64), StoreError> {
         let mut query = outbox::Entity::find();
@@ -122,7 +123,7 @@ impl Tx {
 
     /// How many messages are in each state.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn outbox_counts(&self) -> Result<Vec<(OutboxState, i64)>, StoreError> {
         Ok(outbox::Entity::find()
             .select_only()
             .column(outbox::Column::State)
@@ -146,7 +147,7 @@ impl Tx {
     pub async fn live_email_link(
         &self,
         token_hash: &str,
-        purpose: &str,
+        purpose: EmailLinkPurpose,
         now: DateTime<Utc>,
     ) -> Result<Option<EmailLinkRow>, StoreError> {
         Ok(email_link::Entity::find_by_id(token_hash)
@@ -179,7 +180,7 @@ impl Tx {
     pub async fn count_email_links_since(
         &self,
         account_id: &str,
-        purpose: &str,
+        purpose: EmailLinkPurpose,
         since: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         Ok(email_link::Entity::find()
@@ -195,7 +196,7 @@ impl Tx {
     pub async fn retire_email_links(
         &self,
         account_id: &str,
-        purpose: &str,
+        purpose: EmailLinkPurpose,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         email_link::Entity::update_many()
@@ -222,7 +223,7 @@ impl Tx {
 /// How one attempt to send an outbox message ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxAttempt {
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub error: Option<String>,

@@ -1,6 +1,7 @@
 //! Organisations, memberships, API tokens and signing keys.
 
 use chrono::{DateTime, Utc};
+use credence_domain::registry::Role;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -94,15 +95,12 @@ impl Tx {
         &self,
         org_id: &str,
         account_id: &str,
-        role: &str,
+        role: Role,
     ) -> Result<bool, StoreError> {
-        let done = membership::Entity::delete_by_id((
-            org_id.to_owned(),
-            account_id.to_owned(),
-            role.to_owned(),
-        ))
-        .exec(self.conn())
-        .await?;
+        let done =
+            membership::Entity::delete_by_id((org_id.to_owned(), account_id.to_owned(), role))
+                .exec(self.conn())
+                .await?;
         Ok(done.rows_affected > 0)
     }
 

@@ -175,6 +175,7 @@ pub async fn org_awards(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[schema(value_type = credence_service::schemas::StatusAction)]
     pub action: StatusAction,
     pub reason: String,
 }

@@ -19,7 +19,9 @@ use crate::{AppState, WebError};
 pub struct CreateOrgBody {
     pub slug: String,
     pub name: String,
+    #[schema(value_type = credence_service::schemas::OrgKind)]
     pub kind: OrgKind,
+    #[schema(value_type = credence_service::schemas::DidMethod)]
     pub did_method: DidMethod,
     pub url: Option<String>,
     pub description: Option<String>,
@@ -82,6 +84,7 @@ pub async fn members(
 #[serde(deny_unknown_fields)]
 pub struct AddMemberBody {
     pub email: String,
+    #[schema(value_type = credence_service::schemas::Role)]
     pub role: Role,
 }
 
@@ -100,7 +103,7 @@ pub async fn add_member(
 }
 
 /// `DELETE /api/v1/orgs/{slug}/members/{account_id}/{role}` (org admin).
-#[utoipa::path(delete, path = "/orgs/{slug}/members/{account_id}/{role}", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug"), ("account_id" = String, Path), ("role" = Role, Path)), responses((status = 204), (status = 404, body = Problem)))]
+#[utoipa::path(delete, path = "/orgs/{slug}/members/{account_id}/{role}", tag = "organisations", params(("slug" = String, Path, description = "The organisation's slug"), ("account_id" = String, Path), ("role" = credence_service::schemas::Role, Path)), responses((status = 204), (status = 404, body = Problem)))]
 pub async fn remove_member(
     State(state): State<AppState>,
     current: CurrentActor,
@@ -133,6 +136,7 @@ pub async fn tokens(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenBody {
+    #[schema(value_type = credence_service::schemas::Role)]
     pub role: Role,
     #[serde(default)]
     pub label: String,

@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use credence_domain::registry::AwardStatus;
 use credence_service::badges::BadgeFormat;
 use credence_service::portfolio::PortfolioCredential;
 use serde::Deserialize;
@@ -117,7 +118,7 @@ pub async fn credential(
         title: summary.achievement_name.clone(),
         award_id: id.clone(),
         verify_url: format!("/verify?credential={}", url_encode(&url)),
-        linkedin_url: (award.public && award.status == "active" && report.is_verified())
+        linkedin_url: (award.public && award.status == AwardStatus::Active && report.is_verified())
             .then(|| linkedin_url(&summary, &doc, &url, &id)),
         url,
         r: PageVerdict {

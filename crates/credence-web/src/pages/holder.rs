@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use credence_domain::registry::{EvidenceKind, OrgKind};
+use credence_domain::registry::{EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::FrameworkSlug;
 use credence_service::evidence::{EvidenceDetail, EvidenceInput, EvidenceView};
 use credence_service::orgs::OrgView;
@@ -395,7 +395,7 @@ async fn evidence_page(
         .orgs()
         .await?
         .into_iter()
-        .filter(|o| o.kind != OrgKind::AccreditingBody.as_str())
+        .filter(|o| o.kind != OrgKind::AccreditingBody)
         .collect();
     assessing_orgs.sort_by_key(|o| {
         let rank = if mine.contains(&o.slug) {

@@ -148,8 +148,8 @@ fn org_line(o: &OperatorOrgView) -> OrgLine {
     OrgLine {
         slug: o.org.slug.clone(),
         name: o.org.name.clone(),
-        kind: kind_words(&o.org.kind),
-        did_method: if o.org.did_method == DidMethod::Key.as_str() {
+        kind: kind_words(o.org.kind.as_str()),
+        did_method: if o.org.did_method == DidMethod::Key {
             "did:key"
         } else {
             "did:web"

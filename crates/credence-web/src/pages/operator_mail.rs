@@ -59,7 +59,7 @@ fn line(m: &OutboxView) -> Line {
     let at = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %B %Y, %H:%M UTC").to_string();
     Line {
         created: at(m.created_at),
-        state: m.state.clone(),
+        state: m.state.as_str().to_owned(),
         kind: m.kind.replace('_', " "),
         recipient: m.recipient.clone(),
         subject: m.subject.clone(),

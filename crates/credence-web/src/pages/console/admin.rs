@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use credence_domain::registry::{OrgKind, Role};
+use credence_domain::registry::{AccreditationStatus, OrgKind, Role};
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
@@ -615,7 +615,7 @@ async fn accreditations_page(
             .orgs()
             .await?
             .into_iter()
-            .filter(|o| o.slug != c.slug && o.kind != OrgKind::AccreditingBody.as_str())
+            .filter(|o| o.slug != c.slug && o.kind != OrgKind::AccreditingBody)
             .map(|o| Choice {
                 value: o.slug,
                 label: o.name,

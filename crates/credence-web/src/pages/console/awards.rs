@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_documents::{BulkFormat, Product};
 use credence_domain::framework::PathwayKind;
-use credence_domain::registry::StatusAction;
+use credence_domain::registry::{AwardStatus, BulkJobState, StatusAction};
 use credence_domain::{FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use credence_service::bulk::{BulkJobView, BulkRowView};
@@ -500,24 +500,24 @@ async fn award_detail_page(
     };
     // Only the changes this award's state and credential allow: suspension needs a
     // credential with a suspension entry, and only a suspended award can be reinstated.
-    let status = view.status.as_str();
+    let status = view.status;
     let actions = std::iter::once(choose)
         .chain(
             [
                 (
                     StatusAction::Suspend,
                     "Suspend (can be reinstated)",
-                    view.suspendable && status == "active",
+                    view.suspendable && status == AwardStatus::Active,
                 ),
                 (
                     StatusAction::Reinstate,
                     "Reinstate (lift a suspension)",
-                    status == "suspended",
+                    status == AwardStatus::Suspended,
                 ),
                 (
                     StatusAction::Revoke,
                     "Revoke (permanent)",
-                    status != "revoked",
+                    status != AwardStatus::Revoked,
                 ),
             ]
             .into_iter()
@@ -760,7 +760,7 @@ struct BulkJobPage {
 
 impl BulkJobPage {
     fn running(&self) -> bool {
-        self.job.state == "running"
+        self.job.state == BulkJobState::Running
     }
 
     /// The address of page `page` of this view.
@@ -875,7 +875,7 @@ pub async fn bulk_report(
             let fields = [
                 r.row.to_string(),
                 r.key,
-                r.outcome,
+                r.outcome.to_string(),
                 award,
                 r.message.unwrap_or_default(),
             ];

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use credence_domain::registry::{AwardStatus, OrgKind};
+use credence_domain::registry::{AwardStatus, BulkJobState, OrgKind};
 use credence_service::actor::{Issuer, OrgAdmin};
 use credence_service::awards::AwardView;
 use credence_service::bulk::BulkJobView;
@@ -105,7 +105,7 @@ pub async fn console_for(
         name: org.name.clone(),
         is_issuer: issuer.is_some(),
         is_admin: admin.is_some(),
-        is_body: org.kind == OrgKind::AccreditingBody.as_str(),
+        is_body: org.kind == OrgKind::AccreditingBody,
         section,
         local_public_url: {
             let config = state.services.registry.config();
@@ -134,7 +134,7 @@ pub fn when(rfc3339: &str) -> String {
 pub struct AwardLine {
     pub id: String,
     pub achievement: String,
-    pub status: String,
+    pub status: AwardStatus,
     pub reason: Option<String>,
     pub issued: String,
     pub overridden: bool,
@@ -173,7 +173,7 @@ pub fn award_lines(
 pub struct JobLine {
     pub id: String,
     pub achievement: String,
-    pub state: String,
+    pub state: BulkJobState,
     pub total: i64,
     pub done: i64,
     pub refused: i64,
@@ -237,7 +237,7 @@ pub async fn overview(
         suspended = award_lines(
             latest
                 .iter()
-                .filter(|a| a.status == AwardStatus::Suspended.as_str())
+                .filter(|a| a.status == AwardStatus::Suspended)
                 .cloned()
                 .collect(),
             &achievements,
