@@ -310,3 +310,88 @@ async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
     assert_eq!(report["rows"], 2, "every row is listed: {report:#}");
     assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
 }
+
+/// The password reset in Chromium: "Forgotten your password?" on the sign-in page,
+/// the e-mail from a real SMTP server, the link, the new password, signing in with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_reset_through_the_emailed_link_in_chromium() {
+    let sink = crate::smtp_sink::SmtpSink::start();
+    let store_db = std::sync::Arc::new(crate::support::TestDb::new().await);
+    let store = store_db.store().await;
+    let mail = credence_service::mail::MailSettings {
+        smtp: Some(credence_mail::SmtpSender::from_url(&sink.url()).expect("a server")),
+        ..credence_service::mail::MailSettings::outbox_only("Credence <no-reply@credence.test>")
+    };
+    let app = TestApp::over_with(store_db, store, move |base| {
+        credence_service::RegistryConfig {
+            mail,
+            ..credence_service::RegistryConfig::for_tests(base).expect("settings")
+        }
+    })
+    .await;
+    let worker = app
+        .services
+        .registry
+        .spawn_mail_delivery()
+        .expect("a worker");
+    let base = app.serve().await;
+    person(&app, "rosalind@reset.test", "Rosalind Franklin").await;
+    let signals = tempfile::tempdir().unwrap();
+    let asked = signals.path().join("asked");
+    let link_file = signals.path().join("link");
+    let brief = serde_json::json!({
+        "base": base,
+        "chromium": chromium(),
+        "screenshots": screenshot_path("reset").parent().unwrap(),
+        "email": "rosalind@reset.test",
+        "newPassword": "photograph fifty-one 1952",
+        "asked": asked,
+        "linkFile": link_file,
+    });
+    let browser = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("password_reset.mjs", &[], &brief)
+    });
+    for _ in 0..600 {
+        if asked.exists() || browser.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    if asked.exists() {
+        let mail = sink.wait_for(1).await;
+        let link = mail
+            .first()
+            .and_then(|m| m.link(&format!("{base}/password/reset/")))
+            .expect("a reset link arrived");
+        std::fs::write(&link_file, link).unwrap();
+    }
+    let report = browser.await.unwrap();
+    worker.abort();
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert!(
+        report["asked"]
+            .as_str()
+            .unwrap_or("")
+            .contains("rosalind@reset.test"),
+        "{report:#}"
+    );
+    assert!(
+        report["notice"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Your password is changed"),
+        "{report:#}"
+    );
+    assert_eq!(report["dashboard"], true);
+    assert_eq!(report["reused"], "This link no longer works", "{report:#}");
+    assert_eq!(sink.received().len(), 1, "one message");
+    for page in ["forgot", "asked", "choose", "signin"] {
+        assert_eq!(
+            report["axe"][page],
+            serde_json::json!([]),
+            "axe on {page}: {report:#}"
+        );
+    }
+    assert!(report["overflow"].is_null(), "{report:#}");
+    assert_eq!(report["cspErrors"], serde_json::json!([]), "{report:#}");
+}

@@ -238,7 +238,7 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "signed-in" => "You are signed in.",
         "registered" => "Your account is ready. Welcome to Credence.",
-        "password-reset" => "Your password is changed and every other session has ended. Sign in with the new password.",
+        "password-reset" => "Your password is changed and you are signed out everywhere. Sign in with the new password.",
         "evidence-saved" => "Your evidence is saved as a draft.",
         "evidence-submitted" => "Your evidence is submitted. An assessor will review it.",
         "evidence-deleted" => "The draft is deleted.",
