@@ -478,3 +478,134 @@ fn the_cli_lists_the_outbox_and_refuses_to_send_without_a_server() {
         crate::support::stderr(&bad)
     );
 }
+
+#[tokio::test]
+async fn a_registered_address_is_confirmed_by_its_link_before_evidence_is_submitted() {
+    let sink = SmtpSink::start();
+    let db = Arc::new(TestDb::new().await);
+    let store = db.store().await;
+    let mail = mail_to(&sink.url());
+    let app = TestApp::over_with(db, store, move |base| RegistryConfig {
+        mail,
+        confirm_addresses: true,
+        ..RegistryConfig::for_tests(base).expect("test settings")
+    })
+    .await;
+    app.org("confirm-ics", "provider", "web").await;
+    let ada = app.holder("ada@example.org", "Ada Lovelace").await;
+    assert_eq!(
+        deliver(&app, "test").await.sent,
+        1,
+        "the link goes at registration"
+    );
+    let mail = sink.wait_for(1).await;
+    assert_eq!(
+        mail[0].header("Subject").as_deref(),
+        Some("Confirm your e-mail address for Credence")
+    );
+    let link = mail[0]
+        .link(&format!("{}/account/confirm/", app.base_url))
+        .expect("a confirmation link");
+    let path = link.strip_prefix(&app.base_url).expect("ours").to_owned();
+
+    // Before confirming: evidence is kept as a draft, but not submitted.
+    let draft = app
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(serde_json::json!({
+                "kind": "reflective-account",
+                "narrative": "What I learnt about T1-01.",
+                "date": "2026-03-01",
+                "framework": "nhs-ai-confidence-2022",
+                "statement": "T1-01",
+                "level": "awareness",
+            })),
+            &ada,
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    let id = draft.json()["id"].as_str().expect("an id").to_owned();
+    let submit = |auth: Auth| {
+        let path = format!("/api/v1/evidence/{id}/submit");
+        let app = &app;
+        async move {
+            app.call(
+                "POST",
+                &path,
+                Some(serde_json::json!({"org": "confirm-ics"})),
+                &auth,
+            )
+            .await
+        }
+    };
+    let refused = submit(ada.clone()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("Confirm your e-mail address"),
+        "{}",
+        refused.body
+    );
+    let me = app.call("GET", "/api/v1/me", None, &ada).await;
+    assert_eq!(me.json()["email_confirmed"], false);
+    let Auth::Session { cookie, csrf } = &ada else {
+        panic!("a session")
+    };
+    let dashboard = app
+        .request(
+            Request::get("/dashboard")
+                .header("cookie", format!("credence_session={cookie}"))
+                .body(Body::empty())
+                .expect("a request"),
+        )
+        .await;
+    assert!(
+        dashboard.body.contains("Send the link again"),
+        "{}",
+        dashboard.body
+    );
+
+    // Asking again: a new link, up to three an hour (the first was at registration).
+    for expected in [
+        StatusCode::SEE_OTHER,
+        StatusCode::SEE_OTHER,
+        StatusCode::TOO_MANY_REQUESTS,
+    ] {
+        let again = app
+            .request(
+                Request::post("/account/confirm/resend")
+                    .header("cookie", format!("credence_session={cookie}"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(format!("csrf={csrf}")))
+                    .expect("a request"),
+            )
+            .await;
+        assert_eq!(again.status, expected, "{}", again.body);
+    }
+    assert_eq!(deliver(&app, "test").await.sent, 2);
+    let newest = sink
+        .wait_for(3)
+        .await
+        .last()
+        .and_then(|m| m.link(&format!("{}/account/confirm/", app.base_url)))
+        .expect("a newer link");
+    let newest = newest.strip_prefix(&app.base_url).expect("ours").to_owned();
+    // Each new link retires the one before.
+    assert_eq!(app.get(&path, "text/html").await.status, StatusCode::GONE);
+
+    // The link opens a page with a button; a GET alone confirms nothing.
+    let (status, token, body) = form_token(&app, &newest).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("ada@example.org"), "{body}");
+    let me = app.call("GET", "/api/v1/me", None, &ada).await;
+    assert_eq!(me.json()["email_confirmed"], false);
+    let done = post_form(&app, &newest, &token, &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.header("location"), "/login?notice=address-confirmed");
+    let me = app.call("GET", "/api/v1/me", None, &ada).await;
+    assert_eq!(me.json()["email_confirmed"], true);
+    let submitted = submit(ada.clone()).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let again = post_form(&app, &newest, &token, &[]).await;
+    assert_eq!(again.status, StatusCode::GONE, "the link works once");
+}

@@ -14,6 +14,7 @@ mod m20261130_000001_bulk_job_leases;
 mod m20261205_000001_conformance;
 mod m20261205_000002_audit_checkpoints;
 mod m20261206_000001_mail;
+mod m20261206_000002_confirmed_addresses;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_conformance::Migration),
             Box::new(m20261205_000002_audit_checkpoints::Migration),
             Box::new(m20261206_000001_mail::Migration),
+            Box::new(m20261206_000002_confirmed_addresses::Migration),
         ]
     }
 }

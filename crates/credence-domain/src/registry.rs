@@ -194,6 +194,8 @@ choice!(
     EmailLinkPurpose, "e-mail link purpose", {
         /// Choose a new password.
         PasswordReset = "password_reset",
+        /// Confirm the address an account registered with.
+        ConfirmAddress = "confirm_address",
     }
 );
 

@@ -79,6 +79,9 @@ pub struct AccountView {
     /// The workforce archetypes the holder follows.
     pub archetypes: Vec<String>,
     pub roles: Vec<RoleView>,
+    /// Whether the address was confirmed by the link sent to it (or the operator made the
+    /// account).
+    pub email_confirmed: bool,
 }
 
 /// A role as shown to its holder.
@@ -257,6 +260,9 @@ impl Registry {
             portfolio_show_progress: false,
             archetypes: String::new(),
             created_at: now,
+            // The operator vouches for the accounts it makes; a person who registers
+            // confirms the address by the link sent to it.
+            email_confirmed_at: (!actor_label.is_empty()).then_some(now),
         };
         let tx = self.store.write().await?;
         if tx.account_by_email(email.as_str()).await?.is_some() {
@@ -265,6 +271,9 @@ impl Registry {
             )));
         }
         tx.insert_account(row.clone()).await?;
+        if row.email_confirmed_at.is_none() && self.config.confirm_addresses {
+            self.queue_confirmation(&tx, &row, now).await?;
+        }
         let label = if actor_label.is_empty() {
             format!("account:{}", row.id)
         } else {
@@ -506,5 +515,6 @@ pub(crate) fn view(row: &AccountRow, roles: Vec<RoleView>) -> AccountView {
             .map(str::to_owned)
             .collect(),
         roles,
+        email_confirmed: row.email_confirmed_at.is_some(),
     }
 }

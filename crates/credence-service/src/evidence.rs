@@ -686,6 +686,8 @@ impl HolderDesk<'_> {
         let now = self.now();
         let tx = self.store.write().await?;
         let mut row = self.own_evidence(&tx, holder, id).await?;
+        self.require_confirmed(&tx, &holder.account_id, "submit evidence")
+            .await?;
         let org = match OrgSlug::new(org_slug.trim()) {
             Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
             Err(_) => None,

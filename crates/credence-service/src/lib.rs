@@ -23,6 +23,7 @@ pub mod badges;
 pub mod bulk;
 mod caches;
 mod checkpoint;
+pub mod confirm_address;
 pub mod demo;
 pub mod desks;
 mod error;

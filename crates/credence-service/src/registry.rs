@@ -80,6 +80,9 @@ pub struct RegistryConfig {
     pub fetcher: Option<credence_fetch::Fetcher>,
     /// Where e-mail goes (`[mail]` settings); without a server it waits in the outbox.
     pub mail: crate::mail::MailSettings,
+    /// Whether a person who registers must confirm the address by the link sent to it
+    /// before submitting evidence (on when a mail server is configured).
+    pub confirm_addresses: bool,
 }
 
 /// What one account may store (0: no limit).
@@ -118,6 +121,7 @@ impl RegistryConfig {
             quotas: Quotas::default(),
             fetcher: None,
             mail: crate::mail::MailSettings::outbox_only("Credence <no-reply@credence.test>"),
+            confirm_addresses: false,
         })
     }
 

@@ -22,8 +22,8 @@ use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
 };
 use crate::pages::{
-    account, assess, credentials, frameworks, health, holder, operator, operator_mail, password,
-    verify,
+    account, assess, confirm, credentials, frameworks, health, holder, operator, operator_mail,
+    password, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -125,6 +125,11 @@ fn account_routes() -> Router<AppState> {
         .route(
             "/password/reset/{secret}",
             get(password::reset_form).post(password::reset),
+        )
+        .route("/account/confirm/resend", post(confirm::resend))
+        .route(
+            "/account/confirm/{secret}",
+            get(confirm::confirm_form).post(confirm::confirm),
         )
 }
 

@@ -208,6 +208,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
             attachment_bytes: config.quotas.attachment_bytes.max(0),
         },
         fetcher: config.fetcher()?,
+        confirm_addresses: !config.mail.smtp_url.trim().is_empty(),
         mail: config.mail.settings(&config.public_url()?)?,
     })
 }

@@ -23,6 +23,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub archetypes: String,
     pub created_at: ChronoDateTimeUtc,
+    /// When the address was confirmed by the link sent to it (added by migration
+    /// m20261206_000002; accounts made before then count as confirmed at creation).
+    pub email_confirmed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,8 @@ struct DashboardPage {
     /// For an operator: the way to the operator pages.
     operator: Option<crate::pages::operator::OperatorLink>,
     errors: Vec<FieldError>,
+    /// The address is not confirmed yet and must be before evidence is submitted.
+    confirm_needed: bool,
 }
 
 impl DashboardPage {
@@ -60,9 +62,15 @@ pub async fn dashboard(
         nav: user.nav,
         title: format!("{}'s dashboard", d.account.display_name),
         notice: notice(query.notice.as_deref()),
+        confirm_needed: confirm_needed(&state, &d),
         d,
         errors: Vec::new(),
     }))
+}
+
+/// Whether the dashboard asks the holder to confirm the address.
+fn confirm_needed(state: &AppState, d: &Dashboard) -> bool {
+    state.services.registry.config().confirm_addresses && !d.account.email_confirmed
 }
 
 /// The archetypes form: one checkbox per archetype, all named `archetype`.
@@ -117,6 +125,7 @@ pub async fn set_archetypes(
                     nav: user.nav,
                     title: format!("{}'s dashboard", d.account.display_name),
                     notice: None,
+                    confirm_needed: confirm_needed(&state, &d),
                     d,
                     errors,
                 },

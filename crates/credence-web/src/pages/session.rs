@@ -238,6 +238,8 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "signed-in" => "You are signed in.",
         "registered" => "Your account is ready. Welcome to Credence.",
+        "address-confirmed" => "Your e-mail address is confirmed.",
+        "confirmation-sent" => "We have sent a new link to your e-mail address; it works for 48 hours.",
         "password-reset" => "Your password is changed and you are signed out everywhere. Sign in with the new password.",
         "evidence-saved" => "Your evidence is saved as a draft.",
         "evidence-submitted" => "Your evidence is submitted. An assessor will review it.",
