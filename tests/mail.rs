@@ -609,3 +609,159 @@ async fn a_registered_address_is_confirmed_by_its_link_before_evidence_is_submit
     let again = post_form(&app, &newest, &token, &[]).await;
     assert_eq!(again.status, StatusCode::GONE, "the link works once");
 }
+
+#[tokio::test]
+async fn notifications_come_in_the_app_and_by_email_until_unsubscribed_in_one_click() {
+    use crate::registry_awards::{account_id, attest_foundational, award, issuer_setup};
+    let sink = SmtpSink::start();
+    let app = app_mailing(Arc::new(TestDb::new().await), &sink.url()).await;
+    let (issuer, achievement) = issuer_setup(&app, "notify-ics", "web").await;
+    let ada = app.holder("ada@example.org", "Ada Lovelace").await;
+    attest_foundational(&app, &account_id(&app, &ada).await, 30).await;
+
+    // Awarded: in the app, and by e-mail with a one-click unsubscribe for that kind.
+    let first = award(
+        &app,
+        "notify-ics",
+        &issuer,
+        serde_json::json!({"achievement": achievement, "email": "ada@example.org", "key": "n-1"}),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let award_id = first.json()["award"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(deliver(&app, "test").await.sent, 1);
+    let mail = sink.wait_for(1).await;
+    let subject = mail[0].header("Subject").unwrap_or_default();
+    assert!(subject.starts_with("You have been awarded"), "{subject}");
+    assert!(mail[0]
+        .text()
+        .contains(&format!("{}/credentials/{award_id}", app.base_url)));
+    assert_eq!(
+        mail[0].header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let unsubscribe = mail[0]
+        .header("List-Unsubscribe")
+        .expect("an unsubscribe header")
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_owned();
+    let listed = app.call("GET", "/notifications", None, &ada).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.json()["unread"], 1);
+    assert_eq!(listed.json()["items"][0]["kind"], "credential_awarded");
+
+    // A forged token is refused; the real one works with no session, as a mail client
+    // posts it (RFC 8058).
+    let path = unsubscribe
+        .strip_prefix(&app.base_url)
+        .expect("ours")
+        .to_owned();
+    let forged = format!("{}x", &path[..path.len() - 1]);
+    let one_click = |path: String| {
+        Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("List-Unsubscribe=One-Click"))
+            .expect("a request")
+    };
+    assert_eq!(
+        app.request(one_click(forged)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = app.get(&path, "text/html").await;
+    assert!(page.body.contains("Stop these e-mails"), "{}", page.body);
+    let done = app.request(one_click(path.clone())).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    // A second award: in the app only. A revocation: by e-mail too (another kind).
+    let second = award(
+        &app,
+        "notify-ics",
+        &issuer,
+        serde_json::json!({"achievement": achievement, "email": "ada@example.org", "key": "n-2"}),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    let revoked = app
+        .call(
+            "POST",
+            &format!("/api/v1/awards/{award_id}/status"),
+            Some(serde_json::json!({"action": "revoke", "reason": "Awarded in error."})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert_eq!(
+        deliver(&app, "test").await.sent,
+        1,
+        "only the revocation is e-mailed"
+    );
+    let mail = sink.wait_for(2).await;
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1]
+        .header("Subject")
+        .unwrap_or_default()
+        .ends_with("was revoked"));
+    assert!(
+        mail[1].text().contains("Awarded in error."),
+        "{}",
+        mail[1].text()
+    );
+    let listed = app.call("GET", "/notifications", None, &ada).await.json();
+    assert_eq!(listed["unread"], 3, "{listed:#}");
+    let choices: Vec<(String, bool)> = listed["email"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or_default().to_owned(),
+                c["email"] == true,
+            )
+        })
+        .collect();
+    assert!(
+        choices.contains(&("credential_awarded".into(), false)),
+        "{choices:?}"
+    );
+    assert!(
+        choices.contains(&("credential_status".into(), true)),
+        "{choices:?}"
+    );
+
+    // The page: mark all read, and turn awards back on.
+    let Auth::Session { cookie, csrf } = &ada else {
+        panic!("a session")
+    };
+    let form = |path: &str, body: String| {
+        Request::post(path)
+            .header("cookie", format!("credence_session={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("a request")
+    };
+    let read = app
+        .request(form("/notifications/read", format!("csrf={csrf}")))
+        .await;
+    assert_eq!(read.status, StatusCode::SEE_OTHER);
+    let saved = app
+        .request(form(
+            "/notifications/email",
+            format!("csrf={csrf}&email=credential_awarded&email=evidence_decided"),
+        ))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let listed = app.call("GET", "/notifications", None, &ada).await.json();
+    assert_eq!(listed["unread"], 0);
+    assert_eq!(listed["email"][0]["email"], true);
+    assert_eq!(listed["email"][1]["email"], false);
+    let html = app
+        .request(
+            Request::get("/notifications")
+                .header("cookie", format!("credence_session={cookie}"))
+                .body(Body::empty())
+                .expect("a request"),
+        )
+        .await;
+    assert!(html.body.contains("was revoked"), "{}", html.body);
+    assert!(html.body.contains("Awarded in error."));
+}

@@ -15,6 +15,7 @@ mod m20261205_000001_conformance;
 mod m20261205_000002_audit_checkpoints;
 mod m20261206_000001_mail;
 mod m20261206_000002_confirmed_addresses;
+mod m20261206_000003_notifications;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_audit_checkpoints::Migration),
             Box::new(m20261206_000001_mail::Migration),
             Box::new(m20261206_000002_confirmed_addresses::Migration),
+            Box::new(m20261206_000003_notifications::Migration),
         ]
     }
 }

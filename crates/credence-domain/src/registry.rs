@@ -190,6 +190,18 @@ choice!(
 );
 
 choice!(
+    /// What a person is told about, in the app and (unless they turn it off) by e-mail.
+    NotificationKind, "notification kind", {
+        /// A credential was awarded to them.
+        CredentialAwarded = "credential_awarded",
+        /// One of their credentials was revoked, suspended or reinstated.
+        CredentialStatus = "credential_status",
+        /// An assessor attested or rejected their evidence.
+        EvidenceDecided = "evidence_decided",
+    }
+);
+
+choice!(
     /// What a link sent by e-mail is for.
     EmailLinkPurpose, "e-mail link purpose", {
         /// Choose a new password.
@@ -549,5 +561,31 @@ mod tests {
             assert_ne!(v.hash(AUDIT_GENESIS), h, "{v:?}");
         }
         assert_ne!(base.hash(&h), h);
+    }
+}
+
+impl NotificationKind {
+    /// What the kind covers, in words for the preferences page.
+    pub fn words(self) -> &'static str {
+        match self {
+            NotificationKind::CredentialAwarded => "A credential is awarded to you",
+            NotificationKind::CredentialStatus => {
+                "One of your credentials is revoked, suspended or reinstated"
+            }
+            NotificationKind::EvidenceDecided => "An assessor attests or rejects your evidence",
+        }
+    }
+
+    /// What an unsubscribe link of this kind stops.
+    pub fn stop_words(self) -> &'static str {
+        match self {
+            NotificationKind::CredentialAwarded => "e-mails when a credential is awarded to you",
+            NotificationKind::CredentialStatus => {
+                "e-mails when one of your credentials is revoked, suspended or reinstated"
+            }
+            NotificationKind::EvidenceDecided => {
+                "e-mails when an assessor decides on your evidence"
+            }
+        }
     }
 }

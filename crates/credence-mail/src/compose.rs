@@ -150,7 +150,7 @@ impl Header for ListUnsubscribePost {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::letters::{AwardNotice, PasswordReset};
+    use crate::letters::{Notice, PasswordReset};
 
     fn text(c: &Composed) -> String {
         String::from_utf8(c.raw.clone()).expect("utf-8")
@@ -183,14 +183,16 @@ mod tests {
 
     #[test]
     fn a_notice_carries_one_click_unsubscribe() {
-        let letter = AwardNotice {
+        let letter = Notice {
             name: "Ada".into(),
-            achievement: "Foundational AI <awareness>".into(),
-            issuer: "Nymouth Trust".into(),
+            title: "You have been awarded Foundational AI".into(),
+            paragraphs: vec!["Nymouth Trust awarded you Foundational AI <awareness>.".into()],
             link: "https://credence.example/credentials/1".into(),
+            action: "See the credential".into(),
             unsubscribe: Unsubscribe {
                 url: "https://credence.example/unsubscribe/t".into(),
             },
+            stops: "messages when a credential is awarded to you".into(),
         };
         let c = compose(
             &letter,

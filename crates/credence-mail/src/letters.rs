@@ -90,39 +90,27 @@ letter!(
     |_| None
 );
 
-/// A credential was awarded to an address that has no account yet: the link claims it.
+/// Something that happened to a person's credentials or evidence (the in-app notification,
+/// by e-mail): a title, a few sentences, and the page to see it on.
 #[derive(Debug, Clone)]
-pub struct ClaimInvitation {
-    pub issuer: String,
-    pub achievement: String,
-    pub claim_link: String,
-    pub credential_link: String,
-    pub days: i64,
-    pub unsubscribe: Unsubscribe,
-}
-letter!(
-    ClaimInvitation,
-    "claim_invitation",
-    "claim_invitation.txt",
-    "claim_invitation.html",
-    |m| format!("{} awarded you {}", m.issuer, m.achievement),
-    |m| Some(&m.unsubscribe)
-);
-
-/// A credential was awarded to a person with an account.
-#[derive(Debug, Clone)]
-pub struct AwardNotice {
+pub struct Notice {
     pub name: String,
-    pub achievement: String,
-    pub issuer: String,
+    /// The subject, e.g. "You have been awarded Foundational AI".
+    pub title: String,
+    /// Sentences, one paragraph each.
+    pub paragraphs: Vec<String>,
     pub link: String,
+    /// The link's words, e.g. "See the credential".
+    pub action: String,
     pub unsubscribe: Unsubscribe,
+    /// What the unsubscribe link stops, e.g. "messages when a credential is awarded to you".
+    pub stops: String,
 }
 letter!(
-    AwardNotice,
-    "award",
-    "award_notice.txt",
-    "award_notice.html",
-    |m| format!("You have been awarded {}", m.achievement),
+    Notice,
+    "notice",
+    "notice.txt",
+    "notice.html",
+    |m| m.title.clone(),
     |m| Some(&m.unsubscribe)
 );

@@ -714,6 +714,8 @@ impl Registry {
             }),
         )
         .await?;
+        self.notify_awarded(&tx, &prepared.row, &ctx.achievement.name, &org.name, now)
+            .await?;
         tx.commit().await?;
         self.metrics.awards_issued(IssuedVia::Award, 1);
         Ok(AwardOutcome {

@@ -34,6 +34,7 @@ pub mod guard;
 pub mod issuing;
 pub mod mail;
 pub mod metrics;
+pub mod notifications;
 pub mod operator;
 pub mod orgs;
 pub mod password_reset;

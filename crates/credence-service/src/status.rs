@@ -262,6 +262,8 @@ impl IssuerDesk<'_> {
             json!({"from": current, "to": next, "reason": reason, "list_versions": versions}),
         )
         .await?;
+        self.notify_status(&tx, &award, next, reason, &org.name, now)
+            .await?;
         tx.commit().await?;
         // After the commit: a list read before it and cached under the old generation is
         // not served again.

@@ -18,6 +18,7 @@ const VERSION: u8 = 1;
 const NONCE_LEN: usize = 24;
 /// Separates the audit key's derivation from every other use of the master key.
 const AUDIT_KEY_LABEL: &[u8] = b"credence-audit-checkpoint-key-v1";
+const LINK_KEY_LABEL: &[u8] = b"credence-link-mac-key-v1";
 
 /// Why a master key or a sealed key could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,6 +97,22 @@ impl MasterKey {
     /// An Ed25519 signature of `message` by the audit key.
     pub fn sign_audit(&self, message: &[u8]) -> [u8; 64] {
         self.audit_key().sign(message)
+    }
+
+    /// HMAC-SHA256 of `message` under the link key (SHA-256(label ‖ 0x00 ‖ master key)):
+    /// authenticates links the registry keeps no record of, such as one-click unsubscribe.
+    pub fn link_mac(&self, message: &[u8]) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut key = Sha256::new()
+            .chain_update(LINK_KEY_LABEL)
+            .chain_update([0u8])
+            .chain_update(self.0.as_slice())
+            .finalize();
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        key.as_mut_slice().zeroize();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {

@@ -22,8 +22,8 @@ use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
 };
 use crate::pages::{
-    account, assess, confirm, credentials, frameworks, health, holder, operator, operator_mail,
-    password, verify,
+    account, assess, confirm, credentials, frameworks, health, holder, notifications, operator,
+    operator_mail, password, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -128,6 +128,10 @@ fn account_routes() -> Router<AppState> {
         )
         .route("/account/confirm/resend", post(confirm::resend))
         .route(
+            "/unsubscribe/{token}",
+            get(notifications::unsubscribe_form).post(notifications::unsubscribe),
+        )
+        .route(
             "/account/confirm/{secret}",
             get(confirm::confirm_form).post(confirm::confirm),
         )
@@ -137,6 +141,9 @@ fn account_routes() -> Router<AppState> {
 fn holder_routes() -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(holder::dashboard))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::mark_read))
+        .route("/notifications/email", post(notifications::set_email))
         .route("/dashboard/archetypes", post(holder::set_archetypes))
         .route(
             "/evidence",

@@ -153,6 +153,15 @@ impl CallerDesk<'_> {
             json!({"level": level, "claimed": row.level_claimed, "comment": comment}),
         )
         .await?;
+        self.notify_decided(
+            &tx,
+            &row,
+            level.is_some(),
+            comment.as_deref(),
+            &org.name,
+            now,
+        )
+        .await?;
         let detail = self.detail(&tx, &row).await?;
         tx.commit().await?;
         Ok(detail)

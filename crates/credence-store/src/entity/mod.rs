@@ -17,6 +17,8 @@ pub mod evidence_decision;
 pub mod framework;
 pub mod framework_statement;
 pub mod membership;
+pub mod notification;
+pub mod notification_pref;
 pub mod organisation;
 pub mod outbox;
 pub mod session;

@@ -9,6 +9,7 @@ mod award_list;
 mod awards;
 mod evidence;
 mod mail;
+mod notifications;
 mod orgs;
 
 pub use crate::entity::account::Model as AccountRow;
@@ -25,6 +26,7 @@ pub use crate::entity::evidence::Model as EvidenceRow;
 pub use crate::entity::evidence_attachment::Model as AttachmentRow;
 pub use crate::entity::evidence_decision::Model as DecisionRow;
 pub use crate::entity::membership::Model as MembershipRow;
+pub use crate::entity::notification::Model as NotificationRow;
 pub use crate::entity::organisation::Model as OrgRow;
 pub use crate::entity::outbox::Model as OutboxRow;
 pub use crate::entity::session::Model as SessionRow;

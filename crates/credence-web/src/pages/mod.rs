@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod frameworks;
 pub mod health;
 pub mod holder;
+pub mod notifications;
 pub mod operator;
 pub mod operator_mail;
 pub mod password;

@@ -238,6 +238,7 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "signed-in" => "You are signed in.",
         "registered" => "Your account is ready. Welcome to Credence.",
+        "email-choices-saved" => "Your e-mail choices are saved.",
         "address-confirmed" => "Your e-mail address is confirmed.",
         "confirmation-sent" => "We have sent a new link to your e-mail address; it works for 48 hours.",
         "password-reset" => "Your password is changed and you are signed out everywhere. Sign in with the new password.",
