@@ -131,19 +131,7 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
         message.header("List-Unsubscribe").is_none(),
         "security mail cannot be turned off"
     );
-    let listed = app
-        .services
-        .registry
-        .with_operator(&operator())
-        .outbox(
-            None,
-            Page {
-                offset: 0,
-                limit: 10,
-            },
-        )
-        .await
-        .expect("the outbox");
+    let listed = outbox(&app).await;
     assert_eq!(
         message.header("Message-ID").as_deref(),
         Some(listed.messages[0].message_id.as_str()),
@@ -249,6 +237,22 @@ async fn asking_again_and_again_sends_at_most_three_links_an_hour() {
     }
 }
 
+/// The outbox's first page, as the operator sees it.
+async fn outbox(app: &TestApp) -> credence_service::mail::OutboxPage {
+    app.services
+        .registry
+        .with_operator(&operator())
+        .outbox(
+            None,
+            Page {
+                offset: 0,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("the outbox")
+}
+
 fn operator() -> credence_service::actor::OperatorPower {
     Actor::from_operator(&Operator::local_command_line())
         .operator()
@@ -279,19 +283,7 @@ async fn mail_waits_while_the_server_is_down_and_goes_once_when_it_is_back() {
     }
     let round = deliver(&app, "test").await;
     assert_eq!((round.sent, round.retried), (0, 3), "{round:?}");
-    let waiting = app
-        .services
-        .registry
-        .with_operator(&operator())
-        .outbox(
-            None,
-            Page {
-                offset: 0,
-                limit: 10,
-            },
-        )
-        .await
-        .expect("the outbox");
+    let waiting = outbox(&app).await;
     assert!(waiting
         .messages
         .iter()
@@ -350,19 +342,7 @@ async fn a_refused_address_is_recorded_as_bounced() {
         .expect("asked");
     let round = deliver(&app, "test").await;
     assert_eq!(round.bounced, 1, "{round:?}");
-    let outbox = app
-        .services
-        .registry
-        .with_operator(&operator())
-        .outbox(
-            None,
-            Page {
-                offset: 0,
-                limit: 10,
-            },
-        )
-        .await
-        .expect("the outbox");
+    let outbox = outbox(&app).await;
     let m = &outbox.messages[0];
     assert_eq!(m.state, OutboxState::Bounced);
     assert!(

@@ -6,13 +6,12 @@
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::EmailLinkPurpose;
 use credence_mail::letters::ConfirmAddress;
-use credence_store::registry::{AccountRow, EmailLinkRow};
+use credence_store::registry::AccountRow;
 use credence_store::Tx;
 use serde_json::json;
 
 use crate::desks::{AccountsDesk, HolderDesk};
-use crate::mail::Recipient;
-use crate::registry::{audit, random_secret, sha256_hex, Registry};
+use crate::registry::{audit, sha256_hex, Registry};
 use crate::ServiceError;
 
 /// How long a confirmation link works.
@@ -30,29 +29,21 @@ impl Registry {
         account: &AccountRow,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        let secret = random_secret()?;
-        tx.retire_email_links(&account.id, PURPOSE, now).await?;
-        tx.insert_email_link(EmailLinkRow {
-            token_hash: sha256_hex(&secret),
-            purpose: PURPOSE,
-            account_id: Some(account.id.clone()),
-            email: account.email.clone(),
-            created_at: now,
-            expires_at: now + Duration::hours(CONFIRM_LINK_HOURS),
-            used_at: None,
-        })
-        .await?;
+        let secret = self
+            .new_email_link(
+                tx,
+                account,
+                PURPOSE,
+                Duration::hours(CONFIRM_LINK_HOURS),
+                now,
+            )
+            .await?;
         let letter = ConfirmAddress {
             name: account.display_name.clone(),
             link: self.url(&format!("/account/confirm/{secret}")),
             hours: CONFIRM_LINK_HOURS,
         };
-        let to = Recipient {
-            name: &account.display_name,
-            address: &account.email,
-            account_id: Some(&account.id),
-        };
-        self.enqueue_mail(tx, &letter, &to, now).await
+        self.mail_account(tx, &letter, account, now).await
     }
 
     /// Refuses what an unconfirmed account may not do while confirmation is required.

@@ -12,14 +12,14 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use credence_domain::registry::OutboxState;
+use credence_domain::registry::{EmailLinkPurpose, OutboxState};
 use credence_mail::{compose, Letter, SmtpSender};
-use credence_store::registry::{OutboxAttempt, OutboxRow, Page};
+use credence_store::registry::{AccountRow, EmailLinkRow, OutboxAttempt, OutboxRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
 
 use crate::desks::OperatorDesk;
-use crate::registry::{new_id, Registry};
+use crate::registry::{new_id, random_secret, sha256_hex, Registry};
 use crate::ServiceError;
 
 /// How long a worker holds a message it is sending (well above the SMTP timeout).
@@ -108,6 +108,47 @@ impl Registry {
         tx.insert_outbox(row).await?;
         self.mail_waiting.notify_one();
         Ok(())
+    }
+
+    /// A new single-use link of `purpose` for `account`, valid for `lifetime` (the ones
+    /// before it retired), inside `tx`; returns its secret, which only the e-mail holds.
+    pub(crate) async fn new_email_link(
+        &self,
+        tx: &Tx,
+        account: &AccountRow,
+        purpose: EmailLinkPurpose,
+        lifetime: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<String, ServiceError> {
+        let secret = random_secret()?;
+        tx.retire_email_links(&account.id, purpose, now).await?;
+        tx.insert_email_link(EmailLinkRow {
+            token_hash: sha256_hex(&secret),
+            purpose,
+            account_id: Some(account.id.clone()),
+            email: account.email.clone(),
+            created_at: now,
+            expires_at: now + lifetime,
+            used_at: None,
+        })
+        .await?;
+        Ok(secret)
+    }
+
+    /// Queues `letter` to the person of `account`, inside `tx`.
+    pub(crate) async fn mail_account(
+        &self,
+        tx: &Tx,
+        letter: &dyn Letter,
+        account: &AccountRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let to = Recipient {
+            name: &account.display_name,
+            address: &account.email,
+            account_id: Some(&account.id),
+        };
+        self.enqueue_mail(tx, letter, &to, now).await
     }
 
     /// Sends every message due now, one at a time, as worker `owner`. Returns what happened.

@@ -14,7 +14,6 @@ use credence_store::Tx;
 use serde::Serialize;
 
 use crate::desks::{AccountsDesk, HolderDesk};
-use crate::mail::Recipient;
 use crate::registry::{new_id, Registry};
 use crate::ServiceError;
 
@@ -68,12 +67,7 @@ impl Registry {
             },
             stops: tell.kind.stop_words().to_owned(),
         };
-        let to = Recipient {
-            name: &account.display_name,
-            address: &account.email,
-            account_id: Some(&account.id),
-        };
-        self.enqueue_mail(tx, &letter, &to, now).await
+        self.mail_account(tx, &letter, &account, now).await
     }
 
     /// The holder of `award` is told it was awarded.

@@ -8,13 +8,11 @@ use credence_domain::registry::{Email, EmailLinkPurpose};
 use credence_domain::validate::email_problem;
 use credence_domain::FormProblems;
 use credence_mail::letters::PasswordReset;
-use credence_store::registry::EmailLinkRow;
 use serde_json::json;
 
 use crate::accounts::{hash_password, password_problem, Password};
 use crate::desks::AccountsDesk;
-use crate::mail::Recipient;
-use crate::registry::{audit, random_secret, sha256_hex};
+use crate::registry::{audit, sha256_hex};
 use crate::ServiceError;
 
 /// How long a reset link works.
@@ -47,29 +45,21 @@ impl AccountsDesk<'_> {
             tracing::info!(account = %account.id, "password reset asked again too soon: nothing sent");
             return Ok(());
         }
-        let secret = random_secret()?;
-        tx.retire_email_links(&account.id, PURPOSE, now).await?;
-        tx.insert_email_link(EmailLinkRow {
-            token_hash: sha256_hex(&secret),
-            purpose: PURPOSE,
-            account_id: Some(account.id.clone()),
-            email: account.email.clone(),
-            created_at: now,
-            expires_at: now + Duration::minutes(RESET_LINK_MINUTES),
-            used_at: None,
-        })
-        .await?;
+        let secret = self
+            .new_email_link(
+                &tx,
+                &account,
+                PURPOSE,
+                Duration::minutes(RESET_LINK_MINUTES),
+                now,
+            )
+            .await?;
         let letter = PasswordReset {
             name: account.display_name.clone(),
             link: self.url(&format!("/password/reset/{secret}")),
             minutes: RESET_LINK_MINUTES,
         };
-        let to = Recipient {
-            name: &account.display_name,
-            address: &account.email,
-            account_id: Some(&account.id),
-        };
-        self.enqueue_mail(&tx, &letter, &to, now).await?;
+        self.mail_account(&tx, &letter, &account, now).await?;
         audit(
             &tx,
             now,

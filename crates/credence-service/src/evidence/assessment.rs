@@ -82,47 +82,8 @@ impl CallerDesk<'_> {
             )));
         }
         let framework = framework_by_id(&tx, row.framework_id).await?;
-        let statement = row.statement_code.clone();
         let comment = optional_text(input.comment.as_deref(), "/comment", MAX_COMMENT_CHARS)?;
-        let (status, level) = match input.decision.trim() {
-            "attest" => {
-                let level = input.level.as_deref().ok_or_else(|| {
-                    ServiceError::invalid("/level", "Give the level you confirm.")
-                })?;
-                let level = check_level(&framework.framework, &statement, level, "/level")?;
-                let claimed = row.level_claimed.clone();
-                if !framework.framework.satisfies(&claimed, &level) {
-                    return Err(ServiceError::invalid(
-                        "/level",
-                        format!(
-                            "The confirmed level may not be above the level claimed ({claimed})."
-                        ),
-                    ));
-                }
-                (EvidenceStatus::Attested, Some(level))
-            }
-            "reject" => {
-                if input.level.is_some() {
-                    return Err(ServiceError::invalid(
-                        "/level",
-                        "A rejection confirms no level.",
-                    ));
-                }
-                if comment.is_none() {
-                    return Err(ServiceError::invalid(
-                        "/comment",
-                        "Say why the evidence is rejected.",
-                    ));
-                }
-                (EvidenceStatus::Rejected, None)
-            }
-            _ => {
-                return Err(ServiceError::invalid(
-                    "/decision",
-                    "The decision must be 'attest' or 'reject'.",
-                ))
-            }
-        };
+        let (status, level) = decision_of(&input, &framework.framework, &row, comment.is_some())?;
         let decision = match status {
             EvidenceStatus::Attested => "attested",
             _ => "rejected",
@@ -166,4 +127,51 @@ impl CallerDesk<'_> {
         tx.commit().await?;
         Ok(detail)
     }
+}
+
+/// The state and confirmed level a decision gives, or why it is refused.
+fn decision_of(
+    input: &DecisionInput,
+    framework: &Framework,
+    row: &EvidenceRow,
+    has_comment: bool,
+) -> Result<(EvidenceStatus, Option<LevelCode>), ServiceError> {
+    Ok(match input.decision.trim() {
+        "attest" => {
+            let level = input
+                .level
+                .as_deref()
+                .ok_or_else(|| ServiceError::invalid("/level", "Give the level you confirm."))?;
+            let level = check_level(framework, &row.statement_code, level, "/level")?;
+            let claimed = row.level_claimed.clone();
+            if !framework.satisfies(&claimed, &level) {
+                return Err(ServiceError::invalid(
+                    "/level",
+                    format!("The confirmed level may not be above the level claimed ({claimed})."),
+                ));
+            }
+            (EvidenceStatus::Attested, Some(level))
+        }
+        "reject" => {
+            if input.level.is_some() {
+                return Err(ServiceError::invalid(
+                    "/level",
+                    "A rejection confirms no level.",
+                ));
+            }
+            if !has_comment {
+                return Err(ServiceError::invalid(
+                    "/comment",
+                    "Say why the evidence is rejected.",
+                ));
+            }
+            (EvidenceStatus::Rejected, None)
+        }
+        _ => {
+            return Err(ServiceError::invalid(
+                "/decision",
+                "The decision must be 'attest' or 'reject'.",
+            ))
+        }
+    })
 }
