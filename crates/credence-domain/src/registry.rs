@@ -387,6 +387,32 @@ impl AuditLink<'_> {
     }
 }
 
+impl NotificationKind {
+    /// What the kind covers, in words for the preferences page.
+    pub fn words(self) -> &'static str {
+        match self {
+            NotificationKind::CredentialAwarded => "A credential is awarded to you",
+            NotificationKind::CredentialStatus => {
+                "One of your credentials is revoked, suspended or reinstated"
+            }
+            NotificationKind::EvidenceDecided => "An assessor attests or rejects your evidence",
+        }
+    }
+
+    /// What an unsubscribe link of this kind stops.
+    pub fn stop_words(self) -> &'static str {
+        match self {
+            NotificationKind::CredentialAwarded => "e-mails when a credential is awarded to you",
+            NotificationKind::CredentialStatus => {
+                "e-mails when one of your credentials is revoked, suspended or reinstated"
+            }
+            NotificationKind::EvidenceDecided => {
+                "e-mails when an assessor decides on your evidence"
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,31 +587,5 @@ mod tests {
             assert_ne!(v.hash(AUDIT_GENESIS), h, "{v:?}");
         }
         assert_ne!(base.hash(&h), h);
-    }
-}
-
-impl NotificationKind {
-    /// What the kind covers, in words for the preferences page.
-    pub fn words(self) -> &'static str {
-        match self {
-            NotificationKind::CredentialAwarded => "A credential is awarded to you",
-            NotificationKind::CredentialStatus => {
-                "One of your credentials is revoked, suspended or reinstated"
-            }
-            NotificationKind::EvidenceDecided => "An assessor attests or rejects your evidence",
-        }
-    }
-
-    /// What an unsubscribe link of this kind stops.
-    pub fn stop_words(self) -> &'static str {
-        match self {
-            NotificationKind::CredentialAwarded => "e-mails when a credential is awarded to you",
-            NotificationKind::CredentialStatus => {
-                "e-mails when one of your credentials is revoked, suspended or reinstated"
-            }
-            NotificationKind::EvidenceDecided => {
-                "e-mails when an assessor decides on your evidence"
-            }
-        }
     }
 }
