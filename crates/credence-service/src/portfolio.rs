@@ -6,11 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
 use credence_domain::{
-    ArchetypeCode, Attainment, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind,
-    StatementCode,
+    ArchetypeCode, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind, StatementCode,
 };
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::Tx;
@@ -20,7 +21,7 @@ use serde_json::json;
 use crate::accounts::{view as account_view, AccountView};
 use crate::actor::Holder;
 use crate::desks::{HolderDesk, PublicDesk};
-use crate::evidence::framework_by_slug;
+use crate::evidence::{attainments, framework_by_slug, LoadedFramework};
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
 
@@ -29,7 +30,7 @@ mod dashboard;
 mod pictures;
 
 pub use dashboard::{ArchetypeChoice, Dashboard, Waiting};
-use pictures::{dashboard_pathways, picture};
+use pictures::pictures;
 pub use pictures::{FactorPicture, LayerPicture, PathwayPicture, StatementCell};
 
 /// What a holder chooses about their public portfolio.
@@ -219,6 +220,48 @@ impl Registry {
         account: &AccountRow,
         only_public: bool,
     ) -> Result<PortfolioView, ServiceError> {
+        let credentials = self.portfolio_credentials(tx, account, only_public).await?;
+        let rows: Vec<EvidenceRow> = tx
+            .evidence_of_holder(&account.id, Page::new(0, Page::MAX_LIMIT))
+            .await?
+            .into_iter()
+            .filter(|e| e.public || !only_public)
+            .collect();
+        let framework = framework_by_slug(tx, DASHBOARD_FRAMEWORK, None).await?;
+        let evidence = rows
+            .iter()
+            .map(|row| portfolio_evidence(framework.as_ref(), row))
+            .collect();
+        let show_progress = account.portfolio_show_progress || !only_public;
+        let mut progress = Vec::new();
+        if show_progress {
+            if let Some(loaded) = &framework {
+                let attested = tx.attested_evidence_of(&account.id, loaded.id).await?;
+                let chosen: Vec<&str> = account.archetypes.split(',').collect();
+                let started: BTreeSet<&str> =
+                    rows.iter().map(|e| e.statement_code.as_str()).collect();
+                progress = pictures(loaded, &chosen, &started, &attested);
+            }
+        }
+        Ok(PortfolioView {
+            display_name: account.display_name.clone(),
+            slug: account.portfolio_slug.clone(),
+            public: account.portfolio_public,
+            show_progress: account.portfolio_show_progress,
+            credentials,
+            evidence,
+            progress,
+        })
+    }
+
+    /// The credentials of a portfolio, each with its issuer and achievement; `only_public`
+    /// keeps just those the holder published.
+    async fn portfolio_credentials(
+        &self,
+        tx: &Tx,
+        account: &AccountRow,
+        only_public: bool,
+    ) -> Result<Vec<PortfolioCredential>, ServiceError> {
         let now = self.now();
         let awards: Vec<AwardRow> = tx
             .award_facts_of_holder(&account.id)
@@ -245,102 +288,77 @@ impl Registry {
             let Some(org) = orgs.get(&award.org_id).and_then(Option::as_ref) else {
                 continue;
             };
-            let expired = award.valid_until.is_some_and(|u| u < now);
-            let state = if award.status == AwardStatus::Active && expired {
-                "expired".to_owned()
-            } else {
-                award.status.to_string()
-            };
-            credentials.push(PortfolioCredential {
-                award_id: award.id.clone(),
-                url: self.url(&format!("/credentials/{}", award.id)),
-                achievement_name: achievement.map_or_else(
-                    || "Credential issued through the VC-API".to_owned(),
-                    |a| a.name.clone(),
-                ),
-                achievement_description: achievement
-                    .map(|a| a.description.clone())
-                    .unwrap_or_default(),
-                image_url: achievement
-                    .map(|a| self.url(&format!("/achievements/{}/image.svg", a.id))),
-                pathway: achievement.map(|a| a.pathway.clone()).unwrap_or_default(),
-                issuer_name: org.name.clone(),
-                issuer_slug: org.slug.clone(),
-                state,
-                status_reason: award.status_reason.clone(),
-                valid_from: award.valid_from.format("%-d %B %Y").to_string(),
-                valid_until: award.valid_until.map(|u| u.format("%-d %B %Y").to_string()),
-                public: award.public,
-            });
+            credentials.push(self.portfolio_credential(award, achievement, org, now));
         }
-        let rows: Vec<EvidenceRow> = tx
-            .evidence_of_holder(&account.id, Page::new(0, Page::MAX_LIMIT))
-            .await?
-            .into_iter()
-            .filter(|e| e.public || !only_public)
-            .collect();
-        let framework = framework_by_slug(tx, DASHBOARD_FRAMEWORK, None).await?;
-        let mut evidence = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let text = match &framework {
-                Some(f) if f.id == row.framework_id => f
-                    .framework
-                    .statement(&row.statement_code)
-                    .map(|s| s.text.clone()),
-                _ => None,
-            };
-            let level_name = |code: &LevelCode| match &framework {
-                Some(f) => f
-                    .framework
-                    .level(code)
-                    .map_or_else(|| code.to_string(), |l| l.name.clone()),
-                None => code.to_string(),
-            };
-            evidence.push(PortfolioEvidence {
-                id: row.id.clone(),
-                statement: row.statement_code.to_string(),
-                statement_text: text.unwrap_or_default(),
-                level_claimed: level_name(&row.level_claimed),
-                level_confirmed: row.level_confirmed.as_ref().map(level_name),
-                kind: row.kind.to_string(),
-                narrative: row.narrative.clone(),
-                date: row.occurred_on.format("%-d %B %Y").to_string(),
-                provider: row.provider.clone(),
-                status: row.status.to_string(),
-                public: row.public,
-            });
+        Ok(credentials)
+    }
+
+    /// An award as a portfolio lists it, `expired` once past its end at `now`.
+    fn portfolio_credential(
+        &self,
+        award: &AwardRow,
+        achievement: Option<&AchievementRow>,
+        org: &OrgRow,
+        now: DateTime<Utc>,
+    ) -> PortfolioCredential {
+        let expired = award.valid_until.is_some_and(|u| u < now);
+        let state = if award.status == AwardStatus::Active && expired {
+            "expired".to_owned()
+        } else {
+            award.status.to_string()
+        };
+        PortfolioCredential {
+            award_id: award.id.clone(),
+            url: self.url(&format!("/credentials/{}", award.id)),
+            achievement_name: achievement.map_or_else(
+                || "Credential issued through the VC-API".to_owned(),
+                |a| a.name.clone(),
+            ),
+            achievement_description: achievement
+                .map(|a| a.description.clone())
+                .unwrap_or_default(),
+            image_url: achievement.map(|a| self.url(&format!("/achievements/{}/image.svg", a.id))),
+            pathway: achievement.map(|a| a.pathway.clone()).unwrap_or_default(),
+            issuer_name: org.name.clone(),
+            issuer_slug: org.slug.clone(),
+            state,
+            status_reason: award.status_reason.clone(),
+            valid_from: award.valid_from.format("%-d %B %Y").to_string(),
+            valid_until: award.valid_until.map(|u| u.format("%-d %B %Y").to_string()),
+            public: award.public,
         }
-        let show_progress = account.portfolio_show_progress || !only_public;
-        let mut progress = Vec::new();
-        if show_progress {
-            if let Some(loaded) = &framework {
-                let attested = tx.attested_evidence_of(&account.id, loaded.id).await?;
-                let chosen: Vec<&str> = account.archetypes.split(',').collect();
-                let started: BTreeSet<&str> =
-                    rows.iter().map(|e| e.statement_code.as_str()).collect();
-                progress = dashboard_pathways(&loaded.framework, &chosen, &started)
-                    .into_iter()
-                    .filter_map(|code| {
-                        picture(
-                            &loaded.framework,
-                            &loaded.slug,
-                            &loaded.version,
-                            &code,
-                            &attested,
-                        )
-                    })
-                    .collect();
-            }
-        }
-        Ok(PortfolioView {
-            display_name: account.display_name.clone(),
-            slug: account.portfolio_slug.clone(),
-            public: account.portfolio_public,
-            show_progress: account.portfolio_show_progress,
-            credentials,
-            evidence,
-            progress,
-        })
+    }
+}
+
+/// A piece of evidence as a portfolio lists it, its statement and levels named from the
+/// dashboard framework when the evidence is of that framework.
+fn portfolio_evidence(framework: Option<&LoadedFramework>, row: &EvidenceRow) -> PortfolioEvidence {
+    let text = match framework {
+        Some(f) if f.id == row.framework_id => f
+            .framework
+            .statement(&row.statement_code)
+            .map(|s| s.text.clone()),
+        _ => None,
+    };
+    let level_name = |code: &LevelCode| match framework {
+        Some(f) => f
+            .framework
+            .level(code)
+            .map_or_else(|| code.to_string(), |l| l.name.clone()),
+        None => code.to_string(),
+    };
+    PortfolioEvidence {
+        id: row.id.clone(),
+        statement: row.statement_code.to_string(),
+        statement_text: text.unwrap_or_default(),
+        level_claimed: level_name(&row.level_claimed),
+        level_confirmed: row.level_confirmed.as_ref().map(level_name),
+        kind: row.kind.to_string(),
+        narrative: row.narrative.clone(),
+        date: row.occurred_on.format("%-d %B %Y").to_string(),
+        provider: row.provider.clone(),
+        status: row.status.to_string(),
+        public: row.public,
     }
 }
 

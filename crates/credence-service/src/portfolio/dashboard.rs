@@ -98,18 +98,7 @@ impl HolderDesk<'_> {
                 .filter(|e| e.framework_id == loaded.id)
                 .map(|e| e.statement_code.as_str())
                 .collect();
-            pathways = dashboard_pathways(&loaded.framework, &chosen, &started)
-                .into_iter()
-                .filter_map(|code| {
-                    picture(
-                        &loaded.framework,
-                        &loaded.slug,
-                        &loaded.version,
-                        &code,
-                        &attested,
-                    )
-                })
-                .collect();
+            pathways = pictures(&loaded, &chosen, &started, &attested);
             archetypes = loaded
                 .framework
                 .document()

@@ -62,10 +62,33 @@ impl PathwayPicture {
     }
 }
 
+/// The progress pictures a dashboard shows (see [`dashboard_pathways`]), from the
+/// holder's archetypes, the statements they have recorded evidence against and their
+/// attested evidence.
+pub(super) fn pictures(
+    loaded: &LoadedFramework,
+    chosen_archetypes: &[&str],
+    started_statements: &BTreeSet<&str>,
+    attested: &[EvidenceRow],
+) -> Vec<PathwayPicture> {
+    dashboard_pathways(&loaded.framework, chosen_archetypes, started_statements)
+        .into_iter()
+        .filter_map(|code| {
+            picture(
+                &loaded.framework,
+                &loaded.slug,
+                &loaded.version,
+                &code,
+                attested,
+            )
+        })
+        .collect()
+}
+
 /// The pathways a dashboard shows, in order: the foundational ones, the advanced pathways
 /// of the archetypes the holder follows, then any other pathway with a statement the
 /// holder has recorded evidence against (product-specific ones among them).
-pub(super) fn dashboard_pathways(
+fn dashboard_pathways(
     framework: &Framework,
     chosen_archetypes: &[&str],
     started_statements: &BTreeSet<&str>,
@@ -103,7 +126,7 @@ pub(super) fn dashboard_pathways(
 }
 
 /// A pathway's progress picture from the holder's attested evidence.
-pub(super) fn picture(
+fn picture(
     framework: &Framework,
     slug: &str,
     version: &str,
@@ -111,16 +134,7 @@ pub(super) fn picture(
     attested: &[EvidenceRow],
 ) -> Option<PathwayPicture> {
     let pathway = framework.pathway(code)?;
-    let attained: Vec<Attainment> = attested
-        .iter()
-        .filter_map(|row| {
-            Some(Attainment {
-                statement: row.statement_code.clone(),
-                level: row.level_confirmed.clone()?,
-            })
-        })
-        .collect();
-    let progress = credence_domain::progress(framework, code, &attained).ok()?;
+    let progress = credence_domain::progress(framework, code, &attainments(attested)).ok()?;
     let status: HashMap<&StatementCode, _> = progress
         .requirements
         .iter()
