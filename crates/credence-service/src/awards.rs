@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::framework::Pathway;
-use credence_domain::progress::{progress, Attainment, PathwayProgress};
+use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
@@ -27,6 +27,7 @@ pub use crate::award_access::VisibleAward;
 pub(crate) use crate::award_record::{award_view, uuid_id};
 pub use crate::award_record::{AwardView, STATUS_LIST_ENTRIES};
 use crate::desks::IssuerDesk;
+use crate::evidence::attainments;
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
@@ -439,87 +440,11 @@ impl Registry {
         created_by: &str,
         now: DateTime<Utc>,
     ) -> Result<Prepared, Result<Vec<(String, String)>, ServiceError>> {
-        let framework = &ctx.framework;
-        let pathway = ctx.pathway().map_err(Err)?;
         let justification = check_justification(plan.override_justification)
             .map_err(|m| Ok(vec![("/override_justification".to_owned(), m)]))?;
-        let attained: Vec<Attainment> = plan
-            .evidence
-            .iter()
-            .filter_map(|e| {
-                Some(Attainment {
-                    statement: e.statement_code.clone(),
-                    level: e.level_confirmed.clone()?,
-                })
-            })
-            .collect();
-        let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
-            Err(ServiceError::internal_from(
-                "measuring progress for an award",
-                e,
-            ))
-        })?;
-        if !progress.complete && justification.is_none() {
-            let mut problems = vec![(
-                "/override_justification".to_owned(),
-                format!(
-                    "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give a reason of at least {MIN_JUSTIFICATION_CHARS} characters for awarding without all the evidence, or award once the rest is attested.",
-                    plan.account.email, pathway.name, progress.met(), progress.required()
-                ),
-            )];
-            problems.extend(
-                missing(framework, &progress)
-                    .into_iter()
-                    .map(|m| ("/missing".to_owned(), m)),
-            );
-            return Err(Ok(problems));
-        }
-        // One result per requirement held, at the best level that counts for it.
-        let achieved: Vec<AchievedLevel> = progress
-            .requirements
-            .iter()
-            .filter_map(|r| {
-                Some(AchievedLevel {
-                    statement: r.statement.clone(),
-                    level: r.held.clone()?,
-                })
-            })
-            .collect();
-        let results = AwardResults::new(
-            framework,
-            pathway,
-            &self.config.base_url,
-            ctx.document
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-            &achieved,
-        )
-        .unwrap_or_else(|_| AwardResults::none());
-        let pathway_statements: HashSet<&str> = framework
-            .pathway_statements(&ctx.pathway_code)
-            .map(|s| s.code.as_str())
-            .collect();
-        let evidence: Vec<EvidenceLink> = plan
-            .evidence
-            .iter()
-            .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
-            .map(|e| -> Result<EvidenceLink, ServiceError> {
-                Ok(EvidenceLink {
-                    uuid: Uuid::parse_str(&e.id)
-                        .map_err(ServiceError::wrap("reading a stored evidence id"))?,
-                    name: format!(
-                        "{} for {} at {}",
-                        e.kind,
-                        e.statement_code,
-                        e.level_confirmed.as_ref().map_or("", LevelCode::as_str)
-                    ),
-                    narrative: Some(e.narrative.clone()).filter(|n| !n.is_empty()),
-                    genre: Some(e.kind.to_string()),
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map_err(Err)?;
+        let progress = award_progress(ctx, plan, justification.is_some())?;
+        let results = self.award_results(ctx, &progress).map_err(Err)?;
+        let evidence = evidence_links(ctx, &plan.evidence).map_err(Err)?;
         let uuid = Uuid::new_v4();
         let valid_until = ctx
             .achievement
@@ -591,6 +516,104 @@ impl Registry {
             row,
         })
     }
+}
+
+/// The holder's progress towards the award's pathway from the evidence of the plan;
+/// `Err(Ok(problems))` when it is incomplete and no justification is given, naming what
+/// is missing.
+fn award_progress(
+    ctx: &AwardContext,
+    plan: &AwardPlan<'_>,
+    justified: bool,
+) -> Result<PathwayProgress, Result<Vec<(String, String)>, ServiceError>> {
+    let framework = &ctx.framework;
+    let pathway = ctx.pathway().map_err(Err)?;
+    let attained = attainments(plan.evidence.iter().copied());
+    let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
+        Err(ServiceError::internal_from(
+            "measuring progress for an award",
+            e,
+        ))
+    })?;
+    if !progress.complete && !justified {
+        let mut problems = vec![(
+            "/override_justification".to_owned(),
+            format!(
+                "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give a reason of at least {MIN_JUSTIFICATION_CHARS} characters for awarding without all the evidence, or award once the rest is attested.",
+                plan.account.email, pathway.name, progress.met(), progress.required()
+            ),
+        )];
+        problems.extend(
+            missing(framework, &progress)
+                .into_iter()
+                .map(|m| ("/missing".to_owned(), m)),
+        );
+        return Err(Ok(problems));
+    }
+    Ok(progress)
+}
+
+impl Registry {
+    /// The results an award states: one per requirement held, at the best level that
+    /// counts for it.
+    fn award_results(
+        &self,
+        ctx: &AwardContext,
+        progress: &PathwayProgress,
+    ) -> Result<AwardResults, ServiceError> {
+        let achieved: Vec<AchievedLevel> = progress
+            .requirements
+            .iter()
+            .filter_map(|r| {
+                Some(AchievedLevel {
+                    statement: r.statement.clone(),
+                    level: r.held.clone()?,
+                })
+            })
+            .collect();
+        Ok(AwardResults::new(
+            &ctx.framework,
+            ctx.pathway()?,
+            &self.config.base_url,
+            ctx.document
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            &achieved,
+        )
+        .unwrap_or_else(|_| AwardResults::none()))
+    }
+}
+
+/// The evidence an award links to: the holder's attested evidence for statements of the
+/// award's pathway.
+fn evidence_links(
+    ctx: &AwardContext,
+    evidence: &[&EvidenceRow],
+) -> Result<Vec<EvidenceLink>, ServiceError> {
+    let pathway_statements: HashSet<&str> = ctx
+        .framework
+        .pathway_statements(&ctx.pathway_code)
+        .map(|s| s.code.as_str())
+        .collect();
+    evidence
+        .iter()
+        .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
+        .map(|e| {
+            Ok(EvidenceLink {
+                uuid: Uuid::parse_str(&e.id)
+                    .map_err(ServiceError::wrap("reading a stored evidence id"))?,
+                name: format!(
+                    "{} for {} at {}",
+                    e.kind,
+                    e.statement_code,
+                    e.level_confirmed.as_ref().map_or("", LevelCode::as_str)
+                ),
+                narrative: Some(e.narrative.clone()).filter(|n| !n.is_empty()),
+                genre: Some(e.kind.to_string()),
+            })
+        })
+        .collect()
 }
 
 impl IssuerDesk<'_> {

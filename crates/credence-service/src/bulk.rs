@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email};
 use credence_domain::FormProblems;
-use credence_store::registry::{AwardRow, BulkJobRow, BulkRowRow, NewAuditEntry, Page};
+use credence_store::registry::{
+    AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
+};
+use credence_store::Tx;
 use serde::Serialize;
 use serde_json::json;
 
@@ -18,6 +21,10 @@ use crate::metrics::IssuedVia;
 use crate::registry::{audit, audit_entry, new_id, Registry};
 use crate::ServiceError;
 use credence_documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
+
+mod batch;
+
+use batch::SignedBatch;
 
 /// Rows per transaction.
 pub const BATCH_ROWS: usize = 200;
@@ -61,17 +68,6 @@ pub struct BulkWork {
     issuer: Issuer,
     achievement: String,
     rows: Vec<RowResult<BulkAwardRow>>,
-}
-
-/// A batch read and signed, not yet written.
-struct SignedBatch {
-    /// Rows in the batch, whatever their outcome.
-    rows: usize,
-    report: Vec<BulkRowRow>,
-    awards: Vec<AwardRow>,
-    entries: Vec<NewAuditEntry>,
-    read: std::time::Duration,
-    signed: std::time::Duration,
 }
 
 /// A batch being written by a task of its own.
@@ -119,56 +115,6 @@ fn row_view(r: BulkRowRow) -> BulkRowView {
         award_id: r.award_id,
         message: r.message,
     }
-}
-
-fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
-    BulkRowRow {
-        job_id: job.to_owned(),
-        row_no: i64::try_from(row).unwrap_or(i64::MAX),
-        idempotency_key: key.to_owned(),
-        outcome: BulkRowOutcome::Refused,
-        award_id: None,
-        message: Some(message),
-    }
-}
-
-/// `sign(item)` for every item, in order, spread over the machine's cores: signing is
-/// nearly all of a bulk award's work, and each signature is independent of the others.
-///
-/// Threads take the next item as they finish one (not a fixed share each), so that a thread
-/// the batch writer preempts does not leave the other waiting at the end of the batch.
-fn sign_in_parallel<T: Sync, R: Send>(items: &[T], sign: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || items.len() < 2 {
-        return items.iter().map(&sign).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, sign(item)));
-        }
-    };
-    let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads.min(items.len()))
-            .map(|_| scope.spawn(work))
-            .collect();
-        // The calling thread signs too.
-        let mut all = work();
-        for handle in others {
-            match handle.join() {
-                Ok(part) => all.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Registry {
@@ -369,184 +315,6 @@ impl IssuerDesk<'_> {
 }
 
 impl Registry {
-    /// Reads and signs one batch, choosing status indices other than `in_flight` (those of
-    /// the batch being written meanwhile). Nothing is written: [`Registry::write_batch`]
-    /// writes the outcome in one transaction, whose unique constraints catch an index or a
-    /// key taken meanwhile by anyone else (the batch is then read and signed again).
-    async fn sign_batch(
-        &self,
-        work: &BulkWork,
-        ctx: &AwardContext,
-        batch: &[RowResult<BulkAwardRow>],
-        in_flight: &[(i64, i64)],
-    ) -> Result<SignedBatch, ServiceError> {
-        let now = self.now();
-        let job = &work.job.id;
-        let org_id = &work.issuer.0.org.id;
-        let started = std::time::Instant::now();
-        let tx = self.store.read().await?;
-        let mut report: Vec<BulkRowRow> = Vec::with_capacity(batch.len());
-        let mut candidates: Vec<(usize, &BulkAwardRow, Email)> = Vec::new();
-        for row in batch {
-            match &row.outcome {
-                Err(problems) => {
-                    let message = problems
-                        .iter()
-                        .map(|p| match &p.field {
-                            Some(f) => format!("{f}: {}", p.message),
-                            None => p.message.clone(),
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    // The line lets the issuer find the row in the file they sent.
-                    let message = match row.line {
-                        Some(line) => format!("Line {line} of the file: {message}"),
-                        None => message,
-                    };
-                    let key = row.key.as_deref().unwrap_or("");
-                    report.push(refused(job, row.row, key, message));
-                }
-                Ok(award) => match Email::new(&award.email) {
-                    Ok(email) => candidates.push((row.row, award, email)),
-                    Err(e) => report.push(refused(job, row.row, &award.key, e.to_string())),
-                },
-            }
-        }
-        let keys: Vec<String> = candidates.iter().map(|(_, a, _)| a.key.clone()).collect();
-        let existing: HashMap<String, AwardRow> = tx
-            .awards_by_keys(org_id, &keys)
-            .await?
-            .into_iter()
-            .filter_map(|a| Some((a.idempotency_key.clone()?, a)))
-            .collect();
-        let emails: Vec<String> = candidates
-            .iter()
-            .filter(|(_, a, _)| !existing.contains_key(&a.key))
-            .map(|(_, _, e)| e.as_str().to_owned())
-            .collect();
-        let accounts: HashMap<String, _> = tx
-            .accounts_by_emails(&emails)
-            .await?
-            .into_iter()
-            .map(|a| (a.email.clone(), a))
-            .collect();
-        let holder_ids: Vec<String> = accounts.values().map(|a| a.id.clone()).collect();
-        let mut evidence_by_holder: HashMap<String, Vec<_>> = HashMap::new();
-        for e in tx
-            .attested_evidence_of_holders(&holder_ids, ctx.achievement.framework_id)
-            .await?
-        {
-            evidence_by_holder
-                .entry(e.holder_id.clone())
-                .or_default()
-                .push(e);
-        }
-        let mut indices = free_indices_besides(&tx, org_id, candidates.len(), in_flight)
-            .await?
-            .into_iter();
-        // The rows to sign, in file order; the rest are reported now.
-        let mut to_sign: Vec<(usize, &BulkAwardRow, AwardPlan<'_>, (i64, i64))> = Vec::new();
-        for (row_no, award, email) in &candidates {
-            if let Some(found) = existing.get(&award.key) {
-                report.push(BulkRowRow {
-                    job_id: job.clone(),
-                    row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
-                    idempotency_key: award.key.clone(),
-                    outcome: BulkRowOutcome::Existing,
-                    award_id: Some(found.id.clone()),
-                    message: None,
-                });
-                continue;
-            }
-            let Some(account) = accounts.get(email.as_str()) else {
-                report.push(refused(
-                    job,
-                    *row_no,
-                    &award.key,
-                    format!("No account has the e-mail address {email}."),
-                ));
-                continue;
-            };
-            let plan = AwardPlan {
-                account,
-                evidence: evidence_by_holder
-                    .get(&account.id)
-                    .map(|v| v.iter().collect())
-                    .unwrap_or_default(),
-                name: award.name.as_deref(),
-                override_justification: award.override_justification.as_deref(),
-                valid_from: award.valid_from.unwrap_or(now),
-                renews: None,
-                key: Some(&award.key),
-            };
-            let pair = indices
-                .next()
-                .ok_or_else(|| ServiceError::internal("too few status indices"))?;
-            to_sign.push((*row_no, award, plan, pair));
-        }
-        drop(tx);
-        let label = &work.issuer.0.label;
-        let read = started.elapsed();
-        // Only the stored row is kept: the credential's parsed form is dropped where it was
-        // made, so a batch does not hold 200 of them at once.
-        let prepared = sign_in_parallel(&to_sign, |(_, _, plan, pair)| {
-            self.prepare_award(ctx, plan, *pair, label, now)
-                .map(|prepared| prepared.row)
-        });
-        let mut awards: Vec<AwardRow> = Vec::with_capacity(to_sign.len());
-        for ((row_no, award, _, _), outcome) in to_sign.iter().zip(prepared) {
-            match outcome {
-                Ok(row) => {
-                    report.push(BulkRowRow {
-                        job_id: job.clone(),
-                        row_no: i64::try_from(*row_no).unwrap_or(i64::MAX),
-                        idempotency_key: award.key.clone(),
-                        outcome: BulkRowOutcome::Awarded,
-                        award_id: Some(row.id.clone()),
-                        message: None,
-                    });
-                    awards.push(row);
-                }
-                Err(Ok(problems)) => {
-                    let message = problems
-                        .into_iter()
-                        .map(|(_, m)| m)
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    report.push(refused(job, *row_no, &award.key, message));
-                }
-                Err(Err(e)) => return Err(e),
-            }
-        }
-        let entries = awards
-            .iter()
-            .map(|award| {
-                audit_entry(
-                    now,
-                    label,
-                    "award.issue",
-                    Some(org_id),
-                    &format!("award:{}", award.id),
-                    &json!({
-                        "achievement": award.achievement_id,
-                        "holder": award.holder_id,
-                        "override_justification": award.override_justification,
-                        "key": award.idempotency_key,
-                        "bulk_job": job,
-                    }),
-                )
-            })
-            .collect();
-        Ok(SignedBatch {
-            rows: batch.len(),
-            report,
-            awards,
-            entries,
-            read,
-            signed: started.elapsed() - read,
-        })
-    }
-
     /// Writes a signed batch (the awards, their audit entries, the batch's report and the
     /// job's progress) in one transaction in a task of its own, so that the next batch can
     /// be signed meanwhile.
@@ -756,25 +524,5 @@ impl CallerDesk<'_> {
             .into_iter()
             .map(row_view)
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sign_in_parallel;
-
-    /// Every item's result, in the items' order, however unevenly the work falls.
-    #[test]
-    fn parallel_signing_keeps_the_order() {
-        let items: Vec<u64> = (0..500).collect();
-        let out = sign_in_parallel(&items, |i| {
-            if i % 97 == 0 {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            i * 3
-        });
-        assert_eq!(out, items.iter().map(|i| i * 3).collect::<Vec<_>>());
-        assert_eq!(sign_in_parallel(&[7_u64], |i| i + 1), vec![8]);
-        assert!(sign_in_parallel(&[] as &[u64], |i| *i).is_empty());
     }
 }

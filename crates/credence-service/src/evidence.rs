@@ -33,6 +33,8 @@ mod attachments;
 mod completions;
 mod progress;
 
+pub(crate) use progress::attainments;
+
 /// The longest narrative, in characters.
 pub const MAX_NARRATIVE_CHARS: usize = 10_000;
 /// The largest attachment, in bytes (5 MiB).

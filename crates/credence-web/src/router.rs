@@ -20,6 +20,7 @@ use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
+    bulk as console_bulk,
 };
 use crate::pages::{
     account, assess, confirm, credentials, frameworks, health, holder, notifications, operator,
@@ -60,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         // The console's bulk award upload, after the layer above: it has its own limit.
         .route(
             "/console/{org}/bulk/upload",
-            post(console_awards::bulk_upload)
+            post(console_bulk::bulk_upload)
                 .route_layer(DefaultBodyLimit::max(api::awards::BULK_BODY_LIMIT))
                 .route_layer(RequestBodyLimitLayer::new(api::awards::BULK_BODY_LIMIT)),
         )
@@ -215,11 +216,11 @@ fn console_routes() -> Router<AppState> {
             "/console/{org}/achievements",
             get(console_awards::achievements).post(console_awards::create_achievement),
         )
-        .route("/console/{org}/bulk", get(console_awards::bulk_form))
-        .route("/console/{org}/bulk/{id}", get(console_awards::bulk_job))
+        .route("/console/{org}/bulk", get(console_bulk::bulk_form))
+        .route("/console/{org}/bulk/{id}", get(console_bulk::bulk_job))
         .route(
             "/console/{org}/bulk/{id}/report.csv",
-            get(console_awards::bulk_report),
+            get(console_bulk::bulk_report),
         )
         .route(
             "/console/{org}/members",

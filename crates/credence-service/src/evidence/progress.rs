@@ -72,16 +72,7 @@ impl PublicDesk<'_> {
         let rows = self
             .attested_evidence_for(holder_account_id, framework_id)
             .await?;
-        let attained: Vec<Attainment> = rows
-            .iter()
-            .filter_map(|row| {
-                Some(Attainment {
-                    statement: row.statement_code.clone(),
-                    level: row.level_confirmed.clone()?,
-                })
-            })
-            .collect();
-        credence_domain::progress(framework, pathway, &attained)
+        credence_domain::progress(framework, pathway, &attainments(&rows))
             .map_err(|_| ServiceError::NotFound(format!("pathway '{pathway}'")))
     }
 }
@@ -102,4 +93,17 @@ impl Registry {
             .attested_evidence(holder_account_id, framework_id)
             .await?)
     }
+}
+
+/// What attested evidence attains: each row's statement at its confirmed level (a row not
+/// yet attested attains nothing).
+pub(crate) fn attainments<'a>(rows: impl IntoIterator<Item = &'a EvidenceRow>) -> Vec<Attainment> {
+    rows.into_iter()
+        .filter_map(|row| {
+            Some(Attainment {
+                statement: row.statement_code.clone(),
+                level: row.level_confirmed.clone()?,
+            })
+        })
+        .collect()
 }

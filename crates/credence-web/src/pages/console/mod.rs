@@ -8,6 +8,7 @@ pub mod admin;
 mod audit_words;
 pub mod award_list;
 pub mod awards;
+pub mod bulk;
 pub mod missing;
 
 use askama::Template;
