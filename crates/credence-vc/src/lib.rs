@@ -30,6 +30,7 @@ pub mod model;
 pub mod proof;
 pub mod schema;
 pub mod sealed;
+pub mod status_check;
 pub mod status_list;
 pub mod vcdm;
 pub mod verify;
