@@ -1,6 +1,9 @@
 //! The status checks of a verification report: each `credentialStatus` entry read against
 //! the list it names (Bitstring Status List v1.0, any `statusSize`, `statusMessage`, and the
-//! purposes `revocation`, `suspension`, `refresh` and `message`), reported per purpose.
+//! purposes `revocation`, `suspension`, `refresh` and `message`), reported per purpose;
+//! and the 1EdTech `1EdTechRevocationList` of Open Badges 3.0 (a list of revoked credential
+//! ids with reasons, fetched at the entry's `id`; unsigned, so trusted as its issuer's site
+//! serves it).
 //!
 //! A status list is trusted only when its own proof verifies, it was issued and signed by
 //! the credential's issuer and it is within its validity period; otherwise, or when it
@@ -55,6 +58,10 @@ pub(crate) fn check_statuses(
                 .any(|t| t.as_str() == Some("BitstringStatusListEntry")),
             _ => kind == Some("BitstringStatusListEntry"),
         };
+        if kind == Some(REVOCATION_LIST_1EDTECH) {
+            checks.push(check_1edtech_revocation(doc, entry, issuer, ctx));
+            continue;
+        }
         if !is_bitstring {
             checks.push(
                 Check::new(
@@ -265,4 +272,90 @@ fn status_check(entry: &StatusEntry, status: &StatusValue) -> Check {
         }
     };
     Check::new(code, outcome, message).detail(detail)
+}
+
+/// The type of the 1EdTech Revocation List status entry (Open Badges 3.0, CLR 2.0).
+pub const REVOCATION_LIST_1EDTECH: &str = "1EdTechRevocationList";
+
+/// A `1EdTechRevocationList` entry: the list at the entry's `id` names the ids of revoked
+/// credentials (`revokedCredentials`, each with an optional `revocationReason`). The list
+/// must say it is the list at that address and be issued by the credential's issuer; it
+/// carries no proof, so its authenticity rests on the issuer's site serving it.
+fn check_1edtech_revocation(
+    doc: &Value,
+    entry: &Value,
+    issuer: Option<&str>,
+    ctx: &VerifyContext<'_>,
+) -> Check {
+    const CODE: &str = "status.revocation";
+    let unknown = |why: &str| {
+        Check::new(
+            CODE,
+            Outcome::Unknown,
+            format!("{why}, so we cannot say whether it was revoked."),
+        )
+    };
+    let Some(url) = entry.get("id").and_then(Value::as_str) else {
+        return unknown("The credential's revocation entry names no list (it has no id)");
+    };
+    let list = match ctx.fetcher.fetch(url) {
+        Ok(list) => list,
+        Err(e) => {
+            return unknown("Could not obtain the issuer's revocation list")
+                .detail(format!("{url}: {e}"))
+        }
+    };
+    if list.get("id").and_then(Value::as_str) != Some(url) {
+        return unknown("The issuer's revocation list is not the one the credential names").detail(
+            format!(
+                "The document at {url} has the id {}.",
+                list.get("id").and_then(Value::as_str).unwrap_or("(none)")
+            ),
+        );
+    }
+    let list_issuer = issuer_id(&list);
+    if issuer.is_none() || list_issuer != issuer {
+        return unknown("The revocation list was not published by this credential's issuer")
+            .detail(format!(
+                "The list at {url} is issued by {}, the credential by {}.",
+                list_issuer.unwrap_or("(no one)"),
+                issuer.unwrap_or("(no one)")
+            ));
+    }
+    let Some(Value::Array(revoked)) = list.get("revokedCredentials") else {
+        return unknown("The issuer's revocation list could not be read").detail(format!(
+            "The list at {url} has no revokedCredentials array."
+        ));
+    };
+    let Some(id) = doc.get("id").and_then(Value::as_str) else {
+        return unknown("The credential has no id to look for in its issuer's revocation list");
+    };
+    let unsigned = format!(
+        "The list at {url} is a 1EdTech revocation list, which carries no signature: it is trusted as the issuer's site serves it."
+    );
+    match revoked
+        .iter()
+        .find(|r| r.get("id").and_then(Value::as_str) == Some(id))
+    {
+        Some(found) => {
+            let reason = found
+                .get("revocationReason")
+                .and_then(Value::as_str)
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| format!(" The issuer gave this reason: {r}"))
+                .unwrap_or_default();
+            Check::new(
+                CODE,
+                Outcome::Failed,
+                format!("The credential was revoked by its issuer.{reason}"),
+            )
+            .detail(format!("{id} is listed as revoked. {unsigned}"))
+        }
+        None => Check::new(
+            CODE,
+            Outcome::Passed,
+            "The issuer's revocation list shows that the credential has not been revoked.",
+        )
+        .detail(format!("{id} is not listed. {unsigned}")),
+    }
 }

@@ -1317,6 +1317,83 @@ mod tests {
     }
 
     #[test]
+    fn the_1edtech_revocation_list_is_read() {
+        use Outcome::*;
+        const LIST: &str = "https://issuer.example/revocations";
+        let key = issuer_key();
+        let did = key.verifying_key().did_key();
+        let entry = json!({"id": LIST, "type": "1EdTechRevocationList"});
+        let mut unsigned = credential(&did, Some(entry));
+        if let Some(contexts) = unsigned["@context"].as_array_mut() {
+            contexts.push(crate::contexts::OB_V3P0_EXTENSIONS.into());
+        }
+        let doc = sign_did_key(&unsigned, &key);
+        let id = doc["id"].as_str().unwrap_or_default().to_owned();
+        let lists = |revoked: Value, list_issuer: &str, list_id: &str| {
+            Lists(HashMap::from([(
+                LIST.to_owned(),
+                json!({"id": list_id, "issuer": list_issuer, "revokedCredentials": revoked}),
+            )]))
+        };
+        let other = json!([{"id": "urn:uuid:someone-else", "revocationReason": "x"}]);
+        check(
+            "not listed",
+            &doc,
+            &lists(other.clone(), &did, LIST),
+            Verdict::Verified,
+            &[
+                ("status.revocation", Passed, "not been revoked"),
+                ("status.suspension", NotApplicable, "cannot be suspended"),
+            ],
+        );
+        let revoked = json!([{"id": id, "revocationReason": "Issued in error."}]);
+        check(
+            "listed with a reason",
+            &doc,
+            &lists(revoked.clone(), &did, LIST),
+            Verdict::NotValid,
+            &[(
+                "status.revocation",
+                Failed,
+                "was revoked by its issuer. The issuer gave this reason: Issued in error.",
+            )],
+        );
+        check(
+            "published by someone else",
+            &doc,
+            &lists(revoked.clone(), "did:example:stranger", LIST),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "not published by this credential's issuer",
+            )],
+        );
+        check(
+            "another list",
+            &doc,
+            &lists(revoked, &did, "https://issuer.example/other"),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "not the one the credential names",
+            )],
+        );
+        check(
+            "unreachable",
+            &doc,
+            &Lists(HashMap::new()),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "Could not obtain the issuer's revocation list, so we cannot say whether it was revoked.",
+            )],
+        );
+    }
+
+    #[test]
     fn did_web_issuer_resolved_through_the_resolver() {
         let key = issuer_key();
         let web_vm = "did:web:issuer.example#key-1";
