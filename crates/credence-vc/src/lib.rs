@@ -24,6 +24,7 @@ pub mod contexts;
 pub mod did;
 pub mod error;
 pub mod fetch_note;
+pub mod jwt;
 pub mod keys;
 pub mod memo;
 pub mod model;

@@ -228,7 +228,7 @@ pub struct VerificationReport {
 }
 
 impl VerificationReport {
-    fn from_checks(checks: Vec<Check>) -> Self {
+    pub(crate) fn from_checks(checks: Vec<Check>) -> Self {
         let verdict = if checks.iter().any(|c| c.outcome == Outcome::Failed) {
             Verdict::NotValid
         } else if checks.iter().any(|c| c.outcome == Outcome::Unknown) {
@@ -292,14 +292,32 @@ pub fn verify_credential(doc: &Value, ctx: &VerifyContext<'_>) -> VerificationRe
                 .iter()
                 .all(|p| p.proof_type == "DataIntegrityProof" && p.cryptosuite == RDFC_SUITE)
     });
-    checks.push(check_context(doc, ctx, expanded_by_proofs));
+    let issuer_check = check_issuer(issuer_id(doc), verified.as_deref());
+    checks_around_proof(
+        doc,
+        ctx,
+        vec![proof_check, issuer_check],
+        expanded_by_proofs,
+    )
+}
+
+/// Every check of a credential around the checks of how it is secured (`secured`: the
+/// proof and issuer checks, for a Data Integrity proof or a JWS). `expanded`: the
+/// document's terms were all expanded in safe mode already.
+pub(crate) fn checks_around_proof(
+    doc: &Value,
+    ctx: &VerifyContext<'_>,
+    secured: Vec<Check>,
+    expanded: bool,
+) -> VerificationReport {
+    let mut checks = Vec::new();
+    checks.push(check_context(doc, ctx, expanded));
     checks.push(check_data_model(doc));
     if doc.get("relatedResource").is_some() {
         checks.push(check_related_resource(doc, ctx));
     }
-    checks.push(proof_check);
+    checks.extend(secured);
     let issuer = issuer_id(doc);
-    checks.push(check_issuer(issuer, verified.as_deref()));
     let v1 = first_context(doc) == Some(CREDENTIALS_V1);
     let (from_field, until_field) = if v1 {
         ("issuanceDate", "expirationDate")
