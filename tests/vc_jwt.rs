@@ -195,3 +195,46 @@ fn tampered_and_expired_tokens_are_not_valid() {
     let report = verify("a.b.c", &keys);
     assert_eq!(outcome(&report, "proof"), Outcome::Failed);
 }
+
+/// The VC-API's `POST /credentials/verify` takes a JWT-secured credential as a JSON string,
+/// and the verification of the registry explains each check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vc_api_verifies_a_jwt_given_as_a_string() {
+    use crate::support::{Auth, TestApp};
+    use axum::http::StatusCode;
+    let tokens = tokens();
+    let token = tokens["EdDSA"]["token"].as_str().expect("token");
+    let app = TestApp::new().await;
+    let answer = app
+        .call(
+            "POST",
+            "/credentials/verify",
+            Some(json!({ "verifiableCredential": token })),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.json()["verified"], true, "{}", answer.body);
+    let report = app
+        .services
+        .registry
+        .public()
+        .verify_credential_json(&Value::String(token.to_owned()))
+        .await
+        .expect("verification runs");
+    assert_eq!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
+    assert_eq!(outcome(&report, "issuer"), Outcome::Passed, "{report:?}");
+
+    // Tampered: the answer says not verified.
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], parts[1], parts[0]);
+    let answer = app
+        .call(
+            "POST",
+            "/credentials/verify",
+            Some(json!({ "verifiableCredential": forged })),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(answer.json()["verified"], false, "{}", answer.body);
+}

@@ -286,11 +286,14 @@ fn credential_from_answer(url: &str, content_type: &str, body: &[u8]) -> Result<
     }
     match unbake(body) {
         Ok(Some(BakedCredential::Json(doc))) => Ok(doc),
-        Ok(Some(BakedCredential::Jwt(_))) => Err(format!(
-            "{url} is a badge image carrying a credential in JWT form; this check reads Data Integrity credentials (JSON with an embedded proof)."
+        // A JWT-secured credential, verified as one.
+        Ok(Some(BakedCredential::Jwt(jwt))) => Ok(Value::String(jwt)),
+        Ok(None) => Err(format!(
+            "{url} is a badge image with no credential baked into it."
         )),
-        Ok(None) => Err(format!("{url} is a badge image with no credential baked into it.")),
-        Err(e) => Err(format!("{url} is not a badge image Credence can read ({e}).")),
+        Err(e) => Err(format!(
+            "{url} is not a badge image Credence can read ({e})."
+        )),
     }
 }
 

@@ -95,6 +95,18 @@ pub fn credential_of(payload: &Value) -> Value {
     doc
 }
 
+/// For a token (not yet verified): its header's `kid` and the credential it carries, so a
+/// verifier can fetch the keys and status lists it names before verifying.
+pub fn peek(token: &str) -> Option<(Option<String>, Value)> {
+    let token = token.trim();
+    if !looks_like_jwt(token) {
+        return None;
+    }
+    let (header, payload) = unverified_parts(token).ok()?;
+    let kid = header.get("kid").and_then(Value::as_str).map(str::to_owned);
+    Some((kid, credential_of(&payload)))
+}
+
 /// The key a token names, with who controls it (`None` for a key carried in the header).
 fn find_key(
     header: &Value,
