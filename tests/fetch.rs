@@ -674,3 +674,59 @@ async fn one_verification_fetches_a_bounded_number_of_documents() {
     assert_eq!(report.fetches.len(), credence_service::remote::MAX_FETCHES);
     assert_ne!(report.verdict, Verdict::Verified);
 }
+
+/// The 1EdTech revocation list of Open Badges 3.0: fetched at the entry's id through the
+/// same guarded client, the credential looked up in it, and the reason reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1edtech_revocation_list_is_fetched_and_its_reason_reported() {
+    let WebIssuer {
+        issuer,
+        addr,
+        did,
+        vm,
+        list_url,
+    } = web_issuer().await;
+    let mut unsigned = credential(&did, &list_url);
+    unsigned["credentialStatus"] =
+        serde_json::json!({"id": list_url, "type": "1EdTechRevocationList"});
+    unsigned["@context"]
+        .as_array_mut()
+        .expect("contexts")
+        .push(credence_vc::contexts::OB_V3P0_EXTENSIONS.into());
+    let doc = signed(&unsigned, &vm);
+    let id = doc["id"].as_str().expect("the credential's id").to_owned();
+    let revocations = |revoked: Value| serde_json::json!({"id": list_url, "issuer": did, "revokedCredentials": revoked});
+    *issuer.list.lock().expect("lock") =
+        revocations(serde_json::json!([{"id": "urn:uuid:another", "revocationReason": "x"}]));
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+
+    let first = verify(&app, &doc).await;
+    assert_eq!(outcome(&first, "proof"), Outcome::Passed, "{first:?}");
+    assert_eq!(
+        outcome(&first, "status.revocation"),
+        Outcome::Passed,
+        "{first:?}"
+    );
+    assert!(first.is_verified(), "{first:?}");
+    assert!(
+        first
+            .fetches
+            .iter()
+            .any(|f| f.url == list_url && f.status == Some(200)),
+        "{first:?}"
+    );
+
+    *issuer.list.lock().expect("lock") = revocations(
+        serde_json::json!([{"id": id, "revocationReason": "Awarded to the wrong learner."}]),
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let revoked = verify(&app, &doc).await;
+    let status = revoked.check("status.revocation").expect("status check");
+    assert_eq!(status.outcome, Outcome::Failed, "{revoked:?}");
+    assert!(
+        status.message.contains("Awarded to the wrong learner."),
+        "{}",
+        status.message
+    );
+    assert_eq!(revoked.verdict, Verdict::NotValid);
+}

@@ -41,3 +41,4 @@ mod tidy;
 mod tidy_routes;
 mod vc_cli;
 mod vc_interop;
+mod vc_jwt;

@@ -23,8 +23,10 @@ pub struct Prepared {
     pub log: Vec<FetchRecord>,
 }
 
-/// The status list URLs a credential names.
+/// The status list URLs a credential names: the `statusListCredential` of Bitstring
+/// Status List entries and the `id` of 1EdTech revocation list entries.
 pub fn status_list_urls(doc: &Value) -> Vec<String> {
+    use credence_vc::status_check::REVOCATION_LIST_1EDTECH;
     let entries: Vec<&Value> = match doc.get("credentialStatus") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],
@@ -32,7 +34,13 @@ pub fn status_list_urls(doc: &Value) -> Vec<String> {
     };
     entries
         .into_iter()
-        .filter_map(|e| e.get("statusListCredential").and_then(Value::as_str))
+        .filter_map(|e| {
+            if e.get("type").and_then(Value::as_str) == Some(REVOCATION_LIST_1EDTECH) {
+                e.get("id").and_then(Value::as_str)
+            } else {
+                e.get("statusListCredential").and_then(Value::as_str)
+            }
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -278,11 +286,14 @@ fn credential_from_answer(url: &str, content_type: &str, body: &[u8]) -> Result<
     }
     match unbake(body) {
         Ok(Some(BakedCredential::Json(doc))) => Ok(doc),
-        Ok(Some(BakedCredential::Jwt(_))) => Err(format!(
-            "{url} is a badge image carrying a credential in JWT form; this check reads Data Integrity credentials (JSON with an embedded proof)."
+        // A JWT-secured credential, verified as one.
+        Ok(Some(BakedCredential::Jwt(jwt))) => Ok(Value::String(jwt)),
+        Ok(None) => Err(format!(
+            "{url} is a badge image with no credential baked into it."
         )),
-        Ok(None) => Err(format!("{url} is a badge image with no credential baked into it.")),
-        Err(e) => Err(format!("{url} is not a badge image Credence can read ({e}).")),
+        Err(e) => Err(format!(
+            "{url} is not a badge image Credence can read ({e})."
+        )),
     }
 }
 

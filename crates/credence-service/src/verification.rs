@@ -2,11 +2,13 @@
 //! `did:web` of its own organisations (every key, active and retired) and its own status
 //! lists, read from the store into memory before the (synchronous) check runs. Other
 //! issuers' keys and lists are fetched through the guarded client when fetching is on
-//! (`remote.rs`); what cannot be obtained is reported unknown, never "not revoked".
+//! (`remote.rs`); what cannot be obtained is reported unknown, never "not revoked". A JSON
+//! string holding a JWT-secured credential (`application/vc+jwt`) is verified as one.
 
 use std::collections::HashMap;
 
 use credence_vc::did::{StaticResolver, VerificationMethod};
+use credence_vc::jwt;
 use credence_vc::keys::VerifyingKey;
 use credence_vc::proof::issuer_id;
 use credence_vc::status_list::StatusPurpose;
@@ -50,6 +52,13 @@ impl PublicDesk<'_> {
         &self,
         doc: &Value,
     ) -> Result<VerificationReport, ServiceError> {
+        // A JSON string holding a JWT-secured credential: its keys and lists are fetched
+        // as a Data Integrity credential's are (the kid standing for the proof's method).
+        let token = doc.as_str().and_then(|t| jwt::peek(t).map(|p| (t, p)));
+        let (doc, jwt_kid) = match &token {
+            Some((_, (kid, credential))) => (credential, kid.clone()),
+            None => (doc, None),
+        };
         let mut resolver = StaticResolver::new();
         let mut fetcher = SnapshotFetcher::default();
         let mut local_methods = std::collections::HashSet::new();
@@ -124,7 +133,12 @@ impl PublicDesk<'_> {
                     })
             };
             let known = |method: &str| local_methods.contains(method) || own(method);
-            let prepared = crate::remote::prepare(outbound, doc, &remote_lists, &known).await;
+            let mut for_fetch = doc.clone();
+            if let Some(kid) = &jwt_kid {
+                for_fetch["proof"] = serde_json::json!({ "verificationMethod": kid });
+            }
+            let prepared =
+                crate::remote::prepare(outbound, &for_fetch, &remote_lists, &known).await;
             for method in prepared.methods {
                 resolver = resolver.with(method);
             }
@@ -136,7 +150,10 @@ impl PublicDesk<'_> {
         let ctx = VerifyContext::new(self.now(), &resolver, &fetcher)
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
-        let mut report = crate::registry::cpu_bound(|| verify_credential(doc, &ctx));
+        let mut report = crate::registry::cpu_bound(|| match &token {
+            Some((text, _)) => jwt::verify_jwt(text, &ctx, &[]).1,
+            None => verify_credential(doc, &ctx),
+        });
         report.fetches = crate::remote::notes(fetches);
         let report = self.with_accreditation_check(doc, report).await?;
         let report = self.with_status_reason(doc, report).await?;

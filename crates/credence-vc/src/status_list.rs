@@ -12,8 +12,13 @@
 //! older StatusList2021 form without it is refused, with an error that says so), and a list
 //! that decompresses to less than 16 KiB or to more than [`MAX_DECODED_BYTES`] is refused.
 //!
-//! Only single-bit statuses (`statusSize` 1) with the purposes `revocation` and
-//! `suspension` are supported.
+//! Issuing writes single-bit lists for the purposes `revocation` and `suspension`
+//! ([`StatusPurpose`]). Reading follows the specification's validation algorithm for any
+//! entry: a `statusSize` of more than one bit (the list then holds at least 131,072
+//! entries of that size), `statusMessage` (the meaning of each value, required when the size
+//! is above one bit; read from the entry, or from the list's subject as earlier drafts had
+//! it), and any `statusPurpose` ([`Purpose`]: `message`, `refresh` or another an ecosystem
+//! defines), which the list must name among its own purposes.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -94,9 +99,17 @@ pub enum StatusListError {
     #[error("the status entry's purpose is {entry} but the status list's purpose is {list}")]
     PurposeMismatch {
         /// The entry's purpose.
-        entry: StatusPurpose,
-        /// The list's purpose.
-        list: StatusPurpose,
+        entry: String,
+        /// The list's purposes, joined by commas.
+        list: String,
+    },
+    /// The list holds fewer than [`MIN_ENTRIES`] entries of the entry's size.
+    #[error("the status list holds {entries} entries of {size} bits, fewer than the {MIN_ENTRIES} the specification requires")]
+    TooShortForSize {
+        /// How many entries of `size` bits the list holds.
+        entries: usize,
+        /// The entry's `statusSize`.
+        size: u32,
     },
     /// The list credential is not the one the entry names.
     #[error("the status list credential's id {found:?} is not the entry's statusListCredential {expected:?}")]
@@ -158,6 +171,134 @@ impl<'de> serde::Deserialize<'de> for StatusPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What an entry's status means, as its `statusPurpose` says: the specification's four
+/// purposes or another that an ecosystem defines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// A set status means the credential is revoked.
+    Revocation,
+    /// A set status means the credential is suspended.
+    Suspension,
+    /// A set status means the holder should fetch a fresh copy of the credential.
+    Refresh,
+    /// The status is a value whose meaning `statusMessage` gives.
+    Message,
+    /// A purpose the specification does not define.
+    Other(String),
+}
+
+impl Purpose {
+    /// Reads a `statusPurpose` value.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "revocation" => Purpose::Revocation,
+            "suspension" => Purpose::Suspension,
+            "refresh" => Purpose::Refresh,
+            "message" => Purpose::Message,
+            other => Purpose::Other(other.to_owned()),
+        }
+    }
+
+    /// The value of `statusPurpose`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Purpose::Revocation => "revocation",
+            Purpose::Suspension => "suspension",
+            Purpose::Refresh => "refresh",
+            Purpose::Message => "message",
+            Purpose::Other(other) => other,
+        }
+    }
+
+    /// The purpose as one this registry issues lists for, if it is.
+    pub fn issued(&self) -> Option<StatusPurpose> {
+        match self {
+            Purpose::Revocation => Some(StatusPurpose::Revocation),
+            Purpose::Suspension => Some(StatusPurpose::Suspension),
+            _ => None,
+        }
+    }
+}
+
+impl From<StatusPurpose> for Purpose {
+    fn from(purpose: StatusPurpose) -> Self {
+        match purpose {
+            StatusPurpose::Revocation => Purpose::Revocation,
+            StatusPurpose::Suspension => Purpose::Suspension,
+        }
+    }
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The largest `statusSize` read, in bits: a status is read into a `u32`.
+pub const MAX_STATUS_SIZE: u32 = 32;
+
+/// One item of `statusMessage`: a status value and what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    /// The value, written in JSON as a hexadecimal string such as `"0x1"`.
+    pub status: u32,
+    /// What the value means, e.g. `"pending_review"`.
+    pub message: String,
+}
+
+impl StatusMessage {
+    /// Reads a `statusMessage` array.
+    fn read_all(value: &Value, whose: &str) -> Result<Vec<Self>, StatusListError> {
+        let bad =
+            |why: String| StatusListError::Malformed(format!("the {whose} statusMessage {why}"));
+        let Value::Array(items) = value else {
+            return Err(bad("is not an array".into()));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let status = item.get("status").and_then(Value::as_str);
+                let parsed = status
+                    .and_then(|s| s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")))
+                    .filter(|hex| !hex.is_empty())
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok());
+                let Some(parsed) = parsed else {
+                    return Err(bad(format!(
+                        "item {i} has no status written in hexadecimal (\"0x0\", \"0x1\", ...)"
+                    )));
+                };
+                let Some(message) = item.get("message").and_then(Value::as_str) else {
+                    return Err(bad(format!("item {i} has no message")));
+                };
+                Ok(StatusMessage {
+                    status: parsed,
+                    message: message.to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A status read from a list: its value and, when the list gives one, its meaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusValue {
+    /// The entry's `statusPurpose`.
+    pub purpose: Purpose,
+    /// The bits of the entry as a number (0 or 1 for single-bit entries).
+    pub value: u32,
+    /// The `statusMessage` text for the value, when the entry or list has one.
+    pub message: Option<String>,
+}
+
+impl StatusValue {
+    /// Whether the status is set (any value but zero).
+    pub fn is_set(&self) -> bool {
+        self.value != 0
     }
 }
 
@@ -259,6 +400,50 @@ impl StatusList {
         Ok(())
     }
 
+    /// The `size` bits of entry `index` (bits `index * size` onwards, most significant
+    /// first) as a number. `size` is 1 to [`MAX_STATUS_SIZE`].
+    pub fn get_value(&self, index: usize, size: u32) -> Result<u32, StatusListError> {
+        let start = self.bit_range(index, size)?;
+        let mut value = 0u32;
+        for bit in start..start + size as usize {
+            value = (value << 1) | u32::from(self.get(bit)?);
+        }
+        Ok(value)
+    }
+
+    /// Writes `value` into the `size` bits of entry `index`, most significant bit first.
+    pub fn set_value(
+        &mut self,
+        index: usize,
+        size: u32,
+        value: u32,
+    ) -> Result<(), StatusListError> {
+        let start = self.bit_range(index, size)?;
+        for (offset, bit) in (start..start + size as usize).enumerate() {
+            let shift = size as usize - 1 - offset;
+            self.set(bit, (value >> shift) & 1 == 1)?;
+        }
+        Ok(())
+    }
+
+    /// The first bit of entry `index` of `size` bits, when the whole entry is in the list.
+    fn bit_range(&self, index: usize, size: u32) -> Result<usize, StatusListError> {
+        if size == 0 || size > MAX_STATUS_SIZE {
+            return Err(StatusListError::Malformed(format!(
+                "a statusSize of {size} bits cannot be read (1 to {MAX_STATUS_SIZE} can)"
+            )));
+        }
+        let out = StatusListError::IndexOutOfRange {
+            index,
+            len: self.len() / size as usize,
+        };
+        let start = index.checked_mul(size as usize).ok_or(out.clone())?;
+        match start.checked_add(size as usize) {
+            Some(end) if end <= self.len() => Ok(start),
+            _ => Err(out),
+        }
+    }
+
     /// The `encodedList` form: GZIP, then base64url without padding, prefixed with `u`.
     pub fn encode(&self) -> String {
         let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
@@ -351,10 +536,14 @@ pub fn status_list_entry(list_url: &str, index: usize, purpose: StatusPurpose) -
 pub struct StatusEntry {
     /// The URL of the status list credential.
     pub list_url: String,
-    /// The entry's index in the list.
+    /// The entry's index in the list (counted in entries of `size` bits).
     pub index: usize,
     /// The entry's purpose.
-    pub purpose: StatusPurpose,
+    pub purpose: Purpose,
+    /// The entry's `statusSize` in bits (1 when absent).
+    pub size: u32,
+    /// The entry's `statusMessage`, when it has one.
+    pub messages: Option<Vec<StatusMessage>>,
 }
 
 fn str_field<'a>(value: &'a Value, field: &str, what: &str) -> Result<&'a str, StatusListError> {
@@ -378,8 +567,20 @@ fn has_type(value: &Value, wanted: &str) -> bool {
 }
 
 impl StatusEntry {
+    /// A single-bit entry, as this registry issues them.
+    pub fn single_bit(list_url: &str, index: usize, purpose: StatusPurpose) -> Self {
+        StatusEntry {
+            list_url: list_url.to_owned(),
+            index,
+            purpose: purpose.into(),
+            size: 1,
+            messages: None,
+        }
+    }
+
     /// Reads a `BitstringStatusListEntry` object. `statusListIndex` must be a string of
-    /// decimal digits (no sign, no spaces), as the specification requires.
+    /// decimal digits (no sign, no spaces), as the specification requires; `statusSize`,
+    /// when present, a whole number of bits from 1 to [`MAX_STATUS_SIZE`].
     pub fn from_json(entry: &Value) -> Result<Self, StatusListError> {
         const WHAT: &str = "status entry";
         if !entry.is_object() {
@@ -392,7 +593,7 @@ impl StatusEntry {
                 "the status entry's type is not BitstringStatusListEntry".into(),
             ));
         }
-        let purpose = str_field(entry, "statusPurpose", WHAT)?.parse()?;
+        let purpose = Purpose::parse(str_field(entry, "statusPurpose", WHAT)?);
         let index_text = str_field(entry, "statusListIndex", WHAT)?;
         if index_text.is_empty() || !index_text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(StatusListError::Malformed(format!(
@@ -405,26 +606,34 @@ impl StatusEntry {
             ))
         })?;
         let list_url = str_field(entry, "statusListCredential", WHAT)?.to_owned();
-        if let Some(size) = entry.get("statusSize") {
-            if size.as_u64() != Some(1) {
-                return Err(StatusListError::Malformed(format!(
-                    "the status entry's statusSize is {size}, but only 1 is supported"
-                )));
-            }
-        }
+        let size = match entry.get("statusSize") {
+            None => 1,
+            Some(size) => size
+                .as_u64()
+                .filter(|s| (1..=u64::from(MAX_STATUS_SIZE)).contains(s))
+                .and_then(|s| u32::try_from(s).ok())
+                .ok_or_else(|| {
+                    StatusListError::Malformed(format!(
+                        "the status entry's statusSize is {size}, but it must be a whole number of bits from 1 to {MAX_STATUS_SIZE}"
+                    ))
+                })?,
+        };
+        let messages = entry
+            .get("statusMessage")
+            .map(|m| StatusMessage::read_all(m, "status entry's"))
+            .transpose()?;
         Ok(StatusEntry {
             list_url,
             index,
             purpose,
+            size,
+            messages,
         })
     }
 }
 
-/// Reads the purpose and the decoded list of a `BitstringStatusListCredential`. It does not
-/// check the credential's proof or validity period; the caller does.
-pub fn read_status_list_credential(
-    credential: &Value,
-) -> Result<(StatusPurpose, StatusList), StatusListError> {
+/// The `credentialSubject` of a `BitstringStatusListCredential`, checked for its types.
+fn list_subject(credential: &Value) -> Result<&Value, StatusListError> {
     if !has_type(credential, "BitstringStatusListCredential") {
         return Err(StatusListError::Malformed(
             "the credential's type does not include BitstringStatusListCredential".into(),
@@ -448,18 +657,51 @@ pub fn read_status_list_credential(
             "the status list credential's subject type is not BitstringStatusList".into(),
         ));
     }
-    let what = "status list credential's subject";
-    let purpose = str_field(subject, "statusPurpose", what)?.parse()?;
-    let list = StatusList::decode(str_field(subject, "encodedList", what)?)?;
+    Ok(subject)
+}
+
+const SUBJECT: &str = "status list credential's subject";
+
+/// The purposes a list's subject names: one string, or an array of them.
+fn list_purposes(subject: &Value) -> Result<Vec<&str>, StatusListError> {
+    match subject.get("statusPurpose") {
+        Some(Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|p| {
+                p.as_str().ok_or_else(|| {
+                    StatusListError::Malformed(format!(
+                        "the {SUBJECT}'s statusPurpose holds something other than strings"
+                    ))
+                })
+            })
+            .collect(),
+        _ => Ok(vec![str_field(subject, "statusPurpose", SUBJECT)?]),
+    }
+}
+
+/// Reads the purpose and the decoded list of a `BitstringStatusListCredential` of one of the
+/// purposes this registry issues. It does not check the credential's proof or validity
+/// period; the caller does.
+pub fn read_status_list_credential(
+    credential: &Value,
+) -> Result<(StatusPurpose, StatusList), StatusListError> {
+    let subject = list_subject(credential)?;
+    let purpose = str_field(subject, "statusPurpose", SUBJECT)?.parse()?;
+    let list = StatusList::decode(str_field(subject, "encodedList", SUBJECT)?)?;
     Ok((purpose, list))
 }
 
-/// Whether the credential behind `entry` is revoked or suspended (per the entry's purpose)
-/// according to `list_credential`, the status list credential it names. Refuses a list
-/// credential whose `id` is not the entry's `statusListCredential`, whose purpose differs,
-/// or that is too short for the index. The caller checks the list credential's proof,
-/// issuer and validity period first.
-pub fn check_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool, StatusListError> {
+/// The status of the credential behind `entry` according to `list_credential`, the status
+/// list credential it names, following the specification's validation algorithm: the list
+/// must be the one named, name the entry's purpose, and hold at least [`MIN_ENTRIES`]
+/// entries of the entry's size, which must reach the index. An entry of more than one bit
+/// needs a `statusMessage` (the entry's, else the list subject's) with one message for each
+/// of its values. The caller checks the list credential's proof, issuer and validity period
+/// first.
+pub fn read_status(
+    entry: &StatusEntry,
+    list_credential: &Value,
+) -> Result<StatusValue, StatusListError> {
     let found = list_credential
         .get("id")
         .and_then(Value::as_str)
@@ -470,14 +712,59 @@ pub fn check_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool
             found: found.to_owned(),
         });
     }
-    let (purpose, list) = read_status_list_credential(list_credential)?;
-    if purpose != entry.purpose {
+    let subject = list_subject(list_credential)?;
+    let purposes = list_purposes(subject)?;
+    if !purposes.contains(&entry.purpose.as_str()) {
         return Err(StatusListError::PurposeMismatch {
-            entry: entry.purpose,
-            list: purpose,
+            entry: entry.purpose.to_string(),
+            list: purposes.join(", "),
         });
     }
-    list.get(entry.index)
+    let messages = match (&entry.messages, subject.get("statusMessage")) {
+        (Some(messages), _) => Some(messages.clone()),
+        (None, Some(m)) => Some(StatusMessage::read_all(m, SUBJECT)?),
+        (None, None) => None,
+    };
+    let values = 1u64 << entry.size.min(MAX_STATUS_SIZE);
+    match &messages {
+        None if entry.size > 1 => {
+            return Err(StatusListError::Malformed(format!(
+                "the status entry's statusSize is {} bits, but no statusMessage says what its values mean",
+                entry.size
+            )))
+        }
+        Some(m) if m.len() as u64 != values => {
+            return Err(StatusListError::Malformed(format!(
+                "the statusMessage has {} items, but an entry of {} bits has {values} values, each needing one",
+                m.len(),
+                entry.size
+            )))
+        }
+        _ => {}
+    }
+    let list = StatusList::decode(str_field(subject, "encodedList", SUBJECT)?)?;
+    let entries = list.len() / entry.size as usize;
+    if entries < MIN_ENTRIES {
+        return Err(StatusListError::TooShortForSize {
+            entries,
+            size: entry.size,
+        });
+    }
+    let value = list.get_value(entry.index, entry.size)?;
+    let message = messages
+        .and_then(|m| m.into_iter().find(|m| m.status == value))
+        .map(|m| m.message);
+    Ok(StatusValue {
+        purpose: entry.purpose.clone(),
+        value,
+        message,
+    })
+}
+
+/// Whether the credential behind `entry` is revoked or suspended (per the entry's purpose)
+/// according to `list_credential`: [`read_status`], set or not.
+pub fn check_status(entry: &StatusEntry, list_credential: &Value) -> Result<bool, StatusListError> {
+    read_status(entry, list_credential).map(|status| status.is_set())
 }
 
 #[cfg(test)]
@@ -685,7 +972,9 @@ mod tests {
             StatusEntry {
                 list_url: url.into(),
                 index: 94567,
-                purpose: StatusPurpose::Revocation
+                purpose: Purpose::Revocation,
+                size: 1,
+                messages: None,
             }
         );
     }
@@ -706,8 +995,8 @@ mod tests {
         check(json!("x"), "not a JSON object");
         check(with("type", json!("StatusList2021Entry")), "type is not");
         check(
-            with("statusPurpose", json!("message")),
-            "unsupported status purpose",
+            with("statusPurpose", json!(["revocation"])),
+            "statusPurpose is not a string",
         );
         check(
             with("statusListIndex", json!(5)),
@@ -729,7 +1018,17 @@ mod tests {
             with("statusListIndex", json!("99999999999999999999999")),
             "too large",
         );
-        check(with("statusSize", json!(2)), "only 1 is supported");
+        check(with("statusSize", json!(0)), "from 1 to 32");
+        check(with("statusSize", json!(33)), "from 1 to 32");
+        check(with("statusSize", json!("2")), "from 1 to 32");
+        check(
+            with("statusMessage", json!([{"status": "1", "message": "x"}])),
+            "item 0 has no status written in hexadecimal",
+        );
+        check(
+            with("statusMessage", json!([{"status": "0x1"}])),
+            "item 0 has no message",
+        );
         let mut missing = good.clone();
         if let Some(map) = missing.as_object_mut() {
             map.remove("statusListCredential");
@@ -753,11 +1052,7 @@ mod tests {
                      index: usize,
                      purpose: StatusPurpose,
                      expected: Result<bool, StatusListError>| {
-            let entry = StatusEntry {
-                list_url: list_url.into(),
-                index,
-                purpose,
-            };
+            let entry = StatusEntry::single_bit(list_url, index, purpose);
             assert_eq!(
                 check_status(&entry, &vc),
                 expected,
@@ -772,8 +1067,8 @@ mod tests {
             7,
             StatusPurpose::Suspension,
             Err(StatusListError::PurposeMismatch {
-                entry: StatusPurpose::Suspension,
-                list: StatusPurpose::Revocation,
+                entry: "suspension".into(),
+                list: "revocation".into(),
             }),
         );
         check(
@@ -796,6 +1091,163 @@ mod tests {
         );
     }
 
+    /// A list credential (unsigned) of `purpose` holding `values` in entries of `size` bits.
+    fn sized_list(url: &str, purpose: &str, size: u32, values: &[(usize, u32)]) -> Value {
+        let mut list = StatusList::new(MIN_ENTRIES * size as usize).expect("size");
+        for &(index, value) in values {
+            list.set_value(index, size, value).expect("in range");
+        }
+        let mut vc = status_list_credential(
+            url,
+            "did:example:1",
+            StatusPurpose::Revocation,
+            &list,
+            DateTime::UNIX_EPOCH,
+        );
+        vc["credentialSubject"]["statusPurpose"] = purpose.into();
+        vc
+    }
+
+    fn messages(size: u32) -> Value {
+        let names = ["pending_review", "accepted", "rejected", "withdrawn"];
+        Value::Array(
+            (0..1u32 << size)
+                .map(|v| json!({"status": format!("0x{v:x}"), "message": names.get(v as usize).copied().unwrap_or("other")}))
+                .collect(),
+        )
+    }
+
+    fn sized_entry(
+        url: &str,
+        purpose: &str,
+        index: usize,
+        size: u32,
+        with_messages: bool,
+    ) -> Value {
+        let mut entry = status_list_entry(url, index, StatusPurpose::Revocation);
+        entry["statusPurpose"] = purpose.into();
+        entry["statusSize"] = size.into();
+        if with_messages {
+            entry["statusMessage"] = messages(size);
+        }
+        entry
+    }
+
+    #[test]
+    fn values_of_several_bits_are_read_most_significant_first() {
+        let mut list = StatusList::default();
+        list.set_value(0, 2, 0b10).expect("in range");
+        list.set_value(1, 2, 0b01).expect("in range");
+        list.set_value(3, 3, 0b111).expect("in range");
+        assert_eq!(list.as_bytes()[0], 0b1001_0000);
+        assert_eq!(list.as_bytes()[1], 0b0111_0000);
+        assert_eq!(list.get_value(0, 2), Ok(2));
+        assert_eq!(list.get_value(1, 2), Ok(1));
+        assert_eq!(list.get_value(2, 2), Ok(0));
+        assert_eq!(list.get_value(3, 3), Ok(7));
+        assert_eq!(list.get_value(0, 8), Ok(0b1001_0000));
+        // The last whole entry of 3 bits, and the one after it, which does not fit.
+        let last = MIN_ENTRIES / 3 - 1;
+        assert_eq!(list.get_value(last, 3), Ok(0));
+        assert!(matches!(
+            list.get_value(last + 1, 3),
+            Err(StatusListError::IndexOutOfRange { .. })
+        ));
+        assert!(list.get_value(0, 0).is_err());
+        assert!(list.get_value(0, 33).is_err());
+        assert!(list.get_value(usize::MAX, 2).is_err());
+    }
+
+    #[test]
+    fn status_size_and_messages_are_honoured() {
+        let url = "https://example.com/status/m";
+        let vc = sized_list(url, "message", 2, &[(3, 1), (4, 2), (5, 3)]);
+        let read = |entry: Value| {
+            let entry = StatusEntry::from_json(&entry).expect("entry parses");
+            read_status(&entry, &vc)
+        };
+        let value = |index: usize| read(sized_entry(url, "message", index, 2, true));
+        let expect = |index: usize, v: u32, message: &str| {
+            assert_eq!(
+                value(index),
+                Ok(StatusValue {
+                    purpose: Purpose::Message,
+                    value: v,
+                    message: Some(message.into())
+                }),
+                "index {index}"
+            );
+        };
+        expect(0, 0, "pending_review");
+        expect(3, 1, "accepted");
+        expect(4, 2, "rejected");
+        expect(5, 3, "withdrawn");
+        // Messages from the list's subject, as earlier drafts placed them.
+        let mut with_subject_messages = vc.clone();
+        with_subject_messages["credentialSubject"]["statusMessage"] = messages(2);
+        let entry =
+            StatusEntry::from_json(&sized_entry(url, "message", 4, 2, false)).expect("parses");
+        assert_eq!(
+            read_status(&entry, &with_subject_messages).map(|s| s.message),
+            Ok(Some("rejected".into()))
+        );
+        // Refused: no messages for a two-bit entry, too few, a purpose the list lacks, a
+        // list too short for entries of this size.
+        let refused = |result: Result<StatusValue, StatusListError>, needle: &str| {
+            let text = result.expect_err(needle).to_string();
+            assert!(text.contains(needle), "{text:?} lacks {needle:?}");
+        };
+        refused(
+            read(sized_entry(url, "message", 4, 2, false)),
+            "no statusMessage says",
+        );
+        let mut short = sized_entry(url, "message", 4, 2, true);
+        short["statusMessage"] = messages(1);
+        refused(
+            read(short),
+            "has 2 items, but an entry of 2 bits has 4 values",
+        );
+        refused(
+            read(sized_entry(url, "revocation", 4, 2, true)),
+            "the status list's purpose is message",
+        );
+        let one_bit_list = sized_list(url, "message", 1, &[]);
+        let entry =
+            StatusEntry::from_json(&sized_entry(url, "message", 4, 2, true)).expect("parses");
+        refused(
+            read_status(&entry, &one_bit_list),
+            "65536 entries of 2 bits, fewer than",
+        );
+    }
+
+    #[test]
+    fn a_list_may_name_several_purposes() {
+        let url = "https://example.com/status/both";
+        let vc = sized_list(url, "revocation", 1, &[(9, 1)]);
+        let mut both = vc.clone();
+        both["credentialSubject"]["statusPurpose"] = json!(["revocation", "suspension"]);
+        for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
+            let entry = StatusEntry::single_bit(url, 9, purpose);
+            assert_eq!(check_status(&entry, &both), Ok(true), "{purpose}");
+        }
+        let entry =
+            StatusEntry::from_json(&sized_entry(url, "refresh", 9, 1, false)).expect("parses");
+        assert_eq!(
+            read_status(&entry, &both),
+            Err(StatusListError::PurposeMismatch {
+                entry: "refresh".into(),
+                list: "revocation, suspension".into()
+            })
+        );
+        // A single-bit entry may carry messages too: two of them.
+        let entry =
+            StatusEntry::from_json(&sized_entry(url, "revocation", 9, 1, true)).expect("parses");
+        assert_eq!(
+            read_status(&entry, &vc).map(|s| (s.value, s.message)),
+            Ok((1, Some("accepted".into())))
+        );
+    }
+
     #[test]
     fn purposes() {
         for p in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
@@ -804,5 +1256,19 @@ mod tests {
             assert_eq!(serde_json::from_value::<StatusPurpose>(json).ok(), Some(p));
         }
         assert!("Revocation".parse::<StatusPurpose>().is_err());
+        for text in [
+            "revocation",
+            "suspension",
+            "refresh",
+            "message",
+            "https://example.com/other",
+        ] {
+            assert_eq!(Purpose::parse(text).as_str(), text);
+        }
+        assert_eq!(Purpose::parse("message").issued(), None);
+        assert_eq!(
+            Purpose::parse("suspension").issued(),
+            Some(StatusPurpose::Suspension)
+        );
     }
 }

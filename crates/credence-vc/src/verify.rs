@@ -14,7 +14,6 @@ pub use crate::fetch_note::FetchNote;
 use crate::memo::ProofMemo;
 use crate::proof::{issuer_id, verify_proofs, ProofError, VerifiedProof};
 use crate::schema::{self, SchemaError};
-use crate::status_list::{check_status, StatusEntry, StatusPurpose};
 use crate::vcdm::{self, DigestOutcome};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -106,7 +105,7 @@ impl<'a> VerifyContext<'a> {
     }
 
     /// Verifies a document's proofs, through the memo when there is one.
-    fn verify_proofs(&self, document: &Value) -> Result<Vec<VerifiedProof>, ProofError> {
+    pub(crate) fn verify_proofs(&self, document: &Value) -> Result<Vec<VerifiedProof>, ProofError> {
         match self.memo {
             Some(memo) => memo.verify_proofs(document, self.resolver, self.canonicalizer),
             None => verify_proofs(document, self.resolver, self.canonicalizer),
@@ -184,7 +183,9 @@ impl Verdict {
 pub struct Check {
     /// A stable machine code: `context`, `data_model`, `related_resource` (only for a
     /// credential with `relatedResource`), `proof`, `issuer`, `valid_from`, `valid_until`,
-    /// `status.revocation`, `status.suspension`, `status` (an entry of another kind), `schema`.
+    /// `status.revocation`, `status.suspension`, `status.refresh`, `status.message` (one
+    /// per status entry of that purpose), `status` (an entry of another kind or purpose),
+    /// `schema`.
     pub code: String,
     /// What came of it.
     pub outcome: Outcome,
@@ -227,7 +228,7 @@ pub struct VerificationReport {
 }
 
 impl VerificationReport {
-    fn from_checks(checks: Vec<Check>) -> Self {
+    pub(crate) fn from_checks(checks: Vec<Check>) -> Self {
         let verdict = if checks.iter().any(|c| c.outcome == Outcome::Failed) {
             Verdict::NotValid
         } else if checks.iter().any(|c| c.outcome == Outcome::Unknown) {
@@ -291,14 +292,32 @@ pub fn verify_credential(doc: &Value, ctx: &VerifyContext<'_>) -> VerificationRe
                 .iter()
                 .all(|p| p.proof_type == "DataIntegrityProof" && p.cryptosuite == RDFC_SUITE)
     });
-    checks.push(check_context(doc, ctx, expanded_by_proofs));
+    let issuer_check = check_issuer(issuer_id(doc), verified.as_deref());
+    checks_around_proof(
+        doc,
+        ctx,
+        vec![proof_check, issuer_check],
+        expanded_by_proofs,
+    )
+}
+
+/// Every check of a credential around the checks of how it is secured (`secured`: the
+/// proof and issuer checks, for a Data Integrity proof or a JWS). `expanded`: the
+/// document's terms were all expanded in safe mode already.
+pub(crate) fn checks_around_proof(
+    doc: &Value,
+    ctx: &VerifyContext<'_>,
+    secured: Vec<Check>,
+    expanded: bool,
+) -> VerificationReport {
+    let mut checks = Vec::new();
+    checks.push(check_context(doc, ctx, expanded));
     checks.push(check_data_model(doc));
     if doc.get("relatedResource").is_some() {
         checks.push(check_related_resource(doc, ctx));
     }
-    checks.push(proof_check);
+    checks.extend(secured);
     let issuer = issuer_id(doc);
-    checks.push(check_issuer(issuer, verified.as_deref()));
     let v1 = first_context(doc) == Some(CREDENTIALS_V1);
     let (from_field, until_field) = if v1 {
         ("issuanceDate", "expirationDate")
@@ -307,7 +326,7 @@ pub fn verify_credential(doc: &Value, ctx: &VerifyContext<'_>) -> VerificationRe
     };
     checks.push(check_valid_from(doc, from_field, ctx.now));
     checks.push(check_valid_until(doc, until_field, ctx.now));
-    checks.extend(check_statuses(doc, issuer, ctx));
+    checks.extend(crate::status_check::check_statuses(doc, issuer, ctx));
     checks.push(check_schema(doc));
     VerificationReport::from_checks(checks)
 }
@@ -683,181 +702,8 @@ fn check_valid_until(doc: &Value, field: &str, now: DateTime<Utc>) -> Check {
 }
 
 /// A moment as people read it: "5 December 2026 at 04:51:41 UTC".
-fn in_words(t: DateTime<Utc>) -> String {
+pub(crate) fn in_words(t: DateTime<Utc>) -> String {
     t.format("%-d %B %Y at %H:%M:%S UTC").to_string()
-}
-
-fn status_code(purpose: StatusPurpose) -> &'static str {
-    match purpose {
-        StatusPurpose::Revocation => "status.revocation",
-        StatusPurpose::Suspension => "status.suspension",
-    }
-}
-
-/// "revoked" / "suspended" and "revocation list" / "suspension list".
-fn status_words(purpose: StatusPurpose) -> (&'static str, &'static str) {
-    match purpose {
-        StatusPurpose::Revocation => ("revoked", "revocation list"),
-        StatusPurpose::Suspension => ("suspended", "suspension list"),
-    }
-}
-
-fn check_statuses(doc: &Value, issuer: Option<&str>, ctx: &VerifyContext<'_>) -> Vec<Check> {
-    let entries: Vec<&Value> = match doc.get("credentialStatus") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one) => vec![one],
-    };
-    let mut checks = Vec::new();
-    for entry in entries {
-        let kind = entry.get("type").and_then(Value::as_str);
-        let is_bitstring = match entry.get("type") {
-            Some(Value::Array(types)) => types
-                .iter()
-                .any(|t| t.as_str() == Some("BitstringStatusListEntry")),
-            _ => kind == Some("BitstringStatusListEntry"),
-        };
-        if !is_bitstring {
-            checks.push(
-                Check::new(
-                    "status",
-                    Outcome::Unknown,
-                    "The credential's status is published in a way this verifier cannot read, so we cannot say whether it was revoked or suspended.",
-                )
-                .detail(format!(
-                    "Status entry of type {} (only BitstringStatusListEntry is supported).",
-                    kind.unwrap_or("(none)")
-                )),
-            );
-            continue;
-        }
-        match StatusEntry::from_json(entry) {
-            Ok(parsed) => checks.push(check_status_entry(&parsed, issuer, ctx)),
-            Err(e) => {
-                let code = match entry.get("statusPurpose").and_then(Value::as_str) {
-                    Some("revocation") => "status.revocation",
-                    Some("suspension") => "status.suspension",
-                    _ => "status",
-                };
-                checks.push(
-                    Check::new(
-                        code,
-                        Outcome::Unknown,
-                        "The credential's status entry is malformed, so we cannot say whether it was revoked or suspended.",
-                    )
-                    .detail(e.to_string()),
-                );
-            }
-        }
-    }
-    for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
-        let code = status_code(purpose);
-        if !checks.iter().any(|c| c.code == code) {
-            let message = match purpose {
-                StatusPurpose::Revocation => {
-                    "The issuer published no revocation list for this credential, so it cannot be revoked."
-                }
-                StatusPurpose::Suspension => {
-                    "The issuer published no suspension list for this credential, so it cannot be suspended."
-                }
-            };
-            checks.push(Check::new(code, Outcome::NotApplicable, message));
-        }
-    }
-    checks
-}
-
-fn check_status_entry(entry: &StatusEntry, issuer: Option<&str>, ctx: &VerifyContext<'_>) -> Check {
-    let code = status_code(entry.purpose);
-    let (state, list_name) = status_words(entry.purpose);
-    let unknown = |why: &str| {
-        Check::new(
-            code,
-            Outcome::Unknown,
-            format!("{why}, so we cannot say whether it was {state}."),
-        )
-    };
-    let list = match ctx.fetcher.fetch(&entry.list_url) {
-        Ok(list) => list,
-        Err(e) => {
-            return unknown(&format!("Could not obtain the issuer's {list_name}"))
-                .detail(format!("{}: {e}", entry.list_url));
-        }
-    };
-    let verified = match ctx.verify_proofs(&list) {
-        Ok(verified) => verified,
-        Err(e) => {
-            return unknown(&format!(
-                "The issuer's {list_name} could not be trusted because its own signature does not verify"
-            ))
-            .detail(format!("{}: {e}", entry.list_url));
-        }
-    };
-    let list_issuer = issuer_id(&list);
-    if issuer.is_none() || list_issuer != issuer {
-        return unknown(&format!(
-            "The {list_name} was not published by this credential's issuer"
-        ))
-        .detail(format!(
-            "The list at {} is issued by {}, the credential by {}.",
-            entry.list_url,
-            list_issuer.unwrap_or("(no one)"),
-            issuer.unwrap_or("(no one)")
-        ));
-    }
-    if let Some(stranger) = verified
-        .iter()
-        .find(|p| Some(p.controller.as_str()) != list_issuer)
-    {
-        return unknown(&format!(
-            "The {list_name} was signed by someone other than its issuer"
-        ))
-        .detail(format!(
-            "The list at {} is signed with a key of {}.",
-            entry.list_url, stranger.controller
-        ));
-    }
-    let list_until = list
-        .get("validUntil")
-        .and_then(Value::as_str)
-        .and_then(parse_date_time);
-    if list_until.is_some_and(|until| until < ctx.now) {
-        return unknown(&format!("The issuer's {list_name} is out of date"))
-            .detail(format!("The list at {} has expired.", entry.list_url));
-    }
-    let list_from = list
-        .get("validFrom")
-        .and_then(Value::as_str)
-        .and_then(parse_date_time);
-    if list_from.is_some_and(|from| from > ctx.now) {
-        return unknown(&format!("The issuer's {list_name} is not valid yet")).detail(format!(
-            "The list at {} is valid only from {}.",
-            entry.list_url,
-            list_from.map(|d| d.to_rfc3339()).unwrap_or_default()
-        ));
-    }
-    match check_status(entry, &list) {
-        Ok(true) => Check::new(
-            code,
-            Outcome::Failed,
-            format!("The credential was {state} by its issuer."),
-        )
-        .detail(format!(
-            "Entry {} of {} is set.",
-            entry.index, entry.list_url
-        )),
-        Ok(false) => Check::new(
-            code,
-            Outcome::Passed,
-            format!("The issuer's {list_name} shows that the credential has not been {state}."),
-        )
-        .detail(format!(
-            "Entry {} of {} is clear.",
-            entry.index, entry.list_url
-        )),
-        Err(e) => unknown(&format!("The issuer's {list_name} could not be read"))
-            .detail(format!("{}: {e}", entry.list_url)),
-    }
 }
 
 fn check_schema(doc: &Value) -> Check {
@@ -896,7 +742,9 @@ mod tests {
     use crate::did::{StaticResolver, VerificationMethod};
     use crate::keys::SigningKey;
     use crate::proof::{sign, Cryptosuite, ProofOptions};
-    use crate::status_list::{status_list_credential, status_list_entry, StatusList};
+    use crate::status_list::{
+        status_list_credential, status_list_entry, StatusList, StatusPurpose,
+    };
     use serde_json::json;
     use std::collections::HashMap;
 
@@ -1327,6 +1175,239 @@ mod tests {
             &good,
             Verdict::NotValid,
             &[("context", Failed, "not a JSON object")],
+        );
+    }
+
+    /// A signed list of `purpose` (any string) with `values` in entries of `size` bits,
+    /// and `messages` on its subject when given.
+    fn sized_list(url: &str, purpose: &str, size: u32, values: &[(usize, u32)]) -> Value {
+        let key = issuer_key();
+        let mut bits =
+            StatusList::new(crate::status_list::MIN_ENTRIES * size as usize).unwrap_or_default();
+        for &(index, value) in values {
+            bits.set_value(index, size, value).unwrap_or_default();
+        }
+        let issuer = key.verifying_key().did_key();
+        let mut unsigned =
+            status_list_credential(url, &issuer, StatusPurpose::Revocation, &bits, now());
+        unsigned["credentialSubject"]["statusPurpose"] = purpose.into();
+        sign_did_key(&unsigned, &key)
+    }
+
+    fn sized_entry(url: &str, purpose: &str, index: usize, size: u32) -> Value {
+        let mut entry = status_list_entry(url, index, StatusPurpose::Revocation);
+        entry["statusPurpose"] = purpose.into();
+        if size > 1 {
+            entry["statusSize"] = size.into();
+        }
+        let names = [
+            "valid",
+            "under review",
+            "revoked for misconduct",
+            "expired early",
+        ];
+        entry["statusMessage"] = Value::Array(
+            (0..1usize << size)
+                .map(|v| json!({"status": format!("0x{v:x}"), "message": names[v]}))
+                .collect(),
+        );
+        entry
+    }
+
+    #[test]
+    fn status_sizes_messages_and_purposes_are_reported_per_purpose() {
+        use Outcome::*;
+        const LIST_M: &str = "https://issuer.example/status/m";
+        const LIST_F: &str = "https://issuer.example/status/f";
+        const LIST_2: &str = "https://issuer.example/status/2bit";
+        let key = issuer_key();
+        let did = key.verifying_key().did_key();
+        let mut lists = good_lists();
+        lists
+            .0
+            .insert(LIST_M.into(), sized_list(LIST_M, "message", 2, &[(4, 1)]));
+        lists
+            .0
+            .insert(LIST_F.into(), sized_list(LIST_F, "refresh", 1, &[(6, 1)]));
+        lists.0.insert(
+            LIST_2.into(),
+            sized_list(LIST_2, "revocation", 2, &[(8, 2)]),
+        );
+        let vc = |entries: Vec<Value>| {
+            sign_did_key(
+                &json!({
+                    "@context": [CREDENTIALS_V2],
+                    "type": ["VerifiableCredential"],
+                    "issuer": did,
+                    "validFrom": "2024-01-01T00:00:00Z",
+                    "credentialSubject": {"id": "did:example:subject"},
+                    "credentialStatus": entries
+                }),
+                &key,
+            )
+        };
+        check(
+            "a message entry and a clear two-bit revocation",
+            &vc(vec![
+                sized_entry(LIST_M, "message", 4, 2),
+                sized_entry(LIST_2, "revocation", 7, 2),
+                revocation(FINE),
+            ]),
+            &lists,
+            Verdict::Verified,
+            &[
+                ("status.message", Passed, "status is \"under review\""),
+                (
+                    "status.revocation",
+                    Passed,
+                    "not been revoked. The issuer's list says: \"valid\"",
+                ),
+                ("status.suspension", NotApplicable, "cannot be suspended"),
+            ],
+        );
+        check(
+            "a two-bit revocation with its reason",
+            &vc(vec![sized_entry(LIST_2, "revocation", 8, 2)]),
+            &lists,
+            Verdict::NotValid,
+            &[(
+                "status.revocation",
+                Failed,
+                "was revoked by its issuer. The issuer's list says: \"revoked for misconduct\"",
+            )],
+        );
+        check(
+            "a refresh entry set",
+            &vc(vec![sized_entry(LIST_F, "refresh", 6, 1)]),
+            &lists,
+            Verdict::VerifiedWithWarnings,
+            &[("status.refresh", Warning, "newer version")],
+        );
+        check(
+            "a refresh entry clear",
+            &vc(vec![sized_entry(LIST_F, "refresh", 5, 1)]),
+            &lists,
+            Verdict::Verified,
+            &[("status.refresh", Passed, "latest version")],
+        );
+        let mut no_messages = sized_entry(LIST_2, "revocation", 8, 2);
+        if let Some(map) = no_messages.as_object_mut() {
+            map.remove("statusMessage");
+        }
+        check(
+            "a two-bit entry without messages",
+            &vc(vec![no_messages]),
+            &lists,
+            Verdict::Incomplete,
+            &[("status.revocation", Unknown, "could not be read")],
+        );
+        check(
+            "an entry whose purpose the list lacks",
+            &vc(vec![sized_entry(LIST_M, "revocation", 4, 2)]),
+            &lists,
+            Verdict::Incomplete,
+            &[("status.revocation", Unknown, "could not be read")],
+        );
+        check(
+            "a purpose nobody defined",
+            &vc(vec![sized_entry(LIST_M, "https://example.com/vip", 4, 2)]),
+            &lists,
+            Verdict::Incomplete,
+            &[("status", Unknown, "which this verifier does not know")],
+        );
+        let mut expired = lists.0.get(LIST_M).cloned().unwrap_or_default();
+        if let Some(map) = expired.as_object_mut() {
+            map.remove("proof");
+        }
+        expired["validUntil"] = "2026-05-01T00:00:00Z".into();
+        lists.0.insert(LIST_M.into(), sign_did_key(&expired, &key));
+        check(
+            "an expired message list",
+            &vc(vec![sized_entry(LIST_M, "message", 4, 2)]),
+            &lists,
+            Verdict::Incomplete,
+            &[(
+                "status.message",
+                Unknown,
+                "out of date, so we cannot say what its status is",
+            )],
+        );
+    }
+
+    #[test]
+    fn the_1edtech_revocation_list_is_read() {
+        use Outcome::*;
+        const LIST: &str = "https://issuer.example/revocations";
+        let key = issuer_key();
+        let did = key.verifying_key().did_key();
+        let entry = json!({"id": LIST, "type": "1EdTechRevocationList"});
+        let mut unsigned = credential(&did, Some(entry));
+        if let Some(contexts) = unsigned["@context"].as_array_mut() {
+            contexts.push(crate::contexts::OB_V3P0_EXTENSIONS.into());
+        }
+        let doc = sign_did_key(&unsigned, &key);
+        let id = doc["id"].as_str().unwrap_or_default().to_owned();
+        let lists = |revoked: Value, list_issuer: &str, list_id: &str| {
+            Lists(HashMap::from([(
+                LIST.to_owned(),
+                json!({"id": list_id, "issuer": list_issuer, "revokedCredentials": revoked}),
+            )]))
+        };
+        let other = json!([{"id": "urn:uuid:someone-else", "revocationReason": "x"}]);
+        check(
+            "not listed",
+            &doc,
+            &lists(other.clone(), &did, LIST),
+            Verdict::Verified,
+            &[
+                ("status.revocation", Passed, "not been revoked"),
+                ("status.suspension", NotApplicable, "cannot be suspended"),
+            ],
+        );
+        let revoked = json!([{"id": id, "revocationReason": "Issued in error."}]);
+        check(
+            "listed with a reason",
+            &doc,
+            &lists(revoked.clone(), &did, LIST),
+            Verdict::NotValid,
+            &[(
+                "status.revocation",
+                Failed,
+                "was revoked by its issuer. The issuer gave this reason: Issued in error.",
+            )],
+        );
+        check(
+            "published by someone else",
+            &doc,
+            &lists(revoked.clone(), "did:example:stranger", LIST),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "not published by this credential's issuer",
+            )],
+        );
+        check(
+            "another list",
+            &doc,
+            &lists(revoked, &did, "https://issuer.example/other"),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "not the one the credential names",
+            )],
+        );
+        check(
+            "unreachable",
+            &doc,
+            &Lists(HashMap::new()),
+            Verdict::Incomplete,
+            &[(
+                "status.revocation",
+                Unknown,
+                "Could not obtain the issuer's revocation list, so we cannot say whether it was revoked.",
+            )],
         );
     }
 

@@ -147,10 +147,16 @@ async fn verify_body(
     state: AppState,
     body: VerifyBody,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
-    if !body.verifiable_credential.is_object() {
+    // A JSON object (Data Integrity), or a string holding a JWT-secured credential
+    // (application/vc+jwt).
+    let is_jwt = body
+        .verifiable_credential
+        .as_str()
+        .is_some_and(credence_vc::jwt::looks_like_jwt);
+    if !body.verifiable_credential.is_object() && !is_jwt {
         return Err(WebError::from(credence_service::ServiceError::invalid(
             "/verifiableCredential",
-            "This must be a credential (a JSON object).",
+            "This must be a credential (a JSON object, or a JWT-secured credential as a string).",
         )));
     }
     let report = state

@@ -445,11 +445,16 @@ fn credential_from_file(name: &str, bytes: &[u8]) -> Result<Value, String> {
         return serde_json::from_slice(trimmed)
             .map_err(|e| format!("{name} is not valid JSON: {e}."));
     }
+    if let Some(text) = std::str::from_utf8(trimmed)
+        .ok()
+        .map(str::trim)
+        .filter(|t| credence_vc::jwt::looks_like_jwt(t))
+    {
+        return Ok(Value::String(text.to_owned()));
+    }
     match unbake(bytes) {
         Ok(Some(BakedCredential::Json(v))) => Ok(v),
-        Ok(Some(BakedCredential::Jwt(_))) => Err(format!(
-            "{name} carries a credential in JWT form; this page checks Data Integrity credentials (JSON with an embedded proof)."
-        )),
+        Ok(Some(BakedCredential::Jwt(jwt))) => Ok(Value::String(jwt)),
         Ok(None) => Err(format!("{name} is a badge image with no credential baked into it.")),
         Err(e) => Err(format!(
             "{name} is neither a JSON credential nor a PNG or SVG badge with a credential baked in ({e})."
@@ -496,9 +501,16 @@ pub async fn verify_submit(
             Err(e) => Err(e),
         }
     } else if !pasted.trim().is_empty() {
-        match serde_json::from_str::<Value>(pasted.trim()) {
-            Ok(doc) => check(&state, doc, email, "the pasted JSON".into(), Vec::new()).await,
-            Err(e) => Err(format!("The pasted text is not valid JSON: {e}.")),
+        let text = pasted.trim();
+        if credence_vc::jwt::looks_like_jwt(text) {
+            // A JWT-secured credential (application/vc+jwt), verified as one.
+            let doc = Value::String(text.to_owned());
+            check(&state, doc, email, "the pasted JWT".into(), Vec::new()).await
+        } else {
+            match serde_json::from_str::<Value>(text) {
+                Ok(doc) => check(&state, doc, email, "the pasted JSON".into(), Vec::new()).await,
+                Err(e) => Err(format!("The pasted text is not valid JSON: {e}.")),
+            }
         }
     } else if !url.is_empty() {
         match credential_by_url(&state, &url).await {

@@ -1,0 +1,240 @@
+//! JWT-secured credentials (VC-JOSE-COSE `application/vc+jwt`, and the VC-JWT form of
+//! Open Badges 3.0) signed by an independent JOSE library, `jose` by panva, in the Node
+//! harness (`tests/js/jwt.mjs`): EdDSA with a did:key, ES256 and RS256 with keys a did:web
+//! document lists as `publicKeyJwk`; a key carried in the header; tampered and expired ones.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use credence_vc::did::StaticResolver;
+use credence_vc::jwt::{looks_like_jwt, verify_jwt, JwtKey};
+use credence_vc::keys::SigningKey;
+use credence_vc::verify::{OfflineFetcher, Outcome, Verdict, VerificationReport, VerifyContext};
+use serde_json::{json, Value};
+
+use crate::support::js_harness;
+
+const WEB_DID: &str = "did:web:issuer.example";
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+        .expect("date")
+        .with_timezone(&chrono::Utc)
+}
+
+/// The tokens `jwt.mjs` made, by algorithm.
+fn tokens() -> Value {
+    let key = SigningKey::from_seed(&[9; 32]);
+    let input = json!({
+        "credential": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:learner"}
+        },
+        "ed25519": {
+            "x": URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes()),
+            "d": URL_SAFE_NO_PAD.encode([9u8; 32]),
+        },
+        "didKey": key.verifying_key().did_key(),
+        "webDid": WEB_DID,
+        "now": now().to_rfc3339(),
+    });
+    js_harness().run_script("jwt.mjs", &[], &input)
+}
+
+/// The did:web issuer's keys, as its DID document's `publicKeyJwk` entries give them.
+fn web_keys(tokens: &Value) -> Vec<JwtKey> {
+    ["ES256", "RS256"]
+        .iter()
+        .map(|alg| JwtKey {
+            id: tokens[alg]["kid"].as_str().expect("kid").to_owned(),
+            controller: WEB_DID.to_owned(),
+            jwk: tokens[alg]["jwk"].clone(),
+        })
+        .collect()
+}
+
+fn verify(token: &str, keys: &[JwtKey]) -> VerificationReport {
+    let resolver = StaticResolver::new();
+    let ctx = VerifyContext::new(now(), &resolver, &OfflineFetcher);
+    verify_jwt(token, &ctx, keys).1
+}
+
+fn outcome(report: &VerificationReport, code: &str) -> Outcome {
+    report
+        .check(code)
+        .unwrap_or_else(|| panic!("no {code} check in {report:?}"))
+        .outcome
+}
+
+#[test]
+fn tokens_signed_by_jose_verify_for_each_algorithm() {
+    let tokens = tokens();
+    let keys = web_keys(&tokens);
+    for alg in ["EdDSA", "ES256", "RS256"] {
+        let token = tokens[alg]["token"].as_str().expect("token");
+        assert!(looks_like_jwt(token), "{alg}");
+        let report = verify(token, &keys);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(
+            outcome(&report, "issuer"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(
+            outcome(&report, "context"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(report.verdict, Verdict::Verified, "{alg}: {report:?}");
+        let detail = report.check("proof").and_then(|c| c.detail.clone());
+        assert!(detail.unwrap_or_default().contains(alg), "{alg}");
+
+        // Without the issuer's published keys, a did:web key is not found: unknown.
+        if alg != "EdDSA" {
+            let report = verify(token, &[]);
+            assert_eq!(outcome(&report, "proof"), Outcome::Unknown, "{alg}");
+            assert_eq!(report.verdict, Verdict::Incomplete, "{alg}");
+        }
+
+        // A key carried in the header checks the signature, but it does not make the
+        // issuer; when the issuer lists that same key, it does.
+        let with_jwk = tokens[alg]["withJwk"].as_str().expect("token");
+        let report = verify(with_jwk, &[]);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(
+            outcome(&report, "issuer"),
+            Outcome::Unknown,
+            "{alg}: {report:?}"
+        );
+        if alg != "EdDSA" {
+            let report = verify(with_jwk, &keys);
+            assert_eq!(
+                outcome(&report, "issuer"),
+                Outcome::Passed,
+                "{alg}: {report:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tampered_and_expired_tokens_are_not_valid() {
+    let tokens = tokens();
+    let keys = web_keys(&tokens);
+    for alg in ["EdDSA", "ES256", "RS256"] {
+        let token = tokens[alg]["token"].as_str().expect("token");
+        let parts: Vec<&str> = token.split('.').collect();
+        let mut payload: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("base64url"))
+                .expect("JSON");
+        payload["credentialSubject"]["id"] = "did:example:impostor".into();
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            URL_SAFE_NO_PAD.encode(payload.to_string()),
+            parts[2]
+        );
+        let report = verify(&forged, &keys);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Failed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(report.verdict, Verdict::NotValid, "{alg}");
+
+        // Another algorithm named in the header than the key's: refused.
+        let header = URL_SAFE_NO_PAD.encode(
+            json!({"alg": if alg == "RS256" { "ES256" } else { "RS256" }, "kid": tokens[alg]["kid"]})
+                .to_string(),
+        );
+        let swapped = format!("{header}.{}.{}", parts[1], parts[2]);
+        let report = verify(&swapped, &keys);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Failed,
+            "{alg}: {report:?}"
+        );
+
+        // HS256 is never accepted.
+        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "HS256"}).to_string());
+        let hmac = format!("{header}.{}.{}", parts[1], parts[2]);
+        let report = verify(&hmac, &keys);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Failed,
+            "{alg}: {report:?}"
+        );
+
+        // The VC-JWT form with `exp` an hour before the check: signature fine, expired.
+        let expired = tokens[alg]["expired"].as_str().expect("token");
+        let report = verify(expired, &keys);
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(
+            outcome(&report, "issuer"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(outcome(&report, "token_validity"), Outcome::Failed, "{alg}");
+        assert_eq!(outcome(&report, "valid_until"), Outcome::Failed, "{alg}");
+        assert_eq!(report.verdict, Verdict::NotValid, "{alg}");
+    }
+    assert!(!looks_like_jwt("{\"not\": \"a token\"}"));
+    let report = verify("a.b.c", &keys);
+    assert_eq!(outcome(&report, "proof"), Outcome::Failed);
+}
+
+/// The VC-API's `POST /credentials/verify` takes a JWT-secured credential as a JSON string,
+/// and the verification of the registry explains each check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vc_api_verifies_a_jwt_given_as_a_string() {
+    use crate::support::{Auth, TestApp};
+    use axum::http::StatusCode;
+    let tokens = tokens();
+    let token = tokens["EdDSA"]["token"].as_str().expect("token");
+    let app = TestApp::new().await;
+    let answer = app
+        .call(
+            "POST",
+            "/credentials/verify",
+            Some(json!({ "verifiableCredential": token })),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.json()["verified"], true, "{}", answer.body);
+    let report = app
+        .services
+        .registry
+        .public()
+        .verify_credential_json(&Value::String(token.to_owned()))
+        .await
+        .expect("verification runs");
+    assert_eq!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
+    assert_eq!(outcome(&report, "issuer"), Outcome::Passed, "{report:?}");
+
+    // Tampered: the answer says not verified.
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged = format!("{}.{}.{}", parts[0], parts[1], parts[0]);
+    let answer = app
+        .call(
+            "POST",
+            "/credentials/verify",
+            Some(json!({ "verifiableCredential": forged })),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(answer.json()["verified"], false, "{}", answer.body);
+}
