@@ -656,9 +656,9 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
         }
         for row in &rows {
             assert_eq!(row.outcome.as_str(), "awarded", "{row:?}");
-            let id = row.award_id.as_deref().expect("an award id");
+            let id = row.award_id.as_ref().expect("an award id");
             assert!(
-                awards.iter().any(|a| a.id == id),
+                awards.iter().any(|a| &a.id == id),
                 "row {} names no award",
                 row.row_no
             );

@@ -116,7 +116,7 @@ fn row_view(r: BulkRowRow) -> BulkRowView {
         row: r.row_no,
         key: r.idempotency_key,
         outcome: r.outcome,
-        award_id: r.award_id,
+        award_id: r.award_id.map(String::from),
         message: r.message,
     }
 }

@@ -1,6 +1,7 @@
 //! The `bulk_rows` table. The outcome of one row of a bulk award.
 
 use credence_domain::registry::BulkRowOutcome;
+use credence_domain::AwardId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub row_no: i64,
     pub idempotency_key: String,
     pub outcome: BulkRowOutcome,
-    pub award_id: Option<String>,
+    pub award_id: Option<AwardId>,
     #[sea_orm(column_type = "Text")]
     pub message: Option<String>,
 }

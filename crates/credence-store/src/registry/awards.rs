@@ -2,6 +2,7 @@
 //! evidence that the completion check needs.
 
 use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
+use credence_domain::AwardId;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -147,8 +148,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn award(&self, id: &str) -> Result<Option<AwardRow>, StoreError> {
-        Ok(award::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn award(&self, id: &AwardId) -> Result<Option<AwardRow>, StoreError> {
+        Ok(award::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// The award whose credential has this `id`.
@@ -308,13 +311,13 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_status(
         &self,
-        id: &str,
+        id: &AwardId,
         status: AwardStatus,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         award::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             status: Set(status),
             status_reason: Set(Some(reason.to_owned())),
             updated_at: Set(at),
@@ -328,12 +331,12 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_public(
         &self,
-        id: &str,
+        id: &AwardId,
         public: bool,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         award::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             public: Set(public),
             updated_at: Set(at),
             ..Default::default()

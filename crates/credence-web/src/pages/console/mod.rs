@@ -159,7 +159,7 @@ pub fn award_lines(
             AwardLine {
                 issued: when(&a.created_at),
                 overridden: a.override_justification.is_some(),
-                id: a.id,
+                id: a.id.into_string(),
                 achievement,
                 status: a.status,
                 reason: a.status_reason,
