@@ -282,7 +282,7 @@ impl Registry {
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         let (id, mut status) = match existing {
-            Some(view) => (view.id.clone(), view.status.clone()),
+            Some(view) => (view.id.clone(), view.status),
             None => {
                 let input = EvidenceInput {
                     kind: item.kind.into(),
