@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use credence_documents::{BulkFormat, Product};
 use credence_domain::registry::StatusAction;
-use credence_domain::AwardId;
+use credence_domain::{AwardId, BulkJobId};
 use credence_service::awards::{
     AchievementView, AwardOutcome, AwardView, NewAchievement, NewAward,
 };
@@ -339,6 +339,7 @@ pub async fn bulk_job(
     current: CurrentActor,
     Path(id): Path<String>,
 ) -> Result<Json<BulkJobView>, WebError> {
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     Ok(Json(
         state
             .services
@@ -358,6 +359,7 @@ pub async fn bulk_rows(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<BulkRowView>>, WebError> {
     let page = page.page();
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let items = state
         .services
         .registry

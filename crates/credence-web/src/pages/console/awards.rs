@@ -11,7 +11,7 @@ use axum::Form;
 use credence_documents::{BulkFormat, Product};
 use credence_domain::framework::PathwayKind;
 use credence_domain::registry::{AwardStatus, BulkJobState, StatusAction};
-use credence_domain::{AwardId, FormProblems, FrameworkSlug};
+use credence_domain::{AwardId, BulkJobId, FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use credence_service::bulk::{BulkJobView, BulkRowView};
 use credence_service::{Page, ServiceError};
@@ -806,6 +806,7 @@ pub async fn bulk_job(
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
     let registry = &state.services.registry;
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let job = registry.caller(&user.actor).bulk_job(&id).await?;
     if job.org_id != c.org_id {
         return Err(WebError::not_found(format!(
@@ -858,6 +859,7 @@ pub async fn bulk_report(
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
     let registry = &state.services.registry;
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let mut csv = String::from("row,key,outcome,award,message\r\n");
     let mut offset = 0;
     loop {

@@ -192,7 +192,7 @@ pub fn job_lines(
                 .find(|x| x.uuid == j.achievement_id)
                 .map_or_else(|| j.achievement_id.clone(), |x| x.name.clone()),
             created: when(&j.created_at),
-            id: j.id,
+            id: j.id.into_string(),
             state: j.state,
             total: j.total,
             done: j.done,
