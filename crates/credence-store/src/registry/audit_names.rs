@@ -47,7 +47,7 @@ impl Tx {
         };
         let mut rows = AuditNameRows::default();
         let tokens = self.rows_in::<api_token::Entity, _>(api_token::Column::Id, ids("token"));
-        rows.tokens = by(tokens.await?, |t| t.id.clone());
+        rows.tokens = by(tokens.await?, |t| t.id.to_string());
         let orgs = self.rows_in::<organisation::Entity, _>(organisation::Column::Slug, ids("org"));
         rows.orgs_by_slug = by(orgs.await?, |o| o.slug.clone());
         let accreditations = ids("accreditation");
