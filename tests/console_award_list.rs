@@ -245,7 +245,7 @@ async fn statuses(app: &TestApp) -> HashMap<String, String> {
     stored(app)
         .await
         .into_iter()
-        .map(|a| (a.id, a.status.to_string()))
+        .map(|a| (a.id.into_string(), a.status.to_string()))
         .collect()
 }
 
@@ -272,7 +272,7 @@ async fn revoked_in_list(app: &TestApp) -> HashSet<String> {
             bits.get(usize::try_from(a.revocation_index).expect("an index"))
                 .expect("in range")
         })
-        .map(|a| a.id)
+        .map(|a| a.id.into_string())
         .collect()
 }
 

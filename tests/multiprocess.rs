@@ -644,11 +644,18 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
     assert!(awards.len() as i64 >= done_before_kill);
     // The job's own report agrees with what was committed.
     let tx = store.read().await.expect("a read");
-    let job_row = tx.bulk_job(&first).await.expect("a job").expect("the job");
+    let job_row = tx
+        .bulk_job(&first.parse().expect("a job id"))
+        .await
+        .expect("a job")
+        .expect("the job");
     let mut reported = 0;
     loop {
         let rows = tx
-            .bulk_rows(&first, Page::new(reported as u64, 500))
+            .bulk_rows(
+                &first.parse().expect("a job id"),
+                Page::new(reported as u64, 500),
+            )
             .await
             .expect("rows");
         if rows.is_empty() {
@@ -656,9 +663,9 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
         }
         for row in &rows {
             assert_eq!(row.outcome.as_str(), "awarded", "{row:?}");
-            let id = row.award_id.as_deref().expect("an award id");
+            let id = row.award_id.as_ref().expect("an award id");
             assert!(
-                awards.iter().any(|a| a.id == id),
+                awards.iter().any(|a| &a.id == id),
                 "row {} names no award",
                 row.row_no
             );
@@ -716,7 +723,7 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
     let mut offset = 0;
     loop {
         let rows = tx
-            .bulk_rows(&second, Page::new(offset, 500))
+            .bulk_rows(&second.parse().expect("a job id"), Page::new(offset, 500))
             .await
             .expect("rows");
         if rows.is_empty() {

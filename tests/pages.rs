@@ -674,7 +674,7 @@ async fn portfolios_are_private_until_published_and_show_only_chosen_items() {
         .services
         .registry
         .caller(&credence_service::Actor::anonymous())
-        .credential_text(&award_id)
+        .credential_text(&award_id.parse().expect("an award id"))
         .await
         .expect("public now");
     let needle = stored.as_bytes();

@@ -4,7 +4,10 @@
 //! path, a JSON body, a database row: the store's entities hold these types, so a row with
 //! a value outside the set is an error, never a string compared by hand), and the rest of
 //! the code never handles a bare string. With the `sea-orm` feature (the store's) each maps
-//! to its text column; OpenAPI schemas are declared at the web edge, not here.
+//! to its text column; OpenAPI schemas are declared at the web edge, not here. Record ids
+//! are newtypes of their own (`ids.rs`): an award's (`AwardId`), a bulk job's
+//! (`BulkJobId`) and an API token's (`TokenId`) go from the web's path to their rows; the
+//! other records' ids are still carried as strings (issue 21).
 
 use std::fmt;
 use std::str::FromStr;

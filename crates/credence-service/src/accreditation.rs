@@ -8,7 +8,7 @@
 
 use chrono::SecondsFormat;
 use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
-use credence_domain::{bundled, FormProblems, PathwayCode};
+use credence_domain::{bundled, AwardId, FormProblems, PathwayCode};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
 use credence_vc::proof::{issuer_id, sign};
@@ -21,7 +21,7 @@ use crate::awards::{free_indices, taken_meanwhile, uuid_id};
 use crate::desks::{AccreditingDesk, PublicDesk};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
-use crate::registry::{audit, new_id, Registry};
+use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::credential::{credential_status, StatusIndices};
 
@@ -190,7 +190,7 @@ impl Registry {
         let now = self.now();
         let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         let tx = self.store.write().await?;
-        let id = new_id();
+        let id = AwardId::random();
         let credential_id = self.url(&format!("/credentials/{id}"));
         let (revocation, suspension) = free_indices(&tx, &body.id, 1).await?[0];
         let index = usize::try_from(revocation)
@@ -251,7 +251,7 @@ impl Registry {
         };
         tx.insert_award(award).await.map_err(taken_meanwhile)?;
         let row = AccreditationRow {
-            id: id.clone(),
+            id: id.to_string(),
             body_org_id: body.id.clone(),
             provider_org_id: provider.id.clone(),
             pathways: serde_json::to_string(pathways)
@@ -306,10 +306,11 @@ impl AccreditingDesk<'_> {
         reason: &str,
     ) -> Result<AccreditationView, ServiceError> {
         let issuer = &self.issuer;
-        let id = uuid_id(id, "accreditation")?;
+        let id = AwardId::new(id)
+            .map_err(|_| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         let row = {
             let tx = self.store.read().await?;
-            tx.accreditation(&id).await?
+            tx.accreditation(id.as_str()).await?
         }
         .filter(|a| a.body_org_id == issuer.0.org.id)
         .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
@@ -330,7 +331,7 @@ impl AccreditingDesk<'_> {
             .ok_or_else(|| ServiceError::internal("an accreditation names a missing provider"))?;
         let trusted = tx.trusted_bodies().await?;
         let row = tx
-            .accreditation(&id)
+            .accreditation(id.as_str())
             .await?
             .ok_or_else(|| ServiceError::internal("the accreditation vanished"))?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))

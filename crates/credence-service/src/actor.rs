@@ -71,7 +71,7 @@ impl Actor {
     }
 
     /// An API token: exactly one organisation role and nothing else.
-    pub(crate) fn token(token_id: &str, grant: Grant) -> Self {
+    pub(crate) fn token(token_id: &credence_domain::TokenId, grant: Grant) -> Self {
         Self {
             account_id: None,
             grants: vec![grant],

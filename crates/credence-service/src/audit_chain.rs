@@ -10,6 +10,7 @@
 
 use chrono::Utc;
 use credence_domain::registry::AUDIT_GENESIS;
+use credence_domain::AwardId;
 use credence_store::registry::{AuditCheckpointRow, AuditNameRows, AuditRow, Page};
 use credence_store::{Store, Tx};
 use credence_vc::keys::VerifyingKey;
@@ -438,12 +439,12 @@ impl IssuerDesk<'_> {
     /// it and who changed its status or visibility, when and why (404 for another
     /// organisation's award).
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, award_id = %award_id))]
-    pub async fn award_history(&self, award_id: &str) -> Result<Vec<AuditView>, ServiceError> {
+    pub async fn award_history(&self, award_id: &AwardId) -> Result<Vec<AuditView>, ServiceError> {
         let issuer = &self.issuer;
-        let id = crate::award_record::uuid_id(award_id, "award")?;
+        let id = award_id;
         let tx = self.store.read().await?;
         let org = &issuer.0.org;
-        tx.award(&id)
+        tx.award(id)
             .await?
             .filter(|a| a.org_id == org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;

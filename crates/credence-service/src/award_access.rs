@@ -6,10 +6,11 @@ use credence_store::registry::Page;
 use serde_json::json;
 
 use crate::actor::Actor;
-use crate::award_record::{award_view, uuid_id, AwardView};
+use crate::award_record::{award_view, AwardView};
 use crate::desks::{CallerDesk, HolderDesk, IssuerDesk};
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
+use credence_domain::AwardId;
 
 /// An award its viewer may see, with its credential as stored and its holder's name.
 #[derive(Debug, Clone)]
@@ -26,14 +27,13 @@ impl Registry {
     pub async fn award_issuer(
         &self,
         actor: &Actor,
-        award_id: &str,
+        award_id: &AwardId,
     ) -> Result<IssuerDesk<'_>, ServiceError> {
-        let id = uuid_id(award_id, "award")?;
         let tx = self.store.read().await?;
         let award = tx
-            .award(&id)
+            .award(award_id)
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{award_id}'")))?;
         let org = tx
             .org(&award.org_id)
             .await?
@@ -46,19 +46,18 @@ impl CallerDesk<'_> {
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
-    pub async fn credential_text(&self, id: &str) -> Result<String, ServiceError> {
+    pub async fn credential_text(&self, id: &AwardId) -> Result<String, ServiceError> {
         Ok(self.visible_award(id).await?.credential)
     }
 
     /// The award behind a credential, the credential exactly as stored and its holder's
     /// display name, under the same rule as [`Registry::credential_text`].
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
-    pub async fn visible_award(&self, id: &str) -> Result<VisibleAward, ServiceError> {
+    pub async fn visible_award(&self, id: &AwardId) -> Result<VisibleAward, ServiceError> {
         let actor = &self.actor;
-        let id = uuid_id(id, "credential")?;
         let tx = self.store.read().await?;
         let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
-        let award = tx.award(&id).await?.ok_or_else(not_found)?;
+        let award = tx.award(id).await?.ok_or_else(not_found)?;
         let visible = award.public
             || (actor.account_id().is_some() && actor.account_id() == award.holder_id.as_deref())
             || match tx.org(&award.org_id).await? {
@@ -99,20 +98,19 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn set_award_visibility(
         &self,
-        id: &str,
+        id: &AwardId,
         public: bool,
     ) -> Result<AwardView, ServiceError> {
         let holder = &self.holder;
-        let id = uuid_id(id, "award")?;
         let now = self.now();
         let tx = self.store.write().await?;
         let mut award = tx
-            .award(&id)
+            .award(id)
             .await?
             .filter(|a| a.holder_id.as_deref() == Some(holder.account_id.as_str()))
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
         if award.public != public {
-            tx.set_award_public(&id, public, now).await?;
+            tx.set_award_public(id, public, now).await?;
             audit(
                 &tx,
                 now,

@@ -6,10 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, StatusAction};
+use credence_domain::AwardId;
 use credence_store::registry::{AwardListQuery, AwardListRow, ListedState, Page};
 use serde::Serialize;
 
-use crate::awards::uuid_id;
 use crate::desks::IssuerDesk;
 use crate::ServiceError;
 
@@ -43,7 +43,8 @@ pub struct AwardRecipient {
 /// An award as the list shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AwardListItem {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AwardId,
     pub achievement_id: Option<String>,
     /// The achievement's name; none for a VC-API credential or an accreditation.
     pub achievement: Option<String>,
@@ -252,7 +253,7 @@ impl IssuerDesk<'_> {
         let issuer = &self.issuer;
         let ids = check_batch(change)?;
         let org = &issuer.0.org;
-        let rows: HashMap<String, AwardListRow> = {
+        let rows: HashMap<AwardId, AwardListRow> = {
             let tx = self.store.read().await?;
             tx.award_list_rows(&org.id, &ids)
                 .await?
@@ -274,23 +275,31 @@ impl IssuerDesk<'_> {
             };
             let recipient = rows.get(&id).and_then(recipient_label);
             if let Some(why) = why {
-                skipped.push(SkippedAward { id, recipient, why });
+                skipped.push(SkippedAward {
+                    id: id.to_string(),
+                    recipient,
+                    why,
+                });
                 continue;
             }
             match self
                 .change_award_status(&id, change.action, &change.reason)
                 .await
             {
-                Ok(_) => changed.push(id),
+                Ok(_) => changed.push(id.to_string()),
                 // Changed meanwhile by someone else: the state no longer allows it.
                 Err(ServiceError::Conflict(why) | ServiceError::NotFound(why)) => {
-                    skipped.push(SkippedAward { id, recipient, why });
+                    skipped.push(SkippedAward {
+                        id: id.to_string(),
+                        recipient,
+                        why,
+                    });
                 }
                 Err(e) => {
                     tracing::error!(error = %e, award = %id, "a status change of a batch failed");
                     failed = true;
                     skipped.push(SkippedAward {
-                        id,
+                        id: id.to_string(),
                         recipient,
                         why: "the change failed (the error is logged); try again".into(),
                     });
@@ -308,11 +317,11 @@ impl IssuerDesk<'_> {
 
 /// The batch's award ids, each once and in the order given, after every check that does
 /// not need the database: a selection, the cap, well-formed ids, a reason, a confirmation.
-fn check_batch(change: &BatchChange) -> Result<Vec<String>, ServiceError> {
+fn check_batch(change: &BatchChange) -> Result<Vec<AwardId>, ServiceError> {
     let mut seen = HashSet::new();
     let mut ids = Vec::new();
     for id in &change.ids {
-        let id = uuid_id(id.trim(), "award").map_err(|_| {
+        let id = AwardId::new(id.trim()).map_err(|_| {
             ServiceError::invalid(
                 "/awards",
                 format!(
@@ -410,7 +419,7 @@ mod tests {
 
     fn row(status: &str, suspendable: bool) -> AwardListRow {
         AwardListRow {
-            id: "a".into(),
+            id: AwardId::random(),
             achievement_id: None,
             holder_id: None,
             recipient_email: None,

@@ -3,6 +3,7 @@
 //! `status`, which so depend on this module and not on each other.
 
 use credence_domain::registry::AwardStatus;
+use credence_domain::AwardId;
 use credence_store::registry::AwardRow;
 use serde::Serialize;
 use uuid::Uuid;
@@ -16,7 +17,8 @@ pub const STATUS_LIST_ENTRIES: usize = credence_vc::status_list::MIN_ENTRIES;
 /// An award as its holder and its issuers see it.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AwardView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AwardId,
     /// The credential's URL (its VC id).
     pub credential_id: String,
     pub org_id: String,
@@ -30,7 +32,8 @@ pub struct AwardView {
     pub public: bool,
     pub idempotency_key: Option<String>,
     pub override_justification: Option<String>,
-    pub replaces_award_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub replaces_award_id: Option<AwardId>,
     /// Whether the credential carries a suspension entry, so that it can be suspended.
     pub suspendable: bool,
     pub created_at: String,

@@ -11,7 +11,7 @@ use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
-use credence_domain::{Framework, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{AwardId, Framework, LevelCode, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -266,7 +266,7 @@ pub(crate) struct AwardPlan<'a> {
     pub name: Option<&'a str>,
     pub override_justification: Option<&'a str>,
     pub valid_from: DateTime<Utc>,
-    pub renews: Option<(String, String)>,
+    pub renews: Option<(AwardId, String)>,
     pub key: Option<&'a str>,
 }
 
@@ -489,7 +489,7 @@ impl Registry {
         let signed = sign_owned(credential, &ctx.signer.key, &options)
             .map_err(|e| Err(ServiceError::internal_from("signing an award", e)))?;
         let row = AwardRow {
-            id: uuid.hyphenated().to_string(),
+            id: AwardId::from(uuid),
             org_id: ctx.org.id.clone(),
             achievement_id: Some(ctx.achievement.id.clone()),
             holder_id: Some(plan.account.id.clone()),
@@ -678,7 +678,7 @@ impl Registry {
         let renews = match &new.renews {
             None => None,
             Some(id) => {
-                let found = match uuid_id(id, "award") {
+                let found = match AwardId::new(id) {
                     Ok(id) => tx.award(&id).await?.filter(|a| a.org_id == org.id),
                     Err(_) => None,
                 };

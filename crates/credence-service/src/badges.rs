@@ -9,6 +9,8 @@ use credence_vc::baking::{bake_png, bake_svg, BakedCredential};
 use resvg::usvg::{self, fontdb};
 use serde_json::Value;
 
+use credence_domain::AwardId;
+
 use crate::desks::CallerDesk;
 use crate::evidence::Download;
 use crate::ServiceError;
@@ -71,7 +73,7 @@ impl CallerDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), award_id = %award_id))]
     pub async fn baked_badge(
         &self,
-        award_id: &str,
+        award_id: &AwardId,
         format: BadgeFormat,
     ) -> Result<Download, ServiceError> {
         let text = self.credential_text(award_id).await?;

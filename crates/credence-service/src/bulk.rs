@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email};
-use credence_domain::FormProblems;
+use credence_domain::{BulkJobId, FormProblems};
 use credence_store::registry::{
     AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
 };
@@ -18,7 +18,7 @@ use crate::actor::{Actor, Issuer};
 use crate::awards::{free_indices_besides, taken_meanwhile, AwardContext, AwardPlan};
 use crate::desks::{CallerDesk, IssuerDesk};
 use crate::metrics::IssuedVia;
-use crate::registry::{audit, audit_entry, new_id, Registry};
+use crate::registry::{audit, audit_entry, Registry};
 use crate::ServiceError;
 use credence_documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 
@@ -34,7 +34,8 @@ const MAX_ATTEMPTS: usize = 5;
 /// A bulk job's progress.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BulkJobView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: BulkJobId,
     pub org_id: String,
     pub achievement_id: String,
     pub total: i64,
@@ -112,7 +113,7 @@ fn row_view(r: BulkRowRow) -> BulkRowView {
         row: r.row_no,
         key: r.idempotency_key,
         outcome: r.outcome,
-        award_id: r.award_id,
+        award_id: r.award_id.map(String::from),
         message: r.message,
     }
 }
@@ -164,7 +165,7 @@ impl IssuerDesk<'_> {
             return Err(ServiceError::internal("a checked bulk field is missing"));
         };
         let row = BulkJobRow {
-            id: new_id(),
+            id: BulkJobId::random(),
             org_id: issuer.0.org.id.clone(),
             achievement_id: ctx.achievement.id.clone(),
             created_by: issuer.0.label.clone(),
@@ -380,7 +381,7 @@ impl Registry {
     /// One signed batch in one transaction; returns (rows done, rows refused).
     async fn write_batch(
         &self,
-        job: &str,
+        job: &BulkJobId,
         signed: SignedBatch,
         done_before: i64,
         refused_before: i64,
@@ -433,11 +434,14 @@ impl Registry {
         Ok((done, refused_now))
     }
 
-    async fn bulk_job_row(&self, actor: &Actor, id: &str) -> Result<BulkJobRow, ServiceError> {
-        let id = crate::awards::uuid_id(id, "bulk job")?;
+    async fn bulk_job_row(
+        &self,
+        actor: &Actor,
+        id: &BulkJobId,
+    ) -> Result<BulkJobRow, ServiceError> {
         let tx = self.store.read().await?;
         let job = tx
-            .bulk_job(&id)
+            .bulk_job(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("bulk job '{id}'")))?;
         let org = tx
@@ -452,7 +456,7 @@ impl Registry {
 impl CallerDesk<'_> {
     /// A job's progress (issuers of its organisation).
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
-    pub async fn bulk_job(&self, id: &str) -> Result<BulkJobView, ServiceError> {
+    pub async fn bulk_job(&self, id: &BulkJobId) -> Result<BulkJobView, ServiceError> {
         let actor = &self.actor;
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
     }
@@ -477,7 +481,7 @@ impl IssuerDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_of(
         &self,
-        id: &str,
+        id: &BulkJobId,
         page: Page,
     ) -> Result<Vec<BulkRowView>, ServiceError> {
         self.bulk_rows_where(id, false, page).await
@@ -487,7 +491,7 @@ impl IssuerDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn bulk_rows_where(
         &self,
-        id: &str,
+        id: &BulkJobId,
         refused_only: bool,
         page: Page,
     ) -> Result<Vec<BulkRowView>, ServiceError> {
@@ -514,7 +518,11 @@ impl IssuerDesk<'_> {
 impl CallerDesk<'_> {
     /// A job's per-row report, in file order (issuers of its organisation).
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
-    pub async fn bulk_rows(&self, id: &str, page: Page) -> Result<Vec<BulkRowView>, ServiceError> {
+    pub async fn bulk_rows(
+        &self,
+        id: &BulkJobId,
+        page: Page,
+    ) -> Result<Vec<BulkRowView>, ServiceError> {
         let actor = &self.actor;
         let job = self.bulk_job_row(actor, id).await?;
         let tx = self.store.read().await?;

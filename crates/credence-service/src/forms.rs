@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use credence_domain::registry::{EvidenceKind, Role, StatusAction};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::{
-    FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
+    AwardId, FormProblems, Framework, FrameworkSlug, LevelCode, PathwayCode, StatementCode,
 };
 
 use crate::awards::{AwardView, NewAchievement, DEFAULT_FRAMEWORK};
@@ -347,7 +347,7 @@ impl IssuerDesk<'_> {
     /// reported at once.
     pub async fn change_award_status_from_form(
         &self,
-        award_id: &str,
+        award_id: &AwardId,
         action: &str,
         reason: &str,
         confirmed: bool,

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{OrgSlug, Problem, Problems};
+use credence_domain::{OrgSlug, Problem, Problems, TokenId};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -591,7 +591,7 @@ impl OrgAdminDesk<'_> {
         let now = self.now();
         let org = &admin.0.org;
         let row = TokenRow {
-            id: new_id(),
+            id: TokenId::random(),
             token_hash: sha256_hex(&value),
             org_id: org.id.clone(),
             role,
@@ -639,7 +639,7 @@ impl OrgAdminDesk<'_> {
 
     /// Revokes a token at once.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, token_id = %token_id))]
-    pub async fn revoke_token(&self, token_id: &str) -> Result<(), ServiceError> {
+    pub async fn revoke_token(&self, token_id: &TokenId) -> Result<(), ServiceError> {
         let admin = &self.admin;
         let now = self.now();
         let tx = self.store.write().await?;
@@ -705,7 +705,7 @@ impl OperatorDesk<'_> {
 
 fn token_view(row: &TokenRow) -> TokenView {
     TokenView {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         role: row.role.to_string(),
         label: row.label.clone(),
         created_at: row.created_at.to_rfc3339(),

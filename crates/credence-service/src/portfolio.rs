@@ -308,7 +308,7 @@ impl Registry {
             award.status.to_string()
         };
         PortfolioCredential {
-            award_id: award.id.clone(),
+            award_id: award.id.to_string(),
             url: self.url(&format!("/credentials/{}", award.id)),
             achievement_name: achievement.map_or_else(
                 || "Credential issued through the VC-API".to_owned(),

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
+use credence_domain::AwardId;
 use credence_store::registry::{OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
 use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose};
 use serde_json::json;
 
-use crate::award_record::{award_view, uuid_id, AwardView, STATUS_LIST_ENTRIES};
+use crate::award_record::{award_view, AwardView, STATUS_LIST_ENTRIES};
 use crate::caches::ServedList;
 pub use crate::caches::StatusListDocument;
 use crate::desks::{IssuerDesk, PublicDesk};
@@ -205,7 +206,7 @@ impl IssuerDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, award_id = %award_id))]
     pub async fn change_award_status(
         &self,
-        award_id: &str,
+        award_id: &AwardId,
         action: StatusAction,
         reason: &str,
     ) -> Result<AwardView, ServiceError> {
@@ -220,7 +221,7 @@ impl IssuerDesk<'_> {
         ) {
             return Err(ServiceError::invalid("/reason", message));
         }
-        let id = uuid_id(award_id, "award")?;
+        let id = award_id;
         let now = self.now();
         let org = &issuer.0.org;
         let tx = self.store.write().await?;
@@ -228,7 +229,7 @@ impl IssuerDesk<'_> {
         // organisation, is then committed and seen (its state and the lists' version).
         tx.lock_status_lists(&org.id).await?;
         let mut award = tx
-            .award(&id)
+            .award(id)
             .await?
             .filter(|a| a.org_id == org.id)
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
@@ -241,11 +242,11 @@ impl IssuerDesk<'_> {
                 "Cannot suspend the award: its credential carries a revocation entry only (its achievement does not opt in to suspension, which keeps it valid against the Open Badges 3.0 schema). Revoke it instead, or award again from an achievement that allows suspension.".into(),
             ));
         }
-        tx.set_award_status(&id, next, reason, now).await?;
+        tx.set_award_status(id, next, reason, now).await?;
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.
-        if next == AwardStatus::Revoked && tx.accreditation(&id).await?.is_some() {
-            tx.set_accreditation_status(&id, AccreditationStatus::Revoked, reason, now)
+        if next == AwardStatus::Revoked && tx.accreditation(id.as_str()).await?.is_some() {
+            tx.set_accreditation_status(id.as_str(), AccreditationStatus::Revoked, reason, now)
                 .await?;
         }
         let mut versions = Vec::new();

@@ -5,6 +5,7 @@
 
 use chrono::SecondsFormat;
 use credence_domain::registry::{AwardStatus, StatusAction};
+use credence_domain::AwardId;
 use credence_store::registry::AwardRow;
 use credence_vc::contexts::CREDENTIALS_V1;
 use credence_vc::proof::{issuer_id, sign, verify_proofs, Cryptosuite};
@@ -12,11 +13,11 @@ use credence_vc::verify::{parse_date_time, VerificationReport};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::awards::{free_indices, taken_meanwhile, uuid_id, AwardView};
+use crate::awards::{free_indices, taken_meanwhile, AwardView};
 use crate::desks::{CallerDesk, PublicDesk};
 use crate::issuing::{check_before_signing, check_data_model};
 use crate::metrics::IssuedVia;
-use crate::registry::{audit, new_id, Registry};
+use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::credential::{credential_status, StatusIndices};
 
@@ -144,7 +145,7 @@ impl Registry {
         let org = &issuer.0.org;
         let now = self.now();
         let tx = self.store.write().await?;
-        let id = new_id();
+        let id = AwardId::random();
         let mut out = doc.clone();
         let credential_id = match out.get("id") {
             Some(Value::String(given)) => given.clone(),
@@ -273,10 +274,7 @@ impl CallerDesk<'_> {
                 None => {
                     // Awards made before credential ids were recorded: their id is ours.
                     let ours = self.url("/credentials/");
-                    match credential_id
-                        .strip_prefix(&ours)
-                        .map(|u| uuid_id(u, "credential"))
-                    {
+                    match credential_id.strip_prefix(&ours).map(AwardId::new) {
                         Some(Ok(uuid)) => tx.award(&uuid).await?,
                         _ => None,
                     }

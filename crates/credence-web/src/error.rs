@@ -44,6 +44,15 @@ impl WebError {
     }
 }
 
+/// A record id from a path or a form: `raw` read as `T` (an id newtype of the domain), or
+/// the 404 the route gives for a missing `noun` ("award 'x' was not found…"), as when a
+/// malformed id found no row. Handlers call it where the id was checked before it was
+/// typed, so a role check that came first still comes first.
+pub fn record_id<T: std::str::FromStr>(raw: &str, noun: &str) -> Result<T, WebError> {
+    raw.parse()
+        .map_err(|_| ServiceError::NotFound(format!("{noun} '{raw}'")).into())
+}
+
 impl From<ServiceError> for WebError {
     fn from(e: ServiceError) -> Self {
         match e {

@@ -2,6 +2,8 @@
 //! one go, the awards signed in parallel, and the report and audit entries made ready for
 //! the writer.
 
+use credence_domain::AwardId;
+
 use super::*;
 
 /// A batch read and signed, not yet written.
@@ -15,9 +17,9 @@ pub(super) struct SignedBatch {
     pub(super) signed: std::time::Duration,
 }
 
-fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
+fn refused(job: &BulkJobId, row: usize, key: &str, message: String) -> BulkRowRow {
     BulkRowRow {
-        job_id: job.to_owned(),
+        job_id: job.clone(),
         row_no: i64::try_from(row).unwrap_or(i64::MAX),
         idempotency_key: key.to_owned(),
         outcome: BulkRowOutcome::Refused,
@@ -29,18 +31,18 @@ fn refused(job: &str, row: usize, key: &str, message: String) -> BulkRowRow {
 /// The report of a row that names an award: the one made, or the one already made with
 /// its key.
 fn reported(
-    job: &str,
+    job: &BulkJobId,
     row: usize,
     key: &str,
     outcome: BulkRowOutcome,
-    award_id: &str,
+    award_id: &AwardId,
 ) -> BulkRowRow {
     BulkRowRow {
-        job_id: job.to_owned(),
+        job_id: job.clone(),
         row_no: i64::try_from(row).unwrap_or(i64::MAX),
         idempotency_key: key.to_owned(),
         outcome,
-        award_id: Some(award_id.to_owned()),
+        award_id: Some(award_id.clone()),
         message: None,
     }
 }
@@ -48,7 +50,7 @@ fn reported(
 /// A batch's rows sorted: those the file already refuses (and those whose e-mail address
 /// is malformed) reported, the others left to award with their addresses.
 fn triage<'b>(
-    job: &str,
+    job: &BulkJobId,
     batch: &'b [RowResult<BulkAwardRow>],
 ) -> (Vec<BulkRowRow>, Vec<(usize, &'b BulkAwardRow, Email)>) {
     let mut report: Vec<BulkRowRow> = Vec::with_capacity(batch.len());
@@ -139,7 +141,7 @@ fn issue_entry(
     now: DateTime<Utc>,
     label: &str,
     org_id: &str,
-    job: &str,
+    job: &BulkJobId,
 ) -> NewAuditEntry {
     audit_entry(
         now,

@@ -410,7 +410,7 @@ impl Registry {
                     .await?;
                 summary.changes += 1;
             }
-            issued.insert(&a.key, award.id);
+            issued.insert(&a.key, award.id.to_string());
         }
         Ok(())
     }

@@ -1,13 +1,14 @@
 //! The `api_tokens` table. An API token: stored as the SHA-256 of its value, scoped to one organisation role.
 
 use credence_domain::registry::Role;
+use credence_domain::TokenId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: TokenId,
     pub token_hash: String,
     pub org_id: String,
     pub role: Role,

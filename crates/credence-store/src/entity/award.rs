@@ -1,13 +1,14 @@
 //! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
 
 use credence_domain::registry::AwardStatus;
+use credence_domain::AwardId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "awards")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: AwardId,
     pub org_id: String,
     pub achievement_id: Option<String>,
     pub holder_id: Option<String>,
@@ -25,7 +26,7 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub override_justification: Option<String>,
-    pub replaces_award_id: Option<String>,
+    pub replaces_award_id: Option<AwardId>,
     pub public: bool,
     #[sea_orm(column_type = "Text")]
     pub created_by: String,

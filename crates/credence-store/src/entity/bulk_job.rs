@@ -1,13 +1,14 @@
 //! The `bulk_jobs` table. A bulk award request and its progress.
 
 use credence_domain::registry::BulkJobState;
+use credence_domain::BulkJobId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "bulk_jobs")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: BulkJobId,
     pub org_id: String,
     pub achievement_id: String,
     #[sea_orm(column_type = "Text")]

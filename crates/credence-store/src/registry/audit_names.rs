@@ -47,7 +47,7 @@ impl Tx {
         };
         let mut rows = AuditNameRows::default();
         let tokens = self.rows_in::<api_token::Entity, _>(api_token::Column::Id, ids("token"));
-        rows.tokens = by(tokens.await?, |t| t.id.clone());
+        rows.tokens = by(tokens.await?, |t| t.id.to_string());
         let orgs = self.rows_in::<organisation::Entity, _>(organisation::Column::Slug, ids("org"));
         rows.orgs_by_slug = by(orgs.await?, |o| o.slug.clone());
         let accreditations = ids("accreditation");
@@ -57,7 +57,7 @@ impl Tx {
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
         rows.evidence = by(evidence.await?, |e| e.id.clone());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
-        rows.awards = by(awards.await?, |a| a.id.clone());
+        rows.awards = by(awards.await?, |a| a.id.to_string());
         // What those rows refer to.
         let mut accounts = ids("account");
         accounts.extend(rows.evidence.values().map(|e| e.holder_id.clone()));

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
+use credence_domain::AwardId;
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -48,7 +49,7 @@ pub struct AwardListQuery<'a> {
 /// An award with its recipient, as the list reads it (never the signed credential).
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct AwardListRow {
-    pub id: String,
+    pub id: AwardId,
     pub achievement_id: Option<String>,
     pub holder_id: Option<String>,
     pub recipient_email: Option<String>,
@@ -201,7 +202,7 @@ impl Tx {
     pub async fn award_list_rows(
         &self,
         org_id: &str,
-        ids: &[String],
+        ids: &[AwardId],
     ) -> Result<Vec<AwardListRow>, StoreError> {
         let q = AwardListQuery {
             org_id,

@@ -2,6 +2,7 @@
 //! evidence that the completion check needs.
 
 use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
+use credence_domain::{AwardId, BulkJobId};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -147,8 +148,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn award(&self, id: &str) -> Result<Option<AwardRow>, StoreError> {
-        Ok(award::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn award(&self, id: &AwardId) -> Result<Option<AwardRow>, StoreError> {
+        Ok(award::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// The award whose credential has this `id`.
@@ -308,13 +311,13 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_status(
         &self,
-        id: &str,
+        id: &AwardId,
         status: AwardStatus,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         award::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             status: Set(status),
             status_reason: Set(Some(reason.to_owned())),
             updated_at: Set(at),
@@ -328,12 +331,12 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_award_public(
         &self,
-        id: &str,
+        id: &AwardId,
         public: bool,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         award::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             public: Set(public),
             updated_at: Set(at),
             ..Default::default()
@@ -402,8 +405,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn bulk_job(&self, id: &str) -> Result<Option<BulkJobRow>, StoreError> {
-        Ok(bulk_job::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn bulk_job(&self, id: &BulkJobId) -> Result<Option<BulkJobRow>, StoreError> {
+        Ok(bulk_job::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// An organisation's bulk jobs, newest first.
@@ -427,14 +432,14 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn update_bulk_job(
         &self,
-        id: &str,
+        id: &BulkJobId,
         done: i64,
         refused: i64,
         state: BulkJobState,
         finished_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         bulk_job::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             done: Set(done),
             refused: Set(refused),
             state: Set(state),
@@ -448,7 +453,11 @@ impl Tx {
 
     /// Extends a running job's lease to `until`; a job no longer running is left alone.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn renew_bulk_lease(&self, id: &str, until: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn renew_bulk_lease(
+        &self,
+        id: &BulkJobId,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         bulk_job::Entity::update_many()
             .col_expr(
                 bulk_job::Column::LeaseUntil,
@@ -473,7 +482,11 @@ impl Tx {
 
     /// A job's rows in file order.
     #[tracing::instrument(level = "debug", skip_all, fields(job_id = %job_id))]
-    pub async fn bulk_rows(&self, job_id: &str, page: Page) -> Result<Vec<BulkRowRow>, StoreError> {
+    pub async fn bulk_rows(
+        &self,
+        job_id: &BulkJobId,
+        page: Page,
+    ) -> Result<Vec<BulkRowRow>, StoreError> {
         self.bulk_rows_with(job_id, None, page).await
     }
 
@@ -481,7 +494,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(job_id = %job_id))]
     pub async fn bulk_rows_with(
         &self,
-        job_id: &str,
+        job_id: &BulkJobId,
         outcome: Option<BulkRowOutcome>,
         page: Page,
     ) -> Result<Vec<BulkRowRow>, StoreError> {

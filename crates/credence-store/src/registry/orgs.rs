@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::Role;
+use credence_domain::TokenId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -148,8 +149,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
-        Ok(api_token::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn token(&self, id: &TokenId) -> Result<Option<TokenRow>, StoreError> {
+        Ok(api_token::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
@@ -162,7 +165,7 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn revoke_token(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke_token(&self, id: &TokenId, at: DateTime<Utc>) -> Result<(), StoreError> {
         api_token::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
             revoked_at: Set(Some(at)),

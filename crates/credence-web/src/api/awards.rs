@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use credence_documents::{BulkFormat, Product};
 use credence_domain::registry::StatusAction;
+use credence_domain::{AwardId, BulkJobId};
 use credence_service::awards::{
     AchievementView, AwardOutcome, AwardView, NewAchievement, NewAward,
 };
@@ -16,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
-use crate::error::Problem;
+use crate::error::{record_id, Problem};
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
@@ -189,6 +190,7 @@ pub async fn change_status(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<Json<AwardView>, WebError> {
     let registry = &state.services.registry;
+    let id: AwardId = record_id(&id, "award")?;
     let issuer = registry.award_issuer(&current.actor, &id).await?;
     let view = issuer
         .change_award_status(&id, body.action, &body.reason)
@@ -227,6 +229,7 @@ pub async fn visibility(
     ApiJson(body): ApiJson<VisibilityBody>,
 ) -> Result<Json<AwardView>, WebError> {
     let holder = current.actor.holder()?;
+    let id: AwardId = record_id(&id, "award")?;
     let view = state
         .services
         .registry
@@ -336,6 +339,7 @@ pub async fn bulk_job(
     current: CurrentActor,
     Path(id): Path<String>,
 ) -> Result<Json<BulkJobView>, WebError> {
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     Ok(Json(
         state
             .services
@@ -355,6 +359,7 @@ pub async fn bulk_rows(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<BulkRowView>>, WebError> {
     let page = page.page();
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let items = state
         .services
         .registry

@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::{DidMethod, OrgKind, Role};
+use credence_domain::TokenId;
 use credence_service::audit_chain::AuditView;
 use credence_service::orgs::{KeyView, MemberView, NewOrg, OrgView, TokenView};
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
-use crate::error::Problem;
+use crate::error::{record_id, Problem};
 use crate::{AppState, WebError};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -176,6 +177,7 @@ pub async fn revoke_token(
 ) -> Result<StatusCode, WebError> {
     let registry = &state.services.registry;
     let admin = registry.org_admin(&current.actor, &slug).await?;
+    let id: TokenId = record_id(&id, "token")?;
     admin.revoke_token(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

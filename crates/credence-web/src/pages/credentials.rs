@@ -8,12 +8,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::AwardStatus;
+use credence_domain::AwardId;
 use credence_service::badges::BadgeFormat;
 use credence_service::portfolio::PortfolioCredential;
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::auth::CurrentActor;
+use crate::error::record_id;
 use crate::negotiate::Format;
 use crate::pages::render;
 use crate::pages::session::{notice, url_encode, Nav, SignedIn};
@@ -96,6 +98,7 @@ pub async fn credential(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let registry = &state.services.registry;
+    let id: AwardId = record_id(&id, "credential")?;
     let visible = registry.caller(&current.actor).visible_award(&id).await?;
     let (award, text) = (visible.award, visible.credential);
     if format == Format::Json || !wants_html(&headers) {
@@ -116,10 +119,10 @@ pub async fn credential(
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),
-        award_id: id.clone(),
+        award_id: id.to_string(),
         verify_url: format!("/verify?credential={}", url_encode(&url)),
         linkedin_url: (award.public && award.status == AwardStatus::Active && report.is_verified())
-            .then(|| linkedin_url(&summary, &doc, &url, &id)),
+            .then(|| linkedin_url(&summary, &doc, &url, id.as_str())),
         url,
         r: PageVerdict {
             verdict_class,
@@ -150,6 +153,7 @@ pub async fn badge(
             )))
         }
     };
+    let id: AwardId = record_id(&id, "credential")?;
     let download = state
         .services
         .registry
@@ -165,6 +169,7 @@ pub async fn download_json(
     current: CurrentActor,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let id: AwardId = record_id(&id, "credential")?;
     let text = state
         .services
         .registry
@@ -203,6 +208,7 @@ pub async fn qr(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let registry = &state.services.registry;
+    let id: AwardId = record_id(&id, "credential")?;
     // Only for credentials the caller may see, so ids cannot be probed.
     registry.caller(&current.actor).credential_text(&id).await?;
     let url = registry.url(&format!("/credentials/{id}"));
@@ -299,6 +305,7 @@ pub async fn set_visibility(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let public = visibility_of(&form)?;
+    let id: AwardId = record_id(&id, "award")?;
     state
         .services
         .registry

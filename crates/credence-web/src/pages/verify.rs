@@ -381,11 +381,17 @@ async fn credential_by_url(state: &AppState, url: &str) -> Result<(Value, Vec<Fe
             "Only credentials published on this Credence ({base}) can be checked by their address, because Credence never fetches anything from other sites. Download the credential or its badge image and upload it instead."
         ));
     };
-    match registry
-        .caller(&credence_service::Actor::anonymous())
-        .credential_text(id)
-        .await
-    {
+    let found = match id.parse::<credence_domain::AwardId>() {
+        Ok(id) => {
+            registry
+                .caller(&credence_service::Actor::anonymous())
+                .credential_text(&id)
+                .await
+        }
+        // Not an id: no credential is published there.
+        Err(_) => Err(credence_service::ServiceError::NotFound(id.to_owned())),
+    };
+    match found {
         Ok(text) => serde_json::from_str(&text)
             .map(|doc| (doc, Vec::new()))
             .map_err(|e| format!("The stored credential is not JSON: {e}")),

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::{AccreditationStatus, OrgKind, Role};
+use credence_domain::TokenId;
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
@@ -14,6 +15,7 @@ use credence_service::{Page, ServiceError};
 use serde::Deserialize;
 
 use super::{audit_lines, console_for, when, AuditLine, Console};
+use crate::error::record_id;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::holder::Choice;
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -336,10 +338,12 @@ pub async fn revoke_token(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "tokens").await?;
+    let admin = c.admin()?;
+    let id: TokenId = record_id(&id, "token")?;
     state
         .services
         .registry
-        .with_org_admin(c.admin()?)
+        .with_org_admin(admin)
         .revoke_token(&id)
         .await?;
     Ok(Redirect::to(&format!("/console/{}/tokens?notice=token-revoked", c.slug)).into_response())

@@ -177,7 +177,7 @@ fn row(item: AwardListItem, selected: &HashSet<String>, all: bool) -> Row {
         ),
     };
     Row {
-        checked: all || selected.contains(&item.id),
+        checked: all || selected.contains(item.id.as_str()),
         who,
         email: r.email,
         note,
@@ -187,7 +187,7 @@ fn row(item: AwardListItem, selected: &HashSet<String>, all: bool) -> Row {
         state: item.state,
         reason: item.status_reason,
         awarded: date_in_words(&item.awarded_at),
-        id: item.id,
+        id: item.id.into_string(),
     }
 }
 

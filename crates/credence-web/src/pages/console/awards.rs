@@ -10,7 +10,7 @@ use axum::Form;
 use credence_documents::Product;
 use credence_domain::framework::PathwayKind;
 use credence_domain::registry::{AwardStatus, StatusAction};
-use credence_domain::{FormProblems, FrameworkSlug};
+use credence_domain::{AwardId, FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
 use credence_service::ServiceError;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::missing::missing_count;
 use super::{award_lines, console_for, when, AwardLine, Console};
+use crate::error::record_id;
 use crate::pages::holder::{Choice, ChoiceGroup};
 use crate::pages::session::{notice, Nav, SignedIn};
 use crate::pages::{error_for, form_errors, render, render_with, FieldError};
@@ -467,7 +468,7 @@ async fn award_detail_page(
     state: &AppState,
     user: SignedIn,
     c: Console,
-    id: &str,
+    id: &AwardId,
     notice_code: Option<&str>,
     action: String,
     reason: String,
@@ -532,7 +533,7 @@ async fn award_detail_page(
     let public = view.public;
     let override_justification = view.override_justification.clone();
     let key = view.idempotency_key.clone();
-    let renews = view.replaces_award_id.clone();
+    let renews = view.replaces_award_id.as_ref().map(ToString::to_string);
     let a = award_lines(vec![view], &achievements)
         .pop()
         .ok_or_else(|| WebError::from(ServiceError::internal("no award line")))?;
@@ -565,6 +566,7 @@ pub async fn award_detail(
     Query(query): Query<crate::pages::credentials::NoticeQuery>,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "awards").await?;
+    let id: AwardId = record_id(&id, "credential")?;
     let page = award_detail_page(
         &state,
         user,
@@ -602,6 +604,7 @@ pub async fn change_status(
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "awards").await?;
     let issuer = c.issuer()?.clone();
+    let id: AwardId = record_id(&id, "award")?;
     let outcome = match state
         .services
         .registry

@@ -2,6 +2,9 @@
 //! achievement, and the job page that shows its progress and per-row results, with the
 //! results as a CSV download.
 
+use credence_domain::BulkJobId;
+
+use crate::error::record_id;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -185,6 +188,7 @@ pub async fn bulk_job(
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
     let registry = &state.services.registry;
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let job = registry.caller(&user.actor).bulk_job(&id).await?;
     if job.org_id != c.org_id {
         return Err(WebError::not_found(format!(
@@ -237,6 +241,7 @@ pub async fn bulk_report(
     let c = console_for(&state, &user, &slug, "bulk").await?;
     let issuer = c.issuer()?;
     let registry = &state.services.registry;
+    let id: BulkJobId = record_id(&id, "bulk job")?;
     let mut csv = String::from("row,key,outcome,award,message\r\n");
     let mut offset = 0;
     loop {

@@ -160,7 +160,7 @@ pub fn award_lines(
             AwardLine {
                 issued: when(&a.created_at),
                 overridden: a.override_justification.is_some(),
-                id: a.id,
+                id: a.id.into_string(),
                 achievement,
                 status: a.status,
                 reason: a.status_reason,
@@ -193,7 +193,7 @@ pub fn job_lines(
                 .find(|x| x.uuid == j.achievement_id)
                 .map_or_else(|| j.achievement_id.clone(), |x| x.name.clone()),
             created: when(&j.created_at),
-            id: j.id,
+            id: j.id.into_string(),
             state: j.state,
             total: j.total,
             done: j.done,
