@@ -320,7 +320,9 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link_in_chromium() {
     let store = store_db.store().await;
     let mail = credence_service::mail::MailSettings {
         smtp: Some(credence_mail::SmtpSender::from_url(&sink.url()).expect("a server")),
-        ..credence_service::mail::MailSettings::outbox_only("Credence <no-reply@credence.test>")
+        ..credence_service::mail::MailSettings::outbox_only(
+            credence_mail::Sender::parse("Credence <no-reply@credence.test>").expect("a sender"),
+        )
     };
     let app = TestApp::over_with(store_db, store, move |base| {
         credence_service::RegistryConfig {

@@ -22,7 +22,9 @@ fn mail_to(url: &str) -> MailSettings {
     MailSettings {
         smtp: Some(SmtpSender::from_url(url).expect("an SMTP URL")),
         retry_base: std::time::Duration::ZERO,
-        ..MailSettings::outbox_only("Credence <no-reply@credence.test>")
+        ..MailSettings::outbox_only(
+            credence_mail::Sender::parse("Credence <no-reply@credence.test>").expect("a sender"),
+        )
     }
 }
 
@@ -456,6 +458,23 @@ fn the_cli_lists_the_outbox_and_refuses_to_send_without_a_server() {
         crate::support::stderr(&bad).contains("mail.smtp_url"),
         "{}",
         crate::support::stderr(&bad)
+    );
+    // A sender that is not an address is refused at start, not at the first message.
+    let bad_from = crate::support::credence(
+        dir.path(),
+        &["mail", "outbox"],
+        &[("CREDENCE_MAIL_FROM", "Credence without an address")],
+    );
+    assert_eq!(
+        bad_from.status.code(),
+        Some(2),
+        "{}",
+        crate::support::stderr(&bad_from)
+    );
+    assert!(
+        crate::support::stderr(&bad_from).contains("mail.from"),
+        "{}",
+        crate::support::stderr(&bad_from)
     );
 }
 

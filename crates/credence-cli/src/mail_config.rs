@@ -43,12 +43,10 @@ impl std::fmt::Debug for MailConfig {
 impl MailConfig {
     /// The server URL with any password replaced, for `config show` and logs.
     pub fn smtp_url_shown(&self) -> String {
-        match url::Url::parse(&self.smtp_url) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("[hidden]"));
-                u.to_string()
-            }
-            _ => self.smtp_url.clone(),
+        if self.smtp_url.is_empty() {
+            String::new()
+        } else {
+            credence_mail::redacted(&self.smtp_url)
         }
     }
 
@@ -75,6 +73,8 @@ impl MailConfig {
         } else {
             self.from.trim().to_owned()
         };
+        let from = credence_mail::Sender::parse(&from)
+            .map_err(|e| Failure::Refused(format!("mail.from: {e}")))?;
         Ok(credence_service::mail::MailSettings {
             from,
             smtp,
@@ -111,11 +111,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_sender_is_refused_by_name() {
+        let config = MailConfig {
+            from: "nobody".into(),
+            ..MailConfig::default()
+        };
+        let err = config
+            .settings("https://credence.example")
+            .expect_err("refused");
+        assert!(format!("{err:?}").contains("mail.from"), "{err:?}");
+    }
+
+    #[test]
     fn the_sender_defaults_to_the_public_host() {
         let s = MailConfig::default()
             .settings("https://credence.example.org")
             .expect("settings");
-        assert_eq!(s.from, "Credence <no-reply@credence.example.org>");
+        assert_eq!(s.from.address(), "no-reply@credence.example.org");
+        assert_eq!(
+            s.from.to_string(),
+            "Credence <no-reply@credence.example.org>"
+        );
         assert!(s.smtp.is_none());
     }
 }

@@ -37,6 +37,36 @@ pub struct Unsubscribe {
     pub url: String,
 }
 
+/// The sender of every message (`mail.from`), checked once: a display name and an address,
+/// e.g. `Credence <no-reply@credence.example>`, or a bare address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender(Mailbox);
+
+impl Sender {
+    /// Reads `text`, or says why it is not a sender.
+    pub fn parse(text: &str) -> Result<Self, MailError> {
+        text.trim()
+            .parse()
+            .map(Self)
+            .map_err(|e| MailError::Address {
+                field: "sender",
+                address: text.to_owned(),
+                reason: format!("{e}"),
+            })
+    }
+
+    /// The bare address, for the SMTP envelope.
+    pub fn address(&self) -> String {
+        self.0.email.to_string()
+    }
+}
+
+impl std::fmt::Display for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// A message ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Composed {
@@ -50,22 +80,17 @@ pub struct Composed {
     pub raw: Vec<u8>,
 }
 
-/// Makes `letter` to `to` (a display name and an address) from `from` (for example
-/// `Credence <no-reply@credence.example>`) into a message whose id is under `id_host`
-/// (the public address's host).
+/// Makes `letter` to `to` (a display name and an address) from `from` into a message
+/// whose id is under `id_host` (the public address's host).
 pub fn compose<L: Letter + ?Sized>(
     letter: &L,
-    from: &str,
+    from: &Sender,
     to_name: &str,
     to_address: &str,
     id_host: &str,
 ) -> Result<Composed, MailError> {
     let kind = letter.kind();
-    let from_box: Mailbox = from.parse().map_err(|e| MailError::Address {
-        field: "sender",
-        address: from.to_owned(),
-        reason: format!("{e}"),
-    })?;
+    let from_box = from.0.clone();
     let to_box = recipient(to_name, to_address)?;
     let template = |source| MailError::Template { kind, source };
     let text = letter.text().map_err(template)?;
@@ -152,6 +177,10 @@ mod tests {
     use super::*;
     use crate::letters::{Notice, PasswordReset};
 
+    fn sender(text: &str) -> Sender {
+        Sender::parse(text).expect("a sender")
+    }
+
     fn text(c: &Composed) -> String {
         String::from_utf8(c.raw.clone()).expect("utf-8")
     }
@@ -165,7 +194,7 @@ mod tests {
         };
         let c = compose(
             &letter,
-            "Credence <no-reply@credence.example>",
+            &sender("Credence <no-reply@credence.example>"),
             "Ada Lovelace",
             "ada@example.org",
             "credence.example",
@@ -196,7 +225,7 @@ mod tests {
         };
         let c = compose(
             &letter,
-            "no-reply@credence.example",
+            &sender("no-reply@credence.example"),
             "",
             "ada@example.org",
             "h",
@@ -216,10 +245,20 @@ mod tests {
             link: "https://x/r".into(),
             minutes: 60,
         };
-        let err = compose(&letter, "no-reply@x.example", "A", "not an address", "x")
-            .expect_err("refused");
+        let err = compose(
+            &letter,
+            &sender("no-reply@x.example"),
+            "A",
+            "not an address",
+            "x",
+        )
+        .expect_err("refused");
         assert!(err.to_string().contains("recipient"), "{err}");
-        let err = compose(&letter, "nobody", "A", "a@x.example", "x").expect_err("refused");
+        let err = Sender::parse("nobody").expect_err("refused");
         assert!(err.to_string().contains("sender"), "{err}");
+        assert_eq!(
+            sender("Credence <no-reply@x.example>").address(),
+            "no-reply@x.example"
+        );
     }
 }

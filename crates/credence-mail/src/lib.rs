@@ -15,6 +15,6 @@ pub mod compose;
 pub mod letters;
 pub mod smtp;
 
-pub use compose::{compose, Composed, MailError, Unsubscribe};
+pub use compose::{compose, Composed, MailError, Sender, Unsubscribe};
 pub use letters::Letter;
-pub use smtp::{SendError, SmtpSender};
+pub use smtp::{redacted, SendError, SmtpSender};

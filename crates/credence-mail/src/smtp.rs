@@ -37,26 +37,26 @@ impl SmtpSender {
     /// A sender for `url` (`smtp://`, `smtps://`, optional `user:password@`, `?tls=`).
     pub fn from_url(url: &str) -> Result<Self, String> {
         let mut parsed =
-            url::Url::parse(url).map_err(|e| format!("'{}' is not a URL: {e}", shown(url)))?;
+            url::Url::parse(url).map_err(|e| format!("'{}' is not a URL: {e}", redacted(url)))?;
         if !matches!(parsed.scheme(), "smtp" | "smtps") {
             return Err(format!(
                 "'{}' must start with smtp:// or smtps://",
-                shown(url)
+                redacted(url)
             ));
         }
         if parsed.host_str().is_none_or(str::is_empty) {
-            return Err(format!("'{}' names no host", shown(url)));
+            return Err(format!("'{}' names no host", redacted(url)));
         }
         if parsed.scheme() == "smtp" && !parsed.query_pairs().any(|(k, _)| k == "tls") {
             parsed.query_pairs_mut().append_pair("tls", "opportunistic");
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(parsed.as_str())
-            .map_err(|e| format!("'{}': {e}", shown(url)))?
+            .map_err(|e| format!("'{}': {e}", redacted(url)))?
             .timeout(Some(Duration::from_secs(20)))
             .build();
         Ok(Self {
             transport,
-            shown: shown(url),
+            shown: redacted(url),
         })
     }
 
@@ -89,8 +89,8 @@ impl SmtpSender {
     }
 }
 
-/// `url` with any password replaced by `***`.
-fn shown(url: &str) -> String {
+/// `url` with any password replaced by `***`, for logs, pages and `config show`.
+pub fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));

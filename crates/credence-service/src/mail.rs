@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{EmailLinkPurpose, OutboxState};
-use credence_mail::{compose, Letter, SmtpSender};
+use credence_mail::{compose, Letter, Sender, SmtpSender};
 use credence_store::registry::{AccountRow, EmailLinkRow, OutboxAttempt, OutboxRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub const MAX_ATTEMPTS: i32 = 12;
 #[derive(Debug, Clone)]
 pub struct MailSettings {
     /// `From:` of every message, e.g. `Credence <no-reply@credence.example>`.
-    pub from: String,
+    pub from: Sender,
     /// `None`: no server configured; messages stay queued in the outbox.
     pub smtp: Option<SmtpSender>,
     /// How often the delivery worker looks for due messages.
@@ -43,9 +43,9 @@ pub struct MailSettings {
 
 impl MailSettings {
     /// No server: everything waits in the outbox.
-    pub fn outbox_only(from: &str) -> Self {
+    pub fn outbox_only(from: Sender) -> Self {
         Self {
-            from: from.to_owned(),
+            from,
             smtp: None,
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
@@ -199,7 +199,7 @@ impl Registry {
         };
         let outcome = sender
             .send(
-                &self.config.mail.from_address(),
+                &self.config.mail.from.address(),
                 &row.recipient,
                 row.raw.as_bytes(),
             )
@@ -302,16 +302,6 @@ impl OperatorDesk<'_> {
     }
 }
 
-impl MailSettings {
-    /// The bare address of `from`, for the SMTP envelope.
-    pub fn from_address(&self) -> String {
-        match (self.from.rfind('<'), self.from.rfind('>')) {
-            (Some(a), Some(b)) if a < b => self.from[a + 1..b].trim().to_owned(),
-            _ => self.from.trim().to_owned(),
-        }
-    }
-}
-
 /// The pause before attempt `attempts + 1`: `base`, twice that, four times… up to 6 hours.
 fn backoff(base: Duration, attempts: i32) -> chrono::Duration {
     let exp = u32::try_from(attempts.clamp(1, 16) - 1).unwrap_or(0);
@@ -383,13 +373,5 @@ mod tests {
         assert_eq!(backoff(base, 5).num_seconds(), 480);
         assert_eq!(backoff(base, 40).num_seconds(), 6 * 3600);
         assert_eq!(backoff(Duration::ZERO, 3).num_seconds(), 0);
-    }
-
-    #[test]
-    fn the_envelope_sender_is_the_bare_address() {
-        let s = MailSettings::outbox_only("Credence <no-reply@credence.example>");
-        assert_eq!(s.from_address(), "no-reply@credence.example");
-        let s = MailSettings::outbox_only("no-reply@credence.example");
-        assert_eq!(s.from_address(), "no-reply@credence.example");
     }
 }

@@ -120,7 +120,10 @@ impl RegistryConfig {
             guard: crate::guard::GuardConfig::default(),
             quotas: Quotas::default(),
             fetcher: None,
-            mail: crate::mail::MailSettings::outbox_only("Credence <no-reply@credence.test>"),
+            mail: crate::mail::MailSettings::outbox_only(
+                credence_mail::Sender::parse("Credence <no-reply@credence.test>")
+                    .map_err(ServiceError::wrap("the tests' sender"))?,
+            ),
             confirm_addresses: false,
         })
     }
