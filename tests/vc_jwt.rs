@@ -238,3 +238,47 @@ async fn the_vc_api_verifies_a_jwt_given_as_a_string() {
         .await;
     assert_eq!(answer.json()["verified"], false, "{}", answer.body);
 }
+
+/// A token whose payload is not an object (here `[]`, with a `kid` that would be fetched)
+/// is answered as not verified (400, as the VC-API answers every credential that fails),
+/// when verification may fetch; it used to panic the handler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_carrying_no_object_is_answered_not_verified() {
+    use crate::support::Auth;
+    use axum::http::StatusCode;
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = crate::fetch::app_fetching(credence_fetch::Settings::default()).await;
+    for payload in ["[]", "1", "\"x\""] {
+        let token = format!(
+            "{}.{}.",
+            b64.encode(r#"{"alg":"EdDSA","kid":"did:web:issuer.invalid#key-1"}"#),
+            b64.encode(payload)
+        );
+        let answer = app
+            .call(
+                "POST",
+                "/credentials/verify",
+                Some(json!({ "verifiableCredential": token })),
+                &Auth::None,
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{payload}: {}",
+            answer.body
+        );
+        assert_eq!(
+            answer.json()["verified"],
+            false,
+            "{payload}: {}",
+            answer.body
+        );
+        assert!(
+            answer.body.contains("does not carry a JSON object"),
+            "{payload}: {}",
+            answer.body
+        );
+    }
+}

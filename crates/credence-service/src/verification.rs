@@ -134,8 +134,13 @@ impl PublicDesk<'_> {
             };
             let known = |method: &str| local_methods.contains(method) || own(method);
             let mut for_fetch = doc.clone();
-            if let Some(kid) = &jwt_kid {
-                for_fetch["proof"] = serde_json::json!({ "verificationMethod": kid });
+            // A token whose payload is not an object carries no credential: nothing of it
+            // is fetched, and its verification says so.
+            if let (Some(kid), Some(fields)) = (&jwt_kid, for_fetch.as_object_mut()) {
+                fields.insert(
+                    "proof".into(),
+                    serde_json::json!({ "verificationMethod": kid }),
+                );
             }
             let prepared =
                 crate::remote::prepare(outbound, &for_fetch, &remote_lists, &known).await;

@@ -66,10 +66,8 @@ pub fn credential_of(payload: &Value) -> Value {
     };
     let mut doc = vc.clone();
     let date = |claim: &str| {
-        payload
-            .get(claim)
-            .and_then(Value::as_i64)
-            .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
+        numeric_date(payload, claim)
+            .and_then(Result::ok)
             .map(|t| Value::from(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
     };
     if doc.get("issuer").is_none() {
@@ -289,18 +287,41 @@ fn not_confirmed(issuer: Option<&str>) -> Check {
     )
 }
 
+/// A NumericDate claim (RFC 7519 §2: seconds since 1970, possibly with a fraction): `None`
+/// when absent, the claim's name when present but not a date.
+fn numeric_date<'c>(payload: &Value, claim: &'c str) -> Option<Result<DateTime<Utc>, &'c str>> {
+    let value = payload.get(claim)?;
+    Some(
+        value
+            .as_f64()
+            .filter(|t| t.is_finite() && t.abs() < 1e13)
+            .and_then(|t| {
+                // Whole seconds and nanoseconds; the bound above keeps both in range.
+                #[allow(clippy::cast_possible_truncation)]
+                let secs = t.floor() as i64;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let nanos = ((t - t.floor()) * 1e9) as u32;
+                DateTime::<Utc>::from_timestamp(secs, nanos.min(999_999_999))
+            })
+            .ok_or(claim),
+    )
+}
+
 /// The token's own `nbf` and `exp` claims against the time of the check, when it has them.
 fn check_token_times(payload: &Value, now: DateTime<Utc>) -> Option<Check> {
-    let time = |claim: &str| {
-        payload
-            .get(claim)
-            .and_then(Value::as_i64)
-            .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
+    let (nbf, exp) = match (numeric_date(payload, "nbf"), numeric_date(payload, "exp")) {
+        (None, None) => return None,
+        (Some(Err(claim)), _) | (_, Some(Err(claim))) => {
+            return Some(Check::new(
+                "token_validity",
+                Outcome::Failed,
+                format!(
+                "The token's `{claim}` is not a date (RFC 7519 NumericDate: seconds since 1970)."
+            ),
+            ))
+        }
+        (nbf, exp) => (nbf.and_then(Result::ok), exp.and_then(Result::ok)),
     };
-    let (nbf, exp) = (time("nbf"), time("exp"));
-    if nbf.is_none() && exp.is_none() {
-        return None;
-    }
     Some(match (nbf, exp) {
         (_, Some(exp)) if exp < now => Check::new(
             "token_validity",
@@ -363,4 +384,40 @@ pub fn verify_jwt(
     }
     let report = checks_around_proof(&doc, ctx, secured, false);
     (Some(doc), report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(secs, 0).expect("a time")
+    }
+
+    #[test]
+    fn an_expiry_with_a_fraction_of_a_second_still_expires() {
+        let now = at(1_800_000_000);
+        let check = check_token_times(&json!({"exp": 1_700_000_000.5}), now).expect("a check");
+        assert_eq!(check.outcome, Outcome::Failed, "{check:?}");
+        let check = check_token_times(&json!({"nbf": 1_900_000_000.25}), now).expect("a check");
+        assert_eq!(check.outcome, Outcome::Failed, "{check:?}");
+        let check = check_token_times(&json!({"exp": 1_900_000_000.5}), now).expect("a check");
+        assert_eq!(check.outcome, Outcome::Passed, "{check:?}");
+    }
+
+    #[test]
+    fn a_date_claim_that_is_not_a_date_fails() {
+        let now = at(1_800_000_000);
+        for payload in [
+            json!({"exp": "tomorrow"}),
+            json!({"exp": 1e300}),
+            json!({"nbf": null}),
+            json!({"exp": [1]}),
+        ] {
+            let check = check_token_times(&payload, now).expect("a check");
+            assert_eq!(check.outcome, Outcome::Failed, "{payload}: {check:?}");
+        }
+        assert!(check_token_times(&json!({}), now).is_none());
+    }
 }
