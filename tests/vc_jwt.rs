@@ -151,27 +151,45 @@ fn tampered_and_expired_tokens_are_not_valid() {
         );
         assert_eq!(report.verdict, Verdict::NotValid, "{alg}");
 
-        // Another algorithm named in the header than the key's: refused.
+        // Another algorithm named in the header than the key's family: refused as a key
+        // that does not fit, not as a changed credential.
         let header = URL_SAFE_NO_PAD.encode(
             json!({"alg": if alg == "RS256" { "ES256" } else { "RS256" }, "kid": tokens[alg]["kid"]})
                 .to_string(),
         );
         let swapped = format!("{header}.{}.{}", parts[1], parts[2]);
         let report = verify(&swapped, &keys);
-        assert_eq!(
-            outcome(&report, "proof"),
-            Outcome::Failed,
-            "{alg}: {report:?}"
+        let proof = report.check("proof").expect("a proof check");
+        assert_eq!(proof.outcome, Outcome::Failed, "{alg}: {report:?}");
+        assert!(
+            !proof.message.contains("does not match"),
+            "{alg}: refused as a bad signature rather than a misfit key: {proof:?}"
         );
 
-        // HS256 is never accepted.
-        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "HS256"}).to_string());
-        let hmac = format!("{header}.{}.{}", parts[1], parts[2]);
-        let report = verify(&hmac, &keys);
-        assert_eq!(
-            outcome(&report, "proof"),
-            Outcome::Failed,
-            "{alg}: {report:?}"
+        // HS256 signed with the issuer's public key as the HMAC secret (the classic
+        // algorithm confusion), naming the real key: refused for its algorithm, not for a
+        // bad signature.
+        let header =
+            URL_SAFE_NO_PAD.encode(json!({"alg": "HS256", "kid": tokens[alg]["kid"]}).to_string());
+        let public = tokens[alg]["jwk"].to_string();
+        let signed = format!("{header}.{}", parts[1]);
+        let mac = {
+            use hmac::{Hmac, Mac};
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(public.as_bytes()).expect("a key");
+            mac.update(signed.as_bytes());
+            mac.finalize().into_bytes()
+        };
+        let confused = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac));
+        let report = verify(&confused, &keys);
+        let proof = report.check("proof").expect("a proof check");
+        assert_eq!(proof.outcome, Outcome::Failed, "{alg}: {report:?}");
+        assert!(
+            proof
+                .detail
+                .as_deref()
+                .unwrap_or("")
+                .contains("JWS algorithm HS256"),
+            "{alg}: {proof:?}"
         );
 
         // The VC-JWT form with `exp` an hour before the check: signature fine, expired.
