@@ -59,7 +59,7 @@ fn csrf(auth: &Auth) -> &str {
 }
 
 /// A multipart form with text fields and at most one file.
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     path: &str,
     fields: &[(&str, &str)],

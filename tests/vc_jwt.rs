@@ -243,6 +243,16 @@ async fn the_vc_api_verifies_a_jwt_given_as_a_string() {
     assert_eq!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
     assert_eq!(outcome(&report, "issuer"), Outcome::Passed, "{report:?}");
 
+    // Pasted on the verification page: the page shows what the token carries.
+    let page = crate::pages::post_multipart(&app, "/verify", &[("credential", token)], None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("did:example:learner"), "{}", page.body);
+    assert!(page.body.contains("urn:uuid:jwt-eddsa"), "{}", page.body);
+    assert!(
+        !page.body.contains(&token[..40]),
+        "the token's text is not what is shown"
+    );
+
     // Tampered: the answer says not verified.
     let parts: Vec<&str> = token.split('.').collect();
     let forged = format!("{}.{}.{}", parts[0], parts[1], parts[0]);

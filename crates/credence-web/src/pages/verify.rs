@@ -420,6 +420,12 @@ async fn check(
             format!("The credential could not be checked just now ({e}). Try again later.")
         })?;
     report.fetches.splice(0..0, fetched);
+    // A JWT-secured credential is shown, and matched against the e-mail, by the credential
+    // it carries, not by the token's text.
+    let doc = doc
+        .as_str()
+        .and_then(credence_vc::jwt::peek)
+        .map_or(doc, |(_, credential)| credential);
     let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
         let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
         EmailCheck {
