@@ -362,7 +362,18 @@ async fn a_refused_address_is_recorded_as_bounced() {
 #[tokio::test]
 async fn the_delivery_worker_sends_what_this_process_queues_at_once() {
     let sink = SmtpSink::start();
-    let app = app_mailing(Arc::new(TestDb::new().await), &sink.url()).await;
+    // The worker looks by itself only once an hour: what arrives came by the wake-up.
+    let db = Arc::new(TestDb::new().await);
+    let store = db.store().await;
+    let mail = MailSettings {
+        poll: std::time::Duration::from_secs(3600),
+        ..mail_to(&sink.url())
+    };
+    let app = TestApp::over_with(db, store, move |base| RegistryConfig {
+        mail,
+        ..RegistryConfig::for_tests(base).expect("test settings")
+    })
+    .await;
     let worker = app
         .services
         .registry
@@ -753,6 +764,63 @@ async fn notifications_come_in_the_app_and_by_email_until_unsubscribed_in_one_cl
     assert_eq!(listed["unread"], 0);
     assert_eq!(listed["email"][0]["email"], true);
     assert_eq!(listed["email"][1]["email"], false);
+    // An assessor's decision, with the comment, in the app and by e-mail.
+    let assessor = app.holder("grace@example.org", "Grace Hopper").await;
+    app.grant("notify-ics", "grace@example.org", "assessor")
+        .await;
+    let draft = app
+        .call(
+            "POST",
+            "/api/v1/evidence",
+            Some(serde_json::json!({
+                "kind": "reflective-account",
+                "narrative": "What I learnt about T1-02.",
+                "date": "2026-03-01",
+                "framework": "nhs-ai-confidence-2022",
+                "statement": "T1-02",
+                "level": "awareness",
+            })),
+            &ada,
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    let evidence = draft.json()["id"].as_str().expect("an id").to_owned();
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{evidence}/submit"),
+            Some(serde_json::json!({"org": "notify-ics"})),
+            &ada,
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let decided = app
+        .call(
+            "POST",
+            &format!("/api/v1/evidence/{evidence}/decision"),
+            Some(
+                serde_json::json!({"decision": "reject", "comment": "No date on the certificate."}),
+            ),
+            &assessor,
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+    assert_eq!(deliver(&app, "test").await.sent, 1);
+    let mail = sink.wait_for(3).await;
+    assert_eq!(
+        mail[2].header("Subject").as_deref(),
+        Some("Your evidence for T1-02 was not attested")
+    );
+    assert!(
+        mail[2].text().contains("No date on the certificate."),
+        "{}",
+        mail[2].text()
+    );
+    let listed = app.call("GET", "/notifications", None, &ada).await.json();
+    assert_eq!(listed["unread"], 1, "{listed:#}");
+    assert_eq!(listed["items"][0]["kind"], "evidence_decided");
+    assert_eq!(listed["items"][0]["link"], format!("/evidence/{evidence}"));
+
     let html = app
         .request(
             Request::get("/notifications")

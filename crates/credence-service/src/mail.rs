@@ -106,7 +106,9 @@ impl Registry {
     ) -> Result<(), ServiceError> {
         let row = self.compose_for_outbox(letter, to, now)?;
         tx.insert_outbox(row).await?;
-        self.mail_waiting.notify_one();
+        // Woken after the commit, the worker finds the message (before it, it would not).
+        let waiting = self.mail_waiting.clone();
+        tx.after_commit(move || waiting.notify_one());
         Ok(())
     }
 

@@ -22,8 +22,13 @@ pub struct Tx {
     pub(crate) engine: Engine,
     /// Signs checkpoints of the audit chain as appends carry it forward (writers only).
     pub(crate) checkpointer: Option<AuditCheckpointer>,
+    /// What to do once the transaction has committed (never on rollback).
+    after_commit: std::sync::Mutex<Vec<AfterCommit>>,
     _write_guard: Option<OwnedMutexGuard<()>>,
 }
+
+/// A step run after a commit, e.g. waking a worker for what the transaction wrote.
+type AfterCommit = Box<dyn FnOnce() + Send>;
 
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -42,6 +47,7 @@ impl Store {
             tx: self.conn().begin().await?,
             engine: self.engine(),
             checkpointer: None,
+            after_commit: std::sync::Mutex::default(),
             _write_guard: None,
         })
     }
@@ -66,6 +72,7 @@ impl Store {
             tx,
             engine: self.engine(),
             checkpointer: self.audit_checkpointer.clone(),
+            after_commit: std::sync::Mutex::default(),
             _write_guard: guard,
         })
     }
@@ -75,8 +82,26 @@ impl Tx {
     /// Makes every write of this transaction durable and visible.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commit(self) -> Result<(), StoreError> {
+        let after = std::mem::take(
+            &mut *self
+                .after_commit
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         self.tx.commit().await?;
+        for step in after {
+            step();
+        }
         Ok(())
+    }
+
+    /// Runs `step` once this transaction has committed; a rollback forgets it. What the
+    /// transaction wrote is visible to others by then (a worker woken here finds it).
+    pub fn after_commit(&self, step: impl FnOnce() + Send + 'static) {
+        self.after_commit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Box::new(step));
     }
 
     /// Serialises the status changes of one organisation until this transaction ends: a
