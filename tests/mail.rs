@@ -444,6 +444,29 @@ async fn without_a_server_mail_waits_and_the_operator_sees_it() {
     assert_eq!(json.status, StatusCode::OK);
     assert_eq!(json.json()["messages"][0]["state"], "queued");
     assert_eq!(json.json()["total"], 1);
+    let queued = app
+        .call("GET", "/operator/mail?state=queued", None, &op)
+        .await;
+    assert_eq!(queued.json()["total"], 1);
+    let sent = app
+        .call("GET", "/operator/mail?state=sent", None, &op)
+        .await;
+    assert_eq!(sent.json()["total"], 0);
+    let unknown = app
+        .call("GET", "/operator/mail?state=lost", None, &op)
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert!(unknown.body.contains("outbox state"), "{}", unknown.body);
+    let far = app
+        .call("GET", "/operator/mail?page=18446744073709551615", None, &op)
+        .await;
+    assert_eq!(far.status, StatusCode::OK, "{}", far.body);
+    assert_eq!(far.json()["messages"], serde_json::json!([]));
     let refused = app.call("GET", "/operator/mail", None, &holder).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

@@ -7,9 +7,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use credence_domain::registry::OutboxState;
+use credence_domain::registry::{ChoiceError, OutboxState};
 use credence_service::mail::OutboxView;
-use credence_service::Page;
+use credence_service::{Page, ServiceError};
 use serde::Deserialize;
 
 use crate::negotiate::Format;
@@ -19,6 +19,8 @@ use crate::pages::session::{Nav, SignedIn};
 use crate::{AppState, WebError};
 
 const PER_PAGE: u64 = 100;
+/// The last page asked for that is read; beyond, the page is empty.
+const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Deserialize)]
 pub struct OutboxQuery {
@@ -77,12 +79,13 @@ pub async fn outbox(
     Query(query): Query<OutboxQuery>,
 ) -> Result<Response, WebError> {
     let op = operator(&user)?;
-    let chosen: Option<OutboxState> = query
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|s| s.parse().ok());
-    let page = query.page.unwrap_or(1).max(1);
+    let chosen: Option<OutboxState> = match query.state.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(state) => Some(state.parse().map_err(|e: ChoiceError| {
+            WebError::from(ServiceError::invalid("/state", e.to_string()))
+        })?),
+    };
+    let page = query.page.unwrap_or(1).clamp(1, MAX_PAGE);
     let found = state
         .services
         .registry
