@@ -9,105 +9,47 @@ use std::time::{Duration, Instant};
 
 use crate::support::{repo_root, stderr, stdout, target_dir};
 
-/// A message as the server received it.
+/// A message as the server received it, read by Python's e-mail parser (`email.policy.default`).
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Received {
     pub from: String,
     pub to: Vec<String>,
-    /// The whole message, headers and body, as sent.
-    pub data: String,
+    /// Every header, unfolded and decoded, in order.
+    headers: Vec<(String, String)>,
+    /// The text/plain and text/html parts, decoded.
+    text: String,
+    html: String,
 }
 
 impl Received {
-    /// The value of header `name` (case-insensitive), unfolded.
+    /// The value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<String> {
-        let head = self.data.split("\r\n\r\n").next().unwrap_or_default();
-        let mut value: Option<String> = None;
-        for line in head.split("\r\n") {
-            if line.starts_with(' ') || line.starts_with('\t') {
-                if let Some(v) = value.as_mut() {
-                    v.push_str(line.trim_start());
-                }
-                continue;
-            }
-            if value.is_some() {
-                break;
-            }
-            if let Some((n, v)) = line.split_once(':') {
-                if n.eq_ignore_ascii_case(name) {
-                    value = Some(v.trim().to_owned());
-                }
-            }
-        }
-        value
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
     }
 
-    /// The text/plain part, decoded from quoted-printable or base64 as sent.
+    /// The text/plain part.
     pub fn text(&self) -> String {
-        decode_part(&self.data, "text/plain")
+        self.text.clone()
     }
 
-    /// The text/html part, decoded.
+    /// The text/html part.
     pub fn html(&self) -> String {
-        decode_part(&self.data, "text/html")
+        self.html.clone()
     }
 
     /// The first link in the text part that starts with `prefix`.
     pub fn link(&self, prefix: &str) -> Option<String> {
-        let text = self.text();
-        let start = text.find(prefix)?;
+        let start = self.text.find(prefix)?;
         Some(
-            text[start..]
+            self.text[start..]
                 .split(|c: char| c.is_whitespace())
                 .next()?
                 .to_owned(),
         )
     }
-}
-
-fn decode_part(data: &str, content_type: &str) -> String {
-    let Some(at) = data.find(&format!("Content-Type: {content_type}")) else {
-        return String::new();
-    };
-    let part = &data[at..];
-    let (headers, body) = part.split_once("\r\n\r\n").unwrap_or((part, ""));
-    let body = body.split("\r\n--").next().unwrap_or(body);
-    if headers.contains("Content-Transfer-Encoding: base64") {
-        use base64::Engine;
-        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(compact)
-            .unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
-    } else if headers.contains("Content-Transfer-Encoding: quoted-printable") {
-        quoted_printable(body)
-    } else {
-        body.to_owned()
-    }
-}
-
-fn quoted_printable(body: &str) -> String {
-    let mut out = Vec::new();
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'=' if bytes.get(i + 1..i + 3) == Some(b"\r\n") => i += 3,
-            b'=' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => out.push(b),
-                    Err(_) => out.extend_from_slice(&bytes[i..i + 3]),
-                }
-                i += 3;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The running server. Stops when dropped.

@@ -6,6 +6,8 @@ Prints "PORT <n>" once it listens. Recipients containing SUBSTRING are refused w
 """
 
 import argparse
+import email
+import email.policy
 import json
 import os
 import signal
@@ -32,10 +34,21 @@ class Keep:
         with self.lock:
             self.count += 1
             n = self.count
+        # Python's own e-mail parser reads the message: headers unfolded and decoded, the
+        # text and HTML parts decoded from their transfer encodings.
+        message = email.message_from_bytes(
+            envelope.original_content, policy=email.policy.default
+        )
+        parts = {}
+        for kind in ("plain", "html"):
+            part = message.get_body(preferencelist=(kind,))
+            parts[kind] = part.get_content() if part is not None else ""
         record = {
             "from": envelope.mail_from,
             "to": list(envelope.rcpt_tos),
-            "data": envelope.original_content.decode("utf-8", "replace"),
+            "headers": [[k, str(v)] for k, v in message.items()],
+            "text": parts["plain"],
+            "html": parts["html"],
         }
         tmp = os.path.join(self.folder, f".{n:06d}.json.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
