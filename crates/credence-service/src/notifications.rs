@@ -198,14 +198,7 @@ impl Registry {
         let (payload, mac) = token.split_once('.')?;
         let payload = b64.decode(payload).ok()?;
         let mac = b64.decode(mac).ok()?;
-        let expected = self.config.master_key.link_mac(&payload);
-        let same = mac.len() == expected.len()
-            && mac
-                .iter()
-                .zip(expected.iter())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !same {
+        if !self.config.master_key.link_mac_matches(&payload, &mac) {
             return None;
         }
         let payload = String::from_utf8(payload).ok()?;

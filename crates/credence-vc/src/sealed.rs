@@ -102,17 +102,31 @@ impl MasterKey {
     /// HMAC-SHA256 of `message` under the link key (SHA-256(label ‖ 0x00 ‖ master key)):
     /// authenticates links the registry keeps no record of, such as one-click unsubscribe.
     pub fn link_mac(&self, message: &[u8]) -> [u8; 32] {
-        use hmac::{Hmac, Mac};
+        use hmac::Mac;
+        let mut mac = self.link_hmac();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is [`Self::link_mac`] of `message`, compared in constant time.
+    pub fn link_mac_matches(&self, message: &[u8], tag: &[u8]) -> bool {
+        use hmac::Mac;
+        let mut mac = self.link_hmac();
+        mac.update(message);
+        mac.verify_slice(tag).is_ok()
+    }
+
+    fn link_hmac(&self) -> hmac::Hmac<Sha256> {
+        use hmac::Mac;
         let mut key = Sha256::new()
             .chain_update(LINK_KEY_LABEL)
             .chain_update([0u8])
             .chain_update(self.0.as_slice())
             .finalize();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
+        let mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         key.as_mut_slice().zeroize();
-        mac.update(message);
-        mac.finalize().into_bytes().into()
+        mac
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
@@ -169,6 +183,20 @@ impl MasterKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_macs_check_their_message_and_key() {
+        let key = MasterKey::generate().expect("a key");
+        let tag = key.link_mac(b"account:awarded");
+        assert!(key.link_mac_matches(b"account:awarded", &tag));
+        assert!(!key.link_mac_matches(b"account:status", &tag));
+        assert!(!key.link_mac_matches(b"account:awarded", &tag[..31]));
+        let mut bent = tag;
+        bent[0] ^= 1;
+        assert!(!key.link_mac_matches(b"account:awarded", &bent));
+        let other = MasterKey::generate().expect("another key");
+        assert!(!other.link_mac_matches(b"account:awarded", &tag));
+    }
 
     #[test]
     fn a_sealed_key_opens_only_with_its_master_key_and_context() {
