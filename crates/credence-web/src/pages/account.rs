@@ -149,33 +149,40 @@ pub async fn login_form(
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: Password,
     #[serde(default)]
     next: Option<String>,
-    form_token: String,
+    form_token: FormToken,
 }
 
-/// Never prints the password or the form's anti-forgery token.
-impl std::fmt::Debug for LoginForm {
+/// The anti-forgery token a form posted without a session sends back: it must repeat the
+/// value of the form cookie (double submit). Never printed.
+#[derive(Default, Deserialize)]
+#[serde(transparent)]
+pub struct FormToken(String);
+
+impl std::fmt::Debug for FormToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginForm")
-            .field("email", &self.email)
-            .field("password", &self.password)
-            .field("next", &self.next)
-            .field("form_token", &"[redacted]")
-            .finish()
+        f.write_str("[redacted]")
     }
 }
 
-pub(crate) fn form_token_matches(headers: &HeaderMap, sent: &str) -> bool {
-    cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && c == sent)
+impl FormToken {
+    /// Refuses (403) a form whose token is not the form cookie's.
+    pub(crate) fn check(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        if cookie(headers, FORM_COOKIE).is_some_and(|c| !c.is_empty() && c == self.0) {
+            Ok(())
+        } else {
+            Err(forged())
+        }
+    }
 }
 
-pub(crate) fn forged() -> WebError {
+fn forged() -> WebError {
     WebError::new(
         StatusCode::FORBIDDEN,
         "Forbidden",
@@ -190,9 +197,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    if !form_token_matches(&headers, &form.form_token) {
-        return Err(forged());
-    }
+    form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;
     let next = safe_next(form.next.as_deref());
     let registry = &state.services.registry;
@@ -300,25 +305,13 @@ pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Re
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct RegisterForm {
     email: String,
     display_name: String,
     #[serde(default)]
     password: Password,
-    form_token: String,
-}
-
-/// Never prints the password or the form's anti-forgery token.
-impl std::fmt::Debug for RegisterForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegisterForm")
-            .field("email", &self.email)
-            .field("display_name", &self.display_name)
-            .field("password", &self.password)
-            .field("form_token", &"[redacted]")
-            .finish()
-    }
+    form_token: FormToken,
 }
 
 /// `POST /register`: creates a holder account and signs it in.
@@ -329,9 +322,7 @@ pub async fn register(
     headers: HeaderMap,
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, WebError> {
-    if !form_token_matches(&headers, &form.form_token) {
-        return Err(forged());
-    }
+    form.form_token.check(&headers)?;
     state.throttles.spend(Budget::Register, client)?;
     let registry = &state.services.registry;
     let password = form.password.clone();
@@ -383,7 +374,7 @@ pub async fn register(
 
 #[cfg(test)]
 mod tests {
-    use super::{LoginForm, RegisterForm};
+    use super::{FormToken, LoginForm, RegisterForm};
 
     /// No form holding a password prints it.
     #[test]
@@ -397,7 +388,12 @@ mod tests {
             "email": "a@example.org", "display_name": "A", "password": secret, "form_token": "anti-forgery-9431"
         }))
         .expect("a form");
-        for printed in [format!("{login:?}"), format!("{register:?}")] {
+        let token = FormToken("anti-forgery-9431".into());
+        for printed in [
+            format!("{login:?}"),
+            format!("{register:?}"),
+            format!("{token:?}"),
+        ] {
             assert!(!printed.contains(secret), "{printed}");
             assert!(!printed.contains("anti-forgery-9431"), "{printed}");
         }

@@ -10,9 +10,7 @@ use axum::Form;
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{
-    forged, form_token_matches, is_secure, new_form_token, with_form_cookie,
-};
+use crate::pages::account::{is_secure, new_form_token, with_form_cookie, FormToken};
 use crate::pages::render_with;
 use crate::pages::session::{Nav, SignedIn};
 use crate::throttle::{Budget, ClientAddr};
@@ -75,19 +73,10 @@ pub async fn confirm_form(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
     #[serde(default)]
-    form_token: String,
-}
-
-/// Never prints the anti-forgery token.
-impl std::fmt::Debug for ConfirmForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConfirmForm")
-            .field("form_token", &"[redacted]")
-            .finish()
-    }
+    form_token: FormToken,
 }
 
 /// `POST /account/confirm/{secret}`: confirms, then the dashboard (or sign-in).
@@ -99,9 +88,7 @@ pub async fn confirm(
     Path(secret): Path<String>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, WebError> {
-    if !form_token_matches(&headers, &form.form_token) {
-        return Err(forged());
-    }
+    form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;
     match state
         .services

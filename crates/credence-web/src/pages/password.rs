@@ -11,9 +11,7 @@ use credence_service::accounts::Password;
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{
-    forged, form_token_matches, is_secure, new_form_token, with_form_cookie,
-};
+use crate::pages::account::{is_secure, new_form_token, with_form_cookie, FormToken};
 use crate::pages::session::Nav;
 use crate::pages::{form_errors, render, render_with, FieldError};
 use crate::throttle::{Budget, ClientAddr};
@@ -74,22 +72,12 @@ pub async fn forgot_form(State(state): State<AppState>, nav: Nav) -> Result<Resp
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ForgotForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
-    form_token: String,
-}
-
-/// Never prints the form's anti-forgery token.
-impl std::fmt::Debug for ForgotForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ForgotForm")
-            .field("email", &self.email)
-            .field("form_token", &"[redacted]")
-            .finish()
-    }
+    form_token: FormToken,
 }
 
 /// `POST /password/forgot`: queues a reset link if an account uses the address.
@@ -100,9 +88,7 @@ pub async fn forgot(
     headers: HeaderMap,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, WebError> {
-    if !form_token_matches(&headers, &form.form_token) {
-        return Err(forged());
-    }
+    form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;
     let token = new_form_token()?;
     let registry = &state.services.registry;
@@ -174,22 +160,12 @@ pub async fn reset_form(
     Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
     password: Password,
     #[serde(default)]
-    form_token: String,
-}
-
-/// Never prints the password or the anti-forgery token.
-impl std::fmt::Debug for ResetForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResetForm")
-            .field("password", &self.password)
-            .field("form_token", &"[redacted]")
-            .finish()
-    }
+    form_token: FormToken,
 }
 
 /// `POST /password/reset/{secret}`: sets the password, ends every session, and sends the
@@ -202,9 +178,7 @@ pub async fn reset(
     Path(secret): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
-    if !form_token_matches(&headers, &form.form_token) {
-        return Err(forged());
-    }
+    form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;
     match state
         .services
