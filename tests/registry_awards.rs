@@ -940,3 +940,45 @@ async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
     let held = app.call("GET", "/api/v1/awards", None, &eve).await.json();
     assert_eq!(held["items"].as_array().map(Vec::len), Some(1));
 }
+
+/// An id that cannot exist names no record: 404 with the record's name, never a 500, for
+/// every kind of id a path carries.
+#[tokio::test]
+async fn a_malformed_id_in_a_path_is_not_found() {
+    let app = TestApp::new().await;
+    let (issuer, _) = issuer_setup(&app, "ids-ics", "web").await;
+    let admin = app.token("ids-ics", "admin").await;
+    let bad = "not-a-uuid%20'%3E";
+    for (method, path, noun, auth) in [
+        (
+            "GET",
+            format!("/achievements/{bad}"),
+            "achievement",
+            &issuer,
+        ),
+        ("GET", format!("/credentials/{bad}"), "credential", &issuer),
+        (
+            "POST",
+            format!("/api/v1/awards/{bad}/status"),
+            "award",
+            &issuer,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/orgs/ids-ics/tokens/{bad}"),
+            "token",
+            &admin,
+        ),
+    ] {
+        let body =
+            (method == "POST").then(|| json!({"action": "revoke", "reason": "Checking ids."}));
+        let reply = app.call(method, &path, body, auth).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path}: {}",
+            reply.body
+        );
+        assert!(reply.body.contains(noun), "{method} {path}: {}", reply.body);
+    }
+}

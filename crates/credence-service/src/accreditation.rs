@@ -8,7 +8,9 @@
 
 use chrono::SecondsFormat;
 use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
-use credence_domain::{bundled, AwardId, FormProblems, PathwayCode};
+use credence_domain::{
+    bundled, AccreditationId, AchievementId, AwardId, FormProblems, PathwayCode,
+};
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
 use credence_vc::proof::{issuer_id, sign};
@@ -17,7 +19,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::actor::Issuer;
-use crate::awards::{free_indices, taken_meanwhile, uuid_id};
+use crate::award_record::record_id;
+use crate::awards::{free_indices, taken_meanwhile};
 use crate::desks::{AccreditingDesk, PublicDesk};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
@@ -285,10 +288,10 @@ impl PublicDesk<'_> {
     /// The body that gave an accreditation (404 for an unknown one).
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
-        let id = uuid_id(id, "accreditation")?;
+        let id: AccreditationId = record_id(id, "accreditation")?;
         let tx = self.store.read().await?;
         let row = tx
-            .accreditation(&id)
+            .accreditation(id.as_str())
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         tx.org(&row.body_org_id)
@@ -402,9 +405,9 @@ impl Registry {
             .pointer("/credentialSubject/achievement/id")
             .and_then(Value::as_str)
             .and_then(|id| id.strip_prefix(&self.url("/achievements/")))
-            .and_then(|uuid| uuid_id(uuid, "achievement").ok());
+            .and_then(|uuid| uuid.parse::<AchievementId>().ok());
         let pathway = match pathway {
-            Some(id) => tx.achievement(&id).await?.map(|a| a.pathway),
+            Some(id) => tx.achievement(id.as_str()).await?.map(|a| a.pathway),
             None => None,
         };
         let Some(pathway) = pathway else {

@@ -2,13 +2,13 @@
 //! `Achievement` document and badge image), and anyone reads them.
 
 use credence_domain::FormProblems;
-use credence_domain::{FrameworkSlug, PathwayCode};
+use credence_domain::{AchievementId, FrameworkSlug, PathwayCode};
 use credence_store::registry::{AchievementRow, OrgRow};
 use credence_store::Tx;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::award_record::uuid_id;
+use crate::award_record::record_id;
 use crate::desks::{IssuerDesk, PublicDesk};
 use crate::orgs::optional_text;
 use crate::registry::{audit, new_id, Registry};
@@ -196,8 +196,8 @@ impl Registry {
         id: &str,
     ) -> Result<AchievementRow, ServiceError> {
         let prefix = self.url("/achievements/");
-        let id = uuid_id(id.strip_prefix(&prefix).unwrap_or(id), "achievement")?;
-        tx.achievement(&id)
+        let id: AchievementId = record_id(id.strip_prefix(&prefix).unwrap_or(id), "achievement")?;
+        tx.achievement(id.as_str())
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("achievement '{id}'")))
     }

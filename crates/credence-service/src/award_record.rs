@@ -6,7 +6,6 @@ use credence_domain::registry::AwardStatus;
 use credence_domain::AwardId;
 use credence_store::registry::AwardRow;
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::registry::Registry;
 use crate::ServiceError;
@@ -59,9 +58,13 @@ pub(crate) fn award_view(registry: &Registry, row: &AwardRow) -> AwardView {
     }
 }
 
-/// A path id that must be a UUID; anything else is unknown.
-pub(crate) fn uuid_id(id: &str, what: &str) -> Result<String, ServiceError> {
-    Uuid::parse_str(id)
-        .map(|u| u.hyphenated().to_string())
-        .map_err(|_| ServiceError::NotFound(format!("{what} '{id}'")))
+/// `raw` read as the record id `T`; an id that cannot exist names no record, so it is
+/// "{noun} '{raw}' was not found" (404), as for an id that is not stored.
+pub fn record_id<T: std::str::FromStr>(raw: &str, noun: &str) -> Result<T, ServiceError> {
+    raw.parse().map_err(|_| {
+        ServiceError::NotFound(format!(
+            "{noun} '{}'",
+            raw.chars().take(80).collect::<String>()
+        ))
+    })
 }

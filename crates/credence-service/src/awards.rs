@@ -24,7 +24,7 @@ use crate::achievements::issuer_profile;
 pub use crate::achievements::{AchievementView, NewAchievement, DEFAULT_FRAMEWORK};
 use crate::actor::Issuer;
 pub use crate::award_access::VisibleAward;
-pub(crate) use crate::award_record::{award_view, uuid_id};
+pub(crate) use crate::award_record::award_view;
 pub use crate::award_record::{AwardView, STATUS_LIST_ENTRIES};
 use crate::desks::IssuerDesk;
 use crate::evidence::attainments;

@@ -47,6 +47,7 @@ pub mod vcapi;
 pub mod verification;
 
 pub use actor::{Actor, Operator};
+pub use award_record::record_id;
 pub use credence_store::registry::Page;
 pub use error::{error_chain, BoxError, Fault, ServiceError};
 pub use frameworks::{FrameworkService, ImportReport};

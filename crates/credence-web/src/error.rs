@@ -49,8 +49,7 @@ impl WebError {
 /// malformed id found no row. Handlers call it where the id was checked before it was
 /// typed, so a role check that came first still comes first.
 pub fn record_id<T: std::str::FromStr>(raw: &str, noun: &str) -> Result<T, WebError> {
-    raw.parse()
-        .map_err(|_| ServiceError::NotFound(format!("{noun} '{raw}'")).into())
+    Ok(credence_service::record_id(raw, noun)?)
 }
 
 impl From<ServiceError> for WebError {
