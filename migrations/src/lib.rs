@@ -16,6 +16,7 @@ mod m20261205_000002_audit_checkpoints;
 mod m20261206_000001_mail;
 mod m20261206_000002_confirmed_addresses;
 mod m20261206_000003_notifications;
+mod m20261207_000001_claims;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_mail::Migration),
             Box::new(m20261206_000002_confirmed_addresses::Migration),
             Box::new(m20261206_000003_notifications::Migration),
+            Box::new(m20261207_000001_claims::Migration),
         ]
     }
 }
