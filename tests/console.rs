@@ -11,7 +11,7 @@ use crate::support::{Auth, Reply, TestApp};
 const ORG: &str = "console-ics";
 
 /// The session cookie and CSRF token of a signed-in person.
-fn session(auth: &Auth) -> (&str, &str) {
+pub(crate) fn session(auth: &Auth) -> (&str, &str) {
     match auth {
         Auth::Session { cookie, csrf } => (cookie, csrf),
         _ => panic!("a session was expected"),
@@ -19,7 +19,7 @@ fn session(auth: &Auth) -> (&str, &str) {
 }
 
 /// `GET path` as a browser of `auth`.
-async fn page(app: &TestApp, auth: &Auth, path: &str) -> Reply {
+pub(crate) async fn page(app: &TestApp, auth: &Auth, path: &str) -> Reply {
     let mut request = Request::get(path).header("accept", "text/html");
     if let Auth::Session { cookie, .. } = auth {
         request = request.header("cookie", format!("credence_session={cookie}"));
@@ -29,7 +29,7 @@ async fn page(app: &TestApp, auth: &Auth, path: &str) -> Reply {
 }
 
 /// A form post as a browser of `auth`; `csrf` is added unless `None`.
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     auth: &Auth,
     path: &str,
@@ -54,13 +54,18 @@ async fn post(
 }
 
 /// A form post with the session's own CSRF token.
-async fn submit(app: &TestApp, auth: &Auth, path: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn submit(
+    app: &TestApp,
+    auth: &Auth,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let csrf = session(auth).1.to_owned();
     post(app, auth, path, Some(&csrf), fields).await
 }
 
 /// The redirect target of a 303.
-fn location(reply: &Reply) -> String {
+pub(crate) fn location(reply: &Reply) -> String {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     reply.header("location").to_owned()
 }

@@ -18,7 +18,7 @@ const PASSWORD: &str = "correct horse battery staple";
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";
 
 /// Settings sending to `url` at once, and retrying at once after a failure.
-fn mail_to(url: &str) -> MailSettings {
+pub(crate) fn mail_to(url: &str) -> MailSettings {
     MailSettings {
         smtp: Some(SmtpSender::from_url(url).expect("an SMTP URL")),
         retry_base: std::time::Duration::ZERO,
@@ -38,7 +38,7 @@ async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
     .await
 }
 
-async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::DeliveryRound {
+pub(crate) async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::DeliveryRound {
     let registry = &app.services.registry;
     let sender = registry.config().mail.smtp.clone().expect("a server");
     registry
@@ -49,7 +49,7 @@ async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::Delivery
 }
 
 /// GETs a form page and returns its anti-forgery token (cookie and field are the same).
-async fn form_token(app: &TestApp, path: &str) -> (StatusCode, String, String) {
+pub(crate) async fn form_token(app: &TestApp, path: &str) -> (StatusCode, String, String) {
     let reply = app.get(path, "text/html").await;
     let token = reply
         .header("set-cookie")
@@ -60,7 +60,7 @@ async fn form_token(app: &TestApp, path: &str) -> (StatusCode, String, String) {
     (reply.status, token, reply.body)
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     path: &str,
     token: &str,

@@ -729,7 +729,7 @@ fn bulk_csv(rows: usize) -> String {
             ),
             // Incomplete, unjustified: refused.
             8 => ("inc@example.org".to_owned(), String::new()),
-            // No account: refused.
+            // No account and unjustified: refused (no evidence can be attested without one).
             _ => (format!("ghost{i}@example.org"), String::new()),
         };
         csv.push_str(&format!("row-{i},{email},{justification}\n"));
@@ -842,7 +842,7 @@ async fn bulk_awards_report_every_row_and_rerun_makes_no_duplicates() {
         row9["message"]
             .as_str()
             .unwrap_or_default()
-            .contains("No account"),
+            .contains("has not completed"),
         "{row9}"
     );
 
@@ -932,7 +932,7 @@ async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
         crate::support::stderr(&out)
     );
     assert!(
-        crate::support::stderr(&out).contains("row 2: No account"),
+        crate::support::stderr(&out).contains("row 2: ghost@example.org has not completed"),
         "{}",
         crate::support::stderr(&out)
     );

@@ -153,6 +153,10 @@ from = ""
 # Milliseconds between looks for mail queued by other processes or due for a retry (mail
 # this process queues goes at once). Environment: CREDENCE_MAIL_POLL_MS.
 poll_ms = 1000
+# Days a link to claim a credential awarded to an address without an account works (1 to
+# 365); the recipient or the issuer can have a new one sent. Environment:
+# CREDENCE_MAIL_CLAIM_LINK_DAYS.
+claim_link_days = 30
 
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one

@@ -17,6 +17,8 @@ pub struct MailConfig {
     pub from: String,
     /// Milliseconds between looks for mail queued by other processes or due again.
     pub poll_ms: u64,
+    /// How many days a link to claim a credential awarded to an address works.
+    pub claim_link_days: i64,
 }
 
 impl Default for MailConfig {
@@ -25,6 +27,7 @@ impl Default for MailConfig {
             smtp_url: String::new(),
             from: String::new(),
             poll_ms: 1000,
+            claim_link_days: credence_service::claims::DEFAULT_CLAIM_LINK_DAYS,
         }
     }
 }
@@ -36,6 +39,7 @@ impl std::fmt::Debug for MailConfig {
             .field("smtp_url", &self.smtp_url_shown())
             .field("from", &self.from)
             .field("poll_ms", &self.poll_ms)
+            .field("claim_link_days", &self.claim_link_days)
             .finish()
     }
 }
@@ -80,7 +84,20 @@ impl MailConfig {
             smtp,
             poll: std::time::Duration::from_millis(self.poll_ms.clamp(50, 600_000)),
             retry_base: std::time::Duration::from_secs(30),
+            claim_link_days: self.checked_claim_link_days()?,
         })
+    }
+
+    /// `claim_link_days`, refused by name outside 1 to 365.
+    fn checked_claim_link_days(&self) -> Result<i64, Failure> {
+        if (1..=365).contains(&self.claim_link_days) {
+            Ok(self.claim_link_days)
+        } else {
+            Err(Failure::Refused(format!(
+                "mail.claim_link_days: a claim link works for 1 to 365 days, not {}",
+                self.claim_link_days
+            )))
+        }
     }
 }
 

@@ -114,3 +114,25 @@ letter!(
     |m| m.title.clone(),
     |m| Some(&m.unsubscribe)
 );
+
+/// A credential awarded to an address with no account yet (or none confirmed): the link to
+/// claim it. Sent because an issuer awarded the credential, once, and again only when the
+/// issuer or the recipient asks; so it carries no unsubscribe, like the account messages.
+#[derive(Debug, Clone)]
+pub struct ClaimAward {
+    /// The issuing organisation's name.
+    pub issuer: String,
+    /// The achievement's name.
+    pub achievement: String,
+    pub link: String,
+    /// How many days the link works.
+    pub days: i64,
+}
+letter!(
+    ClaimAward,
+    "claim_award",
+    "claim_award.txt",
+    "claim_award.html",
+    |m| format!("{} has awarded you {}", m.issuer, m.achievement),
+    |_| None
+);

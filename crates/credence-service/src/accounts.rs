@@ -213,7 +213,7 @@ async fn password_matches(
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-fn random_salt() -> Result<String, ServiceError> {
+pub(crate) fn random_salt() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::internal(format!("drawing random bytes for a secret: {e}")))?;
@@ -273,6 +273,9 @@ impl Registry {
         tx.insert_account(row.clone()).await?;
         if row.email_confirmed_at.is_none() && self.config.confirm_addresses {
             self.queue_confirmation(&tx, &row, now).await?;
+        }
+        if self.address_proven(&row) {
+            self.bind_waiting_claims(&tx, &row, now).await?;
         }
         let label = if actor_label.is_empty() {
             format!("account:{}", row.id)

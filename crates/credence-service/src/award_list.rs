@@ -57,6 +57,8 @@ pub struct AwardListItem {
     /// When it was awarded (RFC 3339).
     pub awarded_at: String,
     pub valid_until: Option<String>,
+    /// Where the claim stands, for an award made to an address without an account.
+    pub claim: Option<crate::claims::ClaimState>,
 }
 
 /// One page of the list, with how many awards match in all.
@@ -229,9 +231,26 @@ impl IssuerDesk<'_> {
             now,
         };
         let (total, rows) = tx.award_list(&query, page).await?;
+        let waiting: Vec<AwardId> = rows
+            .iter()
+            .filter(|r| r.holder_id.is_none() && r.provider_name.is_none())
+            .map(|r| r.id.clone())
+            .collect();
+        let claims: HashMap<AwardId, crate::claims::ClaimState> = self
+            .claim_views(&tx, &waiting)
+            .await?
+            .into_iter()
+            .map(|(id, view)| (id, view.state))
+            .collect();
         let items = rows
             .into_iter()
-            .map(|row| list_item(row, &achievements, now))
+            .map(|row| {
+                let claim = claims.get(&row.id).copied();
+                AwardListItem {
+                    claim,
+                    ..list_item(row, &achievements, now)
+                }
+            })
             .collect();
         Ok(AwardList {
             total,
@@ -410,6 +429,7 @@ fn list_item(
         awarded_at: row.created_at.to_rfc3339(),
         valid_until: row.valid_until.map(|u| u.to_rfc3339()),
         id: row.id,
+        claim: None,
     }
 }
 

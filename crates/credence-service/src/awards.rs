@@ -13,7 +13,7 @@ use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
 use credence_domain::{AwardId, Framework, LevelCode, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
-use credence_store::{StoreError, Tx};
+use credence_store::Tx;
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
 use credence_vc::proof::sign_owned;
 use serde::Serialize;
@@ -32,6 +32,7 @@ use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
 use crate::orgs::{optional_text, Signer};
 use crate::registry::{audit, Registry};
+pub(crate) use crate::status_indices::{free_indices, free_indices_besides, taken_meanwhile};
 use crate::ServiceError;
 use credence_documents::{
     award_credential, date_time, embedding_types, AchievedLevel, AwardInput, AwardResults,
@@ -141,92 +142,6 @@ fn check_award(ctx: &AwardContext, credential: &mut Value) -> Result<(), Service
     checked
 }
 
-/// A store error from inserting awards: a duplicate means a random status index (or an
-/// idempotency key) was taken by a concurrent writer, which the caller retries.
-pub(crate) fn taken_meanwhile(e: StoreError) -> ServiceError {
-    match e {
-        StoreError::Duplicate { .. } => {
-            ServiceError::Conflict("a status index or key was taken meanwhile".into())
-        }
-        other => other.into(),
-    }
-}
-
-/// A random index in `0..STATUS_LIST_ENTRIES`.
-fn random_index() -> Result<i64, ServiceError> {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| ServiceError::internal(format!("drawing random bytes for an id: {e}")))?;
-    Ok(i64::from(
-        u32::from_le_bytes(bytes) % STATUS_LIST_ENTRIES as u32,
-    ))
-}
-
-/// `n` pairs of (revocation, suspension) indices not used by the organisation yet, nor
-/// twice among themselves.
-pub(crate) async fn free_indices(
-    tx: &Tx,
-    org_id: &str,
-    n: usize,
-) -> Result<Vec<(i64, i64)>, ServiceError> {
-    free_indices_besides(tx, org_id, n, &[]).await
-}
-
-/// [`free_indices`], none of them among `besides` (indices chosen for awards not yet
-/// stored, such as a bulk batch being written).
-pub(crate) async fn free_indices_besides(
-    tx: &Tx,
-    org_id: &str,
-    n: usize,
-    besides: &[(i64, i64)],
-) -> Result<Vec<(i64, i64)>, ServiceError> {
-    let mut revocation: Vec<i64> = Vec::with_capacity(n);
-    let mut suspension: Vec<i64> = Vec::with_capacity(n);
-    let held_r: HashSet<i64> = besides.iter().map(|p| p.0).collect();
-    let held_s: HashSet<i64> = besides.iter().map(|p| p.1).collect();
-    for _ in 0..8 {
-        if revocation.len() >= n && suspension.len() >= n {
-            break;
-        }
-        let want_r = n.saturating_sub(revocation.len());
-        let want_s = n.saturating_sub(suspension.len());
-        // Ask for a few more than needed, since some may be taken.
-        let cand_r = (0..want_r + want_r / 4 + 2)
-            .map(|_| random_index())
-            .collect::<Result<Vec<_>, _>>()?;
-        let cand_s = (0..want_s + want_s / 4 + 2)
-            .map(|_| random_index())
-            .collect::<Result<Vec<_>, _>>()?;
-        let (taken_r, taken_s) = tx.taken_status_indices(org_id, &cand_r, &cand_s).await?;
-        let mut seen_r: HashSet<i64> = revocation.iter().copied().collect();
-        for c in cand_r {
-            if revocation.len() < n
-                && !taken_r.contains(&c)
-                && !held_r.contains(&c)
-                && seen_r.insert(c)
-            {
-                revocation.push(c);
-            }
-        }
-        let mut seen_s: HashSet<i64> = suspension.iter().copied().collect();
-        for c in cand_s {
-            if suspension.len() < n
-                && !taken_s.contains(&c)
-                && !held_s.contains(&c)
-                && seen_s.insert(c)
-            {
-                suspension.push(c);
-            }
-        }
-    }
-    if revocation.len() < n || suspension.len() < n {
-        return Err(ServiceError::Conflict(
-            "The organisation's status lists are nearly full; no free index was found.".into(),
-        ));
-    }
-    Ok(revocation.into_iter().zip(suspension).collect())
-}
-
 /// Everything that stays the same for every award of one achievement.
 pub(crate) struct AwardContext {
     pub org: OrgRow,
@@ -261,13 +176,47 @@ pub(crate) struct Prepared {
 /// The completion check and the award's documents, for one holder. `Err(message)` is a
 /// refusal to show the issuer.
 pub(crate) struct AwardPlan<'a> {
-    pub account: &'a AccountRow,
+    pub recipient: PlanRecipient<'a>,
     pub evidence: Vec<&'a EvidenceRow>,
     pub name: Option<&'a str>,
     pub override_justification: Option<&'a str>,
     pub valid_from: DateTime<Utc>,
     pub renews: Option<(AwardId, String)>,
     pub key: Option<&'a str>,
+}
+
+/// Whom an award names: the holder's account when its address is proven (it becomes the
+/// award's holder), otherwise just the address, with a salt of the award's own and no DID
+/// (the award then waits for a claim; see [`crate::claims`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlanRecipient<'a> {
+    pub email: &'a str,
+    pub salt: &'a str,
+    pub did: Option<&'a str>,
+    /// The holder, when the award goes straight to an account.
+    pub holder_id: Option<&'a str>,
+}
+
+impl<'a> PlanRecipient<'a> {
+    /// The holder `account` itself.
+    pub(crate) fn account(account: &'a AccountRow) -> Self {
+        Self {
+            email: &account.email,
+            salt: &account.email_salt,
+            did: account.did.as_deref(),
+            holder_id: Some(&account.id),
+        }
+    }
+
+    /// An address alone, with the award's own `salt`: the award waits for a claim.
+    pub(crate) fn address(email: &'a str, salt: &'a str) -> Self {
+        Self {
+            email,
+            salt,
+            did: None,
+            holder_id: None,
+        }
+    }
 }
 
 /// Checks a justification; `Ok(None)` when none is given.
@@ -460,9 +409,9 @@ impl Registry {
             valid_from: plan.valid_from,
             valid_until,
             recipient: Recipient {
-                email: &plan.account.email,
-                salt: &plan.account.email_salt,
-                did: plan.account.did.as_deref(),
+                email: plan.recipient.email,
+                salt: plan.recipient.salt,
+                did: plan.recipient.did,
             },
             results: &results,
             evidence: &evidence,
@@ -492,8 +441,8 @@ impl Registry {
             id: AwardId::from(uuid),
             org_id: ctx.org.id.clone(),
             achievement_id: Some(ctx.achievement.id.clone()),
-            holder_id: Some(plan.account.id.clone()),
-            recipient_email: Some(plan.account.email.clone()),
+            holder_id: plan.recipient.holder_id.map(str::to_owned),
+            recipient_email: Some(plan.recipient.email.to_owned()),
             credential: signed.to_string(),
             revocation_index: indices.0,
             suspension_index: indices.1,
@@ -540,7 +489,7 @@ fn award_progress(
             "/override_justification".to_owned(),
             format!(
                 "{} has not completed the pathway {}: {} of {} requirements are met by attested evidence. Give a reason of at least {MIN_JUSTIFICATION_CHARS} characters for awarding without all the evidence, or award once the rest is attested.",
-                plan.account.email, pathway.name, progress.met(), progress.required()
+                plan.recipient.email, pathway.name, progress.met(), progress.required()
             ),
         )];
         problems.extend(
@@ -653,6 +602,29 @@ impl Registry {
     ) -> Result<AwardOutcome, ServiceError> {
         let now = self.now();
         let tx = self.store.write().await?;
+        let outcome = self
+            .award_in(&tx, issuer, new, email, name, valid_from, now)
+            .await?;
+        if outcome.created {
+            tx.commit().await?;
+            self.metrics.awards_issued(IssuedVia::Award, 1);
+        }
+        Ok(outcome)
+    }
+
+    /// Makes one award inside `tx` (the caller commits): to the account of `email` when
+    /// its address is proven, otherwise to the address, with a claim link sent to it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn award_in(
+        &self,
+        tx: &Tx,
+        issuer: &Issuer,
+        new: &NewAward,
+        email: &Email,
+        name: Option<&str>,
+        valid_from: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<AwardOutcome, ServiceError> {
         let org = &issuer.0.org;
         if let Some(key) = &new.key {
             if let Some(existing) = tx.award_by_key(&org.id, key).await? {
@@ -665,38 +637,27 @@ impl Registry {
             }
         }
         let ctx = self
-            .award_context(&tx, issuer, &new.achievement, "/achievement")
+            .award_context(tx, issuer, &new.achievement, "/achievement")
             .await?;
-        let account = tx.account_by_email(email.as_str()).await?.ok_or_else(|| {
-            ServiceError::invalid(
-                "/email",
-                format!(
-                    "No account has the e-mail address {email}; the holder must create one first."
-                ),
-            )
-        })?;
-        let renews = match &new.renews {
-            None => None,
-            Some(id) => {
-                let found = match AwardId::new(id) {
-                    Ok(id) => tx.award(&id).await?.filter(|a| a.org_id == org.id),
-                    Err(_) => None,
-                };
-                let found = found.ok_or_else(|| {
-                    ServiceError::invalid("/renews", format!("{} has no award '{id}'.", org.slug))
-                })?;
-                Some((
-                    found.id.clone(),
-                    self.url(&format!("/credentials/{}", found.id)),
-                ))
+        let account = tx
+            .account_by_email(email.as_str())
+            .await?
+            .filter(|a| self.address_proven(a));
+        let renews = self.renewed_award(tx, org, new.renews.as_deref()).await?;
+        let evidence = match &account {
+            Some(account) => {
+                tx.attested_evidence_of(&account.id, ctx.achievement.framework_id)
+                    .await?
             }
+            None => Vec::new(),
         };
-        let evidence = tx
-            .attested_evidence_of(&account.id, ctx.achievement.framework_id)
-            .await?;
-        let indices = free_indices(&tx, &org.id, 1).await?[0];
+        let salt = crate::accounts::random_salt()?;
+        let indices = free_indices(tx, &org.id, 1).await?[0];
         let plan = AwardPlan {
-            account: &account,
+            recipient: match &account {
+                Some(account) => PlanRecipient::account(account),
+                None => PlanRecipient::address(email.as_str(), &salt),
+            },
             evidence: evidence.iter().collect(),
             name,
             override_justification: new.override_justification.as_deref(),
@@ -722,7 +683,7 @@ impl Registry {
             .await
             .map_err(taken_meanwhile)?;
         audit(
-            &tx,
+            tx,
             now,
             &issuer.0.label,
             "award.issue",
@@ -730,22 +691,49 @@ impl Registry {
             &format!("award:{}", prepared.row.id),
             json!({
                 "achievement": ctx.achievement.id,
-                "holder": account.id,
+                "holder": prepared.row.holder_id,
+                "recipient": prepared.row.holder_id.is_none().then_some(email.as_str()),
                 "override_justification": prepared.row.override_justification,
                 "key": prepared.row.idempotency_key,
                 "renews": prepared.row.replaces_award_id,
             }),
         )
         .await?;
-        self.notify_awarded(&tx, &prepared.row, &ctx.achievement.name, &org.name, now)
-            .await?;
-        tx.commit().await?;
-        self.metrics.awards_issued(IssuedVia::Award, 1);
+        if prepared.row.holder_id.is_some() {
+            self.notify_awarded(tx, &prepared.row, &ctx.achievement.name, &org.name, now)
+                .await?;
+        } else {
+            self.open_claims(tx, &[&prepared.row], &ctx.achievement.name, &org.name, now)
+                .await?;
+        }
         Ok(AwardOutcome {
             award: award_view(self, &prepared.row),
             credential: prepared.credential,
             created: true,
         })
+    }
+
+    /// The award of `org` that an award renews, by id, with its credential's address.
+    async fn renewed_award(
+        &self,
+        tx: &Tx,
+        org: &OrgRow,
+        renews: Option<&str>,
+    ) -> Result<Option<(AwardId, String)>, ServiceError> {
+        let Some(id) = renews else {
+            return Ok(None);
+        };
+        let found = match AwardId::new(id) {
+            Ok(id) => tx.award(&id).await?.filter(|a| a.org_id == org.id),
+            Err(_) => None,
+        };
+        let found = found.ok_or_else(|| {
+            ServiceError::invalid("/renews", format!("{} has no award '{id}'.", org.slug))
+        })?;
+        Ok(Some((
+            found.id.clone(),
+            self.url(&format!("/credentials/{}", found.id)),
+        )))
     }
 }
 

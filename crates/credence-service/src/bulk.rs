@@ -15,7 +15,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::actor::{Actor, Issuer};
-use crate::awards::{free_indices_besides, taken_meanwhile, AwardContext, AwardPlan};
+use crate::awards::{
+    free_indices_besides, taken_meanwhile, AwardContext, AwardPlan, PlanRecipient,
+};
 use crate::desks::{CallerDesk, IssuerDesk};
 use crate::metrics::IssuedVia;
 use crate::registry::{audit, audit_entry, Registry};
@@ -392,6 +394,7 @@ impl Registry {
             mut report,
             awards,
             entries,
+            names,
             read,
             signed,
         } = signed;
@@ -399,7 +402,17 @@ impl Registry {
         let now = self.now();
         tx.append_audit_many(entries).await?;
         let issued = u64::try_from(awards.len()).unwrap_or(u64::MAX);
+        let waiting: Vec<AwardRow> = awards
+            .iter()
+            .filter(|a| a.holder_id.is_none())
+            .cloned()
+            .collect();
         tx.insert_awards(awards).await.map_err(taken_meanwhile)?;
+        if !waiting.is_empty() {
+            let waiting: Vec<&AwardRow> = waiting.iter().collect();
+            self.open_claims(&tx, &waiting, &names.0, &names.1, now)
+                .await?;
+        }
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
         let refused_now = i64::try_from(

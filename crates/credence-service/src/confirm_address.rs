@@ -137,6 +137,7 @@ impl AccountsDesk<'_> {
         }
         account.email_confirmed_at = Some(now);
         tx.update_account(account.clone()).await?;
+        self.bind_waiting_claims(&tx, &account, now).await?;
         audit(
             &tx,
             now,

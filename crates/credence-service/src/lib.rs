@@ -23,6 +23,7 @@ pub mod badges;
 pub mod bulk;
 mod caches;
 mod checkpoint;
+pub mod claims;
 pub mod confirm_address;
 pub mod demo;
 pub mod desks;
@@ -43,6 +44,7 @@ pub mod registry;
 pub mod remote;
 pub mod schemas;
 pub mod status;
+mod status_indices;
 pub mod vcapi;
 pub mod verification;
 

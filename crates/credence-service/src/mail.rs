@@ -39,6 +39,8 @@ pub struct MailSettings {
     /// The pause after a first failed attempt; it doubles with each further one, up to
     /// six hours.
     pub retry_base: Duration,
+    /// How many days a claim link works (`mail.claim_link_days`).
+    pub claim_link_days: i64,
 }
 
 impl MailSettings {
@@ -49,6 +51,7 @@ impl MailSettings {
             smtp: None,
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
+            claim_link_days: crate::claims::DEFAULT_CLAIM_LINK_DAYS,
         }
     }
 }
@@ -103,13 +106,14 @@ impl Registry {
         letter: &dyn Letter,
         to: &Recipient<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<String, ServiceError> {
         let row = self.compose_for_outbox(letter, to, now)?;
+        let id = row.id.clone();
         tx.insert_outbox(row).await?;
         // Woken after the commit, the worker finds the message (before it, it would not).
         let waiting = self.mail_waiting.clone();
         tx.after_commit(move || waiting.notify_one());
-        Ok(())
+        Ok(id)
     }
 
     /// A new single-use link of `purpose` for `account`, valid for `lifetime` (the ones
@@ -150,7 +154,7 @@ impl Registry {
             address: &account.email,
             account_id: Some(&account.id),
         };
-        self.enqueue_mail(tx, letter, &to, now).await
+        self.enqueue_mail(tx, letter, &to, now).await.map(drop)
     }
 
     /// Sends every message due now, one at a time, as worker `owner`. Returns what happened.

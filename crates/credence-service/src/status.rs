@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
 use credence_domain::AwardId;
-use credence_store::registry::{OrgRow, StatusListRow};
+use credence_store::registry::{AwardRow, OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
 use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose};
@@ -221,18 +221,39 @@ impl IssuerDesk<'_> {
         ) {
             return Err(ServiceError::invalid("/reason", message));
         }
-        let id = award_id;
         let now = self.now();
         let org = &issuer.0.org;
         let tx = self.store.write().await?;
         // Before reading the award: a concurrent change to it, or to any award of the
         // organisation, is then committed and seen (its state and the lists' version).
         tx.lock_status_lists(&org.id).await?;
-        let mut award = tx
-            .award(id)
+        let award = tx
+            .award(award_id)
             .await?
             .filter(|a| a.org_id == org.id)
-            .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("award '{award_id}'")))?;
+        let award = self
+            .apply_status_in(&tx, award, action, reason, now)
+            .await?;
+        tx.commit().await?;
+        self.after_status_change();
+        Ok(award_view(self, &award))
+    }
+
+    /// Changes the state of `award` (of the issuer's organisation) inside `tx`, whose
+    /// caller has locked the organisation's status lists: both lists re-signed, the change
+    /// audited and the holder told. The caller commits, then calls
+    /// [`Self::after_status_change`].
+    pub(crate) async fn apply_status_in(
+        &self,
+        tx: &Tx,
+        mut award: AwardRow,
+        action: StatusAction,
+        reason: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<AwardRow, ServiceError> {
+        let org = &self.issuer.0.org;
+        let id = award.id.clone();
         let current: AwardStatus = award.status;
         let next = current
             .apply(action)
@@ -242,7 +263,7 @@ impl IssuerDesk<'_> {
                 "Cannot suspend the award: its credential carries a revocation entry only (its achievement does not opt in to suspension, which keeps it valid against the Open Badges 3.0 schema). Revoke it instead, or award again from an achievement that allows suspension.".into(),
             ));
         }
-        tx.set_award_status(id, next, reason, now).await?;
+        tx.set_award_status(&id, next, reason, now).await?;
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.
         if next == AwardStatus::Revoked && tx.accreditation(id.as_str()).await?.is_some() {
@@ -251,27 +272,29 @@ impl IssuerDesk<'_> {
         }
         let mut versions = Vec::new();
         for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
-            versions.push(self.rebuild_status_list(&tx, org, purpose).await?.version);
+            versions.push(self.rebuild_status_list(tx, org, purpose).await?.version);
         }
         audit(
-            &tx,
+            tx,
             now,
-            &issuer.0.label,
+            &self.issuer.0.label,
             &format!("award.{action}"),
             Some(&org.id),
             &format!("award:{id}"),
             json!({"from": current, "to": next, "reason": reason, "list_versions": versions}),
         )
         .await?;
-        self.notify_status(&tx, &award, next, reason, &org.name, now)
+        self.notify_status(tx, &award, next, reason, &org.name, now)
             .await?;
-        tx.commit().await?;
-        // After the commit: a list read before it and cached under the old generation is
-        // not served again.
-        self.caches.list_generation.fetch_add(1, Ordering::Release);
         award.status = next;
         award.status_reason = Some(reason.to_owned());
         award.updated_at = now;
-        Ok(award_view(self, &award))
+        Ok(award)
+    }
+
+    /// After a committed status change: a list read before it and cached under the old
+    /// generation is not served again.
+    pub(crate) fn after_status_change(&self) {
+        self.caches.list_generation.fetch_add(1, Ordering::Release);
     }
 }

@@ -20,11 +20,11 @@ use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
-    bulk as console_bulk,
+    bulk as console_bulk, claims as console_claims,
 };
 use crate::pages::{
-    account, assess, confirm, credentials, frameworks, health, holder, notifications, operator,
-    operator_mail, password, verify,
+    account, assess, claim, confirm, credentials, frameworks, health, holder, notifications,
+    operator, operator_mail, password, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -136,6 +136,9 @@ fn account_routes() -> Router<AppState> {
             "/account/confirm/{secret}",
             get(confirm::confirm_form).post(confirm::confirm),
         )
+        .route("/claim/{secret}", get(claim::show).post(claim::claim))
+        .route("/claim/{secret}/resend", post(claim::resend))
+        .route("/claim/{secret}/credential.json", get(claim::credential))
 }
 
 /// A holder's pages (dashboard, evidence, credentials, portfolio) and the assessor's queue.
@@ -211,6 +214,14 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/{org}/awards/{id}/status",
             post(console_awards::change_status),
+        )
+        .route(
+            "/console/{org}/awards/{id}/claim/resend",
+            post(console_claims::resend),
+        )
+        .route(
+            "/console/{org}/awards/{id}/claim/correct",
+            post(console_claims::correct),
         )
         .route(
             "/console/{org}/achievements",

@@ -13,6 +13,8 @@ pub(super) struct SignedBatch {
     pub(super) report: Vec<BulkRowRow>,
     pub(super) awards: Vec<AwardRow>,
     pub(super) entries: Vec<NewAuditEntry>,
+    /// The achievement's and the organisation's names, for the claim messages.
+    pub(super) names: (String, String),
     pub(super) read: std::time::Duration,
     pub(super) signed: std::time::Duration,
 }
@@ -86,6 +88,9 @@ fn triage<'b>(
 /// What a batch's awards depend on, read in one go: the awards already made with the
 /// batch's keys, the accounts of its e-mail addresses, and their attested evidence.
 struct BatchFacts {
+    /// A salt for each candidate, used by an award to an address without a proven
+    /// account (its credential hashes the address with it).
+    salts: Vec<String>,
     existing: HashMap<String, AwardRow>,
     accounts: HashMap<String, AccountRow>,
     evidence_by_holder: HashMap<String, Vec<EvidenceRow>>,
@@ -128,6 +133,10 @@ impl BatchFacts {
                 .push(e);
         }
         Ok(Self {
+            salts: candidates
+                .iter()
+                .map(|_| crate::accounts::random_salt())
+                .collect::<Result<_, _>>()?,
             existing,
             accounts,
             evidence_by_holder,
@@ -223,7 +232,7 @@ impl Registry {
             .into_iter();
         // The rows to sign, in file order; the rest are reported now.
         let mut to_sign: Vec<(usize, &BulkAwardRow, AwardPlan<'_>, (i64, i64))> = Vec::new();
-        for (row_no, award, email) in &candidates {
+        for ((row_no, award, email), salt) in candidates.iter().zip(&facts.salts) {
             if let Some(found) = facts.existing.get(&award.key) {
                 report.push(reported(
                     job,
@@ -234,20 +243,18 @@ impl Registry {
                 ));
                 continue;
             }
-            let Some(account) = facts.accounts.get(email.as_str()) else {
-                report.push(refused(
-                    job,
-                    *row_no,
-                    &award.key,
-                    format!("No account has the e-mail address {email}."),
-                ));
-                continue;
-            };
+            // An address without a proven account gets the award by a claim.
+            let account = facts
+                .accounts
+                .get(email.as_str())
+                .filter(|a| self.address_proven(a));
             let plan = AwardPlan {
-                account,
-                evidence: facts
-                    .evidence_by_holder
-                    .get(&account.id)
+                recipient: match account {
+                    Some(account) => PlanRecipient::account(account),
+                    None => PlanRecipient::address(email.as_str(), salt),
+                },
+                evidence: account
+                    .and_then(|a| facts.evidence_by_holder.get(&a.id))
                     .map(|v| v.iter().collect())
                     .unwrap_or_default(),
                 name: award.name.as_deref(),
@@ -303,6 +310,7 @@ impl Registry {
             report,
             awards,
             entries,
+            names: (ctx.achievement.name.clone(), ctx.org.name.clone()),
             read,
             signed: started.elapsed() - read,
         })

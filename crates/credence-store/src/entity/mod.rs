@@ -10,6 +10,7 @@ pub mod audit_head;
 pub mod award;
 pub mod bulk_job;
 pub mod bulk_row;
+pub mod claim;
 pub mod email_link;
 pub mod evidence;
 pub mod evidence_attachment;

@@ -285,8 +285,18 @@ fn registration_closed() -> WebError {
     )
 }
 
+#[derive(Debug, Deserialize)]
+pub struct RegisterQuery {
+    /// The address to fill in (a claim page links here with the address awarded to).
+    email: Option<String>,
+}
+
 /// `GET /register`.
-pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Response, WebError> {
+pub async fn register_form(
+    State(state): State<AppState>,
+    nav: Nav,
+    Query(query): Query<RegisterQuery>,
+) -> Result<Response, WebError> {
     if !state.services.registry.config().open_registration {
         return Err(registration_closed());
     }
@@ -297,7 +307,10 @@ pub async fn register_form(State(state): State<AppState>, nav: Nav) -> Result<Re
     let page = RegisterPage {
         nav,
         title: "Create an account",
-        email: String::new(),
+        email: query
+            .email
+            .map(|e| e.trim().chars().take(254).collect())
+            .unwrap_or_default(),
         display_name: String::new(),
         form_token: token.clone(),
         errors: Vec::new(),

@@ -183,7 +183,7 @@ pub async fn download_json(
     }))
 }
 
-fn attachment(download: credence_service::evidence::Download) -> Response {
+pub(crate) fn attachment(download: credence_service::evidence::Download) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"",
         download.file_name.replace(

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod assess;
+pub mod claim;
 pub mod confirm;
 pub mod console;
 pub mod credentials;

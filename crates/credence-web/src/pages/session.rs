@@ -18,6 +18,8 @@ use crate::{AppState, WebError};
 #[derive(Debug, Clone)]
 pub struct NavUser {
     pub display_name: String,
+    /// The account's e-mail address.
+    pub email: String,
     /// The session's CSRF token, written into every form.
     pub csrf: String,
     /// Organisations (slugs) where the person assesses evidence.
@@ -61,6 +63,7 @@ fn nav_user(account: &AccountView, csrf: String) -> NavUser {
     };
     NavUser {
         display_name: account.display_name.clone(),
+        email: account.email.clone(),
         csrf,
         assessor_orgs: orgs_with(&[Role::Assessor]),
         console_orgs: orgs_with(&[Role::Issuer, Role::Admin]),
@@ -240,6 +243,9 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "registered" => "Your account is ready. Welcome to Credence.",
         "email-choices-saved" => "Your e-mail choices are saved.",
         "address-confirmed" => "Your e-mail address is confirmed.",
+        "claimed" => "The credential is yours: it is on your dashboard, private until you choose to share it.",
+        "claim-resent" => "The claim link is sent again; the earlier link no longer works.",
+        "claim-corrected" => "The credential is made again for the corrected address, and the first one revoked.",
         "confirmation-sent" => "We have sent a new link to your e-mail address; it works for 48 hours.",
         "password-reset" => "Your password is changed and you are signed out everywhere. Sign in with the new password.",
         "evidence-saved" => "Your evidence is saved as a draft.",

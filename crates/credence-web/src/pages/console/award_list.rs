@@ -168,11 +168,13 @@ fn row(item: AwardListItem, selected: &HashSet<String>, all: bool) -> Row {
             Some("An organisation: this award is an accreditation."),
         ),
         _ => (
-            "No account".to_owned(),
-            Some(if r.email.is_some() {
-                "The recipient has no account here."
-            } else {
-                "Issued through the VC-API; no account or e-mail address was recorded."
+            "No account yet".to_owned(),
+            Some(match (item.claim, &r.email) {
+                (Some(claim), _) => claim.words(),
+                (None, Some(_)) => "The recipient has no account here.",
+                (None, None) => {
+                    "Issued through the VC-API; no account or e-mail address was recorded."
+                }
             }),
         ),
     };

@@ -12,6 +12,7 @@ use credence_domain::framework::PathwayKind;
 use credence_domain::registry::{AwardStatus, StatusAction};
 use credence_domain::{AwardId, FormProblems, FrameworkSlug};
 use credence_service::awards::{AchievementView, NewAchievement, NewAward, DEFAULT_FRAMEWORK};
+use credence_service::claims::ClaimView;
 use credence_service::ServiceError;
 use serde::Deserialize;
 use serde_json::Value;
@@ -391,7 +392,7 @@ pub async fn award(
 
 #[derive(Template)]
 #[template(path = "console_award_detail.html")]
-struct AwardDetailPage {
+pub(super) struct AwardDetailPage {
     nav: Nav,
     title: String,
     notice: Option<&'static str>,
@@ -404,6 +405,10 @@ struct AwardDetailPage {
     override_justification: Option<String>,
     key: Option<String>,
     renews: Option<String>,
+    /// The claim, when the award went to an address without a proven account.
+    claim: Option<ClaimView>,
+    /// The address correction form, as last sent.
+    correction: Correction,
     history: Vec<HistoryLine>,
     /// The actions the award's state allows, as (value, label).
     actions: Vec<Choice>,
@@ -416,6 +421,13 @@ impl AwardDetailPage {
     fn err(&self, field: &str) -> Option<&str> {
         error_for(&self.errors, field)
     }
+}
+
+/// The address correction form of an award waiting for a claim, as last sent.
+#[derive(Debug, Default)]
+pub struct Correction {
+    pub email: String,
+    pub reason: String,
 }
 
 /// One event in an award's history.
@@ -440,6 +452,8 @@ fn history_lines(
                 "award.suspend" => "Suspended".to_owned(),
                 "award.reinstate" => "Reinstated".to_owned(),
                 "award.revoke" => "Revoked".to_owned(),
+                "award.claim" => "Claimed by its recipient".to_owned(),
+                "award.claim-resend" => "Claim link sent again".to_owned(),
                 "award.visibility" => {
                     if e.detail.get("public").and_then(Value::as_bool) == Some(true) {
                         "Made public by its holder".to_owned()
@@ -463,17 +477,30 @@ fn history_lines(
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn award_detail_page(
+/// What the issuer last sent on an award's page, to show again with its errors.
+#[derive(Debug, Default)]
+pub(super) struct Sent {
+    /// The status form's action and reason.
+    pub action: String,
+    pub reason: String,
+    pub correction: Correction,
+    pub errors: Vec<FieldError>,
+}
+
+pub(super) async fn award_detail_page(
     state: &AppState,
     user: SignedIn,
     c: Console,
     id: &AwardId,
     notice_code: Option<&str>,
-    action: String,
-    reason: String,
-    errors: Vec<FieldError>,
+    sent: Sent,
 ) -> Result<AwardDetailPage, WebError> {
+    let Sent {
+        action,
+        reason,
+        correction,
+        errors,
+    } = sent;
     let registry = &state.services.registry;
     let visible = registry.caller(&user.actor).visible_award(id).await?;
     let (view, text) = (visible.award, visible.credential);
@@ -483,10 +510,12 @@ async fn award_detail_page(
             c.name
         )));
     }
+    let issuer_desk = registry.with_issuer(c.issuer()?);
     let history = history_lines(
-        registry.with_issuer(c.issuer()?).award_history(id).await?,
+        issuer_desk.award_history(id).await?,
         user.actor.account_id(),
     );
+    let claim = issuer_desk.award_claim(id).await?;
     let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let credential_name = credential
         .get("name")
@@ -550,6 +579,8 @@ async fn award_detail_page(
         override_justification,
         key,
         renews,
+        claim,
+        correction,
         history,
         actions,
         action,
@@ -573,9 +604,7 @@ pub async fn award_detail(
         c,
         &id,
         query.notice.as_deref(),
-        String::new(),
-        String::new(),
-        Vec::new(),
+        Sent::default(),
     )
     .await?;
     Ok(render(&page))
@@ -627,9 +656,13 @@ pub async fn change_status(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let page =
-                award_detail_page(&state, user, c, &id, None, form.action, form.reason, errors)
-                    .await?;
+            let sent = Sent {
+                action: form.action,
+                reason: form.reason,
+                correction: Correction::default(),
+                errors,
+            };
+            let page = award_detail_page(&state, user, c, &id, None, sent).await?;
             Ok(render_with(status, &page))
         }
     }
