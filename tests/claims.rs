@@ -582,3 +582,181 @@ async fn without_confirmation_an_account_made_later_receives_its_waiting_awards(
     assert_eq!(held.len(), 1, "{held:?}");
     assert_eq!(held[0]["id"], made.json()["award"]["id"]);
 }
+
+/// The journey in Chromium: an issuer bulk-awards three people, one without an
+/// account; that person opens the e-mailed link, registers, confirms the address and sees
+/// the credential. Every page passes axe-core's WCAG 2.2 AA rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_award_is_claimed_by_a_newcomer_in_chromium() {
+    use crate::browser::{chromium, screenshot_path};
+    let sink = SmtpSink::start();
+    let app = app_confirming(&sink).await;
+    let worker = app
+        .services
+        .registry
+        .spawn_mail_delivery()
+        .expect("a worker");
+    let base = app.serve().await;
+    let (_, _, _) = console_issuer(&app).await;
+    let achievements = app
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{ORG}/achievements"),
+            None,
+            &Auth::None,
+        )
+        .await
+        .json();
+    let achievement = achievements["items"][0]["name"]
+        .as_str()
+        .expect("a name")
+        .to_owned();
+    // Two staff with confirmed accounts (made by the operator), one newcomer.
+    let operator =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .expect("the operator");
+    for (email, name) in [
+        ("amy@staff.test", "Amy Staff"),
+        ("ben@staff.test", "Ben Staff"),
+    ] {
+        app.services
+            .registry
+            .with_operator(&operator)
+            .create_account_as_operator(
+                credence_service::accounts::NewAccount {
+                    email: email.into(),
+                    display_name: name.into(),
+                    password: credence_service::accounts::Password::new(
+                        "correct horse battery staple".into(),
+                    ),
+                },
+                false,
+            )
+            .await
+            .expect("an account");
+    }
+    let csv = format!(
+        "key,email,override_justification\nj-1,amy@staff.test,{REASON}\nj-2,ben@staff.test,{REASON}\nj-3,cat@newcomer.test,{REASON}\n"
+    );
+    let signals = tempfile::tempdir().unwrap();
+    let path = |name: &str| signals.path().join(name);
+    let brief = json!({
+        "base": base,
+        "chromium": chromium(),
+        "screenshots": screenshot_path("claim").parent().unwrap(),
+        "issuer": {"email": "ines@claims.test", "password": "correct horse battery staple"},
+        "org": ORG,
+        "achievement": achievement,
+        "csv": csv,
+        "newEmail": "cat@newcomer.test",
+        "newName": "Cat Newcomer",
+        "newPassword": "a newcomer's own passphrase",
+        "awarded": path("awarded"),
+        "claimLinkFile": path("claim-link"),
+        "registered": path("registered"),
+        "confirmLinkFile": path("confirm-link"),
+    });
+    let browser = tokio::task::spawn_blocking(move || {
+        crate::support::js_harness().run_script("claim_journey.mjs", &[], &brief)
+    });
+    // Hands the browser the link of `prefix` e-mailed to the newcomer, once `signal` exists.
+    let hand_over = |signal: std::path::PathBuf, prefix: String, file: std::path::PathBuf| {
+        let sink = &sink;
+        let browser = &browser;
+        async move {
+            for _ in 0..600 {
+                if signal.exists() || browser.is_finished() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            if !signal.exists() {
+                return;
+            }
+            for _ in 0..100 {
+                let found = sink
+                    .received()
+                    .iter()
+                    .filter(|m| m.to.iter().any(|t| t == "cat@newcomer.test"))
+                    .find_map(|m| m.link(&prefix));
+                if let Some(link) = found {
+                    std::fs::write(&file, link).unwrap();
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    };
+    hand_over(
+        path("awarded"),
+        format!("{base}/claim/"),
+        path("claim-link"),
+    )
+    .await;
+    hand_over(
+        path("registered"),
+        format!("{base}/account/confirm/"),
+        path("confirm-link"),
+    )
+    .await;
+    let report = browser.await.unwrap();
+    worker.abort();
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert!(
+        report["job"].as_str().unwrap_or("").contains("Finished"),
+        "{report:#}"
+    );
+    assert!(
+        report["consoleClaim"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Claim link"),
+        "{report:#}"
+    );
+    assert!(
+        report["claimTitle"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&achievement),
+        "{report:#}"
+    );
+    assert_eq!(report["prefilled"], "cat@newcomer.test", "{report:#}");
+    assert!(
+        report["waiting"].as_str().unwrap_or("").contains("Confirm"),
+        "the dashboard asks for the confirmation: {report:#}"
+    );
+    assert!(
+        report["confirmed"]
+            .as_str()
+            .unwrap_or("")
+            .contains("confirmed"),
+        "{report:#}"
+    );
+    assert!(
+        report["credentials"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&achievement),
+        "{report:#}"
+    );
+    for page in [
+        "bulk-job",
+        "awards",
+        "link",
+        "registered",
+        "confirmed",
+        "credentials",
+    ] {
+        assert_eq!(report["axe"][page], json!([]), "axe on {page}: {report:#}");
+    }
+    assert!(report["overflow"].is_null(), "{report:#}");
+    assert_eq!(report["cspErrors"], json!([]), "{report:#}");
+    // The staff with accounts got theirs straight away; only the newcomer was sent a link.
+    let claim_messages = sink
+        .received()
+        .iter()
+        .filter(|m| m.link(&format!("{base}/claim/")).is_some())
+        .count();
+    assert_eq!(claim_messages, 1);
+}
