@@ -521,6 +521,21 @@ async fn bulk_rows_for_addresses_without_accounts_are_awarded_and_claimed() {
         .sign_in("vouched@claims.test", "correct horse battery staple")
         .await;
     assert_eq!(my_awards(&app, &vouched).await.len(), 1);
+    // The account the award went to is told, in the app and by e-mail, as for one award.
+    let mail = sink.wait_for(before + 3).await;
+    let told = to(&mail[before..], "vouched@claims.test");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0]
+        .header("Subject")
+        .unwrap_or_default()
+        .starts_with("You have been awarded"));
+    assert!(told[0].header("List-Unsubscribe").is_some());
+    let listed = app.call("GET", "/notifications", None, &vouched).await;
+    assert!(
+        listed.body.contains("You have been awarded"),
+        "{}",
+        listed.body
+    );
     assert!(my_awards(&app, &known).await.is_empty());
     // The unconfirmed account claims by its link.
     let path = claim_path(

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email};
+use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email, NotificationKind};
 use credence_domain::{BulkJobId, FormProblems};
 use credence_store::registry::{
     AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
@@ -395,6 +395,7 @@ impl Registry {
             awards,
             entries,
             names,
+            holders,
             read,
             signed,
         } = signed;
@@ -413,6 +414,15 @@ impl Registry {
             self.open_claims(&tx, &waiting, &names.0, &names.1, now)
                 .await?;
         }
+        let tells = holders
+            .iter()
+            .map(|(award, account)| {
+                let tell = Self::awarded_tell(&account.id, award, &names.0, &names.1);
+                (account, tell)
+            })
+            .collect();
+        self.notify_many(&tx, NotificationKind::CredentialAwarded, tells, now)
+            .await?;
         report.sort_by_key(|r| r.row_no);
         let done = i64::try_from(report.len()).unwrap_or(i64::MAX);
         let refused_now = i64::try_from(

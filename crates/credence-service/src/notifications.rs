@@ -7,9 +7,10 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind};
+use credence_domain::AwardId;
 use credence_mail::letters::Notice;
 use credence_mail::Unsubscribe;
-use credence_store::registry::{AwardRow, EvidenceRow, NotificationRow, Page};
+use credence_store::registry::{AccountRow, AwardRow, EvidenceRow, NotificationRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
 
@@ -39,7 +40,62 @@ impl Registry {
         let Some(account) = tx.account(&tell.account_id).await? else {
             return Ok(()); // no account (yet): nobody to tell in the app
         };
-        tx.insert_notification(NotificationRow {
+        let muted = tx.email_muted(&account.id).await?.contains(&tell.kind);
+        let (row, letter) = self.notice_of(&account, tell, muted, now);
+        tx.insert_notification(row).await?;
+        match letter {
+            Some(letter) => self.mail_account(tx, &letter, &account, now).await,
+            None => Ok(()),
+        }
+    }
+
+    /// [`Self::notify`] for many accounts and one kind at once, in a few statements (a bulk
+    /// award's batch): the accounts are given, their choices read in one query.
+    pub(crate) async fn notify_many(
+        &self,
+        tx: &Tx,
+        kind: NotificationKind,
+        tells: Vec<(&AccountRow, Tell)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        if tells.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = tells.iter().map(|(a, _)| a.id.clone()).collect();
+        let muted: std::collections::HashSet<String> =
+            tx.muted_among(kind, &ids).await?.into_iter().collect();
+        let mut rows = Vec::with_capacity(tells.len());
+        let mut messages = Vec::with_capacity(tells.len());
+        for (account, tell) in tells {
+            let (row, letter) = self.notice_of(account, tell, muted.contains(&account.id), now);
+            rows.push(row);
+            if let Some(letter) = letter {
+                let to = crate::mail::Recipient {
+                    name: &account.display_name,
+                    address: &account.email,
+                    account_id: Some(&account.id),
+                };
+                messages.push(self.compose_for_outbox(&letter, &to, now)?);
+            }
+        }
+        tx.insert_notifications(rows).await?;
+        if !messages.is_empty() {
+            tx.insert_outboxes(messages).await?;
+            let waiting = self.mail_waiting.clone();
+            tx.after_commit(move || waiting.notify_one());
+        }
+        Ok(())
+    }
+
+    /// The list entry of `tell` for `account`, and its e-mail unless `muted`.
+    fn notice_of(
+        &self,
+        account: &AccountRow,
+        tell: Tell,
+        muted: bool,
+        now: DateTime<Utc>,
+    ) -> (NotificationRow, Option<Notice>) {
+        let row = NotificationRow {
             id: new_id(),
             account_id: account.id.clone(),
             kind: tell.kind,
@@ -48,10 +104,9 @@ impl Registry {
             link: tell.link.clone(),
             created_at: now,
             read_at: None,
-        })
-        .await?;
-        if tx.email_muted(&account.id).await?.contains(&tell.kind) {
-            return Ok(());
+        };
+        if muted {
+            return (row, None);
         }
         let letter = Notice {
             name: account.display_name.clone(),
@@ -67,7 +122,26 @@ impl Registry {
             },
             stops: tell.kind.stop_words().to_owned(),
         };
-        self.mail_account(tx, &letter, &account, now).await
+        (row, Some(letter))
+    }
+
+    /// What the holder of award `award_id` is told when it is made.
+    pub(crate) fn awarded_tell(
+        account_id: &str,
+        award_id: &AwardId,
+        achievement: &str,
+        issuer: &str,
+    ) -> Tell {
+        Tell {
+            account_id: account_id.to_owned(),
+            kind: NotificationKind::CredentialAwarded,
+            title: format!("You have been awarded {achievement}"),
+            paragraphs: vec![format!(
+                "{issuer} has awarded you the credential \"{achievement}\". It is on your dashboard, and anyone you share it with can check it."
+            )],
+            link: format!("/credentials/{award_id}"),
+            action: "See the credential",
+        }
     }
 
     /// The holder of `award` is told it was awarded.
@@ -79,24 +153,11 @@ impl Registry {
         issuer: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        let Some(holder) = award.holder_id.clone() else {
+        let Some(holder) = &award.holder_id else {
             return Ok(());
         };
-        self.notify(
-            tx,
-            Tell {
-                account_id: holder,
-                kind: NotificationKind::CredentialAwarded,
-                title: format!("You have been awarded {achievement}"),
-                paragraphs: vec![format!(
-                    "{issuer} has awarded you the credential \"{achievement}\". It is on your dashboard, and anyone you share it with can check it."
-                )],
-                link: format!("/credentials/{}", award.id),
-                action: "See the credential",
-            },
-            now,
-        )
-        .await
+        let tell = Self::awarded_tell(holder, &award.id, achievement, issuer);
+        self.notify(tx, tell, now).await
     }
 
     /// The holder of `award` is told its new state and the issuer's reason.

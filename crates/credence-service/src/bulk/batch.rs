@@ -13,8 +13,11 @@ pub(super) struct SignedBatch {
     pub(super) report: Vec<BulkRowRow>,
     pub(super) awards: Vec<AwardRow>,
     pub(super) entries: Vec<NewAuditEntry>,
-    /// The achievement's and the organisation's names, for the claim messages.
+    /// The achievement's and the organisation's names, for the messages.
     pub(super) names: (String, String),
+    /// The accounts the batch's awards went straight to, each with its award: they are
+    /// told, as for a single award.
+    pub(super) holders: Vec<(AwardId, AccountRow)>,
     pub(super) read: std::time::Duration,
     pub(super) signed: std::time::Duration,
 }
@@ -305,12 +308,21 @@ impl Registry {
             .iter()
             .map(|award| issue_entry(award, now, label, org_id, job))
             .collect();
+        let holders = awards
+            .iter()
+            .filter(|a| a.holder_id.is_some())
+            .filter_map(|a| {
+                let account = facts.accounts.get(a.recipient_email.as_deref()?)?;
+                Some((a.id.clone(), account.clone()))
+            })
+            .collect();
         Ok(SignedBatch {
             rows: batch.len(),
             report,
             awards,
             entries,
             names: (ctx.achievement.name.clone(), ctx.org.name.clone()),
+            holders,
             read,
             signed: started.elapsed() - read,
         })

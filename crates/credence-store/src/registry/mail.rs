@@ -23,6 +23,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Inserts many messages, a few statements in all.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_outboxes(&self, rows: Vec<OutboxRow>) -> Result<(), StoreError> {
+        // Each message is a few kilobytes: a modest number a statement.
+        for chunk in rows.chunks(20) {
+            outbox::Entity::insert_many(chunk.iter().cloned().map(outbox::ActiveModel::from))
+                .exec(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Ids of queued messages due by `now` and not leased to a live worker, oldest first.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn outbox_due(

@@ -10,7 +10,47 @@ use crate::{StoreError, Tx};
 
 use super::{NotificationRow, Page};
 
+/// How many rows go into one multi-row insert.
+const INSERT_CHUNK: usize = 100;
+
 impl Tx {
+    /// Inserts many notifications, a few statements in all.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn insert_notifications(&self, rows: Vec<NotificationRow>) -> Result<(), StoreError> {
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            notification::Entity::insert_many(
+                chunk.iter().cloned().map(notification::ActiveModel::from),
+            )
+            .exec(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Those of `account_ids` who turned e-mail of `kind` off.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn muted_among(
+        &self,
+        kind: NotificationKind,
+        account_ids: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in account_ids.chunks(500) {
+            out.extend(
+                notification_pref::Entity::find()
+                    .select_only()
+                    .column(notification_pref::Column::AccountId)
+                    .filter(notification_pref::Column::Kind.eq(kind))
+                    .filter(notification_pref::Column::Email.eq(false))
+                    .filter(notification_pref::Column::AccountId.is_in(chunk.iter().cloned()))
+                    .into_tuple::<String>()
+                    .all(self.conn())
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_notification(&self, row: NotificationRow) -> Result<(), StoreError> {
         notification::Entity::insert(notification::ActiveModel::from(row))
