@@ -282,6 +282,40 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
         "every award is valid, revoked, suspended or expired"
     );
 
+    // Two awards wait for recipients without an account; the console says so.
+    let linchester = registry
+        .public()
+        .org("linchester-ics")
+        .await
+        .expect("the organisation");
+    let listed = registry
+        .with_issuer(
+            &Actor::from_operator(&Operator::local_command_line())
+                .operator()
+                .expect("the operator")
+                .issuer_for(&linchester),
+        )
+        .award_list(
+            &Default::default(),
+            Page {
+                offset: 0,
+                limit: 100,
+            },
+        )
+        .await
+        .expect("the award list");
+    let waiting: Vec<_> = listed.items.iter().filter(|i| i.claim.is_some()).collect();
+    assert_eq!(waiting.len(), 2, "{waiting:?}");
+    for item in waiting {
+        assert_eq!(item.recipient.kind, "unknown");
+        assert!(item
+            .recipient
+            .email
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("@demo.credence.invalid"));
+    }
+
     assert_eq!(public_portfolios, 9, "most portfolios are public");
     assert!(with_public_items >= 8, "public items: {with_public_items}");
 

@@ -57,6 +57,9 @@ impl OperatorDesk<'_> {
         progress("awards");
         self.seed_awards(world, &accounts, &achievements, &mut summary)
             .await?;
+        progress("awards waiting for a claim");
+        self.seed_claims(world, &accounts, &achievements, &mut summary)
+            .await?;
         progress("portfolios");
         self.seed_portfolios(world, &framework, &accounts, &mut summary)
             .await?;
@@ -411,6 +414,37 @@ impl Registry {
                 summary.changes += 1;
             }
             issued.insert(&a.key, award.id.to_string());
+        }
+        Ok(())
+    }
+
+    /// Awards the world's pending claims (by idempotency key): to addresses without an
+    /// account, so each waits for its recipient.
+    async fn seed_claims(
+        &self,
+        world: &World,
+        accounts: &Accounts,
+        achievements: &HashMap<String, String>,
+        summary: &mut DemoSummary,
+    ) -> Result<(), ServiceError> {
+        for c in &world.claims {
+            let missing =
+                || ServiceError::internal(format!("no demo achievement {}", c.achievement));
+            let spec = world.achievement(&c.achievement).ok_or_else(missing)?;
+            let uuid = achievements.get(&c.achievement).ok_or_else(missing)?;
+            let issuer = self.demo_issuer(world, accounts, &spec.org).await?;
+            let new = NewAward {
+                achievement: uuid.clone(),
+                email: email(&c.recipient),
+                name: None,
+                override_justification: Some(c.justification.clone()),
+                valid_from: None,
+                renews: None,
+                key: Some(c.key.clone()),
+            };
+            if self.with_issuer(&issuer).award(new).await?.created {
+                summary.awards += 1;
+            }
         }
         Ok(())
     }

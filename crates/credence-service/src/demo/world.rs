@@ -23,6 +23,9 @@ pub struct World {
     pub accreditations: Vec<Accreditation>,
     pub achievements: Vec<Achievement>,
     pub awards: Vec<Award>,
+    /// Awards to addresses without an account, waiting for their recipients to claim them.
+    #[serde(default)]
+    pub claims: Vec<PendingClaim>,
 }
 
 /// Sentences the seeder puts together with the world's entries. Narratives name their
@@ -256,6 +259,21 @@ pub struct Award {
     pub renews: Option<String>,
 }
 
+/// An award made to an address that has no account: its claim link waits in the outbox
+/// (the demo has no mail server) and the issuer's console shows it waiting.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingClaim {
+    /// The idempotency key, unique in the issuing organisation.
+    pub key: String,
+    pub achievement: String,
+    /// The local part of the recipient's address (`@demo.credence.invalid`); no account
+    /// of the world may have it.
+    pub recipient: String,
+    /// Why the issuer awards without evidence recorded here (there is no account to hold it).
+    pub justification: String,
+}
+
 /// Puts `values` into the braces of `template` that name them.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
@@ -382,7 +400,32 @@ impl World {
                 &format!("the achievement '{}'", a.key),
             )?;
         }
-        self.check_awards()
+        self.check_awards()?;
+        self.check_claims()
+    }
+
+    fn check_claims(&self) -> Result<(), String> {
+        let accounts: HashSet<&str> = self.accounts().map(|(a, _)| a).collect();
+        let mut keys: HashSet<&str> = self.awards.iter().map(|a| a.key.as_str()).collect();
+        for c in &self.claims {
+            let whose = format!("the pending claim '{}'", c.key);
+            found(
+                self.achievement(&c.achievement),
+                &whose,
+                "achievement",
+                &c.achievement,
+            )?;
+            if !keys.insert(&c.key) {
+                return Err(format!("{whose}: its key is an award's already"));
+            }
+            if accounts.contains(c.recipient.as_str()) {
+                return Err(format!(
+                    "{whose}: '{}' has an account, so the award would not wait for a claim",
+                    c.recipient
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn has_staff(&self, slug: &str, role: Role, whose: &str) -> Result<(), String> {
