@@ -26,6 +26,7 @@ mod frameworks_schema;
 mod frameworks_store;
 mod logs;
 mod mail;
+mod mail_crash;
 mod multiprocess;
 mod observability;
 mod operator_pages;

@@ -75,7 +75,7 @@ impl Registry {
 
     /// The application in this test process over the same database and master key, for
     /// setting up organisations, tokens and holders.
-    async fn app(&self) -> TestApp {
+    pub(crate) async fn app(&self) -> TestApp {
         let key_file = self.key_file.clone();
         TestApp::over_with(self.db.clone(), self.db.store().await, move |_| {
             let mut config = RegistryConfig::for_tests(PUBLIC_URL).expect("test settings");

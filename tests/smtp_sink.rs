@@ -68,6 +68,15 @@ impl SmtpSink {
 
     /// A server on `port` (0: any free one) that refuses recipients containing `reject`.
     pub fn start_with(port: u16, reject: &str) -> Self {
+        Self::start_full(port, reject, 0)
+    }
+
+    /// A server that keeps the first message, then withholds its "250" for `secs` seconds.
+    pub fn start_holding_first(secs: u64) -> Self {
+        Self::start_full(0, "", secs)
+    }
+
+    fn start_full(port: u16, reject: &str, hold_first: u64) -> Self {
         let python = python();
         let folder = tempfile::tempdir().expect("a folder for received mail");
         let mut command = Command::new(python);
@@ -80,6 +89,9 @@ impl SmtpSink {
             .stderr(Stdio::inherit());
         if !reject.is_empty() {
             command.args(["--reject", reject]);
+        }
+        if hold_first > 0 {
+            command.args(["--hold-first", &hold_first.to_string()]);
         }
         let mut child = command.spawn().expect("start the SMTP server");
         let stdin = child.stdin.take().expect("its stdin");

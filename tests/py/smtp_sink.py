@@ -1,11 +1,14 @@
 """A real SMTP server for Credence's mail tests: aiosmtpd on a loopback port, keeping each
 message it accepts as a file (written whole, then renamed into place).
 
-Usage: smtp_sink.py DIR [--port N] [--reject SUBSTRING]
+Usage: smtp_sink.py DIR [--port N] [--reject SUBSTRING] [--hold-first SECONDS]
 Prints "PORT <n>" once it listens. Recipients containing SUBSTRING are refused with 550.
+With --hold-first, the first message is kept, then its "250" withheld for SECONDS: a
+client killed meanwhile never learns it was delivered.
 """
 
 import argparse
+import asyncio
 import email
 import email.policy
 import json
@@ -18,9 +21,10 @@ from aiosmtpd.controller import Controller
 
 
 class Keep:
-    def __init__(self, folder, reject):
+    def __init__(self, folder, reject, hold_first):
         self.folder = folder
         self.reject = reject
+        self.hold_first = hold_first
         self.count = 0
         self.lock = threading.Lock()
 
@@ -54,6 +58,8 @@ class Keep:
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(record, f)
         os.rename(tmp, os.path.join(self.folder, f"{n:06d}.json"))
+        if n == 1 and self.hold_first > 0:
+            await asyncio.sleep(self.hold_first)
         return "250 Message accepted for delivery"
 
 
@@ -62,6 +68,7 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--reject", default="")
+    parser.add_argument("--hold-first", type=float, default=0)
     args = parser.parse_args()
     port = args.port
     if port == 0:
@@ -72,7 +79,7 @@ def main():
         port = s.getsockname()[1]
         s.close()
     controller = Controller(
-        Keep(args.folder, args.reject), hostname="127.0.0.1", port=port
+        Keep(args.folder, args.reject, args.hold_first), hostname="127.0.0.1", port=port
     )
     controller.start()
     print(f"PORT {port}", flush=True)

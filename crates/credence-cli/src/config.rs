@@ -157,6 +157,11 @@ poll_ms = 1000
 # 365); the recipient or the issuer can have a new one sent. Environment:
 # CREDENCE_MAIL_CLAIM_LINK_DAYS.
 claim_link_days = 30
+# Seconds a delivery worker holds a message it is sending (1 to 3600). A process that dies
+# mid-send leaves the message to the next worker after this long, which sends it again with
+# the same Message-ID; keep it above the SMTP timeout of 20 seconds. Environment:
+# CREDENCE_MAIL_LEASE_SECS.
+lease_secs = 120
 
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one

@@ -19,6 +19,8 @@ pub struct MailConfig {
     pub poll_ms: u64,
     /// How many days a link to claim a credential awarded to an address works.
     pub claim_link_days: i64,
+    /// Seconds a worker holds a message it is sending before another may send it again.
+    pub lease_secs: u64,
 }
 
 impl Default for MailConfig {
@@ -28,6 +30,7 @@ impl Default for MailConfig {
             from: String::new(),
             poll_ms: 1000,
             claim_link_days: credence_service::claims::DEFAULT_CLAIM_LINK_DAYS,
+            lease_secs: credence_service::mail::LEASE_SECS,
         }
     }
 }
@@ -40,6 +43,7 @@ impl std::fmt::Debug for MailConfig {
             .field("from", &self.from)
             .field("poll_ms", &self.poll_ms)
             .field("claim_link_days", &self.claim_link_days)
+            .field("lease_secs", &self.lease_secs)
             .finish()
     }
 }
@@ -85,7 +89,20 @@ impl MailConfig {
             poll: std::time::Duration::from_millis(self.poll_ms.clamp(50, 600_000)),
             retry_base: std::time::Duration::from_secs(30),
             claim_link_days: self.checked_claim_link_days()?,
+            lease: std::time::Duration::from_secs(self.checked_lease_secs()?),
         })
+    }
+
+    /// `lease_secs`, refused by name outside 1 to 3600.
+    fn checked_lease_secs(&self) -> Result<u64, Failure> {
+        if (1..=3600).contains(&self.lease_secs) {
+            Ok(self.lease_secs)
+        } else {
+            Err(Failure::Refused(format!(
+                "mail.lease_secs: a worker holds a message for 1 to 3600 seconds, not {}",
+                self.lease_secs
+            )))
+        }
     }
 
     /// `claim_link_days`, refused by name outside 1 to 365.

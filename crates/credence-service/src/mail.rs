@@ -5,7 +5,7 @@
 //! processes on one database never both take it), hands it to the SMTP server, and records
 //! the outcome under the same lease. A refusal for good (5xx) bounces the message; anything
 //! else is tried again with a growing pause, up to [`MAX_ATTEMPTS`]. A process killed
-//! mid-send leaves a lease that runs out after [`LEASE_SECS`]; the message is then sent
+//! mid-send leaves a lease that runs out after [`MailSettings::lease`]; the message is then sent
 //! again with the same `Message-ID`, which the receiving server can recognise. With no
 //! SMTP server configured, messages wait in the outbox, listed for the operator.
 
@@ -22,8 +22,9 @@ use crate::desks::OperatorDesk;
 use crate::registry::{new_id, random_secret, sha256_hex, Registry};
 use crate::ServiceError;
 
-/// How long a worker holds a message it is sending (well above the SMTP timeout).
-pub const LEASE_SECS: i64 = 120;
+/// How long a worker holds a message it is sending unless configured (`mail.lease_secs`),
+/// well above the SMTP timeout of 20 seconds.
+pub const LEASE_SECS: u64 = 120;
 /// Attempts before a message is given up as failed.
 pub const MAX_ATTEMPTS: i32 = 12;
 
@@ -41,6 +42,9 @@ pub struct MailSettings {
     pub retry_base: Duration,
     /// How many days a claim link works (`mail.claim_link_days`).
     pub claim_link_days: i64,
+    /// How long a worker holds a message it is sending: a worker that dies mid-send
+    /// leaves the message to another (or itself, restarted) after this long.
+    pub lease: Duration,
 }
 
 impl MailSettings {
@@ -52,6 +56,7 @@ impl MailSettings {
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
             claim_link_days: crate::claims::DEFAULT_CLAIM_LINK_DAYS,
+            lease: Duration::from_secs(LEASE_SECS),
         }
     }
 }
@@ -184,6 +189,12 @@ impl Registry {
         }
     }
 
+    /// [`MailSettings::lease`] as a span of time.
+    fn mail_lease(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.config.mail.lease)
+            .unwrap_or_else(|_| chrono::Duration::seconds(LEASE_SECS as i64))
+    }
+
     async fn deliver_one(
         &self,
         sender: &SmtpSender,
@@ -195,7 +206,7 @@ impl Registry {
         let leased = {
             let tx = self.store.write().await?;
             let row = tx
-                .lease_outbox(id, owner, now, now + chrono::Duration::seconds(LEASE_SECS))
+                .lease_outbox(id, owner, now, now + self.mail_lease())
                 .await?;
             tx.commit().await?;
             row
