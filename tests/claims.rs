@@ -775,3 +775,172 @@ async fn a_bulk_award_is_claimed_by_a_newcomer_in_chromium() {
         .count();
     assert_eq!(claim_messages, 1);
 }
+
+#[tokio::test]
+async fn a_changed_address_is_confirmed_first_and_brings_the_awards_waiting_for_it() {
+    let sink = SmtpSink::start();
+    let app = app_confirming(&sink).await;
+    let (token, _, achievement) = console_issuer(&app).await;
+    let person = app.holder("old@move.test", "Mo Mover").await;
+    app.holder("taken@move.test", "Tay Taken").await;
+    let made = award(
+        &app,
+        ORG,
+        &token,
+        json!({"achievement": achievement, "email": "new@move.test", "override_justification": REASON}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    deliver(&app, "test").await;
+    let before = sink.wait_for(4).await.len();
+
+    let shown = page(&app, &person, "/account").await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("old@move.test"));
+    // Every field checked; the password must be the account's; the address free.
+    let empty = submit(
+        &app,
+        &person,
+        "/account/address",
+        &[("email", ""), ("password", "")],
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("id=\"email-error\"") && empty.body.contains("id=\"password-error\"")
+    );
+    let wrong = submit(
+        &app,
+        &person,
+        "/account/address",
+        &[
+            ("email", "new@move.test"),
+            ("password", "not my password at all"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("not your current password"),
+        "{}",
+        wrong.body
+    );
+    let taken = submit(
+        &app,
+        &person,
+        "/account/address",
+        &[
+            ("email", "taken@move.test"),
+            ("password", "correct horse battery staple"),
+        ],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        taken.body.contains("Another account uses"),
+        "{}",
+        taken.body
+    );
+    let asked = submit(
+        &app,
+        &person,
+        "/account/address",
+        &[
+            ("email", "New@Move.test"),
+            ("password", "correct horse battery staple"),
+        ],
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert!(asked
+        .body
+        .contains("We have sent a link to <strong>new@move.test"));
+
+    // A link to the new address; a warning, without a link, to the old one.
+    assert_eq!(deliver(&app, "test").await.sent, 2);
+    let mail = sink.wait_for(before + 2).await;
+    let warning = to(&mail[before..], "old@move.test");
+    assert_eq!(warning.len(), 1);
+    assert!(warning[0].text().contains("new@move.test"));
+    assert!(
+        warning[0].link(&app.base_url).is_none(),
+        "no link to click in the warning"
+    );
+    let link = to(&mail[before..], "new@move.test")[0]
+        .link(&format!("{}/account/address/", app.base_url))
+        .expect("a confirmation link");
+    let path = link.strip_prefix(&app.base_url).expect("ours").to_owned();
+    // Nothing changes before the link is used.
+    let me = app.call("GET", "/api/v1/me", None, &person).await.json();
+    assert_eq!(me["email"], "old@move.test");
+    let (status, form, body) = form_token(&app, &path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("new@move.test"));
+    let done = post_form(&app, &path, &form, &[]).await;
+    assert_eq!(location(&done), "/login?notice=address-changed");
+    let me = app.call("GET", "/api/v1/me", None, &person).await.json();
+    assert_eq!(me["email"], "new@move.test");
+    assert_eq!(me["email_confirmed"], true);
+    // The award waiting for the new address is the account's now.
+    let held = my_awards(&app, &person).await;
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["id"], made.json()["award"]["id"]);
+    // The link works once; signing in is by the new address.
+    assert_eq!(
+        post_form(&app, &path, &form, &[]).await.status,
+        StatusCode::GONE
+    );
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/sessions",
+            Some(json!({"email": "old@move.test", "password": "correct horse battery staple"})),
+            &Auth::None,
+        )
+        .await;
+    assert_ne!(refused.status, StatusCode::CREATED, "{}", refused.body);
+    app.sign_in("new@move.test", "correct horse battery staple")
+        .await;
+
+    // A password reset cancels a change asked meanwhile (the session may not be the owner's).
+    let again = submit(
+        &app,
+        &person,
+        "/account/address",
+        &[
+            ("email", "third@move.test"),
+            ("password", "correct horse battery staple"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let (_, form, _) = form_token(&app, "/password/forgot").await;
+    post_form(
+        &app,
+        "/password/forgot",
+        &form,
+        &[("email", "new@move.test")],
+    )
+    .await;
+    deliver(&app, "test").await;
+    let mail = sink.wait_for(before + 5).await;
+    let third = to(&mail, "third@move.test")[0]
+        .link(&format!("{}/account/address/", app.base_url))
+        .expect("a link");
+    let reset = to(&mail, "new@move.test")
+        .iter()
+        .find_map(|m| m.link(&format!("{}/password/reset/", app.base_url)))
+        .expect("a reset link");
+    let reset = reset.strip_prefix(&app.base_url).expect("ours").to_owned();
+    let (_, form, _) = form_token(&app, &reset).await;
+    let changed = post_form(
+        &app,
+        &reset,
+        &form,
+        &[("password", "an entirely new passphrase")],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let third = third.strip_prefix(&app.base_url).expect("ours").to_owned();
+    assert_eq!(app.get(&third, "text/html").await.status, StatusCode::GONE);
+}

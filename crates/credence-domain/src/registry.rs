@@ -211,6 +211,8 @@ choice!(
         PasswordReset = "password_reset",
         /// Confirm the address an account registered with.
         ConfirmAddress = "confirm_address",
+        /// Confirm the new address an account is changing to.
+        ChangeAddress = "change_address",
     }
 );
 

@@ -136,3 +136,39 @@ letter!(
     |m| format!("{} has awarded you {}", m.issuer, m.achievement),
     |_| None
 );
+
+/// Confirms the new address an account is changing to (sent to the new address).
+#[derive(Debug, Clone)]
+pub struct ConfirmNewAddress {
+    pub name: String,
+    /// The address being replaced.
+    pub old: String,
+    pub link: String,
+    pub hours: i64,
+}
+letter!(
+    ConfirmNewAddress,
+    "confirm_new_address",
+    "confirm_new_address.txt",
+    "confirm_new_address.html",
+    |_m| "Confirm your new e-mail address for Credence".to_owned(),
+    |_| None
+);
+
+/// Tells the address being replaced that a change was asked (sent to the old address), so
+/// that a person whose account was taken over finds out.
+#[derive(Debug, Clone)]
+pub struct AddressChanging {
+    pub name: String,
+    /// The address asked for.
+    pub new: String,
+    pub hours: i64,
+}
+letter!(
+    AddressChanging,
+    "address_changing",
+    "address_changing.txt",
+    "address_changing.html",
+    |_m| "Your Credence e-mail address is being changed".to_owned(),
+    |_| None
+);

@@ -62,6 +62,11 @@ impl Password {
     fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether nothing was typed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// An account as shown to its owner.
@@ -172,7 +177,7 @@ pub(crate) async fn hash_password(
     ))?
 }
 
-async fn password_matches(
+pub(crate) async fn password_matches(
     cost: PasswordCost,
     hash: Option<String>,
     password: Password,

@@ -22,6 +22,7 @@ pub mod awards;
 pub mod badges;
 pub mod bulk;
 mod caches;
+pub mod change_address;
 mod checkpoint;
 pub mod claims;
 pub mod confirm_address;

@@ -117,6 +117,10 @@ impl AccountsDesk<'_> {
         account.password_hash = Some(new_hash);
         tx.update_account(account.clone()).await?;
         let ended = tx.delete_sessions_of(&account.id).await?;
+        // A change of address asked from a session that may not have been the owner's is
+        // cancelled too.
+        tx.retire_email_links(&account.id, EmailLinkPurpose::ChangeAddress, now)
+            .await?;
         audit(
             &tx,
             now,

@@ -23,8 +23,8 @@ use crate::pages::console::{
     bulk as console_bulk, claims as console_claims,
 };
 use crate::pages::{
-    account, assess, claim, confirm, credentials, frameworks, health, holder, notifications,
-    operator, operator_mail, password, verify,
+    account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
+    notifications, operator, operator_mail, password, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -135,6 +135,12 @@ fn account_routes() -> Router<AppState> {
         .route(
             "/account/confirm/{secret}",
             get(confirm::confirm_form).post(confirm::confirm),
+        )
+        .route("/account", get(account_settings::show))
+        .route("/account/address", post(account_settings::request_change))
+        .route(
+            "/account/address/{secret}",
+            get(account_settings::confirm_form).post(account_settings::confirm),
         )
         .route("/claim/{secret}", get(claim::show).post(claim::claim))
         .route("/claim/{secret}/resend", post(claim::resend))

@@ -57,6 +57,17 @@ impl Tx {
         Ok(())
     }
 
+    /// Changes an account's e-mail address (its own confirmation is the caller's concern).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn set_account_email(&self, id: &str, email: &str) -> Result<(), StoreError> {
+        account::Entity::update_many()
+            .col_expr(account::Column::Email, sea_orm::sea_query::Expr::value(email))
+            .filter(account::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_session(&self, row: SessionRow) -> Result<(), StoreError> {
         session::Entity::insert(session::ActiveModel::from(row))

@@ -2,6 +2,7 @@
 //! `web/templates/layout.html`.
 
 pub mod account;
+pub mod account_settings;
 pub mod assess;
 pub mod claim;
 pub mod confirm;

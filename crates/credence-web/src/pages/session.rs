@@ -243,6 +243,7 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "registered" => "Your account is ready. Welcome to Credence.",
         "email-choices-saved" => "Your e-mail choices are saved.",
         "address-confirmed" => "Your e-mail address is confirmed.",
+        "address-changed" => "Your e-mail address is changed: sign in with the new one from now on.",
         "claimed" => "The credential is yours: it is on your dashboard, private until you choose to share it.",
         "claim-resent" => "The claim link is sent again; the earlier link no longer works.",
         "claim-corrected" => "The credential is made again for the corrected address, and the first one revoked.",
