@@ -30,7 +30,7 @@ pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
     let now = chrono::Utc::now();
     for i in 1..=n {
         tx.insert_evidence_row(EvidenceRow {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: credence_domain::EvidenceId::random(),
             holder_id: holder_id.to_owned(),
             framework_id,
             statement_code: format!("T1-{i:02}").parse().unwrap(),
@@ -948,7 +948,9 @@ async fn a_malformed_id_in_a_path_is_not_found() {
     let app = TestApp::new().await;
     let (issuer, _) = issuer_setup(&app, "ids-ics", "web").await;
     let admin = app.token("ids-ics", "admin").await;
+    let holder = app.holder("ids-holder@example.org", "Ida Holder").await;
     let bad = "not-a-uuid%20'%3E";
+    let some_evidence = uuid::Uuid::new_v4();
     for (method, path, noun, auth) in [
         (
             "GET",
@@ -968,6 +970,18 @@ async fn a_malformed_id_in_a_path_is_not_found() {
             format!("/api/v1/orgs/ids-ics/tokens/{bad}"),
             "token",
             &admin,
+        ),
+        (
+            "GET",
+            format!("/api/v1/evidence/{bad}"),
+            "evidence",
+            &holder,
+        ),
+        (
+            "GET",
+            format!("/api/v1/evidence/{some_evidence}/attachments/{bad}"),
+            "attachment",
+            &holder,
         ),
     ] {
         let body =

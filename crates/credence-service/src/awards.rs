@@ -601,7 +601,7 @@ fn evidence_links(
         .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
         .map(|e| {
             Ok(EvidenceLink {
-                uuid: Uuid::parse_str(&e.id)
+                uuid: Uuid::parse_str(e.id.as_str())
                     .map_err(ServiceError::wrap("reading a stored evidence id"))?,
                 name: format!(
                     "{} for {} at {}",

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
+use credence_domain::EvidenceId;
 use credence_domain::{
     ArchetypeCode, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind, StatementCode,
 };
@@ -67,7 +68,7 @@ pub struct PortfolioCredential {
 /// A piece of evidence as a portfolio lists it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PortfolioEvidence {
-    pub id: String,
+    pub id: EvidenceId,
     pub statement: String,
     pub statement_text: String,
     pub level_claimed: String,
@@ -154,7 +155,7 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn set_evidence_visibility(
         &self,
-        id: &str,
+        id: &EvidenceId,
         public: bool,
     ) -> Result<(), ServiceError> {
         let holder = &self.holder;

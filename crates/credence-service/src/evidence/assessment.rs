@@ -46,7 +46,7 @@ impl CallerDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
     pub async fn decide_evidence(
         &self,
-        id: &str,
+        id: &EvidenceId,
         input: DecisionInput,
     ) -> Result<EvidenceDetail, ServiceError> {
         let actor = &self.actor;

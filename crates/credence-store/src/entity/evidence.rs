@@ -1,14 +1,14 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
 use credence_domain::registry::{EvidenceKind, EvidenceStatus};
-use credence_domain::{LevelCode, StatementCode};
+use credence_domain::{EvidenceId, LevelCode, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: EvidenceId,
     pub holder_id: String,
     pub framework_id: i64,
     pub statement_code: StatementCode,

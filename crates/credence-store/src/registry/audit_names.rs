@@ -55,7 +55,7 @@ impl Tx {
             self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
         rows.accreditations = by(accreditations.await?, |a| a.id.clone());
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
-        rows.evidence = by(evidence.await?, |e| e.id.clone());
+        rows.evidence = by(evidence.await?, |e| e.id.to_string());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
         rows.awards = by(awards.await?, |a| a.id.to_string());
         // What those rows refer to.

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::EvidenceStatus;
+use credence_domain::{AttachmentId, EvidenceId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -30,8 +31,8 @@ pub struct AccountUsage {
 /// An attachment without its content, for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentMeta {
-    pub id: String,
-    pub evidence_id: String,
+    pub id: AttachmentId,
+    pub evidence_id: EvidenceId,
     pub file_name: String,
     pub media_type: String,
     pub size: i64,
@@ -42,7 +43,7 @@ pub struct AttachmentMeta {
 /// A decision to append to a piece of evidence's history (the id is assigned on insert).
 #[derive(Debug, Clone)]
 pub struct NewDecision {
-    pub evidence_id: String,
+    pub evidence_id: EvidenceId,
     pub actor_id: Option<String>,
     pub decision: String,
     pub level: Option<String>,
@@ -50,7 +51,15 @@ pub struct NewDecision {
     pub decided_at: DateTime<Utc>,
 }
 
-type MetaTuple = (String, String, String, String, i64, String, DateTime<Utc>);
+type MetaTuple = (
+    AttachmentId,
+    EvidenceId,
+    String,
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+);
 
 fn meta(
     (id, evidence_id, file_name, media_type, size, sha256, created_at): MetaTuple,
@@ -76,8 +85,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn evidence(&self, id: &str) -> Result<Option<EvidenceRow>, StoreError> {
-        Ok(evidence::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn evidence(&self, id: &EvidenceId) -> Result<Option<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// Writes every column of a stored piece of evidence but its id, holder and creation time.
@@ -92,7 +103,7 @@ impl Tx {
 
     /// Deletes a piece of evidence with its attachments and decisions.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn delete_evidence(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_evidence(&self, id: &EvidenceId) -> Result<(), StoreError> {
         evidence_attachment::Entity::delete_many()
             .filter(evidence_attachment::Column::EvidenceId.eq(id))
             .exec(self.conn())
@@ -101,7 +112,9 @@ impl Tx {
             .filter(evidence_decision::Column::EvidenceId.eq(id))
             .exec(self.conn())
             .await?;
-        evidence::Entity::delete_by_id(id).exec(self.conn()).await?;
+        evidence::Entity::delete_by_id(id.clone())
+            .exec(self.conn())
+            .await?;
         Ok(())
     }
 
@@ -220,7 +233,10 @@ impl Tx {
 
     /// A piece of evidence's history, oldest first.
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
-    pub async fn decisions_of(&self, evidence_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+    pub async fn decisions_of(
+        &self,
+        evidence_id: &EvidenceId,
+    ) -> Result<Vec<DecisionRow>, StoreError> {
         Ok(evidence_decision::Entity::find()
             .filter(evidence_decision::Column::EvidenceId.eq(evidence_id))
             .order_by(evidence_decision::Column::Id, Order::Asc)
@@ -291,7 +307,7 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
-    pub async fn count_attachments(&self, evidence_id: &str) -> Result<u64, StoreError> {
+    pub async fn count_attachments(&self, evidence_id: &EvidenceId) -> Result<u64, StoreError> {
         Ok(evidence_attachment::Entity::find()
             .filter(evidence_attachment::Column::EvidenceId.eq(evidence_id))
             .count(self.conn())
@@ -302,7 +318,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
     pub async fn attachments_of(
         &self,
-        evidence_id: &str,
+        evidence_id: &EvidenceId,
     ) -> Result<Vec<AttachmentMeta>, StoreError> {
         let rows = evidence_attachment::Entity::find()
             .select_only()
@@ -326,8 +342,8 @@ impl Tx {
 
     /// One attachment with its content.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>, StoreError> {
-        Ok(evidence_attachment::Entity::find_by_id(id)
+    pub async fn attachment(&self, id: &AttachmentId) -> Result<Option<AttachmentRow>, StoreError> {
+        Ok(evidence_attachment::Entity::find_by_id(id.clone())
             .one(self.conn())
             .await?)
     }

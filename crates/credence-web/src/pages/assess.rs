@@ -6,11 +6,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use credence_domain::FrameworkSlug;
+use credence_domain::{EvidenceId, FrameworkSlug};
 use credence_service::evidence::{DecisionInput, QueueItem};
 use credence_service::Page;
 use serde::Deserialize;
 
+use crate::error::record_id;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::holder::Choice;
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -141,6 +142,7 @@ pub async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     let input = DecisionInput {
         decision: form.decision,
         level: form.level.filter(|l| !l.is_empty()),
