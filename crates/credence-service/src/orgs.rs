@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{OrgSlug, Problem, Problems, TokenId};
+use credence_domain::{KeyId, OrgSlug, Problem, Problems, TokenId};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -181,11 +181,11 @@ impl Registry {
     /// Makes a key, seals it and stores it as the organisation's active key.
     async fn add_key(&self, tx: &Tx, org: &OrgRow, fragment: &str) -> Result<KeyRow, ServiceError> {
         let key = SigningKey::generate().map_err(ServiceError::wrap("generating a signing key"))?;
-        let id = new_id();
+        let id = KeyId::random();
         let sealed = self
             .config
             .master_key
-            .seal(&key, id.as_bytes())
+            .seal(&key, id.as_str().as_bytes())
             .map_err(ServiceError::wrap("sealing a signing key"))?;
         let row = KeyRow {
             id,
@@ -458,7 +458,7 @@ impl Registry {
         let opened = self
             .config
             .master_key
-            .open(&key.sealed_private_key, key.id.as_bytes())
+            .open(&key.sealed_private_key, key.id.as_str().as_bytes())
             .map_err(|e| ServiceError::internal_from(format!("signing key of {}", org.slug), e))?;
         Ok(Signer {
             verification_method: verification_method(org, key),

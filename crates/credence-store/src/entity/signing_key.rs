@@ -1,12 +1,13 @@
 //! The `signing_keys` table. An organisation's Ed25519 signing key, sealed under the master key.
 
+use credence_domain::KeyId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "signing_keys")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: KeyId,
     pub org_id: String,
     pub fragment: String,
     #[sea_orm(column_type = "Text")]
