@@ -265,7 +265,7 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
         &app,
         &op,
         "/operator/orgs/first-ics/members/remove",
-        &[("account", &ines), ("role", "issuer")],
+        &[("account", ines.as_str()), ("role", "issuer")],
     )
     .await;
     assert_eq!(

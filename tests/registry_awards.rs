@@ -31,7 +31,7 @@ pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
     for i in 1..=n {
         tx.insert_evidence_row(EvidenceRow {
             id: credence_domain::EvidenceId::random(),
-            holder_id: holder_id.to_owned(),
+            holder_id: holder_id.parse().expect("an account id"),
             framework_id,
             statement_code: format!("T1-{i:02}").parse().unwrap(),
             level_claimed: "understanding".parse().unwrap(),

@@ -365,7 +365,7 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let progress = registry
         .public()
         .progress_of(
-            ada_id,
+            &ada_id.parse().expect("an account id"),
             &framework,
             &"foundational".parse().expect("a pathway"),
         )

@@ -455,7 +455,7 @@ impl Registry {
 
 impl CallerDesk<'_> {
     /// A job's progress (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn bulk_job(&self, id: &BulkJobId) -> Result<BulkJobView, ServiceError> {
         let actor = &self.actor;
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
@@ -517,7 +517,7 @@ impl IssuerDesk<'_> {
 
 impl CallerDesk<'_> {
     /// A job's per-row report, in file order (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn bulk_rows(
         &self,
         id: &BulkJobId,

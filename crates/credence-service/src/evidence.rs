@@ -11,8 +11,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
-    AttachmentId, Attainment, EvidenceId, FormProblems, Framework, FrameworkSlug, LevelCode,
-    OrgSlug, PathwayCode, PathwayProgress, StatementCode,
+    AccountId, AttachmentId, Attainment, EvidenceId, FormProblems, Framework, FrameworkSlug,
+    LevelCode, OrgSlug, PathwayCode, PathwayProgress, StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -127,7 +127,8 @@ pub struct DecisionView {
     pub level: Option<String>,
     pub comment: Option<String>,
     /// The account that took the step (none for an API token).
-    pub actor: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub actor: Option<AccountId>,
     pub at: String,
 }
 

@@ -7,6 +7,7 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind};
+use credence_domain::AccountId;
 use credence_mail::letters::Notice;
 use credence_mail::Unsubscribe;
 use credence_store::registry::{AwardRow, EvidenceRow, NotificationRow, Page};
@@ -19,7 +20,7 @@ use crate::ServiceError;
 
 /// One thing to tell one account.
 pub(crate) struct Tell {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub kind: NotificationKind,
     pub title: String,
     pub paragraphs: Vec<String>,
@@ -185,7 +186,11 @@ impl Registry {
     }
 
     /// `base64url(account:kind).base64url(HMAC)`.
-    pub(crate) fn unsubscribe_token(&self, account_id: &str, kind: NotificationKind) -> String {
+    pub(crate) fn unsubscribe_token(
+        &self,
+        account_id: &AccountId,
+        kind: NotificationKind,
+    ) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let payload = format!("{account_id}:{kind}");
         let mac = self.config.master_key.link_mac(payload.as_bytes());
@@ -193,7 +198,7 @@ impl Registry {
     }
 
     /// The account and kind a genuine token names.
-    fn read_unsubscribe_token(&self, token: &str) -> Option<(String, NotificationKind)> {
+    fn read_unsubscribe_token(&self, token: &str) -> Option<(AccountId, NotificationKind)> {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let (payload, mac) = token.split_once('.')?;
         let payload = b64.decode(payload).ok()?;
@@ -203,7 +208,7 @@ impl Registry {
         }
         let payload = String::from_utf8(payload).ok()?;
         let (account, kind) = payload.split_once(':')?;
-        Some((account.to_owned(), kind.parse().ok()?))
+        Some((account.parse().ok()?, kind.parse().ok()?))
     }
 }
 

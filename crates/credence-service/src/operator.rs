@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{Problem, Problems};
+use credence_domain::{AccountId, Problem, Problems};
 use serde::Serialize;
 
 use crate::desks::OperatorDesk;
@@ -96,7 +96,7 @@ impl OperatorDesk<'_> {
         let trusted = tx.trusted_bodies().await?;
         let mut out = Vec::new();
         for row in tx.orgs().await? {
-            let members: BTreeSet<String> = tx
+            let members: BTreeSet<AccountId> = tx
                 .memberships_of_org(&row.id)
                 .await?
                 .into_iter()
@@ -176,7 +176,7 @@ impl OperatorDesk<'_> {
     pub async fn operator_remove_member(
         &self,
         slug: &str,
-        account_id: &str,
+        account_id: &AccountId,
         role: &str,
     ) -> Result<(), ServiceError> {
         let operator = &self.operator;

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{KeyId, OrgSlug, Problem, Problems, TokenId};
+use credence_domain::{AccountId, KeyId, OrgSlug, Problem, Problems, TokenId};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -48,7 +48,8 @@ pub struct OrgView {
 /// A member's roles, as an admin sees them.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MemberView {
-    pub account_id: String,
+    #[schema(value_type = String)]
+    pub account_id: AccountId,
     pub email: String,
     pub display_name: String,
     pub role: String,
@@ -522,7 +523,11 @@ impl OrgAdminDesk<'_> {
 
     /// Takes a role away.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, account_id = %account_id))]
-    pub async fn remove_member(&self, account_id: &str, role: Role) -> Result<(), ServiceError> {
+    pub async fn remove_member(
+        &self,
+        account_id: &AccountId,
+        role: Role,
+    ) -> Result<(), ServiceError> {
         let admin = &self.admin;
         let now = self.now();
         let org = &admin.0.org;

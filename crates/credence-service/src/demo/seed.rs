@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use credence_domain::registry::{
     AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, Role, StatusAction,
 };
-use credence_domain::{bundled, Framework, PathwayCode};
+use credence_domain::{bundled, AccountId, Framework, PathwayCode};
 use credence_store::registry::Page;
 
 use super::evidence::{items, Item, Target};
@@ -24,7 +24,7 @@ use crate::{Actor, ServiceError};
 use credence_documents::Product;
 
 /// Account ids by e-mail local part.
-type Accounts = HashMap<String, String>;
+type Accounts = HashMap<String, AccountId>;
 
 impl OperatorDesk<'_> {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as

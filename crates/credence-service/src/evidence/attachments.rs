@@ -104,7 +104,7 @@ impl HolderDesk<'_> {
 impl CallerDesk<'_> {
     /// An attachment's content, for the evidence's holder or an assessor of the
     /// organisation it was submitted to; anyone else is told it does not exist.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), evidence_id = %evidence_id, attachment_id = %attachment_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), evidence_id = %evidence_id, attachment_id = %attachment_id))]
     pub async fn attachment_download(
         &self,
         evidence_id: &EvidenceId,
@@ -121,7 +121,7 @@ impl CallerDesk<'_> {
             .evidence(evidence_id)
             .await?
             .ok_or_else(|| not_found(evidence_id))?;
-        let is_holder = actor.account_id() == Some(row.holder_id.as_str());
+        let is_holder = actor.account_id() == Some(&row.holder_id);
         let is_assessor = match &row.org_id {
             Some(org_id) if !is_holder => match tx.org(org_id).await? {
                 Some(org) => actor.assessor(&org).is_ok(),

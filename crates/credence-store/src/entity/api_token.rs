@@ -1,7 +1,7 @@
 //! The `api_tokens` table. An API token: stored as the SHA-256 of its value, scoped to one organisation role.
 
 use credence_domain::registry::Role;
-use credence_domain::TokenId;
+use credence_domain::{AccountId, TokenId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +14,7 @@ pub struct Model {
     pub role: Role,
     #[sea_orm(column_type = "Text")]
     pub label: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<AccountId>,
     pub created_at: ChronoDateTimeUtc,
     pub expires_at: ChronoDateTimeUtc,
     pub revoked_at: Option<ChronoDateTimeUtc>,

@@ -1,7 +1,7 @@
 //! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
 
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +11,7 @@ pub struct Model {
     pub id: AwardId,
     pub org_id: String,
     pub achievement_id: Option<String>,
-    pub holder_id: Option<String>,
+    pub holder_id: Option<AccountId>,
     #[sea_orm(column_type = "Text")]
     pub recipient_email: Option<String>,
     #[sea_orm(column_type = "Text")]

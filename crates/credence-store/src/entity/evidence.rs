@@ -1,7 +1,7 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
 use credence_domain::registry::{EvidenceKind, EvidenceStatus};
-use credence_domain::{EvidenceId, LevelCode, StatementCode};
+use credence_domain::{AccountId, EvidenceId, LevelCode, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: EvidenceId,
-    pub holder_id: String,
+    pub holder_id: AccountId,
     pub framework_id: i64,
     pub statement_code: StatementCode,
     pub level_claimed: LevelCode,

@@ -1,6 +1,7 @@
 //! Accounts and browser sessions.
 
 use chrono::{DateTime, Utc};
+use credence_domain::AccountId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::entity::{account, session};
@@ -18,8 +19,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
-        Ok(account::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn account(&self, id: &AccountId) -> Result<Option<AccountRow>, StoreError> {
+        Ok(account::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -60,10 +60,14 @@ impl Tx {
         rows.awards = by(awards.await?, |a| a.id.to_string());
         // What those rows refer to.
         let mut accounts = ids("account");
-        accounts.extend(rows.evidence.values().map(|e| e.holder_id.clone()));
-        accounts.extend(rows.awards.values().filter_map(|a| a.holder_id.clone()));
+        accounts.extend(rows.evidence.values().map(|e| e.holder_id.to_string()));
+        accounts.extend(
+            rows.awards
+                .values()
+                .filter_map(|a| a.holder_id.as_ref().map(ToString::to_string)),
+        );
         let accounts = self.rows_in::<account::Entity, _>(account::Column::Id, accounts);
-        rows.accounts = by(accounts.await?, |a| a.id.clone());
+        rows.accounts = by(accounts.await?, |a| a.id.to_string());
         let providers = rows
             .accreditations
             .values()

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -51,7 +51,7 @@ pub struct AwardListQuery<'a> {
 pub struct AwardListRow {
     pub id: AwardId,
     pub achievement_id: Option<String>,
-    pub holder_id: Option<String>,
+    pub holder_id: Option<AccountId>,
     pub recipient_email: Option<String>,
     pub status: AwardStatus,
     pub status_reason: Option<String>,

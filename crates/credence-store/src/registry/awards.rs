@@ -2,7 +2,7 @@
 //! evidence that the completion check needs.
 
 use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
-use credence_domain::{AwardId, BulkJobId};
+use credence_domain::{AccountId, AwardId, BulkJobId};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -67,7 +67,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence_of(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         self.attested_evidence_of_holders(&[holder_id.to_owned()], framework_id)
@@ -78,7 +78,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(framework_id = %framework_id))]
     pub async fn attested_evidence_of_holders(
         &self,
-        holder_ids: &[String],
+        holder_ids: &[AccountId],
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         let mut out = Vec::new();
@@ -202,7 +202,10 @@ impl Tx {
 
     /// A holder's awards, newest first.
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
-    pub async fn awards_of_holder(&self, holder_id: &str) -> Result<Vec<AwardRow>, StoreError> {
+    pub async fn awards_of_holder(
+        &self,
+        holder_id: &AccountId,
+    ) -> Result<Vec<AwardRow>, StoreError> {
         Ok(award::Entity::find()
             .filter(award::Column::HolderId.eq(holder_id))
             .order_by(award::Column::CreatedAt, Order::Desc)
@@ -216,7 +219,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn award_facts_of_holder(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
     ) -> Result<Vec<AwardRow>, StoreError> {
         use sea_orm::sea_query::Expr;
         use sea_orm::Iterable;

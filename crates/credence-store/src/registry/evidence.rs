@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::EvidenceStatus;
-use credence_domain::{AttachmentId, EvidenceId};
+use credence_domain::{AccountId, AttachmentId, EvidenceId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -23,7 +23,7 @@ pub struct Usage {
 /// An account's usage, for operators.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountUsage {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub email: String,
     pub usage: Usage,
 }
@@ -44,7 +44,7 @@ pub struct AttachmentMeta {
 #[derive(Debug, Clone)]
 pub struct NewDecision {
     pub evidence_id: EvidenceId,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<AccountId>,
     pub decision: String,
     pub level: Option<String>,
     pub comment: Option<String>,
@@ -122,7 +122,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn evidence_of_holder(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         page: Page,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -182,7 +182,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -201,7 +201,7 @@ impl Tx {
         &self,
         org_id: &str,
         external_ref: &str,
-        holder_id: &str,
+        holder_id: &AccountId,
         statement_code: &str,
     ) -> Result<Option<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -254,7 +254,7 @@ impl Tx {
 
     /// What `holder_id` stores (for quotas).
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
-    pub async fn usage_of_holder(&self, holder_id: &str) -> Result<Usage, StoreError> {
+    pub async fn usage_of_holder(&self, holder_id: &AccountId) -> Result<Usage, StoreError> {
         let sql = "SELECT (SELECT COUNT(*) FROM evidence WHERE holder_id = $1) AS evidence, \
                    CAST((SELECT COALESCE(SUM(a.size), 0) FROM evidence_attachments a \
                    JOIN evidence e ON e.id = a.evidence_id WHERE e.holder_id = $1) AS BIGINT) AS bytes";

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::NotificationKind;
+use credence_domain::AccountId;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -23,7 +24,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn notifications_of(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: Page,
     ) -> Result<(Vec<NotificationRow>, u64), StoreError> {
         let rows = notification::Entity::find()
@@ -46,7 +47,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mark_notifications_read(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let done = notification::Entity::update_many()
@@ -60,7 +61,10 @@ impl Tx {
 
     /// The kinds `account_id` has turned e-mail off for.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn email_muted(&self, account_id: &str) -> Result<Vec<NotificationKind>, StoreError> {
+    pub async fn email_muted(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Vec<NotificationKind>, StoreError> {
         Ok(notification_pref::Entity::find()
             .select_only()
             .column(notification_pref::Column::Kind)
@@ -75,7 +79,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_email_pref(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         kind: NotificationKind,
         email: bool,
     ) -> Result<(), StoreError> {

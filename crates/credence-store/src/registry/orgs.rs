@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::Role;
-use credence_domain::TokenId;
+use credence_domain::{AccountId, TokenId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -95,7 +95,7 @@ impl Tx {
     pub async fn delete_membership(
         &self,
         org_id: &str,
-        account_id: &str,
+        account_id: &AccountId,
         role: Role,
     ) -> Result<bool, StoreError> {
         let done =
@@ -108,7 +108,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     pub async fn memberships_of_account(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<Vec<MembershipRow>, StoreError> {
         Ok(membership::Entity::find()
             .filter(membership::Column::AccountId.eq(account_id))

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::{DidMethod, OrgKind, Role};
-use credence_domain::TokenId;
+use credence_domain::{AccountId, TokenId};
 use credence_service::audit_chain::AuditView;
 use credence_service::orgs::{KeyView, MemberView, NewOrg, OrgView, TokenView};
 use serde::Deserialize;
@@ -117,6 +117,7 @@ pub async fn remove_member(
         .map_err(|e: credence_domain::registry::ChoiceError| {
             WebError::bad_request(e.to_string())
         })?;
+    let account_id: AccountId = record_id(&account_id, "account")?;
     admin.remove_member(&account_id, role).await?;
     Ok(StatusCode::NO_CONTENT)
 }

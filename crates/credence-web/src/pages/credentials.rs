@@ -115,7 +115,7 @@ pub async fn credential(
     }
     let url = registry.url(&format!("/credentials/{id}"));
     let is_holder = current.actor.account_id().is_some()
-        && current.actor.account_id() == award.holder_id.as_deref();
+        && current.actor.account_id() == award.holder_id.as_ref();
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),

@@ -10,12 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use credence_domain::registry::{DidMethod, OrgKind, Role};
+use credence_domain::AccountId;
 use credence_service::actor::OperatorPower;
 use credence_service::operator::{OperatorOrgDetail, OperatorOrgView, OrgForm};
 use credence_service::ServiceError;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::error::record_id;
 use crate::negotiate::Format;
 use crate::pages::console::admin::RemoveMemberForm;
 use crate::pages::credentials::NoticeQuery;
@@ -315,7 +317,7 @@ pub async fn create_org(
 /// A member's role as the organisation's page lists it.
 #[derive(Debug, Clone)]
 pub struct MemberLine {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub display_name: String,
     pub email: String,
     pub role: String,
@@ -480,11 +482,12 @@ pub async fn remove_member(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let op = operator(&user)?;
+    let account: AccountId = record_id(&form.account, "account")?;
     state
         .services
         .registry
         .with_operator(&op)
-        .operator_remove_member(&slug, &form.account, &form.role)
+        .operator_remove_member(&slug, &account, &form.role)
         .await?;
     Ok(Redirect::to(&format!(
         "/operator/orgs/{}?notice=member-removed",

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::{AccreditationStatus, OrgKind, Role};
-use credence_domain::TokenId;
+use credence_domain::{AccountId, TokenId};
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
@@ -171,11 +171,12 @@ pub async fn remove_member(
         .role
         .parse::<Role>()
         .map_err(|e| WebError::bad_request(e.to_string()))?;
+    let account: AccountId = record_id(&form.account, "account")?;
     state
         .services
         .registry
         .with_org_admin(c.admin()?)
-        .remove_member(&form.account, role)
+        .remove_member(&account, role)
         .await?;
     Ok(Redirect::to(&format!(
         "/console/{}/members?notice=member-removed",

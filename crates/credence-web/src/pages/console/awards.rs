@@ -485,7 +485,7 @@ async fn award_detail_page(
     }
     let history = history_lines(
         registry.with_issuer(c.issuer()?).award_history(id).await?,
-        user.actor.account_id(),
+        user.actor.account_id().map(|a| a.as_str()),
     );
     let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let credential_name = credential
