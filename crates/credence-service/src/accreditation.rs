@@ -9,7 +9,7 @@
 use chrono::SecondsFormat;
 use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
 use credence_domain::{
-    bundled, AccreditationId, AchievementId, AwardId, FormProblems, PathwayCode,
+    bundled, AccreditationId, AchievementId, AwardId, FormProblems, OrgId, PathwayCode,
 };
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
@@ -56,7 +56,7 @@ impl Registry {
         row: &AccreditationRow,
         body: &OrgRow,
         provider: &OrgRow,
-        trusted: &[String],
+        trusted: &[OrgId],
     ) -> AccreditationView {
         AccreditationView {
             id: row.id.clone(),
@@ -344,7 +344,7 @@ impl AccreditingDesk<'_> {
 impl Registry {
     /// Whether an organisation holds a standing accreditation from a trusted body.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub(crate) async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
+    pub(crate) async fn is_accredited(&self, org_id: &OrgId) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
         Ok(tx

@@ -4,7 +4,7 @@
 //! issuer-only operation without the check having been made.
 
 use credence_domain::registry::Role;
-use credence_domain::AccountId;
+use credence_domain::{AccountId, OrgId};
 use credence_store::registry::OrgRow;
 
 use crate::ServiceError;
@@ -34,7 +34,7 @@ impl Operator {
 /// A role in one organisation, as the actor holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub role: Role,
 }
 

@@ -326,7 +326,7 @@ fn name_of(named: &AuditNameRows, label: &str) -> Option<String> {
         "accreditation" => named
             .accreditations
             .get(id)
-            .and_then(|a| named.orgs.get(&a.provider_org_id))
+            .and_then(|a| named.orgs.get(a.provider_org_id.as_str()))
             .map(|o| o.name.clone()),
         "evidence" => named.evidence.get(id).map(|e| {
             let holder = account(e.holder_id.as_str());

@@ -11,7 +11,7 @@ use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
-use credence_domain::{AwardId, Framework, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{AwardId, Framework, LevelCode, OrgId, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -166,7 +166,7 @@ fn random_index() -> Result<i64, ServiceError> {
 /// twice among themselves.
 pub(crate) async fn free_indices(
     tx: &Tx,
-    org_id: &str,
+    org_id: &OrgId,
     n: usize,
 ) -> Result<Vec<(i64, i64)>, ServiceError> {
     free_indices_besides(tx, org_id, n, &[]).await
@@ -176,7 +176,7 @@ pub(crate) async fn free_indices(
 /// stored, such as a bulk batch being written).
 pub(crate) async fn free_indices_besides(
     tx: &Tx,
-    org_id: &str,
+    org_id: &OrgId,
     n: usize,
     besides: &[(i64, i64)],
 ) -> Result<Vec<(i64, i64)>, ServiceError> {

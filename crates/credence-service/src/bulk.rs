@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email};
-use credence_domain::{BulkJobId, FormProblems};
+use credence_domain::{BulkJobId, FormProblems, OrgId};
 use credence_store::registry::{
     AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
 };
@@ -36,7 +36,8 @@ const MAX_ATTEMPTS: usize = 5;
 pub struct BulkJobView {
     #[schema(value_type = String)]
     pub id: BulkJobId,
-    pub org_id: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
     pub achievement_id: String,
     pub total: i64,
     /// Rows processed, whatever their outcome.

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
     AccountId, AttachmentId, Attainment, EvidenceId, FormProblems, Framework, FrameworkSlug,
-    LevelCode, OrgSlug, PathwayCode, PathwayProgress, StatementCode,
+    LevelCode, OrgId, OrgSlug, PathwayCode, PathwayProgress, StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -587,7 +587,7 @@ impl HolderDesk<'_> {
         let tx = self.store.read().await?;
         let rows = tx.evidence_of_holder(&holder.account_id, page).await?;
         let mut frameworks: HashMap<i64, LoadedFramework> = HashMap::new();
-        let mut orgs: HashMap<String, Option<OrgRow>> = HashMap::new();
+        let mut orgs: HashMap<OrgId, Option<OrgRow>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             if let Entry::Vacant(slot) = frameworks.entry(row.framework_id) {

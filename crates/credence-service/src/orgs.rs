@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{AccountId, KeyId, OrgSlug, Problem, Problems, TokenId};
+use credence_domain::{AccountId, KeyId, OrgId, OrgSlug, Problem, Problems, TokenId};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::desks::{OperatorDesk, OrgAdminDesk, PublicDesk};
 pub use crate::issuing::Signer;
-use crate::registry::{audit, new_id, random_secret, sha256_hex, Registry};
+use crate::registry::{audit, random_secret, sha256_hex, Registry};
 use crate::ServiceError;
 
 /// A new organisation's details.
@@ -31,7 +31,8 @@ pub struct NewOrg {
 /// An organisation as anyone may see it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct OrgView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrgId,
     pub slug: String,
     pub name: String,
     #[schema(value_type = String)]
@@ -225,7 +226,7 @@ impl OperatorDesk<'_> {
             )));
         }
         let mut org = OrgRow {
-            id: new_id(),
+            id: OrgId::random(),
             slug: slug.as_str().to_owned(),
             name,
             kind: new.kind,

@@ -2,7 +2,7 @@
 //! one go, the awards signed in parallel, and the report and audit entries made ready for
 //! the writer.
 
-use credence_domain::{AccountId, AwardId};
+use credence_domain::{AccountId, AwardId, OrgId};
 
 use super::*;
 
@@ -94,7 +94,7 @@ struct BatchFacts {
 impl BatchFacts {
     async fn read(
         tx: &Tx,
-        org_id: &str,
+        org_id: &OrgId,
         framework_id: i64,
         candidates: &[(usize, &BulkAwardRow, Email)],
     ) -> Result<Self, ServiceError> {
@@ -140,7 +140,7 @@ fn issue_entry(
     award: &AwardRow,
     now: DateTime<Utc>,
     label: &str,
-    org_id: &str,
+    org_id: &OrgId,
     job: &BulkJobId,
 ) -> NewAuditEntry {
     audit_entry(

@@ -1,7 +1,7 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
 use credence_domain::registry::{EvidenceKind, EvidenceStatus};
-use credence_domain::{AccountId, EvidenceId, LevelCode, StatementCode};
+use credence_domain::{AccountId, EvidenceId, LevelCode, OrgId, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,7 +19,7 @@ pub struct Model {
     pub occurred_on: ChronoDate,
     #[sea_orm(column_type = "Text")]
     pub provider: Option<String>,
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     pub status: EvidenceStatus,
     pub level_confirmed: Option<LevelCode>,
     pub source: String,

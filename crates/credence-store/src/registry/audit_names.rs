@@ -71,10 +71,10 @@ impl Tx {
         let providers = rows
             .accreditations
             .values()
-            .map(|a| a.provider_org_id.clone());
+            .map(|a| a.provider_org_id.to_string());
         let orgs =
             self.rows_in::<organisation::Entity, _>(organisation::Column::Id, providers.collect());
-        rows.orgs = by(orgs.await?, |o| o.id.clone());
+        rows.orgs = by(orgs.await?, |o| o.id.to_string());
         let mut achievements = ids("achievement");
         achievements.extend(
             rows.awards

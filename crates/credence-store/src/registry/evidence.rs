@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::EvidenceStatus;
-use credence_domain::{AccountId, AttachmentId, EvidenceId};
+use credence_domain::{AccountId, AttachmentId, EvidenceId, OrgId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -152,7 +152,7 @@ impl Tx {
 
     /// How much evidence waits for a decision at an organisation.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
+    pub async fn count_evidence_queue(&self, org_id: &OrgId) -> Result<u64, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::OrgId.eq(org_id))
             .filter(evidence::Column::Status.eq(EvidenceStatus::Submitted))
@@ -164,7 +164,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn evidence_queue(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         page: Page,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -199,7 +199,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, holder_id = %holder_id))]
     pub async fn imported_evidence(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         external_ref: &str,
         holder_id: &AccountId,
         statement_code: &str,

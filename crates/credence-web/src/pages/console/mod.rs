@@ -16,6 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use credence_domain::registry::{AwardStatus, BulkJobState, OrgKind};
+use credence_domain::OrgId;
 use credence_service::actor::{Issuer, OrgAdmin};
 use credence_service::awards::AwardView;
 use credence_service::bulk::BulkJobView;
@@ -35,7 +36,7 @@ const OVERVIEW_ROWS: u64 = 10;
 /// viewer may open.
 #[derive(Debug, Clone)]
 pub struct Console {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub slug: String,
     pub name: String,
     pub is_issuer: bool,
