@@ -386,7 +386,7 @@ async fn two_servers_on_one_postgres_award_and_revoke_at_once_and_lose_nothing()
         .services
         .registry
         .public()
-        .org(slug)
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
         .await
         .expect("the org")
         .id;
@@ -605,7 +605,7 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
         .services
         .registry
         .public()
-        .org(slug)
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
         .await
         .expect("the org")
         .id;

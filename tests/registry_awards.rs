@@ -682,7 +682,7 @@ async fn did_key_awards_and_key_rotation_still_verify() {
         .services
         .registry
         .public()
-        .org("webbed")
+        .org(&credence_domain::OrgSlug::new("webbed").expect("a slug"))
         .await
         .expect("org");
     let admin =
@@ -942,7 +942,8 @@ async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
 }
 
 /// An id that cannot exist names no record: 404 with the record's name, never a 500, for
-/// every kind of id a path carries.
+/// every kind of id a path carries (and an organisation's slug). No path carries a signing
+/// key's id: keys are listed and rotated per organisation.
 #[tokio::test]
 async fn a_malformed_id_in_a_path_is_not_found() {
     let app = TestApp::new().await;
@@ -982,6 +983,19 @@ async fn a_malformed_id_in_a_path_is_not_found() {
             format!("/api/v1/evidence/{some_evidence}/attachments/{bad}"),
             "attachment",
             &holder,
+        ),
+        ("GET", format!("/api/v1/orgs/{bad}"), "organisation", &admin),
+        (
+            "GET",
+            format!("/api/v1/orgs/{bad}/keys"),
+            "organisation",
+            &admin,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/orgs/ids-ics/members/{bad}/issuer"),
+            "account",
+            &admin,
         ),
     ] {
         let body =

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{AccountId, Problem, Problems};
+use credence_domain::{AccountId, OrgSlug, Problem, Problems};
 use serde::Serialize;
 
 use crate::desks::OperatorDesk;
@@ -115,7 +115,7 @@ impl OperatorDesk<'_> {
 
     /// One organisation with its members and their roles.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn operator_org(&self, slug: &str) -> Result<OperatorOrgDetail, ServiceError> {
+    pub async fn operator_org(&self, slug: &OrgSlug) -> Result<OperatorOrgDetail, ServiceError> {
         let operator = &self.operator;
         let row = self.org(slug).await?;
         let members = self
@@ -150,7 +150,7 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_add_member(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         email: &str,
         role: &str,
     ) -> Result<MemberView, ServiceError> {
@@ -175,7 +175,7 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, account_id = %account_id))]
     pub async fn operator_remove_member(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         account_id: &AccountId,
         role: &str,
     ) -> Result<(), ServiceError> {
@@ -193,7 +193,7 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_trust(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         trusted: bool,
         confirmed: bool,
     ) -> Result<(), ServiceError> {

@@ -267,19 +267,25 @@ impl OperatorDesk<'_> {
 impl Registry {
     /// An organisation by slug.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub(crate) async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
-        let slug = OrgSlug::new(slug)
-            .map_err(|_| ServiceError::NotFound(format!("organisation '{slug}'")))?;
+    pub(crate) async fn org(&self, slug: &OrgSlug) -> Result<OrgRow, ServiceError> {
         let tx = self.store.read().await?;
         tx.org_by_slug(slug.as_str())
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("organisation '{slug}'")))
     }
+
+    /// An organisation by a slug given as text inside the registry (a form's choice, the
+    /// demo world, a status list's URL): one that is not a slug is not found, as one that
+    /// names no organisation. Paths are read at the edge into an [`OrgSlug`].
+    pub(crate) async fn org_named(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+        let slug: OrgSlug = crate::record_id(slug, "organisation")?;
+        self.org(&slug).await
+    }
 }
 
 impl PublicDesk<'_> {
     /// An organisation by slug (public).
-    pub async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+    pub async fn org(&self, slug: &OrgSlug) -> Result<OrgRow, ServiceError> {
         Registry::org(self, slug).await
     }
 
@@ -299,7 +305,7 @@ impl PublicDesk<'_> {
 
     /// The organisation's public OB 3.0 `Profile`.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn org_profile(&self, slug: &str) -> Result<Value, ServiceError> {
+    pub async fn org_profile(&self, slug: &OrgSlug) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         Ok(self.profile_json(&org))
     }
@@ -324,7 +330,7 @@ impl Registry {
 impl PublicDesk<'_> {
     /// The organisation's `did:web` document, listing every key it has used.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn did_document(&self, slug: &str) -> Result<Value, ServiceError> {
+    pub async fn did_document(&self, slug: &OrgSlug) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         if org.did_method != DidMethod::Web {
             return Err(ServiceError::NotFound(format!(
@@ -675,7 +681,7 @@ impl OrgAdminDesk<'_> {
 impl OperatorDesk<'_> {
     /// Marks an accrediting body as trusted by this installation (operator only).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn trust_body(&self, slug: &str, trusted: bool) -> Result<(), ServiceError> {
+    pub async fn trust_body(&self, slug: &OrgSlug, trusted: bool) -> Result<(), ServiceError> {
         let operator = &self.operator;
         let org = self.org(slug).await?;
         if org.kind != OrgKind::AccreditingBody {

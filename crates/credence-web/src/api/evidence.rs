@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use credence_domain::{AttachmentId, EvidenceId};
+use credence_domain::{AttachmentId, EvidenceId, OrgSlug};
 use credence_service::evidence::{
     AttachmentView, CompletionImportReport, DecisionInput, EvidenceDetail, EvidenceInput,
     EvidenceView, ProgressView, QueueItem,
@@ -294,6 +294,7 @@ pub async fn queue(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<QueueItem>>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let assessor = registry.assessor(&current.actor, &slug).await?;
     let page = page.page();
     Ok(Json(Listing::new(
@@ -332,6 +333,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<CompletionImportReport>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     if !content_type(&headers)
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/csv"))

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use credence_domain::{EvidenceId, FrameworkSlug};
+use credence_domain::{EvidenceId, FrameworkSlug, OrgSlug};
 use credence_service::evidence::{DecisionInput, QueueItem};
 use credence_service::Page;
 use serde::Deserialize;
@@ -52,6 +52,7 @@ async fn queues(state: &AppState, user: &SignedIn) -> Result<Vec<OrgQueue>, WebE
         .map(|u| u.assessor_orgs.clone())
         .unwrap_or_default();
     for slug in orgs {
+        let slug: OrgSlug = record_id(&slug, "organisation")?;
         let assessor = registry.assessor(&user.actor, &slug).await?;
         let items = assessor
             .evidence_queue(Page::new(0, Page::MAX_LIMIT))

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use credence_domain::registry::{DidMethod, OrgKind, Role};
-use credence_domain::AccountId;
+use credence_domain::{AccountId, OrgSlug};
 use credence_service::actor::OperatorPower;
 use credence_service::operator::{OperatorOrgDetail, OperatorOrgView, OrgForm};
 use credence_service::ServiceError;
@@ -401,7 +401,7 @@ async fn refused(
     state: &AppState,
     user: SignedIn,
     op: &OperatorPower,
-    slug: &str,
+    slug: &OrgSlug,
     form: MemberForm,
     error: ServiceError,
 ) -> Result<Response, WebError> {
@@ -433,6 +433,7 @@ pub async fn org(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let op = operator(&user)?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let d = state
         .services
         .registry
@@ -457,6 +458,7 @@ pub async fn add_member(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let op = operator(&user)?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let added = state
         .services
         .registry
@@ -466,7 +468,7 @@ pub async fn add_member(
     match added {
         Ok(_) => Ok(Redirect::to(&format!(
             "/operator/orgs/{}?notice=member-added",
-            url_encode(&slug)
+            url_encode(slug.as_str())
         ))
         .into_response()),
         Err(e) => refused(&state, user, &op, &slug, form, e).await,
@@ -483,6 +485,7 @@ pub async fn remove_member(
     user.check_csrf(&form.csrf)?;
     let op = operator(&user)?;
     let account: AccountId = record_id(&form.account, "account")?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     state
         .services
         .registry
@@ -491,7 +494,7 @@ pub async fn remove_member(
         .await?;
     Ok(Redirect::to(&format!(
         "/operator/orgs/{}?notice=member-removed",
-        url_encode(&slug)
+        url_encode(slug.as_str())
     ))
     .into_response())
 }
@@ -521,6 +524,7 @@ pub async fn trust(
         _ => return Err(WebError::bad_request("Say whether to trust: yes or no.")),
     };
     let confirmed = form.confirm.as_deref() == Some("yes");
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     match state
         .services
         .registry
@@ -530,7 +534,7 @@ pub async fn trust(
     {
         Ok(()) => Ok(Redirect::to(&format!(
             "/operator/orgs/{}?notice={}",
-            url_encode(&slug),
+            url_encode(slug.as_str()),
             if trusted { "trusted" } else { "distrusted" }
         ))
         .into_response()),

@@ -541,7 +541,7 @@ pub async fn audit(
         .await?;
     let has_next = entries.len() as u64 > AUDIT_PER_PAGE;
     entries.truncate(AUDIT_PER_PAGE as usize);
-    let entries = audit_lines(&c.slug, entries);
+    let entries = audit_lines(c.slug.as_str(), entries);
     Ok(render(&AuditPage {
         nav: user.nav,
         title: format!("Audit trail of {}", c.name),
@@ -620,7 +620,7 @@ async fn accreditations_page(
             .orgs()
             .await?
             .into_iter()
-            .filter(|o| o.slug != c.slug && o.kind != OrgKind::AccreditingBody)
+            .filter(|o| o.slug != c.slug.as_str() && o.kind != OrgKind::AccreditingBody)
             .map(|o| Choice {
                 value: o.slug,
                 label: o.name,
