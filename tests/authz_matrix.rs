@@ -489,7 +489,7 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
         .services
         .registry
         .public()
-        .org("org-a")
+        .org(&credence_domain::OrgSlug::new("org-a").expect("a slug"))
         .await
         .unwrap()
         .did;

@@ -259,7 +259,7 @@ async fn a_bulk_jobs_page_follows_the_job_to_the_end() {
     let registry = app.services.registry.clone();
     let org = registry
         .public()
-        .org("bulk-ics")
+        .org(&credence_domain::OrgSlug::new("bulk-ics").expect("a slug"))
         .await
         .expect("the organisation");
     let operator = Actor::from_operator(&Operator::local_command_line())

@@ -522,7 +522,7 @@ async fn the_vc_api_refuses_what_the_data_model_forbids_and_names_the_pointer() 
         .services
         .registry
         .public()
-        .org("triadix")
+        .org(&credence_domain::OrgSlug::new("triadix").expect("a slug"))
         .await
         .expect("org");
     let tx = app.services.registry.store().read().await.expect("read");

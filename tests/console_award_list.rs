@@ -224,7 +224,7 @@ async fn stored(app: &TestApp) -> Vec<credence_store::registry::AwardRow> {
         .services
         .registry
         .public()
-        .org(ORG)
+        .org(&credence_domain::OrgSlug::new(ORG).expect("a slug"))
         .await
         .expect("the org");
     let mut all = Vec::new();
@@ -595,7 +595,7 @@ async fn suspend_and_reinstate_batches_skip_awards_they_do_not_apply_to() {
         .services
         .registry
         .public()
-        .org(ORG)
+        .org(&credence_domain::OrgSlug::new(ORG).expect("a slug"))
         .await
         .expect("the org")
         .did;

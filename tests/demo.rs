@@ -25,13 +25,13 @@ async fn census(registry: &Registry) -> BTreeMap<String, usize> {
     for org in &orgs {
         let achievements = registry
             .public()
-            .achievements(&org.slug)
+            .achievements(&credence_domain::OrgSlug::new(&org.slug).expect("a slug"))
             .await
             .expect("achievements");
         *counts.entry("achievements".into()).or_default() += achievements.len();
         let (given, _) = registry
             .public()
-            .accreditations(&org.slug)
+            .accreditations(&credence_domain::OrgSlug::new(&org.slug).expect("a slug"))
             .await
             .expect("accreditations");
         *counts.entry("accreditations".into()).or_default() += given.len();
@@ -112,7 +112,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     }
     let tri_x = registry
         .public()
-        .achievements("triadix")
+        .achievements(&credence_domain::OrgSlug::new("triadix").expect("a slug"))
         .await
         .expect("achievements");
     assert!(
@@ -285,7 +285,7 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     // Two awards wait for recipients without an account; the console says so.
     let linchester = registry
         .public()
-        .org("linchester-ics")
+        .org(&credence_domain::OrgSlug::new("linchester-ics").expect("a slug"))
         .await
         .expect("the organisation");
     let listed = registry

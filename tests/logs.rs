@@ -211,7 +211,7 @@ async fn a_duplicate_names_the_constraint_it_broke() {
         .await
         .expect("a read")
         .expect("the organisation");
-    row.id = "another-id".into();
+    row.id = credence_domain::OrgId::random();
     row.did = "did:web:another.example".into();
     match tx.insert_org(row).await {
         Err(credence_store::StoreError::Duplicate { constraint }) => {

@@ -272,7 +272,7 @@ async fn get(address: &str, path: &str, auth: &Auth) -> Answer {
 }
 
 /// Every award of the organisation, from the store.
-async fn awards_of(store: &Store, org_id: &str) -> Vec<AwardRow> {
+async fn awards_of(store: &Store, org_id: &credence_domain::OrgId) -> Vec<AwardRow> {
     let tx = store.read().await.expect("a read");
     let mut all = Vec::new();
     loop {
@@ -288,7 +288,7 @@ async fn awards_of(store: &Store, org_id: &str) -> Vec<AwardRow> {
 }
 
 /// The audit entries of the organisation, by action and subject, from the store.
-async fn audit_of(store: &Store, org_id: &str) -> Vec<(String, String)> {
+async fn audit_of(store: &Store, org_id: &credence_domain::OrgId) -> Vec<(String, String)> {
     let tx = store.read().await.expect("a read");
     let mut all = Vec::new();
     loop {
@@ -386,7 +386,7 @@ async fn two_servers_on_one_postgres_award_and_revoke_at_once_and_lose_nothing()
         .services
         .registry
         .public()
-        .org(slug)
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
         .await
         .expect("the org")
         .id;
@@ -543,7 +543,11 @@ async fn post_bulk(
 
 /// Checks every award is whole: a signed credential naming its own indices, an audit
 /// entry, a key from the file; and that no index or key is used twice.
-async fn assert_whole(store: &Store, org_id: &str, keys: &HashSet<String>) -> Vec<AwardRow> {
+async fn assert_whole(
+    store: &Store,
+    org_id: &credence_domain::OrgId,
+    keys: &HashSet<String>,
+) -> Vec<AwardRow> {
     let awards = awards_of(store, org_id).await;
     assert_distinct_indices(&awards);
     let audit = audit_of(store, org_id).await;
@@ -601,7 +605,7 @@ async fn a_server_killed_during_a_bulk_award_leaves_whole_rows_and_the_rerun_com
         .services
         .registry
         .public()
-        .org(slug)
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
         .await
         .expect("the org")
         .id;

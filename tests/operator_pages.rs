@@ -105,7 +105,11 @@ async fn slugs(app: &TestApp) -> Vec<String> {
 /// The audit entries of an organisation, as (actor, action), oldest first.
 async fn audit(app: &TestApp, slug: &str) -> Vec<(String, String)> {
     let registry = &app.services.registry;
-    let org = registry.public().org(slug).await.expect("the organisation");
+    let org = registry
+        .public()
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
+        .await
+        .expect("the organisation");
     let admin = Actor::from_operator(&Operator::local_command_line())
         .org_admin(&org)
         .expect("the operator administers");
@@ -201,10 +205,18 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
         "/operator/orgs/keyed-body?notice=org-created"
     );
     let registry = &app.services.registry;
-    let web = registry.public().org("first-ics").await.expect("created");
+    let web = registry
+        .public()
+        .org(&credence_domain::OrgSlug::new("first-ics").expect("a slug"))
+        .await
+        .expect("created");
     assert_eq!(web.did, registry.public().did_web_of("first-ics"));
     assert_eq!(web.url.as_deref(), Some("https://example.org/"));
-    let key = registry.public().org("keyed-body").await.expect("created");
+    let key = registry
+        .public()
+        .org(&credence_domain::OrgSlug::new("keyed-body").expect("a slug"))
+        .await
+        .expect("created");
     assert!(key.did.starts_with("did:key:z6Mk"), "{}", key.did);
     assert_eq!(key.kind.as_str(), "accrediting-body");
 
@@ -255,7 +267,7 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
     // Removing the role closes the console again.
     let ines = registry
         .with_operator(&power())
-        .operator_org("first-ics")
+        .operator_org(&credence_domain::OrgSlug::new("first-ics").expect("a slug"))
         .await
         .expect("the organisation")
         .members[0]
@@ -265,7 +277,7 @@ async fn an_operator_reaches_the_first_issuer_in_the_browser() {
         &app,
         &op,
         "/operator/orgs/first-ics/members/remove",
-        &[("account", &ines), ("role", "issuer")],
+        &[("account", ines.as_str()), ("role", "issuer")],
     )
     .await;
     assert_eq!(
@@ -372,7 +384,7 @@ async fn only_operators_open_and_post_the_operator_pages() {
                 .services
                 .registry
                 .with_operator(&power())
-                .operator_org("matrix-body")
+                .operator_org(&credence_domain::OrgSlug::new("matrix-body").expect("a slug"))
                 .await
                 .expect("the organisation");
             assert_eq!(members.members.len(), 1, "{name}");

@@ -100,7 +100,7 @@ async fn awarded(app: &TestApp, email: &str, name: &str) -> (Auth, String, Value
         .services
         .registry
         .public()
-        .org("pages-ics")
+        .org(&credence_domain::OrgSlug::new("pages-ics").expect("a slug"))
         .await
         .is_err()
     {

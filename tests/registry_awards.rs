@@ -30,8 +30,8 @@ pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
     let now = chrono::Utc::now();
     for i in 1..=n {
         tx.insert_evidence_row(EvidenceRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            holder_id: holder_id.to_owned(),
+            id: credence_domain::EvidenceId::random(),
+            holder_id: holder_id.parse().expect("an account id"),
             framework_id,
             statement_code: format!("T1-{i:02}").parse().unwrap(),
             level_claimed: "understanding".parse().unwrap(),
@@ -682,7 +682,7 @@ async fn did_key_awards_and_key_rotation_still_verify() {
         .services
         .registry
         .public()
-        .org("webbed")
+        .org(&credence_domain::OrgSlug::new("webbed").expect("a slug"))
         .await
         .expect("org");
     let admin =
@@ -942,13 +942,16 @@ async fn cli_bulk_award_prints_a_summary_and_exits_2_on_refusals() {
 }
 
 /// An id that cannot exist names no record: 404 with the record's name, never a 500, for
-/// every kind of id a path carries.
+/// every kind of id a path carries (and an organisation's slug). No path carries a signing
+/// key's id: keys are listed and rotated per organisation.
 #[tokio::test]
 async fn a_malformed_id_in_a_path_is_not_found() {
     let app = TestApp::new().await;
     let (issuer, _) = issuer_setup(&app, "ids-ics", "web").await;
     let admin = app.token("ids-ics", "admin").await;
+    let holder = app.holder("ids-holder@example.org", "Ida Holder").await;
     let bad = "not-a-uuid%20'%3E";
+    let some_evidence = uuid::Uuid::new_v4();
     for (method, path, noun, auth) in [
         (
             "GET",
@@ -967,6 +970,31 @@ async fn a_malformed_id_in_a_path_is_not_found() {
             "DELETE",
             format!("/api/v1/orgs/ids-ics/tokens/{bad}"),
             "token",
+            &admin,
+        ),
+        (
+            "GET",
+            format!("/api/v1/evidence/{bad}"),
+            "evidence",
+            &holder,
+        ),
+        (
+            "GET",
+            format!("/api/v1/evidence/{some_evidence}/attachments/{bad}"),
+            "attachment",
+            &holder,
+        ),
+        ("GET", format!("/api/v1/orgs/{bad}"), "organisation", &admin),
+        (
+            "GET",
+            format!("/api/v1/orgs/{bad}/keys"),
+            "organisation",
+            &admin,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/orgs/ids-ics/members/{bad}/issuer"),
+            "account",
             &admin,
         ),
     ] {

@@ -365,7 +365,7 @@ async fn evidence_flow_attests_rejects_keeps_history_and_counts_attested_levels_
     let progress = registry
         .public()
         .progress_of(
-            ada_id,
+            &ada_id.parse().expect("an account id"),
             &framework,
             &"foundational".parse().expect("a pathway"),
         )
@@ -968,10 +968,14 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
             .expect("the operator");
     registry
         .with_operator(&operator)
-        .trust_body("hee", true)
+        .trust_body(&credence_domain::OrgSlug::new("hee").expect("a slug"), true)
         .await
         .expect("trust");
-    let hee = registry.public().org("hee").await.expect("the body");
+    let hee = registry
+        .public()
+        .org(&credence_domain::OrgSlug::new("hee").expect("a slug"))
+        .await
+        .expect("the body");
     registry
         .with_accrediting_body(&operator.issuer_for(&hee))
         .accredit("linchester-ics", &["foundational".to_owned()])

@@ -531,7 +531,7 @@ async fn accreditation_is_signed_revocable_and_reported_in_verification() {
     app.services
         .registry
         .with_operator(&operator)
-        .trust_body("hee", true)
+        .trust_body(&credence_domain::OrgSlug::new("hee").expect("a slug"), true)
         .await
         .unwrap();
     let report = verify_here(&app, credential.clone()).await;

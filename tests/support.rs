@@ -595,7 +595,11 @@ impl TestApp {
     /// Gives the account with `email` a role in `slug`, as the operator.
     pub async fn grant(&self, slug: &str, email: &str, role: &str) {
         let registry = &self.services.registry;
-        let org = registry.public().org(slug).await.expect("the organisation");
+        let org = registry
+            .public()
+            .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
+            .await
+            .expect("the organisation");
         let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
             .org_admin(&org)
             .expect("operator administers");
@@ -609,7 +613,11 @@ impl TestApp {
     /// An API token for a role of `slug`, made as the operator.
     pub async fn token(&self, slug: &str, role: &str) -> Auth {
         let registry = &self.services.registry;
-        let org = registry.public().org(slug).await.expect("the organisation");
+        let org = registry
+            .public()
+            .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
+            .await
+            .expect("the organisation");
         let admin = credence_service::Actor::from_operator(&Operator::local_command_line())
             .org_admin(&org)
             .expect("operator administers");

@@ -5,9 +5,9 @@
 //! a value outside the set is an error, never a string compared by hand), and the rest of
 //! the code never handles a bare string. With the `sea-orm` feature (the store's) each maps
 //! to its text column; OpenAPI schemas are declared at the web edge, not here. Record ids
-//! are newtypes of their own (`ids.rs`): an award's (`AwardId`), a bulk job's
-//! (`BulkJobId`) and an API token's (`TokenId`) go from the web's path to their rows; the
-//! other records' ids are still carried as strings (issue 21).
+//! are newtypes of their own (`ids.rs`): awards', bulk jobs', API tokens', evidence's,
+//! attachments', accounts', organisations' and signing keys' ids go from the web's path to
+//! their rows; achievements' and accreditations' rows still carry strings (issue 21).
 
 use std::fmt;
 use std::str::FromStr;

@@ -6,7 +6,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
 use credence_domain::registry::{Email, Role};
 use credence_domain::validate::{email_problem, text_problem};
-use credence_domain::FormProblems;
+use credence_domain::{AccountId, FormProblems};
 use credence_store::registry::{AccountRow, SessionRow};
 use credence_store::Tx;
 use serde::Serialize;
@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::actor::{Actor, Grant};
 use crate::desks::{AccountsDesk, HolderDesk, OperatorDesk};
-use crate::registry::{audit, new_id, random_secret, sha256_hex, PasswordCost, Registry};
+use crate::registry::{audit, random_secret, sha256_hex, PasswordCost, Registry};
 use crate::ServiceError;
 
 /// The shortest password accepted.
@@ -72,7 +72,8 @@ impl Password {
 /// An account as shown to its owner.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AccountView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AccountId,
     pub email: String,
     pub display_name: String,
     pub is_operator: bool,
@@ -253,7 +254,7 @@ impl Registry {
         };
         let now = self.now();
         let row = AccountRow {
-            id: new_id(),
+            id: AccountId::random(),
             email: email.as_str().to_owned(),
             display_name,
             password_hash: Some(hash),
@@ -458,7 +459,10 @@ impl HolderDesk<'_> {
 impl Registry {
     /// The actor of an account with all its roles, for use cases run on a person's behalf
     /// from inside the service (the demo seeder); never reachable from a request.
-    pub(crate) async fn account_actor(&self, account_id: &str) -> Result<Actor, ServiceError> {
+    pub(crate) async fn account_actor(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Actor, ServiceError> {
         let tx = self.store.read().await?;
         let account = tx
             .account(account_id)
@@ -484,7 +488,10 @@ impl Registry {
 }
 
 /// An account's roles, by organisation slug.
-pub(crate) async fn roles_of(tx: &Tx, account_id: &str) -> Result<Vec<RoleView>, ServiceError> {
+pub(crate) async fn roles_of(
+    tx: &Tx,
+    account_id: &AccountId,
+) -> Result<Vec<RoleView>, ServiceError> {
     let mut roles = Vec::new();
     for m in tx.memberships_of_account(account_id).await? {
         if let Some(org) = tx.org(&m.org_id).await? {

@@ -9,7 +9,7 @@
 use chrono::SecondsFormat;
 use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
 use credence_domain::{
-    bundled, AccreditationId, AchievementId, AwardId, FormProblems, PathwayCode,
+    bundled, AccreditationId, AchievementId, AwardId, FormProblems, OrgId, OrgSlug, PathwayCode,
 };
 use credence_store::registry::{AccreditationRow, AwardRow, OrgRow};
 use credence_vc::contexts::{CREDENTIALS_V2, OB_V3P0_3_0_3};
@@ -56,7 +56,7 @@ impl Registry {
         row: &AccreditationRow,
         body: &OrgRow,
         provider: &OrgRow,
-        trusted: &[String],
+        trusted: &[OrgId],
     ) -> AccreditationView {
         AccreditationView {
             id: row.id.clone(),
@@ -96,7 +96,7 @@ impl AccreditingDesk<'_> {
             problems.add("/provider", "Choose the provider to accredit.");
             None
         } else {
-            match self.org(provider.trim()).await {
+            match self.org_named(provider.trim()).await {
                 Ok(org) if org.id == body.id => {
                     problems.add(
                         "/provider",
@@ -344,7 +344,7 @@ impl AccreditingDesk<'_> {
 impl Registry {
     /// Whether an organisation holds a standing accreditation from a trusted body.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub(crate) async fn is_accredited(&self, org_id: &str) -> Result<bool, ServiceError> {
+    pub(crate) async fn is_accredited(&self, org_id: &OrgId) -> Result<bool, ServiceError> {
         let tx = self.store.read().await?;
         let trusted = tx.trusted_bodies().await?;
         Ok(tx
@@ -360,7 +360,7 @@ impl PublicDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn accreditations(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
     ) -> Result<(Vec<AccreditationView>, Vec<AccreditationView>), ServiceError> {
         let org = self.org(slug).await?;
         let tx = self.store.read().await?;

@@ -2,7 +2,7 @@
 //! `Achievement` document and badge image), and anyone reads them.
 
 use credence_domain::FormProblems;
-use credence_domain::{AchievementId, FrameworkSlug, PathwayCode};
+use credence_domain::{AchievementId, FrameworkSlug, OrgSlug, PathwayCode};
 use credence_store::registry::{AchievementRow, OrgRow};
 use credence_store::Tx;
 use serde::Serialize;
@@ -176,7 +176,7 @@ impl IssuerDesk<'_> {
 impl PublicDesk<'_> {
     /// An organisation's achievements (public).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn achievements(&self, slug: &str) -> Result<Vec<AchievementView>, ServiceError> {
+    pub async fn achievements(&self, slug: &OrgSlug) -> Result<Vec<AchievementView>, ServiceError> {
         let org = self.org(slug).await?;
         let tx = self.store.read().await?;
         Ok(tx

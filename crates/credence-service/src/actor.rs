@@ -4,6 +4,7 @@
 //! issuer-only operation without the check having been made.
 
 use credence_domain::registry::Role;
+use credence_domain::{AccountId, OrgId};
 use credence_store::registry::OrgRow;
 
 use crate::ServiceError;
@@ -33,7 +34,7 @@ impl Operator {
 /// A role in one organisation, as the actor holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub role: Role,
 }
 
@@ -41,7 +42,7 @@ pub struct Grant {
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The account, when a person is signed in (never for tokens).
-    account_id: Option<String>,
+    account_id: Option<AccountId>,
     /// The roles the actor may use: all of the account's, or the token's one.
     grants: Vec<Grant>,
     operator: bool,
@@ -61,7 +62,7 @@ impl Actor {
 
     /// A signed-in account with its roles. Only the account service makes these, after
     /// checking a session or a password.
-    pub(crate) fn account(account_id: String, is_operator: bool, grants: Vec<Grant>) -> Self {
+    pub(crate) fn account(account_id: AccountId, is_operator: bool, grants: Vec<Grant>) -> Self {
         Self {
             label: format!("account:{account_id}"),
             account_id: Some(account_id),
@@ -94,8 +95,8 @@ impl Actor {
         &self.label
     }
 
-    pub fn account_id(&self) -> Option<&str> {
-        self.account_id.as_deref()
+    pub fn account_id(&self) -> Option<&AccountId> {
+        self.account_id.as_ref()
     }
 
     pub fn is_anonymous(&self) -> bool {
@@ -209,13 +210,13 @@ pub struct InOrg {
     pub org: OrgRow,
     /// The actor's audit label.
     pub label: String,
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
 }
 
 /// Proof that the actor is a signed-in account, acting on its own portfolio.
 #[derive(Debug, Clone)]
 pub struct Holder {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub label: String,
 }
 

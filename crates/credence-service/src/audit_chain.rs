@@ -326,10 +326,10 @@ fn name_of(named: &AuditNameRows, label: &str) -> Option<String> {
         "accreditation" => named
             .accreditations
             .get(id)
-            .and_then(|a| named.orgs.get(&a.provider_org_id))
+            .and_then(|a| named.orgs.get(a.provider_org_id.as_str()))
             .map(|o| o.name.clone()),
         "evidence" => named.evidence.get(id).map(|e| {
-            let holder = account(&e.holder_id);
+            let holder = account(e.holder_id.as_str());
             let whose = holder.map_or_else(String::new, |h| format!(" of {}", h.display_name));
             format!("evidence{whose} for {}", e.statement_code)
         }),
@@ -337,7 +337,7 @@ fn name_of(named: &AuditNameRows, label: &str) -> Option<String> {
         "award" => named.awards.get(id).and_then(|award| {
             let what = award.achievement_id.as_deref().and_then(achievement);
             let holder = match &award.holder_id {
-                Some(h) => account(h).map(|h| h.display_name.clone()),
+                Some(h) => account(h.as_str()).map(|h| h.display_name.clone()),
                 None => award.recipient_email.clone(),
             };
             match (what, holder) {

@@ -23,7 +23,7 @@ pub struct VisibleAward {
 
 impl Registry {
     /// The issuer role for the organisation that made an award (404 for an unknown award).
-    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id(), award_id = %award_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = actor.account_id().map(|a| a.as_str()), award_id = %award_id))]
     pub async fn award_issuer(
         &self,
         actor: &Actor,
@@ -45,21 +45,21 @@ impl Registry {
 impl CallerDesk<'_> {
     /// The signed credential exactly as stored, if the award is public or the actor is its
     /// holder or an issuer of its organisation; otherwise as if it did not exist.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn credential_text(&self, id: &AwardId) -> Result<String, ServiceError> {
         Ok(self.visible_award(id).await?.credential)
     }
 
     /// The award behind a credential, the credential exactly as stored and its holder's
     /// display name, under the same rule as [`Registry::credential_text`].
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn visible_award(&self, id: &AwardId) -> Result<VisibleAward, ServiceError> {
         let actor = &self.actor;
         let tx = self.store.read().await?;
         let not_found = || ServiceError::NotFound(format!("credential '{id}'"));
         let award = tx.award(id).await?.ok_or_else(not_found)?;
         let visible = award.public
-            || (actor.account_id().is_some() && actor.account_id() == award.holder_id.as_deref())
+            || (actor.account_id().is_some() && actor.account_id() == award.holder_id.as_ref())
             || match tx.org(&award.org_id).await? {
                 Some(org) => actor.issuer(&org).is_ok(),
                 None => false,
@@ -107,7 +107,7 @@ impl HolderDesk<'_> {
         let mut award = tx
             .award(id)
             .await?
-            .filter(|a| a.holder_id.as_deref() == Some(holder.account_id.as_str()))
+            .filter(|a| a.holder_id.as_ref() == Some(&holder.account_id))
             .ok_or_else(|| ServiceError::NotFound(format!("award '{id}'")))?;
         if award.public != public {
             tx.set_award_public(id, public, now).await?;

@@ -3,7 +3,7 @@
 //! `status`, which so depend on this module and not on each other.
 
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId, OrgId};
 use credence_store::registry::AwardRow;
 use serde::Serialize;
 
@@ -20,9 +20,11 @@ pub struct AwardView {
     pub id: AwardId,
     /// The credential's URL (its VC id).
     pub credential_id: String,
-    pub org_id: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
     pub achievement_id: Option<String>,
-    pub holder_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub holder_id: Option<AccountId>,
     #[schema(value_type = String)]
     pub status: AwardStatus,
     pub status_reason: Option<String>,

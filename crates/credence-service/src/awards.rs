@@ -11,7 +11,7 @@ use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
-use credence_domain::{AwardId, Framework, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{AccountId, AwardId, Framework, LevelCode, PathwayCode, StatementCode};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::Tx;
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -194,7 +194,7 @@ pub(crate) struct PlanRecipient<'a> {
     pub salt: &'a str,
     pub did: Option<&'a str>,
     /// The holder, when the award goes straight to an account.
-    pub holder_id: Option<&'a str>,
+    pub holder_id: Option<&'a AccountId>,
 }
 
 impl<'a> PlanRecipient<'a> {
@@ -441,7 +441,7 @@ impl Registry {
             id: AwardId::from(uuid),
             org_id: ctx.org.id.clone(),
             achievement_id: Some(ctx.achievement.id.clone()),
-            holder_id: plan.recipient.holder_id.map(str::to_owned),
+            holder_id: plan.recipient.holder_id.cloned(),
             recipient_email: Some(plan.recipient.email.to_owned()),
             credential: signed.to_string(),
             revocation_index: indices.0,
@@ -550,7 +550,7 @@ fn evidence_links(
         .filter(|e| pathway_statements.contains(e.statement_code.as_str()))
         .map(|e| {
             Ok(EvidenceLink {
-                uuid: Uuid::parse_str(&e.id)
+                uuid: Uuid::parse_str(e.id.as_str())
                     .map_err(ServiceError::wrap("reading a stored evidence id"))?,
                 name: format!(
                     "{} for {} at {}",

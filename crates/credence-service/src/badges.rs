@@ -70,7 +70,7 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>, ServiceError> {
 impl CallerDesk<'_> {
     /// The award's badge image with its credential baked in, for whoever may see the
     /// credential (see [`Registry::credential_text`]).
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), award_id = %award_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), award_id = %award_id))]
     pub async fn baked_badge(
         &self,
         award_id: &AwardId,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email, NotificationKind};
-use credence_domain::{BulkJobId, FormProblems};
+use credence_domain::{BulkJobId, FormProblems, OrgId};
 use credence_store::registry::{
     AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
 };
@@ -38,7 +38,8 @@ const MAX_ATTEMPTS: usize = 5;
 pub struct BulkJobView {
     #[schema(value_type = String)]
     pub id: BulkJobId,
-    pub org_id: String,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
     pub achievement_id: String,
     pub total: i64,
     /// Rows processed, whatever their outcome.
@@ -478,7 +479,7 @@ impl Registry {
 
 impl CallerDesk<'_> {
     /// A job's progress (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn bulk_job(&self, id: &BulkJobId) -> Result<BulkJobView, ServiceError> {
         let actor = &self.actor;
         Ok(job_view(&self.bulk_job_row(actor, id).await?, self.now()))
@@ -540,7 +541,7 @@ impl IssuerDesk<'_> {
 
 impl CallerDesk<'_> {
     /// A job's per-row report, in file order (issuers of its organisation).
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn bulk_rows(
         &self,
         id: &BulkJobId,

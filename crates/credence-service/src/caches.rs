@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use credence_domain::Framework;
+use credence_domain::{Framework, OrgId};
 use credence_vc::canon::PreparedAchievement;
 
 /// What the registry keeps in memory: parsed framework versions (immutable) and the signed
@@ -15,7 +15,7 @@ use credence_vc::canon::PreparedAchievement;
 #[derive(Debug, Default)]
 pub struct Caches {
     pub(crate) frameworks: RwLock<HashMap<i64, Arc<Framework>>>,
-    pub(crate) status_lists: Mutex<HashMap<(String, String), CachedList>>,
+    pub(crate) status_lists: Mutex<HashMap<(OrgId, String), CachedList>>,
     /// What the public status-list endpoint served, by (organisation slug, purpose), and
     /// when it last asked the database: see `PublicDesk::status_list`.
     pub(crate) served_lists: RwLock<HashMap<(String, String), ServedList>>,

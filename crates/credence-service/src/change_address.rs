@@ -165,7 +165,7 @@ impl AccountsDesk<'_> {
             .live_email_link(&hash, PURPOSE, now)
             .await?
             .ok_or_else(gone)?;
-        let account_id = link.account_id.clone().unwrap_or_default();
+        let account_id = link.account_id.clone().ok_or_else(gone)?;
         let mut account = tx.account(&account_id).await?.ok_or_else(gone)?;
         if let Some(other) = tx.account_by_email(&link.email).await? {
             if other.id != account.id {

@@ -233,7 +233,7 @@ impl Registry {
                 now,
                 &format!("account:{}", account.id),
                 "award.claim",
-                org.as_deref(),
+                org.as_ref(),
                 &format!("award:{id}"),
                 json!({"holder": account.id, "email": account.email}),
             )
@@ -423,7 +423,7 @@ impl HolderDesk<'_> {
             .await?
             .ok_or_else(|| ServiceError::internal("a holder names a missing account"))?;
         if claim.claimed_at.is_some() {
-            return if claim.claimed_by.as_deref() == Some(account.id.as_str()) {
+            return if claim.claimed_by.as_ref() == Some(&account.id) {
                 Ok(0)
             } else {
                 Err(ServiceError::Conflict(

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::EmailLinkPurpose;
+use credence_domain::AccountId;
 use credence_mail::letters::ConfirmAddress;
 use credence_store::registry::AccountRow;
 use credence_store::Tx;
@@ -50,7 +51,7 @@ impl Registry {
     pub(crate) async fn require_confirmed(
         &self,
         tx: &Tx,
-        account_id: &str,
+        account_id: &AccountId,
         what: &str,
     ) -> Result<(), ServiceError> {
         if !self.config.confirm_addresses {
@@ -129,7 +130,7 @@ impl AccountsDesk<'_> {
             .live_email_link(&hash, PURPOSE, now)
             .await?
             .ok_or_else(gone)?;
-        let account_id = link.account_id.clone().unwrap_or_default();
+        let account_id = link.account_id.clone().ok_or_else(gone)?;
         let mut account = tx.account(&account_id).await?.ok_or_else(gone)?;
         // The link confirms the address it was sent to, not one changed since.
         if account.email != link.email || !tx.use_email_link(&hash, now).await? {

@@ -37,6 +37,7 @@
 //! # Ok(()) }
 //! ```
 
+use credence_domain::OrgSlug;
 use std::ops::Deref;
 
 use credence_store::registry::OrgRow;
@@ -139,7 +140,7 @@ impl Registry {
     pub async fn assessor(
         &self,
         actor: &Actor,
-        slug: &str,
+        slug: &OrgSlug,
     ) -> Result<AssessorDesk<'_>, ServiceError> {
         Ok(self.with_assessor(&actor.assessor(&self.org(slug).await?)?))
     }
@@ -153,7 +154,11 @@ impl Registry {
     }
 
     /// An issuer of the organisation `slug`.
-    pub async fn issuer(&self, actor: &Actor, slug: &str) -> Result<IssuerDesk<'_>, ServiceError> {
+    pub async fn issuer(
+        &self,
+        actor: &Actor,
+        slug: &OrgSlug,
+    ) -> Result<IssuerDesk<'_>, ServiceError> {
         Ok(self.with_issuer(&actor.issuer(&self.org(slug).await?)?))
     }
 
@@ -169,7 +174,7 @@ impl Registry {
     pub async fn accrediting_body(
         &self,
         actor: &Actor,
-        slug: &str,
+        slug: &OrgSlug,
     ) -> Result<AccreditingDesk<'_>, ServiceError> {
         Ok(self.with_accrediting_body(&actor.issuer(&self.org(slug).await?)?))
     }
@@ -186,7 +191,7 @@ impl Registry {
     pub async fn org_admin(
         &self,
         actor: &Actor,
-        slug: &str,
+        slug: &OrgSlug,
     ) -> Result<OrgAdminDesk<'_>, ServiceError> {
         Ok(self.with_org_admin(&actor.org_admin(&self.org(slug).await?)?))
     }

@@ -11,8 +11,8 @@ use std::sync::{Arc, OnceLock, RwLock};
 use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
-    Attainment, FormProblems, Framework, FrameworkSlug, LevelCode, OrgSlug, PathwayCode,
-    PathwayProgress, StatementCode,
+    AccountId, AttachmentId, Attainment, EvidenceId, FormProblems, Framework, FrameworkSlug,
+    LevelCode, OrgId, OrgSlug, PathwayCode, PathwayProgress, StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::actor::Holder;
 use crate::desks::{AssessorDesk, CallerDesk, HolderDesk, IssuerDesk, OperatorDesk, PublicDesk};
-use crate::registry::{audit, new_id, Registry};
+use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::csv_input::parse_completion_records;
 
@@ -84,7 +84,8 @@ pub struct DecisionInput {
 /// A piece of evidence as its holder (or an assessor) sees it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct EvidenceView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: EvidenceId,
     pub framework: String,
     pub framework_version: String,
     pub statement: String,
@@ -110,7 +111,8 @@ pub struct EvidenceView {
 /// An attachment's metadata.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AttachmentView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AttachmentId,
     pub file_name: String,
     pub media_type: String,
     pub size: i64,
@@ -125,7 +127,8 @@ pub struct DecisionView {
     pub level: Option<String>,
     pub comment: Option<String>,
     /// The account that took the step (none for an API token).
-    pub actor: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub actor: Option<AccountId>,
     pub at: String,
 }
 
@@ -189,7 +192,8 @@ pub struct ImportRowReport {
     #[schema(value_type = String)]
     pub outcome: &'static str,
     pub messages: Vec<String>,
-    pub evidence_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub evidence_id: Option<EvidenceId>,
 }
 
 /// The report of a completion-record import.
@@ -367,11 +371,8 @@ fn decision_view(d: &DecisionRow) -> DecisionView {
     }
 }
 
-fn not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!(
-        "evidence '{}'",
-        id.chars().take(64).collect::<String>()
-    ))
+fn not_found(id: &EvidenceId) -> ServiceError {
+    ServiceError::NotFound(format!("evidence '{}'", id))
 }
 
 fn require_draft(row: &EvidenceRow, what: &str) -> Result<(), ServiceError> {
@@ -483,7 +484,7 @@ impl Registry {
         &self,
         tx: &Tx,
         holder: &Holder,
-        id: &str,
+        id: &EvidenceId,
     ) -> Result<EvidenceRow, ServiceError> {
         match tx.evidence(id).await? {
             Some(row) if row.holder_id == holder.account_id => Ok(row),
@@ -545,7 +546,7 @@ impl HolderDesk<'_> {
             )));
         }
         let row = EvidenceRow {
-            id: new_id(),
+            id: EvidenceId::random(),
             holder_id: holder.account_id.clone(),
             framework_id: checked.framework.id,
             statement_code: checked.statement.clone(),
@@ -586,7 +587,7 @@ impl HolderDesk<'_> {
         let tx = self.store.read().await?;
         let rows = tx.evidence_of_holder(&holder.account_id, page).await?;
         let mut frameworks: HashMap<i64, LoadedFramework> = HashMap::new();
-        let mut orgs: HashMap<String, Option<OrgRow>> = HashMap::new();
+        let mut orgs: HashMap<OrgId, Option<OrgRow>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             if let Entry::Vacant(slot) = frameworks.entry(row.framework_id) {
@@ -610,7 +611,7 @@ impl HolderDesk<'_> {
 
     /// One of the holder's own pieces of evidence, with attachments and history.
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
-    pub async fn evidence_detail(&self, id: &str) -> Result<EvidenceDetail, ServiceError> {
+    pub async fn evidence_detail(&self, id: &EvidenceId) -> Result<EvidenceDetail, ServiceError> {
         let holder = &self.holder;
         let tx = self.store.read().await?;
         let row = self.own_evidence(&tx, holder, id).await?;
@@ -621,7 +622,7 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn edit_evidence(
         &self,
-        id: &str,
+        id: &EvidenceId,
         input: EvidenceInput,
     ) -> Result<EvidenceDetail, ServiceError> {
         let holder = &self.holder;
@@ -656,7 +657,7 @@ impl HolderDesk<'_> {
 
     /// Deletes a draft with its attachments.
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
-    pub async fn delete_evidence(&self, id: &str) -> Result<(), ServiceError> {
+    pub async fn delete_evidence(&self, id: &EvidenceId) -> Result<(), ServiceError> {
         let holder = &self.holder;
         let now = self.now();
         let tx = self.store.write().await?;
@@ -681,7 +682,7 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id, org_slug = %org_slug))]
     pub async fn submit_evidence(
         &self,
-        id: &str,
+        id: &EvidenceId,
         org_slug: &str,
     ) -> Result<EvidenceDetail, ServiceError> {
         let holder = &self.holder;

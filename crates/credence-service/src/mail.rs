@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{EmailLinkPurpose, OutboxState};
+use credence_domain::AccountId;
 use credence_mail::{compose, Letter, Sender, SmtpSender};
 use credence_store::registry::{AccountRow, EmailLinkRow, OutboxAttempt, OutboxRow, Page};
 use credence_store::Tx;
@@ -65,7 +66,7 @@ impl MailSettings {
 pub(crate) struct Recipient<'a> {
     pub name: &'a str,
     pub address: &'a str,
-    pub account_id: Option<&'a str>,
+    pub account_id: Option<&'a AccountId>,
 }
 
 impl Registry {
@@ -90,7 +91,7 @@ impl Registry {
             message_id: composed.message_id,
             kind: letter.kind().to_owned(),
             recipient: composed.to,
-            account_id: to.account_id.map(str::to_owned),
+            account_id: to.account_id.cloned(),
             subject: composed.subject,
             raw,
             state: OutboxState::Queued,

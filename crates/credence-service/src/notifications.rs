@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind};
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId};
 use credence_mail::letters::Notice;
 use credence_mail::Unsubscribe;
 use credence_store::registry::{AccountRow, AwardRow, EvidenceRow, NotificationRow, Page};
@@ -20,7 +20,7 @@ use crate::ServiceError;
 
 /// One thing to tell one account.
 pub(crate) struct Tell {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub kind: NotificationKind,
     pub title: String,
     pub paragraphs: Vec<String>,
@@ -61,8 +61,8 @@ impl Registry {
         if tells.is_empty() {
             return Ok(());
         }
-        let ids: Vec<String> = tells.iter().map(|(a, _)| a.id.clone()).collect();
-        let muted: std::collections::HashSet<String> =
+        let ids: Vec<AccountId> = tells.iter().map(|(a, _)| a.id.clone()).collect();
+        let muted: std::collections::HashSet<AccountId> =
             tx.muted_among(kind, &ids).await?.into_iter().collect();
         let mut rows = Vec::with_capacity(tells.len());
         let mut messages = Vec::with_capacity(tells.len());
@@ -127,13 +127,13 @@ impl Registry {
 
     /// What the holder of award `award_id` is told when it is made.
     pub(crate) fn awarded_tell(
-        account_id: &str,
+        account_id: &AccountId,
         award_id: &AwardId,
         achievement: &str,
         issuer: &str,
     ) -> Tell {
         Tell {
-            account_id: account_id.to_owned(),
+            account_id: account_id.clone(),
             kind: NotificationKind::CredentialAwarded,
             title: format!("You have been awarded {achievement}"),
             paragraphs: vec![format!(
@@ -246,7 +246,11 @@ impl Registry {
     }
 
     /// `base64url(account:kind).base64url(HMAC)`.
-    pub(crate) fn unsubscribe_token(&self, account_id: &str, kind: NotificationKind) -> String {
+    pub(crate) fn unsubscribe_token(
+        &self,
+        account_id: &AccountId,
+        kind: NotificationKind,
+    ) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let payload = format!("{account_id}:{kind}");
         let mac = self.config.master_key.link_mac(payload.as_bytes());
@@ -254,7 +258,7 @@ impl Registry {
     }
 
     /// The account and kind a genuine token names.
-    fn read_unsubscribe_token(&self, token: &str) -> Option<(String, NotificationKind)> {
+    fn read_unsubscribe_token(&self, token: &str) -> Option<(AccountId, NotificationKind)> {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let (payload, mac) = token.split_once('.')?;
         let payload = b64.decode(payload).ok()?;
@@ -264,7 +268,7 @@ impl Registry {
         }
         let payload = String::from_utf8(payload).ok()?;
         let (account, kind) = payload.split_once(':')?;
-        Some((account.to_owned(), kind.parse().ok()?))
+        Some((account.parse().ok()?, kind.parse().ok()?))
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{Problem, Problems};
+use credence_domain::{AccountId, OrgSlug, Problem, Problems};
 use serde::Serialize;
 
 use crate::desks::OperatorDesk;
@@ -96,7 +96,7 @@ impl OperatorDesk<'_> {
         let trusted = tx.trusted_bodies().await?;
         let mut out = Vec::new();
         for row in tx.orgs().await? {
-            let members: BTreeSet<String> = tx
+            let members: BTreeSet<AccountId> = tx
                 .memberships_of_org(&row.id)
                 .await?
                 .into_iter()
@@ -115,7 +115,7 @@ impl OperatorDesk<'_> {
 
     /// One organisation with its members and their roles.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn operator_org(&self, slug: &str) -> Result<OperatorOrgDetail, ServiceError> {
+    pub async fn operator_org(&self, slug: &OrgSlug) -> Result<OperatorOrgDetail, ServiceError> {
         let operator = &self.operator;
         let row = self.org(slug).await?;
         let members = self
@@ -150,7 +150,7 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_add_member(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         email: &str,
         role: &str,
     ) -> Result<MemberView, ServiceError> {
@@ -175,8 +175,8 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, account_id = %account_id))]
     pub async fn operator_remove_member(
         &self,
-        slug: &str,
-        account_id: &str,
+        slug: &OrgSlug,
+        account_id: &AccountId,
         role: &str,
     ) -> Result<(), ServiceError> {
         let operator = &self.operator;
@@ -193,7 +193,7 @@ impl OperatorDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
     pub async fn operator_trust(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         trusted: bool,
         confirmed: bool,
     ) -> Result<(), ServiceError> {

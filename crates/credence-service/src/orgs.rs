@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use credence_domain::registry::{DidMethod, Email, OrgKind, Role};
-use credence_domain::{OrgSlug, Problem, Problems, TokenId};
+use credence_domain::{AccountId, KeyId, OrgId, OrgSlug, Problem, Problems, TokenId};
 use credence_store::registry::{KeyRow, MembershipRow, OrgRow, TokenRow};
 use credence_store::Tx;
 use credence_vc::did::{did_web_document, WebKey};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::desks::{OperatorDesk, OrgAdminDesk, PublicDesk};
 pub use crate::issuing::Signer;
-use crate::registry::{audit, new_id, random_secret, sha256_hex, Registry};
+use crate::registry::{audit, random_secret, sha256_hex, Registry};
 use crate::ServiceError;
 
 /// A new organisation's details.
@@ -31,7 +31,8 @@ pub struct NewOrg {
 /// An organisation as anyone may see it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct OrgView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrgId,
     pub slug: String,
     pub name: String,
     #[schema(value_type = String)]
@@ -48,7 +49,8 @@ pub struct OrgView {
 /// A member's roles, as an admin sees them.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MemberView {
-    pub account_id: String,
+    #[schema(value_type = String)]
+    pub account_id: AccountId,
     pub email: String,
     pub display_name: String,
     pub role: String,
@@ -181,11 +183,11 @@ impl Registry {
     /// Makes a key, seals it and stores it as the organisation's active key.
     async fn add_key(&self, tx: &Tx, org: &OrgRow, fragment: &str) -> Result<KeyRow, ServiceError> {
         let key = SigningKey::generate().map_err(ServiceError::wrap("generating a signing key"))?;
-        let id = new_id();
+        let id = KeyId::random();
         let sealed = self
             .config
             .master_key
-            .seal(&key, id.as_bytes())
+            .seal(&key, id.as_str().as_bytes())
             .map_err(ServiceError::wrap("sealing a signing key"))?;
         let row = KeyRow {
             id,
@@ -224,7 +226,7 @@ impl OperatorDesk<'_> {
             )));
         }
         let mut org = OrgRow {
-            id: new_id(),
+            id: OrgId::random(),
             slug: slug.as_str().to_owned(),
             name,
             kind: new.kind,
@@ -265,19 +267,25 @@ impl OperatorDesk<'_> {
 impl Registry {
     /// An organisation by slug.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub(crate) async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
-        let slug = OrgSlug::new(slug)
-            .map_err(|_| ServiceError::NotFound(format!("organisation '{slug}'")))?;
+    pub(crate) async fn org(&self, slug: &OrgSlug) -> Result<OrgRow, ServiceError> {
         let tx = self.store.read().await?;
         tx.org_by_slug(slug.as_str())
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("organisation '{slug}'")))
     }
+
+    /// An organisation by a slug given as text inside the registry (a form's choice, the
+    /// demo world, a status list's URL): one that is not a slug is not found, as one that
+    /// names no organisation. Paths are read at the edge into an [`OrgSlug`].
+    pub(crate) async fn org_named(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+        let slug: OrgSlug = crate::record_id(slug, "organisation")?;
+        self.org(&slug).await
+    }
 }
 
 impl PublicDesk<'_> {
     /// An organisation by slug (public).
-    pub async fn org(&self, slug: &str) -> Result<OrgRow, ServiceError> {
+    pub async fn org(&self, slug: &OrgSlug) -> Result<OrgRow, ServiceError> {
         Registry::org(self, slug).await
     }
 
@@ -297,7 +305,7 @@ impl PublicDesk<'_> {
 
     /// The organisation's public OB 3.0 `Profile`.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn org_profile(&self, slug: &str) -> Result<Value, ServiceError> {
+    pub async fn org_profile(&self, slug: &OrgSlug) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         Ok(self.profile_json(&org))
     }
@@ -322,7 +330,7 @@ impl Registry {
 impl PublicDesk<'_> {
     /// The organisation's `did:web` document, listing every key it has used.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn did_document(&self, slug: &str) -> Result<Value, ServiceError> {
+    pub async fn did_document(&self, slug: &OrgSlug) -> Result<Value, ServiceError> {
         let org = self.org(slug).await?;
         if org.did_method != DidMethod::Web {
             return Err(ServiceError::NotFound(format!(
@@ -458,7 +466,7 @@ impl Registry {
         let opened = self
             .config
             .master_key
-            .open(&key.sealed_private_key, key.id.as_bytes())
+            .open(&key.sealed_private_key, key.id.as_str().as_bytes())
             .map_err(|e| ServiceError::internal_from(format!("signing key of {}", org.slug), e))?;
         Ok(Signer {
             verification_method: verification_method(org, key),
@@ -522,7 +530,11 @@ impl OrgAdminDesk<'_> {
 
     /// Takes a role away.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, account_id = %account_id))]
-    pub async fn remove_member(&self, account_id: &str, role: Role) -> Result<(), ServiceError> {
+    pub async fn remove_member(
+        &self,
+        account_id: &AccountId,
+        role: Role,
+    ) -> Result<(), ServiceError> {
         let admin = &self.admin;
         let now = self.now();
         let org = &admin.0.org;
@@ -669,7 +681,7 @@ impl OrgAdminDesk<'_> {
 impl OperatorDesk<'_> {
     /// Marks an accrediting body as trusted by this installation (operator only).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]
-    pub async fn trust_body(&self, slug: &str, trusted: bool) -> Result<(), ServiceError> {
+    pub async fn trust_body(&self, slug: &OrgSlug, trusted: bool) -> Result<(), ServiceError> {
         let operator = &self.operator;
         let org = self.org(slug).await?;
         if org.kind != OrgKind::AccreditingBody {

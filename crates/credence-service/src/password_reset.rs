@@ -107,7 +107,9 @@ impl AccountsDesk<'_> {
         let Some(link) = tx.live_email_link(&hash, PURPOSE, now).await? else {
             return Err(expired());
         };
-        let account_id = link.account_id.clone().unwrap_or_default();
+        let Some(account_id) = link.account_id.clone() else {
+            return Err(expired());
+        };
         let Some(mut account) = tx.account(&account_id).await? else {
             return Err(expired());
         };

@@ -13,6 +13,7 @@ use credence_domain::validate::address_problem;
 use credence_domain::{
     ArchetypeCode, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind, StatementCode,
 };
+use credence_domain::{EvidenceId, OrgId};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
@@ -67,7 +68,7 @@ pub struct PortfolioCredential {
 /// A piece of evidence as a portfolio lists it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PortfolioEvidence {
-    pub id: String,
+    pub id: EvidenceId,
     pub statement: String,
     pub statement_text: String,
     pub level_claimed: String,
@@ -154,7 +155,7 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn set_evidence_visibility(
         &self,
-        id: &str,
+        id: &EvidenceId,
         public: bool,
     ) -> Result<(), ServiceError> {
         let holder = &self.holder;
@@ -270,7 +271,7 @@ impl Registry {
             .filter(|a| a.public || !only_public)
             .collect();
         let mut achievements: HashMap<String, Option<AchievementRow>> = HashMap::new();
-        let mut orgs: HashMap<String, Option<OrgRow>> = HashMap::new();
+        let mut orgs: HashMap<OrgId, Option<OrgRow>> = HashMap::new();
         let mut credentials = Vec::with_capacity(awards.len());
         for award in &awards {
             if !orgs.contains_key(&award.org_id) {

@@ -2,6 +2,7 @@
 //! address, master key, password cost), the clock, and small helpers for random secrets,
 //! hashes and audit entries.
 
+use credence_domain::OrgId;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -228,7 +229,7 @@ pub(crate) async fn audit(
     at: DateTime<Utc>,
     actor: &str,
     action: &str,
-    org_id: Option<&str>,
+    org_id: Option<&OrgId>,
     subject: &str,
     detail: Value,
 ) -> Result<(), ServiceError> {
@@ -242,7 +243,7 @@ pub(crate) fn audit_entry(
     at: DateTime<Utc>,
     actor: &str,
     action: &str,
-    org_id: Option<&str>,
+    org_id: Option<&OrgId>,
     subject: &str,
     detail: &Value,
 ) -> NewAuditEntry {
@@ -250,7 +251,7 @@ pub(crate) fn audit_entry(
         at,
         actor: actor.to_owned(),
         action: action.to_owned(),
-        org_id: org_id.map(str::to_owned),
+        org_id: org_id.cloned(),
         subject: subject.to_owned(),
         detail: detail.to_string(),
     }

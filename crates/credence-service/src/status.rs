@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
-use credence_domain::AwardId;
+use credence_domain::{AwardId, OrgSlug};
 use credence_store::registry::{AwardRow, OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
@@ -89,11 +89,11 @@ impl PublicDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, purpose = %purpose))]
     pub async fn status_list(
         &self,
-        slug: &str,
+        slug: &OrgSlug,
         purpose: &str,
     ) -> Result<StatusListDocument, ServiceError> {
         let recheck = self.config.status_list_recheck;
-        let key = (slug.to_owned(), purpose.to_owned());
+        let key = (slug.as_str().to_owned(), purpose.to_owned());
         let generation = self.caches.list_generation.load(Ordering::Acquire);
         if !recheck.is_zero() {
             let served = self.caches.served_lists.read().ok().and_then(|served| {

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use credence_domain::OrgId;
 use credence_store::{StoreError, Tx};
 
 use crate::award_record::STATUS_LIST_ENTRIES;
@@ -34,7 +35,7 @@ fn random_index() -> Result<i64, ServiceError> {
 /// twice among themselves.
 pub(crate) async fn free_indices(
     tx: &Tx,
-    org_id: &str,
+    org_id: &OrgId,
     n: usize,
 ) -> Result<Vec<(i64, i64)>, ServiceError> {
     free_indices_besides(tx, org_id, n, &[]).await
@@ -44,7 +45,7 @@ pub(crate) async fn free_indices(
 /// stored, such as a bulk batch being written).
 pub(crate) async fn free_indices_besides(
     tx: &Tx,
-    org_id: &str,
+    org_id: &OrgId,
     n: usize,
     besides: &[(i64, i64)],
 ) -> Result<Vec<(i64, i64)>, ServiceError> {

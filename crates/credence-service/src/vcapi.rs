@@ -65,7 +65,7 @@ impl CallerDesk<'_> {
     /// Issues `credential` for the organisation named by its `issuer`, which the actor must
     /// be an issuer of, after checking it against the VC Data Model and, for an Open Badges
     /// credential, the 1EdTech schema. `request` asks for status entries and a cryptosuite.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id()))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str())))]
     pub async fn vcapi_issue(
         &self,
         credential: Value,
@@ -259,7 +259,7 @@ impl Registry {
 
 impl CallerDesk<'_> {
     /// Changes the status of a credential issued here, found by its id.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), credential_id = %credential_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), credential_id = %credential_id))]
     pub async fn vcapi_status(
         &self,
         credential_id: &str,

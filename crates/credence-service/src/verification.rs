@@ -101,7 +101,7 @@ impl PublicDesk<'_> {
             if status_list_url(&self.config.base_url, slug, purpose) != url {
                 continue;
             }
-            let org = match self.org(slug).await {
+            let org = match self.org_named(slug).await {
                 Ok(org) => org,
                 Err(ServiceError::NotFound(_)) => continue,
                 Err(e) => return Err(e),

@@ -8,6 +8,7 @@
 //! waits in SQLite's busy handler for another process's writer; a transaction that read
 //! first would instead fail at once when another process had committed in between.
 
+use credence_domain::OrgId;
 use std::sync::Arc;
 
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -110,7 +111,7 @@ impl Tx {
     /// any processes never both read the same award state or list version, and each reads
     /// what the other committed. SQLite write transactions are serialised already.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn lock_status_lists(&self, org_id: &str) -> Result<(), StoreError> {
+    pub async fn lock_status_lists(&self, org_id: &OrgId) -> Result<(), StoreError> {
         if self.engine != Engine::Postgres {
             return Ok(());
         }
@@ -118,7 +119,7 @@ impl Tx {
         // A transaction-scoped advisory lock, keyed by a stable hash of the organisation
         // (FNV-1a, 64 bits); a collision only serialises two organisations' changes.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in b"status-lists:".iter().chain(org_id.as_bytes()) {
+        for byte in b"status-lists:".iter().chain(org_id.as_str().as_bytes()) {
             hash ^= u64::from(*byte);
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }

@@ -120,7 +120,7 @@ async fn bench_issuer(registry: &Registry, operator_cli: &Operator) -> Issuer {
         .expect("an organisation");
     let org = registry
         .public()
-        .org("bench-ics")
+        .org(&credence_domain::OrgSlug::new("bench-ics").expect("a slug"))
         .await
         .expect("the organisation");
     operator.issuer_for(&org)
@@ -147,7 +147,7 @@ async fn bench_holder(registry: &Registry) -> Holder {
 async fn bench_assessor(registry: &Registry, operator_cli: &Operator) -> Actor {
     let org = registry
         .public()
-        .org("bench-ics")
+        .org(&credence_domain::OrgSlug::new("bench-ics").expect("a slug"))
         .await
         .expect("the organisation");
     let admin = Actor::from_operator(operator_cli)

@@ -11,7 +11,7 @@ use credence_service::audit_chain::AuditCheckpoint;
 use credence_service::orgs::NewOrg;
 use credence_service::{Actor, Operator};
 
-use super::{service_failure, services};
+use super::{org_slug, service_failure, services};
 use crate::cli::{
     AdminCommand, AuditCommand, DidMethodArg, KeyCommand, OrgCommand, OrgKindArg, RoleArg,
     TokenCommand,
@@ -178,7 +178,7 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
         } => {
             let org_row = registry
                 .public()
-                .org(&org)
+                .org(&org_slug("org add-member", &org)?)
                 .await
                 .map_err(|e| service_failure("org add-member", e))?;
             let admin = Actor::from_operator(&Operator::local_command_line())
@@ -195,7 +195,7 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
         OrgCommand::Trust { org, remove } => {
             registry
                 .with_operator(&operator)
-                .trust_body(&org, !remove)
+                .trust_body(&org_slug("org trust", &org)?, !remove)
                 .await
                 .map_err(|e| service_failure("org trust", e))?;
             eprintln!(
@@ -207,7 +207,7 @@ pub async fn run_org(config: Config, command: OrgCommand) -> Result<(), Failure>
         OrgCommand::Key(KeyCommand::Rotate { org }) => {
             let org_row = registry
                 .public()
-                .org(&org)
+                .org(&org_slug("org key rotate", &org)?)
                 .await
                 .map_err(|e| service_failure("org key rotate", e))?;
             let admin = Actor::from_operator(&Operator::local_command_line())
@@ -234,7 +234,7 @@ pub async fn run_token(config: Config, command: TokenCommand) -> Result<(), Fail
     let registry = &services.registry;
     let org_row = registry
         .public()
-        .org(&org)
+        .org(&org_slug("token create", &org)?)
         .await
         .map_err(|e| service_failure("token create", e))?;
     let admin = Actor::from_operator(&Operator::local_command_line())

@@ -8,7 +8,7 @@ use anyhow::Context;
 use credence_documents::BulkFormat;
 use credence_service::{Actor, Operator, Page};
 
-use super::{service_failure, services};
+use super::{org_slug, service_failure, services};
 use crate::cli::{AwardCommand, BulkFormatArg};
 use crate::config::Config;
 use crate::Failure;
@@ -29,7 +29,7 @@ pub async fn run(config: Config, command: AwardCommand) -> Result<(), Failure> {
         .map_err(|e| Failure::Failed(anyhow::anyhow!("{e}")))?;
     let org_row = registry
         .public()
-        .org(&org)
+        .org(&org_slug("award bulk", &org)?)
         .await
         .map_err(|e| service_failure("award bulk", e))?;
     let issuer = registry.with_issuer(&operator.issuer_for(&org_row));

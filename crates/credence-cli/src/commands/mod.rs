@@ -162,6 +162,12 @@ fn secure_data_dir(dir: &std::path::Path) -> Result<(), Failure> {
 }
 
 /// Maps a service error to a command failure: refusals of input exit with 2.
+/// An organisation's slug given on the command line: one that is not a slug is refused as
+/// an unknown organisation is.
+fn org_slug(context: &str, text: &str) -> Result<credence_domain::OrgSlug, Failure> {
+    credence_service::record_id(text, "organisation").map_err(|e| service_failure(context, e))
+}
+
 fn service_failure(context: &str, e: ServiceError) -> Failure {
     match e {
         ServiceError::Invalid(problems) => Failure::Refused(format!("{context}: {problems}")),

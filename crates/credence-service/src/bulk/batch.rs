@@ -2,7 +2,7 @@
 //! one go, the awards signed in parallel, and the report and audit entries made ready for
 //! the writer.
 
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId, OrgId};
 
 use super::*;
 
@@ -96,13 +96,13 @@ struct BatchFacts {
     salts: Vec<String>,
     existing: HashMap<String, AwardRow>,
     accounts: HashMap<String, AccountRow>,
-    evidence_by_holder: HashMap<String, Vec<EvidenceRow>>,
+    evidence_by_holder: HashMap<AccountId, Vec<EvidenceRow>>,
 }
 
 impl BatchFacts {
     async fn read(
         tx: &Tx,
-        org_id: &str,
+        org_id: &OrgId,
         framework_id: i64,
         candidates: &[(usize, &BulkAwardRow, Email)],
     ) -> Result<Self, ServiceError> {
@@ -124,8 +124,8 @@ impl BatchFacts {
             .into_iter()
             .map(|a| (a.email.clone(), a))
             .collect();
-        let holder_ids: Vec<String> = accounts.values().map(|a| a.id.clone()).collect();
-        let mut evidence_by_holder: HashMap<String, Vec<_>> = HashMap::new();
+        let holder_ids: Vec<AccountId> = accounts.values().map(|a| a.id.clone()).collect();
+        let mut evidence_by_holder: HashMap<AccountId, Vec<_>> = HashMap::new();
         for e in tx
             .attested_evidence_of_holders(&holder_ids, framework_id)
             .await?
@@ -152,7 +152,7 @@ fn issue_entry(
     award: &AwardRow,
     now: DateTime<Utc>,
     label: &str,
-    org_id: &str,
+    org_id: &OrgId,
     job: &BulkJobId,
 ) -> NewAuditEntry {
     audit_entry(

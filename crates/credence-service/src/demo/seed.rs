@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use credence_domain::registry::{
     AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, Role, StatusAction,
 };
-use credence_domain::{bundled, Framework, PathwayCode};
+use credence_domain::{bundled, AccountId, Framework, OrgSlug, PathwayCode};
 use credence_store::registry::Page;
 
 use super::evidence::{items, Item, Target};
@@ -23,8 +23,13 @@ use crate::registry::Registry;
 use crate::{Actor, ServiceError};
 use credence_documents::Product;
 
+/// A demo organisation's slug, as the world names it.
+fn org_slug(text: &str) -> Result<OrgSlug, ServiceError> {
+    OrgSlug::new(text).map_err(|e| ServiceError::internal(format!("the demo world: {e}")))
+}
+
 /// Account ids by e-mail local part.
-type Accounts = HashMap<String, String>;
+type Accounts = HashMap<String, AccountId>;
 
 impl OperatorDesk<'_> {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as
@@ -75,7 +80,7 @@ impl Registry {
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         for org in &world.organisations {
-            match self.org(&org.slug).await {
+            match self.org_named(&org.slug).await {
                 Ok(_) => continue,
                 Err(ServiceError::NotFound(_)) => {}
                 Err(e) => return Err(e),
@@ -95,7 +100,7 @@ impl Registry {
         // Trusting a trusted body again changes nothing.
         for org in world.organisations.iter().filter(|o| o.trusted) {
             self.with_operator(operator)
-                .trust_body(&org.slug, true)
+                .trust_body(&org_slug(&org.slug)?, true)
                 .await?;
         }
         Ok(())
@@ -130,7 +135,7 @@ impl Registry {
             ids.insert(local.to_owned(), id);
         }
         for (slug, local, role) in world.memberships() {
-            let org = self.org(slug).await?;
+            let org = self.org_named(slug).await?;
             let admin = operator.admin_of(&org);
             let address = email(local);
             let members = self.with_org_admin(&admin).members().await?;
@@ -155,7 +160,7 @@ impl Registry {
         accounts: &Accounts,
         slug: &str,
     ) -> Result<Issuer, ServiceError> {
-        let org = self.org(slug).await?;
+        let org = self.org_named(slug).await?;
         let staff = world
             .staff_of(slug, Role::Issuer)
             .ok_or_else(|| ServiceError::internal(format!("the demo has no issuer at {slug}")))?;
@@ -186,7 +191,7 @@ impl Registry {
             if !given.contains_key(&a.body) {
                 given.insert(
                     a.body.clone(),
-                    self.public().accreditations(&a.body).await?.0,
+                    self.public().accreditations(&org_slug(&a.body)?).await?.0,
                 );
             }
             let active = given.get(&a.body).is_some_and(|given| {
@@ -215,7 +220,7 @@ impl Registry {
     ) -> Result<HashMap<String, String>, ServiceError> {
         let mut ids = HashMap::new();
         for a in &world.achievements {
-            let existing = (self.public().achievements(&a.org).await?)
+            let existing = (self.public().achievements(&org_slug(&a.org)?).await?)
                 .into_iter()
                 .find(|v| v.name == a.name && v.pathway == a.pathway);
             let uuid = match existing {

@@ -43,10 +43,10 @@ impl AssessorDesk<'_> {
 impl CallerDesk<'_> {
     /// Attests or rejects submitted evidence. Only an assessor of the organisation it was
     /// submitted to may decide; the decision is appended to the history.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), id = %id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), id = %id))]
     pub async fn decide_evidence(
         &self,
-        id: &str,
+        id: &EvidenceId,
         input: DecisionInput,
     ) -> Result<EvidenceDetail, ServiceError> {
         let actor = &self.actor;
@@ -61,7 +61,7 @@ impl CallerDesk<'_> {
         };
         let Some(org) = org else {
             // Never submitted: only its holder knows it exists.
-            return Err(if actor.account_id() == Some(row.holder_id.as_str()) {
+            return Err(if actor.account_id() == Some(&row.holder_id) {
                 ServiceError::Conflict("Only submitted evidence can be decided.".into())
             } else if actor.is_anonymous() {
                 actor.holder().err().unwrap_or_else(|| not_found(id))
@@ -70,7 +70,7 @@ impl CallerDesk<'_> {
             });
         };
         let assessor = actor.assessor(&org)?;
-        if assessor.0.account_id.as_deref() == Some(row.holder_id.as_str()) {
+        if assessor.0.account_id.as_ref() == Some(&row.holder_id) {
             return Err(ServiceError::Forbidden(
                 "You may not assess your own evidence: another assessor must decide.".into(),
             ));

@@ -9,7 +9,7 @@ impl HolderDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(account = %self.holder.account_id, id = %id))]
     pub async fn add_attachment(
         &self,
-        id: &str,
+        id: &EvidenceId,
         file_name: &str,
         media_type: Option<&str>,
         content: Vec<u8>,
@@ -67,7 +67,7 @@ impl HolderDesk<'_> {
         let size = i64::try_from(content.len())
             .map_err(|_| ServiceError::internal("attachment size overflow"))?;
         let attachment = AttachmentRow {
-            id: new_id(),
+            id: AttachmentId::random(),
             evidence_id: row.id.clone(),
             file_name,
             media_type,
@@ -104,11 +104,11 @@ impl HolderDesk<'_> {
 impl CallerDesk<'_> {
     /// An attachment's content, for the evidence's holder or an assessor of the
     /// organisation it was submitted to; anyone else is told it does not exist.
-    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id(), evidence_id = %evidence_id, attachment_id = %attachment_id))]
+    #[tracing::instrument(level = "info", skip_all, fields(account = self.actor.account_id().map(|a| a.as_str()), evidence_id = %evidence_id, attachment_id = %attachment_id))]
     pub async fn attachment_download(
         &self,
-        evidence_id: &str,
-        attachment_id: &str,
+        evidence_id: &EvidenceId,
+        attachment_id: &AttachmentId,
     ) -> Result<Download, ServiceError> {
         let actor = &self.actor;
         if actor.is_anonymous() {
@@ -121,7 +121,7 @@ impl CallerDesk<'_> {
             .evidence(evidence_id)
             .await?
             .ok_or_else(|| not_found(evidence_id))?;
-        let is_holder = actor.account_id() == Some(row.holder_id.as_str());
+        let is_holder = actor.account_id() == Some(&row.holder_id);
         let is_assessor = match &row.org_id {
             Some(org_id) if !is_holder => match tx.org(org_id).await? {
                 Some(org) => actor.assessor(&org).is_ok(),
@@ -136,7 +136,7 @@ impl CallerDesk<'_> {
             .attachment(attachment_id)
             .await?
             .filter(|a| a.evidence_id == row.id)
-            .ok_or_else(|| ServiceError::NotFound("attachment".into()))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("attachment '{attachment_id}'")))?;
         Ok(Download {
             file_name: attachment.file_name,
             media_type: attachment.media_type,

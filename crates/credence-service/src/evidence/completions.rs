@@ -125,7 +125,7 @@ impl IssuerDesk<'_> {
         loaded: &LoadedFramework,
         record: &CompletionRecord,
         now: DateTime<Utc>,
-    ) -> Result<(&'static str, Vec<String>, Option<String>), ServiceError> {
+    ) -> Result<(&'static str, Vec<String>, Option<EvidenceId>), ServiceError> {
         let issuer = &self.issuer;
         let org = &issuer.0.org;
         let account = match Email::new(&record.email) {
@@ -178,7 +178,7 @@ impl IssuerDesk<'_> {
             ));
         }
         let row = EvidenceRow {
-            id: new_id(),
+            id: EvidenceId::random(),
             holder_id: account.id.clone(),
             framework_id: loaded.id,
             statement_code: record.statement.clone(),

@@ -53,7 +53,7 @@ impl PublicDesk<'_> {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id))]
     pub async fn progress_of(
         &self,
-        holder_account_id: &str,
+        holder_account_id: &AccountId,
         framework: &Framework,
         pathway: &PathwayCode,
     ) -> Result<PathwayProgress, ServiceError> {
@@ -85,7 +85,7 @@ impl Registry {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_account_id = %holder_account_id, framework_id = %framework_id))]
     pub(crate) async fn attested_evidence_for(
         &self,
-        holder_account_id: &str,
+        holder_account_id: &AccountId,
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, ServiceError> {
         let tx = self.store.read().await?;

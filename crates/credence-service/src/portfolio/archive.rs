@@ -72,11 +72,7 @@ impl HolderDesk<'_> {
                     let name = safe_file_name(&file.file_name);
                     put(
                         &mut zip,
-                        &format!(
-                            "evidence/{}/{}-{name}",
-                            row.id,
-                            &meta.id[..8.min(meta.id.len())]
-                        ),
+                        &format!("evidence/{}/{}-{name}", row.id, &meta.id.as_str()[..8]),
                         &file.content,
                     )?;
                 }

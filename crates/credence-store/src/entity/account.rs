@@ -1,12 +1,13 @@
 //! The `accounts` table. An account: a person who logs in; every account is the holder of its own portfolio.
 
+use credence_domain::AccountId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: AccountId,
     pub email: String,
     #[sea_orm(column_type = "Text")]
     pub display_name: String,

@@ -1,6 +1,7 @@
 //! The `accreditations` table. An accrediting body's signed, revocable accreditation of a provider for pathways.
 
 use credence_domain::registry::AccreditationStatus;
+use credence_domain::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,8 +9,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub body_org_id: String,
-    pub provider_org_id: String,
+    pub body_org_id: OrgId,
+    pub provider_org_id: OrgId,
     #[sea_orm(column_type = "Text")]
     pub pathways: String,
     #[sea_orm(column_type = "Text")]

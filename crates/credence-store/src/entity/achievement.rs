@@ -1,5 +1,6 @@
 //! The `achievements` table. An issuer's published achievement for a pathway, pinned to a framework version.
 
+use credence_domain::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub framework_id: i64,
     pub pathway: String,
     #[sea_orm(column_type = "Text")]

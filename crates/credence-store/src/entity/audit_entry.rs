@@ -1,5 +1,6 @@
 //! The `audit_log` table. One link of the hash-chained audit log.
 
+use credence_domain::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,7 +12,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub actor: String,
     pub action: String,
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
     #[sea_orm(column_type = "Text")]

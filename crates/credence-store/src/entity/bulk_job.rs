@@ -1,7 +1,7 @@
 //! The `bulk_jobs` table. A bulk award request and its progress.
 
 use credence_domain::registry::BulkJobState;
-use credence_domain::BulkJobId;
+use credence_domain::{BulkJobId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: BulkJobId,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub achievement_id: String,
     #[sea_orm(column_type = "Text")]
     pub created_by: String,

@@ -1,7 +1,7 @@
 //! The `claims` table. An award made to an address no confirmed account held: the claim
 //! link's hash, the message that carried it, and when it was opened and claimed.
 
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub award_id: AwardId,
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The recipient's address, as awarded (trimmed, lower-case).
     #[sea_orm(column_type = "Text")]
     pub email: String,
@@ -25,7 +25,7 @@ pub struct Model {
     pub sent_at: Option<ChronoDateTimeUtc>,
     pub opened_at: Option<ChronoDateTimeUtc>,
     pub claimed_at: Option<ChronoDateTimeUtc>,
-    pub claimed_by: Option<String>,
+    pub claimed_by: Option<AccountId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

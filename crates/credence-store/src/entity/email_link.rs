@@ -2,6 +2,7 @@
 //! secret (the secret itself is only in the message).
 
 use credence_domain::registry::EmailLinkPurpose;
+use credence_domain::AccountId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
     pub purpose: EmailLinkPurpose,
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     #[sea_orm(column_type = "Text")]
     pub email: String,
     pub created_at: ChronoDateTimeUtc,

@@ -1,15 +1,15 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
 use credence_domain::registry::{EvidenceKind, EvidenceStatus};
-use credence_domain::{LevelCode, StatementCode};
+use credence_domain::{AccountId, EvidenceId, LevelCode, OrgId, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub holder_id: String,
+    pub id: EvidenceId,
+    pub holder_id: AccountId,
     pub framework_id: i64,
     pub statement_code: StatementCode,
     pub level_claimed: LevelCode,
@@ -19,7 +19,7 @@ pub struct Model {
     pub occurred_on: ChronoDate,
     #[sea_orm(column_type = "Text")]
     pub provider: Option<String>,
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     pub status: EvidenceStatus,
     pub level_confirmed: Option<LevelCode>,
     pub source: String,

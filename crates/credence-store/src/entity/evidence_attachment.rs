@@ -1,13 +1,14 @@
 //! The `evidence_attachments` table. A file attached to evidence, with its SHA-256.
 
+use credence_domain::{AttachmentId, EvidenceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence_attachments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub evidence_id: String,
+    pub id: AttachmentId,
+    pub evidence_id: EvidenceId,
     #[sea_orm(column_type = "Text")]
     pub file_name: String,
     pub media_type: String,

@@ -1,5 +1,6 @@
 //! The `evidence_decisions` table. One step in a piece of evidence's history: submitted, attested or rejected.
 
+use credence_domain::{AccountId, EvidenceId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub evidence_id: String,
-    pub actor_id: Option<String>,
+    pub evidence_id: EvidenceId,
+    pub actor_id: Option<AccountId>,
     pub decision: String,
     pub level: Option<String>,
     #[sea_orm(column_type = "Text")]

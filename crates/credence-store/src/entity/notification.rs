@@ -1,6 +1,7 @@
 //! The `notifications` table. One thing a person was told, in the app's list.
 
 use credence_domain::registry::NotificationKind;
+use credence_domain::AccountId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub kind: NotificationKind,
     #[sea_orm(column_type = "Text")]
     pub title: String,

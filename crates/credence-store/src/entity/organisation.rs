@@ -1,13 +1,14 @@
 //! The `organisations` table. An organisation: accrediting body, education provider, employer or healthcare setting.
 
 use credence_domain::registry::{DidMethod, OrgKind};
+use credence_domain::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organisations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: OrgId,
     pub slug: String,
     #[sea_orm(column_type = "Text")]
     pub name: String,

@@ -1,6 +1,7 @@
 //! The `outbox` table. An e-mail, whole, waiting to be sent or kept as sent.
 
 use credence_domain::registry::OutboxState;
+use credence_domain::AccountId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     pub kind: String,
     #[sea_orm(column_type = "Text")]
     pub recipient: String,
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
     /// The message as sent (RFC 5322, 7-bit: its parts are quoted-printable or base64).

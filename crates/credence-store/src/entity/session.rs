@@ -1,5 +1,6 @@
 //! The `sessions` table. A browser session, stored by the SHA-256 of its cookie value.
 
+use credence_domain::AccountId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub csrf_token: String,
     pub created_at: ChronoDateTimeUtc,
     pub expires_at: ChronoDateTimeUtc,
@@ -37,7 +38,7 @@ mod tests {
     fn debug_never_prints_the_csrf_token() {
         let row = super::Model {
             token_hash: "hash".into(),
-            account_id: "account".into(),
+            account_id: credence_domain::AccountId::random(),
             csrf_token: "csrf-secret-5521".into(),
             created_at: chrono::Utc::now(),
             expires_at: chrono::Utc::now(),

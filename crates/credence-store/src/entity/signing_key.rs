@@ -1,13 +1,14 @@
 //! The `signing_keys` table. An organisation's Ed25519 signing key, sealed under the master key.
 
+use credence_domain::{KeyId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "signing_keys")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub org_id: String,
+    pub id: KeyId,
+    pub org_id: OrgId,
     pub fragment: String,
     #[sea_orm(column_type = "Text")]
     pub public_key_multibase: String,

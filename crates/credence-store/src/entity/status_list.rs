@@ -1,12 +1,13 @@
 //! The `status_lists` table. An organisation's signed status list credential per purpose, with a version bumped on change.
 
+use credence_domain::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "status_lists")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub org_id: String,
+    pub org_id: OrgId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub purpose: String,
     pub version: i64,

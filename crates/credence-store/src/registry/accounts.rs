@@ -1,6 +1,7 @@
 //! Accounts and browser sessions.
 
 use chrono::{DateTime, Utc};
+use credence_domain::AccountId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::entity::{account, session};
@@ -18,8 +19,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, StoreError> {
-        Ok(account::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn account(&self, id: &AccountId) -> Result<Option<AccountRow>, StoreError> {
+        Ok(account::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -59,10 +62,13 @@ impl Tx {
 
     /// Changes an account's e-mail address (its own confirmation is the caller's concern).
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn set_account_email(&self, id: &str, email: &str) -> Result<(), StoreError> {
+    pub async fn set_account_email(&self, id: &AccountId, email: &str) -> Result<(), StoreError> {
         account::Entity::update_many()
-            .col_expr(account::Column::Email, sea_orm::sea_query::Expr::value(email))
-            .filter(account::Column::Id.eq(id))
+            .col_expr(
+                account::Column::Email,
+                sea_orm::sea_query::Expr::value(email),
+            )
+            .filter(account::Column::Id.eq(id.clone()))
             .exec(self.conn())
             .await?;
         Ok(())

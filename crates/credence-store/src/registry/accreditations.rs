@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AccreditationStatus;
+use credence_domain::OrgId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -31,7 +32,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn accreditations_of(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         as_body: bool,
     ) -> Result<Vec<AccreditationRow>, StoreError> {
         let column = if as_body {

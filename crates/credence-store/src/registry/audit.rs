@@ -6,6 +6,7 @@
 //! store never holds the key that signs them: an [`AuditCheckpointer`] given by the service
 //! signs, and the store keeps what it returns.
 
+use credence_domain::OrgId;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -47,7 +48,7 @@ pub struct NewAuditEntry {
     pub at: DateTime<Utc>,
     pub actor: String,
     pub action: String,
-    pub org_id: Option<String>,
+    pub org_id: Option<OrgId>,
     pub subject: String,
     /// JSON text.
     pub detail: String,
@@ -67,7 +68,7 @@ impl AuditRow {
             at: &at,
             actor: &self.actor,
             action: &self.action,
-            org_id: self.org_id.as_deref(),
+            org_id: self.org_id.as_ref().map(OrgId::as_str),
             subject: &self.subject,
             detail: &self.detail,
         }
@@ -243,7 +244,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_page(
         &self,
-        org_id: Option<&str>,
+        org_id: Option<&OrgId>,
         page: Page,
     ) -> Result<Vec<AuditRow>, StoreError> {
         let mut query = audit_entry::Entity::find();
@@ -263,7 +264,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn audit_of_subject(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         subject: &str,
         page: Page,
     ) -> Result<Vec<AuditRow>, StoreError> {

@@ -55,22 +55,26 @@ impl Tx {
             self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
         rows.accreditations = by(accreditations.await?, |a| a.id.clone());
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
-        rows.evidence = by(evidence.await?, |e| e.id.clone());
+        rows.evidence = by(evidence.await?, |e| e.id.to_string());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
         rows.awards = by(awards.await?, |a| a.id.to_string());
         // What those rows refer to.
         let mut accounts = ids("account");
-        accounts.extend(rows.evidence.values().map(|e| e.holder_id.clone()));
-        accounts.extend(rows.awards.values().filter_map(|a| a.holder_id.clone()));
+        accounts.extend(rows.evidence.values().map(|e| e.holder_id.to_string()));
+        accounts.extend(
+            rows.awards
+                .values()
+                .filter_map(|a| a.holder_id.as_ref().map(ToString::to_string)),
+        );
         let accounts = self.rows_in::<account::Entity, _>(account::Column::Id, accounts);
-        rows.accounts = by(accounts.await?, |a| a.id.clone());
+        rows.accounts = by(accounts.await?, |a| a.id.to_string());
         let providers = rows
             .accreditations
             .values()
-            .map(|a| a.provider_org_id.clone());
+            .map(|a| a.provider_org_id.to_string());
         let orgs =
             self.rows_in::<organisation::Entity, _>(organisation::Column::Id, providers.collect());
-        rows.orgs = by(orgs.await?, |o| o.id.clone());
+        rows.orgs = by(orgs.await?, |o| o.id.to_string());
         let mut achievements = ids("achievement");
         achievements.extend(
             rows.awards

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId, OrgId};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -36,7 +36,7 @@ pub enum ListedState {
 /// What to list.
 #[derive(Debug, Clone)]
 pub struct AwardListQuery<'a> {
-    pub org_id: &'a str,
+    pub org_id: &'a OrgId,
     /// Text to find, in any case, in the recipient's name or e-mail addresses.
     pub search: Option<&'a str>,
     /// Only awards of this achievement (its id).
@@ -51,7 +51,7 @@ pub struct AwardListQuery<'a> {
 pub struct AwardListRow {
     pub id: AwardId,
     pub achievement_id: Option<String>,
-    pub holder_id: Option<String>,
+    pub holder_id: Option<AccountId>,
     pub recipient_email: Option<String>,
     pub status: AwardStatus,
     pub status_reason: Option<String>,
@@ -201,7 +201,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn award_list_rows(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         ids: &[AwardId],
     ) -> Result<Vec<AwardListRow>, StoreError> {
         let q = AwardListQuery {

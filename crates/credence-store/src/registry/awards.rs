@@ -2,7 +2,7 @@
 //! evidence that the completion check needs.
 
 use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
-use credence_domain::{AwardId, BulkJobId};
+use credence_domain::{AccountId, AwardId, BulkJobId, OrgId};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -53,7 +53,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn achievements_of_org(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
     ) -> Result<Vec<AchievementRow>, StoreError> {
         Ok(achievement::Entity::find()
             .filter(achievement::Column::OrgId.eq(org_id))
@@ -67,7 +67,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence_of(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         self.attested_evidence_of_holders(&[holder_id.to_owned()], framework_id)
@@ -78,7 +78,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(framework_id = %framework_id))]
     pub async fn attested_evidence_of_holders(
         &self,
-        holder_ids: &[String],
+        holder_ids: &[AccountId],
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         let mut out = Vec::new();
@@ -170,7 +170,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn award_by_key(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         key: &str,
     ) -> Result<Option<AwardRow>, StoreError> {
         Ok(award::Entity::find()
@@ -184,7 +184,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn awards_by_keys(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         keys: &[String],
     ) -> Result<Vec<AwardRow>, StoreError> {
         let mut out = Vec::new();
@@ -202,7 +202,10 @@ impl Tx {
 
     /// A holder's awards, newest first.
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
-    pub async fn awards_of_holder(&self, holder_id: &str) -> Result<Vec<AwardRow>, StoreError> {
+    pub async fn awards_of_holder(
+        &self,
+        holder_id: &AccountId,
+    ) -> Result<Vec<AwardRow>, StoreError> {
         Ok(award::Entity::find()
             .filter(award::Column::HolderId.eq(holder_id))
             .order_by(award::Column::CreatedAt, Order::Desc)
@@ -216,7 +219,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn award_facts_of_holder(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
     ) -> Result<Vec<AwardRow>, StoreError> {
         use sea_orm::sea_query::Expr;
         use sea_orm::Iterable;
@@ -236,7 +239,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn awards_of_org(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         page: Page,
     ) -> Result<Vec<AwardRow>, StoreError> {
         Ok(award::Entity::find()
@@ -253,7 +256,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn taken_status_indices(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         revocation: &[i64],
         suspension: &[i64],
     ) -> Result<(HashSet<i64>, HashSet<i64>), StoreError> {
@@ -289,7 +292,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn status_bits(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         status: AwardStatus,
         suspension: bool,
     ) -> Result<Vec<i64>, StoreError> {
@@ -350,7 +353,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, purpose = %purpose))]
     pub async fn status_list_version(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         purpose: &str,
     ) -> Result<Option<i64>, StoreError> {
         Ok(
@@ -366,7 +369,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, purpose = %purpose))]
     pub async fn status_list(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         purpose: &str,
     ) -> Result<Option<StatusListRow>, StoreError> {
         Ok(
@@ -415,7 +418,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn bulk_jobs_of_org(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         page: Page,
     ) -> Result<Vec<BulkJobRow>, StoreError> {
         Ok(bulk_job::Entity::find()

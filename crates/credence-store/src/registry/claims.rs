@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::OutboxState;
-use credence_domain::AwardId;
+use credence_domain::{AccountId, AwardId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -99,21 +99,21 @@ impl Tx {
     pub async fn bind_claims(
         &self,
         award_ids: &[AwardId],
-        account_id: &str,
+        account_id: &AccountId,
         now: DateTime<Utc>,
     ) -> Result<Vec<AwardId>, StoreError> {
         let mut bound = Vec::new();
         for id in award_ids {
             let done = claim::Entity::update_many()
                 .col_expr(claim::Column::ClaimedAt, Expr::value(now))
-                .col_expr(claim::Column::ClaimedBy, Expr::value(account_id))
+                .col_expr(claim::Column::ClaimedBy, Expr::value(account_id.as_str()))
                 .filter(claim::Column::AwardId.eq(id.clone()))
                 .filter(claim::Column::ClaimedAt.is_null())
                 .exec(self.conn())
                 .await?;
             if done.rows_affected == 1 {
                 award::Entity::update_many()
-                    .col_expr(award::Column::HolderId, Expr::value(account_id))
+                    .col_expr(award::Column::HolderId, Expr::value(account_id.as_str()))
                     .col_expr(award::Column::UpdatedAt, Expr::value(now))
                     .filter(award::Column::Id.eq(id.clone()))
                     .exec(self.conn())

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::EvidenceStatus;
+use credence_domain::{AccountId, AttachmentId, EvidenceId, OrgId};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -22,7 +23,7 @@ pub struct Usage {
 /// An account's usage, for operators.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountUsage {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub email: String,
     pub usage: Usage,
 }
@@ -30,8 +31,8 @@ pub struct AccountUsage {
 /// An attachment without its content, for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentMeta {
-    pub id: String,
-    pub evidence_id: String,
+    pub id: AttachmentId,
+    pub evidence_id: EvidenceId,
     pub file_name: String,
     pub media_type: String,
     pub size: i64,
@@ -42,15 +43,23 @@ pub struct AttachmentMeta {
 /// A decision to append to a piece of evidence's history (the id is assigned on insert).
 #[derive(Debug, Clone)]
 pub struct NewDecision {
-    pub evidence_id: String,
-    pub actor_id: Option<String>,
+    pub evidence_id: EvidenceId,
+    pub actor_id: Option<AccountId>,
     pub decision: String,
     pub level: Option<String>,
     pub comment: Option<String>,
     pub decided_at: DateTime<Utc>,
 }
 
-type MetaTuple = (String, String, String, String, i64, String, DateTime<Utc>);
+type MetaTuple = (
+    AttachmentId,
+    EvidenceId,
+    String,
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+);
 
 fn meta(
     (id, evidence_id, file_name, media_type, size, sha256, created_at): MetaTuple,
@@ -76,8 +85,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn evidence(&self, id: &str) -> Result<Option<EvidenceRow>, StoreError> {
-        Ok(evidence::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn evidence(&self, id: &EvidenceId) -> Result<Option<EvidenceRow>, StoreError> {
+        Ok(evidence::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// Writes every column of a stored piece of evidence but its id, holder and creation time.
@@ -92,7 +103,7 @@ impl Tx {
 
     /// Deletes a piece of evidence with its attachments and decisions.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn delete_evidence(&self, id: &str) -> Result<(), StoreError> {
+    pub async fn delete_evidence(&self, id: &EvidenceId) -> Result<(), StoreError> {
         evidence_attachment::Entity::delete_many()
             .filter(evidence_attachment::Column::EvidenceId.eq(id))
             .exec(self.conn())
@@ -101,7 +112,9 @@ impl Tx {
             .filter(evidence_decision::Column::EvidenceId.eq(id))
             .exec(self.conn())
             .await?;
-        evidence::Entity::delete_by_id(id).exec(self.conn()).await?;
+        evidence::Entity::delete_by_id(id.clone())
+            .exec(self.conn())
+            .await?;
         Ok(())
     }
 
@@ -109,7 +122,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
     pub async fn evidence_of_holder(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         page: Page,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -139,7 +152,7 @@ impl Tx {
 
     /// How much evidence waits for a decision at an organisation.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn count_evidence_queue(&self, org_id: &str) -> Result<u64, StoreError> {
+    pub async fn count_evidence_queue(&self, org_id: &OrgId) -> Result<u64, StoreError> {
         Ok(evidence::Entity::find()
             .filter(evidence::Column::OrgId.eq(org_id))
             .filter(evidence::Column::Status.eq(EvidenceStatus::Submitted))
@@ -151,7 +164,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn evidence_queue(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         page: Page,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -169,7 +182,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id, framework_id = %framework_id))]
     pub async fn attested_evidence(
         &self,
-        holder_id: &str,
+        holder_id: &AccountId,
         framework_id: i64,
     ) -> Result<Vec<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -186,9 +199,9 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, holder_id = %holder_id))]
     pub async fn imported_evidence(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         external_ref: &str,
-        holder_id: &str,
+        holder_id: &AccountId,
         statement_code: &str,
     ) -> Result<Option<EvidenceRow>, StoreError> {
         Ok(evidence::Entity::find()
@@ -220,7 +233,10 @@ impl Tx {
 
     /// A piece of evidence's history, oldest first.
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
-    pub async fn decisions_of(&self, evidence_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
+    pub async fn decisions_of(
+        &self,
+        evidence_id: &EvidenceId,
+    ) -> Result<Vec<DecisionRow>, StoreError> {
         Ok(evidence_decision::Entity::find()
             .filter(evidence_decision::Column::EvidenceId.eq(evidence_id))
             .order_by(evidence_decision::Column::Id, Order::Asc)
@@ -238,7 +254,7 @@ impl Tx {
 
     /// What `holder_id` stores (for quotas).
     #[tracing::instrument(level = "debug", skip_all, fields(holder_id = %holder_id))]
-    pub async fn usage_of_holder(&self, holder_id: &str) -> Result<Usage, StoreError> {
+    pub async fn usage_of_holder(&self, holder_id: &AccountId) -> Result<Usage, StoreError> {
         let sql = "SELECT (SELECT COUNT(*) FROM evidence WHERE holder_id = $1) AS evidence, \
                    CAST((SELECT COALESCE(SUM(a.size), 0) FROM evidence_attachments a \
                    JOIN evidence e ON e.id = a.evidence_id WHERE e.holder_id = $1) AS BIGINT) AS bytes";
@@ -291,7 +307,7 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
-    pub async fn count_attachments(&self, evidence_id: &str) -> Result<u64, StoreError> {
+    pub async fn count_attachments(&self, evidence_id: &EvidenceId) -> Result<u64, StoreError> {
         Ok(evidence_attachment::Entity::find()
             .filter(evidence_attachment::Column::EvidenceId.eq(evidence_id))
             .count(self.conn())
@@ -302,7 +318,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(evidence_id = %evidence_id))]
     pub async fn attachments_of(
         &self,
-        evidence_id: &str,
+        evidence_id: &EvidenceId,
     ) -> Result<Vec<AttachmentMeta>, StoreError> {
         let rows = evidence_attachment::Entity::find()
             .select_only()
@@ -326,8 +342,8 @@ impl Tx {
 
     /// One attachment with its content.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn attachment(&self, id: &str) -> Result<Option<AttachmentRow>, StoreError> {
-        Ok(evidence_attachment::Entity::find_by_id(id)
+    pub async fn attachment(&self, id: &AttachmentId) -> Result<Option<AttachmentRow>, StoreError> {
+        Ok(evidence_attachment::Entity::find_by_id(id.clone())
             .one(self.conn())
             .await?)
     }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{EmailLinkPurpose, OutboxState};
+use credence_domain::AccountId;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -191,7 +192,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn count_email_links_since(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         purpose: EmailLinkPurpose,
         since: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
@@ -207,7 +208,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn retire_email_links(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         purpose: EmailLinkPurpose,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -223,7 +224,7 @@ impl Tx {
 
     /// Ends every session of `account_id`; returns how many.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn delete_sessions_of(&self, account_id: &str) -> Result<u64, StoreError> {
+    pub async fn delete_sessions_of(&self, account_id: &AccountId) -> Result<u64, StoreError> {
         let done = session::Entity::delete_many()
             .filter(session::Column::AccountId.eq(account_id))
             .exec(self.conn())

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::NotificationKind;
+use credence_domain::AccountId;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -32,8 +33,8 @@ impl Tx {
     pub async fn muted_among(
         &self,
         kind: NotificationKind,
-        account_ids: &[String],
-    ) -> Result<Vec<String>, StoreError> {
+        account_ids: &[AccountId],
+    ) -> Result<Vec<AccountId>, StoreError> {
         let mut out = Vec::new();
         for chunk in account_ids.chunks(500) {
             out.extend(
@@ -43,7 +44,7 @@ impl Tx {
                     .filter(notification_pref::Column::Kind.eq(kind))
                     .filter(notification_pref::Column::Email.eq(false))
                     .filter(notification_pref::Column::AccountId.is_in(chunk.iter().cloned()))
-                    .into_tuple::<String>()
+                    .into_tuple::<AccountId>()
                     .all(self.conn())
                     .await?,
             );
@@ -63,7 +64,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn notifications_of(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: Page,
     ) -> Result<(Vec<NotificationRow>, u64), StoreError> {
         let rows = notification::Entity::find()
@@ -86,7 +87,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn mark_notifications_read(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let done = notification::Entity::update_many()
@@ -100,7 +101,10 @@ impl Tx {
 
     /// The kinds `account_id` has turned e-mail off for.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn email_muted(&self, account_id: &str) -> Result<Vec<NotificationKind>, StoreError> {
+    pub async fn email_muted(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Vec<NotificationKind>, StoreError> {
         Ok(notification_pref::Entity::find()
             .select_only()
             .column(notification_pref::Column::Kind)
@@ -115,7 +119,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_email_pref(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         kind: NotificationKind,
         email: bool,
     ) -> Result<(), StoreError> {

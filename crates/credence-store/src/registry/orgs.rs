@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::Role;
-use credence_domain::TokenId;
+use credence_domain::{AccountId, OrgId, TokenId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -22,8 +22,8 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn org(&self, id: &str) -> Result<Option<OrgRow>, StoreError> {
-        Ok(organisation::Entity::find_by_id(id)
+    pub async fn org(&self, id: &OrgId) -> Result<Option<OrgRow>, StoreError> {
+        Ok(organisation::Entity::find_by_id(id.clone())
             .one(self.conn())
             .await?)
     }
@@ -54,7 +54,7 @@ impl Tx {
 
     /// Changes an organisation's DID (a `did:key` organisation's DID follows its key).
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn set_org_did(&self, id: &str, did: &str) -> Result<(), StoreError> {
+    pub async fn set_org_did(&self, id: &OrgId, did: &str) -> Result<(), StoreError> {
         organisation::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
             did: Set(did.to_owned()),
@@ -69,7 +69,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_org_cryptosuite(
         &self,
-        id: &str,
+        id: &OrgId,
         cryptosuite: Option<&str>,
     ) -> Result<(), StoreError> {
         organisation::ActiveModel {
@@ -94,8 +94,8 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, account_id = %account_id))]
     pub async fn delete_membership(
         &self,
-        org_id: &str,
-        account_id: &str,
+        org_id: &OrgId,
+        account_id: &AccountId,
         role: Role,
     ) -> Result<bool, StoreError> {
         let done =
@@ -108,7 +108,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     pub async fn memberships_of_account(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
     ) -> Result<Vec<MembershipRow>, StoreError> {
         Ok(membership::Entity::find()
             .filter(membership::Column::AccountId.eq(account_id))
@@ -117,7 +117,10 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn memberships_of_org(&self, org_id: &str) -> Result<Vec<MembershipRow>, StoreError> {
+    pub async fn memberships_of_org(
+        &self,
+        org_id: &OrgId,
+    ) -> Result<Vec<MembershipRow>, StoreError> {
         Ok(membership::Entity::find()
             .filter(membership::Column::OrgId.eq(org_id))
             .order_by(membership::Column::CreatedAt, Order::Asc)
@@ -156,7 +159,7 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn tokens_of_org(&self, org_id: &str) -> Result<Vec<TokenRow>, StoreError> {
+    pub async fn tokens_of_org(&self, org_id: &OrgId) -> Result<Vec<TokenRow>, StoreError> {
         Ok(api_token::Entity::find()
             .filter(api_token::Column::OrgId.eq(org_id))
             .order_by(api_token::Column::CreatedAt, Order::Desc)
@@ -186,7 +189,7 @@ impl Tx {
 
     /// Every key an organisation has had, oldest first.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn keys_of_org(&self, org_id: &str) -> Result<Vec<KeyRow>, StoreError> {
+    pub async fn keys_of_org(&self, org_id: &OrgId) -> Result<Vec<KeyRow>, StoreError> {
         Ok(signing_key::Entity::find()
             .filter(signing_key::Column::OrgId.eq(org_id))
             .order_by(signing_key::Column::CreatedAt, Order::Asc)
@@ -197,7 +200,7 @@ impl Tx {
 
     /// Marks every active key of an organisation retired.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn retire_keys(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn retire_keys(&self, org_id: &OrgId, at: DateTime<Utc>) -> Result<(), StoreError> {
         signing_key::Entity::update_many()
             .col_expr(signing_key::Column::Active, false.into())
             .col_expr(signing_key::Column::RetiredAt, Some(at).into())
@@ -209,7 +212,7 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn trust_body(&self, org_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn trust_body(&self, org_id: &OrgId, at: DateTime<Utc>) -> Result<(), StoreError> {
         trusted_body::Entity::insert(trusted_body::ActiveModel {
             org_id: Set(org_id.to_owned()),
             created_at: Set(at),
@@ -220,15 +223,15 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn distrust_body(&self, org_id: &str) -> Result<bool, StoreError> {
-        let done = trusted_body::Entity::delete_by_id(org_id)
+    pub async fn distrust_body(&self, org_id: &OrgId) -> Result<bool, StoreError> {
+        let done = trusted_body::Entity::delete_by_id(org_id.clone())
             .exec(self.conn())
             .await?;
         Ok(done.rows_affected > 0)
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn trusted_bodies(&self) -> Result<Vec<String>, StoreError> {
+    pub async fn trusted_bodies(&self) -> Result<Vec<OrgId>, StoreError> {
         Ok(trusted_body::Entity::find()
             .all(self.conn())
             .await?

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use credence_documents::{BulkFormat, Product};
 use credence_domain::registry::StatusAction;
-use credence_domain::{AwardId, BulkJobId};
+use credence_domain::{AwardId, BulkJobId, OrgSlug};
 use credence_service::awards::{
     AchievementView, AwardOutcome, AwardView, NewAchievement, NewAward,
 };
@@ -62,6 +62,7 @@ pub async fn create_achievement(
     ApiJson(body): ApiJson<CreateAchievementBody>,
 ) -> Result<(StatusCode, Json<AchievementView>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     let new = NewAchievement {
         pathway: body.pathway,
@@ -85,6 +86,7 @@ pub async fn achievements(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let items = state.services.registry.public().achievements(&slug).await?;
     Ok(Json(json!({ "items": items })))
 }
@@ -139,6 +141,7 @@ pub async fn award(
     ApiJson(body): ApiJson<AwardBody>,
 ) -> Result<(StatusCode, Json<AwardOutcome>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     let new = NewAward {
         achievement: body.achievement,
@@ -167,6 +170,7 @@ pub async fn org_awards(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<AwardView>>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     let page = page.page();
     let items = issuer.org_awards(page).await?;
@@ -245,6 +249,7 @@ pub async fn status_list(
     Path((slug, purpose)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let list = state
         .services
         .registry
@@ -314,6 +319,7 @@ pub async fn bulk(
     body: Bytes,
 ) -> Result<(StatusCode, Json<BulkJobView>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     let format = match query.format.as_deref() {
         None | Some("csv") => BulkFormat::Csv,

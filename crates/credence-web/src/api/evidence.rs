@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use credence_domain::{AttachmentId, EvidenceId, OrgSlug};
 use credence_service::evidence::{
     AttachmentView, CompletionImportReport, DecisionInput, EvidenceDetail, EvidenceInput,
     EvidenceView, ProgressView, QueueItem,
@@ -15,7 +16,7 @@ use serde::Deserialize;
 
 use super::{ApiJson, Listing, PageQuery};
 use crate::auth::CurrentActor;
-use crate::error::Problem;
+use crate::error::{record_id, Problem};
 use crate::{AppState, WebError};
 
 /// The largest attachment upload accepted by the route, in bytes: 5 MiB and room for
@@ -107,6 +108,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<EvidenceDetail>, WebError> {
     let holder = current.actor.holder()?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     Ok(Json(
         state
             .services
@@ -126,6 +128,7 @@ pub async fn edit(
     ApiJson(body): ApiJson<EvidenceInput>,
 ) -> Result<Json<EvidenceDetail>, WebError> {
     let holder = current.actor.holder()?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     Ok(Json(
         state
             .services
@@ -144,6 +147,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, WebError> {
     let holder = current.actor.holder()?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     state
         .services
         .registry
@@ -166,6 +170,7 @@ pub async fn attach(
 ) -> Result<(StatusCode, Json<AttachmentView>), WebError> {
     let holder = current.actor.holder()?;
     let body = body.map_err(body_rejection)?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     let name = query.name.unwrap_or_default();
     let view = state
         .services
@@ -184,6 +189,8 @@ pub async fn download(
     current: CurrentActor,
     Path((id, attachment)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
+    let id: EvidenceId = record_id(&id, "evidence")?;
+    let attachment: AttachmentId = record_id(&attachment, "attachment")?;
     let file = state
         .services
         .registry
@@ -247,6 +254,7 @@ pub async fn submit(
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> Result<Json<EvidenceDetail>, WebError> {
     let holder = current.actor.holder()?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     Ok(Json(
         state
             .services
@@ -266,6 +274,7 @@ pub async fn decide(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionInput>,
 ) -> Result<Json<EvidenceDetail>, WebError> {
+    let id: EvidenceId = record_id(&id, "evidence")?;
     Ok(Json(
         state
             .services
@@ -285,6 +294,7 @@ pub async fn queue(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<QueueItem>>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let assessor = registry.assessor(&current.actor, &slug).await?;
     let page = page.page();
     Ok(Json(Listing::new(
@@ -323,6 +333,7 @@ pub async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<CompletionImportReport>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let issuer = registry.issuer(&current.actor, &slug).await?;
     if !content_type(&headers)
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/csv"))

@@ -4,7 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::{DidMethod, OrgKind, Role};
-use credence_domain::TokenId;
+use credence_domain::{AccountId, OrgSlug, TokenId};
 use credence_service::audit_chain::AuditView;
 use credence_service::orgs::{KeyView, MemberView, NewOrg, OrgView, TokenView};
 use serde::Deserialize;
@@ -65,6 +65,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<OrgView>, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let org = state.services.registry.public().org(&slug).await?;
     Ok(Json(credence_service::orgs::org_view(&org)))
 }
@@ -77,6 +78,7 @@ pub async fn members(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     Ok(Json(json!({ "items": admin.members().await? })))
 }
@@ -98,6 +100,7 @@ pub async fn add_member(
     ApiJson(body): ApiJson<AddMemberBody>,
 ) -> Result<(StatusCode, Json<MemberView>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let member = admin.add_member(&body.email, body.role).await?;
     Ok((StatusCode::CREATED, Json(member)))
@@ -111,12 +114,14 @@ pub async fn remove_member(
     Path((slug, account_id, role)): Path<(String, String, String)>,
 ) -> Result<StatusCode, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let role: Role = role
         .parse()
         .map_err(|e: credence_domain::registry::ChoiceError| {
             WebError::bad_request(e.to_string())
         })?;
+    let account_id: AccountId = record_id(&account_id, "account")?;
     admin.remove_member(&account_id, role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -129,6 +134,7 @@ pub async fn tokens(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let items: Vec<TokenView> = admin.tokens().await?;
     Ok(Json(json!({ "items": items })))
@@ -158,6 +164,7 @@ pub async fn create_token(
     ApiJson(body): ApiJson<CreateTokenBody>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let token = admin
         .create_token(body.role, &body.label, body.days)
@@ -176,6 +183,7 @@ pub async fn revoke_token(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let id: TokenId = record_id(&id, "token")?;
     admin.revoke_token(&id).await?;
@@ -190,6 +198,7 @@ pub async fn keys(
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let items: Vec<KeyView> = admin.keys().await?;
     Ok(Json(json!({ "items": items })))
@@ -203,6 +212,7 @@ pub async fn rotate_key(
     Path(slug): Path<String>,
 ) -> Result<(StatusCode, Json<KeyView>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     Ok((StatusCode::CREATED, Json(admin.rotate_key().await?)))
 }
@@ -224,6 +234,7 @@ pub async fn set_cryptosuite(
     ApiJson(body): ApiJson<CryptosuiteBody>,
 ) -> Result<Json<OrgView>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     Ok(Json(admin.set_cryptosuite(&body.cryptosuite).await?))
 }
@@ -237,6 +248,7 @@ pub async fn audit(
     Query(page): Query<PageQuery>,
 ) -> Result<Json<Listing<AuditView>>, WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let admin = registry.org_admin(&current.actor, &slug).await?;
     let page = page.page();
     Ok(Json(Listing::new(admin.org_audit(page).await?, page)))
@@ -257,6 +269,7 @@ pub async fn trust(
     ApiJson(body): ApiJson<TrustBody>,
 ) -> Result<StatusCode, WebError> {
     let operator = current.actor.operator()?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     state
         .services
         .registry
@@ -271,6 +284,7 @@ pub async fn did_document(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     Ok(Json(
         state.services.registry.public().did_document(&slug).await?,
     ))
@@ -281,6 +295,7 @@ pub async fn profile(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     Ok(Json(
         state.services.registry.public().org_profile(&slug).await?,
     ))

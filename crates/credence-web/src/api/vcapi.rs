@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::StatusAction;
+use credence_domain::OrgSlug;
 use credence_service::accreditation::AccreditationView;
 use credence_service::issuing::parse_suite;
 use credence_service::vcapi::IssueRequest;
@@ -17,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::ApiJson;
 use crate::auth::CurrentActor;
-use crate::error::Problem;
+use crate::error::{record_id, Problem};
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
@@ -369,6 +370,7 @@ pub async fn accredit(
     ApiJson(body): ApiJson<AccreditBody>,
 ) -> Result<(StatusCode, Json<AccreditationView>), WebError> {
     let registry = &state.services.registry;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let body_desk = registry.accrediting_body(&current.actor, &slug).await?;
     let view = body_desk.accredit(&body.provider, &body.pathways).await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -380,6 +382,7 @@ pub async fn accreditations(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, WebError> {
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let (given, received) = state
         .services
         .registry

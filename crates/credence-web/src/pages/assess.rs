@@ -6,11 +6,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use credence_domain::FrameworkSlug;
+use credence_domain::{EvidenceId, FrameworkSlug, OrgSlug};
 use credence_service::evidence::{DecisionInput, QueueItem};
 use credence_service::Page;
 use serde::Deserialize;
 
+use crate::error::record_id;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::holder::Choice;
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -51,6 +52,7 @@ async fn queues(state: &AppState, user: &SignedIn) -> Result<Vec<OrgQueue>, WebE
         .map(|u| u.assessor_orgs.clone())
         .unwrap_or_default();
     for slug in orgs {
+        let slug: OrgSlug = record_id(&slug, "organisation")?;
         let assessor = registry.assessor(&user.actor, &slug).await?;
         let items = assessor
             .evidence_queue(Page::new(0, Page::MAX_LIMIT))
@@ -141,6 +143,7 @@ pub async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     let input = DecisionInput {
         decision: form.decision,
         level: form.level.filter(|l| !l.is_empty()),

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AwardId, EvidenceId};
 use credence_service::badges::BadgeFormat;
 use credence_service::portfolio::PortfolioCredential;
 use serde::Deserialize;
@@ -115,7 +115,7 @@ pub async fn credential(
     }
     let url = registry.url(&format!("/credentials/{id}"));
     let is_holder = current.actor.account_id().is_some()
-        && current.actor.account_id() == award.holder_id.as_deref();
+        && current.actor.account_id() == award.holder_id.as_ref();
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),
@@ -324,6 +324,7 @@ pub async fn set_evidence_visibility(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let public = visibility_of(&form)?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     state
         .services
         .registry

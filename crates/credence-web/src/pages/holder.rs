@@ -8,13 +8,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::{EvidenceKind, EvidenceStatus, OrgKind};
-use credence_domain::FrameworkSlug;
+use credence_domain::{EvidenceId, FrameworkSlug};
 use credence_service::evidence::{EvidenceDetail, EvidenceInput, EvidenceView};
 use credence_service::orgs::OrgView;
 use credence_service::portfolio::{Dashboard, PortfolioSettings, PortfolioView};
 use credence_service::Page;
 use serde::Deserialize;
 
+use crate::error::record_id;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::picker::{statement_picker, PickerPathway};
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -360,7 +361,7 @@ struct EvidenceDetailPage {
 async fn evidence_page(
     state: &AppState,
     user: SignedIn,
-    id: &str,
+    id: &EvidenceId,
     notice_code: Option<&str>,
     errors: Vec<FieldError>,
     chosen_org: String,
@@ -459,6 +460,7 @@ pub async fn evidence_detail(
     Path(id): Path<String>,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
+    let id: EvidenceId = record_id(&id, "evidence")?;
     Ok(render(
         &evidence_page(
             &state,
@@ -481,6 +483,7 @@ pub async fn evidence_attach(
 ) -> Result<Response, WebError> {
     let form = MultipartForm::read(multipart).await?;
     user.check_csrf(form.field("csrf"))?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     let outcome = match form.file {
         None => Err(vec![FieldError {
             field: "file".into(),
@@ -531,6 +534,7 @@ pub async fn evidence_submit(
     Form(form): Form<SubmitForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
+    let id: EvidenceId = record_id(&id, "evidence")?;
     match state
         .services
         .registry
@@ -575,6 +579,7 @@ pub async fn evidence_delete(
             "Deleting a draft cannot be undone: go back, tick the box to confirm, and delete again.",
         ));
     }
+    let id: EvidenceId = record_id(&id, "evidence")?;
     state
         .services
         .registry

@@ -10,12 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use credence_domain::registry::{DidMethod, OrgKind, Role};
+use credence_domain::{AccountId, OrgSlug};
 use credence_service::actor::OperatorPower;
 use credence_service::operator::{OperatorOrgDetail, OperatorOrgView, OrgForm};
 use credence_service::ServiceError;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::error::record_id;
 use crate::negotiate::Format;
 use crate::pages::console::admin::RemoveMemberForm;
 use crate::pages::credentials::NoticeQuery;
@@ -315,7 +317,7 @@ pub async fn create_org(
 /// A member's role as the organisation's page lists it.
 #[derive(Debug, Clone)]
 pub struct MemberLine {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub display_name: String,
     pub email: String,
     pub role: String,
@@ -399,7 +401,7 @@ async fn refused(
     state: &AppState,
     user: SignedIn,
     op: &OperatorPower,
-    slug: &str,
+    slug: &OrgSlug,
     form: MemberForm,
     error: ServiceError,
 ) -> Result<Response, WebError> {
@@ -431,6 +433,7 @@ pub async fn org(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let op = operator(&user)?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let d = state
         .services
         .registry
@@ -455,6 +458,7 @@ pub async fn add_member(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let op = operator(&user)?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     let added = state
         .services
         .registry
@@ -464,7 +468,7 @@ pub async fn add_member(
     match added {
         Ok(_) => Ok(Redirect::to(&format!(
             "/operator/orgs/{}?notice=member-added",
-            url_encode(&slug)
+            url_encode(slug.as_str())
         ))
         .into_response()),
         Err(e) => refused(&state, user, &op, &slug, form, e).await,
@@ -480,15 +484,17 @@ pub async fn remove_member(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let op = operator(&user)?;
+    let account: AccountId = record_id(&form.account, "account")?;
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     state
         .services
         .registry
         .with_operator(&op)
-        .operator_remove_member(&slug, &form.account, &form.role)
+        .operator_remove_member(&slug, &account, &form.role)
         .await?;
     Ok(Redirect::to(&format!(
         "/operator/orgs/{}?notice=member-removed",
-        url_encode(&slug)
+        url_encode(slug.as_str())
     ))
     .into_response())
 }
@@ -518,6 +524,7 @@ pub async fn trust(
         _ => return Err(WebError::bad_request("Say whether to trust: yes or no.")),
     };
     let confirmed = form.confirm.as_deref() == Some("yes");
+    let slug: OrgSlug = record_id(&slug, "organisation")?;
     match state
         .services
         .registry
@@ -527,7 +534,7 @@ pub async fn trust(
     {
         Ok(()) => Ok(Redirect::to(&format!(
             "/operator/orgs/{}?notice={}",
-            url_encode(&slug),
+            url_encode(slug.as_str()),
             if trusted { "trusted" } else { "distrusted" }
         ))
         .into_response()),

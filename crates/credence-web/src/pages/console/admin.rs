@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::{AccreditationStatus, OrgKind, Role};
-use credence_domain::TokenId;
+use credence_domain::{AccountId, TokenId};
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
@@ -171,11 +171,12 @@ pub async fn remove_member(
         .role
         .parse::<Role>()
         .map_err(|e| WebError::bad_request(e.to_string()))?;
+    let account: AccountId = record_id(&form.account, "account")?;
     state
         .services
         .registry
         .with_org_admin(c.admin()?)
-        .remove_member(&form.account, role)
+        .remove_member(&account, role)
         .await?;
     Ok(Redirect::to(&format!(
         "/console/{}/members?notice=member-removed",
@@ -540,7 +541,7 @@ pub async fn audit(
         .await?;
     let has_next = entries.len() as u64 > AUDIT_PER_PAGE;
     entries.truncate(AUDIT_PER_PAGE as usize);
-    let entries = audit_lines(&c.slug, entries);
+    let entries = audit_lines(c.slug.as_str(), entries);
     Ok(render(&AuditPage {
         nav: user.nav,
         title: format!("Audit trail of {}", c.name),
@@ -619,7 +620,7 @@ async fn accreditations_page(
             .orgs()
             .await?
             .into_iter()
-            .filter(|o| o.slug != c.slug && o.kind != OrgKind::AccreditingBody)
+            .filter(|o| o.slug != c.slug.as_str() && o.kind != OrgKind::AccreditingBody)
             .map(|o| Choice {
                 value: o.slug,
                 label: o.name,

@@ -513,7 +513,7 @@ pub(super) async fn award_detail_page(
     let issuer_desk = registry.with_issuer(c.issuer()?);
     let history = history_lines(
         issuer_desk.award_history(id).await?,
-        user.actor.account_id(),
+        user.actor.account_id().map(|a| a.as_str()),
     );
     let claim = issuer_desk.award_claim(id).await?;
     let credential: Value = serde_json::from_str(&text).unwrap_or(Value::Null);

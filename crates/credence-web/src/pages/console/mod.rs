@@ -17,11 +17,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use credence_domain::registry::{AwardStatus, BulkJobState, OrgKind};
+use credence_domain::{OrgId, OrgSlug};
 use credence_service::actor::{Issuer, OrgAdmin};
 use credence_service::awards::AwardView;
 use credence_service::bulk::BulkJobView;
 use credence_service::Page;
 
+use crate::error::record_id;
 use crate::pages::credentials::NoticeQuery;
 use crate::pages::render;
 use crate::pages::session::{notice, Nav, SignedIn};
@@ -36,8 +38,8 @@ const OVERVIEW_ROWS: u64 = 10;
 /// viewer may open.
 #[derive(Debug, Clone)]
 pub struct Console {
-    pub org_id: String,
-    pub slug: String,
+    pub org_id: OrgId,
+    pub slug: OrgSlug,
     pub name: String,
     pub is_issuer: bool,
     pub is_admin: bool,
@@ -88,7 +90,8 @@ pub async fn console_for(
     slug: &str,
     section: &'static str,
 ) -> Result<Console, WebError> {
-    let org = state.services.registry.public().org(slug).await?;
+    let slug: OrgSlug = record_id(slug, "organisation")?;
+    let org = state.services.registry.public().org(&slug).await?;
     let issuer = user.actor.issuer(&org).ok();
     let admin = user.actor.org_admin(&org).ok();
     if issuer.is_none() && admin.is_none() {
@@ -103,7 +106,7 @@ pub async fn console_for(
     }
     Ok(Console {
         org_id: org.id.clone(),
-        slug: org.slug.clone(),
+        slug,
         name: org.name.clone(),
         is_issuer: issuer.is_some(),
         is_admin: admin.is_some(),
@@ -258,7 +261,7 @@ pub async fn overview(
     }
     if let Ok(admin) = c.admin() {
         trail = audit_lines(
-            &c.slug,
+            c.slug.as_str(),
             registry
                 .with_org_admin(admin)
                 .org_audit(Page::new(0, OVERVIEW_ROWS))
