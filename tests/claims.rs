@@ -944,3 +944,60 @@ async fn a_changed_address_is_confirmed_first_and_brings_the_awards_waiting_for_
     let third = third.strip_prefix(&app.base_url).expect("ours").to_owned();
     assert_eq!(app.get(&third, "text/html").await.status, StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn vc_api_issuance_names_its_recipient_by_email_and_the_credential_waits_or_goes_to_them() {
+    let sink = SmtpSink::start();
+    let app = app_confirming(&sink).await;
+    let did = app.org("vc-ics", "provider", "key").await;
+    let issuer = app.token("vc-ics", "issuer").await;
+    let confirmed = app.holder("held@vc.test", "Hal Held").await;
+    // Confirmed by its link: the credential goes straight to it.
+    deliver(&app, "test").await;
+    let mail = sink.wait_for(1).await;
+    let confirm = mail[0]
+        .link(&format!("{}/account/confirm/", app.base_url))
+        .expect("a confirmation link");
+    let confirm = confirm
+        .strip_prefix(&app.base_url)
+        .expect("ours")
+        .to_owned();
+    let (_, form, _) = form_token(&app, &confirm).await;
+    post_form(&app, &confirm, &form, &[]).await;
+
+    let issue = |email: &str| {
+        let body = json!({
+            "credential": crate::registry_vcapi::credential(&did),
+            "options": {"recipientEmail": email},
+        });
+        let app = &app;
+        let issuer = &issuer;
+        async move {
+            app.call("POST", "/credentials/issue", Some(body), issuer)
+                .await
+        }
+    };
+    let bad = issue("not an address").await;
+    // The VC-API answers a malformed request 400, naming the option.
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(bad.body.contains("/options/recipientEmail"), "{}", bad.body);
+    let held = issue("Held@vc.test").await;
+    assert_eq!(held.status, StatusCode::CREATED, "{}", held.body);
+    let waiting = issue("nobody-yet@vc.test").await;
+    assert_eq!(waiting.status, StatusCode::CREATED, "{}", waiting.body);
+    // The caller's credential is signed as sent: no recipient is written into it.
+    assert!(!waiting.body.contains("nobody-yet@vc.test"));
+    assert_eq!(my_awards(&app, &confirmed).await.len(), 1);
+    deliver(&app, "test").await;
+    let mail = sink.wait_for(3).await;
+    let told = to(&mail, "held@vc.test");
+    assert!(told.iter().any(|m| m
+        .header("Subject")
+        .unwrap_or_default()
+        .contains("You have been awarded Tri-X safe use")));
+    let invited = to(&mail, "nobody-yet@vc.test");
+    assert_eq!(invited.len(), 1);
+    let path = claim_path(&app, &invited[0]);
+    let shown = app.get(&path, "text/html").await;
+    assert!(shown.body.contains("Tri-X safe use"), "{}", shown.body);
+}

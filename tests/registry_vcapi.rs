@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::support::{js_harness, stderr, stdout, Auth, TestApp};
 
-fn credential(issuer: &str) -> Value {
+pub(crate) fn credential(issuer: &str) -> Value {
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",

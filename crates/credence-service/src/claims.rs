@@ -320,7 +320,15 @@ impl Registry {
     ) -> Result<(String, String), ServiceError> {
         let achievement = match &award.achievement_id {
             Some(id) => tx.achievement(id).await?.map(|a| a.name),
-            None => None,
+            // A VC-API credential: the name it carries.
+            None => serde_json::from_str::<serde_json::Value>(&award.credential)
+                .ok()
+                .and_then(|c| {
+                    let name = c
+                        .pointer("/credentialSubject/achievement/name")
+                        .or_else(|| c.get("name"))?;
+                    name.as_str().map(str::to_owned)
+                }),
         }
         .unwrap_or_else(|| "a credential".to_owned());
         let issuer = tx

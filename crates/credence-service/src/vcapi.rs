@@ -4,7 +4,7 @@
 //! lists, revocation and public serving work as for any award.
 
 use chrono::SecondsFormat;
-use credence_domain::registry::{AwardStatus, StatusAction};
+use credence_domain::registry::{AwardStatus, Email, StatusAction};
 use credence_domain::AwardId;
 use credence_store::registry::AwardRow;
 use credence_vc::contexts::CREDENTIALS_V1;
@@ -45,7 +45,7 @@ pub struct PresentationCheck {
 }
 
 /// What a VC-API issue request asks for besides the credential.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IssueRequest {
     /// Status entries to add: `None` for none; otherwise a revocation entry, and a
     /// suspension entry too when `Some(true)`. Open Badges 3.0 allows one entry, so a
@@ -53,6 +53,11 @@ pub struct IssueRequest {
     pub status: Option<bool>,
     /// The cryptosuite; the organisation's default when `None`.
     pub cryptosuite: Option<Cryptosuite>,
+    /// The person the credential is for, by e-mail (`options.recipientEmail`, a Credence
+    /// extension): it goes to their account when its address is proven, and otherwise
+    /// waits for them to claim it by the link sent to the address. The credential itself
+    /// is the caller's and is not changed.
+    pub recipient_email: Option<Email>,
 }
 
 fn object<'a>(value: &'a Value, pointer: &str) -> Result<&'a Map<String, Value>, ServiceError> {
@@ -124,7 +129,7 @@ impl CallerDesk<'_> {
         loop {
             attempt += 1;
             match self
-                .vcapi_issue_once(&issuer_role, doc, version, request)
+                .vcapi_issue_once(&issuer_role, doc, version, &request)
                 .await
             {
                 Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
@@ -140,7 +145,7 @@ impl Registry {
         issuer: &crate::actor::Issuer,
         doc: &Map<String, Value>,
         version: u8,
-        request: IssueRequest,
+        request: &IssueRequest,
     ) -> Result<Value, ServiceError> {
         let org = &issuer.0.org;
         let now = self.now();
@@ -217,12 +222,23 @@ impl Registry {
             .or_else(|| signed.get("expirationDate"))
             .and_then(Value::as_str)
             .and_then(parse_date_time);
+        let holder = match &request.recipient_email {
+            Some(email) => tx
+                .account_by_email(email.as_str())
+                .await?
+                .filter(|a| self.address_proven(a))
+                .map(|a| a.id),
+            None => None,
+        };
         let row = AwardRow {
             id: id.clone(),
             org_id: org.id.clone(),
             achievement_id: None,
-            holder_id: None,
-            recipient_email: None,
+            holder_id: holder,
+            recipient_email: request
+                .recipient_email
+                .as_ref()
+                .map(|e| e.as_str().to_owned()),
             credential: signed.to_string(),
             revocation_index: revocation,
             suspension_index: suspension,
@@ -240,7 +256,21 @@ impl Registry {
             credential_id: Some(credential_id.clone()),
             suspendable,
         };
-        tx.insert_award(row).await.map_err(taken_meanwhile)?;
+        tx.insert_award(row.clone())
+            .await
+            .map_err(taken_meanwhile)?;
+        if row.recipient_email.is_some() {
+            let name = signed
+                .pointer("/credentialSubject/achievement/name")
+                .or_else(|| signed.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or("a credential");
+            if row.holder_id.is_some() {
+                self.notify_awarded(&tx, &row, name, &org.name, now).await?;
+            } else {
+                self.open_claims(&tx, &[&row], name, &org.name, now).await?;
+            }
+        }
         audit(
             &tx,
             now,

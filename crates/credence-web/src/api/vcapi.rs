@@ -41,6 +41,10 @@ pub struct IssueOptions {
     pub credential_status: Option<Value>,
     /// `eddsa-rdfc-2022` or `eddsa-jcs-2022`; the organisation's default when absent.
     pub cryptosuite: Option<String>,
+    /// A Credence extension: the recipient's e-mail address. The credential goes to their
+    /// account when the address is confirmed there, and otherwise waits for them to claim
+    /// it by the link e-mailed to it. The credential is not changed.
+    pub recipient_email: Option<String>,
 }
 
 /// What `options.credentialStatus` asks for: `None` for no status, `Some(true)` when a
@@ -111,6 +115,16 @@ async fn issue_body(
             .cryptosuite
             .as_deref()
             .map(|name| parse_suite(name, "/options/cryptosuite"))
+            .transpose()?,
+        recipient_email: body
+            .options
+            .recipient_email
+            .as_deref()
+            .map(|e| {
+                credence_domain::registry::Email::new(e).map_err(|e| {
+                    credence_service::ServiceError::invalid("/options/recipientEmail", e.sentence())
+                })
+            })
             .transpose()?,
     };
     let credential = state
