@@ -18,7 +18,7 @@ const PASSWORD: &str = "correct horse battery staple";
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";
 
 /// Settings sending to `url` at once, and retrying at once after a failure.
-fn mail_to(url: &str) -> MailSettings {
+pub(crate) fn mail_to(url: &str) -> MailSettings {
     MailSettings {
         smtp: Some(SmtpSender::from_url(url).expect("an SMTP URL")),
         retry_base: std::time::Duration::ZERO,
@@ -28,7 +28,7 @@ fn mail_to(url: &str) -> MailSettings {
     }
 }
 
-async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
+pub(crate) async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
     let store = db.store().await;
     let mail = mail_to(url);
     TestApp::over_with(db, store, move |base| RegistryConfig {
@@ -38,7 +38,7 @@ async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
     .await
 }
 
-async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::DeliveryRound {
+pub(crate) async fn deliver(app: &TestApp, owner: &str) -> credence_service::mail::DeliveryRound {
     let registry = &app.services.registry;
     let sender = registry.config().mail.smtp.clone().expect("a server");
     registry
@@ -255,7 +255,7 @@ async fn outbox(app: &TestApp) -> credence_service::mail::OutboxPage {
         .expect("the outbox")
 }
 
-fn operator() -> credence_service::actor::OperatorPower {
+pub(crate) fn operator() -> credence_service::actor::OperatorPower {
     Actor::from_operator(&Operator::local_command_line())
         .operator()
         .expect("the operator")

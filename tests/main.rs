@@ -33,6 +33,7 @@ mod registry_awards;
 mod registry_core;
 mod registry_evidence;
 mod registry_vcapi;
+mod reminders;
 mod resilience;
 mod security;
 mod smtp_sink;

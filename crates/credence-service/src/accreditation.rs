@@ -267,6 +267,7 @@ impl Registry {
             updated_at: now,
         };
         tx.insert_accreditation(row.clone()).await?;
+        self.notify_accreditation(&tx, &row, None, now).await?;
         audit(
             &tx,
             now,

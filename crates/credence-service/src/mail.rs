@@ -39,6 +39,12 @@ pub struct MailSettings {
     /// The pause after a first failed attempt; it doubles with each further one, up to
     /// six hours.
     pub retry_base: Duration,
+    /// When holders are reminded that a credential expires: days before, e.g. 60, 30, 7.
+    pub reminder_days: Vec<u32>,
+    /// The hour (UTC, 0-23) from which each day's assessor digests go out.
+    pub digest_hour: u32,
+    /// How often a running `serve` looks for scheduled notices that fell due.
+    pub scan_every: Duration,
 }
 
 impl MailSettings {
@@ -49,6 +55,9 @@ impl MailSettings {
             smtp: None,
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
+            reminder_days: vec![60, 30, 7],
+            digest_hour: 7,
+            scan_every: Duration::from_secs(300),
         }
     }
 }

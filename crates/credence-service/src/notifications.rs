@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind};
 use credence_mail::letters::Notice;
 use credence_mail::Unsubscribe;
-use credence_store::registry::{AwardRow, EvidenceRow, NotificationRow, Page};
+use credence_store::registry::{AccountRow, AwardRow, EvidenceRow, NotificationRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
 
@@ -36,8 +36,32 @@ impl Registry {
         tell: Tell,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
+        let Some((account, unsubscribe)) = self.tell_in_app(tx, &tell, now).await? else {
+            return Ok(());
+        };
+        let letter = Notice {
+            name: account.display_name.clone(),
+            title: tell.title,
+            paragraphs: tell.paragraphs,
+            link: self.url(&tell.link),
+            action: tell.action.to_owned(),
+            unsubscribe,
+            stops: tell.kind.stop_words().to_owned(),
+        };
+        self.mail_account(tx, &letter, &account, now).await
+    }
+
+    /// Records `tell` in the account's list, in `tx`; returns the account and the
+    /// unsubscribe link for the kind when the person takes it by e-mail (`None`: no such
+    /// account, or e-mail of this kind turned off), for the caller to send its letter.
+    pub(crate) async fn tell_in_app(
+        &self,
+        tx: &Tx,
+        tell: &Tell,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(AccountRow, Unsubscribe)>, ServiceError> {
         let Some(account) = tx.account(&tell.account_id).await? else {
-            return Ok(()); // no account (yet): nobody to tell in the app
+            return Ok(None); // no account (yet): nobody to tell in the app
         };
         tx.insert_notification(NotificationRow {
             id: new_id(),
@@ -51,23 +75,15 @@ impl Registry {
         })
         .await?;
         if tx.email_muted(&account.id).await?.contains(&tell.kind) {
-            return Ok(());
+            return Ok(None);
         }
-        let letter = Notice {
-            name: account.display_name.clone(),
-            title: tell.title,
-            paragraphs: tell.paragraphs,
-            link: self.url(&tell.link),
-            action: tell.action.to_owned(),
-            unsubscribe: Unsubscribe {
-                url: self.url(&format!(
-                    "/unsubscribe/{}",
-                    self.unsubscribe_token(&account.id, tell.kind)
-                )),
-            },
-            stops: tell.kind.stop_words().to_owned(),
+        let unsubscribe = Unsubscribe {
+            url: self.url(&format!(
+                "/unsubscribe/{}",
+                self.unsubscribe_token(&account.id, tell.kind)
+            )),
         };
-        self.mail_account(tx, &letter, &account, now).await
+        Ok(Some((account, unsubscribe)))
     }
 
     /// The holder of `award` is told it was awarded.
@@ -138,6 +154,69 @@ impl Registry {
             now,
         )
         .await
+    }
+
+    /// The admins and issuers of an accredited provider are told it was accredited
+    /// (`revoked`: `None`) or that the accreditation was revoked, with the body's reason.
+    pub(crate) async fn notify_accreditation(
+        &self,
+        tx: &Tx,
+        accreditation: &credence_store::registry::AccreditationRow,
+        revoked: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let (Some(body), Some(provider)) = (
+            tx.org(&accreditation.body_org_id).await?,
+            tx.org(&accreditation.provider_org_id).await?,
+        ) else {
+            return Ok(());
+        };
+        let pathways: Vec<String> =
+            serde_json::from_str(&accreditation.pathways).unwrap_or_default();
+        let (title, mut paragraphs) = match revoked {
+            None => (
+                format!("{} is accredited by {}", provider.name, body.name),
+                vec![format!(
+                    "{} has accredited {} to award these pathways: {}. Verifiers of its credentials for them are shown the accreditation.",
+                    body.name,
+                    provider.name,
+                    pathways.join(", ")
+                )],
+            ),
+            Some(_) => (
+                format!("{} revoked the accreditation of {}", body.name, provider.name),
+                vec![format!(
+                    "{} has revoked its accreditation of {} for these pathways: {}. Verifiers of its credentials for them are told the accreditation no longer stands.",
+                    body.name,
+                    provider.name,
+                    pathways.join(", ")
+                )],
+            ),
+        };
+        if let Some(reason) = revoked {
+            paragraphs.push(format!("Their reason: {reason}"));
+        }
+        let mut told = Vec::new();
+        for m in tx.memberships_of_org(&provider.id).await? {
+            if m.role == credence_domain::registry::Role::Assessor || told.contains(&m.account_id) {
+                continue;
+            }
+            told.push(m.account_id.clone());
+            self.notify(
+                tx,
+                Tell {
+                    account_id: m.account_id,
+                    kind: NotificationKind::Accreditation,
+                    title: title.clone(),
+                    paragraphs: paragraphs.clone(),
+                    link: format!("/orgs/{}", provider.slug),
+                    action: "See the organisation",
+                },
+                now,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The holder of `evidence` is told the assessor's decision and comment.
