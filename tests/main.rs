@@ -16,6 +16,7 @@ mod conformance;
 mod console;
 mod console_award_list;
 mod demo;
+mod expiry;
 mod fetch;
 mod fetch_surfaces;
 mod forms;

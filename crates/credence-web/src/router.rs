@@ -20,7 +20,7 @@ use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
-    bulk as console_bulk,
+    bulk as console_bulk, expiry as console_expiry,
 };
 use crate::pages::{
     account, assess, confirm, credentials, frameworks, health, holder, notifications, operator,
@@ -200,6 +200,7 @@ fn console_routes() -> Router<AppState> {
             get(console_awards::award_form).post(console_awards::award),
         )
         .route("/console/{org}/awards", get(console_award_list::awards))
+        .route("/console/{org}/expiring", get(console_expiry::expiring))
         .route(
             "/console/{org}/awards/batch",
             post(console_award_list::batch),

@@ -9,6 +9,7 @@ mod audit_words;
 pub mod award_list;
 pub mod awards;
 pub mod bulk;
+pub mod expiry;
 pub mod missing;
 
 use askama::Template;
