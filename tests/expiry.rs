@@ -300,3 +300,104 @@ async fn the_dashboard_says_what_expires_and_that_renewal_needs_the_product_vers
     let body = get(&app, &bo, "/dashboard", "text/html").await.body;
     assert!(!body.contains("Expiring soon"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_rows_renew_the_awards_they_name_as_a_single_award_does() {
+    use crate::registry_awards::{all_rows, wait_for};
+    let app = TestApp::new().await;
+    let slug = "bulk-renew";
+    let (issuer, achievement) = expiring_achievement(&app, slug, 30).await;
+    let (_, ada_old) = awarded(&app, slug, &issuer, &achievement, "ada@example.org", "Ada").await;
+    let (_, bo_old) = awarded(&app, slug, &issuer, &achievement, "bo@example.org", "Bo").await;
+    // An award of another organisation cannot be renewed here.
+    let (other, other_achievement) = expiring_achievement(&app, "bulk-other", 30).await;
+    let (_, foreign) = awarded(
+        &app,
+        "bulk-other",
+        &other,
+        &other_achievement,
+        "cy@example.org",
+        "Cy",
+    )
+    .await;
+
+    let csv = format!(
+        "key,email,renews\nr-ada,ada@example.org,{ada_old}\nr-bo,bo@example.org,{bo_old}\nr-foreign,ada@example.org,{foreign}\nr-junk,bo@example.org,last year's\n"
+    );
+    let Auth::Token(token) = &issuer else {
+        panic!("a token")
+    };
+    let reply = app
+        .request(
+            Request::post(format!(
+                "/api/v1/orgs/{slug}/awards/bulk?achievement={achievement}&format=csv"
+            ))
+            .header("content-type", "text/csv")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(csv))
+            .expect("a request"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let job = reply.json()["id"].as_str().expect("id").to_owned();
+    let done = wait_for(&app, &issuer, &job).await;
+    assert_eq!(done["state"], "finished", "{done}");
+    let rows = all_rows(&app, &issuer, &job).await;
+    let row = |key: &str| {
+        rows.iter()
+            .find(|r| r["key"] == key || r["idempotency_key"] == key)
+            .cloned()
+            .unwrap_or_else(|| panic!("row {key} in {rows:?}"))
+    };
+    assert_eq!(row("r-ada")["outcome"], "awarded", "{rows:?}");
+    assert_eq!(row("r-bo")["outcome"], "awarded");
+    assert_eq!(row("r-foreign")["outcome"], "refused");
+    assert_eq!(
+        row("r-foreign")["message"],
+        format!("renews: {slug} has no award '{foreign}'.")
+    );
+    assert_eq!(row("r-junk")["outcome"], "refused");
+    assert!(
+        row("r-junk")["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("renews: \"last year's\" is not the id of an award"),
+        "{:?}",
+        row("r-junk")
+    );
+
+    // The renewed awards are marked so in the console's list, and only the renewals are
+    // reminded of.
+    app.holder("ivy@example.org", "Ivy Issuer").await;
+    app.grant(slug, "ivy@example.org", "issuer").await;
+    let ivy = app
+        .sign_in("ivy@example.org", "correct horse battery staple")
+        .await;
+    let list = get(
+        &app,
+        &ivy,
+        &format!("/console/{slug}/expiring"),
+        "application/json",
+    )
+    .await
+    .json();
+    let expiring = list["achievements"][0]["expiring"]
+        .as_array()
+        .cloned()
+        .expect("expiring");
+    let renewed_by = |id: &str| {
+        expiring
+            .iter()
+            .find(|i| i["award_id"] == id)
+            .map(|i| i["renewed_by"].clone())
+            .expect("listed")
+    };
+    assert_eq!(renewed_by(&ada_old), row("r-ada")["award_id"]);
+    assert_eq!(renewed_by(&bo_old), row("r-bo")["award_id"]);
+    assert_eq!(expiring.len(), 4, "two renewed, two renewals");
+    let round = crate::reminders::remind(&app).await;
+    assert_eq!(
+        round.reminders, 3,
+        "the two renewals and Cy's elsewhere: {round:?}"
+    );
+}
