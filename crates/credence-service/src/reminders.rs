@@ -54,7 +54,11 @@ impl Registry {
         })
     }
 
-    async fn send_expiry_reminders(&self, now: DateTime<Utc>) -> Result<u32, ServiceError> {
+    /// Writes the expiry reminders due at `now` (the demo's seeding calls it too).
+    pub(crate) async fn send_expiry_reminders(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<u32, ServiceError> {
         let days = &self.config.mail.reminder_days;
         let Some(furthest) = days.iter().copied().max() else {
             return Ok(0);
