@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::support::TestApp;
 
-fn chromium() -> String {
+pub(crate) fn chromium() -> String {
     std::env::var("CREDENCE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
 }
 
@@ -40,7 +40,7 @@ fn run_chromium(args: &[String]) -> String {
 }
 
 /// Where screenshots are kept: `target/screenshots`, so a person can look at them.
-fn screenshot_path(name: &str) -> PathBuf {
+pub(crate) fn screenshot_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)

@@ -10,6 +10,7 @@ mod authz_matrix;
 mod backup;
 mod badge_png;
 mod browser;
+mod browser_expiry;
 mod cli;
 mod config_env;
 mod conformance;
