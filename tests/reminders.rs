@@ -429,3 +429,28 @@ async fn assessors_get_one_digest_a_day_of_the_evidence_waiting_for_them() {
         got[1].text()
     );
 }
+
+#[test]
+fn the_cli_scans_for_notices_and_refuses_bad_reminder_days_by_name() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let run = crate::support::credence(dir.path(), &["mail", "remind"], &[]);
+    assert!(run.status.success(), "{}", crate::support::stderr(&run));
+    let out = crate::support::stdout(&run);
+    assert!(
+        out.contains("0 expiry reminders and 0 assessor digests written (no mail server"),
+        "{out}"
+    );
+    for (variable, value, named) in [
+        (
+            "CREDENCE_MAIL_EXPIRY_REMINDER_DAYS",
+            "60,thirty",
+            "CREDENCE_MAIL_EXPIRY_REMINDER_DAYS",
+        ),
+        ("CREDENCE_MAIL_DIGEST_HOUR", "25", "mail.digest_hour"),
+    ] {
+        let bad = crate::support::credence(dir.path(), &["mail", "remind"], &[(variable, value)]);
+        let err = crate::support::stderr(&bad);
+        assert_eq!(bad.status.code(), Some(2), "{err}");
+        assert!(err.contains(named), "{err}");
+    }
+}
