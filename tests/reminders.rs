@@ -437,7 +437,7 @@ fn the_cli_scans_for_notices_and_refuses_bad_reminder_days_by_name() {
     assert!(run.status.success(), "{}", crate::support::stderr(&run));
     let out = crate::support::stdout(&run);
     assert!(
-        out.contains("0 expiry reminders and 0 assessor digests written (no mail server"),
+        out.contains("0 expiry reminders, 0 accreditation reminders and 0 assessor digests written (no mail server"),
         "{out}"
     );
     for (variable, value, named) in [
@@ -453,4 +453,135 @@ fn the_cli_scans_for_notices_and_refuses_bad_reminder_days_by_name() {
         assert_eq!(bad.status.code(), Some(2), "{err}");
         assert!(err.contains(named), "{err}");
     }
+}
+
+#[tokio::test]
+async fn an_accreditation_with_an_end_is_reminded_of_once_and_then_no_longer_stands() {
+    let sink = SmtpSink::start();
+    let app = app_mailing(Arc::new(TestDb::new().await), &sink.url()).await;
+    app.org("end-body", "accrediting-body", "web").await;
+    app.org("end-provider", "provider", "web").await;
+    let body = app.token("end-body", "issuer").await;
+    app.holder("pat@example.org", "Pat Admin").await;
+    app.grant("end-provider", "pat@example.org", "admin").await;
+    let accredit = |until: &str| json!({"provider": "end-provider", "pathways": ["foundational"], "valid_until": until});
+    let path = "/api/v1/orgs/end-body/accreditations";
+    for bad in ["2020-01-01", "next year"] {
+        let refused = app.call("POST", path, Some(accredit(bad)), &body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(refused.body.contains("/valid_until"), "{}", refused.body);
+    }
+    let last_day = (chrono::Utc::now() + Duration::days(40)).date_naive();
+    let granted = app
+        .call("POST", path, Some(accredit(&last_day.to_string())), &body)
+        .await;
+    assert_eq!(granted.status, StatusCode::CREATED, "{}", granted.body);
+    let view = granted.json();
+    let end = format!("{}T00:00:00+00:00", last_day.succ_opt().expect("a day"));
+    assert_eq!(view["valid_until"], end.as_str(), "{view:#}");
+    assert_eq!(view["expired"], false);
+    let credential = app
+        .get(
+            view["credential_url"]
+                .as_str()
+                .and_then(|u| u.strip_prefix(&app.base_url))
+                .expect("ours"),
+            "application/json",
+        )
+        .await;
+    assert!(
+        credential.body.contains(&format!(
+            "\"validUntil\":\"{}T00:00:00Z\"",
+            last_day.succ_opt().expect("a day")
+        )),
+        "{}",
+        credential.body
+    );
+    assert_eq!(deliver(&app, "test").await.sent, 1, "the grant");
+    // A credential of the provider's, checked while the accreditation stands and after.
+    app.services
+        .registry
+        .with_operator(&operator())
+        .trust_body("end-body", true)
+        .await
+        .expect("trust the body");
+    let (issuer, achievement) = {
+        let issuer = app.token("end-provider", "issuer").await;
+        let made = app
+            .call(
+                "POST",
+                "/api/v1/orgs/end-provider/achievements",
+                Some(json!({"pathway": "foundational"})),
+                &issuer,
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        (
+            issuer,
+            made.json()["uuid"].as_str().expect("uuid").to_owned(),
+        )
+    };
+    let holder = app.holder("ada@example.org", "Ada").await;
+    attest_foundational(&app, &account_id(&app, &holder).await, 30).await;
+    let made = award(
+        &app,
+        "end-provider",
+        &issuer,
+        json!({"achievement": achievement, "email": "ada@example.org"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let vc = made.json()["credential"].clone();
+    let accreditation_check = |report: Value| {
+        report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["code"] == "accreditation")
+            .cloned()
+            .expect("an accreditation check")
+    };
+    let check = accreditation_check(crate::registry_awards::verify(&app, &vc).await);
+    assert_eq!(check["outcome"], "passed", "{check}");
+    assert_eq!(deliver(&app, "test").await.sent, 1, "the award's notice");
+
+    // Within 30 days of the end: one reminder, once.
+    app.services.registry.shift_clock(Duration::days(11));
+    let round = remind(&app).await;
+    assert_eq!(round.accreditations, 1, "{round:?}");
+    assert_eq!(remind(&app).await.accreditations, 0);
+    assert_eq!(deliver(&app, "test").await.sent, 1);
+    let mail = sink.wait_for(3).await;
+    let mail = &mail[1..];
+    assert_eq!(
+        mail[1].header("Subject").as_deref(),
+        Some("The accreditation of Organisation end-provider by Organisation end-body ends in 30 days")
+    );
+    assert!(
+        mail[1].text().contains("To keep it, ask Organisation end-body to accredit Organisation end-provider again before then."),
+        "{}",
+        mail[1].text()
+    );
+
+    // Past its end it no longer stands.
+    app.services.registry.shift_clock(Duration::days(31));
+    let listed = app
+        .call(
+            "GET",
+            "/api/v1/orgs/end-provider/accreditations",
+            None,
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert!(listed.body.contains("\"expired\":true"), "{}", listed.body);
+    let check = accreditation_check(crate::registry_awards::verify(&app, &vc).await);
+    assert_eq!(check["outcome"], "warning", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Organisation end-body (expired)"),
+        "{check}"
+    );
 }

@@ -17,6 +17,18 @@ use crate::desks::{AccountsDesk, HolderDesk};
 use crate::registry::{new_id, Registry};
 use crate::ServiceError;
 
+/// What happened to an accreditation, for the provider's staff.
+pub(crate) enum AccreditationNews<'a> {
+    Granted,
+    /// It ends `when` ("in 30 days"), on `on` ("5 January 2027").
+    Ending {
+        when: String,
+        on: String,
+    },
+    /// Revoked, with the body's reason.
+    Revoked(&'a str),
+}
+
 /// One thing to tell one account.
 pub(crate) struct Tell {
     pub account_id: String,
@@ -156,13 +168,13 @@ impl Registry {
         .await
     }
 
-    /// The admins and issuers of an accredited provider are told it was accredited
-    /// (`revoked`: `None`) or that the accreditation was revoked, with the body's reason.
+    /// The admins and issuers of an accredited provider are told `news` of its
+    /// accreditation: granted, soon ending, or revoked with the body's reason.
     pub(crate) async fn notify_accreditation(
         &self,
         tx: &Tx,
         accreditation: &credence_store::registry::AccreditationRow,
-        revoked: Option<&str>,
+        news: AccreditationNews<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let (Some(body), Some(provider)) = (
@@ -173,29 +185,34 @@ impl Registry {
         };
         let pathways: Vec<String> =
             serde_json::from_str(&accreditation.pathways).unwrap_or_default();
-        let (title, mut paragraphs) = match revoked {
-            None => (
-                format!("{} is accredited by {}", provider.name, body.name),
+        let pathways = pathways.join(", ");
+        let (b, p) = (&body.name, &provider.name);
+        let (title, paragraphs) = match news {
+            AccreditationNews::Granted => (
+                format!("{p} is accredited by {b}"),
                 vec![format!(
-                    "{} has accredited {} to award these pathways: {}. Verifiers of its credentials for them are shown the accreditation.",
-                    body.name,
-                    provider.name,
-                    pathways.join(", ")
+                    "{b} has accredited {p} to award these pathways: {pathways}. Verifiers of its credentials for them are shown the accreditation."
                 )],
             ),
-            Some(_) => (
-                format!("{} revoked the accreditation of {}", body.name, provider.name),
-                vec![format!(
-                    "{} has revoked its accreditation of {} for these pathways: {}. Verifiers of its credentials for them are told the accreditation no longer stands.",
-                    body.name,
-                    provider.name,
-                    pathways.join(", ")
-                )],
+            AccreditationNews::Ending { when, on } => (
+                format!("The accreditation of {p} by {b} ends {when}"),
+                vec![
+                    format!(
+                        "The accreditation of {p} by {b}, for these pathways: {pathways}, ends {when}, on {on}. After that day verifiers of its credentials for them are told it has ended."
+                    ),
+                    format!("To keep it, ask {b} to accredit {p} again before then."),
+                ],
+            ),
+            AccreditationNews::Revoked(reason) => (
+                format!("{b} revoked the accreditation of {p}"),
+                vec![
+                    format!(
+                        "{b} has revoked its accreditation of {p} for these pathways: {pathways}. Verifiers of its credentials for them are told the accreditation no longer stands."
+                    ),
+                    format!("Their reason: {reason}"),
+                ],
             ),
         };
-        if let Some(reason) = revoked {
-            paragraphs.push(format!("Their reason: {reason}"));
-        }
         let mut told = Vec::new();
         for m in tx.memberships_of_org(&provider.id).await? {
             if m.role == credence_domain::registry::Role::Assessor || told.contains(&m.account_id) {
@@ -209,8 +226,8 @@ impl Registry {
                     kind: NotificationKind::Accreditation,
                     title: title.clone(),
                     paragraphs: paragraphs.clone(),
-                    link: format!("/orgs/{}", provider.slug),
-                    action: "See the organisation",
+                    link: format!("/console/{}/accreditations", provider.slug),
+                    action: "See its accreditations",
                 },
                 now,
             )

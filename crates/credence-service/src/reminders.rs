@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::desks::OperatorDesk;
 use crate::expiry::{days_words, expires_when, RenewalFacts};
-use crate::notifications::Tell;
+use crate::notifications::{AccreditationNews, Tell};
 use crate::registry::Registry;
 use crate::ServiceError;
 
@@ -29,6 +29,9 @@ const SCAN_PAGE: u64 = 500;
 pub struct NoticeRound {
     /// Expiry reminders written (in the app; by e-mail unless turned off).
     pub reminders: u32,
+    /// Reminders that an accreditation ends, one per accreditation and threshold (each
+    /// to the provider's admins and issuers).
+    pub accreditations: u32,
     /// Assessor digests written.
     pub digests: u32,
 }
@@ -50,6 +53,7 @@ impl Registry {
         let now = self.now();
         Ok(NoticeRound {
             reminders: self.send_expiry_reminders(now).await?,
+            accreditations: self.send_accreditation_reminders(now).await?,
             digests: self.send_assessor_digests(now).await?,
         })
     }
@@ -162,6 +166,71 @@ impl Registry {
         tx.commit().await?;
         tracing::info!(award_id = %award.id, days = slot, "expiry reminder written");
         Ok(true)
+    }
+
+    /// Tells the staff of providers whose accreditation ends soon, at the same days
+    /// before as holders are told of their credentials.
+    async fn send_accreditation_reminders(&self, now: DateTime<Utc>) -> Result<u32, ServiceError> {
+        let days = &self.config.mail.reminder_days;
+        let Some(furthest) = days.iter().copied().max() else {
+            return Ok(0);
+        };
+        let due: Vec<(AwardRow, u32)> = {
+            let tx = self.store.read().await?;
+            let ending = tx
+                .unheld_awards_expiring(
+                    now,
+                    now + Duration::days(i64::from(furthest)),
+                    Page::new(0, SCAN_PAGE),
+                )
+                .await?;
+            let ids: Vec<String> = ending.iter().map(|a| a.id.to_string()).collect();
+            let sent = tx
+                .scheduled_notices_sent(NotificationKind::Accreditation, &ids)
+                .await?;
+            ending
+                .into_iter()
+                .filter_map(|a| {
+                    let slot = reminder_slot(days, now, a.valid_until?)?;
+                    let id = a.id.to_string();
+                    let done = sent.iter().any(|(subject, s)| {
+                        *subject == id && s.parse::<u32>().is_ok_and(|s| s <= slot)
+                    });
+                    (!done).then_some((a, slot))
+                })
+                .collect()
+        };
+        let mut written = 0;
+        for (award, slot) in due {
+            let Some(until) = award.valid_until else {
+                continue;
+            };
+            let tx = self.store.write().await?;
+            let Some(accreditation) = tx.accreditation(award.id.as_str()).await? else {
+                continue; // a VC-API credential, not an accreditation
+            };
+            if accreditation.status != credence_domain::registry::AccreditationStatus::Active
+                || !tx
+                    .record_scheduled_notice(
+                        NotificationKind::Accreditation,
+                        award.id.as_str(),
+                        &slot.to_string(),
+                        now,
+                    )
+                    .await?
+            {
+                continue;
+            }
+            let news = AccreditationNews::Ending {
+                when: expires_when(now, until),
+                on: until.format("%-d %B %Y").to_string(),
+            };
+            self.notify_accreditation(&tx, &accreditation, news, now)
+                .await?;
+            tx.commit().await?;
+            written += 1;
+        }
+        Ok(written)
     }
 
     async fn send_assessor_digests(&self, now: DateTime<Utc>) -> Result<u32, ServiceError> {

@@ -249,8 +249,13 @@ impl IssuerDesk<'_> {
             if let Some(accreditation) = tx.accreditation(id.as_str()).await? {
                 tx.set_accreditation_status(id.as_str(), AccreditationStatus::Revoked, reason, now)
                     .await?;
-                self.notify_accreditation(&tx, &accreditation, Some(reason), now)
-                    .await?;
+                self.notify_accreditation(
+                    &tx,
+                    &accreditation,
+                    crate::notifications::AccreditationNews::Revoked(reason),
+                    now,
+                )
+                .await?;
             }
         }
         let mut versions = Vec::new();

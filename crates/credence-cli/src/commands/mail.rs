@@ -79,9 +79,11 @@ pub async fn run(config: Config, command: MailCommand) -> Result<(), Failure> {
                 .await
                 .map_err(|e| service_failure("mail remind", e))?;
             println!(
-                "{} expiry reminder{} and {} assessor digest{} written{}.",
+                "{} expiry reminder{}, {} accreditation reminder{} and {} assessor digest{} written{}.",
                 round.reminders,
                 if round.reminders == 1 { "" } else { "s" },
+                round.accreditations,
+                if round.accreditations == 1 { "" } else { "s" },
                 round.digests,
                 if round.digests == 1 { "" } else { "s" },
                 if registry.config().mail.smtp.is_some() {

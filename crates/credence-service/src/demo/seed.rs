@@ -198,7 +198,7 @@ impl Registry {
             }
             let body = self.demo_issuer(world, accounts, &a.body).await?;
             self.with_accrediting_body(&body)
-                .accredit(&a.provider, std::slice::from_ref(&a.pathway))
+                .accredit(&a.provider, std::slice::from_ref(&a.pathway), None)
                 .await?;
             summary.accreditations += 1;
         }

@@ -99,6 +99,31 @@ impl Tx {
             .await?)
     }
 
+    /// Active awards held by no account and made from no achievement (accreditations, and
+    /// credentials issued through the VC-API) that expire after `after` and by `by`,
+    /// soonest first; `credential` is left empty.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn unheld_awards_expiring(
+        &self,
+        after: DateTime<Utc>,
+        by: DateTime<Utc>,
+        page: Page,
+    ) -> Result<Vec<AwardRow>, StoreError> {
+        Ok(award_facts()
+            .filter(award::Column::Status.eq(AwardStatus::Active))
+            .filter(award::Column::HolderId.is_null())
+            .filter(award::Column::AchievementId.is_null())
+            .filter(award::Column::ValidUntil.gt(after))
+            .filter(award::Column::ValidUntil.lte(by))
+            .order_by(award::Column::ValidUntil, Order::Asc)
+            .order_by(award::Column::Id, Order::Asc)
+            .offset(page.offset)
+            .limit(page.limit)
+            .into_model::<AwardRow>()
+            .all(self.conn())
+            .await?)
+    }
+
     /// An organisation's awards with an expiry between `since` and `by` (revoked ones
     /// left out), soonest first; `credential` is left empty.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
