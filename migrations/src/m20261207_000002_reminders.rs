@@ -1,8 +1,9 @@
 //! Scheduled notices sent once: `scheduled_notices` holds a row per notice that went out
 //! (an expiry reminder: award and days before; an assessor's digest: account and day),
 //! written in the transaction that writes the notice's outbox message, so of two processes
-//! scanning at once the second's insert meets the primary key and sends nothing. An index
-//! on `awards.valid_until` serves the scan for credentials about to expire.
+//! scanning at once the second's insert meets the primary key and sends nothing. Indexes
+//! on `awards.valid_until` and `awards.replaces_award_id` serve the scan for credentials
+//! about to expire and not renewed.
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ enum ScheduledNotices {
 enum Awards {
     Table,
     ValidUntil,
+    ReplacesAwardId,
 }
 
 #[async_trait::async_trait]
@@ -68,10 +70,27 @@ impl MigrationTrait for Migration {
                     .col(Awards::ValidUntil)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("awards_by_replaces")
+                    .table(Awards::Table)
+                    .col(Awards::ReplacesAwardId)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("awards_by_replaces")
+                    .table(Awards::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()
