@@ -315,6 +315,39 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
             .unwrap_or("")
             .ends_with("@demo.credence.invalid"));
     }
+    // One credential expires soon (tri-X 2.0 of User Persona 2): it shows on the
+    // dashboard with what renewal needs, and its reminder is in the notifications list.
+    assert_eq!(first.reminders, 1, "{first:?}");
+    let persona = personas
+        .iter()
+        .find(|l| l.display_name == "User Persona 2")
+        .expect("User Persona 2");
+    let holder = sign_in(registry, &persona.email)
+        .await
+        .holder()
+        .expect("a holder");
+    let dashboard = registry
+        .with_holder(&holder)
+        .dashboard()
+        .await
+        .expect("the dashboard");
+    assert_eq!(dashboard.expiring.len(), 1, "{:?}", dashboard.expiring);
+    let expiring = &dashboard.expiring[0];
+    assert!(expiring.name.contains("tri-X 2.0"), "{expiring:?}");
+    assert_eq!(expiring.when, "in 21 days");
+    assert!(
+        expiring.renewal[0]
+            .contains("refresh your training on tri-X 2.0, the product version now deployed"),
+        "{expiring:?}"
+    );
+    let notices = registry
+        .with_holder(&holder)
+        .notifications(Page::new(0, 50))
+        .await
+        .expect("notifications");
+    let kinds: Vec<&str> = notices.items.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds.first(), Some(&"credential_expiring"), "{kinds:?}");
+    assert!(kinds.contains(&"credential_awarded"), "{kinds:?}");
 
     assert_eq!(public_portfolios, 9, "most portfolios are public");
     assert!(with_public_items >= 8, "public items: {with_public_items}");

@@ -28,7 +28,7 @@ pub(crate) fn mail_to(url: &str) -> MailSettings {
     }
 }
 
-async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
+pub(crate) async fn app_mailing(db: Arc<TestDb>, url: &str) -> TestApp {
     let store = db.store().await;
     let mail = mail_to(url);
     TestApp::over_with(db, store, move |base| RegistryConfig {
@@ -255,7 +255,7 @@ async fn outbox(app: &TestApp) -> credence_service::mail::OutboxPage {
         .expect("the outbox")
 }
 
-fn operator() -> credence_service::actor::OperatorPower {
+pub(crate) fn operator() -> credence_service::actor::OperatorPower {
     Actor::from_operator(&Operator::local_command_line())
         .operator()
         .expect("the operator")

@@ -739,7 +739,7 @@ fn bulk_csv(rows: usize) -> String {
     csv
 }
 
-async fn wait_for(app: &TestApp, auth: &Auth, id: &str) -> Value {
+pub(crate) async fn wait_for(app: &TestApp, auth: &Auth, id: &str) -> Value {
     for _ in 0..600 {
         let job = app
             .call("GET", &format!("/api/v1/bulk/{id}"), None, auth)
@@ -754,7 +754,7 @@ async fn wait_for(app: &TestApp, auth: &Auth, id: &str) -> Value {
     panic!("the bulk job did not finish");
 }
 
-async fn all_rows(app: &TestApp, auth: &Auth, id: &str) -> Vec<Value> {
+pub(crate) async fn all_rows(app: &TestApp, auth: &Auth, id: &str) -> Vec<Value> {
     let mut rows = Vec::new();
     loop {
         let page = app

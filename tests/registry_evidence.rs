@@ -978,7 +978,7 @@ async fn completion_import_reports_each_row_and_a_rerun_creates_nothing() {
         .expect("the body");
     registry
         .with_accrediting_body(&operator.issuer_for(&hee))
-        .accredit("linchester-ics", &["foundational".to_owned()])
+        .accredit("linchester-ics", &["foundational".to_owned()], None)
         .await
         .expect("accredit");
 

@@ -17,6 +17,7 @@ mod m20261206_000001_mail;
 mod m20261206_000002_confirmed_addresses;
 mod m20261206_000003_notifications;
 mod m20261207_000001_claims;
+mod m20261207_000002_reminders;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_confirmed_addresses::Migration),
             Box::new(m20261206_000003_notifications::Migration),
             Box::new(m20261207_000001_claims::Migration),
+            Box::new(m20261207_000002_reminders::Migration),
         ]
     }
 }

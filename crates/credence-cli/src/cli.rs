@@ -165,6 +165,10 @@ pub enum MailCommand {
     /// Send every message due now to mail.smtp_url, once, and say what happened (a
     /// running `serve` does this by itself).
     Send,
+    /// Write the scheduled notices due now (expiry reminders at mail.expiry_reminder_days,
+    /// assessors' daily digests from mail.digest_hour), each once, and say how many (a
+    /// running `serve` does this every mail.scan_secs).
+    Remind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

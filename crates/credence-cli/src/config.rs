@@ -162,6 +162,17 @@ claim_link_days = 30
 # the same Message-ID; keep it above the SMTP timeout of 20 seconds. Environment:
 # CREDENCE_MAIL_LEASE_SECS.
 lease_secs = 120
+# Days before a credential expires when its holder is reminded (in the app, and by e-mail
+# unless they turned it off), comma-separated; empty: no reminders.
+# Environment: CREDENCE_MAIL_EXPIRY_REMINDER_DAYS.
+expiry_reminder_days = "60,30,7"
+# The hour (UTC, 0-23) from which each day's digest of waiting evidence goes to assessors.
+# Environment: CREDENCE_MAIL_DIGEST_HOUR.
+digest_hour = 7
+# Seconds between a running serve's looks for reminders and digests that fell due (each
+# goes once, whatever the number of processes; `credence mail remind` looks at once).
+# Environment: CREDENCE_MAIL_SCAN_SECS.
+scan_secs = 300
 
 [log]
 # Log filter in tracing's EnvFilter syntax, e.g. "info" or "credence_web=debug,info"; one

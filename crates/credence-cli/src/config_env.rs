@@ -141,6 +141,9 @@ fn value_like(current: &toml::Value, name: &str, text: &str) -> Result<toml::Val
 
 /// Checks that a type alone does not make: the log filter parses.
 fn check_setting(name: &str, section: &str, key: &str, text: &str) -> Result<(), Failure> {
+    if (section, key) == ("mail", "expiry_reminder_days") {
+        crate::mail_config::reminder_days(text).map_err(|e| refused(format!("{name}: {e}")))?;
+    }
     if (section, key) == ("log", "filter") {
         tracing_subscriber::EnvFilter::try_new(text).map_err(|e| {
             refused(format!(

@@ -21,6 +21,13 @@ pub struct MailConfig {
     pub claim_link_days: i64,
     /// Seconds a worker holds a message it is sending before another may send it again.
     pub lease_secs: u64,
+    /// Days before a credential expires when its holder is reminded, comma-separated
+    /// ("60,30,7"); empty: no reminders.
+    pub expiry_reminder_days: String,
+    /// The hour (UTC, 0-23) from which each day's assessor digests go out.
+    pub digest_hour: u32,
+    /// Seconds between a running `serve`'s looks for scheduled notices that fell due.
+    pub scan_secs: u64,
 }
 
 impl Default for MailConfig {
@@ -31,6 +38,9 @@ impl Default for MailConfig {
             poll_ms: 1000,
             claim_link_days: credence_service::claims::DEFAULT_CLAIM_LINK_DAYS,
             lease_secs: credence_service::mail::LEASE_SECS,
+            expiry_reminder_days: "60,30,7".into(),
+            digest_hour: 7,
+            scan_secs: 300,
         }
     }
 }
@@ -44,6 +54,9 @@ impl std::fmt::Debug for MailConfig {
             .field("poll_ms", &self.poll_ms)
             .field("claim_link_days", &self.claim_link_days)
             .field("lease_secs", &self.lease_secs)
+            .field("expiry_reminder_days", &self.expiry_reminder_days)
+            .field("digest_hour", &self.digest_hour)
+            .field("scan_secs", &self.scan_secs)
             .finish()
     }
 }
@@ -83,6 +96,14 @@ impl MailConfig {
         };
         let from = credence_mail::Sender::parse(&from)
             .map_err(|e| Failure::Refused(format!("mail.from: {e}")))?;
+        let reminder_days = reminder_days(&self.expiry_reminder_days)
+            .map_err(|e| Failure::Refused(format!("mail.expiry_reminder_days: {e}")))?;
+        if self.digest_hour > 23 {
+            return Err(Failure::Refused(format!(
+                "mail.digest_hour: {} is not an hour of the day (0 to 23, UTC)",
+                self.digest_hour
+            )));
+        }
         Ok(credence_service::mail::MailSettings {
             from,
             smtp,
@@ -90,6 +111,9 @@ impl MailConfig {
             retry_base: std::time::Duration::from_secs(30),
             claim_link_days: self.checked_claim_link_days()?,
             lease: std::time::Duration::from_secs(self.checked_lease_secs()?),
+            reminder_days,
+            digest_hour: self.digest_hour,
+            scan_every: std::time::Duration::from_secs(self.scan_secs.clamp(10, 86_400)),
         })
     }
 
@@ -118,6 +142,24 @@ impl MailConfig {
     }
 }
 
+/// The days of `mail.expiry_reminder_days`: whole numbers from 1 to 730, comma-separated.
+pub fn reminder_days(text: &str) -> Result<Vec<u32>, String> {
+    let mut days = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<u32>() {
+            Ok(d) if (1..=730).contains(&d) => days.push(d),
+            _ => {
+                return Err(format!(
+                    "{part:?} is not a number of days from 1 to 730; write them comma-separated, e.g. \"60,30,7\""
+                ))
+            }
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +184,33 @@ mod tests {
             .settings("https://credence.example")
             .expect_err("refused");
         assert!(format!("{err:?}").contains("mail.smtp_url"), "{err:?}");
+    }
+
+    #[test]
+    fn reminder_days_are_read_and_bad_ones_refused_by_name() {
+        let s = MailConfig::default()
+            .settings("https://credence.example")
+            .expect("settings");
+        assert_eq!(s.reminder_days, vec![60, 30, 7]);
+        assert_eq!(reminder_days(" 7, 30,7 ,90"), Ok(vec![90, 30, 7]));
+        assert_eq!(reminder_days(""), Ok(vec![]));
+        for bad in ["0", "sixty", "30;7", "1000"] {
+            let config = MailConfig {
+                expiry_reminder_days: bad.into(),
+                ..MailConfig::default()
+            };
+            let err = config.settings("https://credence.example").expect_err(bad);
+            assert!(
+                format!("{err:?}").contains("mail.expiry_reminder_days"),
+                "{err:?}"
+            );
+        }
+        let config = MailConfig {
+            digest_hour: 24,
+            ..MailConfig::default()
+        };
+        let err = config.settings("https://credence.example").expect_err("24");
+        assert!(format!("{err:?}").contains("mail.digest_hour"), "{err:?}");
     }
 
     #[test]

@@ -201,6 +201,13 @@ choice!(
         CredentialStatus = "credential_status",
         /// An assessor attested or rejected their evidence.
         EvidenceDecided = "evidence_decided",
+        /// One of their credentials expires soon (at the configured days before).
+        CredentialExpiring = "credential_expiring",
+        /// An organisation where they are an admin or issuer was accredited, or its
+        /// accreditation revoked.
+        Accreditation = "accreditation",
+        /// As an assessor: a daily digest of the evidence waiting for them.
+        AssessorDigest = "assessor_digest",
     }
 );
 
@@ -401,6 +408,13 @@ impl NotificationKind {
                 "One of your credentials is revoked, suspended or reinstated"
             }
             NotificationKind::EvidenceDecided => "An assessor attests or rejects your evidence",
+            NotificationKind::CredentialExpiring => "One of your credentials is about to expire",
+            NotificationKind::Accreditation => {
+                "An organisation you administer or issue for is accredited, or loses an accreditation"
+            }
+            NotificationKind::AssessorDigest => {
+                "A daily digest of the evidence waiting for you as an assessor"
+            }
         }
     }
 
@@ -413,6 +427,15 @@ impl NotificationKind {
             }
             NotificationKind::EvidenceDecided => {
                 "e-mails when an assessor decides on your evidence"
+            }
+            NotificationKind::CredentialExpiring => {
+                "reminders before one of your credentials expires"
+            }
+            NotificationKind::Accreditation => {
+                "e-mails when an organisation of yours is accredited or loses an accreditation"
+            }
+            NotificationKind::AssessorDigest => {
+                "the daily digest of evidence waiting for you to assess"
             }
         }
     }

@@ -172,3 +172,67 @@ letter!(
     |_m| "Your Credence e-mail address is being changed".to_owned(),
     |_| None
 );
+
+/// A reminder that one of a person's credentials expires soon, with what renewing it needs.
+#[derive(Debug, Clone)]
+pub struct ExpiryReminder {
+    pub name: String,
+    /// The credential's name, e.g. "Product-specific AI training: ChestScan triage 2.1".
+    pub credential: String,
+    /// The organisation that issued it.
+    pub issuer: String,
+    /// The day it expires, in words: "5 January 2027".
+    pub expires_on: String,
+    /// "in 30 days", "tomorrow", "today".
+    pub when: String,
+    /// What renewing it needs, a sentence each.
+    pub renewal: Vec<String>,
+    /// The credential's page.
+    pub link: String,
+    pub unsubscribe: Unsubscribe,
+    pub stops: String,
+}
+letter!(
+    ExpiryReminder,
+    "expiry_reminder",
+    "expiry_reminder.txt",
+    "expiry_reminder.html",
+    |m| format!("{} expires {}", m.credential, m.when),
+    |m| Some(&m.unsubscribe)
+);
+
+/// One organisation's queue in an assessor's digest.
+#[derive(Debug, Clone)]
+pub struct DigestQueue {
+    pub org: String,
+    /// Pieces of evidence waiting for a decision.
+    pub waiting: u64,
+    /// How long the oldest has waited, in words: "3 days".
+    pub oldest: String,
+}
+
+/// An assessor's daily digest: the evidence waiting for them, organisation by organisation.
+#[derive(Debug, Clone)]
+pub struct AssessorDigest {
+    pub name: String,
+    /// The day of the digest, in words: "7 December 2026".
+    pub day: String,
+    pub queues: Vec<DigestQueue>,
+    /// Pieces of evidence waiting in all.
+    pub total: u64,
+    /// The assessment queue's page.
+    pub link: String,
+    pub unsubscribe: Unsubscribe,
+    pub stops: String,
+}
+letter!(
+    AssessorDigest,
+    "assessor_digest",
+    "assessor_digest.txt",
+    "assessor_digest.html",
+    |m| match m.total {
+        1 => "1 piece of evidence waits for you to assess".to_owned(),
+        n => format!("{n} pieces of evidence wait for you to assess"),
+    },
+    |m| Some(&m.unsubscribe)
+);

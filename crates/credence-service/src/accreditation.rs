@@ -6,7 +6,7 @@
 //! The accreditation credential is stored as an award of the body too, so its status entry
 //! lives in the body's status lists and revoking it works like revoking any award.
 
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, Utc};
 use credence_domain::registry::{AccreditationStatus, AwardStatus, OrgKind, StatusAction};
 use credence_domain::{
     bundled, AccreditationId, AchievementId, AwardId, FormProblems, OrgId, OrgSlug, PathwayCode,
@@ -24,6 +24,7 @@ use crate::awards::{free_indices, taken_meanwhile};
 use crate::desks::{AccreditingDesk, PublicDesk};
 use crate::issuing::check_before_signing;
 use crate::metrics::IssuedVia;
+use crate::notifications::AccreditationNews;
 use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::credential::{credential_status, StatusIndices};
@@ -48,6 +49,43 @@ pub struct AccreditationView {
     /// The signed accreditation credential's URL.
     pub credential_url: String,
     pub created_at: String,
+    /// When the accreditation ends (RFC 3339), if the body set an end.
+    pub valid_until: Option<String>,
+    /// Whether that end has passed: the accreditation no longer stands.
+    pub expired: bool,
+}
+
+/// When an accreditation ends: its signed credential's `validUntil`, if any.
+pub(crate) fn accreditation_until(row: &AccreditationRow) -> Option<DateTime<Utc>> {
+    let doc: Value = serde_json::from_str(&row.credential).ok()?;
+    let text = doc.get("validUntil")?.as_str()?;
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Whether an accreditation stands at `now`: active and not past its end.
+pub(crate) fn stands(row: &AccreditationRow, now: DateTime<Utc>) -> bool {
+    row.status == AccreditationStatus::Active && accreditation_until(row).is_none_or(|u| u > now)
+}
+
+/// The end of an accreditation as the body gives it: a day (the accreditation stands
+/// through it, to midnight UTC after it) or an RFC 3339 date-time, after `now`.
+fn read_until(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
+    let text = text.trim();
+    let until = match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(day) => day
+            .succ_opt()
+            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+            .ok_or("Give a day such as 2027-12-31.")?,
+        Err(_) => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| "Give a day such as 2027-12-31, or leave it empty for no end.")?,
+    };
+    if until <= now {
+        return Err("Choose an end after today.");
+    }
+    Ok(until)
 }
 
 impl Registry {
@@ -70,17 +108,21 @@ impl Registry {
             body_trusted: trusted.contains(&body.id),
             credential_url: self.url(&format!("/credentials/{}", row.id)),
             created_at: row.created_at.to_rfc3339(),
+            valid_until: accreditation_until(row).map(|u| u.to_rfc3339()),
+            expired: accreditation_until(row).is_some_and(|u| u <= self.now()),
         }
     }
 }
 
 impl AccreditingDesk<'_> {
-    /// The body (whose issuer the actor is) accredits `provider` for `pathways`.
+    /// The body (whose issuer the actor is) accredits `provider` for `pathways`, until
+    /// `valid_until` (a day, or an RFC 3339 date-time) when given.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, provider = %provider))]
     pub async fn accredit(
         &self,
         provider: &str,
         pathways: &[String],
+        valid_until: Option<&str>,
     ) -> Result<AccreditationView, ServiceError> {
         let issuer = &self.issuer;
         let body = &issuer.0.org;
@@ -148,6 +190,16 @@ impl AccreditingDesk<'_> {
                 ),
             }
         }
+        let until = match valid_until.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => match read_until(text, self.now()) {
+                Ok(until) => Some(until),
+                Err(message) => {
+                    problems.add("/valid_until", message);
+                    None
+                }
+            },
+            None => None,
+        };
         problems.finish().map_err(ServiceError::Invalid)?;
         let provider =
             provider.ok_or_else(|| ServiceError::internal("a checked provider is missing"))?;
@@ -171,7 +223,7 @@ impl AccreditingDesk<'_> {
         loop {
             attempt += 1;
             match self
-                .accredit_once(issuer, &provider, pathways, &names)
+                .accredit_once(issuer, &provider, pathways, &names, until)
                 .await
             {
                 Err(ServiceError::Conflict(_)) if attempt < MAX_ATTEMPTS => continue,
@@ -188,6 +240,7 @@ impl Registry {
         provider: &OrgRow,
         pathways: &[String],
         names: &[String],
+        until: Option<DateTime<Utc>>,
     ) -> Result<AccreditationView, ServiceError> {
         let body = &issuer.0.org;
         let now = self.now();
@@ -206,7 +259,7 @@ impl Registry {
                 suspension: None,
             },
         );
-        let unsigned = json!({
+        let mut unsigned = json!({
             "@context": [CREDENTIALS_V2, OB_V3P0_3_0_3],
             "id": credential_id,
             "type": ["VerifiableCredential", "EndorsementCredential"],
@@ -223,6 +276,12 @@ impl Registry {
             },
             "credentialStatus": status,
         });
+        if let (Some(until), Some(doc)) = (until, unsigned.as_object_mut()) {
+            doc.insert(
+                "validUntil".into(),
+                until.to_rfc3339_opts(SecondsFormat::Secs, true).into(),
+            );
+        }
         check_before_signing(&unsigned, "")?;
         let signer = self.active_signer(&tx, body).await?;
         let options = self.proof_options(body, &signer, &stamp, None);
@@ -241,7 +300,7 @@ impl Registry {
             status: AwardStatus::Active,
             status_reason: None,
             valid_from: now,
-            valid_until: None,
+            valid_until: until,
             idempotency_key: None,
             override_justification: None,
             replaces_award_id: None,
@@ -267,6 +326,8 @@ impl Registry {
             updated_at: now,
         };
         tx.insert_accreditation(row.clone()).await?;
+        self.notify_accreditation(&tx, &row, AccreditationNews::Granted, now)
+            .await?;
         audit(
             &tx,
             now,
@@ -351,7 +412,7 @@ impl Registry {
             .accreditations_of(org_id, false)
             .await?
             .iter()
-            .any(|a| a.status == AccreditationStatus::Active && trusted.contains(&a.body_org_id)))
+            .any(|a| stands(a, self.now()) && trusted.contains(&a.body_org_id)))
     }
 }
 
@@ -422,7 +483,7 @@ impl Registry {
             };
             let pathways: Vec<String> = serde_json::from_str(&row.pathways).unwrap_or_default();
             let covers = pathways.contains(&pathway);
-            if row.status == AccreditationStatus::Active && covers && trusted.contains(&body.id) {
+            if stands(&row, self.now()) && covers && trusted.contains(&body.id) {
                 standing.push(body.name.clone());
             } else if covers {
                 other.push(format!(
@@ -430,6 +491,8 @@ impl Registry {
                     body.name,
                     if row.status != AccreditationStatus::Active {
                         "revoked"
+                    } else if !stands(&row, self.now()) {
+                        "expired"
                     } else {
                         "not a body this Credence trusts"
                     }

@@ -25,6 +25,7 @@ use crate::ServiceError;
 use credence_documents::{parse_bulk_awards, BulkAwardRow, BulkFormat, RowResult};
 
 mod batch;
+mod renewals;
 
 use batch::SignedBatch;
 

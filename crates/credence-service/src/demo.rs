@@ -48,6 +48,8 @@ pub struct DemoSummary {
     pub awards: usize,
     /// Revocations, suspensions, visibility and portfolio settings changed.
     pub changes: usize,
+    /// Expiry reminders written (the expiring award's, in its holder's notifications).
+    pub reminders: usize,
 }
 
 impl DemoSummary {

@@ -46,6 +46,12 @@ pub struct MailSettings {
     /// How long a worker holds a message it is sending: a worker that dies mid-send
     /// leaves the message to another (or itself, restarted) after this long.
     pub lease: Duration,
+    /// When holders are reminded that a credential expires: days before, e.g. 60, 30, 7.
+    pub reminder_days: Vec<u32>,
+    /// The hour (UTC, 0-23) from which each day's assessor digests go out.
+    pub digest_hour: u32,
+    /// How often a running `serve` looks for scheduled notices that fell due.
+    pub scan_every: Duration,
 }
 
 impl MailSettings {
@@ -58,6 +64,9 @@ impl MailSettings {
             retry_base: Duration::from_secs(30),
             claim_link_days: crate::claims::DEFAULT_CLAIM_LINK_DAYS,
             lease: Duration::from_secs(LEASE_SECS),
+            reminder_days: vec![60, 30, 7],
+            digest_hour: 7,
+            scan_every: Duration::from_secs(300),
         }
     }
 }

@@ -18,6 +18,18 @@ use crate::desks::{AccountsDesk, HolderDesk};
 use crate::registry::{new_id, Registry};
 use crate::ServiceError;
 
+/// What happened to an accreditation, for the provider's staff.
+pub(crate) enum AccreditationNews<'a> {
+    Granted,
+    /// It ends `when` ("in 30 days"), on `on` ("5 January 2027").
+    Ending {
+        when: String,
+        on: String,
+    },
+    /// Revoked, with the body's reason.
+    Revoked(&'a str),
+}
+
 /// One thing to tell one account.
 pub(crate) struct Tell {
     pub account_id: AccountId,
@@ -47,6 +59,32 @@ impl Registry {
             Some(letter) => self.mail_account(tx, &letter, &account, now).await,
             None => Ok(()),
         }
+    }
+
+    /// Records `tell` in the account's list, in `tx`; returns the account and the
+    /// unsubscribe link for the kind when the person takes it by e-mail (`None`: no such
+    /// account, or e-mail of this kind turned off), for the caller to send its letter.
+    pub(crate) async fn tell_in_app(
+        &self,
+        tx: &Tx,
+        tell: &Tell,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(AccountRow, Unsubscribe)>, ServiceError> {
+        let Some(account) = tx.account(&tell.account_id).await? else {
+            return Ok(None); // no account (yet): nobody to tell in the app
+        };
+        let muted = tx.email_muted(&account.id).await?.contains(&tell.kind);
+        let copy = Tell {
+            account_id: tell.account_id.clone(),
+            kind: tell.kind,
+            title: tell.title.clone(),
+            paragraphs: tell.paragraphs.clone(),
+            link: tell.link.clone(),
+            action: tell.action,
+        };
+        let (row, letter) = self.notice_of(&account, copy, muted, now);
+        tx.insert_notification(row).await?;
+        Ok(letter.map(|l| (account, l.unsubscribe)))
     }
 
     /// [`Self::notify`] for many accounts and one kind at once, in a few statements (a bulk
@@ -199,6 +237,74 @@ impl Registry {
             now,
         )
         .await
+    }
+
+    /// The admins and issuers of an accredited provider are told `news` of its
+    /// accreditation: granted, soon ending, or revoked with the body's reason.
+    pub(crate) async fn notify_accreditation(
+        &self,
+        tx: &Tx,
+        accreditation: &credence_store::registry::AccreditationRow,
+        news: AccreditationNews<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let (Some(body), Some(provider)) = (
+            tx.org(&accreditation.body_org_id).await?,
+            tx.org(&accreditation.provider_org_id).await?,
+        ) else {
+            return Ok(());
+        };
+        let pathways: Vec<String> =
+            serde_json::from_str(&accreditation.pathways).unwrap_or_default();
+        let pathways = pathways.join(", ");
+        let (b, p) = (&body.name, &provider.name);
+        let (title, paragraphs) = match news {
+            AccreditationNews::Granted => (
+                format!("{p} is accredited by {b}"),
+                vec![format!(
+                    "{b} has accredited {p} to award these pathways: {pathways}. Verifiers of its credentials for them are shown the accreditation."
+                )],
+            ),
+            AccreditationNews::Ending { when, on } => (
+                format!("The accreditation of {p} by {b} ends {when}"),
+                vec![
+                    format!(
+                        "The accreditation of {p} by {b}, for these pathways: {pathways}, ends {when}, on {on}. After that day verifiers of its credentials for them are told it has ended."
+                    ),
+                    format!("To keep it, ask {b} to accredit {p} again before then."),
+                ],
+            ),
+            AccreditationNews::Revoked(reason) => (
+                format!("{b} revoked the accreditation of {p}"),
+                vec![
+                    format!(
+                        "{b} has revoked its accreditation of {p} for these pathways: {pathways}. Verifiers of its credentials for them are told the accreditation no longer stands."
+                    ),
+                    format!("Their reason: {reason}"),
+                ],
+            ),
+        };
+        let mut told = Vec::new();
+        for m in tx.memberships_of_org(&provider.id).await? {
+            if m.role == credence_domain::registry::Role::Assessor || told.contains(&m.account_id) {
+                continue;
+            }
+            told.push(m.account_id.clone());
+            self.notify(
+                tx,
+                Tell {
+                    account_id: m.account_id,
+                    kind: NotificationKind::Accreditation,
+                    title: title.clone(),
+                    paragraphs: paragraphs.clone(),
+                    link: format!("/console/{}/accreditations", provider.slug),
+                    action: "See its accreditations",
+                },
+                now,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The holder of `evidence` is told the assessor's decision and comment.

@@ -266,9 +266,18 @@ impl IssuerDesk<'_> {
         tx.set_award_status(&id, next, reason, now).await?;
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.
-        if next == AwardStatus::Revoked && tx.accreditation(id.as_str()).await?.is_some() {
-            tx.set_accreditation_status(id.as_str(), AccreditationStatus::Revoked, reason, now)
+        if next == AwardStatus::Revoked {
+            if let Some(accreditation) = tx.accreditation(id.as_str()).await? {
+                tx.set_accreditation_status(id.as_str(), AccreditationStatus::Revoked, reason, now)
+                    .await?;
+                self.notify_accreditation(
+                    tx,
+                    &accreditation,
+                    crate::notifications::AccreditationNews::Revoked(reason),
+                    now,
+                )
                 .await?;
+            }
         }
         let mut versions = Vec::new();
         for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {

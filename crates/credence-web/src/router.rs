@@ -20,7 +20,7 @@ use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
-    bulk as console_bulk, claims as console_claims,
+    bulk as console_bulk, claims as console_claims, expiry as console_expiry,
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
@@ -209,6 +209,7 @@ fn console_routes() -> Router<AppState> {
             get(console_awards::award_form).post(console_awards::award),
         )
         .route("/console/{org}/awards", get(console_award_list::awards))
+        .route("/console/{org}/expiring", get(console_expiry::expiring))
         .route(
             "/console/{org}/awards/batch",
             post(console_award_list::batch),

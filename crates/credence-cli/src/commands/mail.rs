@@ -1,4 +1,5 @@
-//! `credence mail`: the outbox as the operator sees it, and a delivery round on demand.
+//! `credence mail`: the outbox as the operator sees it, a delivery round on demand, and a
+//! scan for scheduled notices (expiry reminders, assessor digests) on demand.
 
 use credence_domain::registry::OutboxState;
 use credence_service::Page;
@@ -69,6 +70,28 @@ pub async fn run(config: Config, command: MailCommand) -> Result<(), Failure> {
                     page.total - page.messages.len() as u64
                 );
             }
+            Ok(())
+        }
+        MailCommand::Remind => {
+            let round = registry
+                .with_operator(&operator()?)
+                .send_scheduled_notices()
+                .await
+                .map_err(|e| service_failure("mail remind", e))?;
+            println!(
+                "{} expiry reminder{}, {} accreditation reminder{} and {} assessor digest{} written{}.",
+                round.reminders,
+                if round.reminders == 1 { "" } else { "s" },
+                round.accreditations,
+                if round.accreditations == 1 { "" } else { "s" },
+                round.digests,
+                if round.digests == 1 { "" } else { "s" },
+                if registry.config().mail.smtp.is_some() {
+                    " to the outbox (`credence mail send` or a running serve sends them)"
+                } else {
+                    " (no mail server: their e-mails wait in the outbox)"
+                }
+            );
             Ok(())
         }
         MailCommand::Send => {

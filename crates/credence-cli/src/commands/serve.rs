@@ -73,6 +73,8 @@ pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
             None
         }
     };
+    // Reminders and digests are written whether or not mail goes: the app lists them.
+    let _notices = AbortOnDrop(services.registry.spawn_scheduled_notices());
     let token = config.server.metrics_token.trim();
     let state = AppState::new(
         services,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
+use credence_domain::AwardId;
 use credence_vc::vcdm::kind as json_kind;
 use serde::Serialize;
 use serde_json::Value;
@@ -14,7 +15,8 @@ use super::{CsvError, Problem, RowResult, MAX_INPUT_BYTES, MAX_KEY_CHARS, MAX_RO
 /// The format of a bulk award file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkFormat {
-    /// A header `key,email` and optionally `name`, `valid_from`, `override_justification`.
+    /// A header `key,email` and optionally `name`, `valid_from`, `override_justification`,
+    /// `renews`.
     Csv,
     /// An array of objects with those fields (strings, or null for an optional one).
     Json,
@@ -33,9 +35,12 @@ pub struct BulkAwardRow {
     pub valid_from: Option<DateTime<Utc>>,
     /// Why the issuer awards without the attested evidence the pathway requires.
     pub override_justification: Option<String>,
+    /// The id of an award of the same organisation this one renews (as a single award's
+    /// `renews`): the new credential names it.
+    pub renews: Option<AwardId>,
 }
 
-const BULK_COLUMNS: [Column; 5] = [
+const BULK_COLUMNS: [Column; 6] = [
     Column {
         name: "key",
         required: true,
@@ -54,6 +59,10 @@ const BULK_COLUMNS: [Column; 5] = [
     },
     Column {
         name: "override_justification",
+        required: false,
+    },
+    Column {
+        name: "renews",
         required: false,
     },
 ];
@@ -135,6 +144,22 @@ fn bulk_row(
         None => None,
     };
     let override_justification = optional(values[4]);
+    let renews = match values[5].filter(|v| !v.is_empty()) {
+        Some(text) => match AwardId::new(text) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.push(Problem::field(
+                    "renews",
+                    format!(
+                        "{:?} is not the id of an award (such as 5f0c8a5e-2b1d-4c47-9a3e-0d6b1f2e3a4b): give the id of the award this one renews, or leave it empty.",
+                        text.chars().take(MAX_KEY_CHARS).collect::<String>()
+                    ),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
     match (key, email) {
         (Some(key), Some(email)) if problems.is_empty() => Ok(BulkAwardRow {
             key,
@@ -142,6 +167,7 @@ fn bulk_row(
             name,
             valid_from,
             override_justification,
+            renews,
         }),
         _ => Err(problems),
     }

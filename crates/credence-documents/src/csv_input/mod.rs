@@ -583,6 +583,7 @@ mod tests {
             name: None,
             valid_from: None,
             override_justification: None,
+            renews: None,
         }
     }
 
@@ -640,6 +641,25 @@ mod tests {
                 "override_justification": "Assessed in person by the clinical lead."
             }]),
             vec![(1, Expect::Ok(full))],
+        );
+        let mut renewal = bulk("r-1", "ada@nhs.example");
+        renewal.renews = Some(
+            credence_domain::AwardId::new("5f0c8a5e-2b1d-4c47-9a3e-0d6b1f2e3a4b").expect("an id"),
+        );
+        check_bulk(
+            "a renewal, and an id that is not one",
+            "key,email,renews\nr-1,ada@nhs.example,5f0c8a5e-2b1d-4c47-9a3e-0d6b1f2e3a4b\nr-2,bo@nhs.example,last year's\n",
+            json!([
+                {"key": "r-1", "email": "ada@nhs.example", "renews": "5f0c8a5e-2b1d-4c47-9a3e-0d6b1f2e3a4b"},
+                {"key": "r-2", "email": "bo@nhs.example", "renews": "last year's"}
+            ]),
+            vec![
+                (1, Expect::Ok(renewal)),
+                (
+                    2,
+                    Expect::Problems(vec![(Some("renews"), "\"last year's\" is not the id of an award")]),
+                ),
+            ],
         );
         let mut timed = bulk("k", "bob@nhs.example");
         timed.valid_from = Some(
@@ -807,7 +827,7 @@ mod tests {
                 (
                     4,
                     Expect::Problems(vec![
-                        (Some("grade"), "not a field of a bulk award; the fields are key, email, name, valid_from, override_justification"),
+                        (Some("grade"), "not a field of a bulk award; the fields are key, email, name, valid_from, override_justification, renews"),
                         (Some("notes"), "not a field of a bulk award"),
                     ]),
                 ),
@@ -850,9 +870,9 @@ mod tests {
         check(
             "unknown column",
             "key,email,grade\n",
-            "the column grade, which is not expected; the columns are key, email, name, valid_from, override_justification",
+            "the column grade, which is not expected; the columns are key, email, name, valid_from, override_justification, renews",
         );
-        check("empty", "", "The file is empty: it needs a header line naming its columns (key, email, name, valid_from, override_justification).");
+        check("empty", "", "The file is empty: it needs a header line naming its columns (key, email, name, valid_from, override_justification, renews).");
     }
 
     #[test]
@@ -864,7 +884,7 @@ mod tests {
             json!([
                 {"row": 1, "line": 2, "record": {
                     "key": "k", "email": "a@nhs.example", "name": null,
-                    "valid_from": null, "override_justification": null
+                    "valid_from": null, "override_justification": null, "renews": null
                 }},
                 {"row": 2, "line": 3, "problems": [
                     {"field": "key", "message": "The key \"k\" was already used by row 1; each award needs its own key."},

@@ -166,6 +166,7 @@ fn issue_entry(
             "holder": award.holder_id,
             "override_justification": award.override_justification,
             "key": award.idempotency_key,
+            "renews": award.replaces_award_id,
             "bulk_job": job,
         }),
     )
@@ -230,6 +231,8 @@ impl Registry {
         let (mut report, candidates) = triage(job, batch);
         let facts =
             BatchFacts::read(&tx, org_id, ctx.achievement.framework_id, &candidates).await?;
+        let renewed =
+            super::renewals::renewed_awards(&tx, org_id, candidates.iter().map(|c| c.1)).await?;
         let mut indices = free_indices_besides(&tx, org_id, candidates.len(), in_flight)
             .await?
             .into_iter();
@@ -251,6 +254,13 @@ impl Registry {
                 .accounts
                 .get(email.as_str())
                 .filter(|a| self.address_proven(a));
+            let renews = match self.renewal_of(award, &renewed, &work.issuer.0.org.slug) {
+                Ok(renews) => renews,
+                Err(message) => {
+                    report.push(refused(job, *row_no, &award.key, message));
+                    continue;
+                }
+            };
             let plan = AwardPlan {
                 recipient: match account {
                     Some(account) => PlanRecipient::account(account),
@@ -263,7 +273,7 @@ impl Registry {
                 name: award.name.as_deref(),
                 override_justification: award.override_justification.as_deref(),
                 valid_from: award.valid_from.unwrap_or(now),
-                renews: None,
+                renews,
                 key: Some(&award.key),
             };
             let pair = indices

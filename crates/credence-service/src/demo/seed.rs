@@ -10,7 +10,7 @@ use credence_domain::{bundled, AccountId, Framework, OrgSlug, PathwayCode};
 use credence_store::registry::Page;
 
 use super::evidence::{items, Item, Target};
-use super::world::{Fate, Persona, World};
+use super::world::{Fate, Persona, World, EXPIRING_DAYS_LEFT};
 use super::{email, DemoSummary, DEMO_PASSWORD};
 use crate::accounts::{NewAccount, Password};
 use crate::actor::{Holder, Issuer, OperatorPower};
@@ -65,6 +65,8 @@ impl OperatorDesk<'_> {
         progress("awards waiting for a claim");
         self.seed_claims(world, &accounts, &achievements, &mut summary)
             .await?;
+        progress("reminders");
+        summary.reminders += self.send_expiry_reminders(self.now()).await? as usize;
         progress("portfolios");
         self.seed_portfolios(world, &framework, &accounts, &mut summary)
             .await?;
@@ -204,7 +206,7 @@ impl Registry {
             }
             let body = self.demo_issuer(world, accounts, &a.body).await?;
             self.with_accrediting_body(&body)
-                .accredit(&a.provider, std::slice::from_ref(&a.pathway))
+                .accredit(&a.provider, std::slice::from_ref(&a.pathway), None)
                 .await?;
             summary.accreditations += 1;
         }
@@ -383,7 +385,14 @@ impl Registry {
                 email: email(&a.persona),
                 name: None,
                 override_justification: None,
-                valid_from: a.valid_from.as_deref().map(Into::into),
+                valid_from: match (a.fate, spec.validity_days) {
+                    // Left with a few weeks of validity, whenever the demo is seeded.
+                    (Fate::Expiring, Some(days)) => Some(
+                        (self.now() - chrono::Duration::days(days - EXPIRING_DAYS_LEFT))
+                            .to_rfc3339(),
+                    ),
+                    _ => a.valid_from.clone(),
+                },
                 renews: a.renews.as_deref().and_then(|k| issued.get(k).cloned()),
                 key: Some(a.key.as_str().into()),
             };
@@ -407,7 +416,7 @@ impl Registry {
                 .await?;
                 summary.changes += 1;
             }
-            let public = matches!(a.fate, Fate::Valid | Fate::Expired)
+            let public = matches!(a.fate, Fate::Valid | Fate::Expired | Fate::Expiring)
                 && world
                     .persona(&a.persona)
                     .is_some_and(|p| p.public_portfolio);

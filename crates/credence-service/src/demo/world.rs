@@ -233,6 +233,9 @@ pub struct Product {
     pub version: String,
 }
 
+/// How many days of validity an `expiring` award has left when the demo is seeded.
+pub const EXPIRING_DAYS_LEFT: i64 = 21;
+
 /// What becomes of an award after it is issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -242,6 +245,9 @@ pub enum Fate {
     Suspended,
     /// Issued with a `valid_from` far enough in the past that its validity has ended.
     Expired,
+    /// Issued with a `valid_from` that leaves [`EXPIRING_DAYS_LEFT`] days of its
+    /// achievement's validity: its holder is reminded, and the dashboard shows it expiring.
+    Expiring,
 }
 
 #[derive(Debug, Deserialize)]
@@ -485,6 +491,14 @@ impl World {
             if (a.fate == Fate::Expired) != a.valid_from.is_some() {
                 return Err(format!(
                     "{whose}: valid_from is given for, and only for, an expired award"
+                ));
+            }
+            let validity = self
+                .achievement(&a.achievement)
+                .and_then(|spec| spec.validity_days);
+            if a.fate == Fate::Expiring && validity.is_none_or(|d| d <= EXPIRING_DAYS_LEFT) {
+                return Err(format!(
+                    "{whose}: an expiring award's achievement needs validity_days above {EXPIRING_DAYS_LEFT}"
                 ));
             }
             if let Some(from) = &a.valid_from {

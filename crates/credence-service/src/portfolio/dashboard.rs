@@ -24,6 +24,8 @@ pub struct Dashboard {
     /// What waits for the account in the organisations where it holds a role, first on the
     /// page: assessors see the evidence waiting, issuers and admins their console.
     pub waiting: Vec<Waiting>,
+    /// Credentials that expire soon or expired lately, unrenewed, with what renewal needs.
+    pub expiring: Vec<crate::expiry::ExpiringCredential>,
 }
 
 /// Work waiting for the account in one organisation.
@@ -159,7 +161,9 @@ impl HolderDesk<'_> {
             let n = evidence.iter().filter(|e| e.status == *status).count();
             by_status.push((status.to_string(), n));
         }
+        let expiring = self.expiring_of_holder(&tx, &awards, self.now()).await?;
         Ok(Dashboard {
+            expiring,
             account: account_view(&account, roles),
             pathways,
             archetypes,

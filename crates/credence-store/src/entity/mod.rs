@@ -22,6 +22,7 @@ pub mod notification;
 pub mod notification_pref;
 pub mod organisation;
 pub mod outbox;
+pub mod scheduled_notice;
 pub mod session;
 pub mod signing_key;
 pub mod status_list;

@@ -12,6 +12,7 @@ mod evidence;
 mod mail;
 mod notifications;
 mod orgs;
+mod reminders;
 
 pub use crate::entity::account::Model as AccountRow;
 pub use crate::entity::accreditation::Model as AccreditationRow;

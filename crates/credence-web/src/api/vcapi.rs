@@ -373,6 +373,10 @@ async fn presentation_body(
 pub struct AccreditBody {
     pub provider: String,
     pub pathways: Vec<String>,
+    /// When the accreditation ends: a day (it stands through it) or an RFC 3339
+    /// date-time; absent: no end. The provider's admins and issuers are reminded before.
+    #[serde(default)]
+    pub valid_until: Option<String>,
 }
 
 /// `POST /api/v1/orgs/{slug}/accreditations` (issuer of the accrediting body).
@@ -386,7 +390,9 @@ pub async fn accredit(
     let registry = &state.services.registry;
     let slug: OrgSlug = record_id(&slug, "organisation")?;
     let body_desk = registry.accrediting_body(&current.actor, &slug).await?;
-    let view = body_desk.accredit(&body.provider, &body.pathways).await?;
+    let view = body_desk
+        .accredit(&body.provider, &body.pathways, body.valid_until.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -586,6 +586,8 @@ pub struct AccreditForm {
     csrf: String,
     provider: String,
     pathways: Vec<String>,
+    /// The day the accreditation ends (empty: no end).
+    valid_until: String,
 }
 
 impl<'de> Deserialize<'de> for AccreditForm {
@@ -596,6 +598,7 @@ impl<'de> Deserialize<'de> for AccreditForm {
                 "csrf" => form.csrf = v,
                 "provider" => form.provider = v,
                 "pathway" => form.pathways.push(v),
+                "valid_until" => form.valid_until = v,
                 _ => {}
             }
         }
@@ -687,7 +690,7 @@ pub async fn accredit(
         .services
         .registry
         .with_accrediting_body(&issuer)
-        .accredit(&form.provider, &form.pathways)
+        .accredit(&form.provider, &form.pathways, Some(&form.valid_until))
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!(

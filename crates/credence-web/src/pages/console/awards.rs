@@ -269,6 +269,9 @@ pub struct AwardForm {
     name: String,
     #[serde(default)]
     override_justification: String,
+    /// The id of the award this one renews (optional).
+    #[serde(default)]
+    renews: String,
 }
 
 #[derive(Template)]
@@ -328,9 +331,12 @@ async fn award_page(
 #[derive(Debug, Deserialize)]
 pub struct AwardQuery {
     achievement: Option<String>,
+    email: Option<String>,
+    renews: Option<String>,
 }
 
-/// `GET /console/{org}/award`, optionally with an achievement chosen (`?achievement=`).
+/// `GET /console/{org}/award`, optionally filled in: `?achievement=`, `?email=` and the
+/// award it renews, `?renews=` (the expiry list's "Renew" links).
 pub async fn award_form(
     State(state): State<AppState>,
     user: SignedIn,
@@ -341,6 +347,8 @@ pub async fn award_form(
     c.issuer()?;
     let form = AwardForm {
         achievement: query.achievement.unwrap_or_default(),
+        email: query.email.unwrap_or_default(),
+        renews: query.renews.unwrap_or_default(),
         ..AwardForm::default()
     };
     Ok(render(
@@ -365,6 +373,7 @@ pub async fn award(
         name: Some(form.name.clone()),
         override_justification: Some(form.override_justification.trim().to_owned())
             .filter(|j| !j.is_empty()),
+        renews: Some(form.renews.trim().to_owned()).filter(|r| !r.is_empty()),
         ..NewAward::default()
     };
     match state

@@ -10,6 +10,7 @@ pub mod award_list;
 pub mod awards;
 pub mod bulk;
 pub mod claims;
+pub mod expiry;
 pub mod missing;
 
 use askama::Template;
