@@ -188,17 +188,7 @@ impl Registry {
                 revocation: index(revocation)?,
                 suspension: suspendable.then(|| index(suspension)).transpose()?,
             };
-            out.insert(
-                "credentialStatus".into(),
-                credential_status(&self.config.base_url, &org.slug, indices),
-            );
-            if version == 1 {
-                if let Some(Value::Array(contexts)) = out.get_mut("@context") {
-                    if !contexts.iter().any(|c| c == STATUS_V1) {
-                        contexts.push(json!(STATUS_V1));
-                    }
-                }
-            }
+            self.add_status_entry(&mut out, version, org, indices);
         }
         let unsigned = Value::Object(out);
         check_before_signing(&unsigned, "/credential")?;
@@ -222,14 +212,7 @@ impl Registry {
             .or_else(|| signed.get("expirationDate"))
             .and_then(Value::as_str)
             .and_then(parse_date_time);
-        let holder = match &request.recipient_email {
-            Some(email) => tx
-                .account_by_email(email.as_str())
-                .await?
-                .filter(|a| self.address_proven(a))
-                .map(|a| a.id),
-            None => None,
-        };
+        let holder = self.vcapi_holder(&tx, request).await?;
         let row = AwardRow {
             id: id.clone(),
             org_id: org.id.clone(),
@@ -259,18 +242,8 @@ impl Registry {
         tx.insert_award(row.clone())
             .await
             .map_err(taken_meanwhile)?;
-        if row.recipient_email.is_some() {
-            let name = signed
-                .pointer("/credentialSubject/achievement/name")
-                .or_else(|| signed.get("name"))
-                .and_then(Value::as_str)
-                .unwrap_or("a credential");
-            if row.holder_id.is_some() {
-                self.notify_awarded(&tx, &row, name, &org.name, now).await?;
-            } else {
-                self.open_claims(&tx, &[&row], name, &org.name, now).await?;
-            }
-        }
+        self.vcapi_tell_recipient(&tx, &row, &signed, &org.name, now)
+            .await?;
         audit(
             &tx,
             now,
@@ -284,6 +257,72 @@ impl Registry {
         tx.commit().await?;
         self.metrics.awards_issued(IssuedVia::VcApi, 1);
         Ok(signed)
+    }
+}
+
+impl Registry {
+    /// Adds the `credentialStatus` of `indices` to a credential being issued (and, for a
+    /// VC 1.1 credential, the status context).
+    fn add_status_entry(
+        &self,
+        out: &mut Map<String, Value>,
+        version: u8,
+        org: &credence_store::registry::OrgRow,
+        indices: StatusIndices,
+    ) {
+        out.insert(
+            "credentialStatus".into(),
+            credential_status(&self.config.base_url, &org.slug, indices),
+        );
+        if version == 1 {
+            if let Some(Value::Array(contexts)) = out.get_mut("@context") {
+                if !contexts.iter().any(|c| c == STATUS_V1) {
+                    contexts.push(json!(STATUS_V1));
+                }
+            }
+        }
+    }
+
+    /// The account a VC-API credential goes to: the one of `options.recipientEmail`, when
+    /// its address is proven.
+    async fn vcapi_holder(
+        &self,
+        tx: &credence_store::Tx,
+        request: &IssueRequest,
+    ) -> Result<Option<credence_domain::AccountId>, ServiceError> {
+        Ok(match &request.recipient_email {
+            Some(email) => tx
+                .account_by_email(email.as_str())
+                .await?
+                .filter(|a| self.address_proven(a))
+                .map(|a| a.id),
+            None => None,
+        })
+    }
+
+    /// Tells the recipient named by e-mail of a VC-API credential: its account, or the
+    /// address with a claim link.
+    async fn vcapi_tell_recipient(
+        &self,
+        tx: &credence_store::Tx,
+        row: &AwardRow,
+        signed: &Value,
+        issuer: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ServiceError> {
+        if row.recipient_email.is_none() {
+            return Ok(());
+        }
+        let name = signed
+            .pointer("/credentialSubject/achievement/name")
+            .or_else(|| signed.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("a credential");
+        if row.holder_id.is_some() {
+            self.notify_awarded(tx, row, name, issuer, now).await
+        } else {
+            self.open_claims(tx, &[row], name, issuer, now).await
+        }
     }
 }
 

@@ -147,6 +147,20 @@ impl BatchFacts {
     }
 }
 
+impl BatchFacts {
+    /// The accounts `awards` went straight to, each with its award.
+    fn holders_of(&self, awards: &[AwardRow]) -> Vec<(AwardId, AccountRow)> {
+        awards
+            .iter()
+            .filter(|a| a.holder_id.is_some())
+            .filter_map(|a| {
+                let account = self.accounts.get(a.recipient_email.as_deref()?)?;
+                Some((a.id.clone(), account.clone()))
+            })
+            .collect()
+    }
+}
+
 /// The audit entry of an award a bulk job made.
 fn issue_entry(
     award: &AwardRow,
@@ -318,14 +332,7 @@ impl Registry {
             .iter()
             .map(|award| issue_entry(award, now, label, org_id, job))
             .collect();
-        let holders = awards
-            .iter()
-            .filter(|a| a.holder_id.is_some())
-            .filter_map(|a| {
-                let account = facts.accounts.get(a.recipient_email.as_deref()?)?;
-                Some((a.id.clone(), account.clone()))
-            })
-            .collect();
+        let holders = facts.holders_of(&awards);
         Ok(SignedBatch {
             rows: batch.len(),
             report,
