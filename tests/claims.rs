@@ -566,25 +566,7 @@ async fn without_confirmation_an_account_made_later_receives_its_waiting_awards(
     .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     // The link waits in the outbox.
-    let outbox = app
-        .services
-        .registry
-        .with_operator(
-            &credence_service::Actor::from_operator(
-                &credence_service::Operator::local_command_line(),
-            )
-            .operator()
-            .expect("the operator"),
-        )
-        .outbox(
-            None,
-            credence_service::Page {
-                offset: 0,
-                limit: 50,
-            },
-        )
-        .await
-        .expect("the outbox");
+    let outbox = crate::mail::outbox(&app).await;
     assert!(
         outbox
             .messages

@@ -240,7 +240,7 @@ async fn asking_again_and_again_sends_at_most_three_links_an_hour() {
 }
 
 /// The outbox's first page, as the operator sees it.
-async fn outbox(app: &TestApp) -> credence_service::mail::OutboxPage {
+pub(crate) async fn outbox(app: &TestApp) -> credence_service::mail::OutboxPage {
     app.services
         .registry
         .with_operator(&operator())

@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use credence_domain::registry::OutboxState;
-use credence_service::Page;
 use serde_json::json;
 
 use crate::multiprocess::Registry;
@@ -43,26 +42,7 @@ async fn a_server_killed_mid_send_loses_no_mail_and_resends_it_with_its_message_
             made.body
         );
     }
-    let outbox = || async {
-        app.services
-            .registry
-            .with_operator(
-                &credence_service::Actor::from_operator(
-                    &credence_service::Operator::local_command_line(),
-                )
-                .operator()
-                .expect("the operator"),
-            )
-            .outbox(
-                None,
-                Page {
-                    offset: 0,
-                    limit: 10,
-                },
-            )
-            .await
-            .expect("the outbox")
-    };
+    let outbox = || crate::mail::outbox(&app);
     assert_eq!(outbox().await.messages.len(), 2);
 
     // A server sends the first; the SMTP server has it but has not said so yet: kill.

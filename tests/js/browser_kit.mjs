@@ -1,7 +1,7 @@
 // What the browser scripts share: the brief read from standard input, Debian's Chromium
 // launched by playwright-core, pages that record Content-Security-Policy errors, signing
 // in, and an axe-core (WCAG 2.2 AA) check of a page with a full-page screenshot.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -68,4 +68,30 @@ export async function check(page, report, screenshots, prefix, name) {
   const path = join(screenshots, `${prefix}-${name}.png`);
   await page.screenshot({ path, fullPage: true });
   report.screenshots.push(path);
+}
+
+/// Launches Chromium, runs `steps(browser, report)`, records in the report whether they
+/// all passed (or the error), closes the browser and prints the report.
+export async function runScript(brief, steps) {
+  const report = { cspErrors: [], axe: {}, screenshots: [] };
+  const browser = await launch(brief.chromium);
+  try {
+    await steps(browser, report);
+    report.ok = true;
+  } catch (e) {
+    report.ok = false;
+    report.error = `${e.stack || e}`;
+  } finally {
+    await browser.close();
+  }
+  writeReport(report);
+}
+
+/// Waits (at most 30 s) for the Rust test to write the file at `path`; returns its text.
+export async function waitForFile(path) {
+  const deadline = Date.now() + 30000;
+  while (!existsSync(path) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return readFileSync(path, "utf8").trim();
 }

@@ -9,22 +9,12 @@
 // server) into `claimLinkFile`; then `registered`, waiting for `confirmLinkFile`.
 // Prints a JSON report: {ok, error, job, consoleClaim, claimTitle, prefilled, waiting,
 // confirmed, credentials, axe, overflow, screenshots, cspErrors}.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { check, launch, openPage, readBrief, signIn, writeReport } from "./browser_kit.mjs";
+import { writeFileSync } from "node:fs";
+import { check, openPage, readBrief, runScript, signIn, waitForFile } from "./browser_kit.mjs";
 
 const brief = readBrief();
-const report = { cspErrors: [], axe: {}, screenshots: [] };
-const browser = await launch(brief.chromium);
 
-async function waitForFile(path) {
-  const deadline = Date.now() + 30000;
-  while (!existsSync(path) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return readFileSync(path, "utf8").trim();
-}
-
-try {
+await runScript(brief, async (browser, report) => {
   // The issuer's bulk award.
   const { page: console_ } = await openPage(browser, report);
   await signIn(console_, brief.base, brief.issuer);
@@ -74,11 +64,4 @@ try {
   await page.goto(`${brief.base}/my/credentials`);
   report.credentials = (await page.locator("main").innerText()).replace(/\s+/g, " ");
   await check(page, report, brief.screenshots, "claim", "credentials");
-  report.ok = true;
-} catch (e) {
-  report.ok = false;
-  report.error = `${e.stack || e}`;
-} finally {
-  await browser.close();
-}
-writeReport(report);
+});

@@ -4,12 +4,10 @@
 // Reads a JSON brief on standard input: {base, chromium, screenshots, holder, issuer, org}
 // (holder and issuer: {email, password}). Prints a JSON report: {ok, error, section,
 // items, console, axe, overflow, screenshots, cspErrors}.
-import { check, launch, openPage, readBrief, signIn, writeReport } from "./browser_kit.mjs";
+import { check, openPage, readBrief, runScript, signIn } from "./browser_kit.mjs";
 
 const brief = readBrief();
-const report = { cspErrors: [], axe: {}, screenshots: [] };
-const browser = await launch(brief.chromium);
-try {
+await runScript(brief, async (browser, report) => {
   const holder = await openPage(browser, report);
   await signIn(holder.page, brief.base, brief.holder);
   const section = holder.page.getByRole("region", { name: "Expiring soon" });
@@ -33,11 +31,4 @@ try {
   await issuer.page.waitForURL(/\/expiring/);
   report.console = await issuer.page.locator("table caption").allInnerTexts();
   await check(issuer.page, report, brief.screenshots, "expiring", "console");
-  report.ok = true;
-} catch (e) {
-  report.ok = false;
-  report.error = `${e.stack || e}`;
-} finally {
-  await browser.close();
-}
-writeReport(report);
+});

@@ -141,18 +141,13 @@ impl HolderDesk<'_> {
 impl AccountsDesk<'_> {
     /// The new address the link `secret` would confirm, while it works.
     pub async fn address_change_link(&self, secret: &str) -> Result<Option<String>, ServiceError> {
-        let tx = self.store.read().await?;
-        Ok(tx
-            .live_email_link(&sha256_hex(secret), PURPOSE, self.now())
-            .await?
-            .map(|link| link.email))
+        self.live_link_address(secret, PURPOSE).await
     }
 
     /// Makes the change the link `secret` confirms, once: the account's address becomes
     /// the new one, confirmed, and the awards waiting for it are bound to the account.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn confirm_address_change(&self, secret: &str) -> Result<String, ServiceError> {
-        let hash = sha256_hex(secret);
         let now = self.now();
         let tx = self.store.write().await?;
         let gone = || {
@@ -161,12 +156,10 @@ impl AccountsDesk<'_> {
                     .into(),
             )
         };
-        let link = tx
-            .live_email_link(&hash, PURPOSE, now)
+        let (link, mut account) = self
+            .live_link_account(&tx, secret, PURPOSE, now)
             .await?
             .ok_or_else(gone)?;
-        let account_id = link.account_id.clone().ok_or_else(gone)?;
-        let mut account = tx.account(&account_id).await?.ok_or_else(gone)?;
         if let Some(other) = tx.account_by_email(&link.email).await? {
             if other.id != account.id {
                 return Err(ServiceError::Conflict(format!(
@@ -175,7 +168,7 @@ impl AccountsDesk<'_> {
                 )));
             }
         }
-        if !tx.use_email_link(&hash, now).await? {
+        if !tx.use_email_link(&sha256_hex(secret), now).await? {
             return Err(gone());
         }
         let old = std::mem::replace(&mut account.email, link.email.clone());

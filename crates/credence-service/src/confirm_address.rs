@@ -106,18 +106,13 @@ impl HolderDesk<'_> {
 impl AccountsDesk<'_> {
     /// The address the link `secret` would confirm, while it works.
     pub async fn confirmation_link(&self, secret: &str) -> Result<Option<String>, ServiceError> {
-        let tx = self.store.read().await?;
-        Ok(tx
-            .live_email_link(&sha256_hex(secret), PURPOSE, self.now())
-            .await?
-            .map(|link| link.email))
+        self.live_link_address(secret, PURPOSE).await
     }
 
     /// Confirms the address through the link `secret`, once. Anyone holding the link may:
     /// it proves the mailbox, which is the point.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn confirm_address(&self, secret: &str) -> Result<String, ServiceError> {
-        let hash = sha256_hex(secret);
         let now = self.now();
         let tx = self.store.write().await?;
         let gone = || {
@@ -126,14 +121,12 @@ impl AccountsDesk<'_> {
                     .into(),
             )
         };
-        let link = tx
-            .live_email_link(&hash, PURPOSE, now)
+        let (link, mut account) = self
+            .live_link_account(&tx, secret, PURPOSE, now)
             .await?
             .ok_or_else(gone)?;
-        let account_id = link.account_id.clone().ok_or_else(gone)?;
-        let mut account = tx.account(&account_id).await?.ok_or_else(gone)?;
         // The link confirms the address it was sent to, not one changed since.
-        if account.email != link.email || !tx.use_email_link(&hash, now).await? {
+        if account.email != link.email || !tx.use_email_link(&sha256_hex(secret), now).await? {
             return Err(gone());
         }
         account.email_confirmed_at = Some(now);

@@ -32,8 +32,9 @@
 //!
 //! ```no_run
 //! # async fn f(registry: &credence_service::Registry, actor: &credence_service::Actor,
-//! #            new: credence_service::awards::NewAward) -> Result<(), credence_service::ServiceError> {
-//! registry.issuer(actor, "acme").await?.award(new).await?;
+//! #            new: credence_service::awards::NewAward,
+//! #            acme: &credence_domain::OrgSlug) -> Result<(), credence_service::ServiceError> {
+//! registry.issuer(actor, acme).await?.award(new).await?;
 //! # Ok(()) }
 //! ```
 

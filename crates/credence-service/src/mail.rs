@@ -156,6 +156,43 @@ impl Registry {
         Ok(secret)
     }
 
+    /// The unused, unexpired link `secret` of `purpose` and the account it was sent for,
+    /// inside `tx`; `None` when the link no longer works or its account is gone.
+    pub(crate) async fn live_link_account(
+        &self,
+        tx: &Tx,
+        secret: &str,
+        purpose: EmailLinkPurpose,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(EmailLinkRow, AccountRow)>, ServiceError> {
+        let Some(link) = tx
+            .live_email_link(&sha256_hex(secret), purpose, now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(account_id) = link.account_id.clone() else {
+            return Ok(None);
+        };
+        Ok(tx
+            .account(&account_id)
+            .await?
+            .map(|account| (link, account)))
+    }
+
+    /// The address a link `secret` of `purpose` was sent to, while it works.
+    pub(crate) async fn live_link_address(
+        &self,
+        secret: &str,
+        purpose: EmailLinkPurpose,
+    ) -> Result<Option<String>, ServiceError> {
+        let tx = self.store.read().await?;
+        Ok(tx
+            .live_email_link(&sha256_hex(secret), purpose, self.now())
+            .await?
+            .map(|link| link.email))
+    }
+
     /// Queues `letter` to the person of `account`, inside `tx`.
     pub(crate) async fn mail_account(
         &self,

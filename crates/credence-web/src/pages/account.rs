@@ -102,6 +102,22 @@ fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
         .collect()
 }
 
+/// Renders the page that `make` builds around a fresh anti-forgery token (its form's
+/// hidden field), with the token's cookie: the forms posted without a session.
+pub(crate) fn page_with_form_token<T: askama::Template>(
+    state: &AppState,
+    status: StatusCode,
+    make: impl FnOnce(String) -> T,
+) -> Result<Response, WebError> {
+    let token = new_form_token()?;
+    let page = make(token.clone());
+    Ok(with_form_cookie(
+        crate::pages::render_with(status, &page),
+        &token,
+        is_secure(state),
+    ))
+}
+
 /// Sends the page with a fresh anti-forgery cookie.
 pub(crate) fn with_form_cookie(response: Response, token: &str, secure: bool) -> Response {
     with_cookie(response, form_cookie(token, secure))
@@ -303,8 +319,7 @@ pub async fn register_form(
     if nav.user.is_some() {
         return Ok(Redirect::to("/dashboard").into_response());
     }
-    let token = new_form_token()?;
-    let page = RegisterPage {
+    page_with_form_token(&state, StatusCode::OK, |form_token| RegisterPage {
         nav,
         title: "Create an account",
         email: query
@@ -312,10 +327,9 @@ pub async fn register_form(
             .map(|e| e.trim().chars().take(254).collect())
             .unwrap_or_default(),
         display_name: String::new(),
-        form_token: token.clone(),
+        form_token,
         errors: Vec::new(),
-    };
-    Ok(with_form_cookie(render(&page), &token, is_secure(&state)))
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,20 +381,14 @@ pub async fn register(
                     e.field = "email".into();
                 }
             }
-            let token = new_form_token()?;
-            let page = RegisterPage {
+            page_with_form_token(&state, status, |form_token| RegisterPage {
                 nav,
                 title: "Create an account",
                 email: form.email,
                 display_name: form.display_name,
-                form_token: token.clone(),
+                form_token,
                 errors,
-            };
-            Ok(with_form_cookie(
-                render_with(status, &page),
-                &token,
-                is_secure(&state),
-            ))
+            })
         }
     }
 }

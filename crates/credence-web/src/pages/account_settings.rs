@@ -11,7 +11,7 @@ use credence_service::accounts::{AccountView, Password};
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{is_secure, new_form_token, with_form_cookie, FormToken};
+use crate::pages::account::{page_with_form_token, FormToken};
 use crate::pages::session::{notice, url_encode, Nav, SignedIn};
 use crate::pages::{error_for, form_errors, render_with, FieldError};
 use crate::throttle::{Budget, ClientAddr};
@@ -167,20 +167,14 @@ pub async fn confirm_form(
     else {
         return Ok(gone_page(nav, None));
     };
-    let token = new_form_token()?;
-    let page = ConfirmChangePage {
+    page_with_form_token(&state, StatusCode::OK, |form_token| ConfirmChangePage {
         nav,
         title: "Confirm your new e-mail address",
         email,
         action: format!("/account/address/{}", url_encode(&secret)),
-        form_token: token.clone(),
+        form_token,
         problem: None,
-    };
-    Ok(with_form_cookie(
-        render_with(StatusCode::OK, &page),
-        &token,
-        is_secure(&state),
-    ))
+    })
 }
 
 #[derive(Debug, Deserialize)]

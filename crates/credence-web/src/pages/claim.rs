@@ -13,9 +13,8 @@ use credence_service::claims::ClaimLink;
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{is_secure, new_form_token, with_form_cookie, FormToken};
+use crate::pages::account::{page_with_form_token, FormToken};
 use crate::pages::credentials::attachment;
-use crate::pages::render_with;
 use crate::pages::session::{url_encode, Nav, SignedIn};
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
@@ -80,21 +79,15 @@ async fn claim_page(
         Some(l) if !l.live => "This claim link has expired".to_owned(),
         Some(l) => format!("{} has awarded you {}", l.issuer, l.achievement),
     };
-    let token = new_form_token()?;
-    let page = ClaimPage {
+    page_with_form_token(state, status, |form_token| ClaimPage {
         nav,
         title,
         link,
         here: format!("/claim/{}", url_encode(secret)),
         problem: problem.map(|(_, p)| p),
         resent_to: None,
-        form_token: token.clone(),
-    };
-    Ok(with_form_cookie(
-        render_with(status, &page),
-        &token,
-        is_secure(state),
-    ))
+        form_token,
+    })
 }
 
 /// `GET /claim/{secret}`.
@@ -170,23 +163,15 @@ pub async fn resend(
     {
         // The link of this page no longer names the claim: the page says where the new
         // one went, and nothing else.
-        Ok(email) => {
-            let token = new_form_token()?;
-            let page = ClaimPage {
-                nav,
-                title: "We have sent a new link".to_owned(),
-                link: None,
-                here: String::new(),
-                problem: None,
-                resent_to: Some(email),
-                form_token: token.clone(),
-            };
-            Ok(with_form_cookie(
-                render_with(StatusCode::OK, &page),
-                &token,
-                is_secure(&state),
-            ))
-        }
+        Ok(email) => page_with_form_token(&state, StatusCode::OK, |form_token| ClaimPage {
+            nav,
+            title: "We have sent a new link".to_owned(),
+            link: None,
+            here: String::new(),
+            problem: None,
+            resent_to: Some(email),
+            form_token,
+        }),
         Err(ServiceError::Conflict(why)) => {
             claim_page(&state, nav, &secret, Some((StatusCode::CONFLICT, why))).await
         }

@@ -10,7 +10,7 @@ use axum::Form;
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{is_secure, new_form_token, with_form_cookie, FormToken};
+use crate::pages::account::{page_with_form_token, FormToken};
 use crate::pages::render_with;
 use crate::pages::session::{Nav, SignedIn};
 use crate::throttle::{Budget, ClientAddr};
@@ -55,8 +55,7 @@ pub async fn confirm_form(
     else {
         return Ok(gone_page(nav));
     };
-    let token = new_form_token()?;
-    let page = ConfirmPage {
+    page_with_form_token(&state, StatusCode::OK, |form_token| ConfirmPage {
         nav,
         title: "Confirm your e-mail address",
         email,
@@ -64,13 +63,8 @@ pub async fn confirm_form(
             "/account/confirm/{}",
             crate::pages::session::url_encode(&secret)
         ),
-        form_token: token.clone(),
-    };
-    Ok(with_form_cookie(
-        render_with(StatusCode::OK, &page),
-        &token,
-        is_secure(&state),
-    ))
+        form_token,
+    })
 }
 
 #[derive(Debug, Deserialize)]
