@@ -983,3 +983,60 @@ async fn vc_api_issuance_names_its_recipient_by_email_and_the_credential_waits_o
     let shown = app.get(&path, "text/html").await;
     assert!(shown.body.contains("Tri-X safe use"), "{}", shown.body);
 }
+
+#[tokio::test]
+async fn an_achievement_may_make_its_awards_public_at_once_even_before_a_claim() {
+    let sink = SmtpSink::start();
+    let app = app_confirming(&sink).await;
+    app.org(ORG, "provider", "web").await;
+    let token = app.token(ORG, "issuer").await;
+    let made = app
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{ORG}/achievements"),
+            Some(json!({"pathway": "foundational", "name": "Course certificate", "awards_public": true})),
+            &token,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.json()["awards_public"], true);
+    let achievement = made.json()["uuid"].as_str().expect("a uuid").to_owned();
+    let awarded = award(
+        &app,
+        ORG,
+        &token,
+        json!({"achievement": achievement, "email": "public@claims.test", "override_justification": REASON}),
+    )
+    .await;
+    assert_eq!(awarded.status, StatusCode::CREATED, "{}", awarded.body);
+    let id = awarded.json()["award"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    assert_eq!(awarded.json()["award"]["public"], true);
+    // Anyone with its link sees it, although nobody has claimed it.
+    let seen = app
+        .get(
+            &format!("/credentials/{id}/credential.json"),
+            "application/json",
+        )
+        .await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    deliver(&app, "test").await;
+    let mail = sink.wait_for(1).await;
+    let message = to(&mail, "public@claims.test")
+        .pop()
+        .expect("the claim message");
+    assert!(
+        message.text().contains("anyone with its link"),
+        "{}",
+        message.text()
+    );
+    let page = app.get(&claim_path(&app, &message), "text/html").await;
+    assert!(
+        page.body
+            .contains("anyone with its link can see it already"),
+        "{}",
+        page.body
+    );
+}

@@ -18,6 +18,7 @@ mod m20261206_000002_confirmed_addresses;
 mod m20261206_000003_notifications;
 mod m20261207_000001_claims;
 mod m20261207_000002_reminders;
+mod m20261207_000003_public_awards;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_notifications::Migration),
             Box::new(m20261207_000001_claims::Migration),
             Box::new(m20261207_000002_reminders::Migration),
+            Box::new(m20261207_000003_public_awards::Migration),
         ]
     }
 }

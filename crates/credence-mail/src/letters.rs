@@ -127,6 +127,9 @@ pub struct ClaimAward {
     pub link: String,
     /// How many days the link works.
     pub days: i64,
+    /// Whether the credential is public already (its achievement says so); otherwise it
+    /// is private until claimed.
+    pub public: bool,
 }
 letter!(
     ClaimAward,

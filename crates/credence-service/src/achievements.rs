@@ -36,6 +36,9 @@ pub struct NewAchievement {
     /// `credentialStatus` object): strict OB 3.0 validators refuse such credentials. Off by
     /// default.
     pub suspendable: bool,
+    /// Whether its awards are public at once (anyone with the link sees them, also while
+    /// one waits for a claim), rather than private until their holder publishes them.
+    pub awards_public: bool,
 }
 
 /// An achievement as anyone may see it.
@@ -53,6 +56,8 @@ pub struct AchievementView {
     pub validity_days: Option<i64>,
     /// Whether its awards can be suspended (and so carry two status entries).
     pub suspendable: bool,
+    /// Whether its awards are public at once.
+    pub awards_public: bool,
     pub created_at: String,
 }
 
@@ -67,6 +72,7 @@ fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> 
         description: row.description.clone(),
         validity_days: row.validity_days,
         suspendable: row.suspendable,
+        awards_public: row.awards_public,
         created_at: row.created_at.to_rfc3339(),
     }
 }
@@ -156,6 +162,7 @@ impl IssuerDesk<'_> {
             document: document.to_string(),
             created_at: now,
             suspendable: new.suspendable,
+            awards_public: new.awards_public,
         };
         tx.insert_achievement(row.clone()).await?;
         audit(
@@ -165,7 +172,7 @@ impl IssuerDesk<'_> {
             "achievement.create",
             Some(&org.id),
             &format!("achievement:{}", row.id),
-            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version, "suspendable": row.suspendable}),
+            json!({"pathway": row.pathway, "framework": slug.as_str(), "version": stored.summary.version, "suspendable": row.suspendable, "awards_public": row.awards_public}),
         )
         .await?;
         tx.commit().await?;

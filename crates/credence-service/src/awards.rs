@@ -453,7 +453,9 @@ impl Registry {
             idempotency_key: plan.key.map(str::to_owned),
             override_justification: justification,
             replaces_award_id: plan.renews.as_ref().map(|(id, _)| id.clone()),
-            public: false,
+            // Private to its holder and issuer until the holder publishes it, unless the
+            // achievement makes its awards public at once (a claim changes neither).
+            public: ctx.achievement.awards_public,
             created_by: created_by.to_owned(),
             created_at: now,
             updated_at: now,

@@ -136,6 +136,8 @@ pub struct ClaimLink {
     pub achievement: String,
     pub issuer: String,
     pub award_status: AwardStatus,
+    /// Whether anyone with its link may see the credential already.
+    pub public: bool,
     pub expires_at: DateTime<Utc>,
     /// Whether the link still works (not expired, not claimed).
     pub live: bool,
@@ -156,6 +158,7 @@ impl Registry {
     /// The message carrying a new link for a claim, and the link's secret.
     fn claim_letter(
         &self,
+        award: &AwardRow,
         achievement: &str,
         issuer: &str,
     ) -> Result<(ClaimAward, String), ServiceError> {
@@ -165,6 +168,7 @@ impl Registry {
             achievement: achievement.to_owned(),
             link: self.url(&format!("/claim/{secret}")),
             days: self.claim_link_lifetime().num_days(),
+            public: award.public,
         };
         Ok((letter, secret))
     }
@@ -182,7 +186,7 @@ impl Registry {
         let mut claims = Vec::with_capacity(awards.len());
         for award in awards {
             let email = award.recipient_email.clone().unwrap_or_default();
-            let (letter, secret) = self.claim_letter(achievement, issuer)?;
+            let (letter, secret) = self.claim_letter(award, achievement, issuer)?;
             let to = Recipient {
                 name: "",
                 address: &email,
@@ -296,7 +300,7 @@ impl Registry {
             .await?
             .ok_or_else(|| ServiceError::internal("a claim names a missing award"))?;
         let (achievement, issuer) = self.award_names(tx, &award).await?;
-        let (letter, secret) = self.claim_letter(&achievement, &issuer)?;
+        let (letter, secret) = self.claim_letter(&award, &achievement, &issuer)?;
         let to = Recipient {
             name: "",
             address: &claim.email,
@@ -371,6 +375,7 @@ impl PublicDesk<'_> {
             achievement,
             issuer,
             award_status: award.status,
+            public: award.public,
             expires_at: claim.expires_at,
             live,
             claimed,

@@ -41,6 +41,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
             validity_days: None,
             product: None,
             suspendable: false,
+            awards_public: false,
         })
         .await
         .expect("an achievement");

@@ -241,6 +241,7 @@ impl Registry {
                             version: p.version.as_str().into(),
                         }),
                         suspendable: a.suspendable,
+                        awards_public: false,
                     };
                     self.with_issuer(&issuer)
                         .create_achievement(new)

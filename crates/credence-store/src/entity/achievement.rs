@@ -22,6 +22,9 @@ pub struct Model {
     /// Whether awards of this achievement can be suspended, and so carry a second status
     /// entry (added by migration m20261205_000001).
     pub suspendable: bool,
+    /// Whether its awards are public at once, rather than private until their holder
+    /// publishes them (added by migration m20261207_000003).
+    pub awards_public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,6 +51,10 @@ pub struct CreateAchievementBody {
     /// validators refuse them. Default false.
     #[serde(default)]
     pub suspendable: bool,
+    /// Whether its awards are public at once (anyone with the link sees them) rather than
+    /// private until their holder publishes them. Default false.
+    #[serde(default)]
+    pub awards_public: bool,
 }
 
 /// `POST /api/v1/orgs/{slug}/achievements` (issuer).
@@ -75,6 +79,7 @@ pub async fn create_achievement(
             version: p.version,
         }),
         suspendable: body.suspendable,
+        awards_public: body.awards_public,
     };
     let view = issuer.create_achievement(new).await?;
     Ok((StatusCode::CREATED, Json(view)))

@@ -60,6 +60,9 @@ pub struct AchievementForm {
     /// Present (`yes`) when the achievement's awards can be suspended.
     #[serde(default)]
     suspendable: Option<String>,
+    /// Present (`yes`) when the achievement's awards are public at once.
+    #[serde(default)]
+    awards_public: Option<String>,
 }
 
 /// A published achievement as the console lists it.
@@ -69,6 +72,7 @@ pub struct AchievementLine {
     pub pathway: String,
     pub validity_days: Option<i64>,
     pub suspendable: bool,
+    pub awards_public: bool,
     pub created: String,
 }
 
@@ -151,6 +155,7 @@ async fn achievements_page(
             pathway: a.pathway,
             validity_days: a.validity_days,
             suspendable: a.suspendable,
+            awards_public: a.awards_public,
         })
         .collect();
     let (pathways, _) = pathway_choices(state).await?;
@@ -222,6 +227,7 @@ pub async fn create_achievement(
         validity_days,
         product,
         suspendable: form.suspendable.is_some(),
+        awards_public: form.awards_public.is_some(),
     };
     let registry = &state.services.registry;
     let result = if problems.is_empty() {
