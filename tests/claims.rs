@@ -411,6 +411,12 @@ async fn a_wrong_address_is_corrected_by_a_new_award_and_the_first_is_revoked() 
     deliver(&app, "test").await;
     let mail = sink.wait_for(3).await;
     assert_eq!(to(&mail, "typo@claims.tset").len(), 1);
+    // The wrong address's link no longer works: its owner never receives the first award.
+    let wrong = claim_path(&app, &to(&mail, "typo@claims.tset")[0]);
+    assert_eq!(
+        app.get(&wrong, "text/html").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(to(&mail, "right@claims.test").len(), 1);
 
     // A claimed award cannot be corrected.

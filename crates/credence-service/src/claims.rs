@@ -615,6 +615,8 @@ impl IssuerDesk<'_> {
             outcome.award.id,
             reason.trim()
         );
+        // Whoever holds the wrong address never receives the first award.
+        tx.delete_claim(&old.id).await?;
         self.apply_status_in(&tx, old, StatusAction::Revoke, &why, now)
             .await?;
         tx.commit().await?;

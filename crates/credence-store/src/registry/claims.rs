@@ -77,6 +77,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Forgets the claim of `award_id`: its link stops working and no account can claim it.
+    #[tracing::instrument(level = "debug", skip_all, fields(award_id = %award_id))]
+    pub async fn delete_claim(&self, award_id: &AwardId) -> Result<(), StoreError> {
+        claim::Entity::delete_by_id(award_id.clone())
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Records the first opening of a claim link.
     #[tracing::instrument(level = "debug", skip_all, fields(award_id = %award_id))]
     pub async fn mark_claim_opened(
