@@ -468,7 +468,7 @@ impl Registry {
             .and_then(|id| id.strip_prefix(&self.url("/achievements/")))
             .and_then(|uuid| uuid.parse::<AchievementId>().ok());
         let pathway = match pathway {
-            Some(id) => tx.achievement(id.as_str()).await?.map(|a| a.pathway),
+            Some(id) => tx.achievement(&id).await?.map(|a| a.pathway),
             None => None,
         };
         let Some(pathway) = pathway else {

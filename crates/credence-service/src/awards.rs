@@ -11,7 +11,9 @@ use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
-use credence_domain::{AccountId, AwardId, Framework, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{
+    AccountId, AchievementId, AwardId, Framework, LevelCode, PathwayCode, StatementCode,
+};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::Tx;
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -68,8 +70,11 @@ impl Registry {
             Some(prepared) => Some(prepared),
             None => match id.strip_prefix(&self.url("/achievements/")) {
                 // Not found, or the database unavailable: the document is read whole.
-                Some(own) => match self.public().achievement_json(own).await {
-                    Ok(stored) => self.prepared_achievement(&stored),
+                Some(own) => match own.parse::<AchievementId>() {
+                    Ok(own) => match self.public().achievement_json(&own).await {
+                        Ok(stored) => self.prepared_achievement(&stored),
+                        Err(_) => None,
+                    },
                     Err(_) => None,
                 },
                 None => None,
@@ -82,9 +87,22 @@ impl Registry {
     }
 }
 
+/// The refusal of an achievement `org` does not have (or a malformed id), at `pointer`.
+fn unknown_achievement(org: &OrgRow, pointer: &str) -> ServiceError {
+    ServiceError::invalid(
+        pointer,
+        format!(
+            "Choose an achievement from the list; {} has none with that identifier.",
+            org.name
+        ),
+    )
+}
+
 /// A request to award an achievement to one holder.
 #[derive(Debug, Clone, Default)]
 pub struct NewAward {
+    /// The achievement's uuid or URL, as the request gives it (read by
+    /// [`Registry::award_context`], which refuses a malformed one as an unknown one).
     pub achievement: String,
     pub email: String,
     /// The name the credential carries; the achievement's when absent.
@@ -294,7 +312,8 @@ impl Registry {
 }
 
 impl Registry {
-    /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
+    /// What every award of `achievement` (its uuid or URL, as a request names it) shares,
+    /// read inside `tx`; the signer is opened once.
     pub(crate) async fn award_context(
         &self,
         tx: &Tx,
@@ -302,17 +321,26 @@ impl Registry {
         achievement: &str,
         pointer: &str,
     ) -> Result<AwardContext, ServiceError> {
+        match self.achievement_named(achievement) {
+            Ok(id) => self.award_context_of(tx, issuer, &id, pointer).await,
+            Err(ServiceError::NotFound(_)) => Err(unknown_achievement(&issuer.0.org, pointer)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What every award of the achievement `id` shares, read inside `tx`.
+    pub(crate) async fn award_context_of(
+        &self,
+        tx: &Tx,
+        issuer: &Issuer,
+        id: &AchievementId,
+        pointer: &str,
+    ) -> Result<AwardContext, ServiceError> {
         let org = issuer.0.org.clone();
-        let achievement = match self.achievement_row(tx, achievement).await {
+        let achievement = match self.achievement_row(tx, id).await {
             Ok(a) if a.org_id == org.id => a,
             Ok(_) | Err(ServiceError::NotFound(_)) => {
-                return Err(ServiceError::invalid(
-                    pointer,
-                    format!(
-                        "Choose an achievement from the list; {} has none with that identifier.",
-                        org.name
-                    ),
-                ))
+                return Err(unknown_achievement(&org, pointer))
             }
             Err(e) => return Err(e),
         };

@@ -578,7 +578,11 @@ impl IssuerDesk<'_> {
             ));
         }
         let new = NewAward {
-            achievement: old.achievement_id.clone().unwrap_or_default(),
+            achievement: old
+                .achievement_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             email: email.as_str().to_owned(),
             name: None,
             override_justification: Some(old.override_justification.clone().unwrap_or_else(|| {

@@ -79,11 +79,11 @@ impl Tx {
         achievements.extend(
             rows.awards
                 .values()
-                .filter_map(|a| a.achievement_id.clone()),
+                .filter_map(|a| a.achievement_id.as_ref().map(ToString::to_string)),
         );
         let achievements =
             self.rows_in::<achievement::Entity, _>(achievement::Column::Id, achievements);
-        rows.achievements = by(achievements.await?, |a| a.id.clone());
+        rows.achievements = by(achievements.await?, |a| a.id.to_string());
         Ok(rows)
     }
 
