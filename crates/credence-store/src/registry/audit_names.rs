@@ -53,7 +53,7 @@ impl Tx {
         let accreditations = ids("accreditation");
         let accreditations =
             self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
-        rows.accreditations = by(accreditations.await?, |a| a.id.clone());
+        rows.accreditations = by(accreditations.await?, |a| a.id.to_string());
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
         rows.evidence = by(evidence.await?, |e| e.id.to_string());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
