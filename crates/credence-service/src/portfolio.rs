@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 
 use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
+use credence_domain::{AchievementId, EvidenceId, OrgId};
 use credence_domain::{
     ArchetypeCode, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind, StatementCode,
 };
-use credence_domain::{AchievementId, EvidenceId, OrgId};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::Tx;
 use serde::Serialize;

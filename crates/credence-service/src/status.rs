@@ -275,7 +275,7 @@ impl IssuerDesk<'_> {
                     reason,
                     now,
                 )
-                    .await?;
+                .await?;
                 self.notify_accreditation(
                     tx,
                     &accreditation,

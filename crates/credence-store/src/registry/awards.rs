@@ -49,7 +49,9 @@ impl Tx {
         &self,
         id: &AchievementId,
     ) -> Result<Option<AchievementRow>, StoreError> {
-        Ok(achievement::Entity::find_by_id(id.clone()).one(self.conn()).await?)
+        Ok(achievement::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// An organisation's achievements, oldest first.
