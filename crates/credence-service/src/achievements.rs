@@ -8,7 +8,9 @@ use credence_store::Tx;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::actor::Issuer;
 use crate::award_record::record_id;
+use crate::awards::AwardContext;
 use crate::desks::{IssuerDesk, PublicDesk};
 use crate::orgs::optional_text;
 use crate::registry::{audit, Registry};
@@ -197,6 +199,22 @@ impl Registry {
         record_id(text.strip_prefix(&prefix).unwrap_or(text), "achievement")
     }
 
+    /// What every award of `achievement` (its uuid or URL, as a request names it) shares,
+    /// read inside `tx`; the signer is opened once.
+    pub(crate) async fn award_context(
+        &self,
+        tx: &Tx,
+        issuer: &Issuer,
+        achievement: &str,
+        pointer: &str,
+    ) -> Result<AwardContext, ServiceError> {
+        match self.achievement_named(achievement) {
+            Ok(id) => self.award_context_of(tx, issuer, &id, pointer).await,
+            Err(ServiceError::NotFound(_)) => Err(unknown_achievement(&issuer.0.org, pointer)),
+            Err(e) => Err(e),
+        }
+    }
+
     /// An achievement by its id.
     pub(crate) async fn achievement_row(
         &self,
@@ -241,4 +259,15 @@ impl PublicDesk<'_> {
             .map_err(ServiceError::wrap("decoding an achievement image"))?;
         String::from_utf8(bytes).map_err(ServiceError::wrap("reading an achievement image as text"))
     }
+}
+
+/// The refusal of an achievement `org` does not have (or a malformed id), at `pointer`.
+pub(crate) fn unknown_achievement(org: &OrgRow, pointer: &str) -> ServiceError {
+    ServiceError::invalid(
+        pointer,
+        format!(
+            "Choose an achievement from the list; {} has none with that identifier.",
+            org.name
+        ),
+    )
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::achievements::issuer_profile;
+use crate::achievements::{issuer_profile, unknown_achievement};
 pub use crate::achievements::{AchievementView, NewAchievement, DEFAULT_FRAMEWORK};
 use crate::actor::Issuer;
 pub use crate::award_access::VisibleAward;
@@ -85,17 +85,6 @@ impl Registry {
             None => self.config.canonicalizer.clone(),
         }
     }
-}
-
-/// The refusal of an achievement `org` does not have (or a malformed id), at `pointer`.
-fn unknown_achievement(org: &OrgRow, pointer: &str) -> ServiceError {
-    ServiceError::invalid(
-        pointer,
-        format!(
-            "Choose an achievement from the list; {} has none with that identifier.",
-            org.name
-        ),
-    )
 }
 
 /// A request to award an achievement to one holder.
@@ -312,22 +301,6 @@ impl Registry {
 }
 
 impl Registry {
-    /// What every award of `achievement` (its uuid or URL, as a request names it) shares,
-    /// read inside `tx`; the signer is opened once.
-    pub(crate) async fn award_context(
-        &self,
-        tx: &Tx,
-        issuer: &Issuer,
-        achievement: &str,
-        pointer: &str,
-    ) -> Result<AwardContext, ServiceError> {
-        match self.achievement_named(achievement) {
-            Ok(id) => self.award_context_of(tx, issuer, &id, pointer).await,
-            Err(ServiceError::NotFound(_)) => Err(unknown_achievement(&issuer.0.org, pointer)),
-            Err(e) => Err(e),
-        }
-    }
-
     /// What every award of the achievement `id` shares, read inside `tx`.
     pub(crate) async fn award_context_of(
         &self,
