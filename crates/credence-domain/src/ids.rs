@@ -161,9 +161,32 @@ record_id!(
     BulkJobId, "bulk job id"
 );
 record_id!(
-    /// An accreditation's id.
+    /// An accreditation's id: the id of the award of its body that carries its credential
+    /// (the one conversion between the two is here).
     AccreditationId, "accreditation id"
 );
+record_id!(
+    /// A notification's id (one line of a person's in-app list).
+    NotificationId, "notification id"
+);
+record_id!(
+    /// An outbox message's id (the row, not the e-mail's `Message-ID`).
+    OutboxId, "outbox message id"
+);
+
+/// An accreditation is stored as an award of its body, under the same id.
+impl From<AwardId> for AccreditationId {
+    fn from(award: AwardId) -> Self {
+        Self(award.0)
+    }
+}
+
+/// The award that carries an accreditation's credential has the accreditation's id.
+impl From<AccreditationId> for AwardId {
+    fn from(accreditation: AccreditationId) -> Self {
+        Self(accreditation.0)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -193,6 +216,10 @@ mod tests {
             let err = AwardId::new(bad).unwrap_err();
             assert_eq!(err.kind, "award id", "{bad}");
         }
+        let award = AwardId::new(good).unwrap();
+        let accreditation = AccreditationId::from(award.clone());
+        assert_eq!(accreditation.as_str(), good);
+        assert_eq!(AwardId::from(accreditation), award);
         let json = serde_json::to_string(&EvidenceId::new(good).unwrap()).unwrap();
         assert_eq!(json, format!("\"{good}\""));
         assert!(serde_json::from_str::<EvidenceId>("\"nope\"").is_err());

@@ -23,7 +23,7 @@ pub use codes::{
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
-    IdError, KeyId, OrgId, TokenId,
+    IdError, KeyId, NotificationId, OrgId, OutboxId, TokenId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

@@ -6,8 +6,8 @@
 //! the code never handles a bare string. With the `sea-orm` feature (the store's) each maps
 //! to its text column; OpenAPI schemas are declared at the web edge, not here. Record ids
 //! are newtypes of their own (`ids.rs`): awards', bulk jobs', API tokens', evidence's,
-//! attachments', accounts', organisations' and signing keys' ids go from the web's path to
-//! their rows; achievements' and accreditations' rows still carry strings (issue 21).
+//! attachments', accounts', organisations', signing keys', achievements', accreditations',
+//! notifications' and outbox messages' ids go from the web's path to their rows.
 
 use std::fmt;
 use std::str::FromStr;

@@ -19,7 +19,6 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::actor::Issuer;
-use crate::award_record::record_id;
 use crate::awards::{free_indices, taken_meanwhile};
 use crate::desks::{AccreditingDesk, PublicDesk};
 use crate::issuing::check_before_signing;
@@ -34,7 +33,8 @@ const MAX_ATTEMPTS: usize = 5;
 /// An accreditation as anyone may see it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct AccreditationView {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AccreditationId,
     pub body: String,
     pub body_name: String,
     pub provider: String,
@@ -313,7 +313,7 @@ impl Registry {
         };
         tx.insert_award(award).await.map_err(taken_meanwhile)?;
         let row = AccreditationRow {
-            id: id.to_string(),
+            id: AccreditationId::from(id.clone()),
             body_org_id: body.id.clone(),
             provider_org_id: provider.id.clone(),
             pathways: serde_json::to_string(pathways)
@@ -348,11 +348,10 @@ impl Registry {
 impl PublicDesk<'_> {
     /// The body that gave an accreditation (404 for an unknown one).
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn accreditation_body(&self, id: &str) -> Result<OrgRow, ServiceError> {
-        let id: AccreditationId = record_id(id, "accreditation")?;
+    pub async fn accreditation_body(&self, id: &AccreditationId) -> Result<OrgRow, ServiceError> {
         let tx = self.store.read().await?;
         let row = tx
-            .accreditation(id.as_str())
+            .accreditation(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         tx.org(&row.body_org_id)
@@ -366,15 +365,13 @@ impl AccreditingDesk<'_> {
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.issuer.0.org.slug, id = %id))]
     pub async fn revoke_accreditation(
         &self,
-        id: &str,
+        id: &AccreditationId,
         reason: &str,
     ) -> Result<AccreditationView, ServiceError> {
         let issuer = &self.issuer;
-        let id = AwardId::new(id)
-            .map_err(|_| ServiceError::NotFound(format!("accreditation '{id}'")))?;
         let row = {
             let tx = self.store.read().await?;
-            tx.accreditation(id.as_str()).await?
+            tx.accreditation(id).await?
         }
         .filter(|a| a.body_org_id == issuer.0.org.id)
         .ok_or_else(|| ServiceError::NotFound(format!("accreditation '{id}'")))?;
@@ -386,7 +383,7 @@ impl AccreditingDesk<'_> {
         // Revokes the credential (its status lists are re-signed); the accreditation row
         // follows in the same transaction, and the audit entry records the reason.
         self.with_issuer(issuer)
-            .change_award_status(&id, StatusAction::Revoke, reason)
+            .change_award_status(&AwardId::from(id.clone()), StatusAction::Revoke, reason)
             .await?;
         let tx = self.store.read().await?;
         let provider = tx
@@ -395,7 +392,7 @@ impl AccreditingDesk<'_> {
             .ok_or_else(|| ServiceError::internal("an accreditation names a missing provider"))?;
         let trusted = tx.trusted_bodies().await?;
         let row = tx
-            .accreditation(id.as_str())
+            .accreditation(id)
             .await?
             .ok_or_else(|| ServiceError::internal("the accreditation vanished"))?;
         Ok(self.accreditation_view(&row, &issuer.0.org, &provider, &trusted))
@@ -468,7 +465,7 @@ impl Registry {
             .and_then(|id| id.strip_prefix(&self.url("/achievements/")))
             .and_then(|uuid| uuid.parse::<AchievementId>().ok());
         let pathway = match pathway {
-            Some(id) => tx.achievement(id.as_str()).await?.map(|a| a.pathway),
+            Some(id) => tx.achievement(&id).await?.map(|a| a.pathway),
             None => None,
         };
         let Some(pathway) = pathway else {

@@ -8,10 +8,12 @@ use credence_store::Tx;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::actor::Issuer;
 use crate::award_record::record_id;
+use crate::awards::AwardContext;
 use crate::desks::{IssuerDesk, PublicDesk};
 use crate::orgs::optional_text;
-use crate::registry::{audit, new_id, Registry};
+use crate::registry::{audit, Registry};
 use crate::ServiceError;
 use credence_documents::{
     achievement_document, badge_data_url, badge_svg, AchievementInput, BadgeSpec, IssuerProfile,
@@ -45,7 +47,8 @@ pub struct NewAchievement {
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct AchievementView {
     /// The uuid, as used in paths.
-    pub uuid: String,
+    #[schema(value_type = String)]
+    pub uuid: AchievementId,
     /// The achievement's URL (its OB 3.0 id).
     pub id: String,
     pub org: String,
@@ -118,7 +121,7 @@ impl IssuerDesk<'_> {
         let pathway = framework
             .pathway(&pathway_code)
             .ok_or_else(|| ServiceError::invalid("/pathway", "Choose a pathway from the list."))?;
-        let uuid = new_id();
+        let uuid = AchievementId::random();
         let achievement_id = self.url(&format!("/achievements/{uuid}"));
         let mut spec = BadgeSpec::for_pathway(pathway);
         if let Some(n) = &name {
@@ -196,15 +199,36 @@ impl PublicDesk<'_> {
 }
 
 impl Registry {
-    /// An achievement by its uuid or its URL (`{base}/achievements/{uuid}`, its OB 3.0 id).
+    /// The id of an achievement named by its uuid or its URL (`{base}/achievements/{uuid}`,
+    /// its OB 3.0 id), as a request gives it; a malformed one is the 404 of a missing one.
+    pub(crate) fn achievement_named(&self, text: &str) -> Result<AchievementId, ServiceError> {
+        let prefix = self.url("/achievements/");
+        record_id(text.strip_prefix(&prefix).unwrap_or(text), "achievement")
+    }
+
+    /// What every award of `achievement` (its uuid or URL, as a request names it) shares,
+    /// read inside `tx`; the signer is opened once.
+    pub(crate) async fn award_context(
+        &self,
+        tx: &Tx,
+        issuer: &Issuer,
+        achievement: &str,
+        pointer: &str,
+    ) -> Result<AwardContext, ServiceError> {
+        match self.achievement_named(achievement) {
+            Ok(id) => self.award_context_of(tx, issuer, &id, pointer).await,
+            Err(ServiceError::NotFound(_)) => Err(unknown_achievement(&issuer.0.org, pointer)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An achievement by its id.
     pub(crate) async fn achievement_row(
         &self,
         tx: &Tx,
-        id: &str,
+        id: &AchievementId,
     ) -> Result<AchievementRow, ServiceError> {
-        let prefix = self.url("/achievements/");
-        let id: AchievementId = record_id(id.strip_prefix(&prefix).unwrap_or(id), "achievement")?;
-        tx.achievement(id.as_str())
+        tx.achievement(id)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("achievement '{id}'")))
     }
@@ -213,7 +237,7 @@ impl Registry {
 impl PublicDesk<'_> {
     /// The OB 3.0 `Achievement` document (public).
     #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
-    pub async fn achievement_json(&self, id: &str) -> Result<Value, ServiceError> {
+    pub async fn achievement_json(&self, id: &AchievementId) -> Result<Value, ServiceError> {
         let tx = self.store.read().await?;
         let row = self.achievement_row(&tx, id).await?;
         serde_json::from_str(&row.document)
@@ -222,7 +246,7 @@ impl PublicDesk<'_> {
 
     /// The achievement's badge image, as SVG text (public).
     #[tracing::instrument(level = "info", skip_all, fields(id = %id))]
-    pub async fn achievement_image(&self, id: &str) -> Result<String, ServiceError> {
+    pub async fn achievement_image(&self, id: &AchievementId) -> Result<String, ServiceError> {
         use base64::Engine;
         let document = self.achievement_json(id).await?;
         let url = match document.get("image") {
@@ -242,4 +266,15 @@ impl PublicDesk<'_> {
             .map_err(ServiceError::wrap("decoding an achievement image"))?;
         String::from_utf8(bytes).map_err(ServiceError::wrap("reading an achievement image as text"))
     }
+}
+
+/// The refusal of an achievement `org` does not have (or a malformed id), at `pointer`.
+pub(crate) fn unknown_achievement(org: &OrgRow, pointer: &str) -> ServiceError {
+    ServiceError::invalid(
+        pointer,
+        format!(
+            "Choose an achievement from the list; {} has none with that identifier.",
+            org.name
+        ),
+    )
 }

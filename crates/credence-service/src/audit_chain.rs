@@ -335,7 +335,10 @@ fn name_of(named: &AuditNameRows, label: &str) -> Option<String> {
         }),
         "achievement" => achievement(id),
         "award" => named.awards.get(id).and_then(|award| {
-            let what = award.achievement_id.as_deref().and_then(achievement);
+            let what = award
+                .achievement_id
+                .as_ref()
+                .and_then(|a| achievement(a.as_str()));
             let holder = match &award.holder_id {
                 Some(h) => account(h.as_str()).map(|h| h.display_name.clone()),
                 None => award.recipient_email.clone(),

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, StatusAction};
-use credence_domain::AwardId;
+use credence_domain::{AchievementId, AwardId};
 use credence_store::registry::{AwardListQuery, AwardListRow, ListedState, Page};
 use serde::Serialize;
 
@@ -45,7 +45,8 @@ pub struct AwardRecipient {
 pub struct AwardListItem {
     #[schema(value_type = String)]
     pub id: AwardId,
-    pub achievement_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub achievement_id: Option<AchievementId>,
     /// The achievement's name; none for a VC-API credential or an accreditation.
     pub achievement: Option<String>,
     pub recipient: AwardRecipient,
@@ -202,7 +203,7 @@ impl IssuerDesk<'_> {
         let state = parse_state(&filter.state)?;
         let now = self.now();
         let tx = self.store.read().await?;
-        let achievements: HashMap<String, String> = tx
+        let achievements: HashMap<AchievementId, String> = tx
             .achievements_of_org(&org.id)
             .await?
             .into_iter()
@@ -219,8 +220,7 @@ impl IssuerDesk<'_> {
                             "/achievement",
                             format!("{} has no achievement '{chosen}'.", org.name),
                         )
-                    })?
-                    .as_str(),
+                    })?,
             ),
         };
         let query = AwardListQuery {
@@ -395,7 +395,7 @@ fn recipient_label(row: &AwardListRow) -> Option<String> {
 
 fn list_item(
     row: AwardListRow,
-    achievements: &HashMap<String, String>,
+    achievements: &HashMap<AchievementId, String>,
     now: DateTime<Utc>,
 ) -> AwardListItem {
     let state = listed_state(&row, now);

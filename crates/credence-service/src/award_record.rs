@@ -3,7 +3,7 @@
 //! `status`, which so depend on this module and not on each other.
 
 use credence_domain::registry::AwardStatus;
-use credence_domain::{AccountId, AwardId, OrgId};
+use credence_domain::{AccountId, AchievementId, AwardId, OrgId};
 use credence_store::registry::AwardRow;
 use serde::Serialize;
 
@@ -22,7 +22,8 @@ pub struct AwardView {
     pub credential_id: String,
     #[schema(value_type = String)]
     pub org_id: OrgId,
-    pub achievement_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub achievement_id: Option<AchievementId>,
     #[schema(value_type = Option<String>)]
     pub holder_id: Option<AccountId>,
     #[schema(value_type = String)]

@@ -11,7 +11,9 @@ use credence_domain::progress::{progress, PathwayProgress};
 use credence_domain::registry::{AwardStatus, Email};
 use credence_domain::validate::{email_problem, text_problem};
 use credence_domain::FormProblems;
-use credence_domain::{AccountId, AwardId, Framework, LevelCode, PathwayCode, StatementCode};
+use credence_domain::{
+    AccountId, AchievementId, AwardId, Framework, LevelCode, PathwayCode, StatementCode,
+};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow};
 use credence_store::Tx;
 use credence_vc::canon::{Canonicalizer, PreparedAchievement};
@@ -20,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::achievements::issuer_profile;
+use crate::achievements::{issuer_profile, unknown_achievement};
 pub use crate::achievements::{AchievementView, NewAchievement, DEFAULT_FRAMEWORK};
 use crate::actor::Issuer;
 pub use crate::award_access::VisibleAward;
@@ -68,8 +70,11 @@ impl Registry {
             Some(prepared) => Some(prepared),
             None => match id.strip_prefix(&self.url("/achievements/")) {
                 // Not found, or the database unavailable: the document is read whole.
-                Some(own) => match self.public().achievement_json(own).await {
-                    Ok(stored) => self.prepared_achievement(&stored),
+                Some(own) => match own.parse::<AchievementId>() {
+                    Ok(own) => match self.public().achievement_json(&own).await {
+                        Ok(stored) => self.prepared_achievement(&stored),
+                        Err(_) => None,
+                    },
                     Err(_) => None,
                 },
                 None => None,
@@ -85,6 +90,8 @@ impl Registry {
 /// A request to award an achievement to one holder.
 #[derive(Debug, Clone, Default)]
 pub struct NewAward {
+    /// The achievement's uuid or URL, as the request gives it (read by
+    /// [`Registry::award_context`], which refuses a malformed one as an unknown one).
     pub achievement: String,
     pub email: String,
     /// The name the credential carries; the achievement's when absent.
@@ -294,25 +301,19 @@ impl Registry {
 }
 
 impl Registry {
-    /// What every award of `achievement` shares, read inside `tx`; the signer is opened once.
-    pub(crate) async fn award_context(
+    /// What every award of the achievement `id` shares, read inside `tx`.
+    pub(crate) async fn award_context_of(
         &self,
         tx: &Tx,
         issuer: &Issuer,
-        achievement: &str,
+        id: &AchievementId,
         pointer: &str,
     ) -> Result<AwardContext, ServiceError> {
         let org = issuer.0.org.clone();
-        let achievement = match self.achievement_row(tx, achievement).await {
+        let achievement = match self.achievement_row(tx, id).await {
             Ok(a) if a.org_id == org.id => a,
             Ok(_) | Err(ServiceError::NotFound(_)) => {
-                return Err(ServiceError::invalid(
-                    pointer,
-                    format!(
-                        "Choose an achievement from the list; {} has none with that identifier.",
-                        org.name
-                    ),
-                ))
+                return Err(unknown_achievement(&org, pointer))
             }
             Err(e) => return Err(e),
         };

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{BulkJobState, BulkRowOutcome, Email, NotificationKind};
-use credence_domain::{BulkJobId, FormProblems, OrgId};
+use credence_domain::{AchievementId, BulkJobId, FormProblems, OrgId};
 use credence_store::registry::{
     AccountRow, AwardRow, BulkJobRow, BulkRowRow, EvidenceRow, NewAuditEntry, Page,
 };
@@ -41,7 +41,8 @@ pub struct BulkJobView {
     pub id: BulkJobId,
     #[schema(value_type = String)]
     pub org_id: OrgId,
-    pub achievement_id: String,
+    #[schema(value_type = String)]
+    pub achievement_id: AchievementId,
     pub total: i64,
     /// Rows processed, whatever their outcome.
     pub done: i64,
@@ -71,7 +72,7 @@ pub struct BulkRowView {
 pub struct BulkWork {
     pub job: BulkJobView,
     issuer: Issuer,
-    achievement: String,
+    achievement: AchievementId,
     rows: Vec<RowResult<BulkAwardRow>>,
 }
 
@@ -263,7 +264,7 @@ impl IssuerDesk<'_> {
             // The achievement, framework and opened signer, once for the whole job.
             let ctx = {
                 let tx = self.store.read().await?;
-                self.award_context(&tx, &work.issuer, &work.achievement, "/achievement")
+                self.award_context_of(&tx, &work.issuer, &work.achievement, "/achievement")
                     .await?
             };
             // A pipeline of two: while one batch is written (in a task of its own), the next

@@ -16,7 +16,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::{AwardStatus, Email, OutboxState, StatusAction};
-use credence_domain::AwardId;
+use credence_domain::{AwardId, OutboxId};
 use credence_mail::letters::ClaimAward;
 use credence_store::registry::{AccountRow, AwardRow, ClaimRow};
 use credence_store::Tx;
@@ -253,8 +253,8 @@ impl Registry {
         awards: &[AwardId],
     ) -> Result<Vec<(AwardId, ClaimView)>, ServiceError> {
         let claims = tx.claims_of(awards).await?;
-        let outbox_ids: Vec<String> = claims.iter().filter_map(|c| c.outbox_id.clone()).collect();
-        let states: std::collections::HashMap<String, OutboxState> =
+        let outbox_ids: Vec<OutboxId> = claims.iter().filter_map(|c| c.outbox_id.clone()).collect();
+        let states: std::collections::HashMap<OutboxId, OutboxState> =
             tx.outbox_states(&outbox_ids).await?.into_iter().collect();
         let now = self.now();
         Ok(claims
@@ -583,7 +583,11 @@ impl IssuerDesk<'_> {
             ));
         }
         let new = NewAward {
-            achievement: old.achievement_id.clone().unwrap_or_default(),
+            achievement: old
+                .achievement_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             email: email.as_str().to_owned(),
             name: None,
             override_justification: Some(old.override_justification.clone().unwrap_or_else(|| {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::AwardStatus;
-use credence_domain::AwardId;
+use credence_domain::{AchievementId, AwardId};
 use credence_store::registry::{AchievementRow, AwardRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
@@ -229,7 +229,8 @@ pub struct ExpiryItem {
 /// One achievement's awards that expire soon and that have expired.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AchievementExpiry {
-    pub achievement_id: String,
+    #[schema(value_type = String)]
+    pub achievement_id: AchievementId,
     pub name: String,
     pub expiring: Vec<ExpiryItem>,
     pub expired: Vec<ExpiryItem>,
@@ -319,7 +320,7 @@ impl IssuerDesk<'_> {
                     let name = tx
                         .achievement(achievement_id)
                         .await?
-                        .map_or_else(|| achievement_id.clone(), |a| a.name);
+                        .map_or_else(|| achievement_id.to_string(), |a| a.name);
                     by_achievement.push(AchievementExpiry {
                         achievement_id: achievement_id.clone(),
                         name,

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{EmailLinkPurpose, OutboxState};
-use credence_domain::AccountId;
+use credence_domain::{AccountId, OutboxId};
 use credence_mail::{compose, Letter, Sender, SmtpSender};
 use credence_store::registry::{AccountRow, EmailLinkRow, OutboxAttempt, OutboxRow, Page};
 use credence_store::Tx;
@@ -96,7 +96,7 @@ impl Registry {
         let raw = String::from_utf8(composed.raw)
             .map_err(ServiceError::wrap("an e-mail that is not 7-bit text"))?;
         Ok(OutboxRow {
-            id: new_id(),
+            id: OutboxId::random(),
             message_id: composed.message_id,
             kind: letter.kind().to_owned(),
             recipient: composed.to,
@@ -121,7 +121,7 @@ impl Registry {
         letter: &dyn Letter,
         to: &Recipient<'_>,
         now: DateTime<Utc>,
-    ) -> Result<String, ServiceError> {
+    ) -> Result<OutboxId, ServiceError> {
         let row = self.compose_for_outbox(letter, to, now)?;
         let id = row.id.clone();
         tx.insert_outbox(row).await?;
@@ -225,7 +225,7 @@ impl Registry {
                 let tx = self.store.read().await?;
                 tx.outbox_due(now, 20 + tried.len() as u64).await?
             };
-            let fresh: Vec<String> = due.into_iter().filter(|id| !tried.contains(id)).collect();
+            let fresh: Vec<OutboxId> = due.into_iter().filter(|id| !tried.contains(id)).collect();
             if fresh.is_empty() {
                 return Ok(round);
             }
@@ -246,7 +246,7 @@ impl Registry {
         &self,
         sender: &SmtpSender,
         owner: &str,
-        id: &str,
+        id: &OutboxId,
         round: &mut DeliveryRound,
     ) -> Result<(), ServiceError> {
         let now = self.now();
@@ -386,7 +386,7 @@ pub struct DeliveryRound {
 /// One message as the operator sees it (never its body: it may hold a single-use link).
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxView {
-    pub id: String,
+    pub id: OutboxId,
     pub message_id: String,
     pub kind: String,
     pub recipient: String,

@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind};
-use credence_domain::{AccountId, AwardId};
+use credence_domain::{AccountId, AwardId, NotificationId};
 use credence_mail::letters::Notice;
 use credence_mail::Unsubscribe;
 use credence_store::registry::{AccountRow, AwardRow, EvidenceRow, NotificationRow, Page};
@@ -15,7 +15,7 @@ use credence_store::Tx;
 use serde::Serialize;
 
 use crate::desks::{AccountsDesk, HolderDesk};
-use crate::registry::{new_id, Registry};
+use crate::registry::Registry;
 use crate::ServiceError;
 
 /// What happened to an accreditation, for the provider's staff.
@@ -134,7 +134,7 @@ impl Registry {
         now: DateTime<Utc>,
     ) -> (NotificationRow, Option<Notice>) {
         let row = NotificationRow {
-            id: new_id(),
+            id: NotificationId::random(),
             account_id: account.id.clone(),
             kind: tell.kind,
             title: tell.title.clone(),
@@ -381,7 +381,7 @@ impl Registry {
 /// One notification as its person sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct NotificationView {
-    pub id: String,
+    pub id: NotificationId,
     pub kind: NotificationKind,
     pub title: String,
     pub body: String,

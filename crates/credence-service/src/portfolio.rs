@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 
 use credence_domain::registry::{AwardStatus, EvidenceStatus};
 use credence_domain::validate::address_problem;
+use credence_domain::{AchievementId, EvidenceId, OrgId};
 use credence_domain::{
     ArchetypeCode, FormProblems, Framework, LevelCode, PathwayCode, PathwayKind, StatementCode,
 };
-use credence_domain::{EvidenceId, OrgId};
 use credence_store::registry::{AccountRow, AchievementRow, AwardRow, EvidenceRow, OrgRow, Page};
 use credence_store::Tx;
 use serde::Serialize;
@@ -270,7 +270,7 @@ impl Registry {
             .into_iter()
             .filter(|a| a.public || !only_public)
             .collect();
-        let mut achievements: HashMap<String, Option<AchievementRow>> = HashMap::new();
+        let mut achievements: HashMap<AchievementId, Option<AchievementRow>> = HashMap::new();
         let mut orgs: HashMap<OrgId, Option<OrgRow>> = HashMap::new();
         let mut credentials = Vec::with_capacity(awards.len());
         for award in &awards {

@@ -207,7 +207,7 @@ impl Registry {
                 continue;
             };
             let tx = self.store.write().await?;
-            let Some(accreditation) = tx.accreditation(award.id.as_str()).await? else {
+            let Some(accreditation) = tx.accreditation(&award.id.clone().into()).await? else {
                 continue; // a VC-API credential, not an accreditation
             };
             if accreditation.status != credence_domain::registry::AccreditationStatus::Active

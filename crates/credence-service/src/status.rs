@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
-use credence_domain::{AwardId, OrgSlug};
+use credence_domain::{AccreditationId, AwardId, OrgSlug};
 use credence_store::registry::{AwardRow, OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
@@ -267,9 +267,15 @@ impl IssuerDesk<'_> {
         // An accreditation is stored as an award of its body: its own row follows the
         // award's state in the same transaction, whichever route revoked it.
         if next == AwardStatus::Revoked {
-            if let Some(accreditation) = tx.accreditation(id.as_str()).await? {
-                tx.set_accreditation_status(id.as_str(), AccreditationStatus::Revoked, reason, now)
-                    .await?;
+            let accreditation_id = AccreditationId::from(id.clone());
+            if let Some(accreditation) = tx.accreditation(&accreditation_id).await? {
+                tx.set_accreditation_status(
+                    &accreditation_id,
+                    AccreditationStatus::Revoked,
+                    reason,
+                    now,
+                )
+                .await?;
                 self.notify_accreditation(
                     tx,
                     &accreditation,

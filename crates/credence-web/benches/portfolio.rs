@@ -52,7 +52,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
         let outcome = registry
             .with_issuer(&issuer)
             .award(NewAward {
-                achievement: achievement.uuid.clone(),
+                achievement: achievement.uuid.to_string(),
                 email: "bench@example.org".into(),
                 name: None,
                 override_justification: Some(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use credence_domain::registry::{
     AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, Role, StatusAction,
 };
-use credence_domain::{bundled, AccountId, Framework, OrgSlug, PathwayCode};
+use credence_domain::{bundled, AccountId, AchievementId, Framework, OrgSlug, PathwayCode};
 use credence_store::registry::Page;
 
 use super::evidence::{items, Item, Target};
@@ -219,7 +219,7 @@ impl Registry {
         world: &World,
         accounts: &Accounts,
         summary: &mut DemoSummary,
-    ) -> Result<HashMap<String, String>, ServiceError> {
+    ) -> Result<HashMap<String, AchievementId>, ServiceError> {
         let mut ids = HashMap::new();
         for a in &world.achievements {
             let existing = (self.public().achievements(&org_slug(&a.org)?).await?)
@@ -371,7 +371,7 @@ impl Registry {
         &self,
         world: &World,
         accounts: &Accounts,
-        achievements: &HashMap<String, String>,
+        achievements: &HashMap<String, AchievementId>,
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         let mut issued: HashMap<&str, String> = HashMap::new();
@@ -382,7 +382,7 @@ impl Registry {
             let uuid = achievements.get(&a.achievement).ok_or_else(missing)?;
             let issuer = self.demo_issuer(world, accounts, &spec.org).await?;
             let new = NewAward {
-                achievement: uuid.clone(),
+                achievement: uuid.to_string(),
                 email: email(&a.persona),
                 name: None,
                 override_justification: None,
@@ -439,7 +439,7 @@ impl Registry {
         &self,
         world: &World,
         accounts: &Accounts,
-        achievements: &HashMap<String, String>,
+        achievements: &HashMap<String, AchievementId>,
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         for c in &world.claims {
@@ -449,7 +449,7 @@ impl Registry {
             let uuid = achievements.get(&c.achievement).ok_or_else(missing)?;
             let issuer = self.demo_issuer(world, accounts, &spec.org).await?;
             let new = NewAward {
-                achievement: uuid.clone(),
+                achievement: uuid.to_string(),
                 email: email(&c.recipient),
                 name: None,
                 override_justification: Some(c.justification.clone()),

@@ -1,13 +1,13 @@
 //! The `achievements` table. An issuer's published achievement for a pathway, pinned to a framework version.
 
-use credence_domain::OrgId;
+use credence_domain::{AchievementId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "achievements")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: AchievementId,
     pub org_id: OrgId,
     pub framework_id: i64,
     pub pathway: String,

@@ -1,7 +1,7 @@
 //! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
 
 use credence_domain::registry::AwardStatus;
-use credence_domain::{AccountId, AwardId, OrgId};
+use credence_domain::{AccountId, AchievementId, AwardId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: AwardId,
     pub org_id: OrgId,
-    pub achievement_id: Option<String>,
+    pub achievement_id: Option<AchievementId>,
     pub holder_id: Option<AccountId>,
     #[sea_orm(column_type = "Text")]
     pub recipient_email: Option<String>,

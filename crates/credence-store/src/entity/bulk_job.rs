@@ -1,7 +1,7 @@
 //! The `bulk_jobs` table. A bulk award request and its progress.
 
 use credence_domain::registry::BulkJobState;
-use credence_domain::{BulkJobId, OrgId};
+use credence_domain::{AchievementId, BulkJobId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: BulkJobId,
     pub org_id: OrgId,
-    pub achievement_id: String,
+    pub achievement_id: AchievementId,
     #[sea_orm(column_type = "Text")]
     pub created_by: String,
     pub total: i64,

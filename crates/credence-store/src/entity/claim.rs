@@ -1,7 +1,7 @@
 //! The `claims` table. An award made to an address no confirmed account held: the claim
 //! link's hash, the message that carried it, and when it was opened and claimed.
 
-use credence_domain::{AccountId, AwardId, OrgId};
+use credence_domain::{AccountId, AwardId, OrgId, OutboxId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,7 +17,7 @@ pub struct Model {
     pub token_hash: String,
     pub expires_at: ChronoDateTimeUtc,
     /// The outbox message that carried the newest link.
-    pub outbox_id: Option<String>,
+    pub outbox_id: Option<OutboxId>,
     /// How many links have been sent.
     pub sends: i32,
     pub created_at: ChronoDateTimeUtc,

@@ -1,14 +1,14 @@
 //! The `notifications` table. One thing a person was told, in the app's list.
 
 use credence_domain::registry::NotificationKind;
-use credence_domain::AccountId;
+use credence_domain::{AccountId, NotificationId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: NotificationId,
     pub account_id: AccountId,
     pub kind: NotificationKind,
     #[sea_orm(column_type = "Text")]

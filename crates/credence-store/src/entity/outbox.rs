@@ -1,14 +1,14 @@
 //! The `outbox` table. An e-mail, whole, waiting to be sent or kept as sent.
 
 use credence_domain::registry::OutboxState;
-use credence_domain::AccountId;
+use credence_domain::{AccountId, OutboxId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: OutboxId,
     #[sea_orm(column_type = "Text")]
     pub message_id: String,
     pub kind: String,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AccreditationStatus;
-use credence_domain::OrgId;
+use credence_domain::{AccreditationId, OrgId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder,
 };
@@ -22,8 +22,11 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn accreditation(&self, id: &str) -> Result<Option<AccreditationRow>, StoreError> {
-        Ok(accreditation::Entity::find_by_id(id)
+    pub async fn accreditation(
+        &self,
+        id: &AccreditationId,
+    ) -> Result<Option<AccreditationRow>, StoreError> {
+        Ok(accreditation::Entity::find_by_id(id.clone())
             .one(self.conn())
             .await?)
     }
@@ -50,13 +53,13 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn set_accreditation_status(
         &self,
-        id: &str,
+        id: &AccreditationId,
         status: AccreditationStatus,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         accreditation::ActiveModel {
-            id: sea_orm::ActiveValue::Unchanged(id.to_owned()),
+            id: sea_orm::ActiveValue::Unchanged(id.clone()),
             status: Set(status),
             reason: Set(Some(reason.to_owned())),
             updated_at: Set(at),

@@ -53,7 +53,7 @@ impl Tx {
         let accreditations = ids("accreditation");
         let accreditations =
             self.rows_in::<accreditation::Entity, _>(accreditation::Column::Id, accreditations);
-        rows.accreditations = by(accreditations.await?, |a| a.id.clone());
+        rows.accreditations = by(accreditations.await?, |a| a.id.to_string());
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
         rows.evidence = by(evidence.await?, |e| e.id.to_string());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
@@ -79,11 +79,11 @@ impl Tx {
         achievements.extend(
             rows.awards
                 .values()
-                .filter_map(|a| a.achievement_id.clone()),
+                .filter_map(|a| a.achievement_id.as_ref().map(ToString::to_string)),
         );
         let achievements =
             self.rows_in::<achievement::Entity, _>(achievement::Column::Id, achievements);
-        rows.achievements = by(achievements.await?, |a| a.id.clone());
+        rows.achievements = by(achievements.await?, |a| a.id.to_string());
         Ok(rows)
     }
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
-use credence_domain::{AccountId, AwardId, OrgId};
+use credence_domain::{AccountId, AchievementId, AwardId, OrgId};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -40,7 +40,7 @@ pub struct AwardListQuery<'a> {
     /// Text to find, in any case, in the recipient's name or e-mail addresses.
     pub search: Option<&'a str>,
     /// Only awards of this achievement (its id).
-    pub achievement_id: Option<&'a str>,
+    pub achievement_id: Option<&'a AchievementId>,
     pub state: Option<ListedState>,
     /// The time against which expiry is judged.
     pub now: DateTime<Utc>,
@@ -50,7 +50,7 @@ pub struct AwardListQuery<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct AwardListRow {
     pub id: AwardId,
-    pub achievement_id: Option<String>,
+    pub achievement_id: Option<AchievementId>,
     pub holder_id: Option<AccountId>,
     pub recipient_email: Option<String>,
     pub status: AwardStatus,

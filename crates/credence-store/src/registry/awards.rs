@@ -2,7 +2,7 @@
 //! evidence that the completion check needs.
 
 use credence_domain::registry::{AwardStatus, BulkJobState, BulkRowOutcome, EvidenceStatus};
-use credence_domain::{AccountId, AwardId, BulkJobId, OrgId};
+use credence_domain::{AccountId, AchievementId, AwardId, BulkJobId, OrgId};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -45,8 +45,13 @@ impl Tx {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    pub async fn achievement(&self, id: &str) -> Result<Option<AchievementRow>, StoreError> {
-        Ok(achievement::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn achievement(
+        &self,
+        id: &AchievementId,
+    ) -> Result<Option<AchievementRow>, StoreError> {
+        Ok(achievement::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// An organisation's achievements, oldest first.

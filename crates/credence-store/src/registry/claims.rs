@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::OutboxState;
-use credence_domain::{AccountId, AwardId};
+use credence_domain::{AccountId, AwardId, OutboxId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -137,8 +137,8 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn outbox_states(
         &self,
-        ids: &[String],
-    ) -> Result<Vec<(String, OutboxState)>, StoreError> {
+        ids: &[OutboxId],
+    ) -> Result<Vec<(OutboxId, OutboxState)>, StoreError> {
         let mut out = Vec::new();
         for chunk in ids.chunks(IN_CHUNK) {
             out.extend(
@@ -147,7 +147,7 @@ impl Tx {
                     .column(outbox::Column::Id)
                     .column(outbox::Column::State)
                     .filter(outbox::Column::Id.is_in(chunk.iter().cloned()))
-                    .into_tuple::<(String, OutboxState)>()
+                    .into_tuple::<(OutboxId, OutboxState)>()
                     .all(self.conn())
                     .await?,
             );

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{EmailLinkPurpose, OutboxState};
-use credence_domain::AccountId;
+use credence_domain::{AccountId, OutboxId};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -42,7 +42,7 @@ impl Tx {
         &self,
         now: DateTime<Utc>,
         limit: u64,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<OutboxId>, StoreError> {
         Ok(outbox::Entity::find()
             .select_only()
             .column(outbox::Column::Id)
@@ -62,7 +62,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn lease_outbox(
         &self,
-        id: &str,
+        id: &OutboxId,
         owner: &str,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -78,7 +78,9 @@ impl Tx {
         if done.rows_affected == 0 {
             return Ok(None);
         }
-        Ok(outbox::Entity::find_by_id(id).one(self.conn()).await?)
+        Ok(outbox::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// Records how the attempt of the worker `owner` ended: the new state, attempts, the
@@ -87,7 +89,7 @@ impl Tx {
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn finish_outbox_attempt(
         &self,
-        id: &str,
+        id: &OutboxId,
         owner: &str,
         end: OutboxAttempt,
     ) -> Result<bool, StoreError> {

@@ -105,7 +105,7 @@ pub async fn achievement(
         .services
         .registry
         .public()
-        .achievement_json(&id)
+        .achievement_json(&record_id(&id, "achievement")?)
         .await?;
     Ok(json_ld(document.to_string(), JSON_LD))
 }
@@ -119,7 +119,7 @@ pub async fn achievement_image(
         .services
         .registry
         .public()
-        .achievement_image(&id)
+        .achievement_image(&record_id(&id, "achievement")?)
         .await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::registry::StatusAction;
-use credence_domain::OrgSlug;
+use credence_domain::{AccreditationId, OrgSlug};
 use credence_service::accreditation::AccreditationView;
 use credence_service::issuing::parse_suite;
 use credence_service::vcapi::IssueRequest;
@@ -427,6 +427,7 @@ pub async fn revoke_accreditation(
     ApiJson(body): ApiJson<RevokeBody>,
 ) -> Result<Json<AccreditationView>, WebError> {
     let registry = &state.services.registry;
+    let id: AccreditationId = record_id(&id, "accreditation")?;
     let body_org = registry.public().accreditation_body(&id).await?;
     let issuer = current.actor.issuer(&body_org)?;
     Ok(Json(

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_domain::registry::{AccreditationStatus, OrgKind, Role};
-use credence_domain::{AccountId, TokenId};
+use credence_domain::{AccountId, AccreditationId, TokenId};
 use credence_service::accreditation::AccreditationView;
 use credence_service::awards::DEFAULT_FRAMEWORK;
 use credence_service::orgs::{KeyView, MemberView, TokenView};
@@ -738,6 +738,7 @@ pub async fn revoke_accreditation(
             accreditations_page(&state, user, c, AccreditForm::default(), errors, None).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
+    let id: AccreditationId = record_id(&id, "accreditation")?;
     match state
         .services
         .registry

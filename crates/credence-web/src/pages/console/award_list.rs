@@ -361,7 +361,7 @@ async fn list_page(
         .await?
         .into_iter()
         .map(|a| Choice {
-            value: a.uuid,
+            value: a.uuid.into_string(),
             label: a.name,
         })
         .collect();

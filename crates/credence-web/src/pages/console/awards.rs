@@ -31,7 +31,7 @@ pub(super) fn achievement_choices(achievements: &[AchievementView]) -> Vec<Choic
     achievements
         .iter()
         .map(|a| Choice {
-            value: a.uuid.clone(),
+            value: a.uuid.to_string(),
             label: a.name.clone(),
         })
         .collect()
@@ -150,7 +150,7 @@ async fn achievements_page(
         .into_iter()
         .map(|a| AchievementLine {
             created: when(&a.created_at),
-            uuid: a.uuid,
+            uuid: a.uuid.into_string(),
             name: a.name,
             pathway: a.pathway,
             validity_days: a.validity_days,

@@ -216,7 +216,7 @@ pub async fn bulk_job(
         .await?
         .into_iter()
         .find(|a| a.uuid == job.achievement_id)
-        .map_or_else(|| job.achievement_id.clone(), |a| a.name);
+        .map_or_else(|| job.achievement_id.to_string(), |a| a.name);
     let awarded = job.done - job.refused;
     Ok(render(&BulkJobPage {
         nav: user.nav,

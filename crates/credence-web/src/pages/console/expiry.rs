@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use credence_domain::AchievementId;
 use credence_service::expiry::{AchievementExpiry, ExpiryItem, ExpiryList};
 use credence_service::ServiceError;
 use serde::Deserialize;
@@ -61,9 +62,9 @@ impl ExpiryPage {
     }
 
     /// The award form, filled in to renew `item`.
-    fn renew_link(&self, achievement: &str, item: &ExpiryItem) -> String {
+    fn renew_link(&self, achievement: &AchievementId, item: &ExpiryItem) -> String {
         let query = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("achievement", achievement)
+            .append_pair("achievement", achievement.as_str())
             .append_pair("email", &item.email)
             .append_pair("renews", &item.award_id)
             .finish();

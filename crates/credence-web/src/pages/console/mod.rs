@@ -156,8 +156,8 @@ pub fn award_lines(
         .map(|a| {
             let achievement = a
                 .achievement_id
-                .as_deref()
-                .and_then(|id| achievements.iter().find(|x| x.uuid == id || x.id == id))
+                .as_ref()
+                .and_then(|id| achievements.iter().find(|x| x.uuid == *id))
                 .map_or_else(
                     || "Accreditation or VC-API credential".to_owned(),
                     |x| x.name.clone(),
@@ -196,7 +196,7 @@ pub fn job_lines(
             achievement: achievements
                 .iter()
                 .find(|x| x.uuid == j.achievement_id)
-                .map_or_else(|| j.achievement_id.clone(), |x| x.name.clone()),
+                .map_or_else(|| j.achievement_id.to_string(), |x| x.name.clone()),
             created: when(&j.created_at),
             id: j.id.into_string(),
             state: j.state,
