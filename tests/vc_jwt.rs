@@ -310,3 +310,71 @@ async fn a_token_carrying_no_object_is_answered_not_verified() {
         );
     }
 }
+
+/// `credence vc verify` reads a JWT-secured credential from a file, or baked into an image,
+/// and verifies it as the server does; a tampered or expired token is not verified (exit 1).
+#[test]
+fn the_command_line_verifies_a_jwt_from_a_file_or_a_baked_image() {
+    use crate::support::{credence, stdout};
+    let tokens = tokens();
+    let dir = tempfile::tempdir().expect("a folder");
+    let at = now().to_rfc3339();
+    let token = tokens["EdDSA"]["token"].as_str().expect("token");
+    std::fs::write(dir.path().join("credential.jwt"), format!("{token}\n")).expect("write");
+    let out = credence(
+        dir.path(),
+        &["vc", "verify", "--json", "--at", &at, "credential.jwt"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).expect("a JSON report");
+    assert_eq!(report["verdict"], "verified", "{report}");
+
+    // Baked into an SVG badge, the same token verifies.
+    std::fs::write(
+        dir.path().join("badge.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>"#,
+    )
+    .expect("write");
+    let baked = credence(
+        dir.path(),
+        &[
+            "vc",
+            "bake",
+            "badge.svg",
+            "credential.jwt",
+            "--out",
+            "baked.svg",
+        ],
+        &[],
+    );
+    assert!(baked.status.success(), "{}", crate::support::stderr(&baked));
+    let out = credence(dir.path(), &["vc", "verify", "--at", &at, "baked.svg"], &[]);
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    assert!(stdout(&out).contains("baked.svg: "), "{}", stdout(&out));
+
+    // A changed signature and an expired token are refused, each saying why.
+    let (head, signature) = token.rsplit_once('.').expect("three parts");
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let tampered = format!("{head}.{flipped}{}", &signature[1..]);
+    std::fs::write(dir.path().join("tampered.jwt"), tampered).expect("write");
+    let expired = tokens["EdDSA"]["expired"].as_str().expect("token");
+    std::fs::write(dir.path().join("expired.jwt"), expired).expect("write");
+    for (file, check) in [("tampered.jwt", "proof"), ("expired.jwt", "token_validity")] {
+        let out = credence(
+            dir.path(),
+            &["vc", "verify", "--json", "--at", &at, file],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{file}: {}", stdout(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).expect("a JSON report");
+        assert_ne!(report["verdict"], "verified", "{file}: {report}");
+        let failed = report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["code"] == check)
+            .unwrap_or_else(|| panic!("{file}: no {check} check in {report}"));
+        assert_eq!(failed["outcome"], "failed", "{file}: {report}");
+    }
+}

@@ -342,7 +342,8 @@ pub enum VcCommand {
         /// credential with status entries is reported as "status unknown".
         #[arg(long, value_name = "FILE")]
         status_list: Vec<PathBuf>,
-        /// The credential: a JSON file, or a PNG or SVG with a credential baked in.
+        /// The credential: a JSON file (Data Integrity), a file holding a JWT-secured
+        /// credential (VC-JOSE-COSE or VC-JWT), or a PNG or SVG with either baked in.
         input: PathBuf,
     },
     /// Bake a credential into a PNG or SVG badge image (replacing any credential there).

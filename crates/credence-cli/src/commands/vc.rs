@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use credence_vc::baking::{self, BakedCredential};
 use credence_vc::canon::Canonicalizer;
 use credence_vc::did::{StaticResolver, VerificationMethod};
+use credence_vc::jwt;
 use credence_vc::keys::{KeyPairFile, SigningKey};
 use credence_vc::proof::{self, Cryptosuite, ProofOptions};
 use credence_vc::verify::{self, Outcome, VerifyContext};
@@ -163,20 +164,49 @@ fn sign(
     write_stdout(text.as_bytes())
 }
 
-/// The credential in `path`: a JSON file, or a PNG or SVG with a credential baked in.
-fn read_credential(path: &Path) -> Result<Value, Failure> {
+/// A credential to verify: secured by a Data Integrity proof (JSON), or a JWT-secured one
+/// (VC-JOSE-COSE or VC-JWT, the compact token).
+enum Secured {
+    Json(Value),
+    Jwt(String),
+}
+
+/// The credential in `path`: a JSON file, a file holding a JWT, or a PNG or SVG with
+/// either baked in.
+fn read_credential(path: &Path) -> Result<Secured, Failure> {
     let bytes = read_bytes(path)?;
     if baking::detect_format(&bytes).is_ok() {
         return match baking::unbake(&bytes).map_err(|e| refused(path, e))? {
-            Some(BakedCredential::Json(value)) => Ok(value),
-            Some(BakedCredential::Jwt(_)) => Err(refused(
-                path,
-                "the baked credential is a JWT, which this command does not verify",
-            )),
+            Some(BakedCredential::Json(value)) => Ok(Secured::Json(value)),
+            Some(BakedCredential::Jwt(token)) => Ok(Secured::Jwt(token)),
             None => Err(refused(path, "no credential is baked into this image")),
         };
     }
-    read_json_object(path)
+    if let Ok(text) = std::str::from_utf8(&bytes) {
+        if jwt::looks_like_jwt(text.trim()) {
+            return Ok(Secured::Jwt(text.trim().to_owned()));
+        }
+    }
+    read_json_object(path).map(Secured::Json)
+}
+
+impl Secured {
+    /// What `--fetch` reads to know what to fetch: the credential, and for a token its
+    /// `kid` standing for the proof's verification method.
+    fn for_fetch(&self) -> Value {
+        match self {
+            Secured::Json(doc) => doc.clone(),
+            Secured::Jwt(token) => match jwt::peek(token) {
+                Some((kid, mut credential)) => {
+                    if let (Some(kid), Some(fields)) = (kid, credential.as_object_mut()) {
+                        fields.insert("proof".into(), json!({ "verificationMethod": kid }));
+                    }
+                    credential
+                }
+                None => Value::Null,
+            },
+        }
+    }
 }
 
 /// Adds the verification method of a trusted key file (which must name its id and
@@ -254,12 +284,16 @@ fn verify(
         lists.0.insert(id, list);
     }
     let fetches = if fetch {
-        crate::commands::vc_fetch::prepare(&document, &mut resolver, &mut lists.0, &mut lists.1)?
+        let wanted = document.for_fetch();
+        crate::commands::vc_fetch::prepare(&wanted, &mut resolver, &mut lists.0, &mut lists.1)?
     } else {
         Vec::new()
     };
     let ctx = VerifyContext::new(now, &resolver, &lists).with_canonicalizer(canonicalizer);
-    let mut report = verify::verify_credential(&document, &ctx);
+    let mut report = match &document {
+        Secured::Json(doc) => verify::verify_credential(doc, &ctx),
+        Secured::Jwt(token) => jwt::verify_jwt(token, &ctx, &[]).1,
+    };
     report.fetches = fetches;
     if as_json {
         let mut text = serde_json::to_string_pretty(&report).context("cannot print the report")?;
