@@ -253,6 +253,39 @@ async fn the_vc_api_verifies_a_jwt_given_as_a_string() {
         "the token's text is not what is shown"
     );
 
+    // The token itself as the body, with its media type: the same answer.
+    for media_type in ["application/vc+jwt", "application/jwt; charset=utf-8"] {
+        let raw = app
+            .request(
+                axum::http::Request::post("/credentials/verify")
+                    .header("content-type", media_type)
+                    .body(axum::body::Body::from(format!("{token}\n")))
+                    .expect("a request"),
+            )
+            .await;
+        assert_eq!(raw.status, StatusCode::OK, "{media_type}: {}", raw.body);
+        assert_eq!(raw.json()["verified"], true, "{}", raw.body);
+    }
+    let not_a_token = app
+        .request(
+            axum::http::Request::post("/credentials/verify")
+                .header("content-type", "application/vc+jwt")
+                .body(axum::body::Body::from("not a token"))
+                .expect("a request"),
+        )
+        .await;
+    assert_eq!(
+        not_a_token.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        not_a_token.body
+    );
+    assert!(
+        not_a_token.body.contains("/verifiableCredential"),
+        "{}",
+        not_a_token.body
+    );
+
     // Tampered: the answer says not verified.
     let parts: Vec<&str> = token.split('.').collect();
     let forged = format!("{}.{}.{}", parts[0], parts[1], parts[0]);

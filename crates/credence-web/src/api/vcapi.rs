@@ -146,15 +146,40 @@ pub struct VerifyBody {
 }
 
 /// `POST /credentials/verify`: 200 when every check passes, 400 otherwise, with the checks,
-/// warnings and errors, and the full report.
-#[utoipa::path(post, path = "/credentials/verify", operation_id = "vcapi_verify_credential", tag = "vc-api", request_body = VerifyBody, security(()), responses((status = 200, description = "Every check passed: `{verified, checks, warnings, errors, report}`"), (status = 400, description = "A check failed or could not be made (same shape), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
+/// warnings and errors, and the full report. The body is `{"verifiableCredential": ...}`
+/// (JSON), or a JWT-secured credential itself (`Content-Type: application/vc+jwt`, as
+/// VC-JOSE-COSE registers it; `application/jwt` too).
+#[utoipa::path(post, path = "/credentials/verify", operation_id = "vcapi_verify_credential", tag = "vc-api", request_body(content((VerifyBody = "application/json"), (String = "application/vc+jwt"))), security(()), responses((status = 200, description = "Every check passed: `{verified, checks, warnings, errors, report}`"), (status = 400, description = "A check failed or could not be made (same shape), or the request is malformed (a problem document)"), (status = 429, body = Problem)))]
 pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddr,
-    body: Result<ApiJson<VerifyBody>, WebError>,
+    request: axum::extract::Request,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
+    use axum::extract::FromRequest;
     state.throttles.spend(Budget::Verify, client)?;
-    let ApiJson(body) = body.map_err(bad_input)?;
+    let media_type = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let body = if media_type == "application/vc+jwt" || media_type == "application/jwt" {
+        let bytes = axum::body::Bytes::from_request(request, &state)
+            .await
+            .map_err(|e| WebError::new(e.status(), "Body not read", e.body_text()))?;
+        let token = std::str::from_utf8(&bytes)
+            .map_err(|_| WebError::bad_request("The token is not text (UTF-8)."))?;
+        VerifyBody {
+            verifiable_credential: Value::String(token.trim().to_owned()),
+            options: None,
+        }
+    } else {
+        let ApiJson(body) = ApiJson::<VerifyBody>::from_request(request, &state)
+            .await
+            .map_err(bad_input)?;
+        body
+    };
     verify_body(state, body).await.map_err(bad_input)
 }
 
