@@ -21,8 +21,13 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .with_timezone(&chrono::Utc)
 }
 
-/// The tokens `jwt.mjs` made, by algorithm.
+/// The tokens `jwt.mjs` made, by algorithm, with ES256 and RS256 keys of [`WEB_DID`].
 fn tokens() -> Value {
+    tokens_for(WEB_DID)
+}
+
+/// The tokens `jwt.mjs` made, by algorithm, with ES256 and RS256 keys of `web_did`.
+fn tokens_for(web_did: &str) -> Value {
     let key = SigningKey::from_seed(&[9; 32]);
     let input = json!({
         "credential": {
@@ -36,7 +41,7 @@ fn tokens() -> Value {
             "d": URL_SAFE_NO_PAD.encode([9u8; 32]),
         },
         "didKey": key.verifying_key().did_key(),
-        "webDid": WEB_DID,
+        "webDid": web_did,
         "now": now().to_rfc3339(),
     });
     js_harness().run_script("jwt.mjs", &[], &input)
@@ -410,4 +415,62 @@ fn the_command_line_verifies_a_jwt_from_a_file_or_a_baked_image() {
             .unwrap_or_else(|| panic!("{file}: no {check} check in {report}"));
         assert_eq!(failed["outcome"], "failed", "{file}: {report}");
     }
+}
+
+/// ES256 and RS256 keys published by a did:web issuer as `publicKeyJwk` are fetched (from a
+/// server on loopback) and verify its tokens; a key its document does not list for
+/// assertions does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_did_web_issuers_ec_and_rsa_keys_are_fetched_to_verify_its_tokens() {
+    use crate::fetch::{app_fetching, issuer_router, serve, settings, verify, Issuer};
+    let issuer = Issuer::default();
+    let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
+    let did = format!("did:web:127.0.0.1%3A{}", addr.port());
+    let tokens = tokens_for(&did);
+    let methods: Vec<Value> = ["ES256", "RS256"]
+        .iter()
+        .map(|alg| {
+            json!({
+                "id": tokens[alg]["kid"],
+                "type": "JsonWebKey",
+                "controller": did,
+                "publicKeyJwk": tokens[alg]["jwk"],
+            })
+        })
+        .collect();
+    let document = |listed: &[&str]| {
+        json!({
+            "@context": ["https://www.w3.org/ns/did/v1"],
+            "id": did,
+            "verificationMethod": methods,
+            "assertionMethod": listed
+                .iter()
+                .map(|alg| tokens[*alg]["kid"].clone())
+                .collect::<Vec<_>>(),
+        })
+    };
+    *issuer.did_document.lock().expect("lock") = document(&["ES256", "RS256"]);
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+    for alg in ["ES256", "RS256"] {
+        let token = tokens[alg]["token"].as_str().expect("token");
+        let report = verify(&app, &Value::String(token.to_owned())).await;
+        assert_eq!(
+            outcome(&report, "proof"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(
+            outcome(&report, "issuer"),
+            Outcome::Passed,
+            "{alg}: {report:?}"
+        );
+        assert_eq!(report.verdict, Verdict::Verified, "{alg}: {report:?}");
+    }
+    // Listed for assertions no longer (another registry, a fresh cache): not the issuer's.
+    *issuer.did_document.lock().expect("lock") = document(&["ES256"]);
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+    let token = tokens["RS256"]["token"].as_str().expect("token");
+    let report = verify(&app, &Value::String(token.to_owned())).await;
+    assert_ne!(report.verdict, Verdict::Verified, "{report:?}");
+    assert_ne!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use credence_fetch::{FetchRecord, Fetcher, Want};
 use credence_vc::did::{did_web_document_url, verification_methods, VerificationMethod};
+use credence_vc::jwt::JwtKey;
 use credence_vc::verify::FetchNote;
 use serde_json::Value;
 
@@ -15,6 +16,9 @@ use serde_json::Value;
 pub struct Prepared {
     /// Verification methods read from fetched DID and controller documents.
     pub methods: Vec<VerificationMethod>,
+    /// Keys given as JWKs (`publicKeyJwk`: Ed25519, P-256, RSA) by fetched DID documents
+    /// for assertions, which a JWT-secured credential may be signed with.
+    pub jwt_keys: Vec<JwtKey>,
     /// Status list credentials by URL.
     pub lists: HashMap<String, Value>,
     /// Why a status list could not be obtained, by URL.
@@ -101,6 +105,53 @@ fn assertion_methods(document: &Value, controller: &str) -> Vec<VerificationMeth
         .collect()
 }
 
+/// The JWKs of `document` (whose id must be `controller`) that it lists for assertions and
+/// controls itself, whatever their key type; embedded methods under `assertionMethod` count.
+fn assertion_jwks(document: &Value, controller: &str) -> Vec<JwtKey> {
+    if document.get("id").and_then(Value::as_str) != Some(controller) {
+        return Vec::new();
+    }
+    let listed = listed_under(document, "assertionMethod");
+    let referenced = document
+        .get("verificationMethod")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|m| {
+            m.get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| listed.contains(id))
+        });
+    let embedded = document
+        .get("assertionMethod")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|m| m.is_object());
+    referenced
+        .chain(embedded)
+        .filter_map(|m| {
+            let id = m.get("id")?.as_str()?;
+            let jwk = m.get("publicKeyJwk").filter(|k| k.is_object())?;
+            // A relative id ("#key-1") belongs to the document.
+            let id = if id.starts_with('#') {
+                format!("{controller}{id}")
+            } else {
+                id.to_owned()
+            };
+            let owner = m
+                .get("controller")
+                .and_then(Value::as_str)
+                .unwrap_or(controller);
+            (owner == controller).then(|| JwtKey {
+                id,
+                controller: controller.to_owned(),
+                jwk: jwk.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The most documents fetched for one verification: a credential naming more (status
 /// entries, proofs) gets the rest reported as not fetched, so one request cannot make this
 /// Credence fetch without end.
@@ -144,6 +195,7 @@ async fn resolve_method(fetcher: &Fetcher, method: &str, prepared: &mut Prepared
         };
         if let Ok(document) = fetch_json(fetcher, &url, &mut prepared.log).await {
             prepared.methods.extend(assertion_methods(&document, base));
+            prepared.jwt_keys.extend(assertion_jwks(&document, base));
         }
     } else if base.starts_with("https://") || base.starts_with("http://") {
         // An HTTPS verification method: the method document names its controller, whose

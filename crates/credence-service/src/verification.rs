@@ -117,6 +117,7 @@ impl PublicDesk<'_> {
             }
         }
         let mut fetches = Vec::new();
+        let mut jwt_keys = Vec::new();
         if let Some(outbound) = self
             .config
             .fetcher
@@ -149,6 +150,7 @@ impl PublicDesk<'_> {
             }
             fetcher.lists.extend(prepared.lists);
             fetcher.failures.extend(prepared.list_failures);
+            jwt_keys = prepared.jwt_keys;
             fetches = prepared.log;
         }
         let canonicalizer = self.canonicalizer_for(doc).await;
@@ -156,7 +158,7 @@ impl PublicDesk<'_> {
             .with_memo(&self.caches.proofs)
             .with_canonicalizer(&canonicalizer);
         let mut report = crate::registry::cpu_bound(|| match &token {
-            Some((text, _)) => jwt::verify_jwt(text, &ctx, &[]).1,
+            Some((text, _)) => jwt::verify_jwt(text, &ctx, &jwt_keys).1,
             None => verify_credential(doc, &ctx),
         });
         report.fetches = crate::remote::notes(fetches);

@@ -283,16 +283,23 @@ fn verify(
             .to_owned();
         lists.0.insert(id, list);
     }
+    let mut jwt_keys = Vec::new();
     let fetches = if fetch {
         let wanted = document.for_fetch();
-        crate::commands::vc_fetch::prepare(&wanted, &mut resolver, &mut lists.0, &mut lists.1)?
+        crate::commands::vc_fetch::prepare(
+            &wanted,
+            &mut resolver,
+            &mut lists.0,
+            &mut lists.1,
+            &mut jwt_keys,
+        )?
     } else {
         Vec::new()
     };
     let ctx = VerifyContext::new(now, &resolver, &lists).with_canonicalizer(canonicalizer);
     let mut report = match &document {
         Secured::Json(doc) => verify::verify_credential(doc, &ctx),
-        Secured::Jwt(token) => jwt::verify_jwt(token, &ctx, &[]).1,
+        Secured::Jwt(token) => jwt::verify_jwt(token, &ctx, &jwt_keys).1,
     };
     report.fetches = fetches;
     if as_json {

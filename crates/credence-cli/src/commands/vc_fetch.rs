@@ -19,6 +19,7 @@ pub fn prepare(
     resolver: &mut StaticResolver,
     lists: &mut HashMap<String, Value>,
     failures: &mut HashMap<String, String>,
+    jwt_keys: &mut Vec<credence_vc::jwt::JwtKey>,
 ) -> Result<Vec<FetchNote>, Failure> {
     // The `[fetch]` settings from the environment, read as the server reads them
     // (`CREDENCE_FETCH_*`; `credence vc` reads no configuration file).
@@ -46,6 +47,7 @@ pub fn prepare(
     }
     lists.extend(prepared.lists);
     failures.extend(prepared.list_failures);
+    jwt_keys.extend(prepared.jwt_keys);
     Ok(credence_service::remote::notes(prepared.log))
 }
 
