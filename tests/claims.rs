@@ -350,7 +350,7 @@ async fn a_wrong_address_is_corrected_by_a_new_award_and_the_first_is_revoked() 
         &app,
         ORG,
         &token,
-        json!({"achievement": achievement, "email": "typo@claims.tset", "override_justification": REASON}),
+        json!({"achievement": achievement, "email": "typo@claims.tset", "name": "Induction certificate", "override_justification": REASON}),
     )
     .await;
     let first = made.json();
@@ -408,6 +408,12 @@ async fn a_wrong_address_is_corrected_by_a_new_award_and_the_first_is_revoked() 
     let new_page = page(&app, &issuer, next.split('?').next().expect("a path")).await;
     assert!(new_page.body.contains("Claim link"), "{}", new_page.body);
     assert!(new_page.body.contains("right@claims.test"));
+    // The corrected credential carries the name the first was given.
+    assert!(
+        new_page.body.contains("Induction certificate"),
+        "{}",
+        new_page.body
+    );
     deliver(&app, "test").await;
     let mail = sink.wait_for(3).await;
     assert_eq!(to(&mail, "typo@claims.tset").len(), 1);
@@ -988,6 +994,71 @@ async fn vc_api_issuance_names_its_recipient_by_email_and_the_credential_waits_o
     let path = claim_path(&app, &invited[0]);
     let shown = app.get(&path, "text/html").await;
     assert!(shown.body.contains("Tri-X safe use"), "{}", shown.body);
+
+    // The issuer's console shows the claim, but cannot make the caller's own document
+    // again for another address: it says what to do instead, and changes nothing.
+    let console = app.holder("ines@vc.test", "Ines Issuer").await;
+    app.grant("vc-ics", "ines@vc.test", "issuer").await;
+    let id = waiting.json()["id"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("the credential's id")
+        .to_owned();
+    let detail = format!("/console/vc-ics/awards/{id}");
+    assert!(page(&app, &console, &detail)
+        .await
+        .body
+        .contains("Claim link opened"));
+    let refused = submit(
+        &app,
+        &console,
+        &format!("{detail}/claim/correct"),
+        &[
+            ("email", "else@vc.test"),
+            ("correction_reason", "The address was wrong."),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("issued through the VC-API"),
+        "{}",
+        refused.body
+    );
+    let after = page(&app, &console, &detail).await;
+    assert!(!after.body.contains("tag-revoked"), "{}", after.body);
+}
+
+#[tokio::test]
+async fn a_bounced_claim_link_is_shown_as_bounced_to_the_issuer() {
+    // The mail server refuses the address for good (550).
+    let sink = SmtpSink::start_with(0, "nosuchbox");
+    let app = app_confirming(&sink).await;
+    let (token, issuer, achievement) = console_issuer(&app).await;
+    let made = award(
+        &app,
+        ORG,
+        &token,
+        json!({"achievement": achievement, "email": "nosuchbox@claims.test", "override_justification": REASON}),
+    )
+    .await;
+    let id = made.json()["award"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    assert_eq!(deliver(&app, "test").await.bounced, 1);
+    let shown = page(&app, &issuer, &format!("/console/{ORG}/awards/{id}")).await;
+    assert!(
+        shown
+            .body
+            .contains("Bounced: the address refused the message"),
+        "{}",
+        shown.body
+    );
+    // The issuer can still correct the address.
+    assert!(shown.body.contains("Correct the address"));
+    let list = page(&app, &issuer, &format!("/console/{ORG}/awards")).await;
+    assert!(list.body.contains("Bounced"), "{}", list.body);
 }
 
 #[tokio::test]

@@ -77,20 +77,16 @@ impl ClaimState {
 }
 
 /// A claim as the issuer sees it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ClaimView {
     pub state: ClaimState,
     /// The address the award was made to.
     pub email: String,
     /// How many links have been sent.
     pub sends: i32,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<DateTime<Utc>>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub opened_at: Option<DateTime<Utc>>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub claimed_at: Option<DateTime<Utc>>,
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: DateTime<Utc>,
 }
 
@@ -489,21 +485,6 @@ impl IssuerDesk<'_> {
             .map(|(_, view)| view))
     }
 
-    /// The claims among `awards` (of any organisation: only this one's are read).
-    pub async fn award_claims(
-        &self,
-        awards: &[AwardId],
-    ) -> Result<Vec<(AwardId, ClaimView)>, ServiceError> {
-        let tx = self.store.read().await?;
-        let org = &self.issuer.0.org.id;
-        let claims = self.claim_views(&tx, awards).await?;
-        let mine = tx.claims_of(awards).await?;
-        Ok(claims
-            .into_iter()
-            .filter(|(id, _)| mine.iter().any(|c| &c.award_id == id && &c.org_id == org))
-            .collect())
-    }
-
     /// Sends the claim link of an award again (a new link; the old one stops working).
     #[tracing::instrument(level = "info", skip_all, fields(award_id = %award_id))]
     pub async fn resend_claim(&self, award_id: &AwardId) -> Result<ClaimView, ServiceError> {
@@ -582,12 +563,18 @@ impl IssuerDesk<'_> {
                 "That is the address the award was made to; send the link again instead.",
             ));
         }
+        // A VC-API credential is the caller's own document: Credence cannot make it again.
+        let Some(achievement) = &old.achievement_id else {
+            return Err(ServiceError::Conflict(
+                "This credential was issued through the VC-API from the caller's own document: revoke it, and issue it again naming the corrected address.".into(),
+            ));
+        };
+        // The name the credential carries (the achievement's, or the one given at award).
+        let name = serde_json::from_str::<serde_json::Value>(&old.credential)
+            .ok()
+            .and_then(|c| c.get("name").and_then(|n| n.as_str()).map(str::to_owned));
         let new = NewAward {
-            achievement: old
-                .achievement_id
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            achievement: achievement.to_string(),
             email: email.as_str().to_owned(),
             name: None,
             override_justification: Some(old.override_justification.clone().unwrap_or_else(|| {
@@ -607,7 +594,7 @@ impl IssuerDesk<'_> {
                 &self.issuer,
                 &new,
                 &email,
-                None,
+                name.as_deref(),
                 Some(old.valid_from),
                 now,
             )
