@@ -102,6 +102,14 @@ fn demo_personas(state: &AppState) -> Vec<DemoPersona> {
         .collect()
 }
 
+/// A session-less form that carries only its anti-forgery token (a button on a page
+/// reached by an e-mailed link).
+#[derive(Debug, Deserialize)]
+pub struct FormTokenForm {
+    #[serde(default)]
+    pub form_token: FormToken,
+}
+
 /// Renders the page that `make` builds around a fresh anti-forgery token (its form's
 /// hidden field), with the token's cookie: the forms posted without a session.
 pub(crate) fn page_with_form_token<T: askama::Template>(

@@ -11,7 +11,7 @@ use credence_service::accounts::{AccountView, Password};
 use credence_service::ServiceError;
 use serde::Deserialize;
 
-use crate::pages::account::{page_with_form_token, FormToken};
+use crate::pages::account::{page_with_form_token, FormTokenForm};
 use crate::pages::session::{notice, url_encode, Nav, SignedIn};
 use crate::pages::{error_for, form_errors, render_with, FieldError};
 use crate::throttle::{Budget, ClientAddr};
@@ -177,12 +177,6 @@ pub async fn confirm_form(
     })
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    form_token: FormToken,
-}
-
 /// `POST /account/address/{secret}`: makes the change, then the dashboard (or sign-in).
 pub async fn confirm(
     State(state): State<AppState>,
@@ -190,7 +184,7 @@ pub async fn confirm(
     client: ClientAddr,
     headers: HeaderMap,
     Path(secret): Path<String>,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<FormTokenForm>,
 ) -> Result<Response, WebError> {
     form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;

@@ -11,11 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_service::claims::ClaimLink;
 use credence_service::ServiceError;
-use serde::Deserialize;
 
-use crate::pages::account::{page_with_form_token, FormToken};
+use crate::pages::account::{page_with_form_token, FormTokenForm};
 use crate::pages::credentials::attachment;
-use crate::pages::session::{url_encode, Nav, SignedIn};
+use crate::pages::session::{url_encode, CsrfForm, Nav, SignedIn};
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
@@ -99,18 +98,12 @@ pub async fn show(
     claim_page(&state, nav, &secret, None).await
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ClaimForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /claim/{secret}`: adds the credential to the signed-in account.
 pub async fn claim(
     State(state): State<AppState>,
     user: SignedIn,
     Path(secret): Path<String>,
-    Form(form): Form<ClaimForm>,
+    Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     match state
@@ -137,12 +130,6 @@ pub async fn claim(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ResendForm {
-    #[serde(default)]
-    form_token: FormToken,
-}
-
 /// `POST /claim/{secret}/resend`: a new link to the address, also when this one expired.
 pub async fn resend(
     State(state): State<AppState>,
@@ -150,7 +137,7 @@ pub async fn resend(
     client: ClientAddr,
     headers: HeaderMap,
     Path(secret): Path<String>,
-    Form(form): Form<ResendForm>,
+    Form(form): Form<FormTokenForm>,
 ) -> Result<Response, WebError> {
     form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;

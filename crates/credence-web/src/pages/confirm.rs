@@ -8,11 +8,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use credence_service::ServiceError;
-use serde::Deserialize;
 
-use crate::pages::account::{page_with_form_token, FormToken};
+use crate::pages::account::{page_with_form_token, FormTokenForm};
 use crate::pages::render_with;
-use crate::pages::session::{Nav, SignedIn};
+use crate::pages::session::{CsrfForm, Nav, SignedIn};
 use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
@@ -67,12 +66,6 @@ pub async fn confirm_form(
     })
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    form_token: FormToken,
-}
-
 /// `POST /account/confirm/{secret}`: confirms, then the dashboard (or sign-in).
 pub async fn confirm(
     State(state): State<AppState>,
@@ -80,7 +73,7 @@ pub async fn confirm(
     client: ClientAddr,
     headers: HeaderMap,
     Path(secret): Path<String>,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<FormTokenForm>,
 ) -> Result<Response, WebError> {
     form.form_token.check(&headers)?;
     state.throttles.spend(Budget::SignIn, client)?;
@@ -100,17 +93,11 @@ pub async fn confirm(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ResendForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /account/confirm/resend`: a new link, from the dashboard.
 pub async fn resend(
     State(state): State<AppState>,
     user: SignedIn,
-    Form(form): Form<ResendForm>,
+    Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     state

@@ -14,7 +14,7 @@ use credence_service::Page;
 use serde::Deserialize;
 
 use crate::negotiate::Format;
-use crate::pages::session::{notice, Nav, SignedIn};
+use crate::pages::session::{notice, CsrfForm, Nav, SignedIn};
 use crate::pages::{render, render_with};
 use crate::{AppState, WebError};
 
@@ -60,12 +60,6 @@ pub async fn list(
         notice: notice(query.notice.as_deref()),
         n,
     }))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `POST /notifications/read`: every notification read.

@@ -319,3 +319,10 @@ mod tests {
         assert_eq!(safe_next(None), "/dashboard");
     }
 }
+
+/// A form that carries only the session's CSRF token (a button).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}

@@ -11,22 +11,16 @@ use serde::Deserialize;
 use super::awards::{award_detail_page, Correction, Sent};
 use super::console_for;
 use crate::error::record_id;
-use crate::pages::session::SignedIn;
+use crate::pages::session::{CsrfForm, SignedIn};
 use crate::pages::{form_errors, render_with};
 use crate::{AppState, WebError};
-
-#[derive(Debug, Deserialize)]
-pub struct ResendForm {
-    #[serde(default)]
-    csrf: String,
-}
 
 /// `POST /console/{org}/awards/{id}/claim/resend`.
 pub async fn resend(
     State(state): State<AppState>,
     user: SignedIn,
     Path((slug, id)): Path<(String, String)>,
-    Form(form): Form<ResendForm>,
+    Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let c = console_for(&state, &user, &slug, "awards").await?;
