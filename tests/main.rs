@@ -30,6 +30,7 @@ mod logs;
 mod mail;
 mod mail_crash;
 mod multiprocess;
+mod ob2;
 mod observability;
 mod operator_pages;
 mod pages;

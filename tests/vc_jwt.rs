@@ -474,3 +474,96 @@ async fn a_did_web_issuers_ec_and_rsa_keys_are_fetched_to_verify_its_tokens() {
     assert_ne!(report.verdict, Verdict::Verified, "{report:?}");
     assert_ne!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
 }
+
+/// ES256 and RS256 keys published as `publicKeyJwk` in an HTTPS controller document (the
+/// issuer is the document's URL, the `kid` a method in it) are fetched and verify the
+/// issuer's tokens; a method the controller does not list for assertions does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_controller_documents_jwks_verify_its_tokens() {
+    use crate::fetch::{app_fetching, issuer_router, serve, settings, verify, Issuer};
+    let issuer = Issuer::default();
+    let addr = serve(issuer_router(issuer.clone(), "/issuer")).await;
+    let controller = format!("http://{addr}/issuer");
+    let tokens = tokens_for(&controller);
+    let methods: Vec<Value> = ["ES256", "RS256"]
+        .iter()
+        .map(|alg| {
+            json!({
+                "id": tokens[alg]["kid"],
+                "type": "JsonWebKey",
+                "controller": controller,
+                "publicKeyJwk": tokens[alg]["jwk"],
+            })
+        })
+        .collect();
+    let document = |listed: &[&str]| {
+        let listed: Vec<Value> = listed
+            .iter()
+            .map(|alg| tokens[*alg]["kid"].clone())
+            .collect();
+        json!({
+            "@context": ["https://www.w3.org/ns/cid/v1"],
+            "id": controller,
+            "verificationMethod": methods,
+            "assertionMethod": listed,
+        })
+    };
+    *issuer.did_document.lock().expect("lock") = document(&["ES256", "RS256"]);
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+    for alg in ["ES256", "RS256"] {
+        let token = tokens[alg]["token"].as_str().expect("token");
+        let report = verify(&app, &Value::String(token.to_owned())).await;
+        assert_eq!(report.verdict, Verdict::Verified, "{alg}: {report:?}");
+        assert_eq!(report.fetches[0].url, controller, "{alg}: {report:?}");
+    }
+    *issuer.did_document.lock().expect("lock") = document(&["ES256"]);
+    let app = app_fetching(settings(&[addr.to_string()])).await;
+    let token = tokens["RS256"]["token"].as_str().expect("token");
+    let report = verify(&app, &Value::String(token.to_owned())).await;
+    assert_ne!(outcome(&report, "proof"), Outcome::Passed, "{report:?}");
+}
+
+/// A presentation carrying a JWT-secured credential as VC 2.0 writes it, an
+/// `EnvelopedVerifiableCredential` whose id is a `data:application/vc+jwt,` URL: the
+/// credential is verified as the token it carries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_presentation_carrying_an_enveloped_jwt_verifies_it() {
+    use crate::support::{Auth, TestApp};
+    use credence_vc::proof::{sign, ProofOptions};
+    let tokens = tokens();
+    let token = tokens["EdDSA"]["token"].as_str().expect("token");
+    let app = TestApp::new().await;
+    let holder = SigningKey::generate().expect("a key");
+    let vp = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.verifying_key().did_key(),
+        "verifiableCredential": [
+            {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "id": format!("data:application/vc+jwt,{token}"),
+                "type": "EnvelopedVerifiableCredential"
+            },
+        ],
+    });
+    let mut options = ProofOptions::new(holder.verifying_key().did_key_verification_method());
+    options.proof_purpose = "authentication".into();
+    options.challenge = Some("c-1".into());
+    let signed = sign(&vp, &holder, &options).expect("signed");
+    let answer = app
+        .call(
+            "POST",
+            "/presentations/verify",
+            Some(json!({ "verifiablePresentation": signed, "options": { "challenge": "c-1" } })),
+            &Auth::None,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let body = answer.json();
+    assert_eq!(body["verified"], true, "{body}");
+    let credentials = body["credentials"].as_array().expect("reports");
+    assert_eq!(credentials.len(), 1, "{body}");
+    for report in credentials {
+        assert_eq!(report["verdict"], "verified", "{body}");
+    }
+}

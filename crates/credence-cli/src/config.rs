@@ -119,6 +119,14 @@ password_hash_queue = 64
 # be replaced. Example: contexts = { "https://example.org/ctx/v1" = "/etc/credence/ctx-v1.jsonld" }
 # Environment: CREDENCE_VC_CONTEXTS, as URL=FILE pairs separated by commas.
 contexts = {}
+# Issuer registries this Credence trusts, each a name mapped to a local file in the format
+# of the Digital Credentials Consortium's known-issuer registries ({"registry": {"did:...":
+# {"name": ...}}}); read once, at start. A verification then says which registry knows the
+# issuer and by what name, or warns that none does (a warning, never a failure). Several
+# registries are consulted in the order of their names. Example:
+# issuer_registries = { "DCC Sandbox" = "/etc/credence/dcc-sandbox-registry.json" }
+# Environment: CREDENCE_VC_ISSUER_REGISTRIES, as NAME=FILE pairs separated by commas.
+issuer_registries = {}
 
 [fetch]
 # Verification fetches what a credential names from other servers (did:web documents,
@@ -203,6 +211,8 @@ pub struct Config {
 pub struct VcConfig {
     /// Further JSON-LD contexts: URL to a local file.
     pub contexts: std::collections::BTreeMap<String, PathBuf>,
+    /// Trusted issuer registries: name to a local file (DCC registry format).
+    pub issuer_registries: std::collections::BTreeMap<String, PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -465,6 +475,29 @@ impl Config {
             set = set.with(context);
         }
         Ok(Canonicalizer::new(set))
+    }
+
+    /// The issuer registries of `vc.issuer_registries`, each read from its file now.
+    pub fn issuer_registries(&self) -> Result<credence_vc::registries::IssuerRegistries, Failure> {
+        use credence_vc::registries::{IssuerRegistries, IssuerRegistry};
+        let mut registries = Vec::new();
+        for (name, file) in &self.vc.issuer_registries {
+            let bytes = std::fs::read(file).map_err(|e| {
+                Failure::Refused(format!(
+                    "vc.issuer_registries: cannot read {} for {name}: {e}",
+                    file.display()
+                ))
+            })?;
+            let registry = IssuerRegistry::parse(name, &bytes).map_err(|e| {
+                Failure::Refused(format!(
+                    "vc.issuer_registries: {} ({name}): {e}",
+                    file.display()
+                ))
+            })?;
+            tracing::info!(%name, file = %file.display(), issuers = registry.issuers.len(), "issuer registry loaded");
+            registries.push(registry);
+        }
+        Ok(IssuerRegistries { registries })
     }
 
     /// The address of the separate metrics listener, if one is configured.

@@ -38,6 +38,7 @@ pub mod issuing;
 pub mod mail;
 pub mod metrics;
 pub mod notifications;
+pub mod ob2;
 pub mod operator;
 pub mod orgs;
 pub mod password_reset;

@@ -84,6 +84,9 @@ pub struct RegistryConfig {
     /// Whether a person who registers must confirm the address by the link sent to it
     /// before submitting evidence (on when a mail server is configured).
     pub confirm_addresses: bool,
+    /// Issuer registries the operator trusts (`vc.issuer_registries`): a verification
+    /// names the registry that knows the issuer, or warns that none does.
+    pub issuer_registries: credence_vc::registries::IssuerRegistries,
 }
 
 /// What one account may store (0: no limit).
@@ -126,6 +129,7 @@ impl RegistryConfig {
                     .map_err(ServiceError::wrap("the tests' sender"))?,
             ),
             confirm_addresses: false,
+            issuer_registries: Default::default(),
         })
     }
 

@@ -167,22 +167,53 @@ async fn fetch_json(
     url: &str,
     log: &mut Vec<FetchRecord>,
 ) -> Result<Value, String> {
+    fetch_document(fetcher, url, log)
+        .await
+        .map_err(|failure| failure.reason)
+}
+
+/// Why a document could not be had: the HTTP status the server answered, if it answered
+/// one other than 200, and the reason as a sentence.
+#[derive(Debug, Clone)]
+pub struct FetchFailure {
+    pub status: Option<u16>,
+    pub reason: String,
+}
+
+/// Fetches a JSON document within this verification's budget (count and time); every
+/// fetch is recorded in `log`.
+pub async fn fetch_document(
+    fetcher: &Fetcher,
+    url: &str,
+    log: &mut Vec<FetchRecord>,
+) -> Result<Value, FetchFailure> {
+    let refuse = |reason: String| FetchFailure {
+        status: None,
+        reason,
+    };
     if log.len() >= MAX_FETCHES {
-        return Err(format!(
+        return Err(refuse(format!(
             "not fetched: the credential names more than {MAX_FETCHES} documents to fetch"
-        ));
+        )));
     }
     if log.iter().map(|r| r.millis).sum::<u64>() >= FETCH_BUDGET_MS {
-        return Err(format!(
+        return Err(refuse(format!(
             "not fetched: the {} s allowed for fetching were used up",
             FETCH_BUDGET_MS / 1000
-        ));
+        )));
     }
     let fetched = fetcher
         .fetch_logged(url, Want::Json, log)
         .await
-        .map_err(|e| e.to_string())?;
-    serde_json::from_slice(&fetched.body).map_err(|e| format!("the answer is not JSON ({e})"))
+        .map_err(|e| FetchFailure {
+            status: match e {
+                credence_fetch::FetchError::Status(code) => Some(code),
+                _ => None,
+            },
+            reason: e.to_string(),
+        })?;
+    serde_json::from_slice(&fetched.body)
+        .map_err(|e| refuse(format!("the answer is not JSON ({e})")))
 }
 
 /// Fetches the documents behind `method` (a `did:web` URL or an HTTPS URL) and keeps the
@@ -203,31 +234,47 @@ async fn resolve_method(fetcher: &Fetcher, method: &str, prepared: &mut Prepared
         let Ok(document) = fetch_json(fetcher, base, &mut prepared.log).await else {
             return;
         };
-        let candidates = if document.get("verificationMethod").is_some() {
-            verification_methods(&document)
-        } else {
-            let wrapper = serde_json::json!({ "verificationMethod": [document] });
-            verification_methods(&wrapper)
+        // The method's own entries, as the document gives them: Multikey and Ed25519 keys
+        // for Data Integrity proofs, `publicKeyJwk` (Ed25519, P-256, RSA) for JWTs.
+        let raw: Vec<Value> = match document.get("verificationMethod") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(_) => Vec::new(),
+            None => vec![document.clone()],
         };
-        for candidate in candidates.into_iter().filter(|m| m.id == method) {
-            let controller_doc = if candidate.controller == base {
+        for entry in raw
+            .into_iter()
+            .filter(|m| m.get("id").and_then(Value::as_str) == Some(method))
+        {
+            let Some(controller) = entry.get("controller").and_then(Value::as_str) else {
+                continue;
+            };
+            let controller_doc = if controller == base {
                 Some(document.clone())
-            } else if candidate.controller.starts_with("did:web:") {
-                let Ok(url) = did_web_document_url(&candidate.controller) else {
+            } else if controller.starts_with("did:web:") {
+                let Ok(url) = did_web_document_url(controller) else {
                     continue;
                 };
                 fetch_json(fetcher, &url, &mut prepared.log).await.ok()
             } else {
-                fetch_json(fetcher, &candidate.controller, &mut prepared.log)
+                fetch_json(fetcher, controller, &mut prepared.log)
                     .await
                     .ok()
             };
             let listed = controller_doc.is_some_and(|d| {
-                d.get("id").and_then(Value::as_str) == Some(candidate.controller.as_str())
+                d.get("id").and_then(Value::as_str) == Some(controller)
                     && listed_under(&d, "assertionMethod").contains(method)
             });
-            if listed {
-                prepared.methods.push(candidate);
+            if !listed {
+                continue;
+            }
+            let wrapper = serde_json::json!({ "verificationMethod": [entry.clone()] });
+            prepared.methods.extend(verification_methods(&wrapper));
+            if let Some(jwk) = entry.get("publicKeyJwk").filter(|k| k.is_object()) {
+                prepared.jwt_keys.push(JwtKey {
+                    id: method.to_owned(),
+                    controller: controller.to_owned(),
+                    jwk: jwk.clone(),
+                });
             }
         }
     }
@@ -340,6 +387,8 @@ fn credential_from_answer(url: &str, content_type: &str, body: &[u8]) -> Result<
         Ok(Some(BakedCredential::Json(doc))) => Ok(doc),
         // A JWT-secured credential, verified as one.
         Ok(Some(BakedCredential::Jwt(jwt))) => Ok(Value::String(jwt)),
+        // An Open Badges 2.0 hosted assertion baked as its address.
+        Ok(Some(BakedCredential::Url(address))) => Ok(Value::String(address)),
         Ok(None) => Err(format!(
             "{url} is a badge image with no credential baked into it."
         )),

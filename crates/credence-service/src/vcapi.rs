@@ -356,6 +356,33 @@ impl CallerDesk<'_> {
     }
 }
 
+/// A presented credential as it is verified: an `EnvelopedVerifiableCredential` (VC 2.0: a
+/// `data:` URL holding a JWT-secured credential) becomes its token; anything else (a
+/// credential, a JWT as a string, an Open Badges 2.0 assertion) is taken as it is.
+fn unenveloped(credential: &Value) -> Value {
+    let enveloped = match credential.get("type") {
+        Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|t| t.as_str() == Some("EnvelopedVerifiableCredential")),
+        _ => false,
+    };
+    let token = credential
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| id.strip_prefix("data:"))
+        .and_then(|rest| rest.split_once(','))
+        .filter(|(media, _)| {
+            let media = media.split(';').next().unwrap_or_default();
+            matches!(media, "application/vc+jwt" | "application/jwt")
+        })
+        .map(|(_, token)| token.trim().to_owned());
+    match (enveloped, token) {
+        (true, Some(token)) => Value::String(token),
+        _ => credential.clone(),
+    }
+}
+
 impl PublicDesk<'_> {
     /// Verifies a presentation: its proof (purpose `authentication`, the expected challenge
     /// and domain), then every credential in it.
@@ -444,7 +471,8 @@ impl PublicDesk<'_> {
         };
         let mut reports = Vec::new();
         for credential in credentials.into_iter().take(50) {
-            reports.push(self.public().verify_credential_json(credential).await?);
+            let credential = unenveloped(credential);
+            reports.push(self.public().verify_credential_json(&credential).await?);
         }
         let verified =
             checks.iter().all(|c| c.passed) && reports.iter().all(VerificationReport::is_verified);

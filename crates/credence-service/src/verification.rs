@@ -45,13 +45,75 @@ impl StatusFetcher for SnapshotFetcher {
     }
 }
 
+/// What was verified, in the format it came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A Verifiable Credential, secured by a Data Integrity proof or as a JWT.
+    Vc,
+    /// An Open Badges 2.0 assertion (hosted or signed).
+    OpenBadges2,
+}
+
+/// A verification's report with what it verified, for showing to people.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub report: VerificationReport,
+    /// The credential as people should read it: a JWT's credential rather than the token,
+    /// an OB 2.0 assertion with its badge class and issuer embedded (`Value::Null` when
+    /// nothing could be read).
+    pub shown: Value,
+    pub format: Format,
+}
+
 impl PublicDesk<'_> {
     /// Verifies a credential and reports every check.
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn verify_credential_json(
         &self,
         doc: &Value,
     ) -> Result<VerificationReport, ServiceError> {
+        Ok(self.check_any(doc).await?.report)
+    }
+
+    /// Verifies whatever was brought: a Verifiable Credential (JSON or JWT) or an Open
+    /// Badges 2.0 assertion (JSON, its JWS, or the address a badge carries), then names
+    /// the issuer registry that knows its issuer, if the operator trusts any.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn check_any(&self, doc: &Value) -> Result<Checked, ServiceError> {
+        let mut checked = match crate::ob2::recognise(doc) {
+            Some(brought) => {
+                let verified = self.verify_ob2(brought).await;
+                Checked {
+                    report: verified.report,
+                    shown: verified.shown,
+                    format: Format::OpenBadges2,
+                }
+            }
+            None => Checked {
+                report: self.verify_vc(doc).await?,
+                shown: doc
+                    .as_str()
+                    .and_then(jwt::peek)
+                    .map_or_else(|| doc.clone(), |(_, credential)| credential),
+                format: Format::Vc,
+            },
+        };
+        let issuer = match checked.format {
+            Format::Vc => issuer_id(&checked.shown).map(str::to_owned),
+            Format::OpenBadges2 => checked
+                .shown
+                .pointer("/badge/issuer/id")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        if let Some(check) = self.config.issuer_registries.check(issuer.as_deref()) {
+            checked.report = checked.report.with_check(check);
+        }
+        self.metrics.verified(checked.report.verdict);
+        Ok(checked)
+    }
+
+    /// Verifies a Verifiable Credential (JSON, or a JSON string holding a JWT).
+    async fn verify_vc(&self, doc: &Value) -> Result<VerificationReport, ServiceError> {
         // A JSON string holding a JWT-secured credential: its keys and lists are fetched
         // as a Data Integrity credential's are (the kid standing for the proof's method).
         let token = doc.as_str().and_then(|t| jwt::peek(t).map(|p| (t, p)));
@@ -163,9 +225,7 @@ impl PublicDesk<'_> {
         });
         report.fetches = crate::remote::notes(fetches);
         let report = self.with_accreditation_check(doc, report).await?;
-        let report = self.with_status_reason(doc, report).await?;
-        self.metrics.verified(report.verdict);
-        Ok(report)
+        self.with_status_reason(doc, report).await
     }
 }
 

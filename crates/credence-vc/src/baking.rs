@@ -105,8 +105,12 @@ pub enum BakingError {
 pub enum BakedCredential {
     /// A credential with an embedded proof (or none), as JSON.
     Json(Value),
-    /// A credential in JWT compact form (`header.payload.signature`).
+    /// A credential in JWT compact form (`header.payload.signature`), or a signed Open
+    /// Badges 2.0 assertion (a compact JWS).
     Jwt(String),
+    /// The http(s) address of an Open Badges 2.0 hosted assertion, as badges baked with
+    /// OB 2.0 often carry instead of the assertion itself. Read, never baked.
+    Url(String),
 }
 
 /// The image formats that can carry a credential.
@@ -136,6 +140,7 @@ impl BakedCredential {
                     Err(BakingError::InvalidJwt)
                 }
             }
+            BakedCredential::Url(_) => Err(BakingError::NotACredential),
         }
     }
 
@@ -149,10 +154,19 @@ impl BakedCredential {
             Ok(BakedCredential::Json(value))
         } else if is_compact_jwt(text) {
             Ok(BakedCredential::Jwt(text.to_owned()))
+        } else if is_web_address(text) {
+            Ok(BakedCredential::Url(text.to_owned()))
         } else {
             Err(BakingError::NotACredential)
         }
     }
+}
+
+/// Whether `s` is one http(s) address with no white space (an OB 2.0 hosted assertion's).
+fn is_web_address(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && s.len() <= 2048
+        && !s.chars().any(char::is_whitespace)
 }
 
 /// Whether `s` has the shape of a compact JWS: three base64url parts joined by dots, the
@@ -277,7 +291,8 @@ fn credential_text(chunk: &Chunk<'_>) -> Result<Option<String>, BakingError> {
     let Some(nul) = data.iter().position(|&b| b == 0) else {
         return Err(BakingError::BadItxt("its keyword is not terminated"));
     };
-    if &data[..nul] != PNG_KEYWORD.as_bytes() {
+    let keyword = &data[..nul];
+    if keyword != PNG_KEYWORD.as_bytes() && keyword != crate::ob2::PNG_KEYWORD.as_bytes() {
         return Ok(None);
     }
     let rest = &data[nul + 1..];
@@ -371,7 +386,8 @@ fn is_our_itxt(chunk: &Chunk<'_>) -> bool {
         && chunk.data.get(PNG_KEYWORD.len()) == Some(&0)
 }
 
-/// Extracts the credential from the first `openbadgecredential` `iTXt` chunk of a PNG.
+/// Extracts the credential from the first `openbadgecredential` `iTXt` chunk of a PNG, or
+/// the first `openbadges` one (Open Badges 2.0: an assertion, its JWS or its address).
 pub fn unbake_png(png: &[u8]) -> Result<Option<BakedCredential>, BakingError> {
     for chunk in png_chunks(png)? {
         if let Some(text) = credential_text(&chunk)? {
@@ -596,6 +612,8 @@ pub fn bake_svg(svg: &str, credential: &BakedCredential) -> Result<String, Bakin
         BakedCredential::Jwt(_) => {
             format!("<{SVG_ELEMENT} verify=\"{}\"/>", escape_attribute(&text))
         }
+        // `to_text` refuses an address: only credentials are baked.
+        BakedCredential::Url(_) => return Err(BakingError::NotACredential),
     };
     with_svg(svg, |svg, doc| {
         let root = svg_root(svg, doc)?;
@@ -632,13 +650,41 @@ pub fn bake_svg(svg: &str, credential: &BakedCredential) -> Result<String, Bakin
     })
 }
 
+/// Whether `node` is an Open Badges 2.0 `<openbadges:assertion>` element.
+fn is_ob2_assertion(node: &roxmltree::Node<'_, '_>) -> bool {
+    node.is_element()
+        && node.tag_name().name() == "assertion"
+        // An undeclared `openbadges:` prefix is read as the OB 3.0 namespace (`with_svg`).
+        && matches!(
+            node.tag_name().namespace(),
+            Some(crate::ob2::SVG_NAMESPACE | OB3_SVG_NAMESPACE)
+        )
+}
+
+/// An Open Badges 2.0 `<openbadges:assertion>`: its JSON content when it has one, else its
+/// `verify` attribute (the hosted assertion's address, or the signed assertion's JWS).
+fn ob2_from_svg(element: roxmltree::Node<'_, '_>) -> Result<BakedCredential, BakingError> {
+    let content = text_content(element)?;
+    if !content.trim().is_empty() {
+        return BakedCredential::from_text(&content);
+    }
+    match element.attribute("verify").map(str::trim) {
+        Some(verify) => BakedCredential::from_text(verify),
+        None => Err(BakingError::NotACredential),
+    }
+}
+
 /// Extracts the credential from the first `<openbadges:credential>` element of an SVG:
-/// its `verify` attribute (a JWT) or else its text content (JSON).
+/// its `verify` attribute (a JWT) or else its text content (JSON); failing that, the first
+/// Open Badges 2.0 `<openbadges:assertion>`.
 pub fn unbake_svg(svg: &str) -> Result<Option<BakedCredential>, BakingError> {
     with_svg(svg, |svg, doc| {
         let root = svg_root(svg, doc)?;
         let Some(element) = root.descendants().find(is_credential) else {
-            return Ok(None);
+            return match root.descendants().find(is_ob2_assertion) {
+                Some(assertion) => ob2_from_svg(assertion).map(Some),
+                None => Ok(None),
+            };
         };
         if let Some(jwt) = element.attribute("verify") {
             let jwt = jwt.trim();
@@ -1009,6 +1055,36 @@ mod tests {
     }
 
     #[test]
+    fn open_badges_2_svgs_are_read() {
+        let hosted = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"{}\"><openbadges:assertion verify=\"https://b.example/a/1\"/></svg>",
+            crate::ob2::SVG_NAMESPACE
+        );
+        assert_eq!(
+            unbake_svg(&hosted).unwrap(),
+            Some(BakedCredential::Url("https://b.example/a/1".into()))
+        );
+        let signed = format!(
+            "<svg xmlns:openbadges=\"{}\"><openbadges:assertion verify=\"{JWT}\"/></svg>",
+            crate::ob2::SVG_NAMESPACE
+        );
+        assert_eq!(
+            unbake_svg(&signed).unwrap(),
+            Some(BakedCredential::Jwt(JWT.into()))
+        );
+        let embedded = format!(
+            "<svg xmlns:openbadges=\"{}\"><openbadges:assertion verify=\"https://b.example/a/1\"><![CDATA[{{\"type\":\"Assertion\"}}]]></openbadges:assertion></svg>",
+            crate::ob2::SVG_NAMESPACE
+        );
+        assert_eq!(
+            unbake_svg(&embedded).unwrap(),
+            Some(BakedCredential::Json(json!({"type": "Assertion"})))
+        );
+        // An address is never baked.
+        assert!(bake_svg(SVG, &BakedCredential::Url("https://b.example/a".into())).is_err());
+    }
+
+    #[test]
     fn credential_text_is_recognised() {
         let check = |text: &str, expected: Result<BakedCredential, BakingError>| {
             assert_eq!(BakedCredential::from_text(text), expected, "{text}");
@@ -1017,6 +1093,18 @@ mod tests {
         check(JWT, Ok(BakedCredential::Jwt(JWT.into())));
         check(&format!("\n{JWT}\n"), Ok(BakedCredential::Jwt(JWT.into())));
         check("a.b.", Ok(BakedCredential::Jwt("a.b.".into())));
+        // An Open Badges 2.0 hosted assertion's address.
+        check(
+            " https://badges.example/a/1.json\n",
+            Ok(BakedCredential::Url(
+                "https://badges.example/a/1.json".into(),
+            )),
+        );
+        check(
+            "https://badges.example/a b",
+            Err(BakingError::NotACredential),
+        );
+        check("ftp://badges.example/a", Err(BakingError::NotACredential));
         check("a..c", Err(BakingError::NotACredential));
         check("a.b.c.d", Err(BakingError::NotACredential));
         check("a.b+.c", Err(BakingError::NotACredential));

@@ -228,7 +228,8 @@ pub struct VerificationReport {
 }
 
 impl VerificationReport {
-    pub(crate) fn from_checks(checks: Vec<Check>) -> Self {
+    /// The report of these checks, with the verdict they make.
+    pub fn from_checks(checks: Vec<Check>) -> Self {
         let verdict = if checks.iter().any(|c| c.outcome == Outcome::Failed) {
             Verdict::NotValid
         } else if checks.iter().any(|c| c.outcome == Outcome::Unknown) {

@@ -179,6 +179,10 @@ fn read_credential(path: &Path) -> Result<Secured, Failure> {
         return match baking::unbake(&bytes).map_err(|e| refused(path, e))? {
             Some(BakedCredential::Json(value)) => Ok(Secured::Json(value)),
             Some(BakedCredential::Jwt(token)) => Ok(Secured::Jwt(token)),
+            Some(BakedCredential::Url(address)) => Err(refused(
+                path,
+                format_args!("this image carries only the address of an Open Badges 2.0 hosted assertion ({address}); the command line verifies Verifiable Credentials: give the address to the /verify page of a Credence that fetches"),
+            )),
             None => Err(refused(path, "no credential is baked into this image")),
         };
     }
@@ -371,6 +375,7 @@ fn unbake(image_path: &Path) -> Result<(), Failure> {
             write_stdout(text.as_bytes())
         }
         Some(BakedCredential::Jwt(jwt)) => write_stdout(format!("{jwt}\n").as_bytes()),
+        Some(BakedCredential::Url(address)) => write_stdout(format!("{address}\n").as_bytes()),
         None => Err(refused(
             image_path,
             "no credential is baked into this image",

@@ -7,6 +7,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use credence_documents::credential::email_matches;
+use credence_service::verification::Format;
 use credence_vc::baking::{unbake, BakedCredential};
 use credence_vc::verify::{FetchNote, Outcome, Verdict, VerificationReport};
 use serde::Deserialize;
@@ -173,6 +174,8 @@ fn check_label(code: &str) -> &'static str {
         "status.suspension" => "Suspension",
         "status" => "Status",
         "schema" => "Open Badges schema",
+        "ob2.badge" => "Badge class and issuer",
+        "issuer.registry" => "Issuer registries",
         _ => "Other check",
     }
 }
@@ -286,6 +289,9 @@ pub struct VerifyResult {
     pub verdict_sentence: String,
     pub checks: Vec<CheckLine>,
     pub summary: CredentialSummary,
+    /// What the credential's format proves and does not, when it proves less than a
+    /// Verifiable Credential (Open Badges 2.0).
+    pub format_note: Option<&'static str>,
     pub email: Option<EmailCheck>,
     /// Where the credential came from, in words.
     pub source: String,
@@ -410,28 +416,34 @@ async fn check(
     source: String,
     fetched: Vec<FetchNote>,
 ) -> Result<VerifyResult, String> {
-    let mut report = state
+    let checked = state
         .services
         .registry
         .public()
-        .verify_credential_json(&doc)
+        .check_any(&doc)
         .await
         .map_err(|e| {
             format!("The credential could not be checked just now ({e}). Try again later.")
         })?;
+    let mut report = checked.report;
     report.fetches.splice(0..0, fetched);
     // A JWT-secured credential is shown, and matched against the e-mail, by the credential
-    // it carries, not by the token's text.
-    let doc = doc
-        .as_str()
-        .and_then(credence_vc::jwt::peek)
-        .map_or(doc, |(_, credential)| credential);
-    let email = email.filter(|e| !e.trim().is_empty()).map(|e| {
-        let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
-        EmailCheck {
-            matches: email_matches(&subject, e.trim()),
-        }
+    // it carries, not by the token's text; an Open Badges 2.0 assertion by its badge class.
+    let ob2 = checked.format == Format::OpenBadges2;
+    let doc = checked.shown;
+    let email = email.filter(|e| !e.trim().is_empty()).map(|e| EmailCheck {
+        matches: if ob2 {
+            credence_vc::ob2::recipient_matches_email(&doc, e.trim())
+        } else {
+            let subject = doc.get("credentialSubject").cloned().unwrap_or_default();
+            email_matches(&subject, e.trim())
+        },
     });
+    let summary = if ob2 {
+        CredentialSummary::from_json(&credence_vc::ob2::as_ob3_view(&doc))
+    } else {
+        CredentialSummary::from_json(&doc)
+    };
     let (verdict_class, verdict, verdict_sentence) =
         verdict_words(&report, email.as_ref().map(|e| e.matches));
     Ok(VerifyResult {
@@ -439,7 +451,8 @@ async fn check(
         verdict,
         verdict_sentence,
         checks: check_lines(&report),
-        summary: CredentialSummary::from_json(&doc),
+        summary,
+        format_note: ob2.then_some(credence_vc::ob2::WHAT_IT_PROVES),
         email,
         source,
         json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
@@ -467,6 +480,8 @@ fn credential_from_file(name: &str, bytes: &[u8]) -> Result<Value, String> {
     match unbake(bytes) {
         Ok(Some(BakedCredential::Json(v))) => Ok(v),
         Ok(Some(BakedCredential::Jwt(jwt))) => Ok(Value::String(jwt)),
+        // An Open Badges 2.0 hosted assertion baked as its address: verified by fetching it.
+        Ok(Some(BakedCredential::Url(address))) => Ok(Value::String(address)),
         Ok(None) => Err(format!("{name} is a badge image with no credential baked into it.")),
         Err(e) => Err(format!(
             "{name} is neither a JSON credential nor a PNG or SVG badge with a credential baked in ({e})."
