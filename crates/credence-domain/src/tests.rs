@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::progress::{progress, Attainment};
 use crate::{bundled, Framework, LevelCode, PathwayCode, StatementCode};
 
-fn nhs() -> Framework {
+pub(crate) fn nhs() -> Framework {
     Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
         .expect("bundled NHS framework is valid")
 }
@@ -134,7 +134,7 @@ fn levels_subsume_lower_levels_of_their_own_taxonomy_only() {
     }
 }
 
-fn attain(pairs: &[(&str, &str)]) -> Vec<Attainment> {
+pub(crate) fn attain(pairs: &[(&str, &str)]) -> Vec<Attainment> {
     pairs
         .iter()
         .map(|(s, l)| Attainment {
@@ -271,7 +271,7 @@ fn progress_on_an_unknown_pathway_is_an_error() {
 }
 
 /// A small valid document that the validation cases mutate.
-fn small() -> Value {
+pub(crate) fn small() -> Value {
     json!({
         "format": "credence-framework/1",
         "slug": "tiny",
@@ -309,7 +309,7 @@ fn small() -> Value {
     })
 }
 
-fn check_invalid(mutate: impl FnOnce(&mut Value), pointer: &str, message: &str) {
+pub(crate) fn check_invalid(mutate: impl FnOnce(&mut Value), pointer: &str, message: &str) {
     let mut doc = small();
     mutate(&mut doc);
     let bytes = serde_json::to_vec(&doc).unwrap();
