@@ -133,8 +133,9 @@ pub enum ProgressError {
 
 /// Computes a holder's progress towards `pathway` from their attested levels.
 ///
-/// Attainments for statements the framework does not know never count; those of another
-/// topic never count; those of another taxonomy count only through the framework's
+/// Attainments for statements the framework does not know, or at a level of another
+/// taxonomy than their statement's, never count; those of another topic never count;
+/// those of a statement of another taxonomy count only through the framework's
 /// implications between levels.
 pub fn progress(
     framework: &Framework,
@@ -143,7 +144,14 @@ pub fn progress(
 ) -> Result<PathwayProgress, ProgressError> {
     // The attainments per topic group, so every statement of a topic sees them all.
     let mut by_topic: HashMap<usize, Vec<&Attainment>> = HashMap::new();
+    // A level of another taxonomy than its statement's is no evidence of that statement.
     for a in attained {
+        let Some(statement) = framework.statement(&a.statement) else {
+            continue;
+        };
+        if framework.taxonomy_of(&a.level).map(|t| &t.code) != Some(&statement.taxonomy) {
+            continue;
+        }
         if let Some(group) = framework.topic_group(&a.statement) {
             by_topic.entry(group).or_default().push(a);
         }

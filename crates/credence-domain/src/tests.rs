@@ -112,7 +112,7 @@ fn check_satisfies(fw: &Framework, held: &str, required: &str, expected: bool) {
 }
 
 #[test]
-fn levels_subsume_lower_levels_of_their_own_taxonomy_only() {
+fn levels_subsume_lower_levels_and_what_the_framework_says_they_imply() {
     let fw = nhs();
     for (held, required, expected) in [
         ("awareness", "awareness", true),
@@ -124,10 +124,11 @@ fn levels_subsume_lower_levels_of_their_own_taxonomy_only() {
         ("proficiency", "capability", true),
         ("capability", "proficiency", false),
         ("capability", "capability", true),
-        // Never across taxonomies, whatever the ranks.
+        // Across taxonomies only as the framework says: Proficiency implies Understanding
+        // and so Awareness (line 797); nothing else crosses, whatever the ranks.
         ("understanding", "capability", false),
         ("understanding", "proficiency", false),
-        ("proficiency", "awareness", false),
+        ("proficiency", "awareness", true),
         ("capability", "awareness", false),
     ] {
         check_satisfies(&fw, held, required, expected);
@@ -205,7 +206,7 @@ fn pathway_progress_explains_what_is_missing() {
             Some("2 more Awareness statements in AI literacy"),
         ),
     );
-    // A skill level never satisfies a knowledge requirement.
+    // A skill level recorded against a knowledge statement is no evidence of it.
     check_progress(
         &fw,
         "foundational",
