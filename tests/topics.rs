@@ -24,7 +24,9 @@ async fn attested(app: &TestApp, holder: &Auth, assessor: &Auth, statement: &str
         "statement": statement,
         "level": level,
     });
-    let reply = app.call("POST", "/api/v1/evidence", Some(body), holder).await;
+    let reply = app
+        .call("POST", "/api/v1/evidence", Some(body), holder)
+        .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let id = reply.json()["id"].as_str().expect("an id").to_owned();
     let reply = app
@@ -83,7 +85,12 @@ async fn evidence_counts_for_every_statement_of_its_topic_by_the_level_rules() {
     attested(&app, &ada, &asa, "A2-03", "familiarity").await;
 
     let driver = app
-        .call("GET", &format!("/api/v1/progress/{FRAMEWORK}/advanced-driver"), None, &ada)
+        .call(
+            "GET",
+            &format!("/api/v1/progress/{FRAMEWORK}/advanced-driver"),
+            None,
+            &ada,
+        )
         .await;
     assert_eq!(driver.status, StatusCode::OK, "{}", driver.body);
     let driver = driver.json();
@@ -117,19 +124,33 @@ async fn evidence_counts_for_every_statement_of_its_topic_by_the_level_rules() {
     );
     // A2-03 is met by its own evidence; A2-02 (classes of medical device) is another
     // topic and stays unmet.
-    assert_eq!(requirement(&driver, "A2-03")["held_through"], "this-statement");
+    assert_eq!(
+        requirement(&driver, "A2-03")["held_through"],
+        "this-statement"
+    );
     let a2_02 = requirement(&driver, "A2-02");
-    assert_eq!((&a2_02["met"], &a2_02["held"]), (&json!(false), &Value::Null));
+    assert_eq!(
+        (&a2_02["met"], &a2_02["held"]),
+        (&json!(false), &Value::Null)
+    );
     assert_eq!(driver["met"], 3);
 
     // Familiarity with the limitations of CE/UKCA marking does not meet the Shapers'
     // Understanding of them (A1-06); the holder is told what was counted.
     let shaper = app
-        .call("GET", &format!("/api/v1/progress/{FRAMEWORK}/advanced-shaper"), None, &ada)
+        .call(
+            "GET",
+            &format!("/api/v1/progress/{FRAMEWORK}/advanced-shaper"),
+            None,
+            &ada,
+        )
         .await
         .json();
     let a1_06 = requirement(&shaper, "A1-06");
-    assert_eq!((&a1_06["met"], &a1_06["held"]), (&json!(false), &json!("familiarity")));
+    assert_eq!(
+        (&a1_06["met"], &a1_06["held"]),
+        (&json!(false), &json!("familiarity"))
+    );
     assert_eq!(
         a1_06["explanation"],
         "Not yet met: evidence for A2-03 at Familiarity (same topic)"
@@ -141,7 +162,9 @@ async fn evidence_counts_for_every_statement_of_its_topic_by_the_level_rules() {
     // The dashboard shows why, in words, beside the picture.
     let dashboard = html(&app, "/dashboard", &ada).await;
     assert!(
-        dashboard.contains("A2-01 (Familiarity): Met by evidence for A1-04 at Understanding (same topic)"),
+        dashboard.contains(
+            "A2-01 (Familiarity): Met by evidence for A1-04 at Understanding (same topic)"
+        ),
         "{dashboard}"
     );
     assert!(dashboard.contains("counted from evidence for another statement of the same topic"));
@@ -181,7 +204,12 @@ async fn the_framework_page_shows_the_rules_figure_a1_and_the_topics() {
 
     // The JSON document carries the same data.
     let doc = app
-        .call("GET", &format!("/frameworks/{FRAMEWORK}"), None, &Auth::None)
+        .call(
+            "GET",
+            &format!("/frameworks/{FRAMEWORK}"),
+            None,
+            &Auth::None,
+        )
         .await
         .json();
     assert_eq!(

@@ -179,9 +179,7 @@ fn criteria_narrative(input: &AchievementInput<'_>) -> String {
     ));
     // The framework's own rules across statements and taxonomies, from its data.
     if !doc.topics.is_empty() {
-        md.push_str(
-            "Evidence for another statement of the same topic counts by the same rule.\n",
-        );
+        md.push_str("Evidence for another statement of the same topic counts by the same rule.\n");
     }
     for level in doc.taxonomies.iter().flat_map(|t| &t.levels) {
         for implication in &level.implies {

@@ -178,7 +178,13 @@ fn requirement(
     let meeting = candidates
         .iter()
         .filter(|a| framework.satisfies(&a.level, required))
-        .max_by_key(|a| (a.statement == statement.code, same_taxonomy(&a.level), rank(&a.level)));
+        .max_by_key(|a| {
+            (
+                a.statement == statement.code,
+                same_taxonomy(&a.level),
+                rank(&a.level),
+            )
+        });
     let best = meeting.or_else(|| {
         candidates
             .iter()

@@ -8,7 +8,12 @@ use crate::progress::{progress, Attainment, HeldThrough, RequirementStatus};
 use crate::tests::{attain, check_invalid, nhs, small};
 use crate::{Framework, LevelCode, PathwayCode, StatementCode};
 
-fn requirement(fw: &Framework, pathway: &str, code: &str, held: &[Attainment]) -> RequirementStatus {
+fn requirement(
+    fw: &Framework,
+    pathway: &str,
+    code: &str,
+    held: &[Attainment],
+) -> RequirementStatus {
     let p = progress(fw, &PathwayCode::new(pathway).unwrap(), held).unwrap();
     p.requirements
         .into_iter()
@@ -155,7 +160,11 @@ fn topics_link_only_what_the_generator_decided() {
     }
     // Every topic is named by at least two statements, and every identical text shares one.
     for topic in &doc.topics {
-        assert!(fw.topic_statements(&topic.code).count() >= 2, "{}", topic.code);
+        assert!(
+            fw.topic_statements(&topic.code).count() >= 2,
+            "{}",
+            topic.code
+        );
     }
     for a in &doc.statements {
         for b in doc.statements.iter().filter(|b| b.text == a.text) {
@@ -177,13 +186,22 @@ fn levels_meet_what_the_framework_says_they_imply() {
         ("understanding", "capability", false),
         ("understanding", "proficiency", false),
     ] {
-        assert_eq!(fw.satisfies(&l(held), &l(required)), expected, "{held} meets {required}");
+        assert_eq!(
+            fw.satisfies(&l(held), &l(required)),
+            expected,
+            "{held} meets {required}"
+        );
     }
     let (from, implication) = fw
         .implication(&l("proficiency"), &l("awareness"))
         .expect("through line 797");
-    assert_eq!((from.name.as_str(), implication.source_line), ("Proficiency", Some(797)));
-    assert!(fw.implication(&l("proficiency"), &l("capability")).is_none());
+    assert_eq!(
+        (from.name.as_str(), implication.source_line),
+        ("Proficiency", Some(797))
+    );
+    assert!(fw
+        .implication(&l("proficiency"), &l("capability"))
+        .is_none());
 }
 
 #[test]
@@ -221,7 +239,9 @@ fn without_topics_or_implications_a_framework_keeps_the_old_rules() {
 #[test]
 fn figure_a1_as_written_matches_the_one_derived_from_the_tables() {
     let fw = nhs();
-    let stated = fw.stated_factors_by_archetype().expect("Figure A1 is in the data");
+    let stated = fw
+        .stated_factors_by_archetype()
+        .expect("Figure A1 is in the data");
     assert_eq!(stated, fw.advanced_factors_by_archetype());
     let figure = fw.document().figure_a1.as_ref().unwrap();
     assert_eq!(figure.rows.len(), 12);
@@ -230,7 +250,8 @@ fn figure_a1_as_written_matches_the_one_derived_from_the_tables() {
         .document()
         .notes
         .iter()
-        .any(|n| n.source_line == Some(1650) && n.text.starts_with("The requirements are collective")));
+        .any(|n| n.source_line == Some(1650)
+            && n.text.starts_with("The requirements are collective")));
 }
 
 #[test]
@@ -241,7 +262,10 @@ fn markers_are_kept_and_a_mismatch_names_its_anomaly() {
     assert_eq!(statement("A4-16").marker.as_deref(), Some("\u{2022}"));
     // ANOM-01: 'Capable of' printed with the knowledge bullet.
     let a4_17 = statement("A4-17");
-    assert_eq!((a4_17.marker.as_deref(), a4_17.taxonomy.as_str()), (Some("\u{2022}"), "skill"));
+    assert_eq!(
+        (a4_17.marker.as_deref(), a4_17.taxonomy.as_str()),
+        (Some("\u{2022}"), "skill")
+    );
     assert_eq!(a4_17.anomalies, ["ANOM-01"]);
 }
 

@@ -150,7 +150,13 @@ pub(crate) struct Known<'d> {
 
 impl Known<'_> {
     /// Checks the layer and factor a statement or question at `at` is placed in.
-    pub(crate) fn check_placement(&self, c: &mut Collector, at: &str, layer: &str, factor: Option<&str>) {
+    pub(crate) fn check_placement(
+        &self,
+        c: &mut Collector,
+        at: &str,
+        layer: &str,
+        factor: Option<&str>,
+    ) {
         if !self.layers.contains(layer) {
             c.add(format!("{at}/layer"), format!("unknown layer '{layer}'"));
         }

@@ -183,7 +183,10 @@ fn check_notes(doc: &FrameworkDocument, c: &mut Collector) {
         );
         for (field, value) in [("title", &note.title), ("text", &note.text)] {
             if value.trim().is_empty() {
-                c.add(format!("/notes/{n}/{field}"), format!("a note needs a {field}"));
+                c.add(
+                    format!("/notes/{n}/{field}"),
+                    format!("a note needs a {field}"),
+                );
             }
         }
     }
