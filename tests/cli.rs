@@ -105,7 +105,7 @@ fn validate_names_the_file_and_the_pointer() {
     check_validate(
         nhs,
         0,
-        "valid framework 'nhs-ai-confidence-2022' version 1.0.0: 242 statements, 65 questions",
+        "valid framework 'nhs-ai-confidence-2022' version 1.1.0: 242 statements, 65 questions",
     );
     let bad_level = nhs.replacen("\"level\": \"awareness\"", "\"level\": \"mastery\"", 1);
     check_validate(

@@ -32,7 +32,7 @@ async fn frameworks_are_listed_as_html_and_json() {
     assert_eq!(json.status, 200);
     let list = json.json();
     assert_eq!(list["frameworks"][0]["slug"], "nhs-ai-confidence-2022");
-    assert_eq!(list["frameworks"][0]["version"], "1.0.0");
+    assert_eq!(list["frameworks"][0]["version"], "1.1.0");
 }
 
 #[tokio::test]

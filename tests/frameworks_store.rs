@@ -28,7 +28,7 @@ async fn import_is_idempotent_and_keeps_versions_side_by_side() {
 
     // A new version is stored beside the old one; the latest is served by default.
     let mut v2 = nhs();
-    v2["version"] = "1.1.0".into();
+    v2["version"] = "1.2.0".into();
     v2["statements"][0]["text"] = "Awareness of examples of AI applications (revised)".into();
     let second = services
         .frameworks
@@ -43,8 +43,8 @@ async fn import_is_idempotent_and_keeps_versions_side_by_side() {
     }
     let slug = "nhs-ai-confidence-2022".parse().unwrap();
     let latest = services.frameworks.get(&slug, None).await.unwrap();
-    assert_eq!(latest.version(), "1.1.0");
-    let old = services.frameworks.get(&slug, Some("1.0.0")).await.unwrap();
+    assert_eq!(latest.version(), "1.2.0");
+    let old = services.frameworks.get(&slug, Some("1.1.0")).await.unwrap();
     assert_eq!(
         old.document().statements[0].text,
         "Awareness of examples of AI applications and algorithms used in health and care"

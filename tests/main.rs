@@ -45,6 +45,7 @@ mod smtp_sink;
 mod support;
 mod tidy;
 mod tidy_routes;
+mod topics;
 mod vc_cli;
 mod vc_interop;
 mod vc_jwt;

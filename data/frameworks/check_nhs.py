@@ -138,6 +138,29 @@ def main(extract_path, doc_path, schema_path):
                for s in st if s["table"] == "Table 2")
     print("cross-references and anomaly links: ok")
 
+    # Topics: declared once, each named by two statements or more, no Table 2
+    # statement in one, and every identical text in the same topic.
+    topics = {t["code"] for t in doc["topics"]}
+    assert len(topics) == len(doc["topics"])
+    members = Counter(s["topic"] for s in st if s["topic"] is not None)
+    assert set(members) == topics and min(members.values()) >= 2, members
+    for ours, theirs in zip(st, extract["statements"]):
+        assert ours["table"] != "Table 2" or ours["topic"] is None, ours["code"]
+        for other in theirs["identical_text_in"]:
+            assert ours["topic"] is not None and ours["topic"] == by_code[other]["topic"]
+        # Markers as printed: '+' exactly where the extraction saw one.
+        assert (ours["marker"] == "+") == theirs["skill_marker_plus"], ours["code"]
+    print("topics:", len(topics), "linking", sum(members.values()), "statements")
+
+    # Figure A1: every cell as the extraction read it.
+    fig = {r["factor"]: r for r in doc["figure_a1"]["rows"]}
+    names = {a["code"]: a["name"] for a in doc["archetypes"]}
+    for row in extract["figure_A1"]["rows"]:
+        ticked = {names[a] for a in fig[row["factor"]]["archetypes"]}
+        assert ticked == {a for a, v in row["needs_advanced_education"].items() if v}
+    assert any(n["source_line"] == 1650 for n in doc["notes"])
+    print("figure A1 and notes: ok")
+
 
 if __name__ == "__main__":
     if len(sys.argv) != 4:

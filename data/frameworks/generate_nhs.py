@@ -17,12 +17,17 @@ deterministic: running it again gives a byte-identical file.
 Usage:
     python3 data/frameworks/generate_nhs.py \
         ../shared/framework/framework-extract.json \
+        ../shared/seeds/000_30aa3a1557c79fba.txt \
         data/frameworks/nhs-ai-confidence-2022.json
 """
 
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nhs_topics import TOPICS, TOPICS_DECISION  # noqa: E402
 
 FORMAT = "credence-framework/1"
 SLUG = "nhs-ai-confidence-2022"
@@ -41,6 +46,19 @@ ADVANCED_SECTION_LINE = {
 
 # Taxonomy headings inside Figure 4.
 TAXONOMY_HEADING_LINE = {"knowledge": 778, "skill": 788}
+
+# The markers the tables print beside a statement (legend at lines 821-822):
+# '•' for knowledge, '+' for skill.
+TAXONOMY_MARKER = {"knowledge": ("•", 821), "skill": ("+", 822)}
+
+# Line 797: "If an individual is 'proficient' in a skill, they can be assumed to
+# be capable and to have appropriate understanding of the subject." Capability
+# follows from the skill taxonomy's ranks; understanding is the cross-taxonomy
+# implication, and understanding brings familiarity and awareness (line 795).
+LEVEL_IMPLIES = {"proficiency": [{"level": "understanding", "source_line": 797}]}
+
+# The note under Figure A1 (line 1650).
+COLLECTIVE_NOTE_LINE = 1650
 
 QUESTION_SETS = {
     "Table A3": {
@@ -77,7 +95,8 @@ DECISIONS = {
     "ANOM-01": (
         "A4-17 and A4-18 are skill statements at level capability, taken from "
         "the leading words 'Capable of'; the missing '+' marker is treated as "
-        "a rendering slip."
+        "a rendering slip, and the marker printed (the knowledge bullet) is "
+        "kept as data on both."
     ),
     "ANOM-02": (
         "A4-50 is kept verbatim as its own statement, flagged, with level null "
@@ -87,7 +106,8 @@ DECISIONS = {
     ),
     "ANOM-03": (
         "T1-23 and T1-24 are both kept as separate statements, faithful to the "
-        "source; evidence for either is reported separately."
+        "source; they share the topic 'deskilling', so evidence for either "
+        "meets both."
     ),
     "ANOM-04": (
         "A4-20 and A5-15 keep the text verbatim ('DCB 1060'); both are flagged "
@@ -140,9 +160,10 @@ DECISIONS = {
         "U+00B2, U+00B3, U+2070-U+2079)."
     ),
     "ANOM-16": (
-        "No effect on the data: Figure A1 is not part of this document; the "
-        "advanced pathways are defined by their tables (A1, A2, A4, A5, A7), "
-        "whose factor headings agree with every cell of Figure A1."
+        "Figure A1 is in this document as data (figure_a1), read cell by cell "
+        "from the tab positions; the advanced pathways are still defined by "
+        "their tables (A1, A2, A4, A5, A7), and a test checks that their "
+        "factor headings agree with every cell of the figure."
     ),
     "ANOM-17": (
         "Not an error, kept as found: each question stays in the table, layer "
@@ -153,7 +174,8 @@ DECISIONS = {
     "ANOM-18": (
         "A2-28 (familiarity) and A2-32 (understanding) are both kept as "
         "separate statements at their own levels, faithful to the source; "
-        "evidence for either is reported separately."
+        "they share the topic 'workflow-design-usability', so evidence at "
+        "Understanding for A2-32 also meets A2-28."
     ),
     "ANOM-19": (
         "Out of scope: personas are not part of the framework document, so "
@@ -218,6 +240,10 @@ def build_taxonomies(tax):
             "code": code,
             "name": name,
             "source_line": TAXONOMY_HEADING_LINE[code],
+            "marker": {
+                "symbol": TAXONOMY_MARKER[code][0],
+                "source_line": TAXONOMY_MARKER[code][1],
+            },
             "levels": [
                 {
                     "code": lvl["level"],
@@ -225,6 +251,7 @@ def build_taxonomies(tax):
                     "rank": lvl["rank"],
                     "learner_statement": lvl["learner_statement"],
                     "source_line": lvl["source_line"],
+                    "implies": LEVEL_IMPLIES.get(lvl["level"], []),
                 }
                 for lvl in sorted(tax[key], key=lambda x: x["rank"])
             ],
@@ -366,7 +393,31 @@ def question_anomalies(extract):
     return {k: sorted(v) for k, v in links.items()}
 
 
+def statement_topics(extract):
+    """Map statement id -> topic code; every identical text shares a topic."""
+    ids = {s["id"] for s in extract["statements"]}
+    topic_of = {}
+    for code, _name, members, _decision in TOPICS:
+        for m in members:
+            assert m in ids and m not in topic_of, m
+            topic_of[m] = code
+    for s in extract["statements"]:
+        for other in s["identical_text_in"]:
+            assert topic_of.get(s["id"]) == topic_of.get(other) is not None, s["id"]
+        if s["table"] == "Table 2":
+            assert s["id"] not in topic_of, s["id"]
+    return topic_of
+
+
+def build_topics():
+    return [
+        {"code": code, "name": name, "decision": decision}
+        for code, name, _members, decision in TOPICS
+    ]
+
+
 def build_statements(extract, links):
+    topic_of = statement_topics(extract)
     out = []
     for s in extract["statements"]:
         out.append({
@@ -380,6 +431,8 @@ def build_statements(extract, links):
             "text": s["text"],
             "source_line": s["source_line"],
             "anomalies": links[s["id"]],
+            "topic": topic_of.get(s["id"]),
+            "marker": TAXONOMY_MARKER[s["kind_from_marker"]][0],
         })
     return out
 
@@ -431,14 +484,70 @@ def build_anomalies(extract, s_links, q_links):
     return out
 
 
-def build(extract):
+def build_figure_a1(extract):
+    """Figure A1 as data: per factor, the archetypes that need advanced education."""
+    fig = extract["figure_A1"]
+    assert fig["cross_check"].startswith("all 60 cells agree")
+    rows = []
+    for row in fig["rows"]:
+        rows.append({
+            "layer": row["layer"],
+            "factor": row["factor"],
+            "archetypes": [
+                slug(a) for a in ARCHETYPE_ORDER if row["needs_advanced_education"][a]
+            ],
+            "source_line": row["source_line"],
+        })
+    first, last = fig["source_lines"]
+    foot_user, foot_clinical = fig["footnotes"]
+    assert foot_user.startswith("*Not all users") and foot_clinical.startswith("**")
+    return {
+        "title": fig["title"],
+        "source_line": first,
+        "rows": rows,
+        "footnotes": [
+            {
+                "marker": "*",
+                "archetype": "user",
+                "layer": None,
+                "text": foot_user[1:].replace(" [section A.5](#)", " section A.5"),
+                "source_line": last - 2,
+            },
+            {
+                "marker": "**",
+                "archetype": None,
+                "layer": "Clinical use",
+                "text": foot_clinical[2:],
+                "source_line": last,
+            },
+        ],
+    }
+
+
+def build_notes(seed_lines):
+    text = seed_lines[COLLECTIVE_NOTE_LINE - 1].replace("**", "")
+    assert text.startswith("The requirements are collective rather than individual.")
+    return [{
+        "code": "collective-requirements",
+        "title": "The advanced requirements are collective",
+        "text": text,
+        "source_line": COLLECTIVE_NOTE_LINE,
+    }, {
+        "code": "unlinked-statements",
+        "title": "Statements deliberately not linked by topic",
+        "text": TOPICS_DECISION,
+        "source_line": None,
+    }]
+
+
+def build(extract, seed_lines):
     s_links = statement_anomalies(extract)
     q_links = question_anomalies(extract)
     src = extract["source"]
     return {
         "format": FORMAT,
         "slug": SLUG,
-        "version": "1.0.0",
+        "version": "1.1.0",
         "title": "Developing healthcare workers' confidence in AI",
         "publisher": "NHS AI Lab and Health Education England",
         "published": "2022-09",
@@ -454,6 +563,7 @@ def build(extract):
         },
         "taxonomies": build_taxonomies(extract["taxonomy"]),
         "subsumption": build_subsumption(extract["taxonomy"]),
+        "topics": build_topics(),
         "layers": build_layers(extract["influencing_factors"]),
         "archetypes": build_archetypes(extract["archetypes"]),
         "pathways": build_pathways(extract),
@@ -461,16 +571,20 @@ def build(extract):
         "question_sets": build_question_sets(extract),
         "questions": build_questions(extract),
         "anomalies": build_anomalies(extract, s_links, q_links),
+        "figure_a1": build_figure_a1(extract),
+        "notes": build_notes(seed_lines),
     }
 
 
 def main(argv):
-    if len(argv) != 3:
-        sys.exit("usage: generate_nhs.py EXTRACT_JSON OUTPUT_JSON")
+    if len(argv) != 4:
+        sys.exit("usage: generate_nhs.py EXTRACT_JSON SEED_TXT OUTPUT_JSON")
     with open(argv[1], encoding="utf-8") as f:
         extract = json.load(f)
-    doc = build(extract)
-    with open(argv[2], "w", encoding="utf-8", newline="\n") as f:
+    with open(argv[2], encoding="utf-8") as f:
+        seed_lines = f.read().split("\n")
+    doc = build(extract, seed_lines)
+    with open(argv[3], "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(doc, indent=2, ensure_ascii=False))
         f.write("\n")
 

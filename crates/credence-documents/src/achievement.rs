@@ -177,6 +177,25 @@ fn criteria_narrative(input: &AchievementInput<'_>) -> String {
         markdown_escape(&doc.publisher),
         markdown_escape(&doc.version),
     ));
+    // The framework's own rules across statements and taxonomies, from its data.
+    if !doc.topics.is_empty() {
+        md.push_str("Evidence for another statement of the same topic counts by the same rule.\n");
+    }
+    for level in doc.taxonomies.iter().flat_map(|t| &t.levels) {
+        for implication in &level.implies {
+            let implied = framework
+                .level(&implication.level)
+                .map_or_else(|| implication.level.to_string(), |l| l.name.clone());
+            let line = implication
+                .source_line
+                .map(|l| format!(" (line {l} of the source)"))
+                .unwrap_or_default();
+            md.push_str(&format!(
+                "{} meets {implied} of the same topic{line}.\n",
+                markdown_escape(&level.name)
+            ));
+        }
+    }
     let prerequisites: Vec<String> = pathway
         .prerequisites
         .iter()
@@ -431,7 +450,7 @@ pub(crate) mod tests {
 
         assert_eq!(achievement["type"], json!(["Achievement"]));
         assert_eq!(achievement["achievementType"], kind, "{pathway}");
-        assert_eq!(achievement["version"], "1.0.0");
+        assert_eq!(achievement["version"], "1.1.0");
         assert_eq!(achievement["creator"]["id"], ISSUER_DID);
         assert_eq!(achievement["tag"], json!(tags), "{pathway}");
         let alignments = achievement["alignment"].as_array().expect("alignments");

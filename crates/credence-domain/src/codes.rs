@@ -124,6 +124,10 @@ code_type!(
     PlainCode, "code", lower_slug, SLUG_RULE
 );
 code_type!(
+    /// A topic's code, e.g. `ce-ukca-marking`: statements sharing a topic name one subject.
+    TopicCode, "topic code", lower_slug, SLUG_RULE
+);
+code_type!(
     /// An organisation's slug, used in its URLs and its `did:web`, e.g. `linchester-ics`.
     OrgSlug, "organisation slug", lower_slug, SLUG_RULE
 );

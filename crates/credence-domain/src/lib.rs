@@ -15,10 +15,11 @@ pub mod ids;
 pub mod progress;
 pub mod registry;
 pub mod validate;
+mod validate_links;
 
 pub use codes::{
     ArchetypeCode, CodeError, FrameworkSlug, LevelCode, OrgSlug, PathwayCode, PlainCode,
-    QuestionCode, StatementCode, TaxonomyCode,
+    QuestionCode, StatementCode, TaxonomyCode, TopicCode,
 };
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
@@ -44,3 +45,5 @@ pub mod bundled {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_topics;

@@ -1,14 +1,16 @@
 //! Pathway progress: a pure function of a framework, a pathway and a holder's attested
-//! levels. A requirement is met by attested evidence in the same taxonomy at or above the
-//! required level, for the statement itself or for a statement of identical text elsewhere
-//! in the framework (the same competency, listed in another table).
+//! levels. A requirement is met by attested evidence for a statement of the same topic
+//! (the statement itself, one the framework's `topic` links it to, or, for statements
+//! without a topic, one of identical text) at a level that meets the required one: at or
+//! above it in the same taxonomy, or through the framework's implications between
+//! taxonomies (in the NHS framework, Proficiency implies Understanding, line 797).
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::codes::{LevelCode, PathwayCode, StatementCode};
-use crate::framework::Framework;
+use crate::framework::{Framework, Statement};
 
 /// A level a holder has been attested at for one statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,14 +19,46 @@ pub struct Attainment {
     pub level: LevelCode,
 }
 
+/// How the evidence behind [`RequirementStatus::held`] relates to the requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeldThrough {
+    /// Evidence for the required statement itself.
+    ThisStatement,
+    /// Evidence for another statement of the same topic, in the same taxonomy.
+    SameTopic,
+    /// Evidence for a statement of the same topic in another taxonomy, counted through
+    /// one of the framework's implications.
+    OtherTaxonomy,
+}
+
 /// One requirement of a pathway and whether it is met.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequirementStatus {
     pub statement: StatementCode,
     pub required: LevelCode,
-    /// The highest attested level that counts for this requirement, if any.
+    /// The attested level that counts for this requirement, if any: the one that meets
+    /// it, or else the highest one of its taxonomy and topic.
     pub held: Option<LevelCode>,
     pub met: bool,
+    /// The statement the evidence behind `held` was attested for.
+    pub held_for: Option<StatementCode>,
+    /// How that evidence relates to this requirement.
+    pub held_through: Option<HeldThrough>,
+    /// Why, in words, when the evidence is for another statement: "Met by evidence for
+    /// A2-01 at Understanding (same topic)".
+    pub explanation: Option<String>,
+}
+
+impl RequirementStatus {
+    /// The level this requirement is credited at in its own taxonomy: what was held, or
+    /// the required level when it is met through another taxonomy.
+    pub fn credited(&self) -> Option<LevelCode> {
+        match self.held_through? {
+            HeldThrough::OtherTaxonomy => self.met.then(|| self.required.clone()),
+            _ => self.held.clone(),
+        }
+    }
 }
 
 /// Requirements not yet met, grouped by layer, factor and required level.
@@ -99,27 +133,137 @@ pub enum ProgressError {
 
 /// Computes a holder's progress towards `pathway` from their attested levels.
 ///
-/// Attainments for statements the framework does not know, or at levels of another
-/// taxonomy than the requirement's, never count towards it.
+/// Attainments for statements the framework does not know, or at a level of another
+/// taxonomy than their statement's, never count; those of another topic never count;
+/// those of a statement of another taxonomy count only through the framework's
+/// implications between levels.
 pub fn progress(
     framework: &Framework,
     pathway: &PathwayCode,
     attained: &[Attainment],
 ) -> Result<PathwayProgress, ProgressError> {
-    // The best level per statement text, so identical statements in other tables count.
-    let mut by_text: HashMap<&str, Vec<&LevelCode>> = HashMap::new();
+    // The attainments per topic group, so every statement of a topic sees them all.
+    let mut by_topic: HashMap<usize, Vec<&Attainment>> = HashMap::new();
+    // A level of another taxonomy than its statement's is no evidence of that statement.
     for a in attained {
-        if let Some(statement) = framework.statement(&a.statement) {
-            by_text.entry(&statement.text).or_default().push(&a.level);
+        let Some(statement) = framework.statement(&a.statement) else {
+            continue;
+        };
+        if framework.taxonomy_of(&a.level).map(|t| &t.code) != Some(&statement.taxonomy) {
+            continue;
+        }
+        if let Some(group) = framework.topic_group(&a.statement) {
+            by_topic.entry(group).or_default().push(a);
         }
     }
-    progress_inner(framework, pathway, &by_text, 0)
+    progress_inner(framework, pathway, &by_topic, 0)
+}
+
+/// The requirement of `statement` at `required`, from the attainments of its topic.
+fn requirement(
+    framework: &Framework,
+    statement: &Statement,
+    required: &LevelCode,
+    by_topic: &HashMap<usize, Vec<&Attainment>>,
+) -> RequirementStatus {
+    let candidates: &[&Attainment] = framework
+        .topic_group(&statement.code)
+        .and_then(|g| by_topic.get(&g))
+        .map_or(&[], Vec::as_slice);
+    let rank = |l: &LevelCode| framework.level(l).map_or(0, |l| l.rank);
+    let same_taxonomy =
+        |l: &LevelCode| framework.taxonomy_of(l).map(|t| &t.code) == Some(&statement.taxonomy);
+    // Prefer evidence that meets the requirement: for the statement itself, then in its
+    // taxonomy, then the highest level; else the highest level of its taxonomy.
+    let meeting = candidates
+        .iter()
+        .filter(|a| framework.satisfies(&a.level, required))
+        .max_by_key(|a| {
+            (
+                a.statement == statement.code,
+                same_taxonomy(&a.level),
+                rank(&a.level),
+            )
+        });
+    let best = meeting.or_else(|| {
+        candidates
+            .iter()
+            .filter(|a| same_taxonomy(&a.level))
+            .max_by_key(|a| (rank(&a.level), a.statement == statement.code))
+    });
+    let met = meeting.is_some();
+    let Some(best) = best else {
+        return RequirementStatus {
+            statement: statement.code.clone(),
+            required: required.clone(),
+            held: None,
+            met,
+            held_for: None,
+            held_through: None,
+            explanation: None,
+        };
+    };
+    let through = if best.statement == statement.code {
+        HeldThrough::ThisStatement
+    } else if same_taxonomy(&best.level) {
+        HeldThrough::SameTopic
+    } else {
+        HeldThrough::OtherTaxonomy
+    };
+    RequirementStatus {
+        statement: statement.code.clone(),
+        required: required.clone(),
+        held: Some(best.level.clone()),
+        met,
+        held_for: Some(best.statement.clone()),
+        held_through: Some(through),
+        explanation: explain(framework, best, required, through, met),
+    }
+}
+
+/// The sentence saying where the evidence for a requirement came from, when it is for
+/// another statement.
+fn explain(
+    framework: &Framework,
+    held: &Attainment,
+    required: &LevelCode,
+    through: HeldThrough,
+    met: bool,
+) -> Option<String> {
+    let name = |l: &LevelCode| {
+        framework
+            .level(l)
+            .map_or_else(|| l.to_string(), |l| l.name.clone())
+    };
+    let verb = if met { "Met by" } else { "Not yet met:" };
+    let what = format!(
+        "{verb} evidence for {} at {}",
+        held.statement,
+        name(&held.level)
+    );
+    match through {
+        HeldThrough::ThisStatement => None,
+        HeldThrough::SameTopic => Some(format!("{what} (same topic)")),
+        HeldThrough::OtherTaxonomy => {
+            let rule = framework
+                .implication(&held.level, required)
+                .map(|(from, implication)| {
+                    let line = implication
+                        .source_line
+                        .map(|l| format!(", line {l}"))
+                        .unwrap_or_default();
+                    format!("; {} implies {}{line}", from.name, name(&implication.level))
+                })
+                .unwrap_or_default();
+            Some(format!("{what} (same topic{rule})"))
+        }
+    }
 }
 
 fn progress_inner(
     framework: &Framework,
     pathway: &PathwayCode,
-    by_text: &HashMap<&str, Vec<&LevelCode>>,
+    by_topic: &HashMap<usize, Vec<&Attainment>>,
     depth: usize,
 ) -> Result<PathwayProgress, ProgressError> {
     let definition = framework
@@ -133,20 +277,8 @@ fn progress_inner(
             not_assessable.push(statement.code.clone());
             continue;
         };
-        let rank = |l: &LevelCode| framework.level(l).map_or(0, |l| l.rank);
-        let held = by_text
-            .get(statement.text.as_str())
-            .into_iter()
-            .flatten()
-            .filter(|held| {
-                framework.taxonomy_of(held).map(|t| &t.code) == Some(&statement.taxonomy)
-            })
-            .max_by_key(|held| rank(held))
-            .map(|l| (*l).clone());
-        let met = held
-            .as_ref()
-            .is_some_and(|held| framework.satisfies(held, required));
-        if !met {
+        let status = requirement(framework, statement, required, by_topic);
+        if !status.met {
             match gaps.iter_mut().find(|g| {
                 g.layer == statement.layer && g.factor == statement.factor && &g.level == required
             }) {
@@ -159,19 +291,14 @@ fn progress_inner(
                 }),
             }
         }
-        requirements.push(RequirementStatus {
-            statement: statement.code.clone(),
-            required: required.clone(),
-            held,
-            met,
-        });
+        requirements.push(status);
     }
     // Validation guarantees the prerequisite graph is acyclic; the depth guard only keeps a
     // hand-built, unvalidated framework from recursing for ever.
     let mut prerequisites = Vec::new();
     for prerequisite in &definition.prerequisites {
         let complete = depth < 32
-            && progress_inner(framework, prerequisite, by_text, depth + 1)
+            && progress_inner(framework, prerequisite, by_topic, depth + 1)
                 .map(|p| p.complete)
                 .unwrap_or(false);
         prerequisites.push(PrerequisiteStatus {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::progress::{progress, Attainment};
 use crate::{bundled, Framework, LevelCode, PathwayCode, StatementCode};
 
-fn nhs() -> Framework {
+pub(crate) fn nhs() -> Framework {
     Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
         .expect("bundled NHS framework is valid")
 }
@@ -112,7 +112,7 @@ fn check_satisfies(fw: &Framework, held: &str, required: &str, expected: bool) {
 }
 
 #[test]
-fn levels_subsume_lower_levels_of_their_own_taxonomy_only() {
+fn levels_subsume_lower_levels_and_what_the_framework_says_they_imply() {
     let fw = nhs();
     for (held, required, expected) in [
         ("awareness", "awareness", true),
@@ -124,17 +124,18 @@ fn levels_subsume_lower_levels_of_their_own_taxonomy_only() {
         ("proficiency", "capability", true),
         ("capability", "proficiency", false),
         ("capability", "capability", true),
-        // Never across taxonomies, whatever the ranks.
+        // Across taxonomies only as the framework says: Proficiency implies Understanding
+        // and so Awareness (line 797); nothing else crosses, whatever the ranks.
         ("understanding", "capability", false),
         ("understanding", "proficiency", false),
-        ("proficiency", "awareness", false),
+        ("proficiency", "awareness", true),
         ("capability", "awareness", false),
     ] {
         check_satisfies(&fw, held, required, expected);
     }
 }
 
-fn attain(pairs: &[(&str, &str)]) -> Vec<Attainment> {
+pub(crate) fn attain(pairs: &[(&str, &str)]) -> Vec<Attainment> {
     pairs
         .iter()
         .map(|(s, l)| Attainment {
@@ -205,7 +206,7 @@ fn pathway_progress_explains_what_is_missing() {
             Some("2 more Awareness statements in AI literacy"),
         ),
     );
-    // A skill level never satisfies a knowledge requirement.
+    // A skill level recorded against a knowledge statement is no evidence of it.
     check_progress(
         &fw,
         "foundational",
@@ -271,7 +272,7 @@ fn progress_on_an_unknown_pathway_is_an_error() {
 }
 
 /// A small valid document that the validation cases mutate.
-fn small() -> Value {
+pub(crate) fn small() -> Value {
     json!({
         "format": "credence-framework/1",
         "slug": "tiny",
@@ -309,7 +310,7 @@ fn small() -> Value {
     })
 }
 
-fn check_invalid(mutate: impl FnOnce(&mut Value), pointer: &str, message: &str) {
+pub(crate) fn check_invalid(mutate: impl FnOnce(&mut Value), pointer: &str, message: &str) {
     let mut doc = small();
     mutate(&mut doc);
     let bytes = serde_json::to_vec(&doc).unwrap();

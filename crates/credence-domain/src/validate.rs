@@ -84,10 +84,10 @@ pub fn parse(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
     })
 }
 
-struct Collector(Vec<Problem>);
+pub(crate) struct Collector(Vec<Problem>);
 
 impl Collector {
-    fn add(&mut self, pointer: String, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, pointer: String, message: impl Into<String>) {
         self.0.push(Problem {
             pointer,
             message: message.into(),
@@ -95,7 +95,7 @@ impl Collector {
     }
 
     /// Records a duplicate when `key` was seen before in `seen`.
-    fn unique<'a>(
+    pub(crate) fn unique<'a>(
         &mut self,
         seen: &mut HashSet<&'a str>,
         key: &'a str,
@@ -120,6 +120,7 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
     check_statements(doc, &mut c, &mut known);
     check_questions(doc, &mut c, &mut known);
     check_anomalies(doc, &mut c, &known);
+    crate::validate_links::check(doc, &mut c, &known);
     if c.0.is_empty() {
         Ok(())
     } else {
@@ -130,26 +131,32 @@ pub fn check(doc: &FrameworkDocument) -> Result<(), Problems> {
 /// The codes and names the parts of a document define, gathered part by part (in the
 /// order [`check`] reads them) for the parts after that refer to them.
 #[derive(Default)]
-struct Known<'d> {
-    taxonomies: HashSet<&'d str>,
+pub(crate) struct Known<'d> {
+    pub(crate) taxonomies: HashSet<&'d str>,
     /// Level code → its taxonomy's code: level codes are unique across the whole
     /// framework, so a statement's level names exactly one taxonomy.
-    level_taxonomy: HashMap<&'d str, &'d str>,
+    pub(crate) level_taxonomy: HashMap<&'d str, &'d str>,
     /// Layer names.
-    layers: HashSet<&'d str>,
+    pub(crate) layers: HashSet<&'d str>,
     /// Factor name → its layer's name.
-    factor_layer: HashMap<&'d str, &'d str>,
-    archetypes: HashSet<&'d str>,
-    question_sets: HashSet<&'d str>,
+    pub(crate) factor_layer: HashMap<&'d str, &'d str>,
+    pub(crate) archetypes: HashSet<&'d str>,
+    pub(crate) question_sets: HashSet<&'d str>,
     /// Pathway code → its index.
-    pathways: HashMap<&'d str, usize>,
-    statements: HashSet<&'d str>,
-    questions: HashSet<&'d str>,
+    pub(crate) pathways: HashMap<&'d str, usize>,
+    pub(crate) statements: HashSet<&'d str>,
+    pub(crate) questions: HashSet<&'d str>,
 }
 
 impl Known<'_> {
     /// Checks the layer and factor a statement or question at `at` is placed in.
-    fn check_placement(&self, c: &mut Collector, at: &str, layer: &str, factor: Option<&str>) {
+    pub(crate) fn check_placement(
+        &self,
+        c: &mut Collector,
+        at: &str,
+        layer: &str,
+        factor: Option<&str>,
+    ) {
         if !self.layers.contains(layer) {
             c.add(format!("{at}/layer"), format!("unknown layer '{layer}'"));
         }

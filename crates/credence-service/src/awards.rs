@@ -517,9 +517,10 @@ impl Registry {
             .requirements
             .iter()
             .filter_map(|r| {
+                // Met through another taxonomy, the award states the required level.
                 Some(AchievedLevel {
                     statement: r.statement.clone(),
-                    level: r.held.clone()?,
+                    level: r.credited()?,
                 })
             })
             .collect();

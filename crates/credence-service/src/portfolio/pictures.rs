@@ -19,6 +19,9 @@ pub struct StatementCell {
     /// How many levels the statement's taxonomy has.
     pub ranks: u8,
     pub met: bool,
+    /// Where the evidence came from when it is for another statement of the same topic:
+    /// "Met by evidence for A1-04 at Understanding (same topic)".
+    pub explanation: Option<String>,
 }
 
 /// The statements of one influencing factor (or of a layer without factors).
@@ -53,6 +56,9 @@ pub struct PathwayPicture {
     pub prerequisites_missing: Vec<String>,
     pub next_step: Option<String>,
     pub layers: Vec<LayerPicture>,
+    /// The requirements whose evidence is for another statement of the same topic, each
+    /// as "A2-01 (Familiarity): Met by evidence for A1-04 at Understanding (same topic)".
+    pub through_topics: Vec<String>,
 }
 
 impl PathwayPicture {
@@ -141,13 +147,17 @@ fn picture(
         .map(|r| (&r.statement, r))
         .collect();
     let mut layers: Vec<LayerPicture> = Vec::new();
+    let mut through_topics = Vec::new();
     for statement in framework.pathway_statements(code) {
         let Some(requirement) = status.get(&statement.code) else {
             continue;
         };
         let level_of = |c: &LevelCode| framework.level(c);
         let required = level_of(&requirement.required);
+        // Held through another taxonomy, the cell shows the level it is credited at.
         let held = requirement.held.as_ref().and_then(level_of);
+        let credited = requirement.credited();
+        let credited = credited.as_ref().and_then(level_of).or(held);
         let ranks = framework
             .taxonomy_of(&requirement.required)
             .map_or(0, |t| t.levels.len() as u8);
@@ -158,10 +168,14 @@ fn picture(
             required_code: requirement.required.as_str().to_owned(),
             required_rank: required.map_or(0, |l| l.rank),
             held: held.map(|l| l.name.clone()),
-            held_rank: held.map(|l| l.rank),
+            held_rank: credited.map(|l| l.rank),
             ranks,
             met: requirement.met,
+            explanation: requirement.explanation.clone(),
         };
+        if let Some(why) = &cell.explanation {
+            through_topics.push(format!("{} ({}): {why}", cell.statement, cell.required));
+        }
         let factor_name = statement
             .factor
             .clone()
@@ -212,5 +226,6 @@ fn picture(
         prerequisites_missing,
         next_step: progress.next_step(framework),
         layers,
+        through_topics,
     })
 }

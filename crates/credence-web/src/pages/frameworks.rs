@@ -287,6 +287,123 @@ struct FrameworkPage<'a> {
     layers: Vec<LayerGroup<'a>>,
     statement_count: usize,
     question_count: usize,
+    figure: Option<FigureView>,
+    topics: Vec<TopicView>,
+}
+
+/// One statement of a topic, as the topics list shows it.
+struct TopicMember {
+    code: String,
+    level: String,
+    table: String,
+    source_line: u32,
+    text: String,
+}
+
+/// A topic with its statements, for review.
+struct TopicView {
+    code: String,
+    name: String,
+    decision: String,
+    members: Vec<TopicMember>,
+}
+
+/// One row of Figure A1: a layer heading or a factor with a tick per archetype.
+struct FigureRow {
+    /// The layer's name on the first row of each layer, with its footnote marker.
+    layer: Option<String>,
+    factor: String,
+    ticks: Vec<bool>,
+    source_line: Option<u32>,
+}
+
+/// Figure A1 as a table.
+struct FigureView {
+    title: String,
+    source_line: Option<u32>,
+    /// Archetype column headings with any footnote marker.
+    columns: Vec<(String, String)>,
+    rows: Vec<FigureRow>,
+    footnotes: Vec<(String, String, Option<u32>)>,
+}
+
+/// Figure A1 of a framework document as a table: archetypes across, factors down.
+fn figure_view(fw: &Framework) -> Option<FigureView> {
+    let doc = fw.document();
+    let figure = doc.figure_a1.as_ref()?;
+    let marker_of_archetype = |code: &credence_domain::ArchetypeCode| {
+        figure
+            .footnotes
+            .iter()
+            .find(|f| f.archetype.as_ref() == Some(code))
+            .map_or_else(String::new, |f| f.marker.clone())
+    };
+    let columns = doc
+        .archetypes
+        .iter()
+        .map(|a| (a.plural.clone(), marker_of_archetype(&a.code)))
+        .collect();
+    let mut rows = Vec::new();
+    let mut last_layer: Option<&str> = None;
+    for row in &figure.rows {
+        let layer = (last_layer != Some(row.layer.as_str())).then(|| {
+            let marker = figure
+                .footnotes
+                .iter()
+                .find(|f| f.layer.as_deref() == Some(row.layer.as_str()))
+                .map_or("", |f| f.marker.as_str());
+            format!("{}{marker}", row.layer)
+        });
+        last_layer = Some(row.layer.as_str());
+        rows.push(FigureRow {
+            layer,
+            factor: row.factor.clone(),
+            ticks: doc
+                .archetypes
+                .iter()
+                .map(|a| row.archetypes.contains(&a.code))
+                .collect(),
+            source_line: row.source_line,
+        });
+    }
+    Some(FigureView {
+        title: figure.title.clone(),
+        source_line: figure.source_line,
+        columns,
+        rows,
+        footnotes: figure
+            .footnotes
+            .iter()
+            .map(|f| (f.marker.clone(), f.text.clone(), f.source_line))
+            .collect(),
+    })
+}
+
+/// Every topic of a framework with its statements, in document order.
+fn topic_views(fw: &Framework) -> Vec<TopicView> {
+    fw.document()
+        .topics
+        .iter()
+        .map(|t| TopicView {
+            code: t.code.to_string(),
+            name: t.name.clone(),
+            decision: t.decision.clone().unwrap_or_default(),
+            members: fw
+                .topic_statements(&t.code)
+                .map(|s| TopicMember {
+                    code: s.code.to_string(),
+                    level: s
+                        .level
+                        .as_ref()
+                        .and_then(|l| fw.level(l))
+                        .map_or_else(|| "no level".to_owned(), |l| l.name.clone()),
+                    table: s.table.clone(),
+                    source_line: s.source_line,
+                    text: s.text.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// `GET /frameworks/{slug}`: the framework as a page, or its document as JSON.
@@ -329,6 +446,8 @@ pub async fn show(
         layers: group(&fw, doc.statements.iter()),
         statement_count: doc.statements.len(),
         question_count: doc.questions.len(),
+        figure: figure_view(&fw),
+        topics: topic_views(&fw),
         fw: &fw,
     };
     Ok(render(&page))
