@@ -566,4 +566,23 @@ async fn a_presentation_carrying_an_enveloped_jwt_verifies_it() {
     for report in credentials {
         assert_eq!(report["verdict"], "verified", "{body}");
     }
+
+    // Pasted on the verification page: the holder's proof, then the credential it carries.
+    let page = crate::pages::post_multipart(
+        &app,
+        "/verify",
+        &[("credential", &signed.to_string())],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("A presentation by"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("signature on the presentation is valid."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("urn:uuid:jwt-eddsa"), "{}", page.body);
+    assert!(!page.body.contains("check-failed"), "{}", page.body);
 }

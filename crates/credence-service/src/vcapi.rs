@@ -393,6 +393,28 @@ impl PublicDesk<'_> {
         challenge: Option<&str>,
         domain: Option<&str>,
     ) -> Result<PresentationReport, ServiceError> {
+        let checks = self.presentation_checks(presentation, challenge, domain)?;
+        let mut reports = Vec::new();
+        for credential in presented_credentials(presentation) {
+            reports.push(self.public().verify_credential_json(&credential).await?);
+        }
+        let verified =
+            checks.iter().all(|c| c.passed) && reports.iter().all(VerificationReport::is_verified);
+        Ok(PresentationReport {
+            verified,
+            checks,
+            credentials: reports,
+        })
+    }
+
+    /// The presentation's own checks: its holder's proof (purpose `authentication`), and
+    /// the challenge and domain when they are expected. Refuses what is not a presentation.
+    pub fn presentation_checks(
+        &self,
+        presentation: &Value,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Vec<PresentationCheck>, ServiceError> {
         let vp = object(presentation, "/verifiablePresentation")?;
         let types: Vec<&str> = match vp.get("type") {
             Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
@@ -464,22 +486,28 @@ impl PublicDesk<'_> {
                 });
             }
         }
-        let credentials: Vec<&Value> = match vp.get("verifiableCredential") {
-            Some(Value::Array(items)) => items.iter().collect(),
-            Some(one @ Value::Object(_)) => vec![one],
-            _ => Vec::new(),
-        };
-        let mut reports = Vec::new();
-        for credential in credentials.into_iter().take(50) {
-            let credential = unenveloped(credential);
-            reports.push(self.public().verify_credential_json(&credential).await?);
-        }
-        let verified =
-            checks.iter().all(|c| c.passed) && reports.iter().all(VerificationReport::is_verified);
-        Ok(PresentationReport {
-            verified,
-            checks,
-            credentials: reports,
-        })
+        Ok(checks)
     }
+}
+
+/// Whether `doc` is a presentation (its type includes `VerifiablePresentation`).
+pub fn is_presentation(doc: &Value) -> bool {
+    match doc.get("type") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|t| t.as_str() == Some("VerifiablePresentation")),
+        Some(Value::String(one)) => one == "VerifiablePresentation",
+        _ => false,
+    }
+}
+
+/// The credentials a presentation carries (at most 50), each as it is verified
+/// (enveloped ones as their token).
+pub fn presented_credentials(presentation: &Value) -> Vec<Value> {
+    let credentials: Vec<&Value> = match presentation.get("verifiableCredential") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    credentials.into_iter().take(50).map(unenveloped).collect()
 }

@@ -292,6 +292,8 @@ pub struct VerifyResult {
     /// What the credential's format proves and does not, when it proves less than a
     /// Verifiable Credential (Open Badges 2.0).
     pub format_note: Option<&'static str>,
+    /// When a presentation was given: its holder's checks and its other credentials.
+    pub presentation: Option<PresentationPart>,
     pub email: Option<EmailCheck>,
     /// Where the credential came from, in words.
     pub source: String,
@@ -416,6 +418,95 @@ async fn check(
     source: String,
     fetched: Vec<FetchNote>,
 ) -> Result<VerifyResult, String> {
+    use credence_service::vcapi::{is_presentation, presented_credentials};
+    if !is_presentation(&doc) {
+        return check_credential(state, doc, email, source, fetched).await;
+    }
+    // A presentation: its holder's proof, then every credential it carries; the first is
+    // shown in full, the others by their verdict.
+    let checks = state
+        .services
+        .registry
+        .public()
+        .presentation_checks(&doc, None, None)
+        .map_err(|e| format!("The presentation cannot be checked: {e}"))?;
+    let mut results = Vec::new();
+    for credential in presented_credentials(&doc) {
+        let source = format!("a credential in {source}");
+        results.push(
+            Box::pin(check_credential(
+                state,
+                credential,
+                email,
+                source,
+                Vec::new(),
+            ))
+            .await?,
+        );
+    }
+    if results.is_empty() {
+        return Err("The presentation carries no credential to check.".into());
+    }
+    let mut first = results.remove(0);
+    first
+        .fetches
+        .splice(0..0, crate::pages::verify_fetches::fetch_lines(&fetched));
+    first.presentation = Some(PresentationPart {
+        holder: match doc.get("holder") {
+            Some(Value::String(h)) => h.clone(),
+            Some(other) => text(other, "id").unwrap_or_default(),
+            None => String::new(),
+        },
+        checks: checks
+            .into_iter()
+            .map(|c| PresentationLine {
+                passed: c.passed,
+                message: c.message,
+            })
+            .collect(),
+        others: results
+            .into_iter()
+            .map(|r| OtherCredential {
+                name: r.summary.achievement_name,
+                issuer: r.summary.issuer_name,
+                verdict_class: r.verdict_class,
+                verdict: r.verdict,
+                sentence: r.verdict_sentence,
+            })
+            .collect(),
+    });
+    Ok(first)
+}
+
+/// A presentation's own check, as a line.
+pub struct PresentationLine {
+    pub passed: bool,
+    pub message: String,
+}
+
+/// A credential of a presentation besides the one shown in full.
+pub struct OtherCredential {
+    pub name: String,
+    pub issuer: String,
+    pub verdict_class: &'static str,
+    pub verdict: &'static str,
+    pub sentence: String,
+}
+
+/// What the page says of a presentation around the credentials it carries.
+pub struct PresentationPart {
+    pub holder: String,
+    pub checks: Vec<PresentationLine>,
+    pub others: Vec<OtherCredential>,
+}
+
+async fn check_credential(
+    state: &AppState,
+    doc: Value,
+    email: Option<&str>,
+    source: String,
+    fetched: Vec<FetchNote>,
+) -> Result<VerifyResult, String> {
     let checked = state
         .services
         .registry
@@ -453,6 +544,7 @@ async fn check(
         checks: check_lines(&report),
         summary,
         format_note: ob2.then_some(credence_vc::ob2::WHAT_IT_PROVES),
+        presentation: None,
         email,
         source,
         json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
