@@ -17,7 +17,7 @@ use axum::Router;
 use credence_vc::verify::{Outcome, Verdict, VerificationReport};
 use serde_json::{json, Value};
 
-use crate::fetch::{app_fetching, json_reply, outcome, settings};
+use crate::fetch::{app_fetching, json_reply, outcome, settings, verify as check};
 use crate::pages::post_multipart;
 use crate::support::{js_harness, TestApp};
 
@@ -154,15 +154,6 @@ async fn site_and_app() -> (Site, SocketAddr, TestApp) {
     });
     let app = app_fetching(settings(&[addr.to_string()])).await;
     (site, addr, app)
-}
-
-async fn check(app: &TestApp, doc: &Value) -> VerificationReport {
-    app.services
-        .registry
-        .public()
-        .verify_credential_json(doc)
-        .await
-        .expect("verification runs")
 }
 
 fn message(report: &VerificationReport, code: &str) -> String {

@@ -47,6 +47,22 @@ fn tokens_for(web_did: &str) -> Value {
     js_harness().run_script("jwt.mjs", &[], &input)
 }
 
+/// The ES256 and RS256 keys of `tokens` as verification methods of `controller`
+/// (`JsonWebKey`, `publicKeyJwk`), as a DID or controller document lists them.
+fn jwk_methods(tokens: &Value, controller: &str) -> Vec<Value> {
+    ["ES256", "RS256"]
+        .iter()
+        .map(|alg| {
+            json!({
+                "id": tokens[alg]["kid"],
+                "type": "JsonWebKey",
+                "controller": controller,
+                "publicKeyJwk": tokens[alg]["jwk"],
+            })
+        })
+        .collect()
+}
+
 /// The did:web issuer's keys, as its DID document's `publicKeyJwk` entries give them.
 fn web_keys(tokens: &Value) -> Vec<JwtKey> {
     ["ES256", "RS256"]
@@ -427,17 +443,7 @@ async fn a_did_web_issuers_ec_and_rsa_keys_are_fetched_to_verify_its_tokens() {
     let addr = serve(issuer_router(issuer.clone(), "/.well-known/did.json")).await;
     let did = format!("did:web:127.0.0.1%3A{}", addr.port());
     let tokens = tokens_for(&did);
-    let methods: Vec<Value> = ["ES256", "RS256"]
-        .iter()
-        .map(|alg| {
-            json!({
-                "id": tokens[alg]["kid"],
-                "type": "JsonWebKey",
-                "controller": did,
-                "publicKeyJwk": tokens[alg]["jwk"],
-            })
-        })
-        .collect();
+    let methods = jwk_methods(&tokens, &did);
     let document = |listed: &[&str]| {
         json!({
             "@context": ["https://www.w3.org/ns/did/v1"],
@@ -485,17 +491,7 @@ async fn an_https_controller_documents_jwks_verify_its_tokens() {
     let addr = serve(issuer_router(issuer.clone(), "/issuer")).await;
     let controller = format!("http://{addr}/issuer");
     let tokens = tokens_for(&controller);
-    let methods: Vec<Value> = ["ES256", "RS256"]
-        .iter()
-        .map(|alg| {
-            json!({
-                "id": tokens[alg]["kid"],
-                "type": "JsonWebKey",
-                "controller": controller,
-                "publicKeyJwk": tokens[alg]["jwk"],
-            })
-        })
-        .collect();
+    let methods = jwk_methods(&tokens, &controller);
     let document = |listed: &[&str]| {
         let listed: Vec<Value> = listed
             .iter()
