@@ -315,6 +315,11 @@ async fn the_verify_page_reads_ob2_badges_and_says_what_they_prove() {
     assert!(page.body.contains("Safe use of AI triage"), "{}", page.body);
     assert!(page.body.contains("Loopback Academy"));
     assert!(page.body.contains("What an Open Badges 2.0 badge proves"));
+    assert!(
+        page.body.contains("It carries no signature"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Familiarity with CE/UKCA marking"));
     assert!(!page.body.contains("check-failed"), "{}", page.body);
     assert!(page.body.contains("What was fetched"));

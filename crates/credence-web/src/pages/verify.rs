@@ -535,8 +535,15 @@ async fn check_credential(
     } else {
         CredentialSummary::from_json(&doc)
     };
-    let (verdict_class, verdict, verdict_sentence) =
+    let (verdict_class, verdict, mut verdict_sentence) =
         verdict_words(&report, email.as_ref().map(|e| e.matches));
+    // A hosted Open Badges 2.0 badge is not signed: say what passing means for it.
+    if ob2
+        && verdict_class == "verified"
+        && credence_vc::ob2::method(&doc) == Ok(credence_vc::ob2::Method::Hosted)
+    {
+        verdict_sentence = "Every check passed: the issuer's web site publishes this badge as it is, and has not revoked it. It carries no signature (see below).".into();
+    }
     Ok(VerifyResult {
         verdict_class,
         verdict,
