@@ -24,7 +24,7 @@ use crate::pages::console::{
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, verify,
+    notifications, operator, operator_mail, password, products, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -93,6 +93,7 @@ fn public_routes() -> Router<AppState> {
             get(api::awards::status_list),
         )
         .route("/achievements/{id}", get(api::awards::achievement))
+        .route("/products/{id}", get(products::dossier))
         .route(
             "/achievements/{id}/image.svg",
             get(api::awards::achievement_image),
@@ -390,6 +391,13 @@ impl Tables {
             get "/orgs/{slug}/accreditations" => api::vcapi::accreditations,
             post "/orgs/{slug}/accreditations" => api::vcapi::accredit,
             post "/accreditations/{id}/revoke" => api::vcapi::revoke_accreditation,
+            get "/orgs/{slug}/products" => api::products::list,
+            post "/orgs/{slug}/products" => api::products::register,
+            put "/orgs/{slug}/products/{id}" => api::products::edit,
+            post "/orgs/{slug}/products/{id}/versions" => api::products::add_version,
+            post "/products/{id}/versions/{version}/answers" => api::products::answer,
+            get "/products/{id}" => api::products::dossier,
+            get "/me/refreshers" => api::products::refreshers,
         );
         let api_own_limits = documented!("/api/v1";
             post "/evidence/{id}/attachments" => api::evidence::attach,

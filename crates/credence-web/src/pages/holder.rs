@@ -37,6 +37,8 @@ struct DashboardPage {
     errors: Vec<FieldError>,
     /// The address is not confirmed yet and must be before evidence is submitted.
     confirm_needed: bool,
+    /// Product credentials of an earlier version than the product's current one.
+    refreshers: Vec<credence_service::products::RefresherNotice>,
 }
 
 impl DashboardPage {
@@ -58,7 +60,11 @@ pub async fn dashboard(
         .dashboard()
         .await?;
     let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
+    let refreshers = (state.services.registry.with_holder(&user.holder))
+        .refreshers_needed()
+        .await?;
     Ok(render(&DashboardPage {
+        refreshers,
         operator,
         nav: user.nav,
         title: format!("{}'s dashboard", d.account.display_name),
@@ -119,9 +125,11 @@ pub async fn set_archetypes(
                 a.chosen = form.archetypes.contains(&a.code);
             }
             let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
+            let refreshers = registry.with_holder(&user.holder).refreshers_needed().await?;
             Ok(render_with(
                 status,
                 &DashboardPage {
+                    refreshers,
                     operator,
                     nav: user.nav,
                     title: format!("{}'s dashboard", d.account.display_name),
@@ -213,6 +221,9 @@ pub struct EvidenceFormValues {
     provider: String,
     #[serde(default)]
     narrative: String,
+    /// The AI product version (its id) product-specific evidence was gained on.
+    #[serde(default)]
+    product_version: String,
 }
 
 /// An evidence kind as stored ("cpd-activity"), in words ("CPD activity"); an unknown one
@@ -320,6 +331,7 @@ pub async fn evidence_create(
         framework_version: None,
         statement: form.statement.clone(),
         level: form.level.clone(),
+        product_version: Some(form.product_version.trim().to_owned()).filter(|v| !v.is_empty()),
     };
     match state
         .services
