@@ -170,6 +170,8 @@ pub struct AnswerView {
     /// Who answered (a person's name, or an API token of the organisation).
     pub answered_by: String,
     pub answered_at: String,
+    /// The day it was answered, `YYYY-MM-DD`.
+    pub answered_on: String,
     /// How many earlier answers this one replaced (kept as its history).
     pub earlier: usize,
 }
@@ -591,6 +593,7 @@ pub(crate) fn answer_view(row: &ProductAnswerRow, org: &OrgRow, earlier: usize) 
         links: serde_json::from_str(&row.links).unwrap_or_default(),
         answered_by: row.answered_by.clone(),
         answered_at: row.answered_at.to_rfc3339(),
+        answered_on: row.answered_at.format("%Y-%m-%d").to_string(),
         earlier,
     }
 }

@@ -37,15 +37,20 @@ pub(crate) async fn binding_of(
     }))
 }
 
-/// The evidence that counts for an award bound to `binding` (all of it when unbound).
+/// The evidence that counts for an award bound to `binding` (all of it when unbound):
+/// of the statements `in_pathway` keeps (the product-specific pathway's), only evidence
+/// gained on that version; the rest (a prerequisite's) as it is.
 pub(crate) fn bound<'a>(
     binding: Option<&VersionBinding>,
     evidence: &[&'a EvidenceRow],
+    in_pathway: impl Fn(&EvidenceRow) -> bool,
 ) -> Vec<&'a EvidenceRow> {
     evidence
         .iter()
         .copied()
-        .filter(|e| binding.is_none_or(|b| e.product_version_id.as_ref() == Some(&b.id)))
+        .filter(|e| {
+            binding.is_none_or(|b| !in_pathway(e) || e.product_version_id.as_ref() == Some(&b.id))
+        })
         .collect()
 }
 
