@@ -33,6 +33,7 @@ mod multiprocess;
 mod observability;
 mod operator_pages;
 mod pages;
+mod products;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;

@@ -74,6 +74,10 @@ pub(crate) fn left_out(
     if other.is_empty() && none.is_empty() {
         return None;
     }
+    for list in [&mut other, &mut none] {
+        list.sort_unstable();
+        list.dedup();
+    }
     let mut parts = Vec::new();
     if !other.is_empty() {
         parts.push(format!("gained on another version: {}", other.join(", ")));

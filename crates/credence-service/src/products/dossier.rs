@@ -206,8 +206,9 @@ async fn coverage(tx: &Tx, framework: &Framework, versions: &[ProductVersionRow]
     }
     let mut covered = awarded.clone();
     for ((version, holder), rows) in evidence {
+        // The product pathway's own requirements (its prerequisite is the award's concern).
         let done = credence_domain::progress(framework, &pathway, &attainments(&rows))
-            .map(|p| p.complete)
+            .map(|p| p.met() == p.required())
             .unwrap_or(false);
         if done {
             covered.entry(version).or_default().insert(holder);
