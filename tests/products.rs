@@ -544,3 +544,37 @@ async fn the_dossier_shows_small_coverage_counts_only_to_the_site_s_admins() {
     assert!(page.body.contains("fewer than 5"), "{}", page.body);
     assert!(!page.body.contains(">1<"), "no small count on the page");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dossier_renders_in_chromium() {
+    let s = setup().await;
+    let (id, version) = product_with_version(&s, true).await;
+    let reply = s
+        .app
+        .call(
+            "POST",
+            &format!("/api/v1/products/{id}/versions/{version}/answers"),
+            Some(json!({"org": "site-a", "question": "A3-02", "answer": "Prioritising chest X-rays for review.", "links": ["https://example.org/ifu"]})),
+            &s.site_a_admin,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let base = s.app.serve().await;
+    let url = format!("{base}/products/{id}");
+    tokio::task::spawn_blocking(move || {
+        crate::browser::check_page(&url, "product-dossier-desktop.png", "1280,2400", |dom| {
+            assert!(dom.contains("<h1>tri-X 1.0</h1>"), "{dom}");
+            assert_eq!(dom.matches("id=\"question-A3-").count(), 40);
+            assert_eq!(dom.matches("id=\"question-A6-").count(), 25);
+            assert!(dom.contains("Prioritising chest X-rays for review."));
+            assert!(dom.contains("href=\"https://example.org/ifu\""));
+            assert_eq!(dom.matches("class=\"statement\"").count(), 20);
+            assert!(dom.contains("fewer than 5"));
+        });
+        crate::browser::check_page(&url, "product-dossier-phone.png", "390,1800", |dom| {
+            assert!(dom.contains("Sites and the coverage of their staff"));
+        });
+    })
+    .await
+    .unwrap();
+}

@@ -484,3 +484,23 @@ impl CallerDesk<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CountView;
+
+    #[test]
+    fn small_counts_and_small_differences_are_suppressed_for_non_admins() {
+        // Under 5: suppressed, for anyone but the site's admins.
+        assert_eq!(CountView::of(3, 40, false).count, None);
+        assert_eq!(CountView::of(3, 40, false).text, "fewer than 5");
+        assert_eq!(CountView::of(0, 40, false).count, None);
+        assert_eq!(CountView::of(3, 40, true).count, Some(3));
+        // 37 of 40 would reveal that 3 are not covered, by subtraction.
+        assert_eq!(CountView::of(37, 40, false).count, None);
+        assert!(CountView::of(37, 40, false).text.starts_with("5 or more"));
+        // All, or far from all: shown.
+        assert_eq!(CountView::of(40, 40, false).count, Some(40));
+        assert_eq!(CountView::of(20, 40, false).count, Some(20));
+    }
+}
