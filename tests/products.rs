@@ -578,3 +578,38 @@ async fn the_dossier_renders_in_chromium() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn the_evidence_form_asks_for_the_product_version_and_names_it_when_refused() {
+    let s = setup().await;
+    let app = &s.app;
+    let (_, v1) = product_with_version(&s, true).await;
+    let holder = app.holder("form@example.org", "Form").await;
+    let page = html_page(app, "/evidence/new", &holder).await;
+    assert!(page.contains("name=\"product_version\""), "{page}");
+    assert!(page.contains(&format!("<option value=\"{v1}\">tri-X 1.0</option>")), "{page}");
+    let Auth::Session { csrf, .. } = &holder else {
+        panic!("a session")
+    };
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("kind", "course-completion"),
+        ("statement", "T1-01"),
+        ("level", "awareness"),
+        ("date", "2026-01-12"),
+        ("narrative", "A course."),
+        ("product_version", v1.as_str()),
+    ];
+    let refused = crate::pages::post_form(app, "/evidence", &fields, &holder).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("id=\"product_version-error\""), "{}", refused.body);
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    fields[2] = ("statement", "T2-01");
+    fields[3] = ("level", "familiarity");
+    let saved = crate::pages::post_form(app, "/evidence", &fields, &holder).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let listed = app.call("GET", "/api/v1/evidence", None, &holder).await;
+    let items = listed.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "the refused form wrote nothing");
+    assert_eq!(items[0]["product_version"], v1.as_str());
+}

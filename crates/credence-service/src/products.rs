@@ -31,7 +31,7 @@ pub(crate) use binding::{
 
 pub use dossier::{
     CountView, DossierView, PathwayStatementView, QuestionAnswersView, QuestionSetView,
-    RefresherNotice, SiteCoverageView, REFRESHER_RULE,
+    RefresherNotice, SiteCoverageView, VersionChoice, REFRESHER_RULE,
 };
 
 /// The question set answered by a product's buying organisations (Table A3).

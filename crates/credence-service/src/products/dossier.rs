@@ -465,7 +465,34 @@ impl HolderDesk<'_> {
     }
 }
 
+/// A product version to choose on the evidence form: its id and "{product} {version}".
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VersionChoice {
+    pub id: ProductVersionId,
+    pub label: String,
+}
+
 impl CallerDesk<'_> {
+    /// Every product version the caller may read, for the evidence form's product
+    /// version field, by product name and then in the order registered.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn product_version_choices(&self) -> Result<Vec<VersionChoice>, ServiceError> {
+        let tx = self.store.read().await?;
+        let mut out = Vec::new();
+        for row in tx.all_products().await? {
+            if !self.may_read(&tx, &row).await? {
+                continue;
+            }
+            for v in tx.versions_of_product(&row.id).await? {
+                out.push(VersionChoice {
+                    id: v.id,
+                    label: format!("{} {}", row.name, v.version),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// The products an organisation registered that the caller may read (public ones, and
     /// all of them for the members of the organisation and of its sites).
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug))]

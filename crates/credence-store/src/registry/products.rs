@@ -79,6 +79,16 @@ impl Tx {
             .await?)
     }
 
+    /// Every product, by name.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn all_products(&self) -> Result<Vec<ProductRow>, StoreError> {
+        Ok(product::Entity::find()
+            .order_by(product::Column::Name, Order::Asc)
+            .order_by(product::Column::Id, Order::Asc)
+            .all(self.conn())
+            .await?)
+    }
+
     /// The products whose site list names this organisation, by name.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn products_at_site(&self, org_id: &OrgId) -> Result<Vec<ProductRow>, StoreError> {

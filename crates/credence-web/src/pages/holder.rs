@@ -194,6 +194,8 @@ struct EvidenceNewPage {
     statements: Vec<PickerPathway>,
     levels: Vec<ChoiceGroup>,
     kinds: Vec<Choice>,
+    /// The AI product versions the holder may name (for product-specific statements).
+    product_versions: Vec<Choice>,
     form: EvidenceFormValues,
     errors: Vec<FieldError>,
 }
@@ -249,6 +251,7 @@ fn kind_label(kind: EvidenceKind) -> &'static str {
 
 async fn evidence_form(
     state: &AppState,
+    actor: &credence_service::Actor,
     nav: Nav,
     form: EvidenceFormValues,
     errors: Vec<FieldError>,
@@ -281,7 +284,17 @@ async fn evidence_form(
             label: kind_label(*k).to_owned(),
         })
         .collect();
+    let product_versions = (state.services.registry.caller(actor))
+        .product_version_choices()
+        .await?
+        .into_iter()
+        .map(|v| Choice {
+            value: v.id.to_string(),
+            label: v.label,
+        })
+        .collect();
     Ok(EvidenceNewPage {
+        product_versions,
         nav,
         title: "Record evidence",
         statements,
@@ -311,7 +324,7 @@ pub async fn evidence_new(
         ..EvidenceFormValues::default()
     };
     Ok(render(
-        &evidence_form(&state, user.nav, form, Vec::new()).await?,
+        &evidence_form(&state, &user.actor, user.nav, form, Vec::new()).await?,
     ))
 }
 
@@ -347,7 +360,7 @@ pub async fn evidence_create(
         .into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let page = evidence_form(&state, user.nav, form, errors).await?;
+            let page = evidence_form(&state, &user.actor, user.nav, form, errors).await?;
             Ok(render_with(status, &page))
         }
     }
