@@ -547,7 +547,21 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
             )
             .await,
     );
-    wrong.extend(products(&world, &[Holder, OtherHolder, AssessorA, IssuerA, AdminA, IssuerB, Operator]).await);
+    wrong.extend(
+        products(
+            &world,
+            &[
+                Holder,
+                OtherHolder,
+                AssessorA,
+                IssuerA,
+                AdminA,
+                IssuerB,
+                Operator,
+            ],
+        )
+        .await,
+    );
 
     assert!(
         wrong.is_empty(),
@@ -631,11 +645,20 @@ async fn products(world: &World, holders_and_members: &[Who]) -> Vec<String> {
         ("GET", "/api/v1/orgs/org-a/products".into(), none, EVERYONE),
         ("GET", format!("/api/v1/products/{id}"), none, members),
         ("GET", format!("/products/{id}"), none, members),
-        ("GET", "/api/v1/me/refreshers".into(), none, holders_and_members),
+        (
+            "GET",
+            "/api/v1/me/refreshers".into(),
+            none,
+            holders_and_members,
+        ),
         (
             "PUT",
             format!("/api/v1/orgs/org-a/products/{id}"),
-            |_| Some(json!({"name": "Matrix product", "manufacturer": "Maker", "intended_use": "Triage.", "sites": [{"org": "org-a", "procures": true}, {"org": "org-b"}]})),
+            |_| {
+                Some(
+                    json!({"name": "Matrix product", "manufacturer": "Maker", "intended_use": "Triage.", "sites": [{"org": "org-a", "procures": true}, {"org": "org-b"}]}),
+                )
+            },
             admins,
         ),
         (

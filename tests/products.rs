@@ -100,8 +100,11 @@ async fn setup() -> Setup {
     }
     let maker_issuer = app.holder("issuer@maker.example", "Issuer of maker").await;
     app.grant("maker", "issuer@maker.example", "issuer").await;
-    let site_a_assessor = app.holder("assessor@site-a.example", "Assessor of site-a").await;
-    app.grant("site-a", "assessor@site-a.example", "assessor").await;
+    let site_a_assessor = app
+        .holder("assessor@site-a.example", "Assessor of site-a")
+        .await;
+    app.grant("site-a", "assessor@site-a.example", "assessor")
+        .await;
     let mut admins = admins.into_iter();
     Setup {
         maker_admin: admins.next().unwrap(),
@@ -134,7 +137,12 @@ fn product_body(name: &str, public: bool) -> Value {
 async fn product_with_version(s: &Setup, public: bool) -> (String, String) {
     let reply = s
         .app
-        .call("POST", "/api/v1/orgs/maker/products", Some(product_body("tri-X", public)), &s.maker_admin)
+        .call(
+            "POST",
+            "/api/v1/orgs/maker/products",
+            Some(product_body("tri-X", public)),
+            &s.maker_admin,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     let id = reply.json()["id"].as_str().unwrap().to_owned();
@@ -172,9 +180,15 @@ fn pointers(reply: &crate::support::Reply) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn dossier(app: &TestApp, id: &str, version: Option<&str>, auth: &Auth) -> crate::support::Reply {
+async fn dossier(
+    app: &TestApp,
+    id: &str,
+    version: Option<&str>,
+    auth: &Auth,
+) -> crate::support::Reply {
     let query = version.map(|v| format!("?version={v}")).unwrap_or_default();
-    app.call("GET", &format!("/api/v1/products/{id}{query}"), None, auth).await
+    app.call("GET", &format!("/api/v1/products/{id}{query}"), None, auth)
+        .await
 }
 
 #[tokio::test]
@@ -182,7 +196,9 @@ async fn products_and_versions_are_registered_and_bad_input_names_its_field_and_
     let s = setup().await;
     let app = &s.app;
     let (id, _) = product_with_version(&s, true).await;
-    let listed = app.call("GET", "/api/v1/orgs/maker/products", None, &Auth::None).await;
+    let listed = app
+        .call("GET", "/api/v1/orgs/maker/products", None, &Auth::None)
+        .await;
     let product = &listed.json()["items"][0];
     assert_eq!(product["name"], "tri-X");
     assert_eq!(product["regulatory_class"], "Class IIa");
@@ -195,29 +211,69 @@ async fn products_and_versions_are_registered_and_bad_input_names_its_field_and_
     let mut bad = product_body("", true);
     bad["sites"] = json!([{"org": "no-such-org"}, {}]);
     bad["marking"] = json!("x".repeat(300));
-    let refused = app.call("POST", "/api/v1/orgs/maker/products", Some(bad), &s.maker_admin).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/orgs/maker/products",
+            Some(bad),
+            &s.maker_admin,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert_eq!(refused.header("content-type"), "application/problem+json");
     let named = pointers(&refused);
     for pointer in ["/name", "/marking", "/sites/0/org", "/sites/1/org"] {
-        assert!(named.contains(&pointer.to_owned()), "{pointer} in {named:?}");
+        assert!(
+            named.contains(&pointer.to_owned()),
+            "{pointer} in {named:?}"
+        );
     }
     let twice = app
-        .call("POST", "/api/v1/orgs/maker/products", Some(product_body("tri-X", true)), &s.maker_admin)
+        .call(
+            "POST",
+            "/api/v1/orgs/maker/products",
+            Some(product_body("tri-X", true)),
+            &s.maker_admin,
+        )
         .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(pointers(&twice), vec!["/name".to_owned()]);
     let path = format!("/api/v1/orgs/maker/products/{id}/versions");
     let bad_date = app
-        .call("POST", &path, Some(json!({"version": "2.0", "released_on": "2 June"})), &s.maker_admin)
+        .call(
+            "POST",
+            &path,
+            Some(json!({"version": "2.0", "released_on": "2 June"})),
+            &s.maker_admin,
+        )
         .await;
     assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(pointers(&bad_date), vec!["/released_on".to_owned()]);
-    let same = app.call("POST", &path, Some(json!({"version": "1.0"})), &s.maker_admin).await;
+    let same = app
+        .call(
+            "POST",
+            &path,
+            Some(json!({"version": "1.0"})),
+            &s.maker_admin,
+        )
+        .await;
     assert_eq!(pointers(&same), vec!["/version".to_owned()]);
-    let listed = app.call("GET", "/api/v1/orgs/maker/products", None, &Auth::None).await;
+    let listed = app
+        .call("GET", "/api/v1/orgs/maker/products", None, &Auth::None)
+        .await;
     assert_eq!(listed.json()["items"].as_array().unwrap().len(), 1);
-    assert_eq!(listed.json()["items"][0]["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        listed.json()["items"][0]["versions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Only the maker's admins register and edit.
     for (auth, status) in [
@@ -226,21 +282,38 @@ async fn products_and_versions_are_registered_and_bad_input_names_its_field_and_
         (&s.site_a_admin, StatusCode::FORBIDDEN),
     ] {
         let reply = app
-            .call("POST", "/api/v1/orgs/maker/products", Some(product_body("Other", true)), auth)
+            .call(
+                "POST",
+                "/api/v1/orgs/maker/products",
+                Some(product_body("Other", true)),
+                auth,
+            )
             .await;
         assert_eq!(reply.status, status, "{}", reply.body);
-        let reply = app.call("POST", &path, Some(json!({"version": "9"})), auth).await;
+        let reply = app
+            .call("POST", &path, Some(json!({"version": "9"})), auth)
+            .await;
         assert_eq!(reply.status, status, "{}", reply.body);
     }
     // Another organisation's admin cannot reach the product through their own slug.
     let elsewhere = app
-        .call("POST", &format!("/api/v1/orgs/site-a/products/{id}/versions"), Some(json!({"version": "9"})), &s.site_a_admin)
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/site-a/products/{id}/versions"),
+            Some(json!({"version": "9"})),
+            &s.site_a_admin,
+        )
         .await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
     let mut edited = product_body("tri-X", false);
     edited["intended_use"] = json!("Triage of chest X-rays.");
     let reply = app
-        .call("PUT", &format!("/api/v1/orgs/maker/products/{id}"), Some(edited), &s.maker_admin)
+        .call(
+            "PUT",
+            &format!("/api/v1/orgs/maker/products/{id}"),
+            Some(edited),
+            &s.maker_admin,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.json()["intended_use"], "Triage of chest X-rays.");
@@ -253,22 +326,56 @@ async fn questions_are_answered_by_the_buying_and_deploying_sites_only_and_answe
     let app = &s.app;
     let (id, version) = product_with_version(&s, true).await;
     let path = format!("/api/v1/products/{id}/versions/{version}/answers");
-    let answer = |org: &str, question: &str| {
-        json!({"org": org, "question": question, "answer": format!("{org} answers {question}."), "links": ["https://example.org/evidence/1"]})
-    };
+    let answer = |org: &str, question: &str| json!({"org": org, "question": question, "answer": format!("{org} answers {question}."), "links": ["https://example.org/evidence/1"]});
     let cases = [
-        (&s.site_a_admin, answer("site-a", "A3-01"), StatusCode::CREATED),
-        (&s.site_a_admin, answer("site-a", "A6-01"), StatusCode::CREATED),
+        (
+            &s.site_a_admin,
+            answer("site-a", "A3-01"),
+            StatusCode::CREATED,
+        ),
+        (
+            &s.site_a_admin,
+            answer("site-a", "A6-01"),
+            StatusCode::CREATED,
+        ),
         // site-b deploys but does not buy.
-        (&s.site_b_admin, answer("site-b", "A3-01"), StatusCode::FORBIDDEN),
-        (&s.site_b_admin, answer("site-b", "A6-01"), StatusCode::CREATED),
+        (
+            &s.site_b_admin,
+            answer("site-b", "A3-01"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &s.site_b_admin,
+            answer("site-b", "A6-01"),
+            StatusCode::CREATED,
+        ),
         // site-c is no site of the product; the maker is none either.
-        (&s.site_c_admin, answer("site-c", "A6-01"), StatusCode::FORBIDDEN),
-        (&s.maker_admin, answer("maker", "A3-01"), StatusCode::FORBIDDEN),
+        (
+            &s.site_c_admin,
+            answer("site-c", "A6-01"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &s.maker_admin,
+            answer("maker", "A3-01"),
+            StatusCode::FORBIDDEN,
+        ),
         // An admin answers only for an organisation they administer.
-        (&s.site_b_admin, answer("site-a", "A3-02"), StatusCode::FORBIDDEN),
-        (&s.site_a_assessor, answer("site-a", "A3-02"), StatusCode::FORBIDDEN),
-        (&Auth::None, answer("site-a", "A3-02"), StatusCode::UNAUTHORIZED),
+        (
+            &s.site_b_admin,
+            answer("site-a", "A3-02"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &s.site_a_assessor,
+            answer("site-a", "A3-02"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            &Auth::None,
+            answer("site-a", "A3-02"),
+            StatusCode::UNAUTHORIZED,
+        ),
     ];
     for (auth, body, status) in cases {
         let reply = app.call("POST", &path, Some(body.clone()), auth).await;
@@ -282,7 +389,12 @@ async fn questions_are_answered_by_the_buying_and_deploying_sites_only_and_answe
             &s.site_a_admin,
         )
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     assert_eq!(pointers(&refused), vec!["/question", "/answer", "/links/0"]);
     // Answering again replaces the answer and keeps the earlier one as history.
     let again = app
@@ -301,11 +413,21 @@ async fn questions_are_answered_by_the_buying_and_deploying_sites_only_and_answe
     assert_eq!(sets[1]["answered"], 1);
     let a3_01 = &sets[0]["questions"][0];
     assert_eq!(a3_01["answers"].as_array().unwrap().len(), 1);
-    assert_eq!(a3_01["answers"][0]["answer"], "Re-checked for this version.");
+    assert_eq!(
+        a3_01["answers"][0]["answer"],
+        "Re-checked for this version."
+    );
     assert_eq!(a3_01["answers"][0]["earlier"], 1);
     let a6_01 = &sets[1]["questions"][0];
-    assert_eq!(a6_01["answers"].as_array().unwrap().len(), 2, "site-a's and site-b's");
-    assert_eq!(a6_01["answers"][0]["links"][0], "https://example.org/evidence/1");
+    assert_eq!(
+        a6_01["answers"].as_array().unwrap().len(),
+        2,
+        "site-a's and site-b's"
+    );
+    assert_eq!(
+        a6_01["answers"][0]["links"][0],
+        "https://example.org/evidence/1"
+    );
     // A new version starts without answers; the earlier version keeps its own.
     let v2 = add_version(&s, &id, "2.0").await;
     let current = dossier(app, &id, None, &Auth::None).await.json();
@@ -334,21 +456,37 @@ async fn a_private_dossier_is_not_found_for_anyone_outside_its_organisations() {
     }
     let page = app.get(&format!("/products/{id}"), "text/html").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    let listed = app.call("GET", "/api/v1/orgs/maker/products", None, &Auth::None).await;
+    let listed = app
+        .call("GET", "/api/v1/orgs/maker/products", None, &Auth::None)
+        .await;
     assert!(listed.json()["items"].as_array().unwrap().is_empty());
     // Made public by its organisation: anyone reads it, as a page too.
     let reply = app
-        .call("PUT", &format!("/api/v1/orgs/maker/products/{id}"), Some(product_body("tri-X", true)), &s.maker_admin)
+        .call(
+            "PUT",
+            &format!("/api/v1/orgs/maker/products/{id}"),
+            Some(product_body("tri-X", true)),
+            &s.maker_admin,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(dossier(app, &id, None, &Auth::None).await.status, StatusCode::OK);
+    assert_eq!(
+        dossier(app, &id, None, &Auth::None).await.status,
+        StatusCode::OK
+    );
     let page = app.get(&format!("/products/{id}"), "text/html").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("tri-X 1.0"), "{}", page.body);
     assert!(page.body.contains("line 979") && page.body.contains("line 1203"));
     // A malformed or unknown id or version is not found.
-    assert_eq!(dossier(app, "nope", None, &Auth::None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(dossier(app, &id, Some("nope"), &Auth::None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        dossier(app, "nope", None, &Auth::None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        dossier(app, &id, Some("nope"), &Auth::None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Publishes the maker's product-specific achievement for `version`; returns its uuid.
@@ -384,11 +522,21 @@ async fn train_through_the_api(s: &Setup, holder: &Auth, version: &str) {
         assert_eq!(recorded.json()["product_version"], version);
         let id = recorded.json()["id"].as_str().unwrap().to_owned();
         let submitted = app
-            .call("POST", &format!("/api/v1/evidence/{id}/submit"), Some(json!({"org": "site-a"})), holder)
+            .call(
+                "POST",
+                &format!("/api/v1/evidence/{id}/submit"),
+                Some(json!({"org": "site-a"})),
+                holder,
+            )
             .await;
         assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
         let decided = app
-            .call("POST", &format!("/api/v1/evidence/{id}/decision"), Some(json!({"decision": "attest", "level": level})), &s.site_a_assessor)
+            .call(
+                "POST",
+                &format!("/api/v1/evidence/{id}/decision"),
+                Some(json!({"decision": "attest", "level": level})),
+                &s.site_a_assessor,
+            )
             .await;
         assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
     }
@@ -396,11 +544,15 @@ async fn train_through_the_api(s: &Setup, holder: &Auth, version: &str) {
 
 /// A page as a signed-in browser gets it.
 async fn html_page(app: &TestApp, path: &str, auth: &Auth) -> String {
-    let mut request = axum::http::Request::builder().uri(path).header("accept", "text/html");
+    let mut request = axum::http::Request::builder()
+        .uri(path)
+        .header("accept", "text/html");
     if let Auth::Session { cookie, .. } = auth {
         request = request.header("cookie", format!("credence_session={cookie}"));
     }
-    let reply = app.request(request.body(axum::body::Body::empty()).unwrap()).await;
+    let reply = app
+        .request(request.body(axum::body::Body::empty()).unwrap())
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
     reply.body
 }
@@ -426,18 +578,38 @@ async fn a_product_award_needs_evidence_for_its_version_and_a_new_version_needs_
     let s = setup().await;
     let app = &s.app;
     let (id, v1) = product_with_version(&s, true).await;
-    let holder = app.holder("radiologist@site-a.example", "Radiologist").await;
+    let holder = app
+        .holder("radiologist@site-a.example", "Radiologist")
+        .await;
     let holder_id = account_id(app, &holder).await;
     attest_foundational(app, &holder_id, 30).await;
 
     // An achievement names a product version only for the product-specific pathway, and
     // only one that is registered.
     for (body, pointer) in [
-        (json!({"pathway": "foundational", "product_version": v1}), "/product_version"),
-        (json!({"pathway": "product-specific", "product_version": credence_domain::ProductVersionId::random()}), "/product_version"),
+        (
+            json!({"pathway": "foundational", "product_version": v1}),
+            "/product_version",
+        ),
+        (
+            json!({"pathway": "product-specific", "product_version": credence_domain::ProductVersionId::random()}),
+            "/product_version",
+        ),
     ] {
-        let reply = app.call("POST", "/api/v1/orgs/maker/achievements", Some(body), &s.maker_issuer).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        let reply = app
+            .call(
+                "POST",
+                "/api/v1/orgs/maker/achievements",
+                Some(body),
+                &s.maker_issuer,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
         assert_eq!(pointers(&reply), vec![pointer.to_owned()]);
     }
     let for_v1 = achievement_for(&s, &v1, "tri-X 1.0 training").await;
@@ -446,10 +618,27 @@ async fn a_product_award_needs_evidence_for_its_version_and_a_new_version_needs_
     attest_product(app, &holder_id, None, "site-a").await;
     let body = json!({"achievement": for_v1, "email": "radiologist@site-a.example"});
     let refused = award(app, "maker", &s.maker_issuer, body.clone()).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(pointers(&refused).contains(&"/product_version".to_owned()), "{}", refused.body);
-    assert!(refused.body.contains("This award is for tri-X 1.0"), "{}", refused.body);
-    assert!(refused.body.contains("naming no product version: T2-01"), "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        pointers(&refused).contains(&"/product_version".to_owned()),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("This award is for tri-X 1.0"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("naming no product version: T2-01"),
+        "{}",
+        refused.body
+    );
     // With evidence gained on 1.0: awarded.
     attest_product(app, &holder_id, Some(&v1), "site-a").await;
     let granted = award(app, "maker", &s.maker_issuer, body).await;
@@ -479,7 +668,11 @@ async fn a_product_award_needs_evidence_for_its_version_and_a_new_version_needs_
     let body = json!({"achievement": for_v2, "email": "radiologist@site-a.example"});
     let refused = award(app, "maker", &s.maker_issuer, body.clone()).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("gained on another version: T2-01"), "{}", refused.body);
+    assert!(
+        refused.body.contains("gained on another version: T2-01"),
+        "{}",
+        refused.body
+    );
 
     // Refresher evidence for 2.0, recorded, submitted and attested: no refresher needed,
     // the coverage is back, and the 2.0 award is granted.
@@ -498,20 +691,33 @@ async fn evidence_names_a_registered_version_only_for_a_product_statement() {
     let app = &s.app;
     let (_, v1) = product_with_version(&s, true).await;
     let holder = app.holder("h@example.org", "H").await;
-    let record = |statement: &str, level: &str, version: &str| {
-        json!({"kind": "course-completion", "narrative": "A course.", "date": "2026-01-12", "framework": FRAMEWORK, "statement": statement, "level": level, "product_version": version})
-    };
+    let record = |statement: &str, level: &str, version: &str| json!({"kind": "course-completion", "narrative": "A course.", "date": "2026-01-12", "framework": FRAMEWORK, "statement": statement, "level": level, "product_version": version});
     for body in [
         record("T1-01", "awareness", &v1),
         record("T2-01", "familiarity", "not-a-version"),
-        record("T2-01", "familiarity", credence_domain::ProductVersionId::random().as_str()),
+        record(
+            "T2-01",
+            "familiarity",
+            credence_domain::ProductVersionId::random().as_str(),
+        ),
     ] {
-        let reply = app.call("POST", "/api/v1/evidence", Some(body), &holder).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+        let reply = app
+            .call("POST", "/api/v1/evidence", Some(body), &holder)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
         assert_eq!(pointers(&reply), vec!["/product_version".to_owned()]);
     }
     let listed = app.call("GET", "/api/v1/evidence", None, &holder).await;
-    assert!(listed.json()["items"].as_array().unwrap().is_empty(), "{}", listed.body);
+    assert!(
+        listed.json()["items"].as_array().unwrap().is_empty(),
+        "{}",
+        listed.body
+    );
 }
 
 #[tokio::test]
@@ -587,7 +793,10 @@ async fn the_evidence_form_asks_for_the_product_version_and_names_it_when_refuse
     let holder = app.holder("form@example.org", "Form").await;
     let page = html_page(app, "/evidence/new", &holder).await;
     assert!(page.contains("name=\"product_version\""), "{page}");
-    assert!(page.contains(&format!("<option value=\"{v1}\">tri-X 1.0</option>")), "{page}");
+    assert!(
+        page.contains(&format!("<option value=\"{v1}\">tri-X 1.0</option>")),
+        "{page}"
+    );
     let Auth::Session { csrf, .. } = &holder else {
         panic!("a session")
     };
@@ -601,8 +810,17 @@ async fn the_evidence_form_asks_for_the_product_version_and_names_it_when_refuse
         ("product_version", v1.as_str()),
     ];
     let refused = crate::pages::post_form(app, "/evidence", &fields, &holder).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(refused.body.contains("id=\"product_version-error\""), "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"product_version-error\""),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("aria-invalid=\"true\""));
     fields[2] = ("statement", "T2-01");
     fields[3] = ("level", "familiarity");

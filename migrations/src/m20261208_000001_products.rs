@@ -199,7 +199,11 @@ async fn create_answers(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .table(ProductAnswers::Table)
                 .col(id(ProductAnswers::Id))
                 .col(uuid(ProductAnswers::VersionId))
-                .col(ColumnDef::new(ProductAnswers::QuestionCode).string_len(32).not_null())
+                .col(
+                    ColumnDef::new(ProductAnswers::QuestionCode)
+                        .string_len(32)
+                        .not_null(),
+                )
                 .col(uuid(ProductAnswers::OrgId))
                 .col(ColumnDef::new(ProductAnswers::AnsweredBy).text().not_null())
                 .col(at(ProductAnswers::AnsweredAt))

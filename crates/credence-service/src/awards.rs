@@ -169,13 +169,6 @@ pub(crate) struct AwardContext {
 }
 
 impl AwardContext {
-    /// Whether `e` is evidence for a statement of the award's own pathway.
-    pub(crate) fn in_pathway(&self, e: &EvidenceRow) -> bool {
-        self.framework
-            .statement(&e.statement_code)
-            .is_some_and(|s| s.pathway == self.pathway_code)
-    }
-
     pub(crate) fn pathway(&self) -> Result<&Pathway, ServiceError> {
         self.framework.pathway(&self.pathway_code).ok_or_else(|| {
             ServiceError::internal(format!("pathway {} vanished", self.pathway_code))
@@ -405,11 +398,7 @@ impl Registry {
             .map_err(|m| Ok(vec![("/override_justification".to_owned(), m)]))?;
         let progress = award_progress(ctx, plan, justification.is_some())?;
         let results = self.award_results(ctx, &progress).map_err(Err)?;
-        let counted =
-            crate::products::bound(ctx.product_version.as_ref(), &plan.evidence, |e| {
-                ctx.in_pathway(e)
-            });
-        let evidence = evidence_links(ctx, &counted).map_err(Err)?;
+        let evidence = evidence_links(ctx, &ctx.counted(&plan.evidence)).map_err(Err)?;
         let uuid = Uuid::new_v4();
         let valid_until = ctx
             .achievement
@@ -495,10 +484,7 @@ fn award_progress(
 ) -> Result<PathwayProgress, Result<Vec<(String, String)>, ServiceError>> {
     let framework = &ctx.framework;
     let pathway = ctx.pathway().map_err(Err)?;
-    let counted = crate::products::bound(ctx.product_version.as_ref(), &plan.evidence, |e| {
-        ctx.in_pathway(e)
-    });
-    let attained = attainments(counted);
+    let attained = attainments(ctx.counted(&plan.evidence));
     let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
         Err(ServiceError::internal_from(
             "measuring progress for an award",
@@ -513,12 +499,7 @@ fn award_progress(
                 plan.recipient.email, pathway.name, progress.met(), progress.required()
             ),
         )];
-        problems.extend(
-            crate::products::left_out(ctx.product_version.as_ref(), &plan.evidence, |e| {
-                ctx.in_pathway(e)
-            })
-                .map(|m| ("/product_version".to_owned(), m)),
-        );
+        problems.extend(ctx.left_out(&plan.evidence));
         problems.extend(
             missing(framework, &progress)
                 .into_iter()

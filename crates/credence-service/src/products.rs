@@ -25,9 +25,7 @@ use crate::ServiceError;
 mod binding;
 mod dossier;
 
-pub(crate) use binding::{
-    binding_of, bound, left_out, version_for_achievement, VersionBinding,
-};
+pub(crate) use binding::{binding_of, version_for_achievement, VersionBinding};
 
 pub use dossier::{
     CountView, DossierView, PathwayStatementView, QuestionAnswersView, QuestionSetView,
@@ -217,7 +215,11 @@ pub(crate) fn check_links(p: &mut FormProblems, links: &[String]) -> Vec<String>
             continue;
         }
         match url::Url::parse(link) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && link.len() <= 2000 => {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.host_str().is_some()
+                    && link.len() <= 2000 =>
+            {
                 out.push(u.to_string());
             }
             _ => p.add(
@@ -248,7 +250,12 @@ impl Registry {
         let mut out = Vec::new();
         for (i, site) in sites.iter().enumerate() {
             let org_text = site.org.as_deref().map(str::trim).filter(|t| !t.is_empty());
-            let name = optional(p, site.name.as_deref(), &format!("/sites/{i}/name"), MAX_NAME);
+            let name = optional(
+                p,
+                site.name.as_deref(),
+                &format!("/sites/{i}/name"),
+                MAX_NAME,
+            );
             let org = match org_text {
                 Some(slug) => match OrgSlug::new(slug) {
                     Ok(slug) => tx.org_by_slug(slug.as_str()).await?,
@@ -368,13 +375,21 @@ impl OrgAdminDesk<'_> {
         if !name.is_empty() {
             if let Some(other) = tx.product_named(&self.admin.0.org.id, &name).await? {
                 if Some(&other.id) != this {
-                    p.add("/name", "Your organisation already registered a product with this name.");
+                    p.add(
+                        "/name",
+                        "Your organisation already registered a product with this name.",
+                    );
                 }
             }
         }
         let manufacturer = required(&mut p, &input.manufacturer, "/manufacturer", MAX_NAME);
         let intended_use = required(&mut p, &input.intended_use, "/intended_use", MAX_TEXT);
-        let regulatory_class = optional(&mut p, input.regulatory_class.as_deref(), "/regulatory_class", MAX_NAME);
+        let regulatory_class = optional(
+            &mut p,
+            input.regulatory_class.as_deref(),
+            "/regulatory_class",
+            MAX_NAME,
+        );
         let marking = optional(&mut p, input.marking.as_deref(), "/marking", MAX_NAME);
         let sites = self.check_sites(tx, &mut p, &input.sites).await?;
         p.finish().map_err(ServiceError::Invalid)?;
@@ -434,8 +449,16 @@ impl OrgAdminDesk<'_> {
         };
         tx.insert_product(row.clone()).await?;
         self.write_sites(&tx, &row.id, checked.sites).await?;
-        audit(&tx, now, &self.admin.0.label, "product.register", Some(&org.id),
-            &format!("product:{}", row.id), json!({"name": row.name, "public": row.public})).await?;
+        audit(
+            &tx,
+            now,
+            &self.admin.0.label,
+            "product.register",
+            Some(&org.id),
+            &format!("product:{}", row.id),
+            json!({"name": row.name, "public": row.public}),
+        )
+        .await?;
         let view = self.product_view(&tx, &row).await?;
         tx.commit().await?;
         Ok(view)
@@ -451,7 +474,11 @@ impl OrgAdminDesk<'_> {
 
     /// Replaces a product's details and sites.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, id = %id))]
-    pub async fn edit_product(&self, id: &ProductId, input: ProductInput) -> Result<ProductView, ServiceError> {
+    pub async fn edit_product(
+        &self,
+        id: &ProductId,
+        input: ProductInput,
+    ) -> Result<ProductView, ServiceError> {
         let org = &self.admin.0.org;
         let now = self.now();
         let tx = self.store.write().await?;
@@ -466,8 +493,16 @@ impl OrgAdminDesk<'_> {
         row.updated_at = now;
         tx.update_product(row.clone()).await?;
         self.write_sites(&tx, &row.id, checked.sites).await?;
-        audit(&tx, now, &self.admin.0.label, "product.edit", Some(&org.id),
-            &format!("product:{}", row.id), json!({"name": row.name, "public": row.public})).await?;
+        audit(
+            &tx,
+            now,
+            &self.admin.0.label,
+            "product.edit",
+            Some(&org.id),
+            &format!("product:{}", row.id),
+            json!({"name": row.name, "public": row.public}),
+        )
+        .await?;
         let view = self.product_view(&tx, &row).await?;
         tx.commit().await?;
         Ok(view)
@@ -476,7 +511,11 @@ impl OrgAdminDesk<'_> {
     /// Registers a new version of one of this organisation's products. It becomes the
     /// current version: holders of an earlier version's credential need a refresher.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, id = %id))]
-    pub async fn add_product_version(&self, id: &ProductId, input: VersionInput) -> Result<ProductView, ServiceError> {
+    pub async fn add_product_version(
+        &self,
+        id: &ProductId,
+        input: VersionInput,
+    ) -> Result<ProductView, ServiceError> {
         let org = &self.admin.0.org;
         let now = self.now();
         let tx = self.store.write().await?;
@@ -485,15 +524,18 @@ impl OrgAdminDesk<'_> {
         let version = required(&mut p, &input.version, "/version", 64);
         let versions = tx.versions_of_product(id).await?;
         if versions.iter().any(|v| v.version == version) {
-            p.add("/version", "This product already has a version with this name.");
+            p.add(
+                "/version",
+                "This product already has a version with this name.",
+            );
         }
         let released_on = optional_date(&mut p, input.released_on.as_deref(), "/released_on");
         let deployed_from = optional_date(&mut p, input.deployed_from.as_deref(), "/deployed_from");
         p.finish().map_err(ServiceError::Invalid)?;
         // Registered after every earlier version, even within one clock tick.
-        let created_at = versions
-            .last()
-            .map_or(now, |v| now.max(v.created_at + chrono::Duration::microseconds(1)));
+        let created_at = versions.last().map_or(now, |v| {
+            now.max(v.created_at + chrono::Duration::microseconds(1))
+        });
         let row = ProductVersionRow {
             id: ProductVersionId::random(),
             product_id: product.id.clone(),
@@ -503,8 +545,16 @@ impl OrgAdminDesk<'_> {
             created_at,
         };
         tx.insert_product_version(row.clone()).await?;
-        audit(&tx, now, &self.admin.0.label, "product.version", Some(&org.id),
-            &format!("product:{}", product.id), json!({"version": row.version, "version_id": row.id})).await?;
+        audit(
+            &tx,
+            now,
+            &self.admin.0.label,
+            "product.version",
+            Some(&org.id),
+            &format!("product:{}", product.id),
+            json!({"version": row.version, "version_id": row.id}),
+        )
+        .await?;
         let view = self.product_view(&tx, &product).await?;
         tx.commit().await?;
         Ok(view)
@@ -526,22 +576,40 @@ impl OrgAdminDesk<'_> {
         let product = self.product_row(&tx, product_id).await?;
         let version = match tx.product_version(version_id).await? {
             Some(v) if v.product_id == product.id => v,
-            _ => return Err(ServiceError::NotFound(format!("product version '{version_id}'"))),
+            _ => {
+                return Err(ServiceError::NotFound(format!(
+                    "product version '{version_id}'"
+                )))
+            }
         };
         let framework = dossier::product_framework(&tx).await?;
         let mut p = FormProblems::new();
-        let question = QuestionCode::new(input.question.trim()).ok().and_then(|code| {
-            framework.framework.document().questions.iter().find(|q| q.code == code).cloned()
-        });
+        let question = QuestionCode::new(input.question.trim())
+            .ok()
+            .and_then(|code| {
+                framework
+                    .framework
+                    .document()
+                    .questions
+                    .iter()
+                    .find(|q| q.code == code)
+                    .cloned()
+            });
         if question.is_none() {
-            p.add("/question", "Choose a question of Table A3 or Table A6, such as A3-01.");
+            p.add(
+                "/question",
+                "Choose a question of Table A3 or Table A6, such as A3-01.",
+            );
         }
         let answer = required(&mut p, &input.answer, "/answer", MAX_ANSWER);
         let links = check_links(&mut p, &input.links);
         p.finish().map_err(ServiceError::Invalid)?;
-        let question = question.ok_or_else(|| ServiceError::internal("a checked question is missing"))?;
+        let question =
+            question.ok_or_else(|| ServiceError::internal("a checked question is missing"))?;
         let sites = tx.sites_of_product(&product.id).await?;
-        let procurement = question.question_set == PlainCode::new(PROCUREMENT_SET).map_err(ServiceError::wrap("a question set code"))?;
+        let procurement = question.question_set
+            == PlainCode::new(PROCUREMENT_SET)
+                .map_err(ServiceError::wrap("a question set code"))?;
         let allowed = sites.iter().any(|s| {
             s.org_id.as_ref() == Some(&org.id) && if procurement { s.procures } else { s.deploys }
         });
@@ -551,12 +619,19 @@ impl OrgAdminDesk<'_> {
                 org.name,
                 if procurement { "buying" } else { "deploying" },
                 product.name,
-                if procurement { "a buying organisation" } else { "a deploying site" },
+                if procurement {
+                    "a buying organisation"
+                } else {
+                    "a deploying site"
+                },
                 question.table
             )));
         }
         let answered_by = match &self.admin.0.account_id {
-            Some(id) => tx.account(id).await?.map_or_else(|| self.admin.0.label.clone(), |a| a.display_name),
+            Some(id) => tx
+                .account(id)
+                .await?
+                .map_or_else(|| self.admin.0.label.clone(), |a| a.display_name),
             None => format!("an API token of {}", org.name),
         };
         let earlier = tx
@@ -576,8 +651,16 @@ impl OrgAdminDesk<'_> {
             links: serde_json::to_string(&links).map_err(ServiceError::wrap("writing links"))?,
         };
         tx.insert_product_answer(row.clone()).await?;
-        audit(&tx, now, &self.admin.0.label, "product.answer", Some(&org.id),
-            &format!("product:{}", product.id), json!({"version": version.version, "question": question.code})).await?;
+        audit(
+            &tx,
+            now,
+            &self.admin.0.label,
+            "product.answer",
+            Some(&org.id),
+            &format!("product:{}", product.id),
+            json!({"version": version.version, "question": question.code}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(answer_view(&row, org, earlier))
     }
@@ -599,7 +682,11 @@ pub(crate) fn answer_view(row: &ProductAnswerRow, org: &OrgRow, earlier: usize) 
 }
 
 /// Whether `org` is the registering organisation or a registry site of `product`.
-pub(crate) async fn involved(tx: &Tx, product: &ProductRow, org: &OrgId) -> Result<bool, ServiceError> {
+pub(crate) async fn involved(
+    tx: &Tx,
+    product: &ProductRow,
+    org: &OrgId,
+) -> Result<bool, ServiceError> {
     Ok(&product.org_id == org
         || tx
             .sites_of_product(&product.id)

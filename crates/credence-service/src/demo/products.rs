@@ -71,7 +71,9 @@ pub(super) fn check_version(
     if p.versions.iter().any(|v| v.version == version) {
         Ok(())
     } else {
-        Err(format!("{whose} names version '{version}' of '{product}', which it does not have"))
+        Err(format!(
+            "{whose} names version '{version}' of '{product}', which it does not have"
+        ))
     }
 }
 
@@ -80,12 +82,18 @@ pub(super) fn check_version(
 pub(super) fn check(world: &World) -> Result<(), String> {
     for p in &world.products {
         if world.org(&p.org).is_none() || world.staff_of(&p.org, Role::Admin).is_none() {
-            return Err(format!("the product '{}' needs an organisation with an admin", p.key));
+            return Err(format!(
+                "the product '{}' needs an organisation with an admin",
+                p.key
+            ));
         }
         for s in &p.sites {
             if let Some(org) = &s.org {
                 if world.org(org).is_none() {
-                    return Err(format!("the product '{}' names the site '{org}', which is not in it", p.key));
+                    return Err(format!(
+                        "the product '{}' names the site '{org}', which is not in it",
+                        p.key
+                    ));
                 }
             }
         }
@@ -120,7 +128,12 @@ impl OperatorDesk<'_> {
             let org = self.org_named(&p.org).await?;
             let admin = self.demo_admin(world, accounts, &p.org).await?;
             let desk = self.with_org_admin(&admin);
-            let existing = self.store.read().await?.product_named(&org.id, &p.name).await?;
+            let existing = self
+                .store
+                .read()
+                .await?
+                .product_named(&org.id, &p.name)
+                .await?;
             let id = match existing {
                 Some(row) => row.id,
                 None => {
@@ -165,7 +178,8 @@ impl OperatorDesk<'_> {
             }
             ids.insert(&p.key, id);
         }
-        self.seed_answers(world, accounts, &versions, &ids, summary).await?;
+        self.seed_answers(world, accounts, &versions, &ids, summary)
+            .await?;
         Ok(versions)
     }
 

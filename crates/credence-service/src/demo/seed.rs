@@ -59,8 +59,15 @@ impl OperatorDesk<'_> {
         let framework = Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
             .map_err(ServiceError::wrap("reading the bundled framework"))?;
         for persona in &world.personas {
-            self.seed_evidence(world, &framework, persona, &accounts, &versions, &mut summary)
-                .await?;
+            self.seed_evidence(
+                world,
+                &framework,
+                persona,
+                &accounts,
+                &versions,
+                &mut summary,
+            )
+            .await?;
         }
         progress("awards");
         self.seed_awards(world, &accounts, &achievements, &mut summary)
@@ -294,7 +301,9 @@ impl Registry {
                     versions
                         .get(&(p.to_owned(), v.to_owned()))
                         .cloned()
-                        .ok_or_else(|| ServiceError::internal(format!("no demo version {p} {v}")))?,
+                        .ok_or_else(|| {
+                            ServiceError::internal(format!("no demo version {p} {v}"))
+                        })?,
                 ),
                 None => None,
             };

@@ -6,6 +6,7 @@ use credence_domain::ProductVersionId;
 use credence_store::registry::{AchievementRow, EvidenceRow};
 use credence_store::Tx;
 
+use crate::awards::AwardContext;
 use crate::ServiceError;
 
 /// The product version an achievement is bound to, with its label ("tri-X 2.0").
@@ -130,4 +131,28 @@ pub(crate) async fn version_for_achievement(
         },
         version.id,
     ))
+}
+
+impl AwardContext {
+    /// Whether `e` is evidence for a statement of the award's own pathway.
+    fn in_pathway(&self, e: &EvidenceRow) -> bool {
+        self.framework
+            .statement(&e.statement_code)
+            .is_some_and(|s| s.pathway == self.pathway_code)
+    }
+
+    /// The evidence that counts for this award (see [`bound`]).
+    pub(crate) fn counted<'a>(&self, evidence: &[&'a EvidenceRow]) -> Vec<&'a EvidenceRow> {
+        bound(self.product_version.as_ref(), evidence, |e| {
+            self.in_pathway(e)
+        })
+    }
+
+    /// The problem naming the evidence left out for a version-bound award, if any.
+    pub(crate) fn left_out(&self, evidence: &[&EvidenceRow]) -> Option<(String, String)> {
+        left_out(self.product_version.as_ref(), evidence, |e| {
+            self.in_pathway(e)
+        })
+        .map(|m| ("/product_version".to_owned(), m))
+    }
 }

@@ -39,7 +39,10 @@ pub struct CountView {
 
 impl CountView {
     fn exact(n: u64) -> Self {
-        Self { count: Some(n), text: n.to_string() }
+        Self {
+            count: Some(n),
+            text: n.to_string(),
+        }
     }
 
     /// `n` for an administrator of the site; otherwise suppressed when under
@@ -50,9 +53,17 @@ impl CountView {
         if exact {
             Self::exact(n)
         } else if n < SUPPRESS_BELOW {
-            Self { count: None, text: format!("fewer than {SUPPRESS_BELOW}") }
+            Self {
+                count: None,
+                text: format!("fewer than {SUPPRESS_BELOW}"),
+            }
         } else if rest > 0 && rest < SUPPRESS_BELOW {
-            Self { count: None, text: format!("{SUPPRESS_BELOW} or more (not shown: it would reveal a small difference)") }
+            Self {
+                count: None,
+                text: format!(
+                    "{SUPPRESS_BELOW} or more (not shown: it would reveal a small difference)"
+                ),
+            }
         } else {
             Self::exact(n)
         }
@@ -169,11 +180,18 @@ struct Coverage {
 
 impl Coverage {
     fn is_covered(&self, holder: &AccountId, version: &ProductVersionId) -> bool {
-        self.covered.get(version).is_some_and(|s| s.contains(holder))
+        self.covered
+            .get(version)
+            .is_some_and(|s| s.contains(holder))
     }
 
     /// Whether `holder` holds an award of a version registered before `version`.
-    fn holds_earlier(&self, holder: &AccountId, versions: &[ProductVersionRow], version: &ProductVersionId) -> bool {
+    fn holds_earlier(
+        &self,
+        holder: &AccountId,
+        versions: &[ProductVersionRow],
+        version: &ProductVersionId,
+    ) -> bool {
         versions
             .iter()
             .take_while(|v| &v.id != version)
@@ -182,7 +200,11 @@ impl Coverage {
 }
 
 /// Reads who holds what for `versions` of one product.
-async fn coverage(tx: &Tx, framework: &Framework, versions: &[ProductVersionRow]) -> Result<Coverage, ServiceError> {
+async fn coverage(
+    tx: &Tx,
+    framework: &Framework,
+    versions: &[ProductVersionRow],
+) -> Result<Coverage, ServiceError> {
     let ids: Vec<ProductVersionId> = versions.iter().map(|v| v.id.clone()).collect();
     let pathway = product_pathway(framework)?;
     let achievements: HashMap<AchievementId, (ProductVersionId, String)> = tx
@@ -195,13 +217,19 @@ async fn coverage(tx: &Tx, framework: &Framework, versions: &[ProductVersionRow]
     let mut awarded: HashMap<ProductVersionId, HashSet<AccountId>> = HashMap::new();
     for award in tx.active_awards_of_achievements(&achievement_ids).await? {
         if let Some((version, _)) = achievements.get(&award.achievement_id) {
-            awarded.entry(version.clone()).or_default().insert(award.holder_id);
+            awarded
+                .entry(version.clone())
+                .or_default()
+                .insert(award.holder_id);
         }
     }
     let mut evidence: HashMap<(ProductVersionId, AccountId), Vec<EvidenceRow>> = HashMap::new();
     for row in tx.attested_evidence_on_versions(&ids).await? {
         if let Some(v) = row.product_version_id.clone() {
-            evidence.entry((v, row.holder_id.clone())).or_default().push(row);
+            evidence
+                .entry((v, row.holder_id.clone()))
+                .or_default()
+                .push(row);
         }
     }
     let mut covered = awarded.clone();
@@ -214,7 +242,11 @@ async fn coverage(tx: &Tx, framework: &Framework, versions: &[ProductVersionRow]
             covered.entry(version).or_default().insert(holder);
         }
     }
-    Ok(Coverage { covered, awarded, achievements })
+    Ok(Coverage {
+        covered,
+        awarded,
+        achievements,
+    })
 }
 
 fn statement_views(framework: &Framework, pathway: &PathwayCode) -> Vec<PathwayStatementView> {
@@ -224,7 +256,11 @@ fn statement_views(framework: &Framework, pathway: &PathwayCode) -> Vec<PathwayS
             code: s.code.to_string(),
             layer: s.layer.clone(),
             factor: s.factor.clone(),
-            level: s.level.as_ref().map(|l| framework.level(l).map_or_else(|| l.to_string(), |l| l.name.clone())),
+            level: s.level.as_ref().map(|l| {
+                framework
+                    .level(l)
+                    .map_or_else(|| l.to_string(), |l| l.name.clone())
+            }),
             text: s.text.clone(),
         })
         .collect()
@@ -282,11 +318,15 @@ impl CallerDesk<'_> {
         let loaded = product_framework(&tx).await?;
         let framework: Arc<Framework> = loaded.framework.clone();
         let pathway = product_pathway(&framework)?;
-        let pathway_name = framework.pathway(&pathway).map(|p| p.name.clone()).unwrap_or_default();
+        let pathway_name = framework
+            .pathway(&pathway)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         let (question_sets, coverage_view) = match chosen {
             Some(v) => (
                 self.question_sets(&tx, &framework, v).await?,
-                self.site_coverage(&tx, &framework, &row, &versions, v).await?,
+                self.site_coverage(&tx, &framework, &row, &versions, v)
+                    .await?,
             ),
             None => (Vec::new(), Vec::new()),
         };
@@ -319,16 +359,23 @@ impl CallerDesk<'_> {
             }
         }
         let mut out = Vec::new();
-        for (code, who) in [(PROCUREMENT_SET, "buying organisations"), (DEPLOYMENT_SET, "deploying sites")] {
+        for (code, who) in [
+            (PROCUREMENT_SET, "buying organisations"),
+            (DEPLOYMENT_SET, "deploying sites"),
+        ] {
             let code = PlainCode::new(code).map_err(ServiceError::wrap("a question set code"))?;
-            let Some(set) = framework.question_set(&code) else { continue };
+            let Some(set) = framework.question_set(&code) else {
+                continue;
+            };
             let mut questions = Vec::new();
             let mut answered = 0;
             for q in framework.questions_in(&code) {
                 // The latest answer of each organisation, with how many it replaced.
                 let mut latest: Vec<AnswerView> = Vec::new();
                 for a in answers.iter().filter(|a| a.question_code == q.code) {
-                    let Some(org) = orgs.get(&a.org_id) else { continue };
+                    let Some(org) = orgs.get(&a.org_id) else {
+                        continue;
+                    };
                     match latest.iter().position(|v| v.org == org.slug) {
                         Some(i) => {
                             let earlier = latest[i].earlier + 1;
@@ -375,18 +422,28 @@ impl CallerDesk<'_> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
         for site in tx.sites_of_product(&product.id).await? {
-            let Some(org_id) = site.org_id.clone() else { continue };
+            let Some(org_id) = site.org_id.clone() else {
+                continue;
+            };
             if !site.deploys || !seen.insert(org_id.clone()) {
                 continue;
             }
-            let Some(org) = tx.org(&org_id).await? else { continue };
+            let Some(org) = tx.org(&org_id).await? else {
+                continue;
+            };
             let people = tx.people_of_org(&org_id).await?;
             let total = people.len() as u64;
-            let covered = people.iter().filter(|p| cover.is_covered(p, &version.id)).count() as u64;
+            let covered = people
+                .iter()
+                .filter(|p| cover.is_covered(p, &version.id))
+                .count() as u64;
             let refresher = if is_current {
                 people
                     .iter()
-                    .filter(|p| cover.holds_earlier(p, versions, &version.id) && !cover.is_covered(p, &version.id))
+                    .filter(|p| {
+                        cover.holds_earlier(p, versions, &version.id)
+                            && !cover.is_covered(p, &version.id)
+                    })
                     .count() as u64
             } else {
                 0
@@ -418,9 +475,15 @@ impl HolderDesk<'_> {
             if award.status != credence_domain::registry::AwardStatus::Active {
                 continue;
             }
-            let Some(achievement) = &award.achievement_id else { continue };
-            let Some(row) = tx.achievement(achievement).await? else { continue };
-            let Some(version) = &row.product_version_id else { continue };
+            let Some(achievement) = &award.achievement_id else {
+                continue;
+            };
+            let Some(row) = tx.achievement(achievement).await? else {
+                continue;
+            };
+            let Some(version) = &row.product_version_id else {
+                continue;
+            };
             if let Some(v) = tx.product_version(version).await? {
                 if !products.contains(&v.product_id) {
                     products.push(v.product_id);
@@ -433,11 +496,17 @@ impl HolderDesk<'_> {
         let loaded = product_framework(&tx).await?;
         let mut out = Vec::new();
         for product_id in products {
-            let Some(product) = tx.product(&product_id).await? else { continue };
+            let Some(product) = tx.product(&product_id).await? else {
+                continue;
+            };
             let versions = tx.versions_of_product(&product_id).await?;
-            let Some(current) = versions.last() else { continue };
+            let Some(current) = versions.last() else {
+                continue;
+            };
             let cover = coverage(&tx, &loaded.framework, &versions).await?;
-            if cover.is_covered(holder, &current.id) || !cover.holds_earlier(holder, &versions, &current.id) {
+            if cover.is_covered(holder, &current.id)
+                || !cover.holds_earlier(holder, &versions, &current.id)
+            {
                 continue;
             }
             let held = versions

@@ -153,9 +153,11 @@ impl Tx {
             .exec(self.conn())
             .await?;
         if !rows.is_empty() {
-            product_site::Entity::insert_many(rows.into_iter().map(product_site::ActiveModel::from))
-                .exec(self.conn())
-                .await?;
+            product_site::Entity::insert_many(
+                rows.into_iter().map(product_site::ActiveModel::from),
+            )
+            .exec(self.conn())
+            .await?;
         }
         Ok(())
     }

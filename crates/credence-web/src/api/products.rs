@@ -74,8 +74,15 @@ pub async fn register(
     ApiJson(body): ApiJson<ProductInput>,
 ) -> Result<(StatusCode, Json<ProductView>), WebError> {
     let slug: OrgSlug = record_id(&slug, "organisation")?;
-    let desk = state.services.registry.org_admin(&current.actor, &slug).await?;
-    Ok((StatusCode::CREATED, Json(desk.register_product(body).await?)))
+    let desk = state
+        .services
+        .registry
+        .org_admin(&current.actor, &slug)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(desk.register_product(body).await?),
+    ))
 }
 
 /// `PUT /api/v1/orgs/{slug}/products/{id}` (organisation admin): replaces a product's
@@ -89,7 +96,11 @@ pub async fn edit(
 ) -> Result<Json<ProductView>, WebError> {
     let slug: OrgSlug = record_id(&slug, "organisation")?;
     let id: ProductId = record_id(&id, "product")?;
-    let desk = state.services.registry.org_admin(&current.actor, &slug).await?;
+    let desk = state
+        .services
+        .registry
+        .org_admin(&current.actor, &slug)
+        .await?;
     Ok(Json(desk.edit_product(&id, body).await?))
 }
 
@@ -105,8 +116,15 @@ pub async fn add_version(
 ) -> Result<(StatusCode, Json<ProductView>), WebError> {
     let slug: OrgSlug = record_id(&slug, "organisation")?;
     let id: ProductId = record_id(&id, "product")?;
-    let desk = state.services.registry.org_admin(&current.actor, &slug).await?;
-    Ok((StatusCode::CREATED, Json(desk.add_product_version(&id, body).await?)))
+    let desk = state
+        .services
+        .registry
+        .org_admin(&current.actor, &slug)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(desk.add_product_version(&id, body).await?),
+    ))
 }
 
 /// `POST /api/v1/products/{id}/versions/{version}/answers` (an admin of `org`, a buying
@@ -127,13 +145,20 @@ pub async fn answer(
             "Give the slug of the organisation you answer for.",
         ))
     })?;
-    let desk = state.services.registry.org_admin(&current.actor, &slug).await?;
+    let desk = state
+        .services
+        .registry
+        .org_admin(&current.actor, &slug)
+        .await?;
     let input = AnswerInput {
         question: body.question,
         answer: body.answer,
         links: body.links,
     };
-    Ok((StatusCode::CREATED, Json(desk.answer_question(&id, &version, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(desk.answer_question(&id, &version, input).await?),
+    ))
 }
 
 /// `GET /api/v1/products/{id}`: a product version's dossier (public products: anyone;

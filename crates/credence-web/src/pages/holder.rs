@@ -125,7 +125,10 @@ pub async fn set_archetypes(
                 a.chosen = form.archetypes.contains(&a.code);
             }
             let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
-            let refreshers = registry.with_holder(&user.holder).refreshers_needed().await?;
+            let refreshers = registry
+                .with_holder(&user.holder)
+                .refreshers_needed()
+                .await?;
             Ok(render_with(
                 status,
                 &DashboardPage {
