@@ -831,3 +831,183 @@ async fn the_evidence_form_asks_for_the_product_version_and_names_it_when_refuse
     assert_eq!(items.len(), 1, "the refused form wrote nothing");
     assert_eq!(items[0]["product_version"], v1.as_str());
 }
+
+#[tokio::test]
+async fn the_console_registers_products_and_versions_and_answers_questions_with_csrf_forms() {
+    let s = setup().await;
+    let app = &s.app;
+    let Auth::Session { csrf, .. } = &s.maker_admin else {
+        panic!("a session")
+    };
+    let page = html_page(app, "/console/maker/products", &s.maker_admin).await;
+    assert!(page.contains("Register a product"), "{page}");
+    // Refused: every field named, nothing written.
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("name", ""),
+        ("manufacturer", "Maker Ltd"),
+        ("intended_use", "Triage."),
+        ("buyers", "site-a, no-such-org"),
+    ];
+    let refused =
+        crate::pages::post_form(app, "/console/maker/products", &bad, &s.maker_admin).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"name-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("No organisation with this identifier"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"site-a, no-such-org\""),
+        "the form keeps its input"
+    );
+    let listed = app
+        .call("GET", "/api/v1/orgs/maker/products", None, &s.maker_admin)
+        .await;
+    assert!(listed.json()["items"].as_array().unwrap().is_empty());
+    // Without the session's CSRF token: refused.
+    let forged = [
+        ("csrf", "forged"),
+        ("name", "tri-X"),
+        ("manufacturer", "M"),
+        ("intended_use", "T."),
+    ];
+    let forged =
+        crate::pages::post_form(app, "/console/maker/products", &forged, &s.maker_admin).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("name", "tri-X"),
+        ("manufacturer", "Maker Ltd"),
+        ("intended_use", "Triage of chest X-rays."),
+        ("regulatory_class", "Class IIa"),
+        ("marking", "UKCA"),
+        ("buyers", "site-a"),
+        ("deployers", "site-b"),
+        ("own_sites", "Test lab"),
+        ("public", "on"),
+    ];
+    let made = crate::pages::post_form(app, "/console/maker/products", &good, &s.maker_admin).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let listed = app
+        .call("GET", "/api/v1/orgs/maker/products", None, &Auth::None)
+        .await;
+    let product = listed.json()["items"][0].clone();
+    assert_eq!(product["sites"].as_array().unwrap().len(), 3);
+    assert_eq!(product["sites"][0]["procures"], true);
+    assert_eq!(product["sites"][1]["procures"], false);
+    let id = product["id"].as_str().unwrap().to_owned();
+    let versions = format!("/console/maker/products/{id}/versions");
+    let bad_version = [
+        ("csrf", csrf.as_str()),
+        ("version", "1.0"),
+        ("released_on", "June"),
+    ];
+    let refused = crate::pages::post_form(app, &versions, &bad_version, &s.maker_admin).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Give a date as YYYY-MM-DD."),
+        "{}",
+        refused.body
+    );
+    let version = [
+        ("csrf", csrf.as_str()),
+        ("version", "1.0"),
+        ("released_on", "2025-06-02"),
+    ];
+    let added = crate::pages::post_form(app, &versions, &version, &s.maker_admin).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let d = dossier(app, &id, None, &Auth::None).await.json();
+    assert_eq!(d["product"]["versions"].as_array().unwrap().len(), 1);
+    let v1 = d["version"]["id"].as_str().unwrap().to_owned();
+
+    // site-a's admin answers from its console; only its question sets are offered.
+    let Auth::Session { csrf: csrf_a, .. } = &s.site_a_admin else {
+        panic!("a session")
+    };
+    let page = html_page(
+        app,
+        &format!("/console/site-a/products/{id}/answers"),
+        &s.site_a_admin,
+    )
+    .await;
+    assert!(
+        page.contains("value=\"A3-01\"") && page.contains("value=\"A6-01\""),
+        "{page}"
+    );
+    let page_b = html_page(
+        app,
+        &format!("/console/site-b/products/{id}/answers"),
+        &s.site_b_admin,
+    )
+    .await;
+    assert!(!page_b.contains("value=\"A3-01\"") && page_b.contains("value=\"A6-01\""));
+    let path = format!("/console/site-a/products/{id}/versions/{v1}/answers");
+    let bad_answer = [
+        ("csrf", csrf_a.as_str()),
+        ("question", "A3-01"),
+        ("answer", ""),
+        ("links", "not a url"),
+    ];
+    let refused = crate::pages::post_form(app, &path, &bad_answer, &s.site_a_admin).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"answer-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Give an absolute http or https URL"),
+        "{}",
+        refused.body
+    );
+    let answer = [
+        ("csrf", csrf_a.as_str()),
+        ("question", "A3-01"),
+        ("answer", "UKCA marked, Class IIa."),
+        ("links", "https://example.org/ce\n"),
+    ];
+    let saved = crate::pages::post_form(app, &path, &answer, &s.site_a_admin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let d = dossier(app, &id, None, &Auth::None).await.json();
+    assert_eq!(d["question_sets"][0]["answered"], 1);
+    assert_eq!(
+        d["question_sets"][0]["questions"][0]["answers"][0]["links"][0],
+        "https://example.org/ce"
+    );
+    // The maker's issuer is no admin: the section is refused.
+    let issuer_page = app
+        .request(
+            axum::http::Request::builder()
+                .uri("/console/maker/products")
+                .header("accept", "text/html")
+                .header(
+                    "cookie",
+                    match &s.maker_issuer {
+                        Auth::Session { cookie, .. } => format!("credence_session={cookie}"),
+                        _ => String::new(),
+                    },
+                )
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(issuer_page.status, StatusCode::FORBIDDEN);
+}

@@ -694,3 +694,24 @@ pub(crate) async fn involved(
             .iter()
             .any(|s| s.org_id.as_ref() == Some(org)))
 }
+
+impl OrgAdminDesk<'_> {
+    /// For the console: the products this organisation registered, and those it is a site
+    /// of (which it answers questions for).
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn console_products(
+        &self,
+    ) -> Result<(Vec<ProductView>, Vec<ProductView>), ServiceError> {
+        let org = &self.admin.0.org;
+        let tx = self.store.read().await?;
+        let mut own = Vec::new();
+        for row in tx.products_of_org(&org.id).await? {
+            own.push(self.product_view(&tx, &row).await?);
+        }
+        let mut at_sites = Vec::new();
+        for row in tx.products_at_site(&org.id).await? {
+            at_sites.push(self.product_view(&tx, &row).await?);
+        }
+        Ok((own, at_sites))
+    }
+}

@@ -21,6 +21,7 @@ use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
     bulk as console_bulk, claims as console_claims, expiry as console_expiry,
+    products as console_products,
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
@@ -267,6 +268,22 @@ fn console_routes() -> Router<AppState> {
             post(console_admin::set_cryptosuite),
         )
         .route("/console/{org}/audit", get(console_admin::audit))
+        .route(
+            "/console/{org}/products",
+            get(console_products::products).post(console_products::register),
+        )
+        .route(
+            "/console/{org}/products/{id}/versions",
+            post(console_products::add_version),
+        )
+        .route(
+            "/console/{org}/products/{id}/answers",
+            get(console_products::answers),
+        )
+        .route(
+            "/console/{org}/products/{id}/versions/{version}/answers",
+            post(console_products::answer),
+        )
         .route(
             "/console/{org}/accreditations",
             get(console_admin::accreditations).post(console_admin::accredit),
