@@ -605,6 +605,9 @@ async fn an_api_token_acts_only_in_its_one_role() {
     }
 }
 
+/// One case of the matrix: method, path, body, who may.
+type Case<'a> = (&'a str, String, fn(Who) -> Option<Value>, &'a [Who]);
+
 /// AI products (issue 19): org-a's admins register and edit; a private dossier is read by
 /// the members of org-a and of its site org-b only; org-a (a buying site) answers through
 /// its admins; any signed-in person reads their own refreshers.
@@ -641,7 +644,7 @@ async fn products(world: &World, holders_and_members: &[Who]) -> Vec<String> {
         .as_str()
         .unwrap()
         .to_owned();
-    let cases: Vec<(&str, String, fn(Who) -> Option<Value>, &[Who])> = vec![
+    let cases: Vec<Case> = vec![
         ("GET", "/api/v1/orgs/org-a/products".into(), none, EVERYONE),
         ("GET", format!("/api/v1/products/{id}"), none, members),
         ("GET", format!("/products/{id}"), none, members),
