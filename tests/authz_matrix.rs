@@ -547,6 +547,21 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
             )
             .await,
     );
+    wrong.extend(
+        products(
+            &world,
+            &[
+                Holder,
+                OtherHolder,
+                AssessorA,
+                IssuerA,
+                AdminA,
+                IssuerB,
+                Operator,
+            ],
+        )
+        .await,
+    );
 
     assert!(
         wrong.is_empty(),
@@ -588,4 +603,96 @@ async fn an_api_token_acts_only_in_its_one_role() {
         let reply = app.call(method, path, None, auth).await;
         assert_eq!(reply.status, expected, "{method} {path}: {}", reply.body);
     }
+}
+
+/// One case of the matrix: method, path, body, who may.
+type Case<'a> = (&'a str, String, fn(Who) -> Option<Value>, &'a [Who]);
+
+/// AI products (issue 19): org-a's admins register and edit; a private dossier is read by
+/// the members of org-a and of its site org-b only; org-a (a buying site) answers through
+/// its admins; any signed-in person reads their own refreshers.
+async fn products(world: &World, holders_and_members: &[Who]) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let admins = &[AdminA, Operator];
+    let members = &[AssessorA, IssuerA, AdminA, IssuerB, Operator];
+    let product_body = |name: String| {
+        json!({"name": name, "manufacturer": "Maker", "intended_use": "Triage.", "public": false,
+               "sites": [{"org": "org-a", "procures": true, "deploys": true}, {"org": "org-b"}]})
+    };
+    let made = world
+        .app
+        .call(
+            "POST",
+            "/api/v1/orgs/org-a/products",
+            Some(product_body("Matrix product".into())),
+            world.auth(AdminA),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["id"].as_str().unwrap().to_owned();
+    let version = world
+        .app
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/org-a/products/{id}/versions"),
+            Some(json!({"version": "1.0"})),
+            world.auth(AdminA),
+        )
+        .await;
+    assert_eq!(version.status, StatusCode::CREATED, "{}", version.body);
+    let version = version.json()["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cases: Vec<Case> = vec![
+        ("GET", "/api/v1/orgs/org-a/products".into(), none, EVERYONE),
+        ("GET", format!("/api/v1/products/{id}"), none, members),
+        ("GET", format!("/products/{id}"), none, members),
+        (
+            "GET",
+            "/api/v1/me/refreshers".into(),
+            none,
+            holders_and_members,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/orgs/org-a/products/{id}"),
+            |_| {
+                Some(
+                    json!({"name": "Matrix product", "manufacturer": "Maker", "intended_use": "Triage.", "sites": [{"org": "org-a", "procures": true}, {"org": "org-b"}]}),
+                )
+            },
+            admins,
+        ),
+        (
+            "POST",
+            format!("/api/v1/products/{id}/versions/{version}/answers"),
+            |_| Some(json!({"org": "org-a", "question": "A3-01", "answer": "Checked."})),
+            admins,
+        ),
+    ];
+    for (method, path, body, allowed) in cases {
+        wrong.extend(world.check(method, &path, body, allowed).await);
+    }
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/orgs/org-a/products",
+                |who| Some(product_body(format!("Product of {who:?}"))),
+                admins,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                &format!("/api/v1/orgs/org-a/products/{id}/versions"),
+                |who| Some(json!({"version": format!("2.0-{who:?}")})),
+                admins,
+            )
+            .await,
+    );
+    wrong
 }

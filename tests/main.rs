@@ -34,6 +34,7 @@ mod ob2;
 mod observability;
 mod operator_pages;
 mod pages;
+mod products;
 mod registry_awards;
 mod registry_core;
 mod registry_evidence;

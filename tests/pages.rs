@@ -14,7 +14,12 @@ use crate::support::{Auth, Reply, TestApp};
 const PASSWORD: &str = "correct horse battery staple";
 
 /// A form post as a browser sends it, with the session cookie when signed in.
-async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)], auth: &Auth) -> Reply {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    auth: &Auth,
+) -> Reply {
     let body: Vec<String> = fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))

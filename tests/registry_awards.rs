@@ -47,6 +47,7 @@ pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
             public: false,
             created_at: now,
             updated_at: now,
+            product_version_id: None,
         })
         .await
         .expect("insert evidence");

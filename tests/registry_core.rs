@@ -493,6 +493,13 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/orgs/{slug}/accreditations", "get"),
         ("/orgs/{slug}/accreditations", "post"),
         ("/accreditations/{id}/revoke", "post"),
+        ("/orgs/{slug}/products", "get"),
+        ("/orgs/{slug}/products", "post"),
+        ("/orgs/{slug}/products/{id}", "put"),
+        ("/orgs/{slug}/products/{id}/versions", "post"),
+        ("/products/{id}/versions/{version}/answers", "post"),
+        ("/products/{id}", "get"),
+        ("/me/refreshers", "get"),
         ("/openapi.json", "get"),
         // The VC-API, served from the site's root (its paths say so with `servers`).
         ("/credentials/issue", "post"),

@@ -170,6 +170,22 @@ record_id!(
     NotificationId, "notification id"
 );
 record_id!(
+    /// An AI product's id (issue 19).
+    ProductId, "product id"
+);
+record_id!(
+    /// One version of an AI product's id.
+    ProductVersionId, "product version id"
+);
+record_id!(
+    /// A site where an AI product is deployed: one row of its site list.
+    ProductSiteId, "product site id"
+);
+record_id!(
+    /// One answer (of its history) to a question of a product version's question sets.
+    ProductAnswerId, "product answer id"
+);
+record_id!(
     /// An outbox message's id (the row, not the e-mail's `Message-ID`).
     OutboxId, "outbox message id"
 );

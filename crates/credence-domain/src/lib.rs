@@ -24,7 +24,8 @@ pub use codes::{
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
-    IdError, KeyId, NotificationId, OrgId, OutboxId, TokenId,
+    IdError, KeyId, NotificationId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
+    ProductVersionId, TokenId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

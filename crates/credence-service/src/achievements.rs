@@ -41,6 +41,10 @@ pub struct NewAchievement {
     /// Whether its awards are public at once (anyone with the link sees them, also while
     /// one waits for a claim), rather than private until their holder publishes them.
     pub awards_public: bool,
+    /// The id of the AI product version a product-specific achievement is for (its name
+    /// and version then come from the registry, not from `product`): its awards need
+    /// evidence gained on that version.
+    pub product_version: Option<String>,
 }
 
 /// An achievement as anyone may see it.
@@ -61,6 +65,9 @@ pub struct AchievementView {
     pub suspendable: bool,
     /// Whether its awards are public at once.
     pub awards_public: bool,
+    /// The AI product version it is bound to.
+    #[schema(value_type = Option<String>)]
+    pub product_version: Option<credence_domain::ProductVersionId>,
     pub created_at: String,
 }
 
@@ -76,6 +83,7 @@ fn achievement_view(registry: &Registry, org: &OrgRow, row: &AchievementRow) -> 
         validity_days: row.validity_days,
         suspendable: row.suspendable,
         awards_public: row.awards_public,
+        product_version: row.product_version_id.clone(),
         created_at: row.created_at.to_rfc3339(),
     }
 }
@@ -121,13 +129,25 @@ impl IssuerDesk<'_> {
         let pathway = framework
             .pathway(&pathway_code)
             .ok_or_else(|| ServiceError::invalid("/pathway", "Choose a pathway from the list."))?;
+        let (product, product_version_id) = match new
+            .product_version
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+        {
+            Some(text) => {
+                let (product, id) =
+                    crate::products::version_for_achievement(&tx, org, text, pathway).await?;
+                (Some(product), Some(id))
+            }
+            None => (new.product.clone(), None),
+        };
         let uuid = AchievementId::random();
         let achievement_id = self.url(&format!("/achievements/{uuid}"));
         let mut spec = BadgeSpec::for_pathway(pathway);
         if let Some(n) = &name {
             spec.name = n.clone();
         }
-        spec.caption = new.product.as_ref().map(Product::label);
+        spec.caption = product.as_ref().map(Product::label);
         spec.issuer = Some(org.name.clone());
         let image = badge_data_url(&badge_svg(&spec));
         let profile = issuer_profile(self, org);
@@ -144,7 +164,7 @@ impl IssuerDesk<'_> {
             description: description.as_deref(),
             image: &image,
             validity_days: validity,
-            product: new.product.as_ref(),
+            product: product.as_ref(),
         });
         let row = AchievementRow {
             id: uuid,
@@ -166,6 +186,7 @@ impl IssuerDesk<'_> {
             created_at: now,
             suspendable: new.suspendable,
             awards_public: new.awards_public,
+            product_version_id,
         };
         tx.insert_achievement(row.clone()).await?;
         audit(

@@ -164,6 +164,8 @@ pub(crate) struct AwardContext {
     /// Set once a credential embedding this achievement passed the checks before signing;
     /// later ones are checked with a small stand-in for it (see [`check_award`]).
     pub achievement_checked: std::sync::OnceLock<()>,
+    /// The product version the achievement is bound to: only evidence for it counts.
+    pub product_version: Option<crate::products::VersionBinding>,
 }
 
 impl AwardContext {
@@ -328,6 +330,7 @@ impl Registry {
             Some(prepared) => self.config.canonicalizer.clone().with_achievement(prepared),
             None => self.config.canonicalizer.clone(),
         };
+        let product_version = crate::products::binding_of(tx, &achievement).await?;
         Ok(AwardContext {
             org,
             achievement,
@@ -338,6 +341,7 @@ impl Registry {
             profile,
             canonicalizer,
             achievement_checked: std::sync::OnceLock::new(),
+            product_version,
         })
     }
 
@@ -394,7 +398,7 @@ impl Registry {
             .map_err(|m| Ok(vec![("/override_justification".to_owned(), m)]))?;
         let progress = award_progress(ctx, plan, justification.is_some())?;
         let results = self.award_results(ctx, &progress).map_err(Err)?;
-        let evidence = evidence_links(ctx, &plan.evidence).map_err(Err)?;
+        let evidence = evidence_links(ctx, &ctx.counted(&plan.evidence)).map_err(Err)?;
         let uuid = Uuid::new_v4();
         let valid_until = ctx
             .achievement
@@ -480,7 +484,7 @@ fn award_progress(
 ) -> Result<PathwayProgress, Result<Vec<(String, String)>, ServiceError>> {
     let framework = &ctx.framework;
     let pathway = ctx.pathway().map_err(Err)?;
-    let attained = attainments(plan.evidence.iter().copied());
+    let attained = attainments(ctx.counted(&plan.evidence));
     let progress = progress(framework, &ctx.pathway_code, &attained).map_err(|e| {
         Err(ServiceError::internal_from(
             "measuring progress for an award",
@@ -495,6 +499,7 @@ fn award_progress(
                 plan.recipient.email, pathway.name, progress.met(), progress.required()
             ),
         )];
+        problems.extend(ctx.left_out(&plan.evidence));
         problems.extend(
             missing(framework, &progress)
                 .into_iter()

@@ -7,6 +7,7 @@
 //! statement or idempotency key, is left as it is).
 
 mod evidence;
+mod products;
 mod seed;
 mod world;
 
@@ -50,6 +51,8 @@ pub struct DemoSummary {
     pub changes: usize,
     /// Expiry reminders written (the expiring award's, in its holder's notifications).
     pub reminders: usize,
+    /// AI products, product versions and answers to their question sets registered.
+    pub products: usize,
 }
 
 impl DemoSummary {

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use credence_domain::registry::{Email, EvidenceKind, EvidenceStatus, OrgKind};
 use credence_domain::{
     AccountId, AttachmentId, Attainment, EvidenceId, FormProblems, Framework, FrameworkSlug,
-    LevelCode, OrgId, OrgSlug, PathwayCode, PathwayProgress, StatementCode,
+    LevelCode, OrgId, OrgSlug, PathwayCode, PathwayKind, PathwayProgress, ProductVersionId,
+    StatementCode,
 };
 use credence_store::registry::{
     AttachmentMeta, AttachmentRow, DecisionRow, EvidenceRow, NewDecision, OrgRow, Page,
@@ -65,6 +66,10 @@ pub struct EvidenceInput {
     pub framework_version: Option<String>,
     pub statement: String,
     pub level: String,
+    /// The id of the AI product version the evidence was gained on: for a statement of the
+    /// product-specific pathway, whose awards need evidence for their product version.
+    #[serde(default)]
+    pub product_version: Option<String>,
 }
 
 /// An assessor's decision as written in a request.
@@ -104,6 +109,9 @@ pub struct EvidenceView {
     pub external_ref: Option<String>,
     /// Whether the holder shows it on their public portfolio.
     pub public: bool,
+    /// The AI product version it was gained on (product-specific evidence).
+    #[schema(value_type = Option<String>)]
+    pub product_version: Option<ProductVersionId>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -283,6 +291,7 @@ struct CheckedInput {
     provider: Option<String>,
     statement: StatementCode,
     level: LevelCode,
+    product_version: Option<ProductVersionId>,
 }
 
 fn optional_text(
@@ -332,6 +341,7 @@ fn evidence_view(
         source: row.source.clone(),
         external_ref: row.external_ref.clone(),
         public: row.public,
+        product_version: row.product_version_id.clone(),
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
     }
@@ -464,6 +474,9 @@ impl Registry {
                 provider: MAX_PROVIDER_CHARS,
             },
         );
+        let product_version = self
+            .check_product_version(tx, &mut p, input, framework.as_ref(), target.as_ref())
+            .await?;
         p.finish().map_err(ServiceError::Invalid)?;
         let missing = || ServiceError::internal("a checked evidence field is missing");
         let (statement, level) = target.ok_or_else(missing)?;
@@ -475,7 +488,52 @@ impl Registry {
             provider: fields.provider,
             statement,
             level,
+            product_version,
         })
+    }
+
+    /// The product version an evidence input names, if any: a registered version, and only
+    /// for a statement of a product-specific pathway.
+    async fn check_product_version(
+        &self,
+        tx: &Tx,
+        p: &mut FormProblems,
+        input: &EvidenceInput,
+        framework: Option<&LoadedFramework>,
+        target: Option<&(StatementCode, LevelCode)>,
+    ) -> Result<Option<ProductVersionId>, ServiceError> {
+        let Some(text) = input
+            .product_version
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Ok(None);
+        };
+        let version = match ProductVersionId::new(text) {
+            Ok(id) => tx.product_version(&id).await?.map(|v| v.id),
+            Err(_) => None,
+        };
+        if version.is_none() {
+            p.add(
+                "/product_version",
+                "No AI product version with this identifier is registered here.",
+            );
+        }
+        if let (Some(f), Some((statement, _))) = (framework, target) {
+            let product_specific = f
+                .framework
+                .statement(statement)
+                .and_then(|s| f.framework.pathway(&s.pathway))
+                .is_some_and(|pw| pw.kind == PathwayKind::ProductTemplate);
+            if !product_specific {
+                p.add(
+                    "/product_version",
+                    "Only evidence for a statement of the product-specific pathway names a product version.",
+                );
+            }
+        }
+        Ok(version)
     }
 
     /// The evidence with this id if `holder` owns it; otherwise not found (other holders'
@@ -563,6 +621,7 @@ impl HolderDesk<'_> {
             public: false,
             created_at: now,
             updated_at: now,
+            product_version_id: checked.product_version,
         };
         tx.insert_evidence(row.clone()).await?;
         audit(
@@ -638,6 +697,7 @@ impl HolderDesk<'_> {
         row.narrative = checked.narrative;
         row.occurred_on = checked.date;
         row.provider = checked.provider;
+        row.product_version_id = checked.product_version;
         row.updated_at = now;
         tx.update_evidence(row.clone()).await?;
         audit(

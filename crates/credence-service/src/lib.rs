@@ -43,6 +43,7 @@ pub mod operator;
 pub mod orgs;
 pub mod password_reset;
 pub mod portfolio;
+pub mod products;
 pub mod registry;
 pub mod reminders;
 pub mod remote;

@@ -42,6 +42,7 @@ async fn seeded(dir: &std::path::Path) -> axum::Router {
             product: None,
             suspendable: false,
             awards_public: false,
+            product_version: None,
         })
         .await
         .expect("an achievement");
@@ -198,6 +199,7 @@ async fn seed_evidence(registry: &Registry, holder: &Holder, assessor_actor: &Ac
                     framework_version: None,
                     statement: statement.clone(),
                     level: "awareness".into(),
+                    product_version: None,
                 },
             )
             .await

@@ -21,10 +21,11 @@ use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
     bulk as console_bulk, claims as console_claims, expiry as console_expiry,
+    products as console_products,
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, verify,
+    notifications, operator, operator_mail, password, products, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -93,6 +94,7 @@ fn public_routes() -> Router<AppState> {
             get(api::awards::status_list),
         )
         .route("/achievements/{id}", get(api::awards::achievement))
+        .route("/products/{id}", get(products::dossier))
         .route(
             "/achievements/{id}/image.svg",
             get(api::awards::achievement_image),
@@ -267,6 +269,22 @@ fn console_routes() -> Router<AppState> {
         )
         .route("/console/{org}/audit", get(console_admin::audit))
         .route(
+            "/console/{org}/products",
+            get(console_products::products).post(console_products::register),
+        )
+        .route(
+            "/console/{org}/products/{id}/versions",
+            post(console_products::add_version),
+        )
+        .route(
+            "/console/{org}/products/{id}/answers",
+            get(console_products::answers),
+        )
+        .route(
+            "/console/{org}/products/{id}/versions/{version}/answers",
+            post(console_products::answer),
+        )
+        .route(
             "/console/{org}/accreditations",
             get(console_admin::accreditations).post(console_admin::accredit),
         )
@@ -390,6 +408,13 @@ impl Tables {
             get "/orgs/{slug}/accreditations" => api::vcapi::accreditations,
             post "/orgs/{slug}/accreditations" => api::vcapi::accredit,
             post "/accreditations/{id}/revoke" => api::vcapi::revoke_accreditation,
+            get "/orgs/{slug}/products" => api::products::list,
+            post "/orgs/{slug}/products" => api::products::register,
+            put "/orgs/{slug}/products/{id}" => api::products::edit,
+            post "/orgs/{slug}/products/{id}/versions" => api::products::add_version,
+            post "/products/{id}/versions/{version}/answers" => api::products::answer,
+            get "/products/{id}" => api::products::dossier,
+            get "/me/refreshers" => api::products::refreshers,
         );
         let api_own_limits = documented!("/api/v1";
             post "/evidence/{id}/attachments" => api::evidence::attach,

@@ -32,6 +32,10 @@ pub(super) struct Item<'w> {
     pub assessor: &'w str,
     /// A small text file attached before it is submitted: its name and text.
     pub attachment: Option<(&'w str, &'w str)>,
+    /// The demo product (its key) and version it was gained on.
+    pub product: Option<(&'w str, &'w str)>,
+    /// Its registered id, filled in by the seeder.
+    pub product_version: Option<credence_domain::ProductVersionId>,
 }
 
 /// The level `steps` ranks above the statement's required level, in its taxonomy (the
@@ -101,7 +105,7 @@ pub(super) fn items<'w>(
     };
     let mut out = foundational(to, framework)?;
     out.extend(advanced(to, framework)?);
-    if let Some(key) = &plan.product_training {
+    for key in &plan.product_training {
         let training = world
             .product_training(key)
             .ok_or_else(|| ServiceError::internal(format!("no demo product training {key}")))?;
@@ -158,6 +162,8 @@ impl<'w> Submission<'w> {
                 org: &self.who.evidence.assessed_at,
                 assessor: self.assessor,
                 attachment: None,
+                product: None,
+                product_version: None,
             });
         }
         Ok(out)
@@ -309,6 +315,8 @@ fn product<'w>(
                 training.attachment.file_name.as_str(),
                 training.attachment.text.as_str(),
             )),
+            product: training.product.as_deref().zip(training.version.as_deref()),
+            product_version: None,
         });
     }
     Ok(out)

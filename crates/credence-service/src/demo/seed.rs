@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use credence_domain::registry::{
     AccreditationStatus, AwardStatus, DidMethod, EvidenceStatus, Role, StatusAction,
 };
-use credence_domain::{bundled, AccountId, AchievementId, Framework, OrgSlug, PathwayCode};
+use credence_domain::{
+    bundled, AccountId, AchievementId, Framework, OrgSlug, PathwayCode, ProductVersionId,
+};
 use credence_store::registry::Page;
 
 use super::evidence::{items, Item, Target};
@@ -29,7 +31,7 @@ fn org_slug(text: &str) -> Result<OrgSlug, ServiceError> {
 }
 
 /// Account ids by e-mail local part.
-type Accounts = HashMap<String, AccountId>;
+pub(super) type Accounts = HashMap<String, AccountId>;
 
 impl OperatorDesk<'_> {
     /// Seeds the demo world (`credence serve --demo`) through the ordinary use cases, as
@@ -46,18 +48,26 @@ impl OperatorDesk<'_> {
         progress("organisations and their staff");
         self.seed_orgs(world, operator, &mut summary).await?;
         let accounts = self.seed_accounts(world, operator, &mut summary).await?;
-        progress("accreditations and achievements");
+        progress("accreditations, products and achievements");
         self.seed_accreditations(world, &accounts, &mut summary)
             .await?;
+        let versions = self.seed_products(world, &accounts, &mut summary).await?;
         let achievements = self
-            .seed_achievements(world, &accounts, &mut summary)
+            .seed_achievements(world, &accounts, &versions, &mut summary)
             .await?;
         progress("evidence of the eleven personas");
         let framework = Framework::from_json(bundled::NHS_AI_CONFIDENCE_2022.as_bytes())
             .map_err(ServiceError::wrap("reading the bundled framework"))?;
         for persona in &world.personas {
-            self.seed_evidence(world, &framework, persona, &accounts, &mut summary)
-                .await?;
+            self.seed_evidence(
+                world,
+                &framework,
+                persona,
+                &accounts,
+                &versions,
+                &mut summary,
+            )
+            .await?;
         }
         progress("awards");
         self.seed_awards(world, &accounts, &achievements, &mut summary)
@@ -218,6 +228,7 @@ impl Registry {
         &self,
         world: &World,
         accounts: &Accounts,
+        versions: &super::products::Versions,
         summary: &mut DemoSummary,
     ) -> Result<HashMap<String, AchievementId>, ServiceError> {
         let mut ids = HashMap::new();
@@ -230,6 +241,14 @@ impl Registry {
                 None => {
                     let issuer = self.demo_issuer(world, accounts, &a.org).await?;
                     summary.achievements += 1;
+                    // Bound to the registered product version of that name, if any.
+                    let bound = a.product.as_ref().and_then(|p| {
+                        world
+                            .products
+                            .iter()
+                            .find(|d| d.name == p.name)
+                            .and_then(|d| versions.get(&(d.key.clone(), p.version.clone())))
+                    });
                     let new = NewAchievement {
                         pathway: a.pathway.as_str().into(),
                         framework: Some(DEFAULT_FRAMEWORK.into()),
@@ -242,6 +261,7 @@ impl Registry {
                         }),
                         suspendable: a.suspendable,
                         awards_public: false,
+                        product_version: bound.map(ToString::to_string),
                     };
                     self.with_issuer(&issuer)
                         .create_achievement(new)
@@ -262,19 +282,33 @@ impl Registry {
         framework: &Framework,
         persona: &Persona,
         accounts: &Accounts,
+        versions: &super::products::Versions,
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         let holder = self.demo_holder(accounts, &persona.account).await?;
-        let existing: HashMap<String, EvidenceView> = self
+        // By statement and the product version it was gained on.
+        let existing: HashMap<(String, Option<ProductVersionId>), EvidenceView> = self
             .with_holder(&holder)
             .holder_evidence(Page::new(0, Page::MAX_LIMIT))
             .await?
             .into_iter()
-            .map(|e| (e.statement.clone(), e))
+            .map(|e| ((e.statement.clone(), e.product_version.clone()), e))
             .collect();
         let mut assessors = HashMap::new();
-        for item in items(world, framework, persona)? {
-            let found = existing.get(item.statement.code.as_str());
+        for mut item in items(world, framework, persona)? {
+            let version = match item.product {
+                Some((p, v)) => Some(
+                    versions
+                        .get(&(p.to_owned(), v.to_owned()))
+                        .cloned()
+                        .ok_or_else(|| {
+                            ServiceError::internal(format!("no demo version {p} {v}"))
+                        })?,
+                ),
+                None => None,
+            };
+            let found = existing.get(&(item.statement.code.to_string(), version.clone()));
+            item.product_version = version;
             self.seed_item(&holder, item, found, accounts, &mut assessors, summary)
                 .await?;
         }
@@ -304,6 +338,7 @@ impl Registry {
                     framework_version: None,
                     statement: item.statement.code.to_string(),
                     level: item.claimed.to_string(),
+                    product_version: item.product_version.as_ref().map(ToString::to_string),
                 };
                 let detail = self.with_holder(holder).record_evidence(input).await?;
                 summary.evidence_steps += 1;

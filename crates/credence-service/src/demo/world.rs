@@ -19,6 +19,12 @@ pub struct World {
     pub staff: Vec<Staff>,
     pub personas: Vec<Persona>,
     pub case_studies: Vec<CaseStudy>,
+    /// AI products, their versions and sites (issue 19), and their answers to the
+    /// report's question sets.
+    #[serde(default)]
+    pub products: Vec<super::products::DemoProduct>,
+    #[serde(default)]
+    pub product_answers: Vec<super::products::DemoAnswer>,
     pub product_training: Vec<ProductTraining>,
     pub accreditations: Vec<Accreditation>,
     pub achievements: Vec<Achievement>,
@@ -130,8 +136,10 @@ pub struct EvidencePlan {
     pub foundational: Counts,
     /// Towards the advanced pathway of the persona's archetype.
     pub advanced: Counts,
-    /// Every statement of a product's pathway, as that product's training says.
-    pub product_training: Option<String>,
+    /// Every statement of a product's pathway, as each product training named says (in
+    /// turn: a version's training, then a later version's refresher).
+    #[serde(default)]
+    pub product_training: Vec<String>,
 }
 
 /// How many statements of a pathway a persona has evidence for, in each state; statements
@@ -193,6 +201,12 @@ pub struct ProductTraining {
     /// Attached to the first statement's evidence.
     pub attachment: Attachment,
     pub training: Vec<Quote>,
+    /// The demo product (its key) and version the training was on: its evidence names
+    /// that version, which the product's awards need.
+    #[serde(default)]
+    pub product: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -376,6 +390,7 @@ impl World {
             "award",
             self.awards.iter().map(|a| a.key.as_str()).collect(),
         )?;
+        super::products::check(self)?;
         if self.texts.advanced_kinds.is_empty() {
             return Err("texts.advanced_kinds is empty".into());
         }
@@ -451,7 +466,7 @@ impl World {
             if let Some(key) = &p.case_study {
                 found(self.case_study(key), &whose, "case study", key)?;
             }
-            if let Some(key) = &p.evidence.product_training {
+            for key in &p.evidence.product_training {
                 found(self.product_training(key), &whose, "product training", key)?;
             }
         }
@@ -468,6 +483,9 @@ impl World {
                 return Err(format!("{whose} has no training lines"));
             }
             date(&format!("{whose}: first_day"), &t.first_day)?;
+            if let (Some(product), Some(version)) = (&t.product, &t.version) {
+                super::products::check_version(self, product, version, &whose)?;
+            }
         }
         Ok(())
     }

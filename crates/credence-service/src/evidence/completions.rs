@@ -198,6 +198,7 @@ impl IssuerDesk<'_> {
             public: false,
             created_at: now,
             updated_at: now,
+            product_version_id: None,
         };
         tx.insert_evidence(row.clone()).await?;
         tx.insert_decision(NewDecision {

@@ -1,6 +1,6 @@
 //! The `achievements` table. An issuer's published achievement for a pathway, pinned to a framework version.
 
-use credence_domain::{AchievementId, OrgId};
+use credence_domain::{AchievementId, OrgId, ProductVersionId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -25,6 +25,9 @@ pub struct Model {
     /// Whether its awards are public at once, rather than private until their holder
     /// publishes them (added by migration m20261207_000003).
     pub awards_public: bool,
+    /// The AI product version a product-specific achievement is for: its awards need
+    /// evidence gained on that version (added by migration m20261208_000001).
+    pub product_version_id: Option<ProductVersionId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,7 @@
 //! The `evidence` table. A piece of a holder's evidence for one competency statement at a claimed level.
 
 use credence_domain::registry::{EvidenceKind, EvidenceStatus};
-use credence_domain::{AccountId, EvidenceId, LevelCode, OrgId, StatementCode};
+use credence_domain::{AccountId, EvidenceId, LevelCode, OrgId, ProductVersionId, StatementCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -28,6 +28,9 @@ pub struct Model {
     pub public: bool,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The AI product version this evidence was gained on, for product-specific training
+    /// (added by migration m20261208_000001).
+    pub product_version_id: Option<ProductVersionId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod evidence;
 mod mail;
 mod notifications;
 mod orgs;
+mod products;
 mod reminders;
 
 pub use crate::entity::account::Model as AccountRow;
@@ -32,6 +33,10 @@ pub use crate::entity::membership::Model as MembershipRow;
 pub use crate::entity::notification::Model as NotificationRow;
 pub use crate::entity::organisation::Model as OrgRow;
 pub use crate::entity::outbox::Model as OutboxRow;
+pub use crate::entity::product::Model as ProductRow;
+pub use crate::entity::product_answer::Model as ProductAnswerRow;
+pub use crate::entity::product_site::Model as ProductSiteRow;
+pub use crate::entity::product_version::Model as ProductVersionRow;
 pub use crate::entity::session::Model as SessionRow;
 pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
@@ -41,6 +46,7 @@ pub use audit_names::AuditNameRows;
 pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 pub use mail::OutboxAttempt;
+pub use products::BoundAward;
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -55,6 +55,10 @@ pub struct CreateAchievementBody {
     /// private until their holder publishes them. Default false.
     #[serde(default)]
     pub awards_public: bool,
+    /// The id of the AI product version a product-specific achievement is for: its awards
+    /// then need evidence gained on that version.
+    #[serde(default)]
+    pub product_version: Option<String>,
 }
 
 /// `POST /api/v1/orgs/{slug}/achievements` (issuer).
@@ -80,6 +84,7 @@ pub async fn create_achievement(
         }),
         suspendable: body.suspendable,
         awards_public: body.awards_public,
+        product_version: body.product_version,
     };
     let view = issuer.create_achievement(new).await?;
     Ok((StatusCode::CREATED, Json(view)))

@@ -8,6 +8,7 @@ pub mod audit_checkpoint;
 pub mod awards;
 pub mod evidence;
 pub mod orgs;
+pub mod products;
 pub mod table;
 pub mod vcapi;
 

@@ -80,7 +80,7 @@ fn linkedin_url(summary: &CredentialSummary, doc: &Value, url: &str, id: &str) -
     link
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

@@ -37,6 +37,8 @@ struct DashboardPage {
     errors: Vec<FieldError>,
     /// The address is not confirmed yet and must be before evidence is submitted.
     confirm_needed: bool,
+    /// Product credentials of an earlier version than the product's current one.
+    refreshers: Vec<credence_service::products::RefresherNotice>,
 }
 
 impl DashboardPage {
@@ -58,7 +60,11 @@ pub async fn dashboard(
         .dashboard()
         .await?;
     let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
+    let refreshers = (state.services.registry.with_holder(&user.holder))
+        .refreshers_needed()
+        .await?;
     Ok(render(&DashboardPage {
+        refreshers,
         operator,
         nav: user.nav,
         title: format!("{}'s dashboard", d.account.display_name),
@@ -119,9 +125,14 @@ pub async fn set_archetypes(
                 a.chosen = form.archetypes.contains(&a.code);
             }
             let operator = crate::pages::operator::dashboard_link(&state, &user).await?;
+            let refreshers = registry
+                .with_holder(&user.holder)
+                .refreshers_needed()
+                .await?;
             Ok(render_with(
                 status,
                 &DashboardPage {
+                    refreshers,
                     operator,
                     nav: user.nav,
                     title: format!("{}'s dashboard", d.account.display_name),
@@ -186,6 +197,8 @@ struct EvidenceNewPage {
     statements: Vec<PickerPathway>,
     levels: Vec<ChoiceGroup>,
     kinds: Vec<Choice>,
+    /// The AI product versions the holder may name (for product-specific statements).
+    product_versions: Vec<Choice>,
     form: EvidenceFormValues,
     errors: Vec<FieldError>,
 }
@@ -213,6 +226,9 @@ pub struct EvidenceFormValues {
     provider: String,
     #[serde(default)]
     narrative: String,
+    /// The AI product version (its id) product-specific evidence was gained on.
+    #[serde(default)]
+    product_version: String,
 }
 
 /// An evidence kind as stored ("cpd-activity"), in words ("CPD activity"); an unknown one
@@ -238,6 +254,7 @@ fn kind_label(kind: EvidenceKind) -> &'static str {
 
 async fn evidence_form(
     state: &AppState,
+    actor: &credence_service::Actor,
     nav: Nav,
     form: EvidenceFormValues,
     errors: Vec<FieldError>,
@@ -270,7 +287,17 @@ async fn evidence_form(
             label: kind_label(*k).to_owned(),
         })
         .collect();
+    let product_versions = (state.services.registry.caller(actor))
+        .product_version_choices()
+        .await?
+        .into_iter()
+        .map(|v| Choice {
+            value: v.id.to_string(),
+            label: v.label,
+        })
+        .collect();
     Ok(EvidenceNewPage {
+        product_versions,
         nav,
         title: "Record evidence",
         statements,
@@ -300,7 +327,7 @@ pub async fn evidence_new(
         ..EvidenceFormValues::default()
     };
     Ok(render(
-        &evidence_form(&state, user.nav, form, Vec::new()).await?,
+        &evidence_form(&state, &user.actor, user.nav, form, Vec::new()).await?,
     ))
 }
 
@@ -320,6 +347,7 @@ pub async fn evidence_create(
         framework_version: None,
         statement: form.statement.clone(),
         level: form.level.clone(),
+        product_version: Some(form.product_version.trim().to_owned()).filter(|v| !v.is_empty()),
     };
     match state
         .services
@@ -335,7 +363,7 @@ pub async fn evidence_create(
         .into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let page = evidence_form(&state, user.nav, form, errors).await?;
+            let page = evidence_form(&state, &user.actor, user.nav, form, errors).await?;
             Ok(render_with(status, &page))
         }
     }

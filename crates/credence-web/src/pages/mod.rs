@@ -16,6 +16,7 @@ pub mod operator;
 pub mod operator_mail;
 pub mod password;
 pub mod picker;
+pub mod products;
 pub mod session;
 pub mod verify;
 pub mod verify_fetches;

@@ -228,6 +228,7 @@ pub async fn create_achievement(
         product,
         suspendable: form.suspendable.is_some(),
         awards_public: form.awards_public.is_some(),
+        product_version: None,
     };
     let registry = &state.services.registry;
     let result = if problems.is_empty() {

@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod claims;
 pub mod expiry;
 pub mod missing;
+pub mod products;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
