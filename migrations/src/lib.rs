@@ -19,6 +19,7 @@ mod m20261206_000003_notifications;
 mod m20261207_000001_claims;
 mod m20261207_000002_reminders;
 mod m20261207_000003_public_awards;
+mod m20261209_000001_teams_workforce;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_claims::Migration),
             Box::new(m20261207_000002_reminders::Migration),
             Box::new(m20261207_000003_public_awards::Migration),
+            Box::new(m20261209_000001_teams_workforce::Migration),
         ]
     }
 }

@@ -84,6 +84,9 @@ pub struct RegistryConfig {
     /// Whether a person who registers must confirm the address by the link sent to it
     /// before submitting evidence (on when a mail server is configured).
     pub confirm_addresses: bool,
+    /// The workforce view's small-number threshold (`workforce.suppress_below`): counts
+    /// under it are shown as "fewer than" it.
+    pub workforce_suppress_below: u64,
 }
 
 /// What one account may store (0: no limit).
@@ -126,6 +129,7 @@ impl RegistryConfig {
                     .map_err(ServiceError::wrap("the tests' sender"))?,
             ),
             confirm_addresses: false,
+            workforce_suppress_below: 5,
         })
     }
 

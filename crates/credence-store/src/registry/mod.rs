@@ -13,6 +13,8 @@ mod mail;
 mod notifications;
 mod orgs;
 mod reminders;
+mod teams;
+mod workforce;
 
 pub use crate::entity::account::Model as AccountRow;
 pub use crate::entity::accreditation::Model as AccreditationRow;
@@ -35,12 +37,16 @@ pub use crate::entity::outbox::Model as OutboxRow;
 pub use crate::entity::session::Model as SessionRow;
 pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
+pub use crate::entity::team::Model as TeamRow;
+pub use crate::entity::team_member::Model as TeamMemberRow;
+pub use crate::entity::workforce_target::Model as TargetRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};
 pub use audit_names::AuditNameRows;
 pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 pub use mail::OutboxAttempt;
+pub use workforce::{WorkforceAward, WorkforceEvidence, WorkforcePerson};
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

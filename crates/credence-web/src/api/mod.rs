@@ -9,6 +9,7 @@ pub mod awards;
 pub mod evidence;
 pub mod orgs;
 pub mod table;
+pub mod teams;
 pub mod vcapi;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -17,6 +17,7 @@ pub mod operator_mail;
 pub mod password;
 pub mod picker;
 pub mod session;
+pub mod teams;
 pub mod verify;
 pub mod verify_fetches;
 

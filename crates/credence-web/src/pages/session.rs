@@ -263,6 +263,8 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "key-rotated" => "A new signing key is active; the old one stays in the DID document.",
         "suite-chosen" => "The cryptosuite is chosen: what is signed from now on uses it.",
         "member-added" => "The member is added.",
+        "target-set" => "The target is set.",
+        "target-removed" => "The target is removed.",
         "member-removed" => "The member is removed.",
         "token-revoked" => "The token is revoked.",
         "accredited" => "The accreditation is signed and published.",

@@ -12,6 +12,8 @@ pub mod bulk;
 pub mod claims;
 pub mod expiry;
 pub mod missing;
+pub mod teams;
+pub mod workforce;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
