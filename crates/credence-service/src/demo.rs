@@ -8,6 +8,7 @@
 
 mod evidence;
 mod seed;
+mod teams;
 mod world;
 
 use std::sync::LazyLock;
