@@ -18,7 +18,12 @@ pub(crate) const ORG: &str = "team-ics";
 
 /// Attested evidence for `holder_id`: each (statement, level), straight into the store,
 /// attested by `org` (or by no organisation).
-pub(crate) async fn attest(app: &TestApp, holder_id: &str, org: Option<&str>, items: &[(&str, &str)]) {
+pub(crate) async fn attest(
+    app: &TestApp,
+    holder_id: &str,
+    org: Option<&str>,
+    items: &[(&str, &str)],
+) {
     let frameworks = app.services.frameworks.list().await.expect("frameworks");
     let framework_id = frameworks
         .iter()
@@ -95,11 +100,26 @@ pub(crate) async fn people(app: &TestApp) -> People {
         app,
         &ann_id,
         None,
-        &[("A5-02", "understanding"), ("T2-01", "familiarity"), ("T2-02", "familiarity")],
+        &[
+            ("A5-02", "understanding"),
+            ("T2-01", "familiarity"),
+            ("T2-02", "familiarity"),
+        ],
     )
     .await;
-    attest(app, &bob_id, None, &[("A7-01", "familiarity"), ("T2-02", "understanding")]).await;
-    People { admin, ann, bob, oli }
+    attest(
+        app,
+        &bob_id,
+        None,
+        &[("A7-01", "familiarity"), ("T2-02", "understanding")],
+    )
+    .await;
+    People {
+        admin,
+        ann,
+        bob,
+        oli,
+    }
 }
 
 /// Makes the team through the console's form; returns its id.
@@ -127,23 +147,52 @@ pub(crate) async fn make_team(app: &TestApp, admin: &Auth) -> String {
     id
 }
 
-pub(crate) async fn invite(app: &TestApp, admin: &Auth, team: &str, email: &str, archetypes: &[&str]) -> crate::support::Reply {
+pub(crate) async fn invite(
+    app: &TestApp,
+    admin: &Auth,
+    team: &str,
+    email: &str,
+    archetypes: &[&str],
+) -> crate::support::Reply {
     let csrf = csrf(admin);
     let mut fields = vec![("csrf", csrf.as_str()), ("email", email)];
     fields.extend(archetypes.iter().map(|a| ("archetype", *a)));
-    post_form(app, &format!("/orgs/{ORG}/teams/{team}/invite"), &fields, admin, None).await
+    post_form(
+        app,
+        &format!("/orgs/{ORG}/teams/{team}/invite"),
+        &fields,
+        admin,
+        None,
+    )
+    .await
 }
 
 async fn answer(app: &TestApp, who: &Auth, team: &str, what: &str) -> StatusCode {
-    let reply = post_form(app, &format!("/teams/{team}/{what}"), &[("csrf", &csrf(who))], who, None).await;
+    let reply = post_form(
+        app,
+        &format!("/teams/{team}/{what}"),
+        &[("csrf", &csrf(who))],
+        who,
+        None,
+    )
+    .await;
     reply.status
 }
 
 async fn coverage(app: &TestApp, team: &str, who: &Auth) -> (StatusCode, Value) {
     let reply = app
-        .call("GET", &format!("/api/v1/orgs/{ORG}/teams/{team}"), None, who)
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{ORG}/teams/{team}"),
+            None,
+            who,
+        )
         .await;
-    let body = if reply.status == StatusCode::OK { reply.json() } else { Value::Null };
+    let body = if reply.status == StatusCode::OK {
+        reply.json()
+    } else {
+        Value::Null
+    };
     (reply.status, body)
 }
 
@@ -188,10 +237,20 @@ async fn an_invited_person_counts_only_once_they_accept_and_not_after_leaving() 
     let mine = app.call("GET", "/teams", None, &p.ann).await.json();
     assert_eq!(mine["items"][0]["state"], "invited", "{mine:#}");
     let told = app.call("GET", "/notifications", None, &p.ann).await.json();
-    assert!(told.to_string().contains("invites you to join Team ICS AI MDT for tri-X"), "{told:#}");
+    assert!(
+        told.to_string()
+            .contains("invites you to join Team ICS AI MDT for tri-X"),
+        "{told:#}"
+    );
 
-    assert_eq!(answer(&app, &p.ann, &team, "accept").await, StatusCode::SEE_OTHER);
-    assert_eq!(answer(&app, &p.bob, &team, "decline").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer(&app, &p.ann, &team, "accept").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        answer(&app, &p.bob, &team, "decline").await,
+        StatusCode::SEE_OTHER
+    );
     let (_, t) = coverage(&app, &team, &p.admin).await;
     assert_eq!(t["members"][0]["display_name"], "Ann Embedder");
     assert_eq!(t["members"].as_array().unwrap().len(), 1);
@@ -201,18 +260,39 @@ async fn an_invited_person_counts_only_once_they_accept_and_not_after_leaving() 
         row(pathway(&t, "product-specific"), "T2-02")["covered_by"],
         json!([{"display_name": "Ann Embedder", "level": "Familiarity"}])
     );
-    assert!(t["pathways"].as_array().unwrap().iter().all(|p| p["pathway"] != "advanced-user"));
+    assert!(t["pathways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["pathway"] != "advanced-user"));
     // Answering twice, or leaving a team one is not in, is refused (404).
-    assert_eq!(answer(&app, &p.bob, &team, "accept").await, StatusCode::NOT_FOUND);
-    assert_eq!(answer(&app, &p.oli, &team, "leave").await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        answer(&app, &p.bob, &team, "accept").await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        answer(&app, &p.oli, &team, "leave").await,
+        StatusCode::NOT_FOUND
+    );
 
     // Invited again, Bob accepts; then Ann leaves and no longer counts, nor sees the team.
     let again = invite(&app, &p.admin, &team, "bob@team.test", &["user"]).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
-    assert_eq!(answer(&app, &p.bob, &team, "accept").await, StatusCode::SEE_OTHER);
-    assert_eq!(answer(&app, &p.ann, &team, "leave").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer(&app, &p.bob, &team, "accept").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        answer(&app, &p.ann, &team, "leave").await,
+        StatusCode::SEE_OTHER
+    );
     let (_, t) = coverage(&app, &team, &p.bob).await;
-    let names: Vec<&str> = t["members"].as_array().unwrap().iter().map(|m| m["display_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = t["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["display_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Bob User"]);
     assert_eq!(coverage(&app, &team, &p.ann).await.0, StatusCode::NOT_FOUND);
     // A member invited again while a member is a conflict.
@@ -232,20 +312,47 @@ async fn the_team_page_shows_who_covers_each_statement_the_gaps_and_the_best_pat
     let (status, t) = coverage(&app, &team, &p.ann).await;
     assert_eq!(status, StatusCode::OK);
     // The archetypes played, in the framework's order, then the product pathway.
-    let codes: Vec<&str> = t["pathways"].as_array().unwrap().iter().map(|p| p["pathway"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["advanced-embedder", "advanced-user", "product-specific"]);
+    let codes: Vec<&str> = t["pathways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pathway"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["advanced-embedder", "advanced-user", "product-specific"]
+    );
     // Hand-computed: Embedders' 46 requirements, Ann covers A5-02 (at Understanding, above
     // the Familiarity required); Users' 26, Bob covers A7-01; the product's 20, T2-01 (Ann)
     // and T2-02 (both).
     let embedder = pathway(&t, "advanced-embedder");
-    assert_eq!((embedder["required"].as_u64(), embedder["covered"].as_u64(), embedder["gaps"].as_u64()), (Some(46), Some(1), Some(45)));
-    assert_eq!(row(embedder, "A5-02")["covered_by"], json!([{"display_name": "Ann Embedder", "level": "Understanding"}]));
+    assert_eq!(
+        (
+            embedder["required"].as_u64(),
+            embedder["covered"].as_u64(),
+            embedder["gaps"].as_u64()
+        ),
+        (Some(46), Some(1), Some(45))
+    );
+    assert_eq!(
+        row(embedder, "A5-02")["covered_by"],
+        json!([{"display_name": "Ann Embedder", "level": "Understanding"}])
+    );
     assert_eq!(row(embedder, "A5-03")["covered_by"], json!([]));
     let user = pathway(&t, "advanced-user");
-    assert_eq!((user["required"].as_u64(), user["covered"].as_u64()), (Some(26), Some(1)));
-    assert_eq!(row(user, "A7-01")["covered_by"], json!([{"display_name": "Bob User", "level": "Familiarity"}]));
+    assert_eq!(
+        (user["required"].as_u64(), user["covered"].as_u64()),
+        (Some(26), Some(1))
+    );
+    assert_eq!(
+        row(user, "A7-01")["covered_by"],
+        json!([{"display_name": "Bob User", "level": "Familiarity"}])
+    );
     let product = pathway(&t, "product-specific");
-    assert_eq!((product["required"].as_u64(), product["covered"].as_u64()), (Some(20), Some(2)));
+    assert_eq!(
+        (product["required"].as_u64(), product["covered"].as_u64()),
+        (Some(20), Some(2))
+    );
     assert_eq!(
         row(product, "T2-02")["covered_by"],
         json!([{"display_name": "Ann Embedder", "level": "Familiarity"}, {"display_name": "Bob User", "level": "Understanding"}])
@@ -253,27 +360,48 @@ async fn the_team_page_shows_who_covers_each_statement_the_gaps_and_the_best_pat
     assert_eq!(t["gap_count"], 45 + 25 + 18);
     // Completing the Embedders' pathway would close its 45 gaps, more than any other.
     assert_eq!(t["best"]["pathway"], "advanced-embedder");
-    assert!(t["best"]["closes"].as_u64().unwrap() >= 45, "{:#}", t["best"]);
+    assert!(
+        t["best"]["closes"].as_u64().unwrap() >= 45,
+        "{:#}",
+        t["best"]
+    );
     assert_eq!(t["quote_line"], 1650);
     assert_eq!(t["can_manage"], false);
 
     // The page: the quote, the names, the gaps, for a member.
-    let page = app.get(&format!("/orgs/{ORG}/teams/{team}"), "text/html").await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "signed out: to the sign-in page");
+    let page = app
+        .get(&format!("/orgs/{ORG}/teams/{team}"), "text/html")
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "signed out: to the sign-in page"
+    );
     let reply = app
         .request(
             axum::http::Request::get(format!("/orgs/{ORG}/teams/{team}"))
                 .header("accept", "text/html")
-                .header("cookie", match &p.bob { Auth::Session { cookie, .. } => format!("credence_session={cookie}"), _ => String::new() })
+                .header(
+                    "cookie",
+                    match &p.bob {
+                        Auth::Session { cookie, .. } => format!("credence_session={cookie}"),
+                        _ => String::new(),
+                    },
+                )
                 .body(axum::body::Body::empty())
                 .unwrap(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.body.contains("The requirements are collective rather than individual."));
+    assert!(reply
+        .body
+        .contains("The requirements are collective rather than individual."));
     assert!(reply.body.contains("Ann Embedder (Understanding)"));
     assert!(reply.body.contains("Gap: nobody"));
-    assert!(!reply.body.contains("Invite a member"), "only administrators invite");
+    assert!(
+        !reply.body.contains("Invite a member"),
+        "only administrators invite"
+    );
 }
 
 #[tokio::test]
@@ -290,13 +418,27 @@ async fn names_are_shown_only_to_members_and_administrators() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(t["can_manage"], true);
     for who in [p.oli.clone(), Auth::None, app.token(ORG, "issuer").await] {
-        let reply = app.call("GET", &format!("/api/v1/orgs/{ORG}/teams/{team}"), None, &who).await;
+        let reply = app
+            .call(
+                "GET",
+                &format!("/api/v1/orgs/{ORG}/teams/{team}"),
+                None,
+                &who,
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{who:?}");
         assert!(!reply.body.contains("Ann"), "{}", reply.body);
     }
     // Another organisation's path to the team is no path at all.
     app.org("other-ics", "healthcare-setting", "key").await;
-    let reply = app.call("GET", &format!("/api/v1/orgs/other-ics/teams/{team}"), None, &p.admin).await;
+    let reply = app
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/other-ics/teams/{team}"),
+            None,
+            &p.admin,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     // Only an administrator invites.
     let refused = invite(&app, &p.ann, &team, "bob@team.test", &["user"]).await;
@@ -310,21 +452,40 @@ async fn invitations_and_teams_are_refused_with_the_field_named() {
     let team = make_team(&app, &p.admin).await;
     let cases: [(&str, &[&str], &str); 3] = [
         ("ann@team.test", &[], "archetypes-error"),
-        ("ann@team.test", &["wizard"], "Choose archetypes from the framework"),
-        ("nobody@team.test", &["user"], "No account has the e-mail address"),
+        (
+            "ann@team.test",
+            &["wizard"],
+            "Choose archetypes from the framework",
+        ),
+        (
+            "nobody@team.test",
+            &["user"],
+            "No account has the e-mail address",
+        ),
     ];
     for (email, archetypes, expected) in cases {
         let reply = invite(&app, &p.admin, &team, email, archetypes).await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{email} {archetypes:?}");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{email} {archetypes:?}"
+        );
         assert!(reply.body.contains(expected), "{expected}: {}", reply.body);
     }
     let (_, t) = coverage(&app, &team, &p.admin).await;
     assert_eq!(t["not_counted"], json!([]), "nothing was written");
-    for (name, pathway, expected) in [("", "", "name-error"), ("X", "advanced-user", "product_pathway-error")] {
+    for (name, pathway, expected) in [
+        ("", "", "name-error"),
+        ("X", "advanced-user", "product_pathway-error"),
+    ] {
         let reply = post_form(
             &app,
             &format!("/console/{ORG}/teams"),
-            &[("csrf", &csrf(&p.admin)), ("name", name), ("product_pathway", pathway)],
+            &[
+                ("csrf", &csrf(&p.admin)),
+                ("name", name),
+                ("product_pathway", pathway),
+            ],
             &p.admin,
             None,
         )

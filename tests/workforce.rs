@@ -36,7 +36,9 @@ async fn staff(app: &TestApp, tag: &str, n: usize, archetype: &str, statements: 
         .map(|(s, l)| (s.as_str(), l.as_str()))
         .collect();
     for i in 0..n {
-        let who = app.holder(&format!("{tag}{i}@wf.test"), &format!("{tag} {i}")).await;
+        let who = app
+            .holder(&format!("{tag}{i}@wf.test"), &format!("{tag} {i}"))
+            .await;
         let id = account_id(app, &who).await;
         set_archetype(app, &id, archetype).await;
         attest(app, &id, Some(WF), &items).await;
@@ -84,7 +86,12 @@ fn withheld() -> Value {
 }
 
 fn archetype<'a>(w: &'a Value, code: &str) -> &'a Value {
-    w["archetypes"].as_array().unwrap().iter().find(|a| a["archetype"] == code).unwrap()
+    w["archetypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["archetype"] == code)
+        .unwrap()
 }
 
 /// Every exact count anywhere in `value`.
@@ -120,13 +127,27 @@ fn nothing_small_can_be_derived(w: &Value) {
         small(&w["people"], &a["people"]);
     }
     // The archetypes are disjoint here: everyone less every published archetype.
-    let published: u64 = w["archetypes"].as_array().unwrap().iter().filter_map(|a| (a["people"]["shown"] == "exact").then(|| a["people"]["value"].as_u64().unwrap())).sum();
+    let published: u64 = w["archetypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["people"]["shown"] == "exact")
+        .map(|a| a["people"]["value"].as_u64().unwrap())
+        .sum();
     let rest = w["people"]["value"].as_u64().unwrap() - published;
-    assert!(rest == 0 || rest >= 5, "everyone less the archetypes: {rest}");
+    assert!(
+        rest == 0 || rest >= 5,
+        "everyone less the archetypes: {rest}"
+    );
     for m in w["heatmaps"].as_array().unwrap() {
         small(&m["people"], &m["complete"]);
         for r in m["rows"].as_array().unwrap() {
-            for c in r["cells"].as_array().unwrap().iter().filter(|c| !c.is_null()) {
+            for c in r["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| !c.is_null())
+            {
                 small(&m["people"], &c["people"]);
             }
         }
@@ -140,17 +161,28 @@ fn nothing_small_can_be_derived(w: &Value) {
 async fn the_workforce_view_counts_by_archetype_and_level_and_suppresses_small_numbers() {
     let app = TestApp::new().await;
     let admin = world(&app).await;
-    let csrf = match &admin { Auth::Session { csrf, .. } => csrf.clone(), _ => unreachable!() };
+    let csrf = match &admin {
+        Auth::Session { csrf, .. } => csrf.clone(),
+        _ => unreachable!(),
+    };
     let reply = post_form(
         &app,
         &format!("/console/{WF}/workforce/targets"),
-        &[("csrf", &csrf), ("archetype", "user"), ("pathway", "foundational"), ("percent", "80"), ("due", "2027-03")],
+        &[
+            ("csrf", &csrf),
+            ("archetype", "user"),
+            ("pathway", "foundational"),
+            ("percent", "80"),
+            ("due", "2027-03"),
+        ],
         &admin,
         None,
     )
     .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let w = app.call("GET", &format!("/api/v1/orgs/{WF}/workforce"), None, &admin).await;
+    let w = app
+        .call("GET", &format!("/api/v1/orgs/{WF}/workforce"), None, &admin)
+        .await;
     assert_eq!(w.status, StatusCode::OK, "{}", w.body);
     let w = w.json();
     // Hand-computed. 15 people; Users 9 (15 - 9 = 6: published).
@@ -177,7 +209,10 @@ async fn the_workforce_view_counts_by_archetype_and_level_and_suppresses_small_n
     assert_eq!(target["people"], exact(9));
     assert_eq!(target["complete"], withheld());
     assert_eq!(target["still_needed"], Value::Null);
-    assert_eq!((target["percent"].as_u64(), target["due"].as_str()), (Some(80), Some("2027-03")));
+    assert_eq!(
+        (target["percent"].as_u64(), target["due"].as_str()),
+        (Some(80), Some("2027-03"))
+    );
     // This month: 7 x 30 + 2 x 10 + 5 x 30 + 5 = 385 attestations; no awards.
     let months = w["months"].as_array().unwrap();
     assert_eq!(months.len(), 12);
@@ -196,7 +231,10 @@ async fn more_people_publish_more_and_still_nothing_small_can_be_derived() {
     // archetypes now add up to everyone (20 - 9 - 5 - 6 = 0), so the Embedders are
     // published; 17 complete (20 - 17 = 3): still withheld.
     staff(&app, "more", 5, "driver", foundational().len()).await;
-    let w = app.call("GET", &format!("/api/v1/orgs/{WF}/workforce"), None, &admin).await.json();
+    let w = app
+        .call("GET", &format!("/api/v1/orgs/{WF}/workforce"), None, &admin)
+        .await
+        .json();
     assert_eq!(w["people"], exact(20));
     assert_eq!(archetype(&w, "user")["people"], exact(9));
     assert_eq!(archetype(&w, "embedder")["people"], exact(5));
@@ -212,7 +250,13 @@ async fn the_csv_has_a_header_row_and_only_what_the_page_publishes() {
     let reply = app
         .request(
             axum::http::Request::get(format!("/console/{WF}/workforce.csv"))
-                .header("cookie", match &admin { Auth::Session { cookie, .. } => format!("credence_session={cookie}"), _ => String::new() })
+                .header(
+                    "cookie",
+                    match &admin {
+                        Auth::Session { cookie, .. } => format!("credence_session={cookie}"),
+                        _ => String::new(),
+                    },
+                )
                 .body(axum::body::Body::empty())
                 .unwrap(),
         )
@@ -248,20 +292,66 @@ async fn only_administrators_see_the_workforce_and_bad_targets_are_refused() {
         (&outsider, StatusCode::FORBIDDEN),
         (&Auth::None, StatusCode::UNAUTHORIZED),
     ] {
-        assert_eq!(app.call("GET", &path, None, who).await.status, status, "{who:?}");
+        assert_eq!(
+            app.call("GET", &path, None, who).await.status,
+            status,
+            "{who:?}"
+        );
     }
     let issuer_token = app.token(WF, "issuer").await;
-    assert_eq!(app.call("GET", &path, None, &issuer_token).await.status, StatusCode::FORBIDDEN);
-    let csrf = match &admin { Auth::Session { csrf, .. } => csrf.clone(), _ => unreachable!() };
+    assert_eq!(
+        app.call("GET", &path, None, &issuer_token).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = match &admin {
+        Auth::Session { csrf, .. } => csrf.clone(),
+        _ => unreachable!(),
+    };
     for (fields, expected) in [
-        (vec![("percent", "120"), ("pathway", "foundational"), ("due", "2027-03")], "percent-error"),
-        (vec![("percent", "80"), ("pathway", "product-specific"), ("due", "2027-03")], "pathway-error"),
-        (vec![("percent", "80"), ("pathway", "foundational"), ("due", "March")], "due-error"),
-        (vec![("percent", "80"), ("pathway", "foundational"), ("due", "2027-03"), ("archetype", "wizard")], "archetype-error"),
+        (
+            vec![
+                ("percent", "120"),
+                ("pathway", "foundational"),
+                ("due", "2027-03"),
+            ],
+            "percent-error",
+        ),
+        (
+            vec![
+                ("percent", "80"),
+                ("pathway", "product-specific"),
+                ("due", "2027-03"),
+            ],
+            "pathway-error",
+        ),
+        (
+            vec![
+                ("percent", "80"),
+                ("pathway", "foundational"),
+                ("due", "March"),
+            ],
+            "due-error",
+        ),
+        (
+            vec![
+                ("percent", "80"),
+                ("pathway", "foundational"),
+                ("due", "2027-03"),
+                ("archetype", "wizard"),
+            ],
+            "archetype-error",
+        ),
     ] {
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend(fields);
-        let reply = post_form(&app, &format!("/console/{WF}/workforce/targets"), &all, &admin, None).await;
+        let reply = post_form(
+            &app,
+            &format!("/console/{WF}/workforce/targets"),
+            &all,
+            &admin,
+            None,
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{expected}");
         assert!(reply.body.contains(expected), "{expected}");
     }
@@ -295,7 +385,10 @@ async fn the_team_page_and_the_workforce_view_in_chromium() {
     .await
     .expect("the browser ran");
     assert_eq!(report["ok"], true, "{report:#}");
-    assert_eq!(report["accepted"], "You are a member of the team: your attested evidence counts towards its coverage.");
+    assert_eq!(
+        report["accepted"],
+        "You are a member of the team: your attested evidence counts towards its coverage."
+    );
     assert_eq!(report["teamHeading"], "Team ICS AI MDT for tri-X");
     assert!(report["gaps"].as_u64().unwrap() > 0, "{report:#}");
     assert_eq!(report["heatmapFirstCell"], "15 (100%)");

@@ -131,7 +131,11 @@ impl MigrationTrait for Migration {
                             .integer()
                             .not_null(),
                     )
-                    .col(ColumnDef::new(WorkforceTargets::Due).string_len(7).not_null())
+                    .col(
+                        ColumnDef::new(WorkforceTargets::Due)
+                            .string_len(7)
+                            .not_null(),
+                    )
                     .col(when(WorkforceTargets::CreatedAt))
                     .to_owned(),
             )

@@ -147,7 +147,7 @@ pub fn gap_closers(framework: &Framework, coverages: &[PathwayCoverage]) -> Vec<
         })
         .collect();
     // A stable sort keeps document order among equals.
-    closers.sort_by(|a, b| b.closes.len().cmp(&a.closes.len()));
+    closers.sort_by_key(|c| std::cmp::Reverse(c.closes.len()));
     closers
 }
 
@@ -262,7 +262,9 @@ mod tests {
         let closers = gap_closers(&f, std::slice::from_ref(&coverage));
         assert_eq!(closers[0].pathway, pathway);
         assert_eq!(closers[0].closes.len(), coverage.requirements.len());
-        assert!(closers.windows(2).all(|w| w[0].closes.len() >= w[1].closes.len()));
+        assert!(closers
+            .windows(2)
+            .all(|w| w[0].closes.len() >= w[1].closes.len()));
     }
 
     #[test]

@@ -71,10 +71,7 @@ impl People {
 
     /// No person is in both.
     pub fn is_disjoint(&self, other: &People) -> bool {
-        self.words
-            .iter()
-            .zip(&other.words)
-            .all(|(a, b)| a & b == 0)
+        self.words.iter().zip(&other.words).all(|(a, b)| a & b == 0)
     }
 }
 
@@ -133,10 +130,7 @@ pub fn suppress(sets: &[&People], k: u64, groups: &[Group]) -> Vec<Shown> {
             }
         })
         .collect();
-    let exact_groups: Vec<&Group> = groups
-        .iter()
-        .filter(|g| group_is_exact(sets, g))
-        .collect();
+    let exact_groups: Vec<&Group> = groups.iter().filter(|g| group_is_exact(sets, g)).collect();
     loop {
         let mut changed = false;
         for i in 0..sets.len() {
@@ -155,11 +149,7 @@ pub fn suppress(sets: &[&People], k: u64, groups: &[Group]) -> Vec<Shown> {
             if shown[group.total].exact().is_none() {
                 continue;
             }
-            let published: u64 = group
-                .parts
-                .iter()
-                .filter_map(|&p| shown[p].exact())
-                .sum();
+            let published: u64 = group.parts.iter().filter_map(|&p| shown[p].exact()).sum();
             let rest = sets[group.total].len().saturating_sub(published);
             if rest > 0 && rest < k {
                 let smallest = group

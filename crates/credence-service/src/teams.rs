@@ -187,7 +187,11 @@ impl Registry {
 
     /// The team `id` of the organisation `slug` (404 when either is missing or the team is
     /// another organisation's).
-    async fn team_of(&self, slug: &OrgSlug, id: &TeamId) -> Result<(OrgRow, TeamRow), ServiceError> {
+    async fn team_of(
+        &self,
+        slug: &OrgSlug,
+        id: &TeamId,
+    ) -> Result<(OrgRow, TeamRow), ServiceError> {
         let org = self.org(slug).await?;
         let tx = self.store.read().await?;
         match tx.team(id).await? {
@@ -248,7 +252,10 @@ impl OrgAdminDesk<'_> {
         let product_name = Some(new.product_name.trim())
             .filter(|p| !p.is_empty())
             .map(str::to_owned);
-        if product_name.as_ref().is_some_and(|p| p.chars().count() > 200) {
+        if product_name
+            .as_ref()
+            .is_some_and(|p| p.chars().count() > 200)
+        {
             return Err(ServiceError::invalid(
                 "/product_name",
                 "At most 200 characters.",
@@ -328,7 +335,8 @@ impl OrgAdminDesk<'_> {
         }
         .filter(|t| t.org_id == org.id)
         .ok_or_else(|| ServiceError::NotFound(format!("team {team_id}")))?;
-        let email = Email::new(email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
+        let email =
+            Email::new(email).map_err(|e| ServiceError::invalid("/email", e.to_string()))?;
         let loaded = self.team_framework().await?;
         let mut chosen: Vec<String> = Vec::new();
         for (i, code) in archetypes.iter().enumerate() {
@@ -363,10 +371,17 @@ impl OrgAdminDesk<'_> {
             )
         })?;
         if let Some(existing) = tx.team_member(&team.id, &account.id).await? {
-            if matches!(existing.state, TeamMemberState::Invited | TeamMemberState::Member) {
+            if matches!(
+                existing.state,
+                TeamMemberState::Invited | TeamMemberState::Member
+            ) {
                 return Err(ServiceError::Conflict(format!(
                     "{email} is already {} of {}.",
-                    if existing.state == TeamMemberState::Member { "a member" } else { "invited to be a member" },
+                    if existing.state == TeamMemberState::Member {
+                        "a member"
+                    } else {
+                        "invited to be a member"
+                    },
                     team.name
                 )));
             }
@@ -419,10 +434,15 @@ impl HolderDesk<'_> {
         let tx = self.store.read().await?;
         let mut out = Vec::new();
         for (member, team) in tx.teams_of_account(&self.holder.account_id).await? {
-            let Some(org) = tx.org(&team.org_id).await? else { continue };
+            let Some(org) = tx.org(&team.org_id).await? else {
+                continue;
+            };
             out.push(MyTeam {
                 team: team_view(&team, &org),
-                archetype_names: archetype_names(&loaded.framework, &archetype_codes(&member.archetypes)),
+                archetype_names: archetype_names(
+                    &loaded.framework,
+                    &archetype_codes(&member.archetypes),
+                ),
                 state: member.state,
             });
         }
@@ -440,11 +460,13 @@ impl HolderDesk<'_> {
         let now = self.now();
         let tx = self.store.write().await?;
         let member = tx.team_member(team_id, &self.holder.account_id).await?;
-        let allowed = match (member.as_ref().map(|m| m.state), answer) {
-            (Some(TeamMemberState::Invited), TeamMemberState::Member | TeamMemberState::Declined) => true,
-            (Some(TeamMemberState::Member), TeamMemberState::Left) => true,
-            _ => false,
-        };
+        let allowed = matches!(
+            (member.as_ref().map(|m| m.state), answer),
+            (
+                Some(TeamMemberState::Invited),
+                TeamMemberState::Member | TeamMemberState::Declined
+            ) | (Some(TeamMemberState::Member), TeamMemberState::Left)
+        );
         if !allowed {
             return Err(ServiceError::NotFound(match answer {
                 TeamMemberState::Left => format!("a membership of team {team_id}"),
@@ -477,7 +499,11 @@ impl CallerDesk<'_> {
     /// members, the organisation's administrators and the operator may see it; for anyone
     /// else the team does not exist (404), so its members' names never leave it.
     #[tracing::instrument(level = "info", skip_all, fields(org = %slug, team = %team_id))]
-    pub async fn team(&self, slug: &OrgSlug, team_id: &TeamId) -> Result<TeamCoverage, ServiceError> {
+    pub async fn team(
+        &self,
+        slug: &OrgSlug,
+        team_id: &TeamId,
+    ) -> Result<TeamCoverage, ServiceError> {
         let (org, team) = self.team_of(slug, team_id).await?;
         let can_manage = self.actor.org_admin(&org).is_ok();
         let loaded = self.team_framework().await?;
@@ -508,7 +534,10 @@ impl CallerDesk<'_> {
             .iter()
             .map(|id| attained.get(id).map_or(&[][..], Vec::as_slice))
             .collect();
-        let names: Vec<&str> = members.iter().map(|(_, a)| a.display_name.as_str()).collect();
+        let names: Vec<&str> = members
+            .iter()
+            .map(|(_, a)| a.display_name.as_str())
+            .collect();
         let coverages = team_pathways(framework, &members, team.product_pathway.as_deref())
             .iter()
             .map(|p| pathway_coverage(framework, p, &people))
@@ -537,9 +566,18 @@ impl CallerDesk<'_> {
             framework_version: loaded.version.clone(),
             quote: COLLECTIVE_QUOTE,
             quote_line: COLLECTIVE_QUOTE_LINE,
-            members: members.iter().map(|(m, a)| member_view(framework, m, a)).collect(),
-            not_counted: not_counted.iter().map(|(m, a)| member_view(framework, m, a)).collect(),
-            pathways: coverages.iter().map(|c| coverage_view(framework, c, &names)).collect(),
+            members: members
+                .iter()
+                .map(|(m, a)| member_view(framework, m, a))
+                .collect(),
+            not_counted: not_counted
+                .iter()
+                .map(|(m, a)| member_view(framework, m, a))
+                .collect(),
+            pathways: coverages
+                .iter()
+                .map(|c| coverage_view(framework, c, &names))
+                .collect(),
             gap_count: gap_statements.len(),
             best,
             others: closers.take(4).collect(),
@@ -578,10 +616,16 @@ fn team_pathways(
     out
 }
 
-fn coverage_view(framework: &Framework, c: &PathwayCoverage, names: &[&str]) -> PathwayCoverageView {
+fn coverage_view(
+    framework: &Framework,
+    c: &PathwayCoverage,
+    names: &[&str],
+) -> PathwayCoverageView {
     let pathway = framework.pathway(&c.pathway);
     let level_name = |l: &credence_domain::LevelCode| {
-        framework.level(l).map_or_else(|| l.to_string(), |l| l.name.clone())
+        framework
+            .level(l)
+            .map_or_else(|| l.to_string(), |l| l.name.clone())
     };
     PathwayCoverageView {
         pathway: c.pathway.to_string(),

@@ -9,6 +9,7 @@
 //! [`credence_domain::progress`], from three queries. Every count is an aggregate put
 //! through [`credence_domain::disclosure::suppress`] (threshold `workforce.suppress_below`),
 //! and no name appears. Only the organisation's administrators (and the operator) see it.
+//! Targets are set in `workforce/targets.rs`; the CSV is written by `workforce/csv.rs`.
 
 use std::collections::HashMap;
 
@@ -19,15 +20,18 @@ use credence_domain::registry::AwardStatus;
 use credence_domain::{
     AccountId, ArchetypeCode, Attainment, Framework, PathwayCode, PathwayKind, TargetId,
 };
-use credence_store::registry::TargetRow;
+use credence_store::registry::{TargetRow, WorkforceAward, WorkforceEvidence, WorkforcePerson};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::achievements::DEFAULT_FRAMEWORK;
 use crate::desks::OrgAdminDesk;
 use crate::evidence::framework_by_slug;
-use crate::registry::audit;
 use crate::ServiceError;
+
+mod csv;
+mod targets;
+
+pub use targets::NewTarget;
 
 /// How far ahead "expiring" looks.
 pub const EXPIRING_DAYS: i64 = 90;
@@ -138,17 +142,6 @@ pub struct WorkforceView {
     pub expiring_days: i64,
 }
 
-/// A new target, as an administrator writes it.
-#[derive(Debug, Clone, Default)]
-pub struct NewTarget {
-    /// An archetype code, or empty for everyone.
-    pub archetype: String,
-    pub pathway: String,
-    pub percent: String,
-    /// `YYYY-MM`.
-    pub due: String,
-}
-
 /// The published sets, in the order they are registered, and the groups with totals.
 #[derive(Default)]
 struct Sets {
@@ -214,7 +207,10 @@ fn pathway_sets(
     cells: &[Cell],
 ) -> (People, Vec<People>) {
     let mut complete = People::with_capacity(people.len());
-    let mut met: Vec<People> = cells.iter().map(|_| People::with_capacity(people.len())).collect();
+    let mut met: Vec<People> = cells
+        .iter()
+        .map(|_| People::with_capacity(people.len()))
+        .collect();
     for (i, person) in people.iter().enumerate() {
         if !population.contains(i) {
             continue;
@@ -232,6 +228,324 @@ fn pathway_sets(
         }
     }
     (complete, met)
+}
+
+/// What the view publishes, before suppression: every set of people with its index, and
+/// where each part of the view finds its sets.
+struct Plan {
+    sets: Sets,
+    everyone_at: usize,
+    /// (code, name, set, index) per archetype.
+    archetype_at: Vec<(ArchetypeCode, String, People, usize)>,
+    maps: Vec<MapPlan>,
+    /// (target, pathway, population's index, completers' index).
+    target_at: Vec<(TargetRow, PathwayCode, usize, usize)>,
+    /// (pathway, index) of the holders of a current credential.
+    held_at: Vec<(String, usize)>,
+}
+
+/// One heat map's sets.
+struct MapPlan {
+    key: String,
+    name: String,
+    pathway: PathwayCode,
+    cells: Vec<Cell>,
+    population_at: usize,
+    complete_at: usize,
+    cell_at: Vec<usize>,
+}
+
+/// The events the view counts (not people): by month, and expiring soon.
+#[derive(Default)]
+struct Events {
+    attested_by_month: HashMap<String, u64>,
+    awarded_by_month: HashMap<String, u64>,
+    expiring: u64,
+}
+
+impl Plan {
+    /// Everyone, then the people of each archetype (a group of everyone, for rule 3).
+    fn new(framework: &Framework, people: &[Person]) -> Self {
+        let n = people.len();
+        let mut sets = Sets::default();
+        let mut everyone = People::with_capacity(n);
+        (0..n).for_each(|i| everyone.insert(i));
+        let everyone_at = sets.add(everyone);
+        let mut archetype_at = Vec::new();
+        for a in &framework.document().archetypes {
+            let mut s = People::with_capacity(n);
+            for (i, p) in people.iter().enumerate() {
+                if p.archetypes.contains(&a.code) {
+                    s.insert(i);
+                }
+            }
+            let at = sets.add(s.clone());
+            archetype_at.push((a.code.clone(), a.name.clone(), s, at));
+        }
+        sets.groups.push(Group {
+            total: everyone_at,
+            parts: archetype_at.iter().map(|a| a.3).collect(),
+        });
+        Self {
+            sets,
+            everyone_at,
+            archetype_at,
+            maps: Vec::new(),
+            target_at: Vec::new(),
+            held_at: Vec::new(),
+        }
+    }
+
+    /// The heat maps: the foundational pathway over everyone, each archetype's advanced
+    /// pathway over its people.
+    fn add_maps(&mut self, framework: &Framework, people: &[Person]) {
+        let mut plans: Vec<(String, String, PathwayCode, usize)> = Vec::new();
+        if let Some(f) = framework
+            .document()
+            .pathways
+            .iter()
+            .find(|p| p.kind == PathwayKind::Foundational)
+        {
+            plans.push((
+                "everyone".into(),
+                "Everyone".into(),
+                f.code.clone(),
+                self.everyone_at,
+            ));
+        }
+        for (code, name, _, at) in &self.archetype_at {
+            if let Some(p) = advanced_of(framework, code) {
+                plans.push((code.to_string(), name.clone(), p, *at));
+            }
+        }
+        for (key, name, pathway, population_at) in plans {
+            let cells = cells(framework, &pathway);
+            let population = self.sets.sets[population_at].clone();
+            let (complete, met) = pathway_sets(framework, &pathway, people, &population, &cells);
+            let complete_at = self.sets.add(complete);
+            let cell_at = met.into_iter().map(|m| self.sets.add(m)).collect();
+            self.maps.push(MapPlan {
+                key,
+                name,
+                pathway,
+                cells,
+                population_at,
+                complete_at,
+                cell_at,
+            });
+        }
+    }
+
+    /// The targets: the people of a population who complete a pathway.
+    fn add_targets(&mut self, framework: &Framework, people: &[Person], targets: Vec<TargetRow>) {
+        for t in targets {
+            let Ok(pathway) = PathwayCode::new(&t.pathway) else {
+                continue;
+            };
+            let key = t.archetype.clone().unwrap_or_else(|| "everyone".into());
+            let population_at = match &t.archetype {
+                None => self.everyone_at,
+                Some(a) => match self.archetype_at.iter().find(|x| x.0.as_str() == a) {
+                    Some(x) => x.3,
+                    None => continue,
+                },
+            };
+            let known = self
+                .maps
+                .iter()
+                .find(|m| m.key == key && m.pathway == pathway)
+                .map(|m| m.complete_at);
+            let complete_at = match known {
+                Some(at) => at,
+                None => {
+                    let population = self.sets.sets[population_at].clone();
+                    let (complete, _) = pathway_sets(framework, &pathway, people, &population, &[]);
+                    self.sets.add(complete)
+                }
+            };
+            self.target_at
+                .push((t, pathway, population_at, complete_at));
+        }
+    }
+
+    /// The holders of the organisation's current credentials, per pathway, and the events.
+    fn add_awards(
+        &mut self,
+        awards: &[WorkforceAward],
+        index: &HashMap<&AccountId, usize>,
+        n: usize,
+        now: DateTime<Utc>,
+        events: &mut Events,
+    ) {
+        let mut held: Vec<(String, People)> = Vec::new();
+        for a in awards {
+            *events
+                .awarded_by_month
+                .entry(month_key(a.created_at))
+                .or_default() += 1;
+            let current = a.status == AwardStatus::Active && a.valid_until.is_none_or(|u| u > now);
+            if current
+                && a.valid_until
+                    .is_some_and(|u| u <= now + Duration::days(EXPIRING_DAYS))
+            {
+                events.expiring += 1;
+            }
+            let Some(&i) = index.get(&a.holder_id) else {
+                continue;
+            };
+            if !current {
+                continue;
+            }
+            match held.iter_mut().find(|(p, _)| *p == a.pathway) {
+                Some((_, s)) => s.insert(i),
+                None => {
+                    let mut s = People::with_capacity(n);
+                    s.insert(i);
+                    held.push((a.pathway.clone(), s));
+                }
+            }
+        }
+        self.held_at = held
+            .into_iter()
+            .map(|(p, s)| (p, self.sets.add(s)))
+            .collect();
+    }
+}
+
+/// The framework's levels in taxonomy order, each by rank.
+fn level_heads(framework: &Framework) -> Vec<LevelHead> {
+    framework
+        .document()
+        .taxonomies
+        .iter()
+        .flat_map(|t| {
+            let mut l: Vec<_> = t.levels.iter().collect();
+            l.sort_by_key(|l| l.rank);
+            l.into_iter().map(|l| LevelHead {
+                code: l.code.to_string(),
+                name: l.name.clone(),
+            })
+        })
+        .collect()
+}
+
+fn pathway_name(framework: &Framework, p: &PathwayCode) -> String {
+    framework
+        .pathway(p)
+        .map_or_else(|| p.to_string(), |x| x.name.clone())
+}
+
+/// A heat map as published.
+fn heatmap_view(
+    framework: &Framework,
+    m: MapPlan,
+    shown: &[Shown],
+    levels: &[LevelHead],
+) -> HeatMap {
+    let mut rows: Vec<HeatRow> = Vec::new();
+    for (cell, at) in m.cells.iter().zip(&m.cell_at) {
+        let i = match rows
+            .iter()
+            .position(|r| r.layer == cell.layer && r.factor == cell.place())
+        {
+            Some(i) => i,
+            None => {
+                rows.push(HeatRow {
+                    layer: cell.layer.clone(),
+                    factor: cell.place().to_owned(),
+                    cells: vec![None; levels.len()],
+                });
+                rows.len() - 1
+            }
+        };
+        if let Some(col) = levels.iter().position(|l| l.code == cell.level.as_str()) {
+            rows[i].cells[col] = Some(HeatCell {
+                level: cell.level.to_string(),
+                people: shown[*at],
+                percent: percent(shown[*at], shown[m.population_at]),
+            });
+        }
+    }
+    HeatMap {
+        population: m.key,
+        population_name: m.name,
+        pathway_name: pathway_name(framework, &m.pathway),
+        pathway: m.pathway.to_string(),
+        people: shown[m.population_at],
+        complete: shown[m.complete_at],
+        levels: levels.to_vec(),
+        rows,
+    }
+}
+
+/// A target as published: what is still needed only when both counts are.
+fn target_view(
+    framework: &Framework,
+    archetypes: &[(ArchetypeCode, String, People, usize)],
+    (t, pathway, population_at, complete_at): (TargetRow, PathwayCode, usize, usize),
+    shown: &[Shown],
+) -> TargetView {
+    let people = shown[population_at];
+    let complete = shown[complete_at];
+    let still_needed = match (people.exact(), complete.exact()) {
+        (Some(p), Some(c)) => {
+            let goal = (p * u64::try_from(t.percent).unwrap_or(0)).div_ceil(100);
+            Some(goal.saturating_sub(c))
+        }
+        _ => None,
+    };
+    TargetView {
+        population_name: t
+            .archetype
+            .as_ref()
+            .and_then(|a| archetypes.iter().find(|x| x.0.as_str() == a))
+            .map_or_else(|| "Everyone".to_owned(), |x| x.1.clone()),
+        id: t.id,
+        archetype: t.archetype,
+        pathway_name: pathway_name(framework, &pathway),
+        pathway: pathway.to_string(),
+        percent: u32::try_from(t.percent).unwrap_or(0),
+        due: t.due,
+        people,
+        complete,
+        percent_now: percent(complete, people),
+        still_needed,
+    }
+}
+
+/// The people of `rows` with the evidence attested for them, and the attestations by month.
+fn people_of(
+    framework: &Framework,
+    rows: &[WorkforcePerson],
+    evidence: Vec<WorkforceEvidence>,
+    index: &HashMap<&AccountId, usize>,
+    events: &mut Events,
+) -> Vec<Person> {
+    let mut people: Vec<Person> = rows
+        .iter()
+        .map(|r| Person {
+            archetypes: r
+                .archetypes
+                .split(',')
+                .filter_map(|c| ArchetypeCode::new(c.trim()).ok())
+                .filter(|c| framework.archetype(c).is_some())
+                .collect(),
+            attained: Vec::new(),
+        })
+        .collect();
+    for e in evidence {
+        *events
+            .attested_by_month
+            .entry(month_key(e.attested_at))
+            .or_default() += 1;
+        if let Some(&i) = index.get(&e.holder_id) {
+            people[i].attained.push(Attainment {
+                statement: e.statement,
+                level: e.level,
+            });
+        }
+    }
+    people
 }
 
 impl OrgAdminDesk<'_> {
@@ -252,187 +566,31 @@ impl OrgAdminDesk<'_> {
         let framework = &loaded.framework;
         let index: HashMap<&AccountId, usize> =
             rows.iter().enumerate().map(|(i, r)| (&r.id, i)).collect();
-        let mut people: Vec<Person> = rows
-            .iter()
-            .map(|r| Person {
-                archetypes: r
-                    .archetypes
-                    .split(',')
-                    .filter_map(|c| ArchetypeCode::new(c.trim()).ok())
-                    .filter(|c| framework.archetype(c).is_some())
-                    .collect(),
-                attained: Vec::new(),
-            })
-            .collect();
-        let months = months_to(now);
-        let mut attested_by_month: HashMap<String, u64> = HashMap::new();
-        for e in evidence {
-            *attested_by_month.entry(month_key(e.attested_at)).or_default() += 1;
-            if let Some(&i) = index.get(&e.holder_id) {
-                people[i].attained.push(Attainment {
-                    statement: e.statement,
-                    level: e.level,
-                });
-            }
-        }
-        let n = people.len();
-        let mut sets = Sets::default();
-        let mut everyone = People::with_capacity(n);
-        (0..n).for_each(|i| everyone.insert(i));
-        let everyone_at = sets.add(everyone.clone());
-
-        // People by archetype, a group of the total (rule 3 when they happen to be disjoint).
-        let mut archetype_at = Vec::new();
-        for a in &framework.document().archetypes {
-            let mut s = People::with_capacity(n);
-            for (i, p) in people.iter().enumerate() {
-                if p.archetypes.contains(&a.code) {
-                    s.insert(i);
-                }
-            }
-            archetype_at.push((a.code.clone(), a.name.clone(), s.clone(), sets.add(s)));
-        }
-        sets.groups.push(Group {
-            total: everyone_at,
-            parts: archetype_at.iter().map(|a| a.3).collect(),
-        });
-
-        // Heat maps: the foundational pathway over everyone, each archetype's advanced
-        // pathway over its people.
-        let mut maps: Vec<(String, String, PathwayCode, Vec<Cell>, usize, usize, Vec<usize>)> = Vec::new();
-        let mut complete_of: HashMap<(String, PathwayCode), usize> = HashMap::new();
-        let foundational = framework
-            .document()
-            .pathways
-            .iter()
-            .find(|p| p.kind == PathwayKind::Foundational)
-            .map(|p| p.code.clone());
-        let mut plans: Vec<(String, String, PathwayCode, People, usize)> = Vec::new();
-        if let Some(f) = &foundational {
-            plans.push(("everyone".into(), "Everyone".into(), f.clone(), everyone.clone(), everyone_at));
-        }
-        for (code, name, s, at) in &archetype_at {
-            if let Some(p) = advanced_of(framework, code) {
-                plans.push((code.to_string(), name.clone(), p, s.clone(), *at));
-            }
-        }
-        for (key, name, pathway, population, population_at) in plans {
-            let pathway_cells = cells(framework, &pathway);
-            let (complete, met) = pathway_sets(framework, &pathway, &people, &population, &pathway_cells);
-            let complete_at = sets.add(complete);
-            complete_of.insert((key.clone(), pathway.clone()), complete_at);
-            let cell_at = met.into_iter().map(|m| sets.add(m)).collect();
-            maps.push((key, name, pathway, pathway_cells, population_at, complete_at, cell_at));
-        }
-
-        // Targets: the share of a population through a pathway.
-        let mut target_at = Vec::new();
-        for t in &targets {
-            let key = t.archetype.clone().unwrap_or_else(|| "everyone".into());
-            let Ok(pathway) = PathwayCode::new(&t.pathway) else { continue };
-            let population_at = match &t.archetype {
-                None => everyone_at,
-                Some(a) => match archetype_at.iter().find(|x| x.0.as_str() == a) {
-                    Some(x) => x.3,
-                    None => continue,
-                },
-            };
-            let complete_at = match complete_of.get(&(key.clone(), pathway.clone())) {
-                Some(&at) => at,
-                None => {
-                    let population = sets.sets[population_at].clone();
-                    let (complete, _) = pathway_sets(framework, &pathway, &people, &population, &[]);
-                    let at = sets.add(complete);
-                    complete_of.insert((key, pathway.clone()), at);
-                    at
-                }
-            };
-            target_at.push((t, pathway, population_at, complete_at));
-        }
-
-        // People holding a current credential of the organisation, per pathway.
-        let mut held: Vec<(String, People)> = Vec::new();
-        let mut expiring = 0u64;
-        let mut awarded_by_month: HashMap<String, u64> = HashMap::new();
-        for a in &awards {
-            *awarded_by_month.entry(month_key(a.created_at)).or_default() += 1;
-            let current = a.status == AwardStatus::Active && a.valid_until.is_none_or(|u| u > now);
-            if current && a.valid_until.is_some_and(|u| u <= now + Duration::days(EXPIRING_DAYS)) {
-                expiring += 1;
-            }
-            let Some(&i) = index.get(&a.holder_id) else { continue };
-            if !current {
-                continue;
-            }
-            match held.iter_mut().find(|(p, _)| *p == a.pathway) {
-                Some((_, s)) => s.insert(i),
-                None => {
-                    let mut s = People::with_capacity(n);
-                    s.insert(i);
-                    held.push((a.pathway.clone(), s));
-                }
-            }
-        }
-        let held_at: Vec<(String, usize)> = held.into_iter().map(|(p, s)| (p, sets.add(s))).collect();
+        let mut events = Events::default();
+        let people = people_of(framework, &rows, evidence, &index, &mut events);
+        let mut plan = Plan::new(framework, &people);
+        plan.add_maps(framework, &people);
+        plan.add_targets(framework, &people, targets);
+        plan.add_awards(&awards, &index, people.len(), now, &mut events);
 
         let k = self.config.workforce_suppress_below;
-        let refs: Vec<&People> = sets.sets.iter().collect();
-        let shown = suppress(&refs, k, &sets.groups);
-        let event = |count: u64| if count < k { Shown::FewerThan(k) } else { Shown::Exact(count) };
-        let pathway_name = |p: &PathwayCode| {
-            framework.pathway(p).map_or_else(|| p.to_string(), |x| x.name.clone())
+        let refs: Vec<&People> = plan.sets.sets.iter().collect();
+        let shown = suppress(&refs, k, &plan.sets.groups);
+        let event = |count: u64| {
+            if count < k {
+                Shown::FewerThan(k)
+            } else {
+                Shown::Exact(count)
+            }
         };
-        let levels: Vec<LevelHead> = framework
-            .document()
-            .taxonomies
-            .iter()
-            .flat_map(|t| {
-                let mut l: Vec<_> = t.levels.iter().collect();
-                l.sort_by_key(|l| l.rank);
-                l.into_iter().map(|l| LevelHead {
-                    code: l.code.to_string(),
-                    name: l.name.clone(),
-                })
-            })
-            .collect();
-        let heatmaps = maps
+        let levels = level_heads(framework);
+        let heatmaps: Vec<HeatMap> = plan
+            .maps
             .into_iter()
-            .map(|(key, name, pathway, map_cells, population_at, complete_at, cell_at)| {
-                let mut rows: Vec<HeatRow> = Vec::new();
-                for (cell, at) in map_cells.iter().zip(&cell_at) {
-                    let row = match rows.iter_mut().find(|r| r.layer == cell.layer && r.factor == cell.place()) {
-                        Some(r) => r,
-                        None => {
-                            rows.push(HeatRow {
-                                layer: cell.layer.clone(),
-                                factor: cell.place().to_owned(),
-                                cells: vec![None; levels.len()],
-                            });
-                            let last = rows.len() - 1;
-                            &mut rows[last]
-                        }
-                    };
-                    if let Some(col) = levels.iter().position(|l| l.code == cell.level.as_str()) {
-                        row.cells[col] = Some(HeatCell {
-                            level: cell.level.to_string(),
-                            people: shown[*at],
-                            percent: percent(shown[*at], shown[population_at]),
-                        });
-                    }
-                }
-                HeatMap {
-                    population: key,
-                    population_name: name,
-                    pathway_name: pathway_name(&pathway),
-                    pathway: pathway.to_string(),
-                    people: shown[population_at],
-                    complete: shown[complete_at],
-                    levels: levels.clone(),
-                    rows,
-                }
-            })
-            .collect::<Vec<_>>();
-        let archetypes = archetype_at
+            .map(|m| heatmap_view(framework, m, &shown, &levels))
+            .collect();
+        let archetypes = plan
+            .archetype_at
             .iter()
             .map(|(code, name, _, at)| ArchetypeRow {
                 archetype: code.to_string(),
@@ -444,36 +602,10 @@ impl OrgAdminDesk<'_> {
                     .map_or(Shown::FewerThan(k), |m| m.complete),
             })
             .collect();
-        let targets = target_at
+        let targets = plan
+            .target_at
             .into_iter()
-            .map(|(t, pathway, population_at, complete_at)| {
-                let people = shown[population_at];
-                let complete = shown[complete_at];
-                let still_needed = match (people.exact(), complete.exact()) {
-                    (Some(p), Some(c)) => {
-                        let goal = (p * u64::try_from(t.percent).unwrap_or(0)).div_ceil(100);
-                        Some(goal.saturating_sub(c))
-                    }
-                    _ => None,
-                };
-                TargetView {
-                    id: t.id.clone(),
-                    archetype: t.archetype.clone(),
-                    population_name: t
-                        .archetype
-                        .as_ref()
-                        .and_then(|a| archetype_at.iter().find(|x| x.0.as_str() == a))
-                        .map_or_else(|| "Everyone".to_owned(), |x| x.1.clone()),
-                    pathway_name: pathway_name(&pathway),
-                    pathway: pathway.to_string(),
-                    percent: u32::try_from(t.percent).unwrap_or(0),
-                    due: t.due.clone(),
-                    people,
-                    complete,
-                    percent_now: percent(complete, people),
-                    still_needed,
-                }
-            })
+            .map(|t| target_view(framework, &plan.archetype_at, t, &shown))
             .collect();
         Ok(WorkforceView {
             org: org.slug.clone(),
@@ -481,149 +613,30 @@ impl OrgAdminDesk<'_> {
             framework: loaded.slug.clone(),
             framework_version: loaded.version.clone(),
             suppress_below: k,
-            people: shown[everyone_at],
+            people: shown[plan.everyone_at],
             archetypes,
             heatmaps,
-            awards_held: held_at
+            awards_held: plan
+                .held_at
                 .into_iter()
                 .map(|(p, at)| AwardsHeld {
-                    name: PathwayCode::new(&p).map_or_else(|_| p.clone(), |c| pathway_name(&c)),
+                    name: PathwayCode::new(&p)
+                        .map_or_else(|_| p.clone(), |c| pathway_name(framework, &c)),
                     pathway: p,
                     people: shown[at],
                 })
                 .collect(),
             targets,
-            months: months
+            months: months_to(now)
                 .into_iter()
                 .map(|m| MonthRow {
-                    attestations: event(attested_by_month.get(&m).copied().unwrap_or(0)),
-                    awards: event(awarded_by_month.get(&m).copied().unwrap_or(0)),
+                    attestations: event(events.attested_by_month.get(&m).copied().unwrap_or(0)),
+                    awards: event(events.awarded_by_month.get(&m).copied().unwrap_or(0)),
                     month: m,
                 })
                 .collect(),
-            expiring: event(expiring),
+            expiring: event(events.expiring),
             expiring_days: EXPIRING_DAYS,
         })
-    }
-
-    /// Sets a target: `percent` (1 to 100) of everyone, or of one archetype's people,
-    /// through a pathway of the framework by the month `due` (`YYYY-MM`).
-    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
-    pub async fn add_target(&self, new: NewTarget) -> Result<(), ServiceError> {
-        let org = &self.admin.0.org;
-        let tx = self.store.read().await?;
-        let loaded = framework_by_slug(&tx, DEFAULT_FRAMEWORK, None)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("framework '{DEFAULT_FRAMEWORK}'")))?;
-        drop(tx);
-        let framework = &loaded.framework;
-        let archetype = match new.archetype.trim() {
-            "" => None,
-            a => Some(
-                ArchetypeCode::new(a)
-                    .ok()
-                    .filter(|c| framework.archetype(c).is_some())
-                    .ok_or_else(|| ServiceError::invalid("/archetype", "Choose an archetype from the list, or everyone."))?
-                    .to_string(),
-            ),
-        };
-        let pathway = PathwayCode::new(new.pathway.trim())
-            .ok()
-            .filter(|p| framework.pathway(p).is_some_and(|p| p.kind != PathwayKind::ProductTemplate))
-            .ok_or_else(|| ServiceError::invalid("/pathway", "Choose the foundational pathway or an advanced one."))?;
-        let percent: i32 = new
-            .percent
-            .trim()
-            .trim_end_matches('%')
-            .parse()
-            .ok()
-            .filter(|p| (1..=100).contains(p))
-            .ok_or_else(|| ServiceError::invalid("/percent", "Give a share from 1 to 100 per cent."))?;
-        let due = new.due.trim();
-        let well_formed = due.len() == 7
-            && chrono::NaiveDate::parse_from_str(&format!("{due}-01"), "%Y-%m-%d").is_ok();
-        if !well_formed {
-            return Err(ServiceError::invalid("/due", "Give the month it is due as YYYY-MM, e.g. 2027-03."));
-        }
-        let now = self.now();
-        let row = TargetRow {
-            id: TargetId::random(),
-            org_id: org.id.clone(),
-            archetype,
-            pathway: pathway.to_string(),
-            percent,
-            due: due.to_owned(),
-            created_at: now,
-        };
-        let tx = self.store.write().await?;
-        tx.insert_target(row.clone()).await?;
-        audit(&tx, now, &self.admin.0.label, "workforce.target.add", Some(&org.id), &format!("target:{}", row.id), json!({"pathway": row.pathway, "percent": percent, "due": row.due})).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Removes a target (404 when the organisation has no such target).
-    pub async fn remove_target(&self, id: &TargetId) -> Result<(), ServiceError> {
-        let org = &self.admin.0.org;
-        let now = self.now();
-        let tx = self.store.write().await?;
-        if !tx.delete_target(&org.id, id).await? {
-            return Err(ServiceError::NotFound(format!("target {id}")));
-        }
-        audit(&tx, now, &self.admin.0.label, "workforce.target.remove", Some(&org.id), &format!("target:{id}"), json!({})).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-impl WorkforceView {
-    /// The view as CSV, with a header row: one line per published figure (section, row,
-    /// column, value), every value as published (suppressed ones in words).
-    pub fn csv(&self) -> String {
-        fn field(s: &str) -> String {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
-        }
-        let mut lines = vec!["section,population,row,column,value".to_owned()];
-        let mut line = |a: &str, b: &str, c: &str, d: &str, v: Shown| {
-            lines.push(
-                [a, b, c, d, &v.words()]
-                    .iter()
-                    .map(|s| field(s))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-        };
-        line("people", "Everyone", "", "", self.people);
-        for a in &self.archetypes {
-            line("people", &a.name, "", "", a.people);
-            line("advanced complete", &a.name, "", "", a.advanced_complete);
-        }
-        for m in &self.heatmaps {
-            line("pathway complete", &m.population_name, &m.pathway_name, "", m.complete);
-            for r in &m.rows {
-                for (c, head) in r.cells.iter().zip(&m.levels) {
-                    if let Some(c) = c {
-                        line("coverage", &m.population_name, &r.factor, &head.name, c.people);
-                    }
-                }
-            }
-        }
-        for h in &self.awards_held {
-            line("credentials held", "Everyone", &h.name, "", h.people);
-        }
-        for t in &self.targets {
-            line("target", &t.population_name, &t.pathway_name, &format!("{}% by {}", t.percent, t.due), t.complete);
-        }
-        for m in &self.months {
-            line("attestations", "", &m.month, "", m.attestations);
-            line("awards", "", &m.month, "", m.awards);
-        }
-        line("expiring", "", &format!("next {} days", self.expiring_days), "", self.expiring);
-        lines.push(String::new());
-        lines.join("\r\n")
     }
 }

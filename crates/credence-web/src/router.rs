@@ -277,7 +277,10 @@ fn console_routes() -> Router<AppState> {
             "/console/{org}/teams",
             get(console_teams::teams).post(console_teams::create),
         )
-        .route("/console/{org}/workforce", get(console_workforce::workforce))
+        .route(
+            "/console/{org}/workforce",
+            get(console_workforce::workforce),
+        )
         .route("/console/{org}/workforce.csv", get(console_workforce::csv))
         .route(
             "/console/{org}/workforce/targets",

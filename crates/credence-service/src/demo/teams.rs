@@ -72,15 +72,17 @@ impl Registry {
         summary: &mut DemoSummary,
     ) -> Result<(), ServiceError> {
         for w in &world.workforce {
-            self.seed_staff(world, framework, w, operator, summary).await?;
+            self.seed_staff(world, framework, w, operator, summary)
+                .await?;
         }
         for t in &world.targets {
             let org = self.org_named(&t.org).await?;
             let admin = self.with_org_admin(&operator.admin_of(&org));
             let view = admin.workforce().await?;
-            let same = view.targets.iter().any(|x| {
-                x.archetype == t.archetype && x.pathway == t.pathway && x.due == t.due
-            });
+            let same = view
+                .targets
+                .iter()
+                .any(|x| x.archetype == t.archetype && x.pathway == t.pathway && x.due == t.due);
             if same {
                 continue;
             }
@@ -152,7 +154,9 @@ impl Registry {
                 if let Some(f) = pathway_of(framework, PathwayKind::Foundational, None) {
                     plan.push((f, group.foundational));
                 }
-                if let Some(a) = pathway_of(framework, PathwayKind::Advanced, Some(&group.archetype)) {
+                if let Some(a) =
+                    pathway_of(framework, PathwayKind::Advanced, Some(&group.archetype))
+                {
                     plan.push((a, group.advanced));
                 }
                 let tx = self.store.write().await?;
@@ -162,7 +166,9 @@ impl Registry {
                 let mut day = 0;
                 for (pathway, count) in plan {
                     for s in framework.pathway_statements(&pathway).take(count) {
-                        let Some(level) = s.level.clone() else { continue };
+                        let Some(level) = s.level.clone() else {
+                            continue;
+                        };
                         let on = (month + Duration::days(day % 27)).min(today);
                         day += 1;
                         let at = Utc
@@ -212,7 +218,11 @@ impl Registry {
 }
 
 /// The pathway of `kind` (for `archetype`, when given).
-fn pathway_of(framework: &Framework, kind: PathwayKind, archetype: Option<&str>) -> Option<PathwayCode> {
+fn pathway_of(
+    framework: &Framework,
+    kind: PathwayKind,
+    archetype: Option<&str>,
+) -> Option<PathwayCode> {
     framework
         .document()
         .pathways

@@ -25,7 +25,9 @@ impl Tx {
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn team(&self, id: &TeamId) -> Result<Option<TeamRow>, StoreError> {
-        Ok(team::Entity::find_by_id(id.clone()).one(self.conn()).await?)
+        Ok(team::Entity::find_by_id(id.clone())
+            .one(self.conn())
+            .await?)
     }
 
     /// An organisation's teams, by name.

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
 use credence_domain::{AccountId, LevelCode, OrgId, StatementCode, TargetId};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, Statement,
+};
 
 use crate::entity::workforce_target;
 use crate::{StoreError, Tx};
@@ -110,7 +112,10 @@ impl Tx {
 
     /// The organisation's awards to accounts, with their achievements' pathways.
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn workforce_awards(&self, org_id: &OrgId) -> Result<Vec<WorkforceAward>, StoreError> {
+    pub async fn workforce_awards(
+        &self,
+        org_id: &OrgId,
+    ) -> Result<Vec<WorkforceAward>, StoreError> {
         let sql = "SELECT w.holder_id AS holder_id, c.pathway AS pathway, w.status AS status, \
                    w.created_at AS created_at, w.valid_until AS valid_until \
                    FROM awards w JOIN achievements c ON c.id = w.achievement_id \

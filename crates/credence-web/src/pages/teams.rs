@@ -24,7 +24,9 @@ use crate::{AppState, WebError};
 fn team_notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "invited" => "The invitation is sent. The person counts towards the team once they accept.",
-        "member" => "You are a member of the team: your attested evidence counts towards its coverage.",
+        "member" => {
+            "You are a member of the team: your attested evidence counts towards its coverage."
+        }
         "declined" => "You declined the invitation.",
         "left" => "You left the team.",
         "team-created" => "The team is made. Invite its members from its page.",
@@ -171,7 +173,12 @@ async fn team_page(
 ) -> Result<TeamPage, WebError> {
     let slug: OrgSlug = record_id(slug, "organisation")?;
     let id: TeamId = record_id(id, "team")?;
-    let t = state.services.registry.caller(&user.actor).team(&slug, &id).await?;
+    let t = state
+        .services
+        .registry
+        .caller(&user.actor)
+        .team(&slug, &id)
+        .await?;
     let archetypes = state
         .services
         .registry
@@ -204,11 +211,25 @@ pub async fn show(
     if format == Format::Json {
         let slug: OrgSlug = record_id(&slug, "organisation")?;
         let id: TeamId = record_id(&id, "team")?;
-        let t = state.services.registry.caller(&user.actor).team(&slug, &id).await?;
+        let t = state
+            .services
+            .registry
+            .caller(&user.actor)
+            .team(&slug, &id)
+            .await?;
         return Ok(Json(t).into_response());
     }
     let notice = team_notice(query.notice.as_deref());
-    let page = team_page(&state, user, &slug, &id, InviteForm::default(), Vec::new(), notice).await?;
+    let page = team_page(
+        &state,
+        user,
+        &slug,
+        &id,
+        InviteForm::default(),
+        Vec::new(),
+        notice,
+    )
+    .await?;
     Ok(render(&page))
 }
 
@@ -229,7 +250,9 @@ pub async fn invite(
         .invite_to_team(&team, &form.email, &form.archetypes)
         .await;
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/orgs/{org}/teams/{team}?notice=invited")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/orgs/{org}/teams/{team}?notice=invited")).into_response())
+        }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             let page = team_page(&state, user, &slug, &id, form, errors, None).await?;

@@ -84,7 +84,15 @@ pub async fn teams(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "teams").await?;
-    let page = teams_page(&state, user, c, TeamForm::default(), Vec::new(), query.notice.as_deref()).await?;
+    let page = teams_page(
+        &state,
+        user,
+        c,
+        TeamForm::default(),
+        Vec::new(),
+        query.notice.as_deref(),
+    )
+    .await?;
     Ok(render(&page))
 }
 

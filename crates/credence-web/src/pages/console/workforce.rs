@@ -121,7 +121,12 @@ pub async fn workforce(
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "workforce").await?;
     if format == Format::Json {
-        let w = state.services.registry.with_org_admin(c.admin()?).workforce().await?;
+        let w = state
+            .services
+            .registry
+            .with_org_admin(c.admin()?)
+            .workforce()
+            .await?;
         return Ok(Json(w).into_response());
     }
     let form = TargetForm {
@@ -139,7 +144,12 @@ pub async fn csv(
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "workforce").await?;
-    let w = state.services.registry.with_org_admin(c.admin()?).workforce().await?;
+    let w = state
+        .services
+        .registry
+        .with_org_admin(c.admin()?)
+        .workforce()
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -174,7 +184,10 @@ pub async fn add_target(
         })
         .await;
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/console/{}/workforce?notice=target-set", c.slug)).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/console/{}/workforce?notice=target-set", c.slug))
+                .into_response(),
+        ),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             let page = workforce_page(&state, user, c, form, errors, None).await?;
@@ -199,5 +212,9 @@ pub async fn remove_target(
         .with_org_admin(c.admin()?)
         .remove_target(&id)
         .await?;
-    Ok(Redirect::to(&format!("/console/{}/workforce?notice=target-removed", c.slug)).into_response())
+    Ok(Redirect::to(&format!(
+        "/console/{}/workforce?notice=target-removed",
+        c.slug
+    ))
+    .into_response())
 }
