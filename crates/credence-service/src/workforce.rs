@@ -18,9 +18,10 @@ use credence_domain::coverage::{cells, cells_met, Cell};
 use credence_domain::disclosure::{suppress, Group, People, Shown};
 use credence_domain::registry::AwardStatus;
 use credence_domain::{
-    AccountId, ArchetypeCode, Attainment, Framework, PathwayCode, PathwayKind, TargetId,
+    AccountId, ArchetypeCode, Attainment, Framework, LevelCode, PathwayCode, PathwayKind,
+    StatementCode, TargetId,
 };
-use credence_store::registry::{TargetRow, WorkforceAward, WorkforceEvidence, WorkforcePerson};
+use credence_store::registry::{TargetRow, WorkforceAward, WorkforceLevels, WorkforcePerson};
 use serde::Serialize;
 
 use crate::achievements::DEFAULT_FRAMEWORK;
@@ -156,10 +157,12 @@ impl Sets {
     }
 }
 
-/// The per-person results the view needs.
+/// One person of the view: the archetypes they follow and their attested levels, sorted,
+/// with `profile` the same number for everyone with the same levels (progress is a pure
+/// function of them, so it is computed once per profile and pathway).
 struct Person {
     archetypes: Vec<ArchetypeCode>,
-    attained: Vec<Attainment>,
+    profile: usize,
 }
 
 fn percent(part: Shown, whole: Shown) -> Option<u32> {
@@ -198,14 +201,50 @@ fn advanced_of(framework: &Framework, archetype: &ArchetypeCode) -> Option<Pathw
 }
 
 /// The people of `population` (indices) who complete `pathway`, and per cell of the
-/// pathway those who meet it: each person's progress computed once.
+/// pathway those who meet it: the progress of each distinct profile among them computed
+/// once, the profiles shared out over the machine's cores.
 fn pathway_sets(
     framework: &Framework,
     pathway: &PathwayCode,
     people: &[Person],
+    profiles: &[Vec<Attainment>],
     population: &People,
     cells: &[Cell],
 ) -> (People, Vec<People>) {
+    let mut wanted: Vec<usize> = (0..people.len())
+        .filter(|i| population.contains(*i))
+        .map(|i| people[i].profile)
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let chunk = wanted.len().div_ceil(threads).max(1);
+    let evaluate = |ids: &[usize]| -> Vec<(usize, bool, Vec<bool>)> {
+        ids.iter()
+            .filter_map(|&id| {
+                let p = credence_domain::progress(framework, pathway, profiles.get(id)?).ok()?;
+                Some((id, p.complete, cells_met(&p, cells)))
+            })
+            .collect()
+    };
+    let results: Vec<(usize, bool, Vec<bool>)> = if wanted.len() < 64 || threads == 1 {
+        evaluate(&wanted)
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = wanted
+                .chunks(chunk)
+                .map(|ids| scope.spawn(move || evaluate(ids)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let by_profile: HashMap<usize, (bool, Vec<bool>)> = results
+        .into_iter()
+        .map(|(id, complete, met)| (id, (complete, met)))
+        .collect();
     let mut complete = People::with_capacity(people.len());
     let mut met: Vec<People> = cells
         .iter()
@@ -215,14 +254,14 @@ fn pathway_sets(
         if !population.contains(i) {
             continue;
         }
-        let Ok(p) = credence_domain::progress(framework, pathway, &person.attained) else {
+        let Some((done, cells_met)) = by_profile.get(&person.profile) else {
             continue;
         };
-        if p.complete {
+        if *done {
             complete.insert(i);
         }
-        for (c, ok) in cells_met(&p, cells).into_iter().enumerate() {
-            if ok {
+        for (c, ok) in cells_met.iter().enumerate() {
+            if *ok {
                 met[c].insert(i);
             }
         }
@@ -298,7 +337,7 @@ impl Plan {
 
     /// The heat maps: the foundational pathway over everyone, each archetype's advanced
     /// pathway over its people.
-    fn add_maps(&mut self, framework: &Framework, people: &[Person]) {
+    fn add_maps(&mut self, framework: &Framework, people: &[Person], profiles: &[Vec<Attainment>]) {
         let mut plans: Vec<(String, String, PathwayCode, usize)> = Vec::new();
         if let Some(f) = framework
             .document()
@@ -321,7 +360,8 @@ impl Plan {
         for (key, name, pathway, population_at) in plans {
             let cells = cells(framework, &pathway);
             let population = self.sets.sets[population_at].clone();
-            let (complete, met) = pathway_sets(framework, &pathway, people, &population, &cells);
+            let (complete, met) =
+                pathway_sets(framework, &pathway, people, profiles, &population, &cells);
             let complete_at = self.sets.add(complete);
             let cell_at = met.into_iter().map(|m| self.sets.add(m)).collect();
             self.maps.push(MapPlan {
@@ -337,7 +377,13 @@ impl Plan {
     }
 
     /// The targets: the people of a population who complete a pathway.
-    fn add_targets(&mut self, framework: &Framework, people: &[Person], targets: Vec<TargetRow>) {
+    fn add_targets(
+        &mut self,
+        framework: &Framework,
+        people: &[Person],
+        profiles: &[Vec<Attainment>],
+        targets: Vec<TargetRow>,
+    ) {
         for t in targets {
             let Ok(pathway) = PathwayCode::new(&t.pathway) else {
                 continue;
@@ -359,7 +405,8 @@ impl Plan {
                 Some(at) => at,
                 None => {
                     let population = self.sets.sets[population_at].clone();
-                    let (complete, _) = pathway_sets(framework, &pathway, people, &population, &[]);
+                    let (complete, _) =
+                        pathway_sets(framework, &pathway, people, profiles, &population, &[]);
                     self.sets.add(complete)
                 }
             };
@@ -513,39 +560,49 @@ fn target_view(
     }
 }
 
-/// The people of `rows` with the evidence attested for them, and the attestations by month.
+/// The people of `rows` with the evidence attested for them, and the distinct profiles of
+/// attested levels (each sorted).
 fn people_of(
     framework: &Framework,
     rows: &[WorkforcePerson],
-    evidence: Vec<WorkforceEvidence>,
+    levels: Vec<WorkforceLevels>,
     index: &HashMap<&AccountId, usize>,
-    events: &mut Events,
-) -> Vec<Person> {
-    let mut people: Vec<Person> = rows
-        .iter()
-        .map(|r| Person {
+) -> (Vec<Person>, Vec<Vec<Attainment>>) {
+    let mut attained: Vec<Vec<(StatementCode, LevelCode)>> = vec![Vec::new(); rows.len()];
+    for l in levels {
+        if let Some(&i) = index.get(&l.holder_id) {
+            attained[i] = l.levels;
+        }
+    }
+    let mut profiles: HashMap<Vec<(StatementCode, LevelCode)>, usize> = HashMap::new();
+    let mut people = Vec::with_capacity(rows.len());
+    for (r, mut levels) in rows.iter().zip(attained) {
+        levels.sort_unstable();
+        levels.dedup();
+        let next = profiles.len();
+        let profile = *profiles.entry(levels).or_insert(next);
+        people.push(Person {
             archetypes: r
                 .archetypes
                 .split(',')
                 .filter_map(|c| ArchetypeCode::new(c.trim()).ok())
                 .filter(|c| framework.archetype(c).is_some())
                 .collect(),
-            attained: Vec::new(),
+            profile,
+        });
+    }
+    let mut by_id: Vec<(usize, Vec<Attainment>)> = profiles
+        .into_iter()
+        .map(|(levels, id)| {
+            let list = levels
+                .into_iter()
+                .map(|(statement, level)| Attainment { statement, level })
+                .collect();
+            (id, list)
         })
         .collect();
-    for e in evidence {
-        *events
-            .attested_by_month
-            .entry(month_key(e.attested_at))
-            .or_default() += 1;
-        if let Some(&i) = index.get(&e.holder_id) {
-            people[i].attained.push(Attainment {
-                statement: e.statement,
-                level: e.level,
-            });
-        }
-    }
-    people
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    (people, by_id.into_iter().map(|(_, a)| a).collect())
 }
 
 impl OrgAdminDesk<'_> {
@@ -559,18 +616,32 @@ impl OrgAdminDesk<'_> {
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("framework '{DEFAULT_FRAMEWORK}'")))?;
         let rows = tx.workforce_people(&org.id, loaded.id).await?;
-        let evidence = tx.workforce_evidence(&org.id, loaded.id).await?;
+        let levels = tx.workforce_levels(&org.id, loaded.id).await?;
+        let by_month = tx.workforce_attested_by_month(&org.id, loaded.id).await?;
         let awards = tx.workforce_awards(&org.id).await?;
         let targets = tx.targets_of_org(&org.id).await?;
         drop(tx);
+        let framework = loaded.framework.clone();
+        let mut events = Events::default();
+        for (month, n) in by_month {
+            *events.attested_by_month.entry(month).or_default() += u64::try_from(n).unwrap_or(0);
+        }
+        // Progress is computed away from the async workers: it is the costly part.
+        let (rows, people, mut plan) = tokio::task::spawn_blocking(move || {
+            let index: HashMap<&AccountId, usize> =
+                rows.iter().enumerate().map(|(i, r)| (&r.id, i)).collect();
+            let (people, profiles) = people_of(&framework, &rows, levels, &index);
+            let mut plan = Plan::new(&framework, &people);
+            plan.add_maps(&framework, &people, &profiles);
+            plan.add_targets(&framework, &people, &profiles, targets);
+            drop(index);
+            (rows, people, plan)
+        })
+        .await
+        .map_err(|e| ServiceError::internal_from("computing the workforce view", e))?;
         let framework = &loaded.framework;
         let index: HashMap<&AccountId, usize> =
             rows.iter().enumerate().map(|(i, r)| (&r.id, i)).collect();
-        let mut events = Events::default();
-        let people = people_of(framework, &rows, evidence, &index, &mut events);
-        let mut plan = Plan::new(framework, &people);
-        plan.add_maps(framework, &people);
-        plan.add_targets(framework, &people, targets);
         plan.add_awards(&awards, &index, people.len(), now, &mut events);
 
         let k = self.config.workforce_suppress_below;

@@ -46,7 +46,7 @@ pub use audit_names::AuditNameRows;
 pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState};
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 pub use mail::OutboxAttempt;
-pub use workforce::{WorkforceAward, WorkforceEvidence, WorkforcePerson};
+pub use workforce::{WorkforceAward, WorkforceLevels, WorkforcePerson};
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
