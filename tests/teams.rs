@@ -494,3 +494,81 @@ async fn invitations_and_teams_are_refused_with_the_field_named() {
         assert!(reply.body.contains(expected), "{expected}");
     }
 }
+
+/// The demo world's team and workforce: the Nymouth ICS AI MDT for tri-X counts its four
+/// members who accepted (not Creator Persona 2, invited) and has gaps; Linchester ICS's
+/// workforce view has its people, publishes its Users and suppresses its four Drivers;
+/// seeding again changes neither.
+#[tokio::test]
+async fn the_demo_shows_the_mdt_with_a_gap_and_linchesters_workforce() {
+    use credence_service::{Actor, Operator};
+    let app = TestApp::new().await;
+    let registry = &app.services.registry;
+    let power = Actor::from_operator(&Operator::local_command_line())
+        .operator()
+        .unwrap();
+    for _ in 0..2 {
+        registry
+            .with_operator(&power)
+            .seed_demo(|_| {})
+            .await
+            .expect("the demo");
+    }
+    let nymouth = registry
+        .public()
+        .org(&"nymouth-ics".parse().unwrap())
+        .await
+        .unwrap();
+    let admin = registry.with_org_admin(&power.admin_of(&nymouth));
+    let teams = admin.teams().await.unwrap();
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].name, "Nymouth ICS AI MDT for tri-X");
+    let slug: credence_domain::OrgSlug = "nymouth-ics".parse().unwrap();
+    let t = registry
+        .caller(&Actor::from_operator(&Operator::local_command_line()))
+        .team(&slug, &teams[0].id)
+        .await
+        .unwrap();
+    let names: Vec<&str> = t.members.iter().map(|m| m.display_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Embedder Persona 1",
+            "Embedder Persona 2",
+            "User Persona 1",
+            "User Persona 2"
+        ]
+    );
+    assert_eq!(t.not_counted[0].display_name, "Creator Persona 2");
+    assert!(t.gap_count > 0);
+    assert!(t.best.is_some());
+    let linchester = registry
+        .public()
+        .org(&"linchester-ics".parse().unwrap())
+        .await
+        .unwrap();
+    let w = registry
+        .with_org_admin(&power.admin_of(&linchester))
+        .workforce()
+        .await
+        .unwrap();
+    let w = serde_json::to_value(&w).unwrap();
+    assert_eq!(
+        w["people"],
+        json!({"shown": "exact", "value": 25}),
+        "{:#}",
+        w["archetypes"]
+    );
+    let by = |code: &str| {
+        w["archetypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["archetype"] == code)
+            .unwrap()["people"]
+            .clone()
+    };
+    assert_eq!(by("user"), json!({"shown": "exact", "value": 14}));
+    assert_eq!(by("driver"), json!({"shown": "fewer-than", "value": 5}));
+    assert_eq!(w["targets"][0]["due"], "2027-03");
+}
