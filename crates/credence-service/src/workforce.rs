@@ -560,23 +560,28 @@ fn target_view(
     }
 }
 
-/// The people of `rows` with the evidence attested for them, and the distinct profiles of
-/// attested levels (each sorted).
+/// The organisation's people (those with attested evidence, then the other holders of its
+/// credentials), each with the number of their profile of attested levels, and the
+/// distinct profiles (each sorted).
 fn people_of(
     framework: &Framework,
-    rows: &[WorkforcePerson],
     levels: Vec<WorkforceLevels>,
-    index: &HashMap<&AccountId, usize>,
-) -> (Vec<Person>, Vec<Vec<Attainment>>) {
-    let mut attained: Vec<Vec<(StatementCode, LevelCode)>> = vec![Vec::new(); rows.len()];
-    for l in levels {
-        if let Some(&i) = index.get(&l.holder_id) {
-            attained[i] = l.levels;
-        }
-    }
+    holders: Vec<WorkforcePerson>,
+) -> (Vec<WorkforcePerson>, Vec<Person>, Vec<Vec<Attainment>>) {
+    let mut rows: Vec<(WorkforcePerson, Vec<(StatementCode, LevelCode)>)> =
+        levels.into_iter().map(|l| (l.person, l.levels)).collect();
+    let known: std::collections::HashSet<AccountId> =
+        rows.iter().map(|(p, _)| p.id.clone()).collect();
+    rows.extend(
+        holders
+            .into_iter()
+            .filter(|h| !known.contains(&h.id))
+            .map(|h| (h, Vec::new())),
+    );
     let mut profiles: HashMap<Vec<(StatementCode, LevelCode)>, usize> = HashMap::new();
     let mut people = Vec::with_capacity(rows.len());
-    for (r, mut levels) in rows.iter().zip(attained) {
+    let mut persons = Vec::with_capacity(rows.len());
+    for (r, mut levels) in rows {
         levels.sort_unstable();
         levels.dedup();
         let next = profiles.len();
@@ -590,6 +595,7 @@ fn people_of(
                 .collect(),
             profile,
         });
+        persons.push(r);
     }
     let mut by_id: Vec<(usize, Vec<Attainment>)> = profiles
         .into_iter()
@@ -602,7 +608,7 @@ fn people_of(
         })
         .collect();
     by_id.sort_unstable_by_key(|(id, _)| *id);
-    (people, by_id.into_iter().map(|(_, a)| a).collect())
+    (persons, people, by_id.into_iter().map(|(_, a)| a).collect())
 }
 
 impl OrgAdminDesk<'_> {
@@ -615,8 +621,8 @@ impl OrgAdminDesk<'_> {
         let loaded = framework_by_slug(&tx, DEFAULT_FRAMEWORK, None)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("framework '{DEFAULT_FRAMEWORK}'")))?;
-        let rows = tx.workforce_people(&org.id, loaded.id).await?;
         let levels = tx.workforce_levels(&org.id, loaded.id).await?;
+        let holders = tx.workforce_award_holders(&org.id).await?;
         let by_month = tx.workforce_attested_by_month(&org.id, loaded.id).await?;
         let awards = tx.workforce_awards(&org.id).await?;
         let targets = tx.targets_of_org(&org.id).await?;
@@ -628,13 +634,10 @@ impl OrgAdminDesk<'_> {
         }
         // Progress is computed away from the async workers: it is the costly part.
         let (rows, people, mut plan) = tokio::task::spawn_blocking(move || {
-            let index: HashMap<&AccountId, usize> =
-                rows.iter().enumerate().map(|(i, r)| (&r.id, i)).collect();
-            let (people, profiles) = people_of(&framework, &rows, levels, &index);
+            let (rows, people, profiles) = people_of(&framework, levels, holders);
             let mut plan = Plan::new(&framework, &people);
             plan.add_maps(&framework, &people, &profiles);
             plan.add_targets(&framework, &people, &profiles, targets);
-            drop(index);
             (rows, people, plan)
         })
         .await

@@ -30,7 +30,7 @@ pub struct WorkforcePerson {
 /// the evidence the organisation attested for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkforceLevels {
-    pub holder_id: AccountId,
+    pub person: WorkforcePerson,
     pub levels: Vec<(StatementCode, LevelCode)>,
 }
 
@@ -45,27 +45,22 @@ pub struct WorkforceAward {
 }
 
 impl Tx {
-    /// The organisation's people: every account with evidence it attested in the framework
-    /// version `framework_id`, or holding one of its credentials that is not revoked; by
-    /// name.
+    /// The organisation's people who hold one of its credentials that is not revoked (with
+    /// no levels: those come from [`Tx::workforce_levels`]).
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn workforce_people(
+    pub async fn workforce_award_holders(
         &self,
         org_id: &OrgId,
-        framework_id: i64,
     ) -> Result<Vec<WorkforcePerson>, StoreError> {
         let sql = "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes \
-                   FROM accounts a WHERE a.id IN (SELECT e.holder_id FROM evidence e \
-                   WHERE e.org_id = $1 AND e.framework_id = $2 AND e.status = 'attested') \
-                   OR a.id IN (SELECT w.holder_id FROM awards w WHERE w.org_id = $1 \
-                   AND w.holder_id IS NOT NULL AND w.status <> 'revoked') \
-                   ORDER BY a.display_name, a.id";
+                   FROM accounts a WHERE a.id IN (SELECT w.holder_id FROM awards w \
+                   WHERE w.org_id = $1 AND w.holder_id IS NOT NULL AND w.status <> 'revoked')";
         let rows = self
             .conn()
             .query_all(Statement::from_sql_and_values(
                 self.conn().get_database_backend(),
                 sql,
-                [org_id.into(), framework_id.into()],
+                [org_id.into()],
             ))
             .await?;
         rows.iter()
@@ -79,8 +74,8 @@ impl Tx {
             .collect()
     }
 
-    /// The evidence the organisation attested in the framework version `framework_id`, one
-    /// row per person (`statement:level` pairs joined in SQL, so that 200,000 pieces are read
+    /// The people whose evidence the organisation attested in the framework version
+    /// `framework_id`, with that evidence, one row per person (`statement:level` pairs joined in SQL, so that 200,000 pieces are read
     /// as 10,000 rows).
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
     pub async fn workforce_levels(
@@ -96,9 +91,11 @@ impl Tx {
             _ => "group_concat(e.statement_code || ':' || e.level_confirmed, ',')",
         };
         let sql = format!(
-            "SELECT e.holder_id AS holder_id, {join} AS levels FROM evidence e \
-             WHERE e.org_id = $1 AND e.framework_id = $2 AND e.status = 'attested' \
-             AND e.level_confirmed IS NOT NULL GROUP BY e.holder_id"
+            "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes, \
+             x.levels AS levels FROM (SELECT e.holder_id AS holder_id, {join} AS levels \
+             FROM evidence e WHERE e.org_id = $1 AND e.framework_id = $2 \
+             AND e.status = 'attested' AND e.level_confirmed IS NOT NULL \
+             GROUP BY e.holder_id) x JOIN accounts a ON a.id = x.holder_id"
         );
         let rows = self
             .conn()
@@ -124,7 +121,11 @@ impl Tx {
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(WorkforceLevels {
-                    holder_id: row.try_get("", "holder_id")?,
+                    person: WorkforcePerson {
+                        id: row.try_get("", "id")?,
+                        display_name: row.try_get("", "display_name")?,
+                        archetypes: row.try_get("", "archetypes")?,
+                    },
                     levels,
                 })
             })
