@@ -1,7 +1,7 @@
 //! The workforce view's reads: an organisation's people (those whose evidence it attested
 //! or who hold one of its credentials), the evidence it attested, its awards with their
 //! pathways, and its targets. A few queries whatever the number of people (the evidence
-//! aggregated per person and per month in SQL): the service computes each person's progress
+//! aggregated per person in SQL): the service computes each person's progress
 //! once from what they return.
 
 use chrono::{DateTime, Utc};
@@ -32,6 +32,8 @@ pub struct WorkforcePerson {
 pub struct WorkforceLevels {
     pub person: WorkforcePerson,
     pub levels: Vec<(StatementCode, LevelCode)>,
+    /// The month (`YYYY-MM`) each piece took its attested state, one per piece.
+    pub months: Vec<String>,
 }
 
 /// An award of the organisation to an account, with its achievement's pathway.
@@ -86,9 +88,13 @@ impl Tx {
         let backend = self.conn().get_database_backend();
         let join = match backend {
             DatabaseBackend::Postgres => {
-                "string_agg(e.statement_code || ':' || e.level_confirmed, ',')"
+                "string_agg(e.statement_code || ':' || e.level_confirmed || ':' || \
+                 to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM'), ',')"
             }
-            _ => "group_concat(e.statement_code || ':' || e.level_confirmed, ',')",
+            _ => {
+                "group_concat(e.statement_code || ':' || e.level_confirmed || ':' || \
+                  substr(e.updated_at, 1, 7), ',')"
+            }
         };
         let sql = format!(
             "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes, \
@@ -108,18 +114,23 @@ impl Tx {
         rows.iter()
             .map(|row| {
                 let text: String = row.try_get("", "levels")?;
-                let levels = text
-                    .split(',')
-                    .map(|pair| {
-                        let (s, l) = pair.split_once(':').unwrap_or((pair, ""));
-                        match (StatementCode::new(s), LevelCode::new(l)) {
-                            (Ok(s), Ok(l)) => Ok((s, l)),
-                            _ => Err(StoreError::Corrupt(format!(
-                                "attested evidence names '{pair}'"
-                            ))),
+                let mut levels = Vec::new();
+                let mut months = Vec::new();
+                for triple in text.split(',') {
+                    let mut parts = triple.splitn(3, ':');
+                    let (s, l, m) = (parts.next(), parts.next(), parts.next());
+                    match (s.map(StatementCode::new), l.map(LevelCode::new), m) {
+                        (Some(Ok(s)), Some(Ok(l)), Some(m)) => {
+                            levels.push((s, l));
+                            months.push(m.to_owned());
                         }
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                        _ => {
+                            return Err(StoreError::Corrupt(format!(
+                                "attested evidence names '{triple}'"
+                            )))
+                        }
+                    }
+                }
                 Ok(WorkforceLevels {
                     person: WorkforcePerson {
                         id: row.try_get("", "id")?,
@@ -127,39 +138,9 @@ impl Tx {
                         archetypes: row.try_get("", "archetypes")?,
                     },
                     levels,
+                    months,
                 })
             })
-            .collect()
-    }
-
-    /// How many pieces of evidence the organisation attested in each month (`YYYY-MM`, by
-    /// when each took its attested state), counted in SQL.
-    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
-    pub async fn workforce_attested_by_month(
-        &self,
-        org_id: &OrgId,
-        framework_id: i64,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
-        let backend = self.conn().get_database_backend();
-        let month = match backend {
-            DatabaseBackend::Postgres => "to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM')",
-            _ => "substr(e.updated_at, 1, 7)",
-        };
-        let sql = format!(
-            "SELECT {month} AS month, CAST(COUNT(*) AS BIGINT) AS n FROM evidence e \
-             WHERE e.org_id = $1 AND e.framework_id = $2 AND e.status = 'attested' \
-             AND e.level_confirmed IS NOT NULL GROUP BY 1"
-        );
-        let rows = self
-            .conn()
-            .query_all(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [org_id.into(), framework_id.into()],
-            ))
-            .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("", "month")?, row.try_get("", "n")?)))
             .collect()
     }
 
