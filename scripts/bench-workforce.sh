@@ -127,7 +127,7 @@ SELECT format('00000000-0000-4000-b%s-%s', lpad(k::text, 3, '0'), lpad(n::text, 
   $framework_id, st.code, st.level, 'course-completion', 'Benchmark evidence.',
   (now() - ((n + k) % 300) * interval '1 day')::date, '$org_id', 'attested', st.level, 'bench',
   false, now() - ((n + k) % 300) * interval '1 day', now() - ((n + k) % 300) * interval '1 day'
-FROM generate_series(0, $people - 1) AS n, generate_series(0, $per - 1) AS k
+FROM generate_series(0, $people - 1) AS n CROSS JOIN generate_series(0, $per - 1) AS k
 JOIN st ON st.i = (((n::bigint * 1103515245 + k * 12345 + n::bigint * k * 2654435) % 2147483648) / 65536) % (SELECT count(*) FROM st);
 ANALYZE;
 SQL
