@@ -696,3 +696,76 @@ async fn products(world: &World, holders_and_members: &[Who]) -> Vec<String> {
     );
     wrong
 }
+
+/// A team of organisation A with the holder as its member (accepted) and the other holder
+/// invited (not accepted): only the member and A's administrators (and the operator) see
+/// it; the workforce view is A's administrators' (and the operator's).
+#[tokio::test]
+async fn teams_and_the_workforce_against_every_caller() {
+    let world = World::new().await;
+    let registry = &world.app.services.registry;
+    let org = registry
+        .public()
+        .org(&credence_domain::OrgSlug::new("org-a").unwrap())
+        .await
+        .unwrap();
+    let power =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .unwrap();
+    let admin = registry.with_org_admin(&power.admin_of(&org));
+    let team = admin
+        .create_team(credence_service::teams::NewTeam {
+            name: "Matrix MDT".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for email in ["holder@example.org", "other@example.org"] {
+        admin
+            .invite_to_team(&team.id, email, &["user".to_owned()])
+            .await
+            .unwrap();
+    }
+    let me = world
+        .app
+        .call("GET", "/api/v1/me", None, world.auth(Holder))
+        .await
+        .json();
+    let holder = credence_service::actor::Holder {
+        account_id: me["id"].as_str().unwrap().parse().unwrap(),
+        label: "holder".into(),
+    };
+    registry
+        .with_holder(&holder)
+        .answer_team(&team.id, credence_domain::registry::TeamMemberState::Member)
+        .await
+        .unwrap();
+    let mut wrong = Vec::new();
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                &format!("/api/v1/orgs/org-a/teams/{}", team.id),
+                none,
+                &[Holder, AdminA, Operator],
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                "/api/v1/orgs/org-a/workforce",
+                none,
+                &[AdminA, Operator],
+            )
+            .await,
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -500,6 +500,8 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/products/{id}/versions/{version}/answers", "post"),
         ("/products/{id}", "get"),
         ("/me/refreshers", "get"),
+        ("/orgs/{slug}/teams/{id}", "get"),
+        ("/orgs/{slug}/workforce", "get"),
         ("/openapi.json", "get"),
         // The VC-API, served from the site's root (its paths say so with `servers`).
         ("/credentials/issue", "post"),

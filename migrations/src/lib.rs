@@ -20,6 +20,7 @@ mod m20261207_000001_claims;
 mod m20261207_000002_reminders;
 mod m20261207_000003_public_awards;
 mod m20261208_000001_products;
+mod m20261209_000001_teams_workforce;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_reminders::Migration),
             Box::new(m20261207_000003_public_awards::Migration),
             Box::new(m20261208_000001_products::Migration),
+            Box::new(m20261209_000001_teams_workforce::Migration),
         ]
     }
 }

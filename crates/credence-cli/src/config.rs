@@ -71,6 +71,13 @@ max_connections = 1024
 evidence_records = 2000
 attachment_bytes = 209715200
 
+[workforce]
+# The workforce view's small-number suppression: a count of people (or of events) under
+# this is shown as "fewer than N", and a count that would let a reader work out such a
+# small count by subtracting it from another published one is withheld (OPERATIONS.md,
+# "Workforce view"). At least 1. Environment: CREDENCE_WORKFORCE_SUPPRESS_BELOW.
+suppress_below = 5
+
 [limits]
 # Requests a minute from one client address (0: no limit); over budget the answer is 429
 # with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute.
@@ -199,6 +206,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub quotas: QuotasConfig,
     pub limits: LimitsConfig,
+    pub workforce: WorkforceConfig,
     pub vc: VcConfig,
     pub fetch: crate::fetch_config::FetchConfig,
     pub mail: crate::mail_config::MailConfig,
@@ -267,6 +275,19 @@ impl Default for QuotasConfig {
             evidence_records: d.evidence_records,
             attachment_bytes: d.attachment_bytes,
         }
+    }
+}
+
+/// The workforce view's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkforceConfig {
+    pub suppress_below: u64,
+}
+
+impl Default for WorkforceConfig {
+    fn default() -> Self {
+        Self { suppress_below: 5 }
     }
 }
 

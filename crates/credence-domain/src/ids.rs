@@ -186,6 +186,14 @@ record_id!(
     ProductAnswerId, "product answer id"
 );
 record_id!(
+    /// A team's id (an organisation's AI multidisciplinary team, say).
+    TeamId, "team id"
+);
+record_id!(
+    /// A workforce target's id.
+    TargetId, "target id"
+);
+record_id!(
     /// An outbox message's id (the row, not the e-mail's `Message-ID`).
     OutboxId, "outbox message id"
 );

@@ -10,6 +10,8 @@
 pub mod codes;
 #[cfg(feature = "sea-orm")]
 mod column;
+pub mod coverage;
+pub mod disclosure;
 pub mod framework;
 pub mod ids;
 pub mod progress;
@@ -25,7 +27,7 @@ pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
     IdError, KeyId, NotificationId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
-    ProductVersionId, TokenId,
+    ProductVersionId, TargetId, TeamId, TokenId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

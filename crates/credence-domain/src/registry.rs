@@ -208,6 +208,19 @@ choice!(
         Accreditation = "accreditation",
         /// As an assessor: a daily digest of the evidence waiting for them.
         AssessorDigest = "assessor_digest",
+        /// An organisation invited them to one of its teams.
+        TeamInvitation = "team_invitation",
+    }
+);
+
+choice!(
+    /// Where a person stands in a team: invited (not yet counted), a member (accepted),
+    /// declined, or left. Only members count towards the team's coverage.
+    TeamMemberState, "team membership state", {
+        Invited = "invited",
+        Member = "member",
+        Declined = "declined",
+        Left = "left",
     }
 );
 
@@ -415,6 +428,7 @@ impl NotificationKind {
             NotificationKind::AssessorDigest => {
                 "A daily digest of the evidence waiting for you as an assessor"
             }
+            NotificationKind::TeamInvitation => "An organisation invites you to one of its teams",
         }
     }
 
@@ -437,6 +451,7 @@ impl NotificationKind {
             NotificationKind::AssessorDigest => {
                 "the daily digest of evidence waiting for you to assess"
             }
+            NotificationKind::TeamInvitation => "e-mails when you are invited to a team",
         }
     }
 }

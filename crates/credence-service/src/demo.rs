@@ -9,6 +9,7 @@
 mod evidence;
 mod products;
 mod seed;
+mod teams;
 mod world;
 
 use std::sync::LazyLock;

@@ -50,8 +50,10 @@ pub mod remote;
 pub mod schemas;
 pub mod status;
 mod status_indices;
+pub mod teams;
 pub mod vcapi;
 pub mod verification;
+pub mod workforce;
 
 pub use actor::{Actor, Operator};
 pub use award_record::record_id;

@@ -87,6 +87,9 @@ pub struct RegistryConfig {
     /// Issuer registries the operator trusts (`vc.issuer_registries`): a verification
     /// names the registry that knows the issuer, or warns that none does.
     pub issuer_registries: credence_vc::registries::IssuerRegistries,
+    /// The workforce view's small-number threshold (`workforce.suppress_below`): counts
+    /// under it are shown as "fewer than" it.
+    pub workforce_suppress_below: u64,
 }
 
 /// What one account may store (0: no limit).
@@ -130,6 +133,7 @@ impl RegistryConfig {
             ),
             confirm_addresses: false,
             issuer_registries: Default::default(),
+            workforce_suppress_below: 5,
         })
     }
 

@@ -21,11 +21,11 @@ use crate::negotiate::Format;
 use crate::pages::console::{
     self, admin as console_admin, award_list as console_award_list, awards as console_awards,
     bulk as console_bulk, claims as console_claims, expiry as console_expiry,
-    products as console_products,
+    products as console_products, teams as console_teams, workforce as console_workforce,
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, products, verify,
+    notifications, operator, operator_mail, password, products, teams, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -181,6 +181,12 @@ fn holder_routes() -> Router<AppState> {
         )
         .route("/portfolio/export.zip", get(holder::portfolio_export))
         .route("/p/{slug}", get(holder::portfolio_public))
+        .route("/teams", get(teams::mine))
+        .route("/teams/{id}/accept", post(teams::accept))
+        .route("/teams/{id}/decline", post(teams::decline))
+        .route("/teams/{id}/leave", post(teams::leave))
+        .route("/orgs/{slug}/teams/{id}", get(teams::show))
+        .route("/orgs/{slug}/teams/{id}/invite", post(teams::invite))
         .route("/assess", get(assess::queue))
         .route("/assess/{id}", post(assess::decide))
 }
@@ -283,6 +289,23 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/{org}/products/{id}/versions/{version}/answers",
             post(console_products::answer),
+        )
+        .route(
+            "/console/{org}/teams",
+            get(console_teams::teams).post(console_teams::create),
+        )
+        .route(
+            "/console/{org}/workforce",
+            get(console_workforce::workforce),
+        )
+        .route("/console/{org}/workforce.csv", get(console_workforce::csv))
+        .route(
+            "/console/{org}/workforce/targets",
+            post(console_workforce::add_target),
+        )
+        .route(
+            "/console/{org}/workforce/targets/{id}/remove",
+            post(console_workforce::remove_target),
         )
         .route(
             "/console/{org}/accreditations",
@@ -415,6 +438,8 @@ impl Tables {
             post "/products/{id}/versions/{version}/answers" => api::products::answer,
             get "/products/{id}" => api::products::dossier,
             get "/me/refreshers" => api::products::refreshers,
+            get "/orgs/{slug}/teams/{id}" => api::teams::team,
+            get "/orgs/{slug}/workforce" => api::teams::workforce,
         );
         let api_own_limits = documented!("/api/v1";
             post "/evidence/{id}/attachments" => api::evidence::attach,

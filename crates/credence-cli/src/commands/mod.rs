@@ -216,6 +216,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         fetcher: config.fetcher()?,
         confirm_addresses: !config.mail.smtp_url.trim().is_empty(),
         issuer_registries: config.issuer_registries()?,
+        workforce_suppress_below: config.workforce.suppress_below.max(1),
         mail: config.mail.settings(&config.public_url()?)?,
     })
 }

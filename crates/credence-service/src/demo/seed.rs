@@ -75,6 +75,10 @@ impl OperatorDesk<'_> {
         progress("awards waiting for a claim");
         self.seed_claims(world, &accounts, &achievements, &mut summary)
             .await?;
+        progress("teams and the workforce");
+        self.seed_teams(world, operator, &mut summary).await?;
+        self.seed_workforce(world, &framework, operator, &mut summary)
+            .await?;
         progress("reminders");
         summary.reminders += self.send_expiry_reminders(self.now()).await? as usize;
         progress("portfolios");

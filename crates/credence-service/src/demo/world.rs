@@ -32,6 +32,76 @@ pub struct World {
     /// Awards to addresses without an account, waiting for their recipients to claim them.
     #[serde(default)]
     pub claims: Vec<PendingClaim>,
+    /// Teams, their invitations and who accepted.
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    /// Numbered staff of an organisation with attested foundational (and advanced)
+    /// evidence, so that its workforce view has counts to show.
+    #[serde(default)]
+    pub workforce: Vec<Workforce>,
+    /// Workforce targets organisations set.
+    #[serde(default)]
+    pub targets: Vec<WorkforceTarget>,
+}
+
+/// A team of a demo organisation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub org: String,
+    pub name: String,
+    pub product_name: Option<String>,
+    pub product_pathway: Option<String>,
+    pub members: Vec<TeamMember>,
+}
+
+/// A persona invited to a team, with the archetypes they play there.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    pub persona: String,
+    pub archetypes: Vec<String>,
+    /// Whether they accepted (otherwise the invitation waits, and they do not count).
+    pub accepted: bool,
+}
+
+/// Numbered staff accounts of one organisation, in groups.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workforce {
+    pub org: String,
+    /// Accounts are `{prefix}-{n}` (two digits), named by `display_name` with `{n}`.
+    pub account_prefix: String,
+    pub display_name: String,
+    /// How many months before seeding the first group's evidence was attested (the first
+    /// of that month); each next group a month later.
+    pub months_ago: u32,
+    pub groups: Vec<WorkforceGroup>,
+}
+
+/// A number of staff following one archetype, with as much attested evidence each.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkforceGroup {
+    pub archetype: String,
+    pub count: usize,
+    /// Statements of the foundational pathway attested, in the framework's order.
+    #[serde(deserialize_with = "number_or_all")]
+    pub foundational: usize,
+    /// Statements of the archetype's advanced pathway attested.
+    #[serde(default, deserialize_with = "number_or_all")]
+    pub advanced: usize,
+}
+
+/// A workforce target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkforceTarget {
+    pub org: String,
+    pub archetype: Option<String>,
+    pub pathway: String,
+    pub percent: u32,
+    pub due: String,
 }
 
 /// Sentences the seeder puts together with the world's entries. Narratives name their
@@ -459,7 +529,29 @@ impl World {
     }
 
     /// The personas' plans and the product training they name.
+    /// Teams name organisations with an administrator and personas of the world; workforce
+    /// staff and targets name organisations with an assessor.
+    fn check_teams(&self) -> Result<(), String> {
+        for t in &self.teams {
+            self.has_staff(&t.org, Role::Admin, "a team")?;
+            for m in &t.members {
+                found(self.persona(&m.persona), "a team", "persona", &m.persona)?;
+            }
+        }
+        for w in &self.workforce {
+            self.has_staff(&w.org, Role::Assessor, "the workforce")?;
+            if w.groups.len() > w.months_ago as usize + 1 {
+                return Err("workforce: more groups than months_ago leaves months".into());
+            }
+        }
+        for t in &self.targets {
+            found(self.org(&t.org), "a target", "organisation", &t.org)?;
+        }
+        Ok(())
+    }
+
     fn check_evidence(&self) -> Result<(), String> {
+        self.check_teams()?;
         for p in &self.personas {
             let whose = format!("the persona '{}'", p.account);
             self.has_staff(&p.evidence.assessed_at, Role::Assessor, &whose)?;

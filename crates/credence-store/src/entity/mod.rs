@@ -30,4 +30,7 @@ pub mod scheduled_notice;
 pub mod session;
 pub mod signing_key;
 pub mod status_list;
+pub mod team;
+pub mod team_member;
 pub mod trusted_body;
+pub mod workforce_target;

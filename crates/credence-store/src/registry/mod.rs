@@ -14,6 +14,8 @@ mod notifications;
 mod orgs;
 mod products;
 mod reminders;
+mod teams;
+mod workforce;
 
 pub use crate::entity::account::Model as AccountRow;
 pub use crate::entity::accreditation::Model as AccreditationRow;
@@ -40,6 +42,9 @@ pub use crate::entity::product_version::Model as ProductVersionRow;
 pub use crate::entity::session::Model as SessionRow;
 pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
+pub use crate::entity::team::Model as TeamRow;
+pub use crate::entity::team_member::Model as TeamMemberRow;
+pub use crate::entity::workforce_target::Model as TargetRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};
 pub use audit_names::AuditNameRows;
@@ -47,6 +52,7 @@ pub use award_list::{contains_pattern, AwardListQuery, AwardListRow, ListedState
 pub use evidence::{AccountUsage, AttachmentMeta, NewDecision, Usage};
 pub use mail::OutboxAttempt;
 pub use products::BoundAward;
+pub use workforce::{WorkforceAward, WorkforceLevels, WorkforcePerson};
 
 /// One page of a list: `limit` rows after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod orgs;
 pub mod products;
 pub mod table;
+pub mod teams;
 pub mod vcapi;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -18,6 +18,7 @@ pub mod password;
 pub mod picker;
 pub mod products;
 pub mod session;
+pub mod teams;
 pub mod verify;
 pub mod verify_fetches;
 

@@ -266,6 +266,8 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "product-registered" => "The product is registered. Add its first version below.",
         "version-registered" => "The version is registered: it is now the product's current version.",
         "answer-saved" => "The answer is saved for this version.",
+        "target-set" => "The target is set.",
+        "target-removed" => "The target is removed.",
         "member-removed" => "The member is removed.",
         "token-revoked" => "The token is revoked.",
         "accredited" => "The accreditation is signed and published.",

@@ -13,6 +13,8 @@ pub mod claims;
 pub mod expiry;
 pub mod missing;
 pub mod products;
+pub mod teams;
+pub mod workforce;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
