@@ -61,6 +61,7 @@ pub(crate) async fn attest(
             source: "manual".into(),
             external_ref: None,
             public: false,
+            product_version_id: None,
             created_at: now,
             updated_at: now,
         })

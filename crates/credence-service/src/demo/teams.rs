@@ -194,6 +194,7 @@ impl Registry {
                             source: "demo".into(),
                             external_ref: None,
                             public: false,
+                            product_version_id: None,
                             created_at: at,
                             updated_at: at,
                         };
