@@ -72,10 +72,11 @@ evidence_records = 2000
 attachment_bytes = 209715200
 
 [workforce]
-# The workforce view's small-number suppression: a count of people (or of events) under
-# this is shown as "fewer than N", and a count that would let a reader work out such a
-# small count by subtracting it from another published one is withheld (OPERATIONS.md,
-# "Workforce view"). At least 1. Environment: CREDENCE_WORKFORCE_SUPPRESS_BELOW.
+# Small-number suppression of the workforce view and of AI product dossiers' coverage: a
+# count of people (or of events) under this is shown as "fewer than N", and a count that
+# would let a reader work out such a small count by subtracting it from another published
+# one is withheld (OPERATIONS.md, "Workforce view"). At least 1.
+# Environment: CREDENCE_WORKFORCE_SUPPRESS_BELOW.
 suppress_below = 5
 
 [limits]

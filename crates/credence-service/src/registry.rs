@@ -87,8 +87,8 @@ pub struct RegistryConfig {
     /// Issuer registries the operator trusts (`vc.issuer_registries`): a verification
     /// names the registry that knows the issuer, or warns that none does.
     pub issuer_registries: credence_vc::registries::IssuerRegistries,
-    /// The workforce view's small-number threshold (`workforce.suppress_below`): counts
-    /// under it are shown as "fewer than" it.
+    /// The small-number threshold of the workforce view and of product dossiers' coverage
+    /// (`workforce.suppress_below`): counts under it are shown as "fewer than" it.
     pub workforce_suppress_below: u64,
 }
 

@@ -22,9 +22,6 @@ use crate::desks::{CallerDesk, HolderDesk};
 use crate::evidence::{attainments, framework_by_slug, LoadedFramework};
 use crate::ServiceError;
 
-/// Counts below this are shown as "fewer than 5" to viewers who do not administer the site.
-pub const SUPPRESS_BELOW: u64 = 5;
-
 /// The refresher rule and its source, as the dossier and the holder's pages state it.
 pub const REFRESHER_RULE: &str = "When a new version of a product is registered, a holder of an earlier version's product-specific credential needs a refresher until evidence for the new version is attested. The report: training should be \"continually updating ... as products iterate and change\" (line 979), and a User \"continues to attend refresher sessions as the product is updated\" (line 1203).";
 
@@ -45,24 +42,22 @@ impl CountView {
         }
     }
 
-    /// `n` for an administrator of the site; otherwise suppressed when under
-    /// [`SUPPRESS_BELOW`], and also when `total - n` is (so that subtracting it from a shown
-    /// total cannot reveal a small count).
-    fn of(n: u64, total: u64, exact: bool) -> Self {
+    /// `n` for an administrator of the site; otherwise suppressed when under `k` (the
+    /// setting `workforce.suppress_below`, as for the workforce view), and also when
+    /// `total - n` is (so that subtracting it from a shown total cannot reveal a small count).
+    fn of(n: u64, total: u64, exact: bool, k: u64) -> Self {
         let rest = total.saturating_sub(n);
         if exact {
             Self::exact(n)
-        } else if n < SUPPRESS_BELOW {
+        } else if n < k {
             Self {
                 count: None,
-                text: format!("fewer than {SUPPRESS_BELOW}"),
+                text: format!("fewer than {k}"),
             }
-        } else if rest > 0 && rest < SUPPRESS_BELOW {
+        } else if rest > 0 && rest < k {
             Self {
                 count: None,
-                text: format!(
-                    "{SUPPRESS_BELOW} or more (not shown: it would reveal a small difference)"
-                ),
+                text: format!("{k} or more (not shown: it would reveal a small difference)"),
             }
         } else {
             Self::exact(n)
@@ -449,13 +444,14 @@ impl CallerDesk<'_> {
                 0
             };
             let exact = self.actor.is_operator() || administered.contains(&org_id);
+            let k = self.config.workforce_suppress_below;
             out.push(SiteCoverageView {
                 site: org.name.clone(),
                 org: Some(org.slug.clone()),
                 exact,
-                people: CountView::of(total, total, exact),
-                covered: CountView::of(covered, total, exact),
-                refresher_needed: CountView::of(refresher, total, exact),
+                people: CountView::of(total, total, exact, k),
+                covered: CountView::of(covered, total, exact, k),
+                refresher_needed: CountView::of(refresher, total, exact, k),
             });
         }
         Ok(out)
@@ -588,15 +584,17 @@ mod tests {
     #[test]
     fn small_counts_and_small_differences_are_suppressed_for_non_admins() {
         // Under 5: suppressed, for anyone but the site's admins.
-        assert_eq!(CountView::of(3, 40, false).count, None);
-        assert_eq!(CountView::of(3, 40, false).text, "fewer than 5");
-        assert_eq!(CountView::of(0, 40, false).count, None);
-        assert_eq!(CountView::of(3, 40, true).count, Some(3));
+        assert_eq!(CountView::of(3, 40, false, 5).count, None);
+        assert_eq!(CountView::of(3, 40, false, 5).text, "fewer than 5");
+        assert_eq!(CountView::of(0, 40, false, 5).count, None);
+        assert_eq!(CountView::of(3, 40, true, 5).count, Some(3));
         // 37 of 40 would reveal that 3 are not covered, by subtraction.
-        assert_eq!(CountView::of(37, 40, false).count, None);
-        assert!(CountView::of(37, 40, false).text.starts_with("5 or more"));
+        assert_eq!(CountView::of(37, 40, false, 5).count, None);
+        assert!(CountView::of(37, 40, false, 5)
+            .text
+            .starts_with("5 or more"));
         // All, or far from all: shown.
-        assert_eq!(CountView::of(40, 40, false).count, Some(40));
-        assert_eq!(CountView::of(20, 40, false).count, Some(20));
+        assert_eq!(CountView::of(40, 40, false, 5).count, Some(40));
+        assert_eq!(CountView::of(20, 40, false, 5).count, Some(20));
     }
 }
