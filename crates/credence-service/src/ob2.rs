@@ -47,7 +47,7 @@ async fn named(
     log: &mut Vec<FetchRecord>,
 ) -> Fetched {
     match value {
-        Some(Value::Object(_)) => Fetched::Got(value.cloned().unwrap_or_default()),
+        Some(doc @ Value::Object(_)) => Fetched::Got(doc.clone()),
         Some(Value::String(url)) => fetch(desk, url, log).await,
         _ => Fetched::Failed(format!("the assertion names no {what}")),
     }

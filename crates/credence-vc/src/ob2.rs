@@ -240,11 +240,15 @@ pub fn verify(presented: &Presented, docs: &Documents, now: DateTime<Utc>) -> Ve
     checks.push(format_check(&method));
     match &method {
         Method::Hosted => checks.extend(hosted_checks(&assertion, docs, issuer)),
-        Method::Signed { .. } => {
-            if let Presented::Jws(jws) = presented {
-                checks.extend(signed_checks(jws, docs, issuer_id));
-            }
-        }
+        Method::Signed { .. } => match presented {
+            Presented::Jws(jws) => checks.extend(signed_checks(jws, docs, issuer_id)),
+            // The signature travels only in the JWS: without it, nothing proves who made it.
+            Presented::Json(_) => checks.push(Check::new(
+                "proof",
+                Outcome::Failed,
+                "This assertion says it is signed, but it was given without its signature (the JWS a signed Open Badges 2.0 badge carries): nothing proves its issuer made it. Verify the badge image or the JWS instead.",
+            )),
+        },
     }
     checks.push(badge_check(docs, badge, issuer));
     checks.extend(date_checks(&counted, now));
@@ -887,6 +891,30 @@ mod tests {
             .contains("timed out after 5 s"));
         let ok = verify(&presented, &docs(Fetched::Got(assertion.clone())), now).report;
         assert_eq!(ok.verdict, crate::verify::Verdict::Verified, "{ok:#?}");
+    }
+
+    #[test]
+    fn a_signed_assertion_without_its_jws_is_not_valid() {
+        let assertion = json!({
+            "@context": CONTEXT, "type": "Assertion", "id": "urn:uuid:1",
+            "badge": {"name": "B", "issuer": {"id": "https://i.example/p", "name": "I"}},
+            "verification": {"type": "SignedBadge", "creator": "https://i.example/k"},
+            "issuedOn": "2024-01-01"
+        });
+        let docs = Documents {
+            hosted: None,
+            badge: Fetched::Got(assertion["badge"].clone()),
+            issuer: Fetched::Got(assertion["badge"]["issuer"].clone()),
+            revocation_list: None,
+            key: None,
+        };
+        let report = verify(&Presented::Json(assertion), &docs, Utc::now()).report;
+        assert_eq!(
+            report.verdict,
+            crate::verify::Verdict::NotValid,
+            "{report:#?}"
+        );
+        assert_eq!(report.check("proof").unwrap().outcome, Outcome::Failed);
     }
 
     #[test]

@@ -433,16 +433,7 @@ async fn check(
     let mut results = Vec::new();
     for credential in presented_credentials(&doc) {
         let source = format!("a credential in {source}");
-        results.push(
-            Box::pin(check_credential(
-                state,
-                credential,
-                email,
-                source,
-                Vec::new(),
-            ))
-            .await?,
-        );
+        results.push(check_credential(state, credential, email, source, Vec::new()).await?);
     }
     if results.is_empty() {
         return Err("The presentation carries no credential to check.".into());
