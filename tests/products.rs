@@ -5,7 +5,6 @@
 
 use axum::http::StatusCode;
 use credence_domain::{bundled, Framework};
-use credence_store::registry::EvidenceRow;
 use serde_json::{json, Value};
 
 use crate::registry_awards::{account_id, attest_foundational, award};
@@ -26,51 +25,12 @@ fn product_statements() -> Vec<(String, String)> {
 /// Attested evidence of every product-specific statement, straight into the store, gained
 /// on `version` (none: naming no version), submitted to `org`.
 async fn attest_product(app: &TestApp, holder_id: &str, version: Option<&str>, org: &str) {
-    let framework_id = app
-        .services
-        .frameworks
-        .list()
-        .await
-        .unwrap()
+    let statements = product_statements();
+    let items: Vec<(&str, &str)> = statements
         .iter()
-        .find(|f| f.slug == FRAMEWORK)
-        .unwrap()
-        .id;
-    let org_id = app
-        .services
-        .registry
-        .public()
-        .org(&org.parse().unwrap())
-        .await
-        .unwrap()
-        .id;
-    let tx = app.services.registry.store().write().await.unwrap();
-    let now = chrono::Utc::now();
-    for (code, level) in product_statements() {
-        tx.insert_evidence_row(EvidenceRow {
-            id: credence_domain::EvidenceId::random(),
-            holder_id: holder_id.parse().unwrap(),
-            framework_id,
-            statement_code: code.parse().unwrap(),
-            level_claimed: level.parse().unwrap(),
-            kind: "course-completion".parse().unwrap(),
-            narrative: format!("Product training, {code}."),
-            occurred_on: now.date_naive(),
-            provider: None,
-            org_id: Some(org_id.clone()),
-            status: "attested".parse().unwrap(),
-            level_confirmed: Some(level.parse().unwrap()),
-            source: "manual".into(),
-            external_ref: None,
-            public: false,
-            created_at: now,
-            updated_at: now,
-            product_version_id: version.map(|v| v.parse().unwrap()),
-        })
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
+        .map(|(code, level)| (code.as_str(), level.as_str()))
+        .collect();
+    crate::support::attest_evidence(app, holder_id, Some(org), version, &items).await;
 }
 
 /// The organisations and callers of these tests: `maker` registers the product, `site-a`

@@ -4,7 +4,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use credence_store::registry::EvidenceRow;
 use serde_json::{json, Value};
 
 use crate::support::{Auth, TestApp};
@@ -20,39 +19,12 @@ pub(crate) async fn account_id(app: &TestApp, auth: &Auth) -> String {
 /// Gives a holder attested evidence at Understanding for the first `n` statements of the
 /// foundational pathway (T1-01 ...), straight into the store.
 pub async fn attest_foundational(app: &TestApp, holder_id: &str, n: usize) {
-    let frameworks = app.services.frameworks.list().await.expect("frameworks");
-    let framework_id = frameworks
+    let codes: Vec<String> = (1..=n).map(|i| format!("T1-{i:02}")).collect();
+    let items: Vec<(&str, &str)> = codes
         .iter()
-        .find(|f| f.slug == "nhs-ai-confidence-2022")
-        .expect("the NHS framework")
-        .id;
-    let tx = app.services.registry.store().write().await.expect("a tx");
-    let now = chrono::Utc::now();
-    for i in 1..=n {
-        tx.insert_evidence_row(EvidenceRow {
-            id: credence_domain::EvidenceId::random(),
-            holder_id: holder_id.parse().expect("an account id"),
-            framework_id,
-            statement_code: format!("T1-{i:02}").parse().unwrap(),
-            level_claimed: "understanding".parse().unwrap(),
-            kind: "course-completion".parse().unwrap(),
-            narrative: format!("Completed module {i}."),
-            occurred_on: now.date_naive(),
-            provider: None,
-            org_id: None,
-            status: "attested".parse().unwrap(),
-            level_confirmed: Some("understanding".parse().unwrap()),
-            source: "manual".into(),
-            external_ref: None,
-            public: false,
-            created_at: now,
-            updated_at: now,
-            product_version_id: None,
-        })
-        .await
-        .expect("insert evidence");
-    }
-    tx.commit().await.expect("commit");
+        .map(|c| (c.as_str(), "understanding"))
+        .collect();
+    crate::support::attest_evidence(app, holder_id, None, None, &items).await;
 }
 
 /// An organisation with an issuer (token) and a foundational achievement.

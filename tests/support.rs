@@ -629,3 +629,60 @@ impl TestApp {
         Auth::Token(token.value)
     }
 }
+
+/// Attested evidence for `holder_id`: each (statement, level), straight into the store,
+/// attested by `org` (or by no organisation), gained on the AI product version `version`
+/// (or naming none).
+pub(crate) async fn attest_evidence(
+    app: &TestApp,
+    holder_id: &str,
+    org: Option<&str>,
+    version: Option<&str>,
+    items: &[(&str, &str)],
+) {
+    let frameworks = app.services.frameworks.list().await.expect("frameworks");
+    let framework_id = frameworks
+        .iter()
+        .find(|f| f.slug == "nhs-ai-confidence-2022")
+        .expect("the NHS framework")
+        .id;
+    let org_id = match org {
+        Some(slug) => Some(
+            app.services
+                .registry
+                .public()
+                .org(&credence_domain::OrgSlug::new(slug).unwrap())
+                .await
+                .expect("the organisation")
+                .id,
+        ),
+        None => None,
+    };
+    let tx = app.services.registry.store().write().await.expect("a tx");
+    let now = chrono::Utc::now();
+    for (statement, level) in items {
+        tx.insert_evidence_row(credence_store::registry::EvidenceRow {
+            id: credence_domain::EvidenceId::random(),
+            holder_id: holder_id.parse().expect("an account id"),
+            framework_id,
+            statement_code: statement.parse().unwrap(),
+            level_claimed: level.parse().unwrap(),
+            kind: "course-completion".parse().unwrap(),
+            narrative: format!("Completed {statement}."),
+            occurred_on: now.date_naive(),
+            provider: None,
+            org_id: org_id.clone(),
+            status: "attested".parse().unwrap(),
+            level_confirmed: Some(level.parse().unwrap()),
+            source: "manual".into(),
+            external_ref: None,
+            public: false,
+            product_version_id: version.map(|v| v.parse().expect("a product version id")),
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .expect("insert evidence");
+    }
+    tx.commit().await.expect("commit");
+}

@@ -7,7 +7,6 @@
 //! page in Chromium.
 
 use axum::http::StatusCode;
-use credence_store::registry::EvidenceRow;
 use serde_json::{json, Value};
 
 use crate::forms::post_form;
@@ -24,51 +23,7 @@ pub(crate) async fn attest(
     org: Option<&str>,
     items: &[(&str, &str)],
 ) {
-    let frameworks = app.services.frameworks.list().await.expect("frameworks");
-    let framework_id = frameworks
-        .iter()
-        .find(|f| f.slug == "nhs-ai-confidence-2022")
-        .expect("the NHS framework")
-        .id;
-    let org_id = match org {
-        Some(slug) => Some(
-            app.services
-                .registry
-                .public()
-                .org(&credence_domain::OrgSlug::new(slug).unwrap())
-                .await
-                .expect("the organisation")
-                .id,
-        ),
-        None => None,
-    };
-    let tx = app.services.registry.store().write().await.expect("a tx");
-    let now = chrono::Utc::now();
-    for (statement, level) in items {
-        tx.insert_evidence_row(EvidenceRow {
-            id: credence_domain::EvidenceId::random(),
-            holder_id: holder_id.parse().expect("an account id"),
-            framework_id,
-            statement_code: statement.parse().unwrap(),
-            level_claimed: level.parse().unwrap(),
-            kind: "course-completion".parse().unwrap(),
-            narrative: format!("Completed {statement}."),
-            occurred_on: now.date_naive(),
-            provider: None,
-            org_id: org_id.clone(),
-            status: "attested".parse().unwrap(),
-            level_confirmed: Some(level.parse().unwrap()),
-            source: "manual".into(),
-            external_ref: None,
-            public: false,
-            product_version_id: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .await
-        .expect("insert evidence");
-    }
-    tx.commit().await.expect("commit");
+    crate::support::attest_evidence(app, holder_id, org, None, items).await;
 }
 
 fn csrf(auth: &Auth) -> String {
