@@ -769,3 +769,87 @@ async fn teams_and_the_workforce_against_every_caller() {
         wrong.join("\n")
     );
 }
+
+/// Affiliations: org-a's administrators (and the operator) list them, propose one, accept
+/// one proposed to org-a and end one; nobody else. Each caller meets a proposal of its own
+/// (made afresh by the system `aff-sys`), so an allowed caller's success does not change
+/// what the next one sees.
+#[tokio::test]
+async fn affiliations_against_every_caller() {
+    let world = World::new().await;
+    let app = &world.app;
+    app.org("aff-sys", "healthcare-setting", "key").await;
+    let registry = &app.services.registry;
+    let public = registry.public();
+    let power =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .unwrap();
+    let sys = public
+        .org(&credence_domain::OrgSlug::new("aff-sys").unwrap())
+        .await
+        .unwrap();
+    let org_a = credence_domain::OrgSlug::new("org-a").unwrap();
+    let system = registry.with_org_admin(&power.admin_of(&sys));
+    let admins = [AdminA, Operator];
+    let mut wrong = Vec::new();
+    wrong.extend(
+        world
+            .check("GET", "/api/v1/orgs/org-a/affiliations", none, &admins)
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                "/api/v1/orgs/org-a/workforce?scope=system",
+                none,
+                &admins,
+            )
+            .await,
+    );
+    for who in EVERYONE {
+        let tag = format!("{who:?}").to_lowercase();
+        app.org(&format!("aff-{tag}"), "healthcare-setting", "key")
+            .await;
+        let cases = [
+            (
+                "POST",
+                "/api/v1/orgs/org-a/affiliations".to_owned(),
+                Some(json!({"org": format!("aff-{tag}")})),
+            ),
+            (
+                "POST",
+                "/api/v1/orgs/org-a/affiliations/aff-sys/accept".to_owned(),
+                None,
+            ),
+            (
+                "DELETE",
+                "/api/v1/orgs/org-a/affiliations/aff-sys".to_owned(),
+                None,
+            ),
+        ];
+        for (method, path, body) in cases {
+            // A fresh proposal from aff-sys to org-a before each case.
+            let _ = system.end_affiliation(&org_a).await;
+            system.propose_affiliation(&org_a).await.unwrap();
+            let status = app.call(method, &path, body, world.auth(*who)).await.status;
+            let ok = if admins.contains(who) {
+                status.is_success()
+            } else if *who == Anonymous {
+                status == StatusCode::UNAUTHORIZED
+            } else {
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND
+            };
+            if !ok {
+                wrong.push(format!("{method} {path} as {who:?}: got {status}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

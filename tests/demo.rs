@@ -90,6 +90,19 @@ async fn demo_world_is_seeded_once_with_an_award_in_every_state() {
     assert!(!stages.is_empty(), "progress is reported");
     assert_eq!(first.organisations, 5);
     assert!(first.awards >= 6, "{first:?}");
+    // The database's per-person summary of attested levels (the workforce view's read) is
+    // what the demo's evidence says, after every submission, decision and attestation.
+    {
+        let tx = registry.store().read().await.expect("a read");
+        for org in registry.public().orgs().await.expect("organisations") {
+            assert_eq!(
+                tx.evidence_levels_drift(&org.id).await.expect("drift"),
+                0,
+                "{}",
+                org.slug
+            );
+        }
+    }
 
     // The five organisations, each plainly marked as demo data.
     let orgs = registry.public().orgs().await.expect("organisations");

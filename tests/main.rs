@@ -5,6 +5,7 @@
 // Tests may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod affiliations;
 mod audit_checkpoint;
 mod authz_matrix;
 mod backup;

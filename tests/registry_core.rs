@@ -502,6 +502,10 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/me/refreshers", "get"),
         ("/orgs/{slug}/teams/{id}", "get"),
         ("/orgs/{slug}/workforce", "get"),
+        ("/orgs/{slug}/affiliations", "get"),
+        ("/orgs/{slug}/affiliations", "post"),
+        ("/orgs/{slug}/affiliations/{other}/accept", "post"),
+        ("/orgs/{slug}/affiliations/{other}", "delete"),
         ("/openapi.json", "get"),
         // The VC-API, served from the site's root (its paths say so with `servers`).
         ("/credentials/issue", "post"),

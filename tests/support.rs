@@ -236,6 +236,19 @@ impl TestApp {
         self.request(request).await
     }
 
+    /// A page as a browser signed in as `who` gets it; fails unless it answers 200.
+    pub async fn get_page(&self, path: &str, who: &Auth) -> String {
+        let mut request = Request::get(path).header("accept", "text/html");
+        if let Auth::Session { cookie, .. } = who {
+            request = request.header("cookie", format!("credence_session={cookie}"));
+        }
+        let reply = self
+            .request(request.body(Body::empty()).expect("a request"))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {path}: {}", reply.body);
+        reply.body
+    }
+
     /// Serves the application on its reserved loopback port; returns its base URL.
     pub async fn serve(&self) -> String {
         let reserved = self.listener.lock().expect("listener lock").take();

@@ -527,4 +527,20 @@ async fn the_demo_shows_the_mdt_with_a_gap_and_linchesters_workforce() {
     assert_eq!(by("user"), json!({"shown": "exact", "value": 14}));
     assert_eq!(by("driver"), json!({"shown": "fewer-than", "value": 5}));
     assert_eq!(w["targets"][0]["due"], "2027-03");
+    // Holpot Hill is affiliated to Linchester: the system's view adds its 7 staff and its
+    // practice manager (User Persona 3, whose evidence it attested).
+    assert_eq!(w["affiliates"], 1);
+    let system = registry
+        .with_org_admin(&power.admin_of(&linchester))
+        .workforce_in(credence_service::workforce::Scope::System)
+        .await
+        .unwrap();
+    let system = serde_json::to_value(&system).unwrap();
+    assert_eq!(system["covers"][1]["slug"], "holpot-hill-gp");
+    assert_eq!(
+        system["people"],
+        json!({"shown": "exact", "value": 33}),
+        "{:#}",
+        system["archetypes"]
+    );
 }

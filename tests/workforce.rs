@@ -16,7 +16,7 @@ use crate::teams::{attest, invite, make_team, people, ORG};
 const WF: &str = "wf-ics";
 
 /// Every foundational statement with its required level, in the framework's order.
-fn foundational() -> Vec<(String, String)> {
+pub(crate) fn foundational() -> Vec<(String, String)> {
     let f = credence_domain::Framework::from_json(
         credence_domain::bundled::NHS_AI_CONFIDENCE_2022.as_bytes(),
     )
@@ -45,7 +45,7 @@ async fn staff(app: &TestApp, tag: &str, n: usize, archetype: &str, statements: 
     }
 }
 
-async fn set_archetype(app: &TestApp, id: &str, archetype: &str) {
+pub(crate) async fn set_archetype(app: &TestApp, id: &str, archetype: &str) {
     let holder = credence_service::actor::Holder {
         account_id: id.parse().unwrap(),
         label: format!("account:{id}"),
@@ -73,19 +73,19 @@ async fn world(app: &TestApp) -> Auth {
     admin
 }
 
-fn exact(n: u64) -> Value {
+pub(crate) fn exact(n: u64) -> Value {
     json!({"shown": "exact", "value": n})
 }
 
-fn fewer() -> Value {
+pub(crate) fn fewer() -> Value {
     json!({"shown": "fewer-than", "value": 5})
 }
 
-fn withheld() -> Value {
+pub(crate) fn withheld() -> Value {
     json!({"shown": "withheld"})
 }
 
-fn archetype<'a>(w: &'a Value, code: &str) -> &'a Value {
+pub(crate) fn archetype<'a>(w: &'a Value, code: &str) -> &'a Value {
     w["archetypes"]
         .as_array()
         .unwrap()
@@ -95,7 +95,7 @@ fn archetype<'a>(w: &'a Value, code: &str) -> &'a Value {
 }
 
 /// Every exact count anywhere in `value`.
-fn exact_counts(value: &Value, out: &mut Vec<u64>) {
+pub(crate) fn exact_counts(value: &Value, out: &mut Vec<u64>) {
     match value {
         Value::Object(map) => {
             if map.get("shown") == Some(&json!("exact")) {
@@ -111,7 +111,7 @@ fn exact_counts(value: &Value, out: &mut Vec<u64>) {
 /// What a reader can work out from the published view: every exact count is at least 5,
 /// and no exact count subtracted from the exact population it is part of (or the people
 /// of an archetype from everyone) leaves 1 to 4.
-fn nothing_small_can_be_derived(w: &Value) {
+pub(crate) fn nothing_small_can_be_derived(w: &Value) {
     let mut all = Vec::new();
     exact_counts(w, &mut all);
     assert!(all.iter().all(|n| *n >= 5), "{all:?}");

@@ -21,6 +21,8 @@ mod m20261207_000002_reminders;
 mod m20261207_000003_public_awards;
 mod m20261208_000001_products;
 mod m20261209_000001_teams_workforce;
+mod m20261212_000001_workforce_levels;
+mod m20261212_000002_affiliations;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_public_awards::Migration),
             Box::new(m20261208_000001_products::Migration),
             Box::new(m20261209_000001_teams_workforce::Migration),
+            Box::new(m20261212_000001_workforce_levels::Migration),
+            Box::new(m20261212_000002_affiliations::Migration),
         ]
     }
 }

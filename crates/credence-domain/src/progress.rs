@@ -13,7 +13,7 @@ use crate::codes::{LevelCode, PathwayCode, StatementCode};
 use crate::framework::{Framework, Statement};
 
 /// A level a holder has been attested at for one statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Attainment {
     pub statement: StatementCode,
     pub level: LevelCode,

@@ -87,6 +87,15 @@ choice!(
 );
 
 choice!(
+    /// Where an organisation's affiliation to another (an integrated care system, say)
+    /// stands: proposed by the system, then accepted by the organisation.
+    AffiliationState, "affiliation state", {
+        Invited = "invited",
+        Accepted = "accepted",
+    }
+);
+
+choice!(
     /// A role a member holds in an organisation. Roles do not imply one another: an admin
     /// who also issues holds both roles.
     Role, "role", {
@@ -210,6 +219,9 @@ choice!(
         AssessorDigest = "assessor_digest",
         /// An organisation invited them to one of its teams.
         TeamInvitation = "team_invitation",
+        /// As an organisation's administrator: a system proposed, or an organisation
+        /// accepted, an affiliation.
+        Affiliation = "affiliation",
     }
 );
 
@@ -429,6 +441,9 @@ impl NotificationKind {
                 "A daily digest of the evidence waiting for you as an assessor"
             }
             NotificationKind::TeamInvitation => "An organisation invites you to one of its teams",
+            NotificationKind::Affiliation => {
+                "An organisation you administer is asked to affiliate, or accepts an affiliation"
+            }
         }
     }
 
@@ -452,6 +467,9 @@ impl NotificationKind {
                 "the daily digest of evidence waiting for you to assess"
             }
             NotificationKind::TeamInvitation => "e-mails when you are invited to a team",
+            NotificationKind::Affiliation => {
+                "e-mails about the affiliations of organisations you administer"
+            }
         }
     }
 }

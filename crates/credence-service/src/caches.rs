@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use credence_domain::{Framework, OrgId};
+use credence_domain::{Attainment, Framework, OrgId, PathwayCode};
 use credence_vc::canon::PreparedAchievement;
 
 /// What the registry keeps in memory: parsed framework versions (immutable) and the signed
@@ -27,6 +27,56 @@ pub struct Caches {
     /// Achievements read into RDF once, by their `id`, for signing and verifying the
     /// credentials that embed them (a credential uses one only if it embeds exactly it).
     pub(crate) prepared: Mutex<HashMap<String, Arc<PreparedAchievement>>>,
+    /// Pathway progress by profile of attested levels, for the collective views: a pure
+    /// function of an immutable framework version, a pathway and the profile.
+    pub(crate) progress: Mutex<ProgressMemo>,
+}
+
+/// What a profile (sorted attested levels) achieves on a pathway: whether it completes it,
+/// and which of the pathway's cells ([`credence_domain::coverage::cells`]) it meets.
+pub(crate) type ProgressOutcome = (bool, Vec<bool>);
+
+/// [`Caches::progress`]: by (framework version's row id, pathway), then by profile.
+#[derive(Debug, Default)]
+pub(crate) struct ProgressMemo {
+    by_pathway: HashMap<(i64, PathwayCode), HashMap<Vec<Attainment>, ProgressOutcome>>,
+    entries: usize,
+}
+
+impl ProgressMemo {
+    /// How many outcomes are kept before the memo starts again (each a few hundred bytes).
+    pub(crate) const MAX: usize = 200_000;
+
+    pub(crate) fn get(
+        &self,
+        framework_id: i64,
+        pathway: &PathwayCode,
+        profile: &[Attainment],
+    ) -> Option<&ProgressOutcome> {
+        self.by_pathway
+            .get(&(framework_id, pathway.clone()))?
+            .get(profile)
+    }
+
+    pub(crate) fn insert(
+        &mut self,
+        framework_id: i64,
+        pathway: &PathwayCode,
+        profile: Vec<Attainment>,
+        outcome: ProgressOutcome,
+    ) {
+        if self.entries >= Self::MAX {
+            self.by_pathway.clear();
+            self.entries = 0;
+        }
+        let slot = self
+            .by_pathway
+            .entry((framework_id, pathway.clone()))
+            .or_default();
+        if slot.insert(profile, outcome).is_none() {
+            self.entries += 1;
+        }
+    }
 }
 
 /// A signed status list's version and JSON text, by (organisation id, purpose).

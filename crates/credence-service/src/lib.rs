@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod accreditation;
 mod achievements;
 pub mod actor;
+pub mod affiliations;
 pub mod audit_chain;
 mod award_access;
 pub mod award_list;

@@ -5,31 +5,31 @@
 //!
 //! Its people are those whose evidence the organisation attested, or who hold one of its
 //! credentials; their coverage is computed from the evidence it attested (what the
-//! organisation already holds), each person's progress once per request with
-//! [`credence_domain::progress`], from three queries. Every count is an aggregate put
-//! through [`credence_domain::disclosure::suppress`] (threshold `workforce.suppress_below`),
-//! and no name appears. Only the organisation's administrators (and the operator) see it.
+//! organisation already holds) with [`credence_domain::progress`], once per distinct
+//! profile of attested levels and kept in the registry's memo (`workforce/plan.rs`), from
+//! a few queries (the evidence read as one row per person, which the database keeps).
+//! An organisation to which others are affiliated (`affiliations.rs`; an integrated care
+//! system) also has the system's view ([`Scope::System`]) over its people and theirs.
+//! Every count is an aggregate put through [`credence_domain::disclosure::suppress`]
+//! (threshold `workforce.suppress_below`), both views of one organisation together, and
+//! no name appears. Only the organisation's administrators (and the operator) see it.
 //! Targets are set in `workforce/targets.rs`; the CSV is written by `workforce/csv.rs`.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Datelike, Duration, Utc};
-use credence_domain::coverage::{cells, cells_met, Cell};
+use chrono::{DateTime, Datelike, Utc};
 use credence_domain::disclosure::{suppress, Group, People, Shown};
-use credence_domain::registry::AwardStatus;
-use credence_domain::{
-    AccountId, ArchetypeCode, Attainment, Framework, LevelCode, PathwayCode, PathwayKind,
-    StatementCode, TargetId,
-};
-use credence_store::registry::{TargetRow, WorkforceAward, WorkforceLevels, WorkforcePerson};
+use credence_domain::{ArchetypeCode, Framework, PathwayCode, TargetId};
+use credence_store::registry::TargetRow;
 use serde::Serialize;
 
 use crate::achievements::DEFAULT_FRAMEWORK;
 use crate::desks::OrgAdminDesk;
-use crate::evidence::framework_by_slug;
+use crate::evidence::{framework_by_slug, LoadedFramework};
 use crate::ServiceError;
 
+use plan::{reckon, Events, MapPlan, Plan, Reckoner, ScopeData, Universe};
+
 mod csv;
+mod plan;
 mod targets;
 
 pub use targets::NewTarget;
@@ -127,6 +127,11 @@ pub struct MonthRow {
 pub struct WorkforceView {
     pub org: String,
     pub org_name: String,
+    pub scope: Scope,
+    /// The organisations whose people the view counts (the organisation itself first).
+    pub covers: Vec<Covered>,
+    /// How many organisations are affiliated to this one (whatever the scope).
+    pub affiliates: usize,
     pub framework: String,
     pub framework_version: String,
     /// Counts under this are shown as "fewer than" it.
@@ -143,35 +148,9 @@ pub struct WorkforceView {
     pub expiring_days: i64,
 }
 
-/// The published sets, in the order they are registered, and the groups with totals.
-#[derive(Default)]
-struct Sets {
-    sets: Vec<People>,
-    groups: Vec<Group>,
-}
-
-impl Sets {
-    fn add(&mut self, s: People) -> usize {
-        self.sets.push(s);
-        self.sets.len() - 1
-    }
-}
-
-/// One person of the view: the archetypes they follow and their attested levels, sorted,
-/// with `profile` the same number for everyone with the same levels (progress is a pure
-/// function of them, so it is computed once per profile and pathway).
-struct Person {
-    archetypes: Vec<ArchetypeCode>,
-    profile: usize,
-}
-
 fn percent(part: Shown, whole: Shown) -> Option<u32> {
     let (p, w) = (part.exact()?, whole.exact()?);
     (w > 0).then(|| u32::try_from(p * 100 / w).unwrap_or(100))
-}
-
-fn month_key(t: DateTime<Utc>) -> String {
-    format!("{:04}-{:02}", t.year(), t.month())
 }
 
 /// The last [`MONTHS`] months up to `now`'s, oldest first.
@@ -189,274 +168,6 @@ fn months_to(now: DateTime<Utc>) -> Vec<String> {
     }
     out.reverse();
     out
-}
-
-fn advanced_of(framework: &Framework, archetype: &ArchetypeCode) -> Option<PathwayCode> {
-    framework
-        .document()
-        .pathways
-        .iter()
-        .find(|p| p.kind == PathwayKind::Advanced && p.archetype.as_ref() == Some(archetype))
-        .map(|p| p.code.clone())
-}
-
-/// The people of `population` (indices) who complete `pathway`, and per cell of the
-/// pathway those who meet it: the progress of each distinct profile among them computed
-/// once, the profiles shared out over the machine's cores.
-fn pathway_sets(
-    framework: &Framework,
-    pathway: &PathwayCode,
-    people: &[Person],
-    profiles: &[Vec<Attainment>],
-    population: &People,
-    cells: &[Cell],
-) -> (People, Vec<People>) {
-    let mut wanted: Vec<usize> = (0..people.len())
-        .filter(|i| population.contains(*i))
-        .map(|i| people[i].profile)
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let chunk = wanted.len().div_ceil(threads).max(1);
-    let evaluate = |ids: &[usize]| -> Vec<(usize, bool, Vec<bool>)> {
-        ids.iter()
-            .filter_map(|&id| {
-                let p = credence_domain::progress(framework, pathway, profiles.get(id)?).ok()?;
-                Some((id, p.complete, cells_met(&p, cells)))
-            })
-            .collect()
-    };
-    let results: Vec<(usize, bool, Vec<bool>)> = if wanted.len() < 64 || threads == 1 {
-        evaluate(&wanted)
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = wanted
-                .chunks(chunk)
-                .map(|ids| scope.spawn(move || evaluate(ids)))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    };
-    let by_profile: HashMap<usize, (bool, Vec<bool>)> = results
-        .into_iter()
-        .map(|(id, complete, met)| (id, (complete, met)))
-        .collect();
-    let mut complete = People::with_capacity(people.len());
-    let mut met: Vec<People> = cells
-        .iter()
-        .map(|_| People::with_capacity(people.len()))
-        .collect();
-    for (i, person) in people.iter().enumerate() {
-        if !population.contains(i) {
-            continue;
-        }
-        let Some((done, cells_met)) = by_profile.get(&person.profile) else {
-            continue;
-        };
-        if *done {
-            complete.insert(i);
-        }
-        for (c, ok) in cells_met.iter().enumerate() {
-            if *ok {
-                met[c].insert(i);
-            }
-        }
-    }
-    (complete, met)
-}
-
-/// What the view publishes, before suppression: every set of people with its index, and
-/// where each part of the view finds its sets.
-struct Plan {
-    sets: Sets,
-    everyone_at: usize,
-    /// (code, name, set, index) per archetype.
-    archetype_at: Vec<(ArchetypeCode, String, People, usize)>,
-    maps: Vec<MapPlan>,
-    /// (target, pathway, population's index, completers' index).
-    target_at: Vec<(TargetRow, PathwayCode, usize, usize)>,
-    /// (pathway, index) of the holders of a current credential.
-    held_at: Vec<(String, usize)>,
-}
-
-/// One heat map's sets.
-struct MapPlan {
-    key: String,
-    name: String,
-    pathway: PathwayCode,
-    cells: Vec<Cell>,
-    population_at: usize,
-    complete_at: usize,
-    cell_at: Vec<usize>,
-}
-
-/// The events the view counts (not people): by month, and expiring soon.
-#[derive(Default)]
-struct Events {
-    attested_by_month: HashMap<String, u64>,
-    awarded_by_month: HashMap<String, u64>,
-    expiring: u64,
-}
-
-impl Plan {
-    /// Everyone, then the people of each archetype (a group of everyone, for rule 3).
-    fn new(framework: &Framework, people: &[Person]) -> Self {
-        let n = people.len();
-        let mut sets = Sets::default();
-        let mut everyone = People::with_capacity(n);
-        (0..n).for_each(|i| everyone.insert(i));
-        let everyone_at = sets.add(everyone);
-        let mut archetype_at = Vec::new();
-        for a in &framework.document().archetypes {
-            let mut s = People::with_capacity(n);
-            for (i, p) in people.iter().enumerate() {
-                if p.archetypes.contains(&a.code) {
-                    s.insert(i);
-                }
-            }
-            let at = sets.add(s.clone());
-            archetype_at.push((a.code.clone(), a.name.clone(), s, at));
-        }
-        sets.groups.push(Group {
-            total: everyone_at,
-            parts: archetype_at.iter().map(|a| a.3).collect(),
-        });
-        Self {
-            sets,
-            everyone_at,
-            archetype_at,
-            maps: Vec::new(),
-            target_at: Vec::new(),
-            held_at: Vec::new(),
-        }
-    }
-
-    /// The heat maps: the foundational pathway over everyone, each archetype's advanced
-    /// pathway over its people.
-    fn add_maps(&mut self, framework: &Framework, people: &[Person], profiles: &[Vec<Attainment>]) {
-        let mut plans: Vec<(String, String, PathwayCode, usize)> = Vec::new();
-        if let Some(f) = framework
-            .document()
-            .pathways
-            .iter()
-            .find(|p| p.kind == PathwayKind::Foundational)
-        {
-            plans.push((
-                "everyone".into(),
-                "Everyone".into(),
-                f.code.clone(),
-                self.everyone_at,
-            ));
-        }
-        for (code, name, _, at) in &self.archetype_at {
-            if let Some(p) = advanced_of(framework, code) {
-                plans.push((code.to_string(), name.clone(), p, *at));
-            }
-        }
-        for (key, name, pathway, population_at) in plans {
-            let cells = cells(framework, &pathway);
-            let population = self.sets.sets[population_at].clone();
-            let (complete, met) =
-                pathway_sets(framework, &pathway, people, profiles, &population, &cells);
-            let complete_at = self.sets.add(complete);
-            let cell_at = met.into_iter().map(|m| self.sets.add(m)).collect();
-            self.maps.push(MapPlan {
-                key,
-                name,
-                pathway,
-                cells,
-                population_at,
-                complete_at,
-                cell_at,
-            });
-        }
-    }
-
-    /// The targets: the people of a population who complete a pathway.
-    fn add_targets(
-        &mut self,
-        framework: &Framework,
-        people: &[Person],
-        profiles: &[Vec<Attainment>],
-        targets: Vec<TargetRow>,
-    ) {
-        for t in targets {
-            let Ok(pathway) = PathwayCode::new(&t.pathway) else {
-                continue;
-            };
-            let key = t.archetype.clone().unwrap_or_else(|| "everyone".into());
-            let population_at = match &t.archetype {
-                None => self.everyone_at,
-                Some(a) => match self.archetype_at.iter().find(|x| x.0.as_str() == a) {
-                    Some(x) => x.3,
-                    None => continue,
-                },
-            };
-            let known = self
-                .maps
-                .iter()
-                .find(|m| m.key == key && m.pathway == pathway)
-                .map(|m| m.complete_at);
-            let complete_at = match known {
-                Some(at) => at,
-                None => {
-                    let population = self.sets.sets[population_at].clone();
-                    let (complete, _) =
-                        pathway_sets(framework, &pathway, people, profiles, &population, &[]);
-                    self.sets.add(complete)
-                }
-            };
-            self.target_at
-                .push((t, pathway, population_at, complete_at));
-        }
-    }
-
-    /// The holders of the organisation's current credentials, per pathway, and the events.
-    fn add_awards(
-        &mut self,
-        awards: &[WorkforceAward],
-        index: &HashMap<&AccountId, usize>,
-        n: usize,
-        now: DateTime<Utc>,
-        events: &mut Events,
-    ) {
-        let mut held: Vec<(String, People)> = Vec::new();
-        for a in awards {
-            *events
-                .awarded_by_month
-                .entry(month_key(a.created_at))
-                .or_default() += 1;
-            let current = a.status == AwardStatus::Active && a.valid_until.is_none_or(|u| u > now);
-            if current
-                && a.valid_until
-                    .is_some_and(|u| u <= now + Duration::days(EXPIRING_DAYS))
-            {
-                events.expiring += 1;
-            }
-            let Some(&i) = index.get(&a.holder_id) else {
-                continue;
-            };
-            if !current {
-                continue;
-            }
-            match held.iter_mut().find(|(p, _)| *p == a.pathway) {
-                Some((_, s)) => s.insert(i),
-                None => {
-                    let mut s = People::with_capacity(n);
-                    s.insert(i);
-                    held.push((a.pathway.clone(), s));
-                }
-            }
-        }
-        self.held_at = held
-            .into_iter()
-            .map(|(p, s)| (p, self.sets.add(s)))
-            .collect();
-    }
 }
 
 /// The framework's levels in taxonomy order, each by rank.
@@ -560,107 +271,158 @@ fn target_view(
     }
 }
 
-/// The organisation's people (those with attested evidence, then the other holders of its
-/// credentials), each with the number of their profile of attested levels, and the
-/// distinct profiles (each sorted).
-fn people_of(
-    framework: &Framework,
-    levels: Vec<WorkforceLevels>,
-    holders: Vec<WorkforcePerson>,
-) -> (Vec<WorkforcePerson>, Vec<Person>, Vec<Vec<Attainment>>) {
-    let mut rows: Vec<(WorkforcePerson, Vec<(StatementCode, LevelCode)>)> =
-        levels.into_iter().map(|l| (l.person, l.levels)).collect();
-    let known: std::collections::HashSet<AccountId> =
-        rows.iter().map(|(p, _)| p.id.clone()).collect();
-    rows.extend(
-        holders
-            .into_iter()
-            .filter(|h| !known.contains(&h.id))
-            .map(|h| (h, Vec::new())),
-    );
-    let mut profiles: HashMap<Vec<(StatementCode, LevelCode)>, usize> = HashMap::new();
-    let mut people = Vec::with_capacity(rows.len());
-    let mut persons = Vec::with_capacity(rows.len());
-    for (r, mut levels) in rows {
-        levels.sort_unstable();
-        levels.dedup();
-        let next = profiles.len();
-        let profile = *profiles.entry(levels).or_insert(next);
-        people.push(Person {
-            archetypes: r
-                .archetypes
-                .split(',')
-                .filter_map(|c| ArchetypeCode::new(c.trim()).ok())
-                .filter(|c| framework.archetype(c).is_some())
-                .collect(),
-            profile,
-        });
-        persons.push(r);
-    }
-    let mut by_id: Vec<(usize, Vec<Attainment>)> = profiles
-        .into_iter()
-        .map(|(levels, id)| {
-            let list = levels
-                .into_iter()
-                .map(|(statement, level)| Attainment { statement, level })
-                .collect();
-            (id, list)
-        })
-        .collect();
-    by_id.sort_unstable_by_key(|(id, _)| *id);
-    (persons, people, by_id.into_iter().map(|(_, a)| a).collect())
+/// Which people a view describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// The organisation's own people, with the evidence it attested.
+    Organisation,
+    /// The people of the organisation and of those affiliated to it, with the evidence any
+    /// of them attested (an integrated care system's view).
+    System,
+}
+
+/// An organisation a view covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Covered {
+    pub slug: String,
+    pub name: String,
 }
 
 impl OrgAdminDesk<'_> {
     /// The organisation's workforce view (see the module's documentation).
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
     pub async fn workforce(&self) -> Result<WorkforceView, ServiceError> {
+        self.workforce_in(Scope::Organisation).await
+    }
+
+    /// One view of the organisation: its own ([`Scope::Organisation`]), or the system's
+    /// across it and the organisations affiliated to it, with its targets measured across
+    /// them ([`Scope::System`]; with no affiliates, the same people as its own). An
+    /// organisation with affiliates has both views computed and suppressed together, so
+    /// that no count of one differs from a count of the other by a small number.
+    #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
+    pub async fn workforce_in(&self, scope: Scope) -> Result<WorkforceView, ServiceError> {
         let org = &self.admin.0.org;
         let now = self.now();
         let tx = self.store.read().await?;
         let loaded = framework_by_slug(&tx, DEFAULT_FRAMEWORK, None)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("framework '{DEFAULT_FRAMEWORK}'")))?;
-        let levels = tx.workforce_levels(&org.id, loaded.id).await?;
-        let holders = tx.workforce_award_holders(&org.id).await?;
-        let awards = tx.workforce_awards(&org.id).await?;
+        let affiliates = tx.affiliated_orgs(&org.id).await?;
+        let mut covered = vec![Covered {
+            slug: org.slug.to_string(),
+            name: org.name.clone(),
+        }];
+        for id in &affiliates {
+            if let Some(o) = tx.org(id).await? {
+                covered.push(Covered {
+                    slug: o.slug.to_string(),
+                    name: o.name,
+                });
+            }
+        }
+        let own = [org.id.clone()];
+        let mut everyone = own.to_vec();
+        everyone.extend(affiliates.iter().cloned());
         let targets = tx.targets_of_org(&org.id).await?;
+        let mut scopes = Vec::new();
+        for orgs in [&own[..], &everyone[..]] {
+            scopes.push(ScopeData {
+                levels: tx.workforce_levels(orgs, loaded.id).await?,
+                holders: tx.workforce_award_holders(orgs).await?,
+                awards: tx.workforce_awards(orgs).await?,
+                targets: targets.clone(),
+            });
+            if affiliates.is_empty() {
+                break;
+            }
+        }
         drop(tx);
         let framework = loaded.framework.clone();
-        let mut events = Events::default();
-        for month in levels.iter().flat_map(|l| &l.months) {
-            *events.attested_by_month.entry(month.clone()).or_default() += 1;
-        }
+        let caches = self.caches.clone();
+        let framework_id = loaded.id;
         // Progress is computed away from the async workers: it is the costly part.
-        let (rows, people, mut plan) = tokio::task::spawn_blocking(move || {
-            let (rows, people, profiles) = people_of(&framework, levels, holders);
-            let mut plan = Plan::new(&framework, &people);
-            plan.add_maps(&framework, &people, &profiles);
-            plan.add_targets(&framework, &people, &profiles, targets);
-            (rows, people, plan)
+        let reckoned = tokio::task::spawn_blocking(move || {
+            let r = Reckoner {
+                framework: &framework,
+                framework_id,
+                memo: &caches.progress,
+            };
+            let universe = Universe::new(&framework, &scopes);
+            scopes
+                .into_iter()
+                .map(|data| reckon(r, &universe, data, now))
+                .collect::<Vec<_>>()
         })
         .await
         .map_err(|e| ServiceError::internal_from("computing the workforce view", e))?;
-        let framework = &loaded.framework;
-        let index: HashMap<&AccountId, usize> =
-            rows.iter().enumerate().map(|(i, r)| (&r.id, i)).collect();
-        plan.add_awards(&awards, &index, people.len(), now, &mut events);
 
         let k = self.config.workforce_suppress_below;
-        let refs: Vec<&People> = plan.sets.sets.iter().collect();
-        let shown = suppress(&refs, k, &plan.sets.groups);
-        let event = |count: u64| {
-            if count < k {
-                Shown::FewerThan(k)
-            } else {
-                Shown::Exact(count)
-            }
+        // Every scope's sets suppressed as one table, each scope's indices shifted.
+        let mut sets: Vec<&People> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut offsets = Vec::new();
+        for (plan, _) in &reckoned {
+            let at = sets.len();
+            offsets.push(at);
+            groups.extend(plan.sets.groups.iter().map(|g| Group {
+                total: g.total + at,
+                parts: g.parts.iter().map(|p| p + at).collect(),
+            }));
+            sets.extend(plan.sets.sets.iter());
+        }
+        let shown = suppress(&sets, k, &groups);
+        let mut months: Vec<Vec<MonthRow>> = reckoned
+            .iter()
+            .map(|(_, events)| month_rows(events, now, k))
+            .collect();
+        if let [own, system] = &mut months[..] {
+            withhold_small_differences(own, system, k);
+        }
+        let which = match scope {
+            Scope::Organisation => 0,
+            Scope::System => reckoned.len() - 1,
         };
+        let affiliates = covered.len() - 1;
+        let covers = match scope {
+            Scope::Organisation => covered[..1].to_vec(),
+            Scope::System => covered,
+        };
+        let month_rows = months.swap_remove(which);
+        let Some((plan, events)) = reckoned.into_iter().nth(which) else {
+            return Err(ServiceError::internal(
+                "the workforce view computed no scope",
+            ));
+        };
+        Ok(self.view(
+            &loaded,
+            (scope, covers, affiliates),
+            plan,
+            &events,
+            month_rows,
+            &shown[offsets[which]..],
+        ))
+    }
+
+    /// A scope's view as published, from its plan and what suppression decided.
+    fn view(
+        &self,
+        loaded: &LoadedFramework,
+        (scope, covers, affiliates): (Scope, Vec<Covered>, usize),
+        plan: Plan,
+        events: &Events,
+        months: Vec<MonthRow>,
+        shown: &[Shown],
+    ) -> WorkforceView {
+        let org = &self.admin.0.org;
+        let framework = &loaded.framework;
+        let k = self.config.workforce_suppress_below;
         let levels = level_heads(framework);
         let heatmaps: Vec<HeatMap> = plan
             .maps
             .into_iter()
-            .map(|m| heatmap_view(framework, m, &shown, &levels))
+            .map(|m| heatmap_view(framework, m, shown, &levels))
             .collect();
         let archetypes = plan
             .archetype_at
@@ -678,11 +440,14 @@ impl OrgAdminDesk<'_> {
         let targets = plan
             .target_at
             .into_iter()
-            .map(|t| target_view(framework, &plan.archetype_at, t, &shown))
+            .map(|t| target_view(framework, &plan.archetype_at, t, shown))
             .collect();
-        Ok(WorkforceView {
-            org: org.slug.clone(),
+        WorkforceView {
+            org: org.slug.to_string(),
             org_name: org.name.clone(),
+            scope,
+            covers,
+            affiliates,
             framework: loaded.slug.clone(),
             framework_version: loaded.version.clone(),
             suppress_below: k,
@@ -700,16 +465,47 @@ impl OrgAdminDesk<'_> {
                 })
                 .collect(),
             targets,
-            months: months_to(now)
-                .into_iter()
-                .map(|m| MonthRow {
-                    attestations: event(events.attested_by_month.get(&m).copied().unwrap_or(0)),
-                    awards: event(events.awarded_by_month.get(&m).copied().unwrap_or(0)),
-                    month: m,
-                })
-                .collect(),
-            expiring: event(events.expiring),
+            months,
+            expiring: small(events.expiring, k),
             expiring_days: EXPIRING_DAYS,
+        }
+    }
+}
+
+/// A count of events (not people) as published.
+fn small(count: u64, k: u64) -> Shown {
+    if count < k {
+        Shown::FewerThan(k)
+    } else {
+        Shown::Exact(count)
+    }
+}
+
+/// The monthly table of a scope's events.
+fn month_rows(events: &Events, now: DateTime<Utc>, k: u64) -> Vec<MonthRow> {
+    months_to(now)
+        .into_iter()
+        .map(|m| MonthRow {
+            attestations: small(events.attested_by_month.get(&m).copied().unwrap_or(0), k),
+            awards: small(events.awarded_by_month.get(&m).copied().unwrap_or(0), k),
+            month: m,
         })
+        .collect()
+}
+
+/// The system's monthly counts include the organisation's: where the two differ by 1 to
+/// k - 1, the system's is withheld, so that the affiliates' small count cannot be read off.
+fn withhold_small_differences(own: &[MonthRow], system: &mut [MonthRow], k: u64) {
+    for (o, s) in own.iter().zip(system.iter_mut()) {
+        for (a, b) in [
+            (o.attestations, &mut s.attestations),
+            (o.awards, &mut s.awards),
+        ] {
+            if let (Some(x), Some(y)) = (a.exact(), b.exact()) {
+                if y > x && y - x < k {
+                    *b = Shown::Withheld;
+                }
+            }
+        }
     }
 }

@@ -19,9 +19,10 @@ use crate::api;
 use crate::api::table::DocumentedRoutes;
 use crate::negotiate::Format;
 use crate::pages::console::{
-    self, admin as console_admin, award_list as console_award_list, awards as console_awards,
-    bulk as console_bulk, claims as console_claims, expiry as console_expiry,
-    products as console_products, teams as console_teams, workforce as console_workforce,
+    self, admin as console_admin, affiliations as console_affiliations,
+    award_list as console_award_list, awards as console_awards, bulk as console_bulk,
+    claims as console_claims, expiry as console_expiry, products as console_products,
+    teams as console_teams, workforce as console_workforce,
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
@@ -300,6 +301,18 @@ fn console_routes() -> Router<AppState> {
         )
         .route("/console/{org}/workforce.csv", get(console_workforce::csv))
         .route(
+            "/console/{org}/affiliations",
+            get(console_affiliations::affiliations).post(console_affiliations::propose),
+        )
+        .route(
+            "/console/{org}/affiliations/{other}/accept",
+            post(console_affiliations::accept),
+        )
+        .route(
+            "/console/{org}/affiliations/{other}/end",
+            post(console_affiliations::end),
+        )
+        .route(
             "/console/{org}/workforce/targets",
             post(console_workforce::add_target),
         )
@@ -440,6 +453,10 @@ impl Tables {
             get "/me/refreshers" => api::products::refreshers,
             get "/orgs/{slug}/teams/{id}" => api::teams::team,
             get "/orgs/{slug}/workforce" => api::teams::workforce,
+            get "/orgs/{slug}/affiliations" => api::affiliations::list,
+            post "/orgs/{slug}/affiliations" => api::affiliations::propose,
+            post "/orgs/{slug}/affiliations/{other}/accept" => api::affiliations::accept,
+            delete "/orgs/{slug}/affiliations/{other}" => api::affiliations::end,
         );
         let api_own_limits = documented!("/api/v1";
             post "/evidence/{id}/attachments" => api::evidence::attach,

@@ -1,11 +1,14 @@
 //! Seeding the demo's teams (made and invited by the organisation's administrator, accepted
 //! by the personas who accept), the numbered staff of an organisation's workforce (accounts
 //! with their archetypes and evidence attested by the organisation's assessor, written like
-//! imported completions: each piece with its decision, one transaction per person) and its
-//! targets. What exists is left alone.
+//! imported completions: each piece with its decision, one transaction per person), its
+//! targets, and the affiliations of organisations to a system (proposed by the system,
+//! accepted by the organisation). What exists is left alone.
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
-use credence_domain::registry::{EvidenceKind, EvidenceStatus, Role, TeamMemberState};
+use credence_domain::registry::{
+    AffiliationState, EvidenceKind, EvidenceStatus, Role, TeamMemberState,
+};
 use credence_domain::{EvidenceId, Framework, PathwayCode, PathwayKind};
 use credence_store::registry::{EvidenceRow, NewDecision};
 
@@ -94,6 +97,27 @@ impl Registry {
                     due: t.due.clone(),
                 })
                 .await?;
+            summary.changes += 1;
+        }
+        for a in &world.affiliations {
+            let system = self.org_named(&a.system).await?;
+            let member = self.org_named(&a.member).await?;
+            let member_slug = credence_domain::OrgSlug::new(&member.slug)
+                .map_err(|e| ServiceError::internal_from("a demo organisation's slug", e))?;
+            let system_slug = credence_domain::OrgSlug::new(&system.slug)
+                .map_err(|e| ServiceError::internal_from("a demo organisation's slug", e))?;
+            let theirs = self.with_org_admin(&operator.admin_of(&member));
+            let known = theirs.affiliations().await?.systems;
+            match known.iter().find(|s| s.org == system.slug).map(|s| s.state) {
+                Some(AffiliationState::Accepted) => continue,
+                Some(AffiliationState::Invited) => {}
+                None => {
+                    self.with_org_admin(&operator.admin_of(&system))
+                        .propose_affiliation(&member_slug)
+                        .await?;
+                }
+            }
+            theirs.accept_affiliation(&system_slug).await?;
             summary.changes += 1;
         }
         Ok(())

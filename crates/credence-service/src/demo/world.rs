@@ -42,6 +42,17 @@ pub struct World {
     /// Workforce targets organisations set.
     #[serde(default)]
     pub targets: Vec<WorkforceTarget>,
+    /// Organisations affiliated (accepted) to a system.
+    #[serde(default)]
+    pub affiliations: Vec<Affiliation>,
+}
+
+/// An organisation affiliated to a system, the affiliation accepted.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Affiliation {
+    pub system: String,
+    pub member: String,
 }
 
 /// A team of a demo organisation.

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod accreditation;
 pub mod achievement;
+pub mod affiliation;
 pub mod api_token;
 pub mod audit_checkpoint;
 pub mod audit_entry;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod accreditations;
+mod affiliations;
 mod audit;
 mod audit_names;
 mod award_list;
@@ -20,6 +21,7 @@ mod workforce;
 pub use crate::entity::account::Model as AccountRow;
 pub use crate::entity::accreditation::Model as AccreditationRow;
 pub use crate::entity::achievement::Model as AchievementRow;
+pub use crate::entity::affiliation::Model as AffiliationRow;
 pub use crate::entity::api_token::Model as TokenRow;
 pub use crate::entity::audit_checkpoint::Model as AuditCheckpointRow;
 pub use crate::entity::audit_entry::Model as AuditRow;

@@ -1,8 +1,9 @@
-//! The workforce view's reads: an organisation's people (those whose evidence it attested
-//! or who hold one of its credentials), the evidence it attested, its awards with their
-//! pathways, and its targets. A few queries whatever the number of people (the evidence
-//! aggregated per person in SQL): the service computes each person's progress
-//! once from what they return.
+//! The workforce view's reads, for one organisation or several (a system and those
+//! affiliated to it): the people (those whose evidence they attested or who hold one of
+//! their credentials), the evidence they attested (one row per person from
+//! `evidence_levels`, which triggers keep), their awards with their pathways, and targets.
+//! A few queries whatever the number of people: the service computes each person's
+//! progress from what they return.
 
 use chrono::{DateTime, Utc};
 use credence_domain::registry::AwardStatus;
@@ -46,23 +47,57 @@ pub struct WorkforceAward {
     pub valid_until: Option<DateTime<Utc>>,
 }
 
+/// `$first, ..., $(first + n - 1)`: the placeholders of an `IN` list.
+fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Adds the `statement:level:YYYY-MM` triples of `text` to `into`.
+fn parse_levels(text: &str, into: &mut WorkforceLevels) -> Result<(), StoreError> {
+    for triple in text.split(',') {
+        let mut parts = triple.splitn(3, ':');
+        let (s, l, m) = (parts.next(), parts.next(), parts.next());
+        match (s.map(StatementCode::new), l.map(LevelCode::new), m) {
+            (Some(Ok(s)), Some(Ok(l)), Some(m)) => {
+                into.levels.push((s, l));
+                into.months.push(m.to_owned());
+            }
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "attested evidence names '{triple}'"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Tx {
-    /// The organisation's people who hold one of its credentials that is not revoked (with
-    /// no levels: those come from [`Tx::workforce_levels`]).
-    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
+    /// The people who hold a credential of one of the organisations `org_ids` that is not
+    /// revoked (with no levels: those come from [`Tx::workforce_levels`]).
+    #[tracing::instrument(level = "debug", skip_all, fields(orgs = org_ids.len()))]
     pub async fn workforce_award_holders(
         &self,
-        org_id: &OrgId,
+        org_ids: &[OrgId],
     ) -> Result<Vec<WorkforcePerson>, StoreError> {
-        let sql = "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes \
-                   FROM accounts a WHERE a.id IN (SELECT w.holder_id FROM awards w \
-                   WHERE w.org_id = $1 AND w.holder_id IS NOT NULL AND w.status <> 'revoked')";
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes \
+             FROM accounts a WHERE a.id IN (SELECT w.holder_id FROM awards w \
+             WHERE w.org_id IN ({}) AND w.holder_id IS NOT NULL AND w.status <> 'revoked')",
+            marks(1, org_ids.len())
+        );
         let rows = self
             .conn()
             .query_all(Statement::from_sql_and_values(
                 self.conn().get_database_backend(),
                 sql,
-                [org_id.into()],
+                org_ids.iter().map(sea_orm::Value::from),
             ))
             .await?;
         rows.iter()
@@ -76,90 +111,140 @@ impl Tx {
             .collect()
     }
 
-    /// The people whose evidence the organisation attested in the framework version
-    /// `framework_id`, with that evidence, one row per person (`statement:level` pairs joined in SQL, so that 200,000 pieces are read
-    /// as 10,000 rows).
-    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
+    /// The people whose evidence the organisations `org_ids` attested in the framework
+    /// version `framework_id`, with that evidence, one row per person: read from
+    /// `evidence_levels`, which the database keeps per organisation and person (migration
+    /// m20261212_000001), so 200,000 pieces are read as 10,000 short rows. A person
+    /// attested by several of the organisations has their pieces merged.
+    #[tracing::instrument(level = "debug", skip_all, fields(orgs = org_ids.len()))]
     pub async fn workforce_levels(
         &self,
-        org_id: &OrgId,
+        org_ids: &[OrgId],
         framework_id: i64,
     ) -> Result<Vec<WorkforceLevels>, StoreError> {
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let backend = self.conn().get_database_backend();
-        let join = match backend {
-            DatabaseBackend::Postgres => {
-                "string_agg(e.statement_code || ':' || e.level_confirmed || ':' || \
-                 to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM'), ',')"
-            }
-            _ => {
-                "group_concat(e.statement_code || ':' || e.level_confirmed || ':' || \
-                  substr(e.updated_at, 1, 7), ',')"
-            }
-        };
         let sql = format!(
             "SELECT a.id AS id, a.display_name AS display_name, a.archetypes AS archetypes, \
-             x.levels AS levels FROM (SELECT e.holder_id AS holder_id, {join} AS levels \
-             FROM evidence e WHERE e.org_id = $1 AND e.framework_id = $2 \
-             AND e.status = 'attested' AND e.level_confirmed IS NOT NULL \
-             GROUP BY e.holder_id) x JOIN accounts a ON a.id = x.holder_id"
+             l.levels AS levels FROM evidence_levels l JOIN accounts a ON a.id = l.holder_id \
+             WHERE l.framework_id = $1 AND l.org_id IN ({}) ORDER BY l.holder_id",
+            marks(2, org_ids.len())
         );
+        let mut values: Vec<sea_orm::Value> = vec![framework_id.into()];
+        values.extend(org_ids.iter().map(sea_orm::Value::from));
         let rows = self
             .conn()
-            .query_all(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [org_id.into(), framework_id.into()],
-            ))
+            .query_all(Statement::from_sql_and_values(backend, sql, values))
             .await?;
-        rows.iter()
-            .map(|row| {
-                let text: String = row.try_get("", "levels")?;
-                let mut levels = Vec::new();
-                let mut months = Vec::new();
-                for triple in text.split(',') {
-                    let mut parts = triple.splitn(3, ':');
-                    let (s, l, m) = (parts.next(), parts.next(), parts.next());
-                    match (s.map(StatementCode::new), l.map(LevelCode::new), m) {
-                        (Some(Ok(s)), Some(Ok(l)), Some(m)) => {
-                            levels.push((s, l));
-                            months.push(m.to_owned());
-                        }
-                        _ => {
-                            return Err(StoreError::Corrupt(format!(
-                                "attested evidence names '{triple}'"
-                            )))
-                        }
-                    }
-                }
-                Ok(WorkforceLevels {
+        let mut out: Vec<WorkforceLevels> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: AccountId = row.try_get("", "id")?;
+            let text: String = row.try_get("", "levels")?;
+            if out.last().map(|l| &l.person.id) != Some(&id) {
+                out.push(WorkforceLevels {
                     person: WorkforcePerson {
-                        id: row.try_get("", "id")?,
+                        id,
                         display_name: row.try_get("", "display_name")?,
                         archetypes: row.try_get("", "archetypes")?,
                     },
-                    levels,
-                    months,
-                })
-            })
-            .collect()
+                    levels: Vec::new(),
+                    months: Vec::new(),
+                });
+            }
+            if let Some(last) = out.last_mut() {
+                parse_levels(&text, last)?;
+            }
+        }
+        Ok(out)
     }
 
-    /// The organisation's awards to accounts, with their achievements' pathways.
+    /// How many of an organisation's rows of `evidence_levels` (person and framework
+    /// version) differ from the evidence itself, aggregated anew: the check that the
+    /// triggers keep it (0 when they do).
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
+    pub async fn evidence_levels_drift(&self, org_id: &OrgId) -> Result<u64, StoreError> {
+        let backend = self.conn().get_database_backend();
+        let month = match backend {
+            DatabaseBackend::Postgres => "to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM')",
+            _ => "substr(e.updated_at, 1, 7)",
+        };
+        let recount = format!(
+            "SELECT e.holder_id AS holder_id, e.framework_id AS framework_id, \
+             e.statement_code || ':' || e.level_confirmed || ':' || {month} AS triple \
+             FROM evidence e WHERE e.org_id = $1 AND e.status = 'attested' \
+             AND e.level_confirmed IS NOT NULL"
+        );
+        let kept = "SELECT holder_id, framework_id, levels FROM evidence_levels WHERE org_id = $1";
+        let mut want: std::collections::BTreeMap<(String, i64), Vec<String>> = Default::default();
+        for row in self
+            .conn()
+            .query_all(Statement::from_sql_and_values(
+                backend,
+                recount,
+                [org_id.into()],
+            ))
+            .await?
+        {
+            let key = (
+                row.try_get("", "holder_id")?,
+                row.try_get("", "framework_id")?,
+            );
+            want.entry(key)
+                .or_default()
+                .push(row.try_get("", "triple")?);
+        }
+        let mut have: std::collections::BTreeMap<(String, i64), Vec<String>> = Default::default();
+        for row in self
+            .conn()
+            .query_all(Statement::from_sql_and_values(
+                backend,
+                kept,
+                [org_id.into()],
+            ))
+            .await?
+        {
+            let key = (
+                row.try_get("", "holder_id")?,
+                row.try_get("", "framework_id")?,
+            );
+            let text: String = row.try_get("", "levels")?;
+            have.insert(key, text.split(',').map(str::to_owned).collect());
+        }
+        for list in want.values_mut().chain(have.values_mut()) {
+            list.sort_unstable();
+        }
+        let keys: std::collections::BTreeSet<_> = want.keys().chain(have.keys()).collect();
+        Ok(keys
+            .into_iter()
+            .filter(|k| want.get(k) != have.get(k))
+            .count() as u64)
+    }
+
+    /// The awards of the organisations `org_ids` to accounts, with their achievements'
+    /// pathways.
+    #[tracing::instrument(level = "debug", skip_all, fields(orgs = org_ids.len()))]
     pub async fn workforce_awards(
         &self,
-        org_id: &OrgId,
+        org_ids: &[OrgId],
     ) -> Result<Vec<WorkforceAward>, StoreError> {
-        let sql = "SELECT w.holder_id AS holder_id, c.pathway AS pathway, w.status AS status, \
-                   w.created_at AS created_at, w.valid_until AS valid_until \
-                   FROM awards w JOIN achievements c ON c.id = w.achievement_id \
-                   WHERE w.org_id = $1 AND w.holder_id IS NOT NULL";
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT w.holder_id AS holder_id, c.pathway AS pathway, w.status AS status, \
+             w.created_at AS created_at, w.valid_until AS valid_until \
+             FROM awards w JOIN achievements c ON c.id = w.achievement_id \
+             WHERE w.org_id IN ({}) AND w.holder_id IS NOT NULL",
+            marks(1, org_ids.len())
+        );
         let rows = self
             .conn()
             .query_all(Statement::from_sql_and_values(
                 self.conn().get_database_backend(),
                 sql,
-                [org_id.into()],
+                org_ids.iter().map(sea_orm::Value::from),
             ))
             .await?;
         rows.iter()

@@ -4,6 +4,7 @@
 //! wrong content type) instead of axum's plain-text rejections.
 
 pub mod accounts;
+pub mod affiliations;
 pub mod audit_checkpoint;
 pub mod awards;
 pub mod evidence;

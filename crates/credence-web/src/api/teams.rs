@@ -2,11 +2,13 @@
 //! organisation's administrators only; 404 for anyone else) and an organisation's
 //! workforce view (its administrators).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use credence_domain::{OrgSlug, TeamId};
 use credence_service::teams::TeamCoverage;
-use credence_service::workforce::WorkforceView;
+use credence_service::workforce::{Scope, WorkforceView};
+use credence_service::ServiceError;
+use serde::Deserialize;
 
 use crate::auth::CurrentActor;
 use crate::error::record_id;
@@ -43,9 +45,10 @@ pub async fn team(
 /// every count after small-number suppression, as `{"shown": "exact", "value": 12}`,
 /// `{"shown": "fewer-than", "value": 5}` or `{"shown": "withheld"}`.
 #[utoipa::path(get, path = "/orgs/{slug}/workforce", tag = "teams",
-    params(("slug" = String, Path, description = "The organisation's slug")),
+    params(("slug" = String, Path, description = "The organisation's slug"),
+        ("scope" = Option<String>, Query, description = "`organisation` (the default): its own people; `system`: its people and those of the organisations affiliated to it")),
     responses(
-        (status = 200, description = "`{org, org_name, framework, framework_version, suppress_below, people, archetypes: [{archetype, name, people, advanced_complete}], heatmaps: [{population, population_name, pathway, pathway_name, people, complete, levels: [{code, name}], rows: [{layer, factor, cells: [{level, people, percent} | null]}]}], awards_held: [{pathway, name, people}], targets: [{id, archetype, population_name, pathway, pathway_name, percent, due, people, complete, percent_now, still_needed}], months: [{month, attestations, awards}], expiring, expiring_days}`"),
+        (status = 200, description = "`{org, org_name, scope, covers: [{slug, name}], affiliates, framework, framework_version, suppress_below, people, archetypes: [{archetype, name, people, advanced_complete}], heatmaps: [{population, population_name, pathway, pathway_name, people, complete, levels: [{code, name}], rows: [{layer, factor, cells: [{level, people, percent} | null]}]}], awards_held: [{pathway, name, people}], targets: [{id, archetype, population_name, pathway, pathway_name, percent, due, people, complete, percent_now, still_needed}], months: [{month, attestations, awards}], expiring, expiring_days}`"),
         (status = 401, body = crate::error::Problem),
         (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem)
@@ -54,14 +57,37 @@ pub async fn workforce(
     State(state): State<AppState>,
     current: CurrentActor,
     Path(slug): Path<String>,
+    Query(query): Query<ScopeQuery>,
 ) -> Result<Json<WorkforceView>, WebError> {
     let slug: OrgSlug = record_id(&slug, "organisation")?;
+    let scope = query.scope()?;
     let view = state
         .services
         .registry
         .org_admin(&current.actor, &slug)
         .await?
-        .workforce()
+        .workforce_in(scope)
         .await?;
     Ok(Json(view))
+}
+
+/// `?scope=` of the workforce view.
+#[derive(Debug, Default, Deserialize)]
+pub struct ScopeQuery {
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl ScopeQuery {
+    /// The scope asked for; anything but `organisation` or `system` is refused (400).
+    pub fn scope(&self) -> Result<Scope, WebError> {
+        match self.scope.as_deref() {
+            None | Some("" | "organisation") => Ok(Scope::Organisation),
+            Some("system") => Ok(Scope::System),
+            Some(_) => Err(WebError::from(ServiceError::invalid(
+                "/scope",
+                "The scope is 'organisation' or 'system'.",
+            ))),
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! decides authorisation again with the role's proof type.
 
 pub mod admin;
+pub mod affiliations;
 mod audit_words;
 pub mod award_list;
 pub mod awards;

@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use credence_domain::disclosure::Shown;
 use credence_domain::TargetId;
-use credence_service::workforce::{HeatCell, NewTarget, WorkforceView};
+use credence_service::workforce::{HeatCell, NewTarget, Scope, WorkforceView};
 use serde::Deserialize;
 
 use super::{console_for, Console};
+use crate::api::teams::ScopeQuery;
 use crate::error::record_id;
 use crate::negotiate::Format;
-use crate::pages::credentials::NoticeQuery;
 use crate::pages::holder::Choice;
 use crate::pages::session::{notice, CsrfForm, Nav, SignedIn};
 use crate::pages::{error_for, form_errors, render, render_with, FieldError};
@@ -56,6 +56,11 @@ impl WorkforcePage {
         error_for(&self.errors, field)
     }
 
+    /// Whether this is the system's view (across affiliated organisations).
+    fn system(&self) -> bool {
+        self.w.scope == Scope::System
+    }
+
     /// A count as published, in words.
     fn shown(s: &Shown) -> String {
         s.words()
@@ -82,16 +87,37 @@ impl WorkforcePage {
     }
 }
 
+/// `?notice=` and `?scope=` of the page.
+#[derive(Debug, Default, Deserialize)]
+pub struct WorkforceQuery {
+    #[serde(default)]
+    notice: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+}
+
+impl WorkforceQuery {
+    fn scope(&self) -> Result<Scope, WebError> {
+        ScopeQuery {
+            scope: self.scope.clone(),
+        }
+        .scope()
+    }
+}
+
 async fn workforce_page(
     state: &AppState,
     user: SignedIn,
-    c: Console,
+    (c, scope): (Console, Scope),
     form: TargetForm,
     errors: Vec<FieldError>,
     notice_code: Option<&str>,
 ) -> Result<WorkforcePage, WebError> {
     let registry = &state.services.registry;
-    let w = registry.with_org_admin(c.admin()?).workforce().await?;
+    let w = registry
+        .with_org_admin(c.admin()?)
+        .workforce_in(scope)
+        .await?;
     let choices = registry.public().framework_choices().await?;
     let to_choices = |list: Vec<(String, String)>| {
         list.into_iter()
@@ -116,16 +142,17 @@ pub async fn workforce(
     State(state): State<AppState>,
     user: SignedIn,
     Path(slug): Path<String>,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<WorkforceQuery>,
     format: Format,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "workforce").await?;
+    let scope = query.scope()?;
     if format == Format::Json {
         let w = state
             .services
             .registry
             .with_org_admin(c.admin()?)
-            .workforce()
+            .workforce_in(scope)
             .await?;
         return Ok(Json(w).into_response());
     }
@@ -133,7 +160,15 @@ pub async fn workforce(
         percent: "80".into(),
         ..TargetForm::default()
     };
-    let page = workforce_page(&state, user, c, form, Vec::new(), query.notice.as_deref()).await?;
+    let page = workforce_page(
+        &state,
+        user,
+        (c, scope),
+        form,
+        Vec::new(),
+        query.notice.as_deref(),
+    )
+    .await?;
     Ok(render(&page))
 }
 
@@ -142,20 +177,30 @@ pub async fn csv(
     State(state): State<AppState>,
     user: SignedIn,
     Path(slug): Path<String>,
+    Query(query): Query<ScopeQuery>,
 ) -> Result<Response, WebError> {
     let c = console_for(&state, &user, &slug, "workforce").await?;
+    let scope = query.scope()?;
     let w = state
         .services
         .registry
         .with_org_admin(c.admin()?)
-        .workforce()
+        .workforce_in(scope)
         .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"workforce-{}.csv\"", c.slug),
+                format!(
+                    "attachment; filename=\"workforce-{}{}.csv\"",
+                    c.slug,
+                    if scope == Scope::System {
+                        "-system"
+                    } else {
+                        ""
+                    }
+                ),
             ),
         ],
         w.csv(),
@@ -190,7 +235,8 @@ pub async fn add_target(
         ),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            let page = workforce_page(&state, user, c, form, errors, None).await?;
+            let page =
+                workforce_page(&state, user, (c, Scope::Organisation), form, errors, None).await?;
             Ok(render_with(status, &page))
         }
     }
