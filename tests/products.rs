@@ -503,20 +503,6 @@ async fn train_through_the_api(s: &Setup, holder: &Auth, version: &str) {
 }
 
 /// A page as a signed-in browser gets it.
-async fn html_page(app: &TestApp, path: &str, auth: &Auth) -> String {
-    let mut request = axum::http::Request::builder()
-        .uri(path)
-        .header("accept", "text/html");
-    if let Auth::Session { cookie, .. } = auth {
-        request = request.header("cookie", format!("credence_session={cookie}"));
-    }
-    let reply = app
-        .request(request.body(axum::body::Body::empty()).unwrap())
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
-    reply.body
-}
-
 async fn refreshers(app: &TestApp, holder: &Auth) -> Vec<Value> {
     let reply = app.call("GET", "/api/v1/me/refreshers", None, holder).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -614,8 +600,23 @@ async fn a_product_award_needs_evidence_for_its_version_and_a_new_version_needs_
     assert_eq!(notices[0]["held_version"], "1.0");
     assert_eq!(notices[0]["current_version"], "2.0");
     assert!(notices[0]["rule"].as_str().unwrap().contains("line 1203"));
-    let dashboard = html_page(app, "/dashboard", &holder).await;
+    let dashboard = app.get_page("/dashboard", &holder).await;
     assert!(dashboard.contains("Refresher needed"), "{dashboard}");
+    // The credential's own page and the holder's list say so too; others do not see it.
+    let award_id = granted.json()["award"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(notices[0]["awards"], json!([award_id.clone()]));
+    let page = app
+        .get_page(&format!("/credentials/{award_id}"), &holder)
+        .await;
+    assert!(
+        page.contains("Refresher needed") && page.contains("is now registered"),
+        "{page}"
+    );
+    let mine = app.get_page("/my/credentials", &holder).await;
+    assert!(
+        mine.contains("refresher needed") && mine.contains("For tri-X 1.0"),
+        "{mine}"
+    );
     let exact = site_a(&dossier(app, &id, None, &s.site_a_admin).await.json());
     assert_eq!(exact["exact"], true);
     assert_eq!(exact["covered"]["count"], 0);
@@ -751,7 +752,7 @@ async fn the_evidence_form_asks_for_the_product_version_and_names_it_when_refuse
     let app = &s.app;
     let (_, v1) = product_with_version(&s, true).await;
     let holder = app.holder("form@example.org", "Form").await;
-    let page = html_page(app, "/evidence/new", &holder).await;
+    let page = app.get_page("/evidence/new", &holder).await;
     assert!(page.contains("name=\"product_version\""), "{page}");
     assert!(
         page.contains(&format!("<option value=\"{v1}\">tri-X 1.0</option>")),
@@ -799,7 +800,9 @@ async fn the_console_registers_products_and_versions_and_answers_questions_with_
     let Auth::Session { csrf, .. } = &s.maker_admin else {
         panic!("a session")
     };
-    let page = html_page(app, "/console/maker/products", &s.maker_admin).await;
+    let page = app
+        .get_page("/console/maker/products", &s.maker_admin)
+        .await;
     assert!(page.contains("Register a product"), "{page}");
     // Refused: every field named, nothing written.
     let bad = [
@@ -869,6 +872,36 @@ async fn the_console_registers_products_and_versions_and_answers_questions_with_
     assert_eq!(product["sites"][0]["procures"], true);
     assert_eq!(product["sites"][1]["procures"], false);
     let id = product["id"].as_str().unwrap().to_owned();
+    // Its edit form shows it as registered; a refused edit names the field and writes
+    // nothing; a saved one changes the dossier. Another organisation's admin cannot.
+    let edit = format!("/console/maker/products/{id}/edit");
+    let form = app.get_page(&edit, &s.maker_admin).await;
+    assert!(
+        form.contains("value=\"tri-X\"")
+            && form.contains("value=\"site-a\"")
+            && form.contains(">Test lab</textarea>"),
+        "{form}"
+    );
+    let mut changed = good;
+    changed[1] = ("name", "");
+    let refused = crate::pages::post_form(app, &edit, &changed, &s.maker_admin).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"name-error\""),
+        "{}",
+        refused.body
+    );
+    changed[1] = ("name", "tri-X Chest");
+    changed[8] = ("own_sites", "");
+    let saved = crate::pages::post_form(app, &edit, &changed, &s.maker_admin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let d = dossier(app, &id, None, &Auth::None).await.json();
+    assert_eq!(d["product"]["name"], "tri-X Chest");
+    assert_eq!(d["product"]["sites"].as_array().unwrap().len(), 2);
+    let theirs = app
+        .get(&format!("/console/site-a/products/{id}/edit"), "text/html")
+        .await;
+    assert_ne!(theirs.status, StatusCode::OK);
     let versions = format!("/console/maker/products/{id}/versions");
     let bad_version = [
         ("csrf", csrf.as_str()),
@@ -897,22 +930,22 @@ async fn the_console_registers_products_and_versions_and_answers_questions_with_
     let Auth::Session { csrf: csrf_a, .. } = &s.site_a_admin else {
         panic!("a session")
     };
-    let page = html_page(
-        app,
-        &format!("/console/site-a/products/{id}/answers"),
-        &s.site_a_admin,
-    )
-    .await;
+    let page = app
+        .get_page(
+            &format!("/console/site-a/products/{id}/answers"),
+            &s.site_a_admin,
+        )
+        .await;
     assert!(
         page.contains("value=\"A3-01\"") && page.contains("value=\"A6-01\""),
         "{page}"
     );
-    let page_b = html_page(
-        app,
-        &format!("/console/site-b/products/{id}/answers"),
-        &s.site_b_admin,
-    )
-    .await;
+    let page_b = app
+        .get_page(
+            &format!("/console/site-b/products/{id}/answers"),
+            &s.site_b_admin,
+        )
+        .await;
     assert!(!page_b.contains("value=\"A3-01\"") && page_b.contains("value=\"A6-01\""));
     let path = format!("/console/site-a/products/{id}/versions/{v1}/answers");
     let bad_answer = [

@@ -472,6 +472,13 @@ impl OrgAdminDesk<'_> {
         }
     }
 
+    /// One of this organisation's products, as its edit form shows it (404 for another's).
+    pub async fn own_product_view(&self, id: &ProductId) -> Result<ProductView, ServiceError> {
+        let tx = self.store.read().await?;
+        let row = self.own_product(&tx, id).await?;
+        self.product_view(&tx, &row).await
+    }
+
     /// Replaces a product's details and sites.
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug, id = %id))]
     pub async fn edit_product(

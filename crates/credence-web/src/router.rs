@@ -280,6 +280,10 @@ fn console_routes() -> Router<AppState> {
             get(console_products::products).post(console_products::register),
         )
         .route(
+            "/console/{org}/products/{id}/edit",
+            get(console_products::edit_form).post(console_products::edit),
+        )
+        .route(
             "/console/{org}/products/{id}/versions",
             post(console_products::add_version),
         )

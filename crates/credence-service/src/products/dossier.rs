@@ -9,8 +9,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use credence_domain::{
-    AccountId, AchievementId, Framework, OrgId, PathwayCode, PathwayKind, PlainCode, ProductId,
-    ProductVersionId,
+    AccountId, AchievementId, AwardId, Framework, OrgId, PathwayCode, PathwayKind, PlainCode,
+    ProductId, ProductVersionId,
 };
 use credence_store::registry::{EvidenceRow, ProductRow, ProductVersionRow};
 use credence_store::Tx;
@@ -142,6 +142,10 @@ pub struct RefresherNotice {
     pub current_version: String,
     pub achievement: String,
     pub rule: String,
+    /// The holder's credentials of the product's earlier versions (those the refresher
+    /// is for).
+    #[schema(value_type = Vec<String>)]
+    pub awards: Vec<AwardId>,
 }
 
 /// The framework that product-specific pathways are read from: the bundled framework's
@@ -467,6 +471,7 @@ impl HolderDesk<'_> {
         let holder = &self.holder.account_id;
         let tx = self.store.read().await?;
         let mut products: Vec<ProductId> = Vec::new();
+        let mut held_awards: Vec<(AwardId, ProductVersionId)> = Vec::new();
         for award in tx.award_facts_of_holder(holder).await? {
             if award.status != credence_domain::registry::AwardStatus::Active {
                 continue;
@@ -481,6 +486,7 @@ impl HolderDesk<'_> {
                 continue;
             };
             if let Some(v) = tx.product_version(version).await? {
+                held_awards.push((award.id.clone(), v.id.clone()));
                 if !products.contains(&v.product_id) {
                     products.push(v.product_id);
                 }
@@ -524,6 +530,11 @@ impl HolderDesk<'_> {
                 current_version: current.version.clone(),
                 achievement,
                 rule: REFRESHER_RULE.to_owned(),
+                awards: held_awards
+                    .iter()
+                    .filter(|(_, v)| v != &current.id && versions.iter().any(|r| &r.id == v))
+                    .map(|(a, _)| a.clone())
+                    .collect(),
             });
         }
         Ok(out)

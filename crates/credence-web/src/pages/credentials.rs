@@ -11,6 +11,7 @@ use credence_domain::registry::AwardStatus;
 use credence_domain::{AwardId, EvidenceId};
 use credence_service::badges::BadgeFormat;
 use credence_service::portfolio::PortfolioCredential;
+use credence_service::products::RefresherNotice;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -39,6 +40,8 @@ struct CredentialPage {
     is_holder: bool,
     public: bool,
     has_badge: bool,
+    /// For the holder: the credential is for an earlier version of an AI product.
+    refresher: Option<RefresherNotice>,
 }
 
 struct PageVerdict {
@@ -116,6 +119,15 @@ pub async fn credential(
     let url = registry.url(&format!("/credentials/{id}"));
     let is_holder = current.actor.account_id().is_some()
         && current.actor.account_id() == award.holder_id.as_ref();
+    let refresher = match current.actor.holder() {
+        Ok(holder) if is_holder => registry
+            .with_holder(&holder)
+            .refreshers_needed()
+            .await?
+            .into_iter()
+            .find(|r| r.awards.contains(&id)),
+        _ => None,
+    };
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),
@@ -135,6 +147,7 @@ pub async fn credential(
         is_holder,
         public: award.public,
         has_badge: award.achievement_id.is_some(),
+        refresher,
     }))
 }
 
@@ -237,6 +250,23 @@ struct MyCredentialsPage {
     title: &'static str,
     notice: Option<&'static str>,
     credentials: Vec<PortfolioCredential>,
+    /// The credentials of an earlier version of an AI product, with what is needed.
+    refreshers: Vec<RefresherNotice>,
+}
+
+impl MyCredentialsPage {
+    /// What the credential `id` needs, when it is for an earlier version of a product.
+    fn refresher_for(&self, id: &str) -> Option<String> {
+        self.refreshers
+            .iter()
+            .find(|r| r.awards.iter().any(|a| a.as_str() == id))
+            .map(|r| {
+                format!(
+                    "For {} {}: {} {} is now registered.",
+                    r.product, r.held_version, r.product, r.current_version
+                )
+            })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -256,11 +286,18 @@ pub async fn mine(
         .with_holder(&user.holder)
         .own_portfolio()
         .await?;
+    let refreshers = state
+        .services
+        .registry
+        .with_holder(&user.holder)
+        .refreshers_needed()
+        .await?;
     Ok(render(&MyCredentialsPage {
         nav: user.nav,
         title: "Your credentials",
         notice: notice(query.notice.as_deref()),
         credentials: portfolio.credentials,
+        refreshers,
     }))
 }
 

@@ -267,6 +267,7 @@ pub fn notice(code: Option<&str>) -> Option<&'static str> {
         "version-registered" => "The version is registered: it is now the product's current version.",
         "answer-saved" => "The answer is saved for this version.",
         "target-set" => "The target is set.",
+        "product-saved" => "The product is saved.",
         "affiliation-proposed" => "The affiliation is proposed. The organisation's administrators decide.",
         "affiliation-accepted" => "The affiliation is accepted: your people now count in the system's workforce view.",
         "affiliation-ended" => "The affiliation is ended.",

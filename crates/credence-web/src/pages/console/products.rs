@@ -86,6 +86,132 @@ impl ProductForm {
     }
 }
 
+impl ProductForm {
+    /// The form filled in with a product as it stands.
+    fn of(p: &ProductView) -> Self {
+        let orgs = |f: fn(&&credence_service::products::SiteView) -> bool| {
+            p.sites
+                .iter()
+                .filter(|s| s.org.is_some())
+                .filter(f)
+                .filter_map(|s| s.org.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Self {
+            csrf: String::new(),
+            name: p.name.clone(),
+            manufacturer: p.manufacturer.clone(),
+            intended_use: p.intended_use.clone(),
+            regulatory_class: p.regulatory_class.clone().unwrap_or_default(),
+            marking: p.marking.clone().unwrap_or_default(),
+            public: p.public.then(|| "on".to_owned()),
+            buyers: orgs(|s| s.procures),
+            deployers: orgs(|s| !s.procures),
+            own_sites: p
+                .sites
+                .iter()
+                .filter(|s| s.org.is_none())
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
+/// A product's edit page.
+#[derive(Template)]
+#[template(path = "console_product_edit.html")]
+struct EditPage {
+    nav: Nav,
+    title: String,
+    c: Console,
+    product: ProductView,
+    form: ProductForm,
+    errors: Vec<FieldError>,
+}
+
+impl EditPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+
+    fn text_fields(&self) -> Vec<(&'static str, &'static str, &str)> {
+        text_fields(&self.form)
+    }
+}
+
+/// The product form's one-line fields: name, label, value.
+fn text_fields(form: &ProductForm) -> Vec<(&'static str, &'static str, &str)> {
+    vec![
+        ("name", "Name", &form.name),
+        ("manufacturer", "Manufacturer", &form.manufacturer),
+        (
+            "regulatory_class",
+            "Regulatory class (optional, such as Class IIa)",
+            &form.regulatory_class,
+        ),
+        ("marking", "Marking (optional, such as UKCA)", &form.marking),
+    ]
+}
+
+/// `GET /console/{org}/products/{id}/edit` (admins of the registering organisation).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let c = console_for(&state, &user, &slug, "products").await?;
+    let id: ProductId = record_id(&id, "product")?;
+    let product = state
+        .services
+        .registry
+        .with_org_admin(c.admin()?)
+        .own_product_view(&id)
+        .await?;
+    Ok(render(&EditPage {
+        nav: user.nav,
+        title: format!("Edit {}", product.name),
+        c,
+        form: ProductForm::of(&product),
+        product,
+        errors: Vec::new(),
+    }))
+}
+
+/// `POST /console/{org}/products/{id}/edit`: saves the product's details and sites.
+pub async fn edit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<ProductForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let c = console_for(&state, &user, &slug, "products").await?;
+    let id: ProductId = record_id(&id, "product")?;
+    let desk = state.services.registry.with_org_admin(c.admin()?);
+    match desk.edit_product(&id, form.input()).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/console/{}/products?notice=product-saved",
+            c.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = form_errors(e)?;
+            let product = desk.own_product_view(&id).await?;
+            let page = EditPage {
+                nav: user.nav,
+                title: format!("Edit {}", product.name),
+                c,
+                product,
+                form,
+                errors,
+            };
+            Ok(render_with(status, &page))
+        }
+    }
+}
+
 /// A new version's form.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct VersionForm {
@@ -121,20 +247,7 @@ impl ProductsPage {
 
     /// The registration form's one-line fields: name, label, value.
     fn text_fields(&self) -> Vec<(&'static str, &'static str, &str)> {
-        vec![
-            ("name", "Name", &self.form.name),
-            ("manufacturer", "Manufacturer", &self.form.manufacturer),
-            (
-                "regulatory_class",
-                "Regulatory class (optional, such as Class IIa)",
-                &self.form.regulatory_class,
-            ),
-            (
-                "marking",
-                "Marking (optional, such as UKCA)",
-                &self.form.marking,
-            ),
-        ]
+        text_fields(&self.form)
     }
 
     /// The refused version form's values for `product`, if it was that one.
