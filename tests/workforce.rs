@@ -365,6 +365,35 @@ async fn the_team_page_and_the_workforce_view_in_chromium() {
     let base = app.serve().await;
     let admin = world(&app).await;
     drop(admin);
+    // A practice of 6 affiliated to WF: the system's view counts 21.
+    app.org("wf-gp", "healthcare-setting", "key").await;
+    let all = foundational();
+    let items: Vec<(&str, &str)> = all.iter().map(|(s, l)| (s.as_str(), l.as_str())).collect();
+    for i in 0..6 {
+        let who = app
+            .holder(&format!("gp{i}@wf.test"), &format!("gp {i}"))
+            .await;
+        let id = account_id(&app, &who).await;
+        set_archetype(&app, &id, "user").await;
+        attest(&app, &id, Some("wf-gp"), &items).await;
+    }
+    let power =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .unwrap();
+    let public = app.services.registry.public();
+    let ours = public.org(&WF.parse().unwrap()).await.unwrap();
+    let theirs = public.org(&"wf-gp".parse().unwrap()).await.unwrap();
+    (app.services.registry.with_org_admin(&power.admin_of(&ours)))
+        .propose_affiliation(&"wf-gp".parse().unwrap())
+        .await
+        .unwrap();
+    (app.services
+        .registry
+        .with_org_admin(&power.admin_of(&theirs)))
+    .accept_affiliation(&WF.parse().unwrap())
+    .await
+    .unwrap();
     let p = people(&app).await;
     let team = make_team(&app, &p.admin).await;
     invite(&app, &p.admin, &team, "ann@team.test", &["embedder"]).await;
@@ -378,6 +407,8 @@ async fn the_team_page_and_the_workforce_view_in_chromium() {
         "team_admin": {"email": "admin@team.test", "password": password},
         "team": format!("/orgs/{ORG}/teams/{team}"),
         "workforce": format!("/console/{WF}/workforce"),
+        "affiliations": format!("/console/{WF}/affiliations"),
+        "system": true,
     });
     let report = tokio::task::spawn_blocking(move || {
         crate::support::js_harness().run_script("teams.mjs", &[], &brief)
@@ -393,7 +424,10 @@ async fn the_team_page_and_the_workforce_view_in_chromium() {
     assert!(report["gaps"].as_u64().unwrap() > 0, "{report:#}");
     assert_eq!(report["heatmapFirstCell"], "15 (100%)");
     assert!(report["suppressed"].as_u64().unwrap() > 0, "{report:#}");
-    for page in ["team", "workforce"] {
+    assert_eq!(report["affiliated"], 1, "{report:#}");
+    assert_eq!(report["systemTab"], "Across the system (2 organisations)");
+    assert_eq!(report["systemPeople"], "21");
+    for page in ["team", "workforce", "affiliations", "system"] {
         assert_eq!(report["axe"][page], json!([]), "axe on {page}: {report:#}");
     }
     assert!(report["overflow"].is_null(), "{report:#}");

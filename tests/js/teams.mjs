@@ -1,10 +1,11 @@
 // Teams and the workforce view in a real browser: an invited member accepts from "Your
-// teams" and opens the team's page; an administrator opens the workforce view.
+// teams" and opens the team's page; an administrator opens the workforce view, then (when
+// the brief names them) the affiliations page and the system's view across them.
 //
 // Reads a JSON brief on standard input: {base, chromium, screenshots, member, admin, team,
-// workforce} (member and admin: {email, password}; team and workforce: paths). Prints a
-// JSON report: {ok, error, accepted, teamHeading, gaps, heatmapFirstCell, suppressed, axe,
-// overflow, screenshots, cspErrors}.
+// workforce, affiliations?, system?} (member and admin: {email, password}; the rest: paths).
+// Prints a JSON report: {ok, error, accepted, teamHeading, gaps, heatmapFirstCell,
+// suppressed, affiliated, systemTab, systemPeople, axe, overflow, screenshots, cspErrors}.
 import { check, openPage, readBrief, runScript, signIn } from "./browser_kit.mjs";
 
 const brief = readBrief();
@@ -27,4 +28,15 @@ await runScript(brief, async (browser, report) => {
   report.heatmapFirstCell = (await first.locator("tbody td").first().innerText()).trim();
   report.suppressed = await admin.page.locator("td.heat-na").count();
   await check(admin.page, report, brief.screenshots, "teams", "workforce");
+  if (brief.system) {
+    await admin.page.goto(`${brief.base}${brief.affiliations}`);
+    report.affiliated = await admin.page.locator("main table tbody tr").count();
+    await check(admin.page, report, brief.screenshots, "teams", "affiliations");
+    await admin.page.goto(`${brief.base}${brief.workforce}`);
+    await admin.page.getByRole("link", { name: /^Across the system/ }).click();
+    await admin.page.waitForURL(/scope=system/);
+    report.systemTab = (await admin.page.locator('.tabs [aria-current="page"]').innerText()).trim();
+    report.systemPeople = (await admin.page.locator(".stats strong").first().innerText()).trim();
+    await check(admin.page, report, brief.screenshots, "teams", "system");
+  }
 });
