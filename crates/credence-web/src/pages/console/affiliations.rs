@@ -148,20 +148,7 @@ pub async fn accept(
     Path((slug, other)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
-    let c = console_for(&state, &user, &slug, "affiliations").await?;
-    let other = other_slug(&other)?;
-    state
-        .services
-        .registry
-        .with_org_admin(c.admin()?)
-        .accept_affiliation(&other)
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/console/{}/affiliations?notice=affiliation-accepted",
-        c.slug
-    ))
-    .into_response())
+    answer(&state, &user, (&slug, &other), &form, true).await
 }
 
 /// `POST /console/{org}/affiliations/{other}/end`: ends, declines or withdraws one.
@@ -171,18 +158,27 @@ pub async fn end(
     Path((slug, other)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
+    answer(&state, &user, (&slug, &other), &form, false).await
+}
+
+/// Accepts (or ends) the affiliation with `other`, then shows the list again.
+async fn answer(
+    state: &AppState,
+    user: &SignedIn,
+    (slug, other): (&str, &str),
+    form: &CsrfForm,
+    accept: bool,
+) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let c = console_for(&state, &user, &slug, "affiliations").await?;
-    let other = other_slug(&other)?;
-    state
-        .services
-        .registry
-        .with_org_admin(c.admin()?)
-        .end_affiliation(&other)
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/console/{}/affiliations?notice=affiliation-ended",
-        c.slug
-    ))
-    .into_response())
+    let c = console_for(state, user, slug, "affiliations").await?;
+    let other = other_slug(other)?;
+    let desk = state.services.registry.with_org_admin(c.admin()?);
+    let notice = if accept {
+        desk.accept_affiliation(&other).await?;
+        "affiliation-accepted"
+    } else {
+        desk.end_affiliation(&other).await?;
+        "affiliation-ended"
+    };
+    Ok(Redirect::to(&format!("/console/{}/affiliations?notice={notice}", c.slug)).into_response())
 }
