@@ -32,6 +32,7 @@ mod error;
 pub mod evidence;
 pub mod expiry;
 mod forms;
+pub mod case;
 pub mod frameworks;
 pub mod guard;
 pub mod issuing;

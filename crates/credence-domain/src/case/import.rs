@@ -111,7 +111,14 @@ struct StatementExtension {
 /// Reads a CASE package (JSON bytes) into a framework document. The document still has
 /// to pass the framework's own validation.
 pub fn from_package(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
-    let package: CfPackage = parse_json(bytes)?;
+    let value: Value = parse_json(bytes)?;
+    if !value.is_object() {
+        return Err(Problems::one(
+            "",
+            "a CASE package is a JSON object with a CFDocument, CFItems and CFAssociations",
+        ));
+    }
+    let package: CfPackage = from_value_at(value, "")?;
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     for (i, item) in package.items.iter().enumerate() {
