@@ -541,13 +541,24 @@ fn foreign(package: &CfPackage) -> Result<FrameworkDocument, Problems> {
     let title = document.title.trim();
     let slug = FrameworkSlug::new(unique(&mut HashSet::new(), slugify(title, 64), "imported"))
         .map_err(|e| Problems::one("/CFDocument/title", e.to_string()))?;
+    let (layers, statements) = foreign_statements(package, title)?;
+    if statements.is_empty() {
+        return Err(Problems::one(
+            "/CFItems",
+            "the package has no competency items (items that no other item is a child of)",
+        ));
+    }
+    foreign_document(package, slug, layers, statements)
+}
+
+/// Child item → parent item, by the `isChildOf` associations between a package's items.
+fn parents(package: &CfPackage) -> HashMap<usize, usize> {
     let ids: HashMap<&str, usize> = package
         .items
         .iter()
         .enumerate()
         .map(|(i, item)| (item.identifier.as_str(), i))
         .collect();
-    // Child item → parent item, by `isChildOf` between this package's items.
     let mut parent: HashMap<usize, usize> = HashMap::new();
     for a in &package.associations {
         if a.association_type != "isChildOf" {
@@ -562,6 +573,29 @@ fn foreign(package: &CfPackage) -> Result<FrameworkDocument, Problems> {
             }
         }
     }
+    parent
+}
+
+/// A foreign statement's code: its `humanCodingScheme` in capitals, other characters than
+/// letters and digits made hyphens.
+fn statement_code(item: &CfItem) -> String {
+    let wanted: String = item
+        .human_coding_scheme
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    wanted.trim_matches('-').chars().take(60).collect()
+}
+
+/// The layers and statements of a foreign package.
+fn foreign_statements(
+    package: &CfPackage,
+    title: &str,
+) -> Result<(Vec<Layer>, Vec<Statement>), Problems> {
+    let parent = parents(package);
     let groupings: HashSet<usize> = parent.values().copied().collect();
     let top = |mut i: usize| {
         let mut steps = 0;
@@ -630,16 +664,7 @@ fn foreign(package: &CfPackage) -> Result<FrameworkDocument, Problems> {
             }
             _ => None,
         };
-        let wanted: String = item
-            .human_coding_scheme
-            .as_deref()
-            .unwrap_or_default()
-            .to_ascii_uppercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
-        let wanted = wanted.trim_matches('-').chars().take(60).collect();
-        let code = unique(&mut statement_codes, wanted, "S");
+        let code = unique(&mut statement_codes, statement_code(item), "S");
         statements.push(Statement {
             code: StatementCode::new(code)
                 .map_err(|e| Problems::one(format!("/CFItems/{i}/humanCodingScheme"), e.to_string()))?,
@@ -656,12 +681,18 @@ fn foreign(package: &CfPackage) -> Result<FrameworkDocument, Problems> {
             marker: None,
         });
     }
-    if statements.is_empty() {
-        return Err(Problems::one(
-            "/CFItems",
-            "the package has no competency items (items that no other item is a child of)",
-        ));
-    }
+    Ok((layers, statements))
+}
+
+/// A foreign package's framework document around its layers and statements.
+fn foreign_document(
+    package: &CfPackage,
+    slug: FrameworkSlug,
+    layers: Vec<Layer>,
+    statements: Vec<Statement>,
+) -> Result<FrameworkDocument, Problems> {
+    let document = &package.document;
+    let title = document.title.trim();
     let invalid = |e: crate::codes::CodeError| Problems::one("", e.to_string());
     Ok(FrameworkDocument {
         format: crate::framework::FORMAT.to_owned(),
