@@ -380,3 +380,49 @@ async fn an_award_aligns_each_statement_to_its_case_item_and_its_page() {
     assert_eq!(item["humanCodingScheme"], "T1-01");
     assert_eq!(item["fullStatement"], first["targetName"]);
 }
+
+/// The command line: `export-case` from an empty folder (the bundled framework), and
+/// `import-case` of that file and of a broken one into a database.
+#[tokio::test]
+async fn the_command_line_exports_and_imports_case_packages() {
+    use crate::support::{credence, stderr, stdout, TestDb};
+    let dir = tempfile::tempdir().expect("a folder");
+    let public = [("CREDENCE_PUBLIC_URL", "https://registry.example")];
+    let out = credence(dir.path(), &["framework", "export-case", NHS], &public);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join("credence-data").exists());
+    let mut package: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    // As the API serves it, at the same address (the CLI writes it pretty-printed).
+    let app = TestApp::at("https://registry.example", true).await;
+    let served: Value = serde_json::from_str(&get_ok(&app, &nhs_package_path()).await).expect("json");
+    assert_eq!(package, served);
+
+    // Another version of it, imported into a database.
+    package["CFDocument"]["version"] = json!("2.0.0");
+    std::fs::write(
+        dir.path().join("v2.json"),
+        serde_json::to_vec(&package).expect("bytes"),
+    )
+    .expect("write");
+    let db = TestDb::new().await;
+    let env = [("CREDENCE_DATABASE_URL", db.url.as_str())];
+    let first = credence(dir.path(), &["framework", "import-case", "v2.json"], &env);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("Imported framework 'nhs-ai-confidence-2022' version 2.0.0 (242 statements)"),
+        "{}",
+        stdout(&first)
+    );
+    package["CFItems"][0]
+        .as_object_mut()
+        .expect("an item")
+        .remove("uri");
+    std::fs::write(
+        dir.path().join("bad.json"),
+        serde_json::to_vec(&package).expect("bytes"),
+    )
+    .expect("write");
+    let bad = credence(dir.path(), &["framework", "import-case", "bad.json"], &env);
+    assert_eq!(bad.status.code(), Some(2), "{}", stdout(&bad));
+    assert!(stderr(&bad).contains("/CFItems/0/uri"), "{}", stderr(&bad));
+}
