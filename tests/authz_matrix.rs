@@ -263,8 +263,15 @@ async fn every_endpoint_against_every_caller() {
     let slug = credence_domain::FrameworkSlug::new("nhs-ai-confidence-2022").unwrap();
     let document = credence_domain::case::document_id(&slug, "1.1.0");
     let package_path = format!("/ims/case/v1p1/CFPackages/{document}");
-    let package = world.app.call("GET", &package_path, None, &Auth::None).await.json();
-    let item = package["CFItems"][0]["identifier"].as_str().unwrap().to_owned();
+    let package = world
+        .app
+        .call("GET", &package_path, None, &Auth::None)
+        .await
+        .json();
+    let item = package["CFItems"][0]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let association = package["CFAssociations"][0]["identifier"]
         .as_str()
         .unwrap()

@@ -34,9 +34,10 @@ async fn get_ok(app: &TestApp, path: &str) -> String {
 /// The operator of `app`, signed in.
 async fn operator(app: &TestApp) -> Auth {
     use credence_service::accounts::{NewAccount, Password};
-    let power = credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
-        .operator()
-        .expect("operator");
+    let power =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .operator()
+            .expect("operator");
     app.services
         .registry
         .with_operator(&power)
@@ -50,7 +51,8 @@ async fn operator(app: &TestApp) -> Auth {
         )
         .await
         .expect("an operator account");
-    app.sign_in("operator@example.org", "operator password!").await
+    app.sign_in("operator@example.org", "operator password!")
+        .await
 }
 
 /// Validates each (schema, document) with ajv; returns the failures.
@@ -107,14 +109,22 @@ async fn every_case_document_served_validates_against_the_1edtech_schemas() {
                 serde_json::from_str(&get_ok(&app, &format!("/ims/case/v1p1/CFItems/{id}")).await)
                     .expect("json");
             assert_eq!(served["CFDocumentURI"]["identifier"], document_id.as_str());
-            assert_eq!(served["uri"], format!("{}/ims/case/v1p1/CFItems/{id}", app.base_url));
+            assert_eq!(
+                served["uri"],
+                format!("{}/ims/case/v1p1/CFItems/{id}", app.base_url)
+            );
             checks_owned.push(("cfitem", served));
         }
     }
     assert_eq!(types.len(), 7, "{types:?}");
     let mut kinds = std::collections::BTreeSet::new();
     for association in package["CFAssociations"].as_array().expect("associations") {
-        if kinds.insert(association["associationType"].as_str().expect("a type").to_owned()) {
+        if kinds.insert(
+            association["associationType"]
+                .as_str()
+                .expect("a type")
+                .to_owned(),
+        ) {
             let id = association["identifier"].as_str().expect("id");
             let served: Value = serde_json::from_str(
                 &get_ok(&app, &format!("/ims/case/v1p1/CFAssociations/{id}")).await,
@@ -140,7 +150,10 @@ async fn every_case_document_served_validates_against_the_1edtech_schemas() {
         .expect("an item")
         .1
         .clone();
-    orphan.as_object_mut().expect("an item").remove("CFDocumentURI");
+    orphan
+        .as_object_mut()
+        .expect("an item")
+        .remove("CFDocumentURI");
     let mut checks: Vec<(&str, &Value)> = checks_owned.iter().map(|(s, d)| (*s, d)).collect();
     checks.push(("cfpackage", &broken));
     checks.push(("cfitem", &orphan));
@@ -162,7 +175,8 @@ async fn every_case_document_served_validates_against_the_1edtech_schemas() {
     // The framework page links its package.
     let page = app.get(&format!("/frameworks/{NHS}"), "text/html").await;
     assert!(
-        page.body.contains(&format!("href=\"{}\"", nhs_package_path())),
+        page.body
+            .contains(&format!("href=\"{}\"", nhs_package_path())),
         "no CASE link on the framework page"
     );
 }
@@ -174,23 +188,38 @@ async fn the_nhs_framework_round_trips_through_a_fresh_registry_byte_for_byte() 
     let exported = get_ok(&first, &nhs_package_path()).await;
 
     let fresh = TestApp::at(address, false).await;
-    let none = fresh.call("GET", &nhs_package_path(), None, &Auth::None).await;
+    let none = fresh
+        .call("GET", &nhs_package_path(), None, &Auth::None)
+        .await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
     let operator_auth = operator(&fresh).await;
     let package: Value = serde_json::from_str(&exported).expect("json");
     let imported = fresh
-        .call("POST", "/api/v1/frameworks/case", Some(package.clone()), &operator_auth)
+        .call(
+            "POST",
+            "/api/v1/frameworks/case",
+            Some(package.clone()),
+            &operator_auth,
+        )
         .await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
     assert_eq!(imported.json()["slug"], NHS);
     assert_eq!(imported.json()["statements"], 242);
     let again = get_ok(&fresh, &nhs_package_path()).await;
-    assert!(again == exported, "the second export differs from the first");
+    assert!(
+        again == exported,
+        "the second export differs from the first"
+    );
     // The framework document itself is the bundled one, to the byte of its digest.
     assert_eq!(digest(&fresh).await, digest(&first).await);
     // Importing it again changes nothing.
     let twice = fresh
-        .call("POST", "/api/v1/frameworks/case", Some(package), &operator_auth)
+        .call(
+            "POST",
+            "/api/v1/frameworks/case",
+            Some(package),
+            &operator_auth,
+        )
         .await;
     assert_eq!(twice.status, StatusCode::OK, "{}", twice.body);
     assert_eq!(twice.json()["created"], false);
@@ -200,7 +229,12 @@ async fn the_nhs_framework_round_trips_through_a_fresh_registry_byte_for_byte() 
     let operator_auth = operator(&elsewhere).await;
     let moved: Value = serde_json::from_str(&exported).expect("json");
     let reply = elsewhere
-        .call("POST", "/api/v1/frameworks/case", Some(moved), &operator_auth)
+        .call(
+            "POST",
+            "/api/v1/frameworks/case",
+            Some(moved),
+            &operator_auth,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert_eq!(
@@ -211,7 +245,10 @@ async fn the_nhs_framework_round_trips_through_a_fresh_registry_byte_for_byte() 
 
 /// The digest of the first framework version `app` lists.
 async fn digest(app: &TestApp) -> Value {
-    let list = app.call("GET", "/frameworks", None, &Auth::None).await.json();
+    let list = app
+        .call("GET", "/frameworks", None, &Auth::None)
+        .await
+        .json();
     list["frameworks"][0]["sha256"].clone()
 }
 
@@ -239,7 +276,10 @@ async fn bad_packages_are_refused_naming_the_field_and_nothing_is_written() {
         .expect("an item")
         .remove("fullStatement");
     let problem = refused(&app, &auth, missing, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(problem["errors"][0]["pointer"], "/CFItems/5/fullStatement", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["pointer"], "/CFItems/5/fullStatement",
+        "{problem}"
+    );
 
     let mut bad_level = package.clone();
     let level = bad_level["CFItems"]
@@ -259,7 +299,10 @@ async fn bad_packages_are_refused_naming_the_field_and_nothing_is_written() {
     let mut unknown_type = package.clone();
     unknown_type["CFItems"][0]["CFItemType"] = json!("Gadget");
     let problem = refused(&app, &auth, unknown_type, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(problem["errors"][0]["pointer"], "/CFItems/0/CFItemType", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["pointer"], "/CFItems/0/CFItemType",
+        "{problem}"
+    );
 
     let problem = refused(&app, &auth, json!([1, 2]), StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(
@@ -268,7 +311,10 @@ async fn bad_packages_are_refused_naming_the_field_and_nothing_is_written() {
     );
 
     // Nothing was written by any of them.
-    let list = app.call("GET", "/frameworks", None, &Auth::None).await.json();
+    let list = app
+        .call("GET", "/frameworks", None, &Auth::None)
+        .await
+        .json();
     assert_eq!(list["frameworks"], json!([]), "{list}");
 
     // A changed package under a stored version is a conflict, as a changed document is.
@@ -285,7 +331,9 @@ async fn bad_packages_are_refused_naming_the_field_and_nothing_is_written() {
 
     // Only the operator imports.
     source.holder("someone@example.org", "Someone").await;
-    let someone = source.sign_in("someone@example.org", "correct horse battery staple").await;
+    let someone = source
+        .sign_in("someone@example.org", "correct horse battery staple")
+        .await;
     refused(&source, &someone, package.clone(), StatusCode::FORBIDDEN).await;
     refused(&source, &Auth::None, package, StatusCode::UNAUTHORIZED).await;
 }
@@ -322,7 +370,12 @@ async fn a_foreign_package_is_imported_with_defaults_and_served_back_as_case() {
     assert_eq!(reply.json()["version"], "2025.1");
     assert_eq!(reply.json()["statements"], 2);
     let framework = app
-        .call("GET", "/frameworks/manual-handling-standards", None, &Auth::None)
+        .call(
+            "GET",
+            "/frameworks/manual-handling-standards",
+            None,
+            &Auth::None,
+        )
         .await
         .json();
     let codes: Vec<&str> = framework["statements"]
@@ -339,8 +392,14 @@ async fn a_foreign_package_is_imported_with_defaults_and_served_back_as_case() {
         credence_domain::case::document_id(&slug, "2025.1")
     );
     let served: Value = serde_json::from_str(&get_ok(&app, &path).await).expect("json");
-    assert_eq!(schema_failures(&[("cfpackage", &served)]), Vec::<String>::new());
-    assert_eq!(served["CFDocument"]["lastChangeDateTime"], "2025-06-30T00:00:00Z");
+    assert_eq!(
+        schema_failures(&[("cfpackage", &served)]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        served["CFDocument"]["lastChangeDateTime"],
+        "2025-06-30T00:00:00Z"
+    );
 }
 
 #[tokio::test]
@@ -375,7 +434,9 @@ async fn an_award_aligns_each_statement_to_its_case_item_and_its_page() {
     );
     // The CFItem URL is served by this registry and is that statement's item.
     let url = first["targetUrl"].as_str().expect("a URL");
-    let path = url.strip_prefix(app.base_url.as_str()).expect("this registry's");
+    let path = url
+        .strip_prefix(app.base_url.as_str())
+        .expect("this registry's");
     let item: Value = serde_json::from_str(&get_ok(&app, path).await).expect("json");
     assert_eq!(item["humanCodingScheme"], "T1-01");
     assert_eq!(item["fullStatement"], first["targetName"]);
@@ -394,7 +455,8 @@ async fn the_command_line_exports_and_imports_case_packages() {
     let mut package: Value = serde_json::from_str(&stdout(&out)).expect("json");
     // As the API serves it, at the same address (the CLI writes it pretty-printed).
     let app = TestApp::at("https://registry.example", true).await;
-    let served: Value = serde_json::from_str(&get_ok(&app, &nhs_package_path()).await).expect("json");
+    let served: Value =
+        serde_json::from_str(&get_ok(&app, &nhs_package_path()).await).expect("json");
     assert_eq!(package, served);
 
     // Another version of it, imported into a database.
@@ -409,7 +471,8 @@ async fn the_command_line_exports_and_imports_case_packages() {
     let first = credence(dir.path(), &["framework", "import-case", "v2.json"], &env);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(
-        stdout(&first).contains("Imported framework 'nhs-ai-confidence-2022' version 2.0.0 (242 statements)"),
+        stdout(&first)
+            .contains("Imported framework 'nhs-ai-confidence-2022' version 2.0.0 (242 statements)"),
         "{}",
         stdout(&first)
     );

@@ -122,12 +122,18 @@ impl ItemKind {
     fn description(self) -> &'static str {
         match self {
             Self::Taxonomy => "An ordered scale of levels; a higher level meets the lower ones.",
-            Self::Level => "A level of a taxonomy; its statement is what a learner at that level can say.",
+            Self::Level => {
+                "A level of a taxonomy; its statement is what a learner at that level can say."
+            }
             Self::Layer => "A layer of influencing factors.",
             Self::Factor => "An influencing factor within a layer.",
-            Self::Topic => "A subject that statements at different levels or in different tables share.",
+            Self::Topic => {
+                "A subject that statements at different levels or in different tables share."
+            }
             Self::Pathway => "A pathway: the statements whose requirements make up one badge.",
-            Self::Statement => "A competency statement: one requirement at one level of a taxonomy.",
+            Self::Statement => {
+                "A competency statement: one requirement at one level of a taxonomy."
+            }
         }
     }
 
@@ -145,7 +151,10 @@ pub fn document_id(slug: &FrameworkSlug, version: &str) -> Uuid {
 /// The identifier of an item of a framework version: `code` is the statement's, level's,
 /// pathway's... code (a factor's is `{layer}/{factor}`).
 pub fn item_id(slug: &FrameworkSlug, version: &str, kind: ItemKind, code: &str) -> Uuid {
-    uuid_v5(&NAMESPACE, &format!("{slug}@{version}/{}/{code}", kind.name()))
+    uuid_v5(
+        &NAMESPACE,
+        &format!("{slug}@{version}/{}/{code}", kind.name()),
+    )
 }
 
 /// The URL of a CASE object: `{base}/ims/case/v1p1/{collection}/{identifier}`.

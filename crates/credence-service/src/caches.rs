@@ -28,7 +28,8 @@ pub struct Caches {
     /// credentials that embed them (a credential uses one only if it embeds exactly it).
     pub(crate) prepared: Mutex<HashMap<String, Arc<PreparedAchievement>>>,
     /// Framework versions as CASE packages, by (slug, version): versions are immutable.
-    pub(crate) case_packages: RwLock<HashMap<(String, String), Arc<credence_domain::case::CfPackage>>>,
+    pub(crate) case_packages:
+        RwLock<HashMap<(String, String), Arc<credence_domain::case::CfPackage>>>,
 }
 
 /// A signed status list's version and JSON text, by (organisation id, purpose).

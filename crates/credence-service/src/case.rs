@@ -67,7 +67,9 @@ impl Registry {
             .store
             .find_framework(slug, Some(version))
             .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("framework '{slug}' version '{version}'")))?;
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("framework '{slug}' version '{version}'"))
+            })?;
         let framework = Framework::from_json(stored.document.as_bytes()).map_err(|p| {
             ServiceError::internal(format!("stored framework {slug} no longer validates: {p}"))
         })?;
@@ -82,7 +84,10 @@ impl Registry {
     async fn case_packages(&self) -> Result<Vec<Arc<CfPackage>>, ServiceError> {
         let mut out = Vec::new();
         for summary in self.store.list_frameworks().await? {
-            out.push(self.case_package_of(&summary.slug, &summary.version).await?);
+            out.push(
+                self.case_package_of(&summary.slug, &summary.version)
+                    .await?,
+            );
         }
         Ok(out)
     }

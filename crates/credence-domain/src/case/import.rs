@@ -26,8 +26,8 @@ use serde_json::Value;
 use super::model::{CfItem, CfPackage};
 use super::{ItemKind, EXTENSION_KEY};
 use crate::codes::{
-    ArchetypeCode, FrameworkSlug, LevelCode, PathwayCode, PlainCode, StatementCode,
-    TaxonomyCode, TopicCode,
+    ArchetypeCode, FrameworkSlug, LevelCode, PathwayCode, PlainCode, StatementCode, TaxonomyCode,
+    TopicCode,
 };
 use crate::framework::{
     Anomaly, Archetype, ArchetypeFactors, Factor, FrameworkDocument, Implication, Layer, Level,
@@ -222,13 +222,9 @@ impl<'p> Credence<'p> {
 
     fn of_kind(&self, kind: ItemKind) -> impl Iterator<Item = (usize, &'p CfItem)> + '_ {
         let package = self.package;
-        package
-            .items
-            .iter()
-            .enumerate()
-            .filter(move |(_, item)| {
-                self.items.get(item.identifier.as_str()).map(|(_, k)| *k) == Some(kind)
-            })
+        package.items.iter().enumerate().filter(move |(_, item)| {
+            self.items.get(item.identifier.as_str()).map(|(_, k)| *k) == Some(kind)
+        })
     }
 
     /// The item's `humanCodingScheme` read as a code.
@@ -241,8 +237,10 @@ impl<'p> Credence<'p> {
         let at = format!("/CFItems/{i}/humanCodingScheme");
         match &item.human_coding_scheme {
             None => {
-                self.problems
-                    .push(problem(at, "missing: Credence's items carry their code here"));
+                self.problems.push(problem(
+                    at,
+                    "missing: Credence's items carry their code here",
+                ));
                 None
             }
             Some(code) => match parse(code.clone()) {
@@ -255,7 +253,11 @@ impl<'p> Credence<'p> {
         }
     }
 
-    fn extension<T: serde::de::DeserializeOwned + Default>(&mut self, i: usize, item: &CfItem) -> T {
+    fn extension<T: serde::de::DeserializeOwned + Default>(
+        &mut self,
+        i: usize,
+        item: &CfItem,
+    ) -> T {
         self.required_extension(i, item).unwrap_or_default()
     }
 
@@ -359,7 +361,10 @@ impl<'p> Credence<'p> {
             let ext: LevelExtension = self.extension(i, item);
             let code = self.code(i, item, LevelCode::new);
             let taxonomy = self.linked(i, item, "isPartOf", ItemKind::Taxonomy, true);
-            let rank = item.list_enumeration.as_deref().and_then(|r| r.parse().ok());
+            let rank = item
+                .list_enumeration
+                .as_deref()
+                .and_then(|r| r.parse().ok());
             if rank.is_none() {
                 self.problems.push(problem(
                     format!("/CFItems/{i}/listEnumeration"),
@@ -666,13 +671,15 @@ fn foreign_statements(
         };
         let code = unique(&mut statement_codes, statement_code(item), "S");
         statements.push(Statement {
-            code: StatementCode::new(code)
-                .map_err(|e| Problems::one(format!("/CFItems/{i}/humanCodingScheme"), e.to_string()))?,
+            code: StatementCode::new(code).map_err(|e| {
+                Problems::one(format!("/CFItems/{i}/humanCodingScheme"), e.to_string())
+            })?,
             table: "CASE package".to_owned(),
             pathway: PathwayCode::new("all").map_err(|e| Problems::one("", e.to_string()))?,
             layer: layer_name,
             factor,
-            taxonomy: TaxonomyCode::new("competence").map_err(|e| Problems::one("", e.to_string()))?,
+            taxonomy: TaxonomyCode::new("competence")
+                .map_err(|e| Problems::one("", e.to_string()))?,
             level: Some(LevelCode::new("met").map_err(|e| Problems::one("", e.to_string()))?),
             text: item.full_statement.clone(),
             source_line: u32::try_from(i + 1).unwrap_or(u32::MAX),

@@ -83,7 +83,11 @@ pub struct CfItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub abbreviated_statement: Option<String>,
-    #[serde(rename = "CFItemType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CFItemType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_type: Option<String>,
     #[serde(
         rename = "CFItemTypeURI",
@@ -177,7 +181,11 @@ pub struct LinkGenUri {
     pub title: String,
     pub identifier: String,
     pub uri: String,
-    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "targetType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_type: Option<String>,
 }
 

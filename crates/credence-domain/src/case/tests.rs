@@ -65,11 +65,18 @@ fn the_package_has_an_item_per_statement_with_its_level_layer_factor_and_topic()
     assert_eq!(links("isPartOf"), ["Foundational AI education"]);
     // Every declared topic is an item, and each statement of it is part of it.
     let topic = &fw.document().topics[0];
-    let topic_id = item_id(fw.slug(), fw.version(), ItemKind::Topic, topic.code.as_str());
+    let topic_id = item_id(
+        fw.slug(),
+        fw.version(),
+        ItemKind::Topic,
+        topic.code.as_str(),
+    );
     let members = pkg
         .associations
         .iter()
-        .filter(|a| a.association_type == "isPartOf" && a.destination.identifier == topic_id.to_string())
+        .filter(|a| {
+            a.association_type == "isPartOf" && a.destination.identifier == topic_id.to_string()
+        })
         .count();
     assert_eq!(members, fw.topic_statements(&topic.code).count());
     assert_eq!(pkg.document.last_change, "2022-09-01T00:00:00Z");
@@ -105,7 +112,10 @@ fn problems_of(value: &Value) -> Vec<String> {
 #[test]
 fn bad_packages_are_refused_naming_the_field() {
     let mut pkg = nhs_package();
-    pkg["CFItems"][3].as_object_mut().unwrap().remove("fullStatement");
+    pkg["CFItems"][3]
+        .as_object_mut()
+        .unwrap()
+        .remove("fullStatement");
     assert_eq!(
         problems_of(&pkg),
         ["/CFItems/3/fullStatement: missing field `fullStatement`"]
@@ -121,16 +131,17 @@ fn bad_packages_are_refused_naming_the_field() {
     pkg["CFItems"][statement]["humanCodingScheme"] = json!("t1 01");
     let found = problems_of(&pkg);
     assert!(
-        found[0].starts_with(&format!("/CFItems/{statement}/humanCodingScheme: 't1 01' is not a valid statement code")),
+        found[0].starts_with(&format!(
+            "/CFItems/{statement}/humanCodingScheme: 't1 01' is not a valid statement code"
+        )),
         "{found:?}"
     );
 
     let mut pkg = nhs_package();
     let id = pkg["CFItems"][statement]["identifier"].clone();
-    pkg["CFAssociations"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|a| !(a["originNodeURI"]["identifier"] == id && a["associationType"] == "isPartOf"));
+    pkg["CFAssociations"].as_array_mut().unwrap().retain(|a| {
+        !(a["originNodeURI"]["identifier"] == id && a["associationType"] == "isPartOf")
+    });
     let found = problems_of(&pkg);
     assert_eq!(
         found,
@@ -151,7 +162,8 @@ fn bad_packages_are_refused_naming_the_field() {
 
 #[test]
 fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
-    let node = |id: &str| json!({"title": id, "identifier": id, "uri": format!("https://x.example/{id}")});
+    let node =
+        |id: &str| json!({"title": id, "identifier": id, "uri": format!("https://x.example/{id}")});
     let item = |id: &str, code: Option<&str>, text: &str| {
         let mut v = json!({
             "identifier": id, "uri": format!("https://x.example/{id}"),

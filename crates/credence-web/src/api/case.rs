@@ -6,9 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use credence_domain::case::Uuid;
 use credence_domain::case::{CfAssociation, CfDocument, CfDocumentSet, CfItem, CfPackage};
 use serde::Serialize;
-use credence_domain::case::Uuid;
 
 use crate::auth::CurrentActor;
 use crate::error::Problem;
@@ -17,14 +17,18 @@ use crate::{AppState, WebError};
 /// A CASE `sourcedId` from the path: a UUID, else the 404 of an unknown object.
 fn sourced_id(raw: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(raw).map_err(|_| {
-        WebError::not_found(format!("'{raw}' is not a CASE identifier (a UUID) known here."))
+        WebError::not_found(format!(
+            "'{raw}' is not a CASE identifier (a UUID) known here."
+        ))
     })
 }
 
 /// `GET /ims/case/v1p1/CFDocuments`: the document of every framework version.
 #[utoipa::path(get, path = "/ims/case/v1p1/CFDocuments", operation_id = "case_documents", tag = "case", responses((status = 200, description = "A CASE 1.1 `CFDocumentSet`", content_type = "application/json")))]
 pub async fn documents(State(state): State<AppState>) -> Result<Json<CfDocumentSet>, WebError> {
-    Ok(Json(state.services.registry.public().case_documents().await?))
+    Ok(Json(
+        state.services.registry.public().case_documents().await?,
+    ))
 }
 
 /// `GET /ims/case/v1p1/CFDocuments/{sourcedId}`.
@@ -34,7 +38,9 @@ pub async fn document(
     Path(id): Path<String>,
 ) -> Result<Json<CfDocument>, WebError> {
     let id = sourced_id(&id)?;
-    Ok(Json(state.services.registry.public().case_document(&id).await?))
+    Ok(Json(
+        state.services.registry.public().case_document(&id).await?,
+    ))
 }
 
 /// `GET /ims/case/v1p1/CFPackages/{sourcedId}`: a framework version as a whole package.
@@ -67,7 +73,12 @@ pub async fn association(
 ) -> Result<Json<CfAssociation>, WebError> {
     let id = sourced_id(&id)?;
     Ok(Json(
-        state.services.registry.public().case_association(&id).await?,
+        state
+            .services
+            .registry
+            .public()
+            .case_association(&id)
+            .await?,
     ))
 }
 
