@@ -406,11 +406,34 @@ async fn a_foreign_package_is_imported_with_defaults_and_served_back_as_case() {
 async fn an_award_aligns_each_statement_to_its_case_item_and_its_page() {
     let app = TestApp::new().await;
     let (issuer, achievement) = issuer_setup(&app, "linchester-ics", "web").await;
-    app.holder("cy@example.org", "Cy").await;
+    let cy = app.holder("cy@example.org", "Cy").await;
     let justification = "Completed the equivalent programme at a partner trust in 2025.";
     let made = award(&app, "linchester-ics", &issuer, json!({"achievement": achievement, "email": "cy@example.org", "override_justification": justification})).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     let credential = made.json()["credential"].clone();
+    // The credential's page lists each statement once, with a link to its CASE item.
+    let award_id = made.json()["award"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let Auth::Session { cookie, .. } = &cy else {
+        panic!("a session")
+    };
+    let request = axum::http::Request::get(format!("/credentials/{award_id}"))
+        .header("accept", "text/html")
+        .header("cookie", format!("credence_session={cookie}"))
+        .body(axum::body::Body::empty())
+        .expect("a request");
+    let page = app.request(request).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.body.matches("<li class=\"statement\">").count(),
+        crate::registry_awards::FOUNDATIONAL
+    );
+    assert_eq!(
+        page.body.matches(">CASE item</a>").count(),
+        crate::registry_awards::FOUNDATIONAL
+    );
     let alignments = credential["credentialSubject"]["achievement"]["alignment"]
         .as_array()
         .expect("alignments")
