@@ -281,6 +281,12 @@ async fn every_endpoint_against_every_caller() {
         format!("/ims/case/v1p1/CFDocuments/{document}"),
         package_path.clone(),
         format!("/ims/case/v1p1/CFItems/{item}"),
+        format!(
+            "/ims/case/v1p1/CFItemTypes/{}",
+            package["CFItems"][0]["CFItemTypeURI"]["identifier"]
+                .as_str()
+                .unwrap()
+        ),
         format!("/ims/case/v1p1/CFAssociations/{association}"),
     ] {
         wrong.extend(world.check("GET", &path, none, EVERYONE).await);

@@ -109,6 +109,16 @@ async fn every_case_document_served_validates_against_the_1edtech_schemas() {
                 serde_json::from_str(&get_ok(&app, &format!("/ims/case/v1p1/CFItems/{id}")).await)
                     .expect("json");
             assert_eq!(served["CFDocumentURI"]["identifier"], document_id.as_str());
+            // Its type, served too, first in its set.
+            let type_path = served["CFItemTypeURI"]["uri"]
+                .as_str()
+                .expect("a type URI")
+                .strip_prefix(app.base_url.as_str())
+                .expect("served here")
+                .to_owned();
+            let set: Value = serde_json::from_str(&get_ok(&app, &type_path).await).expect("json");
+            assert_eq!(set["CFItemTypes"][0]["title"], served["CFItemType"]);
+            checks_owned.push(("cfitemtypeset", set));
             assert_eq!(
                 served["uri"],
                 format!("{}/ims/case/v1p1/CFItems/{id}", app.base_url)

@@ -35,7 +35,9 @@ use crate::codes::FrameworkSlug;
 
 pub use export::{package, standalone_document, standalone_item};
 pub use import::from_package;
-pub use model::{CfAssociation, CfDocument, CfDocumentSet, CfItem, CfPackage, LinkUri};
+pub use model::{
+    CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage, LinkUri,
+};
 
 /// The path under a registry's address where the CASE REST API is served.
 pub const API_PATH: &str = "/ims/case/v1p1";

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use credence_domain::case::{self, CfAssociation, CfDocument, CfDocumentSet, CfItem, CfPackage};
+use credence_domain::case::{
+    self, CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+};
 use credence_domain::{Framework, FrameworkSlug, Problem, Problems};
 use uuid::Uuid;
 
@@ -145,6 +147,13 @@ impl PublicDesk<'_> {
             }
         }
         Err(ServiceError::NotFound(format!("CASE item '{id}'")))
+    }
+
+    /// `GET /CFItemTypes/{id}`: an item type and the types below it; the same in every
+    /// framework.
+    pub fn case_item_types(&self, id: &Uuid) -> Result<CfItemTypeSet, ServiceError> {
+        case::export::item_type_set(&self.config.base_url, &id.to_string())
+            .ok_or_else(|| ServiceError::NotFound(format!("CASE item type '{id}'")))
     }
 
     /// `GET /CFAssociations/{id}`.

@@ -468,6 +468,7 @@ impl Tables {
             get "/ims/case/v1p1/CFDocuments/{id}" => api::case::document,
             get "/ims/case/v1p1/CFPackages/{id}" => api::case::package,
             get "/ims/case/v1p1/CFItems/{id}" => api::case::item,
+            get "/ims/case/v1p1/CFItemTypes/{id}" => api::case::item_types,
             get "/ims/case/v1p1/CFAssociations/{id}" => api::case::association,
         );
         Self {

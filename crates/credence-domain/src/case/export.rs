@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::model::{
-    CfAssociation, CfDefinitions, CfDocument, CfItem, CfItemType, CfPackage, Extensions,
-    LinkGenUri, LinkUri,
+    CfAssociation, CfDefinitions, CfDocument, CfItem, CfItemType, CfItemTypeSet, CfPackage,
+    Extensions, LinkGenUri, LinkUri,
 };
 use super::{document_id, item_id, last_change, object_url, uuid_v5, ItemKind, EXTENSION_KEY};
 use crate::framework::{Framework, FrameworkDocument, Statement};
@@ -55,12 +55,7 @@ impl<'a> Builder<'a> {
     }
 
     fn type_link(&self, kind: ItemKind) -> LinkUri {
-        let id = uuid_v5(&super::NAMESPACE, &format!("item-type/{}", kind.title()));
-        LinkUri {
-            title: kind.title().to_owned(),
-            identifier: id.to_string(),
-            uri: object_url(self.base, "CFItemTypes", &id),
-        }
+        type_link(self.base, kind)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -329,6 +324,49 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The link to an item type: its identifier is the same in every framework.
+fn type_link(base_url: &str, kind: ItemKind) -> LinkUri {
+    let id = uuid_v5(&super::NAMESPACE, &format!("item-type/{}", kind.title()));
+    LinkUri {
+        title: kind.title().to_owned(),
+        identifier: id.to_string(),
+        uri: object_url(base_url, "CFItemTypes", &id),
+    }
+}
+
+/// Every item type a framework's package uses, in `hierarchyCode` order of kinds.
+pub fn item_types(base_url: &str) -> Vec<CfItemType> {
+    ItemKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let link = type_link(base_url, kind);
+            CfItemType {
+                identifier: link.identifier,
+                uri: link.uri,
+                title: kind.title().to_owned(),
+                description: kind.description().to_owned(),
+                hierarchy_code: kind.hierarchy_code().to_owned(),
+                type_code: None,
+                last_change: "1970-01-01T00:00:00Z".to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// `GET /CFItemTypes/{id}`: the item type, then the types below it (`hierarchyCode`
+/// `2` is above `2.1`); `None` for an unknown identifier.
+pub fn item_type_set(base_url: &str, identifier: &str) -> Option<CfItemTypeSet> {
+    let all = item_types(base_url);
+    let first = all.iter().find(|t| t.identifier == identifier)?.clone();
+    let below = format!("{}.", first.hierarchy_code);
+    let mut item_types = vec![first];
+    item_types.extend(
+        all.into_iter()
+            .filter(|t| t.hierarchy_code.starts_with(&below)),
+    );
+    Some(CfItemTypeSet { item_types })
+}
+
 /// Removes the null members of an extension object.
 fn drop_nulls(mut map: Extensions) -> Extensions {
     map.retain(|_, v| !v.is_null() && v != &Value::Array(Vec::new()));
@@ -373,21 +411,7 @@ pub fn package(framework: &Framework, base_url: &str) -> CfPackage {
     for (i, statement) in doc.statements.iter().enumerate() {
         builder.statement(i, statement);
     }
-    let item_types = ItemKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let link = builder.type_link(kind);
-            CfItemType {
-                identifier: link.identifier,
-                uri: link.uri,
-                title: kind.title().to_owned(),
-                description: kind.description().to_owned(),
-                hierarchy_code: kind.hierarchy_code().to_owned(),
-                type_code: None,
-                last_change: "1970-01-01T00:00:00Z".to_owned(),
-            }
-        })
-        .collect();
+    let item_types = item_types(base_url);
     let remainder = FrameworkExtension {
         format: &doc.format,
         slug: doc.slug.as_str(),

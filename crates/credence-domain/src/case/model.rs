@@ -189,6 +189,13 @@ pub struct LinkGenUri {
     pub target_type: Option<String>,
 }
 
+/// `GET /CFItemTypes/{id}`: an item type, then the types below it in `hierarchyCode`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CfItemTypeSet {
+    #[serde(rename = "CFItemTypes")]
+    pub item_types: Vec<CfItemType>,
+}
+
 /// `GET /CFDocuments`: every document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CfDocumentSet {

@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::case::Uuid;
-use credence_domain::case::{CfAssociation, CfDocument, CfDocumentSet, CfItem, CfPackage};
+use credence_domain::case::{
+    CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+};
 use serde::Serialize;
 
 use crate::auth::CurrentActor;
@@ -63,6 +65,16 @@ pub async fn item(
 ) -> Result<Json<CfItem>, WebError> {
     let id = sourced_id(&id)?;
     Ok(Json(state.services.registry.public().case_item(&id).await?))
+}
+
+/// `GET /ims/case/v1p1/CFItemTypes/{sourcedId}`: an item type and the types below it.
+#[utoipa::path(get, path = "/ims/case/v1p1/CFItemTypes/{id}", operation_id = "case_item_types", tag = "case", params(("id" = String, Path, description = "The item type's identifier (a UUID)")), responses((status = 200, description = "A CASE 1.1 `CFItemTypeSet`", content_type = "application/json"), (status = 404, body = Problem)))]
+pub async fn item_types(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CfItemTypeSet>, WebError> {
+    let id = sourced_id(&id)?;
+    Ok(Json(state.services.registry.public().case_item_types(&id)?))
 }
 
 /// `GET /ims/case/v1p1/CFAssociations/{sourcedId}`.
