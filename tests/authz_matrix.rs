@@ -281,6 +281,7 @@ async fn every_endpoint_against_every_caller() {
         format!("/ims/case/v1p1/CFDocuments/{document}"),
         package_path.clone(),
         format!("/ims/case/v1p1/CFItems/{item}"),
+        format!("/ims/case/v1p1/CFItemAssociations/{item}"),
         format!(
             "/ims/case/v1p1/CFItemTypes/{}",
             package["CFItems"][0]["CFItemTypeURI"]["identifier"]

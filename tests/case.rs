@@ -119,6 +119,16 @@ async fn every_case_document_served_validates_against_the_1edtech_schemas() {
             let set: Value = serde_json::from_str(&get_ok(&app, &type_path).await).expect("json");
             assert_eq!(set["CFItemTypes"][0]["title"], served["CFItemType"]);
             checks_owned.push(("cfitemtypeset", set));
+            // And with its associations.
+            let with: Value = serde_json::from_str(
+                &get_ok(&app, &format!("/ims/case/v1p1/CFItemAssociations/{id}")).await,
+            )
+            .expect("json");
+            assert!(!with["CFAssociations"]
+                .as_array()
+                .expect("associations")
+                .is_empty());
+            checks_owned.push(("cfassociationset", with));
             assert_eq!(
                 served["uri"],
                 format!("{}/ims/case/v1p1/CFItems/{id}", app.base_url)

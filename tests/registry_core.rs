@@ -515,6 +515,7 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/ims/case/v1p1/CFPackages/{id}", "get"),
         ("/ims/case/v1p1/CFItems/{id}", "get"),
         ("/ims/case/v1p1/CFItemTypes/{id}", "get"),
+        ("/ims/case/v1p1/CFItemAssociations/{id}", "get"),
         ("/ims/case/v1p1/CFAssociations/{id}", "get"),
     ];
     for (path, method) in routes {

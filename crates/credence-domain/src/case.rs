@@ -36,7 +36,8 @@ use crate::codes::FrameworkSlug;
 pub use export::{package, standalone_document, standalone_item};
 pub use import::from_package;
 pub use model::{
-    CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage, LinkUri,
+    CfAssociation, CfAssociationSet, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+    LinkUri,
 };
 
 /// The path under a registry's address where the CASE REST API is served.

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use credence_domain::case::{
-    self, CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+    self, CfAssociation, CfAssociationSet, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet,
+    CfPackage,
 };
 use credence_domain::{Framework, FrameworkSlug, Problem, Problems};
 use uuid::Uuid;
@@ -144,6 +145,21 @@ impl PublicDesk<'_> {
         for package in self.case_packages().await? {
             if let Some(item) = case::standalone_item(&package, &id) {
                 return Ok(item);
+            }
+        }
+        Err(ServiceError::NotFound(format!("CASE item '{id}'")))
+    }
+
+    /// `GET /CFItemAssociations/{id}`: an item with its associations.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn case_item_associations(
+        &self,
+        id: &Uuid,
+    ) -> Result<CfAssociationSet, ServiceError> {
+        let id = id.to_string();
+        for package in self.case_packages().await? {
+            if let Some(set) = case::export::item_associations(&package, &id) {
+                return Ok(set);
             }
         }
         Err(ServiceError::NotFound(format!("CASE item '{id}'")))

@@ -469,6 +469,7 @@ impl Tables {
             get "/ims/case/v1p1/CFPackages/{id}" => api::case::package,
             get "/ims/case/v1p1/CFItems/{id}" => api::case::item,
             get "/ims/case/v1p1/CFItemTypes/{id}" => api::case::item_types,
+            get "/ims/case/v1p1/CFItemAssociations/{id}" => api::case::item_associations,
             get "/ims/case/v1p1/CFAssociations/{id}" => api::case::association,
         );
         Self {

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::model::{
-    CfAssociation, CfDefinitions, CfDocument, CfItem, CfItemType, CfItemTypeSet, CfPackage,
-    Extensions, LinkGenUri, LinkUri,
+    CfAssociation, CfAssociationSet, CfDefinitions, CfDocument, CfItem, CfItemType, CfItemTypeSet,
+    CfPackage, Extensions, LinkGenUri, LinkUri,
 };
 use super::{document_id, item_id, last_change, object_url, uuid_v5, ItemKind, EXTENSION_KEY};
 use crate::framework::{Framework, FrameworkDocument, Statement};
@@ -472,6 +472,19 @@ pub fn standalone_item(package: &CfPackage, identifier: &str) -> Option<CfItem> 
         .clone();
     item.document_uri = Some(document_link(package));
     Some(item)
+}
+
+/// An item of a package with every association from or to it, as
+/// `GET /CFItemAssociations/{id}` serves them (the associations as in the package).
+pub fn item_associations(package: &CfPackage, identifier: &str) -> Option<CfAssociationSet> {
+    let item = standalone_item(package, identifier)?;
+    let associations = package
+        .associations
+        .iter()
+        .filter(|a| a.origin.identifier == identifier || a.destination.identifier == identifier)
+        .cloned()
+        .collect();
+    Some(CfAssociationSet { item, associations })
 }
 
 /// An association of a package as `GET /CFAssociations/{id}` serves it.

@@ -196,6 +196,15 @@ pub struct CfItemTypeSet {
     pub item_types: Vec<CfItemType>,
 }
 
+/// `GET /CFItemAssociations/{id}`: an item with every association from or to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CfAssociationSet {
+    #[serde(rename = "CFItem")]
+    pub item: CfItem,
+    #[serde(rename = "CFAssociations")]
+    pub associations: Vec<CfAssociation>,
+}
+
 /// `GET /CFDocuments`: every document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CfDocumentSet {

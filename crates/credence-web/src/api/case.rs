@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use credence_domain::case::Uuid;
 use credence_domain::case::{
-    CfAssociation, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+    CfAssociation, CfAssociationSet, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
 };
 use serde::Serialize;
 
@@ -65,6 +65,24 @@ pub async fn item(
 ) -> Result<Json<CfItem>, WebError> {
     let id = sourced_id(&id)?;
     Ok(Json(state.services.registry.public().case_item(&id).await?))
+}
+
+/// `GET /ims/case/v1p1/CFItemAssociations/{sourcedId}`: an item with every association
+/// from or to it.
+#[utoipa::path(get, path = "/ims/case/v1p1/CFItemAssociations/{id}", operation_id = "case_item_associations", tag = "case", params(("id" = String, Path, description = "The item's identifier (a UUID)")), responses((status = 200, description = "A CASE 1.1 `CFAssociationSet`", content_type = "application/json"), (status = 404, body = Problem)))]
+pub async fn item_associations(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CfAssociationSet>, WebError> {
+    let id = sourced_id(&id)?;
+    Ok(Json(
+        state
+            .services
+            .registry
+            .public()
+            .case_item_associations(&id)
+            .await?,
+    ))
 }
 
 /// `GET /ims/case/v1p1/CFItemTypes/{sourcedId}`: an item type and the types below it.
