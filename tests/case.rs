@@ -208,10 +208,10 @@ async fn the_nhs_framework_round_trips_through_a_fresh_registry_byte_for_byte() 
     let exported = get_ok(&first, &nhs_package_path()).await;
 
     let fresh = TestApp::at(address, false).await;
-    let none = fresh
-        .call("GET", &nhs_package_path(), None, &Auth::None)
-        .await;
-    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    for path in [nhs_package_path(), "/ims/case/v1p1/CFDocuments".to_owned()] {
+        let none = fresh.call("GET", &path, None, &Auth::None).await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND, "{path}");
+    }
     let operator_auth = operator(&fresh).await;
     let package: Value = serde_json::from_str(&exported).expect("json");
     let imported = fresh

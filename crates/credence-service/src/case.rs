@@ -110,18 +110,23 @@ impl Registry {
 }
 
 impl PublicDesk<'_> {
-    /// `GET /CFDocuments`: the document of every stored framework version.
+    /// `GET /CFDocuments`: the document of every stored framework version. A registry with
+    /// none has no set to give (CASE's `CFDocumentSet` holds at least one): not found.
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn case_documents(&self) -> Result<CfDocumentSet, ServiceError> {
         let base = &self.config.base_url;
-        Ok(CfDocumentSet {
-            documents: self
-                .case_packages()
-                .await?
-                .iter()
-                .map(|p| case::standalone_document(p, base))
-                .collect(),
-        })
+        let documents: Vec<CfDocument> = self
+            .case_packages()
+            .await?
+            .iter()
+            .map(|p| case::standalone_document(p, base))
+            .collect();
+        if documents.is_empty() {
+            return Err(ServiceError::NotFound(
+                "a CASE document (no framework is stored)".into(),
+            ));
+        }
+        Ok(CfDocumentSet { documents })
     }
 
     /// `GET /CFDocuments/{id}`.
