@@ -451,7 +451,7 @@ async fn an_award_aligns_each_statement_to_its_case_item_and_its_page() {
         crate::registry_awards::FOUNDATIONAL
     );
     assert_eq!(
-        page.body.matches(">CASE item</a>").count(),
+        page.body.matches("class=\"case-item\"").count(),
         crate::registry_awards::FOUNDATIONAL
     );
     let alignments = credential["credentialSubject"]["achievement"]["alignment"]
