@@ -258,6 +258,51 @@ async fn every_endpoint_against_every_caller() {
             .await,
     );
 
+    // The frameworks as CASE 1.1: public reads; the import of a package is the operator's
+    // (the bundled framework's own package: importing it again changes nothing).
+    let slug = credence_domain::FrameworkSlug::new("nhs-ai-confidence-2022").unwrap();
+    let document = credence_domain::case::document_id(&slug, "1.1.0");
+    let package_path = format!("/ims/case/v1p1/CFPackages/{document}");
+    let package = world
+        .app
+        .call("GET", &package_path, None, &Auth::None)
+        .await
+        .json();
+    let item = package["CFItems"][0]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let association = package["CFAssociations"][0]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for path in [
+        "/ims/case/v1p1/CFDocuments".to_owned(),
+        format!("/ims/case/v1p1/CFDocuments/{document}"),
+        package_path.clone(),
+        format!("/ims/case/v1p1/CFItems/{item}"),
+        format!("/ims/case/v1p1/CFItemAssociations/{item}"),
+        format!(
+            "/ims/case/v1p1/CFItemTypes/{}",
+            package["CFItems"][0]["CFItemTypeURI"]["identifier"]
+                .as_str()
+                .unwrap()
+        ),
+        format!("/ims/case/v1p1/CFAssociations/{association}"),
+    ] {
+        wrong.extend(world.check("GET", &path, none, EVERYONE).await);
+    }
+    wrong.extend(
+        world
+            .check(
+                "POST",
+                "/api/v1/frameworks/case",
+                |_| Some(package.clone()),
+                &[Operator],
+            )
+            .await,
+    );
+
     assert!(
         wrong.is_empty(),
         "{} mismatches:\n{}",

@@ -12,6 +12,7 @@ mod backup;
 mod badge_png;
 mod browser;
 mod browser_expiry;
+mod case;
 mod claims;
 mod cli;
 mod config_env;

@@ -506,12 +506,21 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/orgs/{slug}/affiliations", "post"),
         ("/orgs/{slug}/affiliations/{other}/accept", "post"),
         ("/orgs/{slug}/affiliations/{other}", "delete"),
+        ("/frameworks/case", "post"),
         ("/openapi.json", "get"),
         // The VC-API, served from the site's root (its paths say so with `servers`).
         ("/credentials/issue", "post"),
         ("/credentials/verify", "post"),
         ("/credentials/status", "post"),
         ("/presentations/verify", "post"),
+        // The frameworks as 1EdTech CASE 1.1, at the paths of its REST binding.
+        ("/ims/case/v1p1/CFDocuments", "get"),
+        ("/ims/case/v1p1/CFDocuments/{id}", "get"),
+        ("/ims/case/v1p1/CFPackages/{id}", "get"),
+        ("/ims/case/v1p1/CFItems/{id}", "get"),
+        ("/ims/case/v1p1/CFItemTypes/{id}", "get"),
+        ("/ims/case/v1p1/CFItemAssociations/{id}", "get"),
+        ("/ims/case/v1p1/CFAssociations/{id}", "get"),
     ];
     for (path, method) in routes {
         let op = &paths[path][method];

@@ -175,16 +175,41 @@ impl TestApp {
         store: Store,
         config: impl FnOnce(&str) -> RegistryConfig,
     ) -> Self {
+        Self::assemble(db, store, config, true).await
+    }
+
+    /// A fresh application whose public address is `base_url` (not the port it reserves),
+    /// with the bundled frameworks imported or none: two registries at one address, say.
+    pub async fn at(base_url: &str, bundled: bool) -> Self {
+        let db = TestDb::new().await;
+        let store = db.store().await;
+        Self::assemble(
+            std::sync::Arc::new(db),
+            store,
+            |_| RegistryConfig::for_tests(base_url).expect("test settings"),
+            bundled,
+        )
+        .await
+    }
+
+    async fn assemble(
+        db: std::sync::Arc<TestDb>,
+        store: Store,
+        config: impl FnOnce(&str) -> RegistryConfig,
+        bundled: bool,
+    ) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let reserved = format!("http://{}", listener.local_addr().expect("local address"));
         let config = config(&reserved);
         let base_url = config.base_url.clone();
         let services = Services::new(store, config);
-        services
-            .frameworks
-            .import_bundled(&Operator::local_command_line())
-            .await
-            .expect("import the bundled frameworks");
+        if bundled {
+            services
+                .frameworks
+                .import_bundled(&Operator::local_command_line())
+                .await
+                .expect("import the bundled frameworks");
+        }
         let web = WebConfig {
             metrics_token: Some(METRICS_TOKEN.into()),
             // Tests make many accounts and sign-ins from one (unknown) address; the budgets

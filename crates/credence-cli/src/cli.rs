@@ -93,6 +93,21 @@ pub enum FrameworkCommand {
         /// The framework document (JSON).
         file: PathBuf,
     },
+    /// Import a 1EdTech CASE 1.1 package (a CFPackage, JSON) as a framework version
+    /// (idempotent); nothing is written unless the whole package is valid.
+    ImportCase {
+        /// The CFPackage (JSON).
+        file: PathBuf,
+    },
+    /// Write a framework version as a 1EdTech CASE 1.1 package (CFPackage) to standard
+    /// output, with URIs under `server.public_url`.
+    ExportCase {
+        /// The framework's slug, e.g. nhs-ai-confidence-2022.
+        slug: String,
+        /// A version other than the latest.
+        #[arg(long)]
+        version: Option<String>,
+    },
     /// Write a framework document to standard output as JSON.
     Export {
         /// The framework's slug, e.g. nhs-ai-confidence-2022.

@@ -70,12 +70,15 @@ pub fn achievement_type(kind: PathwayKind) -> &'static str {
     }
 }
 
-/// The `targetType` of a statement's alignment.
+/// The `targetType` of a statement's alignment to its page.
 ///
-/// OB 3.0 offers `CFItem` for items of a 1EdTech CASE framework, whose `targetUrl` is then
-/// the item's CASE URI; Credence's statements are not published through CASE yet and their
-/// URL is a page, so the alignment says what the target is with an extension value.
+/// The page is not a CASE item, so this alignment says what its target is with an
+/// extension value; the statement's second alignment ([`case_alignment`]) is to its CASE
+/// item, with OB 3.0's `CFItem`.
 pub const STATEMENT_TARGET_TYPE: &str = "ext:CompetencyStatement";
+
+/// The `targetType` OB 3.0 gives an alignment to an item of a 1EdTech CASE framework.
+pub const CASE_ITEM_TARGET_TYPE: &str = "CFItem";
 
 /// The page of a statement: `{base}/frameworks/{slug}/pathways/{pathway}#{code}`.
 pub fn statement_url(base_url: &str, framework: &Framework, statement: &Statement) -> String {
@@ -140,6 +143,17 @@ pub fn statement_alignment(base_url: &str, framework: &Framework, statement: &St
         "targetFramework": framework.document().title,
         "targetType": STATEMENT_TARGET_TYPE,
     })
+}
+
+/// The `Alignment` of one competency statement to its CASE 1.1 item
+/// (`{base}/ims/case/v1p1/CFItems/{uuid}`, served by the registry).
+pub fn case_alignment(base_url: &str, framework: &Framework, statement: &Statement) -> Value {
+    let mut alignment = statement_alignment(base_url, framework, statement);
+    alignment["targetUrl"] =
+        credence_domain::case::export::statement_item_url(framework, statement, base(base_url))
+            .into();
+    alignment["targetType"] = CASE_ITEM_TARGET_TYPE.into();
+    alignment
 }
 
 /// Escapes the characters Markdown gives a meaning to inside a line of text.
@@ -318,9 +332,15 @@ pub fn achievement_document(input: &AchievementInput<'_>) -> Value {
             framework.version()
         ),
     };
+    // Each statement twice: its page, and its CASE item.
     let alignments: Vec<Value> = framework
         .pathway_statements(&input.pathway.code)
-        .map(|s| statement_alignment(input.base_url, framework, s))
+        .flat_map(|s| {
+            [
+                statement_alignment(input.base_url, framework, s),
+                case_alignment(input.base_url, framework, s),
+            ]
+        })
         .collect();
 
     let mut doc = Map::new();
@@ -454,7 +474,8 @@ pub(crate) mod tests {
         assert_eq!(achievement["creator"]["id"], ISSUER_DID);
         assert_eq!(achievement["tag"], json!(tags), "{pathway}");
         let alignments = achievement["alignment"].as_array().expect("alignments");
-        assert_eq!(alignments.len(), statements, "{pathway} alignments");
+        // A statement's page and its CASE item.
+        assert_eq!(alignments.len(), 2 * statements, "{pathway} alignments");
         let narrative = achievement["criteria"]["narrative"]
             .as_str()
             .expect("narrative");
@@ -470,14 +491,17 @@ pub(crate) mod tests {
                 "{pathway}: {} missing",
                 statement.code
             );
-            assert!(
-                alignments
-                    .iter()
-                    .any(|a| a["targetCode"] == statement.code.as_str()
-                        && a["targetName"] == statement.text.as_str()),
-                "{}",
-                statement.code
-            );
+            for target_type in [STATEMENT_TARGET_TYPE, CASE_ITEM_TARGET_TYPE] {
+                assert!(
+                    alignments
+                        .iter()
+                        .any(|a| a["targetCode"] == statement.code.as_str()
+                            && a["targetName"] == statement.text.as_str()
+                            && a["targetType"] == target_type),
+                    "{} {target_type}",
+                    statement.code
+                );
+            }
         }
         let descriptions: Vec<&str> = achievement["resultDescription"]
             .as_array()
@@ -566,6 +590,22 @@ pub(crate) mod tests {
                 "targetFramework": "Developing healthcare workers' confidence in AI",
                 "targetType": "ext:CompetencyStatement",
             })
+        );
+        let item = credence_domain::case::item_id(
+            nhs().slug(),
+            "1.1.0",
+            credence_domain::case::ItemKind::Statement,
+            "T1-01",
+        );
+        assert_eq!(
+            achievement["alignment"][1]["targetUrl"],
+            format!("https://credence.example/ims/case/v1p1/CFItems/{item}")
+        );
+        assert_eq!(achievement["alignment"][1]["targetType"], "CFItem");
+        assert_eq!(achievement["alignment"][1]["targetCode"], "T1-01");
+        assert_eq!(
+            achievement["alignment"][1]["targetFramework"],
+            "Developing healthcare workers' confidence in AI"
         );
         assert_eq!(
             achievement["resultDescription"][0]["allowedValue"],

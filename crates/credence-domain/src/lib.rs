@@ -7,6 +7,7 @@
 // Tests may unwrap: a panic there is a failed test. Code that ships may not.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod case;
 pub mod codes;
 #[cfg(feature = "sea-orm")]
 mod column;

@@ -44,7 +44,8 @@ impl fmt::Display for Problems {
 }
 
 impl Problems {
-    fn one(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    /// One problem at `pointer`.
+    pub fn one(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self(vec![Problem {
             pointer: pointer.into(),
             message: message.into(),
@@ -59,6 +60,12 @@ fn token(s: &str) -> String {
 
 /// Parses JSON bytes into a document, locating syntax and type errors.
 pub fn parse(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
+    parse_json(bytes)
+}
+
+/// Parses JSON bytes into any document type, locating syntax and type errors by JSON
+/// pointer.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problems> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         Problems::one(
             "",
@@ -69,8 +76,17 @@ pub fn parse(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
             ),
         )
     })?;
+    from_value_at(value, "")
+}
+
+/// Reads a JSON value found at `prefix` (a JSON pointer) into a type, locating type errors
+/// by JSON pointer.
+pub fn from_value_at<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    prefix: &str,
+) -> Result<T, Problems> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let mut pointer = String::new();
+        let mut pointer = prefix.to_owned();
         for segment in e.path().iter() {
             use serde_path_to_error::Segment;
             match segment {
@@ -80,7 +96,15 @@ pub fn parse(bytes: &[u8]) -> Result<FrameworkDocument, Problems> {
                 Segment::Unknown => {}
             }
         }
-        Problems::one(pointer, e.inner().to_string())
+        let message = e.inner().to_string();
+        // A missing field is located at the field itself, not at the object lacking it.
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            pointer.push_str(&format!("/{}", token(field)));
+        }
+        Problems::one(pointer, message)
     })
 }
 

@@ -227,6 +227,13 @@ pub struct OperatorPower {
 }
 
 impl OperatorPower {
+    /// The operator as the framework service names it in its logs.
+    pub(crate) fn as_operator(&self) -> Operator {
+        Operator {
+            label: self.label.clone(),
+        }
+    }
+
     /// The operator issuing for `org` from the server's command line (a bulk award run
     /// directly on the database). Audit entries name the operator.
     pub fn issuer_for(&self, org: &OrgRow) -> Issuer {

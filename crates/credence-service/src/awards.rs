@@ -118,7 +118,7 @@ pub struct AwardOutcome {
 }
 
 /// The checks before signing ([`check_before_signing`]) of an award of `ctx`'s achievement.
-/// The achievement is most of an award (24 KB of a foundational one, its 30 alignments) and
+/// The achievement is most of an award (37 KB of a foundational one, its 60 alignments: each statement's page and CASE item) and
 /// the same in every award of it: the first award is checked whole, and once it passed,
 /// later ones with the embedded achievement swapped for a minimal valid one while they are
 /// checked. That is exact, because neither the data model's rules nor the 1EdTech schema

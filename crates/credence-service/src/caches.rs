@@ -27,6 +27,9 @@ pub struct Caches {
     /// Achievements read into RDF once, by their `id`, for signing and verifying the
     /// credentials that embed them (a credential uses one only if it embeds exactly it).
     pub(crate) prepared: Mutex<HashMap<String, Arc<PreparedAchievement>>>,
+    /// Framework versions as CASE packages, by (slug, version): versions are immutable.
+    pub(crate) case_packages:
+        RwLock<HashMap<(String, String), Arc<credence_domain::case::CfPackage>>>,
     /// Pathway progress by profile of attested levels, for the collective views: a pure
     /// function of an immutable framework version, a pathway and the profile.
     pub(crate) progress: Mutex<ProgressMemo>,

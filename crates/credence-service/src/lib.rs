@@ -23,6 +23,7 @@ pub mod awards;
 pub mod badges;
 pub mod bulk;
 mod caches;
+pub mod case;
 pub mod change_address;
 mod checkpoint;
 pub mod claims;

@@ -401,6 +401,8 @@ struct Tables {
     document: DocumentedRoutes,
     /// The VC-API, at the site's root.
     vc_api: DocumentedRoutes,
+    /// The frameworks as 1EdTech CASE 1.1, at the paths its REST binding gives.
+    case: DocumentedRoutes,
 }
 
 impl Tables {
@@ -461,6 +463,7 @@ impl Tables {
             post "/orgs/{slug}/affiliations" => api::affiliations::propose,
             post "/orgs/{slug}/affiliations/{other}/accept" => api::affiliations::accept,
             delete "/orgs/{slug}/affiliations/{other}" => api::affiliations::end,
+            post "/frameworks/case" => api::case::import,
         );
         let api_own_limits = documented!("/api/v1";
             post "/evidence/{id}/attachments" => api::evidence::attach,
@@ -481,20 +484,31 @@ impl Tables {
             post "/credentials/status" => api::vcapi::status,
             post "/presentations/verify" => api::vcapi::verify_presentation,
         );
+        let case = documented!("";
+            get "/ims/case/v1p1/CFDocuments" => api::case::documents,
+            get "/ims/case/v1p1/CFDocuments/{id}" => api::case::document,
+            get "/ims/case/v1p1/CFPackages/{id}" => api::case::package,
+            get "/ims/case/v1p1/CFItems/{id}" => api::case::item,
+            get "/ims/case/v1p1/CFItemTypes/{id}" => api::case::item_types,
+            get "/ims/case/v1p1/CFItemAssociations/{id}" => api::case::item_associations,
+            get "/ims/case/v1p1/CFAssociations/{id}" => api::case::association,
+        );
         Self {
             api,
             api_own_limits,
             document,
             vc_api,
+            case,
         }
     }
 
-    fn all(&self) -> [&DocumentedRoutes; 4] {
+    fn all(&self) -> [&DocumentedRoutes; 5] {
         [
             &self.api,
             &self.api_own_limits,
             &self.document,
             &self.vc_api,
+            &self.case,
         ]
     }
 }
@@ -522,6 +536,7 @@ fn documented_routers(body_limit: usize) -> (Router<AppState>, Router<AppState>)
         api_own_limits,
         document,
         vc_api,
+        case,
     } = tables;
     let api_v1 = api
         .merge(document.map_router(|r| r.route_layer(axum::Extension(doc))))
@@ -529,7 +544,7 @@ fn documented_routers(body_limit: usize) -> (Router<AppState>, Router<AppState>)
         .layer(RequestBodyLimitLayer::new(body_limit))
         // Merged after the layer above, so only their own limits apply.
         .merge(api_own_limits.into_router());
-    (api_v1, vc_api.into_router())
+    (api_v1, vc_api.merge(case).into_router())
 }
 
 async fn not_found(request: Request) -> WebError {

@@ -1,4 +1,4 @@
-//! `credence framework validate | import | export`.
+//! `credence framework validate | import | import-case | export | export-case`.
 
 use std::io::Write;
 use std::path::Path;
@@ -39,17 +39,32 @@ pub async fn run(config: Config, command: FrameworkCommand) -> Result<(), Failur
                 .import(&Operator::local_command_line(), &bytes)
                 .await
                 .map_err(|e| file_failure(&file, e))?;
-            if report.created {
-                println!(
-                    "Imported framework '{}' version {} ({} statements).",
-                    report.slug, report.version, report.statements
-                );
-            } else {
-                println!(
-                    "Framework '{}' version {} is already imported; nothing changed.",
-                    report.slug, report.version
-                );
-            }
+            print_report(&report);
+            Ok(())
+        }
+        FrameworkCommand::ImportCase { file } => {
+            let bytes = read(&file)?;
+            // Read and check the package before touching the database.
+            credence_service::case::framework_from_case(&bytes)
+                .map_err(|e| file_failure(&file, e))?;
+            let services = services(&config).await?;
+            let report = services
+                .frameworks
+                .import_case(&Operator::local_command_line(), &bytes)
+                .await
+                .map_err(|e| file_failure(&file, e))?;
+            print_report(&report);
+            Ok(())
+        }
+        FrameworkCommand::ExportCase { slug, version } => {
+            let slug = FrameworkSlug::new(slug).map_err(|e| Failure::Refused(e.to_string()))?;
+            let document = export(&config, &slug, version.as_deref()).await?;
+            let framework = Framework::new(document)
+                .map_err(|p| anyhow::anyhow!("the framework does not validate: {p}"))?;
+            let package = credence_domain::case::package(&framework, &config.public_url()?);
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &package).context("writing the export")?;
+            writeln!(out).context("writing the export")?;
             Ok(())
         }
         FrameworkCommand::Export { slug, version } => {
@@ -60,6 +75,20 @@ pub async fn run(config: Config, command: FrameworkCommand) -> Result<(), Failur
             writeln!(out).context("writing the export")?;
             Ok(())
         }
+    }
+}
+
+fn print_report(report: &credence_service::ImportReport) {
+    if report.created {
+        println!(
+            "Imported framework '{}' version {} ({} statements).",
+            report.slug, report.version, report.statements
+        );
+    } else {
+        println!(
+            "Framework '{}' version {} is already imported; nothing changed.",
+            report.slug, report.version
+        );
     }
 }
 

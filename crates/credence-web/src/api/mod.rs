@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod affiliations;
 pub mod audit_checkpoint;
 pub mod awards;
+pub mod case;
 pub mod evidence;
 pub mod orgs;
 pub mod products;

@@ -289,6 +289,8 @@ struct FrameworkPage<'a> {
     question_count: usize,
     figure: Option<FigureView>,
     topics: Vec<TopicView>,
+    /// The path of this version's CASE 1.1 package.
+    case_package: String,
 }
 
 /// One statement of a topic, as the topics list shows it.
@@ -448,6 +450,11 @@ pub async fn show(
         question_count: doc.questions.len(),
         figure: figure_view(&fw),
         topics: topic_views(&fw),
+        case_package: format!(
+            "{}/CFPackages/{}",
+            credence_domain::case::API_PATH,
+            credence_domain::case::document_id(fw.slug(), fw.version())
+        ),
         fw: &fw,
     };
     Ok(render(&page))

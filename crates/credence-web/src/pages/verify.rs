@@ -37,6 +37,9 @@ pub struct Alignment {
     pub text: String,
     pub level: String,
     pub url: Option<String>,
+    /// The statement's 1EdTech CASE item, when a second alignment (`targetType` `CFItem`)
+    /// names the same statement: one row shows both.
+    pub case_url: Option<String>,
 }
 
 /// A piece of evidence a credential links to.
@@ -105,17 +108,7 @@ impl CredentialSummary {
         let alignments = achievement
             .get("alignment")
             .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|a| Alignment {
-                        code: text(a, "targetCode").unwrap_or_default(),
-                        text: text(a, "targetName").unwrap_or_default(),
-                        level: text(a, "targetDescription").unwrap_or_default(),
-                        url: web_link(text(a, "targetUrl")),
-                    })
-                    .collect()
-            })
+            .map(|items| alignment_rows(items))
             .unwrap_or_default();
         let evidence = match doc.get("evidence") {
             Some(Value::Array(items)) => items.iter().collect(),
@@ -650,6 +643,34 @@ pub async fn verify_submit(
         )
     };
     Ok(page_for(nav, outcome, pasted, url))
+}
+
+/// An achievement's alignments as rows: a `CFItem` alignment of a statement already
+/// listed (same code and name) becomes that row's CASE link instead of a row of its own.
+fn alignment_rows(items: &[Value]) -> Vec<Alignment> {
+    let mut rows: Vec<Alignment> = Vec::new();
+    for a in items {
+        let code = text(a, "targetCode").unwrap_or_default();
+        let name = text(a, "targetName").unwrap_or_default();
+        let url = web_link(text(a, "targetUrl"));
+        if text(a, "targetType").as_deref() == Some("CFItem") {
+            if let Some(row) = rows
+                .iter_mut()
+                .find(|r| r.code == code && r.text == name && r.case_url.is_none())
+            {
+                row.case_url = url;
+                continue;
+            }
+        }
+        rows.push(Alignment {
+            code,
+            text: name,
+            level: text(a, "targetDescription").unwrap_or_default(),
+            url,
+            case_url: None,
+        });
+    }
+    rows
 }
 
 #[cfg(test)]
