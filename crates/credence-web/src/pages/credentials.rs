@@ -39,6 +39,10 @@ struct CredentialPage {
     is_holder: bool,
     public: bool,
     has_badge: bool,
+    /// The holder may offer this credential to a wallet (it is active and not a copy).
+    can_offer: bool,
+    /// For the holder: the credential this one copies for a wallet, and its copies.
+    wallet: credence_service::oid4vci::WalletLinks,
 }
 
 struct PageVerdict {
@@ -116,6 +120,10 @@ pub async fn credential(
     let url = registry.url(&format!("/credentials/{id}"));
     let is_holder = current.actor.account_id().is_some()
         && current.actor.account_id() == award.holder_id.as_ref();
+    let wallet = match is_holder {
+        true => registry.holder(&current.actor)?.wallet_links(&id).await?,
+        false => Default::default(),
+    };
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),
@@ -135,6 +143,11 @@ pub async fn credential(
         is_holder,
         public: award.public,
         has_badge: award.achievement_id.is_some(),
+        can_offer: is_holder
+            && award.status == AwardStatus::Active
+            && award.achievement_id.is_some()
+            && wallet.original.is_none(),
+        wallet,
     }))
 }
 
