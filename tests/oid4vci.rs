@@ -287,6 +287,12 @@ async fn a_wallet_takes_an_offered_award_with_an_independent_client_and_it_verif
         !page.body.contains("wallet-offer\""),
         "a copy is not offered again"
     );
+    let list = crate::pages::page(&app, "/my/credentials", &ada).await;
+    assert!(
+        list.body.contains("A copy in a digital wallet"),
+        "{}",
+        list.body
+    );
 
     // The copy has its own status entry: the issuer revokes it like any award.
     let revoked = app
