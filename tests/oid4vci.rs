@@ -523,3 +523,59 @@ async fn offers_are_single_use_expire_and_refuse_wrong_codes_and_proofs() {
         "invalid_grant"
     );
 }
+
+/// Two processes on one database (two registries with one address and master key): an
+/// offer made by one is redeemed by the other, once; a nonce given by one is taken by the
+/// other, once; and a token spent on one is spent on both.
+#[tokio::test]
+async fn two_processes_on_one_database_redeem_each_offer_nonce_and_token_once() {
+    use credence_service::RegistryConfig;
+    use credence_vc::sealed::MasterKey;
+    let db = std::sync::Arc::new(crate::support::TestDb::new().await);
+    let master = MasterKey::generate().unwrap();
+    let base = "http://registry.test";
+    let mut apps = Vec::new();
+    for _ in 0..2 {
+        let master = master.clone();
+        apps.push(
+            TestApp::over_with(db.clone(), db.store().await, move |_| {
+                let mut config = RegistryConfig::for_tests(base).unwrap();
+                config.master_key = master;
+                config
+            })
+            .await,
+        );
+    }
+    let (a, b) = (&apps[0], &apps[1]);
+    let (ada, _, award_id) = holder_with_award(a, "two-processes").await;
+    let (uri, tx_code) = offer(a, &ada, &award_id, true).await;
+    let code = pre_authorized_code(&uri);
+    let granted = token(b, &code, tx_code.as_deref()).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.body);
+    assert_eq!(
+        error_of(&token(a, &code, tx_code.as_deref()).await),
+        "invalid_grant"
+    );
+    let access = granted.json()["access_token"].as_str().unwrap().to_owned();
+    let key = SigningKey::generate().unwrap();
+    let body = |jwt: String| json!({"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proofs": {"jwt": [jwt]}});
+    let given = nonce(a).await;
+    let issued = credential_request(b, Some(&access), body(proof(&key, base, &given))).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    assert_eq!(
+        error_of(
+            &credential_request(a, Some(&access), body(proof(&key, base, &nonce(a).await))).await
+        ),
+        "invalid_token"
+    );
+    // A fresh token from a second offer, with the nonce already taken by process b.
+    let (uri, _) = offer(a, &ada, &award_id, false).await;
+    let access = token(a, &pre_authorized_code(&uri), None).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        error_of(&credential_request(a, Some(&access), body(proof(&key, base, &given))).await),
+        "invalid_nonce"
+    );
+}
