@@ -482,6 +482,7 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
         )
         .await
         .json();
+    wrong.extend(wallet(&world, &award).await);
     wrong.extend(
         world
             .check(
@@ -614,6 +615,78 @@ async fn evidence_awards_vc_api_and_accreditation_against_every_caller() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// OpenID4VCI: only the holder offers their award to a wallet (the form on the
+/// credential's page); the metadata and nonce are public; and the credential endpoint
+/// takes only a wallet's access token, never a session or an API token (401 for all).
+async fn wallet(world: &World, award: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for who in EVERYONE {
+        let auth = world.auth(*who);
+        let csrf = match auth {
+            Auth::Session { csrf, .. } => csrf.as_str(),
+            _ => "",
+        };
+        let reply = crate::pages::post_form(
+            &world.app,
+            &format!("/credentials/{award}/wallet-offer"),
+            &[("csrf", csrf), ("tx_code", "yes")],
+            auth,
+        )
+        .await;
+        let ok = match who {
+            Holder => reply.status == StatusCode::OK,
+            // Sent to the sign-in page.
+            Anonymous => reply.status == StatusCode::SEE_OTHER,
+            _ => reply.status == StatusCode::NOT_FOUND,
+        };
+        if !ok {
+            wrong.push(format!(
+                "POST /credentials/{award}/wallet-offer as {who:?}: got {}",
+                reply.status
+            ));
+        }
+    }
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                "/.well-known/openid-credential-issuer",
+                none,
+                EVERYONE,
+            )
+            .await,
+    );
+    wrong.extend(
+        world
+            .check(
+                "GET",
+                "/.well-known/oauth-authorization-server",
+                none,
+                EVERYONE,
+            )
+            .await,
+    );
+    wrong.extend(world.check("POST", "/oid4vci/nonce", none, EVERYONE).await);
+    for who in EVERYONE {
+        let reply = world
+            .app
+            .call(
+                "POST",
+                "/oid4vci/credential",
+                Some(json!({"credential_configuration_id": "OpenBadgeCredential_ldp_vc"})),
+                world.auth(*who),
+            )
+            .await;
+        if reply.status != StatusCode::UNAUTHORIZED {
+            wrong.push(format!(
+                "POST /oid4vci/credential as {who:?}: expected 401, got {}",
+                reply.status
+            ));
+        }
+    }
+    wrong
 }
 
 #[tokio::test]

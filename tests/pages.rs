@@ -47,7 +47,7 @@ fn encode(s: &str) -> String {
 }
 
 /// `GET` as a browser, signed in or not.
-async fn page(app: &TestApp, path: &str, auth: &Auth) -> Reply {
+pub(crate) async fn page(app: &TestApp, path: &str, auth: &Auth) -> Reply {
     let mut request = Request::get(path).header("accept", "text/html");
     if let Auth::Session { cookie, .. } = auth {
         request = request.header("cookie", format!("credence_session={cookie}"));

@@ -88,7 +88,7 @@ pub(crate) async fn verify(app: &TestApp, credential: &Value) -> Value {
     reply.json()
 }
 
-fn outcome<'a>(report: &'a Value, code: &str) -> &'a str {
+pub(crate) fn outcome<'a>(report: &'a Value, code: &str) -> &'a str {
     report["checks"]
         .as_array()
         .expect("checks")

@@ -521,6 +521,12 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/ims/case/v1p1/CFItemTypes/{id}", "get"),
         ("/ims/case/v1p1/CFItemAssociations/{id}", "get"),
         ("/ims/case/v1p1/CFAssociations/{id}", "get"),
+        // OpenID4VCI, also at the site's root.
+        ("/.well-known/openid-credential-issuer", "get"),
+        ("/.well-known/oauth-authorization-server", "get"),
+        ("/oid4vci/token", "post"),
+        ("/oid4vci/nonce", "post"),
+        ("/oid4vci/credential", "post"),
     ];
     for (path, method) in routes {
         let op = &paths[path][method];

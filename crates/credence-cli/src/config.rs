@@ -79,6 +79,12 @@ attachment_bytes = 209715200
 # Environment: CREDENCE_WORKFORCE_SUPPRESS_BELOW.
 suppress_below = 5
 
+[wallet]
+# How long a credential offer to a wallet (OpenID4VCI: the QR code and link a holder makes
+# on a credential's page) works, in minutes; it works once. At least 1.
+# Environment: CREDENCE_WALLET_OFFER_MINUTES.
+offer_minutes = 10
+
 [limits]
 # Requests a minute from one client address (0: no limit); over budget the answer is 429
 # with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute.
@@ -208,6 +214,7 @@ pub struct Config {
     pub quotas: QuotasConfig,
     pub limits: LimitsConfig,
     pub workforce: WorkforceConfig,
+    pub wallet: WalletConfig,
     pub vc: VcConfig,
     pub fetch: crate::fetch_config::FetchConfig,
     pub mail: crate::mail_config::MailConfig,
@@ -289,6 +296,19 @@ pub struct WorkforceConfig {
 impl Default for WorkforceConfig {
     fn default() -> Self {
         Self { suppress_below: 5 }
+    }
+}
+
+/// Offers of credentials to wallets (OpenID4VCI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WalletConfig {
+    pub offer_minutes: u32,
+}
+
+impl Default for WalletConfig {
+    fn default() -> Self {
+        Self { offer_minutes: 10 }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod badge;
 pub mod badge_font;
 pub mod credential;
 pub mod csv_input;
+pub mod wallet_copy;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
@@ -37,6 +38,7 @@ pub use csv_input::{
     parse_bulk_awards, parse_completion_records, BulkAwardRow, BulkFormat, CompletionRecord,
     CsvError, Problem, RowResult,
 };
+pub use wallet_copy::{wallet_copy, WalletCopy};
 
 /// The issuing organisation as OB 3.0 documents name it: the `issuer` of a credential and
 /// the `creator` of an achievement.

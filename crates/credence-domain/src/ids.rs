@@ -197,6 +197,10 @@ record_id!(
     /// An outbox message's id (the row, not the e-mail's `Message-ID`).
     OutboxId, "outbox message id"
 );
+record_id!(
+    /// An offer of a credential to a wallet (OpenID4VCI, issue 20).
+    WalletOfferId, "wallet offer id"
+);
 
 /// An accreditation is stored as an award of its body, under the same id.
 impl From<AwardId> for AccreditationId {

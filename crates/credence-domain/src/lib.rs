@@ -28,7 +28,7 @@ pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
     IdError, KeyId, NotificationId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
-    ProductVersionId, TargetId, TeamId, TokenId,
+    ProductVersionId, TargetId, TeamId, TokenId, WalletOfferId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

@@ -310,6 +310,7 @@ impl Registry {
             updated_at: now,
             credential_id: Some(credential_id),
             suspendable: false,
+            reissue_of: None,
         };
         tx.insert_award(award).await.map_err(taken_meanwhile)?;
         let row = AccreditationRow {

@@ -466,6 +466,7 @@ impl Registry {
             updated_at: now,
             credential_id: signed.get("id").and_then(Value::as_str).map(str::to_owned),
             suspendable: ctx.achievement.suspendable,
+            reissue_of: None,
         };
         Ok(Prepared {
             credential: signed,

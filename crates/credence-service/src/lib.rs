@@ -41,6 +41,7 @@ pub mod mail;
 pub mod metrics;
 pub mod notifications;
 pub mod ob2;
+pub mod oid4vci;
 pub mod operator;
 pub mod orgs;
 pub mod password_reset;

@@ -63,6 +63,8 @@ pub struct PortfolioCredential {
     pub valid_from: String,
     pub valid_until: Option<String>,
     pub public: bool,
+    /// For a copy of an award in a wallet (OpenID4VCI): the id of the award it copies.
+    pub copy_of: Option<String>,
 }
 
 /// A piece of evidence as a portfolio lists it.
@@ -327,6 +329,7 @@ impl Registry {
             valid_from: award.valid_from.format("%-d %B %Y").to_string(),
             valid_until: award.valid_until.map(|u| u.format("%-d %B %Y").to_string()),
             public: award.public,
+            copy_of: award.reissue_of.as_ref().map(ToString::to_string),
         }
     }
 }

@@ -90,6 +90,8 @@ pub struct RegistryConfig {
     /// The small-number threshold of the workforce view and of product dossiers' coverage
     /// (`workforce.suppress_below`): counts under it are shown as "fewer than" it.
     pub workforce_suppress_below: u64,
+    /// How long a credential offer to a wallet works (`wallet.offer_minutes`), in minutes.
+    pub wallet_offer_minutes: i64,
 }
 
 /// What one account may store (0: no limit).
@@ -134,6 +136,7 @@ impl RegistryConfig {
             confirm_addresses: false,
             issuer_registries: Default::default(),
             workforce_suppress_below: 5,
+            wallet_offer_minutes: 10,
         })
     }
 

@@ -285,6 +285,17 @@ impl IssuerDesk<'_> {
                 .await?;
             }
         }
+        // A wallet's copies of the award (OpenID4VCI) follow it, on the same lists.
+        let mut copies = Vec::new();
+        for copy in tx.reissues_of(&id).await? {
+            match copy.status.apply(action) {
+                Ok(then) if then != AwardStatus::Suspended || copy.suspendable => {
+                    tx.set_award_status(&copy.id, then, reason, now).await?;
+                    copies.push(copy.id);
+                }
+                _ => {}
+            }
+        }
         let mut versions = Vec::new();
         for purpose in [StatusPurpose::Revocation, StatusPurpose::Suspension] {
             versions.push(self.rebuild_status_list(tx, org, purpose).await?.version);
@@ -296,7 +307,7 @@ impl IssuerDesk<'_> {
             &format!("award.{action}"),
             Some(&org.id),
             &format!("award:{id}"),
-            json!({"from": current, "to": next, "reason": reason, "list_versions": versions}),
+            json!({"from": current, "to": next, "reason": reason, "list_versions": versions, "wallet_copies": copies}),
         )
         .await?;
         self.notify_status(tx, &award, next, reason, &org.name, now)

@@ -238,6 +238,7 @@ impl Registry {
             updated_at: now,
             credential_id: Some(credential_id.clone()),
             suspendable,
+            reissue_of: None,
         };
         tx.insert_award(row.clone())
             .await

@@ -25,6 +25,7 @@ pub mod did;
 pub mod error;
 pub mod fetch_note;
 pub mod jwt;
+pub mod key_proof;
 pub mod keys;
 pub mod memo;
 pub mod model;

@@ -26,7 +26,7 @@ use crate::pages::console::{
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, products, teams, verify,
+    notifications, operator, operator_mail, password, products, teams, verify, wallet,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -172,6 +172,7 @@ fn holder_routes() -> Router<AppState> {
             post(credentials::set_evidence_visibility),
         )
         .route("/my/credentials", get(credentials::mine))
+        .route("/credentials/{id}/wallet-offer", post(wallet::offer))
         .route(
             "/my/credentials/{id}/visibility",
             post(credentials::set_visibility),
@@ -399,7 +400,7 @@ struct Tables {
     api_own_limits: DocumentedRoutes,
     /// `GET /api/v1/openapi.json`.
     document: DocumentedRoutes,
-    /// The VC-API, at the site's root.
+    /// The VC-API and OpenID4VCI's metadata and endpoints, at the site's root.
     vc_api: DocumentedRoutes,
     /// The frameworks as 1EdTech CASE 1.1, at the paths its REST binding gives.
     case: DocumentedRoutes,
@@ -483,7 +484,14 @@ impl Tables {
             post "/credentials/verify" => api::vcapi::verify,
             post "/credentials/status" => api::vcapi::status,
             post "/presentations/verify" => api::vcapi::verify_presentation,
-        );
+        )
+        .merge(documented!("";
+            get "/.well-known/openid-credential-issuer" => api::oid4vci::issuer_metadata,
+            get "/.well-known/oauth-authorization-server" => api::oid4vci::authorization_metadata,
+            post "/oid4vci/token" => api::oid4vci::token,
+            post "/oid4vci/nonce" => api::oid4vci::nonce,
+            post "/oid4vci/credential" => api::oid4vci::credential,
+        ));
         let case = documented!("";
             get "/ims/case/v1p1/CFDocuments" => api::case::documents,
             get "/ims/case/v1p1/CFDocuments/{id}" => api::case::document,

@@ -217,6 +217,7 @@ fn registry_config(config: &Config) -> Result<RegistryConfig, Failure> {
         confirm_addresses: !config.mail.smtp_url.trim().is_empty(),
         issuer_registries: config.issuer_registries()?,
         workforce_suppress_below: config.workforce.suppress_below.max(1),
+        wallet_offer_minutes: i64::from(config.wallet.offer_minutes.max(1)),
         mail: config.mail.settings(&config.public_url()?)?,
     })
 }

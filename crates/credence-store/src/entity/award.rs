@@ -38,6 +38,9 @@ pub struct Model {
     /// Whether the credential carries a suspension entry beside its revocation entry
     /// (added by migration m20261205_000001; earlier awards all do).
     pub suspendable: bool,
+    /// The award this one copies for a wallet, bound to the wallet's key (OpenID4VCI; added
+    /// by migration m20261210_000001): same achievement and evidence, another subject id.
+    pub reissue_of: Option<AwardId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

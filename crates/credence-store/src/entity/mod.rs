@@ -34,4 +34,7 @@ pub mod status_list;
 pub mod team;
 pub mod team_member;
 pub mod trusted_body;
+pub mod wallet_nonce;
+pub mod wallet_offer;
+pub mod wallet_token;
 pub mod workforce_target;

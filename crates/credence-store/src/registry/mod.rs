@@ -16,6 +16,7 @@ mod orgs;
 mod products;
 mod reminders;
 mod teams;
+mod wallet;
 mod workforce;
 
 pub use crate::entity::account::Model as AccountRow;
@@ -46,6 +47,8 @@ pub use crate::entity::signing_key::Model as KeyRow;
 pub use crate::entity::status_list::Model as StatusListRow;
 pub use crate::entity::team::Model as TeamRow;
 pub use crate::entity::team_member::Model as TeamMemberRow;
+pub use crate::entity::wallet_offer::Model as WalletOfferRow;
+pub use crate::entity::wallet_token::Model as WalletTokenRow;
 pub use crate::entity::workforce_target::Model as TargetRow;
 
 pub use audit::{AuditCheckpointer, NewAuditEntry};

@@ -76,7 +76,8 @@ impl Tx {
     }
 
     /// Active awards held by an account that expire after `after` and by `by`, soonest
-    /// first, leaving out those a later award renews; `credential` is left empty.
+    /// first, leaving out those a later award renews and wallets' copies of awards (which
+    /// expire with their originals: one reminder); `credential` is left empty.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn awards_expiring(
         &self,
@@ -87,6 +88,7 @@ impl Tx {
         Ok(award_facts()
             .filter(award::Column::Status.eq(AwardStatus::Active))
             .filter(award::Column::HolderId.is_not_null())
+            .filter(award::Column::ReissueOf.is_null())
             .filter(award::Column::ValidUntil.gt(after))
             .filter(award::Column::ValidUntil.lte(by))
             .filter(award::Column::Id.not_in_subquery(renewed()))

@@ -9,6 +9,7 @@ pub mod audit_checkpoint;
 pub mod awards;
 pub mod case;
 pub mod evidence;
+pub mod oid4vci;
 pub mod orgs;
 pub mod products;
 pub mod table;
@@ -49,6 +50,17 @@ impl utoipa::Modify for SecuritySchemes {
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
                         "An API token of one organisation role, `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "oid4vci_access_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An OpenID4VCI access token from `/oid4vci/token`, `Authorization: Bearer <token>`.",
                     ))
                     .build(),
             ),

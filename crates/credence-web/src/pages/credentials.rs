@@ -42,6 +42,10 @@ struct CredentialPage {
     has_badge: bool,
     /// For the holder: the credential is for an earlier version of an AI product.
     refresher: Option<RefresherNotice>,
+    /// The holder may offer this credential to a wallet (it is active and not a copy).
+    can_offer: bool,
+    /// For the holder: the credential this one copies for a wallet, and its copies.
+    wallet: credence_service::oid4vci::WalletLinks,
 }
 
 struct PageVerdict {
@@ -128,6 +132,10 @@ pub async fn credential(
             .find(|r| r.awards.contains(&id)),
         _ => None,
     };
+    let wallet = match is_holder {
+        true => registry.holder(&current.actor)?.wallet_links(&id).await?,
+        false => Default::default(),
+    };
     Ok(render(&CredentialPage {
         nav,
         title: summary.achievement_name.clone(),
@@ -148,6 +156,11 @@ pub async fn credential(
         public: award.public,
         has_badge: award.achievement_id.is_some(),
         refresher,
+        can_offer: is_holder
+            && award.status == AwardStatus::Active
+            && award.achievement_id.is_some()
+            && wallet.original.is_none(),
+        wallet,
     }))
 }
 

@@ -21,6 +21,7 @@ pub mod session;
 pub mod teams;
 pub mod verify;
 pub mod verify_fetches;
+pub mod wallet;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
