@@ -5,8 +5,8 @@
 # through the API, each following one of the five archetypes in turn) and 200,000 pieces of
 # evidence attested by `bench` (20 per person, drawn pseudo-randomly from the foundational
 # and the Users' advanced statements, so that nearly every person's levels differ; attested
-# over the last 300 days), then measures one at a time
-# (median of N sequential curl requests, HTTP included):
+# over the last 300 days), then times the first request (nothing memoised) and measures
+# one at a time (median of N sequential curl requests, HTTP included):
 #   1. GET /api/v1/orgs/bench/workforce (the JSON),
 #   2. GET /console/bench/workforce (the page),
 #   3. GET /console/bench/workforce.csv.
@@ -139,8 +139,9 @@ result "seeded $people people and $count attested pieces of evidence in $(( $(da
 jar="$work/cookies"
 curl -sf -c "$jar" -H 'Content-Type: application/json' \
   --data "{\"email\":\"admin@bench.test\",\"password\":\"$password\"}" "$base/api/v1/session" >/dev/null
-shown="$(curl -sf -b "$jar" "$base/api/v1/orgs/bench/workforce" | jq -c '[.people, (.archetypes | map(.people.value))]')"
-result "the view: people and archetypes $shown"
+first="$(curl -s -o "$work/first.json" -w '%{time_total}' -b "$jar" "$base/api/v1/orgs/bench/workforce")"
+shown="$(jq -c '[.people, (.archetypes | map(.people.value))]' "$work/first.json")"
+result "the view: people and archetypes $shown; the first request (every profile's progress computed, none memoised yet): $(echo "$first" | awk '{printf "%.1f", $1*1000}') ms"
 
 measure() { # LABEL PATH ACCEPT
   for _ in $(seq 1 "$requests"); do

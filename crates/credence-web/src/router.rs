@@ -277,6 +277,21 @@ fn console_routes() -> Router<AppState> {
         )
         .route("/console/{org}/audit", get(console_admin::audit))
         .route(
+            "/console/{org}/accreditations",
+            get(console_admin::accreditations).post(console_admin::accredit),
+        )
+        .route(
+            "/console/{org}/accreditations/{id}/revoke",
+            post(console_admin::revoke_accreditation),
+        )
+        .merge(console_collective_routes())
+}
+
+/// The console's sections for the report's collective view (administrators): AI products,
+/// teams, the workforce view and its targets, affiliations.
+fn console_collective_routes() -> Router<AppState> {
+    Router::new()
+        .route(
             "/console/{org}/products",
             get(console_products::products).post(console_products::register),
         )
@@ -324,14 +339,6 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/{org}/workforce/targets/{id}/remove",
             post(console_workforce::remove_target),
-        )
-        .route(
-            "/console/{org}/accreditations",
-            get(console_admin::accreditations).post(console_admin::accredit),
-        )
-        .route(
-            "/console/{org}/accreditations/{id}/revoke",
-            post(console_admin::revoke_accreditation),
         )
 }
 
