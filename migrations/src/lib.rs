@@ -21,6 +21,7 @@ mod m20261207_000002_reminders;
 mod m20261207_000003_public_awards;
 mod m20261208_000001_products;
 mod m20261209_000001_teams_workforce;
+mod m20261210_000001_credential_parts;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_public_awards::Migration),
             Box::new(m20261208_000001_products::Migration),
             Box::new(m20261209_000001_teams_workforce::Migration),
+            Box::new(m20261210_000001_credential_parts::Migration),
         ]
     }
 }
