@@ -4,9 +4,9 @@
 #
 # Every seeded row reuses the stored credential of one real award of organisation TEMPLATE_ORG
 # (signed by Credence; not verifiable as the seeded row's own credential, which does not
-# matter for the queries measured): its text less the shared achievement, the reference to
-# that part in credential_parts, and the hash of the whole (migration m20261210_000001),
-# with its own id, credential id, key and status indices, no holder account (recipient
+# matter for the queries measured): its text less the shared achievement, compressed, the
+# reference to that part in credential_parts, and the hash of the whole (migration
+# m20261210_000001), with its own id, credential id, key and status indices, no holder account (recipient
 # seedN@bench.test) and created_by 'seed'. A status list has 131,072 entries, so one
 # organisation holds at most 131,072 awards: the rows go into filler organisations seed-0,
 # seed-1, ... (clones of TEMPLATE_ORG, 125,000 awards each). Running it again with a larger
@@ -32,7 +32,7 @@ template_org="$3"
 per_org=125000
 orgs=$(( (total + per_org - 1) / per_org ))
 ocols="name, kind, did_method, url, description, created_at"
-acols="achievement_id, credential, credential_part, credential_part_at, credential_sha256, status, status_reason, valid_from, valid_until, override_justification, replaces_award_id, public, created_at, updated_at"
+acols="achievement_id, credential, credential_packed, credential_part, credential_part_at, credential_sha256, status, status_reason, valid_from, valid_until, override_justification, replaces_award_id, public, created_at, updated_at"
 bounds="CREATE TEMP TABLE seed_bounds AS SELECT
   (SELECT count(*) FROM awards WHERE created_by = 'seed') AS lo,
   $total - (SELECT count(*) FROM awards WHERE created_by <> 'seed') AS hi;"
