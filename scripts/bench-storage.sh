@@ -15,7 +15,7 @@
 # Usage: scripts/bench-storage.sh [sqlite|postgres]
 #   CREDENCE_BIN  the binary (default $CARGO_TARGET_DIR/release/credence)
 #   BENCH_N       awards (default 10000); BENCH_PG_ADMIN as in bench-service.sh
-# Needs: curl, jq, python3, sqlite3 or psql.
+# Needs: curl, jq, bc, python3, sqlite3 or psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -128,7 +128,10 @@ while :; do
   [[ $state =~ $running ]] || break
   sleep 0.5
 done
-result "bulk job: $(jq -c '{state,done,refused}' <<<"$state")"
+created="$(date -d "$(jq -r .created_at <<<"$state")" +%s.%N)"
+finished="$(date -d "$(jq -r .finished_at <<<"$state")" +%s.%N)"
+secs="$(echo "$finished - $created" | bc -l)"
+result "bulk $n: $(printf '%.2f' "$secs") s, $(echo "$n / $secs" | bc) credentials/s; job $(jq -c '{state,done,refused}' <<<"$state")"
 awards="$(echo "SELECT count(*) FROM awards;" | db_sql | tail -1)"
 echo "SELECT id FROM awards WHERE idempotency_key LIKE 'store-%' ORDER BY id;" | db_sql >"$work/ids.txt"
 
