@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 engine="${1:-sqlite}"
 bin="${CREDENCE_BIN:-${CARGO_TARGET_DIR:-target}/release/credence}"
-port="${BENCH_PORT:-18090}"
+port="${BENCH_PORT:-18190}"
 n="${BENCH_N:-10000}"
 pg_admin="${BENCH_PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}"
 base="http://127.0.0.1:$port"
@@ -113,7 +113,13 @@ serve_cost() { # LABEL
 echo "== $engine: setting up in $work" >&2
 "$bin" migrate >/dev/null 2>&1
 start_server --demo
-token="$("$bin" token create --org linchester-ics --role issuer 2>/dev/null)"
+# The demo world may still be seeding when the server answers: wait for its organisation.
+token=""
+for _ in $(seq 1 120); do
+  token="$("$bin" token create --org linchester-ics --role issuer 2>/dev/null)" && break
+  sleep 0.5
+done
+[ -n "$token" ] || { echo "bench-storage: no demo organisation linchester-ics" >&2; exit 1; }
 achievement="$(api "$base/api/v1/orgs/linchester-ics/achievements" |
   jq -r '[.. | objects | select(.pathway? == "foundational")][0].uuid')"
 {
