@@ -2,16 +2,19 @@
 # Benchmark seeding (scripts/bench-service.sh): prints SQL that fills the awards table up to
 # TOTAL rows, fast, for SQLite or PostgreSQL. Pipe it into sqlite3 or psql.
 #
-# Every seeded row reuses the credential text of one real award of organisation TEMPLATE_ORG
+# Every seeded row reuses the stored credential of one real award of organisation TEMPLATE_ORG
 # (signed by Credence; not verifiable as the seeded row's own credential, which does not
-# matter for the queries measured) with its own id, credential id, key and status indices,
-# no holder account (recipient seedN@bench.test) and created_by 'seed'. A status list has
-# 131,072 entries, so one organisation holds at most 131,072 awards: the rows go into filler
-# organisations seed-0, seed-1, ... (clones of TEMPLATE_ORG, 125,000 awards each). Running it
-# again with a larger TOTAL adds the difference. Audit entries are not seeded.
+# matter for the queries measured): its text less the shared achievement, compressed, the
+# reference to that part in credential_parts, and the hash of the whole (migration
+# m20261210_000001), with its own id, credential id, key and status indices, no holder account (recipient
+# seedN@bench.test) and created_by 'seed'. A status list has 131,072 entries, so one
+# organisation holds at most 131,072 awards: the rows go into filler organisations seed-0,
+# seed-1, ... (clones of TEMPLATE_ORG, 125,000 awards each). Running it again with a larger
+# TOTAL adds the difference. Audit entries are not seeded.
 #
-# SQLite: a credential is ~24 KB, so 1,000,000 awards are ~24 GB, too much for one transaction
-# (it failed with "database or disk is full"). The awards are inserted in chunks, one
+# SQLite: a credential was ~24 KB, so 1,000,000 awards were ~24 GB, too much for one
+# transaction (it failed with "database or disk is full"); stored with a shared part since
+# m20261210_000001, an award's row is ~1.5 KB. The awards are inserted in chunks, one
 # INSERT ... SELECT (its own transaction) per filler organisation, bounded to that
 # organisation's 125,000 indices; an interrupted run leaves whole chunks, and running it again
 # carries on. When TOTAL is at least 125,000 the load runs with the rollback journal
@@ -29,7 +32,7 @@ template_org="$3"
 per_org=125000
 orgs=$(( (total + per_org - 1) / per_org ))
 ocols="name, kind, did_method, url, description, created_at"
-acols="achievement_id, credential, status, status_reason, valid_from, valid_until, override_justification, replaces_award_id, public, created_at, updated_at"
+acols="achievement_id, credential, credential_packed, credential_part, credential_part_at, credential_sha256, status, status_reason, valid_from, valid_until, override_justification, replaces_award_id, public, created_at, updated_at"
 bounds="CREATE TEMP TABLE seed_bounds AS SELECT
   (SELECT count(*) FROM awards WHERE created_by = 'seed') AS lo,
   $total - (SELECT count(*) FROM awards WHERE created_by <> 'seed') AS hi;"

@@ -157,6 +157,16 @@ own_verify_cost() { # LABEL: median of 200 sequential verifications of the 200 s
   result "$1: one verification of a distinct Credence credential, median of $(wc -l <"$work/own.jsonl") sequential: $(cat "$work/o.txt") ms"
 }
 
+# Award ids on stdin -> one {"verifiableCredential": ...} per line, each credential as
+# GET /credentials/{id} serves it (stored compressed since m20261210_000001, a credential is
+# not readable in SQL), in one curl process.
+served_credentials() {
+  while IFS= read -r id; do
+    [ -n "$id" ] && printf 'url = "%s/credentials/%s?format=json"\n' "$base" "$id"
+  done >"$work/fetch.cfg"
+  curl -sS --fail -H "Authorization: Bearer $token" -K "$work/fetch.cfg" | jq -c '{verifiableCredential: .}'
+}
+
 award_count() { echo "SELECT count(*) FROM awards;" | db_sql | tr -d ' ' | grep -E '^[0-9]+$'; }
 
 echo "== $engine: setting up in $work" >&2
@@ -183,8 +193,8 @@ verify_cost "cost@1k"
 award_cost "cost@1k"
 award_cost "cost@1k-again"
 result "awards stored after the single awards: $(award_count)"
-echo "SELECT credential FROM awards WHERE idempotency_key LIKE 'single-cost@1k-%' AND idempotency_key NOT LIKE '%again%' ORDER BY id;" |
-  db_sql | jq -c '{verifiableCredential: .}' >"$work/own.jsonl"
+echo "SELECT id FROM awards WHERE idempotency_key LIKE 'single-cost@1k-%' AND idempotency_key NOT LIKE '%again%' ORDER BY id;" |
+  db_sql | served_credentials >"$work/own.jsonl"
 own_verify_cost "cost@1k"
 
 # 1. Bulk award of 10,000 (the single awards above used keys single-*, holders 0..199).
@@ -224,8 +234,8 @@ wrk_run "verify max" 16 "$base/credentials/verify" -s "$work/verify.lua"
 # ~1,000 requests/s: 12 connections, each waiting 10 ms after each answer (wrk has no fixed rate).
 BENCH_DELAY_MS=10 wrk_run "verify paced" 12 "$base/credentials/verify" -s "$work/verify.lua"
 # The same with 5,000 distinct credentials of this Credence (signed, with both status lists).
-echo "SELECT credential FROM awards WHERE idempotency_key LIKE 'bulk-%' ORDER BY id;" | db_sql |
-  jq -c '{verifiableCredential: .}' >"$work/distinct.jsonl"
+echo "SELECT id FROM awards WHERE idempotency_key LIKE 'bulk-%' ORDER BY id;" | db_sql |
+  served_credentials >"$work/distinct.jsonl"
 cat >"$work/distinct.lua" <<LUA
 local bodies = {}
 for line in io.lines("$work/distinct.jsonl") do bodies[#bodies + 1] = line end

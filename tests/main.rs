@@ -47,6 +47,7 @@ mod reminders;
 mod resilience;
 mod security;
 mod smtp_sink;
+mod storage_compaction;
 mod support;
 mod teams;
 mod tidy;

@@ -21,6 +21,7 @@ mod m20261207_000002_reminders;
 mod m20261207_000003_public_awards;
 mod m20261208_000001_products;
 mod m20261209_000001_teams_workforce;
+mod m20261210_000001_credential_parts;
 mod m20261210_000001_wallet_offers;
 mod m20261212_000001_workforce_levels;
 mod m20261212_000002_affiliations;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_wallet_offers::Migration),
             Box::new(m20261212_000001_workforce_levels::Migration),
             Box::new(m20261212_000002_affiliations::Migration),
+            Box::new(m20261210_000001_credential_parts::Migration),
         ]
     }
 }

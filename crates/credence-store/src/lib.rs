@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod config;
+mod credential_layout;
 mod entity;
 mod error;
 pub mod frameworks;
@@ -37,6 +38,10 @@ pub struct Store {
     sqlite_file: Option<SqliteFile>,
     /// Signs checkpoints of the audit chain as it grows ([`Store::with_audit_checkpoints`]).
     audit_checkpointer: Option<registry::AuditCheckpointer>,
+    /// Shared parts of stored credentials, read once (`credential_layout`).
+    parts: credential_layout::PartCache,
+    /// Whether awards are written whole, as before m20261210_000001 (tests only).
+    whole_credentials: bool,
 }
 
 /// Which file a SQLite store opened: its path, device and inode.
@@ -135,6 +140,8 @@ impl Store {
                 write_lock: tx::WriteLock::default(),
                 sqlite_file,
                 audit_checkpointer: None,
+                parts: credential_layout::PartCache::default(),
+                whole_credentials: false,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -153,6 +160,8 @@ impl Store {
                 write_lock: tx::WriteLock::default(),
                 sqlite_file: None,
                 audit_checkpointer: None,
+                parts: credential_layout::PartCache::default(),
+                whole_credentials: false,
             })
         } else {
             Err(StoreError::Config(format!(
@@ -174,10 +183,15 @@ impl Store {
         self
     }
 
-    /// Applies every pending migration.
+    /// Applies every pending migration, then rewrites awards stored whole before
+    /// m20261210_000001 into the layout with shared parts ([`Store::compact_credentials`]).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
+        let compacted = self.compact_credentials().await?;
+        if compacted > 0 {
+            tracing::info!(compacted, "stored credentials rewritten with shared parts");
+        }
         Ok(())
     }
 

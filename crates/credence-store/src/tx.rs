@@ -23,6 +23,10 @@ pub struct Tx {
     pub(crate) engine: Engine,
     /// Signs checkpoints of the audit chain as appends carry it forward (writers only).
     pub(crate) checkpointer: Option<AuditCheckpointer>,
+    /// The store's cache of shared credential parts.
+    pub(crate) parts: crate::credential_layout::PartCache,
+    /// Whether awards are written whole (`Store::writing_credentials_whole`).
+    pub(crate) whole_credentials: bool,
     /// What to do once the transaction has committed (never on rollback).
     after_commit: std::sync::Mutex<Vec<AfterCommit>>,
     _write_guard: Option<OwnedMutexGuard<()>>,
@@ -48,6 +52,8 @@ impl Store {
             tx: self.conn().begin().await?,
             engine: self.engine(),
             checkpointer: None,
+            parts: self.parts.clone(),
+            whole_credentials: self.whole_credentials,
             after_commit: std::sync::Mutex::default(),
             _write_guard: None,
         })
@@ -73,6 +79,8 @@ impl Store {
             tx,
             engine: self.engine(),
             checkpointer: self.audit_checkpointer.clone(),
+            parts: self.parts.clone(),
+            whole_credentials: self.whole_credentials,
             after_commit: std::sync::Mutex::default(),
             _write_guard: guard,
         })

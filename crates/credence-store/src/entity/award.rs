@@ -1,4 +1,5 @@
-//! The `awards` table. An issued credential, stored exactly as signed, with its status indices and state.
+//! The `awards` table. An issued credential with its status indices and state; the signed
+//! text is stored in the layout of `credential_layout` (its shared part in `credential_parts`).
 
 use credence_domain::registry::AwardStatus;
 use credence_domain::{AccountId, AchievementId, AwardId, OrgId};
@@ -14,6 +15,7 @@ pub struct Model {
     pub holder_id: Option<AccountId>,
     #[sea_orm(column_type = "Text")]
     pub recipient_email: Option<String>,
+    /// The signed credential whole, or empty when `credential_packed` holds it.
     #[sea_orm(column_type = "Text")]
     pub credential: String,
     pub revocation_index: i64,
@@ -41,6 +43,34 @@ pub struct Model {
     /// The award this one copies for a wallet, bound to the wallet's key (OpenID4VCI; added
     /// by migration m20261210_000001): same achievement and evidence, another subject id.
     pub reissue_of: Option<AwardId>,
+    /// The signed credential less its part, compressed (zstd, the part as dictionary);
+    /// added by m20261210_000001.
+    #[sea_orm(column_type = "Blob", nullable)]
+    pub credential_packed: Option<Vec<u8>>,
+    /// The id of the part cut out of the credential.
+    #[sea_orm(column_type = "Blob", nullable)]
+    pub credential_part: Option<Vec<u8>>,
+    /// The byte offset in the unpacked rest where the part goes back in.
+    pub credential_part_at: Option<i64>,
+    /// The SHA-256 of the whole signed text; none on rows written before the migration
+    /// that have not been rewritten yet (their `credential` is whole).
+    #[sea_orm(column_type = "Blob", nullable)]
+    pub credential_sha256: Option<Vec<u8>>,
+}
+
+impl Column {
+    /// Whether this column holds (part of) the stored credential, which lists of award facts
+    /// leave unread.
+    pub fn is_credential_storage(&self) -> bool {
+        matches!(
+            self,
+            Self::Credential
+                | Self::CredentialPacked
+                | Self::CredentialPart
+                | Self::CredentialPartAt
+                | Self::CredentialSha256
+        )
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ pub mod award;
 pub mod bulk_job;
 pub mod bulk_row;
 pub mod claim;
+pub mod credential_part;
 pub mod email_link;
 pub mod evidence;
 pub mod evidence_attachment;

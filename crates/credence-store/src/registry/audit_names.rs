@@ -57,7 +57,8 @@ impl Tx {
         let evidence = self.rows_in::<evidence::Entity, _>(evidence::Column::Id, ids("evidence"));
         rows.evidence = by(evidence.await?, |e| e.id.to_string());
         let awards = self.rows_in::<award::Entity, _>(award::Column::Id, ids("award"));
-        rows.awards = by(awards.await?, |a| a.id.to_string());
+        let awards = self.award_rows(awards.await?).await?;
+        rows.awards = by(awards, |a| a.id.to_string());
         // What those rows refer to.
         let mut accounts = ids("account");
         accounts.extend(rows.evidence.values().map(|e| e.holder_id.to_string()));

@@ -134,6 +134,8 @@ impl Tx {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_award(&self, row: AwardRow) -> Result<(), StoreError> {
+        let (row, part) = self.stored_award(row);
+        self.save_parts(part.into_iter().collect()).await?;
         award::Entity::insert(award::ActiveModel::from(row))
             .exec(self.conn())
             .await?;
@@ -146,6 +148,10 @@ impl Tx {
         if rows.is_empty() {
             return Ok(());
         }
+        let (rows, parts): (Vec<_>, Vec<_>) =
+            rows.into_iter().map(|r| self.stored_award(r)).unzip();
+        self.save_parts(parts.into_iter().flatten().collect())
+            .await?;
         award::Entity::insert_many(rows.into_iter().map(award::ActiveModel::from))
             .exec(self.conn())
             .await?;
@@ -154,9 +160,10 @@ impl Tx {
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn award(&self, id: &AwardId) -> Result<Option<AwardRow>, StoreError> {
-        Ok(award::Entity::find_by_id(id.clone())
+        let row = award::Entity::find_by_id(id.clone())
             .one(self.conn())
-            .await?)
+            .await?;
+        self.award_row(row).await
     }
 
     /// The award whose credential has this `id`.
@@ -165,10 +172,11 @@ impl Tx {
         &self,
         credential_id: &str,
     ) -> Result<Option<AwardRow>, StoreError> {
-        Ok(award::Entity::find()
+        let row = award::Entity::find()
             .filter(award::Column::CredentialId.eq(credential_id))
             .one(self.conn())
-            .await?)
+            .await?;
+        self.award_row(row).await
     }
 
     /// The award an organisation made under an idempotency key.
@@ -178,11 +186,12 @@ impl Tx {
         org_id: &OrgId,
         key: &str,
     ) -> Result<Option<AwardRow>, StoreError> {
-        Ok(award::Entity::find()
+        let row = award::Entity::find()
             .filter(award::Column::OrgId.eq(org_id))
             .filter(award::Column::IdempotencyKey.eq(key))
             .one(self.conn())
-            .await?)
+            .await?;
+        self.award_row(row).await
     }
 
     /// The awards an organisation made under any of `keys`.
@@ -194,13 +203,12 @@ impl Tx {
     ) -> Result<Vec<AwardRow>, StoreError> {
         let mut out = Vec::new();
         for chunk in keys.chunks(IN_CHUNK) {
-            out.extend(
-                award::Entity::find()
-                    .filter(award::Column::OrgId.eq(org_id))
-                    .filter(award::Column::IdempotencyKey.is_in(chunk.iter().cloned()))
-                    .all(self.conn())
-                    .await?,
-            );
+            let rows = award::Entity::find()
+                .filter(award::Column::OrgId.eq(org_id))
+                .filter(award::Column::IdempotencyKey.is_in(chunk.iter().cloned()))
+                .all(self.conn())
+                .await?;
+            out.extend(self.award_rows(rows).await?);
         }
         Ok(out)
     }
@@ -211,12 +219,13 @@ impl Tx {
         &self,
         holder_id: &AccountId,
     ) -> Result<Vec<AwardRow>, StoreError> {
-        Ok(award::Entity::find()
+        let rows = award::Entity::find()
             .filter(award::Column::HolderId.eq(holder_id))
             .order_by(award::Column::CreatedAt, Order::Desc)
             .order_by(award::Column::Id, Order::Asc)
             .all(self.conn())
-            .await?)
+            .await?;
+        self.award_rows(rows).await
     }
 
     /// A holder's awards, newest first, with `credential` left empty: for lists and pages,
@@ -226,12 +235,7 @@ impl Tx {
         &self,
         holder_id: &AccountId,
     ) -> Result<Vec<AwardRow>, StoreError> {
-        use sea_orm::sea_query::Expr;
-        use sea_orm::Iterable;
-        Ok(award::Entity::find()
-            .select_only()
-            .columns(award::Column::iter().filter(|c| !matches!(c, award::Column::Credential)))
-            .column_as(Expr::val(""), "credential")
+        Ok(super::award_storage::award_facts()
             .filter(award::Column::HolderId.eq(holder_id))
             .order_by(award::Column::CreatedAt, Order::Desc)
             .order_by(award::Column::Id, Order::Asc)
@@ -247,14 +251,15 @@ impl Tx {
         org_id: &OrgId,
         page: Page,
     ) -> Result<Vec<AwardRow>, StoreError> {
-        Ok(award::Entity::find()
+        let rows = award::Entity::find()
             .filter(award::Column::OrgId.eq(org_id))
             .order_by(award::Column::CreatedAt, Order::Desc)
             .order_by(award::Column::Id, Order::Asc)
             .offset(page.offset)
             .limit(page.limit)
             .all(self.conn())
-            .await?)
+            .await?;
+        self.award_rows(rows).await
     }
 
     /// Which of the candidate indices an organisation already uses, per list.

@@ -7,12 +7,13 @@
 use chrono::{DateTime, Utc};
 use credence_domain::registry::{AwardStatus, NotificationKind, Role};
 use credence_domain::{AwardId, OrgId};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ColumnTrait, EntityTrait, Iterable, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{award, membership, scheduled_notice};
 use crate::{StoreError, Tx};
 
+use super::award_storage::award_facts;
 use super::{AwardRow, MembershipRow, Page};
 
 /// How many values go into one `IN (...)` list (well under SQLite's parameter limit).
@@ -185,14 +186,6 @@ impl Tx {
             .all(self.conn())
             .await?)
     }
-}
-
-/// Awards without their signed document (the largest column by far).
-fn award_facts() -> sea_orm::Select<award::Entity> {
-    award::Entity::find()
-        .select_only()
-        .columns(award::Column::iter().filter(|c| !matches!(c, award::Column::Credential)))
-        .column_as(Expr::val(""), "credential")
 }
 
 /// The ids of awards a standing (not revoked) later award renews.

@@ -179,10 +179,11 @@ impl Tx {
     /// The awards that copy `award_id` for wallets, oldest first.
     #[tracing::instrument(level = "debug", skip_all, fields(award_id = %award_id))]
     pub async fn reissues_of(&self, award_id: &AwardId) -> Result<Vec<AwardRow>, StoreError> {
-        Ok(award::Entity::find()
+        let rows = award::Entity::find()
             .filter(award::Column::ReissueOf.eq(award_id.clone()))
             .order_by_asc(award::Column::CreatedAt)
             .all(self.conn())
-            .await?)
+            .await?;
+        self.award_rows(rows).await
     }
 }
