@@ -23,6 +23,7 @@ mod m20261208_000001_products;
 mod m20261209_000001_teams_workforce;
 mod m20261212_000001_workforce_levels;
 mod m20261212_000002_affiliations;
+mod m20261213_000001_ob_api;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_teams_workforce::Migration),
             Box::new(m20261212_000001_workforce_levels::Migration),
             Box::new(m20261212_000002_affiliations::Migration),
+            Box::new(m20261213_000001_ob_api::Migration),
         ]
     }
 }

@@ -26,7 +26,7 @@ pub use codes::{
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
-    IdError, KeyId, NotificationId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
+    IdError, KeyId, NotificationId, OAuthClientId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
     ProductVersionId, TargetId, TeamId, TokenId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};

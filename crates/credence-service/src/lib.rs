@@ -39,6 +39,8 @@ pub mod issuing;
 pub mod mail;
 pub mod metrics;
 pub mod notifications;
+pub mod oauth;
+pub mod obapi;
 pub mod ob2;
 pub mod operator;
 pub mod orgs;

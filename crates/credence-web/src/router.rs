@@ -26,7 +26,7 @@ use crate::pages::console::{
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, products, teams, verify,
+    notifications, oauth, operator, operator_mail, password, products, teams, verify,
 };
 use crate::{assets, metrics, AppState, WebError};
 
@@ -140,6 +140,8 @@ fn account_routes() -> Router<AppState> {
             get(confirm::confirm_form).post(confirm::confirm),
         )
         .route("/account", get(account_settings::show))
+        .route("/account/apps/{client}/disconnect", post(oauth::disconnect))
+        .route("/oauth/authorize", get(oauth::consent).post(oauth::answer))
         .route("/account/address", post(account_settings::request_change))
         .route(
             "/account/address/{secret}",
@@ -399,7 +401,8 @@ struct Tables {
     api_own_limits: DocumentedRoutes,
     /// `GET /api/v1/openapi.json`.
     document: DocumentedRoutes,
-    /// The VC-API, at the site's root.
+    /// The VC-API, and the Open Badges 3.0 API with its OAuth 2.0 endpoints, at the
+    /// site's root.
     vc_api: DocumentedRoutes,
 }
 
@@ -481,11 +484,20 @@ impl Tables {
             post "/credentials/status" => api::vcapi::status,
             post "/presentations/verify" => api::vcapi::verify_presentation,
         );
+        // The Open Badges 3.0 API (1EdTech) and its OAuth 2.0 endpoints, at the root.
+        let ob_api = documented!("";
+            get "/ims/ob/v3p0/discovery" => api::obapi::discovery,
+            get "/ims/ob/v3p0/credentials" => api::obapi::credentials,
+            get "/ims/ob/v3p0/profile" => api::obapi::profile,
+            put "/ims/ob/v3p0/profile" => api::obapi::put_profile,
+            post "/oauth/register" => api::obapi::register,
+            post "/oauth/token" => api::obapi::token,
+        );
         Self {
             api,
             api_own_limits,
             document,
-            vc_api,
+            vc_api: vc_api.merge(ob_api),
         }
     }
 

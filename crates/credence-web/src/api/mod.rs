@@ -8,6 +8,7 @@ pub mod affiliations;
 pub mod audit_checkpoint;
 pub mod awards;
 pub mod evidence;
+pub mod obapi;
 pub mod orgs;
 pub mod products;
 pub mod table;
