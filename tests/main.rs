@@ -32,6 +32,7 @@ mod mail;
 mod mail_crash;
 mod multiprocess;
 mod ob2;
+mod obapi;
 mod observability;
 mod operator_pages;
 mod pages;

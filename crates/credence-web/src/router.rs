@@ -31,7 +31,7 @@ use crate::pages::{
 use crate::{assets, metrics, AppState, WebError};
 
 // `connect-src 'self'`: the bulk job page's script polls the job's status on this site.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; connect-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 

@@ -51,12 +51,23 @@ pub async fn consent(
         Ok(consent) => consent,
         Err(back) => return Ok(back),
     };
-    Ok(render(&ConsentPage {
+    let origin = url::Url::parse(&consent.redirect_uri)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_default();
+    let mut page = render(&ConsentPage {
         nav: user.nav,
         title: "Allow access to your account?",
         consent,
         req,
-    }))
+    });
+    // The form's answer redirects to the client: the page's `form-action` admits its
+    // origin (an https or loopback origin the client registered, so no CSP syntax).
+    let csp = crate::router::CSP.replace("form-action 'self'", &format!("form-action 'self' {origin}"));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+        page.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    Ok(page)
 }
 
 /// The consent form: the request again, the CSRF token and the button pressed.
