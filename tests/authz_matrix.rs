@@ -866,7 +866,11 @@ async fn the_ob_api_against_every_caller() {
     let cases: [(&str, &str, Option<Value>); 3] = [
         ("GET", "/ims/ob/v3p0/credentials", None),
         ("GET", "/ims/ob/v3p0/profile", None),
-        ("PUT", "/ims/ob/v3p0/profile", Some(json!({"name": "Mallory"}))),
+        (
+            "PUT",
+            "/ims/ob/v3p0/profile",
+            Some(json!({"name": "Mallory"})),
+        ),
     ];
     for (method, path, body) in cases {
         for auth in EVERYONE.iter().map(|w| world.auth(*w)).chain([&org_token]) {
@@ -874,13 +878,19 @@ async fn the_ob_api_against_every_caller() {
             if reply.status != StatusCode::UNAUTHORIZED
                 || reply.json()["imsx_codeMajor"] != "failure"
             {
-                wrong.push(format!("{method} {path} as {auth:?}: {} {}", reply.status, reply.body));
+                wrong.push(format!(
+                    "{method} {path} as {auth:?}: {} {}",
+                    reply.status, reply.body
+                ));
             }
         }
     }
     for who in EVERYONE {
         let auth = world.auth(*who);
-        let discovery = world.app.call("GET", "/ims/ob/v3p0/discovery", None, auth).await;
+        let discovery = world
+            .app
+            .call("GET", "/ims/ob/v3p0/discovery", None, auth)
+            .await;
         let registered = world
             .app
             .call(
@@ -891,8 +901,16 @@ async fn the_ob_api_against_every_caller() {
             )
             .await;
         if discovery.status != StatusCode::OK || registered.status != StatusCode::CREATED {
-            wrong.push(format!("{who:?}: discovery {}, registration {}", discovery.status, registered.status));
+            wrong.push(format!(
+                "{who:?}: discovery {}, registration {}",
+                discovery.status, registered.status
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} mismatches:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

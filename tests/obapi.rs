@@ -58,7 +58,13 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The holder answers the consent form; returns where the browser is sent.
-async fn consent(app: &TestApp, holder: &Auth, client_id: &str, scope: &str, decision: &str) -> String {
+async fn consent(
+    app: &TestApp,
+    holder: &Auth,
+    client_id: &str,
+    scope: &str,
+    decision: &str,
+) -> String {
     let Auth::Session { cookie, csrf } = holder else {
         panic!("a session")
     };
@@ -106,7 +112,13 @@ async fn token(app: &TestApp, pairs: &[(&str, &str)]) -> Reply {
 }
 
 /// Exchanges `code` with `client_secret_post`.
-async fn exchange(app: &TestApp, (id, secret): &(String, String), code: &str, redirect: &str, verifier: &str) -> Reply {
+async fn exchange(
+    app: &TestApp,
+    (id, secret): &(String, String),
+    code: &str,
+    redirect: &str,
+    verifier: &str,
+) -> Reply {
     token(
         app,
         &[
@@ -130,7 +142,10 @@ async fn code(app: &TestApp, holder: &Auth, client: &(String, String), scope: &s
 }
 
 fn error_of(reply: &Reply) -> String {
-    reply.json()["error"].as_str().unwrap_or_default().to_owned()
+    reply.json()["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,28 +177,56 @@ async fn the_oauth_flow_runs_with_oauth4webapi_and_every_answer_validates() {
     assert_eq!(report["axe"]["consent"], json!([]), "{report:#}");
     assert_eq!(report["registration"]["status"], 201, "{report:#}");
     let text = report["consentText"].as_str().unwrap_or_default();
-    for words in ["Test Backpack", "127.0.0.1", "read your credentials", "change your profile"] {
-        assert!(text.contains(words), "the consent page lacks {words:?}: {text}");
+    for words in [
+        "Test Backpack",
+        "127.0.0.1",
+        "read your credentials",
+        "change your profile",
+    ] {
+        assert!(
+            text.contains(words),
+            "the consent page lacks {words:?}: {text}"
+        );
     }
     assert_eq!(report["credentialsStatus"], 200);
     assert_eq!(report["totalCount"], "1");
     let credentials = report["credentials"]["credential"].as_array().unwrap();
     assert_eq!(credentials.len(), 1, "{report:#}");
     // Exactly the signed JSON the registry keeps.
-    let stored = app.call("GET", "/api/v1/awards", None, &app.sign_in("holder@obapi.test", "correct horse battery staple").await).await;
-    let id = stored.json()["items"][0]["credential_id"].as_str().unwrap().to_owned();
+    let stored = app
+        .call(
+            "GET",
+            "/api/v1/awards",
+            None,
+            &app.sign_in("holder@obapi.test", "correct horse battery staple")
+                .await,
+        )
+        .await;
+    let id = stored.json()["items"][0]["credential_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(credentials[0]["id"], id.as_str());
     assert!(credentials[0]["proof"].is_object(), "{report:#}");
-    assert!(report["link"].as_str().unwrap_or_default().contains("rel=\"first\""));
+    assert!(report["link"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("rel=\"first\""));
     assert_eq!(report["profile"]["name"], "Olive Holder");
     assert_eq!(report["renamed"]["name"], "Renamed By Backpack");
     assert_eq!(report["refreshedStatus"], 200);
     assert_eq!(report["reusedRefresh"], "invalid_grant", "{report:#}");
     assert_eq!(report["badTokenStatus"], 401);
-    assert_eq!(report["badTokenChallenge"], "WWWAuthenticateChallengeError", "{report:#}");
+    assert_eq!(
+        report["badTokenChallenge"], "WWWAuthenticateChallengeError",
+        "{report:#}"
+    );
     assert_eq!(report["badTokenBody"]["imsx_codeMajor"], "failure");
     let discovery = &report["discovery"]["components"]["securitySchemes"]["OAuth2ACG"];
-    assert_eq!(discovery["x-imssf-registrationUrl"], format!("{base}/oauth/register"));
+    assert_eq!(
+        discovery["x-imssf-registrationUrl"],
+        format!("{base}/oauth/register")
+    );
 }
 
 #[tokio::test]
@@ -193,13 +236,30 @@ async fn codes_are_single_use_and_bound_to_the_verifier_the_redirect_and_ten_min
     let client = client(&app).await;
     // A wrong PKCE verifier: refused, and the code is spent.
     let c = code(&app, &holder, &client, READ).await;
-    let wrong = exchange(&app, &client, &c, REDIRECT, "another-verifier-another-verifier-another-v").await;
-    assert_eq!((wrong.status, error_of(&wrong).as_str()), (StatusCode::BAD_REQUEST, "invalid_grant"));
+    let wrong = exchange(
+        &app,
+        &client,
+        &c,
+        REDIRECT,
+        "another-verifier-another-verifier-another-v",
+    )
+    .await;
+    assert_eq!(
+        (wrong.status, error_of(&wrong).as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_grant")
+    );
     let spent = exchange(&app, &client, &c, REDIRECT, VERIFIER).await;
     assert_eq!(error_of(&spent), "invalid_grant");
     // Another registered redirect URI than the request's: refused.
     let c = code(&app, &holder, &client, READ).await;
-    let other = exchange(&app, &client, &c, "https://backpack.example/other", VERIFIER).await;
+    let other = exchange(
+        &app,
+        &client,
+        &c,
+        "https://backpack.example/other",
+        VERIFIER,
+    )
+    .await;
     assert_eq!(error_of(&other), "invalid_grant", "{}", other.body);
     // The right exchange works once; the same code again does not.
     let c = code(&app, &holder, &client, READ).await;
@@ -211,23 +271,44 @@ async fn codes_are_single_use_and_bound_to_the_verifier_the_redirect_and_ten_min
     assert_eq!(error_of(&again), "invalid_grant");
     // A wrong secret, or another client's code: refused.
     let c = code(&app, &holder, &client, READ).await;
-    let bad_secret = exchange(&app, &(client.0.clone(), "guess".into()), &c, REDIRECT, VERIFIER).await;
-    assert_eq!((bad_secret.status, error_of(&bad_secret).as_str()), (StatusCode::UNAUTHORIZED, "invalid_client"));
+    let bad_secret = exchange(
+        &app,
+        &(client.0.clone(), "guess".into()),
+        &c,
+        REDIRECT,
+        VERIFIER,
+    )
+    .await;
+    assert_eq!(
+        (bad_secret.status, error_of(&bad_secret).as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
     let thief = self::client(&app).await;
     let stolen = exchange(&app, &thief, &c, REDIRECT, VERIFIER).await;
     assert_eq!(error_of(&stolen), "invalid_grant");
     // A code older than ten minutes: refused.
     let c = code(&app, &holder, &client, READ).await;
-    app.services.registry.shift_clock(chrono::Duration::minutes(11));
+    app.services
+        .registry
+        .shift_clock(chrono::Duration::minutes(11));
     let late = exchange(&app, &client, &c, REDIRECT, VERIFIER).await;
     assert_eq!(error_of(&late), "invalid_grant");
     // Unknown grant types are named as such.
-    let odd = token(&app, &[("grant_type", "password"), ("client_id", &client.0), ("client_secret", &client.1)]).await;
+    let odd = token(
+        &app,
+        &[
+            ("grant_type", "password"),
+            ("client_id", &client.0),
+            ("client_secret", &client.1),
+        ],
+    )
+    .await;
     assert_eq!(error_of(&odd), "unsupported_grant_type");
 }
 
 async fn bearer(app: &TestApp, path: &str, token: &str) -> Reply {
-    app.call("GET", path, None, &Auth::Token(token.to_owned())).await
+    app.call("GET", path, None, &Auth::Token(token.to_owned()))
+        .await
 }
 
 #[tokio::test]
@@ -247,7 +328,12 @@ async fn a_token_reads_only_its_holder_within_its_scopes_until_disconnected() {
     let profile = bearer(&app, "/ims/ob/v3p0/profile", access).await;
     assert_eq!(profile.json()["name"], "Scoped Holder");
     let put = app
-        .call("PUT", "/ims/ob/v3p0/profile", Some(json!({"name": "X"})), &Auth::Token(access.to_owned()))
+        .call(
+            "PUT",
+            "/ims/ob/v3p0/profile",
+            Some(json!({"name": "X"})),
+            &Auth::Token(access.to_owned()),
+        )
         .await;
     assert_eq!(put.status, StatusCode::FORBIDDEN);
     // With the read scope: exactly this holder's one credential, never the other's.
@@ -258,10 +344,20 @@ async fn a_token_reads_only_its_holder_within_its_scopes_until_disconnected() {
     assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
     assert_eq!(mine.header("x-total-count"), "1");
     let listed = mine.json()["credential"].to_string();
-    assert!(listed.contains("ob-scope") && !listed.contains("ob-other"), "{listed}");
+    assert!(
+        listed.contains("ob-scope") && !listed.contains("ob-other"),
+        "{listed}"
+    );
     let other_c = code(&app, &other, &client, READ).await;
-    let other_tokens = exchange(&app, &client, &other_c, REDIRECT, VERIFIER).await.json();
-    let theirs = bearer(&app, "/ims/ob/v3p0/credentials", other_tokens["access_token"].as_str().unwrap()).await;
+    let other_tokens = exchange(&app, &client, &other_c, REDIRECT, VERIFIER)
+        .await
+        .json();
+    let theirs = bearer(
+        &app,
+        "/ims/ob/v3p0/credentials",
+        other_tokens["access_token"].as_str().unwrap(),
+    )
+    .await;
     assert!(!theirs.json()["credential"].to_string().contains("ob-scope"));
     // Paging beyond the end is empty; a bad limit is a 400 Imsx.
     let past = bearer(&app, "/ims/ob/v3p0/credentials?offset=5", &access).await;
@@ -273,12 +369,17 @@ async fn a_token_reads_only_its_holder_within_its_scopes_until_disconnected() {
     assert_eq!(bad.json()["imsx_codeMajor"], "failure");
     // Deny sends the client access_denied and no code.
     let denied = consent(&app, &holder, &client.0, READ, "deny").await;
-    assert_eq!(query_value(&denied, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        query_value(&denied, "error").as_deref(),
+        Some("access_denied")
+    );
     assert_eq!(query_value(&denied, "code"), None);
     // The account page lists the application; disconnecting ends its tokens.
     let page = app.get_page("/account", &holder).await;
     assert!(page.contains("Rust Backpack"), "{page}");
-    let Auth::Session { cookie, csrf } = &holder else { panic!("a session") };
+    let Auth::Session { cookie, csrf } = &holder else {
+        panic!("a session")
+    };
     let gone = app
         .request(
             Request::post(format!("/account/apps/{}/disconnect", client.0))
@@ -289,12 +390,35 @@ async fn a_token_reads_only_its_holder_within_its_scopes_until_disconnected() {
         )
         .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
-    assert_eq!(bearer(&app, "/ims/ob/v3p0/credentials", &access).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        bearer(&app, "/ims/ob/v3p0/credentials", &access)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let refresh = tokens["refresh_token"].as_str().unwrap();
-    let after = token(&app, &[("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", &client.0), ("client_secret", &client.1)]).await;
+    let after = token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", &client.0),
+            ("client_secret", &client.1),
+        ],
+    )
+    .await;
     assert_eq!(error_of(&after), "invalid_grant");
     // The other holder's grant is untouched.
-    assert_eq!(bearer(&app, "/ims/ob/v3p0/credentials", other_tokens["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+    assert_eq!(
+        bearer(
+            &app,
+            "/ims/ob/v3p0/credentials",
+            other_tokens["access_token"].as_str().unwrap()
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -302,21 +426,46 @@ async fn bad_registrations_and_authorization_requests_are_refused() {
     let app = TestApp::new().await;
     let holder = app.holder("reg@obapi.test", "Reg").await;
     for (body, error) in [
-        (json!({"redirect_uris": [REDIRECT]}), "invalid_client_metadata"),
+        (
+            json!({"redirect_uris": [REDIRECT]}),
+            "invalid_client_metadata",
+        ),
         (json!({"client_name": "No URIs"}), "invalid_redirect_uri"),
-        (json!({"client_name": "Plain http", "redirect_uris": ["http://backpack.example/cb"]}), "invalid_redirect_uri"),
-        (json!({"client_name": "Fragment", "redirect_uris": ["https://backpack.example/cb#x"]}), "invalid_redirect_uri"),
-        (json!({"client_name": "Greedy", "redirect_uris": [REDIRECT], "scope": "admin"}), "invalid_client_metadata"),
-        (json!({"client_name": "Implicit", "redirect_uris": [REDIRECT], "response_types": ["token"]}), "invalid_client_metadata"),
-        (json!({"client_name": "Keys", "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt"}), "invalid_client_metadata"),
+        (
+            json!({"client_name": "Plain http", "redirect_uris": ["http://backpack.example/cb"]}),
+            "invalid_redirect_uri",
+        ),
+        (
+            json!({"client_name": "Fragment", "redirect_uris": ["https://backpack.example/cb#x"]}),
+            "invalid_redirect_uri",
+        ),
+        (
+            json!({"client_name": "Greedy", "redirect_uris": [REDIRECT], "scope": "admin"}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"client_name": "Implicit", "redirect_uris": [REDIRECT], "response_types": ["token"]}),
+            "invalid_client_metadata",
+        ),
+        (
+            json!({"client_name": "Keys", "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "private_key_jwt"}),
+            "invalid_client_metadata",
+        ),
         (json!(["not", "an", "object"]), "invalid_client_metadata"),
     ] {
         let reply = register(&app, body.clone()).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            reply.body
+        );
         assert_eq!(error_of(&reply), error, "{body}: {}", reply.body);
     }
     let client = client(&app).await;
-    let Auth::Session { cookie, .. } = &holder else { panic!("a session") };
+    let Auth::Session { cookie, .. } = &holder else {
+        panic!("a session")
+    };
     let authorize = |query: String| {
         Request::get(format!("/oauth/authorize?{query}"))
             .header("cookie", format!("credence_session={cookie}"))
@@ -326,24 +475,63 @@ async fn bad_registrations_and_authorization_requests_are_refused() {
     };
     let challenge = credence_service::oauth::pkce_s256(VERIFIER);
     // An unknown redirect URI is shown to the holder, never followed.
-    let q = form(&[("response_type", "code"), ("client_id", &client.0), ("redirect_uri", "https://evil.example/cb"), ("scope", READ), ("code_challenge", &challenge), ("code_challenge_method", "S256")]);
+    let q = form(&[
+        ("response_type", "code"),
+        ("client_id", &client.0),
+        ("redirect_uri", "https://evil.example/cb"),
+        ("scope", READ),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ]);
     let reply = app.request(authorize(q)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
     // No PKCE, or the plain method: back to the client with invalid_request.
     for method in ["", "plain"] {
-        let q = form(&[("response_type", "code"), ("client_id", &client.0), ("redirect_uri", REDIRECT), ("scope", READ), ("code_challenge", &challenge), ("code_challenge_method", method), ("state", "s")]);
+        let q = form(&[
+            ("response_type", "code"),
+            ("client_id", &client.0),
+            ("redirect_uri", REDIRECT),
+            ("scope", READ),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", method),
+            ("state", "s"),
+        ]);
         let reply = app.request(authorize(q)).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
-        assert_eq!(query_value(reply.header("location"), "error").as_deref(), Some("invalid_request"));
+        assert_eq!(
+            query_value(reply.header("location"), "error").as_deref(),
+            Some("invalid_request")
+        );
     }
     // A scope the API does not have: invalid_scope. A good request shows the consent page.
-    let q = form(&[("response_type", "code"), ("client_id", &client.0), ("redirect_uri", REDIRECT), ("scope", "everything"), ("code_challenge", &challenge), ("code_challenge_method", "S256")]);
+    let q = form(&[
+        ("response_type", "code"),
+        ("client_id", &client.0),
+        ("redirect_uri", REDIRECT),
+        ("scope", "everything"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ]);
     let reply = app.request(authorize(q)).await;
-    assert_eq!(query_value(reply.header("location"), "error").as_deref(), Some("invalid_scope"));
-    let q = form(&[("response_type", "code"), ("client_id", &client.0), ("redirect_uri", REDIRECT), ("scope", READ), ("code_challenge", &challenge), ("code_challenge_method", "S256")]);
+    assert_eq!(
+        query_value(reply.header("location"), "error").as_deref(),
+        Some("invalid_scope")
+    );
+    let q = form(&[
+        ("response_type", "code"),
+        ("client_id", &client.0),
+        ("redirect_uri", REDIRECT),
+        ("scope", READ),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ]);
     let reply = app.request(authorize(q.clone())).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert!(reply.body.contains("Rust Backpack") && reply.body.contains("backpack.example") && reply.body.contains("read your credentials"));
+    assert!(
+        reply.body.contains("Rust Backpack")
+            && reply.body.contains("backpack.example")
+            && reply.body.contains("read your credentials")
+    );
     assert!(reply.body.contains("name=\"csrf\""));
     // Its form's answer may go to the client's origin, and only there.
     assert!(
@@ -354,9 +542,21 @@ async fn bad_registrations_and_authorization_requests_are_refused() {
         reply.header("content-security-policy")
     );
     // Signed out, the holder signs in first and comes back.
-    let anonymous = app.request(Request::get(format!("/oauth/authorize?{q}")).body(Body::empty()).unwrap()).await;
+    let anonymous = app
+        .request(
+            Request::get(format!("/oauth/authorize?{q}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
-    assert!(anonymous.header("location").starts_with("/login?next=%2Foauth%2Fauthorize"), "{}", anonymous.header("location"));
+    assert!(
+        anonymous
+            .header("location")
+            .starts_with("/login?next=%2Foauth%2Fauthorize"),
+        "{}",
+        anonymous.header("location")
+    );
     // A consent form without the CSRF token changes nothing.
     let forged = app
         .request(

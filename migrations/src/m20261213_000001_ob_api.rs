@@ -73,8 +73,16 @@ impl MigrationTrait for Migration {
                             .primary_key(),
                     )
                     .col(ColumnDef::new(OauthGrants::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(OauthGrants::ClientId).string_len(36).not_null())
-                    .col(ColumnDef::new(OauthGrants::AccountId).string_len(36).not_null())
+                    .col(
+                        ColumnDef::new(OauthGrants::ClientId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OauthGrants::AccountId)
+                            .string_len(36)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(OauthGrants::Scope).text().not_null())
                     .col(ColumnDef::new(OauthGrants::RedirectUri).text().null())
                     .col(ColumnDef::new(OauthGrants::CodeChallenge).text().null())

@@ -26,8 +26,8 @@ pub use codes::{
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
-    IdError, KeyId, NotificationId, OAuthClientId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
-    ProductVersionId, TargetId, TeamId, TokenId,
+    IdError, KeyId, NotificationId, OAuthClientId, OrgId, OutboxId, ProductAnswerId, ProductId,
+    ProductSiteId, ProductVersionId, TargetId, TeamId, TokenId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

@@ -73,8 +73,9 @@ fn fail(error: &'static str, description: impl Into<String>) -> OAuthError {
     }
 }
 
-/// A client's registration request (RFC 7591 §2), as read from its JSON.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// A client's registration request (RFC 7591 §2), as read from its JSON. (It holds no
+/// secret; its Debug is written out only because a field's name says "token".)
+#[derive(Clone, Default, serde::Deserialize)]
 pub struct Registration {
     pub client_name: Option<String>,
     #[serde(default)]
@@ -83,6 +84,16 @@ pub struct Registration {
     pub grant_types: Option<Vec<String>>,
     pub response_types: Option<Vec<String>>,
     pub token_endpoint_auth_method: Option<String>,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("client_name", &self.client_name)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A registered client (RFC 7591 §3.2.1). The secret is shown only here, once.
@@ -207,17 +218,15 @@ fn acceptable_redirect(uri: &str) -> bool {
     let Ok(url) = url::Url::parse(uri) else {
         return false;
     };
-    let loopback = matches!(
-        url.host_str(),
-        Some("127.0.0.1" | "[::1]" | "localhost")
-    );
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "[::1]" | "localhost"));
     url.fragment().is_none() && (url.scheme() == "https" || (url.scheme() == "http" && loopback))
 }
 
 /// `uri` with `params` added to its query.
 fn with_query(uri: &str, params: &[(&str, &str)]) -> Result<String, ServiceError> {
-    let mut url = url::Url::parse(uri)
-        .map_err(|e| ServiceError::internal(format!("a stored redirect URI does not parse: {e}")))?;
+    let mut url = url::Url::parse(uri).map_err(|e| {
+        ServiceError::internal(format!("a stored redirect URI does not parse: {e}"))
+    })?;
     {
         let mut query = url.query_pairs_mut();
         for (k, v) in params {
@@ -249,10 +258,7 @@ impl OAuthDesk<'_> {
     /// only the authorization-code and refresh-token grants and `client_secret_basic` or
     /// `client_secret_post` are offered.
     #[tracing::instrument(level = "info", skip_all)]
-    pub async fn register_client(
-        &self,
-        reg: Registration,
-    ) -> Result<RegisteredClient, OAuthError> {
+    pub async fn register_client(&self, reg: Registration) -> Result<RegisteredClient, OAuthError> {
         let name = reg.client_name.as_deref().map(str::trim).unwrap_or("");
         if name.is_empty() || name.chars().count() > 200 {
             return Err(fail(
@@ -351,7 +357,12 @@ impl OAuthDesk<'_> {
         &self,
         req: &AuthorizationRequest,
     ) -> Result<ConsentRequest, Result<Redirection, ServiceError>> {
-        let unknown = || ServiceError::invalid("/client_id", "No such application is registered, or it did not register this redirect URI.");
+        let unknown = || {
+            ServiceError::invalid(
+                "/client_id",
+                "No such application is registered, or it did not register this redirect URI.",
+            )
+        };
         let client_id: OAuthClientId = req.client_id.parse().map_err(|_| Err(unknown()))?;
         let tx = self.store.read().await.map_err(|e| Err(e.into()))?;
         let client = tx
@@ -370,15 +381,24 @@ impl OAuthDesk<'_> {
             with_query(&req.redirect_uri, &params).map(Redirection)
         };
         if req.response_type != "code" {
-            return Err(back("unsupported_response_type", "Only response_type=code is offered."));
+            return Err(back(
+                "unsupported_response_type",
+                "Only response_type=code is offered.",
+            ));
         }
         if req.code_challenge_method != "S256" || req.code_challenge.len() != 43 {
-            return Err(back("invalid_request", "PKCE is required: code_challenge with code_challenge_method=S256."));
+            return Err(back(
+                "invalid_request",
+                "PKCE is required: code_challenge with code_challenge_method=S256.",
+            ));
         }
         let scopes = split_scope(&req.scope);
         let allowed = split_scope(&client.scope);
         if scopes.is_empty() || scopes.iter().any(|s| !allowed.contains(s)) {
-            return Err(back("invalid_scope", "The scope asked for is empty or more than the application registered."));
+            return Err(back(
+                "invalid_scope",
+                "The scope asked for is empty or more than the application registered.",
+            ));
         }
         let redirect_host = url::Url::parse(&req.redirect_uri)
             .ok()
@@ -427,9 +447,15 @@ impl OAuthDesk<'_> {
                 ))
             }
         };
-        let value = value.ok_or_else(|| fail("invalid_request", "The code or refresh token is missing."))?;
+        let value = value
+            .ok_or_else(|| fail("invalid_request", "The code or refresh token is missing."))?;
         let hash = sha256_hex(&value);
-        let invalid = || fail("invalid_grant", "The code or refresh token is unknown, used, expired, or not this client's.");
+        let invalid = || {
+            fail(
+                "invalid_grant",
+                "The code or refresh token is unknown, used, expired, or not this client's.",
+            )
+        };
         let grant = tx.oauth_grant(kind, &hash).await?.ok_or_else(invalid)?;
         // Taken first: a code or refresh token is used once, whatever follows.
         if !tx.take_oauth_grant(kind, &hash).await? {
@@ -441,14 +467,21 @@ impl OAuthDesk<'_> {
         }
         if kind == OAuthGrantKind::Code {
             if req.redirect_uri.as_deref() != grant.redirect_uri.as_deref() {
-                return Err(fail("invalid_grant", "The redirect URI differs from the authorization request's."));
+                return Err(fail(
+                    "invalid_grant",
+                    "The redirect URI differs from the authorization request's.",
+                ));
             }
             let verifier = req.code_verifier.as_deref().unwrap_or("");
             if grant.code_challenge.as_deref() != Some(pkce_s256(verifier).as_str()) {
-                return Err(fail("invalid_grant", "The PKCE code verifier does not match the challenge."));
+                return Err(fail(
+                    "invalid_grant",
+                    "The PKCE code verifier does not match the challenge.",
+                ));
             }
         }
-        self.issue_tokens(&grant.account_id, &client.id, &grant.scope).await
+        self.issue_tokens(&grant.account_id, &client.id, &grant.scope)
+            .await
     }
 
     async fn issue_tokens(
@@ -474,8 +507,12 @@ impl OAuthDesk<'_> {
         let tx = self.store.write().await?;
         tx.insert_oauth_grant(row(OAuthGrantKind::Access, &access, ACCESS_LIFETIME_SECS))
             .await?;
-        tx.insert_oauth_grant(row(OAuthGrantKind::Refresh, &refresh, REFRESH_LIFETIME_SECS))
-            .await?;
+        tx.insert_oauth_grant(row(
+            OAuthGrantKind::Refresh,
+            &refresh,
+            REFRESH_LIFETIME_SECS,
+        ))
+        .await?;
         tx.commit().await?;
         Ok(TokenAnswer {
             access_token: access,

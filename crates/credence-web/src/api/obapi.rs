@@ -146,9 +146,7 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
         .iter()
         .map(|(s, w)| ((*s).to_owned(), Value::String(format!("Permission to {w}"))))
         .collect();
-    let secured = |summary: &str, scope: &str| {
-        json!({ "summary": summary, "security": [{ "OAuth2ACG": [scope] }], "responses": {} })
-    };
+    let secured = |summary: &str, scope: &str| json!({ "summary": summary, "security": [{ "OAuth2ACG": [scope] }], "responses": {} });
     let read = SCOPES[0].0;
     Json(json!({
         "openapi": "3.0.1",
@@ -206,13 +204,17 @@ pub async fn credentials(
 ) -> Result<Response, Imsx> {
     let desk = ob_desk(&state, &headers, client).await?;
     let Query(query) = query.map_err(|e| {
-        Imsx::from(ServiceError::invalid("/limit", format!("limit and offset are numbers: {e}")))
+        Imsx::from(ServiceError::invalid(
+            "/limit",
+            format!("limit and offset are numbers: {e}"),
+        ))
     })?;
     let limit = query.limit.unwrap_or(20);
     let offset = query.offset.unwrap_or(0);
     let page = desk.credentials(limit, offset).await?;
     let base = state.services.registry.url("/ims/ob/v3p0/credentials");
-    let link = |rel: &str, offset: usize| format!("<{base}?limit={limit}&offset={offset}>; rel=\"{rel}\"");
+    let link =
+        |rel: &str, offset: usize| format!("<{base}?limit={limit}&offset={offset}>; rel=\"{rel}\"");
     let mut links = vec![link("first", 0)];
     let last = page.total.saturating_sub(1) / limit * limit;
     if offset + limit < page.total {
@@ -257,7 +259,10 @@ pub async fn put_profile(
 ) -> Result<Json<Value>, Imsx> {
     let desk = ob_desk(&state, &headers, client).await?;
     let Json(body) = body.map_err(|e| {
-        Imsx::from(ServiceError::invalid("", format!("The body is not a JSON profile: {e}")))
+        Imsx::from(ServiceError::invalid(
+            "",
+            format!("The body is not a JSON profile: {e}"),
+        ))
     })?;
     Ok(Json(desk.update_profile(&body).await?))
 }

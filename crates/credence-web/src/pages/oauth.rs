@@ -62,7 +62,10 @@ pub async fn consent(
     });
     // The form's answer redirects to the client: the page's `form-action` admits its
     // origin (an https or loopback origin the client registered, so no CSP syntax).
-    let csp = crate::router::CSP.replace("form-action 'self'", &format!("form-action 'self' {origin}"));
+    let csp = crate::router::CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    );
     if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
         page.headers_mut()
             .insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
