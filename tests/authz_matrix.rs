@@ -863,8 +863,13 @@ async fn the_ob_api_against_every_caller() {
     let world = World::new().await;
     let org_token = world.app.token("org-a", "issuer").await;
     let mut wrong = Vec::new();
-    let cases: [(&str, &str, Option<Value>); 3] = [
+    let cases: [(&str, &str, Option<Value>); 4] = [
         ("GET", "/ims/ob/v3p0/credentials", None),
+        (
+            "POST",
+            "/ims/ob/v3p0/credentials",
+            Some(json!({"id": "urn:x"})),
+        ),
         ("GET", "/ims/ob/v3p0/profile", None),
         (
             "PUT",

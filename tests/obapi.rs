@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::support::{Auth, Reply, TestApp};
 
 const READ: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly";
+const UPSERT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
 const PROFILE: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly";
 const REDIRECT: &str = "https://backpack.example/callback";
 const VERIFIER: &str = "a-pkce-code-verifier-of-enough-length-0123456789abcdef";
@@ -367,6 +368,42 @@ async fn a_token_reads_only_its_holder_within_its_scopes_until_disconnected() {
     let bad = bearer(&app, "/ims/ob/v3p0/credentials?limit=lots", &access).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["imsx_codeMajor"], "failure");
+    // Upsert: not with the read scope alone; with it, the holder's own credential as stored
+    // is acknowledged (200), a tampered one or another holder's is refused (400, Imsx).
+    let own = mine.json()["credential"][0].clone();
+    let post = |token: String, body: Value| {
+        let app = &app;
+        async move {
+            app.call(
+                "POST",
+                "/ims/ob/v3p0/credentials",
+                Some(body),
+                &Auth::Token(token),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        post(access.clone(), own.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let c = code(&app, &holder, &client, &format!("{READ} {UPSERT}")).await;
+    let upserter = exchange(&app, &client, &c, REDIRECT, VERIFIER).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let known = post(upserter.clone(), own.clone()).await;
+    assert_eq!(known.status, StatusCode::OK, "{}", known.body);
+    assert_eq!(known.json(), own);
+    let mut tampered = own.clone();
+    tampered["validFrom"] = json!("2020-01-01T00:00:00Z");
+    let refused = post(upserter.clone(), tampered).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(refused.json()["imsx_codeMajor"], "failure");
+    let someone_elses = theirs.json()["credential"][0].clone();
+    let refused = post(upserter, someone_elses).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("not among them"), "{}", refused.body);
     // Deny sends the client access_denied and no code.
     let denied = consent(&app, &holder, &client.0, READ, "deny").await;
     assert_eq!(

@@ -12,6 +12,9 @@ use crate::ServiceError;
 /// `credential.readonly`.
 pub const CREDENTIAL_READ: &str =
     "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly";
+/// `credential.upsert`.
+pub const CREDENTIAL_UPSERT: &str =
+    "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert";
 /// `profile.readonly`.
 pub const PROFILE_READ: &str = "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly";
 /// `profile.update`.
@@ -66,6 +69,47 @@ impl ObApiDesk<'_> {
             }
         }
         Ok(page)
+    }
+
+    /// `upsertCredential`. What Credence stores: only the credentials it issued, as it
+    /// signed them. A credential sent is verified first with the registry's verifier
+    /// (a failing one is refused); one of the holder's own awards, exactly as stored, is
+    /// acknowledged (`Ok(stored)`, answered 200); anything else, including credentials other
+    /// issuers made for the holder, is refused (400): importing them is not offered.
+    #[tracing::instrument(level = "info", skip_all, fields(client = %self.client.label))]
+    pub async fn upsert_credential(&self, credential: &Value) -> Result<Value, ServiceError> {
+        use credence_vc::verify::Verdict;
+        self.client.needs(CREDENTIAL_UPSERT)?;
+        if !credential.is_object() {
+            return Err(ServiceError::invalid(
+                "",
+                "The body is an AchievementCredential (JSON).",
+            ));
+        }
+        let report = self.public().verify_credential_json(credential).await?;
+        if !matches!(
+            report.verdict,
+            Verdict::Verified | Verdict::VerifiedWithWarnings
+        ) {
+            return Err(ServiceError::invalid(
+                "",
+                "The credential does not verify: its proof, status or dates fail a check.",
+            ));
+        }
+        let tx = self.store.read().await?;
+        for award in tx.awards_of_holder(&self.client.account_id).await? {
+            let stored: Value = match serde_json::from_str(award.credential.trim()) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            if &stored == credential {
+                return Ok(stored);
+            }
+        }
+        Err(ServiceError::invalid(
+            "",
+            "Credence keeps only the credentials it issued to you: this one is not among them, and importing others is not offered.",
+        ))
     }
 
     /// The holder's profile: an OB 3.0 `Profile` with the holder's name (and DID when the

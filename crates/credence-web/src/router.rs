@@ -488,6 +488,7 @@ impl Tables {
         let ob_api = documented!("";
             get "/ims/ob/v3p0/discovery" => api::obapi::discovery,
             get "/ims/ob/v3p0/credentials" => api::obapi::credentials,
+            post "/ims/ob/v3p0/credentials" => api::obapi::upsert_credential,
             get "/ims/ob/v3p0/profile" => api::obapi::profile,
             put "/ims/ob/v3p0/profile" => api::obapi::put_profile,
             post "/oauth/register" => api::obapi::register,

@@ -235,6 +235,28 @@ pub async fn credentials(
     Ok(response)
 }
 
+/// `POST /ims/ob/v3p0/credentials` (scope `credential.upsert`): verified first; one of
+/// the holder's own credentials as stored is acknowledged (200); any other is refused
+/// (400): Credence keeps only what it issued.
+#[utoipa::path(post, path = "/ims/ob/v3p0/credentials", operation_id = "ob_upsert_credential", tag = "ob-api", security(("bearer" = [])),
+    request_body(description = "An AchievementCredential (JSON, with its proof)"),
+    responses((status = 200, description = "The credential as stored: already the holder's"), (status = 400, description = "Imsx_StatusInfo: not valid, or not a credential this registry issued to the holder"), (status = 401, description = "Imsx_StatusInfo"), (status = 403, description = "Imsx_StatusInfo: the token lacks the scope")))]
+pub async fn upsert_credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, Imsx> {
+    let desk = ob_desk(&state, &headers, client).await?;
+    let Json(body) = body.map_err(|e| {
+        Imsx::from(ServiceError::invalid(
+            "",
+            format!("The body is not a JSON credential: {e}"),
+        ))
+    })?;
+    Ok(Json(desk.upsert_credential(&body).await?))
+}
+
 /// `GET /ims/ob/v3p0/profile` (scope `profile.readonly`).
 #[utoipa::path(get, path = "/ims/ob/v3p0/profile", operation_id = "ob_get_profile", tag = "ob-api", security(("bearer" = [])),
     responses((status = 200, description = "The holder's OB 3.0 Profile: `{@context, id, type, name}`"), (status = 401, description = "Imsx_StatusInfo"), (status = 403, description = "Imsx_StatusInfo: the token lacks the scope")))]
