@@ -298,6 +298,21 @@ fn console_routes() -> Router<AppState> {
             post(console_products::answer),
         )
         .route(
+            "/console/{org}/accreditations",
+            get(console_admin::accreditations).post(console_admin::accredit),
+        )
+        .route(
+            "/console/{org}/accreditations/{id}/revoke",
+            post(console_admin::revoke_accreditation),
+        )
+        .merge(console_workforce_routes())
+}
+
+/// An organisation's console, its people together: teams, the workforce view and its
+/// targets, affiliations.
+fn console_workforce_routes() -> Router<AppState> {
+    Router::new()
+        .route(
             "/console/{org}/teams",
             get(console_teams::teams).post(console_teams::create),
         )
@@ -325,14 +340,6 @@ fn console_routes() -> Router<AppState> {
         .route(
             "/console/{org}/workforce/targets/{id}/remove",
             post(console_workforce::remove_target),
-        )
-        .route(
-            "/console/{org}/accreditations",
-            get(console_admin::accreditations).post(console_admin::accredit),
-        )
-        .route(
-            "/console/{org}/accreditations/{id}/revoke",
-            post(console_admin::revoke_accreditation),
         )
 }
 
