@@ -217,6 +217,7 @@ async fn the_oauth_flow_runs_with_oauth4webapi_and_every_answer_validates() {
     assert_eq!(report["renamed"]["name"], "Renamed By Backpack");
     assert_eq!(report["refreshedStatus"], 200);
     assert_eq!(report["reusedRefresh"], "invalid_grant", "{report:#}");
+    assert_eq!(report["afterRevocationStatus"], 401, "{report:#}");
     assert_eq!(report["badTokenStatus"], 401);
     assert_eq!(
         report["badTokenChallenge"], "WWWAuthenticateChallengeError",
@@ -294,6 +295,46 @@ async fn codes_are_single_use_and_bound_to_the_verifier_the_redirect_and_ten_min
         .shift_clock(chrono::Duration::minutes(11));
     let late = exchange(&app, &client, &c, REDIRECT, VERIFIER).await;
     assert_eq!(error_of(&late), "invalid_grant");
+    // Revocation: another client's, or a wrong secret, leaves the token; its own client ends it.
+    app.services
+        .registry
+        .shift_clock(chrono::Duration::minutes(-11));
+    let c = code(&app, &holder, &client, READ).await;
+    let access = exchange(&app, &client, &c, REDIRECT, VERIFIER).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let revoke = |id: &str, secret: &str| {
+        form(&[
+            ("token", &access),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+    };
+    let send = |body: String| {
+        app.request(
+            Request::post("/oauth/revoke")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        send(revoke(&thief.0, &thief.1)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(revoke(&client.0, "guess")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let reads = bearer(&app, "/ims/ob/v3p0/credentials", &access).await;
+    assert_eq!(reads.status, StatusCode::OK, "{}", reads.body);
+    assert_eq!(
+        send(revoke(&client.0, &client.1)).await.status,
+        StatusCode::OK
+    );
+    let reads = bearer(&app, "/ims/ob/v3p0/credentials", &access).await;
+    assert_eq!(reads.status, StatusCode::UNAUTHORIZED);
     // Unknown grant types are named as such.
     let odd = token(
         &app,

@@ -520,6 +520,7 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/ims/ob/v3p0/profile", "put"),
         ("/oauth/register", "post"),
         ("/oauth/token", "post"),
+        ("/oauth/revoke", "post"),
     ];
     for (path, method) in routes {
         let op = &paths[path][method];

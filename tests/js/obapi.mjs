@@ -40,6 +40,8 @@ await runScript(brief, async (browser, report) => {
     issuer: base,
     authorization_endpoint: flow.authorizationUrl,
     token_endpoint: flow.tokenUrl,
+    // Not in the service description (the OB 3.0 API names none): Credence's own.
+    revocation_endpoint: `${base}/oauth/revoke`,
   };
   const redirectUri = "http://127.0.0.1:9/callback";
   const scopes = Object.keys(flow.scopes);
@@ -118,6 +120,12 @@ await runScript(brief, async (browser, report) => {
   const again = await get(refreshed.access_token, "/ims/ob/v3p0/credentials");
   report.refreshedStatus = again.status;
   validate("ob_v3p0_getopenbadgecredentialsresponse_schema.json", await again.json(), report);
+  // Revocation (RFC 7009) with the library: the refreshed access token then answers 401.
+  const revoked = await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, insecure);
+  await oauth.processRevocationResponse(revoked);
+  report.afterRevocationStatus = (await fetch(`${base}/ims/ob/v3p0/credentials`, {
+    headers: { authorization: `Bearer ${refreshed.access_token}` },
+  })).status;
   // The used refresh token is spent: a second use is refused by the server, and the
   // library reports the OAuth error.
   try {

@@ -252,7 +252,67 @@ fn client_secret_matches(client: &OAuthClientRow, secret: &str) -> bool {
             == 0
 }
 
+/// The client of a token or revocation request: `client_secret_basic` (the header's pair,
+/// when sent) or `client_secret_post` (the form's).
+async fn authenticate(
+    tx: &credence_store::Tx,
+    basic: Option<(String, String)>,
+    form_id: &Option<String>,
+    form_secret: &Option<String>,
+) -> Result<OAuthClientRow, OAuthError> {
+    let (id, secret) = match (basic, form_id, form_secret) {
+        (Some(pair), _, _) => pair,
+        (None, Some(id), Some(secret)) => (id.clone(), secret.clone()),
+        _ => return Err(fail("invalid_client", "The client must authenticate.")),
+    };
+    let bad_client = || fail("invalid_client", "Unknown client or wrong secret.");
+    let client_id: OAuthClientId = id.parse().map_err(|_| bad_client())?;
+    let client = tx.oauth_client(&client_id).await?.ok_or_else(bad_client)?;
+    if !client_secret_matches(&client, &secret) {
+        return Err(bad_client());
+    }
+    Ok(client)
+}
+
+/// A revocation request's form (RFC 7009 §2.1).
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct RevocationRequest {
+    #[serde(default)]
+    pub token: String,
+    pub token_type_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for RevocationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RevocationRequest { [redacted] }")
+    }
+}
+
 impl OAuthDesk<'_> {
+    /// Token revocation (RFC 7009): the client ends one of its access or refresh tokens.
+    /// An unknown token, or another client's, is answered the same (success) and left.
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn revoke(
+        &self,
+        basic: Option<(String, String)>,
+        req: RevocationRequest,
+    ) -> Result<(), OAuthError> {
+        let tx = self.store.write().await?;
+        let client = authenticate(&tx, basic, &req.client_id, &req.client_secret).await?;
+        let hash = sha256_hex(&req.token);
+        for kind in [OAuthGrantKind::Access, OAuthGrantKind::Refresh] {
+            if let Some(grant) = tx.oauth_grant(kind, &hash).await? {
+                if grant.client_id == client.id {
+                    tx.take_oauth_grant(kind, &hash).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Registers a client (RFC 7591). It must give a name, at least one redirect URI
     /// (https, or http on loopback) and only the API's scopes (all four when it names none);
     /// only the authorization-code and refresh-token grants and `client_secret_basic` or
@@ -424,18 +484,8 @@ impl OAuthDesk<'_> {
         basic: Option<(String, String)>,
         req: TokenRequest,
     ) -> Result<TokenAnswer, OAuthError> {
-        let (id, secret) = match (basic, &req.client_id, &req.client_secret) {
-            (Some(pair), _, _) => pair,
-            (None, Some(id), Some(secret)) => (id.clone(), secret.clone()),
-            _ => return Err(fail("invalid_client", "The client must authenticate.")),
-        };
-        let bad_client = || fail("invalid_client", "Unknown client or wrong secret.");
-        let client_id: OAuthClientId = id.parse().map_err(|_| bad_client())?;
         let tx = self.store.write().await?;
-        let client = tx.oauth_client(&client_id).await?.ok_or_else(bad_client)?;
-        if !client_secret_matches(&client, &secret) {
-            return Err(bad_client());
-        }
+        let client = authenticate(&tx, basic, &req.client_id, &req.client_secret).await?;
         let now = self.now();
         let (kind, value) = match req.grant_type.as_str() {
             "authorization_code" => (OAuthGrantKind::Code, req.code.clone()),

@@ -500,6 +500,7 @@ impl Tables {
             put "/ims/ob/v3p0/profile" => api::obapi::put_profile,
             post "/oauth/register" => api::obapi::register,
             post "/oauth/token" => api::obapi::token,
+            post "/oauth/revoke" => api::obapi::revoke,
         );
         Self {
             api,

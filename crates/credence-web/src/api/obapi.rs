@@ -10,7 +10,7 @@ use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
-use credence_service::oauth::{OAuthError, Registration, TokenRequest, SCOPES};
+use credence_service::oauth::{OAuthError, Registration, RevocationRequest, TokenRequest, SCOPES};
 use credence_service::ServiceError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -361,4 +361,29 @@ pub async fn token(
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("pragma", HeaderValue::from_static("no-cache"));
     Ok(response)
+}
+
+/// `POST /oauth/revoke`: token revocation (RFC 7009), with the client's credentials as at
+/// the token endpoint.
+#[utoipa::path(post, path = "/oauth/revoke", operation_id = "oauth_revoke", tag = "ob-api", security(()),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "`token`, `token_type_hint?`; the client's id and secret in `Authorization: Basic` or as `client_id` and `client_secret`"),
+    responses((status = 200, description = "Revoked, or not a token of this client (the same answer)"), (status = 400, description = "`{error: invalid_request, error_description}`"), (status = 401, description = "`{error: invalid_client, error_description}`")))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<RevocationRequest>, axum::extract::rejection::FormRejection>,
+) -> Result<StatusCode, OAuthFailure> {
+    let Form(req) = form.map_err(|e| {
+        OAuthFailure(OAuthError::Protocol {
+            error: "invalid_request",
+            description: format!("The body is not a revocation request form: {e}"),
+        })
+    })?;
+    state
+        .services
+        .registry
+        .oauth()
+        .revoke(basic_client(&headers), req)
+        .await?;
+    Ok(StatusCode::OK)
 }
