@@ -24,7 +24,7 @@ pub const SCOPES: [(&str, &str); 4] = [
     ),
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert",
-        "add credentials issued to you to your Credence account",
+        "send credentials back to Credence to confirm it issued them to you",
     ),
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly",
