@@ -971,3 +971,69 @@ async fn affiliations_against_every_caller() {
         wrong.join("\n")
     );
 }
+
+/// The Open Badges 3.0 API opens only to an OAuth 2.0 access token a holder granted
+/// (`tests/obapi.rs` checks those, their scopes and their holder): no session and no
+/// organisation API token reads or changes a holder's credentials or profile (401, as
+/// `Imsx_StatusInfo`), while discovery and client registration are open to everyone.
+#[tokio::test]
+async fn the_ob_api_against_every_caller() {
+    let world = World::new().await;
+    let org_token = world.app.token("org-a", "issuer").await;
+    let mut wrong = Vec::new();
+    let cases: [(&str, &str, Option<Value>); 4] = [
+        ("GET", "/ims/ob/v3p0/credentials", None),
+        (
+            "POST",
+            "/ims/ob/v3p0/credentials",
+            Some(json!({"id": "urn:x"})),
+        ),
+        ("GET", "/ims/ob/v3p0/profile", None),
+        (
+            "PUT",
+            "/ims/ob/v3p0/profile",
+            Some(json!({"name": "Mallory"})),
+        ),
+    ];
+    for (method, path, body) in cases {
+        for auth in EVERYONE.iter().map(|w| world.auth(*w)).chain([&org_token]) {
+            let reply = world.app.call(method, path, body.clone(), auth).await;
+            if reply.status != StatusCode::UNAUTHORIZED
+                || reply.json()["imsx_codeMajor"] != "failure"
+            {
+                wrong.push(format!(
+                    "{method} {path} as {auth:?}: {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+    }
+    for who in EVERYONE {
+        let auth = world.auth(*who);
+        let discovery = world
+            .app
+            .call("GET", "/ims/ob/v3p0/discovery", None, auth)
+            .await;
+        let registered = world
+            .app
+            .call(
+                "POST",
+                "/oauth/register",
+                Some(json!({"client_name": format!("{who:?}'s app"), "redirect_uris": ["https://app.example/cb"]})),
+                auth,
+            )
+            .await;
+        if discovery.status != StatusCode::OK || registered.status != StatusCode::CREATED {
+            wrong.push(format!(
+                "{who:?}: discovery {}, registration {}",
+                discovery.status, registered.status
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -34,6 +34,7 @@ mod mail;
 mod mail_crash;
 mod multiprocess;
 mod ob2;
+mod obapi;
 mod observability;
 mod oid4vci;
 mod operator_pages;

@@ -527,6 +527,15 @@ async fn the_openapi_document_describes_the_api_and_every_reference_resolves() {
         ("/oid4vci/token", "post"),
         ("/oid4vci/nonce", "post"),
         ("/oid4vci/credential", "post"),
+        // The Open Badges 3.0 API and its OAuth 2.0 endpoints, from the site's root.
+        ("/ims/ob/v3p0/discovery", "get"),
+        ("/ims/ob/v3p0/credentials", "get"),
+        ("/ims/ob/v3p0/credentials", "post"),
+        ("/ims/ob/v3p0/profile", "get"),
+        ("/ims/ob/v3p0/profile", "put"),
+        ("/oauth/register", "post"),
+        ("/oauth/token", "post"),
+        ("/oauth/revoke", "post"),
     ];
     for (path, method) in routes {
         let op = &paths[path][method];

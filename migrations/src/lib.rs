@@ -25,6 +25,7 @@ mod m20261210_000001_credential_parts;
 mod m20261210_000001_wallet_offers;
 mod m20261212_000001_workforce_levels;
 mod m20261212_000002_affiliations;
+mod m20261213_000001_ob_api;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -50,9 +51,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_products::Migration),
             Box::new(m20261209_000001_teams_workforce::Migration),
             Box::new(m20261210_000001_wallet_offers::Migration),
+            Box::new(m20261210_000001_credential_parts::Migration),
             Box::new(m20261212_000001_workforce_levels::Migration),
             Box::new(m20261212_000002_affiliations::Migration),
-            Box::new(m20261210_000001_credential_parts::Migration),
+            Box::new(m20261213_000001_ob_api::Migration),
         ]
     }
 }

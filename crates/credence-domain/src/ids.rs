@@ -194,6 +194,10 @@ record_id!(
     TargetId, "target id"
 );
 record_id!(
+    /// An Open Badges API client's id (its OAuth 2.0 `client_id`, given at registration).
+    OAuthClientId, "OAuth client id"
+);
+record_id!(
     /// An outbox message's id (the row, not the e-mail's `Message-ID`).
     OutboxId, "outbox message id"
 );

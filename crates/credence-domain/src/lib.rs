@@ -27,8 +27,8 @@ pub use codes::{
 pub use framework::{Framework, FrameworkDocument, PathwayKind};
 pub use ids::{
     AccountId, AccreditationId, AchievementId, AttachmentId, AwardId, BulkJobId, EvidenceId,
-    IdError, KeyId, NotificationId, OrgId, OutboxId, ProductAnswerId, ProductId, ProductSiteId,
-    ProductVersionId, TargetId, TeamId, TokenId, WalletOfferId,
+    IdError, KeyId, NotificationId, OAuthClientId, OrgId, OutboxId, ProductAnswerId, ProductId,
+    ProductSiteId, ProductVersionId, TargetId, TeamId, TokenId, WalletOfferId,
 };
 pub use progress::{progress, Attainment, PathwayProgress};
 pub use validate::{FormProblems, Problem, Problems};

@@ -96,6 +96,16 @@ choice!(
 );
 
 choice!(
+    /// What a holder's grant to an Open Badges API client is: an authorization code
+    /// (single use, minutes), an access token or a refresh token.
+    OAuthGrantKind, "OAuth grant kind", {
+        Code = "code",
+        Access = "access",
+        Refresh = "refresh",
+    }
+);
+
+choice!(
     /// A role a member holds in an organisation. Roles do not imply one another: an admin
     /// who also issues holds both roles.
     Role, "role", {

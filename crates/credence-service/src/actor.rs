@@ -265,3 +265,41 @@ pub struct Assessor(pub InOrg);
 /// Proof that the actor administers the organisation it carries.
 #[derive(Debug, Clone)]
 pub struct OrgAdmin(pub InOrg);
+
+/// Proof that the caller is an Open Badges API client holding a live access token that a
+/// holder granted it: it acts for that holder only, and only within the granted scopes.
+/// Only [`crate::desks`]'s `Registry::ob_api` makes one, from the token.
+#[derive(Debug, Clone)]
+pub struct ObApiClient {
+    pub account_id: AccountId,
+    pub client_id: credence_domain::OAuthClientId,
+    pub(crate) scopes: Vec<String>,
+    /// The audit label: `oauth-client:{client_id}:account:{account_id}`.
+    pub label: String,
+}
+
+impl ObApiClient {
+    pub(crate) fn new(
+        account_id: AccountId,
+        client_id: credence_domain::OAuthClientId,
+        scopes: Vec<String>,
+    ) -> Self {
+        Self {
+            label: format!("oauth-client:{client_id}:account:{account_id}"),
+            account_id,
+            client_id,
+            scopes,
+        }
+    }
+
+    /// Refuses (403) an operation whose scope the holder did not grant.
+    pub(crate) fn needs(&self, scope: &str) -> Result<(), ServiceError> {
+        if self.scopes.iter().any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(format!(
+                "The access token lacks the scope {scope}."
+            )))
+        }
+    }
+}

@@ -14,6 +14,8 @@
 //! | an issuer of an accrediting body | [`AccreditingDesk`] | [`Registry::accrediting_body`] |
 //! | an administrator of an organisation | [`OrgAdminDesk`] | [`Registry::org_admin`] |
 //! | the operator | [`OperatorDesk`] | [`Registry::operator`] |
+//! | anyone (OAuth 2.0 client registration and the token endpoint of the OB 3.0 API) | [`OAuthDesk`] | [`Registry::oauth`] |
+//! | an OB 3.0 API client, for one holder within its scopes | [`ObApiDesk`] | [`Registry::ob_api`] |
 //! | whoever the record admits (a credential, an attachment, a decision, a bulk job, the VC-API) | [`CallerDesk`] | [`Registry::caller`] |
 //!
 //! A desk dereferences to the [`Registry`], whose remaining public methods are only these
@@ -43,7 +45,7 @@ use std::ops::Deref;
 
 use credence_store::registry::OrgRow;
 
-use crate::actor::{Actor, Assessor, Holder, Issuer, OperatorPower, OrgAdmin};
+use crate::actor::{Actor, Assessor, Holder, Issuer, ObApiClient, OperatorPower, OrgAdmin};
 use crate::registry::Registry;
 use crate::ServiceError;
 
@@ -107,7 +109,49 @@ desk!(
     CallerDesk { actor: Actor }
 );
 
+desk!(
+    /// The Open Badges 3.0 API's OAuth 2.0 server as clients meet it: registration, the
+    /// checks of an authorization request, the token endpoint.
+    OAuthDesk { _anyone: () }
+);
+desk!(
+    /// An Open Badges 3.0 API client acting for one holder: each operation checks its scope.
+    ObApiDesk { client: ObApiClient }
+);
+
 impl Registry {
+    /// The OAuth 2.0 server's public side.
+    pub fn oauth(&self) -> OAuthDesk<'_> {
+        OAuthDesk {
+            registry: self,
+            _anyone: (),
+        }
+    }
+
+    /// The desk of the client holding the access token `bearer` (401 when it is unknown or
+    /// expired).
+    pub async fn ob_api(&self, bearer: &str) -> Result<ObApiDesk<'_>, ServiceError> {
+        let hash = crate::registry::sha256_hex(bearer);
+        let tx = self.store.read().await?;
+        let grant = tx
+            .oauth_grant(credence_domain::registry::OAuthGrantKind::Access, &hash)
+            .await?
+            .filter(|g| g.expires_at > self.now())
+            .ok_or_else(|| {
+                ServiceError::Unauthenticated(
+                    "The access token is unknown, expired or revoked.".into(),
+                )
+            })?;
+        Ok(ObApiDesk {
+            registry: self,
+            client: ObApiClient::new(
+                grant.account_id,
+                grant.client_id,
+                grant.scope.split_whitespace().map(str::to_owned).collect(),
+            ),
+        })
+    }
+
     /// Public reads and verification.
     pub fn public(&self) -> PublicDesk<'_> {
         PublicDesk {

@@ -26,12 +26,12 @@ use crate::pages::console::{
 };
 use crate::pages::{
     account, account_settings, assess, claim, confirm, credentials, frameworks, health, holder,
-    notifications, operator, operator_mail, password, products, teams, verify, wallet,
+    notifications, oauth, operator, operator_mail, password, products, teams, verify, wallet,
 };
 use crate::{assets, metrics, AppState, WebError};
 
 // `connect-src 'self'`: the bulk job page's script polls the job's status on this site.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
                    script-src 'self'; connect-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
@@ -140,6 +140,8 @@ fn account_routes() -> Router<AppState> {
             get(confirm::confirm_form).post(confirm::confirm),
         )
         .route("/account", get(account_settings::show))
+        .route("/account/apps/{client}/disconnect", post(oauth::disconnect))
+        .route("/oauth/authorize", get(oauth::consent).post(oauth::answer))
         .route("/account/address", post(account_settings::request_change))
         .route(
             "/account/address/{secret}",
@@ -288,7 +290,7 @@ fn console_routes() -> Router<AppState> {
 }
 
 /// The console's sections for the report's collective view (administrators): AI products,
-/// teams, the workforce view and its targets, affiliations.
+/// then its people together ([`console_workforce_routes`]).
 fn console_collective_routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -311,6 +313,13 @@ fn console_collective_routes() -> Router<AppState> {
             "/console/{org}/products/{id}/versions/{version}/answers",
             post(console_products::answer),
         )
+        .merge(console_workforce_routes())
+}
+
+/// An organisation's console, its people together: teams, the workforce view and its
+/// targets, affiliations.
+fn console_workforce_routes() -> Router<AppState> {
+    Router::new()
         .route(
             "/console/{org}/teams",
             get(console_teams::teams).post(console_teams::create),
@@ -407,7 +416,8 @@ struct Tables {
     api_own_limits: DocumentedRoutes,
     /// `GET /api/v1/openapi.json`.
     document: DocumentedRoutes,
-    /// The VC-API and OpenID4VCI's metadata and endpoints, at the site's root.
+    /// The VC-API, OpenID4VCI's metadata and endpoints, and the Open Badges 3.0 API with its
+    /// OAuth 2.0 endpoints, at the site's root.
     vc_api: DocumentedRoutes,
     /// The frameworks as 1EdTech CASE 1.1, at the paths its REST binding gives.
     case: DocumentedRoutes,
@@ -508,11 +518,22 @@ impl Tables {
             get "/ims/case/v1p1/CFItemAssociations/{id}" => api::case::item_associations,
             get "/ims/case/v1p1/CFAssociations/{id}" => api::case::association,
         );
+        // The Open Badges 3.0 API (1EdTech) and its OAuth 2.0 endpoints, at the root.
+        let ob_api = documented!("";
+            get "/ims/ob/v3p0/discovery" => api::obapi::discovery,
+            get "/ims/ob/v3p0/credentials" => api::obapi::credentials,
+            post "/ims/ob/v3p0/credentials" => api::obapi::upsert_credential,
+            get "/ims/ob/v3p0/profile" => api::obapi::profile,
+            put "/ims/ob/v3p0/profile" => api::obapi::put_profile,
+            post "/oauth/register" => api::obapi::register,
+            post "/oauth/token" => api::obapi::token,
+            post "/oauth/revoke" => api::obapi::revoke,
+        );
         Self {
             api,
             api_own_limits,
             document,
-            vc_api,
+            vc_api: vc_api.merge(ob_api),
             case,
         }
     }

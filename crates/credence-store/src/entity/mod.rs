@@ -22,6 +22,8 @@ pub mod framework_statement;
 pub mod membership;
 pub mod notification;
 pub mod notification_pref;
+pub mod oauth_client;
+pub mod oauth_grant;
 pub mod organisation;
 pub mod outbox;
 pub mod product;

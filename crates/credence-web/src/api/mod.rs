@@ -9,6 +9,7 @@ pub mod audit_checkpoint;
 pub mod awards;
 pub mod case;
 pub mod evidence;
+pub mod obapi;
 pub mod oid4vci;
 pub mod orgs;
 pub mod products;

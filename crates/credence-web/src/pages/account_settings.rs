@@ -29,6 +29,8 @@ struct AccountPage {
     /// Set once a link went to the new address.
     sent_to: Option<String>,
     errors: Vec<FieldError>,
+    /// Open Badges API clients holding a live grant from this holder.
+    apps: Vec<credence_service::oauth::ConnectedApp>,
 }
 
 impl AccountPage {
@@ -52,7 +54,14 @@ async fn account_page(
         .with_holder(&user.holder)
         .me()
         .await?;
+    let apps = state
+        .services
+        .registry
+        .with_holder(&user.holder)
+        .connected_apps()
+        .await?;
     let page = AccountPage {
+        apps,
         nav: user.nav.clone(),
         title: "Your account",
         notice,

@@ -12,6 +12,7 @@ pub mod frameworks;
 pub mod health;
 pub mod holder;
 pub mod notifications;
+pub mod oauth;
 pub mod operator;
 pub mod operator_mail;
 pub mod password;

@@ -240,6 +240,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "signed-in" => "You are signed in.",
+        "app-disconnected" => "The application is disconnected: its access to your account has ended.",
         "registered" => "Your account is ready. Welcome to Credence.",
         "email-choices-saved" => "Your e-mail choices are saved.",
         "address-confirmed" => "Your e-mail address is confirmed.",
