@@ -5,10 +5,11 @@
 //! stored as SHA-256 hashes in `oauth_grants`, so every process sharing the database sees
 //! them; a code is taken by deleting its row, so it is used once.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use credence_domain::registry::OAuthGrantKind;
 use credence_domain::{AccountId, OAuthClientId};
 use credence_store::registry::{OAuthClientRow, OAuthGrantRow};
+use credence_store::Tx;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -507,35 +508,27 @@ impl OAuthDesk<'_> {
             )
         };
         let grant = tx.oauth_grant(kind, &hash).await?.ok_or_else(invalid)?;
-        // Taken first: a code or refresh token is used once, whatever follows.
+        // Taken first: a code or refresh token is used once, whatever follows. A refused
+        // one stays used; a good one is exchanged for tokens in the same transaction, so
+        // it is never spent without its tokens being stored.
         if !tx.take_oauth_grant(kind, &hash).await? {
             return Err(invalid());
         }
+        if let Err(refused) = check_grant(&grant, &client.id, kind, &req, now) {
+            tx.commit().await?;
+            return Err(refused);
+        }
+        let answer = self
+            .issue_tokens(&tx, &grant.account_id, &client.id, &grant.scope)
+            .await?;
         tx.commit().await?;
-        if grant.client_id != client.id || grant.expires_at <= now {
-            return Err(invalid());
-        }
-        if kind == OAuthGrantKind::Code {
-            if req.redirect_uri.as_deref() != grant.redirect_uri.as_deref() {
-                return Err(fail(
-                    "invalid_grant",
-                    "The redirect URI differs from the authorization request's.",
-                ));
-            }
-            let verifier = req.code_verifier.as_deref().unwrap_or("");
-            if grant.code_challenge.as_deref() != Some(pkce_s256(verifier).as_str()) {
-                return Err(fail(
-                    "invalid_grant",
-                    "The PKCE code verifier does not match the challenge.",
-                ));
-            }
-        }
-        self.issue_tokens(&grant.account_id, &client.id, &grant.scope)
-            .await
+        Ok(answer)
     }
 
+    /// Stores a new access token and refresh token, in `tx`.
     async fn issue_tokens(
         &self,
+        tx: &Tx,
         account: &AccountId,
         client: &OAuthClientId,
         scope: &str,
@@ -554,7 +547,6 @@ impl OAuthDesk<'_> {
             expires_at: now + Duration::seconds(secs),
             created_at: now,
         };
-        let tx = self.store.write().await?;
         tx.insert_oauth_grant(row(OAuthGrantKind::Access, &access, ACCESS_LIFETIME_SECS))
             .await?;
         tx.insert_oauth_grant(row(
@@ -563,7 +555,6 @@ impl OAuthDesk<'_> {
             REFRESH_LIFETIME_SECS,
         ))
         .await?;
-        tx.commit().await?;
         Ok(TokenAnswer {
             access_token: access,
             token_type: "Bearer",
@@ -667,4 +658,37 @@ impl HolderDesk<'_> {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Whether a taken code or refresh token may be exchanged by this request: the client's,
+/// not expired, and for a code the same redirect URI and a PKCE verifier that matches.
+fn check_grant(
+    grant: &OAuthGrantRow,
+    client: &OAuthClientId,
+    kind: OAuthGrantKind,
+    req: &TokenRequest,
+    now: DateTime<Utc>,
+) -> Result<(), OAuthError> {
+    if &grant.client_id != client || grant.expires_at <= now {
+        return Err(fail(
+            "invalid_grant",
+            "The code or refresh token is unknown, used, expired, or not this client's.",
+        ));
+    }
+    if kind == OAuthGrantKind::Code {
+        if req.redirect_uri.as_deref() != grant.redirect_uri.as_deref() {
+            return Err(fail(
+                "invalid_grant",
+                "The redirect URI differs from the authorization request's.",
+            ));
+        }
+        let verifier = req.code_verifier.as_deref().unwrap_or("");
+        if grant.code_challenge.as_deref() != Some(pkce_s256(verifier).as_str()) {
+            return Err(fail(
+                "invalid_grant",
+                "The PKCE code verifier does not match the challenge.",
+            ));
+        }
+    }
+    Ok(())
 }
