@@ -365,7 +365,10 @@ impl PublicDesk<'_> {
                 ));
             }
         }
-        if !tx.redeem_wallet_offer(&offer.id, now).await? {
+        if !tx
+            .redeem_wallet_offer(&offer.id, now, MAX_WRONG_TX_CODES)
+            .await?
+        {
             return Err(bad_grant());
         }
         let access_token = random_secret()?;

@@ -42,19 +42,22 @@ impl Tx {
             .await?)
     }
 
-    /// Marks the offer redeemed at `now` if it was not yet and has not expired; whether it
-    /// did (false: another request redeemed it first).
+    /// Marks the offer redeemed at `now` if it was not yet, has not expired and has had
+    /// fewer than `max_wrong` wrong transaction codes; whether it did (false: another
+    /// request redeemed it first, or wrong codes counted by other requests ended it).
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn redeem_wallet_offer(
         &self,
         id: &WalletOfferId,
         now: DateTime<Utc>,
+        max_wrong: i32,
     ) -> Result<bool, StoreError> {
         let done = wallet_offer::Entity::update_many()
             .col_expr(wallet_offer::Column::RedeemedAt, Expr::value(now))
             .filter(wallet_offer::Column::Id.eq(id.clone()))
             .filter(wallet_offer::Column::RedeemedAt.is_null())
             .filter(wallet_offer::Column::ExpiresAt.gt(now))
+            .filter(wallet_offer::Column::FailedTxCodes.lt(max_wrong))
             .exec(self.conn())
             .await?;
         Ok(done.rows_affected == 1)
