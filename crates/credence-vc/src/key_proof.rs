@@ -73,7 +73,7 @@ pub fn check_key_proof(
         .get("iat")
         .and_then(Value::as_i64)
         .ok_or("The proof has no iat (issued at, in seconds since 1970).")?;
-    let age = now.timestamp() - iat;
+    let age = now.timestamp().saturating_sub(iat);
     if !(-MAX_SKEW_SECS..=MAX_AGE_SECS).contains(&age) {
         return Err(format!(
             "The proof was issued {age} seconds from now; it must be made within the last {MAX_AGE_SECS} seconds."

@@ -217,8 +217,8 @@ pub async fn credentials(
         |rel: &str, offset: usize| format!("<{base}?limit={limit}&offset={offset}>; rel=\"{rel}\"");
     let mut links = vec![link("first", 0)];
     let last = page.total.saturating_sub(1) / limit * limit;
-    if offset + limit < page.total {
-        links.push(link("next", offset + limit));
+    if offset.saturating_add(limit) < page.total {
+        links.push(link("next", offset.saturating_add(limit)));
     }
     if offset > 0 {
         links.push(link("prev", offset.saturating_sub(limit)));
@@ -235,6 +235,19 @@ pub async fn credentials(
     Ok(response)
 }
 
+/// A JSON body, or the Imsx answer naming what it should have been.
+fn json_body(
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+    what: &str,
+) -> Result<Value, Imsx> {
+    body.map(|Json(v)| v).map_err(|e| {
+        Imsx::from(ServiceError::invalid(
+            "",
+            format!("The body is not a JSON {what}: {e}"),
+        ))
+    })
+}
+
 /// `POST /ims/ob/v3p0/credentials` (scope `credential.upsert`): verified first; one of
 /// the holder's own credentials as stored is acknowledged (200); any other is refused
 /// (400): Credence keeps only what it issued.
@@ -248,12 +261,7 @@ pub async fn upsert_credential(
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, Imsx> {
     let desk = ob_desk(&state, &headers, client).await?;
-    let Json(body) = body.map_err(|e| {
-        Imsx::from(ServiceError::invalid(
-            "",
-            format!("The body is not a JSON credential: {e}"),
-        ))
-    })?;
+    let body = json_body(body, "credential")?;
     Ok(Json(desk.upsert_credential(&body).await?))
 }
 
@@ -280,12 +288,7 @@ pub async fn put_profile(
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, Imsx> {
     let desk = ob_desk(&state, &headers, client).await?;
-    let Json(body) = body.map_err(|e| {
-        Imsx::from(ServiceError::invalid(
-            "",
-            format!("The body is not a JSON profile: {e}"),
-        ))
-    })?;
+    let body = json_body(body, "profile")?;
     Ok(Json(desk.update_profile(&body).await?))
 }
 
