@@ -194,14 +194,10 @@ impl OperatorDesk<'_> {
     /// Imports a CASE 1.1 package as a framework version (see [`FrameworkService::import_case`]).
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn import_case_package(&self, bytes: &[u8]) -> Result<ImportReport, ServiceError> {
-        let report = FrameworkService::new(self.store.clone())
+        // The import logs the new version; this process's packages are read from the
+        // database on every call, so nothing is cleared here.
+        FrameworkService::new(self.store.clone())
             .import_case(&self.operator.as_operator(), bytes)
-            .await?;
-        if report.created {
-            // Other processes learn of the new version from the database; this one's list
-            // of packages is read from the database on every call, so nothing to clear.
-            tracing::info!(slug = %report.slug, version = %report.version, "CASE package imported");
-        }
-        Ok(report)
+            .await
     }
 }

@@ -45,12 +45,12 @@ pub async fn run(config: Config, command: FrameworkCommand) -> Result<(), Failur
         FrameworkCommand::ImportCase { file } => {
             let bytes = read(&file)?;
             // Read and check the package before touching the database.
-            credence_service::case::framework_from_case(&bytes)
+            let document = credence_service::case::framework_from_case(&bytes)
                 .map_err(|e| file_failure(&file, e))?;
             let services = services(&config).await?;
             let report = services
                 .frameworks
-                .import_case(&Operator::local_command_line(), &bytes)
+                .import(&Operator::local_command_line(), &document)
                 .await
                 .map_err(|e| file_failure(&file, e))?;
             print_report(&report);

@@ -617,6 +617,7 @@ fn foreign_statements(
     let mut layer_codes = HashSet::new();
     let mut factor_codes = HashSet::new();
     let mut factor_names = HashSet::new();
+    let mut factor_of: HashMap<usize, String> = HashMap::new();
     let mut statement_codes = HashSet::new();
     let mut statements = Vec::new();
     for (i, item) in package.items.iter().enumerate() {
@@ -651,12 +652,20 @@ fn foreign_statements(
         };
         let factor = match parent.get(&i) {
             Some(&p) if p != root => {
-                let mut name = package.items[p].full_statement.clone();
-                let existing = layers[layer].factors.iter().any(|f| f.name == name);
-                if !existing {
-                    if !factor_names.insert(name.clone()) {
-                        name = format!("{name} ({layer_name})");
-                        factor_names.insert(name.clone());
+                // Each grouping item is one factor, named once (its layer's name added when
+                // another layer already has a factor of that name).
+                if let Some(name) = factor_of.get(&p) {
+                    Some(name.clone())
+                } else {
+                    let base = package.items[p].full_statement.clone();
+                    let mut name = base.clone();
+                    let mut n = 1;
+                    while !factor_names.insert(name.clone()) {
+                        n += 1;
+                        name = match n {
+                            2 => format!("{base} ({layer_name})"),
+                            _ => format!("{base} ({layer_name}, {n})"),
+                        };
                     }
                     let code = unique(&mut factor_codes, slugify(&name, 60), "factor");
                     layers[layer].factors.push(Factor {
@@ -664,8 +673,9 @@ fn foreign_statements(
                             .map_err(|e| Problems::one(format!("/CFItems/{p}"), e.to_string()))?,
                         name: name.clone(),
                     });
+                    factor_of.insert(p, name.clone());
+                    Some(name)
                 }
-                Some(name)
             }
             _ => None,
         };

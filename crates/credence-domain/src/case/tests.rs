@@ -227,3 +227,54 @@ fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
     assert_eq!(doc.pathways.len(), 1);
     assert_eq!(fw.pathway_statements(&doc.pathways[0].code).count(), 3);
 }
+
+#[test]
+fn a_foreign_factor_name_in_two_layers_is_told_apart_once_for_all_its_statements() {
+    let node =
+        |id: &str| json!({"title": id, "identifier": id, "uri": format!("https://x.example/{id}")});
+    let item = |id: &str, text: &str| {
+        json!({
+            "identifier": id, "uri": format!("https://x.example/{id}"),
+            "fullStatement": text, "lastChangeDateTime": "2024-03-05T10:00:00Z"
+        })
+    };
+    let child = |n: usize, from: &str, to: &str| {
+        json!({
+            "identifier": format!("a{n}"), "associationType": "isChildOf",
+            "uri": format!("https://x.example/a{n}"), "originNodeURI": node(from),
+            "destinationNodeURI": node(to), "lastChangeDateTime": "2024-03-05T10:00:00Z"
+        })
+    };
+    let pkg = json!({
+        "CFDocument": {
+            "identifier": "d", "uri": "https://x.example/d", "creator": "Examples",
+            "title": "Two Layers", "lastChangeDateTime": "2024-03-05T10:00:00Z"
+        },
+        "CFItems": [
+            item("la", "Clinical"), item("lb", "Technical"),
+            item("fa", "Safety"), item("fb", "Safety"),
+            item("s1", "Reports incidents"), item("s2", "Tests failovers"),
+            item("s3", "Monitors drift"),
+        ],
+        "CFAssociations": [
+            child(1, "la", "d"), child(2, "lb", "d"), child(3, "fa", "la"), child(4, "fb", "lb"),
+            child(5, "s1", "fa"), child(6, "s2", "fb"), child(7, "s3", "fb"),
+        ],
+    });
+    let doc = from_package(pkg.to_string().as_bytes()).unwrap();
+    let fw = Framework::new(doc).unwrap();
+    let factors: Vec<(&str, Option<&str>)> = fw
+        .document()
+        .statements
+        .iter()
+        .map(|s| (s.layer.as_str(), s.factor.as_deref()))
+        .collect();
+    assert_eq!(
+        factors,
+        [
+            ("Clinical", Some("Safety")),
+            ("Technical", Some("Safety (Technical)")),
+            ("Technical", Some("Safety (Technical)")),
+        ]
+    );
+}

@@ -5,10 +5,11 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use credence_domain::case::Uuid;
 use credence_domain::case::{
-    CfAssociation, CfAssociationSet, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet, CfPackage,
+    CfAssociation, CfAssociationSet, CfDocument, CfDocumentSet, CfItem, CfItemTypeSet,
 };
 use serde::Serialize;
 
@@ -50,10 +51,11 @@ pub async fn document(
 pub async fn package(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<CfPackage>, WebError> {
+) -> Result<Response, WebError> {
     let id = sourced_id(&id)?;
     let package = state.services.registry.public().case_package(&id).await?;
-    Ok(Json(package.as_ref().clone()))
+    // Serialised from the shared, memoised package: a package is about a megabyte.
+    Ok(Json(&*package).into_response())
 }
 
 /// `GET /ims/case/v1p1/CFItems/{sourcedId}`: a statement, level, layer, factor, topic,
@@ -147,7 +149,11 @@ pub async fn import(
     Ok((
         status,
         Json(ImportView {
-            url: format!("/frameworks/{}?version={}", report.slug, report.version),
+            url: format!(
+                "/frameworks/{}?version={}",
+                report.slug,
+                crate::pages::session::url_encode(&report.version)
+            ),
             slug: report.slug,
             version: report.version,
             statements: report.statements,
