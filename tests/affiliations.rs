@@ -153,6 +153,14 @@ async fn a_system_sees_its_affiliates_people_once_they_accept_and_not_after() {
         .json();
     assert_eq!(theirs["systems"][0]["org"], SYS);
     assert_eq!(theirs["systems"][0]["state"], "invited");
+    // They are told, with a link to where they decide.
+    let told = app.get_page("/notifications", &gp).await;
+    assert!(
+        told.contains(&format!(
+            "Organisation {SYS} asks Organisation {GP} to affiliate"
+        )) && told.contains(&format!("/console/{GP}/affiliations")),
+        "{told}"
+    );
     assert_eq!(view(&app, SYS, "system", &sys).await["affiliates"], 0);
     // Only the practice accepts; the system cannot accept for it.
     let accept = format!("/api/v1/orgs/{GP}/affiliations/{SYS}/accept");
