@@ -730,3 +730,35 @@ async fn a_1edtech_revocation_list_is_fetched_and_its_reason_reported() {
     );
     assert_eq!(revoked.verdict, Verdict::NotValid);
 }
+
+#[tokio::test]
+async fn a_failed_fetch_is_remembered_for_the_cache_floor() {
+    let (addr, connections) = counting_listener().await;
+    let url = format!("http://{addr}/list");
+    let remembering = Fetcher::new(Settings {
+        cache_floor: Duration::from_secs(60),
+        ..settings(&[addr.to_string()])
+    });
+    let mut log = Vec::new();
+    for _ in 0..3 {
+        let failed = remembering.fetch_logged(&url, Want::Json, &mut log).await;
+        assert!(failed.is_err(), "the listener drops every connection");
+    }
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "asked once, then answered from memory"
+    );
+    assert_eq!(
+        log.iter().map(|f| f.from_cache).collect::<Vec<_>>(),
+        [false, true, true]
+    );
+    assert_eq!(log[1].error, log[0].error, "the same reason is given again");
+
+    // With no floor (as the other tests here run), every fetch asks again.
+    let forgetting = Fetcher::new(settings(&[addr.to_string()]));
+    for _ in 0..2 {
+        assert!(forgetting.fetch(&url, Want::Json).await.0.is_err());
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+}

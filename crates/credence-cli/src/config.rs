@@ -155,7 +155,8 @@ allow_hosts = []
 # Environment: CREDENCE_FETCH_MAX_BYTES, CREDENCE_FETCH_PER_HOST.
 max_bytes = 1048576
 per_host = 4
-# Answers are reused as their caching headers say, but at least and at most this long.
+# Answers are reused as their caching headers say, but at least and at most this long; a
+# failed fetch is remembered for the floor too (at most a minute).
 # Environment: CREDENCE_FETCH_CACHE_FLOOR_SECS, CREDENCE_FETCH_CACHE_CEILING_SECS.
 cache_floor_secs = 60
 cache_ceiling_secs = 86400

@@ -55,11 +55,26 @@ pub struct Entry {
     pub expires: Instant,
 }
 
+/// A failed fetch, kept so that a server that is down or a name that does not resolve
+/// costs one wait, not one per verification.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Why it failed.
+    pub error: crate::FetchError,
+    /// The last HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// Until when it is answered from memory.
+    pub expires: Instant,
+}
+
 /// Answers by URL, at most `max_entries` of them and `max_bytes` of bodies together; when
 /// full, expired answers go first, then those closest to expiry.
 #[derive(Debug)]
 pub struct Cache {
     entries: HashMap<String, Entry>,
+    /// Fetches that failed, by URL: the failure (as a sentence) and the last HTTP status,
+    /// until when they are answered again without asking the server.
+    failures: HashMap<String, Failure>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
@@ -70,6 +85,7 @@ impl Cache {
     pub fn new(max_entries: usize, max_bytes: usize) -> Self {
         Self {
             entries: HashMap::new(),
+            failures: HashMap::new(),
             bytes: 0,
             max_entries,
             max_bytes,
@@ -117,6 +133,40 @@ impl Cache {
         }
         self.bytes += entry.body.len();
         self.entries.insert(url.to_owned(), entry);
+    }
+
+    /// The failure remembered for `url`, if it is still fresh at `now`.
+    pub fn failure(&mut self, url: &str, now: Instant) -> Option<Failure> {
+        match self.failures.get(url) {
+            Some(f) if f.expires > now => Some(f.clone()),
+            Some(_) => {
+                self.failures.remove(url);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Remembers that fetching `url` failed, until `failure.expires`; at most as many
+    /// failures as answers are kept, the ones closest to expiry forgotten first.
+    pub fn put_failure(&mut self, url: &str, failure: Failure, now: Instant) {
+        self.failures.remove(url);
+        if failure.expires <= now || self.max_entries == 0 {
+            return;
+        }
+        self.failures.retain(|_, f| f.expires > now);
+        while self.failures.len() >= self.max_entries {
+            let Some(soonest) = self
+                .failures
+                .iter()
+                .min_by_key(|(_, f)| f.expires)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.failures.remove(&soonest);
+        }
+        self.failures.insert(url.to_owned(), failure);
     }
 
     /// How many answers are kept.
@@ -192,5 +242,26 @@ mod tests {
         let later = now + Duration::from_secs(31);
         assert!(cache.get("big", later).is_none());
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn failures_are_remembered_briefly_and_bounded() {
+        let now = Instant::now();
+        let mut cache = Cache::new(2, 100);
+        let failure = |secs| Failure {
+            error: crate::FetchError::Status(503),
+            status: Some(503),
+            expires: now + Duration::from_secs(secs),
+        };
+        cache.put_failure("a", failure(10), now);
+        cache.put_failure("b", failure(20), now);
+        cache.put_failure("c", failure(30), now);
+        assert!(cache.failure("a", now).is_none(), "the one closest to expiry went");
+        let kept = cache.failure("c", now).expect("remembered");
+        assert_eq!(kept.error, crate::FetchError::Status(503));
+        assert!(cache.failure("b", now + Duration::from_secs(21)).is_none());
+        cache.put_failure("stale", failure(0), now);
+        assert!(cache.failure("stale", now).is_none());
+        assert!(cache.is_empty(), "failures are not answers");
     }
 }

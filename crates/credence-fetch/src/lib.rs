@@ -6,7 +6,9 @@
 //! on the address actually connected to; at most three redirects, each checked the same way;
 //! a connection within 3 s, the whole answer within 5 s, at most 1 MiB; a few fetches at
 //! once per host; content types checked; answers kept in a bounded cache for as long as
-//! their caching headers say, held between the operator's floor and ceiling. Hosts in
+//! their caching headers say, held between the operator's floor and ceiling; a failed fetch
+//! is remembered for the floor, at most a minute, so that a server that is down or a name
+//! that does not resolve costs one wait, not one per verification. Hosts in
 //! `fetch.allow_hosts` may be private or loopback, and plain HTTP (intranets and tests).
 
 pub mod cache;
@@ -21,6 +23,9 @@ use bytes::Bytes;
 use tokio::sync::Semaphore;
 
 pub use policy::{AllowHosts, UrlRefusal, REFUSED_RANGES};
+
+/// The longest a failed fetch is remembered (and answered again without asking).
+pub const MAX_FAILURE_MEMORY: Duration = Duration::from_secs(60);
 
 /// How many hosts' concurrency limits are kept before idle ones are forgotten.
 const MAX_IDLE_HOSTS: usize = 256;
@@ -42,7 +47,8 @@ pub struct Settings {
     pub per_host: usize,
     /// How many redirects are followed.
     pub max_redirects: usize,
-    /// The shortest time an answer is reused, whatever its headers say.
+    /// The shortest time an answer is reused, whatever its headers say; a failure is
+    /// remembered this long too, at most [`MAX_FAILURE_MEMORY`].
     pub cache_floor: Duration,
     /// The longest time an answer is reused, whatever its headers say.
     pub cache_ceiling: Duration,
@@ -244,11 +250,11 @@ impl Fetcher {
         log: &mut Vec<FetchRecord>,
     ) -> Result<Fetched, FetchError> {
         let started = Instant::now();
-        let (result, status) = self.fetch(url, want).await;
+        let (result, status, from_cache) = self.fetch_remembered(url, want).await;
         log.push(FetchRecord {
             url: url.to_owned(),
             status,
-            from_cache: result.as_ref().is_ok_and(|f| f.from_cache),
+            from_cache,
             millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             error: result.as_ref().err().map(ToString::to_string),
         });
@@ -257,8 +263,21 @@ impl Fetcher {
 
     /// Fetches `url` (from the cache when fresh there); also gives the last HTTP status.
     pub async fn fetch(&self, url: &str, want: Want) -> (Result<Fetched, FetchError>, Option<u16>) {
+        let (result, status, _) = self.fetch_remembered(url, want).await;
+        (result, status)
+    }
+
+    /// As [`Self::fetch`], also telling whether the answer (or the failure) was remembered.
+    async fn fetch_remembered(
+        &self,
+        url: &str,
+        want: Want,
+    ) -> (Result<Fetched, FetchError>, Option<u16>, bool) {
         if !self.settings.enabled {
-            return (Err(FetchError::Disabled), None);
+            return (Err(FetchError::Disabled), None, false);
+        }
+        if let Some(failure) = self.lock_cache().failure(url, Instant::now()) {
+            return (Err(failure.error), failure.status, true);
         }
         // An answer kept for another kind of document (an image asked for as a credential,
         // now asked for as JSON) is not reused.
@@ -274,7 +293,7 @@ impl Fetcher {
                 body: entry.body,
                 from_cache: true,
             };
-            return (Ok(fetched), Some(entry.status));
+            return (Ok(fetched), Some(entry.status), true);
         }
         let mut status = None;
         let total = self.settings.total_timeout;
@@ -283,7 +302,31 @@ impl Fetcher {
                 Ok(result) => result,
                 Err(_) => Err(FetchError::Timeout(total)),
             };
-        (result, status)
+        if let Err(error) = &result {
+            self.remember_failure(url, error, status);
+        }
+        (result, status, false)
+    }
+
+    /// Keeps a failure for the cache floor (at most [`MAX_FAILURE_MEMORY`]). Refusals of
+    /// the URL itself cost nothing to find again, and an answer of the wrong kind may be
+    /// the right kind for another request (an image asked for as JSON, then as a
+    /// credential): neither is kept.
+    fn remember_failure(&self, url: &str, error: &FetchError, status: Option<u16>) {
+        if matches!(
+            error,
+            FetchError::Disabled | FetchError::Url(_) | FetchError::ContentType(_)
+        ) {
+            return;
+        }
+        let ttl = self.settings.cache_floor.min(MAX_FAILURE_MEMORY);
+        let now = Instant::now();
+        let failure = cache::Failure {
+            error: error.clone(),
+            status,
+            expires: now + ttl,
+        };
+        self.lock_cache().put_failure(url, failure, now);
     }
 
     fn lock_cache(&self) -> std::sync::MutexGuard<'_, cache::Cache> {
