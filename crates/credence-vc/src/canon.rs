@@ -1261,6 +1261,52 @@ mod tests {
         }
     }
 
+    /// The vendored oxrdf builds a dataset's indices by graph, predicate and object on
+    /// first need (vendor/README.md): queries answer the same whether the indices were
+    /// built before or after insertions and removals, and in clones.
+    #[test]
+    fn lazily_built_indices_answer_like_a_scan() {
+        use oxrdf::{Literal, NamedNode, QuadRef, TermRef};
+        let ex = |s: &str| NamedNode::new_unchecked(format!("https://example.com/{s}"));
+        let (a, b) = (BlankNode::default(), BlankNode::default());
+        let g = ex("g");
+        let mut dataset = Dataset::new();
+        for (i, (s, o)) in [(&a, &b), (&b, &a), (&a, &a)].into_iter().enumerate() {
+            let p = ex(&format!("p{}", i % 2));
+            dataset.insert(QuadRef::new(s, &p, o, GraphNameRef::DefaultGraph));
+            dataset.insert(QuadRef::new(s, &p, &Literal::from(i as i64), &g));
+        }
+        let check = |d: &Dataset| {
+            for p in [ex("p0"), ex("p1")] {
+                let scan = d.iter().filter(|q| q.predicate == p.as_ref()).count();
+                assert_eq!(d.quads_for_predicate(&p).count(), scan);
+            }
+            for o in [TermRef::from(&a), TermRef::from(&b)] {
+                let scan = d.iter().filter(|q| q.object == o).count();
+                assert_eq!(d.quads_for_object(o).count(), scan);
+            }
+            let scan = d
+                .iter()
+                .filter(|q| q.graph_name == g.as_ref().into())
+                .count();
+            assert_eq!(d.quads_for_graph_name(&g).count(), scan);
+            assert_eq!(d.graph(&g).len(), scan);
+        };
+        let before = dataset.clone();
+        check(&dataset); // builds the indices
+        let p0 = ex("p0");
+        assert!(dataset.remove(QuadRef::new(&a, &p0, &b, GraphNameRef::DefaultGraph)));
+        dataset.insert(QuadRef::new(&b, &ex("p1"), &b, &g));
+        check(&dataset); // kept up to date since
+        let mut clone = before.clone();
+        clone.insert(QuadRef::new(&b, &ex("p1"), &b, &g));
+        check(&clone); // built after the insertion
+        assert_eq!(before.len() + 1, clone.len());
+        dataset.clear();
+        assert!(dataset.is_empty());
+        check(&dataset);
+    }
+
     #[test]
     fn achievements_that_cannot_be_read_alone_are_refused() {
         let plain = vectors();

@@ -69,6 +69,21 @@ use std::mem::take;
 #[derive(Debug, Default, Clone)]
 pub struct Dataset {
     interner: Interner,
+    spog: BTreeSet<(
+        InternedNamedOrBlankNode,
+        InternedNamedNode,
+        InternedTerm,
+        InternedGraphName,
+    )>,
+    // Credence patch: the other five indices are built on first need (a query by graph,
+    // predicate or object), not on every insertion: canonicalization and iteration read
+    // `spog` only, and keeping six ordered sets made inserting and cloning ~6x dearer.
+    secondary: std::sync::OnceLock<SecondaryIndices>,
+}
+
+/// Credence patch: the indices a [`Dataset`] builds on first need.
+#[derive(Debug, Default, Clone)]
+struct SecondaryIndices {
     gspo: BTreeSet<(
         InternedGraphName,
         InternedNamedOrBlankNode,
@@ -87,12 +102,6 @@ pub struct Dataset {
         InternedNamedOrBlankNode,
         InternedNamedNode,
     )>,
-    spog: BTreeSet<(
-        InternedNamedOrBlankNode,
-        InternedNamedNode,
-        InternedTerm,
-        InternedGraphName,
-    )>,
     posg: BTreeSet<(
         InternedNamedNode,
         InternedTerm,
@@ -107,10 +116,55 @@ pub struct Dataset {
     )>,
 }
 
+impl SecondaryIndices {
+    fn insert(
+        &mut self,
+        (s, p, o, g): (
+            InternedNamedOrBlankNode,
+            InternedNamedNode,
+            InternedTerm,
+            InternedGraphName,
+        ),
+    ) {
+        self.gspo.insert((g, s, p, o.clone()));
+        self.gpos.insert((g, p, o.clone(), s));
+        self.gosp.insert((g, o.clone(), s, p));
+        self.posg.insert((p, o.clone(), s, g));
+        self.ospg.insert((o, s, p, g));
+    }
+
+    fn remove(
+        &mut self,
+        (s, p, o, g): (
+            InternedNamedOrBlankNode,
+            InternedNamedNode,
+            InternedTerm,
+            InternedGraphName,
+        ),
+    ) {
+        self.gspo.remove(&(g, s, p, o.clone()));
+        self.gpos.remove(&(g, p, o.clone(), s));
+        self.gosp.remove(&(g, o.clone(), s, p));
+        self.posg.remove(&(p, o.clone(), s, g));
+        self.ospg.remove(&(o, s, p, g));
+    }
+}
+
 impl Dataset {
     /// Creates a new dataset
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Credence patch: the indices besides `spog`, built from it on first need.
+    fn secondary(&self) -> &SecondaryIndices {
+        self.secondary.get_or_init(|| {
+            let mut secondary = SecondaryIndices::default();
+            for (s, p, o, g) in &self.spog {
+                secondary.insert((*s, *p, o.clone(), *g));
+            }
+            secondary
+        })
     }
 
     /// Provides a read-only view on an [RDF graph](https://www.w3.org/TR/rdf11-concepts/#dfn-rdf-graph) contained in this dataset.
@@ -239,7 +293,8 @@ impl Dataset {
             &InternedGraphName,
         ),
     > + '_ {
-        self.posg
+        self.secondary()
+            .posg
             .range(
                 &(
                     predicate,
@@ -280,7 +335,8 @@ impl Dataset {
             &'a InternedGraphName,
         ),
     > + use<'a> {
-        self.ospg
+        self.secondary()
+            .ospg
             .range(
                 &(
                     object.clone(),
@@ -321,7 +377,8 @@ impl Dataset {
             &'a InternedGraphName,
         ),
     > + use<'a> {
-        self.gspo
+        self.secondary()
+            .gspo
             .range(
                 &(
                     *graph_name,
@@ -382,12 +439,12 @@ impl Dataset {
 
     /// Returns the number of quads in this dataset.
     pub fn len(&self) -> usize {
-        self.gspo.len()
+        self.spog.len()
     }
 
     /// Checks if this dataset contains a quad.
     pub fn is_empty(&self) -> bool {
-        self.gspo.is_empty()
+        self.spog.is_empty()
     }
 
     /// Adds a quad to the dataset.
@@ -406,12 +463,10 @@ impl Dataset {
         ),
     ) -> bool {
         let (s, p, o, g) = quad;
-        self.gspo.insert((g, s, p, o.clone()));
-        self.gpos.insert((g, p, o.clone(), s));
-        self.gosp.insert((g, o.clone(), s, p));
-        self.spog.insert((s, p, o.clone(), g));
-        self.posg.insert((p, o.clone(), s, g));
-        self.ospg.insert((o, s, p, g))
+        if let Some(secondary) = self.secondary.get_mut() {
+            secondary.insert((s, p, o.clone(), g));
+        }
+        self.spog.insert((s, p, o, g))
     }
 
     /// Removes a concrete quad from the dataset.
@@ -433,22 +488,16 @@ impl Dataset {
         ),
     ) -> bool {
         let (s, p, o, g) = quad;
-        self.gspo.remove(&(g, s, p, o.clone()));
-        self.gpos.remove(&(g, p, o.clone(), s));
-        self.gosp.remove(&(g, o.clone(), s, p));
-        self.spog.remove(&(s, p, o.clone(), g));
-        self.posg.remove(&(p, o.clone(), s, g));
-        self.ospg.remove(&(o, s, p, g))
+        if let Some(secondary) = self.secondary.get_mut() {
+            secondary.remove((s, p, o.clone(), g));
+        }
+        self.spog.remove(&(s, p, o, g))
     }
 
     /// Clears the dataset.
     pub fn clear(&mut self) {
-        self.gspo.clear();
-        self.gpos.clear();
-        self.gosp.clear();
         self.spog.clear();
-        self.posg.clear();
-        self.ospg.clear();
+        self.secondary = std::sync::OnceLock::new();
     }
 
     fn encode_quad(
@@ -1518,7 +1567,7 @@ pub struct GraphView<'a> {
 impl<'a> GraphView<'a> {
     /// Returns all the triples contained by the graph.
     pub fn iter(&self) -> GraphViewIter<'a> {
-        let iter = self.dataset.gspo.range(
+        let iter = self.dataset.secondary().gspo.range(
             &(
                 self.graph_name,
                 InternedNamedOrBlankNode::first(),
@@ -1552,6 +1601,7 @@ impl<'a> GraphView<'a> {
         let subject = subject.unwrap_or_else(InternedNamedOrBlankNode::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gspo
             .range(
                 &(
@@ -1593,6 +1643,7 @@ impl<'a> GraphView<'a> {
         let predicate = predicate.unwrap_or_else(InternedNamedNode::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gspo
             .range(
                 &(self.graph_name, subject, predicate, InternedTerm::first())
@@ -1635,6 +1686,7 @@ impl<'a> GraphView<'a> {
         let object = object.unwrap_or_else(InternedTerm::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gosp
             .range(
                 &(
@@ -1667,6 +1719,7 @@ impl<'a> GraphView<'a> {
         let predicate = predicate.unwrap_or_else(InternedNamedNode::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gpos
             .range(
                 &(
@@ -1705,6 +1758,7 @@ impl<'a> GraphView<'a> {
         let object = object.unwrap_or_else(InternedTerm::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gpos
             .range(
                 &(
@@ -1745,6 +1799,7 @@ impl<'a> GraphView<'a> {
         let object = object.unwrap_or_else(InternedTerm::impossible);
         let ds = self.dataset;
         self.dataset
+            .secondary()
             .gosp
             .range(
                 &(
@@ -1798,7 +1853,7 @@ impl<'a> GraphView<'a> {
     /// Checks if the graph contains the given triple.
     pub fn contains<'b>(&self, triple: impl Into<TripleRef<'b>>) -> bool {
         if let Some(triple) = self.encoded_triple(triple.into()) {
-            self.dataset.gspo.contains(&(
+            self.dataset.secondary().gspo.contains(&(
                 self.graph_name,
                 triple.subject,
                 triple.predicate,
