@@ -64,15 +64,47 @@ pub fn resolve_did_key(did_url: &str) -> Result<VerificationMethod, DidError> {
         return Err(DidError::WrongFragment(did_url.to_owned()));
     }
     let did = format!("did:key:{key_part}");
-    let public_key = VerifyingKey::from_multibase(key_part).map_err(|source| DidError::BadKey {
-        did: did.clone(),
-        source,
-    })?;
+    let known = known_did_keys().get(key_part).copied();
+    let public_key = match known {
+        Some(key) => key,
+        None => {
+            let key =
+                VerifyingKey::from_multibase(key_part).map_err(|source| DidError::BadKey {
+                    did: did.clone(),
+                    source,
+                })?;
+            remember_did_key(key_part, key);
+            key
+        }
+    };
     Ok(VerificationMethod {
         id: format!("{did}#{key_part}"),
         controller: did,
         public_key,
     })
+}
+
+/// How many `did:key` keys are kept decoded before the memo starts again.
+const KNOWN_DID_KEYS: usize = 4096;
+
+/// `did:key` keys already decoded, by their multibase form: decoding one (base58 and the
+/// curve point's decompression) was about a twentieth of verifying a small credential.
+/// A did:key is its key, so what is kept never goes stale.
+fn known_did_keys() -> std::sync::MutexGuard<'static, HashMap<String, VerifyingKey>> {
+    static KNOWN: std::sync::OnceLock<std::sync::Mutex<HashMap<String, VerifyingKey>>> =
+        std::sync::OnceLock::new();
+    KNOWN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn remember_did_key(multibase: &str, key: VerifyingKey) {
+    let mut known = known_did_keys();
+    if known.len() >= KNOWN_DID_KEYS {
+        known.clear();
+    }
+    known.insert(multibase.to_owned(), key);
 }
 
 /// A resolver over `did:key` plus a fixed table of known verification methods (the service's
