@@ -455,10 +455,10 @@ impl Registry {
         let Some(issuer) = issuer_id(doc) else {
             return Ok(report);
         };
-        let tx = self.store.read().await?;
-        let Some(org) = tx.org_by_did(issuer).await? else {
+        let Some(facts) = self.issuer_facts(issuer).await? else {
             return Ok(report);
         };
+        let org = &facts.org;
         // The pathway of an award: its achievement, when it is one of ours.
         let pathway = doc
             .pointer("/credentialSubject/achievement/id")
@@ -466,22 +466,19 @@ impl Registry {
             .and_then(|id| id.strip_prefix(&self.url("/achievements/")))
             .and_then(|uuid| uuid.parse::<AchievementId>().ok());
         let pathway = match pathway {
-            Some(id) => tx.achievement(&id).await?.map(|a| a.pathway),
+            Some(id) => self.achievement_pathway(&id).await?,
             None => None,
         };
         let Some(pathway) = pathway else {
             return Ok(report);
         };
-        let trusted = tx.trusted_bodies().await?;
+        let trusted = &facts.trusted;
         let mut standing = Vec::new();
         let mut other = Vec::new();
-        for row in tx.accreditations_of(&org.id, false).await? {
-            let Some(body) = tx.org(&row.body_org_id).await? else {
-                continue;
-            };
+        for (row, body) in &facts.accreditations {
             let pathways: Vec<String> = serde_json::from_str(&row.pathways).unwrap_or_default();
             let covers = pathways.contains(&pathway);
-            if stands(&row, self.now()) && covers && trusted.contains(&body.id) {
+            if stands(row, self.now()) && covers && trusted.contains(&body.id) {
                 standing.push(body.name.clone());
             } else if covers {
                 other.push(format!(
@@ -489,7 +486,7 @@ impl Registry {
                     body.name,
                     if row.status != AccreditationStatus::Active {
                         "revoked"
-                    } else if !stands(&row, self.now()) {
+                    } else if !stands(row, self.now()) {
                         "expired"
                     } else {
                         "not a body this Credence trusts"

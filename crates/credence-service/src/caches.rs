@@ -33,6 +33,9 @@ pub struct Caches {
     /// Pathway progress by profile of attested levels, for the collective views: a pure
     /// function of an immutable framework version, a pathway and the profile.
     pub(crate) progress: Mutex<ProgressMemo>,
+    /// What verification read about this registry's issuers and achievements, reused for
+    /// the status-list recheck time while this process has written nothing since.
+    pub(crate) facts: crate::issuer_facts::FactsMemo,
 }
 
 /// What a profile (sorted attested levels) achieves on a pathway: whether it completes it,

@@ -36,6 +36,7 @@ pub mod expiry;
 mod forms;
 pub mod frameworks;
 pub mod guard;
+mod issuer_facts;
 pub mod issuing;
 pub mod mail;
 pub mod metrics;

@@ -7,9 +7,8 @@
 
 use std::collections::HashMap;
 
-use credence_vc::did::{StaticResolver, VerificationMethod};
+use credence_vc::did::StaticResolver;
 use credence_vc::jwt;
-use credence_vc::keys::VerifyingKey;
 use credence_vc::proof::issuer_id;
 use credence_vc::status_list::StatusPurpose;
 use credence_vc::verify::{
@@ -125,24 +124,10 @@ impl PublicDesk<'_> {
         let mut fetcher = SnapshotFetcher::default();
         let mut local_methods = std::collections::HashSet::new();
         if let Some(issuer) = issuer_id(doc).filter(|i| i.starts_with("did:web:")) {
-            let org = {
-                let tx = self.store.read().await?;
-                tx.org_by_did(issuer).await?
-            };
-            if let Some(org) = org {
-                let keys = {
-                    let tx = self.store.read().await?;
-                    tx.keys_of_org(&org.id).await?
-                };
-                for key in keys {
-                    let public_key = VerifyingKey::from_multibase(&key.public_key_multibase)
-                        .map_err(ServiceError::wrap("reading a stored public key"))?;
-                    local_methods.insert(format!("{}#{}", org.did, key.fragment));
-                    resolver = resolver.with(VerificationMethod {
-                        id: format!("{}#{}", org.did, key.fragment),
-                        controller: org.did.clone(),
-                        public_key,
-                    });
+            if let Some(facts) = self.issuer_facts(issuer).await? {
+                for method in &facts.methods {
+                    local_methods.insert(method.id.clone());
+                    resolver = resolver.with(method.clone());
                 }
             }
         }
@@ -157,18 +142,21 @@ impl PublicDesk<'_> {
             let Some((slug, purpose)) = rest.split_once("/status/") else {
                 continue;
             };
-            let Ok(purpose) = purpose.parse::<StatusPurpose>() else {
+            let (Ok(parsed), Ok(slug)) = (
+                purpose.parse::<StatusPurpose>(),
+                slug.parse::<credence_domain::OrgSlug>(),
+            ) else {
                 continue;
             };
-            if status_list_url(&self.config.base_url, slug, purpose) != url {
+            if status_list_url(&self.config.base_url, slug.as_str(), parsed) != url {
                 continue;
             }
-            let org = match self.org_named(slug).await {
-                Ok(org) => org,
+            // As the public endpoint serves it: from memory within the recheck time.
+            let list = match self.status_list(&slug, purpose).await {
+                Ok(list) => list,
                 Err(ServiceError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            let list = self.status_list_of(&org, purpose).await?;
             let value: Value = serde_json::from_str(&list.json)
                 .map_err(ServiceError::wrap("reading a stored status list"))?;
             fetcher.lists.insert(url, value);
@@ -196,14 +184,16 @@ impl PublicDesk<'_> {
                     })
             };
             let known = |method: &str| local_methods.contains(method) || own(method);
-            let mut for_fetch = doc.clone();
+            let mut for_fetch = std::borrow::Cow::Borrowed(doc);
             // A token whose payload is not an object carries no credential: nothing of it
             // is fetched, and its verification says so.
-            if let (Some(kid), Some(fields)) = (&jwt_kid, for_fetch.as_object_mut()) {
-                fields.insert(
-                    "proof".into(),
-                    serde_json::json!({ "verificationMethod": kid }),
-                );
+            if let Some(kid) = &jwt_kid {
+                if let Some(fields) = for_fetch.to_mut().as_object_mut() {
+                    fields.insert(
+                        "proof".into(),
+                        serde_json::json!({ "verificationMethod": kid }),
+                    );
+                }
             }
             let prepared =
                 crate::remote::prepare(outbound, &for_fetch, &remote_lists, &known).await;

@@ -42,6 +42,10 @@ pub struct Store {
     parts: credential_layout::PartCache,
     /// Whether awards are written whole, as before m20261210_000001 (tests only).
     whole_credentials: bool,
+    /// How many write transactions this process has committed through this store (and its
+    /// clones): what was read before a commit may be reused while it has not moved
+    /// ([`Store::writes_committed`]).
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Which file a SQLite store opened: its path, device and inode.
@@ -142,6 +146,7 @@ impl Store {
                 audit_checkpointer: None,
                 parts: credential_layout::PartCache::default(),
                 whole_credentials: false,
+                writes: std::sync::Arc::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -162,6 +167,7 @@ impl Store {
                 audit_checkpointer: None,
                 parts: credential_layout::PartCache::default(),
                 whole_credentials: false,
+                writes: std::sync::Arc::default(),
             })
         } else {
             Err(StoreError::Config(format!(
@@ -300,5 +306,12 @@ impl Store {
 
     pub(crate) fn write_lock(&self) -> &tx::WriteLock {
         &self.write_lock
+    }
+
+    /// How many write transactions this process has committed so far. Memory kept from
+    /// reads made while it had one value is current for this process's own writes as long as
+    /// it still has it; writes by other processes sharing the database are not counted.
+    pub fn writes_committed(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
     }
 }

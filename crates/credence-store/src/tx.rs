@@ -29,6 +29,8 @@ pub struct Tx {
     pub(crate) whole_credentials: bool,
     /// What to do once the transaction has committed (never on rollback).
     after_commit: std::sync::Mutex<Vec<AfterCommit>>,
+    /// The store's count of committed writes, for a transaction that may write.
+    writes: Option<Arc<std::sync::atomic::AtomicU64>>,
     _write_guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -55,6 +57,7 @@ impl Store {
             parts: self.parts.clone(),
             whole_credentials: self.whole_credentials,
             after_commit: std::sync::Mutex::default(),
+            writes: None,
             _write_guard: None,
         })
     }
@@ -82,6 +85,7 @@ impl Store {
             parts: self.parts.clone(),
             whole_credentials: self.whole_credentials,
             after_commit: std::sync::Mutex::default(),
+            writes: Some(self.writes.clone()),
             _write_guard: guard,
         })
     }
@@ -98,6 +102,9 @@ impl Tx {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         self.tx.commit().await?;
+        if let Some(writes) = &self.writes {
+            writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
         for step in after {
             step();
         }
