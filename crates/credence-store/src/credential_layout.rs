@@ -40,12 +40,14 @@ pub(crate) fn sha256(text: &str) -> Vec<u8> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Part {
     pub id: Vec<u8>,
-    pub text: String,
+    /// Shared with the cache's entry: a part is tens of kilobytes, the same for every
+    /// award of one achievement version.
+    pub text: Arc<str>,
 }
 
 /// A part as the cache holds it: its text and its zstd dictionaries (prepared once).
 pub(crate) struct PartEntry {
-    text: String,
+    text: Arc<str>,
     decoder: OnceLock<DecoderDictionary<'static>>,
     encoder: OnceLock<EncoderDictionary<'static>>,
 }
@@ -53,7 +55,7 @@ pub(crate) struct PartEntry {
 impl PartEntry {
     fn new(text: String) -> Self {
         Self {
-            text,
+            text: Arc::from(text),
             decoder: OnceLock::new(),
             encoder: OnceLock::new(),
         }
@@ -99,8 +101,13 @@ pub(crate) fn split(text: &str, cache: &PartCache) -> Layout {
     });
     let layout = match cut {
         Some((rest, part, at)) => {
-            let id = self::sha256(part);
-            let entry = cache.trusted(&id, part);
+            // The part of every award of an achievement version is the same text: found by
+            // comparing it with the parts kept, it is not hashed again.
+            let (id, entry) = cache.known(part).unwrap_or_else(|| {
+                let id = self::sha256(part);
+                let entry = cache.trusted(&id, part);
+                (id, entry)
+            });
             let Ok(packed) = pack(&rest, Some(&entry)) else {
                 return whole();
             };
@@ -111,7 +118,7 @@ pub(crate) fn split(text: &str, cache: &PartCache) -> Layout {
                 part: Some((
                     Part {
                         id,
-                        text: part.to_owned(),
+                        text: entry.text.clone(),
                     },
                     at,
                 )),
@@ -132,6 +139,7 @@ pub(crate) fn split(text: &str, cache: &PartCache) -> Layout {
         .part
         .as_ref()
         .map(|(p, at)| (cache.trusted(&p.id, &p.text), *at));
+    // Unpacked again and compared: what is stored must give back exactly the signed text.
     let back = unpack(
         layout.text.clone(),
         layout.packed.as_deref(),
@@ -245,6 +253,17 @@ impl PartCache {
         map.entry(id.to_vec()).or_insert(entry).clone()
     }
 
+    /// The id and entry of a kept part whose text is exactly `text` (compared byte for
+    /// byte: no hash is trusted to stand for the text here).
+    fn known(&self, text: &str) -> Option<(Vec<u8>, Arc<PartEntry>)> {
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(_, entry)| entry.text.len() == text.len() && &*entry.text == text)
+            .map(|(id, entry)| (id.clone(), entry.clone()))
+    }
+
     /// The entry of a part whose `id` the caller has just computed from `text`.
     fn trusted(&self, id: &[u8], text: &str) -> Arc<PartEntry> {
         match self.get(id) {
@@ -327,7 +346,7 @@ mod tests {
         let part = layout.part.as_ref().map(|(part, at)| {
             assert_eq!(part.id, sha256(&part.text));
             let entry = reader
-                .checked_insert(&part.id, part.text.clone())
+                .checked_insert(&part.id, part.text.to_string())
                 .expect("the part checks");
             (entry, *at)
         });
@@ -398,7 +417,7 @@ mod tests {
         assert!(cache.checked_insert(&part.id, tampered).is_err());
         assert!(cache.get(&part.id).is_none());
         let good = cache
-            .checked_insert(&part.id, part.text.clone())
+            .checked_insert(&part.id, part.text.to_string())
             .expect("checks");
         let read = |packed: &[u8], at: i64| {
             unpack(String::new(), Some(packed), Some((&*good, at)))

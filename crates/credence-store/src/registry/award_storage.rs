@@ -247,7 +247,7 @@ impl Tx {
             }
             credential_part::Entity::insert(credential_part::ActiveModel {
                 id: Set(part.id),
-                text: Set(part.text),
+                text: Set(part.text.to_string()),
                 created_at: Set(now),
             })
             .on_conflict(
