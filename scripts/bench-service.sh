@@ -20,6 +20,9 @@
 #                     the two share the machine's two cores; set 0 and 1 for per-core figures)
 #   BENCH_DURATION    seconds per wrk run (default 10); BENCH_SEED total awards (default 1000000)
 #   BENCH_QUICK       1: stop after the status list, before seeding (steps 1-3, 4a and 5 only)
+#   BENCH_PERF_DIR    a folder: record a `perf` profile of the server during the bulk award
+#                     and each wrk run there (LABEL.data; `perf report -i` reads it), with
+#                     BENCH_PERF_ARGS (default -F 999; e.g. "-F 499 --call-graph dwarf")
 # Needs: wrk, curl, jq, sqlite3 or psql, taskset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +70,7 @@ stop_server() {
   fi
 }
 cleanup() {
+  profile_stop
   stop_server
   if [ "$engine" = postgres ]; then
     psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
@@ -109,11 +113,29 @@ local pace = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 function delay() return pace end
 LUA
 
+# With BENCH_PERF_DIR, profiles the server from now until profile_stop (perf, 999 Hz).
+perf_pid=""
+profile_start() { # LABEL
+  [ -n "${BENCH_PERF_DIR:-}" ] || return 0
+  mkdir -p "$BENCH_PERF_DIR"
+  # shellcheck disable=SC2086
+  perf record -q ${BENCH_PERF_ARGS:--F 999} -p "$server_pid" -o "$BENCH_PERF_DIR/${1// /-}.data" >/dev/null 2>&1 &
+  perf_pid=$!
+}
+profile_stop() {
+  [ -n "$perf_pid" ] || return 0
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  perf_pid=""
+}
+
 wrk_run() { # LABEL CONNECTIONS URL [wrk args...]; prints requests/s and latency percentiles
   local label="$1" conns="$2" url="$3"
   shift 3
   local out
+  profile_start "$label"
   out="$(taskset -c "$load_cpus" wrk -t1 -c"$conns" -d"${duration}s" --latency "$@" "$url")"
+  profile_stop
   echo "$out" >"$work/wrk-$label.txt"
   local rps p50 p99 non2xx
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
@@ -167,6 +189,26 @@ served_credentials() {
   curl -sS --fail -H "Authorization: Bearer $token" -K "$work/fetch.cfg" | jq -c '{verifiableCredential: .}'
 }
 
+portfolio_cost() { # LABEL: median of 200 sequential GET /p/bench-holder (the template holder's
+  # public portfolio: its award, progress hidden)
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -w '%{time_total}\n' "$base/p/bench-holder"
+  done | median_ms >"$work/p.txt"
+  result "$1: one public portfolio page (GET /p/bench-holder), median of 200 sequential: $(cat "$work/p.txt") ms"
+}
+
+status_cost() { # LABEL: median of 100 sequential suspensions and reinstatements of one award,
+  # each committing a rebuilt, re-signed suspension list of the organisation
+  for i in $(seq 1 50); do
+    for action in suspend reinstate; do
+      curl -s -o /dev/null -w '%{time_total}\n' -X POST -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' --data "{\"action\":\"$action\",\"reason\":\"benchmark $i\"}" \
+        "$base/api/v1/awards/$template_award/status"
+    done
+  done | median_ms >"$work/s.txt"
+  result "$1: one status change with its list rebuilt (POST /api/v1/awards/{id}/status), median of 100 sequential: $(cat "$work/s.txt") ms"
+}
+
 award_count() { echo "SELECT count(*) FROM awards;" | db_sql | tr -d ' ' | grep -E '^[0-9]+$'; }
 
 echo "== $engine: setting up in $work" >&2
@@ -182,14 +224,20 @@ curl -sS -f -X POST -H 'Content-Type: application/json' "$base/api/v1/accounts" 
   --data '{"email":"template@bench.test","display_name":"Bench Holder","password":"bench password long enough"}' >/dev/null
 scripts/bench-seed-accounts.sh "$engine" 10000 | db_sql
 
-# One real award: the credential text the seeded rows reuse.
-api POST /api/v1/orgs/bench/awards -H 'Content-Type: application/json' \
-  --data "{\"achievement\":\"$achievement\",\"email\":\"template@bench.test\",\"override_justification\":\"benchmark: awarded without evidence to measure the service\",\"key\":\"template\"}" >/dev/null
+# One real award: the credential text the seeded rows reuse. Its holder's portfolio is made
+# public (in SQL: the holder would otherwise sign in to choose it) for the page's cost.
+template_award="$(api POST /api/v1/orgs/bench/awards -H 'Content-Type: application/json' \
+  --data "{\"achievement\":\"$achievement\",\"email\":\"template@bench.test\",\"override_justification\":\"benchmark: awarded without evidence to measure the service\",\"key\":\"template\"}" | jq -r .award.id)"
+if [ "$engine" = sqlite ]; then yes=1; else yes=true; fi
+echo "UPDATE accounts SET portfolio_public = $yes, portfolio_slug = 'bench-holder' WHERE email = 'template@bench.test';
+UPDATE awards SET public = $yes WHERE idempotency_key = 'template';" | db_sql
 
 # 4a. cost with few awards (~1,000 seeded awards in a filler organisation; see the seed script).
 scripts/bench-seed-awards.sh "$engine" 1000 bench | db_sql
 result "awards stored: $(award_count)"
 verify_cost "cost@1k"
+portfolio_cost "cost@1k"
+status_cost "cost@1k"
 award_cost "cost@1k"
 award_cost "cost@1k-again"
 result "awards stored after the single awards: $(award_count)"
@@ -202,6 +250,7 @@ own_verify_cost "cost@1k"
   echo "key,email,name,valid_from,override_justification"
   for i in $(seq 0 9999); do echo "bulk-$i,holder$i@bench.test,,,benchmark: awarded without evidence to measure the service"; done
 } >"$work/bulk.csv"
+profile_start bulk
 t0="$(date +%s.%N)"
 job="$(api POST "/api/v1/orgs/bench/awards/bulk?achievement=$achievement&format=csv" \
   -H 'Content-Type: text/csv' --data-binary "@$work/bulk.csv")"
@@ -217,6 +266,7 @@ while :; do
   sleep 0.25
 done
 t1="$(date +%s.%N)"
+profile_stop
 wall="$(echo "$t1 - $t0" | bc -l)"
 created="$(date -d "$(jq -r .created_at <<<"$state")" +%s.%N)"
 finished="$(date -d "$(jq -r .finished_at <<<"$state")" +%s.%N)"
@@ -270,10 +320,12 @@ t0="$(date +%s.%N)"
 scripts/bench-seed-awards.sh "$engine" "$seed_total" bench | db_sql
 result "seeded to $(award_count) awards in $(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc -l)") s"
 start_server
-verify_cost "cost@1M"
-own_verify_cost "cost@1M"
-award_cost "cost@1M"
+verify_cost "cost@$seed_total"
+own_verify_cost "cost@$seed_total"
+portfolio_cost "cost@$seed_total"
+status_cost "cost@$seed_total"
+award_cost "cost@$seed_total"
 # Again, now that the first pass has brought the award tables' pages into memory.
-award_cost "cost@1M-again"
-wrk_run "verify max @1M" 16 "$base/credentials/verify" -s "$work/verify.lua"
+award_cost "cost@$seed_total-again"
+wrk_run "verify max @$seed_total" 16 "$base/credentials/verify" -s "$work/verify.lua"
 result "server VmHWM at the end: $(awk '/VmHWM/ {print $2, $3}' /proc/"$server_pid"/status)"
