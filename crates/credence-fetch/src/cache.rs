@@ -256,7 +256,10 @@ mod tests {
         cache.put_failure("a", failure(10), now);
         cache.put_failure("b", failure(20), now);
         cache.put_failure("c", failure(30), now);
-        assert!(cache.failure("a", now).is_none(), "the one closest to expiry went");
+        assert!(
+            cache.failure("a", now).is_none(),
+            "the one closest to expiry went"
+        );
         let kept = cache.failure("c", now).expect("remembered");
         assert_eq!(kept.error, crate::FetchError::Status(503));
         assert!(cache.failure("b", now + Duration::from_secs(21)).is_none());
