@@ -76,10 +76,12 @@ impl ProofMemo {
         if self.capacity == 0 {
             return verify_proofs(document, resolver, canonicalizer);
         }
-        let Ok(text) = serde_json::to_vec(document) else {
+        // The JSON text is hashed as it is written, never held whole.
+        let mut hasher = Sha256::new();
+        if serde_json::to_writer(&mut hasher, document).is_err() {
             return verify_proofs(document, resolver, canonicalizer);
-        };
-        let key: [u8; 32] = Sha256::digest(&text).into();
+        }
+        let key: [u8; 32] = hasher.finalize().into();
         let found = self.entries.lock().ok().and_then(|e| e.get(&key).cloned());
         if let Some(entry) = found {
             let same_keys = entry.keys.iter().all(|(id, controller, public_key)| {
