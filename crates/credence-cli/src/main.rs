@@ -19,6 +19,9 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: signing and verifying (JSON-LD expansion and
 /// RDF canonicalisation) spend about a quarter of their time in malloc, free and realloc.
+/// Built without transparent huge pages (`no_thp`): with them, memory mimalloc gave back
+/// and took again was faulted in 2 MiB at a time, and zeroing those pages was a tenth of
+/// the server's time under distinct verifications (perf, issue 22).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

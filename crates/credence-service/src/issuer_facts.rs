@@ -1,6 +1,7 @@
 //! What verification reads about an issuer of this registry (its organisation, its keys,
-//! the accreditations it holds and the bodies this Credence trusts) and about an
-//! achievement (its pathway), kept in memory so that verifying many credentials of one
+//! the accreditations it holds and the bodies this Credence trusts), about an achievement
+//! (its pathway) and about the organisation whose status lists a credential names, kept in
+//! memory so that verifying many credentials of one
 //! issuer does not ask the database the same dozen questions each time.
 //!
 //! An answer is reused for at most [`RegistryConfig::status_list_recheck`] (one second by
@@ -8,7 +9,9 @@
 //! process has committed no write since it was read ([`Store::writes_committed`]): a key
 //! rotated, an accreditation granted or a body trusted here is seen by the very next
 //! verification; one made by another process sharing the database, within the recheck time.
-//! A recheck time of zero turns the memory off.
+//! A recheck time of zero turns the memory off. Status lists are not kept here: their
+//! stored version is read for every verification, so a status change made by any process
+//! is never missed.
 //!
 //! [`RegistryConfig::status_list_recheck`]: crate::RegistryConfig
 //! [`Store::writes_committed`]: credence_store::Store::writes_committed
@@ -17,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use credence_domain::{AchievementId, OrgId};
+use credence_domain::{AchievementId, OrgId, OrgSlug};
 use credence_store::registry::{AccreditationRow, OrgRow};
 use credence_vc::did::VerificationMethod;
 use credence_vc::keys::VerifyingKey;
@@ -86,6 +89,7 @@ impl<T: Clone> Recent<T> {
 pub(crate) struct FactsMemo {
     issuers: Recent<Option<Arc<IssuerFacts>>>,
     pathways: Recent<Option<String>>,
+    orgs: Recent<Option<OrgRow>>,
 }
 
 impl Registry {
@@ -134,6 +138,27 @@ impl Registry {
             (self.caches.facts.issuers).keep(did, facts.clone(), read_at, writes);
         }
         Ok(facts)
+    }
+
+    /// The organisation with this slug, or `None` (for finding the status lists a credential
+    /// names; the lists' versions are read from the database every time).
+    pub(crate) async fn org_by_slug_recently(
+        &self,
+        slug: &OrgSlug,
+    ) -> Result<Option<OrgRow>, ServiceError> {
+        let recheck = self.config.status_list_recheck;
+        let (writes, read_at) = (self.store.writes_committed(), Instant::now());
+        if let Some(known) = self.caches.facts.orgs.get(slug.as_str(), recheck, writes) {
+            return Ok(known);
+        }
+        let org = {
+            let tx = self.store.read().await?;
+            tx.org_by_slug(slug.as_str()).await?
+        };
+        if !recheck.is_zero() {
+            (self.caches.facts.orgs).keep(slug.as_str(), org.clone(), read_at, writes);
+        }
+        Ok(org)
     }
 
     /// The pathway of an achievement of this registry, or `None` when there is none.

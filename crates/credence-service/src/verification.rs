@@ -151,12 +151,11 @@ impl PublicDesk<'_> {
             if status_list_url(&self.config.base_url, slug.as_str(), parsed) != url {
                 continue;
             }
-            // As the public endpoint serves it: from memory within the recheck time.
-            let list = match self.status_list(&slug, purpose).await {
-                Ok(list) => list,
-                Err(ServiceError::NotFound(_)) => continue,
-                Err(e) => return Err(e),
+            let Some(org) = self.org_by_slug_recently(&slug).await? else {
+                continue;
             };
+            // The list's stored version is read every time: never behind any process.
+            let list = self.status_list_of(&org, parsed).await?;
             let value: Value = serde_json::from_str(&list.json)
                 .map_err(ServiceError::wrap("reading a stored status list"))?;
             fetcher.lists.insert(url, value);
