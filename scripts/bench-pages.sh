@@ -21,7 +21,7 @@
 #   BENCH_PG_ADMIN     admin URL for postgres (default postgres://postgres@127.0.0.1:5432/postgres)
 #   BENCH_PEOPLE       people (default 10000); BENCH_PER_PERSON evidence each (default 20)
 #   BENCH_DURATION     seconds per wrk run (default 25)
-#   BENCH_CONNECTIONS  wrk connections (default 20); BENCH_DELAY_MS pause (default 100)
+#   BENCH_CONNECTIONS  wrk connections (default 21); BENCH_DELAY_MS pause (default 100)
 # Needs: wrk, curl, jq, sqlite3 or psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ cd "$(dirname "$0")/.."
 for tool in wrk curl jq; do
   command -v "$tool" >/dev/null || { echo "bench-pages: $tool is required" >&2; exit 1; }
 done
-conns="${BENCH_CONNECTIONS:-20}"
+conns="${BENCH_CONNECTIONS:-21}"
 pace="${BENCH_DELAY_MS:-100}"
 # Every sign-in comes from one address: lift the per-client sign-in budget.
 export CREDENCE_LIMITS_SIGN_IN_PER_MINUTE=0
@@ -67,11 +67,13 @@ wrk_paced "sign-in page" "$conns" "$pace" /login
 for _ in $(seq 1 20); do
   rm -f "$work/form.jar"
   form_token="$(curl -s -c "$work/form.jar" "$base/login" | grep -o 'name="form_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
-  curl -s -o /dev/null -w '%{time_total}\n' -b "$work/form.jar" \
+  curl -s -o /dev/null -w '%{time_total} %{http_code}\n' -b "$work/form.jar" \
     --data-urlencode "form_token=$form_token" --data-urlencode "email=$holder" \
-    --data-urlencode "password=$password" "$base/login"
-done | median_ms >"$work/signin.txt"
-result "one sign-in (POST /login, argon2id), median of 20 sequential: $(cat "$work/signin.txt") ms"
+    --data-urlencode "password=$password" "$base/login" >>"$work/signin.txt"
+done
+codes="$(awk '{print $2}' "$work/signin.txt" | sort | uniq -c | awk '{printf "%s%s x %s", (NR > 1 ? ", " : ""), $1, $2}')"
+awk '{print $1}' "$work/signin.txt" | median_ms >"$work/signin-ms.txt"
+result "one sign-in (POST /login, argon2id), median of 20 sequential: $(cat "$work/signin-ms.txt") ms (answers: $codes)"
 
 # 2. and 3. The holder's pages.
 holder_jar="$work/holder.jar"
