@@ -12,7 +12,8 @@
 #   median_ms                the median of seconds on stdin, in ms
 #   wrk_paced LABEL CONNECTIONS DELAY_MS PATH [JAR]   wrk, 1 thread, each connection waiting
 #                            DELAY_MS after each answer (wrk has no fixed-rate mode), for
-#                            $duration s with --latency; prints requests/s, p50, p99
+#                            $duration s with --latency and a timeout of BENCH_TIMEOUT s
+#                            (default 10); prints requests/s, p50, p99 and socket errors
 # Settings: CREDENCE_BIN, BENCH_PORT, BENCH_PEOPLE, BENCH_PER_PERSON, BENCH_PG_ADMIN,
 # BENCH_DURATION (see the scripts that source it).
 
@@ -140,7 +141,7 @@ sign_in() { # EMAIL JAR
 }
 
 wrk_paced() { # LABEL CONNECTIONS DELAY_MS PATH [JAR]
-  local label="$1" conns="$2" pace="$3" path="$4" jar="${5:-}" cookie="" out rps p50 p99 non2xx
+  local label="$1" conns="$2" pace="$3" path="$4" jar="${5:-}" cookie="" out rps p50 p99 non2xx errors
   if [ -n "$jar" ]; then
     # The session cookie of a curl cookie jar: name and value are its last two fields.
     cookie="$(awk '!/^#/ || /^#HttpOnly_/ {if (NF >= 7) print $6 "=" $7}' "$jar" | paste -sd';' -)"
@@ -151,11 +152,14 @@ local cookie = "$cookie"
 if cookie ~= "" then wrk.headers["Cookie"] = cookie end
 function delay() return $pace end
 LUA
-  out="$(wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$work/paced.lua" "$base$path")"
+  out="$(wrk -t1 -c"$conns" -d"${duration}s" --timeout "${BENCH_TIMEOUT:-10}s" --latency \
+    -s "$work/paced.lua" "$base$path")"
   echo "$out" >"$work/wrk-${label// /-}.txt"
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   non2xx="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
-  result "$label ($path): ${rps} requests/s, p50 $p50, p99 $p99 ($conns connections, ${pace} ms between requests each, ${duration} s, non-2xx ${non2xx:-0})"
+  # Requests unanswered within the timeout are not in the percentiles: they are counted.
+  errors="$(awk -F': ' '/Socket errors/ {print $2}' <<<"$out")"
+  result "$label ($path): ${rps} requests/s, p50 $p50, p99 $p99 ($conns connections, ${pace} ms between requests each, ${duration} s, non-2xx ${non2xx:-0}, socket errors: ${errors:-none})"
 }
