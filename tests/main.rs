@@ -58,3 +58,4 @@ mod vc_cli;
 mod vc_interop;
 mod vc_jwt;
 mod workforce;
+mod workforce_memo;

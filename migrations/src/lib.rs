@@ -26,6 +26,7 @@ mod m20261210_000001_wallet_offers;
 mod m20261212_000001_workforce_levels;
 mod m20261212_000002_affiliations;
 mod m20261213_000001_ob_api;
+mod m20261214_000001_workforce_changes;
 
 /// The ordered list of Credence's migrations.
 #[derive(Debug)]
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_workforce_levels::Migration),
             Box::new(m20261212_000002_affiliations::Migration),
             Box::new(m20261213_000001_ob_api::Migration),
+            Box::new(m20261214_000001_workforce_changes::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! What the registry keeps in memory, shared by the areas that fill and read it: parsed
-//! framework versions, signed status lists, served lists, verified proofs and prepared
-//! achievements. A module of its own so that the registry and the areas both depend on it
+//! framework versions, signed status lists, served lists, verified proofs, prepared
+//! achievements and computed workforce views. A module of its own so that the registry and the areas both depend on it
 //! and not on each other.
 
 use std::collections::HashMap;
@@ -36,6 +36,75 @@ pub struct Caches {
     /// What verification read about this registry's issuers and achievements, reused for
     /// the status-list recheck time while this process has written nothing since.
     pub(crate) facts: crate::issuer_facts::FactsMemo,
+    /// Workforce views as computed, by organisation and scope, with what they were computed
+    /// from: see `workforce.rs`.
+    pub(crate) views: Mutex<HashMap<ViewKey, Stamped>>,
+    /// One lock per view key, so that requests arriving while a view is computed wait for
+    /// it instead of computing it too.
+    pub(crate) view_flights: Mutex<HashMap<ViewKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A computed view's key: the organisation and which of its views (a scope's name).
+pub(crate) type ViewKey = (OrgId, &'static str);
+
+/// A computed view with what it depends on: `stamp` (the database's change counters and
+/// the settings it was computed with) must still be equal, and the clock before `until`
+/// (when a count of the view would next change with time alone), for it to be reused.
+/// The view is held as `Any` so that this module knows none of the areas' types.
+#[derive(Clone)]
+pub(crate) struct Stamped {
+    pub(crate) stamp: Vec<(String, i64)>,
+    pub(crate) until: chrono::DateTime<chrono::Utc>,
+    pub(crate) view: Arc<dyn std::any::Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for Stamped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stamped")
+            .field("stamp", &self.stamp)
+            .field("until", &self.until)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Caches {
+    /// How many computed views are kept before the memo starts again.
+    pub(crate) const MAX_VIEWS: usize = 1_000;
+
+    /// The view kept for `key`, if it was computed at `stamp` and `now` is before its end.
+    pub(crate) fn view(
+        &self,
+        key: &ViewKey,
+        stamp: &[(String, i64)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Arc<dyn std::any::Any + Send + Sync>> {
+        let views = self.views.lock().ok()?;
+        let kept = views.get(key)?;
+        (kept.stamp == stamp && now < kept.until).then(|| kept.view.clone())
+    }
+
+    /// Keeps a computed view.
+    pub(crate) fn keep_view(&self, key: ViewKey, stamped: Stamped) {
+        if let Ok(mut views) = self.views.lock() {
+            if views.len() >= Self::MAX_VIEWS && !views.contains_key(&key) {
+                views.clear();
+            }
+            views.insert(key, stamped);
+        }
+    }
+
+    /// The lock that one computation of `key` holds.
+    pub(crate) fn view_flight(&self, key: &ViewKey) -> Arc<tokio::sync::Mutex<()>> {
+        match self.view_flights.lock() {
+            Ok(mut flights) => {
+                if flights.len() >= Self::MAX_VIEWS && !flights.contains_key(key) {
+                    flights.clear();
+                }
+                flights.entry(key.clone()).or_default().clone()
+            }
+            Err(_) => Arc::default(),
+        }
+    }
 }
 
 /// What a profile (sorted attested levels) achieves on a pathway: whether it completes it,

@@ -15,13 +15,16 @@
 //! no name appears. Only the organisation's administrators (and the operator) see it.
 //! Targets are set in `workforce/targets.rs`; the CSV is written by `workforce/csv.rs`.
 
-use chrono::{DateTime, Datelike, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use credence_domain::disclosure::{suppress, Group, People, Shown};
 use credence_domain::{ArchetypeCode, Framework, PathwayCode, TargetId};
 use credence_store::registry::TargetRow;
 use serde::Serialize;
 
 use crate::achievements::DEFAULT_FRAMEWORK;
+use crate::caches::{Stamped, ViewKey};
 use crate::desks::OrgAdminDesk;
 use crate::evidence::{framework_by_slug, LoadedFramework};
 use crate::ServiceError;
@@ -153,6 +156,18 @@ fn percent(part: Shown, whole: Shown) -> Option<u32> {
     (w > 0).then(|| u32::try_from(p * 100 / w).unwrap_or(100))
 }
 
+/// The first instant of the month after `now`'s.
+fn next_month(now: DateTime<Utc>) -> DateTime<Utc> {
+    let (y, m) = if now.month() == 12 {
+        (now.year() + 1, 1)
+    } else {
+        (now.year(), now.month() + 1)
+    };
+    Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// The last [`MONTHS`] months up to `now`'s, oldest first.
 fn months_to(now: DateTime<Utc>) -> Vec<String> {
     let (mut y, mut m) = (now.year(), now.month());
@@ -282,6 +297,16 @@ pub enum Scope {
     System,
 }
 
+impl Scope {
+    /// The scope's name, as a key of the registry's memo of views.
+    fn key(self) -> &'static str {
+        match self {
+            Self::Organisation => "organisation",
+            Self::System => "system",
+        }
+    }
+}
+
 /// An organisation a view covers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Covered {
@@ -301,10 +326,67 @@ impl OrgAdminDesk<'_> {
     /// them ([`Scope::System`]; with no affiliates, the same people as its own). An
     /// organisation with affiliates has both views computed and suppressed together, so
     /// that no count of one differs from a count of the other by a small number.
+    ///
+    /// A computed view is kept in the registry's memory and served again while nothing it
+    /// depends on has changed: the database's change counters of the organisation, of its
+    /// affiliates and of the frameworks (raised by triggers, so changes made by any process
+    /// count; read before the view's own reads), the organisation's name, the suppression
+    /// threshold, and the clock before the next instant at which a count would change with
+    /// time alone (a new month, a credential reaching its end or its expiring window).
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
     pub async fn workforce_in(&self, scope: Scope) -> Result<WorkforceView, ServiceError> {
+        let key: ViewKey = (self.admin.0.org.id.clone(), scope.key());
+        if let Some(view) = self.kept_view(&key).await? {
+            return Ok(view);
+        }
+        let flight = self.caches.view_flight(&key);
+        let _computing = flight.lock().await;
+        // Another request may have computed it while this one waited.
+        if let Some(view) = self.kept_view(&key).await? {
+            return Ok(view);
+        }
+        let stamp = self.view_stamp().await?;
+        let (view, until) = self.compute_view(scope, self.now()).await?;
+        self.caches.keep_view(
+            key,
+            Stamped {
+                stamp,
+                until,
+                view: Arc::new(view.clone()),
+            },
+        );
+        Ok(view)
+    }
+
+    /// What a view of the organisation depends on, but the clock: read before anything
+    /// the view is computed from, so that a view is never newer than its stamp says.
+    async fn view_stamp(&self) -> Result<Vec<(String, i64)>, ServiceError> {
         let org = &self.admin.0.org;
-        let now = self.now();
+        let tx = self.store.read().await?;
+        let mut stamp = tx.workforce_changes(&org.id).await?;
+        drop(tx);
+        let k = i64::try_from(self.config.workforce_suppress_below).unwrap_or(i64::MAX);
+        stamp.push((format!("{}\n{}", org.slug, org.name), k));
+        Ok(stamp)
+    }
+
+    /// The view kept for `key` if it is still current.
+    async fn kept_view(&self, key: &ViewKey) -> Result<Option<WorkforceView>, ServiceError> {
+        let stamp = self.view_stamp().await?;
+        Ok(self
+            .caches
+            .view(key, &stamp, self.now())
+            .and_then(|v| v.downcast_ref::<WorkforceView>().cloned()))
+    }
+
+    /// Computes one view of the organisation (see [`Self::workforce_in`]) from the
+    /// database, with the instant from which it may differ with time alone.
+    async fn compute_view(
+        &self,
+        scope: Scope,
+        now: DateTime<Utc>,
+    ) -> Result<(WorkforceView, DateTime<Utc>), ServiceError> {
+        let org = &self.admin.0.org;
         let tx = self.store.read().await?;
         let loaded = framework_by_slug(&tx, DEFAULT_FRAMEWORK, None)
             .await?
@@ -390,19 +472,24 @@ impl OrgAdminDesk<'_> {
             Scope::System => covered,
         };
         let month_rows = months.swap_remove(which);
+        let until = reckoned
+            .iter()
+            .filter_map(|(_, events)| events.next_change)
+            .fold(next_month(now), std::cmp::min);
         let Some((plan, events)) = reckoned.into_iter().nth(which) else {
             return Err(ServiceError::internal(
                 "the workforce view computed no scope",
             ));
         };
-        Ok(self.view(
+        let view = self.view(
             &loaded,
             (scope, covers, affiliates),
             plan,
             &events,
             month_rows,
             &shown[offsets[which]..],
-        ))
+        );
+        Ok((view, until))
     }
 
     /// A scope's view as published, from its plan and what suppression decided.

@@ -198,6 +198,9 @@ pub(super) struct Events {
     pub(super) attested_by_month: HashMap<String, u64>,
     pub(super) awarded_by_month: HashMap<String, u64>,
     pub(super) expiring: u64,
+    /// The first instant after `now` at which a credential stops being current or enters
+    /// the expiring window, when one does: the view's counts change then.
+    pub(super) next_change: Option<DateTime<Utc>>,
 }
 
 impl Plan {
@@ -328,6 +331,14 @@ impl Plan {
                 .awarded_by_month
                 .entry(month_key(a.created_at))
                 .or_default() += 1;
+            if let Some(u) = a.valid_until {
+                let window = u.checked_sub_signed(Duration::days(EXPIRING_DAYS));
+                for at in [Some(u), window].into_iter().flatten() {
+                    if at > now && events.next_change.is_none_or(|n| at < n) {
+                        events.next_change = Some(at);
+                    }
+                }
+            }
             let current = a.status == AwardStatus::Active && a.valid_until.is_none_or(|u| u > now);
             if current
                 && a.valid_until

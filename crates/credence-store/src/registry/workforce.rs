@@ -260,6 +260,31 @@ impl Tx {
             .collect()
     }
 
+    /// What the organisation's workforce view was computed from, as counters the database
+    /// raises on every change to it (migration m20261214_000001): the organisation's, the
+    /// frameworks' (`*`) and those of the organisations affiliated to it, by organisation
+    /// id. One query on primary keys; a view computed from reads made after it is current
+    /// while a later call answers the same.
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
+    pub async fn workforce_changes(
+        &self,
+        org_id: &OrgId,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = self
+            .conn()
+            .query_all(Statement::from_sql_and_values(
+                self.conn().get_database_backend(),
+                "SELECT org_id, version FROM workforce_changes WHERE org_id IN ('*', $1) \
+                 OR org_id IN (SELECT member_org_id FROM affiliations \
+                   WHERE parent_org_id = $2 AND state = 'accepted') ORDER BY org_id",
+                [org_id.into(), org_id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("", "org_id")?, row.try_get("", "version")?)))
+            .collect()
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insert_target(&self, row: TargetRow) -> Result<(), StoreError> {
         workforce_target::Entity::insert(workforce_target::ActiveModel::from(row))
