@@ -1,13 +1,15 @@
 //! What the registry keeps in memory, shared by the areas that fill and read it: parsed
 //! framework versions, signed status lists, served lists, verified proofs, prepared
-//! achievements and computed workforce views. A module of its own so that the registry and the areas both depend on it
-//! and not on each other.
+//! achievements, what verification knows of this registry's issuers and computed workforce
+//! views. A module of its own so that the registry and the areas both depend on it and not
+//! on each other.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use credence_domain::{Attainment, Framework, OrgId, PathwayCode};
+use credence_store::registry::{AccreditationRow, OrgRow};
 use credence_vc::canon::PreparedAchievement;
 
 /// What the registry keeps in memory: parsed framework versions (immutable) and the signed
@@ -16,12 +18,9 @@ use credence_vc::canon::PreparedAchievement;
 pub struct Caches {
     pub(crate) frameworks: RwLock<HashMap<i64, Arc<Framework>>>,
     pub(crate) status_lists: Mutex<HashMap<(OrgId, String), CachedList>>,
-    /// What the public status-list endpoint served, by (organisation slug, purpose), and
-    /// when it last asked the database: see `PublicDesk::status_list`.
-    pub(crate) served_lists: RwLock<HashMap<(String, String), ServedList>>,
-    /// Bumped after every status change this process commits, so that lists served from
-    /// memory before it are read again at once.
-    pub(crate) list_generation: std::sync::atomic::AtomicU64,
+    /// What the public status-list endpoint served, by (organisation slug, purpose): see
+    /// `PublicDesk::status_list`.
+    pub(crate) served_lists: Recent<(String, String), StatusListDocument>,
     /// Documents whose proofs verified, so that verifying one again costs a hash.
     pub(crate) proofs: credence_vc::memo::ProofMemo,
     /// Achievements read into RDF once, by their `id`, for signing and verifying the
@@ -33,9 +32,11 @@ pub struct Caches {
     /// Pathway progress by profile of attested levels, for the collective views: a pure
     /// function of an immutable framework version, a pathway and the profile.
     pub(crate) progress: Mutex<ProgressMemo>,
-    /// What verification read about this registry's issuers and achievements, reused for
-    /// the status-list recheck time while this process has written nothing since.
-    pub(crate) facts: crate::issuer_facts::FactsMemo,
+    /// What verification read about this registry's issuers (by DID), achievements'
+    /// pathways (by id) and organisations (by slug): see `issuer_facts.rs`.
+    pub(crate) issuers: Recent<String, Option<Arc<IssuerFacts>>>,
+    pub(crate) pathways: Recent<String, Option<String>>,
+    pub(crate) orgs: Recent<String, Option<OrgRow>>,
     /// Workforce views as computed, by organisation and scope, with what they were computed
     /// from: see `workforce.rs`.
     pub(crate) views: Mutex<HashMap<ViewKey, Stamped>>,
@@ -165,12 +166,63 @@ pub struct StatusListDocument {
     pub json: Arc<String>,
 }
 
-/// A list the public endpoint served, with when the database was last asked about it.
-#[derive(Debug, Clone)]
-pub(crate) struct ServedList {
-    pub(crate) document: StatusListDocument,
-    /// Taken before the database was read.
-    pub(crate) checked: Instant,
-    /// [`Caches::list_generation`] before the database was read.
-    pub(crate) generation: u64,
+/// How many answers a [`Recent`] keeps before it starts again.
+const MAX_RECENT: usize = 1024;
+
+/// Answers read from the database, each reused while it is younger than the caller's
+/// recheck time and this process has committed no write since it was read
+/// ([`credence_store::Store::writes_committed`]): what this process changes is seen at once,
+/// what another process sharing the database changes, within the recheck time.
+#[derive(Debug)]
+pub(crate) struct Recent<K, T>(RwLock<HashMap<K, Kept<T>>>);
+
+#[derive(Debug)]
+struct Kept<T> {
+    value: T,
+    read_at: Instant,
+    writes: u64,
+}
+
+impl<K, T> Default for Recent<K, T> {
+    fn default() -> Self {
+        Self(RwLock::default())
+    }
+}
+
+impl<K: std::hash::Hash + Eq, T: Clone> Recent<K, T> {
+    /// The answer for `key`, if it is still current.
+    pub(crate) fn get(&self, key: &K, recheck: std::time::Duration, writes: u64) -> Option<T> {
+        let kept = self.0.read().ok()?;
+        kept.get(key)
+            .filter(|k| k.writes == writes && k.read_at.elapsed() < recheck)
+            .map(|k| k.value.clone())
+    }
+
+    /// Keeps `value`, read at `read_at` when `writes` writes had been committed (both taken
+    /// before the reading began).
+    pub(crate) fn keep(&self, key: K, value: T, read_at: Instant, writes: u64) {
+        if let Ok(mut kept) = self.0.write() {
+            if kept.len() >= MAX_RECENT {
+                kept.clear();
+            }
+            let entry = Kept {
+                value,
+                read_at,
+                writes,
+            };
+            kept.insert(key, entry);
+        }
+    }
+}
+
+/// An issuer of this registry as verification sees it (`issuer_facts.rs`).
+#[derive(Debug)]
+pub(crate) struct IssuerFacts {
+    pub(crate) org: OrgRow,
+    /// Every key of the organisation, active and retired, as verification methods.
+    pub(crate) methods: Vec<credence_vc::did::VerificationMethod>,
+    /// The accrediting bodies this Credence trusts.
+    pub(crate) trusted: Vec<OrgId>,
+    /// The accreditations the organisation holds (in any state), with their bodies.
+    pub(crate) accreditations: Vec<(AccreditationRow, OrgRow)>,
 }

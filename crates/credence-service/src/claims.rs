@@ -611,7 +611,6 @@ impl IssuerDesk<'_> {
         self.apply_status_in(&tx, old, StatusAction::Revoke, &why, now)
             .await?;
         tx.commit().await?;
-        self.after_status_change();
         self.metrics
             .awards_issued(crate::metrics::IssuedVia::Award, 1);
         Ok(outcome)

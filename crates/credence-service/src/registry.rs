@@ -280,6 +280,36 @@ pub(crate) fn audit_entry(
     }
 }
 
+impl Registry {
+    /// `read`'s answer for `key`, from `memory` when it was read less than
+    /// [`RegistryConfig::status_list_recheck`] ago and this process has committed no write
+    /// since ([`crate::caches::Recent`]); otherwise read now and kept. A recheck time of zero
+    /// keeps nothing.
+    pub(crate) async fn recently<K, T, F>(
+        &self,
+        memory: &crate::caches::Recent<K, T>,
+        key: K,
+        read: impl FnOnce() -> F,
+    ) -> Result<T, ServiceError>
+    where
+        K: std::hash::Hash + Eq,
+        T: Clone,
+        F: std::future::Future<Output = Result<T, ServiceError>>,
+    {
+        let recheck = self.config.status_list_recheck;
+        // Counted before reading: a write committed meanwhile makes what is read stale.
+        let (writes, read_at) = (self.store.writes_committed(), std::time::Instant::now());
+        if let Some(known) = memory.get(&key, recheck, writes) {
+            return Ok(known);
+        }
+        let value = read().await?;
+        if !recheck.is_zero() {
+            memory.keep(key, value.clone(), read_at, writes);
+        }
+        Ok(value)
+    }
+}
+
 /// Runs CPU-heavy work (signing, verifying: hundreds of microseconds to milliseconds) so
 /// that it does not hold up the other tasks of an async worker: on a multi-threaded runtime
 /// the worker hands its tasks to others while `work` runs (`block_in_place`); on a

@@ -3,9 +3,7 @@
 //! in the same transaction as any status change, and served from memory while the stored
 //! version has not moved.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
 use credence_domain::{AccreditationId, AwardId, OrgSlug};
@@ -16,7 +14,6 @@ use credence_vc::status_list::{status_list_credential, StatusList, StatusPurpose
 use serde_json::json;
 
 use crate::award_record::{award_view, AwardView, STATUS_LIST_ENTRIES};
-use crate::caches::ServedList;
 pub use crate::caches::StatusListDocument;
 use crate::desks::{IssuerDesk, PublicDesk};
 use crate::registry::{audit, Registry};
@@ -84,47 +81,24 @@ impl PublicDesk<'_> {
     /// An organisation's signed status list, by slug and purpose (public). Made on first
     /// need. Served from memory without asking the database for up to
     /// [`RegistryConfig::status_list_recheck`](crate::RegistryConfig) after the database was
-    /// last asked, unless this process has changed a status since: a revocation made here
-    /// is served at once, one made by another process sharing the database within that time.
+    /// last asked, unless this process has written since ([`Registry::recently`]): a
+    /// revocation made here is served at once, one made by another process sharing the
+    /// database within that time.
     #[tracing::instrument(level = "info", skip_all, fields(slug = %slug, purpose = %purpose))]
     pub async fn status_list(
         &self,
         slug: &OrgSlug,
         purpose: &str,
     ) -> Result<StatusListDocument, ServiceError> {
-        let recheck = self.config.status_list_recheck;
         let key = (slug.as_str().to_owned(), purpose.to_owned());
-        let generation = self.caches.list_generation.load(Ordering::Acquire);
-        if !recheck.is_zero() {
-            let served = self.caches.served_lists.read().ok().and_then(|served| {
-                served
-                    .get(&key)
-                    .filter(|s| s.generation == generation && s.checked.elapsed() < recheck)
-                    .map(|s| s.document.clone())
-            });
-            if let Some(document) = served {
-                return Ok(document);
-            }
-        }
-        let checked = Instant::now();
-        let parsed: StatusPurpose = purpose
-            .parse()
-            .map_err(|_| ServiceError::NotFound(format!("a status list '{purpose}'")))?;
-        let org = self.org(slug).await?;
-        let document = self.status_list_of(&org, parsed).await?;
-        if !recheck.is_zero() {
-            if let Ok(mut served) = self.caches.served_lists.write() {
-                served.insert(
-                    key,
-                    ServedList {
-                        document: document.clone(),
-                        checked,
-                        generation,
-                    },
-                );
-            }
-        }
-        Ok(document)
+        self.recently(&self.caches.served_lists, key, || async {
+            let parsed: StatusPurpose = purpose
+                .parse()
+                .map_err(|_| ServiceError::NotFound(format!("a status list '{purpose}'")))?;
+            let org = self.org(slug).await?;
+            self.status_list_of(&org, parsed).await
+        })
+        .await
     }
 }
 
@@ -236,14 +210,12 @@ impl IssuerDesk<'_> {
             .apply_status_in(&tx, award, action, reason, now)
             .await?;
         tx.commit().await?;
-        self.after_status_change();
         Ok(award_view(self, &award))
     }
 
     /// Changes the state of `award` (of the issuer's organisation) inside `tx`, whose
     /// caller has locked the organisation's status lists: both lists re-signed, the change
-    /// audited and the holder told. The caller commits, then calls
-    /// [`Self::after_status_change`].
+    /// audited and the holder told. The caller commits.
     pub(crate) async fn apply_status_in(
         &self,
         tx: &Tx,
@@ -316,11 +288,5 @@ impl IssuerDesk<'_> {
         award.status_reason = Some(reason.to_owned());
         award.updated_at = now;
         Ok(award)
-    }
-
-    /// After a committed status change: a list read before it and cached under the old
-    /// generation is not served again.
-    pub(crate) fn after_status_change(&self) {
-        self.caches.list_generation.fetch_add(1, Ordering::Release);
     }
 }
