@@ -330,22 +330,24 @@ impl OrgAdminDesk<'_> {
     /// A computed view is kept in the registry's memory and served again while nothing it
     /// depends on has changed: the database's change counters of the organisation, of its
     /// affiliates and of the frameworks (raised by triggers, so changes made by any process
-    /// count; read before the view's own reads), the organisation's name, the suppression
-    /// threshold, and the clock before the next instant at which a count would change with
-    /// time alone (a new month, a credential reaching its end or its expiring window).
+    /// count; read before the view's own reads), and the clock before the next instant at
+    /// which a count would change with time alone (a new month, a credential reaching its
+    /// end or its expiring window).
     #[tracing::instrument(level = "info", skip_all, fields(org = %self.admin.0.org.slug))]
     pub async fn workforce_in(&self, scope: Scope) -> Result<WorkforceView, ServiceError> {
         let key: ViewKey = (self.admin.0.org.id.clone(), scope.key());
-        if let Some(view) = self.kept_view(&key).await? {
+        let stamp = self.view_stamp().await?;
+        if let Some(view) = self.kept_view(&key, &stamp) {
             return Ok(view);
         }
         let flight = self.caches.view_flight(&key);
         let _computing = flight.lock().await;
-        // Another request may have computed it while this one waited.
-        if let Some(view) = self.kept_view(&key).await? {
+        // Another request may have computed it while this one waited; read after the wait,
+        // the stamp is also the one the view computed now is kept under.
+        let stamp = self.view_stamp().await?;
+        if let Some(view) = self.kept_view(&key, &stamp) {
             return Ok(view);
         }
-        let stamp = self.view_stamp().await?;
         let (view, until) = self.compute_view(scope, self.now()).await?;
         self.caches.keep_view(
             key,
@@ -358,25 +360,20 @@ impl OrgAdminDesk<'_> {
         Ok(view)
     }
 
-    /// What a view of the organisation depends on, but the clock: read before anything
-    /// the view is computed from, so that a view is never newer than its stamp says.
+    /// The database's change counters of what a view of the organisation reads: read
+    /// before anything the view is computed from, so that a view is never newer than its
+    /// stamp says. (The organisation's name is among what they count, and the suppression
+    /// threshold is fixed for the process.)
     async fn view_stamp(&self) -> Result<Vec<(String, i64)>, ServiceError> {
-        let org = &self.admin.0.org;
         let tx = self.store.read().await?;
-        let mut stamp = tx.workforce_changes(&org.id).await?;
-        drop(tx);
-        let k = i64::try_from(self.config.workforce_suppress_below).unwrap_or(i64::MAX);
-        stamp.push((format!("{}\n{}", org.slug, org.name), k));
-        Ok(stamp)
+        Ok(tx.workforce_changes(&self.admin.0.org.id).await?)
     }
 
-    /// The view kept for `key` if it is still current.
-    async fn kept_view(&self, key: &ViewKey) -> Result<Option<WorkforceView>, ServiceError> {
-        let stamp = self.view_stamp().await?;
-        Ok(self
-            .caches
-            .view(key, &stamp, self.now())
-            .and_then(|v| v.downcast_ref::<WorkforceView>().cloned()))
+    /// The view kept for `key` if it was computed at `stamp` and is still current.
+    fn kept_view(&self, key: &ViewKey, stamp: &[(String, i64)]) -> Option<WorkforceView> {
+        self.caches
+            .view(key, stamp, self.now())
+            .and_then(|v| v.downcast_ref::<WorkforceView>().cloned())
     }
 
     /// Computes one view of the organisation (see [`Self::workforce_in`]) from the
