@@ -119,13 +119,7 @@ where
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| {
-                WebError::new(
-                    e.status(),
-                    "Body not read",
-                    format!("The body could not be read: {}", e.body_text()),
-                )
-            })?;
+            .map_err(|e| json_rejection(e.into()))?;
         // Parsed plainly first; only a body that fails is parsed again by axum, which
         // tracks the path to the error for the message. Tracking it on every body cost
         // about a tenth of verifying a 38 KB credential.
