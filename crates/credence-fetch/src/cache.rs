@@ -67,6 +67,13 @@ pub struct Failure {
     pub expires: Instant,
 }
 
+/// The key of `map`'s value closest to expiry.
+fn soonest<T>(map: &HashMap<String, T>, expires: impl Fn(&T) -> Instant) -> Option<String> {
+    map.iter()
+        .min_by_key(|(_, kept)| expires(kept))
+        .map(|(url, _)| url.clone())
+}
+
 /// Answers by URL, at most `max_entries` of them and `max_bytes` of bodies together; when
 /// full, expired answers go first, then those closest to expiry.
 #[derive(Debug)]
@@ -121,12 +128,7 @@ impl Cache {
         while self.entries.len() >= self.max_entries
             || self.bytes + entry.body.len() > self.max_bytes
         {
-            let Some(soonest) = self
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.expires)
-                .map(|(k, _)| k.clone())
-            else {
+            let Some(soonest) = soonest(&self.entries, |e| e.expires) else {
                 break;
             };
             self.remove(&soonest);
@@ -156,12 +158,7 @@ impl Cache {
         }
         self.failures.retain(|_, f| f.expires > now);
         while self.failures.len() >= self.max_entries {
-            let Some(soonest) = self
-                .failures
-                .iter()
-                .min_by_key(|(_, f)| f.expires)
-                .map(|(k, _)| k.clone())
-            else {
+            let Some(soonest) = soonest(&self.failures, |f| f.expires) else {
                 break;
             };
             self.failures.remove(&soonest);
