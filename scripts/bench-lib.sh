@@ -1,5 +1,6 @@
 # Shared set-up of the benchmarks of a 10,000-person organisation, sourced by
-# scripts/bench-workforce.sh and scripts/bench-pages.sh (not run by itself):
+# scripts/bench-workforce.sh and scripts/bench-pages.sh (and bench_init, result and the
+# cleanup by scripts/bench-storage.sh; not run by itself):
 #   bench_init NAME ENGINE   a fresh SQLite or PostgreSQL database, the work folder, cleanup
 #   bench_start              migrate, make the organisation `bench`, start a RELEASE
 #                            `credence serve`, register admin@ and template@bench.test (both

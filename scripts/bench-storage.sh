@@ -14,36 +14,17 @@
 #
 # Usage: scripts/bench-storage.sh [sqlite|postgres]
 #   CREDENCE_BIN  the binary (default $CARGO_TARGET_DIR/release/credence)
-#   BENCH_N       awards (default 10000); BENCH_PG_ADMIN as in bench-service.sh
+#   BENCH_N       awards (default 10000); BENCH_PORT (default 18190) and BENCH_PG_ADMIN
+#                 as in scripts/bench-lib.sh, which sets up the database and work folder
 # Needs: curl, jq, bc, python3, sqlite3 or psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-engine="${1:-sqlite}"
-bin="${CREDENCE_BIN:-${CARGO_TARGET_DIR:-target}/release/credence}"
-port="${BENCH_PORT:-18190}"
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+BENCH_PORT="${BENCH_PORT:-18190}" bench_init storage "${1:-sqlite}"
 n="${BENCH_N:-10000}"
-pg_admin="${BENCH_PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}"
-base="http://127.0.0.1:$port"
-[ -x "$bin" ] || { echo "bench-storage: no binary at $bin" >&2; exit 1; }
 
-work="$(mktemp -d /tmp/credence-storage.XXXXXX)"
-export CREDENCE_DATA_DIR="$work/data"
-export CREDENCE_PUBLIC_URL="$base"
-export CREDENCE_LISTEN="127.0.0.1:$port"
-export CREDENCE_LOG="${CREDENCE_LOG:-warn}"
-case "$engine" in
-  sqlite)
-    db_sql() { sqlite3 -batch "$CREDENCE_DATA_DIR/credence.db"; } ;;
-  postgres)
-    pg_db="credence_storage_$$"
-    psql -q "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
-    export CREDENCE_DATABASE_URL="${pg_admin%/*}/$pg_db"
-    db_sql() { psql -qAt -v ON_ERROR_STOP=1 "$CREDENCE_DATABASE_URL"; } ;;
-  *) echo "bench-storage: engine must be sqlite or postgres" >&2; exit 2 ;;
-esac
-
-server_pid=""
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill -TERM "$server_pid" 2>/dev/null || true
@@ -51,15 +32,6 @@ stop_server() {
     server_pid=""
   fi
 }
-cleanup() {
-  stop_server
-  if [ "$engine" = postgres ]; then
-    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-result() { echo "RESULT [$engine] $*"; }
 
 start_server() {
   "$bin" serve "$@" >>"$work/serve.log" 2>&1 &
