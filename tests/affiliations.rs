@@ -37,7 +37,8 @@ async fn user(app: &TestApp, email: &str, statements: usize, by: &[&str]) -> Str
     id
 }
 
-async fn admin_of(app: &TestApp, org: &str) -> Auth {
+/// An administrator of a new healthcare organisation `org`.
+pub(crate) async fn admin_of(app: &TestApp, org: &str) -> Auth {
     app.org(org, "healthcare-setting", "key").await;
     let email = format!("admin@{org}.test");
     let auth = app.holder(&email, &format!("Admin of {org}")).await;
@@ -45,7 +46,8 @@ async fn admin_of(app: &TestApp, org: &str) -> Auth {
     auth
 }
 
-async fn view(app: &TestApp, org: &str, scope: &str, who: &Auth) -> Value {
+/// One scope of an organisation's workforce view, as JSON.
+pub(crate) async fn view(app: &TestApp, org: &str, scope: &str, who: &Auth) -> Value {
     let reply = app
         .call(
             "GET",

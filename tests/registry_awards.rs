@@ -440,6 +440,99 @@ async fn status_lists_served_from_memory_catch_up_with_other_processes() {
     }
 }
 
+/// Verification through two registries (as two processes) over one database: what each
+/// knows of an issuer is kept for its recheck time, but a status change made by the other
+/// is seen at once (the list's stored version is read every time), a key rotated here is
+/// known here at once, and one rotated by the other within the recheck time.
+#[tokio::test]
+async fn verification_never_misses_a_status_change_and_learns_new_keys() {
+    let here = TestApp::new().await;
+    let recheck = std::time::Duration::from_millis(300);
+    // Two processes behind one public address, as several processes sharing a database are.
+    let there = TestApp::over_with(here.db.clone(), here.db.store().await, |_| {
+        let mut config =
+            credence_service::RegistryConfig::for_tests(&here.base_url).expect("test settings");
+        config.status_list_recheck = recheck;
+        config
+    })
+    .await;
+    let (issuer, achievement) = issuer_setup(&here, "webbed", "web").await;
+    here.holder("cy@example.org", "Cy").await;
+    let justification = "Completed the equivalent programme at a partner trust in 2025.";
+    let credential_for = |email: &str| json!({"achievement": achievement, "email": email, "override_justification": justification});
+    let made = award(&here, "webbed", &issuer, credential_for("cy@example.org")).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let vc = made.json()["credential"].clone();
+    let award_id = made.json()["award"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    // Both know the issuer now (and keep what they read).
+    assert_all_pass(&verify(&here, &vc).await);
+    assert_all_pass(&verify(&there, &vc).await);
+
+    let revoke = here
+        .call(
+            "POST",
+            &format!("/api/v1/awards/{award_id}/status"),
+            Some(json!({"action": "revoke", "reason": "Issued in error."})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
+    for registry in [&here, &there] {
+        let report = verify(registry, &vc).await;
+        assert_eq!(
+            outcome(&report, "status.revocation"),
+            "failed",
+            "{report:#}"
+        );
+    }
+
+    // A key rotated through this registry: a credential signed with it verifies here at once.
+    let org = here
+        .services
+        .registry
+        .public()
+        .org(&credence_domain::OrgSlug::new("webbed").expect("a slug"))
+        .await
+        .expect("org");
+    let admin =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .org_admin(&org)
+            .expect("admin");
+    here.services
+        .registry
+        .with_org_admin(&admin)
+        .rotate_key()
+        .await
+        .expect("rotate");
+    here.holder("dee@example.org", "Dee").await;
+    let signed = award(&here, "webbed", &issuer, credential_for("dee@example.org")).await;
+    assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.body);
+    let new_vc = signed.json()["credential"].clone();
+    assert!(new_vc["proof"]["verificationMethod"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with("#key-2"));
+    assert_all_pass(&verify(&here, &new_vc).await);
+    // The other registry learns the new key within its recheck time.
+    let rotated_at = std::time::Instant::now();
+    loop {
+        let report = verify(&there, &new_vc).await;
+        if outcome(&report, "proof") == "passed" {
+            assert_all_pass(&report);
+            break;
+        }
+        assert!(
+            rotated_at.elapsed() < recheck * 10,
+            "the other registry still does not know the new key after {:?}: {report:#}",
+            rotated_at.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn incomplete_progress_override_roles_and_unknown_ids() {
     let app = TestApp::new().await;

@@ -8,6 +8,7 @@
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::affiliations::{admin_of, view};
 use crate::forms::post_form;
 use crate::registry_awards::account_id;
 use crate::support::{Auth, TestApp};
@@ -17,19 +18,6 @@ use crate::workforce::{exact, foundational, set_archetype};
 const ORG: &str = "memo-trust";
 const GP: &str = "memo-gp";
 const REASON: &str = "Awarded in a test of the kept workforce view.";
-
-async fn view(app: &TestApp, org: &str, scope: &str, who: &Auth) -> Value {
-    let reply = app
-        .call(
-            "GET",
-            &format!("/api/v1/orgs/{org}/workforce?scope={scope}"),
-            None,
-            who,
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.json()
-}
 
 /// Follows one scope of an organisation's view: the last view read.
 struct Follow {
@@ -73,15 +61,6 @@ async fn sql(app: &TestApp, sql: &str) {
     conn.close().await.expect("close");
 }
 
-/// An administrator of a new organisation `org`.
-async fn admin_of(app: &TestApp, org: &str) -> Auth {
-    app.org(org, "healthcare-setting", "key").await;
-    let email = format!("admin@{org}.test");
-    let auth = app.holder(&email, &format!("Admin of {org}")).await;
-    app.grant(org, &email, "admin").await;
-    auth
-}
-
 /// The administrator of `org` signed in again (after the clock moved past the session).
 async fn again(app: &TestApp, org: &str) -> Auth {
     app.sign_in(&format!("admin@{org}.test"), "correct horse battery staple")
@@ -103,6 +82,36 @@ async fn users(app: &TestApp, org: &str, tag: &str, n: usize) -> Vec<String> {
         ids.push(id);
     }
     ids
+}
+
+/// An issuer of [`ORG`], a foundational achievement valid for 100 days and its awards to
+/// user0 to user4@memo.test (overridden): the issuer, the achievement's id, the awards' ids.
+async fn five_awards(app: &TestApp) -> (Auth, String, Vec<String>) {
+    let issuer = app.token(ORG, "issuer").await;
+    let made = app
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{ORG}/achievements"),
+            Some(json!({"pathway": "foundational", "validity_days": 100})),
+            &issuer,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let achievement = made.json()["uuid"].as_str().unwrap().to_owned();
+    let mut awards = Vec::new();
+    for i in 0..5 {
+        let reply = app
+            .call(
+                "POST",
+                &format!("/api/v1/orgs/{ORG}/awards"),
+                Some(json!({"achievement": achievement, "email": format!("user{i}@memo.test"), "override_justification": REASON})),
+                &issuer,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        awards.push(reply.json()["award"]["id"].as_str().unwrap().to_owned());
+    }
+    (issuer, achievement, awards)
 }
 
 #[tokio::test]
@@ -138,30 +147,7 @@ async fn the_kept_view_follows_evidence_archetypes_awards_and_targets() {
     own.changed(&app, &admin, "an archetype in SQL").await;
 
     // Awards: five, valid for 100 days; one revoked; the achievement's pathway in SQL.
-    let issuer = app.token(ORG, "issuer").await;
-    let made = app
-        .call(
-            "POST",
-            &format!("/api/v1/orgs/{ORG}/achievements"),
-            Some(json!({"pathway": "foundational", "validity_days": 100})),
-            &issuer,
-        )
-        .await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let achievement = made.json()["uuid"].as_str().unwrap().to_owned();
-    let mut awards = Vec::new();
-    for i in 0..5 {
-        let reply = app
-            .call(
-                "POST",
-                &format!("/api/v1/orgs/{ORG}/awards"),
-                Some(json!({"achievement": achievement, "email": format!("user{i}@memo.test"), "override_justification": REASON})),
-                &issuer,
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-        awards.push(reply.json()["award"]["id"].as_str().unwrap().to_owned());
-    }
+    let (issuer, achievement, awards) = five_awards(&app).await;
     own.changed(&app, &admin, "five awards").await;
     assert_eq!(own.last["awards_held"][0]["people"], exact(5));
     let revoke = app
@@ -291,28 +277,7 @@ async fn the_kept_view_counts_credentials_entering_their_expiring_window() {
     let app = TestApp::new().await;
     let admin = admin_of(&app, ORG).await;
     users(&app, ORG, "user", 5).await;
-    let issuer = app.token(ORG, "issuer").await;
-    let made = app
-        .call(
-            "POST",
-            &format!("/api/v1/orgs/{ORG}/achievements"),
-            Some(json!({"pathway": "foundational", "validity_days": 100})),
-            &issuer,
-        )
-        .await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    let achievement = made.json()["uuid"].as_str().unwrap().to_owned();
-    for i in 0..5 {
-        let reply = app
-            .call(
-                "POST",
-                &format!("/api/v1/orgs/{ORG}/awards"),
-                Some(json!({"achievement": achievement, "email": format!("user{i}@memo.test"), "override_justification": REASON})),
-                &issuer,
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-    }
+    five_awards(&app).await;
     let first = view(&app, ORG, "organisation", &admin).await;
     assert_eq!(first["awards_held"][0]["people"], exact(5));
     assert_ne!(first["expiring"], exact(5));

@@ -160,26 +160,33 @@ fn bad_packages_are_refused_naming_the_field() {
     );
 }
 
-#[test]
-fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
+/// A CFItem of a foreign package (https://x.example/), with no coding scheme.
+fn foreign_item(id: &str, text: &str) -> Value {
+    json!({
+        "identifier": id, "uri": format!("https://x.example/{id}"),
+        "fullStatement": text, "lastChangeDateTime": "2024-03-05T10:00:00Z"
+    })
+}
+
+/// The association `a{n}`: item `from` is a child of item (or document) `to`.
+fn child_of(n: usize, from: &str, to: &str) -> Value {
     let node =
         |id: &str| json!({"title": id, "identifier": id, "uri": format!("https://x.example/{id}")});
+    json!({
+        "identifier": format!("a{n}"), "associationType": "isChildOf",
+        "uri": format!("https://x.example/a{n}"), "originNodeURI": node(from),
+        "destinationNodeURI": node(to), "lastChangeDateTime": "2024-03-05T10:00:00Z"
+    })
+}
+
+#[test]
+fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
     let item = |id: &str, code: Option<&str>, text: &str| {
-        let mut v = json!({
-            "identifier": id, "uri": format!("https://x.example/{id}"),
-            "fullStatement": text, "lastChangeDateTime": "2024-03-05T10:00:00Z"
-        });
+        let mut v = foreign_item(id, text);
         if let Some(code) = code {
             v["humanCodingScheme"] = json!(code);
         }
         v
-    };
-    let child = |n: usize, from: &str, to: &str| {
-        json!({
-            "identifier": format!("a{n}"), "associationType": "isChildOf",
-            "uri": format!("https://x.example/a{n}"), "originNodeURI": node(from),
-            "destinationNodeURI": node(to), "lastChangeDateTime": "2024-03-05T10:00:00Z"
-        })
     };
     let pkg = json!({
         "CFDocument": {
@@ -194,7 +201,8 @@ fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
             item("s3", Some("x"), "Works safely"),
         ],
         "CFAssociations": [
-            child(1, "g", "d"), child(2, "h", "g"), child(3, "s1", "h"), child(4, "s2", "g"),
+            child_of(1, "g", "d"), child_of(2, "h", "g"), child_of(3, "s1", "h"),
+            child_of(4, "s2", "g"),
         ],
     });
     let doc = from_package(pkg.to_string().as_bytes()).unwrap();
@@ -230,35 +238,20 @@ fn a_foreign_package_becomes_a_framework_with_the_documented_defaults() {
 
 #[test]
 fn a_foreign_factor_name_in_two_layers_is_told_apart_once_for_all_its_statements() {
-    let node =
-        |id: &str| json!({"title": id, "identifier": id, "uri": format!("https://x.example/{id}")});
-    let item = |id: &str, text: &str| {
-        json!({
-            "identifier": id, "uri": format!("https://x.example/{id}"),
-            "fullStatement": text, "lastChangeDateTime": "2024-03-05T10:00:00Z"
-        })
-    };
-    let child = |n: usize, from: &str, to: &str| {
-        json!({
-            "identifier": format!("a{n}"), "associationType": "isChildOf",
-            "uri": format!("https://x.example/a{n}"), "originNodeURI": node(from),
-            "destinationNodeURI": node(to), "lastChangeDateTime": "2024-03-05T10:00:00Z"
-        })
-    };
     let pkg = json!({
         "CFDocument": {
             "identifier": "d", "uri": "https://x.example/d", "creator": "Examples",
             "title": "Two Layers", "lastChangeDateTime": "2024-03-05T10:00:00Z"
         },
         "CFItems": [
-            item("la", "Clinical"), item("lb", "Technical"),
-            item("fa", "Safety"), item("fb", "Safety"),
-            item("s1", "Reports incidents"), item("s2", "Tests failovers"),
-            item("s3", "Monitors drift"),
+            foreign_item("la", "Clinical"), foreign_item("lb", "Technical"),
+            foreign_item("fa", "Safety"), foreign_item("fb", "Safety"),
+            foreign_item("s1", "Reports incidents"), foreign_item("s2", "Tests failovers"),
+            foreign_item("s3", "Monitors drift"),
         ],
         "CFAssociations": [
-            child(1, "la", "d"), child(2, "lb", "d"), child(3, "fa", "la"), child(4, "fb", "lb"),
-            child(5, "s1", "fa"), child(6, "s2", "fb"), child(7, "s3", "fb"),
+            child_of(1, "la", "d"), child_of(2, "lb", "d"), child_of(3, "fa", "la"), child_of(4, "fb", "lb"),
+            child_of(5, "s1", "fa"), child_of(6, "s2", "fb"), child_of(7, "s3", "fb"),
         ],
     });
     let doc = from_package(pkg.to_string().as_bytes()).unwrap();
