@@ -139,7 +139,11 @@ try {
 
   step("a visitor verifies the PNG");
   const before = await verifyFile(visitor.page, png, "verify-valid");
-  if (before !== "Verified") throw new Error(`expected Verified, saw ${before}`);
+  if (before !== "Verified") {
+    // Say which check was not passed: the page lists each with its sentence.
+    const checks = (await visitor.page.locator("main").innerText()).replace(/\s+/g, " ");
+    throw new Error(`expected Verified, saw ${before}: ${checks.slice(0, 2000)}`);
+  }
 
   step("a visitor checks it against another e-mail address");
   await visitor.page.goto(`${brief.base}/verify`);
