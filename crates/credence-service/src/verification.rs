@@ -70,39 +70,52 @@ impl PublicDesk<'_> {
         &self,
         doc: &Value,
     ) -> Result<VerificationReport, ServiceError> {
-        Ok(self.check_any(doc).await?.report)
+        Ok(self.check(doc, false).await?.report)
     }
 
     /// Verifies whatever was brought: a Verifiable Credential (JSON or JWT) or an Open
     /// Badges 2.0 assertion (JSON, its JWS, or the address a badge carries), then names
     /// the issuer registry that knows its issuer, if the operator trusts any.
-    #[tracing::instrument(level = "info", skip_all)]
     pub async fn check_any(&self, doc: &Value) -> Result<Checked, ServiceError> {
-        let mut checked = match crate::ob2::recognise(doc) {
+        self.check(doc, true).await
+    }
+
+    /// [`Self::check_any`]; a Verifiable Credential is copied into `shown` only when
+    /// `keep_shown` (the API answers with the report alone: no copy of a large document).
+    #[tracing::instrument(level = "info", skip_all)]
+    async fn check(&self, doc: &Value, keep_shown: bool) -> Result<Checked, ServiceError> {
+        let (mut checked, issuer) = match crate::ob2::recognise(doc) {
             Some(brought) => {
                 let verified = self.verify_ob2(brought).await;
-                Checked {
+                let issuer = verified
+                    .shown
+                    .pointer("/badge/issuer/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let checked = Checked {
                     report: verified.report,
                     shown: verified.shown,
                     format: Format::OpenBadges2,
-                }
+                };
+                (checked, issuer)
             }
-            None => Checked {
-                report: self.verify_vc(doc).await?,
-                shown: doc
-                    .as_str()
-                    .and_then(jwt::peek)
-                    .map_or_else(|| doc.clone(), |(_, credential)| credential),
-                format: Format::Vc,
-            },
-        };
-        let issuer = match checked.format {
-            Format::Vc => issuer_id(&checked.shown).map(str::to_owned),
-            Format::OpenBadges2 => checked
-                .shown
-                .pointer("/badge/issuer/id")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            None => {
+                let report = self.verify_vc(doc).await?;
+                let token = doc.as_str().and_then(jwt::peek).map(|(_, c)| c);
+                let credential = token.as_ref().unwrap_or(doc);
+                let issuer = issuer_id(credential).map(str::to_owned);
+                let shown = match token {
+                    Some(credential) if keep_shown => credential,
+                    None if keep_shown => doc.clone(),
+                    _ => Value::Null,
+                };
+                let checked = Checked {
+                    report,
+                    shown,
+                    format: Format::Vc,
+                };
+                (checked, issuer)
+            }
         };
         if let Some(check) = self.config.issuer_registries.check(issuer.as_deref()) {
             checked.report = checked.report.with_check(check);
