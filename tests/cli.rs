@@ -230,7 +230,7 @@ async fn http_get(addr: &str, path: &str) -> String {
 #[tokio::test]
 async fn serve_migrates_loads_the_framework_and_stops_on_sigterm() {
     use tokio::io::{AsyncBufReadExt, BufReader};
-    let db = TestDb::new().await;
+    let db = TestDb::empty().await;
     let dir = tempfile::tempdir().unwrap();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_credence"))
         .args(["serve", "--listen", "127.0.0.1:0"])

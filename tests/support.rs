@@ -52,6 +52,78 @@ impl Drop for PgDrop {
     }
 }
 
+/// `admin_url` with its database replaced by `name`.
+fn pg_url(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("a URL");
+    url.set_path(name);
+    url.to_string()
+}
+
+/// The migrated database this test process copies for each test, made on first use (on a
+/// thread with a runtime of its own, as tests each have theirs). It is named after the
+/// process; templates of processes that have ended are dropped when a new one is made.
+fn pg_template(admin_url: &str) -> String {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let admin_url = admin_url.to_owned();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                rt.block_on(make_pg_template(&admin_url))
+            })
+            .join()
+            .expect("the template database is made")
+        })
+        .clone()
+}
+
+async fn make_pg_template(admin_url: &str) -> String {
+    use sea_orm::{ConnectionTrait, Statement};
+    const PREFIX: &str = "credence_template_";
+    let name = format!("{PREFIX}{}", std::process::id());
+    let admin = sea_orm::Database::connect(admin_url)
+        .await
+        .expect("CREDENCE_TEST_DATABASE_URL must reach PostgreSQL");
+    let rows = admin
+        .query_all(Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{PREFIX}%'"),
+        ))
+        .await
+        .expect("list the template databases");
+    for row in rows {
+        let old: String = row.try_get("", "datname").expect("a name");
+        let gone = old
+            .strip_prefix(PREFIX)
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if gone || old == name {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create the template database");
+    let store = Store::connect(&DatabaseConfig {
+        url: DatabaseUrl::new(pg_url(admin_url, &name)),
+        max_connections: 1,
+        timeout: DatabaseConfig::DEFAULT_TIMEOUT,
+    })
+    .await
+    .expect("connect to the template database");
+    store.migrate().await.expect("migrate the template database");
+    // No connection may stay open to a database that is copied.
+    store.close().await.expect("close the template database");
+    let _ = admin.close().await;
+    name
+}
+
 impl TestDb {
     /// The engine the suite runs against, for messages.
     pub fn engine() -> &'static str {
@@ -77,24 +149,39 @@ impl TestDb {
         self._dir.path()
     }
 
+    /// A database for one test: on PostgreSQL a copy of this process's migrated template
+    /// (`CREATE DATABASE … TEMPLATE`, about a tenth of running the migrations again; a
+    /// test's [`Self::store`] then finds nothing to apply), on SQLite a new file.
     pub async fn new() -> Self {
+        Self::create(true).await
+    }
+
+    /// A database with no tables at all, for the tests of migrating one.
+    pub async fn empty() -> Self {
+        Self::create(false).await
+    }
+
+    async fn create(migrated: bool) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         match std::env::var("CREDENCE_TEST_DATABASE_URL") {
             Ok(admin_url) => {
                 use sea_orm::ConnectionTrait;
                 let name = format!("credence_test_{}", uuid::Uuid::new_v4().simple());
+                let template = if migrated {
+                    format!(" TEMPLATE \"{}\"", pg_template(&admin_url))
+                } else {
+                    String::new()
+                };
                 let admin = sea_orm::Database::connect(&admin_url)
                     .await
                     .expect("CREDENCE_TEST_DATABASE_URL must reach PostgreSQL");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{template}"))
                     .await
                     .expect("create a test database");
                 let _ = admin.close().await;
-                let mut url = url::Url::parse(&admin_url).expect("a URL");
-                url.set_path(&name);
                 Self {
-                    url: url.to_string(),
+                    url: pg_url(&admin_url, &name),
                     _dir: dir,
                     _postgres: Some(PgDrop { admin_url, name }),
                 }
