@@ -307,7 +307,7 @@ impl Canonicalizer {
         };
         let whole = plain.canonicalize(&probe)?;
         let composed = plain.clone().with_achievement(Arc::clone(&prepared));
-        let Some((dataset, _)) = composed.read_prepared(probe_map) else {
+        let Some((dataset, _)) = composed.read_prepared(probe_map, None) else {
             return Err(CanonError::JsonLd(
                 "a credential embedding the achievement cannot be read with it prepared".into(),
             ));
@@ -327,12 +327,13 @@ impl Canonicalizer {
     fn read_prepared(
         &self,
         map: &serde_json::Map<String, Value>,
+        without: Option<&str>,
     ) -> Option<(Dataset, Vec<String>)> {
         let prepared = self.achievement.as_deref()?;
         if !prepared.embedded_in(map) {
             return None;
         }
-        let bytes = guarded_bytes(map, KeyOrder::Streaming, Some(&prepared.id)).ok()?;
+        let bytes = guarded_bytes(map, KeyOrder::Streaming, Some(&prepared.id), without).ok()?;
         self.expand(&bytes, true, prepared.dataset.clone()).ok()
     }
 
@@ -381,7 +382,18 @@ impl Canonicalizer {
         &self,
         document: &serde_json::Map<String, Value>,
     ) -> Result<String, CanonError> {
-        let (dataset, hints) = self.read_with_hints(document, true)?;
+        self.canonicalize_object_without(document, None)
+    }
+
+    /// [`canonicalize_object`](Self::canonicalize_object) of `document` read as if its
+    /// member `without` were absent (a secured document read without its `proof`, with
+    /// no copy made of it).
+    pub fn canonicalize_object_without(
+        &self,
+        document: &serde_json::Map<String, Value>,
+        without: Option<&str>,
+    ) -> Result<String, CanonError> {
+        let (dataset, hints) = self.read_with_hints(document, true, without)?;
         self.canonicalize_hinted(dataset, hints)
     }
 
@@ -434,17 +446,19 @@ impl Canonicalizer {
         map: &serde_json::Map<String, Value>,
         fast: bool,
     ) -> Result<Dataset, CanonError> {
-        self.read_with_hints(map, fast).map(|(dataset, _)| dataset)
+        self.read_with_hints(map, fast, None)
+            .map(|(dataset, _)| dataset)
     }
 
     /// [`read`](Self::read), with the prepared achievement's first-degree hashes when the
-    /// document was read with it.
+    /// document was read with it; the member `without`, if any, is left out.
     fn read_with_hints(
         &self,
         map: &serde_json::Map<String, Value>,
         fast: bool,
+        without: Option<&str>,
     ) -> Result<(Dataset, Option<&FirstDegreeHashes>), CanonError> {
-        check_contexts(map, &self.contexts)?;
+        check_contexts(map, &self.contexts, without)?;
         // Safe mode: put a sentinel @vocab in front of the document's contexts. Terms the
         // contexts define are unaffected; undefined ones expand to sentinel IRIs instead of
         // being dropped, and are reported.
@@ -456,10 +470,10 @@ impl Canonicalizer {
         // say) is read again as written, with full buffering, and that reading decides.
         // Faster still when the document embeds a prepared achievement.
         let (streamed, hints) = if fast {
-            match self.read_prepared(map) {
+            match self.read_prepared(map, without) {
                 Some(read) => (Some(read), self.achievement.as_deref().map(|a| &a.hints)),
                 None => {
-                    let ordered = guarded_bytes(map, KeyOrder::Streaming, None)
+                    let ordered = guarded_bytes(map, KeyOrder::Streaming, None, without)
                         .map_err(|e| CanonError::JsonLd(e.to_string()))?;
                     (self.expand(&ordered, true, Dataset::new()).ok(), None)
                 }
@@ -470,7 +484,7 @@ impl Canonicalizer {
         let (dataset, mut dropped) = match streamed {
             Some(read) => read,
             None => {
-                let bytes = guarded_bytes(map, KeyOrder::AsWritten, None)
+                let bytes = guarded_bytes(map, KeyOrder::AsWritten, None, without)
                     .map_err(|e| CanonError::JsonLd(e.to_string()))?;
                 self.expand(&bytes, false, Dataset::new())?
             }
@@ -599,7 +613,8 @@ enum KeyOrder {
     Streaming,
 }
 
-/// The document as JSON bytes, with the sentinel `@vocab` context first.
+/// The document as JSON bytes, with the sentinel `@vocab` context first, less its member
+/// `without` if any.
 ///
 /// With `achievement` (streaming order only), `credentialSubject.achievement` is written as
 /// a reference to that id: see [`PreparedAchievement`].
@@ -607,6 +622,7 @@ fn guarded_bytes(
     map: &serde_json::Map<String, Value>,
     order: KeyOrder,
     achievement: Option<&str>,
+    without: Option<&str>,
 ) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(32 * 1024);
     out.extend_from_slice(br#"{"@context":[{"@vocab":""#);
@@ -626,7 +642,9 @@ fn guarded_bytes(
         None => {}
     }
     out.push(b']');
-    let members = map.iter().filter(|(k, _)| *k != "@context");
+    let members = map
+        .iter()
+        .filter(|(k, _)| *k != "@context" && Some(k.as_str()) != without);
     match order {
         KeyOrder::AsWritten => {
             for (k, v) in members {
@@ -737,12 +755,18 @@ fn write_streaming(out: &mut Vec<u8>, value: &Value) -> serde_json::Result<()> {
 fn check_contexts(
     document: &serde_json::Map<String, Value>,
     contexts: &ContextSet,
+    without: Option<&str>,
 ) -> Result<(), CanonError> {
-    let mut stack: Vec<(&Value, usize)> = document.values().map(|v| (v, 1)).collect();
+    let members = || {
+        document
+            .iter()
+            .filter(move |(k, _)| Some(k.as_str()) != without)
+    };
+    let mut stack: Vec<(&Value, usize)> = members().map(|(_, v)| (v, 1)).collect();
     if let Some(context) = document.get("@context") {
         check_context_value(context, contexts)?;
     }
-    for key in document.keys() {
+    for (key, _) in members() {
         if key.starts_with('@') && !KEYWORDS.contains(&key.as_str()) {
             return Err(CanonError::UnknownKeyword(key.clone()));
         }
@@ -866,6 +890,27 @@ mod tests {
     /// Literals are written in canonical N-Quads form: `"`, `\` and the ECHAR controls
     /// escaped by name, other controls, U+007F, U+FFFE and U+FFFF as `\uXXXX`, everything
     /// else as itself (the vendored oxrdf writes unescaped runs whole: `vendor/README.md`).
+    #[test]
+    fn a_member_left_out_is_read_as_if_absent() {
+        let canon = vectors();
+        let signed = json("ob3-interop/ob3-signed-by-js.json");
+        let Value::Object(mut signed) = signed else {
+            panic!("an object")
+        };
+        let mut unsigned = signed.clone();
+        unsigned.shift_remove("proof");
+        let expected = canon.canonicalize_object(&unsigned).expect("canonical");
+        assert_eq!(read("ob3-interop/ob3-canonical.nq"), expected);
+        let without = |doc: &serde_json::Map<String, Value>| {
+            canon.canonicalize_object_without(doc, Some("proof"))
+        };
+        assert_eq!(without(&signed).expect("canonical"), expected);
+        // Nothing of the member left out is read, not even a context no one knows.
+        signed["proof"]["@context"] = "https://unknown.example/context".into();
+        assert_eq!(without(&signed).expect("canonical"), expected);
+        assert!(canon.canonicalize_object(&signed).is_err());
+    }
+
     #[test]
     fn literals_are_escaped_as_canonical_n_quads() {
         let document = serde_json::json!({
@@ -1024,7 +1069,7 @@ mod tests {
             let Value::Object(map) = json(path) else {
                 panic!("{path}: not an object");
             };
-            let ordered = guarded_bytes(&map, KeyOrder::Streaming, None).expect("bytes");
+            let ordered = guarded_bytes(&map, KeyOrder::Streaming, None, None).expect("bytes");
             assert!(
                 canon.expand(&ordered, true, Dataset::new()).is_ok(),
                 "{path}: the streaming reading refused it"
@@ -1135,7 +1180,7 @@ mod tests {
             panic!("not an object")
         };
         assert!(
-            canon.read_prepared(map).is_some(),
+            canon.read_prepared(map, None).is_some(),
             "the fast path was not taken"
         );
         assert_eq!(canon.canonicalize(&doc).as_deref(), Ok(expected.as_str()));
@@ -1149,7 +1194,7 @@ mod tests {
             let Value::Object(map) = &variant else {
                 panic!("not an object")
             };
-            assert!(canon.read_prepared(map).is_none());
+            assert!(canon.read_prepared(map, None).is_none());
             assert_eq!(canon.canonicalize(&variant), plain.canonicalize(&variant));
         }
         // Safe mode still applies to the rest of the document.
@@ -1346,7 +1391,7 @@ mod tests {
         let Value::Object(map) = &doc else {
             panic!("not an object")
         };
-        let ordered = guarded_bytes(map, KeyOrder::Streaming, None).expect("bytes");
+        let ordered = guarded_bytes(map, KeyOrder::Streaming, None, None).expect("bytes");
         assert!(canon.expand(&ordered, true, Dataset::new()).is_err());
         let expected = concat!(
             "<https://example.org/rex> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Dog> .\n",

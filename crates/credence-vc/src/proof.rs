@@ -480,19 +480,45 @@ fn context_starts_with(document: &Value, prefix: &Value) -> bool {
     document.len() >= prefix.len() && document[..prefix.len()] == prefix[..]
 }
 
+/// A document as its proof hashes it: without its proofs; for a chained proof, with the
+/// proofs it chains to.
+struct Unsecured<'a> {
+    map: Cow<'a, Map<String, Value>>,
+    /// Whether `map`'s own `proof` member is left out when it is read (the document is
+    /// then not copied: a large credential would be copied for every verification).
+    skip_proof: bool,
+}
+
+impl Unsecured<'_> {
+    /// The member to leave out when reading [`Self::map`].
+    fn without(&self) -> Option<&'static str> {
+        self.skip_proof.then_some("proof")
+    }
+
+    /// The document to change: a copy of it, without its proofs.
+    fn to_mut(&mut self) -> &mut Map<String, Value> {
+        let skip = std::mem::take(&mut self.skip_proof);
+        let map = self.map.to_mut();
+        if skip {
+            map.remove("proof");
+        }
+        map
+    }
+}
+
 /// The document without its proofs; for a chained proof, with the proofs it chains to.
 fn unsecured_document<'a>(
     doc: &'a Map<String, Value>,
     proof: &Map<String, Value>,
     all: &[&Value],
-) -> Result<Cow<'a, Map<String, Value>>, ProofError> {
-    if !doc.contains_key("proof") && !proof.contains_key("previousProof") {
-        return Ok(Cow::Borrowed(doc));
-    }
-    let mut unsecured = doc.clone();
-    unsecured.remove("proof");
+) -> Result<Unsecured<'a>, ProofError> {
     let previous: Vec<&str> = match proof.get("previousProof") {
-        None => Vec::new(),
+        None => {
+            return Ok(Unsecured {
+                map: Cow::Borrowed(doc),
+                skip_proof: doc.contains_key("proof"),
+            })
+        }
         Some(Value::String(id)) => vec![id.as_str()],
         Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
         Some(_) => {
@@ -501,6 +527,8 @@ fn unsecured_document<'a>(
             ));
         }
     };
+    let mut unsecured = doc.clone();
+    unsecured.remove("proof");
     if !previous.is_empty() {
         let mut matching = Vec::with_capacity(previous.len());
         for id in previous {
@@ -512,41 +540,66 @@ fn unsecured_document<'a>(
         }
         unsecured.insert("proof".into(), Value::Array(matching));
     }
-    Ok(Cow::Owned(unsecured))
+    Ok(Unsecured {
+        map: Cow::Owned(unsecured),
+        skip_proof: false,
+    })
 }
 
 /// hashData = SHA-256(canonical proof config) ‖ SHA-256(canonical document).
 fn hash_data(
     suite: Cryptosuite,
     config: &Map<String, Value>,
-    document: &Map<String, Value>,
+    document: &Unsecured<'_>,
     canonicalizer: &Canonicalizer,
 ) -> Result<Vec<u8>, ProofError> {
-    let (config, document) = canonical_forms(suite, config, document, canonicalizer)?;
+    let (config, document) = canonical_forms(
+        suite,
+        config,
+        &document.map,
+        document.without(),
+        canonicalizer,
+    )?;
     let mut out = Sha256::digest(config.as_bytes()).to_vec();
     out.extend_from_slice(&Sha256::digest(document.as_bytes()));
     Ok(out)
 }
 
-/// The canonical forms (proof config, document) a cryptosuite hashes.
+/// The canonical forms (proof config, document) a cryptosuite hashes, the document read
+/// without its member `without` if any.
 fn canonical_forms(
     suite: Cryptosuite,
     config: &Map<String, Value>,
     document: &Map<String, Value>,
+    without: Option<&str>,
     canonicalizer: &Canonicalizer,
 ) -> Result<(String, String), ProofError> {
     match suite {
         Cryptosuite::EddsaRdfc2022 => Ok((
             // The configuration recurs (every award of a bulk batch has the same one).
             canonicalizer.canonicalize_small(config)?.to_string(),
-            canonicalizer.canonicalize_object(document)?,
+            canonicalizer.canonicalize_object_without(document, without)?,
         )),
         Cryptosuite::EddsaJcs2022 => {
-            let jcs = |v: &Map<String, Value>| {
-                serde_json_canonicalizer::to_string(v).map_err(|e| ProofError::Jcs(e.to_string()))
+            let jcs = |v: &Map<String, Value>, without: Option<&str>| {
+                serde_json_canonicalizer::to_string(&Without(v, without))
+                    .map_err(|e| ProofError::Jcs(e.to_string()))
             };
-            Ok((jcs(config)?, jcs(document)?))
+            Ok((jcs(config, None)?, jcs(document, without)?))
         }
+    }
+}
+
+/// A JSON object serialised without its member `.1`, if any.
+struct Without<'a>(&'a Map<String, Value>, Option<&'a str>);
+
+impl serde::Serialize for Without<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .iter()
+                .filter(|(key, _)| Some(key.as_str()) != self.1),
+        )
     }
 }
 
@@ -624,7 +677,7 @@ mod tests {
         let suite = Cryptosuite::from_name(config["cryptosuite"].as_str().unwrap_or_default())
             .unwrap_or_else(|e| panic!("{e}"));
         let (proof_canon, doc_canon) =
-            canonical_forms(suite, object(&config), object(&doc), &canon)
+            canonical_forms(suite, object(&config), object(&doc), None, &canon)
                 .unwrap_or_else(|e| panic!("{dir}: {e}"));
         assert_eq!(
             doc_canon,
@@ -854,10 +907,14 @@ mod tests {
         });
         let mut config = object(&proof).clone();
         config.insert("@context".into(), doc2020["@context"].clone());
+        let unsecured = Unsecured {
+            map: Cow::Borrowed(object(&doc2020)),
+            skip_proof: false,
+        };
         let hash = hash_data(
             Cryptosuite::EddsaRdfc2022,
             &config,
-            object(&doc2020),
+            &unsecured,
             &Canonicalizer::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
