@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
-use credence_domain::{AccreditationId, AwardId, OrgSlug};
+use credence_domain::{AccreditationId, AwardId, OrgId, OrgSlug};
 use credence_store::registry::{AwardRow, OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
@@ -103,6 +103,40 @@ impl PublicDesk<'_> {
 }
 
 impl Registry {
+    /// The organisation's signed status lists for `purposes`, in that order, their stored
+    /// versions read in one query (a verification reads both of an award's lists): each
+    /// from memory when it is the stored version, else as [`Self::status_list_of`] reads
+    /// or makes it.
+    pub(crate) async fn status_lists_of(
+        &self,
+        org: &OrgRow,
+        purposes: &[StatusPurpose],
+    ) -> Result<Vec<StatusListDocument>, ServiceError> {
+        let versions = {
+            let tx = self.store.read().await?;
+            tx.status_list_versions(&org.id).await?
+        };
+        let mut lists = Vec::with_capacity(purposes.len());
+        for purpose in purposes {
+            let key = (org.id.clone(), purpose.as_str().to_owned());
+            let kept = versions
+                .iter()
+                .find(|(stored, _)| stored == purpose.as_str())
+                .and_then(|(_, version)| self.kept_list(&key, *version));
+            lists.push(match kept {
+                Some(kept) => kept,
+                None => self.status_list_of(org, *purpose).await?,
+            });
+        }
+        Ok(lists)
+    }
+
+    /// The list kept in memory under `key`, if it is `version`.
+    fn kept_list(&self, key: &(OrgId, String), version: i64) -> Option<StatusListDocument> {
+        let (kept, json) = self.caches.status_lists.lock().ok()?.get(key).cloned()?;
+        (kept == version).then_some(StatusListDocument { version, json })
+    }
+
     pub(crate) async fn status_list_of(
         &self,
         org: &OrgRow,
@@ -113,18 +147,8 @@ impl Registry {
             let tx = self.store.read().await?;
             tx.status_list_version(&org.id, purpose.as_str()).await?
         };
-        if let Some(version) = stored {
-            if let Some((v, json)) = self
-                .caches
-                .status_lists
-                .lock()
-                .ok()
-                .and_then(|c| c.get(&key).cloned())
-            {
-                if v == version {
-                    return Ok(StatusListDocument { version, json });
-                }
-            }
+        if let Some(kept) = stored.and_then(|version| self.kept_list(&key, version)) {
+            return Ok(kept);
         }
         let row = match stored {
             Some(_) => {

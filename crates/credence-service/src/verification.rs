@@ -65,6 +65,21 @@ pub struct Checked {
 }
 
 impl PublicDesk<'_> {
+    /// The organisation and purpose of one of this registry's own status lists, named by
+    /// its exact address; `None` for any other address.
+    fn own_status_list(&self, url: &str) -> Option<(credence_domain::OrgSlug, StatusPurpose)> {
+        let rest = url
+            .strip_prefix(&self.config.base_url)?
+            .strip_prefix("/orgs/")?;
+        let (slug, purpose) = rest.split_once("/status/")?;
+        let purpose = purpose.parse::<StatusPurpose>().ok()?;
+        let slug = slug.parse::<credence_domain::OrgSlug>().ok()?;
+        (status_list_url(&self.config.base_url, slug.as_str(), purpose) == url)
+            .then_some((slug, purpose))
+    }
+}
+
+impl PublicDesk<'_> {
     /// Verifies a credential and reports every check.
     pub async fn verify_credential_json(
         &self,
@@ -145,33 +160,30 @@ impl PublicDesk<'_> {
             }
         }
         let mut remote_lists = Vec::new();
+        // This registry's own lists, by organisation (both of an award's lists are read
+        // with one query); their stored versions are read every time: never behind any
+        // process.
+        let mut own: Vec<(credence_domain::OrgSlug, Vec<(StatusPurpose, String)>)> = Vec::new();
         for url in crate::remote::status_list_urls(doc) {
-            let Some(rest) = url
-                .strip_prefix(&self.config.base_url)
-                .and_then(|r| r.strip_prefix("/orgs/"))
-            else {
+            let Some((slug, purpose)) = self.own_status_list(&url) else {
                 continue;
             };
-            let Some((slug, purpose)) = rest.split_once("/status/") else {
-                continue;
-            };
-            let (Ok(parsed), Ok(slug)) = (
-                purpose.parse::<StatusPurpose>(),
-                slug.parse::<credence_domain::OrgSlug>(),
-            ) else {
-                continue;
-            };
-            if status_list_url(&self.config.base_url, slug.as_str(), parsed) != url {
-                continue;
+            match own.iter_mut().find(|(s, _)| *s == slug) {
+                Some((_, lists)) => lists.push((purpose, url)),
+                None => own.push((slug, vec![(purpose, url)])),
             }
+        }
+        for (slug, urls) in own {
             let Some(org) = self.org_by_slug_recently(&slug).await? else {
                 continue;
             };
-            // The list's stored version is read every time: never behind any process.
-            let list = self.status_list_of(&org, parsed).await?;
-            let value: Value = serde_json::from_str(&list.json)
-                .map_err(ServiceError::wrap("reading a stored status list"))?;
-            fetcher.lists.insert(url, value);
+            let purposes: Vec<StatusPurpose> = urls.iter().map(|(p, _)| *p).collect();
+            let lists = self.status_lists_of(&org, &purposes).await?;
+            for ((_, url), list) in urls.into_iter().zip(lists) {
+                let value: Value = serde_json::from_str(&list.json)
+                    .map_err(ServiceError::wrap("reading a stored status list"))?;
+                fetcher.lists.insert(url, value);
+            }
         }
         for url in crate::remote::status_list_urls(doc) {
             if !fetcher.lists.contains_key(&url) && !url.starts_with(&self.config.base_url) {

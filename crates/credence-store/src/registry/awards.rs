@@ -359,6 +359,22 @@ impl Tx {
         Ok(())
     }
 
+    /// The versions of every status list of an organisation, by purpose (one indexed read).
+    #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id))]
+    pub async fn status_list_versions(
+        &self,
+        org_id: &OrgId,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(status_list::Entity::find()
+            .filter(status_list::Column::OrgId.eq(org_id.to_owned()))
+            .select_only()
+            .column(status_list::Column::Purpose)
+            .column(status_list::Column::Version)
+            .into_tuple()
+            .all(self.conn())
+            .await?)
+    }
+
     /// The version of an organisation's status list (one indexed read).
     #[tracing::instrument(level = "debug", skip_all, fields(org_id = %org_id, purpose = %purpose))]
     pub async fn status_list_version(
