@@ -117,7 +117,10 @@ async fn make_pg_template(admin_url: &str) -> String {
     })
     .await
     .expect("connect to the template database");
-    store.migrate().await.expect("migrate the template database");
+    store
+        .migrate()
+        .await
+        .expect("migrate the template database");
     // No connection may stay open to a database that is copied.
     store.close().await.expect("close the template database");
     let _ = admin.close().await;
