@@ -157,6 +157,7 @@ async fn registration_bad_tokens_and_verification_have_budgets() {
             register_per_minute: 3,
             bad_token_per_minute: 3,
             verify_per_minute: 5,
+            wallet_nonce_per_minute: 2,
         },
     );
     let peer = "203.0.113.5:4000";
@@ -202,6 +203,19 @@ async fn registration_bad_tokens_and_verification_have_budgets() {
     let (status, retry, _) = post(&web, peer, "/credentials/verify", verify, None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(retry.is_some());
+
+    // OpenID4VCI's nonce endpoint stores what it gives out.
+    for _ in 0..2 {
+        let (status, _, body) = post(&web, peer, "/oid4vci/nonce", json!({}), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, retry, body) = post(&web, peer, "/oid4vci/nonce", json!({}), None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry.is_some());
+    assert!(body.to_string().contains("wallet nonce"), "{body}");
+    let other = "203.0.113.6:4000";
+    let (status, _, body) = post(&web, other, "/oid4vci/nonce", json!({}), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 /// Reads from `stream` until it is closed; returns what was read and how long it took,

@@ -309,6 +309,7 @@ impl TestApp {
                 register_per_minute: 100_000,
                 bad_token_per_minute: 100_000,
                 verify_per_minute: 100_000,
+                wallet_nonce_per_minute: 100_000,
             },
             ..WebConfig::default()
         };

@@ -88,12 +88,15 @@ offer_minutes = 10
 [limits]
 # Requests a minute from one client address (0: no limit); over budget the answer is 429
 # with Retry-After. A benchmark or a trusted gateway may raise verify_per_minute.
+# wallet_nonce_per_minute: OpenID4VCI's nonce endpoint (each nonce is stored until used).
 # Environment: CREDENCE_LIMITS_SIGN_IN_PER_MINUTE, CREDENCE_LIMITS_REGISTER_PER_MINUTE,
-# CREDENCE_LIMITS_BAD_TOKEN_PER_MINUTE, CREDENCE_LIMITS_VERIFY_PER_MINUTE.
+# CREDENCE_LIMITS_BAD_TOKEN_PER_MINUTE, CREDENCE_LIMITS_VERIFY_PER_MINUTE,
+# CREDENCE_LIMITS_WALLET_NONCE_PER_MINUTE.
 sign_in_per_minute = 20
 register_per_minute = 10
 bad_token_per_minute = 20
 verify_per_minute = 600
+wallet_nonce_per_minute = 60
 
 [database]
 # Database URL. Empty means SQLite in data_dir (credence.db).
@@ -321,6 +324,7 @@ pub struct LimitsConfig {
     pub register_per_minute: u32,
     pub bad_token_per_minute: u32,
     pub verify_per_minute: u32,
+    pub wallet_nonce_per_minute: u32,
 }
 
 impl Default for LimitsConfig {
@@ -331,6 +335,7 @@ impl Default for LimitsConfig {
             register_per_minute: d.register_per_minute,
             bad_token_per_minute: d.bad_token_per_minute,
             verify_per_minute: d.verify_per_minute,
+            wallet_nonce_per_minute: d.wallet_nonce_per_minute,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Per-client budgets: how many sign-ins, registrations, requests with a bad API token and
-//! verifications one client address may make a minute (GCRA, through `governor`). Over
+//! Per-client budgets: how many sign-ins, registrations, requests with a bad API token,
+//! verifications and wallet nonces one client address may make a minute (GCRA, through `governor`). Over
 //! budget, the answer is 429 with `Retry-After` and a sentence saying when to try again.
 //! The client address is the connection's peer (`ConnectInfo`); requests without one (in
 //! tests, through a proxy that is not configured) share one budget. Budgets are per process.
@@ -22,6 +22,8 @@ pub struct Limits {
     pub register_per_minute: u32,
     pub bad_token_per_minute: u32,
     pub verify_per_minute: u32,
+    /// OpenID4VCI's nonce endpoint, which stores each nonce it gives out.
+    pub wallet_nonce_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -31,6 +33,7 @@ impl Default for Limits {
             register_per_minute: 10,
             bad_token_per_minute: 20,
             verify_per_minute: 600,
+            wallet_nonce_per_minute: 60,
         }
     }
 }
@@ -42,6 +45,7 @@ pub enum Budget {
     Register,
     BadToken,
     Verify,
+    WalletNonce,
 }
 
 impl Budget {
@@ -51,6 +55,7 @@ impl Budget {
             Budget::Register => "registrations",
             Budget::BadToken => "requests with an API token that is not valid",
             Budget::Verify => "verifications",
+            Budget::WalletNonce => "requests for a wallet nonce",
         }
     }
 }
@@ -65,6 +70,7 @@ pub struct Throttles {
     register: Option<DefaultKeyedRateLimiter<IpAddr>>,
     bad_token: Option<DefaultKeyedRateLimiter<IpAddr>>,
     verify: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    wallet_nonce: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<IpAddr>> {
@@ -78,6 +84,7 @@ impl Throttles {
             register: limiter(limits.register_per_minute),
             bad_token: limiter(limits.bad_token_per_minute),
             verify: limiter(limits.verify_per_minute),
+            wallet_nonce: limiter(limits.wallet_nonce_per_minute),
         }
     }
 
@@ -88,6 +95,7 @@ impl Throttles {
             Budget::Register => &self.register,
             Budget::BadToken => &self.bad_token,
             Budget::Verify => &self.verify,
+            Budget::WalletNonce => &self.wallet_nonce,
         };
         let Some(limiter) = limiter else {
             return Ok(());

@@ -86,6 +86,7 @@ pub async fn run(mut config: Config, args: ServeArgs) -> Result<(), Failure> {
                 register_per_minute: config.limits.register_per_minute,
                 bad_token_per_minute: config.limits.bad_token_per_minute,
                 verify_per_minute: config.limits.verify_per_minute,
+                wallet_nonce_per_minute: config.limits.wallet_nonce_per_minute,
             },
         },
     );

@@ -13,6 +13,7 @@ use axum::Json;
 use credence_service::oid4vci::WalletError;
 use serde_json::{json, Value};
 
+use crate::throttle::{Budget, ClientAddr};
 use crate::{AppState, WebError};
 
 /// A protocol answer nothing may store (tokens, nonces, credentials).
@@ -97,8 +98,13 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
 }
 
 /// `POST /oid4vci/nonce` (public): a fresh `c_nonce` for a key proof.
-#[utoipa::path(post, path = "/oid4vci/nonce", operation_id = "oid4vci_nonce", tag = "openid4vci", security(()), responses((status = 200, description = "`{c_nonce, c_nonce_expires_in}`")))]
-pub async fn nonce(State(state): State<AppState>) -> Result<Response, WebError> {
+#[utoipa::path(post, path = "/oid4vci/nonce", operation_id = "oid4vci_nonce", tag = "openid4vci", security(()), responses((status = 200, description = "`{c_nonce, c_nonce_expires_in}`"), (status = 429, description = "Too many nonces asked for from one client address (`limits.wallet_nonce_per_minute`); `Retry-After` says when to ask again")))]
+pub async fn nonce(
+    State(state): State<AppState>,
+    client: ClientAddr,
+) -> Result<Response, WebError> {
+    // Each nonce is stored until it is used or expires: a budget per client address.
+    state.throttles.spend(Budget::WalletNonce, client)?;
     let body = state.services.registry.public().wallet_nonce().await?;
     Ok(no_store(StatusCode::OK, body))
 }
