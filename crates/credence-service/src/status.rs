@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use credence_domain::registry::{AccreditationStatus, AwardStatus, StatusAction};
-use credence_domain::{AccreditationId, AwardId, OrgId, OrgSlug};
+use credence_domain::{AccreditationId, AwardId, OrgSlug};
 use credence_store::registry::{AwardRow, OrgRow, StatusListRow};
 use credence_store::{StoreError, Tx};
 use credence_vc::proof::sign;
@@ -105,8 +105,7 @@ impl PublicDesk<'_> {
 impl Registry {
     /// The organisation's signed status lists for `purposes`, in that order, their stored
     /// versions read in one query (a verification reads both of an award's lists): each
-    /// from memory when it is the stored version, else as [`Self::status_list_of`] reads
-    /// or makes it.
+    /// from memory when it is the stored version, else read, or made on first need.
     pub(crate) async fn status_lists_of(
         &self,
         org: &OrgRow,
@@ -118,36 +117,41 @@ impl Registry {
         };
         let mut lists = Vec::with_capacity(purposes.len());
         for purpose in purposes {
-            let key = (org.id.clone(), purpose.as_str().to_owned());
-            let kept = versions
+            let stored = versions
                 .iter()
                 .find(|(stored, _)| stored == purpose.as_str())
-                .and_then(|(_, version)| self.kept_list(&key, *version));
-            lists.push(match kept {
-                Some(kept) => kept,
-                None => self.status_list_of(org, *purpose).await?,
-            });
+                .map(|(_, version)| *version);
+            lists.push(self.status_list_at(org, *purpose, stored).await?);
         }
         Ok(lists)
     }
 
-    /// The list kept in memory under `key`, if it is `version`.
-    fn kept_list(&self, key: &(OrgId, String), version: i64) -> Option<StatusListDocument> {
-        let (kept, json) = self.caches.status_lists.lock().ok()?.get(key).cloned()?;
-        (kept == version).then_some(StatusListDocument { version, json })
-    }
-
+    /// One of the organisation's signed status lists (see [`Self::status_lists_of`]).
     pub(crate) async fn status_list_of(
         &self,
         org: &OrgRow,
         purpose: StatusPurpose,
     ) -> Result<StatusListDocument, ServiceError> {
+        let mut lists = self.status_lists_of(org, &[purpose]).await?;
+        lists
+            .pop()
+            .ok_or_else(|| ServiceError::internal("no status list was read"))
+    }
+
+    /// The list whose stored version is `stored` (`None`: there is none yet): from memory
+    /// when it holds that version, else read, or made and stored.
+    async fn status_list_at(
+        &self,
+        org: &OrgRow,
+        purpose: StatusPurpose,
+        stored: Option<i64>,
+    ) -> Result<StatusListDocument, ServiceError> {
         let key = (org.id.clone(), purpose.as_str().to_owned());
-        let stored = {
-            let tx = self.store.read().await?;
-            tx.status_list_version(&org.id, purpose.as_str()).await?
-        };
-        if let Some(kept) = stored.and_then(|version| self.kept_list(&key, version)) {
+        let kept = stored.and_then(|version| {
+            let (kept, json) = self.caches.status_lists.lock().ok()?.get(&key).cloned()?;
+            (kept == version).then_some(StatusListDocument { version, json })
+        });
+        if let Some(kept) = kept {
             return Ok(kept);
         }
         let row = match stored {

@@ -77,9 +77,7 @@ impl PublicDesk<'_> {
         (status_list_url(&self.config.base_url, slug.as_str(), purpose) == url)
             .then_some((slug, purpose))
     }
-}
 
-impl PublicDesk<'_> {
     /// Verifies a credential and reports every check.
     pub async fn verify_credential_json(
         &self,
