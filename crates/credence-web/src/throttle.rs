@@ -1,6 +1,7 @@
 //! Per-client budgets: how many sign-ins, registrations, requests with a bad API token,
-//! verifications and wallet nonces one client address may make a minute (GCRA, through `governor`). Over
-//! budget, the answer is 429 with `Retry-After` and a sentence saying when to try again.
+//! verifications and wallet nonces one client address may make a minute (GCRA, through
+//! `governor`). Over budget, the answer is 429 with `Retry-After` and a sentence saying when
+//! to try again.
 //! The client address is the connection's peer (`ConnectInfo`); requests without one (in
 //! tests, through a proxy that is not configured) share one budget. Budgets are per process.
 
