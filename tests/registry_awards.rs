@@ -440,6 +440,27 @@ async fn status_lists_served_from_memory_catch_up_with_other_processes() {
     }
 }
 
+/// Rotates the signing key of the organisation `slug`, as its administrator.
+async fn rotate_key(app: &TestApp, slug: &str) {
+    let org = app
+        .services
+        .registry
+        .public()
+        .org(&credence_domain::OrgSlug::new(slug).expect("a slug"))
+        .await
+        .expect("org");
+    let admin =
+        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
+            .org_admin(&org)
+            .expect("admin");
+    app.services
+        .registry
+        .with_org_admin(&admin)
+        .rotate_key()
+        .await
+        .expect("rotate");
+}
+
 /// Verification through two registries (as two processes) over one database: what each
 /// knows of an issuer is kept for its recheck time, but a status change made by the other
 /// is seen at once (the list's stored version is read every time), a key rotated here is
@@ -490,23 +511,7 @@ async fn verification_never_misses_a_status_change_and_learns_new_keys() {
     }
 
     // A key rotated through this registry: a credential signed with it verifies here at once.
-    let org = here
-        .services
-        .registry
-        .public()
-        .org(&credence_domain::OrgSlug::new("webbed").expect("a slug"))
-        .await
-        .expect("org");
-    let admin =
-        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
-            .org_admin(&org)
-            .expect("admin");
-    here.services
-        .registry
-        .with_org_admin(&admin)
-        .rotate_key()
-        .await
-        .expect("rotate");
+    rotate_key(&here, "webbed").await;
     here.holder("dee@example.org", "Dee").await;
     let signed = award(&here, "webbed", &issuer, credential_for("dee@example.org")).await;
     assert_eq!(signed.status, StatusCode::CREATED, "{}", signed.body);
@@ -744,23 +749,7 @@ async fn did_key_awards_and_key_rotation_still_verify() {
     .await;
     assert_eq!(old.status, StatusCode::CREATED, "{}", old.body);
     let old_vc = old.json()["credential"].clone();
-    let org = app
-        .services
-        .registry
-        .public()
-        .org(&credence_domain::OrgSlug::new("webbed").expect("a slug"))
-        .await
-        .expect("org");
-    let admin =
-        credence_service::Actor::from_operator(&credence_service::Operator::local_command_line())
-            .org_admin(&org)
-            .expect("admin");
-    app.services
-        .registry
-        .with_org_admin(&admin)
-        .rotate_key()
-        .await
-        .expect("rotate");
+    rotate_key(&app, "webbed").await;
     // A new award is signed with the new key; the old one still verifies.
     let new = award(
         &app,
