@@ -158,14 +158,7 @@ async fn metrics_count_requests_awards_verifications_and_status_lists() {
     assert!(rebuilds >= 1.0, "{before}");
 
     // Revoking re-signs the organisation's lists: the counter moves by what was rebuilt.
-    let revoke = app
-        .call(
-            "POST",
-            &format!("/api/v1/awards/{award_id}/status"),
-            Some(json!({"action": "revoke", "reason": "Issued in error."})),
-            &issuer,
-        )
-        .await;
+    let revoke = crate::registry_awards::revoke(&app, &issuer, &award_id).await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
     let after = scrape(&app).await;
     check(

@@ -276,14 +276,7 @@ async fn award_verify_revoke_and_status_lists() {
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let revoke = app
-        .call(
-            "POST",
-            &format!("/api/v1/awards/{award_id}/status"),
-            Some(json!({"action": "revoke", "reason": "Issued in error."})),
-            &issuer,
-        )
-        .await;
+    let revoke = revoke(&app, &issuer, &award_id).await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
     assert_eq!(revoke.json()["status"], "revoked");
     let after = status_get(&app, "linchester-ics", "revocation", Some(&etag)).await;
@@ -406,14 +399,7 @@ async fn status_lists_served_from_memory_catch_up_with_other_processes() {
     assert_eq!(before_there.status, StatusCode::OK, "{}", before_there.body);
     assert_eq!(etag(&before_here), etag(&before_there));
 
-    let revoke = here
-        .call(
-            "POST",
-            &format!("/api/v1/awards/{award_id}/status"),
-            Some(json!({"action": "revoke", "reason": "Issued in error."})),
-            &issuer,
-        )
-        .await;
+    let revoke = revoke(&here, &issuer, &award_id).await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
     let revoked_at = std::time::Instant::now();
     // The process that revoked serves the new list at once.
@@ -438,6 +424,17 @@ async fn status_lists_served_from_memory_catch_up_with_other_processes() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Revokes the award `award_id` through the API, "Issued in error.", as `issuer`.
+pub(crate) async fn revoke(app: &TestApp, issuer: &Auth, award_id: &str) -> crate::support::Reply {
+    app.call(
+        "POST",
+        &format!("/api/v1/awards/{award_id}/status"),
+        Some(json!({"action": "revoke", "reason": "Issued in error."})),
+        issuer,
+    )
+    .await
 }
 
 /// Rotates the signing key of the organisation `slug`, as its administrator.
@@ -492,14 +489,7 @@ async fn verification_never_misses_a_status_change_and_learns_new_keys() {
     assert_all_pass(&verify(&here, &vc).await);
     assert_all_pass(&verify(&there, &vc).await);
 
-    let revoke = here
-        .call(
-            "POST",
-            &format!("/api/v1/awards/{award_id}/status"),
-            Some(json!({"action": "revoke", "reason": "Issued in error."})),
-            &issuer,
-        )
-        .await;
+    let revoke = revoke(&here, &issuer, &award_id).await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
     for registry in [&here, &there] {
         let report = verify(registry, &vc).await;

@@ -150,14 +150,7 @@ async fn the_kept_view_follows_evidence_archetypes_awards_and_targets() {
     let (issuer, achievement, awards) = five_awards(&app).await;
     own.changed(&app, &admin, "five awards").await;
     assert_eq!(own.last["awards_held"][0]["people"], exact(5));
-    let revoke = app
-        .call(
-            "POST",
-            &format!("/api/v1/awards/{}/status", awards[0]),
-            Some(json!({"action": "revoke", "reason": "Issued in error."})),
-            &issuer,
-        )
-        .await;
+    let revoke = crate::registry_awards::revoke(&app, &issuer, &awards[0]).await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.body);
     own.changed(&app, &admin, "an award revoked").await;
     sql(
