@@ -54,7 +54,11 @@ fn capture(filter: &str) -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(move || writer.clone())
         .finish();
-    (log, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // A callsite first reached by another test's thread while this subscriber was being
+    // set may have cached "never" for it; ask every callsite again now that it is set.
+    tracing::callsite::rebuild_interest_cache();
+    (log, guard)
 }
 
 /// Breaks the stored data with `sql`, then checks `GET path` answers a plain 500 and the
